@@ -1,0 +1,137 @@
+import { ImesimError } from "@imesim/contracts/errors";
+import type { Clock, TimerHandle } from "./clock.ts";
+
+interface Timer {
+  readonly timerId: number;
+  readonly due: number;
+  /** Tie-breaker: timers due at the same instant fire in the order they were set. */
+  readonly seq: number;
+  readonly callback: () => void;
+}
+
+/**
+ * A discrete-event clock: time stands still while anything runs, and jumps straight to the next
+ * timer once every actor only waits on timers. That is what lets "3 retries 5 minutes apart, then
+ * 24 h in GRS" run in milliseconds.
+ */
+export interface VirtualClock extends Clock {
+  /** Fires every timer due up to `time` (epoch ms) in order, letting the system settle between them. */
+  runUntil(time: number): Promise<void>;
+  /** `runUntil(now() + durationMs)`. */
+  advanceBy(durationMs: number): Promise<void>;
+  /** Waits until no promise chain or hold is pending, without moving time. */
+  settle(): Promise<void>;
+  /** How many timers are waiting. */
+  pendingTimers(): number;
+  /** When the next timer fires, or undefined when none is set. */
+  nextTimerAt(): number | undefined;
+}
+
+/** A virtual clock starting at `startMs` (epoch ms). */
+export function createVirtualClock(startMs: number): VirtualClock {
+  let now = startMs;
+  let nextId = 1;
+  let seq = 0;
+  let holds = 0;
+  let holdWaiters: Array<() => void> = [];
+  const heap: Timer[] = [];
+  const live = new Map<number, Timer>();
+
+  const before = (a: Timer, b: Timer): boolean => a.due < b.due || (a.due === b.due && a.seq < b.seq);
+  const push = (timer: Timer): void => {
+    heap.push(timer);
+    let i = heap.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      const p = heap[parent]!;
+      if (!before(timer, p)) break;
+      heap[i] = p;
+      heap[parent] = timer;
+      i = parent;
+    }
+  };
+  const pop = (): Timer | undefined => {
+    const top = heap[0];
+    const last = heap.pop();
+    if (top === undefined || last === undefined || heap.length === 0) return top;
+    heap[0] = last;
+    let i = 0;
+    for (;;) {
+      const left = 2 * i + 1;
+      const right = left + 1;
+      let smallest = i;
+      if (left < heap.length && before(heap[left]!, heap[smallest]!)) smallest = left;
+      if (right < heap.length && before(heap[right]!, heap[smallest]!)) smallest = right;
+      if (smallest === i) break;
+      const tmp = heap[i]!;
+      heap[i] = heap[smallest]!;
+      heap[smallest] = tmp;
+      i = smallest;
+    }
+    return top;
+  };
+  // Cancelled timers stay in the heap (cheap clearTimeout) and are skipped when they surface.
+  const peekLive = (): Timer | undefined => {
+    while (heap.length > 0 && !live.has(heap[0]!.timerId)) pop();
+    return heap[0];
+  };
+
+  const macrotask = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+  const settle = async (): Promise<void> => {
+    // One macrotask turn drains every microtask chain; holds cover real I/O (HTTP, streams).
+    for (;;) {
+      await macrotask();
+      if (holds === 0) return;
+      await new Promise<void>((resolve) => holdWaiters.push(resolve));
+    }
+  };
+
+  const clock: VirtualClock = {
+    now: () => now,
+    setTimeout(callback, delayMs) {
+      const timer: Timer = { timerId: nextId++, due: now + Math.max(0, delayMs), seq: seq++, callback };
+      live.set(timer.timerId, timer);
+      push(timer);
+      return { timerId: timer.timerId } satisfies TimerHandle;
+    },
+    clearTimeout(handle) {
+      if (handle !== undefined) live.delete(handle.timerId);
+    },
+    sleep: (delayMs) => new Promise((resolve) => clock.setTimeout(resolve, delayMs)),
+    hold() {
+      holds += 1;
+      let released = false;
+      return () => {
+        if (released) return;
+        released = true;
+        holds -= 1;
+        if (holds === 0) {
+          const waiters = holdWaiters;
+          holdWaiters = [];
+          for (const wake of waiters) wake();
+        }
+      };
+    },
+    async runUntil(time) {
+      if (time < now) {
+        throw new ImesimError("CLOCK_BACKWARDS", `cannot run the virtual clock back to ${time} from ${now}`);
+      }
+      for (;;) {
+        await settle();
+        const next = peekLive();
+        if (next === undefined || next.due > time) break;
+        pop();
+        live.delete(next.timerId);
+        now = next.due;
+        next.callback();
+      }
+      now = time;
+      await settle();
+    },
+    advanceBy: (durationMs) => clock.runUntil(now + durationMs),
+    settle,
+    pendingTimers: () => live.size,
+    nextTimerAt: () => peekLive()?.due,
+  };
+  return clock;
+}
