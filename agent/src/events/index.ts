@@ -1,0 +1,18 @@
+export type { EventSubject, ImeEventListener, ImeEventStream } from "./stream.ts";
+export { createEventStream, DEFAULT_THREAD, recordEvents } from "./stream.ts";
+export type {
+  AppListKind,
+  CheckinReasonName,
+  DeliveryTelemetry,
+  ExecutionIntent,
+  GrsVerdict,
+  ImeEvent,
+  ImeEventBody,
+  ImeEventEnvelope,
+  ImeEventOf,
+  ImePhase,
+  ReportDelta,
+  ReturnCodeWord,
+  SubgraphSkipReason,
+} from "./types.ts";
+export { DEVICE_USER_ID } from "./types.ts";

@@ -1,0 +1,203 @@
+// The agent's one stream of facts. Every step of the IME's flow emits exactly one of these; the
+// CMTrace writer, status reports, scenario expectations, `imesim explain` and any dashboard all read
+// this stream, so they can never disagree about what happened.
+
+/** The Entra object id the IME uses for device (userless) state (ime.md §4.1). */
+export const DEVICE_USER_ID = "00000000-0000-0000-0000-000000000000";
+
+/** Why a check-in started, with the gateway's CheckinReason names (ime.md §6). */
+export type CheckinReasonName =
+  | "Unknown"
+  | "UserLogOn"
+  | "MaintenanceTimer"
+  | "Notification"
+  | "AgentRestart"
+  | "APV2"
+  | "OnDemand"
+  | "ESP";
+
+/** Which app list a check-in asks for (ime.md §1.3.1, §3.1). */
+export type AppListKind = "required" | "available" | "selected";
+
+/** The execution types the ExecutionActionHandler logs. */
+export type ExecutionIntent = "install" | "uninstall";
+
+/** The five ReturnCodes types by their log words (ime.md §2.7). */
+export type ReturnCodeWord = "Success" | "SoftReboot" | "HardReboot" | "Retry" | "Failed";
+
+/** Why a subgraph was not processed (ime.md §1.3.2). */
+export type SubgraphSkipReason =
+  | "assignmentFilters"
+  | "reevaluationNotExpired"
+  | "userNotLoggedIn"
+  | "restartRequired";
+
+/** The GRS gate's verdict for one app (ime.md §1.3.2, §5.2). */
+export type GrsVerdict = "noValue" | "expired" | "notExpired" | "bypassedByIntent";
+
+/** Delivery Optimization telemetry for one download (ime.md §1.3.6 `[DO TEL]` fields). */
+export interface DeliveryTelemetry {
+  readonly FileId: string;
+  readonly FileSize: number;
+  readonly TotalBytesDownloaded: number;
+  readonly BytesFromPeers: number;
+  readonly PercentPeerCaching: number;
+  readonly BytesFromLanPeers: number;
+  readonly BytesFromGroupPeers: number;
+  readonly BytesFromInternetPeers: number;
+  readonly BytesFromLinkLocalPeers: number;
+  readonly BytesFromCacheServer: number;
+  readonly CacheHost: string;
+  readonly DownloadMode: number;
+  /** A .NET TimeSpan string, e.g. `00:00:12.3400000`. */
+  readonly DownloadDuration: string;
+  readonly BytesFromHttp: number;
+}
+
+/** One delta of the ReportingManager's "Report delta" JSON (ime.md §1.3.9). */
+export type ReportDelta = Readonly<
+  Record<string, { readonly OldValue: unknown; readonly NewValue: unknown }>
+>;
+
+/** Every step the agent reports, by phase; `details` holds exactly what that step knows. */
+export type ImeEventBody =
+  | { phase: "service.started"; details: { agentVersion: string; reason: "start" | "restart" | "reboot" } }
+  | { phase: "service.stopping"; details: { signal: "stop" | "shutdown" } }
+  | { phase: "service.stopped"; details: Record<string, never> }
+  | { phase: "service.startupDelay"; details: { allCheckinsMs: number; win32CheckinsMs: number } }
+  | { phase: "checkin.scheduled"; details: { intervalMs: number; source: "default" | "settingsInterval" } }
+  | { phase: "checkin.started"; details: { reason: CheckinReasonName } }
+  | { phase: "checkin.throttled"; details: Record<string, never> }
+  | { phase: "checkin.completed"; details: { reason: CheckinReasonName; failed: boolean } }
+  | { phase: "token.acquired"; details: { cached: boolean; expiresAt: number } }
+  | { phase: "token.failed"; details: { errorCode: number; message: string } }
+  | { phase: "poller.started"; details: Record<string, never> }
+  | { phase: "poller.sessions"; details: { count: number } }
+  | { phase: "poller.sessionStarted"; details: { session: number; userId: string; userSid: string } }
+  | { phase: "poller.sessionCompleted"; details: { session: number; userId: string; userSid: string } }
+  | { phase: "poller.stopped"; details: Record<string, never> }
+  | { phase: "apps.requesting"; details: { kind: AppListKind } }
+  | { phase: "apps.received"; details: { count: number; session: number; policiesJson: string } }
+  | { phase: "apps.requestFailed"; details: { kind: AppListKind; message: string; status?: number } }
+  | { phase: "subgraphs.processing"; details: { count: number } }
+  | { phase: "subgraph.processing"; details: { appIds: readonly string[]; hash: string } }
+  | { phase: "subgraph.skipped"; details: { reason: SubgraphSkipReason; hash: string } }
+  | { phase: "subgraph.done"; details: { hash: string } }
+  | { phase: "subgraphs.done"; details: { count: number } }
+  | { phase: "reevaluation.scheduled"; details: { hash: string; at: number } }
+  | { phase: "grs.checked"; details: { hash: string; verdict: GrsVerdict; value?: number; keyPath?: string } }
+  | { phase: "grs.blocked"; details: Record<string, never> }
+  | { phase: "grs.recorded"; details: { hash: string; at: number } }
+  | { phase: "grs.reset"; details: { earlyTermination: boolean } }
+  | {
+      phase: "desiredState.calculated";
+      details: {
+        targetedIntent: string;
+        classification: string;
+        desiredState: string;
+        detection: string;
+        applicability: string;
+        grsExpired: boolean;
+      };
+    }
+  | { phase: "desiredState.noAction"; details: Record<string, never> }
+  | { phase: "desiredState.toInstall"; details: { appIds: readonly string[] } }
+  | {
+      phase: "detection.completed";
+      details: { detected: boolean; version?: string; ruleLines: readonly string[]; afterExecution: boolean };
+    }
+  | {
+      phase: "applicability.completed";
+      details: { applicability: number; applicabilityName: string; ruleLines: readonly string[] };
+    }
+  | {
+      phase: "download.started";
+      details: {
+        version: number;
+        name: string;
+        url: string;
+        fileId: string;
+        session: number;
+        foreground: boolean;
+        timeoutMs: number;
+      };
+    }
+  | { phase: "download.progress"; details: { name: string; bytes: number; total: number } }
+  | { phase: "download.resumed"; details: { fromByte: number } }
+  | { phase: "download.completed"; details: { size: number; telemetry: DeliveryTelemetry } }
+  | { phase: "download.failed"; details: { errorCode: number; message: string } }
+  | { phase: "content.cached"; details: Record<string, never> }
+  | { phase: "content.verified"; details: { size: number } }
+  | { phase: "content.decrypted"; details: Record<string, never> }
+  | { phase: "content.unzipped"; details: { session: number; from: string; to: string } }
+  | {
+      phase: "content.failed";
+      details: { stage: "contentInfo" | "verify" | "decrypt" | "unzip"; errorCode: number; message: string };
+    }
+  | {
+      phase: "install.started";
+      details: {
+        intent: ExecutionIntent;
+        version: number;
+        retry: number;
+        commandLine: string;
+        workingDirectory: string;
+        account: "system" | "user";
+        processId: number;
+        timeoutMs: number;
+      };
+    }
+  | {
+      phase: "install.finished";
+      details: {
+        exitCode: number | undefined;
+        timedOut: boolean;
+        mapping: ReturnCodeWord | undefined;
+        errorCode: number;
+        deviceRestartBehavior: number;
+      };
+    }
+  | { phase: "install.retryScheduled"; details: { retry: number; delayMs: number } }
+  | { phase: "reboot.required"; details: { kind: "soft" | "hard" | "forced" } }
+  | { phase: "reboot.blocking"; details: Record<string, never> }
+  | { phase: "state.compliance"; details: { keyPath: string; message: Readonly<Record<string, unknown>> } }
+  | { phase: "state.enforcement"; details: { keyPath: string; enforcementState: number; errorCode: number } }
+  | {
+      phase: "report.delta";
+      details: { kind: "Detection" | "Execution" | "Applicability" | "Desired"; delta: ReportDelta };
+    }
+  | { phase: "report.sent"; details: { report: Readonly<Record<string, unknown>> } }
+  | { phase: "report.uploadFailed"; details: { message: string } }
+  | {
+      phase: "cleanup.completed";
+      details: { incomingPath: string; imeCachePath: string; keptImeCache: boolean };
+    }
+  | { phase: "toast.shown"; details: { toast: string; appName: string } }
+  | {
+      phase: "enforcement.completed";
+      details: { enforcementState: number; errorCode: number; detected: boolean };
+    };
+
+export type ImePhase = ImeEventBody["phase"];
+
+/** Who and when, common to every event. */
+export interface ImeEventEnvelope {
+  /** 1, 2, 3… in emission order within one agent. */
+  readonly seq: number;
+  readonly deviceId: string;
+  /** Entra object id, or DEVICE_USER_ID for device-context work; absent for service-level events. */
+  readonly userId?: string;
+  readonly appId?: string;
+  /** Simulated time, epoch ms. */
+  readonly simTime: number;
+  /** Wall-clock time the event was emitted, epoch ms. */
+  readonly wallTime: number;
+  /** The managed thread id the IME would log this step on. */
+  readonly thread: number;
+}
+
+/** One event on the stream. */
+export type ImeEvent = ImeEventEnvelope & ImeEventBody;
+
+/** The event of one phase, with its details narrowed. */
+export type ImeEventOf<P extends ImePhase> = ImeEventEnvelope & Extract<ImeEventBody, { phase: P }>;

@@ -1,0 +1,413 @@
+// What the IME writes for each step, as the real lines of ime.md §1.3 (V3 era, AppWorkload.log split).
+// Only this module knows the wording; it reads events and nothing else.
+import { formatHexBare, toSigned32 } from "@imesim/contracts/enums";
+import type { ImeEvent } from "../events/types.ts";
+import type { CmtraceType } from "./cmtrace.ts";
+
+/** The three log files the agent writes (ime.md §1.1). */
+export type ImeLogFile = "AppWorkload" | "IntuneManagementExtension" | "AgentExecutor";
+
+/** One log entry before it gets its time and thread from the event. */
+export interface RenderedLine {
+  readonly file: ImeLogFile;
+  readonly message: string;
+  readonly type: CmtraceType;
+}
+
+// The poller banners' dash runs are 53 dashes on each side in the real lines (ime.md §1.3.1).
+const DASHES = "-".repeat(53);
+const DOTS = ".".repeat(21);
+/** .NET DateTime.MinValue in en-US format, how unset times print (ime.md §1.3.3). */
+const DATETIME_MIN = "1/1/0001 12:00:00 AM";
+
+const pad2 = (n: number): string => String(n).padStart(2, "0");
+
+/** `MM/dd/yyyy HH:mm:ss` (UTC), the GRS and Reporting timestamp format (ime.md §4.4, §4.5). */
+export function formatRegistryTimestamp(epochMs: number): string {
+  const d = new Date(epochMs);
+  return `${pad2(d.getUTCMonth() + 1)}/${pad2(d.getUTCDate())}/${d.getUTCFullYear()} ${pad2(d.getUTCHours())}:${pad2(
+    d.getUTCMinutes(),
+  )}:${pad2(d.getUTCSeconds())}`;
+}
+
+/** .NET `M/d/yyyy h:mm:ss tt` en-US, how the IME prints DateTime values inside messages. */
+export function formatDotNetDateTime(epochMs: number): string {
+  const d = new Date(epochMs);
+  const hours = d.getUTCHours();
+  const h12 = hours % 12 === 0 ? 12 : hours % 12;
+  return `${d.getUTCMonth() + 1}/${d.getUTCDate()}/${d.getUTCFullYear()} ${h12}:${pad2(d.getUTCMinutes())}:${pad2(
+    d.getUTCSeconds(),
+  )} ${hours < 12 ? "AM" : "PM"}`;
+}
+
+/** A .NET TimeSpan string `hh:mm:ss.fffffff` for DO telemetry durations. */
+export function formatTimeSpan(durationMs: number): string {
+  const totalSeconds = Math.floor(durationMs / 1000);
+  const fraction = String(Math.round((durationMs % 1000) * 10_000)).padStart(7, "0");
+  return `${pad2(Math.floor(totalSeconds / 3600))}:${pad2(Math.floor(totalSeconds / 60) % 60)}:${pad2(
+    totalSeconds % 60,
+  )}.${fraction}`;
+}
+
+/** `37,187,491.00`: how the IME prints the downloaded size (ime.md §1.3.7). */
+function formatSize(size: number): string {
+  return `${size.toLocaleString("en-US")}.00`;
+}
+
+const app = (message: string, type: CmtraceType = 1): RenderedLine => ({
+  file: "AppWorkload",
+  message,
+  type,
+});
+const ime = (message: string, type: CmtraceType = 1): RenderedLine => ({
+  file: "IntuneManagementExtension",
+  message,
+  type,
+});
+const executor = (message: string): RenderedLine => ({ file: "AgentExecutor", message, type: 1 });
+
+const SKIP_MESSAGES = {
+  assignmentFilters:
+    "All apps in the subgraph are not applicable due to assignment filters. Skipping processing.",
+  userNotLoggedIn:
+    "All of the apps in the subgraph require user-context processing, and the target user is not logged in. Skipping processing.",
+  restartRequired: "A restart is required to continue processing apps. Stop processing.",
+} as const;
+
+/** The log entries one event produces, in order; most events produce one, some none, a few several. */
+export function renderEvent(event: ImeEvent): RenderedLine[] {
+  const id = event.appId ?? "";
+  const user = event.userId ?? "";
+  switch (event.phase) {
+    case "service.started":
+      return [ime("EMS Agent Started"), ime(`Agent version is: ${event.details.agentVersion}`)];
+    case "service.stopping":
+      return [ime(`EMS Agent received ${event.details.signal === "stop" ? "stop" : "shutdown"} signal`)];
+    case "service.stopped":
+      return [ime("EMS Agent Stopped")];
+    case "service.startupDelay":
+      return [
+        ime(`Delaying all checkins by ${Math.round(event.details.allCheckinsMs / 1000)} s`),
+        ime(
+          `Delaying PS and Win32 app workload checkins by ${Math.round(event.details.win32CheckinsMs / 1000)} s`,
+        ),
+      ];
+    case "checkin.scheduled":
+      return [
+        app(
+          `[Win32App][CheckinIntervalManager] UpdateTimerIntervalForNextCheckin. Current interval of timer is ${event.details.intervalMs}`,
+        ),
+      ];
+    case "checkin.started":
+      return [ime(`checkinReason = ${event.details.reason}`)];
+    case "checkin.throttled":
+      return [app("Required app check in is throttled.")];
+    case "checkin.completed":
+      return [];
+    case "token.acquired":
+      return [ime("Successfully get the token")];
+    case "token.failed":
+      return [
+        ime(`Failed to get AAD token. ${event.details.message} errorCode = ${event.details.errorCode}`, 3),
+      ];
+    case "poller.started":
+      return [app(`[Win32App] ${DASHES} application poller starts. ${DASHES}`, 2)];
+    case "poller.sessions":
+      return [app(`[Win32App] Got ${event.details.count} active user sessions`)];
+    case "poller.sessionStarted":
+      return [
+        app(
+          `[Win32App] ${DOTS} Processing user session ${event.details.session}, userId: ${event.details.userId}, userSID: ${event.details.userSid} ${DOTS}`,
+        ),
+        app("[Win32App] The EspPhase: NotInEsp in session"),
+      ];
+    case "poller.sessionCompleted":
+      return [
+        app(
+          `[Win32App] ${DOTS} Completed user session ${event.details.session}, userId: ${event.details.userId}, userSID: ${event.details.userSid} ${DOTS}`,
+        ),
+      ];
+    case "poller.stopped":
+      return [app(`[Win32App] ${DASHES} application poller stopped. ${DASHES}`, 2)];
+    case "apps.requesting": {
+      const words = {
+        required: "Requesting required apps",
+        available: "Requesting available apps only",
+        selected: "Requesting selected apps for ESP",
+      } as const;
+      return [app(`[Win32App] ${words[event.details.kind]}`)];
+    }
+    case "apps.received":
+      return [
+        app(
+          `[Win32App] Got ${event.details.count} Win32App(s) for user ${user} in session ${event.details.session}`,
+        ),
+        app(`Get policies = ${event.details.policiesJson}`),
+      ];
+    case "apps.requestFailed":
+      return [app(`[Win32App] Failed to get app policies: ${event.details.message}`, 3)];
+    case "subgraphs.processing":
+      return [app(`[Win32App][V3Processor] Processing ${event.details.count} subgraphs.`)];
+    case "subgraph.processing":
+      return [
+        app(`[Win32App][V3Processor] Processing subgraph with app ids: ${event.details.appIds.join(", ")}`),
+      ];
+    case "subgraph.skipped":
+      if (event.details.reason === "reevaluationNotExpired") {
+        return [
+          app("[Win32App][ReevaluationScheduleManager] Subgraph reevaluation interval is not expired"),
+          app(
+            `[Win32App][V3Processor] Reevaluation interval is not expired for subgraph ${event.details.hash} and no override condition applies. Skipping processing.`,
+          ),
+        ];
+      }
+      return [app(`[Win32App][V3Processor] ${SKIP_MESSAGES[event.details.reason]}`)];
+    case "subgraph.done":
+      return [app("[Win32App][V3Processor] Done processing subgraph.")];
+    case "subgraphs.done":
+      return [app(`[Win32App][V3Processor] Done processing ${event.details.count} subgraphs.`)];
+    case "reevaluation.scheduled":
+      return [
+        app(
+          `[Win32App][ReevaluationScheduleManager] Setting subgraph reevaluation time with value: ${formatDotNetDateTime(
+            event.details.at,
+          )} for subgraph with hash ${event.details.hash}`,
+        ),
+      ];
+    case "grs.checked": {
+      const { hash, verdict, value, keyPath } = event.details;
+      const found =
+        value === undefined
+          ? []
+          : [
+              app(
+                `[Win32App][GRSManager] Found GRS value: ${formatRegistryTimestamp(value)} at key ${keyPath ?? ""}`,
+              ),
+            ];
+      const verdicts = {
+        noValue: `App with id: ${id} has no recorded GRS value which will be treated as expired.`,
+        expired: `App with id: ${id} is expired.`,
+        notExpired: `App with id: ${id} is not expired.`,
+        bypassedByIntent: `App with id: ${id} is not expired but will be enforced due to targeting intent on the subgraph.`,
+      } as const;
+      return [...found, app(`[Win32App][GRSManager] ${verdicts[verdict]} | Hash = ${hash}`)];
+    }
+    case "grs.blocked":
+      return [
+        app(
+          `[Win32App][ActionProcessor] App with id: ${id} to install is in GRS. The app will not be enforced.`,
+        ),
+      ];
+    case "grs.recorded":
+      return [];
+    case "grs.reset":
+      return event.details.earlyTermination
+        ? [
+            app(
+              `[Win32App][ExecutionActionHandler] Encountered early subgraph termination. Clearing GRS for app with id: ${id} so it can be retried during the next check-in.`,
+            ),
+            app(`[GRSManager] Reset GRS value for app: ${id}`),
+          ]
+        : [app(`[GRSManager] Reset GRS value for app: ${id}`)];
+    case "desiredState.calculated": {
+      const d = event.details;
+      return [
+        app("[Win32App][ActionProcessor] Calculating desired states for all subgraphs"),
+        app(
+          `[Win32App][ActionProcessor] App with id: ${id}, targeted intent: ${d.targetedIntent}, and enforceability: Enforceable has projected enforcement classification: ${d.classification} with desired state: ${d.desiredState}. Current state is:\n` +
+            `Detection = ${d.detection}\nApplicability =  ${d.applicability}\nReboot = Clean\n` +
+            `Local start time = ${DATETIME_MIN}\nLocal deadline time = ${DATETIME_MIN}\nGRS expired = ${d.grsExpired ? "True" : "False"}`,
+        ),
+      ];
+    }
+    case "desiredState.noAction":
+      return [app(`[Win32App][ActionProcessor] No action required for app with id: ${id}.`)];
+    case "desiredState.toInstall":
+      return [
+        app(
+          `[Win32App][ActionProcessor] Found: ${event.details.appIds.length} apps with intent to install: [${event.details.appIds.join(", ")}].`,
+        ),
+      ];
+    case "detection.completed":
+      return [
+        app("[Win32App] ProcessDetectionRules starts"),
+        ...event.details.ruleLines.map((line) => app(line)),
+        app(
+          `[Win32App][DetectionActionHandler] Detection for policy with id: ${id} resulted in action status: Success and detection state: ${
+            event.details.detected ? "Detected" : "NotDetected"
+          }.`,
+        ),
+      ];
+    case "applicability.completed":
+      return [
+        ...event.details.ruleLines.map((line) => app(line)),
+        app(
+          `[Win32App][ApplicabilityActionHandler] Applicability check for policy with id: ${id} resulted in action status: Success and applicability state: ${event.details.applicabilityName}.`,
+        ),
+      ];
+    case "download.started": {
+      const d = event.details;
+      const priority = d.foreground ? "BG_JOB_PRIORITY_FOREGROUND" : "BG_JOB_PRIORITY_NORMAL";
+      return [
+        app(
+          `[Win32App][DownloadActionHandler] Handler invoked for policy with id: ${id} and version: ${d.version}`,
+        ),
+        app(`[Win32App] Downloading app on session ${d.session}. App: ${id}`),
+        app(`[Win32App] Content cache miss for app (id = ${id}, name = ${d.name}), start downloading...`),
+        app(`[Win32App] DownloadType = 2, DownloadUrl = ${d.url}`),
+        app(`[Win32App DO] start creating a new download job, FileId = ${d.fileId}`),
+        app(`[Win32App DO] DO Job set priority is ${priority} == time out is ${d.timeoutMs} ms`),
+        app(`[Win32App DO] Waiting ${d.timeoutMs} ms for 1 jobs to complete`),
+      ];
+    }
+    case "download.progress":
+      return [
+        app(
+          `[StatusService] Downloading app (id = ${id}, name ${event.details.name}) via DO, bytes ${event.details.bytes}/${event.details.total} for user ${user}`,
+        ),
+      ];
+    case "download.resumed":
+      return [app(`[Win32App DO] Resuming download from byte ${event.details.fromByte}`, 2)];
+    case "download.completed":
+      return [
+        app("[Win32App DO] Notified DO Service the job is complete."),
+        app("[Win32App DO] Completing job"),
+        // The issue asks for the DO telemetry line; IME ≥ 1.101 replaced it (ime.md §0), we keep both.
+        app(`[DO TEL] = ${JSON.stringify(event.details.telemetry)}`),
+        app("[Win32App DO] DO download and decryption is successfully done"),
+      ];
+    case "download.failed":
+      return [
+        app(
+          `[Win32App DO] Job has failed. Error: ${formatHexBare(event.details.errorCode)} ${event.details.message}`.trimEnd(),
+          3,
+        ),
+      ];
+    case "content.cached":
+      return [app(`[Win32App] Content cache found for app id ${id}`)];
+    case "content.verified":
+      return [
+        app(`[Win32App] Downloaded file size ${formatSize(event.details.size)}`),
+        app("[Win32App] Starts verifying encrypted hash"),
+        app("[Win32App] file hash validation pass, starts decrypting"),
+      ];
+    case "content.decrypted":
+      return [app("[Win32App] Decryption is done successfully.")];
+    case "content.unzipped":
+      return [
+        app("[Win32App] Start unzipping."),
+        app(
+          `[Win32App] Unzipping file on session ${event.details.session} from ${event.details.from} to ${event.details.to}`,
+        ),
+        app("[Win32App] Cleaning up staging content ..."),
+      ];
+    case "content.failed":
+      if (event.details.stage === "decrypt") return [app(`Decryption is failed for appId ${id}`, 3)];
+      if (event.details.stage === "verify") {
+        return [
+          app("[Win32App] Starts verifying encrypted hash"),
+          app(`[Win32App] ${event.details.message}`, 3),
+        ];
+      }
+      return [app(`[Win32App] ${event.details.message}`, 3)];
+    case "install.started": {
+      const d = event.details;
+      const executionType = d.intent === "install" ? "Install" : "Uninstall";
+      return [
+        app(
+          `[Win32App][ExecutionActionHandler] Handler invoked with execution type: ${executionType} for policy with id: ${id} and version: ${d.version}.`,
+        ),
+        app(`[Win32App] ===Step=== Execute retry ${d.retry}`),
+        app(
+          `[Win32App] ===Step=== InstallBehavior RegularWin32App, Intent ${d.intent === "install" ? 3 : 4}, UninstallCommandLine ...\n${d.commandLine}`,
+        ),
+        app(`[Win32App] SetCurrentDirectory: ${d.workingDirectory}`),
+        ...(d.account === "user" ? [app("Trying to get elevated token for user.")] : []),
+        app(`[Win32App] Launch Win32AppInstaller in ${d.account === "system" ? "machine" : "user"} session`),
+        app("[Win32App] lastWin32Error 0 after CreateProcess"),
+        app("[Win32App] Create installer process successfully."),
+        app(`[Win32App] process id = ${d.processId}`),
+        app(`[Win32App] Installer process timeout milliseconds: ${d.timeoutMs}.`),
+      ];
+    }
+    case "install.finished": {
+      const d = event.details;
+      if (d.timedOut || d.exitCode === undefined) {
+        return [
+          app("[Win32App] Installation is timeout, collecting result", 2),
+          app("[Win32App] installer is running timeout, skip staged content clean up.", 2),
+        ];
+      }
+      const lines = [
+        app("[Win32App] Installation is done, collecting result"),
+        app(`[Win32App] lpExitCode ${d.exitCode}`),
+      ];
+      if (d.mapping === undefined) {
+        const signed = toSigned32(d.errorCode);
+        lines.push(
+          app(`[Win32App] hResultFromWin32 ${signed}`),
+          app(`[Win32App] Set EnforcementStateMessage.ErrorCode ${signed}`),
+          app(`[Win32App] Admin did NOT set mapping for lpExitCode: ${d.exitCode} of app: ${id}`, 2),
+          app(
+            `[Win32App] Setting enforcementState as: Error with lpExitCode: ${d.exitCode} without mapping`,
+            3,
+          ),
+        );
+      } else {
+        lines.push(app(`[Win32App] lpExitCode is defined as ${d.mapping}`));
+      }
+      lines.push(app(`[Win32App] DeviceRestartBehavior: ${d.deviceRestartBehavior}`));
+      return lines;
+    }
+    case "install.retryScheduled":
+      return [
+        app(
+          `[Win32App] Retry code returned, retry ${event.details.retry} will start in ${Math.round(event.details.delayMs / 60_000)} minutes`,
+        ),
+      ];
+    case "reboot.required":
+      return [
+        app(
+          `[Win32App] ${event.details.kind === "soft" ? "Soft" : "Hard"} reboot is required for app ${id}`,
+          2,
+        ),
+      ];
+    case "reboot.blocking":
+      return [app(`[Win32App][V3Processor] ${SKIP_MESSAGES.restartRequired}`)];
+    case "state.compliance":
+    case "state.enforcement":
+    case "enforcement.completed":
+      return [];
+    case "report.delta":
+      return [
+        app(
+          `[Win32App][ReportingManager] ${event.details.kind} state for app with id: ${id} has been updated. Report delta: ${JSON.stringify(event.details.delta)}`,
+        ),
+      ];
+    case "report.sent":
+      return [
+        app(
+          `[Win32App][ReportingManager] Sending status to company portal based on report: ${JSON.stringify(event.details.report)}`,
+        ),
+      ];
+    case "report.uploadFailed":
+      return [app(`[Win32App][ReportingManager] Failed to send status: ${event.details.message}`, 3)];
+    case "cleanup.completed": {
+      const lines = [app(`[Win32App] removing content from cache ${event.details.incomingPath}`)];
+      if (!event.details.keptImeCache)
+        lines.push(app(`[Win32App] Cleaning up staged content ${event.details.imeCachePath}`));
+      return lines;
+    }
+    case "toast.shown": {
+      const name64 = Buffer.from(event.details.appName, "utf8").toString("base64");
+      const exe = "C:\\Program Files (x86)\\Microsoft Intune Management Extension\\agentexecutor.exe";
+      return [
+        app(`[Win32App] Toast message with: "${exe}"  -toast "${event.details.toast}" "${name64}"`),
+        executor("ExecutorLog AgentExecutor gets invoked"),
+        executor("Toast option gets invoked"),
+        executor(`Showing toast ${event.details.toast}`),
+        executor("Agent executor completed."),
+      ];
+    }
+  }
+}

@@ -1,0 +1,143 @@
+import { closeSync, existsSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from "node:fs";
+import { join } from "node:path";
+import type { ImeEventStream } from "../events/stream.ts";
+import type { ImeEvent } from "../events/types.ts";
+import { formatCmtraceLine } from "./cmtrace.ts";
+import { type ImeLogFile, renderEvent } from "./lines.ts";
+
+const BOM = "\uFEFF";
+const BOM_BYTES = 3;
+/** About 2 MB, the IME's old LogMaxSize default (ime.md §1.1). */
+export const DEFAULT_MAX_LOG_BYTES = 2 * 1024 * 1024;
+/** LogMaxHistory has no documented default (ime.md §1.1 [?]); we keep the 5 newest rotated files. */
+export const DEFAULT_MAX_LOG_HISTORY = 5;
+
+const LOG_FILES: readonly ImeLogFile[] = ["AppWorkload", "IntuneManagementExtension", "AgentExecutor"];
+
+export interface LogWriterOptions {
+  /** A real folder to write the .log files into; without it the logs live in memory only. */
+  readonly dir?: string;
+  /** The device's local time offset from UTC in minutes (CMTrace times are local, ime.md §1.2). */
+  readonly utcOffsetMinutes?: number;
+  readonly maxBytes?: number;
+  readonly maxHistory?: number;
+}
+
+/** The three IME logs, fed from the event stream. */
+export interface LogWriter {
+  /** The current text of one log (BOM included), as a viewer would read the file. */
+  read(file: ImeLogFile): string;
+  /** Names of rotated files, oldest first (`AppWorkload-20260101-101010.log`). */
+  rotated(file: ImeLogFile): readonly string[];
+  /** Writes buffered text to disk (no-op in memory). */
+  flush(): void;
+  /** Flushes and stops listening. */
+  close(): void;
+}
+
+interface FileState {
+  current: string[];
+  bytes: number;
+  pending: string[];
+  fd: number | undefined;
+  history: string[];
+}
+
+const pad = (n: number, width = 2): string => String(n).padStart(width, "0");
+
+/** `<Base>-YYYYMMDD-HHMMSS.log`, the IME's rotated-file name (ime.md §1.1). */
+export function rotatedLogName(file: ImeLogFile, localTimeMs: number): string {
+  const d = new Date(localTimeMs);
+  return `${file}-${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}-${pad(d.getUTCHours())}${pad(
+    d.getUTCMinutes(),
+  )}${pad(d.getUTCSeconds())}.log`;
+}
+
+/** Subscribes a CMTrace writer to `stream`: every event becomes the lines the IME writes for that step. */
+export function createLogWriter(stream: ImeEventStream, options: LogWriterOptions = {}): LogWriter {
+  const offsetMs = (options.utcOffsetMinutes ?? 0) * 60_000;
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_LOG_BYTES;
+  const maxHistory = options.maxHistory ?? DEFAULT_MAX_LOG_HISTORY;
+  const dir = options.dir;
+  if (dir !== undefined) mkdirSync(dir, { recursive: true });
+  const pathOf = (name: string): string => join(dir ?? "", name);
+
+  const files = new Map<ImeLogFile, FileState>();
+  for (const file of LOG_FILES) {
+    files.set(file, { current: [], bytes: BOM_BYTES, pending: [], fd: undefined, history: [] });
+  }
+  const stateOf = (file: ImeLogFile): FileState => files.get(file)!;
+
+  const open = (file: ImeLogFile, state: FileState): void => {
+    if (dir === undefined || state.fd !== undefined) return;
+    const path = pathOf(`${file}.log`);
+    const fresh = !existsSync(path);
+    state.fd = openSync(path, "a");
+    if (fresh) writeSync(state.fd, BOM);
+  };
+  const flushFile = (state: FileState): void => {
+    if (state.fd === undefined || state.pending.length === 0) return;
+    writeSync(state.fd, state.pending.join(""));
+    state.pending = [];
+  };
+  const rotate = (file: ImeLogFile, state: FileState, localTimeMs: number): void => {
+    const name = rotatedLogName(file, localTimeMs);
+    if (dir !== undefined && state.fd !== undefined) {
+      flushFile(state);
+      closeSync(state.fd);
+      state.fd = undefined;
+      renameSync(pathOf(`${file}.log`), pathOf(name));
+    }
+    state.history.push(name);
+    while (state.history.length > maxHistory) {
+      const dropped = state.history.shift()!;
+      if (dir !== undefined && existsSync(pathOf(dropped))) unlinkSync(pathOf(dropped));
+    }
+    state.current = [];
+    state.bytes = BOM_BYTES;
+  };
+
+  const write = (event: ImeEvent): void => {
+    const localTimeMs = event.simTime + offsetMs;
+    let tick = 0;
+    for (const line of renderEvent(event)) {
+      const state = stateOf(line.file);
+      const text = formatCmtraceLine({
+        message: line.message,
+        localTimeMs,
+        // Distinct sub-millisecond digits keep lines of one instant in order in CMTrace viewers.
+        subMsTicks: (event.seq * 16 + tick++) % 10_000,
+        component: line.file,
+        type: line.type,
+        thread: event.thread,
+      });
+      const size = Buffer.byteLength(text);
+      if (state.bytes + size > maxBytes && state.current.length > 0) rotate(line.file, state, localTimeMs);
+      open(line.file, state);
+      state.current.push(text);
+      state.bytes += size;
+      if (state.fd !== undefined) {
+        state.pending.push(text);
+        if (state.pending.length >= 256) flushFile(state);
+      }
+    }
+  };
+
+  const unsubscribe = stream.subscribe(write);
+  const flush = (): void => {
+    for (const state of files.values()) flushFile(state);
+  };
+  return {
+    read: (file) => BOM + stateOf(file).current.join(""),
+    rotated: (file) => [...stateOf(file).history],
+    flush,
+    close() {
+      unsubscribe();
+      flush();
+      for (const state of files.values()) {
+        if (state.fd !== undefined) closeSync(state.fd);
+        state.fd = undefined;
+      }
+    },
+  };
+}

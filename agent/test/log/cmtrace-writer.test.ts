@@ -1,0 +1,85 @@
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { createVirtualClock } from "../../src/clock/index.ts";
+import { createEventStream } from "../../src/events/index.ts";
+import { createLogWriter, formatCmtraceLine, parseCmtrace } from "../../src/log/index.ts";
+
+const START = Date.UTC(2026, 7, 20, 14, 13, 36, 842);
+
+describe("CMTrace line grammar (ime.md §1.2)", () => {
+  it("formats the real AgentExecutor example exactly", () => {
+    const line = formatCmtraceLine({
+      message: "ExecutorLog AgentExecutor gets invoked",
+      localTimeMs: START,
+      subMsTicks: 339,
+      component: "AgentExecutor",
+      type: 1,
+      thread: 1,
+    });
+    expect(line).toBe(
+      '<![LOG[ExecutorLog AgentExecutor gets invoked]LOG]!><time="14:13:36.8420339" date="8-20-2026" component="AgentExecutor" context="" type="1" thread="1" file="">\r\n',
+    );
+  });
+
+  it("does not zero-pad month or day, and pads the time", () => {
+    const line = formatCmtraceLine({
+      message: "x",
+      localTimeMs: Date.UTC(2023, 1, 4, 3, 5, 7, 9),
+      component: "AppWorkload",
+      type: 2,
+      thread: 14,
+    });
+    expect(line).toContain('time="03:05:07.0090000" date="2-4-2023"');
+  });
+});
+
+describe("log writer", () => {
+  it("writes a BOM, local time, the component of each file and multi-line messages", async () => {
+    const clock = createVirtualClock(START);
+    const stream = createEventStream({ deviceId: "dev", clock });
+    const writer = createLogWriter(stream, { utcOffsetMinutes: 120 });
+    stream.emit({ phase: "service.started", details: { agentVersion: "1.101.111.0", reason: "start" } });
+    stream.emit(
+      {
+        phase: "apps.received",
+        details: { count: 1, session: 0, policiesJson: '[{"Id":"a",\n"Name":"x"}]' },
+      },
+      { userId: "u1", thread: 14 },
+    );
+    const ime = writer.read("IntuneManagementExtension");
+    expect(ime.startsWith("\uFEFF<![LOG[EMS Agent Started]LOG]!>")).toBe(true);
+    expect(ime).toContain('time="16:13:36.842');
+    const records = parseCmtrace(writer.read("AppWorkload"));
+    expect(records.map((r) => r.message)).toEqual([
+      "[Win32App] Got 1 Win32App(s) for user u1 in session 0",
+      'Get policies = [{"Id":"a",\n"Name":"x"}]',
+    ]);
+    expect(records.every((r) => r.component === "AppWorkload" && r.thread === 14)).toBe(true);
+    await clock.settle();
+  });
+
+  it("rotates to <Base>-YYYYMMDD-HHMMSS.log on disk when the file would exceed its size", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "imesim-log-"));
+    const clock = createVirtualClock(START);
+    const stream = createEventStream({ deviceId: "dev", clock });
+    const writer = createLogWriter(stream, { dir, maxBytes: 1_000, maxHistory: 2 });
+    for (let i = 0; i < 30; i++) {
+      stream.emit({ phase: "poller.sessions", details: { count: i } });
+      await clock.advanceBy(1_000);
+    }
+    writer.close();
+    const names = readdirSync(dir).sort();
+    expect(names).toContain("AppWorkload.log");
+    const rotated = names.filter((n) => /^AppWorkload-\d{8}-\d{6}\.log$/.test(n));
+    expect(rotated).toHaveLength(2);
+    expect(writer.rotated("AppWorkload")).toEqual(rotated);
+    const current = readFileSync(join(dir, "AppWorkload.log"));
+    expect([...current.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(current.length).toBeLessThanOrEqual(1_000);
+    expect(parseCmtrace(current.toString("utf8")).at(-1)?.message).toBe(
+      "[Win32App] Got 29 active user sessions",
+    );
+  });
+});
