@@ -1,3 +1,5 @@
 export { describeType, parseJsonText } from "./json-text.ts";
+export { orderKeys, stringifyOrdered } from "./ordered-json.ts";
 export { appendSegment, joinPath } from "./path.ts";
+export { enumSchema, type Flag, FlagSchema, flagValue, nullable } from "./types.ts";
 export { assertSchema, describeFirstError, type SchemaChecker } from "./validate.ts";
