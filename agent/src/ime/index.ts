@@ -1,0 +1,4 @@
+export * from "./paths.ts";
+export type { AppStateRef, ImeStateStore } from "./state-store.ts";
+export { createImeStateStore, subgraphHash } from "./state-store.ts";
+export { formatImeTimestamp, parseImeTimestamp } from "./timestamps.ts";

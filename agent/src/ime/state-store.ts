@@ -1,0 +1,185 @@
+import { createHash } from "node:crypto";
+import {
+  type ComplianceStateMessage,
+  type EnforcementStateMessage,
+  parseComplianceStateMessage,
+  parseEnforcementStateMessage,
+  serializeComplianceStateMessage,
+  serializeEnforcementStateMessage,
+} from "@imesim/contracts/ime";
+import type { Registry, RegistryValue } from "../host/types.ts";
+import {
+  grsKey,
+  OPERATIONAL_STATE_KEY,
+  PENDING_HARD_REBOOT_VALUE,
+  reportingAppKey,
+  SETTINGS_INTERVAL_VALUE,
+  SETTINGS_KEY,
+  STATUS_SERVICE_REPORTS_KEY,
+  WIN32_APPS_KEY,
+  win32AppKey,
+} from "./paths.ts";
+import { formatImeTimestamp, parseImeTimestamp } from "./timestamps.ts";
+
+/** One app revision in one user's (or the device's) context. */
+export interface AppStateRef {
+  readonly userId: string;
+  readonly appId: string;
+  readonly version: number;
+}
+
+const SUBGRAPH_EVALUATION_VALUE = "SubgraphEvaluationTimeUTC";
+
+/**
+ * The GRS key name of a subgraph. The real inputs are unknown (ime.md §4.4, §11); we follow §10.6:
+ * base64(SHA-256(sorted `appId_ver` of the subgraph, then the user id)), 44 characters like the real ones.
+ */
+export function subgraphHash(userId: string, apps: Readonly<Array<{ id: string; version: number }>>): string {
+  const revisions = apps.map((app) => `${app.id.toLowerCase()}_${app.version}`).sort();
+  return createHash("sha256")
+    .update(`${revisions.join(";")}|${userId.toLowerCase()}`)
+    .digest("base64");
+}
+
+const sz = (data: string): RegistryValue => ({ type: "REG_SZ", data });
+const dword = (data: number): RegistryValue => ({ type: "REG_DWORD", data: data >>> 0 });
+
+const stringOf = (value: RegistryValue | undefined): string | undefined =>
+  value !== undefined && (value.type === "REG_SZ" || value.type === "REG_EXPAND_SZ") ? value.data : undefined;
+
+/** The IME's persisted state, read and written exactly where the IME keeps it (ime.md §4). */
+export interface ImeStateStore {
+  readonly registry: Registry;
+  readCompliance(ref: AppStateRef): ComplianceStateMessage | undefined;
+  /** `<app>\ComplianceStateMessage` value `ComplianceStateMessage` plus the app key's Intent/LastUpdatedTimeUtc. */
+  writeCompliance(ref: AppStateRef, message: ComplianceStateMessage, intent: number, at: number): string;
+  readEnforcement(ref: AppStateRef): EnforcementStateMessage | undefined;
+  /** `<app>\EnforcementStateMessage`; `exitCode` lands in the app key's ExitCode value when known. */
+  writeEnforcement(ref: AppStateRef, message: EnforcementStateMessage, at: number, exitCode?: number): string;
+  /** The app revision keys the user has state for, as `{appId, version}`. */
+  listAppStates(userId: string): Array<{ appId: string; version: number }>;
+  readGrs(userId: string, hash: string, appId: string): number | undefined;
+  recordGrs(userId: string, hash: string, appId: string, at: number): void;
+  /** Removes an app's GRS value; true when there was one. */
+  clearGrs(userId: string, hash: string, appId: string): boolean;
+  readSubgraphEvaluation(userId: string, hash: string): number | undefined;
+  recordSubgraphEvaluation(userId: string, hash: string, at: number): void;
+  /** Reporting\<user>\<app> ReportingState/LastUpdatedTime, ReportCache LastHashValue, StatusServiceReports. */
+  writeReporting(
+    userId: string,
+    appId: string,
+    report: Readonly<Record<string, unknown>>,
+    hash: string,
+    at: number,
+  ): void;
+  readReportingState(userId: string, appId: string): Record<string, unknown> | undefined;
+  /** `Settings\Interval` in seconds, when set to a positive number (ime.md §4.5 [?]). */
+  checkinIntervalSeconds(): number | undefined;
+  pendingHardReboot(): boolean;
+  setPendingHardReboot(pending: boolean): void;
+}
+
+/** Binds the IME's state layout to a device registry. */
+export function createImeStateStore(registry: Registry): ImeStateStore {
+  const stamp = (key: string, at: number): void =>
+    registry.setValue(key, "LastUpdatedTimeUtc", sz(formatImeTimestamp(at)));
+  return {
+    registry,
+    readCompliance(ref) {
+      const key = `${win32AppKey(ref.userId, ref.appId, ref.version)}\\ComplianceStateMessage`;
+      const text = stringOf(registry.getValue(key, "ComplianceStateMessage"));
+      return text === undefined ? undefined : parseComplianceStateMessage(text);
+    },
+    writeCompliance(ref, message, intent, at) {
+      const appKey = win32AppKey(ref.userId, ref.appId, ref.version);
+      const key = `${appKey}\\ComplianceStateMessage`;
+      registry.transaction(() => {
+        registry.setValue(appKey, "Intent", dword(intent));
+        stamp(appKey, at);
+        registry.setValue(key, "ComplianceStateMessage", sz(serializeComplianceStateMessage(message)));
+      });
+      return key;
+    },
+    readEnforcement(ref) {
+      const key = `${win32AppKey(ref.userId, ref.appId, ref.version)}\\EnforcementStateMessage`;
+      const text = stringOf(registry.getValue(key, "EnforcementStateMessage"));
+      return text === undefined ? undefined : parseEnforcementStateMessage(text);
+    },
+    writeEnforcement(ref, message, at, exitCode) {
+      const appKey = win32AppKey(ref.userId, ref.appId, ref.version);
+      const key = `${appKey}\\EnforcementStateMessage`;
+      registry.transaction(() => {
+        if (exitCode !== undefined) registry.setValue(appKey, "ExitCode", dword(exitCode));
+        stamp(appKey, at);
+        registry.setValue(key, "EnforcementStateMessage", sz(serializeEnforcementStateMessage(message)));
+      });
+      return key;
+    },
+    listAppStates(userId) {
+      const states: Array<{ appId: string; version: number }> = [];
+      for (const name of registry.listSubkeys(`${WIN32_APPS_KEY}\\${userId}`)) {
+        // Non-GUID siblings (GRS, OperationalState, …) are skipped, as the IME's parsers do (ime.md §4.1).
+        const match = /^([0-9a-f-]{36})_(\d+)$/i.exec(name);
+        if (match !== null) states.push({ appId: match[1]!, version: Number(match[2]) });
+      }
+      return states;
+    },
+    readGrs(userId, hash, appId) {
+      const text = stringOf(registry.getValue(grsKey(userId, hash), appId));
+      return text === undefined ? undefined : parseImeTimestamp(text, `${grsKey(userId, hash)}\\${appId}`);
+    },
+    recordGrs(userId, hash, appId, at) {
+      registry.setValue(grsKey(userId, hash), appId, sz(formatImeTimestamp(at)));
+    },
+    clearGrs(userId, hash, appId) {
+      return registry.deleteValue(grsKey(userId, hash), appId);
+    },
+    readSubgraphEvaluation(userId, hash) {
+      const text = stringOf(registry.getValue(grsKey(userId, hash), SUBGRAPH_EVALUATION_VALUE));
+      return text === undefined
+        ? undefined
+        : parseImeTimestamp(text, `${grsKey(userId, hash)}\\${SUBGRAPH_EVALUATION_VALUE}`);
+    },
+    recordSubgraphEvaluation(userId, hash, at) {
+      registry.setValue(grsKey(userId, hash), SUBGRAPH_EVALUATION_VALUE, sz(formatImeTimestamp(at)));
+    },
+    writeReporting(userId, appId, report, hash, at) {
+      const key = reportingAppKey(userId, appId);
+      const when = sz(formatImeTimestamp(at));
+      registry.transaction(() => {
+        registry.setValue(key, "ReportingState", sz(JSON.stringify(report)));
+        registry.setValue(key, "LastUpdatedTime", when);
+        registry.setValue(key, "StatusServiceReportTime", when);
+        registry.setValue(`${key}\\ReportCache\\${userId}`, "LastHashValue", sz(hash));
+        registry.setValue(
+          `${STATUS_SERVICE_REPORTS_KEY}\\${userId}\\${appId}`,
+          "AppInstallStatusReport",
+          sz(JSON.stringify(report)),
+        );
+      });
+    },
+    readReportingState(userId, appId) {
+      const text = stringOf(registry.getValue(reportingAppKey(userId, appId), "ReportingState"));
+      return text === undefined ? undefined : (JSON.parse(text) as Record<string, unknown>);
+    },
+    checkinIntervalSeconds() {
+      const value = registry.getValue(SETTINGS_KEY, SETTINGS_INTERVAL_VALUE);
+      if (value === undefined) return undefined;
+      const seconds =
+        value.type === "REG_DWORD"
+          ? value.data
+          : value.type === "REG_SZ"
+            ? Number.parseInt(value.data, 10)
+            : Number.NaN;
+      return Number.isFinite(seconds) && seconds > 0 ? seconds : undefined;
+    },
+    pendingHardReboot() {
+      const value = registry.getValue(OPERATIONAL_STATE_KEY, PENDING_HARD_REBOOT_VALUE);
+      return value?.type === "REG_DWORD" && value.data !== 0;
+    },
+    setPendingHardReboot(pending) {
+      if (pending) registry.setValue(OPERATIONAL_STATE_KEY, PENDING_HARD_REBOOT_VALUE, dword(1));
+      else registry.deleteValue(OPERATIONAL_STATE_KEY, PENDING_HARD_REBOOT_VALUE);
+    },
+  };
+}
