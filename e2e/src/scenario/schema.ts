@@ -1,0 +1,689 @@
+// The scenario file format (YAML), as a TypeBox schema: the loader validates with it, the JSON Schema
+// in e2e/schema/scenario.schema.json is emitted from it (editor completion), and its static types are
+// what the runner reads. Every object is closed (`additionalProperties: false`) so a typo is an error
+// with a line number rather than a silently ignored setting — except the pasted Graph / IME JSON,
+// which keeps whatever members the service or a real log had.
+import { type Static, type TSchema, Type } from "typebox";
+import { DURATION_PATTERN } from "./duration.ts";
+
+const closed = { additionalProperties: false } as const;
+
+function described<T extends TSchema>(schema: T, description: string): T {
+  return { ...schema, description };
+}
+
+const DURATION_DESCRIPTION = "a duration (30s, 5m, 1h30m, 2d)";
+
+/** A duration such as `30s`, `5m`, `1h30m`, `2d`. */
+export const DurationSchema = Type.String({ pattern: DURATION_PATTERN, description: DURATION_DESCRIPTION });
+
+/** A duration member with its meaning, e.g. "a duration (30s, 5m, 1h30m, 2d): time since the scenario started". */
+function durationOf(meaning: string) {
+  return described(DurationSchema, `${DURATION_DESCRIPTION}: ${meaning}`);
+}
+
+/** An app GUID. */
+const GuidSchema = Type.String({
+  pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+});
+
+/** A product code `{GUID}` as Windows Installer writes it. */
+const ProductCodeSchema = Type.String({
+  pattern: "^\\{[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\\}$",
+  description: "an MSI ProductCode, {GUID}",
+});
+
+/** `<operator> <value>` as used by short-form rules: `>= 1.2.3`, `== x`, `< 10`. */
+export const COMPARISON_PATTERN = "^(==|=|!=|>=|<=|>|<)\\s*\\S.*$";
+const ComparisonSchema = Type.String({
+  pattern: COMPARISON_PATTERN,
+  description: "an operator and a value: '>= 1.2.0', '== Contoso', '!= 0'",
+});
+
+const NameSchema = Type.String({ minLength: 1, pattern: "^[A-Za-z0-9][A-Za-z0-9 ._-]*$" });
+
+// ---------------------------------------------------------------------------------------------------
+// Device
+
+export const RegistryViewSchema = Type.Union([Type.Literal(64), Type.Literal(32)], {
+  description: "registry view: 64 (native) or 32 (WOW6432Node)",
+});
+
+/** A registry value to create, or (with no `name`) a key. */
+export const RegistryEntrySchema = Type.Object(
+  {
+    key: described(Type.String({ minLength: 1 }), "full key path with hive, e.g. HKLM\\SOFTWARE\\Contoso"),
+    name: Type.Optional(
+      described(Type.String(), "value name; empty string = (default); omit to create only the key"),
+    ),
+    type: Type.Optional(
+      Type.Union([
+        Type.Literal("REG_SZ"),
+        Type.Literal("REG_EXPAND_SZ"),
+        Type.Literal("REG_DWORD"),
+        Type.Literal("REG_QWORD"),
+        Type.Literal("REG_MULTI_SZ"),
+        Type.Literal("REG_BINARY"),
+      ]),
+    ),
+    data: Type.Optional(
+      Type.Union([Type.String(), Type.Integer(), Type.Array(Type.String())], {
+        description:
+          "string for REG_SZ/REG_EXPAND_SZ/REG_QWORD/REG_BINARY (hex), integer for REG_DWORD, list for REG_MULTI_SZ",
+      }),
+    ),
+    view: Type.Optional(RegistryViewSchema),
+  },
+  closed,
+);
+
+/** A file to create on the device (content inline, or only a size and a version). */
+export const FileEntrySchema = Type.Object(
+  {
+    path: described(Type.String({ minLength: 1 }), "absolute Windows path, environment variables allowed"),
+    content: Type.Optional(Type.String()),
+    sizeBytes: Type.Optional(Type.Integer({ minimum: 0 })),
+    version: Type.Optional(described(Type.String(), "file version resource, e.g. 1.2.3.4")),
+  },
+  closed,
+);
+
+/** An MSI already installed on the device, registered as Windows Installer would. */
+export const InstalledMsiSchema = Type.Object(
+  {
+    productCode: ProductCodeSchema,
+    version: Type.String({ minLength: 1 }),
+    name: Type.Optional(Type.String()),
+    publisher: Type.Optional(Type.String()),
+    perUser: Type.Optional(Type.Boolean()),
+    view: Type.Optional(RegistryViewSchema),
+  },
+  closed,
+);
+
+export const UserSchema = Type.Object(
+  {
+    name: NameSchema,
+    objectId: Type.Optional(
+      described(GuidSchema, "Entra object id (the Win32Apps registry key); generated when omitted"),
+    ),
+    sid: Type.Optional(Type.String({ pattern: "^S-1-" })),
+    loggedOn: Type.Optional(described(Type.Boolean(), "logged on when the scenario starts (default false)")),
+  },
+  closed,
+);
+
+export const DeviceProfileSchema = Type.Object(
+  {
+    osBuild: Type.Optional(
+      described(Type.String({ pattern: "^10\\.0\\.\\d+(\\.\\d+)?$" }), "e.g. 10.0.26100"),
+    ),
+    architecture: Type.Optional(
+      Type.Union([Type.Literal("x64"), Type.Literal("x86"), Type.Literal("arm64")]),
+    ),
+    freeDiskMB: Type.Optional(Type.Integer({ minimum: 0 })),
+    memoryMB: Type.Optional(Type.Integer({ minimum: 0 })),
+    processors: Type.Optional(Type.Integer({ minimum: 1 })),
+    cpuSpeedMHz: Type.Optional(Type.Integer({ minimum: 1 })),
+  },
+  closed,
+);
+
+export const DeviceSchema = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 15 })),
+    profile: Type.Optional(DeviceProfileSchema),
+    users: Type.Optional(Type.Array(UserSchema)),
+    files: Type.Optional(Type.Array(FileEntrySchema)),
+    registry: Type.Optional(Type.Array(RegistryEntrySchema)),
+    msis: Type.Optional(Type.Array(InstalledMsiSchema)),
+  },
+  closed,
+);
+
+// ---------------------------------------------------------------------------------------------------
+// Apps
+
+/** Short-form detection/requirement rules; each kind is keyed by what it checks. */
+export const ShortFileRuleSchema = Type.Object(
+  {
+    file: described(Type.String({ minLength: 1 }), "full path of the file or folder"),
+    exists: Type.Optional(described(Type.Boolean(), "false = 'does not exist'")),
+    version: Type.Optional(ComparisonSchema),
+    sizeMB: Type.Optional(ComparisonSchema),
+    modified: Type.Optional(ComparisonSchema),
+    created: Type.Optional(ComparisonSchema),
+    check32BitOn64System: Type.Optional(Type.Boolean()),
+  },
+  closed,
+);
+
+export const ShortRegistryRuleSchema = Type.Object(
+  {
+    registry: described(Type.String({ minLength: 1 }), "full key path, e.g. HKLM\\SOFTWARE\\Contoso"),
+    value: Type.Optional(described(Type.String(), "value name; omit for a key check")),
+    exists: Type.Optional(Type.Boolean()),
+    string: Type.Optional(ComparisonSchema),
+    integer: Type.Optional(ComparisonSchema),
+    version: Type.Optional(ComparisonSchema),
+    check32BitOn64System: Type.Optional(Type.Boolean()),
+  },
+  closed,
+);
+
+export const ShortMsiRuleSchema = Type.Object(
+  { msi: ProductCodeSchema, version: Type.Optional(ComparisonSchema) },
+  closed,
+);
+
+export const ShortScriptRuleSchema = Type.Object(
+  {
+    script: described(Type.String(), "PowerShell script text"),
+    runAs32Bit: Type.Optional(Type.Boolean()),
+    enforceSignatureCheck: Type.Optional(Type.Boolean()),
+  },
+  closed,
+);
+
+export const ShortScriptRequirementSchema = Type.Object(
+  {
+    script: described(Type.String(), "PowerShell script text"),
+    output: Type.Union([
+      Type.Literal("string"),
+      Type.Literal("dateTime"),
+      Type.Literal("integer"),
+      Type.Literal("float"),
+      Type.Literal("version"),
+      Type.Literal("boolean"),
+    ]),
+    compare: ComparisonSchema,
+    runAsUser: Type.Optional(Type.Boolean()),
+    runAs32Bit: Type.Optional(Type.Boolean()),
+    enforceSignatureCheck: Type.Optional(Type.Boolean()),
+  },
+  closed,
+);
+
+export const ShortDetectionRuleSchema = Type.Union([
+  ShortFileRuleSchema,
+  ShortRegistryRuleSchema,
+  ShortMsiRuleSchema,
+  ShortScriptRuleSchema,
+]);
+
+export const ShortRequirementRuleSchema = Type.Union([
+  ShortFileRuleSchema,
+  ShortRegistryRuleSchema,
+  ShortScriptRequirementSchema,
+]);
+
+export const ReturnCodeTypeNameSchema = Type.Union([
+  Type.Literal("success"),
+  Type.Literal("softReboot"),
+  Type.Literal("hardReboot"),
+  Type.Literal("retry"),
+  Type.Literal("failed"),
+]);
+
+/** The short app form: just what a packager types, turned into a Graph win32LobApp by the loader. */
+export const ShortAppSchema = Type.Object(
+  {
+    install: described(Type.String({ minLength: 1 }), "install command line"),
+    uninstall: Type.Optional(Type.String({ minLength: 1 })),
+    setupFile: Type.Optional(Type.String()),
+    runAs: Type.Optional(Type.Union([Type.Literal("system"), Type.Literal("user")])),
+    detection: Type.Array(ShortDetectionRuleSchema, { minItems: 1 }),
+    requirements: Type.Optional(
+      Type.Object(
+        {
+          architectures: Type.Optional(
+            Type.Array(Type.Union([Type.Literal("x64"), Type.Literal("x86"), Type.Literal("arm64")]), {
+              minItems: 1,
+            }),
+          ),
+          minimumWindowsRelease: Type.Optional(Type.String()),
+          minimumFreeDiskSpaceMB: Type.Optional(Type.Integer({ minimum: 0 })),
+          minimumMemoryMB: Type.Optional(Type.Integer({ minimum: 0 })),
+          minimumProcessors: Type.Optional(Type.Integer({ minimum: 1 })),
+          minimumCpuSpeedMHz: Type.Optional(Type.Integer({ minimum: 1 })),
+          rules: Type.Optional(Type.Array(ShortRequirementRuleSchema)),
+        },
+        closed,
+      ),
+    ),
+    returnCodes: Type.Optional(
+      described(
+        Type.Record(Type.String({ pattern: "^-?\\d+$" }), ReturnCodeTypeNameSchema),
+        "exit code → type; replaces the default list (0, 1707 success; 3010 softReboot; 1641 hardReboot; 1618 retry)",
+      ),
+    ),
+    maxRunTime: Type.Optional(DurationSchema),
+    restart: Type.Optional(
+      Type.Union([
+        Type.Literal("basedOnReturnCode"),
+        Type.Literal("allow"),
+        Type.Literal("suppress"),
+        Type.Literal("force"),
+      ]),
+    ),
+    version: Type.Optional(Type.String()),
+    publisher: Type.Optional(Type.String()),
+  },
+  closed,
+);
+
+/** Where an app's content comes from: a folder packed on the fly, a .intunewin, or inline files. */
+export const PackageSchema = Type.Union([
+  Type.Object(
+    {
+      folder: described(
+        Type.String({ minLength: 1 }),
+        "folder packed with the codec; relative to the scenario file",
+      ),
+    },
+    closed,
+  ),
+  Type.Object(
+    {
+      intunewin: described(
+        Type.String({ minLength: 1 }),
+        "path of a .intunewin; relative to the scenario file",
+      ),
+    },
+    closed,
+  ),
+  Type.Object(
+    {
+      files: described(
+        Type.Record(Type.String({ minLength: 1 }), Type.String()),
+        "inline package files: relative path → text content; packed on the fly",
+      ),
+      setupFile: Type.Optional(Type.String()),
+    },
+    closed,
+  ),
+]);
+
+export const AssignmentSchema = Type.Object(
+  {
+    intent: Type.Union([Type.Literal("required"), Type.Literal("available"), Type.Literal("uninstall")]),
+    target: Type.Optional(
+      described(
+        Type.String({ pattern: "^(allDevices|allUsers|user:.+)$" }),
+        "allDevices (default), allUsers, or user:<name>",
+      ),
+    ),
+    notifications: Type.Optional(
+      Type.Union([Type.Literal("showAll"), Type.Literal("showReboot"), Type.Literal("hideAll")]),
+    ),
+    deliveryOptimizationPriority: Type.Optional(
+      Type.Union([Type.Literal("notConfigured"), Type.Literal("foreground")]),
+    ),
+    filter: Type.Optional(
+      described(
+        Type.Union([Type.Literal("include"), Type.Literal("exclude")]),
+        "an assignment filter that matches this device or not",
+      ),
+    ),
+    restartSettings: Type.Optional(
+      Type.Object(
+        {
+          gracePeriod: DurationSchema,
+          countdown: Type.Optional(DurationSchema),
+          snooze: Type.Optional(DurationSchema),
+        },
+        closed,
+      ),
+    ),
+  },
+  closed,
+);
+
+export const AppSchema = Type.Object(
+  {
+    name: described(NameSchema, "the app's name in this scenario; actions and expectations refer to it"),
+    id: Type.Optional(described(GuidSchema, "app id; a stable id is derived from the name when omitted")),
+    graph: Type.Optional(
+      described(
+        Type.Object({}, { additionalProperties: true }),
+        "a Graph win32LobApp body, as admins send it",
+      ),
+    ),
+    policy: Type.Optional(
+      described(
+        Type.Union([Type.String(), Type.Object({}, { additionalProperties: true })]),
+        "an IME policy pasted from a real log (one object, a one-element array, or a 'Get policies = [...]' line)",
+      ),
+    ),
+    short: Type.Optional(ShortAppSchema),
+    package: Type.Optional(PackageSchema),
+    assignments: Type.Optional(Type.Array(AssignmentSchema)),
+    dependencies: Type.Optional(
+      Type.Array(Type.Object({ app: NameSchema, autoInstall: Type.Optional(Type.Boolean()) }, closed)),
+    ),
+    supersedes: Type.Optional(
+      Type.Array(
+        Type.Object(
+          { app: NameSchema, type: Type.Union([Type.Literal("update"), Type.Literal("replace")]) },
+          closed,
+        ),
+      ),
+    ),
+  },
+  closed,
+);
+
+// ---------------------------------------------------------------------------------------------------
+// Behaviour of installers and scripts
+
+export const InstallerAttemptSchema = Type.Object(
+  {
+    exitCode: Type.Optional(described(Type.Integer(), "process exit code (default 0)")),
+    duration: Type.Optional(DurationSchema),
+    hang: Type.Optional(
+      described(Type.Boolean(), "the process never ends: the IME's MaxRunTimeInMinutes timeout fires"),
+    ),
+    files: Type.Optional(Type.Array(FileEntrySchema)),
+    registry: Type.Optional(Type.Array(RegistryEntrySchema)),
+    msis: Type.Optional(Type.Array(InstalledMsiSchema)),
+    removeFiles: Type.Optional(Type.Array(Type.String())),
+    removeRegistry: Type.Optional(
+      Type.Array(
+        Type.Object(
+          { key: Type.String(), name: Type.Optional(Type.String()), view: Type.Optional(RegistryViewSchema) },
+          closed,
+        ),
+      ),
+    ),
+    removeMsis: Type.Optional(Type.Array(ProductCodeSchema)),
+    stdout: Type.Optional(Type.String()),
+  },
+  closed,
+);
+
+export const InstallerBehaviourSchema = Type.Object(
+  {
+    match: described(
+      Type.String({ minLength: 1 }),
+      "case-insensitive substring of the command line, or /regex/",
+    ),
+    app: Type.Optional(NameSchema),
+    intent: Type.Optional(Type.Union([Type.Literal("install"), Type.Literal("uninstall")])),
+    attempts: described(
+      Type.Array(InstallerAttemptSchema, { minItems: 1 }),
+      "one entry per attempt; the last one repeats",
+    ),
+  },
+  closed,
+);
+
+export const ScriptConditionSchema = Type.Object(
+  {
+    fileExists: Type.Optional(Type.String()),
+    registryKeyExists: Type.Optional(Type.String()),
+    msiInstalled: Type.Optional(ProductCodeSchema),
+  },
+  closed,
+);
+
+export const ScriptResultSchema = Type.Object(
+  {
+    when: Type.Optional(
+      described(ScriptConditionSchema, "this result applies only while the device matches"),
+    ),
+    exitCode: Type.Optional(Type.Integer()),
+    stdout: Type.Optional(Type.String()),
+    stderr: Type.Optional(Type.String()),
+  },
+  closed,
+);
+
+export const ScriptBehaviourSchema = Type.Object(
+  {
+    app: NameSchema,
+    rule: Type.Union([Type.Literal("detection"), Type.Literal("requirement")]),
+    results: described(
+      Type.Array(ScriptResultSchema, { minItems: 1 }),
+      "the first result whose `when` holds is used",
+    ),
+  },
+  closed,
+);
+
+// ---------------------------------------------------------------------------------------------------
+// Faults (mock service)
+
+export const FaultSchema = Type.Object(
+  {
+    route: Type.Union([
+      Type.Literal("token"),
+      Type.Literal("gateway"),
+      Type.Literal("content"),
+      Type.Literal("discovery"),
+    ]),
+    requestContentType: Type.Optional(
+      described(
+        Type.String(),
+        "only gateway calls of this RequestContentType (RequestApplication, GetContentInfo, Win32AppResult, ...)",
+      ),
+    ),
+    app: Type.Optional(NameSchema),
+    status: Type.Optional(Type.Integer({ minimum: 400, maximum: 599 })),
+    latency: Type.Optional(DurationSchema),
+    dropAfterBytes: Type.Optional(Type.Integer({ minimum: 0 })),
+    corruptByteAt: Type.Optional(Type.Integer({ minimum: 0 })),
+    truncateAt: Type.Optional(Type.Integer({ minimum: 0 })),
+    retryAfter: Type.Optional(durationOf("with status 429, the Retry-After the service sends")),
+    bytesPerSecond: Type.Optional(described(Type.Integer({ minimum: 1 }), "a slow link")),
+    times: Type.Optional(
+      described(Type.Integer({ minimum: 1 }), "inject this many times, then stop (default: always)"),
+    ),
+  },
+  closed,
+);
+
+// ---------------------------------------------------------------------------------------------------
+// Timed actions
+
+const at = durationOf("time since the scenario started");
+
+export const ActionSchema = Type.Union([
+  Type.Object({ at, do: Type.Literal("logon"), user: NameSchema }, closed),
+  Type.Object({ at, do: Type.Literal("logoff"), user: NameSchema }, closed),
+  Type.Object({ at, do: Type.Literal("syncapp") }, closed),
+  Type.Object({ at, do: Type.Literal("restartService") }, closed),
+  Type.Object({ at, do: Type.Literal("reboot") }, closed),
+  Type.Object(
+    {
+      at,
+      do: Type.Literal("resetApp"),
+      app: NameSchema,
+      user: Type.Optional(NameSchema),
+      restartService: Type.Optional(
+        described(Type.Boolean(), "restart the IME afterwards (default true), as the admin recipe says"),
+      ),
+    },
+    closed,
+  ),
+  Type.Object(
+    { at, do: Type.Literal("requestInstall"), app: NameSchema, user: Type.Optional(NameSchema) },
+    closed,
+  ),
+  Type.Object(
+    { at, do: Type.Literal("setRegistry"), entries: Type.Array(RegistryEntrySchema, { minItems: 1 }) },
+    closed,
+  ),
+  Type.Object(
+    {
+      at,
+      do: Type.Literal("deleteRegistryKey"),
+      key: Type.String({ minLength: 1 }),
+      view: Type.Optional(RegistryViewSchema),
+    },
+    closed,
+  ),
+  Type.Object(
+    { at, do: Type.Literal("writeFiles"), files: Type.Array(FileEntrySchema, { minItems: 1 }) },
+    closed,
+  ),
+  Type.Object({ at, do: Type.Literal("deleteFile"), path: Type.String({ minLength: 1 }) }, closed),
+]);
+
+// ---------------------------------------------------------------------------------------------------
+// Expectations
+
+/** An IME error code: signed/unsigned integer, or hex text such as `0x87D1041C`. */
+export const ErrorCodeSchema = Type.Union([
+  Type.Integer(),
+  Type.String({ pattern: "^(0x|0X)[0-9a-fA-F]{1,8}$" }),
+]);
+
+/** A number, or a name from the reference's enum tables (e.g. `Success`, `RequirementsNotMet`). */
+const CodeOrNameSchema = Type.Union([Type.Integer(), Type.String({ pattern: "^[A-Za-z]+$" })]);
+
+export const AppExpectationSchema = Type.Object(
+  {
+    app: NameSchema,
+    user: Type.Optional(NameSchema),
+    device: Type.Optional(
+      described(Type.Integer({ minimum: 1 }), "which device of a fleet (default: every device)"),
+    ),
+    enforcementState: Type.Optional(
+      described(CodeOrNameSchema, "EnforcementStateMessage.EnforcementState, e.g. 1000 or Success"),
+    ),
+    errorCode: Type.Optional(ErrorCodeSchema),
+    complianceState: Type.Optional(CodeOrNameSchema),
+    applicability: Type.Optional(CodeOrNameSchema),
+    detected: Type.Optional(Type.Boolean()),
+    attempts: Type.Optional(
+      described(Type.Integer({ minimum: 0 }), "how many times the install/uninstall command ran"),
+    ),
+    inGrs: Type.Optional(described(Type.Boolean(), "a GRS timestamp is recorded for the app")),
+  },
+  closed,
+);
+
+export const RegistryExpectationSchema = Type.Object(
+  {
+    registry: Type.String({ minLength: 1 }),
+    name: Type.Optional(Type.String()),
+    view: Type.Optional(RegistryViewSchema),
+    exists: Type.Optional(Type.Boolean()),
+    equals: Type.Optional(Type.Union([Type.String(), Type.Integer()])),
+    matches: Type.Optional(described(Type.String(), "regular expression the value's data must match")),
+    device: Type.Optional(Type.Integer({ minimum: 1 })),
+  },
+  closed,
+);
+
+export const FileExpectationSchema = Type.Object(
+  {
+    file: Type.String({ minLength: 1 }),
+    exists: Type.Optional(Type.Boolean()),
+    contains: Type.Optional(Type.String()),
+    device: Type.Optional(Type.Integer({ minimum: 1 })),
+  },
+  closed,
+);
+
+export const LogExpectationSchema = Type.Object(
+  {
+    log: Type.Union([
+      Type.Literal("AppWorkload.log"),
+      Type.Literal("IntuneManagementExtension.log"),
+      Type.Literal("AgentExecutor.log"),
+    ]),
+    contains: Type.Optional(Type.String()),
+    matches: Type.Optional(described(Type.String(), "regular expression")),
+    count: Type.Optional(
+      described(Type.Integer({ minimum: 0 }), "exact number of matching lines (default: at least one)"),
+    ),
+    device: Type.Optional(Type.Integer({ minimum: 1 })),
+  },
+  closed,
+);
+
+export const ServiceExpectationSchema = Type.Object(
+  {
+    service: NameSchema,
+    installState: Type.Optional(
+      Type.Union([
+        Type.Literal("installed"),
+        Type.Literal("failed"),
+        Type.Literal("notInstalled"),
+        Type.Literal("uninstallFailed"),
+        Type.Literal("pendingInstall"),
+        Type.Literal("unknown"),
+        Type.Literal("notApplicable"),
+      ]),
+    ),
+    errorCode: Type.Optional(ErrorCodeSchema),
+    device: Type.Optional(Type.Integer({ minimum: 1 })),
+  },
+  closed,
+);
+
+export const ExpectationSchema = Type.Union([
+  AppExpectationSchema,
+  RegistryExpectationSchema,
+  FileExpectationSchema,
+  LogExpectationSchema,
+  ServiceExpectationSchema,
+]);
+
+// ---------------------------------------------------------------------------------------------------
+// The scenario
+
+export const ScenarioSchema = Type.Object(
+  {
+    $schema: Type.Optional(Type.String()),
+    name: Type.String({ minLength: 1 }),
+    description: Type.Optional(Type.String()),
+    clock: Type.Optional(
+      Type.Object(
+        {
+          mode: Type.Optional(Type.Union([Type.Literal("virtual"), Type.Literal("real")])),
+          start: Type.Optional(
+            described(Type.String({ format: "date-time" }), "ISO date-time the device clock starts at"),
+          ),
+        },
+        closed,
+      ),
+    ),
+    duration: durationOf("how long to run, in simulated time"),
+    devices: Type.Optional(
+      described(Type.Integer({ minimum: 1 }), "fleet size (default 1; --devices overrides)"),
+    ),
+    device: Type.Optional(DeviceSchema),
+    apps: Type.Array(AppSchema, { minItems: 1 }),
+    installers: Type.Optional(Type.Array(InstallerBehaviourSchema)),
+    scripts: Type.Optional(Type.Array(ScriptBehaviourSchema)),
+    faults: Type.Optional(Type.Array(FaultSchema)),
+    actions: Type.Optional(Type.Array(ActionSchema)),
+    expect: Type.Optional(Type.Array(ExpectationSchema)),
+  },
+  {
+    ...closed,
+    title: "imesim scenario",
+    description: "A device, apps, behaviour, faults, timed actions and expectations.",
+  },
+);
+
+export type ScenarioFile = Static<typeof ScenarioSchema>;
+export type AppDefinition = Static<typeof AppSchema>;
+export type ShortApp = Static<typeof ShortAppSchema>;
+export type ShortDetectionRule = Static<typeof ShortDetectionRuleSchema>;
+export type ShortRequirementRule = Static<typeof ShortRequirementRuleSchema>;
+export type PackageSource = Static<typeof PackageSchema>;
+export type Assignment = Static<typeof AssignmentSchema>;
+export type DeviceDefinition = Static<typeof DeviceSchema>;
+export type RegistryEntry = Static<typeof RegistryEntrySchema>;
+export type FileEntry = Static<typeof FileEntrySchema>;
+export type InstalledMsi = Static<typeof InstalledMsiSchema>;
+export type InstallerBehaviour = Static<typeof InstallerBehaviourSchema>;
+export type InstallerAttempt = Static<typeof InstallerAttemptSchema>;
+export type ScriptBehaviour = Static<typeof ScriptBehaviourSchema>;
+export type Fault = Static<typeof FaultSchema>;
+export type Action = Static<typeof ActionSchema>;
+export type Expectation = Static<typeof ExpectationSchema>;
+export type AppExpectation = Static<typeof AppExpectationSchema>;
