@@ -1,0 +1,37 @@
+// What a file-system backend stores: entries under resolved paths (drive first: ["C:", "Program Files", ...]).
+// Windows semantics (parsing, parents, free space, versions, times) live in file-system.ts, once for all.
+
+/** A resolved path: the drive, then names as the caller spelled them. */
+export type FilePath = readonly string[];
+
+export interface FileEntry {
+  /** The name as created (case preserved); the drive (`C:`) for a root. */
+  readonly name: string;
+  readonly kind: "file" | "directory";
+  readonly size: number;
+  readonly createdMs: number;
+  readonly modifiedMs: number;
+  /** A declared file version (synthetic files), else undefined. */
+  readonly version: string | undefined;
+}
+
+export interface FileStore {
+  entry(path: FilePath): FileEntry | undefined;
+  /** The bytes of a file; undefined for a directory or a missing path. */
+  read(path: FilePath): Uint8Array | undefined;
+  /** Writes a file whose parent directory exists; keeps the stored name's case when replacing. */
+  putFile(path: FilePath, data: Uint8Array, meta: Omit<FileEntry, "name" | "kind" | "size">): void;
+  /** Creates a directory whose parent exists (a drive root has none). */
+  putDirectory(path: FilePath, timeMs: number): void;
+  /** Removes an entry with everything below it; false when missing. */
+  remove(path: FilePath): boolean;
+  /** Entries directly inside a directory, in no particular order. */
+  children(path: FilePath): FileEntry[];
+  /** Total bytes of the files at and below `path`. */
+  bytesBelow(path: FilePath): number;
+  /** Moves an entry (and its subtree) to a new path whose parent exists and which does not exist. */
+  move(from: FilePath, to: FilePath): void;
+  freeBytes(): number;
+  setFreeBytes(bytes: number): void;
+  transaction<T>(work: () => T): T;
+}

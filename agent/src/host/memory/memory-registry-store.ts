@@ -1,0 +1,74 @@
+// The in-memory registry backend: a copy-on-write tree, so thousands of devices share one base registry.
+import { foldCase } from "../paths.ts";
+import type { KeyPath, NamedValue, RegistryStore } from "../registry/registry-store.ts";
+import type { RegistryValue } from "../types.ts";
+import { CowTree, type TreeNode } from "./cow-tree.ts";
+
+/** A key's values by folded name; Map keeps creation order, which regedit's export follows. */
+export type KeyValues = Map<string, NamedValue>;
+export type RegistryNode = TreeNode<KeyValues>;
+
+const cloneValues = (values: KeyValues): KeyValues => new Map(values);
+const emptyValues = (): KeyValues => new Map();
+
+/** An empty registry tree to build a base image into. */
+export function emptyRegistryRoot(): RegistryNode {
+  return CowTree.root<KeyValues>(new Map());
+}
+
+export class MemoryRegistryStore implements RegistryStore {
+  readonly #tree: CowTree<KeyValues>;
+
+  /** A store whose starting content is `base`; `base` itself is never modified. */
+  constructor(base: RegistryNode = emptyRegistryRoot()) {
+    this.#tree = new CowTree(base, cloneValues);
+  }
+
+  /** The current root, to share as another device's base once this store is no longer written. */
+  get root(): RegistryNode {
+    return this.#tree.root;
+  }
+
+  hasKey(path: KeyPath): boolean {
+    return this.#tree.find(path) !== undefined;
+  }
+
+  createKey(path: KeyPath): void {
+    if (this.#tree.find(path) === undefined) this.#tree.mutable(path, emptyValues);
+  }
+
+  deleteKey(path: KeyPath): boolean {
+    return this.#tree.remove(path);
+  }
+
+  subkeys(path: KeyPath): string[] {
+    const node = this.#tree.find(path);
+    return node === undefined ? [] : Array.from(node.children.values(), (child) => child.name);
+  }
+
+  getValue(path: KeyPath, name: string): RegistryValue | undefined {
+    return this.#tree.find(path)?.payload.get(foldCase(name))?.value;
+  }
+
+  setValue(path: KeyPath, name: string, value: RegistryValue): void {
+    const node = this.#tree.mutable(path, emptyValues)!;
+    const key = foldCase(name);
+    const existing = node.payload.get(key);
+    node.payload.set(key, { name: existing?.name ?? name, value });
+  }
+
+  deleteValue(path: KeyPath, name: string): boolean {
+    const key = foldCase(name);
+    if (this.#tree.find(path)?.payload.has(key) !== true) return false;
+    return this.#tree.mutable(path)!.payload.delete(key);
+  }
+
+  values(path: KeyPath): NamedValue[] {
+    const node = this.#tree.find(path);
+    return node === undefined ? [] : Array.from(node.payload.values());
+  }
+
+  transaction<T>(work: () => T): T {
+    return this.#tree.transaction(work);
+  }
+}

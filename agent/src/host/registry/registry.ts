@@ -1,0 +1,67 @@
+// The Windows registry callers see: hive names and aliases, HKCU per user, 32/64-bit views, value checks,
+// over any RegistryStore backend.
+import { ImesimError } from "@imesim/contracts/errors";
+import type { Registry, RegistryAccess, RegistryValue } from "../types.ts";
+import { parseKeyPath, storedKeyPath } from "./key-path.ts";
+import type { KeyPath, RegistryStore } from "./registry-store.ts";
+import { normalizeRegistryValue } from "./registry-value.ts";
+import { redirectFor32Bit } from "./wow64-registry.ts";
+
+export interface RegistryOptions {
+  /** False on 32-bit (x86) Windows, where there is only one view and nothing is redirected. */
+  readonly is64BitWindows: boolean;
+}
+
+const DEFAULT_ACCESS: RegistryAccess = { view: 64 };
+
+/** Sorts names as regedit lists subkeys: case-insensitively (windows-formats.md §3.5). */
+export function compareKeyNames(a: string, b: string): number {
+  const x = a.toUpperCase();
+  const y = b.toUpperCase();
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** The Registry a device exposes, over `store`. */
+export function createRegistry(
+  store: RegistryStore,
+  options: RegistryOptions,
+): Registry & { readonly store: RegistryStore } {
+  const resolve = (keyPath: string, access: RegistryAccess = DEFAULT_ACCESS): KeyPath => {
+    const path = storedKeyPath(parseKeyPath(keyPath), access.userSid);
+    return access.view === 32 && options.is64BitWindows ? redirectFor32Bit(path) : path;
+  };
+  const resolveWritable = (keyPath: string, access?: RegistryAccess): KeyPath => {
+    const path = resolve(keyPath, access);
+    if (path.length < 2) {
+      throw new ImesimError("REGISTRY_INVALID_KEY", `cannot write to the hive root itself: "${keyPath}"`);
+    }
+    return path;
+  };
+
+  return {
+    store,
+    keyExists: (keyPath, access) => store.hasKey(resolve(keyPath, access)),
+    getValue: (keyPath, valueName, access) => store.getValue(resolve(keyPath, access), valueName),
+    setValue(keyPath, valueName, value: RegistryValue, access) {
+      const path = resolveWritable(keyPath, access);
+      if (valueName.length > 16383) {
+        throw new ImesimError(
+          "REGISTRY_INVALID_VALUE",
+          `value name longer than 16383 characters in "${keyPath}"`,
+        );
+      }
+      const normalized = normalizeRegistryValue(value, `"${valueName}" in "${keyPath}"`);
+      // Creating the key and setting the value land together, as `reg add` does.
+      store.transaction(() => {
+        store.createKey(path);
+        store.setValue(path, valueName, normalized);
+      });
+    },
+    deleteValue: (keyPath, valueName, access) => store.deleteValue(resolve(keyPath, access), valueName),
+    createKey: (keyPath, access) => store.createKey(resolveWritable(keyPath, access)),
+    deleteKey: (keyPath, access) => store.deleteKey(resolveWritable(keyPath, access)),
+    listSubkeys: (keyPath, access) => store.subkeys(resolve(keyPath, access)).sort(compareKeyNames),
+    listValues: (keyPath, access) => store.values(resolve(keyPath, access)),
+    transaction: (work) => store.transaction(work),
+  };
+}
