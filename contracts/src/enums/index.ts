@@ -30,6 +30,12 @@ export {
   RunAs,
   ToastState,
 } from "./policy.ts";
+export {
+  ConflictReason,
+  EnforcementClassification,
+  ReportDetectionState,
+  ResultantAppState,
+} from "./reporting.ts";
 export { DEFAULT_RETURN_CODES, type ReturnCode, ReturnCodeType } from "./return-code.ts";
 export {
   DetectionType,
