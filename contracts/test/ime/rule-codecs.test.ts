@@ -22,13 +22,14 @@ import {
   encodeInstallEx,
   encodeRequirementRules,
   encodeReturnCodes,
+  type Flag,
   returnCodeTypeOf,
 } from "../../src/ime/index.ts";
 
 const operator = fc.constantFrom(...Object.values(Operator));
 const text = fc.string();
 const optionalText = fc.option(text, { nil: null });
-const flag = fc.constantFrom(true, false, 0, 1);
+const flag = fc.constantFrom<Flag>(true, false, 0, 1);
 
 const detectionRule: fc.Arbitrary<DetectionRule> = fc.oneof(
   fc.record({
