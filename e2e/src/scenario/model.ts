@@ -1,6 +1,8 @@
 // What the loader hands to the runner: the validated file plus everything resolved once (ids, absolute
 // package paths, times in ms, parsed pasted policies), so nothing downstream re-reads or re-checks YAML.
-import type { Action, AppDefinition, ScenarioFile } from "./schema.ts";
+import type { Win32LobApp } from "@imesim/contracts/graph";
+import type { DecodedImePolicy } from "@imesim/contracts/ime";
+import type { Action, AppDefinition, Assignment, ScenarioFile } from "./schema.ts";
 
 /** Where an app's content comes from, with paths made absolute. */
 export type ResolvedPackage =
@@ -20,8 +22,12 @@ export interface LoadedApp {
   readonly id: string;
   readonly form: AppForm;
   readonly definition: AppDefinition;
-  /** The pasted IME policy object (form "policy"), already JSON-parsed once. */
-  readonly policy: Readonly<Record<string, unknown>> | undefined;
+  /** The checked Graph app (forms "graph" and "short"). */
+  readonly graphApp: Win32LobApp | undefined;
+  /** The decoded pasted policy (form "policy"). */
+  readonly pastedPolicy: DecodedImePolicy | undefined;
+  /** Who receives the app and how; a pasted policy without assignments keeps its own Intent/TargetType. */
+  readonly assignments: readonly Assignment[];
   readonly package: ResolvedPackage | undefined;
 }
 

@@ -319,11 +319,8 @@ export const AssignmentSchema = Type.Object(
     deliveryOptimizationPriority: Type.Optional(
       Type.Union([Type.Literal("notConfigured"), Type.Literal("foreground")]),
     ),
-    filter: Type.Optional(
-      described(
-        Type.Union([Type.Literal("include"), Type.Literal("exclude")]),
-        "an assignment filter that matches this device or not",
-      ),
+    filteredOut: Type.Optional(
+      described(Type.Boolean(), "an assignment filter excludes the device: the app is not applicable (1010)"),
     ),
     restartSettings: Type.Optional(
       Type.Object(

@@ -2,12 +2,17 @@
 // pasted policy text that must parse, package paths that must exist, regular expressions that must
 // compile, registry data that must fit its type. Each problem is reported at its YAML path.
 import { resolve } from "node:path";
+import { isImesimError } from "@imesim/contracts/errors";
+import type { Win32LobApp } from "@imesim/contracts/graph";
+import type { DecodedImePolicy } from "@imesim/contracts/ime";
+import { assignmentsOf, decodePastedPolicy, graphAppOf, policyFor } from "./app-policy.ts";
 import { parseDuration } from "./duration.ts";
 import type { PathProbe } from "./loader.ts";
 import type { AppForm, LoadedApp, LoadedUser, ResolvedPackage, TimedAction } from "./model.ts";
 import type { AppDefinition, RegistryEntry, ScenarioFile } from "./schema.ts";
 import type { DocumentPath } from "./schema-issues.ts";
 import { sidFromObjectId, stableGuid } from "./stable-id.ts";
+import { parsePath } from "./yaml-position.ts";
 
 type Report = (path: DocumentPath, message: string, atKey?: boolean) => void;
 
@@ -144,15 +149,54 @@ function resolveApps(scenario: ScenarioFile, context: Context, userNames: Readon
       if (user !== undefined && !userNames.has(user))
         report(["apps", i, "assignments", j, "target"], `no user named "${user}" in device.users`);
     });
+    const resolvedPackage = resolvePackage(app, ["apps", i, "package"], context);
+    const converted = convertApp(app, i, id, form, policy, resolvedPackage, report);
     return {
       name: app.name,
       id,
       form,
       definition: app,
-      policy,
-      package: resolvePackage(app, ["apps", i, "package"], context),
+      graphApp: converted.graphApp,
+      pastedPolicy: converted.pastedPolicy,
+      assignments: assignmentsOf(app, converted.pastedPolicy),
+      package: resolvedPackage,
     };
   });
+}
+
+/**
+ * Runs the app through the same conversion the service will (contracts/graph, contracts/ime) for each
+ * assignment, so a bad Graph body or pasted policy is reported now, at its YAML line.
+ */
+function convertApp(
+  app: AppDefinition,
+  index: number,
+  id: string,
+  form: AppForm,
+  policy: Readonly<Record<string, unknown>> | undefined,
+  resolvedPackage: ResolvedPackage | undefined,
+  report: Report,
+): { graphApp: Win32LobApp | undefined; pastedPolicy: DecodedImePolicy | undefined } {
+  const base = `apps[${index}]`;
+  let graphApp: Win32LobApp | undefined;
+  let pastedPolicy: DecodedImePolicy | undefined;
+  try {
+    if (form === "policy") {
+      if (policy === undefined) return { graphApp, pastedPolicy };
+      pastedPolicy = decodePastedPolicy(policy, base);
+    } else {
+      const setupFile = resolvedPackage?.kind === "files" ? resolvedPackage.setupFile : undefined;
+      graphApp = graphAppOf(app, id, setupFile, base);
+    }
+    for (const assignment of assignmentsOf(app, pastedPolicy))
+      policyFor({ id, graphApp, pastedPolicy }, assignment);
+  } catch (error) {
+    if (!isImesimError(error)) throw error;
+    const where = error.path === undefined || error.path === "" ? `${base}.${form}` : error.path;
+    const path = where.startsWith("apps[") ? where : `${base}.${form}.${where}`;
+    report(parsePath(path), error.message);
+  }
+  return { graphApp, pastedPolicy };
 }
 
 function policyId(policy: Readonly<Record<string, unknown>> | undefined): string | undefined {

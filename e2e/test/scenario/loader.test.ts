@@ -32,6 +32,9 @@ function issuesOf(text: string) {
   throw new Error("scenario unexpectedly loaded");
 }
 
+// The real policy of ime.md §2.1, as AppWorkload.log prints it.
+const REAL_POLICY = String.raw`{"Id":"6e0911dd-6755-4eb7-8a75-ba02e685232b","Name":"GBL-WIN11-7z2501-x64","Version":1,"Intent":3,"TargetType":2,"AppApplicabilityStateDueToAssginmentFilters":null,"AssignmentFilterIds":null,"DetectionRule":"[{\"DetectionType\":2,\"DetectionText\":\"{\\\"Path\\\":\\\"C:\\\\\\\\Program Files\\\\\\\\7-zip\\\",\\\"FileOrFolderName\\\":\\\"7z.exe\\\",\\\"Check32BitOn64System\\\":false,\\\"DetectionType\\\":4,\\\"Operator\\\":5,\\\"DetectionValue\\\":\\\"25.01.00.0\\\"}\"}]","InstallCommandLine":"msiexec /i \"7z2501-x64.msi\" /qn","UninstallCommandLine":"msiexec /x \"{23170F69-40C1-2702-2501-000001000000}\" /qn","RequirementRules":"{\"RequiredOSArchitecture\":32,\"MinimumFreeDiskSpaceInMB\":null,\"MinimumWindows10BuildNumer\":\"10.0.26100\",\"MinimumMemoryInMB\":null,\"MinimumNumberOfProcessors\":null,\"MinimumCpuSpeed\":null,\"RunAs32Bit\":false}","ExtendedRequirementRules":"[]","InstallEx":"{\"RunAs\":1,\"RequiresLogon\":true,\"InstallProgramVisibility\":3,\"MaxRetries\":3,\"RetryIntervalInMinutes\":5,\"MaxRunTimeInMinutes\":60,\"DeviceRestartBehavior\":1}","ReturnCodes":"[{\"ReturnCode\":0,\"Type\":1},{\"ReturnCode\":1707,\"Type\":1},{\"ReturnCode\":3010,\"Type\":2},{\"ReturnCode\":1641,\"Type\":3},{\"ReturnCode\":1618,\"Type\":4}]","AvailableAppEnforcement":1,"SetUpFilePath":"7z2501-x64.msi","ToastState":0,"Targeted":1,"FlatDependencies":null,"MetadataVersion":4,"RelationVersion":0,"RebootEx":{"GracePeriod":-1,"Countdown":-1,"Snooze":-1},"InstallBehavior":0,"StartDeadlineEx":{"TimeFormat":"","StartTime":"\/Date(-62135596800000)\/","Deadline":"\/Date(-62135596800000)\/"}}`;
+
 const GOOD = `
 name: good
 duration: 2d
@@ -50,7 +53,8 @@ apps:
     assignments:
       - intent: required
   - name: Portal
-    policy: 'Get policies = [{"Id":"6e0911dd-6755-4eb7-8a75-ba02e685232b","Name":"x"}]'
+    policy: |
+      Get policies = [${REAL_POLICY}]
     package:
       intunewin: ../fixtures/p.intunewin
     assignments:
@@ -175,14 +179,25 @@ describe("scenario loader", () => {
   });
 
   it("requires exactly one app form", () => {
-    const issues = issuesOf(GOOD.replace("    policy: 'Get", "    graph: {}\n    policy: 'Get"));
+    const issues = issuesOf(GOOD.replace("    policy: |", "    graph: {}\n    policy: |"));
     expect(issues[0]).toMatchObject({ path: "apps[1]", message: "give only one of graph, policy" });
   });
 
   it("reports pasted policy text that is not JSON", () => {
-    const issues = issuesOf(GOOD.replace('"Name":"x"}]', '"Name":"x"]'));
+    const issues = issuesOf(GOOD.replace('"Targeted":1,', '"Targeted":1'));
     expect(issues[0]?.path).toBe("apps[1].policy");
     expect(issues[0]?.message).toMatch(/^is not valid policy JSON/);
+  });
+
+  it("reports a pasted policy member the IME would not accept, with its path inside the policy", () => {
+    const issues = issuesOf(
+      GOOD.replace('"InstallEx":"{', '"InstallEx":"[{').replace(
+        '\\"DeviceRestartBehavior\\":1}"',
+        '\\"DeviceRestartBehavior\\":1}]"',
+      ),
+    );
+    expect(issues[0]?.path).toBe("apps[1].policy.InstallEx");
+    expect(issues[0]?.line).toBe(lineOf(GOOD, "policy: |"));
   });
 
   it("reports a package path that does not exist", () => {
@@ -241,3 +256,101 @@ describe("published JSON Schema", () => {
     expect(JSON.parse(readFileSync(file, "utf8"))).toEqual(JSON.parse(scenarioJsonSchemaText()));
   });
 });
+
+describe("app forms", () => {
+  it("turns a short app into the Graph app an admin would send, and a Graph body is checked by the service's rules", () => {
+    const scenario = parseScenario(
+      `name: forms
+duration: 1h
+apps:
+  - name: Tool
+    short:
+      install: install.cmd
+      uninstall: uninstall.cmd
+      runAs: user
+      detection:
+        - file: C:\\Program Files\\Tool\\tool.exe
+          version: ">= 2.0"
+        - registry: HKLM\\SOFTWARE\\Tool
+          value: Version
+          string: "== 2.0"
+      requirements:
+        architectures: [x64]
+        rules:
+          - script: Write-Output 42
+            output: integer
+            compare: "> 40"
+      returnCodes: { "0": success, "1641": hardReboot }
+    assignments:
+      - intent: required
+  - name: Graph App
+    graph:
+      "@odata.type": "#microsoft.graph.win32LobApp"
+      displayName: Graph App
+      installCommandLine: setup.exe /S
+      uninstallCommandLine: uninstall.exe /S
+      rules:
+        - "@odata.type": "#microsoft.graph.win32LobAppFileSystemRule"
+          ruleType: detection
+          path: C:\\Program Files\\Graph App
+          fileOrFolderName: app.exe
+          operationType: exists
+          operator: notConfigured
+`,
+      { file: "forms.yaml", baseDir: "/", probe },
+    );
+    const short = scenario.apps[0]?.graphApp;
+    expect(short?.installExperience?.runAsAccount).toBe("user");
+    expect(short?.rules.map((rule) => rule["@odata.type"])).toEqual([
+      "#microsoft.graph.win32LobAppFileSystemRule",
+      "#microsoft.graph.win32LobAppRegistryRule",
+      "#microsoft.graph.win32LobAppPowerShellScriptRule",
+    ]);
+    expect(short?.rules[0]).toMatchObject({
+      path: "C:\\Program Files\\Tool",
+      fileOrFolderName: "tool.exe",
+      operationType: "version",
+      operator: "greaterThanOrEqual",
+      comparisonValue: "2.0",
+    });
+    expect(short?.returnCodes).toEqual([
+      { returnCode: 0, type: "success" },
+      { returnCode: 1641, type: "hardReboot" },
+    ]);
+    expect(scenario.apps[1]?.graphApp?.displayName).toBe("Graph App");
+    expect(scenario.apps[1]?.assignments).toEqual([]);
+  });
+
+  it("reports a Graph body the service would reject at the member's line", () => {
+    const text = `name: bad graph
+duration: 1h
+apps:
+  - name: Graph App
+    graph:
+      "@odata.type": "#microsoft.graph.win32LobApp"
+      displayName: Graph App
+      installCommandLine: setup.exe /S
+      uninstallCommandLine: uninstall.exe /S
+      rules:
+        - "@odata.type": "#microsoft.graph.win32LobAppFileSystemRule"
+          ruleType: detection
+          path: C:\\Program Files\\Graph App
+          fileOrFolderName: app.exe
+          operationType: exists
+          operator: equals
+`;
+    const [issue] = issuesOfText(text);
+    expect(issue?.path).toBe("apps[0].graph.rules[0].operator");
+    expect(issue?.line).toBe(16);
+  });
+});
+
+function issuesOfText(text: string) {
+  try {
+    parseScenario(text, { file: "x.yaml", baseDir: "/", probe });
+  } catch (error) {
+    if (error instanceof ScenarioError) return error.issues;
+    throw error;
+  }
+  throw new Error("scenario unexpectedly loaded");
+}
