@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import {
   DeliveryOptimizationPriority,
@@ -626,5 +627,28 @@ describe("conversion refuses what the IME has no number for", () => {
       expect(isImesimError(error, "GRAPH_UNSUPPORTED_FOR_IME")).toBe(true);
       expect((error as { path: string }).path).toBe(path);
     }
+  });
+});
+
+describe("the converted policy has the real policy's shape", () => {
+  it("has exactly the members of the real §2.1 policy, in the same order, and parses as a policy", () => {
+    const real = JSON.parse(
+      readFileSync(
+        new URL("../fixtures/policies/get-policies-s16-available-script-installer.txt", import.meta.url),
+        "utf8",
+      ),
+    ) as Record<string, unknown>[];
+    const converted = encodePolicy(
+      convert(
+        [fileExists],
+        {},
+        {
+          intent: "available",
+          target: { "@odata.type": "#microsoft.graph.allLicensedUsersAssignmentTarget" },
+        },
+      ),
+    );
+    expect(Object.keys(converted)).toEqual(Object.keys(real[0] ?? {}));
+    expect(decodePolicy(converted).Intent).toBe(Intent.Available);
   });
 });
