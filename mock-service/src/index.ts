@@ -1,1 +1,12 @@
-export {};
+export type { ServiceContext } from "./context.ts";
+export type { FaultEffect, FaultMatch, FaultPlan, FaultRoute, FaultRule } from "./faults/plan.ts";
+export { sideCarPrefix } from "./gateway/routes.ts";
+export { jwtBearerAssertionType } from "./identity/device-assertion.ts";
+export {
+  defaultTenantId,
+  graphAudience,
+  imeAgentClientId,
+  imeResourceId,
+} from "./identity/well-known-ids.ts";
+export type { ServerOptions } from "./options.ts";
+export { buildServer, type MockIntuneServer } from "./server.ts";

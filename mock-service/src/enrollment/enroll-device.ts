@@ -1,0 +1,92 @@
+import { randomUUID } from "node:crypto";
+import { ImesimError } from "@imesim/contracts/errors";
+import {
+  type CertificateAuthority,
+  generateRsaKeys,
+  privateKeyToPem,
+  thumbprintOf,
+} from "../pki/authority.ts";
+import { x509 } from "../pki/x509.ts";
+import type { DeviceRecord } from "../store/records.ts";
+import type { Store } from "../store/store.ts";
+import type { EnrollmentRequest } from "./schemas.ts";
+
+/** The outcome of enrolling: the stored device and, when the service made it, the private key. */
+export interface Enrollment {
+  readonly device: DeviceRecord;
+  readonly privateKeyPem: string | undefined;
+}
+
+/** Windows build the mock assumes when the device does not say (ime.md §2.4 example build). */
+const defaultOsVersion = "10.0.26100";
+
+/**
+ * Registers a device and issues its MDM certificate (CN = device id, client-auth and key
+ * encipherment, so DecryptInfo can be enveloped to it). Throws ImesimError on a bad CSR.
+ */
+export async function enrollDevice(
+  request: EnrollmentRequest,
+  store: Store,
+  authority: CertificateAuthority,
+): Promise<Enrollment> {
+  const deviceId = randomUUID();
+  let publicKey: CryptoKey | x509.PublicKey;
+  let privateKeyPem: string | undefined;
+  if (request.certificateSigningRequest !== undefined) {
+    publicKey = await publicKeyOfCsr(request.certificateSigningRequest);
+  } else {
+    const keys = await generateRsaKeys();
+    publicKey = keys.publicKey;
+    privateKeyPem = await privateKeyToPem(keys.privateKey);
+  }
+  const certificate = await authority.issue({
+    subject: `CN=${deviceId}`,
+    publicKey,
+    validDays: 365,
+    usages: x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment,
+    extendedUsages: [x509.ExtendedKeyUsage.clientAuth],
+  });
+  const device: DeviceRecord = {
+    id: deviceId,
+    name: request.deviceName,
+    osVersion: request.osVersion ?? defaultOsVersion,
+    users: (request.users ?? []).map((user) => ({
+      id: user.id ?? randomUUID(),
+      userPrincipalName: user.userPrincipalName,
+      displayName: user.displayName ?? user.userPrincipalName.split("@")[0] ?? user.userPrincipalName,
+    })),
+    certificatePem: certificate.toString("pem"),
+    thumbprint: thumbprintOf(certificate),
+    enrolledAt: new Date().toISOString(),
+    lastCheckinAt: null,
+  };
+  store.insertDevice(device);
+  return { device, privateKeyPem };
+}
+
+async function publicKeyOfCsr(text: string): Promise<x509.PublicKey> {
+  let csr: x509.Pkcs10CertificateRequest;
+  try {
+    csr = new x509.Pkcs10CertificateRequest(text.includes("-----BEGIN") ? text : Buffer.from(text, "base64"));
+  } catch (cause) {
+    throw new ImesimError("ENROLLMENT_CSR_INVALID", "certificateSigningRequest is not a PKCS#10 request.", {
+      path: "certificateSigningRequest",
+      cause,
+    });
+  }
+  if (!(await csr.verify())) {
+    throw new ImesimError(
+      "ENROLLMENT_CSR_SIGNATURE",
+      "certificateSigningRequest is not signed by its own key.",
+      {
+        path: "certificateSigningRequest",
+      },
+    );
+  }
+  if (csr.publicKey.algorithm.name !== "RSASSA-PKCS1-v1_5") {
+    throw new ImesimError("ENROLLMENT_CSR_KEY", "certificateSigningRequest must carry an RSA key.", {
+      path: "certificateSigningRequest",
+    });
+  }
+  return csr.publicKey;
+}

@@ -1,0 +1,53 @@
+import { isImesimError } from "@imesim/contracts/errors";
+import type { FastifyInstance } from "fastify";
+import { baseUrlOf, type ServiceContext } from "../context.ts";
+import { injectRequestFaults } from "../faults/apply.ts";
+import { sendGraphError } from "../http/graph-error.ts";
+import { enrollDevice } from "./enroll-device.ts";
+import { EnrollmentRequest, EnrollmentResponse } from "./schemas.ts";
+
+/** Path of the discovery document the IME asks for first (ime.md §3.1). */
+export const serviceDiscoveryPath =
+  "/RestUserAuthLocationService/RestUserAuthLocationService/Certificate/ServiceAddresses";
+
+/** `POST /enrollment/devices`: a device registers and receives its identity and MDM certificate. */
+export function enrollmentRoutes(context: ServiceContext) {
+  return async (app: FastifyInstance): Promise<void> => {
+    app.post<{ Body: EnrollmentRequest }>(
+      "/enrollment/devices",
+      { schema: { body: EnrollmentRequest, response: { 201: EnrollmentResponse } } },
+      async (request, reply) => {
+        if (
+          await injectRequestFaults(context.faults, request, reply, { route: "enrollment", method: "POST" })
+        ) {
+          return reply;
+        }
+        try {
+          const { device, privateKeyPem } = await enrollDevice(
+            request.body,
+            context.store,
+            context.authority,
+          );
+          const base = baseUrlOf(context, request);
+          const response: EnrollmentResponse = {
+            deviceId: device.id,
+            tenantId: context.tokens.tenantId,
+            deviceName: device.name,
+            osVersion: device.osVersion,
+            users: device.users.map((user) => ({ ...user })),
+            certificate: device.certificatePem,
+            ...(privateKeyPem === undefined ? {} : { privateKey: privateKeyPem }),
+            caCertificate: context.authority.root.certificatePem,
+            thumbprint: device.thumbprint,
+            tokenEndpoint: `${base}/${context.tokens.tenantId}/oauth2/v2.0/token`,
+            serviceDiscoveryUrl: `${base}${serviceDiscoveryPath}`,
+          };
+          return reply.code(201).send(response);
+        } catch (error) {
+          if (isImesimError(error)) return sendGraphError(request, reply, 400, "BadRequest", error.message);
+          throw error;
+        }
+      },
+    );
+  };
+}

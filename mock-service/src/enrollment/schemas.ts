@@ -1,0 +1,41 @@
+import { type Static, Type } from "typebox";
+
+/** A user who signs in on the enrolling device. */
+export const EnrollmentUser = Type.Object({
+  userPrincipalName: Type.String({ minLength: 3, maxLength: 256, pattern: "^[^@\\s]+@[^@\\s]+$" }),
+  displayName: Type.Optional(Type.String({ maxLength: 256 })),
+  /** Entra object id; generated when omitted. */
+  id: Type.Optional(Type.String({ format: "uuid" })),
+});
+
+/** `POST /enrollment/devices` body. */
+export const EnrollmentRequest = Type.Object({
+  deviceName: Type.String({ minLength: 1, maxLength: 63 }),
+  /** Windows version as the IME reports it, e.g. `10.0.26100`. */
+  osVersion: Type.Optional(Type.String({ pattern: "^\\d+\\.\\d+\\.\\d+(\\.\\d+)?$" })),
+  users: Type.Optional(Type.Array(EnrollmentUser, { maxItems: 64 })),
+  /**
+   * A PKCS#10 request (PEM or base64 DER) for a key the device made itself. When omitted the
+   * service makes the key pair and returns the private key with the certificate.
+   */
+  certificateSigningRequest: Type.Optional(Type.String({ minLength: 16, maxLength: 16_384 })),
+});
+export type EnrollmentRequest = Static<typeof EnrollmentRequest>;
+
+/** What an enrolled device receives: its identity and MDM certificate (plus key when made here). */
+export const EnrollmentResponse = Type.Object({
+  deviceId: Type.String(),
+  tenantId: Type.String(),
+  deviceName: Type.String(),
+  osVersion: Type.String(),
+  users: Type.Array(
+    Type.Object({ id: Type.String(), userPrincipalName: Type.String(), displayName: Type.String() }),
+  ),
+  certificate: Type.String({ description: "PEM of the MDM device certificate" }),
+  privateKey: Type.Optional(Type.String({ description: "PKCS#8 PEM, only when the service made the key" })),
+  caCertificate: Type.String({ description: "PEM of the issuing CA" }),
+  thumbprint: Type.String({ description: "SHA-1 of the certificate, upper-case hex" }),
+  tokenEndpoint: Type.String(),
+  serviceDiscoveryUrl: Type.String(),
+});
+export type EnrollmentResponse = Static<typeof EnrollmentResponse>;

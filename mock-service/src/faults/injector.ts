@@ -1,0 +1,83 @@
+import type { FaultEffect, FaultMatch, FaultPlan, FaultRoute, FaultRule } from "./plan.ts";
+
+/** What is known about a request when faults are matched. */
+export interface FaultRequest {
+  readonly route: FaultRoute;
+  readonly method: string;
+  readonly requestContentType?: string | undefined;
+  readonly appId?: string | undefined;
+  readonly deviceId?: string | undefined;
+}
+
+/** A rule's counters: how often it matched and fired. */
+export interface FaultCounter {
+  readonly id: string;
+  readonly injected: number;
+}
+
+/**
+ * Holds the active fault plan and counts injections. Matching is by the request's facts; a
+ * rule with `times` stops after that many injections.
+ */
+export class FaultInjector {
+  #rules: { rule: FaultRule; id: string; injected: number }[] = [];
+
+  constructor(plan: FaultPlan) {
+    this.setPlan(plan);
+  }
+
+  /** Replaces the plan and resets the counters. */
+  setPlan(plan: FaultPlan): void {
+    this.#rules = plan.rules.map((rule, index) => ({ rule, id: rule.id ?? `rule-${index}`, injected: 0 }));
+  }
+
+  /** The active plan. */
+  plan(): FaultPlan {
+    return { rules: this.#rules.map((entry) => ({ ...entry.rule, id: entry.id })) };
+  }
+
+  /** Injection counts per rule. */
+  counters(): FaultCounter[] {
+    return this.#rules.map((entry) => ({ id: entry.id, injected: entry.injected }));
+  }
+
+  /** True when any rule could apply to the route: lets hot paths skip work when no fault is planned. */
+  targets(route: FaultRoute): boolean {
+    return this.#rules.some(
+      (entry) => entry.rule.match.route === undefined || entry.rule.match.route === route,
+    );
+  }
+
+  /**
+   * The first rule matching `request` among those whose effect kind is in `kinds`; counts it
+   * as injected. Undefined when none matches.
+   */
+  take(request: FaultRequest, kinds: readonly FaultEffect["kind"][]): FaultEffect | undefined {
+    for (const entry of this.#rules) {
+      if (!kinds.includes(entry.rule.effect.kind)) continue;
+      if (entry.rule.times !== undefined && entry.injected >= entry.rule.times) continue;
+      if (!matches(entry.rule.match, request)) continue;
+      entry.injected += 1;
+      return entry.rule.effect;
+    }
+    return undefined;
+  }
+}
+
+function matches(match: FaultMatch, request: FaultRequest): boolean {
+  if (match.route !== undefined && match.route !== request.route) return false;
+  if (match.method !== undefined && match.method.toUpperCase() !== request.method.toUpperCase()) return false;
+  if (
+    match.requestContentType !== undefined &&
+    !sameText(match.requestContentType, request.requestContentType)
+  ) {
+    return false;
+  }
+  if (match.appId !== undefined && !sameText(match.appId, request.appId)) return false;
+  if (match.deviceId !== undefined && !sameText(match.deviceId, request.deviceId)) return false;
+  return true;
+}
+
+function sameText(expected: string, actual: string | undefined): boolean {
+  return actual !== undefined && expected.toLowerCase() === actual.toLowerCase();
+}

@@ -1,0 +1,106 @@
+import { isImesimError } from "@imesim/contracts/errors";
+import { graphAppToImePolicy } from "@imesim/contracts/graph";
+import type { DecodedImePolicy } from "@imesim/contracts/ime";
+import { isPublished, storedApp } from "../graph/app-model.ts";
+import {
+  allDevicesGroupId,
+  allUsersGroupId,
+  assignmentTarget,
+  storedAssignment,
+} from "../graph/assignment-model.ts";
+import type { AppRecord, AssignmentRecord } from "../store/records.ts";
+import type { Store } from "../store/store.ts";
+
+/** Which app list a gateway request asks for (ime.md §3.1 item 5). */
+export type AppListKind = "required" | "available" | "selected";
+
+/** One app that reaches a device, with the assignment that brings it and how it is targeted. */
+export interface TargetedApp {
+  readonly app: AppRecord;
+  readonly assignment: AssignmentRecord;
+  readonly targetType: "device" | "user";
+}
+
+// When several assignments bring one app, the strongest intent wins (required over uninstall over
+// available), device targeting before user targeting. Real Intune's conflict rules are richer; this
+// order is the mock's choice.
+const intentRank: Record<string, number> = { required: 0, uninstall: 1, available: 2 };
+
+/**
+ * The apps assigned to a device (and, when given, its signed-in user): group memberships, the
+ * all-devices/all-users targets and exclusions applied, published apps only, one assignment per app.
+ */
+export function targetedApps(store: Store, deviceId: string, userId: string | undefined): TargetedApp[] {
+  const deviceGroups = store.groupsOf([deviceId]);
+  deviceGroups.add(allDevicesGroupId);
+  const userGroups = userId === undefined ? new Set<string>() : store.groupsOf([userId]);
+  if (userId !== undefined) userGroups.add(allUsersGroupId);
+
+  const byApp = new Map<string, AssignmentRecord[]>();
+  for (const assignment of store.listAllAssignments()) {
+    const list = byApp.get(assignment.appId) ?? [];
+    list.push(assignment);
+    byApp.set(assignment.appId, list);
+  }
+  const result: TargetedApp[] = [];
+  for (const [appId, assignments] of byApp) {
+    const excluded = assignments.some((assignment) => {
+      const { groupId, exclusion } = assignmentTarget(assignment);
+      return exclusion && (deviceGroups.has(groupId) || userGroups.has(groupId));
+    });
+    if (excluded) continue;
+    const candidates: TargetedApp[] = [];
+    for (const assignment of assignments) {
+      const { groupId: group, exclusion } = assignmentTarget(assignment);
+      if (exclusion) continue;
+      const targetType = deviceGroups.has(group) ? "device" : userGroups.has(group) ? "user" : undefined;
+      if (targetType === undefined) continue;
+      const app = store.getApp(appId);
+      if (app === undefined || !isPublished(app)) continue;
+      candidates.push({ app, assignment, targetType });
+    }
+    candidates.sort(
+      (a, b) =>
+        (intentRank[String(a.assignment.body.intent)] ?? 9) -
+          (intentRank[String(b.assignment.body.intent)] ?? 9) ||
+        (a.targetType === "device" ? 0 : 1) - (b.targetType === "device" ? 0 : 1),
+    );
+    const chosen = candidates[0];
+    if (chosen !== undefined) result.push(chosen);
+  }
+  return result;
+}
+
+/**
+ * The IME policies of one app list. Required lists carry required and uninstall intents; the
+ * available list the available ones; the ESP "selected" list is the device-targeted required apps
+ * (the mock has no ESP profile to select from, so it takes what ESP would track). Apps whose
+ * settings have no IME equivalent are left out rather than failing the whole check-in.
+ */
+export function policiesFor(
+  store: Store,
+  deviceId: string,
+  userId: string | undefined,
+  kind: AppListKind,
+): DecodedImePolicy[] {
+  const wanted = (targeted: TargetedApp): boolean => {
+    const intent = String(targeted.assignment.body.intent);
+    if (kind === "required") return intent === "required" || intent === "uninstall";
+    if (kind === "available") return intent === "available";
+    return intent === "required" && targeted.targetType === "device";
+  };
+  const policies: DecodedImePolicy[] = [];
+  for (const targeted of targetedApps(store, deviceId, userId)) {
+    if (!wanted(targeted)) continue;
+    try {
+      policies.push(
+        graphAppToImePolicy(storedApp(targeted.app), storedAssignment(targeted.assignment), {
+          targetType: targeted.targetType,
+        }),
+      );
+    } catch (error) {
+      if (!isImesimError(error)) throw error;
+    }
+  }
+  return policies;
+}

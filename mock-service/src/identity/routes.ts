@@ -1,0 +1,223 @@
+import formbody from "@fastify/formbody";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { baseUrlOf, type ServiceContext } from "../context.ts";
+import { injectRequestFaults } from "../faults/apply.ts";
+import { jwtBearerAssertionType, verifyDeviceAssertion } from "./device-assertion.ts";
+import { sendOAuthError } from "./oauth-error.ts";
+import { graphAppId, graphAudience, imeAgentClientId, imeResourceId } from "./well-known-ids.ts";
+
+type TokenForm = Record<string, string | undefined>;
+
+/**
+ * The Entra side (graph-win32.md §5): per-tenant OAuth2 token endpoint (v2 and v1), OpenID
+ * configuration, JWKS and MSAL's instance discovery.
+ */
+export function identityRoutes(context: ServiceContext) {
+  return async (app: FastifyInstance): Promise<void> => {
+    await app.register(formbody);
+
+    const tenantMatches = (tenant: string): boolean =>
+      ["common", "organizations", context.tokens.tenantId].includes(tenant.toLowerCase());
+
+    app.get("/common/discovery/instance", { schema: { hide: true } }, async (request) => {
+      const base = baseUrlOf(context, request);
+      const host = new URL(base).host;
+      return {
+        tenant_discovery_endpoint: `${base}/${context.tokens.tenantId}/v2.0/.well-known/openid-configuration`,
+        "api-version": "1.1",
+        metadata: [{ preferred_network: host, preferred_cache: host, aliases: [host] }],
+      };
+    });
+
+    const openIdConfiguration = async (
+      request: FastifyRequest<{ Params: { tenant: string } }>,
+      reply: FastifyReply,
+    ) => {
+      if (!tenantMatches(request.params.tenant)) {
+        return sendOAuthError(
+          reply,
+          400,
+          "invalid_tenant",
+          90002,
+          `Tenant '${request.params.tenant}' not found.`,
+        );
+      }
+      const base = baseUrlOf(context, request);
+      const tenant = context.tokens.tenantId;
+      return {
+        issuer: `${base}/${tenant}/v2.0`,
+        authorization_endpoint: `${base}/${tenant}/oauth2/v2.0/authorize`,
+        token_endpoint: `${base}/${tenant}/oauth2/v2.0/token`,
+        device_authorization_endpoint: `${base}/${tenant}/oauth2/v2.0/devicecode`,
+        jwks_uri: `${base}/${tenant}/discovery/v2.0/keys`,
+        token_endpoint_auth_methods_supported: [
+          "client_secret_post",
+          "private_key_jwt",
+          "client_secret_basic",
+        ],
+        response_types_supported: ["code", "id_token", "code id_token", "id_token token"],
+        response_modes_supported: ["query", "fragment", "form_post"],
+        scopes_supported: ["openid", "profile", "email", "offline_access"],
+        subject_types_supported: ["pairwise"],
+        id_token_signing_alg_values_supported: ["RS256"],
+        claims_supported: ["sub", "iss", "aud", "exp", "iat", "nbf", "tid", "oid", "deviceid"],
+        tenant_region_scope: "EU",
+        cloud_instance_name: new URL(base).host,
+        msgraph_host: new URL(base).host,
+      };
+    };
+    app.get("/:tenant/v2.0/.well-known/openid-configuration", openIdConfiguration);
+    app.get("/:tenant/.well-known/openid-configuration", openIdConfiguration);
+
+    const keys = async () => ({ keys: [await context.tokens.jwk()] });
+    app.get("/:tenant/discovery/v2.0/keys", keys);
+    app.get("/:tenant/discovery/keys", keys);
+    app.get("/common/discovery/keys", keys);
+
+    const token = async (
+      request: FastifyRequest<{ Params: { tenant: string }; Body: TokenForm }>,
+      reply: FastifyReply,
+      version: "v1" | "v2",
+    ) => {
+      if (await injectRequestFaults(context.faults, request, reply, { route: "token", method: "POST" }))
+        return reply;
+      if (!tenantMatches(request.params.tenant)) {
+        return sendOAuthError(
+          reply,
+          400,
+          "invalid_request",
+          90002,
+          `Tenant '${request.params.tenant}' not found.`,
+        );
+      }
+      const form = request.body;
+      if (form === null || typeof form !== "object") {
+        return sendOAuthError(
+          reply,
+          400,
+          "invalid_request",
+          900144,
+          "The request body must contain the following parameter: 'grant_type'.",
+        );
+      }
+      for (const name of ["grant_type", "client_id"]) {
+        if (typeof form[name] !== "string" || form[name] === "") {
+          return sendOAuthError(
+            reply,
+            400,
+            "invalid_request",
+            900144,
+            `The request body must contain the following parameter: '${name}'.`,
+          );
+        }
+      }
+      const clientId = form.client_id as string;
+      if (form.grant_type !== "client_credentials") {
+        return sendOAuthError(
+          reply,
+          400,
+          "unsupported_grant_type",
+          70003,
+          `The app requested an unsupported grant type '${form.grant_type}'.`,
+        );
+      }
+      const resource = version === "v2" ? resourceOfScope(form.scope) : form.resource;
+      if (resource === undefined) {
+        const name = version === "v2" ? "scope" : "resource";
+        return sendOAuthError(
+          reply,
+          400,
+          "invalid_request",
+          900144,
+          `The request body must contain the following parameter: '${name}'.`,
+        );
+      }
+      const body = (accessToken: string) => ({
+        token_type: "Bearer",
+        expires_in: context.tokens.lifetimeSeconds,
+        ext_expires_in: context.tokens.lifetimeSeconds,
+        access_token: accessToken,
+      });
+
+      if (form.client_assertion !== undefined || clientId.toLowerCase() === imeAgentClientId) {
+        if (resource.toLowerCase() !== imeResourceId) {
+          return sendOAuthError(
+            reply,
+            400,
+            "invalid_scope",
+            500011,
+            `The resource principal named ${resource} was not found for a device.`,
+          );
+        }
+        if (
+          form.client_assertion_type !== jwtBearerAssertionType ||
+          typeof form.client_assertion !== "string"
+        ) {
+          return sendOAuthError(
+            reply,
+            401,
+            "invalid_client",
+            700027,
+            "A device must authenticate with a client assertion signed by its MDM key.",
+          );
+        }
+        const path = `/${request.params.tenant}/oauth2/${version === "v2" ? "v2.0/" : ""}token`;
+        const identity = await verifyDeviceAssertion(
+          form.client_assertion,
+          path,
+          context.store,
+          context.authority,
+        );
+        if (typeof identity === "string")
+          return sendOAuthError(reply, 401, "invalid_client", 700027, identity);
+        return body(await context.tokens.issueDeviceToken(identity.device.id, identity.user));
+      }
+
+      if (![graphAudience, graphAppId].includes(resource.toLowerCase().replace(/\/+$/, ""))) {
+        return sendOAuthError(
+          reply,
+          400,
+          "invalid_scope",
+          500011,
+          `The resource principal named ${resource} was not found in the tenant.`,
+        );
+      }
+      const secret = form.client_secret;
+      if (typeof secret !== "string" || secret === "") {
+        return sendOAuthError(
+          reply,
+          401,
+          "invalid_client",
+          7000218,
+          "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
+        );
+      }
+      const allowed = context.options.clientCredentials;
+      if (
+        allowed !== undefined &&
+        !allowed.some((pair) => pair.clientId === clientId && pair.clientSecret === secret)
+      ) {
+        return sendOAuthError(reply, 401, "invalid_client", 7000215, "Invalid client secret provided.");
+      }
+      return body(await context.tokens.issueAdminToken(clientId, resource.toLowerCase().replace(/\/+$/, "")));
+    };
+    app.post<{ Params: { tenant: string }; Body: TokenForm }>(
+      "/:tenant/oauth2/v2.0/token",
+      (request, reply) => token(request, reply, "v2"),
+    );
+    app.post<{ Params: { tenant: string }; Body: TokenForm }>("/:tenant/oauth2/token", (request, reply) =>
+      token(request, reply, "v1"),
+    );
+  };
+}
+
+/** The resource of a `<resource>/.default` scope; bare scopes name Graph (graph-win32.md §5.1). */
+function resourceOfScope(scope: string | undefined): string | undefined {
+  if (scope === undefined || scope.trim() === "") return undefined;
+  const first = scope
+    .trim()
+    .split(/\s+/)
+    .find((item) => item.endsWith("/.default"));
+  if (first === undefined) return graphAudience;
+  return first.slice(0, -"/.default".length);
+}

@@ -1,0 +1,181 @@
+import { createHash, randomUUID } from "node:crypto";
+import { type JWTPayload, errors as joseErrors, jwtVerify, SignJWT } from "jose";
+import type { KeyedCertificate } from "../pki/authority.ts";
+import {
+  adminRoles,
+  deviceTokenScope,
+  graphAppId,
+  graphAudience,
+  imeAgentClientId,
+  imeResourceId,
+} from "./well-known-ids.ts";
+
+/** Who a verified token speaks for. */
+export interface TokenClaims extends JWTPayload {
+  readonly tid: string;
+  readonly oid: string;
+  readonly appid: string;
+  readonly deviceid?: string;
+  readonly roles?: readonly string[];
+  readonly scp?: string;
+}
+
+/** Why a token was refused; the gateway and Graph turn this into a 401. */
+export class TokenRejected extends Error {
+  readonly reason: "missing" | "malformed" | "signature" | "expired" | "audience" | "tenant" | "device";
+  constructor(reason: TokenRejected["reason"], message: string) {
+    super(message);
+    this.reason = reason;
+  }
+}
+
+/**
+ * Mints and verifies the service's RS256 access tokens (graph-win32.md §5.3): v1-format claims,
+ * `kid` and `x5t` in the header, the key published in the JWKS.
+ */
+export class TokenIssuer {
+  readonly tenantId: string;
+  readonly lifetimeSeconds: number;
+  readonly kid: string;
+  readonly #signing: KeyedCertificate;
+  readonly #x5t: string;
+  // Verified tokens by their text: a device presents the same token on every check-in for an
+  // hour, and an RSA verify per request would dominate the gateway's cost.
+  readonly #verified = new Map<string, TokenClaims>();
+
+  constructor(signing: KeyedCertificate, tenantId: string, lifetimeSeconds: number) {
+    this.#signing = signing;
+    this.tenantId = tenantId;
+    this.lifetimeSeconds = lifetimeSeconds;
+    const der = Buffer.from(signing.certificate.rawData);
+    this.#x5t = createHash("sha1").update(der).digest("base64url");
+    // Entra uses the certificate's base64url SHA-1 thumbprint as both kid and x5t.
+    this.kid = this.#x5t;
+  }
+
+  /** `iss` of every token: the v1 issuer (graph-win32.md §5.3). */
+  get issuer(): string {
+    return `https://sts.windows.net/${this.tenantId}/`;
+  }
+
+  /** The public key as a JWKS entry, with its certificate chain as Entra publishes it. */
+  async jwk(): Promise<Record<string, unknown>> {
+    const publicKey = await crypto.subtle.exportKey(
+      "jwk",
+      await this.#signing.certificate.publicKey.export(),
+    );
+    return {
+      kty: "RSA",
+      use: "sig",
+      kid: this.kid,
+      x5t: this.#x5t,
+      n: publicKey.n,
+      e: publicKey.e,
+      x5c: [Buffer.from(this.#signing.certificate.rawData).toString("base64")],
+      issuer: `https://login.microsoftonline.com/${this.tenantId}/v2.0`,
+    };
+  }
+
+  /** App-only Graph token for an admin script using client credentials. */
+  async issueAdminToken(clientId: string, audience: string): Promise<string> {
+    const servicePrincipalId = stableUuid(`sp:${clientId}`);
+    return this.#sign({
+      aud: audience === graphAppId ? graphAppId : graphAudience,
+      oid: servicePrincipalId,
+      sub: servicePrincipalId,
+      appid: clientId,
+      appidacr: "1",
+      idtyp: "app",
+      roles: [...adminRoles],
+    });
+  }
+
+  /** Gateway token for an enrolled device, for its system context or one of its users. */
+  async issueDeviceToken(
+    deviceId: string,
+    user: { id: string; userPrincipalName: string } | undefined,
+  ): Promise<string> {
+    const subject = user?.id ?? deviceId;
+    return this.#sign({
+      aud: imeResourceId,
+      oid: subject,
+      sub: subject,
+      appid: imeAgentClientId,
+      appidacr: "0",
+      scp: deviceTokenScope,
+      deviceid: deviceId,
+      ...(user === undefined ? {} : { upn: user.userPrincipalName, unique_name: user.userPrincipalName }),
+    });
+  }
+
+  /** Verifies signature, expiry, audience and tenant; throws TokenRejected with the reason. */
+  async verify(authorization: string | undefined, audiences: readonly string[]): Promise<TokenClaims> {
+    if (authorization === undefined || !/^Bearer\s+/i.test(authorization)) {
+      throw new TokenRejected("missing", "No bearer token in the Authorization header.");
+    }
+    const token = authorization.replace(/^Bearer\s+/i, "").trim();
+    const nowSeconds = Math.floor(Date.now() / 1000);
+    let claims = this.#verified.get(token);
+    if (claims === undefined) {
+      claims = await this.#verifySignature(token);
+      if (this.#verified.size >= 50_000) this.#verified.clear();
+      this.#verified.set(token, claims);
+    }
+    if (typeof claims.exp !== "number" || claims.exp <= nowSeconds) {
+      throw new TokenRejected("expired", "The access token has expired.");
+    }
+    if (!audiences.includes(String(claims.aud))) {
+      throw new TokenRejected(
+        "audience",
+        `The token's audience ${String(claims.aud)} is not valid for this resource.`,
+      );
+    }
+    if (claims.tid !== this.tenantId) {
+      throw new TokenRejected("tenant", "The token was issued for another tenant.");
+    }
+    return claims;
+  }
+
+  async #verifySignature(token: string): Promise<TokenClaims> {
+    try {
+      const publicKey = await this.#signing.certificate.publicKey.export();
+      const { payload } = await jwtVerify(token, publicKey, {
+        algorithms: ["RS256"],
+        issuer: this.issuer,
+      });
+      if (
+        typeof payload.tid !== "string" ||
+        typeof payload.oid !== "string" ||
+        typeof payload.appid !== "string"
+      ) {
+        throw new TokenRejected("malformed", "The token lacks tid, oid or appid.");
+      }
+      return payload as TokenClaims;
+    } catch (error) {
+      if (error instanceof TokenRejected) throw error;
+      if (error instanceof joseErrors.JWTExpired)
+        throw new TokenRejected("expired", "The access token has expired.");
+      if (error instanceof joseErrors.JWSSignatureVerificationFailed) {
+        throw new TokenRejected("signature", "The token's signature is invalid.");
+      }
+      throw new TokenRejected("malformed", "The token is not a valid JWT issued by this service.");
+    }
+  }
+
+  async #sign(claims: Record<string, unknown>): Promise<string> {
+    const now = Math.floor(Date.now() / 1000);
+    return new SignJWT({ ...claims, tid: this.tenantId, ver: "1.0", uti: randomUUID().replaceAll("-", "") })
+      .setProtectedHeader({ alg: "RS256", typ: "JWT", kid: this.kid, x5t: this.#x5t })
+      .setIssuer(this.issuer)
+      .setIssuedAt(now)
+      .setNotBefore(now - 300)
+      .setExpirationTime(now + this.lifetimeSeconds)
+      .sign(this.#signing.privateKey);
+  }
+}
+
+/** A UUID derived from `seed`, so the same client id always maps to the same object id. */
+export function stableUuid(seed: string): string {
+  const hex = createHash("sha256").update(seed).digest("hex");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}

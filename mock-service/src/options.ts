@@ -1,0 +1,47 @@
+import type { FaultPlan } from "./faults/plan.ts";
+
+/** How to start the mock Intune service. Only `dataDir` is required. */
+export interface ServerOptions {
+  /** Folder for the SQLite store, content blobs, keys and certificates; reused across restarts. */
+  readonly dataDir: string;
+  /** Tenant id the tokens carry; a fixed default when omitted. */
+  readonly tenantId?: string;
+  /**
+   * Absolute base URL clients reach this service at (e.g. `https://mock.local:8443`). Every URL
+   * the service hands out (SAS upload URLs, content locations, nextLinks) is built from it.
+   * When omitted, it is taken from each request's Host header and protocol.
+   */
+  readonly publicBaseUrl?: string;
+  /** When set, only these client id/secret pairs get admin tokens; otherwise any pair is accepted. */
+  readonly clientCredentials?: readonly { readonly clientId: string; readonly clientSecret: string }[];
+  /** Serve HTTPS with a certificate from the CA kept in the data folder. */
+  readonly tls?: boolean;
+  /** Extra DNS names for the TLS certificate (localhost, 127.0.0.1 and ::1 are always in it). */
+  readonly tlsHostnames?: readonly string[];
+  /** Fastify request logging. */
+  readonly logger?: boolean;
+  /** Lifetime of issued tokens in seconds; ≥ 3599 keeps IntuneWin32App from renewing (graph-win32.md §5.1). */
+  readonly tokenLifetimeSeconds?: number;
+  /** `CheckinIntervalMinutes` in gateway replies (ime.md §3.1 shows 56). */
+  readonly checkinIntervalMinutes?: number;
+  /** Pending answers a file's upload-state poll gives before Success (graph-win32.md §2.3: keep tests fast). */
+  readonly pendingPolls?: number;
+  /** Skip the commit-time length/MAC checks (graph-win32.md §2.8 "lenient switch"). */
+  readonly lenientCommit?: boolean;
+  /** Cap on content download speed in bytes per second, to model slow links. */
+  readonly downloadBytesPerSecond?: number;
+  /** Graph page size before `@odata.nextLink` is used. */
+  readonly pageSize?: number;
+  /** Faults to inject from the start (also settable at run time with `POST /admin/faults`). */
+  readonly faults?: FaultPlan;
+}
+
+/** Options with every default filled in. */
+export interface ResolvedOptions
+  extends Required<Omit<ServerOptions, "publicBaseUrl" | "clientCredentials" | "faults">> {
+  readonly publicBaseUrl: string | undefined;
+  readonly clientCredentials:
+    | readonly { readonly clientId: string; readonly clientSecret: string }[]
+    | undefined;
+  readonly faults: FaultPlan;
+}

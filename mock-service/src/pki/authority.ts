@@ -1,0 +1,192 @@
+import { createHash, randomBytes, webcrypto } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { x509 } from "./x509.ts";
+
+/** RSA PKCS#1 v1.5 with SHA-256: what Windows MDM certificates and Entra signing keys use. */
+export const rsaSigning = {
+  name: "RSASSA-PKCS1-v1_5",
+  hash: "SHA-256",
+  publicExponent: new Uint8Array([1, 0, 1]),
+  modulusLength: 2048,
+} as const;
+
+/** A certificate with its private key. */
+export interface KeyedCertificate {
+  readonly certificate: x509.X509Certificate;
+  readonly privateKey: CryptoKey;
+  readonly certificatePem: string;
+  readonly privateKeyPem: string;
+}
+
+/**
+ * The service's own certificate authority, made at first start and kept in `<data>/pki`:
+ * it issues the MDM device certificates, the token-signing certificate and the TLS server
+ * certificate, so trusting this one root is all a client needs.
+ */
+export class CertificateAuthority {
+  readonly root: KeyedCertificate;
+
+  private constructor(root: KeyedCertificate) {
+    this.root = root;
+  }
+
+  /** Loads the CA from `<dataDir>/pki`, creating it on first start. */
+  static async open(dataDir: string): Promise<CertificateAuthority> {
+    const folder = join(dataDir, "pki");
+    const stored = await loadKeyedCertificate(folder, "ca");
+    if (stored !== undefined) return new CertificateAuthority(stored);
+    const keys = await generateRsaKeys();
+    const certificate = await x509.X509CertificateGenerator.createSelfSigned({
+      serialNumber: randomSerial(),
+      name: "CN=imesim Root CA, O=imesim",
+      notBefore: daysFromNow(-1),
+      notAfter: daysFromNow(3650),
+      signingAlgorithm: rsaSigning,
+      keys,
+      extensions: [
+        new x509.BasicConstraintsExtension(true, 1, true),
+        new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+        await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
+      ],
+    });
+    const root = await saveKeyedCertificate(folder, "ca", certificate, keys.privateKey);
+    return new CertificateAuthority(root);
+  }
+
+  /** Path of the root certificate PEM, for telling users what to trust. */
+  static rootPath(dataDir: string): string {
+    return join(dataDir, "pki", "ca.pem");
+  }
+
+  /** Issues a leaf certificate for `publicKey`, signed by this CA. */
+  async issue(options: {
+    subject: string;
+    publicKey: CryptoKey | x509.PublicKey;
+    validDays: number;
+    usages: number;
+    extendedUsages: readonly string[];
+    dnsNames?: readonly string[];
+    ipAddresses?: readonly string[];
+  }): Promise<x509.X509Certificate> {
+    const extensions: x509.Extension[] = [
+      new x509.BasicConstraintsExtension(false, undefined, true),
+      new x509.KeyUsagesExtension(options.usages, true),
+      new x509.ExtendedKeyUsageExtension([...options.extendedUsages], false),
+      await x509.AuthorityKeyIdentifierExtension.create(this.root.certificate, false),
+    ];
+    const names = [
+      ...(options.dnsNames ?? []).map((value) => ({ type: "dns" as const, value })),
+      ...(options.ipAddresses ?? []).map((value) => ({ type: "ip" as const, value })),
+    ];
+    if (names.length > 0) extensions.push(new x509.SubjectAlternativeNameExtension(names, false));
+    return x509.X509CertificateGenerator.create({
+      serialNumber: randomSerial(),
+      subject: options.subject,
+      issuer: this.root.certificate.subject,
+      notBefore: daysFromNow(-1),
+      notAfter: daysFromNow(options.validDays),
+      signingAlgorithm: rsaSigning,
+      publicKey: options.publicKey,
+      signingKey: this.root.privateKey,
+      extensions,
+    });
+  }
+
+  /** True when `certificate` was signed by this CA and is within its validity period. */
+  async issued(certificate: x509.X509Certificate): Promise<boolean> {
+    const now = new Date();
+    if (certificate.notBefore > now || certificate.notAfter < now) return false;
+    return certificate.verify({ publicKey: this.root.certificate.publicKey, signatureOnly: true });
+  }
+
+  /**
+   * Loads a certificate + key this CA issued earlier from `<data>/pki/<name>.*`, or issues
+   * and stores a new one with `create`.
+   */
+  async loadOrIssue(
+    dataDir: string,
+    name: string,
+    create: (publicKey: CryptoKey) => Promise<x509.X509Certificate>,
+  ): Promise<KeyedCertificate> {
+    const folder = join(dataDir, "pki");
+    const stored = await loadKeyedCertificate(folder, name);
+    if (stored !== undefined) return stored;
+    const keys = await generateRsaKeys();
+    const certificate = await create(keys.publicKey);
+    return saveKeyedCertificate(folder, name, certificate, keys.privateKey);
+  }
+}
+
+/** Generates an extractable RSA-2048 key pair for signing. */
+export async function generateRsaKeys(): Promise<CryptoKeyPair> {
+  return (await webcrypto.subtle.generateKey(rsaSigning, true, ["sign", "verify"])) as CryptoKeyPair;
+}
+
+/** PEM (PKCS#8) of a private key. */
+export async function privateKeyToPem(key: CryptoKey): Promise<string> {
+  const der = Buffer.from(await webcrypto.subtle.exportKey("pkcs8", key));
+  return toPem("PRIVATE KEY", der);
+}
+
+/** Imports a PKCS#8 PEM RSA key for RS256 signing. */
+export async function importSigningKey(pem: string): Promise<CryptoKey> {
+  return (await webcrypto.subtle.importKey("pkcs8", new Uint8Array(fromPem(pem)), rsaSigning, true, [
+    "sign",
+  ])) as CryptoKey;
+}
+
+/** SHA-1 thumbprint of a certificate, upper-case hex (as Windows shows it). */
+export function thumbprintOf(certificate: x509.X509Certificate): string {
+  return createHash("sha1").update(Buffer.from(certificate.rawData)).digest("hex").toUpperCase();
+}
+
+/** PEM armour around DER bytes. */
+export function toPem(label: string, der: Buffer): string {
+  const lines = der.toString("base64").match(/.{1,64}/g) ?? [];
+  return `-----BEGIN ${label}-----\n${lines.join("\n")}\n-----END ${label}-----\n`;
+}
+
+/** DER bytes inside the first PEM block. */
+export function fromPem(pem: string): Buffer {
+  return Buffer.from(pem.replace(/-----(BEGIN|END) [^-]+-----/g, "").replace(/\s+/g, ""), "base64");
+}
+
+async function loadKeyedCertificate(folder: string, name: string): Promise<KeyedCertificate | undefined> {
+  const certificatePath = join(folder, `${name}.pem`);
+  const keyPath = join(folder, `${name}.key.pem`);
+  if (!existsSync(certificatePath) || !existsSync(keyPath)) return undefined;
+  const certificatePem = readFileSync(certificatePath, "utf8");
+  const privateKeyPem = readFileSync(keyPath, "utf8");
+  return {
+    certificate: new x509.X509Certificate(certificatePem),
+    privateKey: await importSigningKey(privateKeyPem),
+    certificatePem,
+    privateKeyPem,
+  };
+}
+
+async function saveKeyedCertificate(
+  folder: string,
+  name: string,
+  certificate: x509.X509Certificate,
+  privateKey: CryptoKey,
+): Promise<KeyedCertificate> {
+  mkdirSync(folder, { recursive: true });
+  const certificatePem = certificate.toString("pem");
+  const privateKeyPem = await privateKeyToPem(privateKey);
+  writeFileSync(join(folder, `${name}.key.pem`), privateKeyPem, { mode: 0o600 });
+  writeFileSync(join(folder, `${name}.pem`), certificatePem);
+  return { certificate, privateKey, certificatePem, privateKeyPem };
+}
+
+function randomSerial(): string {
+  // Positive 16-byte serial: clear the top bit so DER does not read it as negative.
+  const bytes = randomBytes(16);
+  bytes[0] = (bytes[0] as number) & 0x7f;
+  return bytes.toString("hex");
+}
+
+function daysFromNow(days: number): Date {
+  return new Date(Date.now() + days * 86_400_000);
+}

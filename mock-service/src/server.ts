@@ -1,0 +1,220 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import swagger from "@fastify/swagger";
+import { isImesimError } from "@imesim/contracts/errors";
+import Fastify, {
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from "fastify";
+import { adminRoutes } from "./admin/routes.ts";
+import { contentRoutes } from "./content/routes.ts";
+import type { ServiceContext } from "./context.ts";
+import { enrollmentRoutes } from "./enrollment/routes.ts";
+import { FaultInjector } from "./faults/injector.ts";
+import { gatewayRoutes } from "./gateway/routes.ts";
+import { blobRoutes } from "./graph/blob-routes.ts";
+import { graphRoutes } from "./graph/routes.ts";
+import { graphErrorBody, requestIdOf, sendGraphError } from "./http/graph-error.ts";
+import { normalizeUrl } from "./http/normalize-url.ts";
+import { identityRoutes } from "./identity/routes.ts";
+import { TokenIssuer } from "./identity/token-issuer.ts";
+import { defaultTenantId } from "./identity/well-known-ids.ts";
+import type { ResolvedOptions, ServerOptions } from "./options.ts";
+import { CertificateAuthority, type KeyedCertificate } from "./pki/authority.ts";
+import { x509 } from "./pki/x509.ts";
+import { Store } from "./store/store.ts";
+
+/** The mock Intune service: a Fastify instance with the service's state attached as `intune`. */
+export type MockIntuneServer = FastifyInstance & { readonly intune: ServiceContext };
+
+/** Largest JSON body a Graph, token or gateway route accepts; larger bodies get 413. */
+const jsonBodyLimit = 4 * 1024 * 1024;
+
+/**
+ * Builds the mock Intune service (not yet listening: call `listen`, or `inject` in tests).
+ * Keys, certificates, the database and content live in `options.dataDir` and survive restarts.
+ */
+export async function buildServer(options: ServerOptions): Promise<MockIntuneServer> {
+  const resolved = resolveOptions(options);
+  mkdirSync(resolved.dataDir, { recursive: true });
+  const store = new Store(resolved.dataDir);
+  const authority = await CertificateAuthority.open(resolved.dataDir);
+  const signing = await authority.loadOrIssue(resolved.dataDir, "token-signing", (publicKey) =>
+    authority.issue({
+      subject: "CN=imesim token signing",
+      publicKey,
+      validDays: 3650,
+      usages: x509.KeyUsageFlags.digitalSignature,
+      extendedUsages: [],
+    }),
+  );
+  const tlsCertificate = resolved.tls ? await loadTlsCertificate(authority, resolved) : undefined;
+  const context: ServiceContext = {
+    options: resolved,
+    store,
+    tokens: new TokenIssuer(signing, resolved.tenantId, resolved.tokenLifetimeSeconds),
+    authority,
+    urlSigningKey: loadOrCreateSecret(join(resolved.dataDir, "pki", "url-signing.key")),
+    faults: new FaultInjector(resolved.faults),
+    tlsCertificate,
+  };
+
+  const app = Fastify({
+    logger: resolved.logger,
+    bodyLimit: jsonBodyLimit,
+    routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
+    rewriteUrl: (request) => normalizeUrl(request.url ?? "/"),
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
+    ...(tlsCertificate === undefined
+      ? {}
+      : {
+          https: {
+            key: tlsCertificate.privateKeyPem,
+            cert: tlsCertificate.certificatePem + authority.root.certificatePem,
+          },
+        }),
+  }) as unknown as FastifyInstance;
+
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: "imesim mock Intune service",
+        version: "0.1.0",
+        description: "Entra tokens, enrollment, the SideCar gateway, content and a Graph admin API.",
+      },
+    },
+  });
+  registerJsonParser(app);
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler((request, reply) =>
+    sendGraphError(
+      request,
+      reply,
+      404,
+      "itemNotFound",
+      `No resource at ${request.method} ${request.url.split("?")[0]}.`,
+    ),
+  );
+  app.addHook("onSend", async (request, reply) => {
+    reply.header("request-id", requestIdOf(request));
+    const clientRequestId = request.headers["client-request-id"];
+    if (typeof clientRequestId === "string") reply.header("client-request-id", clientRequestId);
+  });
+
+  await app.register(identityRoutes(context));
+  await app.register(enrollmentRoutes(context));
+  await app.register(gatewayRoutes(context));
+  await app.register(contentRoutes(context));
+  await app.register(blobRoutes(context));
+  await app.register(graphRoutes(context), { prefix: "/beta" });
+  await app.register(graphRoutes(context), { prefix: "/v1.0" });
+  await app.register(adminRoutes(context));
+  app.addHook("onClose", async () => store.close());
+
+  app.decorate("intune", context);
+  return app as MockIntuneServer;
+}
+
+function resolveOptions(options: ServerOptions): ResolvedOptions {
+  return {
+    dataDir: options.dataDir,
+    tenantId: (options.tenantId ?? defaultTenantId).toLowerCase(),
+    publicBaseUrl: options.publicBaseUrl,
+    clientCredentials: options.clientCredentials,
+    tls: options.tls ?? false,
+    tlsHostnames: options.tlsHostnames ?? [],
+    logger: options.logger ?? false,
+    tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 3599,
+    checkinIntervalMinutes: options.checkinIntervalMinutes ?? 60,
+    pendingPolls: options.pendingPolls ?? 0,
+    lenientCommit: options.lenientCommit ?? false,
+    downloadBytesPerSecond: options.downloadBytesPerSecond ?? 0,
+    pageSize: options.pageSize ?? 100,
+    faults: options.faults ?? { rules: [] },
+  };
+}
+
+async function loadTlsCertificate(
+  authority: CertificateAuthority,
+  options: ResolvedOptions,
+): Promise<KeyedCertificate> {
+  const hostnames = ["localhost", ...options.tlsHostnames];
+  // The name set is part of the file name, so asking for other host names issues a new certificate.
+  const name = `tls-${Buffer.from(hostnames.join(",")).toString("base64url").slice(0, 40)}`;
+  return authority.loadOrIssue(options.dataDir, name, (publicKey) =>
+    authority.issue({
+      subject: "CN=localhost",
+      publicKey,
+      validDays: 365,
+      usages: x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment,
+      extendedUsages: [x509.ExtendedKeyUsage.serverAuth],
+      dnsNames: hostnames,
+      ipAddresses: ["127.0.0.1", "::1"],
+    }),
+  );
+}
+
+function loadOrCreateSecret(path: string): Buffer {
+  if (existsSync(path)) return readFileSync(path);
+  const secret = randomBytes(32);
+  writeFileSync(path, secret, { mode: 0o600 });
+  return secret;
+}
+
+/**
+ * JSON bodies: an empty body is `{}` (an old sample POSTs renewUpload that way), and a body that
+ * is not valid UTF-8 is read as Latin-1, as Windows PowerShell 5.1 sends it (graph-win32.md §1.10, §6).
+ */
+function registerJsonParser(app: FastifyInstance): void {
+  app.removeContentTypeParser("application/json");
+  app.addContentTypeParser("application/json", { parseAs: "buffer" }, (_request, body: Buffer, done) => {
+    if (body.length === 0) {
+      done(null, {});
+      return;
+    }
+    let text: string;
+    try {
+      text = new TextDecoder("utf-8", { fatal: true }).decode(body);
+    } catch {
+      text = body.toString("latin1");
+    }
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      const error = new Error("The request body is not valid JSON.") as FastifyError;
+      error.statusCode = 400;
+      done(error, undefined);
+    }
+  });
+}
+
+function handleError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (error.validation !== undefined) {
+    const first = error.validation[0];
+    const member = first === undefined ? "" : `${error.validationContext ?? "body"}${first.instancePath}`;
+    const missing = first?.keyword === "required" ? `/${String(first.params.missingProperty)}` : "";
+    const message = `Invalid value for '${member}${missing}': ${first?.message ?? "invalid"}.`;
+    return reply.code(400).send(graphErrorBody(request, "ModelValidationFailure", message));
+  }
+  if (isImesimError(error)) {
+    const member = error.path === undefined || error.path === "" ? "" : ` (member '${error.path}')`;
+    return sendGraphError(request, reply, 400, graphCodeFor(error.code), `${error.message}${member}`);
+  }
+  const status = error.statusCode ?? 500;
+  if (status === 413)
+    return sendGraphError(request, reply, 413, "RequestEntityTooLarge", "The request body is too large.");
+  if (status >= 400 && status < 500)
+    return sendGraphError(request, reply, status, "BadRequest", error.message);
+  request.log.error(error);
+  return sendGraphError(request, reply, 500, "generalException", "An internal error occurred.");
+}
+
+// Graph reports model errors as ModelValidationFailure and query errors as invalidRequest (graph-win32.md §6).
+function graphCodeFor(code: string): string {
+  if (code.startsWith("GRAPH_")) return "ModelValidationFailure";
+  if (code.startsWith("ODATA_")) return "invalidRequest";
+  return "BadRequest";
+}

@@ -1,0 +1,74 @@
+/**
+ * Schema migrations, applied in order; `PRAGMA user_version` records how many have run.
+ * Append only: a released migration is never edited, a change is a new entry.
+ */
+export const migrations: readonly string[] = [
+  `
+  CREATE TABLE apps (
+    id TEXT PRIMARY KEY,
+    body TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    modified_at TEXT NOT NULL
+  );
+  CREATE TABLE content_versions (
+    app_id TEXT NOT NULL REFERENCES apps(id) ON DELETE CASCADE,
+    id INTEGER NOT NULL,
+    PRIMARY KEY (app_id, id)
+  );
+  CREATE TABLE content_files (
+    id TEXT PRIMARY KEY,
+    app_id TEXT NOT NULL REFERENCES apps(id) ON DELETE CASCADE,
+    content_version INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    size_encrypted INTEGER NOT NULL,
+    is_dependency INTEGER NOT NULL,
+    upload_state TEXT NOT NULL,
+    pending_polls INTEGER NOT NULL,
+    sas_token TEXT NOT NULL,
+    sas_expires_at TEXT NOT NULL,
+    is_committed INTEGER NOT NULL,
+    encryption_info TEXT,
+    failure_reason TEXT,
+    created_at TEXT NOT NULL
+  );
+  CREATE INDEX content_files_by_app ON content_files(app_id, content_version);
+  CREATE TABLE assignments (
+    id TEXT PRIMARY KEY,
+    app_id TEXT NOT NULL REFERENCES apps(id) ON DELETE CASCADE,
+    body TEXT NOT NULL
+  );
+  CREATE INDEX assignments_by_app ON assignments(app_id);
+  CREATE TABLE groups (
+    id TEXT PRIMARY KEY,
+    display_name TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  CREATE TABLE group_members (
+    group_id TEXT NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
+    member_id TEXT NOT NULL,
+    PRIMARY KEY (group_id, member_id)
+  );
+  CREATE TABLE devices (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    os_version TEXT NOT NULL,
+    users TEXT NOT NULL,
+    certificate TEXT NOT NULL,
+    thumbprint TEXT NOT NULL UNIQUE,
+    enrolled_at TEXT NOT NULL,
+    last_checkin_at TEXT
+  );
+  CREATE TABLE device_statuses (
+    app_id TEXT NOT NULL REFERENCES apps(id) ON DELETE CASCADE,
+    device_id TEXT NOT NULL REFERENCES devices(id) ON DELETE CASCADE,
+    user_id TEXT NOT NULL,
+    install_state TEXT NOT NULL,
+    install_state_detail TEXT NOT NULL,
+    error_code INTEGER NOT NULL,
+    report TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (app_id, device_id, user_id)
+  );
+  `,
+];

@@ -1,0 +1,465 @@
+import { BlobStore } from "./blob-store.ts";
+import { openDatabase, type SqliteDatabase, type Statement } from "./database.ts";
+import type {
+  AppRecord,
+  AssignmentRecord,
+  ContentFileRecord,
+  DeviceRecord,
+  DeviceStatusRecord,
+  DeviceUser,
+  FileEncryptionInfo,
+  GroupRecord,
+  JsonObject,
+  UploadState,
+} from "./records.ts";
+
+interface AppRow {
+  id: string;
+  body: string;
+  created_at: string;
+  modified_at: string;
+}
+interface FileRow {
+  id: string;
+  app_id: string;
+  content_version: number;
+  name: string;
+  size: number;
+  size_encrypted: number;
+  is_dependency: number;
+  upload_state: string;
+  pending_polls: number;
+  sas_token: string;
+  sas_expires_at: string;
+  is_committed: number;
+  encryption_info: string | null;
+  failure_reason: string | null;
+  created_at: string;
+}
+interface DeviceRow {
+  id: string;
+  name: string;
+  os_version: string;
+  users: string;
+  certificate: string;
+  thumbprint: string;
+  enrolled_at: string;
+  last_checkin_at: string | null;
+}
+interface StatusRow {
+  app_id: string;
+  device_id: string;
+  user_id: string;
+  install_state: string;
+  install_state_detail: string;
+  error_code: number;
+  report: string;
+  updated_at: string;
+}
+
+/**
+ * The service's persistent state: SQLite for records, a BlobStore for content bytes.
+ * Every write bumps `generation`, so callers can cache what they derive from the store
+ * (e.g. a device's encoded app list) and know when to recompute it.
+ */
+export class Store {
+  readonly db: SqliteDatabase;
+  readonly blobs: BlobStore;
+  #generation = 0;
+  readonly #statements = new Map<string, Statement>();
+
+  constructor(dataDir: string) {
+    this.db = openDatabase(dataDir);
+    this.blobs = new BlobStore(dataDir);
+  }
+
+  /** Changes whenever stored policy inputs change. */
+  get generation(): number {
+    return this.#generation;
+  }
+
+  /** Runs `work` in one SQLite transaction: all of its writes land, or none. */
+  transaction<T>(work: () => T): T {
+    const result = this.db.transaction(work)();
+    this.#generation += 1;
+    return result;
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  // Prepared statements are cached: preparing costs more than running on the check-in path.
+  #sql(sql: string): Statement {
+    let statement = this.#statements.get(sql);
+    if (statement === undefined) {
+      statement = this.db.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  // ---- apps -------------------------------------------------------------------------------
+
+  insertApp(app: AppRecord): void {
+    this.#sql("INSERT INTO apps (id, body, created_at, modified_at) VALUES (?, ?, ?, ?)").run(
+      app.id,
+      JSON.stringify(app.body),
+      app.createdAt,
+      app.modifiedAt,
+    );
+    this.#generation += 1;
+  }
+
+  updateApp(id: string, body: JsonObject, modifiedAt: string): void {
+    this.#sql("UPDATE apps SET body = ?, modified_at = ? WHERE id = ?").run(
+      JSON.stringify(body),
+      modifiedAt,
+      id,
+    );
+    this.#generation += 1;
+  }
+
+  getApp(id: string): AppRecord | undefined {
+    const row = this.#sql("SELECT * FROM apps WHERE id = ? COLLATE NOCASE").get(id) as AppRow | undefined;
+    return row === undefined ? undefined : appFromRow(row);
+  }
+
+  listApps(): AppRecord[] {
+    return (this.#sql("SELECT * FROM apps ORDER BY created_at, id").all() as AppRow[]).map(appFromRow);
+  }
+
+  deleteApp(id: string): boolean {
+    const files = this.listFiles(id);
+    const changed = this.#sql("DELETE FROM apps WHERE id = ?").run(id).changes > 0;
+    for (const file of files) this.blobs.removeFile(file.id);
+    this.#generation += 1;
+    return changed;
+  }
+
+  // ---- content versions and files -------------------------------------------------------
+
+  /** Creates the next content version of an app and returns its number (1, 2, …). */
+  createContentVersion(appId: string): number {
+    const row = this.#sql("SELECT MAX(id) AS last FROM content_versions WHERE app_id = ?").get(appId) as {
+      last: number | null;
+    };
+    const next = (row.last ?? 0) + 1;
+    this.#sql("INSERT INTO content_versions (app_id, id) VALUES (?, ?)").run(appId, next);
+    return next;
+  }
+
+  listContentVersions(appId: string): number[] {
+    return (
+      this.#sql("SELECT id FROM content_versions WHERE app_id = ? ORDER BY id").all(appId) as { id: number }[]
+    ).map((row) => row.id);
+  }
+
+  hasContentVersion(appId: string, version: number): boolean {
+    return (
+      this.#sql("SELECT 1 FROM content_versions WHERE app_id = ? AND id = ?").get(appId, version) !==
+      undefined
+    );
+  }
+
+  insertFile(file: ContentFileRecord): void {
+    this.#sql(
+      `INSERT INTO content_files (id, app_id, content_version, name, size, size_encrypted, is_dependency,
+          upload_state, pending_polls, sas_token, sas_expires_at, is_committed, encryption_info, failure_reason, created_at)
+         VALUES (@id, @app_id, @content_version, @name, @size, @size_encrypted, @is_dependency,
+          @upload_state, @pending_polls, @sas_token, @sas_expires_at, @is_committed, @encryption_info, @failure_reason, @created_at)`,
+    ).run(fileToRow(file));
+  }
+
+  /** Replaces the mutable part of a file record (upload state, SAS, commit outcome). */
+  updateFile(file: ContentFileRecord): void {
+    this.#sql(
+      `UPDATE content_files SET upload_state = @upload_state, pending_polls = @pending_polls, sas_token = @sas_token,
+          sas_expires_at = @sas_expires_at, is_committed = @is_committed, encryption_info = @encryption_info,
+          failure_reason = @failure_reason WHERE id = @id`,
+    ).run(fileToRow(file));
+    this.#generation += 1;
+  }
+
+  getFile(id: string): ContentFileRecord | undefined {
+    const row = this.#sql("SELECT * FROM content_files WHERE id = ? COLLATE NOCASE").get(id) as
+      | FileRow
+      | undefined;
+    return row === undefined ? undefined : fileFromRow(row);
+  }
+
+  listFiles(appId: string, contentVersion?: number): ContentFileRecord[] {
+    const rows =
+      contentVersion === undefined
+        ? this.#sql("SELECT * FROM content_files WHERE app_id = ? ORDER BY created_at, id").all(appId)
+        : this.#sql(
+            "SELECT * FROM content_files WHERE app_id = ? AND content_version = ? ORDER BY created_at, id",
+          ).all(appId, contentVersion);
+    return (rows as FileRow[]).map(fileFromRow);
+  }
+
+  deleteFile(id: string): boolean {
+    const changed = this.#sql("DELETE FROM content_files WHERE id = ?").run(id).changes > 0;
+    this.blobs.removeFile(id);
+    this.#generation += 1;
+    return changed;
+  }
+
+  // ---- assignments -----------------------------------------------------------------------
+
+  listAssignments(appId: string): AssignmentRecord[] {
+    return (
+      this.#sql("SELECT * FROM assignments WHERE app_id = ? ORDER BY rowid").all(appId) as {
+        id: string;
+        app_id: string;
+        body: string;
+      }[]
+    ).map((row) => ({ id: row.id, appId: row.app_id, body: JSON.parse(row.body) as JsonObject }));
+  }
+
+  /** Every assignment of every app, for computing a device's policy list in one query. */
+  listAllAssignments(): AssignmentRecord[] {
+    return (
+      this.#sql("SELECT * FROM assignments ORDER BY rowid").all() as {
+        id: string;
+        app_id: string;
+        body: string;
+      }[]
+    ).map((row) => ({ id: row.id, appId: row.app_id, body: JSON.parse(row.body) as JsonObject }));
+  }
+
+  putAssignment(assignment: AssignmentRecord): void {
+    this.#sql(
+      "INSERT INTO assignments (id, app_id, body) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET body = excluded.body",
+    ).run(assignment.id, assignment.appId, JSON.stringify(assignment.body));
+    this.#generation += 1;
+  }
+
+  deleteAssignment(appId: string, id: string): boolean {
+    const changed =
+      this.#sql("DELETE FROM assignments WHERE app_id = ? AND id = ?").run(appId, id).changes > 0;
+    this.#generation += 1;
+    return changed;
+  }
+
+  deleteAssignmentsOf(appId: string): void {
+    this.#sql("DELETE FROM assignments WHERE app_id = ?").run(appId);
+    this.#generation += 1;
+  }
+
+  // ---- groups ----------------------------------------------------------------------------
+
+  insertGroup(id: string, displayName: string, createdAt: string): void {
+    this.#sql("INSERT INTO groups (id, display_name, created_at) VALUES (?, ?, ?)").run(
+      id,
+      displayName,
+      createdAt,
+    );
+    this.#generation += 1;
+  }
+
+  getGroup(id: string): GroupRecord | undefined {
+    const row = this.#sql("SELECT * FROM groups WHERE id = ? COLLATE NOCASE").get(id) as
+      | { id: string; display_name: string; created_at: string }
+      | undefined;
+    if (row === undefined) return undefined;
+    return {
+      id: row.id,
+      displayName: row.display_name,
+      createdAt: row.created_at,
+      members: this.listMembers(row.id),
+    };
+  }
+
+  listGroups(): GroupRecord[] {
+    const rows = this.#sql("SELECT * FROM groups ORDER BY created_at, id").all() as {
+      id: string;
+      display_name: string;
+      created_at: string;
+    }[];
+    return rows.map((row) => ({
+      id: row.id,
+      displayName: row.display_name,
+      createdAt: row.created_at,
+      members: this.listMembers(row.id),
+    }));
+  }
+
+  deleteGroup(id: string): boolean {
+    const changed = this.#sql("DELETE FROM groups WHERE id = ?").run(id).changes > 0;
+    this.#generation += 1;
+    return changed;
+  }
+
+  addMember(groupId: string, memberId: string): void {
+    this.#sql("INSERT OR IGNORE INTO group_members (group_id, member_id) VALUES (?, ?)").run(
+      groupId,
+      memberId,
+    );
+    this.#generation += 1;
+  }
+
+  removeMember(groupId: string, memberId: string): boolean {
+    const changed =
+      this.#sql("DELETE FROM group_members WHERE group_id = ? AND member_id = ?").run(groupId, memberId)
+        .changes > 0;
+    this.#generation += 1;
+    return changed;
+  }
+
+  listMembers(groupId: string): string[] {
+    return (
+      this.#sql("SELECT member_id FROM group_members WHERE group_id = ? ORDER BY rowid").all(groupId) as {
+        member_id: string;
+      }[]
+    ).map((row) => row.member_id);
+  }
+
+  /** Ids of the groups that contain any of `memberIds` (a device and its users). */
+  groupsOf(memberIds: readonly string[]): Set<string> {
+    if (memberIds.length === 0) return new Set();
+    const placeholders = memberIds.map(() => "?").join(",");
+    const rows = this.#sql(
+      `SELECT DISTINCT group_id FROM group_members WHERE member_id IN (${placeholders}) COLLATE NOCASE`,
+    ).all(...memberIds) as { group_id: string }[];
+    return new Set(rows.map((row) => row.group_id.toLowerCase()));
+  }
+
+  // ---- devices ---------------------------------------------------------------------------
+
+  insertDevice(device: DeviceRecord): void {
+    this.#sql(
+      `INSERT INTO devices (id, name, os_version, users, certificate, thumbprint, enrolled_at, last_checkin_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      device.id,
+      device.name,
+      device.osVersion,
+      JSON.stringify(device.users),
+      device.certificatePem,
+      device.thumbprint,
+      device.enrolledAt,
+      device.lastCheckinAt,
+    );
+    this.#generation += 1;
+  }
+
+  getDevice(id: string): DeviceRecord | undefined {
+    const row = this.#sql("SELECT * FROM devices WHERE id = ? COLLATE NOCASE").get(id) as
+      | DeviceRow
+      | undefined;
+    return row === undefined ? undefined : deviceFromRow(row);
+  }
+
+  listDevices(): DeviceRecord[] {
+    return (this.#sql("SELECT * FROM devices ORDER BY enrolled_at, id").all() as DeviceRow[]).map(
+      deviceFromRow,
+    );
+  }
+
+  touchDevice(id: string, at: string): void {
+    // Not a policy input, so the generation stays: check-ins must not invalidate every cache.
+    this.#sql("UPDATE devices SET last_checkin_at = ? WHERE id = ?").run(at, id);
+  }
+
+  // ---- per-device install status ----------------------------------------------------------
+
+  putStatus(status: DeviceStatusRecord): void {
+    this.#sql(
+      `INSERT INTO device_statuses (app_id, device_id, user_id, install_state, install_state_detail, error_code, report, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT(app_id, device_id, user_id) DO UPDATE SET install_state = excluded.install_state,
+           install_state_detail = excluded.install_state_detail, error_code = excluded.error_code,
+           report = excluded.report, updated_at = excluded.updated_at`,
+    ).run(
+      status.appId,
+      status.deviceId,
+      status.userId,
+      status.installState,
+      status.installStateDetail,
+      status.errorCode,
+      JSON.stringify(status.report),
+      status.updatedAt,
+    );
+  }
+
+  listStatuses(appId: string): DeviceStatusRecord[] {
+    return (
+      this.#sql("SELECT * FROM device_statuses WHERE app_id = ? ORDER BY updated_at, device_id").all(
+        appId,
+      ) as StatusRow[]
+    ).map((row) => ({
+      appId: row.app_id,
+      deviceId: row.device_id,
+      userId: row.user_id,
+      installState: row.install_state,
+      installStateDetail: row.install_state_detail,
+      errorCode: row.error_code,
+      report: JSON.parse(row.report) as JsonObject,
+      updatedAt: row.updated_at,
+    }));
+  }
+}
+
+function appFromRow(row: AppRow): AppRecord {
+  return {
+    id: row.id,
+    body: JSON.parse(row.body) as JsonObject,
+    createdAt: row.created_at,
+    modifiedAt: row.modified_at,
+  };
+}
+
+function fileToRow(file: ContentFileRecord): FileRow {
+  return {
+    id: file.id,
+    app_id: file.appId,
+    content_version: file.contentVersion,
+    name: file.name,
+    size: file.size,
+    size_encrypted: file.sizeEncrypted,
+    is_dependency: file.isDependency ? 1 : 0,
+    upload_state: file.uploadState,
+    pending_polls: file.pendingPolls,
+    sas_token: file.sasToken,
+    sas_expires_at: file.sasExpiresAt,
+    is_committed: file.isCommitted ? 1 : 0,
+    encryption_info: file.encryptionInfo === null ? null : JSON.stringify(file.encryptionInfo),
+    failure_reason: file.failureReason,
+    created_at: file.createdAt,
+  };
+}
+
+function fileFromRow(row: FileRow): ContentFileRecord {
+  return {
+    id: row.id,
+    appId: row.app_id,
+    contentVersion: row.content_version,
+    name: row.name,
+    size: row.size,
+    sizeEncrypted: row.size_encrypted,
+    isDependency: row.is_dependency === 1,
+    uploadState: row.upload_state as UploadState,
+    pendingPolls: row.pending_polls,
+    sasToken: row.sas_token,
+    sasExpiresAt: row.sas_expires_at,
+    isCommitted: row.is_committed === 1,
+    encryptionInfo:
+      row.encryption_info === null ? null : (JSON.parse(row.encryption_info) as FileEncryptionInfo),
+    failureReason: row.failure_reason,
+    createdAt: row.created_at,
+  };
+}
+
+function deviceFromRow(row: DeviceRow): DeviceRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    osVersion: row.os_version,
+    users: JSON.parse(row.users) as DeviceUser[],
+    certificatePem: row.certificate,
+    thumbprint: row.thumbprint,
+    enrolledAt: row.enrolled_at,
+    lastCheckinAt: row.last_checkin_at,
+  };
+}

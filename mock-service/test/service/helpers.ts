@@ -1,0 +1,157 @@
+import { randomUUID, webcrypto } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { importPKCS8, SignJWT } from "jose";
+import * as pkijs from "pkijs";
+import { buildServer, type MockIntuneServer, type ServerOptions } from "../../src/index.ts";
+
+/** A server on a fresh data folder; `close()` also removes the folder. */
+export async function startServer(options: Partial<ServerOptions> = {}): Promise<{
+  server: MockIntuneServer;
+  dataDir: string;
+  close: () => Promise<void>;
+}> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "imesim-mock-"));
+  const server = await buildServer({ ...options, dataDir });
+  return {
+    server,
+    dataDir,
+    close: async () => {
+      await server.close();
+      if (options.dataDir === undefined) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** An app-only Graph token from the client-credentials grant. */
+export async function adminToken(server: MockIntuneServer): Promise<string> {
+  const response = await server.inject({
+    method: "POST",
+    url: `/${server.intune.tokens.tenantId}/oauth2/v2.0/token`,
+    payload: new URLSearchParams({
+      grant_type: "client_credentials",
+      client_id: "11111111-2222-3333-4444-555555555555",
+      client_secret: "secret",
+      scope: "https://graph.microsoft.com/.default",
+    }).toString(),
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+  });
+  if (response.statusCode !== 200) throw new Error(`token failed: ${response.body}`);
+  return (response.json() as { access_token: string }).access_token;
+}
+
+/** What enrollment returns (the members the tests use). */
+export interface Enrolled {
+  deviceId: string;
+  tenantId: string;
+  certificate: string;
+  privateKey: string;
+  users: { id: string; userPrincipalName: string; displayName: string }[];
+  tokenEndpoint: string;
+}
+
+/** Enrolls a device with one user, the service making the key. */
+export async function enroll(server: MockIntuneServer, name = "PC01"): Promise<Enrolled> {
+  const response = await server.inject({
+    method: "POST",
+    url: "/enrollment/devices",
+    payload: { deviceName: name, users: [{ userPrincipalName: `user-${name.toLowerCase()}@contoso.com` }] },
+  });
+  if (response.statusCode !== 201) throw new Error(`enroll failed: ${response.body}`);
+  return response.json() as Enrolled;
+}
+
+/** The RFC 7523 client assertion of the device grant, signed with the device key. */
+export async function deviceAssertion(
+  device: Enrolled,
+  options: { userId?: string; audience?: string } = {},
+): Promise<string> {
+  const key = await importPKCS8(device.privateKey, "RS256");
+  const der = Buffer.from(device.certificate.replace(/-----[^-]+-----|\s/g, ""), "base64");
+  const thumbprint = Buffer.from(await webcrypto.subtle.digest("SHA-1", der)).toString("base64url");
+  return new SignJWT(options.userId === undefined ? {} : { oid: options.userId })
+    .setProtectedHeader({ alg: "RS256", x5t: thumbprint })
+    .setIssuer(device.deviceId)
+    .setSubject(device.deviceId)
+    .setAudience(options.audience ?? device.tokenEndpoint)
+    .setJti(randomUUID())
+    .setIssuedAt()
+    .setExpirationTime("10m")
+    .sign(key);
+}
+
+/** A gateway token for the device (system context) or one of its users. */
+export async function deviceToken(
+  server: MockIntuneServer,
+  device: Enrolled,
+  userId?: string,
+): Promise<string> {
+  const response = await server.inject({
+    method: "POST",
+    url: `/${device.tenantId}/oauth2/v2.0/token`,
+    payload: new URLSearchParams({
+      grant_type: "client_credentials",
+      client_id: "fc0f3af4-6835-4174-b806-f7db311fd2f3",
+      scope: "26a4ae64-5862-427f-a9b0-044e62572a4f/.default",
+      client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+      client_assertion: await deviceAssertion(device, userId === undefined ? {} : { userId }),
+    }).toString(),
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+  });
+  if (response.statusCode !== 200) throw new Error(`device token failed: ${response.body}`);
+  return (response.json() as { access_token: string }).access_token;
+}
+
+/** Opens a DecryptInfo CMS envelope with the device's private key, as the IME does. */
+export async function openEnvelope(device: Enrolled, base64: string): Promise<string> {
+  pkijs.setEngine("test", new pkijs.CryptoEngine({ name: "test", crypto: webcrypto as unknown as Crypto }));
+  const content = pkijs.ContentInfo.fromBER(new Uint8Array(Buffer.from(base64, "base64")));
+  const enveloped = new pkijs.EnvelopedData({ schema: content.content });
+  const certificate = pkijs.Certificate.fromBER(
+    new Uint8Array(Buffer.from(device.certificate.replace(/-----[^-]+-----|\s/g, ""), "base64")),
+  );
+  const pkcs8 = Buffer.from(device.privateKey.replace(/-----[^-]+-----|\s/g, ""), "base64");
+  const plain = await enveloped.decrypt(0, {
+    recipientCertificate: certificate,
+    recipientPrivateKey: new Uint8Array(pkcs8),
+  });
+  return Buffer.from(plain).toString("utf8");
+}
+
+/** Minimal win32LobApp create body, as IntuneWin32App sends it (graph-win32.md §1.9). */
+export function sampleApp(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    "@odata.type": "#microsoft.graph.win32LobApp",
+    displayName: "7-Zip",
+    description: "7-Zip",
+    publisher: "Igor Pavlov",
+    fileName: "7z2301-x64.intunewin",
+    setupFilePath: "install.cmd",
+    installCommandLine: "install.cmd",
+    uninstallCommandLine: "uninstall.cmd",
+    installExperience: { runAsAccount: "system", deviceRestartBehavior: "suppress", maxRunTimeInMinutes: 60 },
+    minimumSupportedWindowsRelease: "2H20",
+    applicableArchitectures: "x64,x86",
+    runAs32bit: false,
+    detectionRules: [
+      {
+        "@odata.type": "#microsoft.graph.win32LobAppFileSystemDetection",
+        operator: "notConfigured",
+        detectionValue: null,
+        path: "C:\\Program Files\\7-Zip",
+        fileOrFolderName: "7z.exe",
+        check32BitOn64System: false,
+        detectionType: "exists",
+      },
+    ],
+    returnCodes: [
+      { returnCode: 0, type: "success" },
+      { returnCode: 1707, type: "success" },
+      { returnCode: 3010, type: "softReboot" },
+      { returnCode: 1641, type: "hardReboot" },
+      { returnCode: 1618, type: "retry" },
+    ],
+    ...overrides,
+  };
+}

@@ -1,0 +1,168 @@
+import { decodeJwt, decodeProtectedHeader } from "jose";
+import { afterEach, describe, expect, it } from "vitest";
+import type { MockIntuneServer } from "../../src/index.ts";
+import { adminToken, deviceAssertion, deviceToken, enroll, startServer } from "./helpers.ts";
+
+let close: (() => Promise<void>) | undefined;
+afterEach(async () => {
+  await close?.();
+  close = undefined;
+});
+
+async function server(options = {}): Promise<MockIntuneServer> {
+  const started = await startServer(options);
+  close = started.close;
+  return started.server;
+}
+
+function form(values: Record<string, string>) {
+  return {
+    payload: new URLSearchParams(values).toString(),
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+  };
+}
+
+describe("Entra endpoints", () => {
+  it("publishes OpenID configuration and a JWKS whose key signs the tokens", async () => {
+    const app = await server();
+    const tenant = app.intune.tokens.tenantId;
+    const config = (await app.inject(`/${tenant}/v2.0/.well-known/openid-configuration`)).json();
+    expect(config.token_endpoint).toBe(`http://localhost:80/${tenant}/oauth2/v2.0/token`);
+    expect(config.jwks_uri).toBe(`http://localhost:80/${tenant}/discovery/v2.0/keys`);
+    const jwks = (await app.inject(`/${tenant}/discovery/v2.0/keys`)).json();
+    const token = await adminToken(app);
+    expect(jwks.keys[0].kid).toBe(decodeProtectedHeader(token).kid);
+    expect(decodeProtectedHeader(token).x5t).toBe(jwks.keys[0].x5t);
+    const discovery = (await app.inject("/common/discovery/instance?api-version=1.1")).json();
+    expect(discovery.tenant_discovery_endpoint).toContain("/.well-known/openid-configuration");
+  });
+
+  it("issues v1-format app-only Graph tokens for client credentials", async () => {
+    const app = await server();
+    const claims = decodeJwt(await adminToken(app));
+    expect(claims).toMatchObject({
+      aud: "https://graph.microsoft.com",
+      iss: `https://sts.windows.net/${app.intune.tokens.tenantId}/`,
+      ver: "1.0",
+      tid: app.intune.tokens.tenantId,
+      appid: "11111111-2222-3333-4444-555555555555",
+      idtyp: "app",
+    });
+    expect(claims.roles).toContain("DeviceManagementApps.ReadWrite.All");
+    expect((claims.exp as number) - (claims.iat as number)).toBeGreaterThanOrEqual(3599);
+  });
+
+  it("answers bad token requests with Entra's OAuth errors", async () => {
+    const app = await server({ clientCredentials: [{ clientId: "admin-app", clientSecret: "right" }] });
+    const url = `/${app.intune.tokens.tenantId}/oauth2/v2.0/token`;
+    const missing = await app.inject({ method: "POST", url, ...form({ client_id: "admin-app" }) });
+    expect(missing.statusCode).toBe(400);
+    expect(missing.json().error_description).toContain("'grant_type'");
+    const grant = await app.inject({
+      method: "POST",
+      url,
+      ...form({ client_id: "x", grant_type: "password" }),
+    });
+    expect(grant.json().error).toBe("unsupported_grant_type");
+    const secret = await app.inject({
+      method: "POST",
+      url,
+      ...form({
+        client_id: "admin-app",
+        client_secret: "wrong",
+        grant_type: "client_credentials",
+        scope: "https://graph.microsoft.com/.default",
+      }),
+    });
+    expect(secret.statusCode).toBe(401);
+    expect(secret.json()).toMatchObject({ error: "invalid_client", error_codes: [7000215] });
+    const tenant = await app.inject({
+      method: "POST",
+      url: "/not-a-tenant/oauth2/v2.0/token",
+      ...form({ client_id: "x", grant_type: "client_credentials" }),
+    });
+    expect(tenant.statusCode).toBe(400);
+    expect(tenant.json().error_codes).toEqual([90002]);
+  });
+
+  it("gives an enrolled device a gateway token with its device id, for the system or a user", async () => {
+    const app = await server();
+    const device = await enroll(app);
+    const system = decodeJwt(await deviceToken(app, device));
+    expect(system).toMatchObject({
+      aud: "26a4ae64-5862-427f-a9b0-044e62572a4f",
+      appid: "fc0f3af4-6835-4174-b806-f7db311fd2f3",
+      deviceid: device.deviceId,
+      oid: device.deviceId,
+    });
+    const user = device.users[0];
+    if (user === undefined) throw new Error("no user");
+    const forUser = decodeJwt(await deviceToken(app, device, user.id));
+    expect(forUser).toMatchObject({ oid: user.id, upn: user.userPrincipalName, deviceid: device.deviceId });
+  });
+
+  it("refuses a device assertion signed by another key, for another audience, or a stranger user", async () => {
+    const app = await server();
+    const device = await enroll(app, "PC01");
+    const other = await enroll(app, "PC02");
+    const url = `/${device.tenantId}/oauth2/v2.0/token`;
+    const ask = async (assertion: string) =>
+      app.inject({
+        method: "POST",
+        url,
+        ...form({
+          grant_type: "client_credentials",
+          client_id: "fc0f3af4-6835-4174-b806-f7db311fd2f3",
+          scope: "26a4ae64-5862-427f-a9b0-044e62572a4f/.default",
+          client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+          client_assertion: assertion,
+        }),
+      });
+    const forged = await ask(await deviceAssertion({ ...device, privateKey: other.privateKey }));
+    expect(forged.statusCode).toBe(401);
+    const audience = await ask(await deviceAssertion(device, { audience: "https://elsewhere/token" }));
+    expect(audience.statusCode).toBe(401);
+    const stranger = await ask(await deviceAssertion(device, { userId: other.users[0]?.id ?? "" }));
+    expect(stranger.statusCode).toBe(401);
+    expect((await ask("not-a-jwt")).statusCode).toBe(401);
+  });
+});
+
+describe("token checks on protected routes", () => {
+  it("answers a missing, forged or wrong-audience token with 401 InvalidAuthenticationToken", async () => {
+    const app = await server();
+    const missing = await app.inject("/beta/deviceAppManagement/mobileApps");
+    expect(missing.statusCode).toBe(401);
+    expect(missing.json().error.code).toBe("InvalidAuthenticationToken");
+    expect(missing.headers["www-authenticate"]).toContain("invalid_token");
+    const token = await adminToken(app);
+    const [header, payload] = token.split(".");
+    const forgedPayload = Buffer.from(
+      JSON.stringify({ ...decodeJwt(token), roles: ["Everything"] }),
+    ).toString("base64url");
+    const forged = await app.inject({
+      url: "/beta/deviceAppManagement/mobileApps",
+      headers: { authorization: `Bearer ${header}.${forgedPayload}.${token.split(".")[2]}` },
+    });
+    expect(payload).toBeDefined();
+    expect(forged.statusCode).toBe(401);
+    const device = await enroll(app);
+    const wrongAudience = await app.inject({
+      url: "/beta/deviceAppManagement/mobileApps",
+      headers: { authorization: `Bearer ${await deviceToken(app, device)}` },
+    });
+    expect(wrongAudience.statusCode).toBe(401);
+  });
+
+  it("answers an expired token with 401", async () => {
+    const app = await server({ tokenLifetimeSeconds: 1 });
+    const token = await adminToken(app);
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    const response = await app.inject({
+      url: "/beta/deviceAppManagement/mobileApps",
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(response.statusCode).toBe(401);
+    expect(response.json().error.message).toContain("expired");
+  });
+});
