@@ -1,12 +1,14 @@
 /**
  * HRESULT_FROM_WIN32 as the IME applies it to an unmapped exit code (ime.md §5.1):
- * `0x80070000 | (code & 0xFFFF)` for a positive code, so 1603 → 0x80070643 and
- * 3221225794 (0xC0000142) → 0x80070142 (the real log prints -2147024574). 0 and negative codes pass through.
- * Returned as an unsigned 32-bit number; use `toSigned32` for the value the registry and reports hold.
+ * `0x80070000 | (code & 0xFFFF)` for any non-zero code, so 1603 → 0x80070643 and
+ * 3221225794 (0xC0000142) → 0x80070142 (the real log prints -2147024574). Unlike the C macro, codes
+ * already ≥ 0x80000000 are not passed through: the IME reads the exit code as an unsigned DWORD, and the
+ * real log shows 0xC0000142 folded to 0x80070142. A negative input is the signed reading of the same
+ * DWORD and gives the same result. Returned unsigned; use `toSigned32` for the value the registry holds.
  */
 export function hresultFromWin32(exitCode: number): number {
   const code = toUnsigned32(exitCode);
-  if (exitCode <= 0) return code;
+  if (code === 0) return 0;
   return (0x80070000 | (code & 0xffff)) >>> 0;
 }
 

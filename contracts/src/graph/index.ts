@@ -12,6 +12,7 @@ export {
   type Win32LobAppAssignmentSettings,
   Win32LobAppAssignmentSettingsSchema,
 } from "./assignment.ts";
+export { DEFAULT_GRAPH_RETURN_CODES, graphReturnCodeType } from "./default-return-codes.ts";
 export * from "./graph-enums.ts";
 export {
   flattenRelationships,

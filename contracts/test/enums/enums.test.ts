@@ -26,6 +26,7 @@ describe("hresultFromWin32 (ime.md §5.1)", () => {
     [1603, 0x80070643, -2147023293],
     [3221225794, 0x80070142, -2147024574],
     [5, 0x80070005, -2147024891],
+    [-1073741502, 0x80070142, -2147024574],
     [0, 0, 0],
   ])("%i → %s", (exitCode, unsigned, signed) => {
     expect(hresultFromWin32(exitCode)).toBe(unsigned);
@@ -35,6 +36,7 @@ describe("hresultFromWin32 (ime.md §5.1)", () => {
   it("always lands in the FACILITY_WIN32 failure range for positive codes", () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 0xffffffff }), (code) => {
+        expect(hresultFromWin32(code)).toBe(hresultFromWin32(code | 0));
         expect(hresultFromWin32(code) >>> 16).toBe(0x8007);
         expect(hresultFromWin32(code) & 0xffff).toBe(code & 0xffff);
       }),

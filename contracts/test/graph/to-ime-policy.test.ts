@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import {
+  DEFAULT_RETURN_CODES,
   DeliveryOptimizationPriority,
   DetectionType,
   DeviceRestartBehavior,
@@ -17,6 +18,7 @@ import {
 } from "../../src/enums/index.ts";
 import { isImesimError } from "../../src/errors/index.ts";
 import {
+  DEFAULT_GRAPH_RETURN_CODES,
   flattenRelationships,
   graphAppToImePolicy,
   type MobileAppRelationship,
@@ -650,5 +652,14 @@ describe("the converted policy has the real policy's shape", () => {
     );
     expect(Object.keys(converted)).toEqual(Object.keys(real[0] ?? {}));
     expect(decodePolicy(converted).Intent).toBe(Intent.Available);
+  });
+});
+
+describe("DEFAULT_GRAPH_RETURN_CODES", () => {
+  it("is the portal's list and converts to the IME defaults", () => {
+    expect(DEFAULT_GRAPH_RETURN_CODES).toEqual(defaultReturnCodes);
+    expect(convert([fileExists], { returnCodes: DEFAULT_GRAPH_RETURN_CODES }).ReturnCodes).toEqual(
+      DEFAULT_RETURN_CODES,
+    );
   });
 });
