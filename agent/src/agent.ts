@@ -1,0 +1,163 @@
+// The composition of one simulated IME: the charts, their logic, the device, the service client,
+// the event stream and the log writer. e2e runs devices through this and nothing else.
+import { ImesimError } from "@imesim/contracts/errors";
+import { type Actor, createActor } from "xstate";
+import type { Clock } from "./clock/clock.ts";
+import type { VirtualClock } from "./clock/virtual-clock.ts";
+import { createEventStream, type ImeEventListener, type ImeEventStream } from "./events/stream.ts";
+import type { Installer } from "./host/installer/types.ts";
+import type { Host } from "./host/types.ts";
+import { createImeStateStore, type ImeStateStore } from "./ime/state-store.ts";
+import { createLogWriter, type LogWriter } from "./log/writer.ts";
+import { createCheckinLogic } from "./machines/checkin-logic.ts";
+import { createCheckinMachine } from "./machines/checkin-machine.ts";
+import { createEnforcementLogic } from "./machines/enforcement-logic.ts";
+import { createEnforcementMachine } from "./machines/enforcement-machine.ts";
+import type { AppEvaluator, ContentCodec } from "./machines/ports.ts";
+import { createServiceLogic } from "./machines/service-logic.ts";
+import { createServiceMachine, type LoggedOnUser, type ServiceMachine } from "./machines/service-machine.ts";
+import { createSubgraphLogic } from "./machines/subgraph-logic.ts";
+import { createSubgraphMachine } from "./machines/subgraph-machine.ts";
+import { createTokenProvider } from "./service-client/token-provider.ts";
+import type { ImeServiceClient } from "./service-client/types.ts";
+
+/** The IME version our logs claim (an IME 1.101-era build, the era of ime.md's newest lines). */
+export const DEFAULT_AGENT_VERSION = "1.101.111.0";
+
+/** The URL moniker that asks the IME for an app check-in (ime.md §6). */
+export const SYNCAPP_MONIKER = "intunemanagementextension://syncapp";
+
+export interface AgentOptions {
+  /** The Intune device id, carried on every event. */
+  readonly deviceId: string;
+  readonly host: Host;
+  readonly clock: Clock | VirtualClock;
+  readonly service: ImeServiceClient;
+  readonly installer: Installer;
+  readonly evaluator: AppEvaluator;
+  readonly codec: ContentCodec;
+  /** Users logged on when the service starts. */
+  readonly users?: readonly LoggedOnUser[];
+  /** A real folder for AppWorkload.log and friends; in memory only when absent. */
+  readonly logsDir?: string;
+  readonly utcOffsetMinutes?: number;
+  readonly agentVersion?: string;
+}
+
+/** Things that make the IME act, besides its own timer (ime.md §6). */
+export type AgentTrigger =
+  | "syncapp"
+  | typeof SYNCAPP_MONIKER
+  | "restart"
+  | "reboot"
+  | { readonly logon: LoggedOnUser }
+  | { readonly logoff: string }
+  | { readonly installAvailable: string; readonly userId: string };
+
+/** One running simulated IME. */
+export interface Agent {
+  readonly events: ImeEventStream;
+  readonly logs: LogWriter;
+  readonly state: ImeStateStore;
+  readonly host: Host;
+  /** Starts the service (start-up delays, then the AgentRestart check-in). */
+  start(): void;
+  /** Stops the service as `Stop-Service` would (the logs get their stop lines). */
+  stop(): void;
+  trigger(trigger: AgentTrigger): void;
+  subscribe(listener: ImeEventListener): () => void;
+  /** With a virtual clock: runs simulated time up to `time` (epoch ms). */
+  runUntil(time: number): Promise<void>;
+  /** The service chart's current state, e.g. `{ running: "waiting" }`. */
+  status(): unknown;
+  /** The first unexpected error the service chart stopped on, if any. */
+  failure(): unknown;
+  /** Stops everything and flushes the logs. */
+  dispose(): void;
+}
+
+const isVirtual = (clock: Clock | VirtualClock): clock is VirtualClock => "runUntil" in clock;
+
+/** Assembles the service, check-in, subgraph and enforcement charts over a device and a service client. */
+export function createAgent(options: AgentOptions): Agent {
+  const { host, clock } = options;
+  const events = createEventStream({ deviceId: options.deviceId, clock });
+  const logs = createLogWriter(events, {
+    ...(options.logsDir === undefined ? {} : { dir: options.logsDir }),
+    ...(options.utcOffsetMinutes === undefined ? {} : { utcOffsetMinutes: options.utcOffsetMinutes }),
+  });
+  const store = createImeStateStore(host.registry);
+  const tokens = createTokenProvider(options.service, clock, events);
+  const enforcementLogic = createEnforcementLogic({
+    host,
+    store,
+    events,
+    clock,
+    evaluator: options.evaluator,
+    codec: options.codec,
+    service: options.service,
+    tokens,
+    installer: options.installer,
+  });
+  const enforcement = createEnforcementMachine(enforcementLogic);
+  const subgraph = createSubgraphMachine(
+    createSubgraphLogic({ store, events, clock, enforcement, enforcementLogic }),
+  );
+  const checkin = createCheckinMachine(
+    createCheckinLogic({ events, clock, service: options.service, tokens, subgraph }),
+  );
+  const service: ServiceMachine = createServiceMachine(
+    createServiceLogic({
+      events,
+      clock,
+      store,
+      checkin,
+      agentVersion: options.agentVersion ?? DEFAULT_AGENT_VERSION,
+    }),
+  );
+  let failure: unknown;
+  const actor: Actor<ServiceMachine> = createActor(service, { clock, input: { users: options.users ?? [] } });
+  actor.subscribe({
+    error: (error) => {
+      failure = error;
+    },
+  });
+  actor.start();
+
+  return {
+    events,
+    logs,
+    state: store,
+    host,
+    start: () => actor.send({ type: "START" }),
+    stop: () => actor.send({ type: "STOP" }),
+    trigger(trigger) {
+      if (trigger === "syncapp" || trigger === SYNCAPP_MONIKER) actor.send({ type: "SYNC" });
+      else if (trigger === "restart") actor.send({ type: "RESTART" });
+      else if (trigger === "reboot") actor.send({ type: "REBOOT" });
+      else if ("logon" in trigger) actor.send({ type: "USER_LOGON", user: trigger.logon });
+      else if ("logoff" in trigger) actor.send({ type: "USER_LOGOFF", userId: trigger.logoff });
+      else
+        actor.send({
+          type: "INSTALL_AVAILABLE",
+          request: { appId: trigger.installAvailable, userId: trigger.userId },
+        });
+    },
+    subscribe: (listener) => events.subscribe(listener),
+    async runUntil(time) {
+      if (!isVirtual(clock)) {
+        throw new ImesimError(
+          "AGENT_CLOCK_NOT_VIRTUAL",
+          "runUntil needs the agent to run on a virtual clock",
+        );
+      }
+      await clock.runUntil(time);
+    },
+    status: () => actor.getSnapshot().value,
+    failure: () => failure,
+    dispose() {
+      actor.stop();
+      logs.close();
+    },
+  };
+}

@@ -1,0 +1,179 @@
+// The lookups and effects of a check-in: token, app lists per session, planning, status upload.
+import { Intent, TargetType } from "@imesim/contracts/enums";
+import { type DecodedImePolicy, parsePolicies } from "@imesim/contracts/ime";
+import { fromPromise } from "xstate";
+import type { Clock } from "../clock/clock.ts";
+import type { ImeEventStream } from "../events/stream.ts";
+import type { AppListKind } from "../events/types.ts";
+import { subgraphHash } from "../ime/state-store.ts";
+import { callService, type TokenProvider } from "../service-client/token-provider.ts";
+import type { ImeServiceClient } from "../service-client/types.ts";
+import type { CheckinContext, CheckinLogic, CheckinSession } from "./checkin-machine.ts";
+import { planSubgraphs, type Targeting } from "./decisions.ts";
+import type { SubgraphInput, SubgraphMachine } from "./subgraph-machine.ts";
+
+export interface CheckinDeps {
+  readonly events: ImeEventStream;
+  readonly clock: Clock;
+  readonly service: ImeServiceClient;
+  readonly tokens: TokenProvider;
+  readonly subgraph: SubgraphMachine;
+}
+
+const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/** Device sessions handle device-targeted apps, user sessions user-targeted ones (state keys differ, ime.md §4.1). */
+function belongsToSession(policy: DecodedImePolicy, session: CheckinSession): boolean {
+  return session.isUser ? policy.TargetType === TargetType.User : policy.TargetType !== TargetType.User;
+}
+
+const targetingOf = (policy: DecodedImePolicy): Targeting =>
+  policy.Intent === Intent.Available
+    ? "available"
+    : policy.Intent === Intent.Uninstall
+      ? "uninstall"
+      : "required";
+
+/** Builds the check-in chart's logic. */
+export function createCheckinLogic(deps: CheckinDeps): CheckinLogic {
+  const { events, clock, service, tokens } = deps;
+  const sessionOf = (context: CheckinContext): CheckinSession => context.sessions[context.sessionIndex]!;
+  const subject = (context: CheckinContext) => ({ userId: sessionOf(context).userId });
+
+  return {
+    subgraph: deps.subgraph,
+    actors: {
+      acquireToken: fromPromise(async () => {
+        await tokens.get();
+      }),
+      requestApps: fromPromise(async ({ input: context }) => {
+        const session = sessionOf(context);
+        const requested = context.requestedApps.filter(
+          (r) => r.userId.toLowerCase() === session.userId.toLowerCase(),
+        );
+        const kinds: AppListKind[] = requested.length > 0 ? ["required", "available"] : ["required"];
+        const byId = new Map<string, DecodedImePolicy>();
+        for (const kind of kinds) {
+          events.emit({ phase: "apps.requesting", details: { kind } }, subject(context));
+          try {
+            const response = await callService(tokens, clock, (token) =>
+              service.requestApps({ token, kind, userId: session.userId, reason: context.reason }),
+            );
+            const policies = parsePolicies(response.policiesJson);
+            events.emit(
+              {
+                phase: "apps.received",
+                details: {
+                  count: policies.length,
+                  session: session.session,
+                  policiesJson: response.policiesJson,
+                },
+              },
+              subject(context),
+            );
+            for (const policy of policies) byId.set(policy.Id.toLowerCase(), policy);
+          } catch (error) {
+            events.emit(
+              { phase: "apps.requestFailed", details: { kind, message: message(error) } },
+              subject(context),
+            );
+            throw error;
+          }
+        }
+        const policies = [...byId.values()].filter((policy) => belongsToSession(policy, session));
+        const requestedIds = new Set(requested.map((r) => r.appId.toLowerCase()));
+        const subgraphs: SubgraphInput[] = [];
+        for (const plan of planSubgraphs(policies)) {
+          const targeting = targetingOf(plan.target);
+          const userRequested = requestedIds.has(plan.target.Id.toLowerCase());
+          // Available apps install only on request (ime.md §5.2: user-initiated).
+          if (targeting === "available" && !userRequested) continue;
+          subgraphs.push({
+            plan,
+            userId: session.userId,
+            ...(session.isUser ? { userSid: session.userSid } : {}),
+            session: session.session,
+            hash: subgraphHash(
+              session.userId,
+              plan.members.map((m) => ({ id: m.policy.Id, version: m.policy.Version })),
+            ),
+            targeting,
+            userRequested,
+          });
+        }
+        return subgraphs;
+      }),
+      uploadResults: fromPromise(async ({ input: context }) => {
+        for (const { userId, results } of context.sessionResults) {
+          if (results.length === 0) continue;
+          try {
+            await callService(tokens, clock, (token) =>
+              service.sendResults({
+                token,
+                userId,
+                results: results.map((r) => ({
+                  ApplicationId: r.appId,
+                  ApplicationVersion: r.version,
+                  UserId: userId,
+                  ComplianceStateMessage: r.compliance,
+                  EnforcementStateMessage: r.enforcement,
+                  Report: r.report,
+                })),
+              }),
+            );
+          } catch (error) {
+            events.emit({ phase: "report.uploadFailed", details: { message: message(error) } }, { userId });
+            throw error;
+          }
+        }
+      }),
+    },
+    effects: {
+      announceStart(context) {
+        events.emit({ phase: "checkin.started", details: { reason: context.reason } });
+        events.emit({ phase: "poller.started", details: {} });
+        events.emit({
+          phase: "poller.sessions",
+          details: { count: context.sessions.filter((s) => s.isUser).length },
+        });
+      },
+      announceSession(context) {
+        const session = sessionOf(context);
+        events.emit(
+          {
+            phase: "poller.sessionStarted",
+            details: { session: session.session, userId: session.userId, userSid: session.userSid },
+          },
+          subject(context),
+        );
+      },
+      announceSubgraphs(context) {
+        events.emit(
+          { phase: "subgraphs.processing", details: { count: context.subgraphs.length } },
+          subject(context),
+        );
+      },
+      completeSession(context) {
+        const session = sessionOf(context);
+        events.emit(
+          { phase: "subgraphs.done", details: { count: context.subgraphs.length } },
+          subject(context),
+        );
+        events.emit(
+          {
+            phase: "poller.sessionCompleted",
+            details: { session: session.session, userId: session.userId, userSid: session.userSid },
+          },
+          subject(context),
+        );
+      },
+      announceStop(context) {
+        events.emit({ phase: "poller.stopped", details: {} });
+        events.emit({
+          phase: "checkin.completed",
+          details: { reason: context.reason, failed: context.failed },
+        });
+      },
+    },
+  };
+}

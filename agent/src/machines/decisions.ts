@@ -1,0 +1,163 @@
+// The IME's decisions as pure functions: exit-code mapping, GRS, re-evaluation, check-in cadence,
+// subgraph planning. The charts call these through guards; tests call them directly.
+import {
+  EnforcementState,
+  hresultFromWin32,
+  ImeErrorCode,
+  Intent,
+  RelationAction,
+  RelationType,
+  type ReturnCode,
+  ReturnCodeType,
+  toSigned32,
+} from "@imesim/contracts/enums";
+import type { DecodedImePolicy } from "@imesim/contracts/ime";
+import type { GrsVerdict, ReturnCodeWord } from "../events/types.ts";
+
+/** GRS: a failed required app waits about 24 h before the next attempt (ime.md §5.2). */
+export const GRS_WINDOW_MS = 24 * 3_600_000;
+/** Subgraph re-evaluation when the policy names none: 480 min (ime.md §5.3). */
+export const DEFAULT_REEVALUATION_MINUTES = 480;
+/** The poller timer alternates between these (58/62 min) in real logs (ime.md §1.3.11, §6). */
+export const CHECKIN_INTERVALS_MS = [3_480_000, 3_720_000] as const;
+/** Start-up delays (ime.md §1.3.11): all check-ins 36 s, the PS and Win32 workload 147 s. */
+export const STARTUP_DELAY_ALL_MS = 36_000;
+export const STARTUP_DELAY_WIN32_MS = 147_000;
+
+/** What an exit code means for the enforcement (ime.md §5.1). */
+export interface ExitCodeMapping {
+  /** The ReturnCodes type word, or undefined when the admin did not map the code. */
+  readonly word: ReturnCodeWord | undefined;
+  /** Signed 32-bit ErrorCode for the EnforcementStateMessage; 0 on success. */
+  readonly errorCode: number;
+}
+
+const WORDS: Record<number, ReturnCodeWord> = {
+  [ReturnCodeType.Failed]: "Failed",
+  [ReturnCodeType.Success]: "Success",
+  [ReturnCodeType.SoftReboot]: "SoftReboot",
+  [ReturnCodeType.HardReboot]: "HardReboot",
+  [ReturnCodeType.Retry]: "Retry",
+};
+
+/** Maps an installer exit code through the policy's ReturnCodes; unmapped → HRESULT_FROM_WIN32 (ime.md §5.1). */
+export function mapExitCode(returnCodes: readonly ReturnCode[], exitCode: number): ExitCodeMapping {
+  const entry = returnCodes.find((code) => code.ReturnCode === exitCode);
+  if (entry === undefined) return { word: undefined, errorCode: toSigned32(hresultFromWin32(exitCode)) };
+  const word = WORDS[entry.Type] ?? "Failed";
+  // A Failed (or exhausted Retry) type reports HRESULT_FROM_WIN32 of the code as well (ime.md §5.1 [I]).
+  const errorCode = word === "Failed" || word === "Retry" ? toSigned32(hresultFromWin32(exitCode)) : 0;
+  return { word, errorCode };
+}
+
+/** How the app was put in front of the IME this time. */
+export type Targeting = "required" | "available" | "uninstall";
+
+/** The GRS gate's verdict (ime.md §5.2): no value = expired; available/user-initiated bypasses. */
+export function grsVerdict(grsValue: number | undefined, now: number, targeting: Targeting): GrsVerdict {
+  if (grsValue === undefined) return "noValue";
+  if (now - grsValue >= GRS_WINDOW_MS) return "expired";
+  return targeting === "available" ? "bypassedByIntent" : "notExpired";
+}
+
+/** True when the verdict lets the app be enforced. */
+export const grsAllowsEnforcement = (verdict: GrsVerdict): boolean => verdict !== "notExpired";
+
+/** The timer interval before the next check-in: Settings\Interval when set (ime.md §4.5), else the 58/62 min alternation. */
+export function checkinIntervalMs(checkinCount: number, settingsIntervalSeconds: number | undefined): number {
+  if (settingsIntervalSeconds !== undefined) return settingsIntervalSeconds * 1000;
+  return CHECKIN_INTERVALS_MS[checkinCount % CHECKIN_INTERVALS_MS.length]!;
+}
+
+/** Whether a subgraph's re-evaluation interval has run out (ime.md §5.3). */
+export function reevaluationDue(
+  lastEvaluation: number | undefined,
+  now: number,
+  intervalMinutes: number,
+): boolean {
+  return lastEvaluation === undefined || now - lastEvaluation >= intervalMinutes * 60_000;
+}
+
+/** The error an install timeout reports (ime.md §5.1). */
+export const INSTALL_TIMEOUT_ERROR = toSigned32(ImeErrorCode.InstallTimeout);
+/** Not detected after a successful install (ime.md §5.1). */
+export const NOT_DETECTED_AFTER_INSTALL_ERROR = toSigned32(ImeErrorCode.AppNotDetectedAfterInstall);
+/** Content could not be downloaded (ime.md §5.5: 5003 / 0x87D30067). */
+export const DOWNLOAD_ERROR = toSigned32(ImeErrorCode.ErrorDownloadingContent);
+/** Content info, hash, decrypt or unzip failed (ime.md §5.5: 0x87D30065). */
+export const CONTENT_ERROR = toSigned32(ImeErrorCode.ContentInfoOrDownloadFailed);
+
+/** What one member of a subgraph is there for. */
+export type SubgraphRole =
+  | { readonly kind: "target" }
+  | { readonly kind: "dependency"; readonly autoInstall: boolean; readonly parentId: string }
+  | { readonly kind: "superseded"; readonly replace: boolean; readonly parentId: string };
+
+/** One app of a subgraph, in processing order. */
+export interface SubgraphMember {
+  readonly policy: DecodedImePolicy;
+  readonly role: SubgraphRole;
+}
+
+/** An app with its dependencies and supersedence relations (ime.md §0, V3 processor). */
+export interface SubgraphPlan {
+  /** The directly targeted app the subgraph is built around. */
+  readonly target: DecodedImePolicy;
+  /** Dependencies deepest first, then superseded apps, then the target. */
+  readonly members: readonly SubgraphMember[];
+}
+
+/**
+ * Builds one subgraph per directly targeted app (Targeted = 1 and Intent ≠ 0) from FlatDependencies
+ * (ime.md §2.8): dependencies first (deepest level first, since a dependency must be present before its
+ * parent installs), then superseded apps (replace = uninstall first), then the target itself.
+ */
+export function planSubgraphs(policies: readonly DecodedImePolicy[]): SubgraphPlan[] {
+  const byId = new Map(policies.map((policy) => [policy.Id.toLowerCase(), policy]));
+  const plans: SubgraphPlan[] = [];
+  for (const target of policies) {
+    if (target.Targeted !== 1 || target.Intent === Intent.NotTargeted) continue;
+    const members: SubgraphMember[] = [];
+    const seen = new Set<string>([target.Id.toLowerCase()]);
+    const relations = [...(target.FlatDependencies ?? [])].sort((a, b) => b.Level - a.Level);
+    for (const relation of relations.filter((r) => r.Type === RelationType.Dependency)) {
+      const child = byId.get(relation.ChildId.toLowerCase());
+      if (child === undefined || seen.has(child.Id.toLowerCase())) continue;
+      seen.add(child.Id.toLowerCase());
+      members.push({
+        policy: child,
+        role: {
+          kind: "dependency",
+          autoInstall: relation.Action === RelationAction.AutoInstall,
+          parentId: relation.AppId,
+        },
+      });
+    }
+    for (const relation of relations.filter((r) => r.Type === RelationType.Supersedence)) {
+      const old = byId.get(relation.ChildId.toLowerCase());
+      if (old === undefined || seen.has(old.Id.toLowerCase())) continue;
+      seen.add(old.Id.toLowerCase());
+      members.push({
+        policy: old,
+        role: {
+          kind: "superseded",
+          replace: relation.Action === RelationAction.SupersedeReplace,
+          parentId: relation.AppId,
+        },
+      });
+    }
+    members.push({ policy: target, role: { kind: "target" } });
+    plans.push({ target, members });
+  }
+  return plans;
+}
+
+/** The enforcement state a parent ends in when a dependency stops it (ime.md §2.8, §4.2). */
+export function blockedParentState(
+  reason: "dependencyFailed" | "detectOnlyMissing" | "dependencyNotApplicable",
+): number {
+  if (reason === "detectOnlyMissing") return EnforcementState.NotAttemptedDependencyWithAutoInstallOff;
+  if (reason === "dependencyNotApplicable")
+    return EnforcementState.NotAttemptedDependencyWithRequirementsNotMet;
+  return EnforcementState.NotAttemptedDependencyWithFailure;
+}

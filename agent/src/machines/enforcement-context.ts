@@ -1,0 +1,24 @@
+import { EnforcementState } from "@imesim/contracts/enums";
+import type { EnforcementContext, EnforcementInput } from "./enforcement-types.ts";
+
+/** A fresh enforcement context for `input`, as the chart starts it. */
+export function initialEnforcementContext(input: EnforcementInput): EnforcementContext {
+  return {
+    ...input,
+    grs: undefined,
+    detection: undefined,
+    applicability: undefined,
+    contentInfo: undefined,
+    downloadedBytes: 0,
+    retry: 0,
+    outcome: undefined,
+    mapping: undefined,
+    finalState: EnforcementState.Unknown,
+    errorCode: 0,
+    keepImeCache: false,
+    blockedByGrs: false,
+    rebootPending: false,
+    detectedAfter: undefined,
+    result: undefined,
+  };
+}

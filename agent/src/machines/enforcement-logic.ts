@@ -1,0 +1,678 @@
+// The effects behind the enforcement chart: device evaluation, content, installer, registry, events.
+import {
+  Applicability,
+  ComplianceState,
+  DesiredState,
+  EnforcementState,
+  InstallContext,
+  nameOf,
+  RunAs,
+  ToastState,
+} from "@imesim/contracts/enums";
+import type { ComplianceStateMessage, EnforcementStateMessage } from "@imesim/contracts/ime";
+import { fromPromise } from "xstate";
+import type { Clock } from "../clock/clock.ts";
+import type { ImeEventStream } from "../events/stream.ts";
+import type { DeliveryTelemetry } from "../events/types.ts";
+import type { Installer } from "../host/installer/types.ts";
+import type { Host, ProcessContext } from "../host/types.ts";
+import { imeCachePath, incomingPath, stagingPath } from "../ime/paths.ts";
+import type { AppStateRef, ImeStateStore } from "../ime/state-store.ts";
+import { formatTimeSpan } from "../log/lines.ts";
+import { callService, type TokenProvider } from "../service-client/token-provider.ts";
+import { type ImeServiceClient, isServiceError } from "../service-client/types.ts";
+import { grsVerdict, mapExitCode } from "./decisions.ts";
+import type { EnforcementLogic } from "./enforcement-machine.ts";
+import type { EnforcementContext, EnforcementResult } from "./enforcement-types.ts";
+import type { AppEvaluator, ContentCodec, EvaluationContext } from "./ports.ts";
+
+/** Everything an enforcement touches. */
+export interface EnforcementDeps {
+  readonly host: Host;
+  readonly store: ImeStateStore;
+  readonly events: ImeEventStream;
+  readonly clock: Clock;
+  readonly evaluator: AppEvaluator;
+  readonly codec: ContentCodec;
+  readonly service: ImeServiceClient;
+  readonly tokens: TokenProvider;
+  readonly installer: Installer;
+}
+
+/** The Intune DO caller prefix of every FileId (ime.md §3.4). */
+const DO_CALLER_PREFIX = "501FCB7D-A970-4E34-A753-4B48FE5D8BEF";
+/** DO background job wait, newer builds (ime.md §3.4); foreground waits 12 h. */
+const DO_BACKGROUND_TIMEOUT_MS = 1_800_000;
+const DO_FOREGROUND_TIMEOUT_MS = 43_200_000;
+/** A dropped connection is resumed with a Range request this many times before the download fails. */
+export const DOWNLOAD_RESUME_LIMIT = 3;
+/** Write the partial .bin to disk at least this often, so a crash resumes rather than restarts. */
+const PERSIST_EVERY_BYTES = 1024 * 1024;
+
+const refOf = (context: EnforcementContext): AppStateRef => ({
+  userId: context.userId,
+  appId: context.policy.Id,
+  version: context.policy.Version,
+});
+const subjectOf = (context: EnforcementContext) => ({ userId: context.userId, appId: context.policy.Id });
+const evaluationOf = (context: EnforcementContext): EvaluationContext => ({
+  userId: context.userId,
+  ...(context.userSid === undefined ? {} : { userSid: context.userSid }),
+});
+
+/** The DO FileId built from the content URL (ime.md §3.4). */
+export function deliveryFileId(url: string, appId: string, version: number): string {
+  const segments = new URL(url).pathname.split("/").filter((s) => s !== "");
+  const file = (segments.at(-1) ?? "content").replace(/\./g, "-");
+  const [seg1 = "", seg2 = ""] = segments;
+  return `${DO_CALLER_PREFIX}_${seg1}_${seg2}_${file}_${appId}_${version}`;
+}
+
+function concat(chunks: readonly Uint8Array[], total: number): Uint8Array {
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return out;
+}
+
+const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/** The words of the desired-state block (ime.md §1.3.3). */
+function desiredStateWords(context: EnforcementContext) {
+  const uninstall = context.mode === "uninstall";
+  const targetedIntent =
+    context.targeting === "available"
+      ? "AvailableInstall"
+      : uninstall
+        ? "RequiredUninstall"
+        : "RequiredInstall";
+  const applicable = context.applicability === undefined || context.applicability.applicability === 0;
+  const detected = context.detection?.detected === true;
+  const needsAction = applicable && detected === uninstall;
+  return {
+    targetedIntent,
+    classification: !applicable
+      ? "NotApplicableOrNotTargeted"
+      : needsAction
+        ? "EnforcementPoint"
+        : "InstalledOrNotInstalled",
+    desiredState: uninstall ? "NotPresent" : "Present",
+    detection: detected ? "Detected" : "NotDetected",
+    applicability: applicable
+      ? "Applicable"
+      : (nameOf(Applicability, context.applicability?.applicability ?? 0) ?? "RequirementsNotMet"),
+    grsExpired: context.grs !== "notExpired",
+    needsAction,
+  };
+}
+
+/** ResultantAppState of the §9 report (Graph numbering, ime.md §9 [I]). */
+function resultantAppState(state: number, detected: boolean): number {
+  if (state === EnforcementState.RequirementsNotMet) return -1;
+  if (state >= 5000 && state < 6000) return 2;
+  if (state >= 2000 && state < 3000) return 5;
+  return detected ? 1 : 3;
+}
+
+/** The enforcement chart's logic, plus the recorder the subgraph uses for apps it does not attempt. */
+export interface EnforcementLogicWithRecorder extends EnforcementLogic {
+  recordOutcome(context: EnforcementContext): Promise<EnforcementResult>;
+}
+
+/** Builds the enforcement chart's actors and effects over the device and the service. */
+export function createEnforcementLogic(deps: EnforcementDeps): EnforcementLogicWithRecorder {
+  const { host, store, events, clock } = deps;
+  let nextProcessId = 4_000;
+
+  const writeEnforcement = (
+    context: EnforcementContext,
+    state: number,
+    errorCode: number,
+    exitCode?: number,
+  ) => {
+    const message: EnforcementStateMessage = {
+      EnforcementState: state,
+      ErrorCode: errorCode,
+      TargetingMethod: context.targetingMethod,
+    };
+    const keyPath = store.writeEnforcement(refOf(context), message, clock.now(), exitCode);
+    events.emit(
+      { phase: "state.enforcement", details: { keyPath, enforcementState: state, errorCode } },
+      subjectOf(context),
+    );
+    return message;
+  };
+
+  const detect = async (context: EnforcementContext, afterExecution: boolean) => {
+    const outcome = await deps.evaluator.detect(context.policy, host, evaluationOf(context));
+    events.emit(
+      {
+        phase: "detection.completed",
+        details: {
+          detected: outcome.detected,
+          ...(outcome.version === undefined ? {} : { version: outcome.version }),
+          ruleLines: outcome.lines,
+          afterExecution,
+        },
+      },
+      subjectOf(context),
+    );
+    return outcome;
+  };
+
+  const download = async (context: EnforcementContext): Promise<number> => {
+    const info = context.contentInfo!;
+    const path = incomingPath(context.policy.Id, context.policy.Version);
+    const fileId = deliveryFileId(info.url, context.policy.Id, context.policy.Version);
+    const foreground = context.policy.DOPriority === 2;
+    const started = clock.now();
+    events.emit(
+      {
+        phase: "download.started",
+        details: {
+          version: context.policy.Version,
+          name: context.policy.Name,
+          url: info.url,
+          fileId,
+          session: context.session,
+          foreground,
+          timeoutMs: foreground ? DO_FOREGROUND_TIMEOUT_MS : DO_BACKGROUND_TIMEOUT_MS,
+        },
+      },
+      subjectOf(context),
+    );
+    // A partial .bin left by a crash or a dropped link is resumed with a Range request (ime.md §3.4).
+    const existing = host.fs.stat(path);
+    let received: Uint8Array = existing?.kind === "file" ? host.fs.readFile(path) : new Uint8Array(0);
+    if (received.length > 0)
+      events.emit({ phase: "download.resumed", details: { fromByte: received.length } }, subjectOf(context));
+    for (let resumes = 0; ; ) {
+      const chunks: Uint8Array[] = [received];
+      let total = received.length;
+      let unpersisted = 0;
+      try {
+        await callService(deps.tokens, clock, async (token) => {
+          for await (const chunk of deps.service.downloadContent({ token, url: info.url, fromByte: total })) {
+            chunks.push(chunk);
+            total += chunk.length;
+            unpersisted += chunk.length;
+            if (unpersisted >= PERSIST_EVERY_BYTES) {
+              received = concat(chunks, total);
+              chunks.length = 0;
+              chunks.push(received);
+              host.fs.writeFile(path, received);
+              unpersisted = 0;
+            }
+          }
+        });
+        received = concat(chunks, total);
+        host.fs.writeFile(path, received);
+        break;
+      } catch (error) {
+        received = concat(chunks, total);
+        if (received.length > 0) host.fs.writeFile(path, received);
+        resumes += 1;
+        if (!isServiceError(error, "connectionDropped") || resumes > DOWNLOAD_RESUME_LIMIT) {
+          events.emit(
+            {
+              phase: "download.failed",
+              details: {
+                errorCode: isServiceError(error) ? (error.status ?? 0) : 0,
+                message: message(error),
+              },
+            },
+            subjectOf(context),
+          );
+          throw error;
+        }
+        events.emit(
+          { phase: "download.resumed", details: { fromByte: received.length } },
+          subjectOf(context),
+        );
+      }
+    }
+    const size = received.length;
+    events.emit(
+      { phase: "download.progress", details: { name: context.policy.Name, bytes: size, total: size } },
+      subjectOf(context),
+    );
+    const telemetry: DeliveryTelemetry = {
+      FileId: fileId,
+      FileSize: size,
+      TotalBytesDownloaded: size,
+      BytesFromPeers: 0,
+      PercentPeerCaching: 0,
+      BytesFromLanPeers: 0,
+      BytesFromGroupPeers: 0,
+      BytesFromInternetPeers: 0,
+      BytesFromLinkLocalPeers: 0,
+      BytesFromCacheServer: 0,
+      CacheHost: "",
+      DownloadMode: 0,
+      DownloadDuration: formatTimeSpan(clock.now() - started),
+      BytesFromHttp: size,
+    };
+    events.emit({ phase: "download.completed", details: { size, telemetry } }, subjectOf(context));
+    return size;
+  };
+
+  const contentStep = <T>(
+    context: EnforcementContext,
+    stage: "contentInfo" | "verify" | "decrypt" | "unzip",
+    work: () => T,
+  ): T => {
+    try {
+      return work();
+    } catch (error) {
+      events.emit(
+        { phase: "content.failed", details: { stage, errorCode: 0, message: message(error) } },
+        subjectOf(context),
+      );
+      throw error;
+    }
+  };
+
+  const zipPath = (context: EnforcementContext) =>
+    `${stagingPath(context.policy.Id, context.policy.Version)}\\${context.policy.Id}_${context.policy.Version}.zip`;
+
+  const record = async (context: EnforcementContext): Promise<EnforcementResult> => {
+    const ref = refOf(context);
+    const previousCompliance = store.readCompliance(ref);
+    const previousEnforcement = store.readEnforcement(ref);
+    const blocked = context.blockedByGrs;
+    const detected = context.detectedAfter ?? context.detection?.detected ?? false;
+    const applicability = context.applicability?.applicability ?? Applicability.Applicable;
+    const uninstall = context.mode === "uninstall";
+    const isError = context.finalState >= 5000 && context.finalState < 6000;
+    const compliance: ComplianceStateMessage = {
+      Applicability: applicability as ComplianceStateMessage["Applicability"],
+      ComplianceState: detected ? ComplianceState.Installed : ComplianceState.NotInstalled,
+      DesiredState: uninstall ? DesiredState.NotPresent : DesiredState.Present,
+      ErrorCode: isError ? context.errorCode : null,
+      TargetingMethod: context.targetingMethod,
+      InstallContext:
+        context.policy.InstallEx.RunAs === RunAs.System ? InstallContext.System : InstallContext.User,
+      TargetType: context.policy.TargetType,
+      ProductVersion: context.detection?.version ?? null,
+      AssignmentFilterIds: context.policy.AssignmentFilterIds,
+    };
+    const now = clock.now();
+    const complianceKey = store.writeCompliance(ref, compliance, context.policy.Intent, now);
+    events.emit(
+      { phase: "state.compliance", details: { keyPath: complianceKey, message: compliance } },
+      subjectOf(context),
+    );
+    // In GRS the previous attempt's state stands: the IME does not enforce, so it writes no new outcome.
+    const enforcement: EnforcementStateMessage = blocked
+      ? (previousEnforcement ?? {
+          EnforcementState: context.finalState,
+          ErrorCode: context.errorCode,
+          TargetingMethod: context.targetingMethod,
+        })
+      : writeEnforcement(context, context.finalState, context.errorCode, context.outcome?.exitCode);
+    if (isError && !blocked) {
+      store.recordGrs(context.userId, context.hash, context.policy.Id, now);
+      events.emit({ phase: "grs.recorded", details: { hash: context.hash, at: now } }, subjectOf(context));
+    }
+    if (context.rebootPending) store.setPendingHardReboot(true);
+
+    const oldDetection =
+      previousCompliance?.ComplianceState === ComplianceState.Installed ? "Installed" : "NotInstalled";
+    const newDetection = detected ? "Installed" : "NotInstalled";
+    if (previousCompliance === undefined || oldDetection !== newDetection) {
+      events.emit(
+        {
+          phase: "report.delta",
+          details: {
+            kind: "Detection",
+            delta: {
+              DetectionState: {
+                OldValue: previousCompliance === undefined ? null : oldDetection,
+                NewValue: newDetection,
+              },
+              DetectedIdentityVersion: {
+                OldValue: previousCompliance?.ProductVersion ?? null,
+                NewValue: compliance.ProductVersion,
+              },
+            },
+          },
+        },
+        subjectOf(context),
+      );
+    }
+    const stateName = (code: number | undefined) =>
+      code === undefined ? null : (nameOf(EnforcementState, code) ?? String(code));
+    if (
+      previousEnforcement?.EnforcementState !== enforcement.EnforcementState ||
+      previousEnforcement?.ErrorCode !== enforcement.ErrorCode
+    ) {
+      events.emit(
+        {
+          phase: "report.delta",
+          details: {
+            kind: "Execution",
+            delta: {
+              EnforcementState: {
+                OldValue: stateName(previousEnforcement?.EnforcementState),
+                NewValue: stateName(enforcement.EnforcementState),
+              },
+              EnforcementErrorCode: {
+                OldValue: previousEnforcement?.ErrorCode ?? null,
+                NewValue: enforcement.ErrorCode,
+              },
+            },
+          },
+        },
+        subjectOf(context),
+      );
+    }
+    const report = {
+      ApplicationId: context.policy.Id,
+      ResultantAppState: resultantAppState(enforcement.EnforcementState, detected),
+      ReportingImpact: {
+        DesiredState: compliance.DesiredState,
+        Classification: 2,
+        ConflictReason: 0,
+        ImpactingApps: [],
+      },
+      WriteableToStorage: true,
+      CanGenerateComplianceState: true,
+      CanGenerateEnforcementState: true,
+      IsAppReportable: true,
+      IsAppAggregatable: true,
+      AvailableAppEnforcementFlag: 0,
+      DesiredState: compliance.DesiredState,
+      DetectionState: detected ? 1 : 2,
+      DetectionErrorOccurred: false,
+      DetectionErrorCode: null,
+      ApplicabilityState: applicability,
+      ApplicabilityErrorOccurred: false,
+      ApplicabilityErrorCode: null,
+      EnforcementState: enforcement.EnforcementState,
+      EnforcementErrorCode: enforcement.ErrorCode === 0 ? null : enforcement.ErrorCode,
+      TargetingMethod: context.targetingMethod,
+      TargetingType: context.policy.TargetType,
+      InstallContext: compliance.InstallContext,
+      Intent: context.policy.Intent,
+      InternalVersion: context.policy.Version,
+      DetectedIdentityVersion: compliance.ProductVersion,
+      RemovalReason: null,
+    };
+    store.writeReporting(context.userId, context.policy.Id, report, context.hash, now);
+    events.emit({ phase: "report.sent", details: { report } }, subjectOf(context));
+    if (context.outcome !== undefined && context.policy.ToastState === ToastState.ShowAll) {
+      const toast = isError ? "ToastInstallFailure" : "ToastInstallSuccess";
+      events.emit(
+        { phase: "toast.shown", details: { toast, appName: context.policy.Name } },
+        subjectOf(context),
+      );
+    }
+    const result: EnforcementResult = {
+      appId: context.policy.Id,
+      version: context.policy.Version,
+      enforcementState: enforcement.EnforcementState,
+      errorCode: enforcement.ErrorCode ?? 0,
+      detected,
+      applicability,
+      executed: context.outcome !== undefined,
+      rebootPending: context.rebootPending,
+      report,
+      compliance,
+      enforcement,
+    };
+    events.emit(
+      {
+        phase: "enforcement.completed",
+        details: { enforcementState: result.enforcementState, errorCode: result.errorCode, detected },
+      },
+      subjectOf(context),
+    );
+    return result;
+  };
+
+  return {
+    recordOutcome: record,
+    actors: {
+      checkGrs: fromPromise(async ({ input: context }) => {
+        const value = store.readGrs(context.userId, context.hash, context.policy.Id);
+        const verdict = grsVerdict(value, clock.now(), context.targeting);
+        events.emit(
+          {
+            phase: "grs.checked",
+            details: {
+              hash: context.hash,
+              verdict,
+              ...(value === undefined
+                ? {}
+                : { value, keyPath: `${context.userId}\\GRS\\${context.hash}\\${context.policy.Id}` }),
+            },
+          },
+          subjectOf(context),
+        );
+        return verdict;
+      }),
+      detect: fromPromise(({ input }) => detect(input, false)),
+      redetect: fromPromise(({ input }) => detect(input, true)),
+      checkApplicability: fromPromise(async ({ input: context }) => {
+        const outcome = await deps.evaluator.checkApplicability(context.policy, host, evaluationOf(context));
+        events.emit(
+          {
+            phase: "applicability.completed",
+            details: {
+              applicability: outcome.applicability,
+              applicabilityName:
+                nameOf(Applicability, outcome.applicability) ?? String(outcome.applicability),
+              ruleLines: outcome.lines,
+            },
+          },
+          subjectOf(context),
+        );
+        return outcome;
+      }),
+      fetchContentInfo: fromPromise(async ({ input: context }) => {
+        try {
+          return await callService(deps.tokens, clock, (token) =>
+            deps.service.getContentInfo({
+              token,
+              appId: context.policy.Id,
+              appName: context.policy.Name,
+              version: context.policy.Version,
+              intent: context.policy.Intent,
+              userId: context.userId,
+              targetType: context.policy.TargetType,
+              installContext:
+                context.policy.InstallEx.RunAs === RunAs.System ? InstallContext.System : InstallContext.User,
+            }),
+          );
+        } catch (error) {
+          events.emit(
+            {
+              phase: "content.failed",
+              details: {
+                stage: "contentInfo",
+                errorCode: 0,
+                message: `Failed to get content info: ${message(error)}`,
+              },
+            },
+            subjectOf(context),
+          );
+          throw error;
+        }
+      }),
+      download: fromPromise(({ input }) => download(input)),
+      verify: fromPromise(async ({ input: context }) => {
+        const encrypted = host.fs.readFile(incomingPath(context.policy.Id, context.policy.Version));
+        contentStep(context, "verify", () => deps.codec.verify(encrypted, context.contentInfo!.encryption));
+        events.emit({ phase: "content.verified", details: { size: encrypted.length } }, subjectOf(context));
+      }),
+      decrypt: fromPromise(async ({ input: context }) => {
+        const encrypted = host.fs.readFile(incomingPath(context.policy.Id, context.policy.Version));
+        const zip = contentStep(context, "decrypt", () =>
+          deps.codec.decrypt(encrypted, context.contentInfo!.encryption),
+        );
+        host.fs.writeFile(zipPath(context), zip);
+        events.emit({ phase: "content.decrypted", details: {} }, subjectOf(context));
+      }),
+      unzip: fromPromise(async ({ input: context }) => {
+        const target = imeCachePath(context.policy.Id, context.policy.Version);
+        const source = zipPath(context);
+        const entries = contentStep(context, "unzip", () => deps.codec.unzip(host.fs.readFile(source)));
+        host.fs.mkdir(target);
+        for (const entry of entries)
+          host.fs.writeFile(`${target}\\${entry.path.replace(/\//g, "\\")}`, entry.data);
+        host.fs.remove(stagingPath(context.policy.Id, context.policy.Version));
+        events.emit(
+          { phase: "content.unzipped", details: { session: context.session, from: source, to: target } },
+          subjectOf(context),
+        );
+      }),
+      runInstaller: fromPromise(async ({ input: context }) => {
+        const timeoutMs = context.policy.InstallEx.MaxRunTimeInMinutes * 60_000;
+        const system = context.policy.InstallEx.RunAs === RunAs.System;
+        // The IME service is a 32-bit process: installs run in the WOW64 view (ime.md §1.5).
+        const processContext: ProcessContext = system
+          ? { account: "system", bitness: 32 }
+          : {
+              account: "user",
+              bitness: 32,
+              ...(context.userSid === undefined ? {} : { userSid: context.userSid }),
+            };
+        const uninstall = context.mode === "uninstall";
+        const commandLine = uninstall
+          ? context.policy.UninstallCommandLine
+          : context.policy.InstallCommandLine;
+        const workingDirectory = imeCachePath(context.policy.Id, context.policy.Version);
+        nextProcessId += 4;
+        events.emit(
+          {
+            phase: "install.started",
+            details: {
+              intent: uninstall ? "uninstall" : "install",
+              version: context.policy.Version,
+              retry: context.retry,
+              commandLine,
+              workingDirectory,
+              account: processContext.account,
+              processId: nextProcessId,
+              timeoutMs,
+            },
+          },
+          subjectOf(context),
+        );
+        const outcome = await deps.installer.run(
+          {
+            appId: context.policy.Id,
+            intent: uninstall ? "uninstall" : "install",
+            commandLine,
+            workingDirectory,
+            context: processContext,
+            attempt: context.retry + 1,
+            timeoutMs,
+          },
+          host,
+        );
+        // A process still running at MaxRunTimeInMinutes is abandoned: no exit code (ime.md §5.1).
+        if (outcome.durationMs > timeoutMs) return { ...outcome, exitCode: undefined, durationMs: timeoutMs };
+        return outcome;
+      }),
+      record: fromPromise(({ input }) => record(input)),
+    },
+    effects: {
+      announceDesiredState(context) {
+        const words = desiredStateWords(context);
+        events.emit(
+          {
+            phase: "desiredState.calculated",
+            details: {
+              targetedIntent: words.targetedIntent,
+              classification: words.classification,
+              desiredState: words.desiredState,
+              detection: words.detection,
+              applicability: words.applicability,
+              grsExpired: words.grsExpired,
+            },
+          },
+          subjectOf(context),
+        );
+        if (words.needsAction && context.mode === "install") {
+          events.emit(
+            { phase: "desiredState.toInstall", details: { appIds: [context.policy.Id] } },
+            subjectOf(context),
+          );
+        } else if (!words.needsAction) {
+          events.emit({ phase: "desiredState.noAction", details: {} }, subjectOf(context));
+        }
+      },
+      announceGrsBlocked(context) {
+        events.emit({ phase: "grs.blocked", details: {} }, subjectOf(context));
+      },
+      recordInProgress(context) {
+        writeEnforcement(context, EnforcementState.InProgress, 0);
+      },
+      recordDownloadCompleted(context) {
+        writeEnforcement(context, EnforcementState.InProgressDownloadCompleted, 0);
+      },
+      announceExitCode(context) {
+        const exitCode = context.outcome?.exitCode;
+        const mapping =
+          exitCode === undefined ? undefined : mapExitCode(context.policy.ReturnCodes, exitCode);
+        events.emit(
+          {
+            phase: "install.finished",
+            details: {
+              exitCode,
+              timedOut: exitCode === undefined,
+              mapping: mapping?.word,
+              errorCode: mapping?.errorCode ?? 0,
+              deviceRestartBehavior: context.policy.InstallEx.DeviceRestartBehavior,
+            },
+          },
+          subjectOf(context),
+        );
+      },
+      announceRetry(context) {
+        events.emit(
+          {
+            phase: "install.retryScheduled",
+            details: {
+              retry: context.retry + 1,
+              delayMs: context.policy.InstallEx.RetryIntervalInMinutes * 60_000,
+            },
+          },
+          subjectOf(context),
+        );
+      },
+      announceReboot(context) {
+        const exitCode = context.outcome?.exitCode;
+        const word =
+          exitCode === undefined ? undefined : mapExitCode(context.policy.ReturnCodes, exitCode).word;
+        if (context.rebootPending) {
+          events.emit(
+            { phase: "reboot.required", details: { kind: word === "HardReboot" ? "hard" : "forced" } },
+            subjectOf(context),
+          );
+        } else if (word === "SoftReboot" && context.policy.InstallEx.DeviceRestartBehavior !== 2) {
+          events.emit({ phase: "reboot.required", details: { kind: "soft" } }, subjectOf(context));
+        }
+      },
+      cleanUp(context) {
+        if (context.contentInfo === undefined) return;
+        const incoming = incomingPath(context.policy.Id, context.policy.Version);
+        const cache = imeCachePath(context.policy.Id, context.policy.Version);
+        host.fs.remove(incoming);
+        host.fs.remove(stagingPath(context.policy.Id, context.policy.Version));
+        if (!context.keepImeCache) host.fs.remove(cache);
+        events.emit(
+          {
+            phase: "cleanup.completed",
+            details: { incomingPath: incoming, imeCachePath: cache, keptImeCache: context.keepImeCache },
+          },
+          subjectOf(context),
+        );
+      },
+    },
+  };
+}

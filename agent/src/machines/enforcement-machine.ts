@@ -1,0 +1,377 @@
+// One app's enforcement, as the IME's V3 processor runs it (ime.md §10.1, issue 6):
+// GRS gate → detect → applicability → desired state → content (info, download, verify, decrypt, unzip)
+// → install with retries under the timeout → map the exit code → reboot handling → re-detect → record
+// → cleanup. The chart only names steps; every effect and lookup is supplied by EnforcementLogic.
+import { DeviceRestartBehavior, EnforcementState } from "@imesim/contracts/enums";
+import { assign, type PromiseActorLogic, setup } from "xstate";
+import type { GrsVerdict } from "../events/types.ts";
+import type { InstallOutcome } from "../host/installer/types.ts";
+import type { ContentInfo } from "../service-client/types.ts";
+import {
+  CONTENT_ERROR,
+  DOWNLOAD_ERROR,
+  grsAllowsEnforcement,
+  INSTALL_TIMEOUT_ERROR,
+  mapExitCode,
+  NOT_DETECTED_AFTER_INSTALL_ERROR,
+} from "./decisions.ts";
+import { initialEnforcementContext } from "./enforcement-context.ts";
+import type { EnforcementContext, EnforcementInput, EnforcementResult } from "./enforcement-types.ts";
+import type { ApplicabilityOutcome, DetectionOutcome } from "./ports.ts";
+
+/** The actors and effects an enforcement needs; agent/src/machines/enforcement-logic.ts builds the real ones. */
+export interface EnforcementLogic {
+  readonly actors: {
+    readonly checkGrs: PromiseActorLogic<GrsVerdict, EnforcementContext>;
+    readonly detect: PromiseActorLogic<DetectionOutcome, EnforcementContext>;
+    readonly checkApplicability: PromiseActorLogic<ApplicabilityOutcome, EnforcementContext>;
+    readonly fetchContentInfo: PromiseActorLogic<ContentInfo, EnforcementContext>;
+    readonly download: PromiseActorLogic<number, EnforcementContext>;
+    readonly verify: PromiseActorLogic<void, EnforcementContext>;
+    readonly decrypt: PromiseActorLogic<void, EnforcementContext>;
+    readonly unzip: PromiseActorLogic<void, EnforcementContext>;
+    readonly runInstaller: PromiseActorLogic<InstallOutcome, EnforcementContext>;
+    readonly redetect: PromiseActorLogic<DetectionOutcome, EnforcementContext>;
+    /** Writes state messages, GRS, Reporting, sends the report; returns the result. */
+    readonly record: PromiseActorLogic<EnforcementResult, EnforcementContext>;
+  };
+  readonly effects: {
+    /** The ActionProcessor's desired-state block (ime.md §1.3.3). */
+    announceDesiredState(context: EnforcementContext): void;
+    announceGrsBlocked(context: EnforcementContext): void;
+    /** EnforcementStateMessage 2000 InProgress (ime.md §10.2). */
+    recordInProgress(context: EnforcementContext): void;
+    /** EnforcementStateMessage 2009 InProgressDownloadCompleted. */
+    recordDownloadCompleted(context: EnforcementContext): void;
+    announceExitCode(context: EnforcementContext): void;
+    announceRetry(context: EnforcementContext): void;
+    announceReboot(context: EnforcementContext): void;
+    /** Removes Incoming and Staging, and IMECache unless the install timed out (ime.md §3.5). */
+    cleanUp(context: EnforcementContext): void;
+  };
+}
+
+const intentIsUninstall = (context: EnforcementContext): boolean => context.mode === "uninstall";
+
+/** The subset of the exit-code decision the chart branches on. */
+function exitWord(context: EnforcementContext) {
+  return context.outcome?.exitCode === undefined
+    ? undefined
+    : mapExitCode(context.policy.ReturnCodes, context.outcome.exitCode);
+}
+
+const restartBehavior = (context: EnforcementContext): number =>
+  context.policy.InstallEx.DeviceRestartBehavior;
+
+/** Builds the enforcement chart over the given logic. */
+export function createEnforcementMachine(logic: EnforcementLogic) {
+  return setup({
+    types: {
+      context: {} as EnforcementContext,
+      input: {} as EnforcementInput,
+      output: {} as EnforcementResult,
+    },
+    actors: logic.actors,
+    guards: {
+      detectOnly: ({ context }) => context.mode === "detectOnly",
+      alreadyInDesiredState: ({ context }) =>
+        context.detection !== undefined && context.detection.detected !== intentIsUninstall(context),
+      isUninstall: ({ context }) => intentIsUninstall(context),
+      notApplicable: ({ context }) =>
+        context.applicability !== undefined && context.applicability.applicability !== 0,
+      inGrs: ({ context }) => context.grs !== undefined && !grsAllowsEnforcement(context.grs),
+      timedOut: ({ context }) => context.outcome !== undefined && context.outcome.exitCode === undefined,
+      retryLeft: ({ context }) =>
+        exitWord(context)?.word === "Retry" && context.retry < context.policy.InstallEx.MaxRetries,
+      failedCode: ({ context }) => {
+        const word = exitWord(context)?.word;
+        return word === undefined || word === "Failed" || word === "Retry";
+      },
+      hardRebootNow: ({ context }) => {
+        const word = exitWord(context)?.word;
+        const behavior = restartBehavior(context);
+        if (behavior === DeviceRestartBehavior.Suppress) return false;
+        if (behavior === DeviceRestartBehavior.Force)
+          return word === "Success" || word === "SoftReboot" || word === "HardReboot";
+        return word === "HardReboot";
+      },
+      detectedAsDesired: ({ context }) => context.detectedAfter === !intentIsUninstall(context),
+    },
+    actions: {
+      announceDesiredState: ({ context }) => logic.effects.announceDesiredState(context),
+      announceGrsBlocked: ({ context }) => logic.effects.announceGrsBlocked(context),
+      recordInProgress: ({ context }) => logic.effects.recordInProgress(context),
+      recordDownloadCompleted: ({ context }) => logic.effects.recordDownloadCompleted(context),
+      announceExitCode: ({ context }) => logic.effects.announceExitCode(context),
+      announceRetry: ({ context }) => logic.effects.announceRetry(context),
+      announceReboot: ({ context }) => logic.effects.announceReboot(context),
+      cleanUp: ({ context }) => logic.effects.cleanUp(context),
+      conclude: assign((_, params: { state: number; errorCode?: number; keepImeCache?: boolean }) => ({
+        finalState: params.state,
+        errorCode: params.errorCode ?? 0,
+        ...(params.keepImeCache === undefined ? {} : { keepImeCache: params.keepImeCache }),
+      })),
+      concludeFromExitCode: assign(({ context }) => ({
+        finalState: EnforcementState.Error,
+        errorCode: exitWord(context)?.errorCode ?? 0,
+        mapping: exitWord(context)?.word,
+      })),
+      concludeFromDetection: assign(({ context }) => ({
+        finalState:
+          context.detection?.detected === true ? EnforcementState.Success : EnforcementState.NotAttempted,
+        errorCode: 0,
+      })),
+      concludeAlreadyCompliant: assign({ finalState: EnforcementState.Success, errorCode: 0 }),
+    },
+    delays: {
+      processRunTime: ({ context }) => context.outcome?.durationMs ?? 0,
+      retryInterval: ({ context }) => context.policy.InstallEx.RetryIntervalInMinutes * 60_000,
+    },
+  }).createMachine({
+    id: "enforcement",
+    context: ({ input }) => initialEnforcementContext(input),
+    initial: "checkingGrs",
+    states: {
+      checkingGrs: {
+        invoke: {
+          src: "checkGrs",
+          input: ({ context }) => context,
+          onDone: { target: "detecting", actions: assign({ grs: ({ event }) => event.output }) },
+        },
+      },
+      detecting: {
+        invoke: {
+          src: "detect",
+          input: ({ context }) => context,
+          onDone: { target: "routing", actions: assign({ detection: ({ event }) => event.output }) },
+        },
+      },
+      routing: {
+        always: [
+          { guard: "detectOnly", target: "recording", actions: "concludeFromDetection" },
+          {
+            guard: "alreadyInDesiredState",
+            target: "recording",
+            actions: ["announceDesiredState", "concludeAlreadyCompliant"],
+          },
+          // "Not detected app … and intent is to un-install, skip applicability check" (ime.md §1.3.4).
+          { guard: "isUninstall", target: "deciding" },
+          { target: "checkingApplicability" },
+        ],
+      },
+      checkingApplicability: {
+        invoke: {
+          src: "checkApplicability",
+          input: ({ context }) => context,
+          onDone: { target: "deciding", actions: assign({ applicability: ({ event }) => event.output }) },
+        },
+      },
+      deciding: {
+        entry: "announceDesiredState",
+        always: [
+          {
+            guard: "notApplicable",
+            target: "recording",
+            actions: { type: "conclude", params: { state: EnforcementState.RequirementsNotMet } },
+          },
+          { guard: "inGrs", target: "blockedByGrs" },
+          { target: "acquiringContent" },
+        ],
+      },
+      blockedByGrs: {
+        entry: [assign({ blockedByGrs: true }), "announceGrsBlocked"],
+        always: {
+          target: "recording",
+          actions: { type: "conclude", params: { state: EnforcementState.Error } },
+        },
+      },
+      acquiringContent: {
+        entry: "recordInProgress",
+        initial: "fetchingContentInfo",
+        states: {
+          fetchingContentInfo: {
+            invoke: {
+              src: "fetchContentInfo",
+              input: ({ context }) => context,
+              onDone: {
+                target: "downloading",
+                actions: assign({ contentInfo: ({ event }) => event.output }),
+              },
+              onError: {
+                target: "#enforcement.failed",
+                actions: {
+                  type: "conclude",
+                  params: { state: EnforcementState.ErrorDownloadingContent, errorCode: DOWNLOAD_ERROR },
+                },
+              },
+            },
+          },
+          downloading: {
+            invoke: {
+              src: "download",
+              input: ({ context }) => context,
+              onDone: {
+                target: "verifying",
+                actions: assign({ downloadedBytes: ({ event }) => event.output }),
+              },
+              onError: {
+                target: "#enforcement.failed",
+                actions: {
+                  type: "conclude",
+                  params: { state: EnforcementState.ErrorDownloadingContent, errorCode: DOWNLOAD_ERROR },
+                },
+              },
+            },
+          },
+          verifying: {
+            invoke: {
+              src: "verify",
+              input: ({ context }) => context,
+              onDone: "decrypting",
+              onError: {
+                target: "#enforcement.failed",
+                actions: {
+                  type: "conclude",
+                  params: { state: EnforcementState.Error, errorCode: CONTENT_ERROR },
+                },
+              },
+            },
+          },
+          decrypting: {
+            invoke: {
+              src: "decrypt",
+              input: ({ context }) => context,
+              onDone: "unzipping",
+              onError: {
+                target: "#enforcement.failed",
+                actions: {
+                  type: "conclude",
+                  params: { state: EnforcementState.Error, errorCode: CONTENT_ERROR },
+                },
+              },
+            },
+          },
+          unzipping: {
+            invoke: {
+              src: "unzip",
+              input: ({ context }) => context,
+              onDone: "ready",
+              onError: {
+                target: "#enforcement.failed",
+                actions: {
+                  type: "conclude",
+                  params: { state: EnforcementState.Error, errorCode: CONTENT_ERROR },
+                },
+              },
+            },
+          },
+          ready: { type: "final" },
+        },
+        onDone: "installing",
+      },
+      installing: {
+        entry: "recordDownloadCompleted",
+        initial: "launching",
+        states: {
+          launching: {
+            invoke: {
+              src: "runInstaller",
+              input: ({ context }) => context,
+              onDone: { target: "running", actions: assign({ outcome: ({ event }) => event.output }) },
+              onError: {
+                target: "#enforcement.failed",
+                actions: {
+                  type: "conclude",
+                  params: { state: EnforcementState.Error, errorCode: CONTENT_ERROR },
+                },
+              },
+            },
+          },
+          // The process runs for its scripted duration on the agent's clock (capped at MaxRunTimeInMinutes).
+          running: { after: { processRunTime: "collecting" } },
+          collecting: {
+            entry: "announceExitCode",
+            always: [
+              {
+                guard: "timedOut",
+                target: "#enforcement.failed",
+                actions: {
+                  type: "conclude",
+                  params: {
+                    state: EnforcementState.Error,
+                    errorCode: INSTALL_TIMEOUT_ERROR,
+                    keepImeCache: true,
+                  },
+                },
+              },
+              { guard: "retryLeft", target: "waitingToRetry" },
+              { guard: "failedCode", target: "#enforcement.failed", actions: "concludeFromExitCode" },
+              { guard: "hardRebootNow", target: "#enforcement.pendingReboot" },
+              { target: "#enforcement.verifyingInstall" },
+            ],
+          },
+          waitingToRetry: {
+            entry: "announceRetry",
+            after: {
+              retryInterval: {
+                target: "launching",
+                actions: assign({ retry: ({ context }) => context.retry + 1 }),
+              },
+            },
+          },
+        },
+      },
+      verifyingInstall: {
+        invoke: {
+          src: "redetect",
+          input: ({ context }) => context,
+          onDone: {
+            target: "judging",
+            actions: assign({
+              detectedAfter: ({ event }) => event.output.detected,
+              detection: ({ event }) => event.output,
+            }),
+          },
+        },
+      },
+      judging: {
+        always: [
+          { guard: "detectedAsDesired", target: "succeeded" },
+          {
+            target: "failed",
+            actions: {
+              type: "conclude",
+              params: { state: EnforcementState.Error, errorCode: NOT_DETECTED_AFTER_INSTALL_ERROR },
+            },
+          },
+        ],
+      },
+      succeeded: {
+        entry: [{ type: "conclude", params: { state: EnforcementState.Success } }, "announceReboot"],
+        always: "recording",
+      },
+      pendingReboot: {
+        entry: [
+          assign({ rebootPending: true }),
+          { type: "conclude", params: { state: EnforcementState.InProgressPendingReboot } },
+          "announceReboot",
+        ],
+        always: "recording",
+      },
+      failed: { always: "recording" },
+      recording: {
+        invoke: {
+          src: "record",
+          input: ({ context }) => context,
+          onDone: { target: "cleaningUp", actions: assign({ result: ({ event }) => event.output }) },
+        },
+      },
+      cleaningUp: { entry: "cleanUp", always: "done" },
+      done: { type: "final" },
+    },
+    output: ({ context }) => context.result!,
+  });
+}
+
+/** The enforcement chart's type, for invoking it from the subgraph chart. */
+export type EnforcementMachine = ReturnType<typeof createEnforcementMachine>;

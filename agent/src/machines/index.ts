@@ -1,0 +1,51 @@
+export { createCheckinLogic } from "./checkin-logic.ts";
+export type {
+  AppRequest,
+  CheckinContext,
+  CheckinInput,
+  CheckinLogic,
+  CheckinMachine,
+  CheckinOutput,
+  CheckinSession,
+  SessionResults,
+} from "./checkin-machine.ts";
+export { createCheckinMachine } from "./checkin-machine.ts";
+export * from "./decisions.ts";
+export { initialEnforcementContext } from "./enforcement-context.ts";
+export type { EnforcementDeps, EnforcementLogicWithRecorder } from "./enforcement-logic.ts";
+export { createEnforcementLogic, deliveryFileId } from "./enforcement-logic.ts";
+export type { EnforcementLogic, EnforcementMachine } from "./enforcement-machine.ts";
+export { createEnforcementMachine } from "./enforcement-machine.ts";
+export type {
+  EnforcementContext,
+  EnforcementInput,
+  EnforcementResult,
+  ExecutionMode,
+} from "./enforcement-types.ts";
+export { toMermaid } from "./mermaid.ts";
+export type {
+  AppEvaluator,
+  ApplicabilityOutcome,
+  ContentCodec,
+  DetectionOutcome,
+  EvaluationContext,
+  PackageEntry,
+} from "./ports.ts";
+export { createServiceLogic } from "./service-logic.ts";
+export type {
+  LoggedOnUser,
+  ServiceContext,
+  ServiceEvent,
+  ServiceLogic,
+  ServiceMachine,
+} from "./service-machine.ts";
+export { createServiceMachine, DEVICE_SESSION, sessionsOf } from "./service-machine.ts";
+export { createSubgraphLogic } from "./subgraph-logic.ts";
+export type {
+  SubgraphContext,
+  SubgraphInput,
+  SubgraphLogic,
+  SubgraphMachine,
+  SubgraphOutput,
+} from "./subgraph-machine.ts";
+export { createSubgraphMachine, memberInput } from "./subgraph-machine.ts";

@@ -1,0 +1,51 @@
+// What the enforcement flow needs from outside the charts. Implementations are plugged in by
+// agent/src/agent.ts: the rule engine (agent/src/rules), the .intunewin codec (contracts), the service client.
+import type { DecodedImePolicy } from "@imesim/contracts/ime";
+import type { Host } from "../host/types.ts";
+import type { ContentEncryptionInfo } from "../service-client/types.ts";
+
+/** Who the evaluation runs for. */
+export interface EvaluationContext {
+  readonly userId: string;
+  /** SID of the logged-on user when the app is user context; absent for the device session. */
+  readonly userSid?: string;
+}
+
+/** Detection result: the decision and the IME's own log lines for each rule (ime.md §1.3.4). */
+export interface DetectionOutcome {
+  readonly detected: boolean;
+  /** DetectedIdentityVersion / ProductVersion when MSI or file-version detection found one (ime.md §7.1). */
+  readonly version?: string;
+  readonly lines: readonly string[];
+}
+
+/** Applicability result: the ComplianceStateMessage Applicability code and log lines (ime.md §1.3.5, §7.6). */
+export interface ApplicabilityOutcome {
+  readonly applicability: number;
+  readonly lines: readonly string[];
+}
+
+/** Detection and requirement evaluation against the device (agent/src/rules provides the real one). */
+export interface AppEvaluator {
+  detect(policy: DecodedImePolicy, host: Host, context: EvaluationContext): Promise<DetectionOutcome>;
+  checkApplicability(
+    policy: DecodedImePolicy,
+    host: Host,
+    context: EvaluationContext,
+  ): Promise<ApplicabilityOutcome>;
+}
+
+/** One file of an unzipped package, path relative to the package root with `\` separators. */
+export interface PackageEntry {
+  readonly path: string;
+  readonly data: Uint8Array;
+}
+
+/** The encrypted-content steps (ime.md §3.3): verify the MAC, decrypt (and check FileDigest), unzip. */
+export interface ContentCodec {
+  /** Throws ImesimError (imeErrorCode 0x87D30065) when the HMAC does not match. */
+  verify(encrypted: Uint8Array, keys: ContentEncryptionInfo): void;
+  /** The plaintext zip; throws when decryption or the FileDigest check fails. */
+  decrypt(encrypted: Uint8Array, keys: ContentEncryptionInfo): Uint8Array;
+  unzip(zip: Uint8Array): PackageEntry[];
+}

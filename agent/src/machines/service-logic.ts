@@ -1,0 +1,57 @@
+// The effects of the agent service chart: banners, the check-in cadence, the reboot flag.
+import type { Clock } from "../clock/clock.ts";
+import type { ImeEventStream } from "../events/stream.ts";
+import type { ImeStateStore } from "../ime/state-store.ts";
+import type { CheckinMachine } from "./checkin-machine.ts";
+import { checkinIntervalMs, STARTUP_DELAY_ALL_MS, STARTUP_DELAY_WIN32_MS } from "./decisions.ts";
+import type { ServiceContext, ServiceLogic } from "./service-machine.ts";
+
+export interface ServiceDeps {
+  readonly events: ImeEventStream;
+  readonly clock: Clock;
+  readonly store: ImeStateStore;
+  readonly checkin: CheckinMachine;
+  readonly agentVersion: string;
+}
+
+/** Builds the service chart's logic. */
+export function createServiceLogic(deps: ServiceDeps): ServiceLogic {
+  const { events, store } = deps;
+  const interval = (context: ServiceContext) =>
+    checkinIntervalMs(context.checkinCount, store.checkinIntervalSeconds());
+  return {
+    checkin: deps.checkin,
+    checkinIntervalMs: interval,
+    startupDelayMs: STARTUP_DELAY_WIN32_MS,
+    effects: {
+      announceStart(context) {
+        events.emit({
+          phase: "service.started",
+          details: { agentVersion: deps.agentVersion, reason: context.startReason },
+        });
+      },
+      announceStartupDelay() {
+        events.emit({
+          phase: "service.startupDelay",
+          details: { allCheckinsMs: STARTUP_DELAY_ALL_MS, win32CheckinsMs: STARTUP_DELAY_WIN32_MS },
+        });
+      },
+      announceStop(signal) {
+        events.emit({ phase: "service.stopping", details: { signal } });
+        events.emit({ phase: "service.stopped", details: {} });
+      },
+      announceSchedule(context) {
+        events.emit({
+          phase: "checkin.scheduled",
+          details: {
+            intervalMs: interval(context),
+            source: store.checkinIntervalSeconds() === undefined ? "default" : "settingsInterval",
+          },
+        });
+      },
+      clearPendingReboot() {
+        store.setPendingHardReboot(false);
+      },
+    },
+  };
+}

@@ -1,0 +1,194 @@
+// The IME service (ime.md §6): start-up delays → check-in (AgentRestart) → waiting on the timer (about
+// hourly, Settings\Interval overrides) and on triggers: the syncapp moniker, user logon, an available
+// install request, service restart and device reboot. Check-ins never overlap: a trigger that arrives
+// during one is queued and runs right after it.
+import { assign, setup } from "xstate";
+import type { CheckinReasonName } from "../events/types.ts";
+import type { AppRequest, CheckinMachine, CheckinSession } from "./checkin-machine.ts";
+
+/** A logged-on user as the IME sees a session (ime.md §1.3.1). */
+export interface LoggedOnUser {
+  readonly userId: string;
+  readonly userSid: string;
+  readonly session: number;
+}
+
+/** What can happen to the service from outside. */
+export type ServiceEvent =
+  | { type: "START" }
+  | { type: "STOP" }
+  | { type: "RESTART" }
+  | { type: "REBOOT" }
+  | { type: "SYNC" }
+  | { type: "USER_LOGON"; user: LoggedOnUser }
+  | { type: "USER_LOGOFF"; userId: string }
+  | { type: "INSTALL_AVAILABLE"; request: AppRequest };
+
+export interface ServiceInput {
+  readonly users?: readonly LoggedOnUser[];
+}
+
+export interface ServiceContext {
+  readonly users: readonly LoggedOnUser[];
+  readonly checkinCount: number;
+  readonly startReason: "start" | "restart" | "reboot";
+  readonly reason: CheckinReasonName;
+  readonly queued: CheckinReasonName | undefined;
+  readonly requestedApps: readonly AppRequest[];
+  readonly inFlightRequests: readonly AppRequest[];
+}
+
+/** The service's lookups and effects. */
+export interface ServiceLogic {
+  readonly checkin: CheckinMachine;
+  /** The next timer interval, in ms. */
+  checkinIntervalMs(context: ServiceContext): number;
+  readonly startupDelayMs: number;
+  readonly effects: {
+    announceStart(context: ServiceContext): void;
+    announceStartupDelay(context: ServiceContext): void;
+    announceStop(signal: "stop" | "shutdown"): void;
+    announceSchedule(context: ServiceContext): void;
+    /** The device came back from a reboot: a pending hard reboot is satisfied (ime.md §5.4). */
+    clearPendingReboot(): void;
+  };
+}
+
+/** The device session the IME always walks first (state under the all-zero user id, ime.md §4.1). */
+export const DEVICE_SESSION: CheckinSession = {
+  session: 0,
+  userId: "00000000-0000-0000-0000-000000000000",
+  userSid: "S-1-5-18",
+  isUser: false,
+};
+
+/** The sessions a check-in walks: the device, then each logged-on user. */
+export function sessionsOf(users: readonly LoggedOnUser[]): CheckinSession[] {
+  return [
+    DEVICE_SESSION,
+    ...users.map((u) => ({ session: u.session, userId: u.userId, userSid: u.userSid, isUser: true })),
+  ];
+}
+
+/** Builds the agent service chart over the given logic. */
+export function createServiceMachine(logic: ServiceLogic) {
+  return setup({
+    types: { context: {} as ServiceContext, events: {} as ServiceEvent, input: {} as ServiceInput },
+    actors: { checkin: logic.checkin },
+    guards: { triggerQueued: ({ context }) => context.queued !== undefined },
+    actions: {
+      announceStart: ({ context }) => logic.effects.announceStart(context),
+      announceStartupDelay: ({ context }) => logic.effects.announceStartupDelay(context),
+      announceStop: (_, params: { signal: "stop" | "shutdown" }) => logic.effects.announceStop(params.signal),
+      announceSchedule: ({ context }) => logic.effects.announceSchedule(context),
+      clearPendingReboot: () => logic.effects.clearPendingReboot(),
+      queue: assign((_, params: { reason: CheckinReasonName }) => ({ queued: params.reason })),
+    },
+    delays: {
+      startupDelay: () => logic.startupDelayMs,
+      checkinInterval: ({ context }) => logic.checkinIntervalMs(context),
+    },
+  }).createMachine({
+    id: "imeService",
+    context: ({ input }) => ({
+      users: input.users ?? [],
+      checkinCount: 0,
+      startReason: "start",
+      reason: "AgentRestart",
+      queued: undefined,
+      requestedApps: [],
+      inFlightRequests: [],
+    }),
+    initial: "stopped",
+    states: {
+      stopped: {
+        on: { START: { target: "running", actions: assign({ startReason: "start" }) } },
+      },
+      running: {
+        entry: "announceStart",
+        on: {
+          STOP: { target: "stopped", actions: { type: "announceStop", params: { signal: "stop" } } },
+          RESTART: {
+            target: "running",
+            reenter: true,
+            actions: [
+              { type: "announceStop", params: { signal: "stop" } },
+              assign({ startReason: "restart" }),
+            ],
+          },
+          REBOOT: {
+            target: "running",
+            reenter: true,
+            actions: [
+              { type: "announceStop", params: { signal: "shutdown" } },
+              "clearPendingReboot",
+              assign({ startReason: "reboot" }),
+            ],
+          },
+          SYNC: { actions: { type: "queue", params: { reason: "OnDemand" } } },
+          USER_LOGON: {
+            actions: [
+              assign({
+                users: ({ context, event }) => [
+                  ...context.users.filter((u) => u.userId !== event.user.userId),
+                  event.user,
+                ],
+              }),
+              { type: "queue", params: { reason: "UserLogOn" } },
+            ],
+          },
+          USER_LOGOFF: {
+            actions: assign({
+              users: ({ context, event }) => context.users.filter((u) => u.userId !== event.userId),
+            }),
+          },
+          INSTALL_AVAILABLE: {
+            actions: [
+              assign({ requestedApps: ({ context, event }) => [...context.requestedApps, event.request] }),
+              { type: "queue", params: { reason: "OnDemand" } },
+            ],
+          },
+        },
+        initial: "delayingStartup",
+        states: {
+          delayingStartup: {
+            entry: [assign({ queued: undefined }), "announceStartupDelay"],
+            after: { startupDelay: { target: "checkingIn", actions: assign({ reason: "AgentRestart" }) } },
+          },
+          checkingIn: {
+            entry: assign(({ context }) => ({ queued: undefined, inFlightRequests: context.requestedApps })),
+            invoke: {
+              src: "checkin",
+              input: ({ context }) => ({
+                reason: context.reason,
+                sessions: sessionsOf(context.users),
+                requestedApps: context.inFlightRequests,
+              }),
+              onDone: "waiting",
+              onError: "waiting",
+            },
+            exit: assign(({ context }) => ({
+              checkinCount: context.checkinCount + 1,
+              requestedApps: context.requestedApps.filter((r) => !context.inFlightRequests.includes(r)),
+              inFlightRequests: [],
+            })),
+          },
+          waiting: {
+            entry: "announceSchedule",
+            always: {
+              guard: "triggerQueued",
+              target: "checkingIn",
+              actions: assign(({ context }) => ({ reason: context.queued ?? "OnDemand" })),
+            },
+            after: {
+              checkinInterval: { target: "checkingIn", actions: assign({ reason: "MaintenanceTimer" }) },
+            },
+          },
+        },
+      },
+    },
+  });
+}
+
+/** The service chart's type. */
+export type ServiceMachine = ReturnType<typeof createServiceMachine>;

@@ -1,0 +1,119 @@
+// The lookups and effects around a subgraph: the gate (reboot, filters, re-evaluation with its override
+// conditions), early termination and the re-evaluation schedule.
+import { fromPromise } from "xstate";
+import type { Clock } from "../clock/clock.ts";
+import type { ImeEventStream } from "../events/stream.ts";
+import type { SubgraphSkipReason } from "../events/types.ts";
+import type { ImeStateStore } from "../ime/state-store.ts";
+import { DEFAULT_REEVALUATION_MINUTES, GRS_WINDOW_MS, reevaluationDue } from "./decisions.ts";
+import { initialEnforcementContext } from "./enforcement-context.ts";
+import type { EnforcementLogicWithRecorder } from "./enforcement-logic.ts";
+import type { EnforcementMachine } from "./enforcement-machine.ts";
+import { memberInput, type SubgraphContext, type SubgraphLogic } from "./subgraph-machine.ts";
+
+/** What the subgraph logic reads and writes. */
+export interface SubgraphDeps {
+  readonly store: ImeStateStore;
+  readonly events: ImeEventStream;
+  readonly clock: Clock;
+  readonly enforcement: EnforcementMachine;
+  readonly enforcementLogic: EnforcementLogicWithRecorder;
+}
+
+/** Assignment filters excluded the device (ime.md §7.6: Applicability 1010). */
+const FILTERED_OUT = 1010;
+
+/**
+ * An override condition of the re-evaluation interval (ime.md §5.3): a user request, an app the IME
+ * has no finished state for (new, changed, or interrupted mid-flight), or a failed app whose GRS ran out.
+ */
+function overrideApplies(context: SubgraphContext, store: ImeStateStore, now: number): boolean {
+  if (context.userRequested) return true;
+  for (const member of context.plan.members) {
+    const ref = { userId: context.userId, appId: member.policy.Id, version: member.policy.Version };
+    const enforcement = store.readEnforcement(ref);
+    if (enforcement === undefined) return true;
+    const band = Math.floor(enforcement.EnforcementState / 1000);
+    if (band === 2) return true;
+    if (band === 5) {
+      const grs = store.readGrs(context.userId, context.hash, member.policy.Id);
+      if (grs === undefined || now - grs >= GRS_WINDOW_MS) return true;
+    }
+  }
+  return false;
+}
+
+/** Builds the subgraph chart's logic. */
+export function createSubgraphLogic(deps: SubgraphDeps): SubgraphLogic {
+  const { store, events, clock } = deps;
+  const intervalMinutes = (context: SubgraphContext) =>
+    context.plan.target.ReevaluationInterval ?? DEFAULT_REEVALUATION_MINUTES;
+  const subject = (context: SubgraphContext, appId?: string) => ({
+    userId: context.userId,
+    ...(appId === undefined ? {} : { appId }),
+  });
+  const skipReason = (context: SubgraphContext): SubgraphSkipReason | undefined => {
+    if (store.pendingHardReboot()) return "restartRequired";
+    if (
+      context.plan.members.every((m) => m.policy.AppApplicabilityStateDueToAssginmentFilters === FILTERED_OUT)
+    ) {
+      return "assignmentFilters";
+    }
+    const now = clock.now();
+    const last = store.readSubgraphEvaluation(context.userId, context.hash);
+    if (reevaluationDue(last, now, intervalMinutes(context))) return undefined;
+    return overrideApplies(context, store, now) ? undefined : "reevaluationNotExpired";
+  };
+  return {
+    enforcement: deps.enforcement,
+    actors: {
+      gate: fromPromise(async ({ input: context }) => {
+        const reason = skipReason(context);
+        if (reason === undefined) {
+          events.emit(
+            {
+              phase: "subgraph.processing",
+              details: { appIds: context.plan.members.map((m) => m.policy.Id), hash: context.hash },
+            },
+            subject(context),
+          );
+        }
+        return reason;
+      }),
+      recordNotAttempted: fromPromise(async ({ input }) => {
+        const base = initialEnforcementContext(memberInput(input.context));
+        return deps.enforcementLogic.recordOutcome({ ...base, finalState: input.state, errorCode: 0 });
+      }),
+    },
+    effects: {
+      announceSkip(context) {
+        events.emit(
+          {
+            phase: "subgraph.skipped",
+            details: { reason: context.skipReason ?? "reevaluationNotExpired", hash: context.hash },
+          },
+          subject(context),
+        );
+      },
+      terminateEarly(context) {
+        for (const member of context.plan.members.slice(context.index)) {
+          store.clearGrs(context.userId, context.hash, member.policy.Id);
+          events.emit(
+            { phase: "grs.reset", details: { earlyTermination: true } },
+            subject(context, member.policy.Id),
+          );
+        }
+        events.emit({ phase: "reboot.blocking", details: {} }, subject(context));
+      },
+      finish(context) {
+        const now = clock.now();
+        store.recordSubgraphEvaluation(context.userId, context.hash, now);
+        events.emit(
+          { phase: "reevaluation.scheduled", details: { hash: context.hash, at: now } },
+          subject(context),
+        );
+        events.emit({ phase: "subgraph.done", details: { hash: context.hash } }, subject(context));
+      },
+    },
+  };
+}

@@ -1,0 +1,213 @@
+// One subgraph (an app with its dependencies and supersedence relations), as the V3 processor runs it
+// (ime.md §1.3.2, §2.8): gate (reboot pending, re-evaluation) → each member in order → record the
+// re-evaluation time. A hard reboot stops the subgraph early and clears GRS for the apps left.
+import { assign, type PromiseActorLogic, setup } from "xstate";
+import type { SubgraphSkipReason } from "../events/types.ts";
+import { blockedParentState, type SubgraphMember, type SubgraphPlan, type Targeting } from "./decisions.ts";
+import type { EnforcementMachine } from "./enforcement-machine.ts";
+import type { EnforcementInput, EnforcementResult } from "./enforcement-types.ts";
+
+/** A subgraph to process in one session. */
+export interface SubgraphInput {
+  readonly plan: SubgraphPlan;
+  /** The Win32Apps user key the state lands under (Entra object id or the all-zero device id). */
+  readonly userId: string;
+  readonly userSid?: string;
+  readonly session: number;
+  readonly hash: string;
+  readonly targeting: Targeting;
+  /** True when a user asked for this (available) app, an override of the re-evaluation interval. */
+  readonly userRequested: boolean;
+}
+
+/** Why a dependency stops its parent. */
+type BlockReason = "dependencyFailed" | "detectOnlyMissing" | "dependencyNotApplicable";
+
+export interface SubgraphContext extends SubgraphInput {
+  readonly index: number;
+  readonly results: readonly EnforcementResult[];
+  readonly blockReason: BlockReason | undefined;
+  readonly skipReason: SubgraphSkipReason | undefined;
+  readonly stoppedForReboot: boolean;
+}
+
+/** What a subgraph hands back to the check-in. */
+export interface SubgraphOutput {
+  readonly results: readonly EnforcementResult[];
+  readonly stoppedForReboot: boolean;
+  readonly skipped: SubgraphSkipReason | undefined;
+}
+
+/** The lookups and effects around the members' enforcements. */
+export interface SubgraphLogic {
+  readonly enforcement: EnforcementMachine;
+  readonly actors: {
+    /**
+     * The gate (ime.md §1.3.2, §5.3): why the subgraph is skipped, or undefined when it is processed
+     * (then it also announces "Processing subgraph with app ids").
+     */
+    readonly gate: PromiseActorLogic<SubgraphSkipReason | undefined, SubgraphContext>;
+    /** Writes the NotAttempted state of a parent stopped by a dependency (ime.md §2.8). */
+    readonly recordNotAttempted: PromiseActorLogic<
+      EnforcementResult,
+      { context: SubgraphContext; state: number }
+    >;
+  };
+  readonly effects: {
+    announceSkip(context: SubgraphContext): void;
+    /** Early termination: clear GRS of the apps not reached (ime.md §5.2). */
+    terminateEarly(context: SubgraphContext): void;
+    /** Re-evaluation time and the "Done processing subgraph." line. */
+    finish(context: SubgraphContext): void;
+  };
+}
+
+const current = (context: SubgraphContext): SubgraphMember | undefined => context.plan.members[context.index];
+
+/** The enforcement input for the member being processed. */
+export function memberInput(context: SubgraphContext): EnforcementInput {
+  const member = current(context)!;
+  const role = member.role;
+  const mode =
+    role.kind === "dependency"
+      ? role.autoInstall
+        ? "install"
+        : "detectOnly"
+      : role.kind === "superseded"
+        ? role.replace
+          ? "uninstall"
+          : "detectOnly"
+        : context.targeting === "uninstall"
+          ? "uninstall"
+          : "install";
+  return {
+    policy: member.policy,
+    userId: context.userId,
+    ...(context.userSid === undefined ? {} : { userSid: context.userSid }),
+    session: context.session,
+    hash: context.hash,
+    targeting: context.targeting,
+    mode,
+    targetingMethod: role.kind === "target" ? 0 : 1,
+  };
+}
+
+/** How a finished member affects its parent. */
+function blockFrom(member: SubgraphMember, result: EnforcementResult): BlockReason | undefined {
+  if (member.role.kind !== "dependency") return undefined;
+  if (result.applicability !== 0 && !result.detected) return "dependencyNotApplicable";
+  if (!member.role.autoInstall) return result.detected ? undefined : "detectOnlyMissing";
+  return result.enforcementState >= 5000 && result.enforcementState < 6000 ? "dependencyFailed" : undefined;
+}
+
+/** Builds the subgraph chart over the given logic. */
+export function createSubgraphMachine(logic: SubgraphLogic) {
+  return setup({
+    types: {
+      context: {} as SubgraphContext,
+      input: {} as SubgraphInput,
+      output: {} as SubgraphOutput,
+    },
+    actors: {
+      enforcement: logic.enforcement,
+      gate: logic.actors.gate,
+      recordNotAttempted: logic.actors.recordNotAttempted,
+    },
+    guards: {
+      allMembersDone: ({ context }) => context.index >= context.plan.members.length,
+      parentBlocked: ({ context }) =>
+        current(context)?.role.kind === "target" && context.blockReason !== undefined,
+      rebootPending: ({ context }) => context.results.at(-1)?.rebootPending === true,
+    },
+    actions: {
+      announceSkip: ({ context }) => logic.effects.announceSkip(context),
+      terminateEarly: ({ context }) => logic.effects.terminateEarly(context),
+      finish: ({ context }) => logic.effects.finish(context),
+    },
+  }).createMachine({
+    id: "subgraph",
+    context: ({ input }) => ({
+      ...input,
+      index: 0,
+      results: [],
+      blockReason: undefined,
+      skipReason: undefined,
+      stoppedForReboot: false,
+    }),
+    initial: "gating",
+    states: {
+      gating: {
+        invoke: {
+          src: "gate",
+          input: ({ context }) => context,
+          onDone: [
+            {
+              guard: ({ event }) => event.output !== undefined,
+              target: "skipped",
+              actions: assign({ skipReason: ({ event }) => event.output }),
+            },
+            { target: "processing" },
+          ],
+        },
+      },
+      processing: {
+        always: [
+          { guard: "allMembersDone", target: "finishing" },
+          { guard: "parentBlocked", target: "recordingNotAttempted" },
+          { target: "enforcing" },
+        ],
+      },
+      enforcing: {
+        invoke: {
+          src: "enforcement",
+          input: ({ context }) => memberInput(context),
+          onDone: {
+            target: "advancing",
+            actions: assign(({ context, event }) => ({
+              results: [...context.results, event.output],
+              blockReason: context.blockReason ?? blockFrom(current(context)!, event.output),
+            })),
+          },
+        },
+      },
+      recordingNotAttempted: {
+        invoke: {
+          src: "recordNotAttempted",
+          input: ({ context }) => ({
+            context,
+            state: blockedParentState(context.blockReason ?? "dependencyFailed"),
+          }),
+          onDone: {
+            target: "advancing",
+            actions: assign(({ context, event }) => ({ results: [...context.results, event.output] })),
+          },
+        },
+      },
+      advancing: {
+        always: [
+          {
+            guard: "rebootPending",
+            target: "terminated",
+            actions: [
+              assign({ index: ({ context }) => context.index + 1, stoppedForReboot: true }),
+              "terminateEarly",
+            ],
+          },
+          { target: "processing", actions: assign({ index: ({ context }) => context.index + 1 }) },
+        ],
+      },
+      finishing: { entry: "finish", always: "done" },
+      skipped: { entry: "announceSkip", type: "final" },
+      terminated: { type: "final" },
+      done: { type: "final" },
+    },
+    output: ({ context }) => ({
+      results: context.results,
+      stoppedForReboot: context.stoppedForReboot,
+      skipped: context.skipReason,
+    }),
+  });
+}
+
+/** The subgraph chart's type, for invoking it from the check-in chart. */
+export type SubgraphMachine = ReturnType<typeof createSubgraphMachine>;

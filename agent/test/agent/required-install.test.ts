@@ -1,0 +1,43 @@
+import { describe, expect, it } from "vitest";
+import { createImeStateStore } from "../../src/ime/index.ts";
+import { DEVICE, makePolicy } from "../support/fakes.ts";
+import { createHarness, HOUR, MINUTE } from "../support/harness.ts";
+
+const APP = "9a7d745d-9cd2-4b05-adc2-7796f8c8cc87";
+
+describe("a required install", () => {
+  it("downloads, installs, detects and records success at the start-up check-in", async () => {
+    const h = createHarness({
+      behaviours: [
+        {
+          match: "setup-9a7d745d.exe /quiet",
+          attempts: [
+            {
+              exitCode: 0,
+              durationMs: 2 * MINUTE,
+              effects: { writeFiles: [{ path: `C:\\Program Files\\${APP}\\app.exe` }] },
+            },
+          ],
+        },
+      ],
+      setup: (service) => service.assign(DEVICE, [makePolicy(APP)]),
+    });
+    await h.runTo(HOUR);
+    expect(h.agent.failure()).toBeUndefined();
+    const store = createImeStateStore(h.device.registry);
+    expect(store.readEnforcement({ userId: DEVICE, appId: APP, version: 1 })).toEqual({
+      EnforcementState: 1000,
+      ErrorCode: 0,
+      TargetingMethod: 0,
+    });
+    expect(h.phase("state.enforcement", APP).map((e) => e.details.enforcementState)).toEqual([
+      2000, 2009, 1000,
+    ]);
+    const log = h.appWorkload();
+    expect(log).toContain("[Win32App] lpExitCode is defined as Success");
+    expect(log).toContain(`[Win32App][V3Processor] Processing subgraph with app ids: ${APP}`);
+    expect(h.device.fs.stat(`C:\\Windows\\IMECache\\${APP}_1`)).toBeUndefined();
+    expect(h.service.results).toHaveLength(1);
+    h.agent.dispose();
+  });
+});
