@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Builds the small .msi fixtures of agent/test/fixtures/installer with Debian's msitools (wixl):
+#   apt-get install -y msitools && bash agent/scripts/build-msi-fixtures.sh
+# demo-x64.msi: 64-bit package, per-machine, a file under Program Files and two registry values (64-bit view).
+# demo-x86.msi: 32-bit package, the same payload under Program Files (x86) and WOW6432Node.
+set -euo pipefail
+out="$(cd "$(dirname "$0")/.." && pwd)/test/fixtures/installer"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$out"
+printf 'Demo App payload\r\n' > "$work/app.txt"
+
+write_wxs() { # name product-code arch-folder win64 version
+  cat > "$work/$1.wxs" <<WXS
+<?xml version="1.0" encoding="utf-8"?>
+<Wix xmlns="http://schemas.microsoft.com/wix/2006/wi">
+  <Product Id="$2" Name="Demo App $1" Language="1033" Version="$5" Manufacturer="Contoso"
+           UpgradeCode="{AAAAAAAA-BBBB-CCCC-DDDD-EEEEEEEEEEEE}">
+    <Package InstallerVersion="200" Compressed="yes" InstallScope="perMachine" />
+    <Media Id="1" Cabinet="data.cab" EmbedCab="yes" />
+    <Directory Id="TARGETDIR" Name="SourceDir">
+      <Directory Id="$3">
+        <Directory Id="INSTALLDIR" Name="Demo App">
+          <Component Id="MainComponent" Guid="{11111111-2222-3333-4444-55555555555$6}" Win64="$4">
+            <File Id="AppTxt" Name="app.txt" Source="app.txt" KeyPath="yes" />
+            <RegistryValue Root="HKLM" Key="Software\\Contoso\\Demo" Name="Version" Type="string" Value="$5" />
+            <RegistryValue Root="HKLM" Key="Software\\Contoso\\Demo" Name="Answer" Type="integer" Value="42" />
+          </Component>
+        </Directory>
+      </Directory>
+    </Directory>
+    <Feature Id="Main" Level="1"><ComponentRef Id="MainComponent" /></Feature>
+  </Product>
+</Wix>
+WXS
+}
+
+write_wxs demo-x64 "{12345678-ABCD-EF01-2345-6789ABCDEF01}" ProgramFiles64Folder yes 1.2.3 1
+(cd "$work" && wixl -a x64 -o "$out/demo-x64.msi" demo-x64.wxs)
+write_wxs demo-x86 "{87654321-ABCD-EF01-2345-6789ABCDEF02}" ProgramFilesFolder no 2.0.0 2
+(cd "$work" && wixl -a x86 -o "$out/demo-x86.msi" demo-x86.wxs)
+ls -l "$out"/*.msi
