@@ -15,8 +15,8 @@ export const PolicyScriptSchema = Type.Object({
 });
 export type PolicyScript = Static<typeof PolicyScriptSchema>;
 
-/** `Scripts[].Type` values we write [?: only 1 observed]. */
-export const PolicyScriptType = { Install: 1, Uninstall: 2 } as const;
+/** `Scripts[].Type` value we write for the install script (the only value observed, ime.md §2.1). */
+export const PolicyScriptType = { Install: 1 } as const;
 
 const checker = Compile(Type.Array(PolicyScriptSchema));
 const ORDER = ["Id", "Type", "Data", "EnforceSignatureCheck"] as const;
