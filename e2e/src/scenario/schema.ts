@@ -684,3 +684,7 @@ export type Fault = Static<typeof FaultSchema>;
 export type Action = Static<typeof ActionSchema>;
 export type Expectation = Static<typeof ExpectationSchema>;
 export type AppExpectation = Static<typeof AppExpectationSchema>;
+export type RegistryExpectation = Static<typeof RegistryExpectationSchema>;
+export type FileExpectation = Static<typeof FileExpectationSchema>;
+export type LogExpectation = Static<typeof LogExpectationSchema>;
+export type ServiceExpectation = Static<typeof ServiceExpectationSchema>;
