@@ -89,7 +89,8 @@ function nextLink(
   const url = new URL(request.url, baseUrlOf(context, request));
   url.searchParams.set("$skiptoken", Buffer.from(`offset:${consumed}`).toString("base64url"));
   if (top !== undefined) url.searchParams.set("$top", String(top));
-  return `${baseUrlOf(context, request)}${url.pathname}${url.search}`;
+  // Graph writes the option names with a literal `$`; URLSearchParams would escape it as %24.
+  return `${baseUrlOf(context, request)}${url.pathname}${url.search.replaceAll("%24", "$")}`;
 }
 
 function decodeSkipToken(token: string): number {

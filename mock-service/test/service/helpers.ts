@@ -1,4 +1,4 @@
-import { randomUUID, webcrypto } from "node:crypto";
+import { createCipheriv, createHash, createHmac, randomBytes, randomUUID, webcrypto } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -154,4 +154,98 @@ export function sampleApp(overrides: Record<string, unknown> = {}): Record<strin
     ],
     ...overrides,
   };
+}
+
+/** Test content in the `.intunewin` inner-file layout (HMAC ‖ IV ‖ AES-256-CBC), with its Graph fileEncryptionInfo. */
+export function encryptedContent(plain: Buffer): { bin: Buffer; info: Record<string, string> } {
+  const key = randomBytes(32);
+  const macKey = randomBytes(32);
+  const iv = randomBytes(16);
+  const cipher = createCipheriv("aes-256-cbc", key, iv);
+  const body = Buffer.concat([iv, cipher.update(plain), cipher.final()]);
+  const mac = createHmac("sha256", macKey).update(body).digest();
+  return {
+    bin: Buffer.concat([mac, body]),
+    info: {
+      encryptionKey: key.toString("base64"),
+      macKey: macKey.toString("base64"),
+      initializationVector: iv.toString("base64"),
+      mac: mac.toString("base64"),
+      profileIdentifier: "ProfileVersion1",
+      fileDigest: createHash("sha256").update(plain).digest("base64"),
+      fileDigestAlgorithm: "SHA256",
+    },
+  };
+}
+
+/** Runs the upload flow of graph-win32.md §2.1 for one file; returns the file entity after commit. */
+export async function uploadContent(
+  app: MockIntuneServer,
+  headers: { authorization: string },
+  appId: string,
+  content: { bin: Buffer; info: Record<string, string>; size: number },
+  options: { blockSize?: number; publish?: boolean } = {},
+): Promise<{ version: string; file: Record<string, unknown> }> {
+  const base = `/beta/deviceAppManagement/mobileApps/${appId}/microsoft.graph.win32LobApp/contentVersions`;
+  const version = (await app.inject({ method: "POST", url: base, payload: {}, headers })).json().id as string;
+  const created = await app.inject({
+    method: "POST",
+    url: `${base}/${version}/files`,
+    payload: {
+      "@odata.type": "#microsoft.graph.mobileAppContentFile",
+      name: "app.intunewin",
+      size: content.size,
+      sizeEncrypted: content.bin.length,
+      manifest: null,
+      isDependency: false,
+    },
+    headers,
+  });
+  const fileId = created.json().id as string;
+  const fileUrl = `${base}/${version}/files/${fileId}`;
+  let file = (await app.inject({ url: fileUrl, headers })).json();
+  while (file.uploadState !== "azureStorageUriRequestSuccess")
+    file = (await app.inject({ url: fileUrl, headers })).json();
+  const sas = new URL(file.azureStorageUri as string);
+  const blockSize = options.blockSize ?? 6 * 1024 * 1024;
+  const ids: string[] = [];
+  for (let offset = 0, index = 0; offset < content.bin.length; offset += blockSize, index += 1) {
+    const id = Buffer.from(String(index).padStart(4, "0")).toString("base64");
+    ids.push(id);
+    const put = await app.inject({
+      method: "PUT",
+      url: `${sas.pathname}${sas.search}&comp=block&blockid=${id}`,
+      payload: content.bin.subarray(offset, offset + blockSize),
+      headers: { "content-type": "text/plain; charset=iso-8859-1", "x-ms-blob-type": "BlockBlob" },
+    });
+    if (put.statusCode !== 201) throw new Error(`block ${index}: ${put.statusCode} ${put.body}`);
+  }
+  const list = `<?xml version="1.0" encoding="utf-8"?><BlockList>${ids.map((id) => `<Latest>${id}</Latest>`).join("")}</BlockList>`;
+  const finalized = await app.inject({
+    method: "PUT",
+    url: `${sas.pathname}${sas.search}&comp=blocklist`,
+    payload: list,
+    headers: { "content-type": "text/plain; charset=UTF-8" },
+  });
+  if (finalized.statusCode !== 201) throw new Error(`blocklist: ${finalized.statusCode} ${finalized.body}`);
+  const commit = await app.inject({
+    method: "POST",
+    url: `${fileUrl}/commit`,
+    payload: { fileEncryptionInfo: content.info },
+    headers,
+  });
+  if (commit.statusCode !== 204) throw new Error(`commit: ${commit.statusCode} ${commit.body}`);
+  file = (await app.inject({ url: fileUrl, headers })).json();
+  while (file.uploadState === "commitFilePending")
+    file = (await app.inject({ url: fileUrl, headers })).json();
+  if (options.publish !== false && file.uploadState === "commitFileSuccess") {
+    const patch = await app.inject({
+      method: "PATCH",
+      url: `/beta/deviceAppManagement/mobileApps/${appId}`,
+      payload: { "@odata.type": "#microsoft.graph.win32LobApp", committedContentVersion: version },
+      headers,
+    });
+    if (patch.statusCode !== 204) throw new Error(`publish: ${patch.statusCode} ${patch.body}`);
+  }
+  return { version, file };
 }

@@ -1,0 +1,338 @@
+import { randomUUID } from "node:crypto";
+import {
+  createSideCarSessionRequest,
+  decodePolicyListPayload,
+  encodeContentInfoPayload,
+  encodeWin32AppResultPayload,
+  parseContentInfo,
+  parseContentInfoPayload,
+  parseDecryptInfo,
+  parseDecryptInfoEnvelope,
+  sideCarGatewayUrl,
+} from "@imesim/contracts/gateway";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { MockIntuneServer } from "../../src/index.ts";
+import {
+  adminToken,
+  deviceToken,
+  type Enrolled,
+  encryptedContent,
+  enroll,
+  openEnvelope,
+  sampleApp,
+  startServer,
+  uploadContent,
+} from "./helpers.ts";
+
+let app: MockIntuneServer;
+let close: () => Promise<void>;
+let admin: { authorization: string };
+let member: Enrolled;
+let outsider: Enrolled;
+let requiredAppId: string;
+let availableAppId: string;
+const content = encryptedContent(Buffer.from("inner zip bytes ".repeat(1000)));
+
+beforeAll(async () => {
+  const started = await startServer({ lenientCommit: true });
+  app = started.server;
+  close = started.close;
+  admin = { authorization: `Bearer ${await adminToken(app)}` };
+  member = await enroll(app, "MEMBER");
+  outsider = await enroll(app, "OUTSIDER");
+  const group = await app.inject({
+    method: "POST",
+    url: "/v1.0/groups",
+    payload: {
+      displayName: "Pilot devices",
+      "members@odata.bind": [`https://graph.microsoft.com/v1.0/directoryObjects/${member.deviceId}`],
+    },
+    headers: admin,
+  });
+  const groupId = group.json().id as string;
+  requiredAppId = (
+    await app.inject({
+      method: "POST",
+      url: "/beta/deviceAppManagement/mobileApps",
+      payload: sampleApp({ displayName: "Required app" }),
+      headers: admin,
+    })
+  ).json().id;
+  await uploadContent(app, admin, requiredAppId, { ...content, size: 16000 });
+  const assigned = await app.inject({
+    method: "POST",
+    url: `/beta/deviceAppManagement/mobileApps/${requiredAppId}/assignments`,
+    payload: {
+      "@odata.type": "#microsoft.graph.mobileAppAssignment",
+      intent: "required",
+      target: { "@odata.type": "#microsoft.graph.groupAssignmentTarget", groupId },
+      settings: {
+        "@odata.type": "#microsoft.graph.win32LobAppAssignmentSettings",
+        notifications: "showAll",
+        deliveryOptimizationPriority: "foreground",
+      },
+    },
+    headers: admin,
+  });
+  expect(assigned.statusCode).toBe(201);
+  availableAppId = (
+    await app.inject({
+      method: "POST",
+      url: "/beta/deviceAppManagement/mobileApps",
+      payload: sampleApp({ displayName: "Available app" }),
+      headers: admin,
+    })
+  ).json().id;
+  await uploadContent(app, admin, availableAppId, { ...content, size: 16000 });
+  const assign = await app.inject({
+    method: "POST",
+    url: `/beta/deviceAppManagement/mobileApps/${availableAppId}/assign`,
+    payload: {
+      mobileAppAssignments: [
+        {
+          intent: "available",
+          target: { "@odata.type": "#microsoft.graph.allLicensedUsersAssignmentTarget" },
+        },
+      ],
+    },
+    headers: admin,
+  });
+  expect(assign.statusCode).toBe(204);
+});
+afterAll(async () => close());
+
+async function session(token: string | undefined, type: string, payload = "[]", sessionId = randomUUID()) {
+  const body = createSideCarSessionRequest({
+    sessionId,
+    requestContentType: type,
+    requestPayload: payload,
+    clientInfo: null,
+    checkinReason: "AgentRestart",
+  });
+  return app.inject({
+    method: "PUT",
+    url: `/SideCar/SideCarGatewaySessions('${sessionId}')?api-version=1.5`,
+    payload: body,
+    headers: {
+      "content-type": "application/json",
+      prefer: "return-content",
+      ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+    },
+  });
+}
+
+function contentInfoRequest(appId: string, device: Enrolled): string {
+  return encodeContentInfoPayload({
+    ApplicationId: appId,
+    ApplicationVersion: 1,
+    Intent: 3,
+    CertificateBlob: device.certificate.replace(/-----[^-]+-----|\s/g, ""),
+    ContentInfo: null,
+    SecondaryContentInfo: null,
+    DecryptInfo: null,
+    UploadLocation: null,
+    TargetingMethod: 0,
+    ErrorCode: null,
+    TargetType: 2,
+    InstallContext: 2,
+    EspPhase: 2,
+    ApplicationName: "Required app",
+    AssignmentFilterIds: null,
+    ManagedInstallerStatus: 1,
+    ApplicationEnforcement: 0,
+  });
+}
+
+describe("service discovery", () => {
+  it("lists the SideCar gateway at this service", async () => {
+    const response = await app.inject(
+      "/RestUserAuthLocationService/RestUserAuthLocationService/Certificate/ServiceAddresses",
+    );
+    expect(sideCarGatewayUrl(response.json())).toBe("http://localhost:80/SideCar");
+  });
+});
+
+describe("SideCar gateway sessions", () => {
+  it("answers RequestApplication with the device's encoded required apps and the check-in interval", async () => {
+    const response = await session(await deviceToken(app, member), "RequestApplication");
+    expect(response.statusCode).toBe(200);
+    const body = response.json();
+    expect(body).toMatchObject({
+      ResponseContentType: "PolicyResponse",
+      CheckinIntervalMinutes: 60,
+      RequestContentType: "RequestApplication",
+    });
+    expect(body["odata.metadata"]).toContain("SideCarGatewaySessions");
+    const policies = decodePolicyListPayload(body.ResponsePayload);
+    expect(policies.map((policy) => [policy.Id, policy.Intent, policy.TargetType])).toEqual([
+      [requiredAppId, 3, 2],
+    ]);
+    expect(policies[0]?.DOPriority).toBeDefined();
+  });
+
+  it("gives user-targeted available apps to the user's session only", async () => {
+    const user = member.users[0]?.id as string;
+    const forUser = await session(await deviceToken(app, member, user), "GetAvailableApp");
+    expect(
+      decodePolicyListPayload(forUser.json().ResponsePayload).map((policy) => [
+        policy.Id,
+        policy.Intent,
+        policy.TargetType,
+      ]),
+    ).toEqual([[availableAppId, 1, 1]]);
+    const forSystem = await session(await deviceToken(app, member), "GetAvailableApp");
+    expect(decodePolicyListPayload(forSystem.json().ResponsePayload)).toEqual([]);
+  });
+
+  it("gives a device outside the group no required apps", async () => {
+    const response = await session(await deviceToken(app, outsider), "RequestApplication");
+    expect(decodePolicyListPayload(response.json().ResponsePayload)).toEqual([]);
+  });
+
+  it("answers GetContentInfo with a content location and keys sealed to the device certificate", async () => {
+    const response = await session(
+      await deviceToken(app, member),
+      "GetContentInfo",
+      contentInfoRequest(requiredAppId, member),
+    );
+    expect(response.statusCode).toBe(200);
+    const payload = parseContentInfoPayload(response.json().ResponsePayload, "ResponsePayload");
+    const info = parseContentInfo(payload.ContentInfo);
+    expect(info.SizeEncrypted).toBe(content.bin.length);
+    expect(info.UploadLocation).toMatch(
+      new RegExp(`^http://localhost:80/content/${requiredAppId}/[0-9a-f-]+\\.intunewin\\.bin\\?`),
+    );
+    const sealed = parseDecryptInfoEnvelope(payload.DecryptInfo as string);
+    const keys = parseDecryptInfo(await openEnvelope(member, sealed));
+    expect(keys).toMatchObject({
+      EncryptionKey: content.info.encryptionKey,
+      IV: content.info.initializationVector,
+      MacKey: content.info.macKey,
+      Mac: content.info.mac,
+      ProfileIdentifier: "ProfileVersion1",
+    });
+    const download = await app.inject({ url: info.UploadLocation.replace("http://localhost:80", "") });
+    expect(download.statusCode).toBe(200);
+    expect(download.rawPayload.equals(content.bin)).toBe(true);
+    const url = new URL(info.UploadLocation);
+    url.searchParams.set("d", outsider.deviceId);
+    expect((await app.inject({ url: `${url.pathname}${url.search}` })).statusCode).toBe(404);
+  });
+
+  it("answers 404 for another device's app or certificate, revealing nothing", async () => {
+    const notAssigned = await session(
+      await deviceToken(app, outsider),
+      "GetContentInfo",
+      contentInfoRequest(requiredAppId, outsider),
+    );
+    expect(notAssigned.statusCode).toBe(404);
+    const otherCertificate = await session(
+      await deviceToken(app, member),
+      "GetContentInfo",
+      contentInfoRequest(requiredAppId, outsider),
+    );
+    expect(otherCertificate.statusCode).toBe(404);
+    expect(otherCertificate.json().error.message).toBe(notAssigned.json().error.message);
+  });
+
+  it("stores Win32AppResult reports as the app's per-device status", async () => {
+    const report = {
+      ApplicationId: requiredAppId,
+      ResultantAppState: 1,
+      ReportingImpact: { DesiredState: 3, Classification: 2, ConflictReason: 0, ImpactingApps: [] },
+      WriteableToStorage: true,
+      CanGenerateComplianceState: true,
+      CanGenerateEnforcementState: true,
+      IsAppReportable: true,
+      IsAppAggregatable: true,
+      AvailableAppEnforcementFlag: 0,
+      DesiredState: 2,
+      DetectionState: 1,
+      DetectionErrorOccurred: false,
+      DetectionErrorCode: null,
+      ApplicabilityState: 0,
+      ApplicabilityErrorOccurred: false,
+      ApplicabilityErrorCode: null,
+      EnforcementState: 1000,
+      EnforcementErrorCode: null,
+      TargetingMethod: 0,
+      TargetingType: 2,
+      InstallContext: 2,
+      Intent: 3,
+      InternalVersion: 1,
+      DetectedIdentityVersion: null,
+      RemovalReason: null,
+      UserId: "00000000-0000-0000-0000-000000000000",
+      ComplianceStateMessage: null,
+      EnforcementStateMessage: null,
+    };
+    const response = await session(
+      await deviceToken(app, member),
+      "Win32AppResult",
+      encodeWin32AppResultPayload([report]),
+    );
+    expect(response.statusCode).toBe(200);
+    const statuses = await app.inject({
+      url: `/beta/deviceAppManagement/mobileApps/${requiredAppId}/deviceStatuses`,
+      headers: admin,
+    });
+    expect(statuses.json().value).toEqual([
+      expect.objectContaining({
+        deviceId: member.deviceId,
+        deviceName: "MEMBER",
+        installState: "installed",
+        errorCode: 0,
+      }),
+    ]);
+    const summary = await app.inject({
+      url: `/beta/deviceAppManagement/mobileApps/${requiredAppId}/installSummary`,
+      headers: admin,
+    });
+    expect(summary.json()).toMatchObject({ installedDeviceCount: 1, failedDeviceCount: 0 });
+    const outsiderReport = await session(
+      await deviceToken(app, outsider),
+      "Win32AppResult",
+      encodeWin32AppResultPayload([{ ...report, ResultantAppState: 2 }]),
+    );
+    expect(outsiderReport.statusCode).toBe(200);
+    const after = await app.inject({
+      url: `/beta/deviceAppManagement/mobileApps/${requiredAppId}/deviceStatuses`,
+      headers: admin,
+    });
+    expect(after.json().value).toHaveLength(1);
+  });
+
+  it("refuses bad sessions: no token, a Graph token, an unknown type, a malformed envelope, a wrong api-version", async () => {
+    expect((await session(undefined, "RequestApplication")).statusCode).toBe(401);
+    expect((await session(await adminToken(app), "RequestApplication")).statusCode).toBe(401);
+    const token = await deviceToken(app, member);
+    const unknown = await session(token, "GetEverything");
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json().error.message).toContain("GetEverything");
+    const sessionId = randomUUID();
+    const malformed = await app.inject({
+      method: "PUT",
+      url: `/SideCar/SideCarGatewaySessions('${sessionId}')?api-version=1.5`,
+      payload: { Key: sessionId, SessionId: sessionId, RequestContentType: "RequestApplication" },
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(malformed.statusCode).toBe(400);
+    expect(malformed.json().error.message).toContain("RequestPayload");
+    const version = await app.inject({
+      method: "PUT",
+      url: `/SideCar/SideCarGatewaySessions('${sessionId}')?api-version=1.0`,
+      payload: createSideCarSessionRequest({
+        sessionId,
+        requestContentType: "RequestApplication",
+        clientInfo: null,
+        checkinReason: "AgentRestart",
+      }),
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(version.statusCode).toBe(400);
+    const badContentInfo = await session(token, "GetContentInfo", '{"ApplicationId":1}');
+    expect(badContentInfo.statusCode).toBe(400);
+    const scripts = await session(token, "PolicyRequest");
+    expect(scripts.json().ResponsePayload).toBe("[]");
+  });
+});
