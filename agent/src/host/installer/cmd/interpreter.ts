@@ -1,0 +1,136 @@
+// Creating cmd processes on the device: the environment block for the context, the built-ins, the
+// external-program runner, and the entry points for `cmd /c <line>` and running a script file.
+import type { Host, ProcessContext } from "../../types.ts";
+import { runBatchFile } from "./batch-file.ts";
+import { builtinCommands } from "./builtins.ts";
+import { CmdProcess, type Sink } from "./cmd-process.ts";
+import { Environment } from "./environment.ts";
+import { runExternal } from "./external.ts";
+import { forValues } from "./for-loop.ts";
+import type { ProgramResolver } from "./program.ts";
+
+/** Variables a process environment holds on Windows; read through `Host.expandEnvironment` when the host has no block. */
+const KNOWN_VARIABLES = [
+  "ALLUSERSPROFILE",
+  "APPDATA",
+  "CommonProgramFiles",
+  "CommonProgramFiles(x86)",
+  "CommonProgramW6432",
+  "COMPUTERNAME",
+  "ComSpec",
+  "DriverData",
+  "HOMEDRIVE",
+  "HOMEPATH",
+  "LOCALAPPDATA",
+  "NUMBER_OF_PROCESSORS",
+  "OneDrive",
+  "OS",
+  "Path",
+  "PATHEXT",
+  "PROCESSOR_ARCHITECTURE",
+  "PROCESSOR_ARCHITEW6432",
+  "ProgramData",
+  "ProgramFiles",
+  "ProgramFiles(x86)",
+  "ProgramW6432",
+  "PSModulePath",
+  "PUBLIC",
+  "SystemDrive",
+  "SystemRoot",
+  "TEMP",
+  "TMP",
+  "USERDOMAIN",
+  "USERNAME",
+  "USERPROFILE",
+  "windir",
+];
+
+interface HostWithEnvironment extends Host {
+  environment(context: ProcessContext): Readonly<Record<string, string>>;
+}
+
+function hasEnvironmentBlock(host: Host): host is HostWithEnvironment {
+  return typeof (host as Partial<HostWithEnvironment>).environment === "function";
+}
+
+/** The environment a new process in `context` starts with (system vs user, 32 vs 64-bit; windows-formats.md §4.3). */
+export function processEnvironment(host: Host, context: ProcessContext): Environment {
+  if (hasEnvironmentBlock(host)) return new Environment(Object.entries(host.environment(context)));
+  const entries: Array<[string, string]> = [];
+  for (const name of KNOWN_VARIABLES) {
+    const value = host.expandEnvironment(`%${name}%`, context);
+    if (value !== `%${name}%`) entries.push([name, value]);
+  }
+  return new Environment(entries);
+}
+
+export interface CmdRunOptions {
+  readonly host: Host;
+  readonly context: ProcessContext;
+  /** The working folder (absolute). */
+  readonly cwd: string;
+  readonly resolver?: ProgramResolver;
+  /** The environment to start from; by default the context's block from the host. */
+  readonly environment?: Environment;
+  readonly delayedExpansion?: boolean;
+  /** Simulated ms after which the process is abandoned. */
+  readonly deadlineMs?: number;
+  readonly stdout?: Sink;
+  readonly stderr?: Sink;
+}
+
+/** What a cmd process did: its exit code, its output, and how long it ran in simulated time. */
+export interface CmdRunResult {
+  readonly exitCode: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly elapsedMs: number;
+  /** True when the process hit its deadline (or looped without end) and was abandoned. */
+  readonly timedOut: boolean;
+}
+
+/** Creates a cmd process on the device (for callers that drive it step by step). */
+export function createCmdProcess(options: CmdRunOptions & { stdout: Sink; stderr: Sink }): CmdProcess {
+  return new CmdProcess({
+    host: options.host,
+    context: options.context,
+    environment: options.environment ?? processEnvironment(options.host, options.context),
+    cwd: options.cwd,
+    builtins: builtinCommands,
+    runExternal,
+    forValues,
+    resolver: options.resolver,
+    stdout: options.stdout,
+    stderr: options.stderr,
+    delayedExpansion: options.delayedExpansion ?? false,
+    ...(options.deadlineMs === undefined ? {} : { deadlineMs: options.deadlineMs }),
+  });
+}
+
+function run(options: CmdRunOptions, work: (process: CmdProcess) => number): CmdRunResult {
+  let stdout = "";
+  let stderr = "";
+  const process = createCmdProcess({
+    ...options,
+    stdout: options.stdout ?? { write: (text) => (stdout += text) },
+    stderr: options.stderr ?? { write: (text) => (stderr += text) },
+  });
+  const exitCode = work(process);
+  return { exitCode, stdout, stderr, elapsedMs: process.elapsedMs, timedOut: process.timedOut };
+}
+
+/** Runs `text` as `cmd /c text` does and returns the process's exit code and output. */
+export function runCmdLine(text: string, options: CmdRunOptions): CmdRunResult {
+  return run(options, (process) => {
+    const flow = process.runLine(text);
+    return flow?.kind === "exit-process" ? flow.code : process.errorLevel;
+  });
+}
+
+/** Runs a batch file (absolute path on the device) with its argument text, as `cmd /c script args` does. */
+export function runCmdScript(scriptPath: string, argsText: string, options: CmdRunOptions): CmdRunResult {
+  return run(options, (process) => {
+    const flow = runBatchFile(process, scriptPath, scriptPath, argsText);
+    return flow?.kind === "exit-process" ? flow.code : process.errorLevel;
+  });
+}
