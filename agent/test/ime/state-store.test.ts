@@ -1,3 +1,4 @@
+import { createDevice } from "@imesim/agent/host";
 import {
   Applicability,
   ComplianceState,
@@ -6,6 +7,7 @@ import {
   TargetType,
 } from "@imesim/contracts/enums";
 import { describe, expect, it } from "vitest";
+import { createVirtualClock } from "../../src/clock/index.ts";
 import {
   createImeStateStore,
   formatImeTimestamp,
@@ -15,7 +17,9 @@ import {
   subgraphHash,
   WIN32_APPS_KEY,
 } from "../../src/ime/index.ts";
-import { createMapRegistry } from "../support/map-host.ts";
+
+const deviceRegistry = () =>
+  createDevice({ backend: "memory", clock: createVirtualClock(Date.UTC(2026, 0, 1)) }).registry;
 
 const APP = "6e0911dd-6755-4eb7-8a75-ba02e685232b";
 const USER = "00000000-0000-0000-0000-000000000000";
@@ -23,7 +27,7 @@ const AT = Date.UTC(2023, 2, 23, 8, 55, 35);
 
 describe("IME state store (ime.md §4)", () => {
   it("writes ComplianceStateMessage and EnforcementStateMessage where and as the IME does", () => {
-    const registry = createMapRegistry();
+    const registry = deviceRegistry();
     const store = createImeStateStore(registry);
     const ref = { userId: USER, appId: APP, version: 1 };
     const key = store.writeCompliance(
@@ -68,7 +72,7 @@ describe("IME state store (ime.md §4)", () => {
   });
 
   it("keeps GRS per subgraph hash as MM/dd/yyyy HH:mm:ss values named by app id", () => {
-    const registry = createMapRegistry();
+    const registry = deviceRegistry();
     const store = createImeStateStore(registry);
     const hash = subgraphHash(USER, [{ id: APP, version: 1 }]);
     expect(hash).toMatch(/^[A-Za-z0-9+/]{43}=$/);
@@ -83,7 +87,7 @@ describe("IME state store (ime.md §4)", () => {
   });
 
   it("reads Settings\\Interval in seconds and ignores nonsense", () => {
-    const registry = createMapRegistry();
+    const registry = deviceRegistry();
     const store = createImeStateStore(registry);
     expect(store.checkinIntervalSeconds()).toBeUndefined();
     registry.setValue(SETTINGS_KEY, "Interval", { type: "REG_DWORD", data: 1800 });

@@ -1,0 +1,160 @@
+import { DeviceRestartBehavior, Intent, TargetType, toSigned32 } from "@imesim/contracts/enums";
+import { describe, expect, it } from "vitest";
+import { imeCachePath, incomingPath } from "../../src/ime/index.ts";
+import { DEVICE, makePolicy } from "../support/fakes.ts";
+import { createHarness, HOUR, MINUTE } from "../support/harness.ts";
+
+const A = "aaaaaaaa-1111-4111-8111-111111111111";
+const B = "bbbbbbbb-2222-4222-8222-222222222222";
+const USER = "5f1c8a3e-7d2b-4c9a-9e4f-0a1b2c3d4e5f";
+const USER_SID = "S-1-12-1-1595688510-1285254443-1313865374-1599957770";
+const marker = (id: string) => `C:\\Program Files\\${id}\\app.exe`;
+const installs = (id: string) => ({ writeFiles: [{ path: marker(id) }] });
+
+describe("install outcomes (ime.md §5.1, §5.4)", () => {
+  it("keeps IMECache and reports 0x87D300C9 when the installer outlives MaxRunTimeInMinutes", async () => {
+    const h = createHarness({
+      behaviours: [
+        { match: "setup-aaaaaaaa", attempts: [{ exitCode: 0, durationMs: 2 * HOUR, effects: installs(A) }] },
+      ],
+      setup: (s) => s.assign(DEVICE, [makePolicy(A)]),
+    });
+    await h.runTo(2 * HOUR);
+    const finished = h.phase("install.finished", A)[0]!;
+    expect(finished.simTime - h.phase("install.started", A)[0]!.simTime).toBe(60 * MINUTE);
+    expect(h.agent.state.readEnforcement({ userId: DEVICE, appId: A, version: 1 })).toEqual({
+      EnforcementState: 5000,
+      ErrorCode: toSigned32(0x87d300c9),
+      TargetingMethod: 0,
+    });
+    expect(h.device.fs.stat(imeCachePath(A, 1))?.kind).toBe("directory");
+    expect(h.device.fs.stat(`${imeCachePath(A, 1)}\\setup.exe`)?.kind).toBe("file");
+    expect(h.device.fs.stat(incomingPath(A, 1))).toBeUndefined();
+    expect(h.appWorkload()).toContain("[Win32App] Installation is timeout, collecting result");
+    expect(h.appWorkload()).toContain("installer is running timeout, skip staged content clean up.");
+    expect(h.device.fs.stat(marker(A))).toBeUndefined();
+  });
+
+  it("reports 0x87D1041C when the app is not detected after a successful install", async () => {
+    const h = createHarness({
+      behaviours: [{ match: "setup-aaaaaaaa", attempts: [{ exitCode: 0 }] }],
+      setup: (s) => s.assign(DEVICE, [makePolicy(A)]),
+    });
+    await h.runTo(HOUR);
+    expect(h.agent.state.readEnforcement({ userId: DEVICE, appId: A, version: 1 })).toEqual({
+      EnforcementState: 5000,
+      ErrorCode: -2016345060,
+      TargetingMethod: 0,
+    });
+    expect(h.agent.state.readCompliance({ userId: DEVICE, appId: A, version: 1 })?.ComplianceState).toBe(2);
+    expect(h.appWorkload()).toContain('"EnforcementErrorCode":{"OldValue":0,"NewValue":-2016345060}');
+    expect(h.service.results[0]!.results[0]!.Report).toMatchObject({
+      EnforcementErrorCode: -2016345060,
+      ResultantAppState: 2,
+    });
+  });
+
+  it("maps an unmapped exit code to HRESULT_FROM_WIN32 with the IME's lines", async () => {
+    const h = createHarness({
+      behaviours: [{ match: "setup-aaaaaaaa", attempts: [{ exitCode: 3221225794 }] }],
+      setup: (s) => s.assign(DEVICE, [makePolicy(A)]),
+    });
+    await h.runTo(HOUR);
+    expect(h.agent.state.readEnforcement({ userId: DEVICE, appId: A, version: 1 })).toEqual({
+      EnforcementState: 5000,
+      ErrorCode: -2147024574,
+      TargetingMethod: 0,
+    });
+    const log = h.appWorkload();
+    expect(log).toContain("[Win32App] lpExitCode 3221225794");
+    expect(log).toContain("[Win32App] hResultFromWin32 -2147024574");
+    expect(log).toContain("[Win32App] Set EnforcementStateMessage.ErrorCode -2147024574");
+    expect(log).toContain(`[Win32App] Admin did NOT set mapping for lpExitCode: 3221225794 of app: ${A}`);
+    expect(log).toContain(
+      "[Win32App] Setting enforcementState as: Error with lpExitCode: 3221225794 without mapping",
+    );
+  });
+
+  it("stops processing apps after a hard reboot code until the device restarts", async () => {
+    const h = createHarness({
+      behaviours: [
+        { match: "setup-aaaaaaaa", attempts: [{ exitCode: 1641, effects: installs(A) }] },
+        { match: "setup-bbbbbbbb", attempts: [{ exitCode: 0, effects: installs(B) }] },
+      ],
+      setup: (s) => s.assign(DEVICE, [makePolicy(A), makePolicy(B)]),
+    });
+    await h.runTo(5 * HOUR);
+    expect(h.agent.state.readEnforcement({ userId: DEVICE, appId: A, version: 1 })?.EnforcementState).toBe(
+      2008,
+    );
+    expect(h.agent.state.pendingHardReboot()).toBe(true);
+    expect(h.phase("install.started", B)).toHaveLength(0);
+    expect(h.phase("reboot.required", A)[0]?.details.kind).toBe("hard");
+    expect(h.appWorkload()).toContain(
+      "[Win32App][V3Processor] A restart is required to continue processing apps. Stop processing.",
+    );
+    expect(
+      h.phase("subgraph.skipped").filter((e) => e.details.reason === "restartRequired").length,
+    ).toBeGreaterThan(2);
+
+    h.agent.trigger("reboot");
+    await h.runTo(6 * HOUR);
+    expect(h.agent.state.pendingHardReboot()).toBe(false);
+    expect(h.agent.state.readEnforcement({ userId: DEVICE, appId: A, version: 1 })?.EnforcementState).toBe(
+      1000,
+    );
+    expect(h.agent.state.readEnforcement({ userId: DEVICE, appId: B, version: 1 })?.EnforcementState).toBe(
+      1000,
+    );
+    expect(h.phase("install.started", A)).toHaveLength(1);
+    expect(h.agent.logs.read("IntuneManagementExtension")).toContain("EMS Agent received shutdown signal");
+  });
+
+  it("suppresses the reboot when DeviceRestartBehavior is suppress", async () => {
+    const h = createHarness({
+      behaviours: [{ match: "setup-aaaaaaaa", attempts: [{ exitCode: 1641, effects: installs(A) }] }],
+      setup: (s) =>
+        s.assign(DEVICE, [
+          makePolicy(A, { installEx: { DeviceRestartBehavior: DeviceRestartBehavior.Suppress } }),
+        ]),
+    });
+    await h.runTo(HOUR);
+    expect(h.agent.state.pendingHardReboot()).toBe(false);
+    expect(h.agent.state.readEnforcement({ userId: DEVICE, appId: A, version: 1 })?.EnforcementState).toBe(
+      1000,
+    );
+  });
+
+  it("installs an available app on request, bypassing GRS", async () => {
+    const user = { userId: USER, userSid: USER_SID, session: 1 };
+    const h = createHarness({
+      users: [user],
+      behaviours: [
+        { match: "setup-aaaaaaaa", attempts: [{ exitCode: 1603 }, { exitCode: 0, effects: installs(A) }] },
+      ],
+      setup: (s) =>
+        s.assign(USER, [makePolicy(A, { Intent: Intent.Available, TargetType: TargetType.User })]),
+    });
+    await h.runTo(HOUR);
+    expect(h.phase("install.started", A)).toHaveLength(0);
+
+    h.agent.trigger({ installAvailable: A, userId: USER });
+    await h.runTo(HOUR + 10 * MINUTE);
+    const ref = { userId: USER, appId: A, version: 1 };
+    expect(h.agent.state.readEnforcement(ref)).toEqual({
+      EnforcementState: 5000,
+      ErrorCode: toSigned32(0x80070643),
+      TargetingMethod: 0,
+    });
+
+    h.agent.trigger({ installAvailable: A, userId: USER });
+    await h.runTo(HOUR + 20 * MINUTE);
+    expect(h.phase("grs.checked", A).at(-1)?.details.verdict).toBe("bypassedByIntent");
+    expect(h.appWorkload()).toContain(
+      `[Win32App][GRSManager] App with id: ${A} is not expired but will be enforced due to targeting intent on the subgraph.`,
+    );
+    expect(h.agent.state.readEnforcement(ref)?.EnforcementState).toBe(1000);
+    expect(h.phase("install.started", A)[1]?.details.account).toBe("system");
+    expect(h.service.results.at(-1)?.userId).toBe(USER);
+  });
+});

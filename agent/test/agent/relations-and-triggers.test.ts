@@ -1,0 +1,154 @@
+import { Intent, RelationAction, RelationType } from "@imesim/contracts/enums";
+import { describe, expect, it } from "vitest";
+import { SETTINGS_KEY } from "../../src/ime/index.ts";
+import { DEVICE, makePolicy } from "../support/fakes.ts";
+import { createHarness, HOUR, MINUTE, T0 } from "../support/harness.ts";
+
+const PARENT = "11111111-aaaa-4aaa-8aaa-aaaaaaaaaaaa";
+const DEP = "22222222-bbbb-4bbb-8bbb-bbbbbbbbbbbb";
+const DEEP = "33333333-cccc-4ccc-8ccc-cccccccccccc";
+const OLD = "44444444-dddd-4ddd-8ddd-dddddddddddd";
+const marker = (id: string) => `C:\\Program Files\\${id}\\app.exe`;
+const installs = (id: string) => ({ writeFiles: [{ path: marker(id) }] });
+const ok = (id: string) => ({
+  match: `setup-${id.slice(0, 8)}.exe /quiet`,
+  attempts: [{ exitCode: 0, effects: installs(id) }],
+});
+const relation = (child: string, type: 0 | 1, action: 0 | 10 | 100 | 110, level = 1) => ({
+  Action: action,
+  AppId: PARENT,
+  ChildId: child,
+  Type: type,
+  Level: level,
+});
+const dependencyOnly = (id: string) => makePolicy(id, { Intent: Intent.NotTargeted, Targeted: 0 });
+const state = (h: ReturnType<typeof createHarness>, id: string) =>
+  h.agent.state.readEnforcement({ userId: DEVICE, appId: id, version: 1 });
+
+describe("dependencies and supersedence (ime.md §2.8)", () => {
+  it("installs an auto-install dependency chain deepest first, then the parent", async () => {
+    const parent = makePolicy(PARENT, {
+      FlatDependencies: [
+        relation(DEP, RelationType.Dependency, RelationAction.AutoInstall, 1),
+        { ...relation(DEEP, RelationType.Dependency, RelationAction.AutoInstall, 2), AppId: DEP },
+      ],
+    });
+    const h = createHarness({
+      behaviours: [ok(PARENT), ok(DEP), ok(DEEP)],
+      setup: (s) => s.assign(DEVICE, [parent, dependencyOnly(DEP), dependencyOnly(DEEP)]),
+    });
+    await h.runTo(HOUR);
+    expect(h.phase("install.started").map((e) => e.appId)).toEqual([DEEP, DEP, PARENT]);
+    expect(h.phase("subgraph.processing")[0]?.details.appIds).toEqual([DEEP, DEP, PARENT]);
+    expect(state(h, DEP)).toEqual({ EnforcementState: 1000, ErrorCode: 0, TargetingMethod: 1 });
+    expect(state(h, PARENT)).toEqual({ EnforcementState: 1000, ErrorCode: 0, TargetingMethod: 0 });
+    // Dependency-only apps are not subgraphs of their own.
+    expect(h.phase("subgraphs.processing")[0]?.details.count).toBe(1);
+  });
+
+  it("does not attempt the parent when a detect-only dependency is missing (6005)", async () => {
+    const parent = makePolicy(PARENT, {
+      FlatDependencies: [relation(DEP, RelationType.Dependency, RelationAction.DetectOnly)],
+    });
+    const h = createHarness({
+      behaviours: [ok(PARENT), ok(DEP)],
+      setup: (s) => s.assign(DEVICE, [parent, dependencyOnly(DEP)]),
+    });
+    await h.runTo(HOUR);
+    expect(h.phase("install.started")).toHaveLength(0);
+    expect(state(h, PARENT)?.EnforcementState).toBe(6005);
+  });
+
+  it("does not attempt the parent when an auto-install dependency fails (6001)", async () => {
+    const parent = makePolicy(PARENT, {
+      FlatDependencies: [relation(DEP, RelationType.Dependency, RelationAction.AutoInstall)],
+    });
+    const h = createHarness({
+      behaviours: [ok(PARENT), { match: "setup-22222222", attempts: [{ exitCode: 1603 }] }],
+      setup: (s) => s.assign(DEVICE, [parent, dependencyOnly(DEP)]),
+    });
+    await h.runTo(HOUR);
+    expect(h.phase("install.started").map((e) => e.appId)).toEqual([DEP]);
+    expect(state(h, DEP)?.EnforcementState).toBe(5000);
+    expect(state(h, PARENT)?.EnforcementState).toBe(6001);
+  });
+
+  it("uninstalls a replaced app before installing its successor", async () => {
+    const parent = makePolicy(PARENT, {
+      FlatDependencies: [relation(OLD, RelationType.Supersedence, RelationAction.SupersedeReplace)],
+    });
+    const h = createHarness({
+      behaviours: [
+        ok(PARENT),
+        {
+          match: "setup-44444444.exe /uninstall",
+          attempts: [{ exitCode: 0, effects: { removeFiles: [marker(OLD)] } }],
+        },
+      ],
+      setup: (s, device) => {
+        s.assign(DEVICE, [parent, dependencyOnly(OLD)]);
+        device.fs.writeFile(marker(OLD), "MZ");
+      },
+    });
+    await h.runTo(HOUR);
+    const started = h.phase("install.started");
+    expect(started.map((e) => [e.appId, e.details.intent])).toEqual([
+      [OLD, "uninstall"],
+      [PARENT, "install"],
+    ]);
+    expect(h.device.fs.stat(marker(OLD))).toBeUndefined();
+    expect(state(h, OLD)?.EnforcementState).toBe(1000);
+    expect(h.agent.state.readCompliance({ userId: DEVICE, appId: OLD, version: 1 })?.DesiredState).toBe(1);
+    expect(state(h, PARENT)?.EnforcementState).toBe(1000);
+  });
+
+  it("updates over a superseded app without uninstalling it", async () => {
+    const parent = makePolicy(PARENT, {
+      FlatDependencies: [relation(OLD, RelationType.Supersedence, RelationAction.SupersedeUpdate)],
+    });
+    const h = createHarness({
+      behaviours: [ok(PARENT), { match: "setup-44444444", attempts: [{ exitCode: 0 }] }],
+      setup: (s, device) => {
+        s.assign(DEVICE, [parent, dependencyOnly(OLD)]);
+        device.fs.writeFile(marker(OLD), "MZ");
+      },
+    });
+    await h.runTo(HOUR);
+    expect(h.phase("install.started").map((e) => e.appId)).toEqual([PARENT]);
+    expect(h.device.fs.stat(marker(OLD))?.kind).toBe("file");
+  });
+});
+
+describe("check-in triggers (ime.md §6)", () => {
+  it("checks in on the 58/62 min timer, and on Settings\\Interval once it is set", async () => {
+    const h = createHarness({ behaviours: [], setup: (s) => s.assign(DEVICE, []) });
+    await h.runTo(4 * HOUR);
+    const started = h.phase("checkin.started").map((e) => e.simTime - T0);
+    expect(started.slice(0, 3)).toEqual([147_000, 147_000 + 62 * MINUTE, 147_000 + 120 * MINUTE]);
+    h.device.registry.setValue(SETTINGS_KEY, "Interval", { type: "REG_DWORD", data: 900 });
+    const before = h.phase("checkin.started").length;
+    await h.runTo(6 * HOUR);
+    const later = h
+      .phase("checkin.started")
+      .slice(before)
+      .map((e) => e.simTime);
+    const gaps = later.slice(1).map((t, i) => t - later[i]!);
+    expect(gaps.length).toBeGreaterThanOrEqual(6);
+    expect(new Set(gaps)).toEqual(new Set([15 * MINUTE]));
+    expect(h.appWorkload()).toContain("Current interval of timer is 900000");
+  });
+
+  it("checks in right away when the syncapp moniker is opened", async () => {
+    const h = createHarness({ behaviours: [], setup: (s) => s.assign(DEVICE, []) });
+    await h.runTo(10 * MINUTE);
+    expect(h.phase("checkin.started")).toHaveLength(1);
+    h.agent.trigger("intunemanagementextension://syncapp");
+    await h.runTo(10 * MINUTE + 1_000);
+    const reasons = h.phase("checkin.started").map((e) => [e.details.reason, e.simTime - T0]);
+    expect(reasons).toEqual([
+      ["AgentRestart", 147_000],
+      ["OnDemand", 10 * MINUTE],
+    ]);
+    expect(h.agent.logs.read("IntuneManagementExtension")).toContain("checkinReason = OnDemand");
+  });
+});
