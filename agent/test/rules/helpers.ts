@@ -11,9 +11,12 @@ import type { RuleContext } from "../../src/rules/index.ts";
 export const USER_SID = "S-1-12-1-1234567890-1234567890-1234567890-1234567890";
 export const NOW = Date.UTC(2026, 10, 24, 12, 0, 0);
 
-/** A fresh in-memory device whose clock stands at NOW. */
-export function device(profile: Partial<DeviceProfile> = {}): Device {
-  return createDevice({ backend: "memory", clock: { now: () => NOW }, profile });
+/** A fresh in-memory device whose clock stands at NOW unless another clock is given. */
+export function device(
+  profile: Partial<DeviceProfile> = {},
+  clock: { now(): number } = { now: () => NOW },
+): Device {
+  return createDevice({ backend: "memory", clock, profile });
 }
 
 /** A system-context rule context over `host`, with scripted script results. */
