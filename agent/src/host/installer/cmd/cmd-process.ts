@@ -377,7 +377,11 @@ export class CmdProcess {
 
   private runSimple(name: string, args: string, frame: BatchFrame | undefined): Flow {
     const builtin = splitBuiltinName(name, args, this.builtins);
-    if (builtin !== undefined) return builtin.run(this, builtin.args, frame);
+    if (builtin !== undefined) {
+      // A built-in that succeeds counts as success for `&&`, even when it leaves ERRORLEVEL alone.
+      this.returnCode = 0;
+      return builtin.run(this, builtin.args, frame);
+    }
     return this.runExternalProgram(this, name, args, frame);
   }
 

@@ -207,15 +207,24 @@ class Parser {
     let args = "";
     for (;;) {
       const token = this.peek();
-      if (token === undefined || token.kind === "newline" || token.kind === "operator") break;
+      if (token === undefined) break;
+      // Blanks before an operator, a redirection or the line end stay in the arguments, as cmd keeps them.
+      if (token.kind === "newline" || token.kind === "operator") {
+        args += token.space;
+        break;
+      }
       if (token.kind === "close") {
-        if (this.depth > 0) break;
+        if (this.depth > 0) {
+          args += token.space;
+          break;
+        }
         args += `${token.space})`;
       } else if (token.kind === "open") {
         args += `${token.space}(`;
       } else if (token.kind === "word") {
         args += token.space + token.text;
       } else if (token.kind === "redirect") {
+        args += token.space;
         redirects.push(token.redirect);
       } else {
         throw new SyntaxFailure(token.message);

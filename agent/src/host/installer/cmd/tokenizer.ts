@@ -34,7 +34,11 @@ export function tokenize(text: string): Token[] {
     const spaceStart = i;
     while (i < text.length && WHITESPACE.has(text[i]!)) i += 1;
     const space = text.slice(spaceStart, i);
-    if (i >= text.length) break;
+    if (i >= text.length) {
+      // Trailing blanks belong to the last command (`set X=a ` keeps the space), so they end as a newline.
+      if (space !== "") tokens.push({ kind: "newline", space });
+      break;
+    }
     const ch = text[i]!;
     if (ch === "\n") {
       tokens.push({ kind: "newline", space });
