@@ -1,0 +1,75 @@
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+import { ImesimError } from "../errors/index.ts";
+import type { DeflateJob, DeflateResult } from "./deflate-worker.ts";
+import { IntunewinErrorCode } from "./error-codes.ts";
+
+/** A few worker threads compressing chunks in parallel; results come back through promises. */
+export interface DeflatePool {
+  readonly size: number;
+  deflate(
+    data: Buffer,
+    dictionary: Buffer | undefined,
+    final: boolean,
+    level: number,
+  ): Promise<DeflateResult>;
+  close(): Promise<void>;
+}
+
+/** Starts `threads` deflate workers (default: one per core, so packing uses every core). */
+export function createDeflatePool(threads = availableParallelism()): DeflatePool {
+  const count = Math.max(1, threads);
+  const workers: Worker[] = [];
+  const load: number[] = [];
+  const waiting = new Map<
+    number,
+    { resolve: (r: DeflateResult) => void; reject: (e: unknown) => void; worker: number }
+  >();
+  let nextId = 0;
+  let failure: unknown;
+  for (let index = 0; index < count; index += 1) {
+    const worker = new Worker(new URL("./deflate-worker.ts", import.meta.url));
+    worker.on("message", (result: DeflateResult) => {
+      const pending = waiting.get(result.id);
+      if (pending === undefined) return;
+      waiting.delete(result.id);
+      load[pending.worker] = (load[pending.worker] ?? 1) - 1;
+      pending.resolve(result);
+    });
+    worker.on("error", (error) => {
+      failure = error;
+      for (const pending of waiting.values()) pending.reject(error);
+      waiting.clear();
+    });
+    workers.push(worker);
+    load.push(0);
+  }
+  return {
+    size: count,
+    deflate(data, dictionary, final, level) {
+      if (failure !== undefined) {
+        return Promise.reject(
+          new ImesimError(
+            IntunewinErrorCode.ioFailed,
+            `deflate worker failed: ${(failure as Error).message}`,
+          ),
+        );
+      }
+      // Least-loaded worker; ties go to the lowest index, which keeps jobs spread evenly.
+      let target = 0;
+      for (let index = 1; index < count; index += 1)
+        if ((load[index] ?? 0) < (load[target] ?? 0)) target = index;
+      load[target] = (load[target] ?? 0) + 1;
+      const id = nextId++;
+      const job: DeflateJob = { id, data, dictionary, final, level };
+      return new Promise<DeflateResult>((resolve, reject) => {
+        waiting.set(id, { resolve, reject, worker: target });
+        const whole = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength;
+        workers[target]?.postMessage(job, whole ? [data.buffer as ArrayBuffer] : []);
+      });
+    },
+    async close() {
+      await Promise.all(workers.map((worker) => worker.terminate()));
+    },
+  };
+}

@@ -1,0 +1,361 @@
+import { once } from "node:events";
+import { crc32, createInflateRaw, inflateRawSync } from "node:zlib";
+import { ImesimError, isImesimError } from "../errors/index.ts";
+import { ByteReader } from "./byte-reader.ts";
+import type { ContentEntry, ContentSink } from "./content-sink.ts";
+import { type DecodedEncryptionInfo, decodeEncryptionInfo, type EncryptionInfo } from "./detection-xml.ts";
+import {
+  assertVerdict,
+  type CryptoVerdict,
+  checkEncryptedHeader,
+  decryptStream,
+  plaintextSource,
+} from "./encrypted-content.ts";
+import { ImeContentErrorCode, IntunewinErrorCode } from "./error-codes.ts";
+import { bytesSource, fileSource, type RandomAccessSource } from "./random-access.ts";
+import { safeEntryPath } from "./safe-path.ts";
+import { fromDosDateTime, LOCAL_HEADER_SIZE, ZIP_METHOD, ZIP_SIGNATURE } from "./zip-format.ts";
+import { readZipDirectory, type ZipEntry } from "./zip-reader.ts";
+
+/** Bounds that stop zip bombs before they fill a disk. */
+export interface ExtractionLimits {
+  maxEntries: number;
+  maxTotalBytes: number;
+  /** Declared total size / content-zip size; deflate cannot exceed ~1032:1 honestly. */
+  maxExpansionRatio: number;
+}
+
+export const DEFAULT_EXTRACTION_LIMITS: ExtractionLimits = {
+  maxEntries: 200_000,
+  maxTotalBytes: 64 * 1024 ** 3,
+  maxExpansionRatio: 1100,
+};
+
+/** Where the encrypted bytes come from: a path, bytes, or any random-access source. */
+export type EncryptedInput = string | Uint8Array | RandomAccessSource;
+
+export interface ExtractOptions {
+  /** UnencryptedContentSize from Detection.xml; checked when given. */
+  unencryptedContentSize?: number;
+  limits?: Partial<ExtractionLimits>;
+  /** Called with plaintext bytes processed so far and the total. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** What a verified extraction produced. */
+export interface ExtractionSummary {
+  entries: ContentEntry[];
+  encryptedSize: number;
+  unencryptedSize: number;
+}
+
+const SMALL_ENTRY = 4 << 20;
+const MADE_BY_UNIX = 3;
+const S_IFMT = 0o170000;
+const S_IFLNK = 0o120000;
+
+function innerInvalid(message: string, path?: string): ImesimError {
+  return new ImesimError(IntunewinErrorCode.innerZipInvalid, `content zip: ${message}`, {
+    imeErrorCode: ImeContentErrorCode.unzipFailed,
+    ...(path === undefined ? {} : { path }),
+  });
+}
+
+async function openInput(input: EncryptedInput): Promise<{ source: RandomAccessSource; owned: boolean }> {
+  if (typeof input === "string") return { source: await fileSource(input), owned: true };
+  if (input instanceof Uint8Array) return { source: bytesSource(input, "<encrypted content>"), owned: true };
+  return { source: input, owned: false };
+}
+
+interface PlannedEntry {
+  zip: ZipEntry;
+  content: ContentEntry;
+}
+
+/** Checks the content zip's directory against safety limits and turns it into an extraction plan. */
+function planEntries(entries: ZipEntry[], zipSize: number, limits: ExtractionLimits): PlannedEntry[] {
+  if (entries.length > limits.maxEntries) {
+    throw new ImesimError(
+      IntunewinErrorCode.zipBomb,
+      `content zip has ${entries.length} entries, limit ${limits.maxEntries}`,
+    );
+  }
+  let total = 0;
+  const seen = new Set<string>();
+  const planned: PlannedEntry[] = [];
+  for (const zip of entries) {
+    const safe = safeEntryPath(zip.fileName);
+    const host = zip.versionMadeBy >> 8;
+    if (host === MADE_BY_UNIX && ((zip.externalAttributes >>> 16) & S_IFMT) === S_IFLNK) {
+      throw new ImesimError(IntunewinErrorCode.unsafePath, `entry "${zip.fileName}" is a symbolic link`, {
+        path: zip.fileName,
+      });
+    }
+    if (zip.method !== ZIP_METHOD.stored && zip.method !== ZIP_METHOD.deflated) {
+      throw innerInvalid(
+        `entry "${zip.fileName}" uses compression method ${zip.method} (only stored and deflate)`,
+        zip.fileName,
+      );
+    }
+    if ((zip.flags & 0x0001) !== 0) throw innerInvalid(`entry "${zip.fileName}" is encrypted`, zip.fileName);
+    // Windows paths are case-insensitive: two names differing only in case would overwrite each other.
+    const key = safe.path.toLowerCase();
+    if (seen.has(key)) throw innerInvalid(`entry "${zip.fileName}" appears twice`, zip.fileName);
+    seen.add(key);
+    total += zip.uncompressedSize;
+    planned.push({
+      zip,
+      content: {
+        path: safe.path,
+        isDirectory: safe.isDirectory,
+        size: zip.uncompressedSize,
+        modified: fromDosDateTime(zip.dosDate, zip.dosTime),
+      },
+    });
+  }
+  if (total > limits.maxTotalBytes) {
+    throw new ImesimError(
+      IntunewinErrorCode.zipBomb,
+      `content expands to ${total} bytes, limit ${limits.maxTotalBytes}`,
+    );
+  }
+  if (total > Math.max(zipSize, 1 << 20) * limits.maxExpansionRatio) {
+    throw new ImesimError(
+      IntunewinErrorCode.zipBomb,
+      `content expands ${Math.round(total / Math.max(zipSize, 1))}:1, beyond the ${limits.maxExpansionRatio}:1 limit`,
+    );
+  }
+  return planned.sort((a, b) => a.zip.localHeaderOffset - b.zip.localHeaderOffset);
+}
+
+/** Yields an entry's uncompressed bytes, checking size and CRC-32 against the directory. */
+async function* entryData(reader: ByteReader, entry: ZipEntry): AsyncGenerator<Buffer> {
+  let produced = 0;
+  let crc = 0;
+  const account = (chunk: Buffer): void => {
+    produced += chunk.length;
+    if (produced > entry.uncompressedSize) {
+      throw new ImesimError(
+        IntunewinErrorCode.zipBomb,
+        `entry "${entry.fileName}" inflates beyond its declared ${entry.uncompressedSize} bytes`,
+        { path: entry.fileName },
+      );
+    }
+    crc = crc32(chunk, crc);
+  };
+  if (entry.method === ZIP_METHOD.stored) {
+    if (entry.compressedSize !== entry.uncompressedSize)
+      throw innerInvalid(`stored entry "${entry.fileName}" has two sizes`);
+    for await (const chunk of reader.take(entry.compressedSize)) {
+      account(chunk);
+      yield chunk;
+    }
+  } else if (entry.compressedSize <= SMALL_ENTRY) {
+    const compressed = await reader.readExact(entry.compressedSize);
+    let plain: Buffer;
+    try {
+      plain = inflateRawSync(compressed, { maxOutputLength: Math.max(1, entry.uncompressedSize) + 1 });
+    } catch (error) {
+      if ((error as { code?: string }).code === "ERR_BUFFER_TOO_LARGE")
+        account(Buffer.alloc(entry.uncompressedSize + 1));
+      throw innerInvalid(
+        `entry "${entry.fileName}" does not inflate (${(error as Error).message})`,
+        entry.fileName,
+      );
+    }
+    account(plain);
+    yield plain;
+  } else {
+    yield* inflateStreaming(reader, entry, account);
+  }
+  if (produced !== entry.uncompressedSize) {
+    throw innerInvalid(
+      `entry "${entry.fileName}" has ${produced} bytes, directory says ${entry.uncompressedSize}`,
+      entry.fileName,
+    );
+  }
+  if (crc >>> 0 !== entry.crc32 >>> 0)
+    throw innerInvalid(`entry "${entry.fileName}" fails its CRC-32 check`, entry.fileName);
+}
+
+/** Inflates a large entry on zlib's thread pool while the main thread keeps decrypting. */
+async function* inflateStreaming(
+  reader: ByteReader,
+  entry: ZipEntry,
+  account: (chunk: Buffer) => void,
+): AsyncGenerator<Buffer> {
+  const inflater = createInflateRaw({ chunkSize: 1 << 18 });
+  let stopped = false;
+  const feeding = (async () => {
+    for await (const chunk of reader.take(entry.compressedSize)) {
+      if (stopped) continue; // keep reading so the reader ends exactly at the entry's end
+      if (!inflater.write(chunk)) {
+        await Promise.race([once(inflater, "drain"), once(inflater, "close"), once(inflater, "end")]).catch(
+          () => {},
+        );
+      }
+    }
+    if (!stopped) inflater.end();
+  })();
+  try {
+    for await (const out of inflater) {
+      account(out as Buffer);
+      yield out as Buffer;
+    }
+  } catch (error) {
+    if (isImesimError(error)) throw error;
+    throw innerInvalid(
+      `entry "${entry.fileName}" does not inflate (${(error as Error).message})`,
+      entry.fileName,
+    );
+  } finally {
+    stopped = true;
+    inflater.destroy();
+    await feeding;
+  }
+}
+
+/** Streams each planned entry from the plaintext to the sink, in zip order. */
+async function extractEntries(reader: ByteReader, planned: PlannedEntry[], sink: ContentSink): Promise<void> {
+  for (const { zip, content } of planned) {
+    if (zip.localHeaderOffset < reader.position)
+      throw innerInvalid(`entry "${zip.fileName}" overlaps the one before it`);
+    await reader.skipTo(zip.localHeaderOffset);
+    const fixed = await reader.readExact(LOCAL_HEADER_SIZE);
+    if (fixed.readUInt32LE(0) !== ZIP_SIGNATURE.localFileHeader)
+      throw innerInvalid(`local header of "${zip.fileName}" missing`);
+    const nameLength = fixed.readUInt16LE(26);
+    const extraLength = fixed.readUInt16LE(28);
+    const name = await reader.readExact(nameLength);
+    await reader.readExact(extraLength);
+    if (!name.equals(zip.name) || fixed.readUInt16LE(8) !== zip.method) {
+      throw innerInvalid(
+        `local header of "${zip.fileName}" disagrees with the central directory`,
+        zip.fileName,
+      );
+    }
+    if (content.isDirectory) {
+      await sink.directory(content);
+      continue;
+    }
+    const data = entryData(reader, zip);
+    await sink.file(content, data);
+    // A sink that stopped early still leaves every byte checked (size, CRC) and the reader in place.
+    for await (const _ of data) {
+      // drained
+    }
+  }
+}
+
+/**
+ * Verifies and extracts an encrypted content file (IntunePackage.intunewin, or the .bin the IME downloads)
+ * in one streaming pass: MAC, decryption, digest and inflate together, entries going to `sink`, which is
+ * committed only when the MAC, IV, padding, FileDigest, size and every entry's CRC all check out.
+ */
+export async function extractContent(
+  input: EncryptedInput,
+  encryptionInfo: EncryptionInfo | DecodedEncryptionInfo,
+  sink: ContentSink,
+  options: ExtractOptions = {},
+): Promise<ExtractionSummary> {
+  const keys = "MacKey" in encryptionInfo ? decodeEncryptionInfo(encryptionInfo) : encryptionInfo;
+  const limits = { ...DEFAULT_EXTRACTION_LIMITS, ...options.limits };
+  const { source, owned } = await openInput(input);
+  try {
+    await checkEncryptedHeader(source, keys, options.unencryptedContentSize);
+    // Plan from the (still unverified) central directory; a failure here is reported only if the MAC holds.
+    const plain = await plaintextSource(source, keys);
+    let planned: PlannedEntry[] | undefined;
+    let innerError: unknown;
+    try {
+      planned = planEntries((await readZipDirectory(plain, limits.maxEntries)).entries, plain.size, limits);
+    } catch (error) {
+      innerError = error;
+    }
+    const verdict: Partial<CryptoVerdict> = {};
+    const total = plain.size;
+    const progress = options.onProgress;
+    const reader = new ByteReader(
+      progress === undefined
+        ? decryptStream(source, keys, verdict)
+        : withProgress(decryptStream(source, keys, verdict), total, progress),
+    );
+    if (planned !== undefined) {
+      try {
+        await extractEntries(reader, planned, sink);
+      } catch (error) {
+        innerError = error;
+      }
+    }
+    await reader.drain();
+    assertVerdict(source.name, keys, verdict as CryptoVerdict, options.unencryptedContentSize);
+    if (innerError !== undefined) {
+      if (isImesimError(innerError)) throw innerError;
+      throw innerInvalid((innerError as Error).message);
+    }
+    await sink.commit();
+    return {
+      entries: (planned ?? []).map((entry) => entry.content),
+      encryptedSize: source.size,
+      unencryptedSize: verdict.plaintextLength ?? 0,
+    };
+  } catch (error) {
+    await sink.abort(error);
+    throw error;
+  } finally {
+    if (owned) await source.close();
+  }
+}
+
+async function* withProgress(
+  chunks: AsyncIterable<Buffer>,
+  total: number,
+  onProgress: (done: number, total: number) => void,
+): AsyncGenerator<Buffer> {
+  let done = 0;
+  for await (const chunk of chunks) {
+    done += chunk.length;
+    onProgress(Math.min(done, total), total);
+    yield chunk;
+  }
+}
+
+/**
+ * Checks an encrypted file against its keys without extracting (Graph's commit step): length, IV, MAC,
+ * and, unless `decrypt` is false, padding, FileDigest and UnencryptedContentSize.
+ */
+export async function verifyEncryptedContent(
+  input: EncryptedInput,
+  encryptionInfo: EncryptionInfo | DecodedEncryptionInfo,
+  options: { expectedEncryptedSize?: number; unencryptedContentSize?: number; decrypt?: boolean } = {},
+): Promise<void> {
+  const keys = "MacKey" in encryptionInfo ? decodeEncryptionInfo(encryptionInfo) : encryptionInfo;
+  const { source, owned } = await openInput(input);
+  try {
+    if (options.expectedEncryptedSize !== undefined && source.size !== options.expectedEncryptedSize) {
+      throw new ImesimError(
+        IntunewinErrorCode.encryptedSizeMismatch,
+        `${source.name}: ${source.size} bytes uploaded, sizeEncrypted says ${options.expectedEncryptedSize}`,
+      );
+    }
+    await checkEncryptedHeader(source, keys, options.unencryptedContentSize);
+    const verdict: Partial<CryptoVerdict> = {};
+    for await (const _ of decryptStream(source, keys, verdict)) {
+      // hashing happens inside the stream
+    }
+    const full = verdict as CryptoVerdict;
+    if (options.decrypt === false) {
+      // Only the MAC was asked for: treat padding and digest as not checked.
+      assertVerdict(
+        source.name,
+        keys,
+        { ...full, paddingValid: true, plaintextDigest: keys.fileDigest },
+        undefined,
+      );
+      return;
+    }
+    assertVerdict(source.name, keys, full, options.unencryptedContentSize);
+  } finally {
+    if (owned) await source.close();
+  }
+}

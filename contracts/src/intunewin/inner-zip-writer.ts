@@ -1,0 +1,242 @@
+// Writes the content zip as a stream of bytes, compressing chunks on worker threads.
+// Hand-written rather than yazl: yazl deflates on the main thread only, and the bench goal needs both cores.
+import { open } from "node:fs/promises";
+import { crc32Combine } from "./crc32-combine.ts";
+import type { DeflatePool } from "./deflate-pool.ts";
+import type { DeflateResult } from "./deflate-worker.ts";
+import type { SourceItem } from "./folder-walk.ts";
+import {
+  centralDirectoryHeader,
+  endOfCentralDirectory,
+  localFileHeader,
+  toDosDateTime,
+  UINT32_MAX,
+  writeUInt64,
+  ZIP_FLAG,
+  ZIP_METHOD,
+  ZIP_SIGNATURE,
+  type ZipEntryRecord,
+  zip64LocalExtra,
+} from "./zip-format.ts";
+
+const CHUNK = 1 << 20;
+const DICTIONARY = 32 * 1024;
+/** Files up to this size are compressed whole before their header, so the header carries sizes and CRC. */
+const BUFFERED_FILE_LIMIT = 8 << 20;
+/** Above this, a file might not fit 32-bit sizes once compressed, so it gets Zip64 fields from the start. */
+const ZIP64_THRESHOLD = UINT32_MAX - (16 << 20);
+// What .NET's ZipArchive writes (checked on the 1.8.4.0 fixture): made by / needed 2.0, FAT host.
+const VERSION_20 = 20;
+const VERSION_ZIP64 = 45;
+
+export interface InnerZipOptions {
+  level: number;
+  /** Chunks in flight at once; bounds memory (each is at most 1 MiB in and out). */
+  window?: number;
+  onRead?: (bytes: number) => void;
+}
+
+interface FileJob {
+  item: SourceItem;
+  chunks: Promise<DeflateResult>[];
+}
+
+/** A counting semaphore so the reader never runs more than `window` chunks ahead of the writer. */
+function semaphore(capacity: number): { acquire(): Promise<void>; release(): void } {
+  let free = capacity;
+  const queue: (() => void)[] = [];
+  return {
+    acquire() {
+      if (free > 0) {
+        free -= 1;
+        return Promise.resolve();
+      }
+      return new Promise((resolve) => queue.push(resolve));
+    },
+    release() {
+      const next = queue.shift();
+      if (next === undefined) free += 1;
+      else next();
+    },
+  };
+}
+
+/** Lets the writer sleep until the reader has queued something new (no busy waiting on 2 cores). */
+function signal(): { wait(): Promise<void>; notify(): void } {
+  let wake: () => void = () => {};
+  let next = new Promise<void>((resolve) => {
+    wake = resolve;
+  });
+  return {
+    wait: () => next,
+    notify() {
+      wake();
+      next = new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+    },
+  };
+}
+
+/** Reads a file in 1 MiB chunks and hands each to the pool, primed with the previous chunk's tail. */
+async function submitFile(
+  item: SourceItem,
+  pool: DeflatePool,
+  options: InnerZipOptions,
+  slots: ReturnType<typeof semaphore>,
+  chunks: Promise<DeflateResult>[],
+  queued: ReturnType<typeof signal>,
+): Promise<void> {
+  const handle = await open(item.absolutePath, "r");
+  try {
+    let position = 0;
+    let dictionary: Buffer | undefined;
+    while (position < item.size) {
+      const length = Math.min(CHUNK, item.size - position);
+      await slots.acquire();
+      const data = Buffer.allocUnsafeSlow(length);
+      let read = 0;
+      while (read < length) {
+        const { bytesRead } = await handle.read(data, read, length - read, position + read);
+        if (bytesRead === 0) throw new Error(`${item.absolutePath} shrank while being packed`);
+        read += bytesRead;
+      }
+      position += length;
+      const final = position >= item.size;
+      const nextDictionary = final ? undefined : Buffer.from(data.subarray(Math.max(0, length - DICTIONARY)));
+      const result = pool.deflate(data, dictionary, final, options.level);
+      result.catch(() => {}); // observed by the writer; avoids an unhandled rejection while it waits
+      chunks.push(result);
+      queued.notify();
+      options.onRead?.(length);
+      dictionary = nextDictionary;
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Yields the content zip of `items` (from walkSourceFolder): deflated files, stored empty files and
+ * folder entries, UTF-8 names flagged, Zip64 where sizes or offsets need it.
+ */
+export async function* writeInnerZip(
+  items: SourceItem[],
+  pool: DeflatePool,
+  options: InnerZipOptions,
+): AsyncGenerator<Buffer> {
+  const slots = semaphore(options.window ?? pool.size * 3 + 2);
+  const jobs: FileJob[] = [];
+  const queued = signal();
+  // The producer runs ahead of this generator, bounded by the semaphore.
+  let producerError: unknown;
+  const producer = (async () => {
+    for (const item of items) {
+      const chunks: Promise<DeflateResult>[] = [];
+      const job: FileJob = { item, chunks };
+      jobs.push(job);
+      queued.notify();
+      if (!item.isDirectory && item.size > 0) {
+        await submitFile(item, pool, options, slots, chunks, queued);
+      }
+    }
+  })().catch((error: unknown) => {
+    producerError = error;
+    queued.notify();
+  });
+
+  const records: ZipEntryRecord[] = [];
+  let offset = 0;
+  const emit = (buffer: Buffer): Buffer => {
+    offset += buffer.length;
+    return buffer;
+  };
+  for (let index = 0; index < items.length; index += 1) {
+    while (jobs.length <= index) {
+      if (producerError !== undefined) throw producerError;
+      await queued.wait();
+    }
+    const job = jobs[index] as FileJob;
+    const { item } = job;
+    const { dosDate, dosTime } = toDosDateTime(item.modified);
+    const record: ZipEntryRecord = {
+      name: Buffer.from(item.name, "utf8"),
+      versionMadeBy: VERSION_20,
+      versionNeeded: VERSION_20,
+      flags: ZIP_FLAG.utf8,
+      method: item.isDirectory || item.size === 0 ? ZIP_METHOD.stored : ZIP_METHOD.deflated,
+      dosTime,
+      dosDate,
+      crc32: 0,
+      compressedSize: 0,
+      uncompressedSize: item.size,
+      localHeaderOffset: offset,
+      externalAttributes: 0,
+    };
+    records.push(record);
+    if (record.method === ZIP_METHOD.stored) {
+      yield emit(localFileHeader(record, Buffer.alloc(0), false));
+      continue;
+    }
+    const chunkCount = Math.ceil(item.size / CHUNK);
+    const nextChunk = async (n: number): Promise<DeflateResult> => {
+      while (job.chunks.length <= n) {
+        if (producerError !== undefined) throw producerError;
+        await queued.wait();
+      }
+      const result = await (job.chunks[n] as Promise<DeflateResult>);
+      slots.release();
+      return result;
+    };
+    if (item.size <= BUFFERED_FILE_LIMIT) {
+      const parts: Buffer[] = [];
+      let crc = 0;
+      for (let n = 0; n < chunkCount; n += 1) {
+        const result = await nextChunk(n);
+        crc = n === 0 ? result.crc : crc32Combine(crc, result.crc, result.length);
+        parts.push(
+          Buffer.from(result.compressed.buffer, result.compressed.byteOffset, result.compressed.byteLength),
+        );
+      }
+      record.crc32 = crc;
+      record.compressedSize = parts.reduce((sum, part) => sum + part.length, 0);
+      yield emit(localFileHeader(record, Buffer.alloc(0), false));
+      for (const part of parts) yield emit(part);
+      continue;
+    }
+    // Large file: sizes and CRC follow the data in a data descriptor (APPNOTE 4.3.9), so nothing is buffered.
+    const zip64 = item.size >= ZIP64_THRESHOLD;
+    record.flags |= ZIP_FLAG.dataDescriptor;
+    if (zip64) record.versionNeeded = VERSION_ZIP64;
+    yield emit(localFileHeader(record, zip64 ? zip64LocalExtra(0, 0) : Buffer.alloc(0), false));
+    let crc = 0;
+    let compressed = 0;
+    for (let n = 0; n < chunkCount; n += 1) {
+      const result = await nextChunk(n);
+      crc = n === 0 ? result.crc : crc32Combine(crc, result.crc, result.length);
+      compressed += result.compressed.byteLength;
+      yield emit(
+        Buffer.from(result.compressed.buffer, result.compressed.byteOffset, result.compressed.byteLength),
+      );
+    }
+    record.crc32 = crc;
+    record.compressedSize = compressed;
+    const descriptor = Buffer.alloc(zip64 ? 24 : 16);
+    descriptor.writeUInt32LE(ZIP_SIGNATURE.dataDescriptor, 0);
+    descriptor.writeUInt32LE(crc >>> 0, 4);
+    if (zip64) {
+      writeUInt64(descriptor, compressed, 8);
+      writeUInt64(descriptor, item.size, 16);
+    } else {
+      descriptor.writeUInt32LE(compressed, 8);
+      descriptor.writeUInt32LE(item.size, 12);
+    }
+    yield emit(descriptor);
+  }
+  await producer;
+  if (producerError !== undefined) throw producerError;
+  const directoryOffset = offset;
+  const directory = Buffer.concat(records.map((record) => centralDirectoryHeader(record)));
+  yield emit(directory);
+  yield emit(endOfCentralDirectory(records.length, directoryOffset, directory.length, VERSION_20));
+}

@@ -1,0 +1,43 @@
+import { type ContentSink, createDirectorySink } from "./content-sink.ts";
+import type { DetectionXml } from "./detection-xml.ts";
+import { type ExtractionLimits, type ExtractionSummary, extractContent } from "./extract-content.ts";
+import { readPackage } from "./package-reader.ts";
+
+export interface UnpackOptions {
+  overwrite?: boolean;
+  limits?: Partial<ExtractionLimits>;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** Verifies a .intunewin and extracts its content to `outputFolder`, which changes only if all of it verifies. */
+export async function unpackPackage(
+  packagePath: string | Uint8Array,
+  outputFolder: string,
+  options: UnpackOptions = {},
+): Promise<{ detection: DetectionXml } & ExtractionSummary> {
+  const pkg = await readPackage(packagePath);
+  try {
+    const sink = await createDirectorySink(outputFolder, { overwrite: options.overwrite === true });
+    return { detection: pkg.detection, ...(await extractPackageContent(pkg, sink, options)) };
+  } finally {
+    await pkg.close();
+  }
+}
+
+/** Verifies an opened package's content and streams it to any sink (e.g. a virtual file system). */
+export async function extractPackageContent(
+  pkg: Awaited<ReturnType<typeof readPackage>>,
+  sink: ContentSink,
+  options: Omit<UnpackOptions, "overwrite"> = {},
+): Promise<ExtractionSummary> {
+  const content = await pkg.openContent();
+  try {
+    return await extractContent(content, pkg.detection.EncryptionInfo, sink, {
+      unencryptedContentSize: pkg.detection.UnencryptedContentSize,
+      ...(options.limits === undefined ? {} : { limits: options.limits }),
+      ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+    });
+  } finally {
+    await content.close();
+  }
+}

@@ -1,0 +1,251 @@
+// Reads a ZIP's central directory and local headers from a random-access source.
+// Written here rather than with yauzl because inspect needs what yauzl hides (local extra fields such as the
+// MS tool's 0xA220 fingerprint, local/central disagreement) and every failure must become a typed ImesimError.
+import { ImesimError } from "../errors/index.ts";
+import { IntunewinErrorCode } from "./error-codes.ts";
+import type { RandomAccessSource } from "./random-access.ts";
+import {
+  CENTRAL_HEADER_SIZE,
+  EOCD_SIZE,
+  LOCAL_HEADER_SIZE,
+  readUInt64,
+  UINT16_MAX,
+  UINT32_MAX,
+  ZIP_FLAG,
+  ZIP_SIGNATURE,
+  ZIP64_EOCD_SIZE,
+  ZIP64_EXTRA_ID,
+  ZIP64_LOCATOR_SIZE,
+  type ZipEntryRecord,
+} from "./zip-format.ts";
+
+/** A central directory entry with its decoded name. */
+export interface ZipEntry extends ZipEntryRecord {
+  fileName: string;
+  centralExtra: Buffer;
+}
+
+/** What the central directory says about the whole archive. */
+export interface ZipDirectory {
+  entries: ZipEntry[];
+  zip64: boolean;
+  centralDirectoryOffset: number;
+  centralDirectorySize: number;
+}
+
+/** A local header and where its data starts. */
+export interface LocalHeader {
+  flags: number;
+  method: number;
+  fileName: string;
+  extra: Buffer;
+  dataOffset: number;
+}
+
+const MAX_COMMENT = UINT16_MAX;
+
+function corrupt(source: RandomAccessSource, message: string): ImesimError {
+  return new ImesimError(IntunewinErrorCode.zipCorrupt, `${source.name}: ${message}`);
+}
+
+/** Decodes an entry name: UTF-8 when flagged (or valid), otherwise byte-per-char as older writers meant. */
+export function decodeZipName(bytes: Buffer, flags: number): string {
+  if ((flags & ZIP_FLAG.utf8) !== 0) return bytes.toString("utf8");
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    return bytes.toString("latin1");
+  }
+}
+
+async function findEndOfCentralDirectory(
+  source: RandomAccessSource,
+): Promise<{ offset: number; record: Buffer }> {
+  const tailLength = Math.min(source.size, EOCD_SIZE + MAX_COMMENT);
+  const tailStart = source.size - tailLength;
+  const tail = await source.read(tailStart, tailLength);
+  for (let at = tail.length - EOCD_SIZE; at >= 0; at -= 1) {
+    if (tail.readUInt32LE(at) !== ZIP_SIGNATURE.endOfCentralDirectory) continue;
+    const commentLength = tail.readUInt16LE(at + 20);
+    if (at + EOCD_SIZE + commentLength <= tail.length) {
+      return { offset: tailStart + at, record: tail.subarray(at, at + EOCD_SIZE) };
+    }
+  }
+  // intunewin.md §1.1: the classic symptom of handing over the encrypted inner file instead of the package.
+  throw new ImesimError(
+    IntunewinErrorCode.encryptedFileGivenInsteadOfPackage,
+    `${source.name}: End of Central Directory not found — this is not a zip. If it is the encrypted inner file ` +
+      "(IntunePackage.intunewin / a downloaded .bin), give the outer .intunewin package instead, or decrypt it with its keys.",
+  );
+}
+
+/** Reads every central directory entry, following Zip64 records where the EOCD points to them. */
+export async function readZipDirectory(
+  source: RandomAccessSource,
+  maxEntries = 1_000_000,
+): Promise<ZipDirectory> {
+  const { offset: eocdOffset, record } = await findEndOfCentralDirectory(source);
+  let entryCount = record.readUInt16LE(10);
+  let directorySize = record.readUInt32LE(12);
+  let directoryOffset = record.readUInt32LE(16);
+  let zip64 = false;
+  let directoryEnd = eocdOffset;
+  if (entryCount === UINT16_MAX || directorySize === UINT32_MAX || directoryOffset === UINT32_MAX) {
+    const locatorOffset = eocdOffset - ZIP64_LOCATOR_SIZE;
+    if (locatorOffset < 0) throw corrupt(source, "Zip64 locator missing before the EOCD");
+    const locator = await source.read(locatorOffset, ZIP64_LOCATOR_SIZE);
+    if (locator.length < ZIP64_LOCATOR_SIZE || locator.readUInt32LE(0) !== ZIP_SIGNATURE.zip64Locator) {
+      throw corrupt(source, "Zip64 locator missing before the EOCD");
+    }
+    const zip64Offset = readUInt64(locator, 8);
+    if (zip64Offset + ZIP64_EOCD_SIZE > locatorOffset)
+      throw corrupt(source, "Zip64 EOCD offset out of range");
+    const zip64Record = await source.read(zip64Offset, ZIP64_EOCD_SIZE);
+    if (zip64Record.readUInt32LE(0) !== ZIP_SIGNATURE.zip64EndOfCentralDirectory) {
+      throw corrupt(source, "Zip64 End of Central Directory record not found where the locator points");
+    }
+    entryCount = readUInt64(zip64Record, 32);
+    directorySize = readUInt64(zip64Record, 40);
+    directoryOffset = readUInt64(zip64Record, 48);
+    directoryEnd = zip64Offset;
+    zip64 = true;
+  }
+  if (directoryOffset + directorySize > directoryEnd) {
+    throw corrupt(
+      source,
+      `central directory (offset ${directoryOffset}, ${directorySize} bytes) runs past its end`,
+    );
+  }
+  if (entryCount > maxEntries || entryCount * CENTRAL_HEADER_SIZE > directorySize) {
+    throw corrupt(source, `central directory claims ${entryCount} entries in ${directorySize} bytes`);
+  }
+  const directory = await source.read(directoryOffset, directorySize);
+  const entries: ZipEntry[] = [];
+  let at = 0;
+  for (let index = 0; index < entryCount; index += 1) {
+    if (
+      at + CENTRAL_HEADER_SIZE > directory.length ||
+      directory.readUInt32LE(at) !== ZIP_SIGNATURE.centralDirectoryHeader
+    ) {
+      throw corrupt(source, `central directory entry ${index} is damaged`);
+    }
+    const nameLength = directory.readUInt16LE(at + 28);
+    const extraLength = directory.readUInt16LE(at + 30);
+    const commentLength = directory.readUInt16LE(at + 32);
+    const end = at + CENTRAL_HEADER_SIZE + nameLength + extraLength + commentLength;
+    if (end > directory.length)
+      throw corrupt(source, `central directory entry ${index} runs past the directory`);
+    const flags = directory.readUInt16LE(at + 8);
+    const name = Buffer.from(
+      directory.subarray(at + CENTRAL_HEADER_SIZE, at + CENTRAL_HEADER_SIZE + nameLength),
+    );
+    const centralExtra = Buffer.from(
+      directory.subarray(
+        at + CENTRAL_HEADER_SIZE + nameLength,
+        at + CENTRAL_HEADER_SIZE + nameLength + extraLength,
+      ),
+    );
+    const entry: ZipEntry = {
+      name,
+      fileName: decodeZipName(name, flags),
+      centralExtra,
+      versionMadeBy: directory.readUInt16LE(at + 4),
+      versionNeeded: directory.readUInt16LE(at + 6),
+      flags,
+      method: directory.readUInt16LE(at + 10),
+      dosTime: directory.readUInt16LE(at + 12),
+      dosDate: directory.readUInt16LE(at + 14),
+      crc32: directory.readUInt32LE(at + 16),
+      compressedSize: directory.readUInt32LE(at + 20),
+      uncompressedSize: directory.readUInt32LE(at + 24),
+      externalAttributes: directory.readUInt32LE(at + 38),
+      localHeaderOffset: directory.readUInt32LE(at + 42),
+    };
+    applyZip64Extra(source, entry, index);
+    if (entry.localHeaderOffset + LOCAL_HEADER_SIZE > directoryOffset) {
+      throw corrupt(source, `entry "${entry.fileName}" points outside the archive`);
+    }
+    entries.push(entry);
+    at = end;
+  }
+  return { entries, zip64, centralDirectoryOffset: directoryOffset, centralDirectorySize: directorySize };
+}
+
+function applyZip64Extra(source: RandomAccessSource, entry: ZipEntry, index: number): void {
+  const needs = [
+    entry.uncompressedSize === UINT32_MAX,
+    entry.compressedSize === UINT32_MAX,
+    entry.localHeaderOffset === UINT32_MAX,
+  ];
+  if (!needs.some(Boolean)) return;
+  const extra = entry.centralExtra;
+  for (let at = 0; at + 4 <= extra.length; ) {
+    const id = extra.readUInt16LE(at);
+    const length = extra.readUInt16LE(at + 2);
+    if (id === ZIP64_EXTRA_ID) {
+      let field = at + 4;
+      const fieldEnd = Math.min(at + 4 + length, extra.length);
+      const take = (): number => {
+        if (field + 8 > fieldEnd) throw corrupt(source, `entry ${index}: Zip64 extra field too short`);
+        const value = readUInt64(extra, field);
+        field += 8;
+        return value;
+      };
+      if (needs[0]) entry.uncompressedSize = take();
+      if (needs[1]) entry.compressedSize = take();
+      if (needs[2]) entry.localHeaderOffset = take();
+      return;
+    }
+    at += 4 + length;
+  }
+  throw corrupt(source, `entry ${index} needs a Zip64 extra field and has none`);
+}
+
+/** Reads an entry's local header and checks it agrees with the central directory. */
+export async function readLocalHeader(source: RandomAccessSource, entry: ZipEntry): Promise<LocalHeader> {
+  const fixed = await source.read(entry.localHeaderOffset, LOCAL_HEADER_SIZE);
+  if (fixed.length < LOCAL_HEADER_SIZE || fixed.readUInt32LE(0) !== ZIP_SIGNATURE.localFileHeader) {
+    throw corrupt(
+      source,
+      `local header of "${entry.fileName}" not found at offset ${entry.localHeaderOffset}`,
+    );
+  }
+  const nameLength = fixed.readUInt16LE(26);
+  const extraLength = fixed.readUInt16LE(28);
+  const variable = await source.read(entry.localHeaderOffset + LOCAL_HEADER_SIZE, nameLength + extraLength);
+  if (variable.length < nameLength + extraLength)
+    throw corrupt(source, `local header of "${entry.fileName}" is cut short`);
+  const flags = fixed.readUInt16LE(6);
+  const header: LocalHeader = {
+    flags,
+    method: fixed.readUInt16LE(8),
+    fileName: decodeZipName(variable.subarray(0, nameLength), flags),
+    extra: Buffer.from(variable.subarray(nameLength)),
+    dataOffset: entry.localHeaderOffset + LOCAL_HEADER_SIZE + nameLength + extraLength,
+  };
+  if (header.method !== entry.method) {
+    throw corrupt(
+      source,
+      `"${entry.fileName}": local header method ${header.method} differs from central ${entry.method}`,
+    );
+  }
+  if (header.dataOffset + entry.compressedSize > source.size) {
+    throw corrupt(
+      source,
+      `"${entry.fileName}": data (${entry.compressedSize} bytes) runs past the end of the file`,
+    );
+  }
+  return header;
+}
+
+/** Lists the (id, data) extra-field blocks of a header. */
+export function parseExtraFields(extra: Buffer): { id: number; data: Buffer }[] {
+  const fields: { id: number; data: Buffer }[] = [];
+  for (let at = 0; at + 4 <= extra.length; ) {
+    const id = extra.readUInt16LE(at);
+    const length = extra.readUInt16LE(at + 2);
+    fields.push({ id, data: extra.subarray(at + 4, Math.min(at + 4 + length, extra.length)) });
+    at += 4 + length;
+  }
+  return fields;
+}

@@ -1,0 +1,11 @@
+export {
+  type MsiColumn,
+  type MsiDatabase,
+  type MsiRow,
+  type MsiTable,
+  type MsiValue,
+  readMsiDatabase,
+} from "./database.ts";
+export { msiInfoFromDatabase, msiProperties, readMsiInfo, readMsiPackageInfo } from "./msi-info.ts";
+export { decodeStreamName } from "./stream-names.ts";
+export type { SummaryInformation } from "./summary-information.ts";
