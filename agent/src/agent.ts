@@ -104,7 +104,7 @@ export function createAgent(options: AgentOptions): Agent {
     createSubgraphLogic({ store, events, clock, enforcement, enforcementLogic }),
   );
   const checkin = createCheckinMachine(
-    createCheckinLogic({ events, clock, service: options.service, tokens, subgraph }),
+    createCheckinLogic({ events, store, clock, service: options.service, tokens, subgraph }),
   );
   const service: ServiceMachine = createServiceMachine(
     createServiceLogic({

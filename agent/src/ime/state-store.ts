@@ -29,6 +29,12 @@ export interface AppStateRef {
 }
 
 const SUBGRAPH_EVALUATION_VALUE = "SubgraphEvaluationTimeUTC";
+/**
+ * Set on Reporting\<user>\<app> when a report awaits upload, cleared once the service has it. The real
+ * IME's bookkeeping for this is not documented (ime.md §4.5, §9 mention only LastFullReportTimeUtc); ours
+ * makes a report survive a crash between enforcement and upload without being sent twice.
+ */
+const PENDING_UPLOAD_VALUE = "PendingStatusUpload";
 
 /**
  * The GRS key name of a subgraph. The real inputs are unknown (ime.md §4.4, §11); we follow §10.6:
@@ -73,6 +79,10 @@ export interface ImeStateStore {
     at: number,
   ): void;
   readReportingState(userId: string, appId: string): Record<string, unknown> | undefined;
+  /** App ids whose latest report has not reached the service yet (survives a crash). */
+  pendingReports(userId: string): string[];
+  /** Marks reports as delivered. */
+  clearPendingReports(userId: string, appIds: readonly string[]): void;
   /** `Settings\Interval` in seconds, when set to a positive number (ime.md §4.5 [?]). */
   checkinIntervalSeconds(): number | undefined;
   pendingHardReboot(): boolean;
@@ -156,11 +166,24 @@ export function createImeStateStore(registry: Registry): ImeStateStore {
           "AppInstallStatusReport",
           sz(JSON.stringify(report)),
         );
+        registry.setValue(key, PENDING_UPLOAD_VALUE, dword(1));
       });
     },
     readReportingState(userId, appId) {
       const text = stringOf(registry.getValue(reportingAppKey(userId, appId), "ReportingState"));
       return text === undefined ? undefined : (JSON.parse(text) as Record<string, unknown>);
+    },
+    pendingReports(userId) {
+      const base = `${WIN32_APPS_KEY}\\Reporting\\${userId}`;
+      return registry
+        .listSubkeys(base)
+        .filter((appId) => registry.getValue(`${base}\\${appId}`, PENDING_UPLOAD_VALUE)?.data === 1);
+    },
+    clearPendingReports(userId, appIds) {
+      registry.transaction(() => {
+        for (const appId of appIds)
+          registry.deleteValue(reportingAppKey(userId, appId), PENDING_UPLOAD_VALUE);
+      });
     },
     checkinIntervalSeconds() {
       const value = registry.getValue(SETTINGS_KEY, SETTINGS_INTERVAL_VALUE);

@@ -5,15 +5,16 @@ import { fromPromise } from "xstate";
 import type { Clock } from "../clock/clock.ts";
 import type { ImeEventStream } from "../events/stream.ts";
 import type { AppListKind } from "../events/types.ts";
-import { subgraphHash } from "../ime/state-store.ts";
+import { type ImeStateStore, subgraphHash } from "../ime/state-store.ts";
 import { callService, type TokenProvider } from "../service-client/token-provider.ts";
-import type { ImeServiceClient } from "../service-client/types.ts";
+import type { AppResultReport, ImeServiceClient } from "../service-client/types.ts";
 import type { CheckinContext, CheckinLogic, CheckinSession } from "./checkin-machine.ts";
 import { planSubgraphs, type Targeting } from "./decisions.ts";
 import type { SubgraphInput, SubgraphMachine } from "./subgraph-machine.ts";
 
 export interface CheckinDeps {
   readonly events: ImeEventStream;
+  readonly store: ImeStateStore;
   readonly clock: Clock;
   readonly service: ImeServiceClient;
   readonly tokens: TokenProvider;
@@ -36,7 +37,28 @@ const targetingOf = (policy: DecodedImePolicy): Targeting =>
 
 /** Builds the check-in chart's logic. */
 export function createCheckinLogic(deps: CheckinDeps): CheckinLogic {
-  const { events, clock, service, tokens } = deps;
+  const { events, store, clock, service, tokens } = deps;
+  const pendingResults = (userId: string): AppResultReport[] => {
+    const results: AppResultReport[] = [];
+    for (const appId of store.pendingReports(userId)) {
+      const report = store.readReportingState(userId, appId);
+      const version = typeof report?.InternalVersion === "number" ? report.InternalVersion : undefined;
+      if (report === undefined || version === undefined) continue;
+      const ref = { userId, appId, version };
+      const compliance = store.readCompliance(ref);
+      const enforcement = store.readEnforcement(ref);
+      if (compliance === undefined || enforcement === undefined) continue;
+      results.push({
+        ApplicationId: appId,
+        ApplicationVersion: version,
+        UserId: userId,
+        ComplianceStateMessage: compliance,
+        EnforcementStateMessage: enforcement,
+        Report: report,
+      });
+    }
+    return results;
+  };
   const sessionOf = (context: CheckinContext): CheckinSession => context.sessions[context.sessionIndex]!;
   const subject = (context: CheckinContext) => ({ userId: sessionOf(context).userId });
 
@@ -104,27 +126,21 @@ export function createCheckinLogic(deps: CheckinDeps): CheckinLogic {
         return subgraphs;
       }),
       uploadResults: fromPromise(async ({ input: context }) => {
-        for (const { userId, results } of context.sessionResults) {
+        // Everything recorded but not yet delivered, including reports a crash kept from the last run.
+        for (const session of context.sessions) {
+          const userId = session.userId;
+          const results = pendingResults(userId);
           if (results.length === 0) continue;
           try {
-            await callService(tokens, clock, (token) =>
-              service.sendResults({
-                token,
-                userId,
-                results: results.map((r) => ({
-                  ApplicationId: r.appId,
-                  ApplicationVersion: r.version,
-                  UserId: userId,
-                  ComplianceStateMessage: r.compliance,
-                  EnforcementStateMessage: r.enforcement,
-                  Report: r.report,
-                })),
-              }),
-            );
+            await callService(tokens, clock, (token) => service.sendResults({ token, userId, results }));
           } catch (error) {
             events.emit({ phase: "report.uploadFailed", details: { message: message(error) } }, { userId });
             throw error;
           }
+          store.clearPendingReports(
+            userId,
+            results.map((r) => r.ApplicationId),
+          );
         }
       }),
     },

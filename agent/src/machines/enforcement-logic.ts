@@ -659,12 +659,13 @@ export function createEnforcementLogic(deps: EnforcementDeps): EnforcementLogicW
         }
       },
       cleanUp(context) {
-        if (context.contentInfo === undefined) return;
+        // Always, not only after a download: content left by an interrupted run (a crash, a reboot) goes too.
         const incoming = incomingPath(context.policy.Id, context.policy.Version);
         const cache = imeCachePath(context.policy.Id, context.policy.Version);
-        host.fs.remove(incoming);
-        host.fs.remove(stagingPath(context.policy.Id, context.policy.Version));
-        if (!context.keepImeCache) host.fs.remove(cache);
+        const removedIncoming = host.fs.remove(incoming);
+        const removedStaging = host.fs.remove(stagingPath(context.policy.Id, context.policy.Version));
+        const removedCache = !context.keepImeCache && host.fs.remove(cache);
+        if (context.contentInfo === undefined && !removedIncoming && !removedStaging && !removedCache) return;
         events.emit(
           {
             phase: "cleanup.completed",

@@ -41,7 +41,8 @@ const cases: FaultCase[] = [
   },
   {
     name: "429 with Retry-After on the app list",
-    inject: (h) => h.service.fault("requestApps", { failure: "throttled", times: 2, status: 429, retryAfterMs: 30_000 }),
+    inject: (h) =>
+      h.service.fault("requestApps", { failure: "throttled", times: 2, status: 429, retryAfterMs: 30_000 }),
     state: SUCCESS,
     lines: ["[Win32App] Requesting required apps"],
   },
@@ -101,7 +102,12 @@ describe("fault matrix", () => {
     it(fault.name, async () => {
       const files: Record<string, string> = { "setup.exe": "MZ".padEnd(400, "x") };
       const h = createHarness({
-        behaviours: [{ match: "setup-f00dfeed", attempts: [{ exitCode: 0, effects: { writeFiles: [{ path: MARKER }] } }] }],
+        behaviours: [
+          {
+            match: "setup-f00dfeed",
+            attempts: [{ exitCode: 0, effects: { writeFiles: [{ path: MARKER }] } }],
+          },
+        ],
         setup: (s) => s.assign(DEVICE, [makePolicy(APP, { marker: MARKER })], files),
         start: false,
       });
@@ -127,8 +133,11 @@ describe("fault matrix", () => {
 
   it("resumes a dropped download from the byte it reached", async () => {
     const h = createHarness({
-      behaviours: [{ match: "setup-f00dfeed", attempts: [{ exitCode: 0, effects: { writeFiles: [{ path: MARKER }] } }] }],
-      setup: (s) => s.assign(DEVICE, [makePolicy(APP, { marker: MARKER })], { "setup.exe": "MZ".padEnd(400, "x") }),
+      behaviours: [
+        { match: "setup-f00dfeed", attempts: [{ exitCode: 0, effects: { writeFiles: [{ path: MARKER }] } }] },
+      ],
+      setup: (s) =>
+        s.assign(DEVICE, [makePolicy(APP, { marker: MARKER })], { "setup.exe": "MZ".padEnd(400, "x") }),
       start: false,
     });
     h.service.dropConnection(100, 2);

@@ -184,7 +184,10 @@ export interface ScriptedFault {
 }
 
 /** The in-memory Intune service double: app lists per user, content per URL, faults per route. */
-export function createFakeService(clock: { now(): number }) {
+export function createFakeService(initialClock: { now(): number; sleep(ms: number): Promise<void> }) {
+  let clock = initialClock;
+  /** A slow link: each 64-byte chunk takes this long on the agent's clock. */
+  let chunkDelayMs = 0;
   const policies = new Map<string, DecodedImePolicy[]>();
   const content = new Map<string, { bytes: Uint8Array; keys: ContentEncryptionInfo }>();
   const faults = new Map<string, ScriptedFault>();
@@ -242,6 +245,7 @@ export function createFakeService(clock: { now(): number }) {
           drop = { ...drop, times: drop.times - 1 };
           throw new ServiceError("connectionDropped", "connection reset by peer");
         }
+        if (chunkDelayMs > 0) await clock.sleep(chunkDelayMs);
         yield bytes.subarray(offset, offset + chunk);
       }
     },
@@ -281,6 +285,13 @@ export function createFakeService(clock: { now(): number }) {
     },
     dropConnection(afterBytes: number, times: number) {
       drop = { afterBytes, times };
+    },
+    /** Follows a restarted agent onto its new clock. */
+    useClock(next: typeof initialClock) {
+      clock = next;
+    },
+    slowLink(msPerChunk: number) {
+      chunkDelayMs = msPerChunk;
     },
     setTokenLifetime(ms: number) {
       tokenLifetimeMs = ms;

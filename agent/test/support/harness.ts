@@ -33,12 +33,14 @@ export function createHarness(options: {
   users?: LoggedOnUser[];
   device?: Device;
   clock?: VirtualClock;
+  /** Reuse a service double across agent lifetimes (crash tests). */
+  service?: ReturnType<typeof createFakeService>;
   setup?: (service: ReturnType<typeof createFakeService>, device: Device) => void;
   start?: boolean;
 }): Harness {
   const clock = options.clock ?? createVirtualClock(T0);
   const device = options.device ?? createDevice({ backend: "memory", clock });
-  const service = createFakeService(clock);
+  const service = options.service ?? createFakeService(clock);
   options.setup?.(service, device);
   const installer = createScriptedInstaller(options.behaviours);
   const agent = createAgent({
@@ -60,7 +62,7 @@ export function createHarness(options: {
     service,
     installer,
     events,
-    runTo: (ms) => clock.runUntil(T0 + ms),
+    runTo: (ms) => clock.runUntil(Math.max(clock.now(), T0 + ms)),
     phase: (phase, appId) =>
       events.filter((e) => e.phase === phase && (appId === undefined || e.appId === appId)) as never,
     appWorkload: () => agent.logs.read("AppWorkload"),
