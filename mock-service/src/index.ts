@@ -8,5 +8,6 @@ export {
   imeAgentClientId,
   imeResourceId,
 } from "./identity/well-known-ids.ts";
+export { type ImportAppRequest, type ImportedApp, importApp } from "./import-app.ts";
 export type { ServerOptions } from "./options.ts";
 export { buildServer, type MockIntuneServer } from "./server.ts";

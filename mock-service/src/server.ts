@@ -73,7 +73,7 @@ export async function buildServer(options: ServerOptions): Promise<MockIntuneSer
       : {
           https: {
             key: tlsCertificate.privateKeyPem,
-            cert: tlsCertificate.certificatePem + authority.root.certificatePem,
+            cert: `${tlsCertificate.certificatePem.trimEnd()}\n${authority.root.certificatePem.trimEnd()}\n`,
           },
         }),
   }) as unknown as FastifyInstance;

@@ -66,7 +66,12 @@ export function contentRoutes(context: ServiceContext) {
       if (request.method === "HEAD" || size === 0) return reply.send();
       return reply.send(contentStream(context, request, reply, file, start, end, fault));
     };
-    app.get<ContentRequest>("/content/:appId/:fileName", { schema: { hide: true } }, handler);
+    app.get<ContentRequest>(
+      "/content/:appId/:fileName",
+      { schema: { hide: true }, exposeHeadRoute: false },
+      handler,
+    );
+    app.head<ContentRequest>("/content/:appId/:fileName", { schema: { hide: true } }, handler);
   };
 }
 

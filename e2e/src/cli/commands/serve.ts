@@ -1,0 +1,97 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { buildServer, type FaultPlan } from "@imesim/mock-service";
+import { type Command, InvalidArgumentError } from "commander";
+
+interface ServeOptions {
+  port: number;
+  host: string;
+  data: string;
+  tenant?: string;
+  tls?: boolean;
+  publicUrl?: string;
+  faults?: string;
+  clientId?: string;
+  clientSecret?: string;
+  checkinInterval?: number;
+}
+
+function port(value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 0 || number > 65535)
+    throw new InvalidArgumentError("must be a port number (0-65535)");
+  return number;
+}
+
+function positive(value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1)
+    throw new InvalidArgumentError("must be a positive whole number");
+  return number;
+}
+
+/** `imesim serve`: runs the mock Intune service until interrupted. */
+export function registerServe(program: Command): void {
+  program
+    .command("serve")
+    .description(
+      "Run the mock Intune service: Entra tokens, enrollment, the SideCar gateway, content and the Graph admin API",
+    )
+    .option("-p, --port <port>", "port to listen on", port, 8080)
+    .option("--host <host>", "address to listen on", "127.0.0.1")
+    .option(
+      "-d, --data <dir>",
+      "data folder (database, content, keys); kept across restarts",
+      ".imesim-service",
+    )
+    .option("--tenant <id>", "tenant id the tokens carry")
+    .option("--tls", "serve HTTPS with a certificate from a CA generated into the data folder")
+    .option("--public-url <url>", "base URL clients reach the service at (default: from each request)")
+    .option("--faults <file>", 'JSON fault plan to start with ({"rules":[…]})')
+    .option("--client-id <id>", "accept only this admin client id (with --client-secret)")
+    .option("--client-secret <secret>", "the secret of --client-id")
+    .option("--checkin-interval <minutes>", "CheckinIntervalMinutes in gateway replies", positive)
+    .action(async (options: ServeOptions) => {
+      const faults =
+        options.faults === undefined
+          ? undefined
+          : (JSON.parse(readFileSync(options.faults, "utf8")) as FaultPlan);
+      const server = await buildServer({
+        dataDir: options.data,
+        tls: options.tls ?? false,
+        ...(options.tenant === undefined ? {} : { tenantId: options.tenant }),
+        ...(options.publicUrl === undefined ? {} : { publicBaseUrl: options.publicUrl }),
+        ...(faults === undefined ? {} : { faults }),
+        ...(options.checkinInterval === undefined ? {} : { checkinIntervalMinutes: options.checkinInterval }),
+        ...(options.clientId !== undefined && options.clientSecret !== undefined
+          ? { clientCredentials: [{ clientId: options.clientId, clientSecret: options.clientSecret }] }
+          : {}),
+      });
+      const address = await server.listen({ port: options.port, host: options.host });
+      const tenant = server.intune.tokens.tenantId;
+      console.log(`mock Intune service listening on ${address}`);
+      console.log(`  tenant          ${tenant}`);
+      console.log(`  token endpoint  ${address}/${tenant}/oauth2/v2.0/token`);
+      console.log(`  Graph           ${address}/beta  and  ${address}/v1.0`);
+      console.log(`  enrollment      POST ${address}/enrollment/devices`);
+      console.log(`  faults          ${address}/admin/faults`);
+      console.log(`  OpenAPI         ${address}/openapi.json`);
+      if (options.tls) {
+        const ca = join(options.data, "pki", "ca.pem");
+        console.log(`\nHTTPS certificates come from the CA in ${ca}. To trust it:`);
+        console.log(`  Node:    NODE_EXTRA_CA_CERTS=${ca}`);
+        console.log(
+          `  Debian:  cp ${ca} /usr/local/share/ca-certificates/imesim.crt && update-ca-certificates`,
+        );
+        console.log(
+          `  Windows: Import-Certificate -FilePath ${ca} -CertStoreLocation Cert:\\LocalMachine\\Root`,
+        );
+      }
+      const stop = async () => {
+        await server.close();
+        process.exit(0);
+      };
+      process.once("SIGINT", stop);
+      process.once("SIGTERM", stop);
+    });
+}
