@@ -105,7 +105,22 @@ function readTableRows(
  * rows and the summary information (windows-formats.md §1.6). The msiexec model and MsiInfo build on it.
  */
 export async function readMsiDatabase(input: string | Uint8Array): Promise<MsiDatabase> {
-  const bytes = typeof input === "string" ? await readFile(input) : Buffer.from(input);
+  const bytes =
+    typeof input === "string"
+      ? await readFile(input).catch((error: Error) => {
+          throw new ImesimError("MSI_UNREADABLE", `cannot read ${input}: ${error.message}`, { cause: error });
+        })
+      : Buffer.from(input);
+  try {
+    return parseMsiDatabase(bytes);
+  } catch (error) {
+    // Damaged files surface as RangeErrors from deep inside; every failure leaves here typed.
+    if (error instanceof ImesimError) throw error;
+    throw invalid((error as Error).message);
+  }
+}
+
+function parseMsiDatabase(bytes: Buffer): MsiDatabase {
   let container: ReturnType<typeof CFB.read>;
   try {
     container = CFB.read(bytes, { type: "buffer" });

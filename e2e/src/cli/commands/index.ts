@@ -1,7 +1,13 @@
 import type { Command } from "commander";
+import { registerInspect } from "./inspect.ts";
+import { registerPack } from "./pack.ts";
 import { registerServe } from "./serve.ts";
+import { registerUnpack } from "./unpack.ts";
 
 /** Adds every imesim sub-command to the program; each lives in its own module beside this one. */
 export function registerCommands(program: Command): void {
   registerServe(program);
+  registerPack(program);
+  registerUnpack(program);
+  registerInspect(program);
 }

@@ -1,0 +1,65 @@
+import { type InspectResult, inspectPackage } from "@imesim/contracts/intunewin";
+import type { Command } from "commander";
+import { CodecExit, progressReporter, reportCodecError } from "./pack.ts";
+
+function formatText(path: string, result: InspectResult): string {
+  const lines = [`Package        ${path}`];
+  const d = result.detection;
+  if (d !== undefined) {
+    lines.push(
+      `ToolVersion    ${d.ToolVersion}`,
+      `Name           ${d.Name}`,
+      `SetupFile      ${d.SetupFile}`,
+      `FileName       ${d.FileName}`,
+      `Unencrypted    ${d.UnencryptedContentSize} bytes`,
+    );
+  }
+  if (result.sizes !== undefined) {
+    lines.push(
+      `Package size   ${result.sizes.package} bytes`,
+      `Encrypted      ${result.sizes.encrypted} bytes`,
+    );
+    if (result.sizes.expanded !== undefined) lines.push(`Expanded       ${result.sizes.expanded} bytes`);
+  }
+  if (d?.MsiInfo !== undefined) {
+    lines.push("MsiInfo");
+    for (const [key, value] of Object.entries(d.MsiInfo)) lines.push(`  ${key.padEnd(30)} ${String(value)}`);
+  }
+  if (result.entries.length > 0) {
+    lines.push(`Content (${result.entries.length} entries)`);
+    for (const entry of result.entries) {
+      lines.push(
+        `  ${entry.isDirectory ? "".padStart(12) : String(entry.size).padStart(12)}  ${entry.path}${entry.isDirectory ? "/" : ""}`,
+      );
+    }
+  }
+  lines.push(result.findings.length === 0 ? "Findings       none" : "Findings");
+  for (const finding of result.findings)
+    lines.push(`  ${finding.severity.padEnd(7)} ${finding.code}: ${finding.message}`);
+  return `${lines.join("\n")}\n`;
+}
+
+/** `imesim inspect <package> [--json]`: metadata, sizes, MSI info, content list and findings. */
+export function registerInspect(program: Command): void {
+  program
+    .command("inspect")
+    .description(
+      "Check a .intunewin as Intune and the IME would, and show its metadata, content and findings",
+    )
+    .argument("<package>", "the .intunewin package")
+    .option("--json", "print the result as JSON")
+    .action(async (packagePath: string, options: { json?: boolean }) => {
+      const progress = progressReporter("verifying");
+      try {
+        const result = await inspectPackage(packagePath, { onProgress: progress.update });
+        progress.stop();
+        process.stdout.write(
+          options.json === true ? `${JSON.stringify(result, null, 2)}\n` : formatText(packagePath, result),
+        );
+        process.exitCode = result.valid ? CodecExit.ok : CodecExit.failed;
+      } catch (error) {
+        progress.stop();
+        reportCodecError("inspect", error);
+      }
+    });
+}
