@@ -1,7 +1,7 @@
 // The composition of one simulated IME: the charts, their logic, the device, the service client,
 // the event stream and the log writer. e2e runs devices through this and nothing else.
 import { ImesimError } from "@imesim/contracts/errors";
-import { type Actor, createActor } from "xstate";
+import { type Actor, createActor, type InspectionEvent } from "xstate";
 import type { Clock } from "./clock/clock.ts";
 import type { VirtualClock } from "./clock/virtual-clock.ts";
 import { createEventStream, type ImeEventListener, type ImeEventStream } from "./events/stream.ts";
@@ -42,6 +42,8 @@ export interface AgentOptions {
   readonly logsDir?: string;
   readonly utcOffsetMinutes?: number;
   readonly agentVersion?: string;
+  /** xstate inspection of every chart's actors (dashboards, model-based tests). */
+  readonly inspect?: (event: InspectionEvent) => void;
 }
 
 /** Things that make the IME act, besides its own timer (ime.md §6). */
@@ -116,7 +118,11 @@ export function createAgent(options: AgentOptions): Agent {
     }),
   );
   let failure: unknown;
-  const actor: Actor<ServiceMachine> = createActor(service, { clock, input: { users: options.users ?? [] } });
+  const actor: Actor<ServiceMachine> = createActor(service, {
+    clock,
+    input: { users: options.users ?? [] },
+    ...(options.inspect === undefined ? {} : { inspect: options.inspect }),
+  });
   actor.subscribe({
     error: (error) => {
       failure = error;

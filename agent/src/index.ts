@@ -13,5 +13,5 @@ export type {
 export { createScriptedInstaller } from "./host/installer/scripted.ts";
 export type { LogWriter } from "./log/index.ts";
 export type { AppEvaluator, ContentCodec, LoggedOnUser } from "./machines/index.ts";
-export { toMermaid } from "./machines/index.ts";
+export { chartDiagrams, toMermaid } from "./machines/index.ts";
 export type { ImeServiceClient } from "./service-client/index.ts";

@@ -11,6 +11,7 @@ export type {
 } from "./checkin-machine.ts";
 export { createCheckinMachine } from "./checkin-machine.ts";
 export * from "./decisions.ts";
+export { chartDiagrams } from "./diagrams.ts";
 export { initialEnforcementContext } from "./enforcement-context.ts";
 export type { EnforcementDeps, EnforcementLogicWithRecorder } from "./enforcement-logic.ts";
 export { createEnforcementLogic, deliveryFileId } from "./enforcement-logic.ts";

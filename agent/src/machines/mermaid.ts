@@ -5,6 +5,14 @@ import type { AnyStateMachine } from "xstate";
 const mermaidId = (stateId: string): string => stateId.replace(/[^A-Za-z0-9_]/g, "_");
 const shortName = (stateId: string): string => stateId.split(".").at(-1) ?? stateId;
 
+/** The guard's name, when a transition has a named one. */
+function guardName(transition: { guard?: unknown }): string | undefined {
+  const guard = transition.guard;
+  if (typeof guard === "string") return guard;
+  if (typeof guard === "object" && guard !== null && "type" in guard) return String(guard.type);
+  return undefined;
+}
+
 /** A readable label: the event name, `done`/`error` for invoked actors, `after <delay>`, and the guard. */
 function edgeLabel(edge: DirectedGraphEdge): string {
   const event = edge.transition.eventType;
@@ -56,13 +64,23 @@ export function toMermaid(machine: AnyStateMachine): string {
   walk(root, "  ");
   collect(root);
   const seen = new Set<string>();
-  for (const edge of edges) {
-    const label = edgeLabel(edge);
-    const line = `  ${mermaidId(edge.source.id)} --> ${mermaidId(edge.target.id)}${label === "" ? "" : ` : ${label}`}`;
+  const add = (source: string, target: string, label: string): void => {
+    const line = `  ${mermaidId(source)} --> ${mermaidId(target)}${label === "" ? "" : ` : ${label}`}`;
     if (!seen.has(line)) {
       seen.add(line);
       lines.push(line);
     }
-  }
+  };
+  for (const edge of edges) add(edge.source.id, edge.target.id, edgeLabel(edge));
+  // Eventless (`always`) transitions are not edges of the directed graph; they are half the picture here.
+  const addAlways = (node: DirectedGraphNode): void => {
+    for (const transition of node.stateNode.always ?? []) {
+      const guard = guardName(transition);
+      for (const target of transition.target ?? [])
+        add(node.id, target.id, guard === undefined ? "" : `[${guard}]`);
+    }
+    for (const child of node.children) addAlways(child);
+  };
+  addAlways(root);
   return `${lines.join("\n")}\n`;
 }

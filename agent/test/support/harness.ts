@@ -1,9 +1,12 @@
 // One simulated device on a virtual clock, with the in-memory service double: what the agent tests drive.
 import { createDevice, type Device } from "@imesim/agent/host";
+import type { InspectionEvent } from "xstate";
 import { type Agent, createAgent } from "../../src/agent.ts";
 import { createVirtualClock, type VirtualClock } from "../../src/clock/index.ts";
 import { type ImeEvent, recordEvents } from "../../src/events/index.ts";
 import { createScriptedInstaller, type ScriptedBehaviour } from "../../src/host/installer/scripted.ts";
+import type { Installer } from "../../src/host/installer/types.ts";
+import type { AppEvaluator, ContentCodec } from "../../src/machines/ports.ts";
 import type { LoggedOnUser } from "../../src/machines/service-machine.ts";
 import { createFakeService, fakeCodec, fileRegistryEvaluator } from "./fakes.ts";
 
@@ -35,6 +38,11 @@ export function createHarness(options: {
   clock?: VirtualClock;
   /** Reuse a service double across agent lifetimes (crash tests). */
   service?: ReturnType<typeof createFakeService>;
+  codec?: ContentCodec;
+  /** Wraps the scripted installer, e.g. to make process creation fail. */
+  wrapInstaller?: (installer: Installer) => Installer;
+  evaluator?: AppEvaluator;
+  inspect?: (event: InspectionEvent) => void;
   setup?: (service: ReturnType<typeof createFakeService>, device: Device) => void;
   start?: boolean;
 }): Harness {
@@ -48,9 +56,10 @@ export function createHarness(options: {
     host: device,
     clock,
     service: service.client,
-    installer,
-    evaluator: fileRegistryEvaluator,
-    codec: fakeCodec,
+    installer: options.wrapInstaller === undefined ? installer : options.wrapInstaller(installer),
+    evaluator: options.evaluator ?? fileRegistryEvaluator,
+    codec: options.codec ?? fakeCodec,
+    ...(options.inspect === undefined ? {} : { inspect: options.inspect }),
     ...(options.users === undefined ? {} : { users: options.users }),
   });
   const { events } = recordEvents(agent.events);

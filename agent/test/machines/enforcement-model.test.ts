@@ -1,0 +1,180 @@
+// Model-based coverage of the enforcement chart: @xstate/graph enumerates every state node of the chart;
+// scenarios built from its branches drive real agents; every microstep snapshot of every enforcement
+// actor is recorded, and together they must visit every state — transient ones included.
+
+import { Intent, RelationAction, RelationType } from "@imesim/contracts/enums";
+import { getStateNodes } from "@xstate/graph";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import type { InspectionEvent } from "xstate";
+import { IMECACHE_DIR, INCOMING_DIR, STAGING_DIR } from "../../src/ime/index.ts";
+import { createEnforcementLogic, type EnforcementDeps } from "../../src/machines/enforcement-logic.ts";
+import { createEnforcementMachine } from "../../src/machines/enforcement-machine.ts";
+import type { ContentCodec } from "../../src/machines/ports.ts";
+import { DEVICE, fakeCodec, makePolicy } from "../support/fakes.ts";
+import { createHarness, type Harness, HOUR } from "../support/harness.ts";
+
+/** The chart's own picture: building the logic touches no dependency, so empty ones do to read the structure. */
+function chartStateIds(): string[] {
+  const machine = createEnforcementMachine(createEnforcementLogic({} as EnforcementDeps));
+  return getStateNodes(machine.root)
+    .map((node) => node.id)
+    .filter((id) => id !== "enforcement");
+}
+
+/** Every state id active in an enforcement snapshot value. */
+function activeIds(value: unknown, prefix = "enforcement"): string[] {
+  if (typeof value === "string") return [`${prefix}.${value}`];
+  if (value === null || typeof value !== "object") return [];
+  return Object.entries(value).flatMap(([key, inner]) => [
+    `${prefix}.${key}`,
+    ...activeIds(inner, `${prefix}.${key}`),
+  ]);
+}
+
+function recorder(visited: Set<string>) {
+  return (event: InspectionEvent) => {
+    if (event.type !== "@xstate.microstep" && event.type !== "@xstate.snapshot") return;
+    const snapshot = event.snapshot as { machine?: { id: string }; value?: unknown };
+    if (snapshot.machine?.id !== "enforcement") return;
+    for (const id of activeIds(snapshot.value)) visited.add(id);
+  };
+}
+
+const A = "0a0a0a0a-0000-4000-8000-00000000000a";
+const D = "0d0d0d0d-0000-4000-8000-00000000000d";
+const marker = `C:\\Program Files\\${A}\\app.exe`;
+const installs = { writeFiles: [{ path: marker }] };
+
+interface Scenario {
+  readonly name: string;
+  readonly attempts: ReadonlyArray<{ exitCode: number; installs?: boolean }>;
+  readonly policy?: Parameters<typeof makePolicy>[1];
+  readonly prepare?: (h: Harness) => void;
+  readonly codec?: ContentCodec;
+  readonly failLaunch?: boolean;
+  readonly extraPolicies?: ReturnType<typeof makePolicy>[];
+  readonly hours?: number;
+}
+
+const throwing = (stage: "decrypt" | "unzip"): ContentCodec => ({
+  ...fakeCodec,
+  [stage]: () => {
+    throw new Error(`${stage} failed`);
+  },
+});
+
+/** One scenario per branch of the chart (the model's edges). */
+const scenarios: Scenario[] = [
+  { name: "install succeeds", attempts: [{ exitCode: 0, installs: true }] },
+  { name: "already detected", attempts: [], prepare: (h) => h.device.fs.writeFile(marker, "MZ") },
+  {
+    name: "requirements not met",
+    attempts: [],
+    policy: { RequirementRules: { ...makePolicy(A).RequirementRules, MinimumFreeDiskSpaceInMB: 1 << 30 } },
+  },
+  { name: "retry then success", attempts: [{ exitCode: 1618 }, { exitCode: 0, installs: true }] },
+  { name: "failure, then GRS blocks the re-evaluation", attempts: [{ exitCode: 1603 }], hours: 10 },
+  { name: "hard reboot", attempts: [{ exitCode: 1641, installs: true }] },
+  { name: "not detected after install", attempts: [{ exitCode: 0 }] },
+  { name: "content info missing", attempts: [], prepare: (h) => h.service.removeContent(A) },
+  {
+    name: "download fails",
+    attempts: [],
+    prepare: (h) => h.service.fault("download", { failure: "notFound", times: 5 }),
+  },
+  { name: "verify fails", attempts: [], prepare: (h) => h.service.corrupt(A) },
+  { name: "decrypt fails", attempts: [], codec: throwing("decrypt") },
+  { name: "unzip fails", attempts: [], codec: throwing("unzip") },
+  { name: "installer cannot start", attempts: [{ exitCode: 0 }], failLaunch: true },
+  {
+    name: "uninstall intent",
+    attempts: [{ exitCode: 0 }],
+    policy: { Intent: Intent.Uninstall },
+    prepare: (h) => h.device.fs.writeFile(marker, "MZ"),
+  },
+  {
+    name: "detect-only dependency",
+    attempts: [{ exitCode: 0, installs: true }],
+    policy: {
+      FlatDependencies: [
+        { Action: RelationAction.DetectOnly, AppId: A, ChildId: D, Type: RelationType.Dependency, Level: 1 },
+      ],
+    },
+    extraPolicies: [makePolicy(D, { Intent: Intent.NotTargeted, Targeted: 0 })],
+  },
+];
+
+async function runScenario(scenario: Scenario, visited: Set<string>): Promise<Harness> {
+  const h = createHarness({
+    behaviours: [
+      {
+        match: "setup-0a0a0a0a",
+        attempts:
+          scenario.attempts.length === 0
+            ? [{ exitCode: 0 }]
+            : scenario.attempts.map((a) => ({
+                exitCode: a.exitCode,
+                ...(a.installs === true ? { effects: installs } : {}),
+              })),
+      },
+    ],
+    setup: (s) =>
+      s.assign(DEVICE, [makePolicy(A, { marker, ...scenario.policy }), ...(scenario.extraPolicies ?? [])]),
+    inspect: recorder(visited),
+    start: false,
+    ...(scenario.codec === undefined ? {} : { codec: scenario.codec }),
+    ...(scenario.failLaunch === true
+      ? {
+          wrapInstaller: () => ({
+            run: async () => {
+              throw new Error("CreateProcess failed");
+            },
+          }),
+        }
+      : {}),
+  });
+  scenario.prepare?.(h);
+  h.agent.start();
+  await h.runTo((scenario.hours ?? 1) * HOUR);
+  return h;
+}
+
+describe("enforcement chart, model-based", () => {
+  it("visits every state of the chart across the model's scenarios", async () => {
+    const visited = new Set<string>();
+    for (const scenario of scenarios) {
+      const h = await runScenario(scenario, visited);
+      expect(h.agent.failure(), scenario.name).toBeUndefined();
+      h.agent.dispose();
+    }
+    const states = chartStateIds();
+    expect(states.length).toBeGreaterThan(20);
+    expect(states.filter((id) => !visited.has(id))).toEqual([]);
+  });
+
+  it("always ends consistent whatever the installer answers (property)", async () => {
+    const exitCodes = fc.constantFrom(0, 1618, 1603, 1641, 3010, 1707, 3221225794);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.record({ exitCode: exitCodes, installs: fc.boolean() }), { minLength: 1, maxLength: 6 }),
+        async (attempts) => {
+          const h = await runScenario({ name: "random", attempts, hours: 30 }, new Set());
+          expect(h.agent.failure()).toBeUndefined();
+          const state = h.agent.state.readEnforcement({ userId: DEVICE, appId: A, version: 1 });
+          expect(state).toBeDefined();
+          const detected = h.device.fs.stat(marker) !== undefined;
+          // Success is only ever recorded for a detected app; a pending reboot only after a 1641.
+          if (state!.EnforcementState === 1000) expect(detected).toBe(true);
+          if (state!.EnforcementState === 2008) expect(attempts.some((a) => a.exitCode === 1641)).toBe(true);
+          expect([1000, 2008, 5000]).toContain(state!.EnforcementState);
+          for (const dir of [INCOMING_DIR, STAGING_DIR, IMECACHE_DIR]) {
+            expect(h.device.fs.stat(dir) === undefined || h.device.fs.list(dir).length === 0).toBe(true);
+          }
+          h.agent.dispose();
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+});
