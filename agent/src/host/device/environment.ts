@@ -85,6 +85,16 @@ function sameSid(a: string, b: string | undefined): boolean {
  */
 export function expandVariables(text: string, variables: Readonly<Record<string, string>>): string {
   if (!text.includes("%")) return text;
-  const byFoldedName = new Map(Object.entries(variables).map(([name, value]) => [name.toLowerCase(), value]));
+  return expandFolded(text, foldVariableNames(variables));
+}
+
+/** The variables keyed by lower-cased name, for repeated expansion with `expandFolded`. */
+export function foldVariableNames(variables: Readonly<Record<string, string>>): ReadonlyMap<string, string> {
+  return new Map(Object.entries(variables).map(([name, value]) => [name.toLowerCase(), value]));
+}
+
+/** `expandVariables` over variables already keyed by lower-cased name. */
+export function expandFolded(text: string, byFoldedName: ReadonlyMap<string, string>): string {
+  if (!text.includes("%")) return text;
   return text.replace(/%([^%]+)%/g, (whole, name: string) => byFoldedName.get(name.toLowerCase()) ?? whole);
 }

@@ -33,5 +33,8 @@ export interface FileStore {
   move(from: FilePath, to: FilePath): void;
   freeBytes(): number;
   setFreeBytes(bytes: number): void;
+  /** All of `work` lands or none does, also when it throws (user transactions). */
   transaction<T>(work: () => T): T;
+  /** Already-validated steps that cannot fail, made to land together across a crash (see RegistryStore.atomic). */
+  atomic<T>(work: () => T): T;
 }

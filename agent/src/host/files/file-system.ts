@@ -52,15 +52,20 @@ export function createFileSystem(
     }
   };
 
-  /** Makes every missing directory down to `names` (inclusive), refusing to go through a file. */
-  const ensureDirectory = (names: FilePath, original: string): void => {
+  /** The directories to create so that `names` (inclusive) exists; throws when a file is in the way. */
+  const missingDirectories = (names: FilePath, original: string): FilePath[] => {
     for (let depth = 2; depth <= names.length; depth += 1) {
       const prefix = names.slice(0, depth);
       const entry = store.entry(prefix);
       if (entry === undefined) {
-        assertCreatableName(prefix[prefix.length - 1]!, original);
-        store.putDirectory(prefix, options.clock.now());
-      } else if (entry.kind === "file") {
+        const missing: FilePath[] = [];
+        for (let rest = depth; rest <= names.length; rest += 1) {
+          assertCreatableName(names[rest - 1]!, original);
+          missing.push(names.slice(0, rest));
+        }
+        return missing;
+      }
+      if (entry.kind === "file") {
         throw new ImesimError(
           "FS_PATH_NOT_FOUND",
           `"${prefix.join("\\")}" is a file, not a folder (in "${original}")`,
@@ -70,16 +75,12 @@ export function createFileSystem(
         );
       }
     }
+    return [];
   };
 
-  const spend = (bytes: number, original: string): void => {
-    const free = store.freeBytes();
-    if (bytes > free) {
-      throw new ImesimError("FS_DISK_FULL", `not enough space on the disk to write "${original}"`, {
-        imeErrorCode: E_DISK_FULL,
-      });
-    }
-    if (bytes !== 0) store.setFreeBytes(free - bytes);
+  const createDirectories = (directories: readonly FilePath[]): void => {
+    const now = options.clock.now();
+    for (const directory of directories) store.putDirectory(directory, now);
   };
 
   return {
@@ -112,33 +113,40 @@ export function createFileSystem(
       }
       assertCreatableName(names[names.length - 1]!, path);
       const bytes = typeof data === "string" ? new TextEncoder().encode(data) : new Uint8Array(data);
-      store.transaction(() => {
-        ensureDirectory(names.slice(0, -1), path);
-        const existing = store.entry(names);
-        if (existing?.kind === "directory") {
-          throw new ImesimError("FS_ACCESS_DENIED", `"${path}" is a folder`, {
-            imeErrorCode: E_ACCESS_DENIED,
-          });
-        }
-        spend(bytes.length - (existing?.size ?? 0), path);
-        const now = options.clock.now();
+      // Everything that can fail is checked before the first change, so nothing is ever half-written.
+      const directories = missingDirectories(names.slice(0, -1), path);
+      const existing = directories.length === 0 ? store.entry(names) : undefined;
+      if (existing?.kind === "directory") {
+        throw new ImesimError("FS_ACCESS_DENIED", `"${path}" is a folder`, { imeErrorCode: E_ACCESS_DENIED });
+      }
+      const free = store.freeBytes();
+      const needed = bytes.length - (existing?.size ?? 0);
+      if (needed > free) {
+        throw new ImesimError("FS_DISK_FULL", `not enough space on the disk to write "${path}"`, {
+          imeErrorCode: E_DISK_FULL,
+        });
+      }
+      const now = options.clock.now();
+      store.atomic(() => {
+        createDirectories(directories);
         store.putFile(names, bytes, {
           createdMs: existing?.createdMs ?? now,
           modifiedMs: now,
           version: writeOptions?.version,
         });
+        if (needed !== 0) store.setFreeBytes(free - needed);
       });
     },
 
     mkdir(path) {
-      const names = resolve(path);
-      store.transaction(() => ensureDirectory(names, path));
+      const directories = missingDirectories(resolve(path), path);
+      if (directories.length > 0) store.atomic(() => createDirectories(directories));
     },
 
     remove(path) {
       const names = lookup(path);
       if (names === undefined || names.length < 2 || store.entry(names) === undefined) return false;
-      return store.transaction(() => {
+      return store.atomic(() => {
         const freed = store.bytesBelow(names);
         store.remove(names);
         store.setFreeBytes(store.freeBytes() + freed);
@@ -186,7 +194,7 @@ export function createFileSystem(
         });
       }
       assertCreatableName(target[target.length - 1]!, to);
-      store.transaction(() => store.move(source, target));
+      store.atomic(() => store.move(source, target));
     },
 
     fileVersion(path) {

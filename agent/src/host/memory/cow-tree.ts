@@ -25,6 +25,7 @@ export type PayloadCloner<P> = (payload: P) => P;
 export class CowTree<P> {
   #root: TreeNode<P>;
   #token = freshToken();
+  #depth = 0;
   readonly #clonePayload: PayloadCloner<P>;
 
   constructor(root: TreeNode<P>, clonePayload: PayloadCloner<P>) {
@@ -101,12 +102,17 @@ export class CowTree<P> {
     });
   }
 
-  /** Runs `work` so that either all its changes stay or, when it throws, none do. */
+  /**
+   * Runs `work` so that either all its changes stay or, when it throws, none do. A transaction inside another
+   * joins it: its failure rolls back the outer one when it propagates (a caught inner failure keeps its writes).
+   */
   transaction<T>(work: () => T, extra?: { save(): () => void }): T {
+    if (this.#depth > 0) return work();
     const savedRoot = this.#root;
     const savedToken = this.#token;
     const restoreExtra = extra?.save();
     this.#token = freshToken();
+    this.#depth += 1;
     try {
       return work();
     } catch (error) {
@@ -114,6 +120,8 @@ export class CowTree<P> {
       this.#token = savedToken;
       restoreExtra?.();
       throw error;
+    } finally {
+      this.#depth -= 1;
     }
   }
 

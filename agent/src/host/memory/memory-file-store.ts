@@ -108,6 +108,10 @@ export class MemoryFileStore implements FileStore {
     this.#free = bytes;
   }
 
+  atomic<T>(work: () => T): T {
+    return work();
+  }
+
   transaction<T>(work: () => T): T {
     return this.#tree.transaction(work, {
       save: () => {

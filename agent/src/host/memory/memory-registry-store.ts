@@ -68,6 +68,10 @@ export class MemoryRegistryStore implements RegistryStore {
     return node === undefined ? [] : Array.from(node.payload.values());
   }
 
+  atomic<T>(work: () => T): T {
+    return work();
+  }
+
   transaction<T>(work: () => T): T {
     return this.#tree.transaction(work);
   }

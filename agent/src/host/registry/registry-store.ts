@@ -24,5 +24,11 @@ export interface RegistryStore {
   deleteValue(path: KeyPath, name: string): boolean;
   /** Values in creation order; [] for a missing key. */
   values(path: KeyPath): NamedValue[];
+  /** All of `work` lands or none does, also when it throws (user transactions). */
   transaction<T>(work: () => T): T;
+  /**
+   * Makes already-validated steps that cannot fail land together across a crash: a SQLite transaction, and
+   * nothing at all in memory (where there is no crash to survive and no rollback is needed).
+   */
+  atomic<T>(work: () => T): T;
 }

@@ -52,7 +52,7 @@ export function createRegistry(
       }
       const normalized = normalizeRegistryValue(value, `"${valueName}" in "${keyPath}"`);
       // Creating the key and setting the value land together, as `reg add` does.
-      store.transaction(() => {
+      store.atomic(() => {
         store.createKey(path);
         store.setValue(path, valueName, normalized);
       });

@@ -139,6 +139,10 @@ export class SqliteFileStore implements FileStore {
     this.#free = bytes;
   }
 
+  atomic<T>(work: () => T): T {
+    return this.transaction(work);
+  }
+
   transaction<T>(work: () => T): T {
     const free = this.#free;
     try {

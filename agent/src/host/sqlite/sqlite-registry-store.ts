@@ -123,4 +123,8 @@ export class SqliteRegistryStore implements RegistryStore {
   transaction<T>(work: () => T): T {
     return inTransaction(this.#db, work);
   }
+
+  atomic<T>(work: () => T): T {
+    return inTransaction(this.#db, work);
+  }
 }
