@@ -373,6 +373,29 @@ export const AppSchema = Type.Object(
 // ---------------------------------------------------------------------------------------------------
 // Behaviour of installers and scripts
 
+/**
+ * A registry value an install process writes. It is written as the IME's 32-bit install process writes
+ * (ime.md §1.5): HKLM\SOFTWARE lands in WOW6432Node on 64-bit Windows.
+ */
+export const RegistryEffectSchema = Type.Object(
+  {
+    key: Type.String({ minLength: 1 }),
+    name: described(Type.String(), "value name; empty string = (default)"),
+    type: Type.Optional(
+      Type.Union([
+        Type.Literal("REG_SZ"),
+        Type.Literal("REG_EXPAND_SZ"),
+        Type.Literal("REG_DWORD"),
+        Type.Literal("REG_QWORD"),
+        Type.Literal("REG_MULTI_SZ"),
+        Type.Literal("REG_BINARY"),
+      ]),
+    ),
+    data: Type.Union([Type.String(), Type.Integer(), Type.Array(Type.String())]),
+  },
+  closed,
+);
+
 export const InstallerAttemptSchema = Type.Object(
   {
     exitCode: Type.Optional(described(Type.Integer(), "process exit code (default 0)")),
@@ -381,17 +404,10 @@ export const InstallerAttemptSchema = Type.Object(
       described(Type.Boolean(), "the process never ends: the IME's MaxRunTimeInMinutes timeout fires"),
     ),
     files: Type.Optional(Type.Array(FileEntrySchema)),
-    registry: Type.Optional(Type.Array(RegistryEntrySchema)),
+    registry: Type.Optional(Type.Array(RegistryEffectSchema)),
     msis: Type.Optional(Type.Array(InstalledMsiSchema)),
     removeFiles: Type.Optional(Type.Array(Type.String())),
-    removeRegistry: Type.Optional(
-      Type.Array(
-        Type.Object(
-          { key: Type.String(), name: Type.Optional(Type.String()), view: Type.Optional(RegistryViewSchema) },
-          closed,
-        ),
-      ),
-    ),
+    removeRegistryKeys: Type.Optional(Type.Array(Type.String())),
     removeMsis: Type.Optional(Type.Array(ProductCodeSchema)),
     stdout: Type.Optional(Type.String()),
   },
@@ -450,6 +466,7 @@ export const ScriptBehaviourSchema = Type.Object(
 // ---------------------------------------------------------------------------------------------------
 // Faults (mock service)
 
+/** One fault the mock injects: which requests it matches, and exactly one effect. */
 export const FaultSchema = Type.Object(
   {
     route: Type.Union([
@@ -466,12 +483,18 @@ export const FaultSchema = Type.Object(
     ),
     app: Type.Optional(NameSchema),
     status: Type.Optional(Type.Integer({ minimum: 400, maximum: 599 })),
-    latency: Type.Optional(DurationSchema),
-    dropAfterBytes: Type.Optional(Type.Integer({ minimum: 0 })),
-    corruptByteAt: Type.Optional(Type.Integer({ minimum: 0 })),
-    truncateAt: Type.Optional(Type.Integer({ minimum: 0 })),
     retryAfter: Type.Optional(durationOf("with status 429, the Retry-After the service sends")),
-    bytesPerSecond: Type.Optional(described(Type.Integer({ minimum: 1 }), "a slow link")),
+    latency: Type.Optional(DurationSchema),
+    dropAfterBytes: Type.Optional(
+      described(Type.Integer({ minimum: 0 }), "content: the connection drops after this many bytes"),
+    ),
+    corruptByteAt: Type.Optional(
+      described(Type.Integer({ minimum: 0 }), "content: the byte at this offset is flipped"),
+    ),
+    truncateAt: Type.Optional(
+      described(Type.Integer({ minimum: 0 }), "content: the body ends after this many bytes"),
+    ),
+    expireToken: Type.Optional(described(Type.Boolean(), "the caller's token is treated as expired (401)")),
     times: Type.Optional(
       described(Type.Integer({ minimum: 1 }), "inject this many times, then stop (default: always)"),
     ),
@@ -679,6 +702,7 @@ export type FileEntry = Static<typeof FileEntrySchema>;
 export type InstalledMsi = Static<typeof InstalledMsiSchema>;
 export type InstallerBehaviour = Static<typeof InstallerBehaviourSchema>;
 export type InstallerAttempt = Static<typeof InstallerAttemptSchema>;
+export type RegistryEffect = Static<typeof RegistryEffectSchema>;
 export type ScriptBehaviour = Static<typeof ScriptBehaviourSchema>;
 export type Fault = Static<typeof FaultSchema>;
 export type Action = Static<typeof ActionSchema>;

@@ -62,6 +62,16 @@ export function resolveScenario(
     checkApp(["faults", i, "app"], fault.app);
     if (fault.retryAfter !== undefined && fault.status !== 429)
       report(["faults", i, "retryAfter"], "retryAfter needs status: 429", true);
+    const effects = (
+      ["status", "latency", "dropAfterBytes", "corruptByteAt", "truncateAt", "expireToken"] as const
+    ).filter((effect) => fault[effect] !== undefined);
+    if (effects.length !== 1)
+      report(
+        ["faults", i],
+        effects.length === 0
+          ? "give one effect: status, latency, dropAfterBytes, corruptByteAt, truncateAt or expireToken"
+          : `give one effect per fault, not ${effects.join(" and ")}`,
+      );
     if (fault.requestContentType !== undefined && fault.route !== "gateway")
       report(["faults", i, "requestContentType"], "requestContentType applies only to route: gateway", true);
   });

@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { registerInspect } from "./inspect.ts";
 import { registerPack } from "./pack.ts";
 import { registerServe } from "./serve.ts";
+import { registerTest } from "./test.ts";
 import { registerUnpack } from "./unpack.ts";
 
 /** Adds every imesim sub-command to the program; each lives in its own module beside this one. */
@@ -10,4 +11,5 @@ export function registerCommands(program: Command): void {
   registerPack(program);
   registerUnpack(program);
   registerInspect(program);
+  registerTest(program);
 }

@@ -1,0 +1,102 @@
+// The package `imesim test` checks: a source folder (as IntuneWinAppUtil would pack it) or a built
+// .intunewin, read through the contracts codec. Yields the codec's findings, the file listing the
+// lint needs, and the MSI facts (Detection.xml MsiInfo, or the .msi itself for a folder).
+import { statSync } from "node:fs";
+import { join } from "node:path";
+import { ImesimError, isImesimError } from "@imesim/contracts/errors";
+import {
+  type Finding as CodecFinding,
+  createMemorySink,
+  extractPackageContent,
+  inspectPackage,
+  readPackage,
+} from "@imesim/contracts/intunewin";
+import { readMsiInfo } from "@imesim/contracts/msi";
+import type { MsiFacts, PackageListing } from "../lint/index.ts";
+import { TestInputErrorCode } from "./app-input.ts";
+import { listFolder, listMemory } from "./folder-listing.ts";
+
+export interface PackageSource {
+  readonly kind: "folder" | "intunewin";
+  readonly path: string;
+  readonly listing: PackageListing;
+  /** Findings of the codec's package checks (intunewin.md §1.8); none for a folder. */
+  readonly findings: readonly CodecFinding[];
+  readonly setupFile: string | undefined;
+  readonly msi: MsiFacts | undefined;
+}
+
+/** Reads a folder or .intunewin; an unreadable one is an input error (exit 2). */
+export async function readPackageSource(
+  path: string,
+  setupFileHint: string | undefined,
+): Promise<PackageSource> {
+  let isDirectory: boolean;
+  try {
+    isDirectory = statSync(path).isDirectory();
+  } catch (cause) {
+    throw new ImesimError(
+      TestInputErrorCode.PackageUnreadable,
+      `Cannot read package ${path}: ${(cause as Error).message}`,
+      { cause },
+    );
+  }
+  return isDirectory ? readFolder(path, setupFileHint) : readIntunewin(path);
+}
+
+async function readFolder(path: string, setupFileHint: string | undefined): Promise<PackageSource> {
+  const listing = listFolder(path);
+  const setupFile = setupFileHint;
+  let msi: MsiFacts | undefined;
+  const msiFile =
+    setupFile !== undefined && /\.msi$/i.test(setupFile)
+      ? listing.files.find((f) => f.toLowerCase() === setupFile.replaceAll("\\", "/").toLowerCase())
+      : undefined;
+  if (msiFile !== undefined) {
+    const info = await readMsiInfo(join(path, msiFile));
+    msi = { productCode: info.MsiProductCode, productVersion: info.MsiProductVersion };
+  }
+  return { kind: "folder", path, listing, findings: [], setupFile, msi };
+}
+
+async function readIntunewin(path: string): Promise<PackageSource> {
+  const inspected = await inspectPackage(path);
+  if (inspected.detection === undefined) {
+    const reason = inspected.findings.map((finding) => finding.message).join("; ");
+    throw new ImesimError(
+      TestInputErrorCode.PackageUnreadable,
+      `${path} is not a readable .intunewin: ${reason}`,
+    );
+  }
+  const detection = inspected.detection;
+  let listing: PackageListing = {
+    files: inspected.entries.filter((e) => !e.isDirectory).map((e) => e.path),
+    readText: () => undefined,
+  };
+  if (inspected.valid) {
+    try {
+      const pkg = await readPackage(path);
+      try {
+        const sink = createMemorySink();
+        await extractPackageContent(pkg, sink);
+        listing = listMemory(sink.files);
+      } finally {
+        await pkg.close();
+      }
+    } catch (error) {
+      if (!isImesimError(error)) throw error;
+    }
+  }
+  const msiInfo = detection.MsiInfo;
+  return {
+    kind: "intunewin",
+    path,
+    listing,
+    findings: inspected.findings,
+    setupFile: detection.SetupFile,
+    msi:
+      msiInfo === undefined
+        ? undefined
+        : { productCode: msiInfo.MsiProductCode, productVersion: msiInfo.MsiProductVersion },
+  };
+}

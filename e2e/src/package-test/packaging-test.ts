@@ -1,0 +1,68 @@
+// `imesim test`: everything a packager wants to know before uploading — the package as the codec sees
+// it, the app definition's lint, what each return code would do, and a verdict with its reasons.
+import type { Finding as CodecFinding } from "@imesim/contracts/intunewin";
+import { analyzeCommand, type Finding, lintApp } from "../lint/index.ts";
+import { readTestedApp, type TestedApp } from "./app-input.ts";
+import { type PackageSource, readPackageSource } from "./package-source.ts";
+import { type ReturnCodeOutcome, returnCodeOutcomes } from "./return-code-outcomes.ts";
+
+export interface PackagingTestOptions {
+  /** A source folder or a .intunewin. */
+  readonly packagePath: string;
+  /** The app definition file (Graph JSON, IME policy, or short form). */
+  readonly appPath: string;
+}
+
+export interface Verdict {
+  readonly passed: boolean;
+  /** Why it fails (errors), or what to look at (warnings) when it passes. */
+  readonly reasons: readonly string[];
+}
+
+export interface PackagingTestReport {
+  readonly app: { readonly name: string; readonly form: TestedApp["form"]; readonly id: string };
+  readonly package: {
+    readonly kind: PackageSource["kind"];
+    readonly path: string;
+    readonly setupFile: string | undefined;
+    readonly files: readonly string[];
+    readonly findings: readonly CodecFinding[];
+  };
+  readonly lint: readonly Finding[];
+  readonly returnCodes: readonly ReturnCodeOutcome[];
+  readonly verdict: Verdict;
+}
+
+/** Reads the inputs (ImesimError for bad input) and builds the report. */
+export async function runPackagingTest(options: PackagingTestOptions): Promise<PackagingTestReport> {
+  const app = readTestedApp(options.appPath, undefined);
+  const setupHint = app.policy.SetUpFilePath ?? analyzeCommand(app.policy.InstallCommandLine).packageFiles[0];
+  const source = await readPackageSource(options.packagePath, setupHint);
+  const lint = lintApp({
+    policy: app.policy,
+    package: source.listing,
+    ...(source.msi === undefined ? {} : { msi: source.msi }),
+  });
+  return {
+    app: { name: app.name, form: app.form, id: app.policy.Id },
+    package: {
+      kind: source.kind,
+      path: source.path,
+      setupFile: source.setupFile,
+      files: source.listing.files,
+      findings: source.findings,
+    },
+    lint,
+    returnCodes: returnCodeOutcomes(app.policy),
+    verdict: verdictOf(source.findings, lint),
+  };
+}
+
+/** Fails on any error-severity finding of the package or the lint; warnings are listed but pass. */
+export function verdictOf(packageFindings: readonly CodecFinding[], lint: readonly Finding[]): Verdict {
+  const errors = [...packageFindings, ...lint].filter((finding) => finding.severity === "error");
+  const warnings = [...packageFindings, ...lint].filter((finding) => finding.severity === "warning");
+  if (errors.length > 0)
+    return { passed: false, reasons: errors.map((finding) => `${finding.code}: ${finding.message}`) };
+  return { passed: true, reasons: warnings.map((finding) => `${finding.code}: ${finding.message}`) };
+}

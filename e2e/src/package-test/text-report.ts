@@ -1,0 +1,38 @@
+import { formatHex } from "@imesim/contracts/enums";
+import type { PackagingTestReport } from "./packaging-test.ts";
+
+const MARK = { error: "✗", warning: "!", info: "i" } as const;
+
+/** The human-readable `imesim test` report. */
+export function formatPackagingReport(report: PackagingTestReport): string {
+  const lines: string[] = [];
+  lines.push(`imesim test — ${report.app.name} (${report.app.form} definition, app id ${report.app.id})`);
+  lines.push("");
+  lines.push(
+    `Package: ${report.package.path} (${report.package.kind}, ${report.package.files.length} files, setup file ${report.package.setupFile ?? "not set"})`,
+  );
+  if (report.package.findings.length === 0) lines.push("  ✓ no package findings");
+  for (const finding of report.package.findings)
+    lines.push(`  ${MARK[finding.severity]} ${finding.code}: ${finding.message}`);
+  lines.push("");
+  lines.push("App definition:");
+  if (report.lint.length === 0) lines.push("  ✓ no findings");
+  for (const finding of report.lint) {
+    const where = finding.path === undefined ? "" : ` [${finding.path}]`;
+    lines.push(`  ${MARK[finding.severity]} ${finding.code}${where}: ${finding.message}`);
+  }
+  lines.push("");
+  lines.push("Return codes — what the IME does with each exit code:");
+  for (const outcome of report.returnCodes) {
+    const code = outcome.errorCode === 0 ? "" : ` ${formatHex(outcome.errorCode)}`;
+    lines.push(
+      `  ${String(outcome.exitCode).padStart(6)}  ${outcome.type.padEnd(10)} → ${outcome.enforcementState}${code}: ${outcome.explanation}`,
+    );
+  }
+  lines.push("");
+  lines.push(
+    `Verdict: ${report.verdict.passed ? "PASS — the package should install in Intune" : "FAIL — the package would fail in Intune"}`,
+  );
+  for (const reason of report.verdict.reasons) lines.push(`  - ${reason}`);
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,126 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
+import { formatPackagingReport, runPackagingTest } from "../../src/package-test/index.ts";
+
+const FIXTURES = fileURLToPath(new URL("../../../../shared/fixtures/intunewin/", import.meta.url));
+const APPS = fileURLToPath(new URL("../fixtures/apps/", import.meta.url));
+const BIN = fileURLToPath(new URL("../../bin/imesim.js", import.meta.url));
+const fixture = (name: string) => join(FIXTURES, `${name}__install.intunewin`);
+const app = (name: string) => join(APPS, `${name}.json`);
+
+describe("imesim test on the real packages of shared/fixtures", () => {
+  it("passes the winget 7-Zip package with a sysnative cmd install", async () => {
+    const report = await runPackagingTest({
+      packagePath: fixture("MrMeeb_Intune-Winget-Universal-App-Installer"),
+      appPath: app("winget-7zip"),
+    });
+    expect(report.package).toMatchObject({
+      kind: "intunewin",
+      setupFile: "install.cmd",
+      files: ["install.cmd"],
+      findings: [],
+    });
+    expect(report.lint).toEqual([]);
+    expect(report.verdict).toEqual({ passed: true, reasons: [] });
+  });
+
+  it("passes the Chocolatey package and notes the 32-bit PowerShell", async () => {
+    const report = await runPackagingTest({
+      packagePath: fixture("kevin92fung_Intune-Chocolatey"),
+      appPath: app("chocolatey-chrome"),
+    });
+    expect(report.lint.map((finding) => finding.code)).toEqual(["POWERSHELL_32BIT"]);
+    expect(report.verdict.passed).toBe(true);
+  });
+
+  it("fails the time-zone package when detection reads the 64-bit registry the 32-bit PowerShell never wrote", async () => {
+    const naive = await runPackagingTest({
+      packagePath: fixture("Rhuberry_TimeZoneAutoUpdate"),
+      appPath: app("timezone-naive"),
+    });
+    expect(naive.package.files).toEqual(["install.ps1", "uninstall.ps1"]);
+    expect(naive.verdict.passed).toBe(false);
+    expect(naive.verdict.reasons[0]).toMatch(/^WOW64_REGISTRY_MISMATCH: .*TimeZoneTaskScheduler/);
+    const fixed = await runPackagingTest({
+      packagePath: fixture("Rhuberry_TimeZoneAutoUpdate"),
+      appPath: app("timezone"),
+    });
+    expect(fixed.verdict.passed).toBe(true);
+  });
+
+  it("reads the backslash-named sub-folders of the Company Portal tray package", async () => {
+    const report = await runPackagingTest({
+      packagePath: fixture("JayRHa_CompanyPortalSystemTrayTool"),
+      appPath: app("company-portal-tray"),
+    });
+    expect(report.package.files).toHaveLength(14);
+    expect(report.package.files).toContain("IntuneSystemTrayV2/CMTrace.exe");
+    expect(report.verdict.passed).toBe(true);
+    const text = formatPackagingReport(report);
+    expect(text).toContain("Verdict: PASS");
+    expect(text).toMatch(/1603 {2}unmapped {3}→ 5000 0x80070643/);
+  });
+});
+
+describe("imesim test exit codes", () => {
+  const dir = mkdtempSync(join(tmpdir(), "imesim-test-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const run = (...args: string[]) =>
+    spawnSync(process.execPath, [BIN, "test", ...args], { encoding: "utf8" });
+
+  it("0 for a package that would install, with a JSON report for CI", () => {
+    const json = execFileSync(
+      process.execPath,
+      [
+        BIN,
+        "test",
+        fixture("MrMeeb_Intune-Winget-Universal-App-Installer"),
+        "--app",
+        app("winget-7zip"),
+        "--json",
+      ],
+      {
+        encoding: "utf8",
+      },
+    );
+    expect(JSON.parse(json).verdict.passed).toBe(true);
+  });
+
+  it("1 for a package that would fail in Intune, saying why", () => {
+    const result = run(fixture("Rhuberry_TimeZoneAutoUpdate"), "--app", app("timezone-naive"));
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain("FAIL");
+  });
+
+  it("2 for input that is not an app definition or not a package", () => {
+    const bad = join(dir, "bad.json");
+    writeFileSync(bad, '{"displayName": "x"}');
+    const notApp = run(fixture("MrMeeb_Intune-Winget-Universal-App-Installer"), "--app", bad);
+    expect(notApp.status).toBe(2);
+    expect(notApp.stderr).toContain("bad.json");
+    const notPackage = run(join(dir, "missing.intunewin"), "--app", app("winget-7zip"));
+    expect(notPackage.status).toBe(2);
+  });
+
+  it("lints a source folder as IntuneWinAppUtil would pack it", async () => {
+    const folder = join(dir, "src");
+    execFileSync("mkdir", ["-p", folder]);
+    writeFileSync(
+      join(folder, "install.cmd"),
+      '@echo off\r\nxcopy /y tool.exe "%ProgramFiles%\\Contoso Tool\\"\r\n',
+    );
+    const appFile = join(dir, "short.yaml");
+    writeFileSync(
+      appFile,
+      "name: Contoso Tool\ninstall: install.cmd\ndetection:\n  - file: C:\\Program Files\\Contoso Tool\\tool.exe\n",
+    );
+    const report = await runPackagingTest({ packagePath: folder, appPath: appFile });
+    expect(report.app.form).toBe("short");
+    expect(report.lint.map((finding) => finding.code)).toContain("WOW64_PROGRAM_FILES_MISMATCH");
+    expect(report.verdict.passed).toBe(false);
+  });
+});
