@@ -2,6 +2,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ImesimError } from "@imesim/contracts/errors";
+import { packFolder, readPackage } from "@imesim/contracts/intunewin";
+import type { InjectOptions } from "fastify";
 import type { MockIntuneServer } from "./server.ts";
 
 /** What to import: the Graph app, its package (a `.intunewin`, or a folder to pack), and its assignments. */
@@ -33,7 +35,6 @@ const blockBytes = 6 * 1024 * 1024;
  * ImesimError `IMPORT_FAILED` naming the step that the service refused.
  */
 export async function importApp(server: MockIntuneServer, request: ImportAppRequest): Promise<ImportedApp> {
-  const { packFolder, readPackage } = await import("@imesim/contracts/intunewin");
   let packedFolder: string | undefined;
   let packagePath = request.intunewinPath;
   if (packagePath === undefined) {
@@ -56,11 +57,7 @@ export async function importApp(server: MockIntuneServer, request: ImportAppRequ
     const detection = intunewin.detection;
     const token = await server.intune.tokens.issueAdminToken("imesim-import", "https://graph.microsoft.com");
     const headers = { authorization: `Bearer ${token}` };
-    const call = async (
-      step: string,
-      options: Parameters<MockIntuneServer["inject"]>[0] & object,
-      expected: number,
-    ) => {
+    const call = async (step: string, options: InjectOptions, expected: number) => {
       const response = await server.inject(options);
       if (response.statusCode !== expected) {
         throw new ImesimError(

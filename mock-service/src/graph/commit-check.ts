@@ -1,5 +1,6 @@
 import { stat } from "node:fs/promises";
 import { isImesimError } from "@imesim/contracts/errors";
+import { verifyEncryptedContent } from "@imesim/contracts/intunewin";
 import type { ContentFileRecord, FileEncryptionInfo } from "../store/records.ts";
 
 /**
@@ -18,7 +19,6 @@ export async function checkCommittedContent(
   } catch {
     return "No content was uploaded: no block list was committed for this file.";
   }
-  const { verifyEncryptedContent } = await import("@imesim/contracts/intunewin");
   try {
     await verifyEncryptedContent(
       blobPath,

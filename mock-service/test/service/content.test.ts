@@ -27,7 +27,7 @@ const content = encryptedContent(Buffer.alloc(300_000, 7));
 
 /** A server with one app assigned to all devices, an enrolled device and that device's content URL. */
 async function setUp(options: { downloadBytesPerSecond?: number } = {}) {
-  const started = await startServer({ lenientCommit: true, ...options });
+  const started = await startServer(options);
   const server = started.server;
   const admin = { authorization: `Bearer ${await adminToken(server)}` };
   const enrolled = await enroll(server);

@@ -9,6 +9,7 @@ import {
   parseDecryptInfo,
   parseDecryptInfoEnvelope,
   sideCarGatewayUrl,
+  type Win32AppResult,
 } from "@imesim/contracts/gateway";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MockIntuneServer } from "../../src/index.ts";
@@ -34,7 +35,7 @@ let availableAppId: string;
 const content = encryptedContent(Buffer.from("inner zip bytes ".repeat(1000)));
 
 beforeAll(async () => {
-  const started = await startServer({ lenientCommit: true });
+  const started = await startServer();
   app = started.server;
   close = started.close;
   admin = { authorization: `Bearer ${await adminToken(app)}` };
@@ -236,7 +237,7 @@ describe("SideCar gateway sessions", () => {
   });
 
   it("stores Win32AppResult reports as the app's per-device status", async () => {
-    const report = {
+    const report: Win32AppResult = {
       ApplicationId: requiredAppId,
       ResultantAppState: 1,
       ReportingImpact: { DesiredState: 3, Classification: 2, ConflictReason: 0, ImpactingApps: [] },

@@ -131,7 +131,8 @@ describe("mobileApps", () => {
     const names: string[] = [];
     let total = 0;
     while (url !== undefined) {
-      const page = (await app.inject({ url, headers: auth })).json();
+      const page: { value: { displayName: string }[]; "@odata.count"?: number; "@odata.nextLink"?: string } =
+        (await app.inject({ url, headers: auth })).json();
       total = page["@odata.count"] ?? total;
       names.push(...page.value.map((item: { displayName: string }) => item.displayName));
       url = page["@odata.nextLink"]?.replace("http://localhost:80", "");
