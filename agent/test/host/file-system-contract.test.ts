@@ -109,6 +109,13 @@ describe.each(BACKENDS)("FileSystem contract (%s backend)", (backend) => {
     expect(errorCode(() => fs.writeFile("C:\\Data", "x")).imeErrorCode).toBe(0x80070005);
   });
 
+  it("hands out copies of file bytes, so changing them changes nothing stored", () => {
+    const { fs } = openDevice(backend);
+    fs.writeFile("C:\\Data\\f.bin", new Uint8Array([1, 2, 3]));
+    fs.readFile("C:\\Data\\f.bin").fill(9);
+    expect([...fs.readFile("C:\\Data\\f.bin")]).toEqual([1, 2, 3]);
+  });
+
   it("reads the fixed version of a real PE file and declared versions of synthetic ones", () => {
     const { fs } = openDevice(backend);
     fs.writeFile("C:\\Program Files\\Contoso\\contoso.dll", PE_FIXTURE);

@@ -171,6 +171,23 @@ describe.each(BACKENDS)("Registry contract (%s backend)", (backend) => {
     expect(registry.getValue(KEY, "Committed")).toEqual({ type: "REG_DWORD", data: 1 });
   });
 
+  it("undoes only a nested transaction's writes when its failure is caught inside the outer one", () => {
+    const { registry } = openDevice(backend);
+    registry.transaction(() => {
+      registry.setValue(KEY, "Outer", { type: "REG_DWORD", data: 1 });
+      try {
+        registry.transaction(() => {
+          registry.setValue(KEY, "Inner", { type: "REG_DWORD", data: 2 });
+          throw new Error("inner");
+        });
+      } catch {
+        // The outer transaction carries on without the inner writes.
+      }
+      registry.setValue(KEY, "After", { type: "REG_DWORD", data: 3 });
+    });
+    expect(registry.listValues(KEY).map((v) => v.name)).toEqual(["Outer", "After"]);
+  });
+
   it("starts from a base registry with the build, known folders and both Uninstall keys", () => {
     const { registry } = openDevice(backend, { profile: { osVersion: "10.0.26100", osRevision: 2314 } });
     const nt = "HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion";

@@ -25,7 +25,6 @@ export type PayloadCloner<P> = (payload: P) => P;
 export class CowTree<P> {
   #root: TreeNode<P>;
   #token = freshToken();
-  #depth = 0;
   readonly #clonePayload: PayloadCloner<P>;
 
   constructor(root: TreeNode<P>, clonePayload: PayloadCloner<P>) {
@@ -103,16 +102,14 @@ export class CowTree<P> {
   }
 
   /**
-   * Runs `work` so that either all its changes stay or, when it throws, none do. A transaction inside another
-   * joins it: its failure rolls back the outer one when it propagates (a caught inner failure keeps its writes).
+   * Runs `work` so that either all its changes stay or, when it throws, none do. Nested transactions behave
+   * like SQLite savepoints: a failure caught inside the outer one undoes only the inner writes.
    */
   transaction<T>(work: () => T, extra?: { save(): () => void }): T {
-    if (this.#depth > 0) return work();
     const savedRoot = this.#root;
     const savedToken = this.#token;
     const restoreExtra = extra?.save();
     this.#token = freshToken();
-    this.#depth += 1;
     try {
       return work();
     } catch (error) {
@@ -120,8 +117,6 @@ export class CowTree<P> {
       this.#token = savedToken;
       restoreExtra?.();
       throw error;
-    } finally {
-      this.#depth -= 1;
     }
   }
 

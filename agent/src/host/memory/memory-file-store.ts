@@ -52,7 +52,8 @@ export class MemoryFileStore implements FileStore {
 
   read(path: FilePath): Uint8Array | undefined {
     const node = this.#tree.find(path);
-    return node?.payload.kind === "file" ? (node.payload.data ?? EMPTY) : undefined;
+    // A copy: the stored bytes may be shared with other devices through the base image.
+    return node?.payload.kind === "file" ? (node.payload.data ?? EMPTY).slice() : undefined;
   }
 
   putFile(path: FilePath, data: Uint8Array, meta: Omit<FileEntry, "name" | "kind" | "size">): void {
