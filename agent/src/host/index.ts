@@ -45,6 +45,7 @@ export { redirectFor32Bit } from "./registry/wow64-registry.ts";
 export {
   createPwshScriptRunner,
   createScriptedRunner,
+  locatePwsh,
   type PwshRunnerOptions,
   type ScriptedResult,
   type ScriptedScript,

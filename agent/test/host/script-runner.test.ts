@@ -1,7 +1,12 @@
 import { chmodSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { createPwshScriptRunner, createScriptedRunner, type ScriptRequest } from "../../src/host/index.ts";
+import {
+  createPwshScriptRunner,
+  createScriptedRunner,
+  locatePwsh,
+  type ScriptRequest,
+} from "../../src/host/index.ts";
 import { openDevice, tempFolder } from "./backends.ts";
 
 const request = (script: string, extra: Partial<ScriptRequest> = {}): ScriptRequest => ({
@@ -68,6 +73,15 @@ describe("createPwshScriptRunner", () => {
     chmodSync(fake, 0o755);
     const result = createPwshScriptRunner({ pwshPath: fake }).run(request("3\nWrite-Output hi"), device);
     expect(result).toEqual({ exitCode: 3, stdout: "3\nWrite-Output hi", stderr: "oops\n" });
+  });
+
+  it("finds an executable pwsh on a PATH, and nothing where there is none", () => {
+    const folder = tempFolder();
+    const fake = join(folder, "pwsh");
+    writeFileSync(fake, "#!/bin/sh\n");
+    chmodSync(fake, 0o755);
+    expect(locatePwsh(`${tempFolder()}:${folder}`)).toBe(fake);
+    expect(locatePwsh(tempFolder())).toBeUndefined();
   });
 
   it("says so when pwsh is not there", () => {

@@ -2,9 +2,9 @@
 // the scenario (exit code, stdout, stderr, or a function of the device); a real pwsh can run it instead when
 // one is installed and the scenario allows it.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { delimiter, join } from "node:path";
 import { ImesimError } from "@imesim/contracts/errors";
 import type { Host, ProcessContext } from "../types.ts";
 
@@ -115,4 +115,21 @@ export function createPwshScriptRunner(options: PwshRunnerOptions): ScriptRunner
       }
     },
   };
+}
+
+/** The path of a `pwsh` on this machine's PATH (or `pathVariable`), or undefined when none is installed. */
+export function locatePwsh(pathVariable: string = process.env.PATH ?? ""): string | undefined {
+  for (const folder of pathVariable.split(delimiter)) {
+    if (folder === "") continue;
+    for (const name of process.platform === "win32" ? ["pwsh.exe"] : ["pwsh"]) {
+      const candidate = join(folder, name);
+      try {
+        accessSync(candidate, constants.X_OK);
+        return candidate;
+      } catch {
+        // Not in this folder; keep looking.
+      }
+    }
+  }
+  return undefined;
 }
