@@ -116,7 +116,13 @@ export async function readZipDirectory(
       `central directory (offset ${directoryOffset}, ${directorySize} bytes) runs past its end`,
     );
   }
-  if (entryCount > maxEntries || entryCount * CENTRAL_HEADER_SIZE > directorySize) {
+  if (entryCount > maxEntries) {
+    throw new ImesimError(
+      IntunewinErrorCode.zipBomb,
+      `${source.name}: ${entryCount} entries, limit ${maxEntries}`,
+    );
+  }
+  if (entryCount * CENTRAL_HEADER_SIZE > directorySize) {
     throw corrupt(source, `central directory claims ${entryCount} entries in ${directorySize} bytes`);
   }
   const directory = await source.read(directoryOffset, directorySize);

@@ -1,0 +1,250 @@
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { isImesimError } from "../../src/errors/index.ts";
+import {
+  createMemorySink,
+  type EncryptionInfo,
+  extractContent,
+  packFolder,
+  readPackage,
+  unpackPackage,
+  verifyEncryptedContent,
+} from "../../src/intunewin/index.ts";
+import { buildZip, encryptForTest, tempFolder, writeTree } from "./helpers.ts";
+
+interface Packed {
+  bytes: Buffer;
+  contentOffset: number;
+  contentLength: number;
+  xmlOffset: number;
+  info: EncryptionInfo;
+  unencryptedSize: number;
+}
+
+let packed: Packed;
+let work: { path: string; cleanup: () => void };
+
+beforeAll(async () => {
+  work = tempFolder();
+  writeTree(join(work.path, "src"), {
+    "install.cmd": "exit /b 0\r\n".repeat(200),
+    "data/payload.txt": "payload ".repeat(5000),
+  });
+  const result = await packFolder({
+    sourceFolder: join(work.path, "src"),
+    setupFile: "install.cmd",
+    outputFolder: join(work.path, "pkg"),
+    overwrite: true,
+  });
+  const pkg = await readPackage(result.outputPath);
+  const detectionHeaderOffset = pkg.detectionEntry.localHeaderOffset;
+  packed = {
+    bytes: readFileSync(result.outputPath),
+    contentOffset: pkg.contentLocalHeader.dataOffset,
+    contentLength: pkg.contentEntry.compressedSize,
+    xmlOffset: detectionHeaderOffset + 30 + pkg.detectionEntry.name.length + 28,
+    info: pkg.detection.EncryptionInfo,
+    unencryptedSize: pkg.detection.UnencryptedContentSize,
+  };
+  await pkg.close();
+  return () => work.cleanup();
+});
+
+/** Unpacks mutated bytes and returns the error code, checking the output folder was never created. */
+async function unpackCode(bytes: Buffer): Promise<string> {
+  const temp = tempFolder();
+  try {
+    const path = join(temp.path, "mutated.intunewin");
+    writeFileSync(path, bytes);
+    const out = join(temp.path, "out");
+    const error = await unpackPackage(path, out).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    if (!isImesimError(error)) throw new Error(`expected an ImesimError, got ${String(error)}`);
+    expect(existsSync(out)).toBe(false);
+    // No staging folder left behind either.
+    expect(readdirSync(temp.path)).toEqual(["mutated.intunewin"]);
+    return error.code;
+  } finally {
+    temp.cleanup();
+  }
+}
+
+function flipped(offset: number): Buffer {
+  const copy = Buffer.from(packed.bytes);
+  copy[offset] = (copy[offset] ?? 0) ^ 0x01;
+  return copy;
+}
+
+describe("every corruption fails with its own code and leaves the output untouched", () => {
+  it("the pristine package unpacks", async () => {
+    const temp = tempFolder();
+    const path = join(temp.path, "ok.intunewin");
+    writeFileSync(path, packed.bytes);
+    const result = await unpackPackage(path, join(temp.path, "out"));
+    expect(result.entries.map((entry) => entry.path)).toEqual(["install.cmd", "data/payload.txt"]);
+    temp.cleanup();
+  });
+
+  it("a flipped byte in the stored MAC", async () => {
+    expect(await unpackCode(flipped(packed.contentOffset + 5))).toBe("INTUNEWIN_STORED_MAC_MISMATCH");
+  });
+
+  it("a flipped byte in the IV", async () => {
+    expect(await unpackCode(flipped(packed.contentOffset + 40))).toBe("INTUNEWIN_IV_MISMATCH");
+  });
+
+  it("a flipped byte in the ciphertext", async () => {
+    expect(await unpackCode(flipped(packed.contentOffset + 48 + 100))).toBe("INTUNEWIN_MAC_MISMATCH");
+  });
+
+  it("a flipped byte in the padding block", async () => {
+    expect(await unpackCode(flipped(packed.contentOffset + packed.contentLength - 1))).toBe(
+      "INTUNEWIN_MAC_MISMATCH",
+    );
+  });
+
+  it("a bad Detection.xml (wrong ProfileIdentifier)", async () => {
+    const xml = packed.bytes.indexOf("ProfileVersion1", packed.xmlOffset);
+    const copy = Buffer.from(packed.bytes);
+    copy.write("ProfileVersion2", xml);
+    expect(await unpackCode(copy)).toBe("INTUNEWIN_DETECTION_XML_INVALID");
+  });
+
+  it("a truncated package", async () => {
+    expect(await unpackCode(packed.bytes.subarray(0, packed.bytes.length - 200))).toBe(
+      "INTUNEWIN_EOCD_NOT_FOUND",
+    );
+  });
+
+  const encryptedFile = () =>
+    packed.bytes.subarray(packed.contentOffset, packed.contentOffset + packed.contentLength);
+  const codeOf = (promise: Promise<unknown>) =>
+    promise.then(
+      () => "resolved",
+      (error: unknown) => (isImesimError(error) ? error.code : `untyped: ${String(error)}`),
+    );
+
+  it("a truncated encrypted download", async () => {
+    const sink = createMemorySink();
+    const code = await codeOf(
+      extractContent(encryptedFile().subarray(0, packed.contentLength - 16), packed.info, sink, {
+        unencryptedContentSize: packed.unencryptedSize,
+      }),
+    );
+    expect(code).toBe("INTUNEWIN_TRUNCATED");
+    expect(sink.committed).toBe(false);
+  });
+
+  it("a wrong EncryptionKey (MAC still valid) fails on padding or digest", async () => {
+    const sink = createMemorySink();
+    const wrong = { ...packed.info, EncryptionKey: Buffer.alloc(32, 7).toString("base64") };
+    const code = await codeOf(extractContent(encryptedFile(), wrong, sink));
+    expect(["INTUNEWIN_BAD_PADDING", "INTUNEWIN_DIGEST_MISMATCH"]).toContain(code);
+    expect(sink.committed).toBe(false);
+    expect(sink.files.size).toBe(0);
+  });
+
+  it("a wrong MacKey", async () => {
+    const wrong = { ...packed.info, MacKey: Buffer.alloc(32, 9).toString("base64") };
+    expect(await codeOf(extractContent(encryptedFile(), wrong, createMemorySink()))).toBe(
+      "INTUNEWIN_MAC_MISMATCH",
+    );
+  });
+
+  it("a different FileDigest", async () => {
+    const wrong = { ...packed.info, FileDigest: Buffer.alloc(32, 1).toString("base64") };
+    expect(await codeOf(extractContent(encryptedFile(), wrong, createMemorySink()))).toBe(
+      "INTUNEWIN_DIGEST_MISMATCH",
+    );
+  });
+
+  it("a wrong UnencryptedContentSize", async () => {
+    const withSize = (size: number) =>
+      codeOf(
+        extractContent(encryptedFile(), packed.info, createMemorySink(), { unencryptedContentSize: size }),
+      );
+    // Same number of AES blocks: only the decrypted length tells.
+    expect(await withSize(packed.unencryptedSize + 1)).toBe("INTUNEWIN_CONTENT_SIZE_MISMATCH");
+    // Fewer blocks than the file has: the encrypted length is wrong before anything is decrypted.
+    expect(await withSize(packed.unencryptedSize - 16)).toBe("INTUNEWIN_ENCRYPTED_SIZE_MISMATCH");
+  });
+
+  it("Graph's commit check: length, MAC and digest of an uploaded file", async () => {
+    await expect(
+      verifyEncryptedContent(encryptedFile(), packed.info, {
+        expectedEncryptedSize: packed.contentLength,
+        unencryptedContentSize: packed.unencryptedSize,
+      }),
+    ).resolves.toBeUndefined();
+    expect(
+      await codeOf(
+        verifyEncryptedContent(encryptedFile(), packed.info, {
+          expectedEncryptedSize: packed.contentLength + 16,
+        }),
+      ),
+    ).toBe("INTUNEWIN_ENCRYPTED_SIZE_MISMATCH");
+    const tampered = Buffer.from(encryptedFile());
+    tampered[60] = (tampered[60] ?? 0) ^ 0xff;
+    expect(await codeOf(verifyEncryptedContent(tampered, packed.info))).toBe("INTUNEWIN_MAC_MISMATCH");
+  });
+});
+
+describe("hostile content zips are refused after the MAC verifies", () => {
+  const refused = async (zip: Buffer, limits?: { maxEntries?: number; maxTotalBytes?: number }) => {
+    const { encrypted, info } = encryptForTest(zip);
+    const sink = createMemorySink();
+    const error = await extractContent(encrypted, info, sink, limits === undefined ? {} : { limits }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(sink.committed).toBe(false);
+    expect(sink.files.size).toBe(0);
+    if (!isImesimError(error)) throw new Error(`expected an ImesimError, got ${String(error)}`);
+    return error.code;
+  };
+
+  it("path traversal", async () => {
+    expect(await refused(buildZip([{ name: "../evil.cmd", data: Buffer.from("x") }]))).toBe(
+      "INTUNEWIN_UNSAFE_PATH",
+    );
+    expect(await refused(buildZip([{ name: "a\\..\\..\\evil.cmd", data: Buffer.from("x") }]))).toBe(
+      "INTUNEWIN_UNSAFE_PATH",
+    );
+  });
+
+  it("absolute and drive paths", async () => {
+    expect(await refused(buildZip([{ name: "/etc/passwd", data: Buffer.from("x") }]))).toBe(
+      "INTUNEWIN_UNSAFE_PATH",
+    );
+    expect(await refused(buildZip([{ name: "C:\\Windows\\evil.dll", data: Buffer.from("x") }]))).toBe(
+      "INTUNEWIN_UNSAFE_PATH",
+    );
+  });
+
+  it("symbolic links", async () => {
+    expect(
+      await refused(
+        buildZip([{ name: "link", data: Buffer.from("/etc/passwd"), unixMode: 0o120777, deflate: false }]),
+      ),
+    ).toBe("INTUNEWIN_UNSAFE_PATH");
+  });
+
+  it("too many entries and too much output (zip bombs)", async () => {
+    const many = buildZip(
+      Array.from({ length: 50 }, (_, i) => ({ name: `f${i}.txt`, data: Buffer.from("x") })),
+    );
+    expect(await refused(many, { maxEntries: 10 })).toBe("INTUNEWIN_ZIP_BOMB");
+    const zeros = buildZip([{ name: "zeros.bin", data: Buffer.alloc(20 << 20) }]);
+    expect(await refused(zeros, { maxTotalBytes: 1 << 20 })).toBe("INTUNEWIN_ZIP_BOMB");
+  });
+
+  it("an entry whose data does not match its CRC", async () => {
+    const zip = buildZip([{ name: "a.txt", data: Buffer.from("hello hello hello"), deflate: false }]);
+    const at = zip.indexOf("hello");
+    zip[at] = 0x48; // the CRC still describes "hello…"
+    expect(await refused(zip)).toBe("INTUNEWIN_INNER_ZIP_INVALID");
+  });
+});
