@@ -132,7 +132,7 @@ export function contentRoutes(context: ServiceContext) {
             pending > 0
               ? UploadState.azureStorageUriRequestPending
               : UploadState.azureStorageUriRequestSuccess,
-          pendingPolls: pending > 0 ? pending - 1 : 0,
+          pendingPolls: pending,
           sasToken: "",
           sasExpiresAt: newSasExpiry(),
           isCommitted: false,
@@ -224,7 +224,7 @@ export function contentRoutes(context: ServiceContext) {
           ...file,
           encryptionInfo,
           failureReason,
-          pendingPolls: pending > 0 ? pending - 1 : 0,
+          pendingPolls: pending,
           uploadState:
             pending > 0
               ? UploadState.commitFilePending
@@ -255,7 +255,7 @@ export function contentRoutes(context: ServiceContext) {
         store.updateFile({
           ...file,
           sasExpiresAt: newSasExpiry(),
-          pendingPolls: pending > 0 ? pending - 1 : 0,
+          pendingPolls: pending,
           uploadState:
             pending > 0
               ? UploadState.azureStorageUriRenewalPending
