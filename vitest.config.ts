@@ -1,11 +1,13 @@
 import { defineConfig } from "vitest/config";
 
 // One vitest run covers every workspace: each package keeps its tests in <package>/test.
+// Under CI a JSON report is written too, so .ci/run can print a plain "N passed, N failed" line.
 export default defineConfig({
   test: {
     include: ["{contracts,mock-service,agent,e2e}/test/**/*.test.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",
+    reporters: process.env.CI ? ["default", ["json", { outputFile: ".ci/out/vitest.json" }]] : ["default"],
   },
 });
