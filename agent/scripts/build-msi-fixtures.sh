@@ -3,6 +3,8 @@
 #   apt-get install -y msitools && bash agent/scripts/build-msi-fixtures.sh
 # demo-x64.msi: 64-bit package, per-machine, a file under Program Files and two registry values (64-bit view).
 # demo-x86.msi: 32-bit package, the same payload under Program Files (x86) and WOW6432Node.
+# demo-reboot.msi: demo-x64's product code in another package (so installing it over demo-x64 gives 1638),
+#   with ScheduleReboot in InstallExecuteSequence (3010 with /norestart, 1641 without).
 set -euo pipefail
 out="$(cd "$(dirname "$0")/.." && pwd)/test/fixtures/installer"
 work="$(mktemp -d)"
@@ -10,7 +12,7 @@ trap 'rm -rf "$work"' EXIT
 mkdir -p "$out"
 printf 'Demo App payload\r\n' > "$work/app.txt"
 
-write_wxs() { # name product-code arch-folder win64 version
+write_wxs() { # name product-code arch-folder win64 version component-digit [extra product xml]
   cat > "$work/$1.wxs" <<WXS
 <?xml version="1.0" encoding="utf-8"?>
 <Wix xmlns="http://schemas.microsoft.com/wix/2006/wi">
@@ -30,6 +32,7 @@ write_wxs() { # name product-code arch-folder win64 version
       </Directory>
     </Directory>
     <Feature Id="Main" Level="1"><ComponentRef Id="MainComponent" /></Feature>
+    ${7:-}
   </Product>
 </Wix>
 WXS
@@ -39,4 +42,7 @@ write_wxs demo-x64 "{12345678-ABCD-EF01-2345-6789ABCDEF01}" ProgramFiles64Folder
 (cd "$work" && wixl -a x64 -o "$out/demo-x64.msi" demo-x64.wxs)
 write_wxs demo-x86 "{87654321-ABCD-EF01-2345-6789ABCDEF02}" ProgramFilesFolder no 2.0.0 2
 (cd "$work" && wixl -a x86 -o "$out/demo-x86.msi" demo-x86.wxs)
+write_wxs demo-reboot "{12345678-ABCD-EF01-2345-6789ABCDEF01}" ProgramFiles64Folder yes 1.2.4 3 \
+  '<InstallExecuteSequence><ScheduleReboot After="InstallFinalize" /></InstallExecuteSequence>'
+(cd "$work" && wixl -a x64 -o "$out/demo-reboot.msi" demo-reboot.wxs)
 ls -l "$out"/*.msi
