@@ -1,10 +1,19 @@
-import type { Host, ProcessContext } from "../../types.ts";
-import type { ProgramResult } from "../cmd/program.ts";
-export interface MsiexecRequest {
-  readonly args: string;
-  readonly workingDirectory: string;
-  readonly context: ProcessContext;
-}
-export function runMsiexec(_request: MsiexecRequest, _host: Host): ProgramResult {
-  return { exitCode: 1603 };
-}
+// The msiexec model: Windows Installer's command line, install/uninstall of real .msi packages on the
+// virtual device, product registration and exit codes (windows-formats.md §1, §5).
+export {
+  type MsiexecAction,
+  type MsiexecCommand,
+  parseMsiexecCommandLine,
+  splitMsiexecArguments,
+} from "./command-line.ts";
+export {
+  type InstallPlan,
+  isPerMachine,
+  type ProductInfo,
+  planInstall,
+  productInfo,
+} from "./install-plan.ts";
+export { type MsiDatabase, type MsiRow, readMsiDatabase } from "./msi-database.ts";
+export { MsiexecExitCode, type MsiexecRequest, runMsiexec } from "./msiexec.ts";
+export { packGuid } from "./packed-guid.ts";
+export { findInstalledProduct, IN_PROGRESS_KEY, type InstalledProduct } from "./product-registration.ts";

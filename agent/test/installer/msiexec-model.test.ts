@@ -1,0 +1,170 @@
+// The msiexec model against real packages built with wixl (agent/scripts/build-msi-fixtures.sh), run the
+// way the IME runs an install command: through SysWOW64\cmd.exe as 32-bit SYSTEM in the IMECache folder.
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import type { Device } from "../../src/host/index.ts";
+import { findInstalledProduct, IN_PROGRESS_KEY } from "../../src/host/installer/msiexec/index.ts";
+import { CACHE, newDevice, runLine, runScript } from "./device.ts";
+
+const FIXTURES = new URL("../fixtures/installer/", import.meta.url);
+const X64_CODE = "{12345678-ABCD-EF01-2345-6789ABCDEF01}";
+const X86_CODE = "{87654321-ABCD-EF01-2345-6789ABCDEF02}";
+const UNINSTALL = "HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall";
+
+function withPackages(device: Device = newDevice()): Device {
+  for (const name of ["demo-x64.msi", "demo-x86.msi", "demo-reboot.msi"]) {
+    device.fs.writeFile(`${CACHE}\\${name}`, readFileSync(new URL(name, FIXTURES)));
+  }
+  return device;
+}
+
+function utf16(device: Device, path: string): string {
+  const bytes = Buffer.from(device.fs.readFile(path));
+  expect([...bytes.subarray(0, 2)]).toEqual([0xff, 0xfe]);
+  return bytes.subarray(2).toString("utf16le");
+}
+
+describe("msiexec model: 64-bit package", () => {
+  it("installs files and registry values, registers the product, logs, and uninstalls cleanly by product code", () => {
+    const device = withPackages();
+    const install = runLine('msiexec /i "demo-x64.msi" /qn /l*v "C:\\Windows\\Temp\\demo.log"', { device });
+    expect(install.exitCode).toBe(0);
+
+    // File detection: the payload bytes from the embedded cabinet, under the 64-bit Program Files.
+    expect(Buffer.from(device.fs.readFile("C:\\Program Files\\Demo App\\app.txt")).toString()).toBe(
+      "Demo App payload\r\n",
+    );
+    // Registry detection: a Win64 component writes through the 64-bit view.
+    expect(device.registry.getValue("HKLM\\SOFTWARE\\Contoso\\Demo", "Version", { view: 64 })).toEqual({
+      type: "REG_SZ",
+      data: "1.2.3",
+    });
+    expect(device.registry.getValue("HKLM\\SOFTWARE\\Contoso\\Demo", "Answer", { view: 64 })).toEqual({
+      type: "REG_DWORD",
+      data: 42,
+    });
+    expect(device.registry.keyExists("HKLM\\SOFTWARE\\WOW6432Node\\Contoso\\Demo", { view: 64 })).toBe(false);
+    // MSI product-code detection: the ARP entry in the package's (64-bit) view.
+    const arp = `${UNINSTALL}\\${X64_CODE}`;
+    expect(device.registry.getValue(arp, "DisplayVersion", { view: 64 })).toEqual({
+      type: "REG_SZ",
+      data: "1.2.3",
+    });
+    expect(device.registry.getValue(arp, "Publisher", { view: 64 })).toEqual({
+      type: "REG_SZ",
+      data: "Contoso",
+    });
+    expect(device.registry.getValue(arp, "Version", { view: 64 })).toEqual({
+      type: "REG_DWORD",
+      data: 0x01020003,
+    });
+    expect(device.registry.getValue(arp, "UninstallString", { view: 64 })).toEqual({
+      type: "REG_EXPAND_SZ",
+      data: `MsiExec.exe /X${X64_CODE}`,
+    });
+    expect(device.registry.getValue(arp, "InstallDate", { view: 64 })).toEqual({
+      type: "REG_SZ",
+      data: "20261124",
+    });
+    expect(findInstalledProduct(device, X64_CODE, "S-1-5-18")).toMatchObject({ sid: "S-1-5-18" });
+    const log = utf16(device, "C:\\Windows\\Temp\\demo.log");
+    expect(log).toMatch(/^=== Verbose logging started: 11\/24\/2026 {2}13:00:00 {2}Build type: SHIP UNICODE/);
+    expect(log).toContain("Calling process: C:\\WINDOWS\\SysWOW64\\msiexec.exe ===");
+    expect(log).toContain("Installation success or error status: 0.");
+
+    const remove = runLine(`msiexec /x ${X64_CODE} /qn`, { device });
+    expect(remove.exitCode).toBe(0);
+    expect(device.fs.stat("C:\\Program Files\\Demo App")).toBeUndefined();
+    expect(device.fs.stat("C:\\Program Files")?.kind).toBe("directory");
+    expect(device.registry.keyExists("HKLM\\SOFTWARE\\Contoso", { view: 64 })).toBe(false);
+    expect(device.registry.keyExists(arp, { view: 64 })).toBe(false);
+    expect(findInstalledProduct(device, X64_CODE, "S-1-5-18")).toBeUndefined();
+    expect(device.fs.list("C:\\Windows\\Installer").filter((n) => n.endsWith(".msi"))).toEqual([]);
+
+    expect(runLine(`msiexec /x ${X64_CODE} /qn`, { device }).exitCode).toBe(1605);
+  });
+
+  it("uninstalls by package path too, and reinstalling the same package is maintenance (0)", () => {
+    const device = withPackages();
+    expect(runLine("msiexec /i demo-x64.msi /qn", { device }).exitCode).toBe(0);
+    expect(runLine("msiexec /i demo-x64.msi /qn", { device }).exitCode).toBe(0);
+    expect(runLine("msiexec /x demo-x64.msi /qn", { device }).exitCode).toBe(0);
+    expect(device.fs.stat("C:\\Program Files\\Demo App\\app.txt")).toBeUndefined();
+  });
+
+  it("honours INSTALLDIR on the command line and removes from there", () => {
+    const device = withPackages();
+    expect(runLine('msiexec /i demo-x64.msi INSTALLDIR="C:\\Apps\\Demo" /qn', { device }).exitCode).toBe(0);
+    expect(device.fs.stat("C:\\Apps\\Demo\\app.txt")?.kind).toBe("file");
+    expect(runLine(`msiexec /x ${X64_CODE} /qn`, { device }).exitCode).toBe(0);
+    expect(device.fs.stat("C:\\Apps\\Demo\\app.txt")).toBeUndefined();
+  });
+});
+
+describe("msiexec model: 32-bit package", () => {
+  it("lands in Program Files (x86) and WOW6432Node, ARP entry included", () => {
+    const device = withPackages();
+    expect(runLine("msiexec /i demo-x86.msi /qn", { device }).exitCode).toBe(0);
+    expect(device.fs.stat("C:\\Program Files (x86)\\Demo App\\app.txt")?.kind).toBe("file");
+    expect(
+      device.registry.getValue("HKLM\\SOFTWARE\\WOW6432Node\\Contoso\\Demo", "Version", { view: 64 }),
+    ).toEqual({ type: "REG_SZ", data: "2.0.0" });
+    expect(device.registry.keyExists("HKLM\\SOFTWARE\\Contoso\\Demo", { view: 64 })).toBe(false);
+    expect(
+      device.registry.keyExists(
+        `HKLM\\SOFTWARE\\WOW6432Node\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\${X86_CODE}`,
+        { view: 64 },
+      ),
+    ).toBe(true);
+    expect(runLine(`msiexec /x ${X86_CODE} /qn`, { device }).exitCode).toBe(0);
+    expect(device.registry.keyExists("HKLM\\SOFTWARE\\WOW6432Node\\Contoso", { view: 64 })).toBe(false);
+  });
+});
+
+describe("msiexec exit codes", () => {
+  it.each([
+    ["msiexec /i missing.msi /qn", 1619],
+    ["msiexec /qn", 1639],
+    ["msiexec /i demo-x64.msi /bogus", 1639],
+    [`msiexec /x ${X86_CODE} /qn`, 1605],
+    ["msiexec /i demo-reboot.msi /qn /norestart", 3010],
+    ["msiexec /i demo-reboot.msi /qn", 1641],
+    ["msiexec /i demo-x64.msi /qn /forcerestart", 1641],
+    ['msiexec /i demo-x64.msi /qn /l*v "C:\\no\\such\\folder\\x.log"', 1622],
+  ])("%s → %i", (line, code) => {
+    expect(runLine(line, { device: withPackages() }).exitCode).toBe(code);
+  });
+
+  it("1620 for a file that is not a package, 1618 while another install runs", () => {
+    const device = withPackages();
+    device.fs.writeFile(`${CACHE}\\fake.msi`, "not a compound file");
+    expect(runLine("msiexec /i fake.msi /qn", { device }).exitCode).toBe(1620);
+    device.registry.createKey(IN_PROGRESS_KEY, { view: 64 });
+    expect(runLine("msiexec /i demo-x64.msi /qn", { device }).exitCode).toBe(1618);
+  });
+
+  it("1638 for another package of an installed product code", () => {
+    const device = withPackages();
+    expect(runLine("msiexec /i demo-x64.msi /qn", { device }).exitCode).toBe(0);
+    expect(runLine("msiexec /i demo-reboot.msi /qn", { device }).exitCode).toBe(1638);
+  });
+
+  it("1603 for a per-machine package in user context, leaving nothing behind", () => {
+    const device = withPackages();
+    const run = runLine('msiexec /i demo-x64.msi /qn /l*v "C:\\Windows\\Temp\\u.log"', {
+      device,
+      context: { account: "user", userSid: "S-1-5-21-1-2-3-1001", bitness: 32 },
+    });
+    expect(run.exitCode).toBe(1603);
+    expect(device.fs.stat("C:\\Program Files\\Demo App")).toBeUndefined();
+    expect(utf16(device, "C:\\Windows\\Temp\\u.log")).toContain("Error 1925.");
+  });
+
+  it("%ERRORLEVEL% carries msiexec's code inside a script", () => {
+    const run = runScript(["@echo off", "msiexec /i nope.msi /qn", "echo %ERRORLEVEL%"], {
+      device: withPackages(),
+    });
+    expect(run.stdout).toBe("1619\r\n");
+    expect(run.exitCode).toBe(1619);
+  });
+});
