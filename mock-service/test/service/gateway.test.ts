@@ -336,4 +336,42 @@ describe("SideCar gateway sessions", () => {
     const scripts = await session(token, "PolicyRequest");
     expect(scripts.json().ResponsePayload).toBe("[]");
   });
+
+  it("injects gateway faults by RequestContentType and device, and expires a token early", async () => {
+    const token = await deviceToken(app, member);
+    const plan = {
+      rules: [
+        {
+          id: "content-info-down",
+          match: { route: "gateway", requestContentType: "GetContentInfo", deviceId: member.deviceId },
+          effect: { kind: "status", status: 503 },
+          times: 1,
+        },
+        {
+          id: "early-expiry",
+          match: { route: "gateway", deviceId: outsider.deviceId },
+          effect: { kind: "expireToken" },
+          times: 1,
+        },
+      ],
+    };
+    expect((await app.inject({ method: "POST", url: "/admin/faults", payload: plan })).statusCode).toBe(200);
+    expect((await session(token, "RequestApplication")).statusCode).toBe(200);
+    const failed = await session(token, "GetContentInfo", contentInfoRequest(requiredAppId, member));
+    expect(failed.statusCode).toBe(503);
+    expect(failed.json().error.code).toBe("serviceNotAvailable");
+    expect(
+      (await session(token, "GetContentInfo", contentInfoRequest(requiredAppId, member))).statusCode,
+    ).toBe(200);
+    const expired = await session(await deviceToken(app, outsider), "RequestApplication");
+    expect(expired.statusCode).toBe(401);
+    expect(expired.json().error.message).toContain("expired");
+    expect((await session(await deviceToken(app, outsider), "RequestApplication")).statusCode).toBe(200);
+    const counters = (await app.inject("/admin/faults")).json().counters;
+    expect(counters).toEqual([
+      { id: "content-info-down", injected: 1 },
+      { id: "early-expiry", injected: 1 },
+    ]);
+    await app.inject({ method: "DELETE", url: "/admin/faults" });
+  });
 });
