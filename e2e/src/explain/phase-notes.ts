@@ -1,0 +1,237 @@
+// What the real IME does at each step of its flow, and why — the narration `imesim explain` adds to
+// every event. Each note names the reference section it rests on, so a learner can read further.
+import type { ImePhase } from "@imesim/agent/events";
+
+/** A short title and the explanation of one phase. */
+export interface PhaseNote {
+  readonly title: string;
+  readonly why: string;
+}
+
+/** One note per event phase; the Record type makes a new phase without a note a compile error. */
+export const PHASE_NOTES: Readonly<Record<ImePhase, PhaseNote>> = {
+  "service.started": {
+    title: "The IME service starts",
+    why: "Microsoft.Management.Services.IntuneWindowsAgent.exe (a 32-bit process) starts with Windows or after Restart-Service; a start always leads to an AgentRestart check-in (ime.md §6).",
+  },
+  "service.startupDelay": {
+    title: "Start-up delay",
+    why: "Right after starting, the IME waits before checking in: 36 s for all check-ins and 147 s for the Win32 app workload (ime.md §1.3.11).",
+  },
+  "service.stopping": {
+    title: "The IME service is asked to stop",
+    why: "Stop-Service or a shutdown signals the service; it finishes its step and stops (ime.md §1.3.11).",
+  },
+  "service.stopped": {
+    title: "The IME service stopped",
+    why: "Nothing runs until the service starts again; timers are gone, state stays in the registry (ime.md §4).",
+  },
+  "checkin.scheduled": {
+    title: "Next check-in scheduled",
+    why: "The app poller runs about hourly (the timer alternates 58/62 min); Settings\\Interval overrides it when set (ime.md §1.3.11, §4.5, §6).",
+  },
+  "checkin.started": {
+    title: "Check-in starts",
+    why: "A timer, a service restart, a user logon, the syncapp moniker or a reboot makes the IME ask the service for its apps; the reason is sent as CheckinReason (ime.md §6).",
+  },
+  "checkin.throttled": {
+    title: "Check-in throttled",
+    why: "Required-app check-ins too close together are skipped: 'Required app check in is throttled.' (ime.md §1.3.1).",
+  },
+  "checkin.completed": {
+    title: "Check-in done",
+    why: "All sessions were processed; the IME waits for the next trigger (ime.md §1.3.1).",
+  },
+  "token.acquired": {
+    title: "Entra token",
+    why: "The IME authenticates to the SideCar gateway with a token for the Intune Windows Agent resource, cached until it expires (ime.md §3.1, graph-win32.md §5.4).",
+  },
+  "token.failed": {
+    title: "No token",
+    why: "Without a token the gateway cannot be called; the check-in fails and is retried later (ime.md §1.3.11 'Failed to get AAD token').",
+  },
+  "poller.started": {
+    title: "Application poller starts",
+    why: "The long dashed banner (type 2 in CMTrace) opens every app check-in in the log (ime.md §1.3.1).",
+  },
+  "poller.sessions": {
+    title: "Sessions counted",
+    why: "The IME processes the device session and every logged-on user's session separately (ime.md §1.3.1).",
+  },
+  "poller.sessionStarted": {
+    title: "Processing a session",
+    why: "Device-targeted apps are evaluated in the device context (user id 00000000-…), user-targeted apps in the user's (ime.md §1.3.1, §4.1).",
+  },
+  "poller.sessionCompleted": {
+    title: "Session done",
+    why: "Every app of this session was processed (ime.md §1.3.1).",
+  },
+  "poller.stopped": {
+    title: "Application poller stopped",
+    why: "The closing banner of the check-in (ime.md §1.3.1).",
+  },
+  "apps.requesting": {
+    title: "Asking for the app list",
+    why: "A PUT to SideCarGatewaySessions with RequestContentType RequestApplication (required) or GetAvailableApp (available) (ime.md §3.1).",
+  },
+  "apps.received": {
+    title: "Policies received",
+    why: "The reply is gzip + length-prefixed base64; the IME logs the decoded array as 'Get policies = [...]' — the exact JSON scenarios can paste (ime.md §2, §3.1).",
+  },
+  "apps.requestFailed": {
+    title: "App list request failed",
+    why: "The gateway did not answer usefully; the check-in ends and the next one tries again (ime.md §3.1).",
+  },
+  "subgraphs.processing": {
+    title: "Subgraphs",
+    why: "The V3 processor groups each app with its dependencies and supersedence relations into a subgraph and handles them in dependency order (ime.md §0, §1.3.2).",
+  },
+  "subgraph.processing": {
+    title: "Processing a subgraph",
+    why: "The apps of one subgraph are evaluated together; its hash names its GRS key (ime.md §1.3.2, §4.4).",
+  },
+  "subgraph.skipped": {
+    title: "Subgraph skipped",
+    why: "Assignment filters, an unexpired re-evaluation interval (480 min), a user who is not logged on, or a pending restart stop processing (ime.md §1.3.2, §5.3).",
+  },
+  "subgraph.done": {
+    title: "Subgraph done",
+    why: "Every app of the subgraph reached its final state for this check-in (ime.md §1.3.2).",
+  },
+  "subgraphs.done": {
+    title: "All subgraphs done",
+    why: "The V3 processor finished this session's apps (ime.md §1.3.2).",
+  },
+  "reevaluation.scheduled": {
+    title: "Re-evaluation scheduled",
+    why: "A processed subgraph is not looked at again until its ReevaluationInterval (480 min) passes, unless something overrides it (ime.md §5.3).",
+  },
+  "grs.checked": {
+    title: "GRS gate",
+    why: "After a failure a required app waits about 24 h (Global Re-evaluation Schedule) before it is enforced again; no value means expired; available installs bypass it (ime.md §5.2).",
+  },
+  "grs.blocked": {
+    title: "In GRS: not enforced",
+    why: "'App with id: … to install is in GRS. The app will not be enforced.' — the 24 h have not passed (ime.md §1.3.2, §5.2).",
+  },
+  "grs.recorded": {
+    title: "GRS timestamp written",
+    why: "A failed attempt records GRS\\<hash>\\<appId> = MM/dd/yyyy HH:mm:ss; deleting it (admin reset) makes the app retry (ime.md §4.4, §4.6).",
+  },
+  "grs.reset": {
+    title: "GRS cleared",
+    why: "Early subgraph termination (a reboot, a logoff) clears GRS so the app is retried at the next check-in (ime.md §5.2).",
+  },
+  "desiredState.calculated": {
+    title: "Desired state",
+    why: "The ActionProcessor compares what the assignment wants (Present/NotPresent) with detection and applicability and classifies the app (ime.md §1.3.3).",
+  },
+  "desiredState.noAction": {
+    title: "Nothing to do",
+    why: "The app is already as the assignment wants it (ime.md §1.3.3).",
+  },
+  "desiredState.toInstall": {
+    title: "Apps to install",
+    why: "These apps need an install (or uninstall) to reach their desired state (ime.md §1.3.3).",
+  },
+  "detection.completed": {
+    title: "Detection",
+    why: "Every detection rule must match (AND). It runs before requirements, and again after the install to confirm it (ime.md §1.3.4, §7.1).",
+  },
+  "applicability.completed": {
+    title: "Requirements",
+    why: "Architecture, OS build, disk, memory, CPUs and custom rules decide applicability; the first unmet one names the code (1000–1008) (ime.md §1.3.5, §7.6).",
+  },
+  "download.started": {
+    title: "Download",
+    why: "GetContentInfo gives the .intunewin.bin URL and the keys (DecryptInfo, CMS-encrypted to the device certificate); Delivery Optimization downloads it to Content\\Incoming (ime.md §1.3.6, §3.2, §3.4).",
+  },
+  "download.progress": {
+    title: "Downloading",
+    why: "Progress reported to the Company Portal through the StatusService (ime.md §1.3.6).",
+  },
+  "download.resumed": {
+    title: "Download resumed",
+    why: "After a dropped connection the download continues with an HTTP Range from the bytes it has (ime.md §3.4).",
+  },
+  "download.completed": {
+    title: "Downloaded",
+    why: "The encrypted blob is complete; DO telemetry reports where the bytes came from (ime.md §1.3.6).",
+  },
+  "download.failed": {
+    title: "Download failed",
+    why: "The IME reports ErrorDownloadingContent (5003, 0x87D30067) and tries again later (ime.md §5.5).",
+  },
+  "content.cached": {
+    title: "Content cache hit",
+    why: "The content is still cached from an earlier download, so it is not fetched again (ime.md §1.3.6).",
+  },
+  "content.verified": {
+    title: "Hash verified",
+    why: "HMAC-SHA256 over IV ‖ ciphertext with MacKey must equal Mac before anything is decrypted (ime.md §1.3.7, §3.3).",
+  },
+  "content.decrypted": {
+    title: "Decrypted",
+    why: "AES-256-CBC with EncryptionKey and the IV; the plaintext's SHA-256 must equal FileDigest (ime.md §3.3).",
+  },
+  "content.unzipped": {
+    title: "Unzipped",
+    why: "The inner zip is extracted to C:\\Windows\\IMECache\\<appId>_<version>, the installer's working folder (ime.md §1.3.7, §3.5).",
+  },
+  "content.failed": {
+    title: "Content step failed",
+    why: "A MAC, decryption or unzip failure ends the attempt with 0x87D30065 (ime.md §1.3.7, §5.5).",
+  },
+  "install.started": {
+    title: "Installer started",
+    why: "CreateProcess runs the command line in IMECache as SYSTEM or the user, from the 32-bit IME: SysWOW64 cmd, %ProgramFiles% = Program Files (x86), HKLM\\SOFTWARE = WOW6432Node (ime.md §1.3.8, §1.5).",
+  },
+  "install.finished": {
+    title: "Installer finished",
+    why: "The exit code is mapped through ReturnCodes: Success, SoftReboot, HardReboot, Retry or Failed; an unmapped code becomes Error with HRESULT_FROM_WIN32; a timeout is 0x87D300C9 (ime.md §1.3.8, §5.1).",
+  },
+  "install.retryScheduled": {
+    title: "Retry scheduled",
+    why: "A Retry code (1618 by default) is tried again MaxRetries times, RetryIntervalInMinutes apart (ime.md §5.1).",
+  },
+  "reboot.required": {
+    title: "Restart required",
+    why: "SoftReboot (3010) notifies; HardReboot (1641) or force stop further app processing until the device restarts (ime.md §5.4).",
+  },
+  "reboot.blocking": {
+    title: "Waiting for a restart",
+    why: "'A restart is required to continue processing apps. Stop processing.' (ime.md §1.3.2, §5.4).",
+  },
+  "state.compliance": {
+    title: "ComplianceStateMessage written",
+    why: "Win32Apps\\<user>\\<appId>_<ver>\\ComplianceStateMessage holds applicability, compliance and desired state as JSON (ime.md §4.1, §4.3).",
+  },
+  "state.enforcement": {
+    title: "EnforcementStateMessage written",
+    why: "The enforcement state moves 2000 (in progress) → 2009 (downloaded) → 1000/5000… with the error code, in the registry (ime.md §4.1, §4.2, §10.2).",
+  },
+  "report.delta": {
+    title: "Report delta",
+    why: "The ReportingManager logs what changed since the last report (ime.md §1.3.9).",
+  },
+  "report.sent": {
+    title: "Status sent",
+    why: "The state goes to the Company Portal and, as Win32AppResult, to the service — what the portal shows per device (ime.md §1.3.9, §9).",
+  },
+  "report.uploadFailed": {
+    title: "Status upload failed",
+    why: "The report stays queued in Reporting and is sent at a later check-in (ime.md §4.5, §9).",
+  },
+  "cleanup.completed": {
+    title: "Cleanup",
+    why: "Content\\Incoming and IMECache are removed after the install; IMECache is kept after a timeout (ime.md §1.4, §3.5, §5.1).",
+  },
+  "toast.shown": {
+    title: "Toast",
+    why: "Notifications are raised through AgentExecutor as the assignment's ToastState asks (ime.md §1.3.8, §2.9).",
+  },
+  "enforcement.completed": {
+    title: "App done",
+    why: "The app's final state for this check-in: what the registry and the portal now show (ime.md §4.2, §9).",
+  },
+};
