@@ -3,7 +3,7 @@ import type { DetectionRule, MsiDetectionRule } from "@imesim/contracts/ime";
 import { describe, expect, it } from "vitest";
 import type { Device } from "../../src/host/index.ts";
 import { evaluateDetection } from "../../src/rules/index.ts";
-import { context, device, scriptBody } from "./helpers.ts";
+import { context, device, scriptBody, USER_SID } from "./helpers.ts";
 import { operatorRows } from "./matrix.ts";
 
 const X64_CODE = "{23170F69-40C1-2702-2501-000001000000}";
@@ -56,6 +56,22 @@ describe("MSI product-code detection (ime.md §7.4)", () => {
     expect(evaluateDetection([msi("{00000000-0000-0000-0000-000000000000}")], context(host)).state).toBe(
       "NotDetected",
     );
+  });
+
+  it("finds a per-user product in the user's own Uninstall key, for user-context apps only", () => {
+    const host = device();
+    const code = "{11111111-2222-3333-4444-555555555555}";
+    host.registry.setValue(
+      `HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\${code}`,
+      "DisplayVersion",
+      {
+        type: "REG_SZ",
+        data: "1.0",
+      },
+      { view: 64, userSid: USER_SID },
+    );
+    expect(evaluateDetection([msi(code)], context(host, { account: "user" })).state).toBe("Detected");
+    expect(evaluateDetection([msi(code)], context(host)).state).toBe("NotDetected");
   });
 
   it.each(operatorRows("25.0", "25.1.0.0", "25.1.0.1"))(
