@@ -354,3 +354,29 @@ function issuesOfText(text: string) {
   }
   throw new Error("scenario unexpectedly loaded");
 }
+
+describe("pasted policies served as Graph apps", () => {
+  it("turn back into the same policy through the service's Graph→IME conversion", async () => {
+    const { policyToGraphApp } = await import("../../src/scenario/policy-to-graph.ts");
+    const { parseWin32LobApp } = await import("@imesim/contracts/graph");
+    const { policyFor } = await import("../../src/scenario/app-policy.ts");
+    const scenario = load(GOOD);
+    const pasted = scenario.apps[1]?.pastedPolicy;
+    if (pasted === undefined) throw new Error("no pasted policy");
+    const graphApp = parseWin32LobApp(policyToGraphApp(pasted, pasted.Id));
+    const again = policyFor({ id: pasted.Id, graphApp, pastedPolicy: undefined }, { intent: "required" });
+    for (const member of [
+      "DetectionRule",
+      "InstallCommandLine",
+      "UninstallCommandLine",
+      "RequirementRules",
+      "ExtendedRequirementRules",
+      "ReturnCodes",
+      "SetUpFilePath",
+    ] as const) {
+      expect(again[member], member).toEqual(pasted[member]);
+    }
+    // RequiresLogon follows the assignment's target (the pasted one was user-targeted, this one is all devices).
+    expect({ ...again.InstallEx, RequiresLogon: true }).toEqual(pasted.InstallEx);
+  });
+});
