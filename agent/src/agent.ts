@@ -5,6 +5,7 @@ import { type Actor, createActor, type InspectionEvent } from "xstate";
 import type { Clock } from "./clock/clock.ts";
 import type { VirtualClock } from "./clock/virtual-clock.ts";
 import { createEventStream, type ImeEventListener, type ImeEventStream } from "./events/stream.ts";
+import { createScriptedRunner, type Device, type ScriptRunner } from "./host/index.ts";
 import type { Installer } from "./host/installer/types.ts";
 import type { Host } from "./host/types.ts";
 import { createImeStateStore, type ImeStateStore } from "./ime/state-store.ts";
@@ -13,7 +14,9 @@ import { createCheckinLogic } from "./machines/checkin-logic.ts";
 import { createCheckinMachine } from "./machines/checkin-machine.ts";
 import { createEnforcementLogic } from "./machines/enforcement-logic.ts";
 import { createEnforcementMachine } from "./machines/enforcement-machine.ts";
+import { createIntunewinCodec } from "./machines/intunewin-codec.ts";
 import type { AppEvaluator, ContentCodec } from "./machines/ports.ts";
+import { createRulesEvaluator } from "./machines/rules-evaluator.ts";
 import { createServiceLogic } from "./machines/service-logic.ts";
 import { createServiceMachine, type LoggedOnUser, type ServiceMachine } from "./machines/service-machine.ts";
 import { createSubgraphLogic } from "./machines/subgraph-logic.ts";
@@ -30,12 +33,17 @@ export const SYNCAPP_MONIKER = "intunemanagementextension://syncapp";
 export interface AgentOptions {
   /** The Intune device id, carried on every event. */
   readonly deviceId: string;
-  readonly host: Host;
+  /** The virtual device (agent/src/host): registry, files, profile. */
+  readonly device: Device;
   readonly clock: Clock | VirtualClock;
   readonly service: ImeServiceClient;
   readonly installer: Installer;
-  readonly evaluator: AppEvaluator;
-  readonly codec: ContentCodec;
+  /** Runs detection and requirement scripts; default: every script exits 0 with no output. */
+  readonly scriptRunner?: ScriptRunner;
+  /** Default: the rule engine (agent/src/rules) over `device.profile` and `scriptRunner`. */
+  readonly evaluator?: AppEvaluator;
+  /** Default: contracts' .intunewin codec. */
+  readonly codec?: ContentCodec;
   /** Users logged on when the service starts. */
   readonly users?: readonly LoggedOnUser[];
   /** A real folder for AppWorkload.log and friends; in memory only when absent. */
@@ -82,7 +90,13 @@ const isVirtual = (clock: Clock | VirtualClock): clock is VirtualClock => "runUn
 
 /** Assembles the service, check-in, subgraph and enforcement charts over a device and a service client. */
 export function createAgent(options: AgentOptions): Agent {
-  const { host, clock } = options;
+  const { device: host, clock } = options;
+  const evaluator =
+    options.evaluator ??
+    createRulesEvaluator({
+      profile: host.profile,
+      scripts: options.scriptRunner ?? createScriptedRunner([]),
+    });
   const events = createEventStream({ deviceId: options.deviceId, clock });
   const logs = createLogWriter(events, {
     ...(options.logsDir === undefined ? {} : { dir: options.logsDir }),
@@ -95,8 +109,8 @@ export function createAgent(options: AgentOptions): Agent {
     store,
     events,
     clock,
-    evaluator: options.evaluator,
-    codec: options.codec,
+    evaluator,
+    codec: options.codec ?? createIntunewinCodec(),
     service: options.service,
     tokens,
     installer: options.installer,

@@ -259,13 +259,13 @@ export function createEnforcementLogic(deps: EnforcementDeps): EnforcementLogicW
     return size;
   };
 
-  const contentStep = <T>(
+  const contentStep = async <T>(
     context: EnforcementContext,
     stage: "contentInfo" | "verify" | "decrypt" | "unzip",
-    work: () => T,
-  ): T => {
+    work: () => Promise<T>,
+  ): Promise<T> => {
     try {
-      return work();
+      return await work();
     } catch (error) {
       events.emit(
         { phase: "content.failed", details: { stage, errorCode: 0, message: message(error) } },
@@ -275,8 +275,12 @@ export function createEnforcementLogic(deps: EnforcementDeps): EnforcementLogicW
     }
   };
 
+  // The IME stages the decrypted zip here before unzipping (ime.md §3.5); our codec streams straight
+  // from the .bin, so the path only appears in the log line.
   const zipPath = (context: EnforcementContext) =>
     `${stagingPath(context.policy.Id, context.policy.Version)}\\${context.policy.Id}_${context.policy.Version}.zip`;
+  const encryptedOf = (context: EnforcementContext) =>
+    host.fs.readFile(incomingPath(context.policy.Id, context.policy.Version));
 
   const record = async (context: EnforcementContext): Promise<EnforcementResult> => {
     const ref = refOf(context);
@@ -504,28 +508,31 @@ export function createEnforcementLogic(deps: EnforcementDeps): EnforcementLogicW
       }),
       download: fromPromise(({ input }) => download(input)),
       verify: fromPromise(async ({ input: context }) => {
-        const encrypted = host.fs.readFile(incomingPath(context.policy.Id, context.policy.Version));
-        contentStep(context, "verify", () => deps.codec.verify(encrypted, context.contentInfo!.encryption));
+        const encrypted = encryptedOf(context);
+        await contentStep(context, "verify", () =>
+          deps.codec.verify(encrypted, context.contentInfo!.encryption),
+        );
         events.emit({ phase: "content.verified", details: { size: encrypted.length } }, subjectOf(context));
       }),
       decrypt: fromPromise(async ({ input: context }) => {
-        const encrypted = host.fs.readFile(incomingPath(context.policy.Id, context.policy.Version));
-        const zip = contentStep(context, "decrypt", () =>
-          deps.codec.decrypt(encrypted, context.contentInfo!.encryption),
+        await contentStep(context, "decrypt", () =>
+          deps.codec.decrypt(encryptedOf(context), context.contentInfo!.encryption),
         );
-        host.fs.writeFile(zipPath(context), zip);
         events.emit({ phase: "content.decrypted", details: {} }, subjectOf(context));
       }),
       unzip: fromPromise(async ({ input: context }) => {
         const target = imeCachePath(context.policy.Id, context.policy.Version);
-        const source = zipPath(context);
-        const entries = contentStep(context, "unzip", () => deps.codec.unzip(host.fs.readFile(source)));
+        const entries = await contentStep(context, "unzip", () =>
+          deps.codec.unzip(encryptedOf(context), context.contentInfo!.encryption),
+        );
         host.fs.mkdir(target);
         for (const entry of entries)
           host.fs.writeFile(`${target}\\${entry.path.replace(/\//g, "\\")}`, entry.data);
-        host.fs.remove(stagingPath(context.policy.Id, context.policy.Version));
         events.emit(
-          { phase: "content.unzipped", details: { session: context.session, from: source, to: target } },
+          {
+            phase: "content.unzipped",
+            details: { session: context.session, from: zipPath(context), to: target },
+          },
           subjectOf(context),
         );
       }),

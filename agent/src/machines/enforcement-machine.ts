@@ -74,6 +74,7 @@ export function createEnforcementMachine(logic: EnforcementLogic) {
     actors: logic.actors,
     guards: {
       detectOnly: ({ context }) => context.mode === "detectOnly",
+      detectionFailed: ({ context }) => context.detection?.errorCode !== undefined,
       alreadyInDesiredState: ({ context }) =>
         context.detection !== undefined && context.detection.detected !== intentIsUninstall(context),
       isUninstall: ({ context }) => intentIsUninstall(context),
@@ -121,6 +122,10 @@ export function createEnforcementMachine(logic: EnforcementLogic) {
           context.detection?.detected === true ? EnforcementState.Success : EnforcementState.NotAttempted,
         errorCode: 0,
       })),
+      concludeFromDetectionError: assign(({ context }) => ({
+        finalState: EnforcementState.Error,
+        errorCode: context.detection?.errorCode ?? 0,
+      })),
       concludeAlreadyCompliant: assign({ finalState: EnforcementState.Success, errorCode: 0 }),
     },
     delays: {
@@ -149,6 +154,7 @@ export function createEnforcementMachine(logic: EnforcementLogic) {
       routing: {
         always: [
           { guard: "detectOnly", target: "recording", actions: "concludeFromDetection" },
+          { guard: "detectionFailed", target: "recording", actions: "concludeFromDetectionError" },
           {
             guard: "alreadyInDesiredState",
             target: "recording",

@@ -23,6 +23,7 @@ export type {
   EnforcementResult,
   ExecutionMode,
 } from "./enforcement-types.ts";
+export { createIntunewinCodec } from "./intunewin-codec.ts";
 export { toMermaid } from "./mermaid.ts";
 export type {
   AppEvaluator,

@@ -1,8 +1,9 @@
 // What the enforcement flow needs from outside the charts. Implementations are plugged in by
 // agent/src/agent.ts: the rule engine (agent/src/rules), the .intunewin codec (contracts), the service client.
+
+import type { DecryptInfo } from "@imesim/contracts/gateway";
 import type { DecodedImePolicy } from "@imesim/contracts/ime";
 import type { Host } from "../host/types.ts";
-import type { ContentEncryptionInfo } from "../service-client/types.ts";
 
 /** Who the evaluation runs for. */
 export interface EvaluationContext {
@@ -16,6 +17,8 @@ export interface DetectionOutcome {
   readonly detected: boolean;
   /** DetectedIdentityVersion / ProductVersion when MSI or file-version detection found one (ime.md §7.1). */
   readonly version?: string;
+  /** Set when a rule could not be evaluated (e.g. 0x87D30004, ime.md §7.2); the app is then in error. */
+  readonly errorCode?: number;
   readonly lines: readonly string[];
 }
 
@@ -41,11 +44,12 @@ export interface PackageEntry {
   readonly data: Uint8Array;
 }
 
-/** The encrypted-content steps (ime.md §3.3): verify the MAC, decrypt (and check FileDigest), unzip. */
+/**
+ * The encrypted-content steps (ime.md §3.3), each over the downloaded `.bin`: check the HMAC, decrypt
+ * (padding and FileDigest), unzip. Errors are ImesimErrors naming what failed.
+ */
 export interface ContentCodec {
-  /** Throws ImesimError (imeErrorCode 0x87D30065) when the HMAC does not match. */
-  verify(encrypted: Uint8Array, keys: ContentEncryptionInfo): void;
-  /** The plaintext zip; throws when decryption or the FileDigest check fails. */
-  decrypt(encrypted: Uint8Array, keys: ContentEncryptionInfo): Uint8Array;
-  unzip(zip: Uint8Array): PackageEntry[];
+  verify(encrypted: Uint8Array, keys: DecryptInfo): Promise<void>;
+  decrypt(encrypted: Uint8Array, keys: DecryptInfo): Promise<void>;
+  unzip(encrypted: Uint8Array, keys: DecryptInfo): Promise<PackageEntry[]>;
 }

@@ -11,7 +11,6 @@ export type {
   AppListResponse,
   AppResultReport,
   ContentDownloadRequest,
-  ContentEncryptionInfo,
   ContentInfo,
   ContentInfoRequest,
   ImeServiceClient,

@@ -1,6 +1,7 @@
 // What the agent needs from the Intune service, device-facing only. The HTTP implementation speaks the
 // SideCar gateway wire format (ime.md §3.1); tests use an in-memory double of the same interface.
 import { ImesimError } from "@imesim/contracts/errors";
+import type { DecryptInfo } from "@imesim/contracts/gateway";
 import type { AppListKind, CheckinReasonName } from "../events/types.ts";
 
 /** An Entra access token for the IME resource, as far as the agent cares. */
@@ -25,17 +26,6 @@ export interface AppListResponse {
   readonly checkinIntervalMinutes?: number;
 }
 
-/** The content keys of one package (ime.md §3.2/§3.3), as carried inside DecryptInfo once decrypted. */
-export interface ContentEncryptionInfo {
-  readonly EncryptionKey: string;
-  readonly MacKey: string;
-  readonly IV: string;
-  readonly Mac: string;
-  readonly ProfileIdentifier: string;
-  readonly FileDigest: string;
-  readonly FileDigestAlgorithm: string;
-}
-
 /** `GetContentInfo` request (ime.md §3.2). */
 export interface ContentInfoRequest {
   readonly token: string;
@@ -54,7 +44,8 @@ export interface ContentInfo {
   readonly url: string;
   /** Encrypted size in bytes when the service says it. */
   readonly size?: number;
-  readonly encryption: ContentEncryptionInfo;
+  /** DecryptInfo, opened with the device key (ime.md §3.2). */
+  readonly encryption: DecryptInfo;
 }
 
 /** A request for the encrypted content, optionally resumed at `fromByte` with an HTTP Range (ime.md §3.4). */

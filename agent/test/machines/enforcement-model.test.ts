@@ -59,7 +59,7 @@ interface Scenario {
 
 const throwing = (stage: "decrypt" | "unzip"): ContentCodec => ({
   ...fakeCodec,
-  [stage]: () => {
+  [stage]: async () => {
     throw new Error(`${stage} failed`);
   },
 });

@@ -2,12 +2,12 @@
 // small file/registry detection evaluator. Real wire tests live in e2e; the rule engine has its own tests.
 import { createHash } from "node:crypto";
 import { DEFAULT_RETURN_CODES, DeviceRestartBehavior, Intent, TargetType } from "@imesim/contracts/enums";
+import type { DecryptInfo } from "@imesim/contracts/gateway";
 import { type DecodedImePolicy, serializePolicies } from "@imesim/contracts/ime";
 import type { Host } from "../../src/host/types.ts";
 import type { AppEvaluator, ContentCodec, PackageEntry } from "../../src/machines/ports.ts";
 import {
   type AppResultReport,
-  type ContentEncryptionInfo,
   type ImeServiceClient,
   ServiceError,
   type ServiceFailure,
@@ -89,7 +89,7 @@ export function makePolicy(
 /** A transparent "encryption": 32-byte SHA-256 MAC ‖ JSON of the package's files. */
 export function fakePackage(files: Record<string, string>): {
   bytes: Uint8Array;
-  keys: ContentEncryptionInfo;
+  keys: DecryptInfo;
 } {
   const body = Buffer.from(JSON.stringify(files), "utf8");
   const mac = createHash("sha256").update(body).digest();
@@ -97,8 +97,8 @@ export function fakePackage(files: Record<string, string>): {
     bytes: new Uint8Array(Buffer.concat([mac, body])),
     keys: {
       EncryptionKey: "",
-      MacKey: "",
       IV: "",
+      MacKey: "",
       Mac: mac.toString("base64"),
       ProfileIdentifier: "ProfileVersion1",
       FileDigest: "",
@@ -109,13 +109,13 @@ export function fakePackage(files: Record<string, string>): {
 
 /** The codec for fakePackage content: checks the MAC, "decrypts" to the JSON, "unzips" it. */
 export const fakeCodec: ContentCodec = {
-  verify(encrypted, keys) {
+  async verify(encrypted, keys) {
     const mac = createHash("sha256").update(encrypted.subarray(32)).digest("base64");
     if (mac !== keys.Mac) throw new Error("file hash validation failed: HMAC mismatch");
   },
-  decrypt: (encrypted) => encrypted.subarray(32),
-  unzip(zip): PackageEntry[] {
-    const files = JSON.parse(Buffer.from(zip).toString("utf8")) as Record<string, string>;
+  async decrypt() {},
+  async unzip(encrypted): Promise<PackageEntry[]> {
+    const files = JSON.parse(Buffer.from(encrypted.subarray(32)).toString("utf8")) as Record<string, string>;
     return Object.entries(files).map(([path, text]) => ({ path, data: new TextEncoder().encode(text) }));
   },
 };
@@ -189,7 +189,7 @@ export function createFakeService(initialClock: { now(): number; sleep(ms: numbe
   /** A slow link: each 64-byte chunk takes this long on the agent's clock. */
   let chunkDelayMs = 0;
   const policies = new Map<string, DecodedImePolicy[]>();
-  const content = new Map<string, { bytes: Uint8Array; keys: ContentEncryptionInfo }>();
+  const content = new Map<string, { bytes: Uint8Array; keys: DecryptInfo }>();
   const faults = new Map<string, ScriptedFault>();
   /** Drop the connection after this many bytes, this many times. */
   let drop: { afterBytes: number; times: number } | undefined;
@@ -263,6 +263,10 @@ export function createFakeService(initialClock: { now(): number; sleep(ms: numbe
     assign(userId: string, list: DecodedImePolicy[], files: Record<string, string> = { "setup.exe": "MZ" }) {
       policies.set(userId.toLowerCase(), list);
       for (const policy of list) content.set(urlOf(policy.Id), fakePackage(files));
+    },
+    /** Serves real encrypted content (e.g. from a packed .intunewin) for an app. */
+    serve(appId: string, bytes: Uint8Array, keys: DecryptInfo) {
+      content.set(urlOf(appId), { bytes, keys });
     },
     corrupt(appId: string) {
       const entry = content.get(urlOf(appId))!;

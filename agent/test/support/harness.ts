@@ -53,7 +53,7 @@ export function createHarness(options: {
   const installer = createScriptedInstaller(options.behaviours);
   const agent = createAgent({
     deviceId: "dev-1",
-    host: device,
+    device,
     clock,
     service: service.client,
     installer: options.wrapInstaller === undefined ? installer : options.wrapInstaller(installer),
