@@ -1,6 +1,8 @@
 // The registry keys and folders a fresh Windows install has that rules and installers commonly look at.
-// Built once per distinct profile into in-memory trees; in-memory devices share those trees (copy-on-write)
-// and SQLite devices copy them into their database once, when it is created.
+// The machine part (OS build, architecture, CPUs) is built once per distinct machine into in-memory trees that
+// in-memory devices share (copy-on-write) and SQLite devices copy once; what differs from device to device
+// (computer name, users) is written onto each device afterwards by `personalizeDevice`, so a fleet of devices
+// with different users still shares one image and the cache stays as small as the variety of machines.
 import type { TimeSource } from "../../clock/types.ts";
 import { createFileSystem } from "../files/file-system.ts";
 import { emptyFileRoot, type FileNode, MemoryFileStore } from "../memory/memory-file-store.ts";
@@ -29,10 +31,16 @@ const dword = (data: number): RegistryValue => ({ type: "REG_DWORD", data });
 
 const cache = new Map<string, BaseImage>();
 
-/** The shared base image for a profile (built on first use; identical profiles share one image). */
+/** The shared machine image for a profile (built on first use; devices of the same machine share one image). */
 export function baseImageFor(profile: DeviceProfile): BaseImage {
-  // Free disk space is per device state, not image content.
-  const key = JSON.stringify({ ...profile, freeDiskSpaceMB: 0 });
+  const machine = {
+    architecture: profile.architecture,
+    osVersion: profile.osVersion,
+    osRevision: profile.osRevision,
+    logicalProcessors: profile.logicalProcessors,
+    cpuSpeedMHz: profile.cpuSpeedMHz,
+  };
+  const key = JSON.stringify(machine);
   let image = cache.get(key);
   if (image === undefined) {
     image = buildBaseImage(profile);
@@ -50,6 +58,60 @@ function buildBaseImage(profile: DeviceProfile): BaseImage {
   fileStore.putDirectory(["C:"], INSTALL_TIME_MS);
   seedFiles(fs, profile);
   return { registry: registryStore.root, files: fileStore.root };
+}
+
+const PROFILE_LIST = "HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\ProfileList";
+
+/** A user's hive with the per-user keys installers write to. */
+function seedUserHive(registry: Registry, sid: string): void {
+  for (const key of [
+    "Software\\Microsoft\\Windows\\CurrentVersion\\Uninstall",
+    "Software\\Microsoft\\Windows\\CurrentVersion\\Run",
+    "Software\\Classes",
+    "Environment",
+  ]) {
+    registry.createKey(`HKU\\${sid}\\${key}`);
+  }
+}
+
+/**
+ * Writes what is particular to one device onto its copy of the machine image: the computer name, the
+ * registered owner, and each user's profile (ProfileList entry, hive, folders).
+ */
+export function personalizeDevice(
+  host: { registry: Registry; fs: FileSystem },
+  profile: DeviceProfile,
+): void {
+  const { registry, fs } = host;
+  registry.setValue(
+    "HKLM\\SYSTEM\\CurrentControlSet\\Control\\ComputerName\\ComputerName",
+    "ComputerName",
+    sz(profile.computerName),
+  );
+  registry.setValue(
+    "HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion",
+    "RegisteredOwner",
+    sz(profile.users[0]?.name ?? "Windows User"),
+  );
+  for (const user of profile.users) {
+    registry.setValue(
+      `${PROFILE_LIST}\\${user.sid}`,
+      "ProfileImagePath",
+      expandSz(`C:\\Users\\${user.name}`),
+    );
+    seedUserHive(registry, user.sid);
+    const home = `C:\\Users\\${user.name}`;
+    for (const sub of [
+      "AppData\\Local\\Temp",
+      "AppData\\LocalLow",
+      "AppData\\Roaming",
+      "Desktop",
+      "Documents",
+      "Downloads",
+    ]) {
+      fs.mkdir(`${home}\\${sub}`);
+    }
+  }
 }
 
 function setValues(
@@ -86,7 +148,6 @@ function seedRegistry(registry: Registry, profile: DeviceProfile): void {
     InstallationType: sz("Client"),
     DisplayVersion: sz(isWindows11 ? "23H2" : "22H2"),
     BuildLabEx: sz(`${build}.1.amd64fre.ni_release.220506-1250`),
-    RegisteredOwner: sz(profile.users[0]?.name ?? "Windows User"),
   });
 
   // Known folders and their WOW6432Node copies (windows-formats.md §4.3).
@@ -119,16 +180,9 @@ function seedRegistry(registry: Registry, profile: DeviceProfile): void {
   registry.createKey("HKLM\\SOFTWARE\\Classes\\Installer\\UpgradeCodes");
   registry.createKey("HKLM\\SOFTWARE\\Policies\\Microsoft");
 
-  // Profiles: SYSTEM, then each user, as the ProfileList Windows keeps.
-  const profileList = "HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\ProfileList";
-  setValues(registry, `${profileList}\\S-1-5-18`, {
+  setValues(registry, `${PROFILE_LIST}\\S-1-5-18`, {
     ProfileImagePath: expandSz("%systemroot%\\system32\\config\\systemprofile"),
   });
-  for (const user of profile.users) {
-    setValues(registry, `${profileList}\\${user.sid}`, {
-      ProfileImagePath: expandSz(`C:\\Users\\${user.name}`),
-    });
-  }
 
   const arch = profile.architecture === "arm64" ? "ARM64" : profile.architecture === "x64" ? "AMD64" : "x86";
   setValues(registry, "HKLM\\SYSTEM\\CurrentControlSet\\Control\\Session Manager\\Environment", {
@@ -140,9 +194,6 @@ function seedRegistry(registry: Registry, profile: DeviceProfile): void {
     TMP: expandSz("%SystemRoot%\\TEMP"),
     windir: expandSz("%SystemRoot%"),
   });
-  setValues(registry, "HKLM\\SYSTEM\\CurrentControlSet\\Control\\ComputerName\\ComputerName", {
-    ComputerName: sz(profile.computerName),
-  });
   registry.createKey("HKLM\\SYSTEM\\CurrentControlSet\\Hardware Profiles\\Current");
   for (let cpu = 0; cpu < Math.max(1, profile.logicalProcessors); cpu += 1) {
     setValues(registry, `HKLM\\HARDWARE\\DESCRIPTION\\System\\CentralProcessor\\${cpu}`, {
@@ -151,13 +202,7 @@ function seedRegistry(registry: Registry, profile: DeviceProfile): void {
     });
   }
 
-  // User hives: SYSTEM's and each user's, with the per-user keys installers write to.
-  for (const sid of ["S-1-5-18", ...profile.users.map((u) => u.sid)]) {
-    registry.createKey(`HKU\\${sid}\\Software\\Microsoft\\Windows\\CurrentVersion\\Uninstall`);
-    registry.createKey(`HKU\\${sid}\\Software\\Microsoft\\Windows\\CurrentVersion\\Run`);
-    registry.createKey(`HKU\\${sid}\\Software\\Classes`);
-    registry.createKey(`HKU\\${sid}\\Environment`);
-  }
+  seedUserHive(registry, "S-1-5-18");
 }
 
 function seedFiles(fs: FileSystem, profile: DeviceProfile): void {
@@ -191,19 +236,6 @@ function seedFiles(fs: FileSystem, profile: DeviceProfile): void {
     folders.push("C:\\Program Files\\Microsoft Intune Management Extension");
   }
   if (profile.architecture === "arm64") folders.push("C:\\Windows\\SysArm32", "C:\\Program Files (Arm)");
-  for (const user of profile.users) {
-    const home = `C:\\Users\\${user.name}`;
-    for (const sub of [
-      "AppData\\Local\\Temp",
-      "AppData\\LocalLow",
-      "AppData\\Roaming",
-      "Desktop",
-      "Documents",
-      "Downloads",
-    ]) {
-      folders.push(`${home}\\${sub}`);
-    }
-  }
   for (const folder of folders) fs.mkdir(folder);
 
   // The system programs installers and scripts start; empty files with the OS's version declared.

@@ -7,11 +7,11 @@ import { MemoryFileStore } from "../memory/memory-file-store.ts";
 import { MemoryRegistryStore } from "../memory/memory-registry-store.ts";
 import { createRegistry } from "../registry/registry.ts";
 import type { RegistryStore } from "../registry/registry-store.ts";
-import { type DeviceDatabase, openDeviceDatabase, readMeta, writeMeta } from "../sqlite/device-database.ts";
+import { openDeviceDatabase, readMeta, writeMeta } from "../sqlite/device-database.ts";
 import { SqliteFileStore } from "../sqlite/sqlite-file-store.ts";
 import { SqliteRegistryStore } from "../sqlite/sqlite-registry-store.ts";
 import type { FileSystem, Host, ProcessContext, Registry } from "../types.ts";
-import { baseImageFor } from "./base-image.ts";
+import { baseImageFor, personalizeDevice } from "./base-image.ts";
 import { copyFiles, copyRegistry } from "./copy-stores.ts";
 import { type DeviceProfile, defineDeviceProfile, is64BitOs } from "./device-profile.ts";
 import { environmentVariables, expandFolded, foldVariableNames } from "./environment.ts";
@@ -48,50 +48,50 @@ export function createDevice(options: DeviceOptions): Device {
     const image = baseImageFor(profile);
     const registryStore = new MemoryRegistryStore(image.registry);
     const fileStore = new MemoryFileStore(image.files, profile.freeDiskSpaceMB * MB);
-    return assemble(profile, registryStore, fileStore, options.clock, {
+    const device = assemble(profile, registryStore, fileStore, options.clock, {
       transaction: (work) => registryStore.transaction(() => fileStore.transaction(work)),
       close: () => {},
     });
+    personalizeDevice(device, profile);
+    return device;
   }
   const db = openDeviceDatabase(options.backend.sqlitePath);
   try {
-    const profile = loadOrSeed(db, options.profile);
+    const saved = readMeta(db, PROFILE_KEY);
+    const profile = saved === undefined ? defineDeviceProfile(options.profile) : savedProfile(saved);
     const registryStore = new SqliteRegistryStore(db);
     const fileStore = new SqliteFileStore(db);
-    return assemble(profile, registryStore, fileStore, options.clock, {
+    const device = assemble(profile, registryStore, fileStore, options.clock, {
       // One database: the registry store's transaction covers file writes too.
       transaction: (work) => registryStore.transaction(work),
       close: () => db.close(),
     });
+    if (saved === undefined) {
+      // Seeding and the profile land in one transaction: a crash while seeding leaves a file that seeds again.
+      device.transaction(() => {
+        const image = baseImageFor(profile);
+        copyRegistry(new MemoryRegistryStore(image.registry), registryStore);
+        copyFiles(new MemoryFileStore(image.files, 0), fileStore);
+        fileStore.setFreeBytes(profile.freeDiskSpaceMB * MB);
+        personalizeDevice(device, profile);
+        writeMeta(db, PROFILE_KEY, JSON.stringify(profile));
+      });
+    }
+    return device;
   } catch (error) {
     db.close();
     throw error;
   }
 }
 
-function loadOrSeed(db: DeviceDatabase, input: Partial<DeviceProfile> | undefined): DeviceProfile {
-  const saved = readMeta(db, PROFILE_KEY);
-  if (saved !== undefined) {
-    try {
-      return defineDeviceProfile(JSON.parse(saved) as Partial<DeviceProfile>);
-    } catch (cause) {
-      throw new ImesimError("DEVICE_DATABASE_CORRUPT", "the device database holds an unreadable profile", {
-        cause,
-      });
-    }
+function savedProfile(saved: string): DeviceProfile {
+  try {
+    return defineDeviceProfile(JSON.parse(saved) as Partial<DeviceProfile>);
+  } catch (cause) {
+    throw new ImesimError("DEVICE_DATABASE_CORRUPT", "the device database holds an unreadable profile", {
+      cause,
+    });
   }
-  const profile = defineDeviceProfile(input);
-  const image = baseImageFor(profile);
-  const registryStore = new SqliteRegistryStore(db);
-  const fileStore = new SqliteFileStore(db);
-  // Seeding and the profile land in one transaction: a crash while seeding leaves a file that seeds again.
-  registryStore.transaction(() => {
-    copyRegistry(new MemoryRegistryStore(image.registry), registryStore);
-    copyFiles(new MemoryFileStore(image.files, 0), fileStore);
-    fileStore.setFreeBytes(profile.freeDiskSpaceMB * MB);
-    writeMeta(db, PROFILE_KEY, JSON.stringify(profile));
-  });
-  return profile;
 }
 
 function assemble(
