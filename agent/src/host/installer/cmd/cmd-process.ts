@@ -1,6 +1,7 @@
 // One cmd.exe process on the virtual device: its environment, working folder, ECHO and expansion state,
 // ERRORLEVEL and return code (tracked apart, windows-formats.md §6.3), output streams, and the batch
 // frames it runs. Executes parsed commands; built-ins and programs live in their own modules.
+import { ImesimError } from "@imesim/contracts/errors";
 import type { Host, ProcessContext } from "../../types.ts";
 import { type Command, type Condition, mapCommandStrings } from "./ast.ts";
 import type { Environment } from "./environment.ts";
@@ -11,6 +12,17 @@ import type { ProgramResolver } from "./program.ts";
 import type { Redirection } from "./tokenizer.ts";
 import { matchesWildcard, resolveWindowsPath } from "./windows-path.ts";
 import { redirectForBitness } from "./wow64.ts";
+
+// What cmd prints when Windows refuses a file operation, by the device's error code.
+const DEVICE_ERROR_MESSAGES: Readonly<Record<string, string>> = {
+  FS_INVALID_PATH: "The filename, directory name, or volume label syntax is incorrect.",
+  FS_INVALID_NAME: "The filename, directory name, or volume label syntax is incorrect.",
+  FS_DISK_FULL: "There is not enough space on the disk.",
+  FS_ACCESS_DENIED: "Access is denied.",
+  FS_FILE_NOT_FOUND: "The system cannot find the file specified.",
+  FS_PATH_NOT_FOUND: "The system cannot find the path specified.",
+  FS_ALREADY_EXISTS: "A duplicate file name exists, or the file\r\ncannot be found.",
+};
 
 /** How control leaves a command: normally, by GOTO, by leaving the batch file, or by ending the process. */
 export type Flow =
@@ -376,6 +388,18 @@ export class CmdProcess {
   }
 
   private runSimple(name: string, args: string, frame: BatchFrame | undefined): Flow {
+    try {
+      return this.dispatch(name, args, frame);
+    } catch (error) {
+      // The device refused an operation (bad path, full disk, access): the command fails as cmd reports it.
+      if (!(error instanceof ImesimError)) throw error;
+      this.printError(DEVICE_ERROR_MESSAGES[error.code] ?? error.message);
+      this.complete(error.code === "FS_DISK_FULL" ? 112 : 1);
+      return undefined;
+    }
+  }
+
+  private dispatch(name: string, args: string, frame: BatchFrame | undefined): Flow {
     const builtin = splitBuiltinName(name, args, this.builtins);
     if (builtin !== undefined) {
       // A built-in that succeeds counts as success for `&&`, even when it leaves ERRORLEVEL alone.
