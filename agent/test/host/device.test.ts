@@ -55,6 +55,34 @@ describe("createDevice", () => {
     expect(c.fs.stat("C:\\Program Files (x86)")?.kind).toBe("directory");
   });
 
+  it("writes each device's own computer name and users onto the shared machine image", () => {
+    const users = (n: number) => [
+      {
+        name: `user${n}`,
+        sid: `S-1-12-1-${n}`,
+        entraObjectId: `00000000-0000-0000-0000-00000000000${n}`,
+        loggedOn: true,
+      },
+    ];
+    const a = openDevice("memory", { profile: { computerName: "PC-1", users: users(1) } });
+    const b = openDevice("sqlite", { profile: { computerName: "PC-2", users: users(2) } });
+    const nameKey = "HKLM\\SYSTEM\\CurrentControlSet\\Control\\ComputerName\\ComputerName";
+    expect(a.registry.getValue(nameKey, "ComputerName")).toEqual({ type: "REG_SZ", data: "PC-1" });
+    expect(b.registry.getValue(nameKey, "ComputerName")).toEqual({ type: "REG_SZ", data: "PC-2" });
+    const profileList = "HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\ProfileList";
+    expect(a.registry.listSubkeys(profileList)).toEqual(["S-1-12-1-1", "S-1-5-18"]);
+    expect(b.registry.getValue(`${profileList}\\S-1-12-1-2`, "ProfileImagePath")).toEqual({
+      type: "REG_EXPAND_SZ",
+      data: "C:\\Users\\user2",
+    });
+    expect(a.fs.stat("C:\\Users\\user1\\AppData\\Roaming")?.kind).toBe("directory");
+    expect(a.fs.stat("C:\\Users\\user2")).toBeUndefined();
+    expect(
+      b.registry.keyExists("HKU\\S-1-12-1-2\\Software\\Microsoft\\Windows\\CurrentVersion\\Uninstall"),
+    ).toBe(true);
+    expect(a.registry.keyExists("HKU\\S-1-12-1-2")).toBe(false);
+  });
+
   it("rolls back registry and file writes together in a device transaction", () => {
     for (const backend of ["memory", "sqlite"] as const) {
       const device = openDevice(backend);
