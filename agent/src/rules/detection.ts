@@ -64,6 +64,7 @@ function evaluateRule(rule: DetectionRule, context: RuleContext): RuleOutcome {
       const text = rule.DetectionText;
       if (text.DetectionType === FileDetectionSubType.DoesNotExist) {
         // Works as a requirement but not as detection: the IME reports 0x87D30004 (ime.md §7.2, §5.5).
+        // The wording of this line is ours [I].
         return {
           met: false,
           errorCode: ImeErrorCode.UnsupportedDetectionRule,

@@ -24,7 +24,11 @@ export interface FileCheckResult extends CheckResult {
 
 const bool = (value: boolean): string => (value ? "True" : "False");
 
-/** Evaluates a file/folder rule; `resultWord` is `applicationDetected` or `requirementMet` for the log lines. */
+/**
+ * Evaluates a file/folder rule; `resultWord` is `applicationDetected` or `requirementMet` for the log lines.
+ * The exists, missing-path and version lines are the IME's (ime.md §1.3.4); the date and size lines follow
+ * the version line's shape [I], as no real ones are known.
+ */
 export function checkFile(check: FileCheck, context: RuleContext, resultWord: string): FileCheckResult {
   // Check32BitOn64System picks the 32-bit process's variables (%ProgramFiles% → Program Files (x86)), ime.md §7.2.
   const folder = context.host.expandEnvironment(check.path, {

@@ -58,7 +58,10 @@ function outcome(applicability: number, lines: readonly string[]): Applicability
 }
 
 interface Minimum {
-  /** The metadata name in the log line; only `RequiredMemory` is seen in real logs, the others follow it [I]. */
+  /**
+   * The metadata name in the log line; only `RequiredMemory` (and its "is , skip check." line) is seen in
+   * real logs: the other names, and the line for a value that is set, follow it [I].
+   */
   readonly name: string;
   readonly required: number | null;
   readonly actual: number;
@@ -88,7 +91,8 @@ export function evaluateRequirements(
   const minimumOs = rules.MinimumWindows10BuildNumer;
   if (minimumOs !== null && minimumOs !== "") {
     const wanted = minimumOsVersion(minimumOs);
-    // A 4-part minimum (10.0.22631.2861) is compared with the full build including the UBR.
+    // A 4-part minimum (10.0.22631.2861) is compared with the full build including the UBR. The line's
+    // wording is ours [I]; real logs only show the build in the architecture line.
     const actual = [
       10,
       0,
