@@ -1,5 +1,4 @@
 // @imesim/agent/rules: detection and requirement evaluation, pure functions of (rule, host, context).
-export { type AppEvaluatorOptions, createAppEvaluator } from "./app-evaluator.ts";
 export { type CheckResult, installExRunAs, type RuleContext } from "./context.ts";
 export { type DetectionOutcome, type DetectionState, evaluateDetection } from "./detection.ts";
 export { checkFile, type FileCheck, type FileCheckResult } from "./file-check.ts";

@@ -5,13 +5,7 @@ import { Applicability, RunAs } from "@imesim/contracts/enums";
 import { parsePolicies } from "@imesim/contracts/ime";
 import { describe, expect, it } from "vitest";
 import type { Device } from "../../src/host/index.ts";
-import { createScriptedRunner } from "../../src/host/index.ts";
-import {
-  createAppEvaluator,
-  evaluateDetection,
-  evaluateRequirements,
-  type RuleContext,
-} from "../../src/rules/index.ts";
+import { evaluateDetection, evaluateRequirements, type RuleContext } from "../../src/rules/index.ts";
 import { context, device } from "./helpers.ts";
 
 const POLICIES = readFileSync(new URL("./fixtures/policy-7zip-available.json", import.meta.url), "utf8");
@@ -107,27 +101,5 @@ describe("real policy JSON (ime.md §2.1) evaluated end to end", () => {
       "[Win32App] applicationRequirementMetadata.RequiredMemory is , skip check.",
     );
     expect(outcome.applicabilityName).toBe("Applicable");
-  });
-});
-
-describe("createAppEvaluator (the enforcement flow's AppEvaluator port)", () => {
-  const [policy] = parsePolicies(POLICIES);
-  const evaluator = createAppEvaluator({ scripts: createScriptedRunner([]) });
-  const session = { userId: "00000000-0000-0000-0000-000000000000" };
-
-  it("detects and checks applicability of the real policy on a device", async () => {
-    const host = device({ osVersion: "10.0.26100" });
-    expect(await evaluator.detect(policy!, host, session)).toMatchObject({ detected: false });
-    host.fs.writeFile("C:\\Program Files\\7-Zip\\7z.exe", SEVEN_ZIP_EXE);
-    const detection = await evaluator.detect(policy!, host, session);
-    expect(detection).toMatchObject({ detected: true, version: "25.1.0.0" });
-    expect(detection.lines.at(-1)).toContain("applicationDetectedByCurrentRule: True");
-    expect((await evaluator.checkApplicability(policy!, host, session)).applicability).toBe(
-      Applicability.Applicable,
-    );
-    const older = device({ osVersion: "10.0.19045" });
-    expect((await evaluator.checkApplicability(policy!, older, session)).applicability).toBe(
-      Applicability.MinimumOSVersionNotMet,
-    );
   });
 });
