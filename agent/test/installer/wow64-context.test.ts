@@ -1,0 +1,126 @@
+// The process context the IME gives an install (ime.md §1.5, windows-formats.md §4): a 32-bit cmd on 64-bit
+// Windows sees Program Files (x86), System32 redirected to SysWOW64, Sysnative, and writes the registry
+// through WOW6432Node unless reg.exe is told /reg:64 — for SYSTEM and for a user.
+import { describe, expect, it } from "vitest";
+import type { ProcessContext } from "../../src/host/types.ts";
+import { newDevice, readText, runScript, SYSTEM32, SYSTEM64 } from "./device.ts";
+
+const USER_SID = "S-1-12-1-1111111111-2222222222-3333333333-4444444444";
+const USER32: ProcessContext = { account: "user", userSid: USER_SID, bitness: 32 };
+
+describe("environment by context", () => {
+  it.each([
+    [
+      SYSTEM32,
+      "C:\\Program Files (x86)|x86|AMD64|C:\\Program Files|C:\\WINDOWS\\system32\\config\\systemprofile",
+    ],
+    [SYSTEM64, "C:\\Program Files|AMD64||C:\\Program Files|C:\\WINDOWS\\system32\\config\\systemprofile"],
+  ])("%o", (context, expected) => {
+    const run = runScript(
+      [
+        "@echo off",
+        "echo %ProgramFiles%^|%PROCESSOR_ARCHITECTURE%^|%PROCESSOR_ARCHITEW6432%^|%ProgramW6432%^|%USERPROFILE%",
+      ],
+      { context },
+    );
+    expect(run.stdout).toBe(`${expected}\r\n`);
+  });
+});
+
+describe("file system redirection", () => {
+  it("a 32-bit process writing to System32 lands in SysWOW64; Sysnative reaches System32", () => {
+    const device = newDevice();
+    runScript(
+      [
+        "@echo off",
+        "echo a>%windir%\\System32\\imesim-a.txt",
+        "echo b>%windir%\\Sysnative\\imesim-b.txt",
+        "echo c>%windir%\\System32\\drivers\\etc\\imesim-c.txt",
+      ],
+      {
+        device,
+      },
+    );
+    expect(readText(device, "C:\\Windows\\SysWOW64\\imesim-a.txt")).toBe("a\r\n");
+    expect(device.fs.stat("C:\\Windows\\System32\\imesim-a.txt")).toBeUndefined();
+    expect(readText(device, "C:\\Windows\\System32\\imesim-b.txt")).toBe("b\r\n");
+    // drivers\etc is exempt from redirection.
+    expect(readText(device, "C:\\Windows\\System32\\drivers\\etc\\imesim-c.txt")).toBe("c\r\n");
+  });
+
+  it("Sysnative exists only for 32-bit processes", () => {
+    const script = ["@echo off", "if exist %windir%\\sysnative\\cmd.exe (echo yes) else (echo no)"];
+    expect(runScript(script, { context: SYSTEM32 }).stdout).toBe("yes\r\n");
+    expect(runScript(script, { context: SYSTEM64 }).stdout).toBe("no\r\n");
+  });
+});
+
+describe("reg.exe views and hives", () => {
+  it("writes to WOW6432Node from the 32-bit process unless /reg:64 is given", () => {
+    const device = newDevice();
+    const run = runScript(
+      [
+        "@echo off",
+        'reg add "HKLM\\SOFTWARE\\Contoso" /v Mode /t REG_SZ /d x86 /f >nul',
+        "reg add HKLM\\SOFTWARE\\Contoso /v Mode /d native /f /reg:64 >nul",
+        "reg add HKLM\\SOFTWARE\\Contoso /v Count /t REG_DWORD /d 0x2a /f >nul",
+        "reg query HKLM\\SOFTWARE\\Contoso",
+        "reg query HKLM\\SOFTWARE\\Contoso /v Missing",
+        "echo %ERRORLEVEL%",
+      ],
+      { device },
+    );
+    expect(device.registry.getValue("HKLM\\SOFTWARE\\WOW6432Node\\Contoso", "Mode", { view: 64 })).toEqual({
+      type: "REG_SZ",
+      data: "x86",
+    });
+    expect(device.registry.getValue("HKLM\\SOFTWARE\\Contoso", "Mode", { view: 64 })).toEqual({
+      type: "REG_SZ",
+      data: "native",
+    });
+    expect(run.stdout).toBe(
+      "\r\nHKEY_LOCAL_MACHINE\\SOFTWARE\\Contoso\r\n    Mode    REG_SZ    x86\r\n    Count    REG_DWORD    0x2a\r\n\r\n1\r\n",
+    );
+    expect(run.stderr).toBe("ERROR: The system was unable to find the specified registry key or value.\r\n");
+  });
+
+  it("HKCU is the SYSTEM hive (S-1-5-18) for system installs and the user's hive for user installs", () => {
+    const device = newDevice();
+    runScript(["reg add HKCU\\Software\\Contoso /v Who /d system /f"], { device, context: SYSTEM32 });
+    runScript(["reg add HKCU\\Software\\Contoso /v Who /d user /f"], { device, context: USER32 });
+    expect(device.registry.getValue("HKU\\S-1-5-18\\Software\\Contoso", "Who", { view: 64 })).toEqual({
+      type: "REG_SZ",
+      data: "system",
+    });
+    expect(device.registry.getValue(`HKU\\${USER_SID}\\Software\\Contoso`, "Who", { view: 64 })).toEqual({
+      type: "REG_SZ",
+      data: "user",
+    });
+  });
+
+  it("reg delete needs /f without a console; reg import follows the process view", () => {
+    const device = newDevice();
+    device.fs.writeFile(
+      "C:\\Windows\\IMECache\\app_1\\settings.reg",
+      'Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\Contoso]\r\n"Imported"=dword:00000001\r\n',
+    );
+    const run = runScript(
+      [
+        "@echo off",
+        "reg import settings.reg",
+        "reg delete HKLM\\SOFTWARE\\Contoso /v Imported",
+        "echo %ERRORLEVEL%",
+        "reg delete HKLM\\SOFTWARE\\Contoso /v Imported /f",
+        "echo %ERRORLEVEL%",
+      ],
+      { device },
+    );
+    expect(run.stdout).toBe(
+      "The operation completed successfully.\r\nPermanently delete the registry value Imported (Yes/No)? \r\nThe operation was canceled by the user.\r\n1\r\nThe operation completed successfully.\r\n0\r\n",
+    );
+    expect(device.registry.keyExists("HKLM\\SOFTWARE\\WOW6432Node\\Contoso", { view: 64 })).toBe(true);
+    expect(
+      device.registry.getValue("HKLM\\SOFTWARE\\WOW6432Node\\Contoso", "Imported", { view: 64 }),
+    ).toBeUndefined();
+  });
+});

@@ -1,0 +1,132 @@
+// Issue 7's packaging trap end to end: a real .intunewin holding a 32-bit .msi, installed by the agent
+// through the command-line Installer (msiexec model), detected by the rule engine. The MSI writes its
+// registry value through the 32-bit view (WOW6432Node, windows-formats.md §1.9); a registry rule that looks
+// in the 64-bit view misses it: install succeeds, detection fails, 0x87D1041C (ime.md §5.5).
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DetectionType, EnforcementState, RegistryDetectionSubType } from "@imesim/contracts/enums";
+import type { DecryptInfo } from "@imesim/contracts/gateway";
+import type { DetectionRule } from "@imesim/contracts/ime";
+import { packFolder, readPackage } from "@imesim/contracts/intunewin";
+import { describe, expect, it } from "vitest";
+import { createAgent } from "../../src/agent.ts";
+import { createVirtualClock } from "../../src/clock/index.ts";
+import { createDevice } from "../../src/host/index.ts";
+import { createCommandLineInstaller } from "../../src/host/installer/command-line-installer.ts";
+import { createFakeService, DEVICE, makePolicy } from "../support/fakes.ts";
+import { HOUR, T0 } from "../support/harness.ts";
+
+const APP = "0d7e57a1-0000-4000-8000-00000000c0de";
+const X86_CODE = "{87654321-ABCD-EF01-2345-6789ABCDEF02}";
+
+async function packedMsi(): Promise<{ bytes: Uint8Array; keys: DecryptInfo }> {
+  const root = mkdtempSync(join(tmpdir(), "imesim-installer-"));
+  const source = join(root, "source");
+  await mkdir(source);
+  writeFileSync(
+    join(source, "demo-x86.msi"),
+    readFileSync(new URL("../fixtures/installer/demo-x86.msi", import.meta.url)),
+  );
+  const packed = await packFolder({
+    sourceFolder: source,
+    setupFile: "demo-x86.msi",
+    outputFolder: join(root, "out"),
+    overwrite: true,
+  });
+  const pkg = await readPackage(packed.outputPath);
+  const chunks: Buffer[] = [];
+  for await (const chunk of pkg.contentChunks()) chunks.push(chunk);
+  await pkg.close();
+  const info = pkg.detection.EncryptionInfo;
+  return {
+    bytes: new Uint8Array(Buffer.concat(chunks)),
+    keys: {
+      EncryptionKey: info.EncryptionKey,
+      IV: info.InitializationVector,
+      MacKey: info.MacKey,
+      Mac: info.Mac,
+      ProfileIdentifier: "ProfileVersion1",
+      FileDigest: info.FileDigest,
+      FileDigestAlgorithm: "SHA256",
+    },
+  };
+}
+
+function registryRule(check32BitOn64System: boolean): DetectionRule {
+  return {
+    DetectionType: DetectionType.Registry,
+    DetectionText: {
+      Path: "HKEY_LOCAL_MACHINE\\SOFTWARE\\Contoso\\Demo",
+      KeyName: "Version",
+      Check32BitOn64System: check32BitOn64System,
+      DetectionType: RegistryDetectionSubType.Exists,
+      Operator: 0,
+      DetectionValue: null,
+    },
+  } as DetectionRule;
+}
+
+async function enforce(rules: DetectionRule[]) {
+  const clock = createVirtualClock(T0);
+  const device = createDevice({ backend: "memory", clock });
+  const service = createFakeService(clock);
+  service.assign(DEVICE, [
+    makePolicy(APP, {
+      InstallCommandLine: 'msiexec /i "demo-x86.msi" /qn',
+      UninstallCommandLine: `msiexec /x ${X86_CODE} /qn`,
+      DetectionRule: rules,
+    }),
+  ]);
+  const { bytes, keys } = await packedMsi();
+  service.serve(APP, bytes, keys);
+  const agent = createAgent({
+    deviceId: "dev-msi",
+    device,
+    clock,
+    service: service.client,
+    installer: createCommandLineInstaller(),
+  });
+  agent.start();
+  await clock.runUntil(T0 + HOUR);
+  const result = {
+    failure: agent.failure(),
+    enforcement: agent.state.readEnforcement({ userId: DEVICE, appId: APP, version: 1 }),
+    log: agent.logs.read("AppWorkload"),
+    device,
+  };
+  agent.dispose();
+  return result;
+}
+
+describe("a detection rule in the wrong registry view", () => {
+  it("is caught: msiexec exits 0, the 64-bit rule finds nothing, the IME reports 0x87D1041C", async () => {
+    const run = await enforce([registryRule(false)]);
+    expect(run.failure).toBeUndefined();
+    expect(run.log).toContain("[Win32App] lpExitCode 0");
+    expect(
+      run.device.registry.getValue("HKLM\\SOFTWARE\\WOW6432Node\\Contoso\\Demo", "Version", { view: 64 }),
+    ).toEqual({
+      type: "REG_SZ",
+      data: "2.0.0",
+    });
+    expect(run.enforcement).toEqual({
+      EnforcementState: EnforcementState.Error,
+      ErrorCode: -2016345060,
+      TargetingMethod: 0,
+    });
+  });
+
+  it("passes once the rule looks in the 32-bit view, and MSI product-code detection passes too", async () => {
+    const fixed = await enforce([registryRule(true)]);
+    expect(fixed.enforcement?.EnforcementState).toBe(EnforcementState.Success);
+    const byProductCode = await enforce([
+      {
+        DetectionType: DetectionType.MsiProductCode,
+        DetectionText: { ProductCode: X86_CODE, ProductVersionOperator: 0, ProductVersion: null },
+      } as DetectionRule,
+    ]);
+    expect(byProductCode.enforcement?.EnforcementState).toBe(EnforcementState.Success);
+  });
+});
