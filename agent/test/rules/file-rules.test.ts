@@ -10,22 +10,13 @@ import type { FileDetectionRule } from "@imesim/contracts/ime";
 import { describe, expect, it } from "vitest";
 import type { Device } from "../../src/host/index.ts";
 import { evaluateDetection, evaluateRequirements } from "../../src/rules/index.ts";
-import { context, device, NOW } from "./helpers.ts";
+import { context, device, NO_REQUIREMENTS, NOW } from "./helpers.ts";
 import { operatorRows } from "./matrix.ts";
 
 const PE_X64 = readFileSync(new URL("../fixtures/pe/version-x64.dll", import.meta.url));
 const PE_X86 = readFileSync(new URL("../fixtures/pe/version-x86.dll", import.meta.url));
 const MB = 1024 * 1024;
 const CREATED = NOW - 86_400_000;
-const NO_REQUIREMENTS = {
-  RequiredOSArchitecture: null,
-  MinimumFreeDiskSpaceInMB: null,
-  MinimumWindows10BuildNumer: null,
-  MinimumMemoryInMB: null,
-  MinimumNumberOfProcessors: null,
-  MinimumCpuSpeed: null,
-  RunAs32Bit: false,
-};
 
 /**
  * A device with the same app in Program Files (64-bit: a real PE with version 1.2.3.4, 5 MB of data) and in

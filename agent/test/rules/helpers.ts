@@ -1,4 +1,6 @@
 // Shared set-up for rule tests: a prepared in-memory device and a rule context over it.
+
+import type { RequirementRules } from "@imesim/contracts/ime";
 import {
   createDevice,
   createScriptedRunner,
@@ -38,3 +40,14 @@ export function context(
 export function scriptBody(text: string): string {
   return Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, "utf8")]).toString("base64");
 }
+
+/** RequirementRules that ask for nothing, to test one requirement at a time. */
+export const NO_REQUIREMENTS: RequirementRules = {
+  RequiredOSArchitecture: null,
+  MinimumFreeDiskSpaceInMB: null,
+  MinimumWindows10BuildNumer: null,
+  MinimumMemoryInMB: null,
+  MinimumNumberOfProcessors: null,
+  MinimumCpuSpeed: null,
+  RunAs32Bit: false,
+};

@@ -3,19 +3,10 @@ import type { RegistryDetectionRule } from "@imesim/contracts/ime";
 import { describe, expect, it } from "vitest";
 import type { Device } from "../../src/host/index.ts";
 import { evaluateDetection, evaluateRequirements } from "../../src/rules/index.ts";
-import { context, device, USER_SID } from "./helpers.ts";
+import { context, device, NO_REQUIREMENTS, USER_SID } from "./helpers.ts";
 import { operatorRows } from "./matrix.ts";
 
 const KEY = "HKEY_LOCAL_MACHINE\\SOFTWARE\\Contoso";
-const NO_REQUIREMENTS = {
-  RequiredOSArchitecture: null,
-  MinimumFreeDiskSpaceInMB: null,
-  MinimumWindows10BuildNumer: null,
-  MinimumMemoryInMB: null,
-  MinimumNumberOfProcessors: null,
-  MinimumCpuSpeed: null,
-  RunAs32Bit: false,
-};
 
 /** A device whose 64-bit and 32-bit views hold different values under the same path. */
 function prepared(): Device {

@@ -3,18 +3,10 @@ import type { RequirementRules, ScriptRequirementRule } from "@imesim/contracts/
 import { describe, expect, it } from "vitest";
 import type { DeviceProfile } from "../../src/host/index.ts";
 import { evaluateRequirements } from "../../src/rules/index.ts";
-import { context, device, scriptBody } from "./helpers.ts";
+import { context, device, NO_REQUIREMENTS, scriptBody } from "./helpers.ts";
 import { operatorRows } from "./matrix.ts";
 
-const NONE: RequirementRules = {
-  RequiredOSArchitecture: null,
-  MinimumFreeDiskSpaceInMB: null,
-  MinimumWindows10BuildNumer: null,
-  MinimumMemoryInMB: null,
-  MinimumNumberOfProcessors: null,
-  MinimumCpuSpeed: null,
-  RunAs32Bit: false,
-};
+const NONE = NO_REQUIREMENTS;
 const PROFILE = {
   osVersion: "10.0.22631",
   osRevision: 4460,
