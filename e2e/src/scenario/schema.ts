@@ -40,7 +40,11 @@ const ComparisonSchema = Type.String({
   description: "an operator and a value: '>= 1.2.0', '== Contoso', '!= 0'",
 });
 
-const NameSchema = Type.String({ minLength: 1, pattern: "^[A-Za-z0-9][A-Za-z0-9 ._-]*$" });
+const NameSchema = Type.String({
+  minLength: 1,
+  pattern: "^\\S(.*\\S)?$",
+  description: "a name without leading or trailing spaces",
+});
 
 // ---------------------------------------------------------------------------------------------------
 // Device
@@ -430,6 +434,26 @@ export const InstallerBehaviourSchema = Type.Object(
   closed,
 );
 
+/**
+ * What a program started from inside a package script does (a vendor setup.exe, powershell.exe, schtasks):
+ * programs imesim does not model fall back to these, or fail as cmd would ("is not recognized", 9009).
+ */
+export const ProgramBehaviourSchema = Type.Object(
+  {
+    program: described(
+      Type.String({ minLength: 1 }),
+      "file name as started, e.g. powershell.exe (case-insensitive, .exe optional)",
+    ),
+    args: Type.Optional(described(Type.String(), "case-insensitive substring of the arguments")),
+    exitCode: Type.Optional(Type.Integer()),
+    duration: Type.Optional(DurationSchema),
+    files: Type.Optional(Type.Array(FileEntrySchema)),
+    registry: Type.Optional(Type.Array(RegistryEffectSchema)),
+    stdout: Type.Optional(Type.String()),
+  },
+  closed,
+);
+
 export const ScriptConditionSchema = Type.Object(
   {
     fileExists: Type.Optional(Type.String()),
@@ -677,6 +701,7 @@ export const ScenarioSchema = Type.Object(
     device: Type.Optional(DeviceSchema),
     apps: Type.Array(AppSchema, { minItems: 1 }),
     installers: Type.Optional(Type.Array(InstallerBehaviourSchema)),
+    programs: Type.Optional(Type.Array(ProgramBehaviourSchema)),
     scripts: Type.Optional(Type.Array(ScriptBehaviourSchema)),
     faults: Type.Optional(Type.Array(FaultSchema)),
     actions: Type.Optional(Type.Array(ActionSchema)),
@@ -704,6 +729,7 @@ export type InstallerBehaviour = Static<typeof InstallerBehaviourSchema>;
 export type InstallerAttempt = Static<typeof InstallerAttemptSchema>;
 export type RegistryEffect = Static<typeof RegistryEffectSchema>;
 export type ScriptBehaviour = Static<typeof ScriptBehaviourSchema>;
+export type ProgramBehaviour = Static<typeof ProgramBehaviourSchema>;
 export type Fault = Static<typeof FaultSchema>;
 export type Action = Static<typeof ActionSchema>;
 export type Expectation = Static<typeof ExpectationSchema>;
