@@ -1,5 +1,10 @@
 import { createHash } from "node:crypto";
 import {
+  type AppStatusReport,
+  parseAppStatusReport,
+  serializeAppStatusReport,
+} from "@imesim/contracts/gateway";
+import {
   type ComplianceStateMessage,
   type EnforcementStateMessage,
   parseComplianceStateMessage,
@@ -71,14 +76,8 @@ export interface ImeStateStore {
   readSubgraphEvaluation(userId: string, hash: string): number | undefined;
   recordSubgraphEvaluation(userId: string, hash: string, at: number): void;
   /** Reporting\<user>\<app> ReportingState/LastUpdatedTime, ReportCache LastHashValue, StatusServiceReports. */
-  writeReporting(
-    userId: string,
-    appId: string,
-    report: Readonly<Record<string, unknown>>,
-    hash: string,
-    at: number,
-  ): void;
-  readReportingState(userId: string, appId: string): Record<string, unknown> | undefined;
+  writeReporting(userId: string, appId: string, report: AppStatusReport, hash: string, at: number): void;
+  readReportingState(userId: string, appId: string): AppStatusReport | undefined;
   /** App ids whose latest report has not reached the service yet (survives a crash). */
   pendingReports(userId: string): string[];
   /** Marks reports as delivered. */
@@ -157,21 +156,21 @@ export function createImeStateStore(registry: Registry): ImeStateStore {
       const key = reportingAppKey(userId, appId);
       const when = sz(formatImeTimestamp(at));
       registry.transaction(() => {
-        registry.setValue(key, "ReportingState", sz(JSON.stringify(report)));
+        registry.setValue(key, "ReportingState", sz(serializeAppStatusReport(report)));
         registry.setValue(key, "LastUpdatedTime", when);
         registry.setValue(key, "StatusServiceReportTime", when);
         registry.setValue(`${key}\\ReportCache\\${userId}`, "LastHashValue", sz(hash));
         registry.setValue(
           `${STATUS_SERVICE_REPORTS_KEY}\\${userId}\\${appId}`,
           "AppInstallStatusReport",
-          sz(JSON.stringify(report)),
+          sz(serializeAppStatusReport(report)),
         );
         registry.setValue(key, PENDING_UPLOAD_VALUE, dword(1));
       });
     },
     readReportingState(userId, appId) {
       const text = stringOf(registry.getValue(reportingAppKey(userId, appId), "ReportingState"));
-      return text === undefined ? undefined : (JSON.parse(text) as Record<string, unknown>);
+      return text === undefined ? undefined : parseAppStatusReport(text);
     },
     pendingReports(userId) {
       const base = `${WIN32_APPS_KEY}\\Reporting\\${userId}`;

@@ -1,5 +1,6 @@
 // The lookups and effects of a check-in: token, app lists per session, planning, status upload.
 import { Intent, TargetType } from "@imesim/contracts/enums";
+import type { Win32AppResult } from "@imesim/contracts/gateway";
 import { type DecodedImePolicy, parsePolicies } from "@imesim/contracts/ime";
 import { fromPromise } from "xstate";
 import type { Clock } from "../clock/clock.ts";
@@ -7,7 +8,7 @@ import type { ImeEventStream } from "../events/stream.ts";
 import type { AppListKind } from "../events/types.ts";
 import { type ImeStateStore, subgraphHash } from "../ime/state-store.ts";
 import { callService, type TokenProvider } from "../service-client/token-provider.ts";
-import type { AppResultReport, ImeServiceClient } from "../service-client/types.ts";
+import type { ImeServiceClient } from "../service-client/types.ts";
 import type { CheckinContext, CheckinLogic, CheckinSession } from "./checkin-machine.ts";
 import { planSubgraphs, type Targeting } from "./decisions.ts";
 import type { SubgraphInput, SubgraphMachine } from "./subgraph-machine.ts";
@@ -38,23 +39,17 @@ const targetingOf = (policy: DecodedImePolicy): Targeting =>
 /** Builds the check-in chart's logic. */
 export function createCheckinLogic(deps: CheckinDeps): CheckinLogic {
   const { events, store, clock, service, tokens } = deps;
-  const pendingResults = (userId: string): AppResultReport[] => {
-    const results: AppResultReport[] = [];
+  const pendingResults = (userId: string): Win32AppResult[] => {
+    const results: Win32AppResult[] = [];
     for (const appId of store.pendingReports(userId)) {
       const report = store.readReportingState(userId, appId);
-      const version = typeof report?.InternalVersion === "number" ? report.InternalVersion : undefined;
-      if (report === undefined || version === undefined) continue;
-      const ref = { userId, appId, version };
-      const compliance = store.readCompliance(ref);
-      const enforcement = store.readEnforcement(ref);
-      if (compliance === undefined || enforcement === undefined) continue;
+      if (report === undefined) continue;
+      const ref = { userId, appId, version: report.InternalVersion };
       results.push({
-        ApplicationId: appId,
-        ApplicationVersion: version,
+        ...report,
         UserId: userId,
-        ComplianceStateMessage: compliance,
-        EnforcementStateMessage: enforcement,
-        Report: report,
+        ComplianceStateMessage: store.readCompliance(ref) ?? null,
+        EnforcementStateMessage: store.readEnforcement(ref) ?? null,
       });
     }
     return results;

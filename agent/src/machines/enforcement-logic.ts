@@ -6,9 +6,12 @@ import {
   EnforcementState,
   InstallContext,
   nameOf,
+  ReportDetectionState,
+  ResultantAppState,
   RunAs,
   ToastState,
 } from "@imesim/contracts/enums";
+import type { AppStatusReport } from "@imesim/contracts/gateway";
 import type { ComplianceStateMessage, EnforcementStateMessage } from "@imesim/contracts/ime";
 import { fromPromise } from "xstate";
 import type { Clock } from "../clock/clock.ts";
@@ -110,11 +113,11 @@ function desiredStateWords(context: EnforcementContext) {
 }
 
 /** ResultantAppState of the §9 report (Graph numbering, ime.md §9 [I]). */
-function resultantAppState(state: number, detected: boolean): number {
-  if (state === EnforcementState.RequirementsNotMet) return -1;
-  if (state >= 5000 && state < 6000) return 2;
-  if (state >= 2000 && state < 3000) return 5;
-  return detected ? 1 : 3;
+function resultantAppState(state: number, detected: boolean): ResultantAppState {
+  if (state === EnforcementState.RequirementsNotMet) return ResultantAppState.NotApplicable;
+  if (state >= 5000 && state < 6000) return ResultantAppState.Failed;
+  if (state >= 2000 && state < 3000) return ResultantAppState.PendingInstall;
+  return detected ? ResultantAppState.Installed : ResultantAppState.NotInstalled;
 }
 
 /** The enforcement chart's logic, plus the recorder the subgraph uses for apps it does not attempt. */
@@ -373,7 +376,7 @@ export function createEnforcementLogic(deps: EnforcementDeps): EnforcementLogicW
         subjectOf(context),
       );
     }
-    const report = {
+    const report: AppStatusReport = {
       ApplicationId: context.policy.Id,
       ResultantAppState: resultantAppState(enforcement.EnforcementState, detected),
       ReportingImpact: {
@@ -389,7 +392,7 @@ export function createEnforcementLogic(deps: EnforcementDeps): EnforcementLogicW
       IsAppAggregatable: true,
       AvailableAppEnforcementFlag: 0,
       DesiredState: compliance.DesiredState,
-      DetectionState: detected ? 1 : 2,
+      DetectionState: detected ? ReportDetectionState.Detected : ReportDetectionState.NotDetected,
       DetectionErrorOccurred: false,
       DetectionErrorCode: null,
       ApplicabilityState: applicability,

@@ -1,4 +1,9 @@
-import type { DecodedImePolicy } from "@imesim/contracts/ime";
+import type { AppStatusReport } from "@imesim/contracts/gateway";
+import type {
+  ComplianceStateMessage,
+  DecodedImePolicy,
+  EnforcementStateMessage,
+} from "@imesim/contracts/ime";
 import type { GrsVerdict, ReturnCodeWord } from "../events/types.ts";
 import type { InstallOutcome } from "../host/installer/types.ts";
 import type { ContentInfo } from "../service-client/types.ts";
@@ -37,9 +42,9 @@ export interface EnforcementResult {
   /** A hard reboot is now pending: the subgraph and the check-in stop processing apps (ime.md §5.4). */
   readonly rebootPending: boolean;
   /** The §9 company-portal report that was sent. */
-  readonly report: Readonly<Record<string, unknown>>;
-  readonly compliance: Readonly<Record<string, unknown>>;
-  readonly enforcement: Readonly<Record<string, unknown>>;
+  readonly report: AppStatusReport;
+  readonly compliance: ComplianceStateMessage;
+  readonly enforcement: EnforcementStateMessage;
 }
 
 /** Everything the enforcement chart knows while it runs. */

@@ -9,7 +9,6 @@ export type {
   AccessToken,
   AppListRequest,
   AppListResponse,
-  AppResultReport,
   ContentDownloadRequest,
   ContentInfo,
   ContentInfoRequest,

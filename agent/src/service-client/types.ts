@@ -1,7 +1,7 @@
 // What the agent needs from the Intune service, device-facing only. The HTTP implementation speaks the
 // SideCar gateway wire format (ime.md §3.1); tests use an in-memory double of the same interface.
 import { ImesimError } from "@imesim/contracts/errors";
-import type { DecryptInfo } from "@imesim/contracts/gateway";
+import type { DecryptInfo, Win32AppResult } from "@imesim/contracts/gateway";
 import type { AppListKind, CheckinReasonName } from "../events/types.ts";
 
 /** An Entra access token for the IME resource, as far as the agent cares. */
@@ -55,16 +55,6 @@ export interface ContentDownloadRequest {
   readonly fromByte: number;
 }
 
-/** One app's result in a `Win32AppResult` upload (ime.md §9: shape not known, our choice). */
-export interface AppResultReport {
-  readonly ApplicationId: string;
-  readonly ApplicationVersion: number;
-  readonly UserId: string;
-  readonly ComplianceStateMessage: Readonly<Record<string, unknown>>;
-  readonly EnforcementStateMessage: Readonly<Record<string, unknown>>;
-  readonly Report: Readonly<Record<string, unknown>>;
-}
-
 /** The device-facing service routes the IME uses. */
 export interface ImeServiceClient {
   acquireToken(): Promise<AccessToken>;
@@ -72,7 +62,8 @@ export interface ImeServiceClient {
   getContentInfo(request: ContentInfoRequest): Promise<ContentInfo>;
   /** Streams the encrypted content from `fromByte`; throws ServiceError `CONNECTION_DROPPED` mid-way when the link drops. */
   downloadContent(request: ContentDownloadRequest): AsyncIterable<Uint8Array>;
-  sendResults(request: { token: string; userId: string; results: readonly AppResultReport[] }): Promise<void>;
+  /** The `Win32AppResult` upload (ime.md §9; shape: contracts/gateway). */
+  sendResults(request: { token: string; userId: string; results: readonly Win32AppResult[] }): Promise<void>;
 }
 
 /** Why a service call failed, as the agent must react to it. */

@@ -48,7 +48,7 @@ describe("install outcomes (ime.md §5.1, §5.4)", () => {
     });
     expect(h.agent.state.readCompliance({ userId: DEVICE, appId: A, version: 1 })?.ComplianceState).toBe(2);
     expect(h.appWorkload()).toContain('"EnforcementErrorCode":{"OldValue":0,"NewValue":-2016345060}');
-    expect(h.service.results[0]!.results[0]!.Report).toMatchObject({
+    expect(h.service.results[0]!.results[0]!).toMatchObject({
       EnforcementErrorCode: -2016345060,
       ResultantAppState: 2,
     });

@@ -2,16 +2,11 @@
 // small file/registry detection evaluator. Real wire tests live in e2e; the rule engine has its own tests.
 import { createHash } from "node:crypto";
 import { DEFAULT_RETURN_CODES, DeviceRestartBehavior, Intent, TargetType } from "@imesim/contracts/enums";
-import type { DecryptInfo } from "@imesim/contracts/gateway";
+import type { DecryptInfo, Win32AppResult } from "@imesim/contracts/gateway";
 import { type DecodedImePolicy, serializePolicies } from "@imesim/contracts/ime";
 import type { Host } from "../../src/host/types.ts";
 import type { AppEvaluator, ContentCodec, PackageEntry } from "../../src/machines/ports.ts";
-import {
-  type AppResultReport,
-  type ImeServiceClient,
-  ServiceError,
-  type ServiceFailure,
-} from "../../src/service-client/types.ts";
+import { type ImeServiceClient, ServiceError, type ServiceFailure } from "../../src/service-client/types.ts";
 
 export const DEVICE = "00000000-0000-0000-0000-000000000000";
 
@@ -193,7 +188,7 @@ export function createFakeService(initialClock: { now(): number; sleep(ms: numbe
   const faults = new Map<string, ScriptedFault>();
   /** Drop the connection after this many bytes, this many times. */
   let drop: { afterBytes: number; times: number } | undefined;
-  const results: Array<{ userId: string; results: readonly AppResultReport[] }> = [];
+  const results: Array<{ userId: string; results: readonly Win32AppResult[] }> = [];
   const calls = { token: 0, requestApps: 0, contentInfo: 0, download: 0, results: 0, ranges: [] as number[] };
   let tokenLifetimeMs = 3_600_000;
 
