@@ -124,3 +124,30 @@ describe("reg.exe views and hives", () => {
     ).toBeUndefined();
   });
 });
+
+describe("reg add value types", () => {
+  it.each([
+    ["/t REG_SZ /d text", { type: "REG_SZ", data: "text" }],
+    ["/t REG_EXPAND_SZ /d %%ProgramFiles%%\\X", { type: "REG_EXPAND_SZ", data: "%ProgramFiles%\\X" }],
+    ["/t REG_MULTI_SZ /d a\\0b", { type: "REG_MULTI_SZ", data: ["a", "b"] }],
+    ["/t REG_MULTI_SZ /s , /d a,b,c", { type: "REG_MULTI_SZ", data: ["a", "b", "c"] }],
+    ["/t REG_DWORD /d 42", { type: "REG_DWORD", data: 42 }],
+    ["/t REG_QWORD /d 0x100000000", { type: "REG_QWORD", data: 0x100000000n }],
+    ["/t REG_BINARY /d DEADBEEF", { type: "REG_BINARY", data: Uint8Array.from([0xde, 0xad, 0xbe, 0xef]) }],
+  ])("reg add … %s", (options, expected) => {
+    const device = newDevice();
+    const run = runScript(["@echo off", `reg add HKLM\\SOFTWARE\\T /v V ${options} /f /reg:64`], { device });
+    expect(run.exitCode).toBe(0);
+    expect(device.registry.getValue("HKLM\\SOFTWARE\\T", "V", { view: 64 })).toEqual(expected);
+  });
+
+  it("rejects bad data with reg's syntax error and exit code 1", () => {
+    const run = runScript([
+      "@echo off",
+      "reg add HKLM\\SOFTWARE\\T /v V /t REG_DWORD /d nope /f",
+      "reg add BOGUS\\Key /f",
+    ]);
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toBe('ERROR: Invalid syntax.\r\nType "REG ADD /?" for usage.\r\n'.repeat(2));
+  });
+});

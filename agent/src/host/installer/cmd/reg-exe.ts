@@ -137,7 +137,7 @@ function regAdd(parsed: Parsed, process: CmdProcess): ProgramResult {
       data,
       typeof separator === "string" ? separator : "\\0",
     );
-    if (value === undefined) return { exitCode: 1, stderr: "ERROR: Invalid syntax.\r\n" };
+    if (value === undefined) return usage("ADD");
     if (!parsed.options.has("/f") && registry.getValue(parsed.key, name, parsed.access) !== undefined) {
       // The overwrite prompt gets no answer without a console; we take it as No (windows-formats.md §7 item 9).
       return {
