@@ -5,6 +5,8 @@
 # demo-x86.msi: 32-bit package, the same payload under Program Files (x86) and WOW6432Node.
 # demo-reboot.msi: demo-x64's product code in another package (so installing it over demo-x64 gives 1638),
 #   with ScheduleReboot in InstallExecuteSequence (3010 with /norestart, 1641 without).
+# demo-upgrade.msi: version 1.3.0 of the same UpgradeCode with a new ProductCode and MajorUpgrade (removes
+#   demo-x64 and demo-reboot), also installing a service (ServiceInstall table).
 set -euo pipefail
 out="$(cd "$(dirname "$0")/.." && pwd)/test/fixtures/installer"
 work="$(mktemp -d)"
@@ -45,4 +47,8 @@ write_wxs demo-x86 "{87654321-ABCD-EF01-2345-6789ABCDEF02}" ProgramFilesFolder n
 write_wxs demo-reboot "{12345678-ABCD-EF01-2345-6789ABCDEF01}" ProgramFiles64Folder yes 1.2.4 3 \
   '<InstallExecuteSequence><ScheduleReboot After="InstallFinalize" /></InstallExecuteSequence>'
 (cd "$work" && wixl -a x64 -o "$out/demo-reboot.msi" demo-reboot.wxs)
+write_wxs demo-upgrade "{22222222-ABCD-EF01-2345-6789ABCDEF03}" ProgramFiles64Folder yes 1.3.0 4 \
+  '<MajorUpgrade DowngradeErrorMessage="A newer version of Demo App is already installed." />'
+sed -i 's|KeyPath="yes" />|KeyPath="yes" />\n            <ServiceInstall Id="DemoSvc" Name="DemoSvc" DisplayName="Demo Service" Description="Demo App service" Type="ownProcess" Start="auto" ErrorControl="normal" />|' "$work/demo-upgrade.wxs"
+(cd "$work" && wixl -a x64 -o "$out/demo-upgrade.msi" demo-upgrade.wxs)
 ls -l "$out"/*.msi

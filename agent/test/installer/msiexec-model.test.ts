@@ -168,3 +168,32 @@ describe("msiexec exit codes", () => {
     expect(run.exitCode).toBe(1619);
   });
 });
+
+describe("msiexec model: major upgrade and services", () => {
+  const UPGRADE_CODE = "{22222222-ABCD-EF01-2345-6789ABCDEF03}";
+
+  it("removes the older product of the same UpgradeCode, installs its service, and removes it on uninstall", () => {
+    const device = withPackages();
+    device.fs.writeFile(`${CACHE}\\demo-upgrade.msi`, readFileSync(new URL("demo-upgrade.msi", FIXTURES)));
+    expect(runLine("msiexec /i demo-x64.msi /qn", { device }).exitCode).toBe(0);
+    expect(runLine("msiexec /i demo-upgrade.msi /qn", { device }).exitCode).toBe(0);
+    expect(findInstalledProduct(device, X64_CODE, "S-1-5-18")).toBeUndefined();
+    expect(device.registry.keyExists(`${UNINSTALL}\\${X64_CODE}`, { view: 64 })).toBe(false);
+    expect(device.registry.getValue(`${UNINSTALL}\\${UPGRADE_CODE}`, "DisplayVersion", { view: 64 })).toEqual(
+      { type: "REG_SZ", data: "1.3.0" },
+    );
+    expect(device.registry.getValue("HKLM\\SOFTWARE\\Contoso\\Demo", "Version", { view: 64 })).toEqual({
+      type: "REG_SZ",
+      data: "1.3.0",
+    });
+    const service = "HKLM\\SYSTEM\\CurrentControlSet\\Services\\DemoSvc";
+    expect(device.registry.getValue(service, "ImagePath", { view: 64 })).toEqual({
+      type: "REG_EXPAND_SZ",
+      data: '"C:\\Program Files\\Demo App\\app.txt"',
+    });
+    expect(device.registry.getValue(service, "Start", { view: 64 })).toEqual({ type: "REG_DWORD", data: 2 });
+    expect(runLine(`msiexec /x ${UPGRADE_CODE} /qn`, { device }).exitCode).toBe(0);
+    expect(device.registry.keyExists(service, { view: 64 })).toBe(false);
+    expect(device.fs.stat("C:\\Program Files\\Demo App")).toBeUndefined();
+  });
+});

@@ -92,7 +92,10 @@ export function runExternal(
     // Without CALL, starting a batch file from a batch file never returns to the caller (§6.4).
     return frame !== undefined && !called ? { kind: "exit-batch" } : undefined;
   }
-  const model = MODELLED_PROGRAMS.get(baseName(path).toLowerCase());
+  // Our models stand for Windows' own copies; a vendor file that happens to be called reg.exe is not modelled.
+  const model = isModelledSystemProgram(process, path)
+    ? MODELLED_PROGRAMS.get(baseName(path).toLowerCase())
+    : undefined;
   if (model !== undefined) {
     finishProgram(process, model(invocation, process));
     return undefined;

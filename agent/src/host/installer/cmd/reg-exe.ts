@@ -121,8 +121,7 @@ function regAdd(parsed: Parsed, process: CmdProcess): ProgramResult {
   const name = valueName(parsed);
   const typeOption = parsed.options.get("/t");
   const type = typeof typeOption === "string" ? typeOption.toUpperCase() : "REG_SZ";
-  if (!(TYPES as readonly string[]).includes(type))
-    return { exitCode: 1, stderr: "ERROR: Invalid syntax.\r\n" };
+  if (!(TYPES as readonly string[]).includes(type)) return usage("ADD");
   if (name === undefined && (parsed.options.has("/d") || parsed.options.has("/t"))) return usage("ADD");
   try {
     if (name === undefined) {

@@ -44,6 +44,30 @@ export interface PlannedRegistryWrite {
   readonly component: string;
 }
 
+/** A service the ServiceInstall table installs (windows-formats.md §1.10): its SCM registry values. */
+export interface PlannedService {
+  readonly name: string;
+  readonly displayName: string | null;
+  readonly description: string | null;
+  readonly serviceType: number;
+  readonly startType: number;
+  readonly errorControl: number;
+  /** The component's key-path file, quoted, then the arguments (the exact quoting is unconfirmed, §7 item 15). */
+  readonly imagePath: string;
+  readonly account: string;
+  readonly dependencies: readonly string[];
+}
+
+/** One Upgrade table row: which related products (same UpgradeCode) to detect and maybe remove. */
+export interface PlannedUpgrade {
+  readonly upgradeCode: string;
+  readonly versionMin: string | null;
+  readonly versionMax: string | null;
+  /** msidbUpgradeAttributes: 2 OnlyDetect, 0x100 VersionMinInclusive, 0x200 VersionMaxInclusive. */
+  readonly attributes: number;
+  readonly actionProperty: string;
+}
+
 export interface InstallPlan {
   readonly product: ProductInfo;
   readonly perMachine: boolean;
@@ -51,6 +75,8 @@ export interface InstallPlan {
   readonly components: readonly PlannedComponent[];
   readonly files: readonly PlannedFile[];
   readonly registry: readonly PlannedRegistryWrite[];
+  readonly services: readonly PlannedService[];
+  readonly upgrades: readonly PlannedUpgrade[];
   /** The package schedules or forces a restart (ScheduleReboot/ForceReboot, REBOOT=Force). */
   readonly rebootRequested: boolean;
   readonly estimatedSizeKb: number;
@@ -261,6 +287,32 @@ export function planInstall(
     });
   }
 
+  const services: PlannedService[] = [];
+  for (const row of db.table("ServiceInstall")) {
+    const component = componentByKey.get(String(row.Component_));
+    if (component === undefined) continue;
+    const args = text(row, "Arguments");
+    services.push({
+      name: format(String(row.Name)),
+      displayName: text(row, "DisplayName") === null ? null : format(String(row.DisplayName)),
+      description: text(row, "Description") === null ? null : format(String(row.Description)),
+      serviceType: Number(row.ServiceType ?? 0x10),
+      startType: Number(row.StartType ?? 3),
+      // The "vital" flag 0x8000 is about install failure handling, not a value the SCM stores.
+      errorControl: Number(row.ErrorControl ?? 1) & 0x7fff,
+      imagePath: `"${component.keyPath}"${args === null ? "" : ` ${format(args)}`}`,
+      account: text(row, "StartName") ?? "LocalSystem",
+      dependencies: (text(row, "Dependencies") ?? "").split("[~]").filter((d) => d !== ""),
+    });
+  }
+  const upgrades: PlannedUpgrade[] = db.table("Upgrade").map((row) => ({
+    upgradeCode: String(row.UpgradeCode).toUpperCase(),
+    versionMin: text(row, "VersionMin"),
+    versionMax: text(row, "VersionMax"),
+    attributes: Number(row.Attributes ?? 0),
+    actionProperty: String(row.ActionProperty),
+  }));
+
   const sequence = db.table("InstallExecuteSequence").map((r) => String(r.Action));
   const rebootRequested =
     sequence.includes("ScheduleReboot") ||
@@ -274,6 +326,8 @@ export function planInstall(
     components,
     files,
     registry,
+    services,
+    upgrades,
     rebootRequested,
     estimatedSizeKb: Math.ceil(totalBytes / 1024),
   };

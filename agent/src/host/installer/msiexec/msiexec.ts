@@ -13,7 +13,9 @@ import { type MsiDatabase, readMsiDatabase } from "./msi-database.ts";
 import { packGuid } from "./packed-guid.ts";
 import {
   findInstalledProduct,
+  findRelatedProducts,
   IN_PROGRESS_KEY,
+  type InstalledProduct,
   recordedComponentFolder,
   registerProduct,
   SYSTEM_SID,
@@ -172,11 +174,21 @@ function install(
     log.engine("c", "Another version of this product is already installed.");
     return finishInstall(session, plan, MsiexecExitCode.ProductVersion);
   }
+  const replaced = relatedProductsToRemove(session, plan);
   const windows = session.env.windows.replace(/\\+$/, "");
   const cacheName = `${(packGuid(product.packageCode) ?? "00000000").slice(0, 8).toLowerCase()}.msi`;
   const localPackage = installed?.localPackage ?? `${windows}\\Installer\\${cacheName}`;
   try {
     atomically(host, () => {
+      for (const related of replaced) {
+        log.actionStart("RemoveExistingProducts");
+        log.engine(
+          "s",
+          `Major upgrade: removing related product ${related.productCode} (${related.version})`,
+        );
+        removeProduct(session, related);
+        log.actionEnd("RemoveExistingProducts", 1);
+      }
       log.actionStart("InstallFiles");
       for (const file of plan.files) {
         host.fs.writeFile(
@@ -193,6 +205,11 @@ function install(
       log.actionStart("WriteRegistryValues");
       for (const write of plan.registry) applyRegistryWrite(session, write);
       log.actionEnd("WriteRegistryValues", 1);
+      if (plan.services.length > 0) {
+        log.actionStart("InstallServices");
+        for (const service of plan.services) installService(session, service);
+        log.actionEnd("InstallServices", 1);
+      }
       if (packagePath !== localPackage) host.fs.writeFile(localPackage, host.fs.readFile(packagePath));
       const installedAt = host.fs.stat(localPackage)?.modifiedMs ?? 0;
       log.actionStart("PublishProduct");
@@ -277,38 +294,110 @@ function uninstall(session: Session, target: string, devicePath: (path: string) 
   }
   const installed = findInstalledProduct(host, productCode, session.userSid);
   if (installed === undefined) return unknownProduct(session);
-  const db = openPackage(session, installed.localPackage);
-  if (typeof db === "number") return MsiexecExitCode.InstallFailure;
-  const perMachine = installed.sid === SYSTEM_SID;
-  const plan = planInstall(db, new Map([["ALLUSERS", perMachine ? "1" : ""]]), session.env, (componentId) =>
-    recordedComponentFolder(host, installed.sid, productCode, componentId),
-  );
+  let plan: InstallPlan;
   try {
     atomically(host, () => {
-      log.actionStart("RemoveFiles");
-      for (const file of plan.files) {
-        if (host.fs.remove(file.path)) log.engine("s", `Executing op: FileRemove(,FileName=${file.path},,)`);
-      }
-      removeEmptyFolders(session, plan);
-      log.actionEnd("RemoveFiles", 1);
-      log.actionStart("RemoveRegistryValues");
-      for (const write of plan.registry) removeRegistryWrite(session, write);
-      log.actionEnd("RemoveRegistryValues", 1);
-      unregisterProduct(host, plan, session.userSid);
-      host.fs.remove(installed.localPackage);
+      plan = removeProduct(session, installed);
     });
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
     log.engine("s", `Error 1603: the removal failed and was rolled back: ${detail}`);
     return MsiexecExitCode.InstallFailure;
   }
-  const { product } = plan;
+  const { product } = plan!;
   log.engine("s", `Product: ${product.productName} -- Removal completed successfully.`);
   log.engine(
     "s",
     `Windows Installer removed the product. Product Name: ${product.productName}. Product Version: ${product.productVersion}. Product Language: ${product.language}. Manufacturer: ${product.manufacturer}. Removal success or error status: 0.`,
   );
   return MsiexecExitCode.Success;
+}
+
+/**
+ * Removes an installed product from its cached package: files, folders left empty, registry values,
+ * services and registration. Throws when the cached package is gone (the caller rolls back).
+ */
+function removeProduct(session: Session, installed: InstalledProduct): InstallPlan {
+  const { host, log } = session;
+  const db = readMsiDatabase(host.fs.readFile(installed.localPackage));
+  const perMachine = installed.sid === SYSTEM_SID;
+  const plan = planInstall(db, new Map([["ALLUSERS", perMachine ? "1" : ""]]), session.env, (componentId) =>
+    recordedComponentFolder(host, installed.sid, installed.productCode, componentId),
+  );
+  log.actionStart("RemoveFiles");
+  for (const file of plan.files) {
+    if (host.fs.remove(file.path)) log.engine("s", `Executing op: FileRemove(,FileName=${file.path},,)`);
+  }
+  removeEmptyFolders(session, plan);
+  log.actionEnd("RemoveFiles", 1);
+  log.actionStart("RemoveRegistryValues");
+  for (const write of plan.registry) removeRegistryWrite(session, write);
+  log.actionEnd("RemoveRegistryValues", 1);
+  for (const service of plan.services)
+    host.registry.deleteKey(`${SERVICES_KEY}\\${service.name}`, { view: 64 });
+  unregisterProduct(host, plan, session.userSid);
+  host.fs.remove(installed.localPackage);
+  return plan;
+}
+
+const SERVICES_KEY = "HKLM\\SYSTEM\\CurrentControlSet\\Services";
+
+/** The SCM's registry entry for a ServiceInstall row (HKLM\SYSTEM is shared by both views, §4.1). */
+function installService(session: Session, service: InstallPlan["services"][number]): void {
+  const { registry } = session.host;
+  const key = `${SERVICES_KEY}\\${service.name}`;
+  const access = { view: 64 as const };
+  registry.setValue(key, "Type", { type: "REG_DWORD", data: service.serviceType }, access);
+  registry.setValue(key, "Start", { type: "REG_DWORD", data: service.startType }, access);
+  registry.setValue(key, "ErrorControl", { type: "REG_DWORD", data: service.errorControl }, access);
+  registry.setValue(key, "ImagePath", { type: "REG_EXPAND_SZ", data: service.imagePath }, access);
+  registry.setValue(key, "ObjectName", { type: "REG_SZ", data: service.account }, access);
+  if (service.displayName !== null)
+    registry.setValue(key, "DisplayName", { type: "REG_SZ", data: service.displayName }, access);
+  if (service.description !== null)
+    registry.setValue(key, "Description", { type: "REG_SZ", data: service.description }, access);
+  if (service.dependencies.length > 0) {
+    registry.setValue(key, "DependOnService", { type: "REG_MULTI_SZ", data: service.dependencies }, access);
+  }
+  session.log.engine(
+    "s",
+    `Executing op: ServiceInstall(Name=${service.name},DisplayName=${service.displayName ?? ""},ImagePath=${service.imagePath})`,
+  );
+}
+
+/** FindRelatedProducts: installed products of the Upgrade table's codes and version ranges that are to be removed. */
+function relatedProductsToRemove(session: Session, plan: InstallPlan): InstalledProduct[] {
+  const out = new Map<string, InstalledProduct>();
+  for (const upgrade of plan.upgrades) {
+    for (const related of findRelatedProducts(session.host, upgrade.upgradeCode, session.userSid)) {
+      if (related.productCode === plan.product.productCode || !inRange(related.version, upgrade)) continue;
+      session.log.engine(
+        "s",
+        `FindRelatedProducts: Found application: ${related.productCode} (${upgrade.actionProperty})`,
+      );
+      if ((upgrade.attributes & 2) === 0) out.set(related.productCode, related);
+    }
+  }
+  return [...out.values()];
+}
+
+function inRange(version: string, upgrade: InstallPlan["upgrades"][number]): boolean {
+  const compare = (a: string, b: string): number => {
+    // Windows Installer compares the first three fields (windows-formats.md §1.7).
+    const x = a.split(".").map((n) => Number.parseInt(n, 10) || 0);
+    const y = b.split(".").map((n) => Number.parseInt(n, 10) || 0);
+    for (let i = 0; i < 3; i += 1) if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) - (y[i] ?? 0);
+    return 0;
+  };
+  if (upgrade.versionMin !== null) {
+    const c = compare(version, upgrade.versionMin);
+    if (c < 0 || (c === 0 && (upgrade.attributes & 0x100) === 0)) return false;
+  }
+  if (upgrade.versionMax !== null) {
+    const c = compare(version, upgrade.versionMax);
+    if (c > 0 || (c === 0 && (upgrade.attributes & 0x200) === 0)) return false;
+  }
+  return true;
 }
 
 /** Removes the component folders the install left empty, up to (not including) the standard folders. */

@@ -3,7 +3,7 @@
 // upgrade codes. Reading them back is how /x {ProductCode} finds what to remove.
 import type { Host, RegistryAccess, RegistryValue } from "../../types.ts";
 import type { InstallPlan } from "./install-plan.ts";
-import { packGuid } from "./packed-guid.ts";
+import { packGuid, unpackGuid } from "./packed-guid.ts";
 
 export const SYSTEM_SID = "S-1-5-18";
 const UNINSTALL = "SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall";
@@ -22,6 +22,8 @@ export interface InstalledProduct {
   readonly sid: string;
   readonly localPackage: string;
   readonly packageCode: string;
+  /** DisplayVersion, i.e. ProductVersion. */
+  readonly version: string;
 }
 
 function versionParts(version: string): [number, number, number] {
@@ -197,11 +199,13 @@ export function findInstalledProduct(
       "PackageCode",
       sid === SYSTEM_SID ? { view: 64 } : { view: 64, userSid },
     );
+    const version = host.registry.getValue(key, "DisplayVersion", { view: 64 });
     return {
       productCode: productCode.toUpperCase(),
       sid,
       localPackage: localPackage.data,
       packageCode: packageCode?.type === "REG_SZ" ? packageCode.data : "",
+      version: version?.type === "REG_SZ" ? version.data : "",
     };
   }
   return undefined;
@@ -224,4 +228,25 @@ export function recordedComponentFolder(
   );
   if (value?.type !== "REG_SZ" || !/^[A-Za-z]:\\/.test(value.data)) return undefined;
   return value.data.endsWith("\\") ? value.data : value.data.slice(0, value.data.lastIndexOf("\\") + 1);
+}
+
+/** Installed products registered under an UpgradeCode (per-machine, then the user's), for FindRelatedProducts. */
+export function findRelatedProducts(host: Host, upgradeCode: string, userSid: string): InstalledProduct[] {
+  const packed = packGuid(upgradeCode);
+  if (packed === undefined) return [];
+  const keys: Array<[string, RegistryAccess]> = [
+    [`HKLM\\SOFTWARE\\Classes\\Installer\\UpgradeCodes\\${packed}`, { view: 64 }],
+    [`HKCU\\Software\\Microsoft\\Installer\\UpgradeCodes\\${packed}`, { view: 64, userSid }],
+  ];
+  const found = new Map<string, InstalledProduct>();
+  for (const [key, access] of keys) {
+    if (!host.registry.keyExists(key, access)) continue;
+    for (const { name } of host.registry.listValues(key, access)) {
+      const productCode = unpackGuid(name);
+      const installed =
+        productCode === undefined ? undefined : findInstalledProduct(host, productCode, userSid);
+      if (installed !== undefined) found.set(installed.productCode, installed);
+    }
+  }
+  return [...found.values()];
 }
