@@ -1,6 +1,7 @@
 // The composition of one simulated IME: the charts, their logic, the device, the service client,
 // the event stream and the log writer. e2e runs devices through this and nothing else.
 import { ImesimError } from "@imesim/contracts/errors";
+import type { Dispatcher } from "undici";
 import { type Actor, createActor, type InspectionEvent } from "xstate";
 import type { Clock } from "./clock/clock.ts";
 import type { VirtualClock } from "./clock/virtual-clock.ts";
@@ -21,6 +22,8 @@ import { createServiceLogic } from "./machines/service-logic.ts";
 import { createServiceMachine, type LoggedOnUser, type ServiceMachine } from "./machines/service-machine.ts";
 import { createSubgraphLogic } from "./machines/subgraph-logic.ts";
 import { createSubgraphMachine } from "./machines/subgraph-machine.ts";
+import type { DeviceIdentity } from "./service-client/device-identity.ts";
+import { createHttpServiceClient } from "./service-client/http-client.ts";
 import { createTokenProvider } from "./service-client/token-provider.ts";
 import type { ImeServiceClient } from "./service-client/types.ts";
 
@@ -36,7 +39,10 @@ export interface AgentOptions {
   /** The virtual device (agent/src/host): registry, files, profile. */
   readonly device: Device;
   readonly clock: Clock | VirtualClock;
-  readonly service: ImeServiceClient;
+  /** The service: a client (tests, in-process runs), or an enrolled identity to talk HTTP with. */
+  readonly service:
+    | ImeServiceClient
+    | { readonly identity: DeviceIdentity; readonly dispatcher?: Dispatcher };
   readonly installer: Installer;
   /** Runs detection and requirement scripts; default: every script exits 0 with no output. */
   readonly scriptRunner?: ScriptRunner;
@@ -91,6 +97,16 @@ const isVirtual = (clock: Clock | VirtualClock): clock is VirtualClock => "runUn
 /** Assembles the service, check-in, subgraph and enforcement charts over a device and a service client. */
 export function createAgent(options: AgentOptions): Agent {
   const { device: host, clock } = options;
+  const agentVersion = options.agentVersion ?? DEFAULT_AGENT_VERSION;
+  const serviceClient: ImeServiceClient =
+    "identity" in options.service
+      ? createHttpServiceClient({
+          identity: options.service.identity,
+          clock,
+          agentVersion,
+          ...(options.service.dispatcher === undefined ? {} : { dispatcher: options.service.dispatcher }),
+        })
+      : options.service;
   const evaluator =
     options.evaluator ??
     createRulesEvaluator({
@@ -103,7 +119,7 @@ export function createAgent(options: AgentOptions): Agent {
     ...(options.utcOffsetMinutes === undefined ? {} : { utcOffsetMinutes: options.utcOffsetMinutes }),
   });
   const store = createImeStateStore(host.registry);
-  const tokens = createTokenProvider(options.service, clock, events);
+  const tokens = createTokenProvider(serviceClient, clock, events);
   const enforcementLogic = createEnforcementLogic({
     host,
     store,
@@ -111,7 +127,7 @@ export function createAgent(options: AgentOptions): Agent {
     clock,
     evaluator,
     codec: options.codec ?? createIntunewinCodec(),
-    service: options.service,
+    service: serviceClient,
     tokens,
     installer: options.installer,
   });
@@ -120,7 +136,7 @@ export function createAgent(options: AgentOptions): Agent {
     createSubgraphLogic({ store, events, clock, enforcement, enforcementLogic }),
   );
   const checkin = createCheckinMachine(
-    createCheckinLogic({ events, store, clock, service: options.service, tokens, subgraph }),
+    createCheckinLogic({ events, store, clock, service: serviceClient, tokens, subgraph }),
   );
   const service: ServiceMachine = createServiceMachine(
     createServiceLogic({
@@ -128,7 +144,7 @@ export function createAgent(options: AgentOptions): Agent {
       clock,
       store,
       checkin,
-      agentVersion: options.agentVersion ?? DEFAULT_AGENT_VERSION,
+      agentVersion,
     }),
   );
   let failure: unknown;

@@ -14,7 +14,7 @@ import {
 import type { AppStatusReport } from "@imesim/contracts/gateway";
 import type { ComplianceStateMessage, EnforcementStateMessage } from "@imesim/contracts/ime";
 import { fromPromise } from "xstate";
-import type { Clock } from "../clock/clock.ts";
+import { type Clock, whileHeld } from "../clock/clock.ts";
 import type { ImeEventStream } from "../events/stream.ts";
 import type { DeliveryTelemetry } from "../events/types.ts";
 import type { Installer } from "../host/installer/types.ts";
@@ -268,7 +268,8 @@ export function createEnforcementLogic(deps: EnforcementDeps): EnforcementLogicW
     work: () => Promise<T>,
   ): Promise<T> => {
     try {
-      return await work();
+      // Real async work (crypto, inflate) runs off the event loop: hold the clock until it is done.
+      return await whileHeld(clock, work);
     } catch (error) {
       events.emit(
         { phase: "content.failed", details: { stage, errorCode: 0, message: message(error) } },

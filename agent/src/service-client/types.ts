@@ -1,5 +1,6 @@
 // What the agent needs from the Intune service, device-facing only. The HTTP implementation speaks the
 // SideCar gateway wire format (ime.md §3.1); tests use an in-memory double of the same interface.
+import type { InstallContext, Intent, TargetType } from "@imesim/contracts/enums";
 import { ImesimError } from "@imesim/contracts/errors";
 import type { DecryptInfo, Win32AppResult } from "@imesim/contracts/gateway";
 import type { AppListKind, CheckinReasonName } from "../events/types.ts";
@@ -32,10 +33,10 @@ export interface ContentInfoRequest {
   readonly appId: string;
   readonly appName: string;
   readonly version: number;
-  readonly intent: number;
+  readonly intent: Intent;
   readonly userId: string;
-  readonly targetType: number;
-  readonly installContext: number;
+  readonly targetType: TargetType;
+  readonly installContext: InstallContext;
 }
 
 /** `GetContentInfo` answer with DecryptInfo already unwrapped with the device key. */

@@ -1,0 +1,428 @@
+// The device-facing service over HTTP with undici (ime.md §3.1–3.2): service discovery, the device token,
+// `PUT SideCarGatewaySessions('{id}')` per request type, and the content download with HTTP Range.
+// Every request holds the agent's clock, so a virtual clock never jumps while the network answers.
+import { randomUUID } from "node:crypto";
+import {
+  type ClientInfo,
+  createSideCarSessionRequest,
+  decodeAppListPayload,
+  encodeContentInfoPayload,
+  encodeWin32AppResultPayload,
+  parseContentInfo,
+  parseContentInfoPayload,
+  parseDecryptInfo,
+  parseDecryptInfoEnvelope,
+  parseSideCarSession,
+  RequestContentType,
+  type SideCarSession,
+  serializeSideCarSession,
+  sideCarGatewayUrl,
+  sideCarSessionPath,
+} from "@imesim/contracts/gateway";
+import { type Dispatcher, request } from "undici";
+import { type Clock, whileHeld } from "../clock/clock.ts";
+import type { AppListKind } from "../events/types.ts";
+import {
+  type DeviceIdentity,
+  deviceAssertion,
+  IME_CLIENT_ID,
+  IME_RESOURCE_ID,
+  JWT_BEARER_ASSERTION,
+  openDecryptInfo,
+  pemToDer,
+} from "./device-identity.ts";
+import { type AccessToken, type ImeServiceClient, ServiceError, type ServiceFailure } from "./types.ts";
+
+export interface HttpServiceClientOptions {
+  readonly identity: DeviceIdentity;
+  readonly clock: Clock;
+  /** The SideCarAgentVersion the ClientInfo carries. */
+  readonly agentVersion: string;
+  /** undici dispatcher (TLS trust, connection pool); the global one when absent. */
+  readonly dispatcher?: Dispatcher;
+  /** Headers and body idle time-outs, in ms of wall time. Default 60 s. */
+  readonly timeoutMs?: number;
+}
+
+const DEVICE_USER_ID = "00000000-0000-0000-0000-000000000000";
+const APP_LIST_TYPES: Record<AppListKind, string> = {
+  required: RequestContentType.RequestApplication,
+  available: RequestContentType.GetAvailableApp,
+  selected: RequestContentType.GetSelectedApp,
+};
+
+/** How an HTTP status maps onto the agent's failure kinds. */
+function failureOf(status: number): ServiceFailure {
+  if (status === 401 || status === 403) return "unauthorized";
+  if (status === 429) return "throttled";
+  if (status === 404) return "notFound";
+  if (status === 408 || status === 504) return "timeout";
+  if (status >= 500) return "unavailable";
+  return "badResponse";
+}
+
+/** A network-level error (no HTTP status) as a ServiceError. */
+function networkFailure(error: unknown, what: string, midBody: boolean): ServiceError {
+  const code = (error as { code?: string }).code ?? "";
+  const message = error instanceof Error ? error.message : String(error);
+  const failure: ServiceFailure =
+    code === "UND_ERR_HEADERS_TIMEOUT" ||
+    code === "UND_ERR_BODY_TIMEOUT" ||
+    code === "UND_ERR_CONNECT_TIMEOUT"
+      ? "timeout"
+      : midBody
+        ? "connectionDropped"
+        : "unavailable";
+  return new ServiceError(failure, `${what}: ${message}`);
+}
+
+/** Seconds or an HTTP date in Retry-After, as ms. */
+function retryAfterMs(header: string | string[] | undefined, now: number): number | undefined {
+  const value = Array.isArray(header) ? header[0] : header;
+  if (value === undefined) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** The ImeServiceClient that talks to a real (or mock) Intune service. */
+export function createHttpServiceClient(options: HttpServiceClientOptions): ImeServiceClient {
+  const { identity, clock } = options;
+  const timeout = options.timeoutMs ?? 60_000;
+  const dispatcherOption = options.dispatcher === undefined ? {} : { dispatcher: options.dispatcher };
+  const certificateBlob = pemToDer(identity.certificatePem).toString("base64");
+  const userTokens = new Map<string, AccessToken>();
+  let sideCarUrl: string | undefined;
+
+  /** One request/response with a text body, under a clock hold; non-2xx becomes a ServiceError. */
+  const exchange = async (
+    what: string,
+    url: string,
+    init: { method: "GET" | "POST" | "PUT"; headers?: Record<string, string>; body?: string },
+  ): Promise<string> => {
+    const release = clock.hold();
+    try {
+      let response: Dispatcher.ResponseData;
+      try {
+        response = await request(url, {
+          method: init.method,
+          ...(init.headers === undefined ? {} : { headers: init.headers }),
+          ...(init.body === undefined ? {} : { body: init.body }),
+          headersTimeout: timeout,
+          bodyTimeout: timeout,
+          ...dispatcherOption,
+        });
+      } catch (error) {
+        throw networkFailure(error, what, false);
+      }
+      let text: string;
+      try {
+        text = await response.body.text();
+      } catch (error) {
+        throw networkFailure(error, what, true);
+      }
+      if (response.statusCode < 200 || response.statusCode >= 300) {
+        const after = retryAfterMs(response.headers["retry-after"], clock.now());
+        throw new ServiceError(
+          failureOf(response.statusCode),
+          `${what}: HTTP ${response.statusCode} ${text.slice(0, 200)}`,
+          {
+            status: response.statusCode,
+            ...(after === undefined ? {} : { retryAfterMs: after }),
+          },
+        );
+      }
+      return text;
+    } finally {
+      release();
+    }
+  };
+
+  const parseJson = (what: string, text: string): unknown => {
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw new ServiceError("badResponse", `${what}: the answer is not JSON`);
+    }
+  };
+
+  const tokenFor = async (userId: string | undefined): Promise<AccessToken> => {
+    // The service checks the assertion's lifetime against its own (wall) clock, whatever the agent's clock says.
+    const assertion = await deviceAssertion(identity, Date.now(), userId);
+    const form = new URLSearchParams({
+      grant_type: "client_credentials",
+      client_id: IME_CLIENT_ID,
+      scope: `${IME_RESOURCE_ID}/.default`,
+      client_assertion_type: JWT_BEARER_ASSERTION,
+      client_assertion: assertion,
+    });
+    const text = await exchange("token", identity.tokenEndpoint, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: form.toString(),
+    });
+    const body = parseJson("token", text) as { access_token?: unknown; expires_in?: unknown };
+    if (typeof body.access_token !== "string")
+      throw new ServiceError("badResponse", "token: no access_token");
+    const lifetime = typeof body.expires_in === "number" ? body.expires_in : Number(body.expires_in ?? 3600);
+    return { value: body.access_token, expiresAt: clock.now() + lifetime * 1000 };
+  };
+
+  /** The token a session's call goes out with: the device's, or the user's for a user session. */
+  const sessionToken = async (deviceToken: string, userId: string): Promise<string> => {
+    if (userId === DEVICE_USER_ID) return deviceToken;
+    const cached = userTokens.get(userId);
+    if (cached !== undefined && clock.now() < cached.expiresAt - 300_000) return cached.value;
+    const fresh = await tokenFor(userId);
+    userTokens.set(userId, fresh);
+    return fresh.value;
+  };
+
+  const gateway = async (): Promise<string> => {
+    if (sideCarUrl !== undefined) return sideCarUrl;
+    const text = await exchange("service discovery", identity.serviceDiscoveryUrl, { method: "GET" });
+    sideCarUrl = sideCarGatewayUrl(parseJson("service discovery", text));
+    return sideCarUrl;
+  };
+
+  const clientInfo = (): ClientInfo => ({
+    DeviceName: identity.deviceName,
+    OperatingSystemVersion: identity.osVersion,
+    SideCarAgentVersion: options.agentVersion,
+    Win10SMode: false,
+    UnlockWin10SModeTenantId: null,
+    UnlockWin10SModeDeviceId: null,
+    ChannelUriInformation: null,
+    AgentExecutionStartTime: null,
+    AgentExecutionEndTime: null,
+    AgentCrashSeen: false,
+    ExtendedInventoryMap: null,
+  });
+
+  const session = async (
+    token: string,
+    userId: string,
+    type: string,
+    payload: string,
+    reason: SideCarSession["CheckinReason"],
+  ): Promise<SideCarSession> => {
+    const id = randomUUID();
+    const url = `${await gateway()}${sideCarSessionPath(id)}`;
+    const bearer = await sessionToken(token, userId);
+    const body = serializeSideCarSession(
+      createSideCarSessionRequest({
+        sessionId: id,
+        requestContentType: type,
+        requestPayload: payload,
+        clientInfo: clientInfo(),
+        checkinReason: reason,
+      }),
+    );
+    try {
+      const text = await exchange(type, url, {
+        method: "PUT",
+        headers: {
+          "content-type": "application/json",
+          prefer: "return-content",
+          authorization: `Bearer ${bearer}`,
+        },
+        body,
+      });
+      return parseSideCarSession(parseJson(type, text));
+    } catch (error) {
+      if (error instanceof ServiceError && error.failure === "unauthorized") userTokens.delete(userId);
+      throw error;
+    }
+  };
+
+  const held =
+    <A extends unknown[], T>(work: (...args: A) => Promise<T>) =>
+    (...args: A): Promise<T> =>
+      whileHeld(clock, () => work(...args));
+
+  return {
+    // Signing, TLS and CMS run off the event loop: every call holds a virtual clock until it is done.
+    acquireToken: held(() => tokenFor(undefined)),
+    requestApps: held(async (req) => {
+      const answer = await session(req.token, req.userId, APP_LIST_TYPES[req.kind], "[]", req.reason);
+      const payload = answer.ResponsePayload;
+      return {
+        policiesJson: payload === null || payload === "" ? "[]" : decodeAppListPayload(payload),
+        ...(answer.CheckinIntervalMinutes === null
+          ? {}
+          : { checkinIntervalMinutes: answer.CheckinIntervalMinutes }),
+      };
+    }),
+    getContentInfo: held(async (req) => {
+      const payload = encodeContentInfoPayload({
+        ApplicationId: req.appId,
+        ApplicationVersion: req.version,
+        Intent: req.intent,
+        CertificateBlob: certificateBlob,
+        ContentInfo: null,
+        SecondaryContentInfo: null,
+        DecryptInfo: null,
+        UploadLocation: null,
+        TargetingMethod: 0,
+        ErrorCode: null,
+        TargetType: req.targetType,
+        InstallContext: req.installContext,
+        EspPhase: 2,
+        ApplicationName: req.appName,
+        AssignmentFilterIds: null,
+        ManagedInstallerStatus: 1,
+        ApplicationEnforcement: 0,
+      });
+      const answer = await session(
+        req.token,
+        req.userId,
+        RequestContentType.GetContentInfo,
+        payload,
+        "Unknown",
+      );
+      if (answer.ResponsePayload === null)
+        throw new ServiceError("badResponse", "GetContentInfo: empty ResponsePayload");
+      const info = parseContentInfoPayload(answer.ResponsePayload, "ResponsePayload");
+      if (info.ContentInfo === null || info.DecryptInfo === null) {
+        throw new ServiceError("notFound", `GetContentInfo: no content for ${req.appId}`);
+      }
+      const content = parseContentInfo(info.ContentInfo);
+      const keys = parseDecryptInfo(
+        await openDecryptInfo(identity, parseDecryptInfoEnvelope(info.DecryptInfo)),
+      );
+      return {
+        url: content.UploadLocation,
+        ...(content.SizeEncrypted === undefined ? {} : { size: content.SizeEncrypted }),
+        encryption: keys,
+      };
+    }),
+    async *downloadContent(req) {
+      const release = clock.hold();
+      try {
+        let response: Dispatcher.ResponseData;
+        try {
+          response = await request(req.url, {
+            method: "GET",
+            headers: req.fromByte > 0 ? { range: `bytes=${req.fromByte}-` } : {},
+            headersTimeout: timeout,
+            bodyTimeout: timeout,
+            ...dispatcherOption,
+          });
+        } catch (error) {
+          throw networkFailure(error, "content download", false);
+        }
+        if (response.statusCode !== 200 && response.statusCode !== 206) {
+          const text = await response.body.text().catch(() => "");
+          const after = retryAfterMs(response.headers["retry-after"], clock.now());
+          throw new ServiceError(
+            failureOf(response.statusCode),
+            `content download: HTTP ${response.statusCode} ${text.slice(0, 200)}`,
+            {
+              status: response.statusCode,
+              ...(after === undefined ? {} : { retryAfterMs: after }),
+            },
+          );
+        }
+        // A server that ignores Range answers 200 with the whole file: skip what we already have.
+        let skip = response.statusCode === 200 ? req.fromByte : 0;
+        try {
+          for await (const chunk of response.body) {
+            const bytes = chunk as Buffer;
+            if (skip >= bytes.length) {
+              skip -= bytes.length;
+              continue;
+            }
+            yield new Uint8Array(bytes.subarray(skip));
+            skip = 0;
+          }
+        } catch (error) {
+          throw networkFailure(error, "content download", true);
+        }
+      } finally {
+        release();
+      }
+    },
+    sendResults: held(async (req) => {
+      await session(
+        req.token,
+        req.userId,
+        RequestContentType.Win32AppResult,
+        encodeWin32AppResultPayload(req.results),
+        "Unknown",
+      );
+    }),
+  };
+}
+
+/** What `POST /enrollment/devices` of the mock service asks for. */
+export interface EnrollmentRequest {
+  readonly deviceName: string;
+  readonly osVersion?: string;
+  readonly users?: ReadonlyArray<{ userPrincipalName: string; displayName?: string; id?: string }>;
+}
+
+/** An enrolled device: its identity and the users who sign in on it (Entra object ids). */
+export interface Enrollment {
+  readonly identity: DeviceIdentity;
+  readonly users: ReadonlyArray<{ id: string; userPrincipalName: string; displayName: string }>;
+}
+
+/** Enrolls a device with the mock service at `baseUrl` (the service makes the key pair). */
+export async function enrollDevice(
+  baseUrl: string,
+  enrollment: EnrollmentRequest,
+  options: { dispatcher?: Dispatcher } = {},
+): Promise<Enrollment> {
+  let response: Dispatcher.ResponseData;
+  try {
+    response = await request(`${baseUrl.replace(/\/+$/, "")}/enrollment/devices`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(enrollment),
+      ...(options.dispatcher === undefined ? {} : { dispatcher: options.dispatcher }),
+    });
+  } catch (error) {
+    throw networkFailure(error, "enrollment", false);
+  }
+  const text = await response.body.text();
+  if (response.statusCode !== 201) {
+    throw new ServiceError(
+      failureOf(response.statusCode),
+      `enrollment: HTTP ${response.statusCode} ${text.slice(0, 200)}`,
+      {
+        status: response.statusCode,
+      },
+    );
+  }
+  const body = JSON.parse(text) as {
+    deviceId: string;
+    deviceName: string;
+    osVersion: string;
+    certificate: string;
+    privateKey?: string;
+    caCertificate?: string;
+    tokenEndpoint: string;
+    serviceDiscoveryUrl: string;
+    users: Array<{ id: string; userPrincipalName: string; displayName: string }>;
+  };
+  if (body.privateKey === undefined) {
+    throw new ServiceError(
+      "badResponse",
+      "enrollment: the service kept the private key; send no certificateSigningRequest",
+    );
+  }
+  return {
+    identity: {
+      deviceId: body.deviceId,
+      deviceName: body.deviceName,
+      osVersion: body.osVersion,
+      certificatePem: body.certificate,
+      privateKeyPem: body.privateKey,
+      tokenEndpoint: body.tokenEndpoint,
+      serviceDiscoveryUrl: body.serviceDiscoveryUrl,
+      ...(body.caCertificate === undefined ? {} : { caCertificatePem: body.caCertificate }),
+    },
+    users: body.users,
+  };
+}

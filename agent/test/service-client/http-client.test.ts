@@ -1,0 +1,109 @@
+// The HTTP client's wire behaviour that the agent's reactions depend on: status → failure kind, Retry-After,
+// Range on resume, and a connection cut mid-body. The full gateway conversation is tested in e2e.
+import { generateKeyPairSync } from "node:crypto";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createVirtualClock } from "../../src/clock/index.ts";
+import { createHttpServiceClient } from "../../src/service-client/http-client.ts";
+import { isServiceError, type ServiceError } from "../../src/service-client/types.ts";
+
+const CONTENT = Buffer.alloc(200_000, 0x41);
+let server: Server;
+let base = "";
+const seenRanges: Array<string | undefined> = [];
+
+beforeAll(async () => {
+  server = createServer((request, response) => {
+    const url = request.url ?? "";
+    if (url.startsWith("/content/full")) {
+      seenRanges.push(request.headers.range);
+      const from = Number(/bytes=(\d+)-/.exec(request.headers.range ?? "")?.[1] ?? 0);
+      response.writeHead(from > 0 ? 206 : 200, { "content-length": String(CONTENT.length - from) });
+      response.end(CONTENT.subarray(from));
+    } else if (url.startsWith("/content/cut")) {
+      response.writeHead(200, { "content-length": String(CONTENT.length) });
+      response.write(CONTENT.subarray(0, 50_000), () => response.destroy());
+    } else if (url.startsWith("/content/busy")) {
+      response.writeHead(429, { "retry-after": "30" });
+      response.end("slow down");
+    } else if (url.startsWith("/content/missing")) {
+      response.writeHead(404);
+      response.end();
+    } else {
+      response.writeHead(503);
+      response.end();
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+function client() {
+  const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  return createHttpServiceClient({
+    identity: {
+      deviceId: "d",
+      deviceName: "PC01",
+      osVersion: "10.0.26100",
+      certificatePem: "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----",
+      privateKeyPem: privateKey.export({ format: "pem", type: "pkcs8" }).toString(),
+      tokenEndpoint: `${base}/tenant/oauth2/v2.0/token`,
+      serviceDiscoveryUrl: `${base}/discovery`,
+    },
+    clock: createVirtualClock(Date.UTC(2026, 0, 1)),
+    agentVersion: "1.101.111.0",
+    timeoutMs: 5_000,
+  });
+}
+
+async function download(path: string, fromByte = 0): Promise<{ bytes: number; error?: ServiceError }> {
+  let bytes = 0;
+  try {
+    for await (const chunk of client().downloadContent({ token: "t", url: `${base}${path}`, fromByte }))
+      bytes += chunk.length;
+    return { bytes };
+  } catch (error) {
+    if (!isServiceError(error)) throw error;
+    return { bytes, error };
+  }
+}
+
+describe("HTTP service client", () => {
+  it("downloads the whole file, and resumes with a Range header", async () => {
+    expect(await download("/content/full")).toEqual({ bytes: CONTENT.length });
+    expect(await download("/content/full", 150_000)).toEqual({ bytes: 50_000 });
+    expect(seenRanges).toEqual([undefined, "bytes=150000-"]);
+  });
+
+  it("reports a cut connection as connectionDropped after the bytes that arrived", async () => {
+    const result = await download("/content/cut");
+    expect(result.error?.failure).toBe("connectionDropped");
+    expect(result.bytes).toBeGreaterThan(0);
+    expect(result.bytes).toBeLessThan(CONTENT.length);
+  });
+
+  it("maps 429 with Retry-After, 404 and 503", async () => {
+    expect((await download("/content/busy")).error).toMatchObject({
+      failure: "throttled",
+      status: 429,
+      retryAfterMs: 30_000,
+    });
+    expect((await download("/content/missing")).error).toMatchObject({
+      failure: "notFound",
+      code: "SERVICE_NOT_FOUND",
+    });
+    expect((await download("/content/other")).error).toMatchObject({ failure: "unavailable", status: 503 });
+  });
+
+  it("maps a failing token endpoint (503) to unavailable, which the agent retries", async () => {
+    const failure = await client()
+      .acquireToken()
+      .then(
+        () => undefined,
+        (error: ServiceError) => error,
+      );
+    expect(failure?.failure).toBe("unavailable");
+  });
+});
