@@ -1,7 +1,7 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { ImesimError } from "../errors/index.ts";
-import type { DeflateJob, DeflateResult } from "./deflate-worker.ts";
+import { DEFLATE_WORKER_SOURCE, type DeflateJob, type DeflateResult } from "./deflate-worker-source.ts";
 import { IntunewinErrorCode } from "./error-codes.ts";
 
 /** A few worker threads compressing chunks in parallel; results come back through promises. */
@@ -28,7 +28,7 @@ export function createDeflatePool(threads = availableParallelism()): DeflatePool
   let nextId = 0;
   let failure: unknown;
   for (let index = 0; index < count; index += 1) {
-    const worker = new Worker(new URL("./deflate-worker.ts", import.meta.url));
+    const worker = new Worker(DEFLATE_WORKER_SOURCE, { eval: true });
     worker.on("message", (result: DeflateResult) => {
       const pending = waiting.get(result.id);
       if (pending === undefined) return;

@@ -1,4 +1,3 @@
-import { once } from "node:events";
 import { crc32, createInflateRaw, inflateRawSync } from "node:zlib";
 import { ImesimError, isImesimError } from "../errors/index.ts";
 import { ByteReader } from "./byte-reader.ts";
@@ -12,6 +11,7 @@ import {
   plaintextSource,
 } from "./encrypted-content.ts";
 import { ImeContentErrorCode, IntunewinErrorCode } from "./error-codes.ts";
+import { garbageBudget } from "./garbage-collection.ts";
 import { bytesSource, fileSource, type RandomAccessSource } from "./random-access.ts";
 import { safeEntryPath } from "./safe-path.ts";
 import { fromDosDateTime, LOCAL_HEADER_SIZE, ZIP_METHOD, ZIP_SIGNATURE } from "./zip-format.ts";
@@ -184,16 +184,23 @@ async function* inflateStreaming(
   entry: ZipEntry,
   account: (chunk: Buffer) => void,
 ): AsyncGenerator<Buffer> {
-  const inflater = createInflateRaw({ chunkSize: 1 << 18 });
+  const inflater = createInflateRaw({ chunkSize: 1 << 20 });
   let stopped = false;
+  // Resolves when the inflater wants more input, or when it is gone (ended early, failed or destroyed).
+  const writable = (): Promise<void> =>
+    new Promise((resolve) => {
+      const done = (): void => {
+        inflater.off("drain", done);
+        inflater.off("close", done);
+        resolve();
+      };
+      inflater.on("drain", done);
+      inflater.on("close", done);
+    });
   const feeding = (async () => {
     for await (const chunk of reader.take(entry.compressedSize)) {
       if (stopped) continue; // keep reading so the reader ends exactly at the entry's end
-      if (!inflater.write(chunk)) {
-        await Promise.race([once(inflater, "drain"), once(inflater, "close"), once(inflater, "end")]).catch(
-          () => {},
-        );
-      }
+      if (!inflater.write(chunk)) await writable();
     }
     if (!stopped) inflater.end();
   })();
@@ -274,12 +281,7 @@ export async function extractContent(
     }
     const verdict: Partial<CryptoVerdict> = {};
     const total = plain.size;
-    const progress = options.onProgress;
-    const reader = new ByteReader(
-      progress === undefined
-        ? decryptStream(source, keys, verdict)
-        : withProgress(decryptStream(source, keys, verdict), total, progress),
-    );
+    const reader = new ByteReader(tracked(decryptStream(source, keys, verdict), total, options.onProgress));
     if (planned !== undefined) {
       try {
         await extractEntries(reader, planned, sink);
@@ -307,15 +309,19 @@ export async function extractContent(
   }
 }
 
-async function* withProgress(
+/** Passes plaintext through, reporting progress and keeping dead chunks from piling up. */
+async function* tracked(
   chunks: AsyncIterable<Buffer>,
   total: number,
-  onProgress: (done: number, total: number) => void,
+  onProgress: ((done: number, total: number) => void) | undefined,
 ): AsyncGenerator<Buffer> {
   let done = 0;
+  const collected = garbageBudget();
   for await (const chunk of chunks) {
     done += chunk.length;
-    onProgress(Math.min(done, total), total);
+    // Each plaintext chunk costs a ciphertext read, the plaintext and about as much inflated output.
+    collected(3 * chunk.length);
+    onProgress?.(Math.min(done, total), total);
     yield chunk;
   }
 }

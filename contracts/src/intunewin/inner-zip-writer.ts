@@ -3,7 +3,7 @@
 import { open } from "node:fs/promises";
 import { crc32Combine } from "./crc32-combine.ts";
 import type { DeflatePool } from "./deflate-pool.ts";
-import type { DeflateResult } from "./deflate-worker.ts";
+import type { DeflateResult } from "./deflate-worker-source.ts";
 import type { SourceItem } from "./folder-walk.ts";
 import {
   centralDirectoryHeader,
@@ -19,7 +19,8 @@ import {
   zip64LocalExtra,
 } from "./zip-format.ts";
 
-const CHUNK = 1 << 20;
+const CHUNK = 512 * 1024;
+const CONSUMED: Promise<DeflateResult> = new Promise(() => {});
 const DICTIONARY = 32 * 1024;
 /** Files up to this size are compressed whole before their header, so the header carries sizes and CRC. */
 const BUFFERED_FILE_LIMIT = 8 << 20;
@@ -40,6 +41,11 @@ interface FileJob {
   item: SourceItem;
   chunks: Promise<DeflateResult>[];
 }
+
+const DONE_JOB: FileJob = {
+  item: { name: "", absolutePath: "", isDirectory: true, size: 0, modified: new Date(0) },
+  chunks: [],
+};
 
 /** A counting semaphore so the reader never runs more than `window` chunks ahead of the writer. */
 function semaphore(capacity: number): { acquire(): Promise<void>; release(): void } {
@@ -125,7 +131,7 @@ export async function* writeInnerZip(
   pool: DeflatePool,
   options: InnerZipOptions,
 ): AsyncGenerator<Buffer> {
-  const slots = semaphore(options.window ?? pool.size * 3 + 2);
+  const slots = semaphore(options.window ?? pool.size * 2 + 2);
   const jobs: FileJob[] = [];
   const queued = signal();
   // The producer runs ahead of this generator, bounded by the semaphore.
@@ -157,6 +163,7 @@ export async function* writeInnerZip(
       await queued.wait();
     }
     const job = jobs[index] as FileJob;
+    jobs[index] = DONE_JOB;
     const { item } = job;
     const { dosDate, dosTime } = toDosDateTime(item.modified);
     const record: ZipEntryRecord = {
@@ -185,6 +192,8 @@ export async function* writeInnerZip(
         await queued.wait();
       }
       const result = await (job.chunks[n] as Promise<DeflateResult>);
+      // Drop the settled promise: it holds the compressed chunk, and a large file has thousands of them.
+      job.chunks[n] = CONSUMED;
       slots.release();
       return result;
     };

@@ -2,7 +2,6 @@ import { randomBytes } from "node:crypto";
 import { mkdir, open, rename, rm, stat } from "node:fs/promises";
 import { basename, extname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { ImesimError } from "../errors/index.ts";
-import { readMsiPackageInfo } from "../msi/index.ts";
 import { createDeflatePool } from "./deflate-pool.ts";
 import { DEFAULT_TOOL_VERSION, type DetectionXml } from "./detection-xml.ts";
 import { IntunewinErrorCode } from "./error-codes.ts";
@@ -20,13 +19,21 @@ export interface PackOptions {
   outputFolder: string;
   /** `-q`: replace an existing package and create the output folder. */
   overwrite?: boolean;
-  /** Deflate level of the content zip; 6 is zlib's default, which .NET's Optimal maps to. */
+  /** zlib level of the content zip (default 1; see DEFAULT_CONTENT_LEVEL). */
   level?: number;
   /** Compression threads; default one per core. */
   threads?: number;
   toolVersion?: string;
   onProgress?: (done: number, total: number) => void;
 }
+
+/**
+ * intunewin.md lists the tool's compression level as unknown. Measured on the 1.8.4.0 fixture (JayRHa): re-deflating
+ * its files with zlib, the tool's compressed sizes fall between zlib levels 1 and 2 (CMTrace.exe: tool 308,435 B,
+ * level 1 313,524 B, level 2 307,687 B; the .xml file is larger than even level 1), i.e. a fast deflater, not
+ * level 6. So imesim uses zlib's fastest level, which is also what ContentPrep's "Fastest" maps to.
+ */
+export const DEFAULT_CONTENT_LEVEL = 1;
 
 export interface PackResult {
   outputPath: string;
@@ -94,8 +101,11 @@ export async function packFolder(options: PackOptions): Promise<PackResult> {
       `${outputPath} already exists (use -q to overwrite)`,
     );
   }
+  // Loaded only for .msi setup files: the CFB reader is memory the common case does not need.
   const msi =
-    extname(setupName).toLowerCase() === ".msi" ? await readMsiPackageInfo(setup.absolute) : undefined;
+    extname(setupName).toLowerCase() === ".msi"
+      ? await (await import("../msi/index.ts")).readMsiPackageInfo(setup.absolute)
+      : undefined;
   const items = await walkSourceFolder(sourceFolder);
   const total = items.reduce((sum, item) => sum + item.size, 0);
   const temporary = join(outputFolder, `.${basename(outputPath)}.${randomBytes(6).toString("hex")}.tmp`);
@@ -104,7 +114,7 @@ export async function packFolder(options: PackOptions): Promise<PackResult> {
   let done = 0;
   try {
     const innerZip = writeInnerZip(items, pool, {
-      level: options.level ?? 6,
+      level: options.level ?? DEFAULT_CONTENT_LEVEL,
       onRead: (bytes) => {
         done += bytes;
         options.onProgress?.(done, total);

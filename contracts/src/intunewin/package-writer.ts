@@ -9,6 +9,7 @@ import {
   writeDetectionXml,
 } from "./detection-xml.ts";
 import { HEADER_LENGTH } from "./encrypted-content.ts";
+import { garbageBudget } from "./garbage-collection.ts";
 import { CONTENTS_FOLDER, DETECTION_XML_PATH } from "./package-reader.ts";
 import {
   centralDirectoryHeader,
@@ -145,7 +146,9 @@ export async function writePackage(
     cipherLength += ciphertext.length;
     await writer.write(ciphertext);
   };
+  const collected = garbageBudget();
   for await (const chunk of innerZip) {
+    collected(2 * chunk.length);
     digest.update(chunk);
     plaintextLength += chunk.length;
     await emitCipher(cipher.update(chunk));

@@ -1,0 +1,53 @@
+// The deflate worker's code, run with `new Worker(source, { eval: true })`. It is plain JavaScript in a string
+// on purpose: a .ts worker would load Node's type stripper into every worker isolate (+30 MB each, measured),
+// and the codec must stay under 200 MB of peak RSS while it packs gigabytes.
+//
+// Each job compresses one chunk of a file as part of a longer raw-deflate stream. Non-final chunks end with a
+// sync flush (byte-aligned, not final) so chunks concatenate into one valid stream; priming with the previous
+// 32 KiB keeps the ratio close to a single-threaded deflate (pigz's method). Chunks whose first 64 KiB do not
+// shrink (archives, media, cabinets) are written as stored blocks (level 0) inside the deflate stream: the entry
+// is still a Deflate entry as the tool writes it, only the encoder skips a match search that cannot pay off.
+// Dead chunk buffers are collected every ~48 MiB (see garbage-collection.ts for why).
+
+/** What the pool sends: one chunk to compress. */
+export interface DeflateJob {
+  id: number;
+  data: Uint8Array;
+  dictionary: Uint8Array | undefined;
+  final: boolean;
+  level: number;
+}
+
+/** What a worker answers. */
+export interface DeflateResult {
+  id: number;
+  compressed: Uint8Array;
+  crc: number;
+  length: number;
+}
+
+export const DEFLATE_WORKER_SOURCE = `
+const { parentPort } = require("node:worker_threads");
+const { constants, crc32, deflateRawSync } = require("node:zlib");
+require("node:v8").setFlagsFromString("--expose-gc");
+const collectGarbage = require("node:vm").runInNewContext("gc");
+const SAMPLE = 64 * 1024;
+const INCOMPRESSIBLE_RATIO = 0.97;
+const GC_INTERVAL = 8 * 1024 * 1024;
+let sinceGc = 0;
+let collections = 0;
+function levelFor(data, level) {
+  if (level === 0 || data.length <= SAMPLE) return level;
+  const sample = data.subarray(0, SAMPLE);
+  return deflateRawSync(sample, { level: 1 }).length > sample.length * INCOMPRESSIBLE_RATIO ? 0 : level;
+}
+parentPort.on("message", (job) => {
+  const options = { level: levelFor(job.data, job.level), finishFlush: job.final ? constants.Z_FINISH : constants.Z_SYNC_FLUSH };
+  if (job.dictionary !== undefined) options.dictionary = job.dictionary;
+  const compressed = deflateRawSync(job.data, options);
+  const whole = compressed.byteOffset === 0 && compressed.byteLength === compressed.buffer.byteLength;
+  parentPort.postMessage({ id: job.id, compressed, crc: crc32(job.data), length: job.data.length }, whole ? [compressed.buffer] : []);
+  sinceGc += job.data.length + compressed.length;
+  if (sinceGc >= GC_INTERVAL) { sinceGc = 0; collections += 1; collectGarbage({ type: collections % 4 === 0 ? "major" : "minor" }); }
+});
+`;
