@@ -124,7 +124,12 @@ export type ImeEventBody =
     }
   | { phase: "download.progress"; details: { name: string; bytes: number; total: number } }
   | { phase: "download.resumed"; details: { fromByte: number } }
-  | { phase: "download.completed"; details: { size: number; telemetry: DeliveryTelemetry } }
+  | { phase: "download.doTimedOut"; details: { timeoutMs: number } }
+  | { phase: "download.cdnFallback"; details: { url: string } }
+  | {
+      phase: "download.completed";
+      details: { size: number; via: "DO" | "CDN"; telemetry: DeliveryTelemetry };
+    }
   | { phase: "download.failed"; details: { errorCode: number; message: string } }
   | { phase: "content.cached"; details: Record<string, never> }
   | { phase: "content.verified"; details: { size: number } }

@@ -268,7 +268,12 @@ export function renderEvent(event: ImeEvent): RenderedLine[] {
       ];
     case "download.resumed":
       return [app(`[Win32App DO] Resuming download from byte ${event.details.fromByte}`, 2)];
+    case "download.doTimedOut":
+      return [app("[Win32App DO] DO downloading is not finished within timeout", 2)];
+    case "download.cdnFallback":
+      return [app(`[Win32App] CDN mode, content raw URL is ${event.details.url}`)];
     case "download.completed":
+      if (event.details.via === "CDN") return [app("[Win32App] CDN mode, download completes.")];
       return [
         app("[Win32App DO] Notified DO Service the job is complete."),
         app("[Win32App DO] Completing job"),

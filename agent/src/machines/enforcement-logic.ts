@@ -172,6 +172,20 @@ export function createEnforcementLogic(deps: EnforcementDeps): EnforcementLogicW
     const fileId = deliveryFileId(info.url, context.policy.Id, context.policy.Version);
     const foreground = context.policy.DOPriority === 2;
     const started = clock.now();
+    const doTimeoutMs = foreground ? DO_FOREGROUND_TIMEOUT_MS : DO_BACKGROUND_TIMEOUT_MS;
+    // Delivery Optimization first; when the DO job outlives its wait, the IME goes to the CDN directly
+    // (ime.md §3.4). We model the switch as the same transfer continuing in CDN mode from where it was.
+    let via: "DO" | "CDN" = "DO";
+    const checkDeliveryTimeout = () => {
+      if (via === "DO" && clock.now() - started > doTimeoutMs) {
+        via = "CDN";
+        events.emit(
+          { phase: "download.doTimedOut", details: { timeoutMs: doTimeoutMs } },
+          subjectOf(context),
+        );
+        events.emit({ phase: "download.cdnFallback", details: { url: info.url } }, subjectOf(context));
+      }
+    };
     events.emit(
       {
         phase: "download.started",
@@ -182,7 +196,7 @@ export function createEnforcementLogic(deps: EnforcementDeps): EnforcementLogicW
           fileId,
           session: context.session,
           foreground,
-          timeoutMs: foreground ? DO_FOREGROUND_TIMEOUT_MS : DO_BACKGROUND_TIMEOUT_MS,
+          timeoutMs: doTimeoutMs,
         },
       },
       subjectOf(context),
@@ -201,6 +215,7 @@ export function createEnforcementLogic(deps: EnforcementDeps): EnforcementLogicW
           for await (const chunk of deps.service.downloadContent({ token, url: info.url, fromByte: total })) {
             chunks.push(chunk);
             total += chunk.length;
+            checkDeliveryTimeout();
             unpersisted += chunk.length;
             if (unpersisted >= PERSIST_EVERY_BYTES) {
               received = concat(chunks, total);
@@ -258,7 +273,7 @@ export function createEnforcementLogic(deps: EnforcementDeps): EnforcementLogicW
       DownloadDuration: formatTimeSpan(clock.now() - started),
       BytesFromHttp: size,
     };
-    events.emit({ phase: "download.completed", details: { size, telemetry } }, subjectOf(context));
+    events.emit({ phase: "download.completed", details: { size, via, telemetry } }, subjectOf(context));
     return size;
   };
 

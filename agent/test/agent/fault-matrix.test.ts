@@ -78,6 +78,16 @@ const cases: FaultCase[] = [
     lines: ["[Win32App DO] Job has failed."],
   },
   {
+    name: "slow link outliving the DO wait (CDN fallback)",
+    inject: (h) => h.service.slowLink(5 * 60_000),
+    state: SUCCESS,
+    lines: [
+      "[Win32App DO] DO downloading is not finished within timeout",
+      "[Win32App] CDN mode, content raw URL is http://swdc01.manage.microsoft.com/",
+      "[Win32App] CDN mode, download completes.",
+    ],
+  },
+  {
     name: "corrupted content",
     inject: (h) => h.service.corrupt(APP),
     state: CONTENT_ERROR,
