@@ -98,6 +98,7 @@ export function createCheckinLogic(deps: CheckinDeps): CheckinLogic {
           }
         }
         const policies = [...byId.values()].filter((policy) => belongsToSession(policy, session));
+        const firstUser = context.sessions.find((s) => s.isUser);
         const requestedIds = new Set(requested.map((r) => r.appId.toLowerCase()));
         const subgraphs: SubgraphInput[] = [];
         for (const plan of planSubgraphs(policies)) {
@@ -108,7 +109,12 @@ export function createCheckinLogic(deps: CheckinDeps): CheckinLogic {
           subgraphs.push({
             plan,
             userId: session.userId,
-            ...(session.isUser ? { userSid: session.userSid } : {}),
+            // User-context apps of the device session run as the first signed-in user, when there is one.
+            ...(session.isUser
+              ? { userSid: session.userSid }
+              : firstUser === undefined
+                ? {}
+                : { userSid: firstUser.userSid }),
             session: session.session,
             hash: subgraphHash(
               session.userId,

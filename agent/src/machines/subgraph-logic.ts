@@ -1,5 +1,6 @@
 // The lookups and effects around a subgraph: the gate (reboot, filters, re-evaluation with its override
 // conditions), early termination and the re-evaluation schedule.
+import { RunAs } from "@imesim/contracts/enums";
 import { fromPromise } from "xstate";
 import type { Clock } from "../clock/clock.ts";
 import type { ImeEventStream } from "../events/stream.ts";
@@ -58,6 +59,12 @@ export function createSubgraphLogic(deps: SubgraphDeps): SubgraphLogic {
       context.plan.members.every((m) => m.policy.AppApplicabilityStateDueToAssginmentFilters === FILTERED_OUT)
     ) {
       return "assignmentFilters";
+    }
+    if (
+      context.userSid === undefined &&
+      context.plan.members.every((m) => m.policy.InstallEx.RunAs !== RunAs.System)
+    ) {
+      return "userNotLoggedIn";
     }
     const now = clock.now();
     const last = store.readSubgraphEvaluation(context.userId, context.hash);

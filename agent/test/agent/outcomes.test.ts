@@ -158,3 +158,29 @@ describe("install outcomes (ime.md §5.1, §5.4)", () => {
     expect(h.service.results.at(-1)?.userId).toBe(USER);
   });
 });
+
+describe("user-context apps (ime.md §1.3.2, §1.3.8)", () => {
+  const USER = "6a2b3c4d-1111-4222-8333-444455556666";
+  const SID = "S-1-12-1-1111111111-2222222222-3333333333-4444444444";
+
+  it("waits for a signed-in user, then installs in the user's session", async () => {
+    const h = createHarness({
+      behaviours: [{ match: "setup-aaaaaaaa", attempts: [{ exitCode: 0, effects: installs(A) }] }],
+      setup: (s) => s.assign(DEVICE, [makePolicy(A, { installEx: { RunAs: 2 } })]),
+    });
+    await h.runTo(HOUR);
+    expect(h.phase("install.started", A)).toHaveLength(0);
+    expect(h.appWorkload()).toContain(
+      "[Win32App][V3Processor] All of the apps in the subgraph require user-context processing, and the target user is not logged in. Skipping processing.",
+    );
+    h.agent.trigger({ logon: { userId: USER, userSid: SID, session: 1 } });
+    await h.runTo(HOUR + 10 * MINUTE);
+    const started = h.phase("install.started", A);
+    expect(started).toHaveLength(1);
+    expect(started[0]?.details.account).toBe("user");
+    expect(h.appWorkload()).toContain("Trying to get elevated token for user.");
+    expect(h.appWorkload()).toContain("[Win32App] Launch Win32AppInstaller in user session");
+    expect(h.phase("checkin.started").at(-1)?.details.reason).toBe("UserLogOn");
+    expect(h.agent.state.readCompliance({ userId: DEVICE, appId: A, version: 1 })?.InstallContext).toBe(1);
+  });
+});
