@@ -150,6 +150,14 @@ export const PHASE_NOTES: Readonly<Record<ImePhase, PhaseNote>> = {
     title: "Downloading",
     why: "Progress reported to the Company Portal through the StatusService (ime.md §1.3.6).",
   },
+  "download.doTimedOut": {
+    title: "Delivery Optimization timed out",
+    why: "DO did not finish within its wait (10 or 30 min in the background, 12 h in the foreground); the IME falls back to a direct download (ime.md §1.3.6, §3.4).",
+  },
+  "download.cdnFallback": {
+    title: "CDN fallback",
+    why: "After a DO error or timeout the IME downloads the .bin directly over HTTP: 'CDN mode, content raw URL is …' (ime.md §1.3.6, §3.4).",
+  },
   "download.resumed": {
     title: "Download resumed",
     why: "After a dropped connection the download continues with an HTTP Range from the bytes it has (ime.md §3.4).",

@@ -1,0 +1,274 @@
+// The composition root of `imesim run`: one mock service and N simulated devices in this process, all
+// on one virtual clock, so days of IME behaviour pass in seconds. Each device is enrolled, gets the
+// scenario's initial state, runs the agent, receives the timed actions; at the end the expectations
+// are checked against what every device holds.
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { type Agent, createAgent, createVirtualClock, type VirtualClock } from "@imesim/agent";
+import { DEVICE_USER_ID, type ImeEvent, recordEvents } from "@imesim/agent/events";
+import { createDevice, type Device, exportRegText } from "@imesim/agent/host";
+import { IME_REGISTRY_ROOT, WIN32_APPS_KEY } from "@imesim/agent/ime";
+import { checkExpectations, type DeviceOutcome, type LogFileName } from "../scenario/expectations.ts";
+import type { LoadedScenario, TimedAction } from "../scenario/index.ts";
+import { scenarioInstaller, scenarioScripts } from "./agent-parts.ts";
+import { createDeviceServiceClient, enrollDevice, injectTransport } from "./device-channel/index.ts";
+import { deviceProfileOf, seedDevice } from "./device-setup.ts";
+import { registryValueOf } from "./registry-data.ts";
+import { type DeviceRun, finalStatesOf, type RunResult } from "./result.ts";
+import { type ScenarioService, startScenarioService } from "./service-setup.ts";
+
+export interface RunOptions {
+  /** Fleet size; overrides the scenario's `devices`. */
+  readonly devices?: number;
+  /** Folder for each device's IME logs, .reg export and the service data. */
+  readonly outDir?: string;
+  /** Called as devices are set up (fleets). */
+  readonly onProgress?: (ready: number, total: number) => void;
+}
+
+interface LiveDevice {
+  readonly number: number;
+  readonly device: Device;
+  readonly agent: Agent;
+  readonly deviceId: string;
+  readonly events: ImeEvent[];
+}
+
+/** The scenario with the app ids the service assigned, so expectations and reports find the device's keys. */
+function withServiceIds(scenario: LoadedScenario, service: ScenarioService): LoadedScenario {
+  return {
+    ...scenario,
+    apps: scenario.apps.map((app) => ({ ...app, id: service.appIds.get(app.name) ?? app.id })),
+  };
+}
+
+async function startDevice(
+  scenario: LoadedScenario,
+  service: ScenarioService,
+  clock: VirtualClock,
+  number: number,
+  outDir: string | undefined,
+): Promise<LiveDevice> {
+  const device = createDevice({ backend: "memory", profile: deviceProfileOf(scenario, number), clock });
+  seedDevice(device, scenario);
+  const transport = injectTransport(service.server);
+  const enrolled = await enrollDevice(transport, {
+    deviceName: device.profile.computerName,
+    osVersion: device.profile.osVersion,
+    users: scenario.users.map((user) => ({
+      id: user.objectId,
+      userPrincipalName: `${user.name.replace(/[^A-Za-z0-9._-]/g, "").toLowerCase() || "user"}@contoso.com`,
+      displayName: user.name,
+    })),
+  });
+  const logsDir =
+    outDir === undefined ? undefined : join(outDir, `device-${String(number).padStart(4, "0")}`, "Logs");
+  if (logsDir !== undefined) mkdirSync(logsDir, { recursive: true });
+  const agent = createAgent({
+    deviceId: enrolled.deviceId,
+    device,
+    clock,
+    service: createDeviceServiceClient({ transport, device: enrolled, clock }),
+    installer: scenarioInstaller(scenario),
+    scriptRunner: scenarioScripts(scenario),
+    users: scenario.users
+      .filter((user) => user.loggedOn)
+      .map((user, index) => ({ userId: user.objectId, userSid: user.sid, session: index + 1 })),
+    ...(logsDir === undefined ? {} : { logsDir }),
+  });
+  const { events } = recordEvents(agent.events);
+  return { number, device, agent, deviceId: enrolled.deviceId, events };
+}
+
+/** Deletes what the admin recipe of ime.md §4.6 deletes: the app's Win32Apps key, its GRS values, its Reporting key. */
+function resetApp(device: Device, userId: string, appId: string): void {
+  const registry = device.registry;
+  const userKey = `${WIN32_APPS_KEY}\\${userId}`;
+  if (!registry.keyExists(userKey)) return;
+  registry.transaction(() => {
+    for (const name of registry.listSubkeys(userKey)) {
+      if (name.toLowerCase().startsWith(`${appId.toLowerCase()}_`)) registry.deleteKey(`${userKey}\\${name}`);
+    }
+    const grsRoot = `${userKey}\\GRS`;
+    if (registry.keyExists(grsRoot)) {
+      for (const hash of registry.listSubkeys(grsRoot)) {
+        if (
+          registry
+            .listValues(`${grsRoot}\\${hash}`)
+            .some((value) => value.name.toLowerCase() === appId.toLowerCase())
+        )
+          registry.deleteKey(`${grsRoot}\\${hash}`);
+      }
+    }
+    registry.deleteKey(`${WIN32_APPS_KEY}\\Reporting\\${userId}\\${appId}`);
+  });
+}
+
+/** Performs one timed action on one device. */
+function perform(action: TimedAction, live: LiveDevice, scenario: LoadedScenario): void {
+  const userOf = (name: string | undefined) => scenario.users.find((user) => user.name === name);
+  const appIdOf = (name: string) => scenario.apps.find((app) => app.name === name)?.id ?? name;
+  const system64 = { account: "system", bitness: 64 } as const;
+  switch (action.do) {
+    case "logon": {
+      const user = userOf(action.user);
+      if (user !== undefined)
+        live.agent.trigger({
+          logon: { userId: user.objectId, userSid: user.sid, session: scenario.users.indexOf(user) + 1 },
+        });
+      return;
+    }
+    case "logoff": {
+      const user = userOf(action.user);
+      if (user !== undefined) live.agent.trigger({ logoff: user.objectId });
+      return;
+    }
+    case "syncapp":
+      live.agent.trigger("syncapp");
+      return;
+    case "restartService":
+      live.agent.trigger("restart");
+      return;
+    case "reboot":
+      live.agent.trigger("reboot");
+      return;
+    case "resetApp":
+      resetApp(live.device, userOf(action.user)?.objectId ?? DEVICE_USER_ID, appIdOf(action.app));
+      if (action.restartService !== false) live.agent.trigger("restart");
+      return;
+    case "requestInstall":
+      live.agent.trigger({
+        installAvailable: appIdOf(action.app),
+        userId: userOf(action.user)?.objectId ?? DEVICE_USER_ID,
+      });
+      return;
+    case "setRegistry":
+      for (const entry of action.entries) {
+        const access = { view: entry.view ?? 64 } as const;
+        if (entry.name === undefined) live.device.registry.createKey(entry.key, access);
+        else
+          live.device.registry.setValue(
+            entry.key,
+            entry.name,
+            registryValueOf(entry.type, entry.data),
+            access,
+          );
+      }
+      return;
+    case "deleteRegistryKey":
+      live.device.registry.deleteKey(action.key, { view: action.view ?? 64 });
+      return;
+    case "writeFiles":
+      for (const file of action.files)
+        live.device.fs.writeFile(
+          live.device.expandEnvironment(file.path, system64),
+          file.content ?? "",
+          file.version === undefined ? undefined : { version: file.version },
+        );
+      return;
+    case "deleteFile":
+      live.device.fs.remove(live.device.expandEnvironment(action.path, system64));
+      return;
+  }
+}
+
+const LOG_BASE: Readonly<Record<LogFileName, "AppWorkload" | "IntuneManagementExtension" | "AgentExecutor">> =
+  {
+    "AppWorkload.log": "AppWorkload",
+    "IntuneManagementExtension.log": "IntuneManagementExtension",
+    "AgentExecutor.log": "AgentExecutor",
+  };
+
+function outcomeOf(live: LiveDevice, service: ScenarioService): DeviceOutcome {
+  return {
+    number: live.number,
+    events: live.events,
+    state: live.agent.state,
+    host: live.device,
+    readLog: (file) => live.agent.logs.read(LOG_BASE[file]),
+    serviceStatus(appId) {
+      const statuses = service.server.intune.store
+        .listStatuses(appId)
+        .filter((status) => status.deviceId.toLowerCase() === live.deviceId.toLowerCase());
+      const latest = statuses.sort((a, b) => a.updatedAt.localeCompare(b.updatedAt)).at(-1);
+      return latest === undefined
+        ? undefined
+        : { installState: latest.installState, errorCode: latest.errorCode };
+    },
+  };
+}
+
+/** Writes a device's IME registry state as a regedit export next to its logs. */
+function exportRegistry(live: LiveDevice, outDir: string): void {
+  if (!live.device.registry.keyExists(IME_REGISTRY_ROOT)) return;
+  const file = join(
+    outDir,
+    `device-${String(live.number).padStart(4, "0")}`,
+    "IntuneManagementExtension.reg",
+  );
+  writeFileSync(file, `\uFEFF${exportRegText(live.device.registry, IME_REGISTRY_ROOT)}`, "utf8");
+}
+
+/** Runs a loaded scenario to its end and checks its expectations. */
+export async function runScenario(loaded: LoadedScenario, options: RunOptions = {}): Promise<RunResult> {
+  const wallStart = performance.now();
+  const deviceCount = options.devices ?? loaded.devices;
+  const outDir = options.outDir;
+  if (outDir !== undefined) mkdirSync(outDir, { recursive: true });
+  const service = await startScenarioService(
+    loaded,
+    outDir === undefined ? undefined : join(outDir, "service"),
+  );
+  const scenario = withServiceIds(loaded, service);
+  const clock = createVirtualClock(scenario.startMs);
+  const devices: LiveDevice[] = [];
+  try {
+    for (let number = 1; number <= deviceCount; number += 1) {
+      devices.push(await startDevice(scenario, service, clock, number, outDir));
+      options.onProgress?.(number, deviceCount);
+    }
+    for (const action of scenario.actions) {
+      clock.setTimeout(() => {
+        for (const live of devices) perform(action, live, scenario);
+      }, action.atMs);
+    }
+    for (const live of devices) live.agent.start();
+    await clock.runUntil(scenario.startMs + scenario.durationMs);
+    for (const live of devices) live.agent.logs.flush();
+
+    const runs: DeviceRun[] = devices.map((live) => {
+      const outcome = outcomeOf(live, service);
+      return {
+        outcome,
+        deviceId: live.deviceId,
+        deviceName: live.device.profile.computerName,
+        finalStates: finalStatesOf(scenario, outcome),
+      };
+    });
+    const expectations = checkExpectations(
+      scenario,
+      runs.map((run) => run.outcome),
+    );
+    const errors = devices.flatMap((live) => {
+      const failure = live.agent.failure();
+      return failure === undefined
+        ? []
+        : [`device ${live.number}: the agent stopped on ${(failure as Error).message ?? String(failure)}`];
+    });
+    if (outDir !== undefined) for (const live of devices) exportRegistry(live, outDir);
+    return {
+      scenario,
+      devices: runs,
+      expectations,
+      passed: errors.length === 0 && expectations.every((check) => check.passed),
+      errors,
+      wallMs: performance.now() - wallStart,
+      simulatedMs: scenario.durationMs,
+      outDir,
+    };
+  } finally {
+    for (const live of devices) live.agent.dispose();
+    await service.server.close();
+    if (outDir === undefined) rmSync(service.dataDir, { recursive: true, force: true });
+  }
+}

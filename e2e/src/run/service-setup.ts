@@ -1,0 +1,100 @@
+// The service side of a scenario run: a mock Intune service in this process holding the scenario's
+// users, groups, apps (with their packages) and assignments, set up the way an admin would — through
+// importApp, which drives the service's own Graph and upload routes.
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { ImesimError } from "@imesim/contracts/errors";
+import { buildServer, importApp, type MockIntuneServer } from "@imesim/mock-service";
+import { analyzeCommand } from "../lint/index.ts";
+import { graphAssignmentOf, userGroupId } from "../scenario/app-policy.ts";
+import type { LoadedApp, LoadedScenario } from "../scenario/index.ts";
+import { policyToGraphApp } from "../scenario/policy-to-graph.ts";
+import { shortAppToGraph } from "../scenario/short-app.ts";
+import { faultPlanOf } from "./faults.ts";
+
+/** The running service and the ids it gave the scenario's apps. */
+export interface ScenarioService {
+  readonly server: MockIntuneServer;
+  readonly dataDir: string;
+  /** Scenario app name → the app id the service assigned. */
+  readonly appIds: ReadonlyMap<string, string>;
+}
+
+/** The Graph body the admin would POST for a scenario app, whatever form the scenario used. */
+export function graphBodyOf(app: LoadedApp): Record<string, unknown> {
+  const { definition } = app;
+  if (definition.graph !== undefined) return { ...definition.graph };
+  if (definition.short !== undefined) {
+    const setup = app.package?.kind === "files" ? app.package.setupFile : undefined;
+    const { id: _id, ...body } = shortAppToGraph(app.name, app.id, definition.short, setup);
+    return body;
+  }
+  if (app.pastedPolicy === undefined)
+    throw new ImesimError("SCENARIO_APP_UNRESOLVED", `app ${app.name} has no definition`);
+  const { id: _id, ...body } = policyToGraphApp(app.pastedPolicy, app.id);
+  return body;
+}
+
+/** The setup file of a folder package: the Graph setupFilePath, else the first package file the install command names. */
+function setupFileOf(body: Record<string, unknown>): string {
+  if (typeof body.setupFilePath === "string" && body.setupFilePath !== "") return body.setupFilePath;
+  const command = typeof body.installCommandLine === "string" ? body.installCommandLine : "";
+  return analyzeCommand(command).packageFiles[0] ?? "install.cmd";
+}
+
+/** Writes inline package files (or a one-file stand-in for an app without a package) to a folder to pack. */
+function materialize(app: LoadedApp, setupFile: string, scratch: string): string {
+  const folder = join(scratch, app.id);
+  const files =
+    app.package?.kind === "files"
+      ? app.package.files
+      : { [setupFile]: `stand-in for ${setupFile} (the scenario declared no package)` };
+  for (const [name, content] of Object.entries(files)) {
+    const path = join(folder, ...name.split(/[\\/]/));
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, content);
+  }
+  return folder;
+}
+
+/** Starts a mock service for the scenario and imports every app; `dataDir` defaults to a fresh temp folder. */
+export async function startScenarioService(
+  scenario: LoadedScenario,
+  dataDir?: string,
+): Promise<ScenarioService> {
+  const dir = dataDir ?? mkdtempSync(join(tmpdir(), "imesim-run-"));
+  const server = await buildServer({ dataDir: dir, faults: faultPlanOf(scenario), logger: false });
+  try {
+    const createdAt = new Date().toISOString();
+    for (const user of scenario.users) {
+      server.intune.store.insertGroup(userGroupId(user.name), `imesim ${user.name}`, createdAt);
+      server.intune.store.addMember(userGroupId(user.name), user.objectId);
+    }
+    const scratch = mkdtempSync(join(tmpdir(), "imesim-packages-"));
+    const appIds = new Map<string, string>();
+    for (const app of scenario.apps) {
+      const body = graphBodyOf(app);
+      const setupFile = setupFileOf(body);
+      const assignments = app.assignments.map(
+        (assignment) => graphAssignmentOf(assignment) as unknown as Record<string, unknown>,
+      );
+      const source =
+        app.package?.kind === "intunewin"
+          ? { intunewinPath: app.package.path }
+          : {
+              folder: {
+                path:
+                  app.package?.kind === "folder" ? app.package.path : materialize(app, setupFile, scratch),
+                setupFile,
+              },
+            };
+      const imported = await importApp(server, { graphApp: body, ...source, assignments });
+      appIds.set(app.name, imported.appId);
+    }
+    return { server, dataDir: dir, appIds };
+  } catch (error) {
+    await server.close();
+    throw error;
+  }
+}
