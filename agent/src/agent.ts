@@ -50,7 +50,7 @@ export interface AgentOptions {
   readonly evaluator?: AppEvaluator;
   /** Default: contracts' .intunewin codec. */
   readonly codec?: ContentCodec;
-  /** Users logged on when the service starts. */
+  /** Users logged on when the service starts; default: the device profile's logged-on users, sessions 1, 2, … */
   readonly users?: readonly LoggedOnUser[];
   /** A real folder for AppWorkload.log and friends; in memory only when absent. */
   readonly logsDir?: string;
@@ -150,7 +150,13 @@ export function createAgent(options: AgentOptions): Agent {
   let failure: unknown;
   const actor: Actor<ServiceMachine> = createActor(service, {
     clock,
-    input: { users: options.users ?? [] },
+    input: {
+      users:
+        options.users ??
+        host.profile.users
+          .filter((user) => user.loggedOn)
+          .map((user, index) => ({ userId: user.entraObjectId, userSid: user.sid, session: index + 1 })),
+    },
     ...(options.inspect === undefined ? {} : { inspect: options.inspect }),
   });
   actor.subscribe({

@@ -67,7 +67,6 @@ export type ImeEventBody =
   | { phase: "service.startupDelay"; details: { allCheckinsMs: number; win32CheckinsMs: number } }
   | { phase: "checkin.scheduled"; details: { intervalMs: number; source: "default" | "settingsInterval" } }
   | { phase: "checkin.started"; details: { reason: CheckinReasonName } }
-  | { phase: "checkin.throttled"; details: Record<string, never> }
   | { phase: "checkin.completed"; details: { reason: CheckinReasonName; failed: boolean } }
   | { phase: "token.acquired"; details: { cached: boolean; expiresAt: number } }
   | { phase: "token.failed"; details: { errorCode: number; message: string } }

@@ -100,8 +100,6 @@ export function renderEvent(event: ImeEvent): RenderedLine[] {
       ];
     case "checkin.started":
       return [ime(`checkinReason = ${event.details.reason}`)];
-    case "checkin.throttled":
-      return [app("Required app check in is throttled.")];
     case "checkin.completed":
       return [];
     case "token.acquired":

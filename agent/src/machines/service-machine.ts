@@ -83,6 +83,12 @@ export function createServiceMachine(logic: ServiceLogic) {
       announceSchedule: ({ context }) => logic.effects.announceSchedule(context),
       clearPendingReboot: () => logic.effects.clearPendingReboot(),
       queue: assign((_, params: { reason: CheckinReasonName }) => ({ queued: params.reason })),
+      // Requests a check-in handled are done; ones that arrived during it wait for the next.
+      completeCheckin: assign(({ context }) => ({
+        checkinCount: context.checkinCount + 1,
+        requestedApps: context.requestedApps.filter((r) => !context.inFlightRequests.includes(r)),
+        inFlightRequests: [],
+      })),
     },
     delays: {
       startupDelay: () => logic.startupDelayMs,
@@ -164,14 +170,9 @@ export function createServiceMachine(logic: ServiceLogic) {
                 sessions: sessionsOf(context.users),
                 requestedApps: context.inFlightRequests,
               }),
-              onDone: "waiting",
-              onError: "waiting",
+              onDone: { target: "waiting", actions: "completeCheckin" },
+              onError: { target: "waiting", actions: "completeCheckin" },
             },
-            exit: assign(({ context }) => ({
-              checkinCount: context.checkinCount + 1,
-              requestedApps: context.requestedApps.filter((r) => !context.inFlightRequests.includes(r)),
-              inFlightRequests: [],
-            })),
           },
           waiting: {
             entry: "announceSchedule",

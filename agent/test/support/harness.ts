@@ -60,7 +60,7 @@ export function createHarness(options: {
     evaluator: options.evaluator ?? fileRegistryEvaluator,
     codec: options.codec ?? fakeCodec,
     ...(options.inspect === undefined ? {} : { inspect: options.inspect }),
-    ...(options.users === undefined ? {} : { users: options.users }),
+    users: options.users ?? [],
   });
   const { events } = recordEvents(agent.events);
   if (options.start !== false) agent.start();
