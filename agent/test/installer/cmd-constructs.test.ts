@@ -364,9 +364,9 @@ const cases: Case[] = [
   },
 ];
 
-describe("cmd constructs", () => {
-  it.each(cases)("$name", (c) => {
-    const result = runScript(c.script, {
+describe("cmd constructs", async () => {
+  it.each(cases)("$name", async (c) => {
+    const result = await runScript(c.script, {
       ...(c.args === undefined ? {} : { args: c.args }),
       ...(c.file === undefined ? {} : { name: c.file }),
     });

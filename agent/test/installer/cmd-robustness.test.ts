@@ -78,12 +78,12 @@ const WORDS = [
   "nope.exe",
 ];
 
-describe("cmd robustness", () => {
-  it("runs arbitrary scripts to an exit code without throwing", () => {
+describe("cmd robustness", async () => {
+  it("runs arbitrary scripts to an exit code without throwing", async () => {
     const line = fc.array(fc.constantFrom(...WORDS), { maxLength: 8 }).map((words) => words.join(" "));
-    fc.assert(
-      fc.property(fc.array(line, { minLength: 1, maxLength: 6 }), (lines) => {
-        const run = runScript(lines, { device: newDevice() });
+    await fc.assert(
+      fc.asyncProperty(fc.array(line, { minLength: 1, maxLength: 6 }), async (lines) => {
+        const run = await runScript(lines, { device: newDevice() });
         expect(Number.isInteger(run.exitCode)).toBe(true);
       }),
       { numRuns: 300 },

@@ -21,7 +21,7 @@ export interface ScriptRun extends CmdRunResult {
 }
 
 /** Writes `lines` as install.cmd in the IMECache folder and runs it as the IME would (32-bit SYSTEM by default). */
-export function runScript(
+export async function runScript(
   lines: readonly string[],
   options: {
     device?: Device;
@@ -30,11 +30,11 @@ export function runScript(
     name?: string;
     args?: string;
   } = {},
-): ScriptRun {
+): Promise<ScriptRun> {
   const device = options.device ?? newDevice();
   const path = `${CACHE}\\${options.name ?? "install.cmd"}`;
   device.fs.writeFile(path, `${lines.join("\r\n")}\r\n`);
-  const result = runCmdScript(path, options.args ?? "", {
+  const result = await runCmdScript(path, options.args ?? "", {
     host: device,
     context: options.context ?? SYSTEM32,
     cwd: CACHE,
@@ -44,12 +44,12 @@ export function runScript(
 }
 
 /** Runs one command line as `cmd /c` in the IMECache folder. */
-export function runLine(
+export async function runLine(
   text: string,
   options: { device?: Device; context?: ProcessContext } = {},
-): ScriptRun {
+): Promise<ScriptRun> {
   const device = options.device ?? newDevice();
-  const result = runCmdLine(text, { host: device, context: options.context ?? SYSTEM32, cwd: CACHE });
+  const result = await runCmdLine(text, { host: device, context: options.context ?? SYSTEM32, cwd: CACHE });
   return { ...result, device };
 }
 

@@ -31,12 +31,12 @@ function request(commandLine: string, overrides: Partial<InstallRequest> = {}): 
   };
 }
 
-describe("MrMeeb install.cmd (winget wrapper)", () => {
+describe("MrMeeb install.cmd (winget wrapper)", async () => {
   const LOG_32 = "C:\\Program Files (x86)\\CAW\\IntuneLogs\\7zip.7zip\\install.cmd.log";
 
-  it("runs from the IME's 32-bit cmd: logs under Program Files (x86), whoami and icacls are missing", () => {
+  it("runs from the IME's 32-bit cmd: logs under Program Files (x86), whoami and icacls are missing", async () => {
     const device = withScript(newDevice(), "MrMeeb-install.cmd", "install.cmd");
-    const outcome = runInstallCommand(request("install.cmd install 7zip.7zip"), device);
+    const outcome = await runInstallCommand(request("install.cmd install 7zip.7zip"), device);
     expect(outcome.stderr).toBe(NOT_RECOGNIZED("whoami") + NOT_RECOGNIZED("icacls"));
     // powershell.exe is on the device but declares no behaviour: it runs and exits 0 (the resolver decides otherwise).
     expect(outcome.exitCode).toBe(0);
@@ -46,9 +46,9 @@ describe("MrMeeb install.cmd (winget wrapper)", () => {
     expect(device.fs.stat("C:\\Program Files\\CAW")).toBeUndefined();
   });
 
-  it("through %systemroot%\\sysnative\\cmd.exe, as its header advises, it runs 64-bit: Program Files", () => {
+  it("through %systemroot%\\sysnative\\cmd.exe, as its header advises, it runs 64-bit: Program Files", async () => {
     const device = withScript(newDevice(), "MrMeeb-install.cmd", "install.cmd");
-    const outcome = runInstallCommand(
+    const outcome = await runInstallCommand(
       request('"%systemroot%\\sysnative\\cmd.exe" /c "install.cmd" install 7zip.7zip'),
       device,
     );
@@ -59,7 +59,7 @@ describe("MrMeeb install.cmd (winget wrapper)", () => {
     expect(device.fs.stat("C:\\Program Files (x86)\\CAW")).toBeUndefined();
   });
 
-  it("reports the declared PowerShell result as the script's exit code", () => {
+  it("reports the declared PowerShell result as the script's exit code", async () => {
     const device = withScript(newDevice(), "MrMeeb-install.cmd", "install.cmd");
     const seen: string[] = [];
     const programs: ProgramResolver = (invocation) => {
@@ -69,7 +69,7 @@ describe("MrMeeb install.cmd (winget wrapper)", () => {
         ? { exitCode: 1, stderr: "winget not found\r\n" }
         : { exitCode: 0 };
     };
-    const outcome = runInstallCommand(request("install.cmd install 7zip.7zip"), device, programs);
+    const outcome = await runInstallCommand(request("install.cmd install 7zip.7zip"), device, programs);
     expect(seen).toEqual([
       "32:Invoke-Webrequest -uri https://raw.githubusercontent.com/MrMeeb/Intune-Winget-Universal-App-Installer/refs/heads/main/Online/install.ps1 -outfile install.ps1",
       "32:-ExecutionPolicy ByPass -File .\\install.ps1 install 7zip.7zip",
@@ -79,10 +79,10 @@ describe("MrMeeb install.cmd (winget wrapper)", () => {
   });
 });
 
-describe("JayRHa install.bat / deinstall.bat (Company Portal tray tool)", () => {
-  it("install.bat echoes its commands and fails with 9009 because schtasks is not on the device", () => {
+describe("JayRHa install.bat / deinstall.bat (Company Portal tray tool)", async () => {
+  it("install.bat echoes its commands and fails with 9009 because schtasks is not on the device", async () => {
     const device = withScript(newDevice(), "JayRHa-install.bat", "install.bat");
-    const outcome = runInstallCommand(request("install.bat"), device);
+    const outcome = await runInstallCommand(request("install.bat"), device);
     expect(outcome.stdout).toBe(
       `\r\n${CACHE}>powershell.exe -executionpolicy bypass -command "& '.\\Install-IntuneSystemTrayV2.ps1'"\r\n` +
         `\r\n${CACHE}>schtasks /Create /XML StartCompanyPortalSystemtray.xml /TN StartCompanyPortalSystemtray\r\n`,
@@ -91,7 +91,7 @@ describe("JayRHa install.bat / deinstall.bat (Company Portal tray tool)", () => 
     expect(outcome.exitCode).toBe(9009);
   });
 
-  it("install.bat succeeds when the scenario declares schtasks", () => {
+  it("install.bat succeeds when the scenario declares schtasks", async () => {
     const device = withScript(newDevice(), "JayRHa-install.bat", "install.bat");
     const programs: ProgramResolver = (invocation) =>
       invocation.name.toLowerCase() === "schtasks"
@@ -101,22 +101,22 @@ describe("JayRHa install.bat / deinstall.bat (Company Portal tray tool)", () => 
               'SUCCESS: The scheduled task "StartCompanyPortalSystemtray" has successfully been created.\r\n',
           }
         : undefined;
-    expect(runInstallCommand(request("install.bat"), device, programs).exitCode).toBe(0);
+    expect((await runInstallCommand(request("install.bat"), device, programs)).exitCode).toBe(0);
   });
 
-  it("deinstall.bat: rmdir of a missing folder prints cmd's message, then schtasks is missing", () => {
+  it("deinstall.bat: rmdir of a missing folder prints cmd's message, then schtasks is missing", async () => {
     const device = withScript(newDevice(), "JayRHa-deinstall.bat", "deinstall.bat");
-    const outcome = runInstallCommand(request("deinstall.bat", { intent: "uninstall" }), device);
+    const outcome = await runInstallCommand(request("deinstall.bat", { intent: "uninstall" }), device);
     expect(outcome.stderr).toBe(
       `The system cannot find the file specified.\r\n${NOT_RECOGNIZED("schtasks")}`,
     );
     expect(outcome.exitCode).toBe(9009);
   });
 
-  it("deinstall.bat removes the tool's folder when it is there", () => {
+  it("deinstall.bat removes the tool's folder when it is there", async () => {
     const device = withScript(newDevice(), "JayRHa-deinstall.bat", "deinstall.bat");
     device.fs.writeFile("C:\\Windows\\_Tools\\IntuneSystemTrayV2\\CMTrace.exe", "MZ");
-    runInstallCommand(request("deinstall.bat", { intent: "uninstall" }), device);
+    await runInstallCommand(request("deinstall.bat", { intent: "uninstall" }), device);
     expect(device.fs.stat("C:\\Windows\\_Tools\\IntuneSystemTrayV2")).toBeUndefined();
   });
 });

@@ -24,10 +24,12 @@ function utf16(device: Device, path: string): string {
   return bytes.subarray(2).toString("utf16le");
 }
 
-describe("msiexec model: 64-bit package", () => {
-  it("installs files and registry values, registers the product, logs, and uninstalls cleanly by product code", () => {
+describe("msiexec model: 64-bit package", async () => {
+  it("installs files and registry values, registers the product, logs, and uninstalls cleanly by product code", async () => {
     const device = withPackages();
-    const install = runLine('msiexec /i "demo-x64.msi" /qn /l*v "C:\\Windows\\Temp\\demo.log"', { device });
+    const install = await runLine('msiexec /i "demo-x64.msi" /qn /l*v "C:\\Windows\\Temp\\demo.log"', {
+      device,
+    });
     expect(install.exitCode).toBe(0);
 
     // File detection: the payload bytes from the embedded cabinet, under the 64-bit Program Files.
@@ -72,7 +74,7 @@ describe("msiexec model: 64-bit package", () => {
     expect(log).toContain("Calling process: C:\\WINDOWS\\SysWOW64\\msiexec.exe ===");
     expect(log).toContain("Installation success or error status: 0.");
 
-    const remove = runLine(`msiexec /x ${X64_CODE} /qn`, { device });
+    const remove = await runLine(`msiexec /x ${X64_CODE} /qn`, { device });
     expect(remove.exitCode).toBe(0);
     expect(device.fs.stat("C:\\Program Files\\Demo App")).toBeUndefined();
     expect(device.fs.stat("C:\\Program Files")?.kind).toBe("directory");
@@ -81,30 +83,32 @@ describe("msiexec model: 64-bit package", () => {
     expect(findInstalledProduct(device, X64_CODE, "S-1-5-18")).toBeUndefined();
     expect(device.fs.list("C:\\Windows\\Installer").filter((n) => n.endsWith(".msi"))).toEqual([]);
 
-    expect(runLine(`msiexec /x ${X64_CODE} /qn`, { device }).exitCode).toBe(1605);
+    expect((await runLine(`msiexec /x ${X64_CODE} /qn`, { device })).exitCode).toBe(1605);
   });
 
-  it("uninstalls by package path too, and reinstalling the same package is maintenance (0)", () => {
+  it("uninstalls by package path too, and reinstalling the same package is maintenance (0)", async () => {
     const device = withPackages();
-    expect(runLine("msiexec /i demo-x64.msi /qn", { device }).exitCode).toBe(0);
-    expect(runLine("msiexec /i demo-x64.msi /qn", { device }).exitCode).toBe(0);
-    expect(runLine("msiexec /x demo-x64.msi /qn", { device }).exitCode).toBe(0);
+    expect((await runLine("msiexec /i demo-x64.msi /qn", { device })).exitCode).toBe(0);
+    expect((await runLine("msiexec /i demo-x64.msi /qn", { device })).exitCode).toBe(0);
+    expect((await runLine("msiexec /x demo-x64.msi /qn", { device })).exitCode).toBe(0);
     expect(device.fs.stat("C:\\Program Files\\Demo App\\app.txt")).toBeUndefined();
   });
 
-  it("honours INSTALLDIR on the command line and removes from there", () => {
+  it("honours INSTALLDIR on the command line and removes from there", async () => {
     const device = withPackages();
-    expect(runLine('msiexec /i demo-x64.msi INSTALLDIR="C:\\Apps\\Demo" /qn', { device }).exitCode).toBe(0);
+    expect(
+      (await runLine('msiexec /i demo-x64.msi INSTALLDIR="C:\\Apps\\Demo" /qn', { device })).exitCode,
+    ).toBe(0);
     expect(device.fs.stat("C:\\Apps\\Demo\\app.txt")?.kind).toBe("file");
-    expect(runLine(`msiexec /x ${X64_CODE} /qn`, { device }).exitCode).toBe(0);
+    expect((await runLine(`msiexec /x ${X64_CODE} /qn`, { device })).exitCode).toBe(0);
     expect(device.fs.stat("C:\\Apps\\Demo\\app.txt")).toBeUndefined();
   });
 });
 
-describe("msiexec model: 32-bit package", () => {
-  it("lands in Program Files (x86) and WOW6432Node, ARP entry included", () => {
+describe("msiexec model: 32-bit package", async () => {
+  it("lands in Program Files (x86) and WOW6432Node, ARP entry included", async () => {
     const device = withPackages();
-    expect(runLine("msiexec /i demo-x86.msi /qn", { device }).exitCode).toBe(0);
+    expect((await runLine("msiexec /i demo-x86.msi /qn", { device })).exitCode).toBe(0);
     expect(device.fs.stat("C:\\Program Files (x86)\\Demo App\\app.txt")?.kind).toBe("file");
     expect(
       device.registry.getValue("HKLM\\SOFTWARE\\WOW6432Node\\Contoso\\Demo", "Version", { view: 64 }),
@@ -116,12 +120,12 @@ describe("msiexec model: 32-bit package", () => {
         { view: 64 },
       ),
     ).toBe(true);
-    expect(runLine(`msiexec /x ${X86_CODE} /qn`, { device }).exitCode).toBe(0);
+    expect((await runLine(`msiexec /x ${X86_CODE} /qn`, { device })).exitCode).toBe(0);
     expect(device.registry.keyExists("HKLM\\SOFTWARE\\WOW6432Node\\Contoso", { view: 64 })).toBe(false);
   });
 });
 
-describe("msiexec exit codes", () => {
+describe("msiexec exit codes", async () => {
   it.each([
     ["msiexec /i missing.msi /qn", 1619],
     ["msiexec /qn", 1639],
@@ -131,27 +135,27 @@ describe("msiexec exit codes", () => {
     ["msiexec /i demo-reboot.msi /qn", 1641],
     ["msiexec /i demo-x64.msi /qn /forcerestart", 1641],
     ['msiexec /i demo-x64.msi /qn /l*v "C:\\no\\such\\folder\\x.log"', 1622],
-  ])("%s → %i", (line, code) => {
-    expect(runLine(line, { device: withPackages() }).exitCode).toBe(code);
+  ])("%s → %i", async (line, code) => {
+    expect((await runLine(line, { device: withPackages() })).exitCode).toBe(code);
   });
 
-  it("1620 for a file that is not a package, 1618 while another install runs", () => {
+  it("1620 for a file that is not a package, 1618 while another install runs", async () => {
     const device = withPackages();
     device.fs.writeFile(`${CACHE}\\fake.msi`, "not a compound file");
-    expect(runLine("msiexec /i fake.msi /qn", { device }).exitCode).toBe(1620);
+    expect((await runLine("msiexec /i fake.msi /qn", { device })).exitCode).toBe(1620);
     device.registry.createKey(IN_PROGRESS_KEY, { view: 64 });
-    expect(runLine("msiexec /i demo-x64.msi /qn", { device }).exitCode).toBe(1618);
+    expect((await runLine("msiexec /i demo-x64.msi /qn", { device })).exitCode).toBe(1618);
   });
 
-  it("1638 for another package of an installed product code", () => {
+  it("1638 for another package of an installed product code", async () => {
     const device = withPackages();
-    expect(runLine("msiexec /i demo-x64.msi /qn", { device }).exitCode).toBe(0);
-    expect(runLine("msiexec /i demo-reboot.msi /qn", { device }).exitCode).toBe(1638);
+    expect((await runLine("msiexec /i demo-x64.msi /qn", { device })).exitCode).toBe(0);
+    expect((await runLine("msiexec /i demo-reboot.msi /qn", { device })).exitCode).toBe(1638);
   });
 
-  it("1603 for a per-machine package in user context, leaving nothing behind", () => {
+  it("1603 for a per-machine package in user context, leaving nothing behind", async () => {
     const device = withPackages();
-    const run = runLine('msiexec /i demo-x64.msi /qn /l*v "C:\\Windows\\Temp\\u.log"', {
+    const run = await runLine('msiexec /i demo-x64.msi /qn /l*v "C:\\Windows\\Temp\\u.log"', {
       device,
       context: { account: "user", userSid: "S-1-5-21-1-2-3-1001", bitness: 32 },
     });
@@ -160,8 +164,8 @@ describe("msiexec exit codes", () => {
     expect(utf16(device, "C:\\Windows\\Temp\\u.log")).toContain("Error 1925.");
   });
 
-  it("%ERRORLEVEL% carries msiexec's code inside a script", () => {
-    const run = runScript(["@echo off", "msiexec /i nope.msi /qn", "echo %ERRORLEVEL%"], {
+  it("%ERRORLEVEL% carries msiexec's code inside a script", async () => {
+    const run = await runScript(["@echo off", "msiexec /i nope.msi /qn", "echo %ERRORLEVEL%"], {
       device: withPackages(),
     });
     expect(run.stdout).toBe("1619\r\n");
@@ -169,14 +173,14 @@ describe("msiexec exit codes", () => {
   });
 });
 
-describe("msiexec model: major upgrade and services", () => {
+describe("msiexec model: major upgrade and services", async () => {
   const UPGRADE_CODE = "{22222222-ABCD-EF01-2345-6789ABCDEF03}";
 
-  it("removes the older product of the same UpgradeCode, installs its service, and removes it on uninstall", () => {
+  it("removes the older product of the same UpgradeCode, installs its service, and removes it on uninstall", async () => {
     const device = withPackages();
     device.fs.writeFile(`${CACHE}\\demo-upgrade.msi`, readFileSync(new URL("demo-upgrade.msi", FIXTURES)));
-    expect(runLine("msiexec /i demo-x64.msi /qn", { device }).exitCode).toBe(0);
-    expect(runLine("msiexec /i demo-upgrade.msi /qn", { device }).exitCode).toBe(0);
+    expect((await runLine("msiexec /i demo-x64.msi /qn", { device })).exitCode).toBe(0);
+    expect((await runLine("msiexec /i demo-upgrade.msi /qn", { device })).exitCode).toBe(0);
     expect(findInstalledProduct(device, X64_CODE, "S-1-5-18")).toBeUndefined();
     expect(device.registry.keyExists(`${UNINSTALL}\\${X64_CODE}`, { view: 64 })).toBe(false);
     expect(device.registry.getValue(`${UNINSTALL}\\${UPGRADE_CODE}`, "DisplayVersion", { view: 64 })).toEqual(
@@ -192,7 +196,7 @@ describe("msiexec model: major upgrade and services", () => {
       data: '"C:\\Program Files\\Demo App\\app.txt"',
     });
     expect(device.registry.getValue(service, "Start", { view: 64 })).toEqual({ type: "REG_DWORD", data: 2 });
-    expect(runLine(`msiexec /x ${UPGRADE_CODE} /qn`, { device }).exitCode).toBe(0);
+    expect((await runLine(`msiexec /x ${UPGRADE_CODE} /qn`, { device })).exitCode).toBe(0);
     expect(device.registry.keyExists(service, { view: 64 })).toBe(false);
     expect(device.fs.stat("C:\\Program Files\\Demo App")).toBeUndefined();
   });

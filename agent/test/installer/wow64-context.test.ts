@@ -8,15 +8,15 @@ import { newDevice, readText, runScript, SYSTEM32, SYSTEM64 } from "./device.ts"
 const USER_SID = "S-1-12-1-1111111111-2222222222-3333333333-4444444444";
 const USER32: ProcessContext = { account: "user", userSid: USER_SID, bitness: 32 };
 
-describe("environment by context", () => {
+describe("environment by context", async () => {
   it.each([
     [
       SYSTEM32,
       "C:\\Program Files (x86)|x86|AMD64|C:\\Program Files|C:\\WINDOWS\\system32\\config\\systemprofile",
     ],
     [SYSTEM64, "C:\\Program Files|AMD64||C:\\Program Files|C:\\WINDOWS\\system32\\config\\systemprofile"],
-  ])("%o", (context, expected) => {
-    const run = runScript(
+  ])("%o", async (context, expected) => {
+    const run = await runScript(
       [
         "@echo off",
         "echo %ProgramFiles%^|%PROCESSOR_ARCHITECTURE%^|%PROCESSOR_ARCHITEW6432%^|%ProgramW6432%^|%USERPROFILE%",
@@ -27,10 +27,10 @@ describe("environment by context", () => {
   });
 });
 
-describe("file system redirection", () => {
-  it("a 32-bit process writing to System32 lands in SysWOW64; Sysnative reaches System32", () => {
+describe("file system redirection", async () => {
+  it("a 32-bit process writing to System32 lands in SysWOW64; Sysnative reaches System32", async () => {
     const device = newDevice();
-    runScript(
+    await runScript(
       [
         "@echo off",
         "echo a>%windir%\\System32\\imesim-a.txt",
@@ -48,17 +48,17 @@ describe("file system redirection", () => {
     expect(readText(device, "C:\\Windows\\System32\\drivers\\etc\\imesim-c.txt")).toBe("c\r\n");
   });
 
-  it("Sysnative exists only for 32-bit processes", () => {
+  it("Sysnative exists only for 32-bit processes", async () => {
     const script = ["@echo off", "if exist %windir%\\sysnative\\cmd.exe (echo yes) else (echo no)"];
-    expect(runScript(script, { context: SYSTEM32 }).stdout).toBe("yes\r\n");
-    expect(runScript(script, { context: SYSTEM64 }).stdout).toBe("no\r\n");
+    expect((await runScript(script, { context: SYSTEM32 })).stdout).toBe("yes\r\n");
+    expect((await runScript(script, { context: SYSTEM64 })).stdout).toBe("no\r\n");
   });
 });
 
-describe("reg.exe views and hives", () => {
-  it("writes to WOW6432Node from the 32-bit process unless /reg:64 is given", () => {
+describe("reg.exe views and hives", async () => {
+  it("writes to WOW6432Node from the 32-bit process unless /reg:64 is given", async () => {
     const device = newDevice();
-    const run = runScript(
+    const run = await runScript(
       [
         "@echo off",
         'reg add "HKLM\\SOFTWARE\\Contoso" /v Mode /t REG_SZ /d x86 /f >nul',
@@ -84,10 +84,10 @@ describe("reg.exe views and hives", () => {
     expect(run.stderr).toBe("ERROR: The system was unable to find the specified registry key or value.\r\n");
   });
 
-  it("HKCU is the SYSTEM hive (S-1-5-18) for system installs and the user's hive for user installs", () => {
+  it("HKCU is the SYSTEM hive (S-1-5-18) for system installs and the user's hive for user installs", async () => {
     const device = newDevice();
-    runScript(["reg add HKCU\\Software\\Contoso /v Who /d system /f"], { device, context: SYSTEM32 });
-    runScript(["reg add HKCU\\Software\\Contoso /v Who /d user /f"], { device, context: USER32 });
+    await runScript(["reg add HKCU\\Software\\Contoso /v Who /d system /f"], { device, context: SYSTEM32 });
+    await runScript(["reg add HKCU\\Software\\Contoso /v Who /d user /f"], { device, context: USER32 });
     expect(device.registry.getValue("HKU\\S-1-5-18\\Software\\Contoso", "Who", { view: 64 })).toEqual({
       type: "REG_SZ",
       data: "system",
@@ -98,13 +98,13 @@ describe("reg.exe views and hives", () => {
     });
   });
 
-  it("reg delete needs /f without a console; reg import follows the process view", () => {
+  it("reg delete needs /f without a console; reg import follows the process view", async () => {
     const device = newDevice();
     device.fs.writeFile(
       "C:\\Windows\\IMECache\\app_1\\settings.reg",
       'Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\Contoso]\r\n"Imported"=dword:00000001\r\n',
     );
-    const run = runScript(
+    const run = await runScript(
       [
         "@echo off",
         "reg import settings.reg",
@@ -125,7 +125,7 @@ describe("reg.exe views and hives", () => {
   });
 });
 
-describe("reg add value types", () => {
+describe("reg add value types", async () => {
   it.each([
     ["/t REG_SZ /d text", { type: "REG_SZ", data: "text" }],
     ["/t REG_EXPAND_SZ /d %%ProgramFiles%%\\X", { type: "REG_EXPAND_SZ", data: "%ProgramFiles%\\X" }],
@@ -134,15 +134,17 @@ describe("reg add value types", () => {
     ["/t REG_DWORD /d 42", { type: "REG_DWORD", data: 42 }],
     ["/t REG_QWORD /d 0x100000000", { type: "REG_QWORD", data: 0x100000000n }],
     ["/t REG_BINARY /d DEADBEEF", { type: "REG_BINARY", data: Uint8Array.from([0xde, 0xad, 0xbe, 0xef]) }],
-  ])("reg add … %s", (options, expected) => {
+  ])("reg add … %s", async (options, expected) => {
     const device = newDevice();
-    const run = runScript(["@echo off", `reg add HKLM\\SOFTWARE\\T /v V ${options} /f /reg:64`], { device });
+    const run = await runScript(["@echo off", `reg add HKLM\\SOFTWARE\\T /v V ${options} /f /reg:64`], {
+      device,
+    });
     expect(run.exitCode).toBe(0);
     expect(device.registry.getValue("HKLM\\SOFTWARE\\T", "V", { view: 64 })).toEqual(expected);
   });
 
-  it("rejects bad data with reg's syntax error and exit code 1", () => {
-    const run = runScript([
+  it("rejects bad data with reg's syntax error and exit code 1", async () => {
+    const run = await runScript([
       "@echo off",
       "reg add HKLM\\SOFTWARE\\T /v V /t REG_DWORD /d nope /f",
       "reg add BOGUS\\Key /f",

@@ -17,18 +17,18 @@ export interface CommandLineInstallerOptions {
 export function createCommandLineInstaller(options: CommandLineInstallerOptions = {}): Installer {
   return {
     run(request: InstallRequest, host: Host): Promise<InstallOutcome> {
-      return Promise.resolve(runInstallCommand(request, host, options.programs));
+      return runInstallCommand(request, host, options.programs);
     },
   };
 }
 
-/** Runs one install/uninstall command synchronously and reports it as the IME sees it. */
-export function runInstallCommand(
+/** Runs one install/uninstall command and reports it as the IME sees it. */
+export async function runInstallCommand(
   request: InstallRequest,
   host: Host,
   programs?: ProgramResolver,
-): InstallOutcome {
-  const result = runCmdLine(request.commandLine, {
+): Promise<InstallOutcome> {
+  const result = await runCmdLine(request.commandLine, {
     host,
     context: request.context,
     cwd: request.workingDirectory,

@@ -15,12 +15,12 @@ export function readBatchLines(process: CmdProcess, path: string): string[] | un
  * Runs a batch file as a new frame and returns how it ended. `invokedAs` is `%0`, `argsText` the raw text
  * whose words become %1…%9 (quotes kept, as cmd passes them).
  */
-export function runBatchFile(
+export async function runBatchFile(
   process: CmdProcess,
   fullPath: string,
   invokedAs: string,
   argsText: string,
-): Flow {
+): Promise<Flow> {
   const lines = readBatchLines(process, fullPath);
   if (lines === undefined) {
     process.printError("The system cannot find the file specified.");
@@ -46,7 +46,7 @@ export function runSubroutine(
   start: number,
   label: string,
   argsText: string,
-): Flow {
+): Promise<Flow> {
   const frame: BatchFrame = {
     scriptPath: parent.scriptPath,
     lines: parent.lines,

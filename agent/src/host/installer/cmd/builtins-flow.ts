@@ -16,7 +16,7 @@ export const gotoCommand: BuiltinCommand = (process, args, frame) => {
   return { kind: "goto", label };
 };
 
-export const callCommand: BuiltinCommand = (process, args, frame) => {
+export const callCommand: BuiltinCommand = async (process, args, frame) => {
   const text = args.trim();
   if (text === "") return undefined;
   if (text.startsWith(":")) {
@@ -32,7 +32,7 @@ export const callCommand: BuiltinCommand = (process, args, frame) => {
       process.complete(1);
       return undefined;
     }
-    const flow = runSubroutine(process, frame, start, label, text.slice(label.length));
+    const flow = await runSubroutine(process, frame, start, label, text.slice(label.length));
     return flow?.kind === "exit-process" ? flow : undefined;
   }
   // CALL expands percent signs a second time (`call echo %%X%%`), then runs the command; a command that does
@@ -52,7 +52,7 @@ export const callCommand: BuiltinCommand = (process, args, frame) => {
     }
     // A batch file started through CALL returns here instead of ending the caller (external.ts reads the flag).
     process.pendingCall = true;
-    const flow = process.execute(command, frame);
+    const flow = await process.execute(command, frame);
     process.pendingCall = false;
     if (flow?.kind === "exit-process") return flow;
   }

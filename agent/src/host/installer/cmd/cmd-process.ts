@@ -57,7 +57,11 @@ interface SavedLocal {
 }
 
 /** Runs a built-in command; it records its result through `process.complete…`. */
-export type BuiltinCommand = (process: CmdProcess, args: string, frame: BatchFrame | undefined) => Flow;
+export type BuiltinCommand = (
+  process: CmdProcess,
+  args: string,
+  frame: BatchFrame | undefined,
+) => Flow | Promise<Flow>;
 
 export interface CmdProcessOptions {
   readonly host: Host;
@@ -71,7 +75,7 @@ export interface CmdProcessOptions {
     name: string,
     args: string,
     frame: BatchFrame | undefined,
-  ) => Flow;
+  ) => Promise<Flow>;
   /** The values a FOR loop iterates over (for-loop.ts). */
   readonly forValues: ForValueSource;
   readonly resolver: ProgramResolver | undefined;
@@ -263,19 +267,19 @@ export class CmdProcess {
   // ---- running text ---------------------------------------------------------------------------------------
 
   /** Runs a command line as `cmd /c` does: percent expansion at the prompt, no labels. */
-  runLine(text: string): Flow {
+  async runLine(text: string): Promise<Flow> {
     const expanded = expandPercent(text, this.percentSources(undefined));
     const parsed = parseStatement(expanded);
     if (!parsed.complete) return undefined;
     for (const command of parsed.commands) {
-      const flow = this.execute(command, undefined);
+      const flow = await this.execute(command, undefined);
       if (flow !== undefined) return flow;
     }
     return undefined;
   }
 
   /** Runs a batch frame from its current position until it ends, leaves, or the process ends. */
-  runFrame(frame: BatchFrame): Flow {
+  async runFrame(frame: BatchFrame): Promise<Flow> {
     try {
       while (frame.position < frame.lines.length) {
         if (this.overBudget()) return { kind: "exit-process", code: this.errorLevel };
@@ -298,7 +302,7 @@ export class CmdProcess {
         if (!parsed.complete) return { kind: "exit-batch" };
         if (this.echoOn) this.echoStatement(text, parsed.commands);
         for (const command of parsed.commands) {
-          const flow = this.execute(command, frame);
+          const flow = await this.execute(command, frame);
           if (flow === undefined) continue;
           if (flow.kind === "goto") {
             const target = findLabel(frame.lines, flow.label, frame.position);
@@ -339,7 +343,7 @@ export class CmdProcess {
   // ---- executing commands ---------------------------------------------------------------------------------
 
   /** Executes one parsed command in the given batch frame (undefined at the prompt). */
-  execute(command: Command, frame: BatchFrame | undefined): Flow {
+  async execute(command: Command, frame: BatchFrame | undefined): Promise<Flow> {
     switch (command.type) {
       case "empty":
         return undefined;
@@ -349,7 +353,7 @@ export class CmdProcess {
         this.complete(255);
         return frame === undefined ? undefined : { kind: "exit-process", code: 255 };
       case "simple":
-        return this.withRedirections(this.lateRedirections(command.redirects), () => {
+        return this.withRedirections(this.lateRedirections(command.redirects), async () => {
           const name = this.late(command.name);
           if (name === "") {
             return undefined;
@@ -357,9 +361,9 @@ export class CmdProcess {
           return this.runSimple(name, this.late(command.args), frame);
         });
       case "block":
-        return this.withRedirections(this.lateRedirections(command.redirects), () => {
+        return this.withRedirections(this.lateRedirections(command.redirects), async () => {
           for (const inner of command.body) {
-            const flow = this.execute(inner, frame);
+            const flow = await this.execute(inner, frame);
             if (flow !== undefined) return flow;
           }
           return undefined;
@@ -378,7 +382,7 @@ export class CmdProcess {
         return this.runFor(command, frame);
       case "chain": {
         if (command.op === "|") return this.runPipe(command.left, command.right, frame);
-        const left = this.execute(command.left, frame);
+        const left = await this.execute(command.left, frame);
         if (left !== undefined) return left;
         if (command.op === "&&" && this.returnCode !== 0) return undefined;
         if (command.op === "||" && this.returnCode === 0) return undefined;
@@ -387,9 +391,9 @@ export class CmdProcess {
     }
   }
 
-  private runSimple(name: string, args: string, frame: BatchFrame | undefined): Flow {
+  private async runSimple(name: string, args: string, frame: BatchFrame | undefined): Promise<Flow> {
     try {
-      return this.dispatch(name, args, frame);
+      return await this.dispatch(name, args, frame);
     } catch (error) {
       // The device refused an operation (bad path, full disk, access): the command fails as cmd reports it.
       if (!(error instanceof ImesimError)) throw error;
@@ -399,7 +403,7 @@ export class CmdProcess {
     }
   }
 
-  private dispatch(name: string, args: string, frame: BatchFrame | undefined): Flow {
+  private dispatch(name: string, args: string, frame: BatchFrame | undefined): Flow | Promise<Flow> {
     const builtin = splitBuiltinName(name, args, this.builtins);
     if (builtin !== undefined) {
       // A built-in that succeeds counts as success for `&&`, even when it leaves ERRORLEVEL alone.
@@ -409,20 +413,20 @@ export class CmdProcess {
     return this.runExternalProgram(this, name, args, frame);
   }
 
-  private runPipe(left: Command, right: Command, frame: BatchFrame | undefined): Flow {
+  private async runPipe(left: Command, right: Command, frame: BatchFrame | undefined): Promise<Flow> {
     // Both sides run to completion one after the other; the left side's output is the right side's stdin.
     const saved = this.stdout;
     let piped = "";
     this.stdout = { write: (text) => (piped += text) };
     try {
-      this.execute(left, frame);
+      await this.execute(left, frame);
     } finally {
       this.stdout = saved;
     }
     const savedIn = this.stdin;
     this.stdin = piped;
     try {
-      this.execute(right, frame);
+      await this.execute(right, frame);
     } finally {
       this.stdin = savedIn;
     }
@@ -484,10 +488,13 @@ export class CmdProcess {
       .filter((path) => kind === undefined || this.stat(path)?.kind === kind);
   }
 
-  private runFor(command: Extract<Command, { type: "for" }>, frame: BatchFrame | undefined): Flow {
+  private async runFor(
+    command: Extract<Command, { type: "for" }>,
+    frame: BatchFrame | undefined,
+  ): Promise<Flow> {
     const set = this.late(command.set);
     const option = this.late(command.option);
-    const values = this.forValueSource(
+    const values = await this.forValueSource(
       this,
       { mode: command.mode, option, set, variable: command.variable },
       frame,
@@ -495,7 +502,7 @@ export class CmdProcess {
     for (const value of values) {
       const bindings = typeof value === "string" ? new Map([[command.variable, value]]) : value;
       const body = substituteCommand(command.body, bindings, (v, m) => this.modify(v, m));
-      const flow = this.execute(body, frame);
+      const flow = await this.execute(body, frame);
       if (flow !== undefined) return flow;
     }
     return undefined;
@@ -508,8 +515,8 @@ export class CmdProcess {
   }
 
   /** Runs `work` with the redirections applied left to right; a target that cannot be opened skips `work`. */
-  withRedirections(redirects: readonly Redirection[], work: () => Flow): Flow {
-    if (redirects.length === 0) return work();
+  async withRedirections(redirects: readonly Redirection[], work: () => Promise<Flow>): Promise<Flow> {
+    if (redirects.length === 0) return await work();
     const saved = { stdout: this.stdout, stderr: this.stderr, stdin: this.stdin };
     try {
       for (const redirect of redirects) {
@@ -518,7 +525,7 @@ export class CmdProcess {
           return undefined;
         }
       }
-      return work();
+      return await work();
     } finally {
       this.stdout = saved.stdout;
       this.stderr = saved.stderr;
@@ -608,7 +615,7 @@ export type ForValueSource = (
     readonly variable: string;
   },
   frame: BatchFrame | undefined,
-) => Iterable<string | Map<string, string>>;
+) => Promise<Iterable<string | Map<string, string>>>;
 
 function substituteCommand(
   command: Command,

@@ -48,12 +48,12 @@ function isModelledSystemProgram(process: CmdProcess, full: string): boolean {
 }
 
 /** Runs an external command the way cmd does and records its exit code as ERRORLEVEL. */
-export function runExternal(
+export async function runExternal(
   process: CmdProcess,
   name: string,
   args: string,
   frame: BatchFrame | undefined,
-): Flow {
+): Promise<Flow> {
   const called = process.pendingCall;
   process.pendingCall = false;
   const plain = unquote(name);
@@ -68,7 +68,7 @@ export function runExternal(
     workingDirectory: process.cwd,
     context: { ...process.context, bitness },
   };
-  const declared = process.resolver?.(invocation, process.host);
+  const declared = await process.resolver?.(invocation, process.host);
   if (declared !== undefined) {
     finishProgram(process, declared);
     return undefined;
@@ -87,7 +87,7 @@ export function runExternal(
   }
   const extension = /\.[^.\\]+$/.exec(path)?.[0]?.toLowerCase() ?? "";
   if (extension === ".cmd" || extension === ".bat") {
-    const flow = runBatchFile(process, path, plain, args);
+    const flow = await runBatchFile(process, path, plain, args);
     if (flow?.kind === "exit-process") return flow;
     // Without CALL, starting a batch file from a batch file never returns to the caller (§6.4).
     return frame !== undefined && !called ? { kind: "exit-batch" } : undefined;
@@ -97,14 +97,14 @@ export function runExternal(
     ? MODELLED_PROGRAMS.get(baseName(path).toLowerCase())
     : undefined;
   if (model !== undefined) {
-    finishProgram(process, model(invocation, process));
+    finishProgram(process, await model(invocation, process));
     return undefined;
   }
   if (extension === ".msi") {
     // A package named as a command opens through its file association: `msiexec /i <package>`.
     finishProgram(
       process,
-      MODELLED_PROGRAMS.get("msiexec.exe")!({ ...invocation, args: `/i "${path}" ${args}` }, process),
+      await MODELLED_PROGRAMS.get("msiexec.exe")!({ ...invocation, args: `/i "${path}" ${args}` }, process),
     );
     return undefined;
   }

@@ -4,7 +4,7 @@ import type { BatchFrame, CmdProcess, ForValueSource } from "./cmd-process.ts";
 import { walkFolder } from "./device-files.ts";
 import { hasWildcard, joinPath, unquote } from "./windows-path.ts";
 
-export const forValues: ForValueSource = (process, { mode, option, set, variable }, frame) => {
+export const forValues: ForValueSource = async (process, { mode, option, set, variable }, frame) => {
   switch (mode) {
     case "files":
       return fileSet(process, set, "file");
@@ -15,7 +15,7 @@ export const forValues: ForValueSource = (process, { mode, option, set, variable
     case "recursive":
       return recursive(process, option, set);
     case "parse":
-      return parse(process, option, set, variable, frame);
+      return await parse(process, option, set, variable, frame);
   }
 };
 
@@ -100,15 +100,15 @@ function parseTokens(spec: string): Array<number | "*"> {
   return out;
 }
 
-function parse(
+async function parse(
   process: CmdProcess,
   optionText: string,
   set: string,
   variable: string,
   frame: BatchFrame | undefined,
-): Array<Map<string, string>> {
+): Promise<Array<Map<string, string>>> {
   const options = parseOptions(optionText);
-  const lines = sourceLines(process, set.trim(), options, frame);
+  const lines = await sourceLines(process, set.trim(), options, frame);
   return lines
     .slice(options.skip)
     .filter((line) => line !== "" && (options.eol === undefined || !line.startsWith(options.eol)))
@@ -150,16 +150,16 @@ function splitTokens(line: string, options: ParseOptions, variable: string): Map
   return bindings;
 }
 
-function sourceLines(
+async function sourceLines(
   process: CmdProcess,
   set: string,
   options: ParseOptions,
   frame: BatchFrame | undefined,
-): string[] {
+): Promise<string[]> {
   const commandQuote = options.backquote ? "`" : "'";
   const stringQuote = options.backquote ? "'" : '"';
   if (set.startsWith(commandQuote) && set.endsWith(commandQuote) && set.length >= 2) {
-    return captureCommand(process, set.slice(1, -1), frame).split(/\r?\n/);
+    return (await captureCommand(process, set.slice(1, -1), frame)).split(/\r?\n/);
   }
   if (set.startsWith(stringQuote) && set.endsWith(stringQuote) && set.length >= 2) return [set.slice(1, -1)];
   const out: string[] = [];
@@ -174,13 +174,17 @@ function sourceLines(
   return out;
 }
 
-function captureCommand(process: CmdProcess, command: string, _frame: BatchFrame | undefined): string {
+async function captureCommand(
+  process: CmdProcess,
+  command: string,
+  _frame: BatchFrame | undefined,
+): Promise<string> {
   // FOR /F runs the command in a child `cmd /c`; only its stdout is read.
   const saved = process.stdout;
   let captured = "";
   process.stdout = { write: (text) => (captured += text) };
   try {
-    process.runLine(command);
+    await process.runLine(command);
   } finally {
     process.stdout = saved;
   }

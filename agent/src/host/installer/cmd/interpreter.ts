@@ -107,7 +107,10 @@ export function createCmdProcess(options: CmdRunOptions & { stdout: Sink; stderr
   });
 }
 
-function run(options: CmdRunOptions, work: (process: CmdProcess) => number): CmdRunResult {
+async function run(
+  options: CmdRunOptions,
+  work: (process: CmdProcess) => Promise<number>,
+): Promise<CmdRunResult> {
   let stdout = "";
   let stderr = "";
   const process = createCmdProcess({
@@ -115,22 +118,26 @@ function run(options: CmdRunOptions, work: (process: CmdProcess) => number): Cmd
     stdout: options.stdout ?? { write: (text) => (stdout += text) },
     stderr: options.stderr ?? { write: (text) => (stderr += text) },
   });
-  const exitCode = work(process);
+  const exitCode = await work(process);
   return { exitCode, stdout, stderr, elapsedMs: process.elapsedMs, timedOut: process.timedOut };
 }
 
 /** Runs `text` as `cmd /c text` does and returns the process's exit code and output. */
-export function runCmdLine(text: string, options: CmdRunOptions): CmdRunResult {
-  return run(options, (process) => {
-    const flow = process.runLine(text);
+export function runCmdLine(text: string, options: CmdRunOptions): Promise<CmdRunResult> {
+  return run(options, async (process) => {
+    const flow = await process.runLine(text);
     return flow?.kind === "exit-process" ? flow.code : process.errorLevel;
   });
 }
 
 /** Runs a batch file (absolute path on the device) with its argument text, as `cmd /c script args` does. */
-export function runCmdScript(scriptPath: string, argsText: string, options: CmdRunOptions): CmdRunResult {
-  return run(options, (process) => {
-    const flow = runBatchFile(process, scriptPath, scriptPath, argsText);
+export function runCmdScript(
+  scriptPath: string,
+  argsText: string,
+  options: CmdRunOptions,
+): Promise<CmdRunResult> {
+  return run(options, async (process) => {
+    const flow = await runBatchFile(process, scriptPath, scriptPath, argsText);
     return flow?.kind === "exit-process" ? flow.code : process.errorLevel;
   });
 }

@@ -5,7 +5,10 @@ import { createCmdProcess, processEnvironment } from "./interpreter.ts";
 import type { ProgramInvocation, ProgramResult } from "./program.ts";
 
 /** Runs `cmd.exe <args>` as a child process sharing the parent's output streams. */
-export function runNestedCmd(invocation: ProgramInvocation, parent: CmdProcess): ProgramResult {
+export async function runNestedCmd(
+  invocation: ProgramInvocation,
+  parent: CmdProcess,
+): Promise<ProgramResult> {
   const match =
     /^((?:\s*\/(?:[adqsu]|[ev]:(?:on|off)|t:[0-9a-f]{1,2}|f:(?:on|off))\b)*)\s*\/([ck])\s?(.*)$/is.exec(
       invocation.args,
@@ -30,7 +33,7 @@ export function runNestedCmd(invocation: ProgramInvocation, parent: CmdProcess):
     stdout: parent.stdout,
     stderr: parent.stderr,
   });
-  const flow = child.runLine(text);
+  const flow = await child.runLine(text);
   const exitCode = flow?.kind === "exit-process" ? flow.code : child.errorLevel;
   return { exitCode, durationMs: child.elapsedMs };
 }

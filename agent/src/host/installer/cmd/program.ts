@@ -29,7 +29,10 @@ export interface ProgramResult {
  * The scenario's declared behaviour for programs: return a result (after applying any effects to `host`),
  * or undefined to let imesim's own models decide (and "not recognized", 9009, when there is none).
  */
-export type ProgramResolver = (invocation: ProgramInvocation, host: Host) => ProgramResult | undefined;
+export type ProgramResolver = (
+  invocation: ProgramInvocation,
+  host: Host,
+) => ProgramResult | undefined | Promise<ProgramResult | undefined>;
 
 /** Splits arguments as the Microsoft C runtime does: whitespace separates, quotes group, `\"` is a quote. */
 export function splitArguments(text: string): string[] {

@@ -7,7 +7,10 @@ import type { ProgramInvocation, ProgramResult } from "./program.ts";
 import { runReg } from "./reg-exe.ts";
 
 /** A modelled program: it applies its effects and reports what a real run would. */
-export type ModelledProgram = (invocation: ProgramInvocation, process: CmdProcess) => ProgramResult;
+export type ModelledProgram = (
+  invocation: ProgramInvocation,
+  process: CmdProcess,
+) => ProgramResult | Promise<ProgramResult>;
 
 /** `timeout` without a console fails at once instead of waiting (windows-formats.md §6.11; exit code 1 is our choice). */
 function runTimeout(invocation: ProgramInvocation): ProgramResult {
@@ -48,14 +51,14 @@ function runPing(invocation: ProgramInvocation): ProgramResult {
   return { exitCode: 0, stdout: out, durationMs: Math.max(0, count - 1) * 1000 };
 }
 
-function runMsiexecProgram(invocation: ProgramInvocation, process: CmdProcess): ProgramResult {
+function runMsiexecProgram(invocation: ProgramInvocation, process: CmdProcess): Promise<ProgramResult> {
   return runMsiexec(
     { args: invocation.args, workingDirectory: invocation.workingDirectory, context: invocation.context },
     process.host,
   );
 }
 
-function runCmdProgram(invocation: ProgramInvocation, process: CmdProcess): ProgramResult {
+function runCmdProgram(invocation: ProgramInvocation, process: CmdProcess): Promise<ProgramResult> {
   return runNestedCmd(invocation, process);
 }
 

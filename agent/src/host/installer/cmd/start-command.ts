@@ -5,7 +5,7 @@ import type { BuiltinCommand } from "./cmd-process.ts";
 import { runExternal } from "./external.ts";
 import { splitFirstWord } from "./words.ts";
 
-export const startCommand: BuiltinCommand = (process, args) => {
+export const startCommand: BuiltinCommand = async (process, args) => {
   let rest = args.trim();
   let wait = false;
   let folder: string | undefined;
@@ -35,7 +35,7 @@ export const startCommand: BuiltinCommand = (process, args) => {
   if (folder !== undefined) process.cwd = process.fullPath(folder);
   try {
     // START runs batch files in a new cmd, so they never end the caller's batch file.
-    runExternal(process, program, programArgs, undefined);
+    await runExternal(process, program, programArgs, undefined);
   } finally {
     process.cwd = savedCwd;
   }

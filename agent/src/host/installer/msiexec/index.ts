@@ -13,7 +13,6 @@ export {
   planInstall,
   productInfo,
 } from "./install-plan.ts";
-export { type MsiDatabase, type MsiRow, readMsiDatabase } from "./msi-database.ts";
 export { MsiexecExitCode, type MsiexecRequest, runMsiexec } from "./msiexec.ts";
 export { packGuid } from "./packed-guid.ts";
 export { findInstalledProduct, IN_PROGRESS_KEY, type InstalledProduct } from "./product-registration.ts";

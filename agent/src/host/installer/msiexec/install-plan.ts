@@ -1,9 +1,10 @@
 // What installing a package lays down, worked out from its tables before anything is written: the
 // product's identity, the install context, directories, files and registry writes (windows-formats.md
 // §1.7–1.9, §1.12, §5.4). Pure: no device access except through the lookups passed in.
+
+import type { MsiDatabase, MsiRow } from "@imesim/contracts/msi";
 import type { Bitness } from "../../types.ts";
 import { extractCabinet } from "./cabinet.ts";
-import type { MsiDatabase, MsiRow } from "./msi-database.ts";
 import { type RegistryRowAction, registryRoot, registryRowAction } from "./registry-row.ts";
 
 export interface ProductInfo {
@@ -102,8 +103,8 @@ function text(row: MsiRow, column: string): string | null {
 
 /** The product's identity from the Property table and summary information. */
 export function productInfo(db: MsiDatabase): ProductInfo {
-  const properties = new Map(db.table("Property").map((r) => [String(r.Property), text(r, "Value") ?? ""]));
-  const platform = (db.template.split(";")[0] ?? "").split(",")[0] ?? "";
+  const properties = new Map(db.rows("Property").map((r) => [String(r.Property), text(r, "Value") ?? ""]));
+  const platform = ((db.summary.template ?? "").split(";")[0] ?? "").split(",")[0] ?? "";
   return {
     productCode: (properties.get("ProductCode") ?? "").toUpperCase(),
     productName: properties.get("ProductName") ?? "",
@@ -111,7 +112,7 @@ export function productInfo(db: MsiDatabase): ProductInfo {
     manufacturer: properties.get("Manufacturer") ?? "",
     language: properties.get("ProductLanguage") ?? "",
     upgradeCode: (properties.get("UpgradeCode") ?? "").toUpperCase(),
-    packageCode: db.packageCode.toUpperCase(),
+    packageCode: (db.summary.revisionNumber ?? "").toUpperCase(),
     is64Bit: PLATFORMS_64.has(platform),
   };
 }
@@ -185,7 +186,7 @@ export function planInstall(
   componentFolders: (componentId: string) => string | undefined = () => undefined,
 ): InstallPlan {
   const product = productInfo(db);
-  const properties = new Map(db.table("Property").map((r) => [String(r.Property), text(r, "Value") ?? ""]));
+  const properties = new Map(db.rows("Property").map((r) => [String(r.Property), text(r, "Value") ?? ""]));
   for (const [name, value] of commandLine) properties.set(name, value);
   const perMachine = isPerMachine(properties);
   const singlePackagePerUser = properties.get("ALLUSERS") === "2" && !perMachine;
@@ -194,7 +195,7 @@ export function planInstall(
   }
   properties.set("ALLUSERS", perMachine ? "1" : "");
 
-  const directoryRows = new Map(db.table("Directory").map((r) => [String(r.Directory), r]));
+  const directoryRows = new Map(db.rows("Directory").map((r) => [String(r.Directory), r]));
   const resolved = new Map<string, string>();
   const resolveDirectory = (id: string, depth = 0): string => {
     const known = resolved.get(id);
@@ -221,8 +222,8 @@ export function planInstall(
 
   const components: PlannedComponent[] = [];
   const componentByKey = new Map<string, PlannedComponent>();
-  const fileRows = db.table("File");
-  for (const row of db.table("Component")) {
+  const fileRows = db.rows("File");
+  for (const row of db.rows("Component")) {
     const key = String(row.Component);
     const componentId = text(row, "ComponentId");
     const attributes = Number(row.Attributes ?? 0);
@@ -272,7 +273,7 @@ export function planInstall(
     });
 
   const registry: PlannedRegistryWrite[] = [];
-  for (const row of db.table("Registry")) {
+  for (const row of db.rows("Registry")) {
     const component = componentByKey.get(String(row.Component_));
     const root = registryRoot(Number(row.Root), perMachine);
     if (component === undefined || root === undefined) continue;
@@ -288,7 +289,7 @@ export function planInstall(
   }
 
   const services: PlannedService[] = [];
-  for (const row of db.table("ServiceInstall")) {
+  for (const row of db.rows("ServiceInstall")) {
     const component = componentByKey.get(String(row.Component_));
     if (component === undefined) continue;
     const args = text(row, "Arguments");
@@ -305,7 +306,7 @@ export function planInstall(
       dependencies: (text(row, "Dependencies") ?? "").split("[~]").filter((d) => d !== ""),
     });
   }
-  const upgrades: PlannedUpgrade[] = db.table("Upgrade").map((row) => ({
+  const upgrades: PlannedUpgrade[] = db.rows("Upgrade").map((row) => ({
     upgradeCode: String(row.UpgradeCode).toUpperCase(),
     versionMin: text(row, "VersionMin"),
     versionMax: text(row, "VersionMax"),
@@ -313,7 +314,7 @@ export function planInstall(
     actionProperty: String(row.ActionProperty),
   }));
 
-  const sequence = db.table("InstallExecuteSequence").map((r) => String(r.Action));
+  const sequence = db.rows("InstallExecuteSequence").map((r) => String(r.Action));
   const rebootRequested =
     sequence.includes("ScheduleReboot") ||
     sequence.includes("ForceReboot") ||
@@ -335,10 +336,10 @@ export function planInstall(
 
 function cabinetFiles(db: MsiDatabase): Map<string, Uint8Array> {
   const out = new Map<string, Uint8Array>();
-  for (const media of db.table("Media")) {
+  for (const media of db.rows("Media")) {
     const cabinet = text(media, "Cabinet");
     if (cabinet === null || !cabinet.startsWith("#")) continue;
-    const stream = db.stream(cabinet.slice(1));
+    const stream = db.streams.get(cabinet.slice(1));
     if (stream === undefined) continue;
     for (const [name, data] of extractCabinet(stream)) out.set(name, data);
   }

@@ -2,6 +2,7 @@
 // Windows Installer would, and return Windows Installer's exit code (windows-formats.md §5.3): 0, 1641/3010
 // for restarts, 1603 on failure, 1605 unknown product, 1618 another install running, 1619 package not
 // found, 1620 not a package, 1622 log not writable, 1638 another version installed, 1639 bad command line.
+import { type MsiDatabase, readMsiDatabase } from "@imesim/contracts/msi";
 import type { Host, ProcessContext } from "../../types.ts";
 import { processEnvironment } from "../cmd/interpreter.ts";
 import type { ProgramResult } from "../cmd/program.ts";
@@ -9,7 +10,6 @@ import { parentPath, resolveWindowsPath } from "../cmd/windows-path.ts";
 import { redirectForBitness } from "../cmd/wow64.ts";
 import { parseMsiexecCommandLine } from "./command-line.ts";
 import { type FolderEnvironment, type InstallPlan, planInstall } from "./install-plan.ts";
-import { type MsiDatabase, readMsiDatabase } from "./msi-database.ts";
 import { packGuid } from "./packed-guid.ts";
 import {
   findInstalledProduct,
@@ -53,7 +53,7 @@ interface Session {
 }
 
 /** Runs `msiexec <args>` against the device. The result's exit code is what msiexec.exe would return. */
-export function runMsiexec(request: MsiexecRequest, host: Host): ProgramResult {
+export async function runMsiexec(request: MsiexecRequest, host: Host): Promise<ProgramResult> {
   const parsed = parseMsiexecCommandLine(request.args);
   // A bad command line shows the usage dialog and returns 1639; nothing is logged.
   if (!parsed.ok) return { exitCode: MsiexecExitCode.InvalidCommandLine };
@@ -97,9 +97,9 @@ export function runMsiexec(request: MsiexecRequest, host: Host): ProgramResult {
     );
     exitCode = MsiexecExitCode.AlreadyRunning;
   } else if (command.action === "uninstall") {
-    exitCode = uninstall(session, command.target, devicePath);
+    exitCode = await uninstall(session, command.target, devicePath);
   } else {
-    exitCode = install(session, command.target, command.properties, command.ui, devicePath);
+    exitCode = await install(session, command.target, command.properties, command.ui, devicePath);
   }
   if (logPath !== undefined) host.fs.writeFile(logPath, log.render());
   return { exitCode };
@@ -110,7 +110,7 @@ function isProductCode(text: string): boolean {
 }
 
 /** Opens a package file; a number is the exit code for a missing (1619) or invalid (1620) package. */
-function openPackage(session: Session, path: string): MsiDatabase | number {
+async function openPackage(session: Session, path: string): Promise<MsiDatabase | number> {
   const stat = session.host.fs.stat(path);
   if (stat?.kind !== "file") {
     session.log.engine("c", `Note: 1: 2203 2: ${path} 3: -2147287038`);
@@ -121,7 +121,7 @@ function openPackage(session: Session, path: string): MsiDatabase | number {
     return MsiexecExitCode.PackageOpenFailed;
   }
   try {
-    return readMsiDatabase(session.host.fs.readFile(path));
+    return await readMsiDatabase(session.host.fs.readFile(path));
   } catch {
     session.log.engine(
       "c",
@@ -138,13 +138,13 @@ function atomically(host: Host, work: () => void): void {
   else host.registry.transaction(work);
 }
 
-function install(
+async function install(
   session: Session,
   target: string,
   properties: ReadonlyMap<string, string>,
   ui: string,
   devicePath: (path: string) => string,
-): number {
+): Promise<number> {
   const { host, log } = session;
   let packagePath = isProductCode(target) ? undefined : devicePath(target);
   if (packagePath === undefined) {
@@ -153,7 +153,7 @@ function install(
     if (installed === undefined) return unknownProduct(session);
     packagePath = installed.localPackage;
   }
-  const db = openPackage(session, packagePath);
+  const db = await openPackage(session, packagePath);
   if (typeof db === "number") return db;
   const plan = planInstall(db, properties, session.env);
   const { product } = plan;
@@ -174,7 +174,12 @@ function install(
     log.engine("c", "Another version of this product is already installed.");
     return finishInstall(session, plan, MsiexecExitCode.ProductVersion);
   }
-  const replaced = relatedProductsToRemove(session, plan);
+  const replaced: InstallPlan[] = [];
+  for (const related of relatedProductsToRemove(session, plan)) {
+    const cached = await readCachedPackage(session, related);
+    if (cached === undefined) return finishInstall(session, plan, MsiexecExitCode.InstallFailure);
+    replaced.push(planRemoval(session, related, cached));
+  }
   const windows = session.env.windows.replace(/\\+$/, "");
   const cacheName = `${(packGuid(product.packageCode) ?? "00000000").slice(0, 8).toLowerCase()}.msi`;
   const localPackage = installed?.localPackage ?? `${windows}\\Installer\\${cacheName}`;
@@ -184,7 +189,7 @@ function install(
         log.actionStart("RemoveExistingProducts");
         log.engine(
           "s",
-          `Major upgrade: removing related product ${related.productCode} (${related.version})`,
+          `Major upgrade: removing related product ${related.product.productCode} (${related.product.productVersion})`,
         );
         removeProduct(session, related);
         log.actionEnd("RemoveExistingProducts", 1);
@@ -283,28 +288,32 @@ function unknownProduct(session: Session): number {
   return MsiexecExitCode.UnknownProduct;
 }
 
-function uninstall(session: Session, target: string, devicePath: (path: string) => string): number {
+async function uninstall(
+  session: Session,
+  target: string,
+  devicePath: (path: string) => string,
+): Promise<number> {
   const { host, log } = session;
   let productCode = target.toUpperCase();
   if (!isProductCode(target)) {
-    const db = openPackage(session, devicePath(target));
+    const db = await openPackage(session, devicePath(target));
     if (typeof db === "number") return db;
-    const code = db.table("Property").find((r) => r.Property === "ProductCode")?.Value;
+    const code = db.rows("Property").find((r) => r.Property === "ProductCode")?.Value;
     productCode = String(code ?? "").toUpperCase();
   }
   const installed = findInstalledProduct(host, productCode, session.userSid);
   if (installed === undefined) return unknownProduct(session);
-  let plan: InstallPlan;
+  const cached = await readCachedPackage(session, installed);
+  if (cached === undefined) return MsiexecExitCode.InstallFailure;
+  const plan = planRemoval(session, installed, cached);
   try {
-    atomically(host, () => {
-      plan = removeProduct(session, installed);
-    });
+    atomically(host, () => removeProduct(session, plan));
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
     log.engine("s", `Error 1603: the removal failed and was rolled back: ${detail}`);
     return MsiexecExitCode.InstallFailure;
   }
-  const { product } = plan!;
+  const { product } = plan;
   log.engine("s", `Product: ${product.productName} -- Removal completed successfully.`);
   log.engine(
     "s",
@@ -313,17 +322,34 @@ function uninstall(session: Session, target: string, devicePath: (path: string) 
   return MsiexecExitCode.Success;
 }
 
-/**
- * Removes an installed product from its cached package: files, folders left empty, registry values,
- * services and registration. Throws when the cached package is gone (the caller rolls back).
- */
-function removeProduct(session: Session, installed: InstalledProduct): InstallPlan {
-  const { host, log } = session;
-  const db = readMsiDatabase(host.fs.readFile(installed.localPackage));
+/** The cached package (C:\\Windows\\Installer\\*.msi) of an installed product; undefined when it is gone or damaged. */
+async function readCachedPackage(
+  session: Session,
+  installed: InstalledProduct,
+): Promise<MsiDatabase | undefined> {
+  try {
+    return await readMsiDatabase(session.host.fs.readFile(installed.localPackage));
+  } catch {
+    session.log.engine(
+      "s",
+      `Error 1612: the cached package ${installed.localPackage} of ${installed.productCode} is not available.`,
+    );
+    return undefined;
+  }
+}
+
+/** What removing an installed product takes away: its plan, with folders from the recorded component key paths. */
+function planRemoval(session: Session, installed: InstalledProduct, db: MsiDatabase): InstallPlan {
   const perMachine = installed.sid === SYSTEM_SID;
-  const plan = planInstall(db, new Map([["ALLUSERS", perMachine ? "1" : ""]]), session.env, (componentId) =>
-    recordedComponentFolder(host, installed.sid, installed.productCode, componentId),
+  return planInstall(db, new Map([["ALLUSERS", perMachine ? "1" : ""]]), session.env, (componentId) =>
+    recordedComponentFolder(session.host, installed.sid, installed.productCode, componentId),
   );
+}
+
+/** Removes a product: files, folders left empty, registry values, services, registration, cached package. */
+function removeProduct(session: Session, plan: InstallPlan): void {
+  const { host, log } = session;
+  const localPackage = findInstalledProduct(host, plan.product.productCode, session.userSid)?.localPackage;
   log.actionStart("RemoveFiles");
   for (const file of plan.files) {
     if (host.fs.remove(file.path)) log.engine("s", `Executing op: FileRemove(,FileName=${file.path},,)`);
@@ -336,8 +362,7 @@ function removeProduct(session: Session, installed: InstalledProduct): InstallPl
   for (const service of plan.services)
     host.registry.deleteKey(`${SERVICES_KEY}\\${service.name}`, { view: 64 });
   unregisterProduct(host, plan, session.userSid);
-  host.fs.remove(installed.localPackage);
-  return plan;
+  if (localPackage !== undefined) host.fs.remove(localPackage);
 }
 
 const SERVICES_KEY = "HKLM\\SYSTEM\\CurrentControlSet\\Services";
