@@ -1,20 +1,15 @@
-import type { Readable } from "node:stream";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ServiceContext } from "../context.ts";
 import { injectRequestFaults } from "../faults/apply.ts";
-import { sendGraphError } from "../http/graph-error.ts";
-import type { ContentFileRecord } from "../store/records.ts";
+import { requestIdOf, sendGraphError } from "../http/graph-error.ts";
 import { verifyContentQuery } from "./content-url.ts";
-import { corruptByteAt, cutAfter, throttle } from "./fault-streams.ts";
+import { sendFileRange } from "./file-sender.ts";
 import { parseRange } from "./range.ts";
 
 interface ContentRequest {
   Params: { appId: string; fileName: string };
   Querystring: { d?: string; e?: string; sig?: string };
 }
-
-/** Read size for content streams: large reads keep loopback throughput high with flat memory. */
-const readChunkBytes = 1024 * 1024;
 
 /**
  * Content download (ime.md §3.3–3.4): the encrypted `.bin` streamed from disk with Range,
@@ -64,7 +59,24 @@ export function contentRoutes(context: ServiceContext) {
       if (range !== undefined) reply.code(206).header("content-range", `bytes ${start}-${end}/${size}`);
       reply.header("content-length", String(end - start + 1));
       if (request.method === "HEAD" || size === 0) return reply.send();
-      return reply.send(contentStream(context, request, reply, file, start, end, fault));
+      const streamFault = context.faults.targets("content")
+        ? context.faults.take(fault, ["corrupt", "truncate", "drop"])
+        : undefined;
+      // The body bypasses Fastify's send, so the onSend hook's request-id is set here.
+      reply.header("request-id", requestIdOf(request));
+      await sendFileRange(reply, context.store.blobs.filePath(file.id), {
+        start,
+        end,
+        ...(streamFault?.kind === "corrupt" ? { corruptOffset: streamFault.offset } : {}),
+        ...(streamFault?.kind === "truncate"
+          ? { stopAfter: { bytes: streamFault.bytes, how: "truncate" as const } }
+          : {}),
+        ...(streamFault?.kind === "drop"
+          ? { stopAfter: { bytes: streamFault.afterBytes, how: "drop" as const } }
+          : {}),
+        bytesPerSecond: context.options.downloadBytesPerSecond,
+      });
+      return reply;
     };
     app.get<ContentRequest>(
       "/content/:appId/:fileName",
@@ -73,36 +85,4 @@ export function contentRoutes(context: ServiceContext) {
     );
     app.head<ContentRequest>("/content/:appId/:fileName", { schema: { hide: true } }, handler);
   };
-}
-
-function contentStream(
-  context: ServiceContext,
-  request: FastifyRequest,
-  reply: FastifyReply,
-  file: ContentFileRecord,
-  start: number,
-  end: number,
-  fault: { route: "content"; method: string; appId: string; deviceId: string | undefined },
-): Readable {
-  let stream: Readable = context.store.blobs.readRange(file.id, start, end, readChunkBytes);
-  const streamFault = context.faults.targets("content")
-    ? context.faults.take(fault, ["corrupt", "truncate", "drop"])
-    : undefined;
-  if (streamFault?.kind === "corrupt") stream = stream.pipe(corruptByteAt(streamFault.offset, start));
-  if (streamFault?.kind === "truncate") {
-    const source = stream;
-    const cut = cutAfter(streamFault.bytes, () => {
-      source.unpipe(cut);
-      source.destroy();
-      cut.end();
-    });
-    stream = source.pipe(cut);
-  }
-  if (streamFault?.kind === "drop") {
-    stream = stream.pipe(cutAfter(streamFault.afterBytes, () => request.raw.socket.destroy()));
-  }
-  if (context.options.downloadBytesPerSecond > 0)
-    stream = stream.pipe(throttle(context.options.downloadBytesPerSecond));
-  reply.raw.on("close", () => stream.destroy());
-  return stream;
 }

@@ -67,6 +67,8 @@ export class Store {
   readonly blobs: BlobStore;
   #generation = 0;
   readonly #statements = new Map<string, Statement>();
+  readonly #devices = new Map<string, DeviceRecord>();
+  readonly #lastTouched = new Map<string, number>();
 
   constructor(dataDir: string) {
     this.db = openDatabase(dataDir);
@@ -344,11 +346,19 @@ export class Store {
     this.#generation += 1;
   }
 
+  /** A device by id (case-insensitive); records are cached, the gateway reads one per check-in. */
   getDevice(id: string): DeviceRecord | undefined {
+    const key = id.toLowerCase();
+    const cached = this.#devices.get(key);
+    if (cached !== undefined) return cached;
     const row = this.#sql("SELECT * FROM devices WHERE id = ? COLLATE NOCASE").get(id) as
       | DeviceRow
       | undefined;
-    return row === undefined ? undefined : deviceFromRow(row);
+    if (row === undefined) return undefined;
+    const device = deviceFromRow(row);
+    if (this.#devices.size >= 100_000) this.#devices.clear();
+    this.#devices.set(key, device);
+    return device;
   }
 
   listDevices(): DeviceRecord[] {
@@ -357,8 +367,16 @@ export class Store {
     );
   }
 
+  /**
+   * Records a check-in. At most one write per device per minute: the time is informational, and a
+   * write on every check-in would cost the gateway a third of its time under load. Not a policy
+   * input, so the generation stays.
+   */
   touchDevice(id: string, at: string): void {
-    // Not a policy input, so the generation stays: check-ins must not invalidate every cache.
+    const now = Date.parse(at);
+    if (now - (this.#lastTouched.get(id) ?? 0) < 60_000) return;
+    this.#lastTouched.set(id, now);
+    this.#devices.delete(id.toLowerCase());
     this.#sql("UPDATE devices SET last_checkin_at = ? WHERE id = ?").run(at, id);
   }
 

@@ -1,0 +1,478 @@
+// The mock Intune service's speed (issue 5), each against a baseline measured in the same run:
+//   check-ins: app-list check-ins per second (PUT SideCarGatewaySessions, RequestApplication, with token
+//              checks, policy lookup and the encoded payload) against a bare Fastify route returning the
+//              same bytes. Goal ≥ 0.7×.
+//   download:  `.bin` throughput on loopback with flat memory, against a bare Fastify route streaming the
+//              same file from disk. Goal ≥ 1 GB/s.
+// The HTTP client runs in a worker thread with keep-alive connections, the same for both sides.
+// Knobs: IMESIM_BENCH_SECONDS (per measurement, default 3), IMESIM_BENCH_ROUNDS (best of, default 2),
+//        IMESIM_BENCH_CONCURRENCY (default 32), IMESIM_BENCH_BIN_MB (size of the .bin, default 256).
+import { createCipheriv, createHash, createHmac, randomBytes, randomUUID } from "node:crypto";
+import {
+  closeSync,
+  createReadStream,
+  mkdtempSync,
+  openSync,
+  readSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from "node:fs";
+import http from "node:http";
+import net from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
+import {
+  createSideCarSessionRequest,
+  encodeContentInfoPayload,
+  parseContentInfo,
+  parseContentInfoPayload,
+} from "@imesim/contracts/gateway";
+import { buildServer, type MockIntuneServer } from "@imesim/mock-service";
+import Fastify from "fastify";
+
+const MIB = 1024 * 1024;
+const seconds = Number(process.env.IMESIM_BENCH_SECONDS ?? 3);
+const concurrency = Number(process.env.IMESIM_BENCH_CONCURRENCY ?? 32);
+const binMiB = Number(process.env.IMESIM_BENCH_BIN_MB ?? 256);
+const rounds = Number(process.env.IMESIM_BENCH_ROUNDS ?? 2);
+
+interface ClientJob {
+  kind: "checkin" | "download";
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+  seconds: number;
+  concurrency: number;
+}
+interface ClientResult {
+  requests: number;
+  bytes: number;
+  errors: number;
+}
+
+/**
+ * One download over a raw socket reading into a fixed buffer (net's `onread`): the HTTP client's own
+ * cost stays far below the server's, so the measurement is of the server.
+ */
+function downloadOnce(url: string, buffer: Buffer): Promise<{ bytes: number; ok: boolean }> {
+  const target = new URL(url);
+  return new Promise((resolve) => {
+    let head = "";
+    let remaining = -1;
+    let bytes = 0;
+    let ok = false;
+    const socket = net.connect({
+      host: target.hostname,
+      port: Number(target.port),
+      onread: {
+        buffer,
+        callback: (length: number, chunk: Uint8Array) => {
+          let body = length;
+          if (remaining < 0) {
+            head += Buffer.from(chunk.buffer, chunk.byteOffset, length).toString("latin1");
+            const end = head.indexOf("\r\n\r\n");
+            if (end === -1) return true;
+            ok = head.startsWith("HTTP/1.1 200");
+            remaining = Number(/content-length:\s*(\d+)/i.exec(head.slice(0, end))?.[1] ?? 0);
+            body = head.length - end - 4;
+          }
+          bytes += body;
+          remaining -= body;
+          if (remaining <= 0) socket.destroy();
+          return true;
+        },
+      },
+    });
+    socket.on("close", () => resolve({ bytes, ok: ok && remaining === 0 }));
+    socket.on("error", () => undefined);
+    socket.write(
+      `GET ${target.pathname}${target.search} HTTP/1.1\r\nHost: ${target.host}\r\nConnection: close\r\n\r\n`,
+    );
+  });
+}
+
+/** The worker: hammers one URL for the given time (keep-alive HTTP for check-ins, raw sockets for downloads). */
+async function runClient(job: ClientJob): Promise<ClientResult> {
+  if (job.kind === "download") {
+    const deadline = performance.now() + job.seconds * 1000;
+    let requests = 0;
+    let bytes = 0;
+    let errors = 0;
+    const loop = async () => {
+      const buffer = Buffer.allocUnsafe(MIB);
+      while (performance.now() < deadline) {
+        const result = await downloadOnce(job.url, buffer);
+        requests += 1;
+        bytes += result.bytes;
+        if (!result.ok) errors += 1;
+      }
+    };
+    await Promise.all(Array.from({ length: job.concurrency }, loop));
+    return { requests, bytes, errors };
+  }
+  const agent = new http.Agent({ keepAlive: true, maxSockets: job.concurrency });
+  const deadline = performance.now() + job.seconds * 1000;
+  let requests = 0;
+  let bytes = 0;
+  let errors = 0;
+  const one = () =>
+    new Promise<void>((resolve) => {
+      const request = http.request(
+        job.url,
+        { method: job.kind === "checkin" ? "PUT" : "GET", agent, headers: job.headers },
+        (response) => {
+          if (response.statusCode !== 200) errors += 1;
+          response.on("data", (chunk: Buffer) => {
+            bytes += chunk.length;
+          });
+          response.on("end", () => {
+            requests += 1;
+            resolve();
+          });
+        },
+      );
+      request.on("error", () => {
+        errors += 1;
+        resolve();
+      });
+      request.end(job.body);
+    });
+  const loop = async () => {
+    while (performance.now() < deadline) await one();
+  };
+  await Promise.all(Array.from({ length: job.concurrency }, loop));
+  agent.destroy();
+  return { requests, bytes, errors };
+}
+
+if (!isMainThread) {
+  parentPort?.postMessage(await runClient(workerData as ClientJob));
+} else {
+  await main();
+}
+
+/** Runs baseline and subject in alternating rounds and keeps the best-scoring result of each. */
+async function bestOfAlternating<T>(
+  count: number,
+  baseline: () => Promise<T>,
+  subject: () => Promise<T>,
+  score: (result: T) => number,
+): Promise<[T, T]> {
+  let bestBaseline: T | undefined;
+  let bestSubject: T | undefined;
+  for (let round = 0; round < count; round += 1) {
+    const a = await baseline();
+    if (bestBaseline === undefined || score(a) > score(bestBaseline)) bestBaseline = a;
+    const b = await subject();
+    if (bestSubject === undefined || score(b) > score(bestSubject)) bestSubject = b;
+  }
+  if (bestBaseline === undefined || bestSubject === undefined)
+    throw new Error("IMESIM_BENCH_ROUNDS must be at least 1");
+  return [bestBaseline, bestSubject];
+}
+
+function measure(job: ClientJob): Promise<ClientResult & { seconds: number }> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL(import.meta.url), { workerData: job });
+    const began = performance.now();
+    worker.once("message", (result: ClientResult) =>
+      resolve({ ...result, seconds: (performance.now() - began) / 1000 }),
+    );
+    worker.once("error", reject);
+  });
+}
+
+/** Writes `mib` MiB of random content in the .intunewin inner-file layout and returns its commit info. */
+function writeEncrypted(path: string, mib: number): { info: Record<string, string>; size: number } {
+  const key = randomBytes(32);
+  const macKey = randomBytes(32);
+  const iv = randomBytes(16);
+  const cipher = createCipheriv("aes-256-cbc", key, iv);
+  const hmac = createHmac("sha256", macKey).update(iv);
+  const digest = createHash("sha256");
+  const fd = openSync(path, "w");
+  writeSync(fd, Buffer.alloc(32));
+  writeSync(fd, iv);
+  const chunk = randomBytes(4 * MIB);
+  for (let written = 0; written < mib * MIB; written += chunk.length) {
+    digest.update(chunk);
+    const out = cipher.update(chunk);
+    hmac.update(out);
+    writeSync(fd, out);
+  }
+  const last = cipher.final();
+  hmac.update(last);
+  writeSync(fd, last);
+  const mac = hmac.digest();
+  writeSync(fd, mac, 0, 32, 0);
+  closeSync(fd);
+  return {
+    size: mib * MIB,
+    info: {
+      encryptionKey: key.toString("base64"),
+      macKey: macKey.toString("base64"),
+      initializationVector: iv.toString("base64"),
+      mac: mac.toString("base64"),
+      profileIdentifier: "ProfileVersion1",
+      fileDigest: digest.digest("base64"),
+      fileDigestAlgorithm: "SHA256",
+    },
+  };
+}
+
+/** Uploads the file through the Graph flow (6 MiB blocks), publishes and assigns it to all devices. */
+async function publish(
+  server: MockIntuneServer,
+  path: string,
+  content: { info: Record<string, string>; size: number },
+) {
+  const token = await server.intune.tokens.issueAdminToken("bench", "https://graph.microsoft.com");
+  const headers = { authorization: `Bearer ${token}` };
+  const app = await server.inject({
+    method: "POST",
+    url: "/beta/deviceAppManagement/mobileApps",
+    headers,
+    payload: {
+      "@odata.type": "#microsoft.graph.win32LobApp",
+      displayName: "Bench app",
+      fileName: "bench.intunewin",
+      setupFilePath: "setup.cmd",
+      installCommandLine: "setup.cmd",
+      uninstallCommandLine: "setup.cmd /u",
+      rules: [
+        {
+          "@odata.type": "#microsoft.graph.win32LobAppFileSystemRule",
+          ruleType: "detection",
+          path: "C:\\Program Files\\Bench",
+          fileOrFolderName: "bench.exe",
+          check32BitOn64System: false,
+          operationType: "exists",
+          operator: "notConfigured",
+          comparisonValue: null,
+        },
+      ],
+    },
+  });
+  const appId = app.json().id as string;
+  const versions = `/beta/deviceAppManagement/mobileApps/${appId}/microsoft.graph.win32LobApp/contentVersions`;
+  await server.inject({ method: "POST", url: versions, headers, payload: {} });
+  const sizeEncrypted = statSync(path).size;
+  const file = (
+    await server.inject({
+      method: "POST",
+      url: `${versions}/1/files`,
+      headers,
+      payload: { name: "bench.intunewin", size: content.size, sizeEncrypted },
+    })
+  ).json();
+  const sas = new URL(file.azureStorageUri as string);
+  const fd = openSync(path, "r");
+  const ids: string[] = [];
+  const block = Buffer.allocUnsafe(6 * MIB);
+  for (let offset = 0; offset < sizeEncrypted; offset += block.length) {
+    const read = readSync(fd, block, 0, block.length, offset);
+    const id = Buffer.from(String(ids.length).padStart(5, "0")).toString("base64");
+    ids.push(id);
+    await server.inject({
+      method: "PUT",
+      url: `${sas.pathname}${sas.search}&comp=block&blockid=${id}`,
+      payload: Buffer.from(block.subarray(0, read)),
+    });
+  }
+  closeSync(fd);
+  await server.inject({
+    method: "PUT",
+    url: `${sas.pathname}${sas.search}&comp=blocklist`,
+    payload: `<BlockList>${ids.map((id) => `<Latest>${id}</Latest>`).join("")}</BlockList>`,
+  });
+  await server.inject({
+    method: "POST",
+    url: `${versions}/1/files/${file.id}/commit`,
+    headers,
+    payload: { fileEncryptionInfo: content.info },
+  });
+  const committed = (await server.inject({ url: `${versions}/1/files/${file.id}`, headers })).json();
+  if (committed.uploadState !== "commitFileSuccess")
+    throw new Error(`bench content did not commit: ${JSON.stringify(committed)}`);
+  await server.inject({
+    method: "PATCH",
+    url: `/beta/deviceAppManagement/mobileApps/${appId}`,
+    headers,
+    payload: { committedContentVersion: "1" },
+  });
+  await server.inject({
+    method: "POST",
+    url: `/beta/deviceAppManagement/mobileApps/${appId}/assign`,
+    headers,
+    payload: {
+      mobileAppAssignments: [
+        { intent: "required", target: { "@odata.type": "#microsoft.graph.allDevicesAssignmentTarget" } },
+      ],
+    },
+  });
+  return { appId, fileId: file.id as string };
+}
+
+async function main(): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), "imesim-bench-service-"));
+  const server = await buildServer({ dataDir });
+  const bare = Fastify();
+  try {
+    const binPath = join(dataDir, "bench.bin");
+    const content = writeEncrypted(binPath, binMiB);
+    const { appId } = await publish(server, binPath, content);
+
+    const enrolled = (
+      await server.inject({ method: "POST", url: "/enrollment/devices", payload: { deviceName: "BENCH" } })
+    ).json();
+    const { importPKCS8, SignJWT } = await import("jose");
+    const assertion = await new SignJWT({})
+      .setProtectedHeader({ alg: "RS256" })
+      .setIssuer(enrolled.deviceId)
+      .setSubject(enrolled.deviceId)
+      .setAudience(enrolled.tokenEndpoint)
+      .setIssuedAt()
+      .setExpirationTime("10m")
+      .sign(await importPKCS8(enrolled.privateKey, "RS256"));
+    const token = (
+      await server.inject({
+        method: "POST",
+        url: `/${enrolled.tenantId}/oauth2/v2.0/token`,
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        payload: new URLSearchParams({
+          grant_type: "client_credentials",
+          client_id: "fc0f3af4-6835-4174-b806-f7db311fd2f3",
+          scope: "26a4ae64-5862-427f-a9b0-044e62572a4f/.default",
+          client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+          client_assertion: assertion,
+        }).toString(),
+      })
+    ).json().access_token as string;
+
+    const serviceUrl = await server.listen({ port: 0, host: "127.0.0.1" });
+    const sessionId = randomUUID();
+    const body = JSON.stringify(
+      createSideCarSessionRequest({
+        sessionId,
+        requestContentType: "RequestApplication",
+        clientInfo: null,
+        checkinReason: "MaintenanceTimer",
+      }),
+    );
+    const checkinPath = `/SideCar/SideCarGatewaySessions('${sessionId}')?api-version=1.5`;
+    const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
+    const sample = await fetch(`${serviceUrl}${checkinPath}`, { method: "PUT", headers, body });
+    const sameBytes = Buffer.from(await sample.arrayBuffer());
+    if (sample.status !== 200) throw new Error(`check-in failed: ${sameBytes.toString()}`);
+
+    const infoSession = randomUUID();
+    const infoResponse = await server.inject({
+      method: "PUT",
+      url: `/SideCar/SideCarGatewaySessions('${infoSession}')?api-version=1.5`,
+      headers,
+      payload: createSideCarSessionRequest({
+        sessionId: infoSession,
+        requestContentType: "GetContentInfo",
+        requestPayload: encodeContentInfoPayload({
+          ApplicationId: appId,
+          ApplicationVersion: 1,
+          Intent: 3,
+          CertificateBlob: null,
+          ContentInfo: null,
+          SecondaryContentInfo: null,
+          DecryptInfo: null,
+          UploadLocation: null,
+          TargetingMethod: 0,
+          ErrorCode: null,
+          TargetType: 2,
+          InstallContext: 2,
+          EspPhase: 2,
+          ApplicationName: "Bench app",
+          AssignmentFilterIds: null,
+          ManagedInstallerStatus: 1,
+          ApplicationEnforcement: 0,
+        }),
+        clientInfo: null,
+        checkinReason: "MaintenanceTimer",
+      }),
+    });
+    const location = parseContentInfo(
+      parseContentInfoPayload(infoResponse.json().ResponsePayload).ContentInfo,
+    ).UploadLocation;
+    const downloadPath = new URL(location);
+
+    bare.put("/SideCar/*", async (_request, reply) =>
+      reply.header("content-type", "application/json; charset=utf-8").send(sameBytes),
+    );
+    bare.get("/bin", async (_request, reply) =>
+      reply
+        .header("content-type", "application/octet-stream")
+        .header("content-length", String(statSync(binPath).size))
+        .send(createReadStream(binPath, { highWaterMark: MIB })),
+    );
+    const bareUrl = await bare.listen({ port: 0, host: "127.0.0.1" });
+
+    console.log(
+      `service bench: ${seconds} s per measurement, best of ${rounds}, ${concurrency} connections, .bin ${binMiB} MiB`,
+    );
+    const checkin = (url: string): ClientJob => ({
+      kind: "checkin",
+      url,
+      headers,
+      body,
+      seconds,
+      concurrency,
+    });
+    // The upload above leaves a large heap behind; collect it so it does not tax only one side.
+    (globalThis as { gc?: () => void }).gc?.();
+    await measure({ ...checkin(`${bareUrl}${checkinPath}`), seconds: 1 });
+    await measure({ ...checkin(`${serviceUrl}${checkinPath}`), seconds: 1 });
+    const rate = (result: ClientResult & { seconds: number }) => result.requests / result.seconds;
+    // Alternating rounds, best of each: other work on a shared machine then hits both sides alike.
+    const [bareCheckins, serviceCheckins] = await bestOfAlternating(
+      rounds,
+      () => measure(checkin(`${bareUrl}${checkinPath}`)),
+      () => measure(checkin(`${serviceUrl}${checkinPath}`)),
+      rate,
+    );
+    console.log("| measurement | baseline | service | ratio | goal |");
+    console.log("|---|---|---|---|---|");
+    console.log(
+      `| app-list check-ins/s | ${rate(bareCheckins).toFixed(0)} (bare Fastify, same bytes) | ${rate(serviceCheckins).toFixed(0)} | ${(rate(serviceCheckins) / rate(bareCheckins)).toFixed(2)}× | ≥ 0.7× |`,
+    );
+
+    const download = (url: string): ClientJob => ({
+      kind: "download",
+      url,
+      headers: {},
+      seconds,
+      concurrency: 2,
+    });
+    const rssBefore = process.memoryUsage().rss;
+    let rssPeak = rssBefore;
+    const sampler = setInterval(() => {
+      rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
+    }, 50);
+    const gbps = (result: ClientResult & { seconds: number }) => result.bytes / result.seconds / 1e9;
+    const [bareDownload, serviceDownload] = await bestOfAlternating(
+      rounds,
+      () => measure(download(`${bareUrl}/bin`)),
+      () => measure(download(`${serviceUrl}${downloadPath.pathname}${downloadPath.search}`)),
+      gbps,
+    );
+    clearInterval(sampler);
+    console.log(
+      `| .bin download GB/s | ${gbps(bareDownload).toFixed(2)} (bare Fastify stream) | ${gbps(serviceDownload).toFixed(2)} | ${(gbps(serviceDownload) / gbps(bareDownload)).toFixed(2)}× | ≥ 1 GB/s |`,
+    );
+    console.log(
+      `errors: check-ins ${bareCheckins.errors}/${serviceCheckins.errors}, downloads ${bareDownload.errors}/${serviceDownload.errors}; ` +
+        `server RSS ${(rssBefore / MIB).toFixed(0)} MiB before downloads, peak ${(rssPeak / MIB).toFixed(0)} MiB while serving ${((bareDownload.bytes + serviceDownload.bytes) / MIB).toFixed(0)} MiB`,
+    );
+  } finally {
+    await bare.close();
+    await server.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
