@@ -7,7 +7,7 @@ import { chartDiagrams } from "@imesim/agent";
 import type { ImeEvent } from "@imesim/agent/events";
 import { renderEvent } from "@imesim/agent/log";
 import { formatOffset } from "../run/reports.ts";
-import { PHASE_NOTES } from "./phase-notes.ts";
+import { noteFor } from "./phase-notes.ts";
 
 /** One narrated step. */
 export interface ExplainStep {
@@ -51,7 +51,7 @@ export function narrate(
   return events
     .filter((event) => !QUIET_PHASES.has(event.phase))
     .map((event) => {
-      const note = PHASE_NOTES[event.phase];
+      const note = noteFor(event.phase);
       return {
         at: formatOffset(event.simTime - startMs),
         phase: event.phase,

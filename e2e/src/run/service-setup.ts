@@ -7,10 +7,11 @@ import { dirname, join } from "node:path";
 import { ImesimError } from "@imesim/contracts/errors";
 import { buildServer, importApp, type MockIntuneServer } from "@imesim/mock-service";
 import { analyzeCommand } from "../lint/index.ts";
-import { graphAssignmentOf, userGroupId } from "../scenario/app-policy.ts";
+import { graphAssignmentOf } from "../scenario/app-policy.ts";
 import type { LoadedApp, LoadedScenario } from "../scenario/index.ts";
 import { policyToGraphApp } from "../scenario/policy-to-graph.ts";
 import { shortAppToGraph } from "../scenario/short-app.ts";
+import { stableGuid } from "../scenario/stable-id.ts";
 import { faultPlanOf } from "./faults.ts";
 
 /** The running service and the ids it gave the scenario's apps. */
@@ -19,6 +20,42 @@ export interface ScenarioService {
   readonly dataDir: string;
   /** Scenario app name → the app id the service assigned. */
   readonly appIds: ReadonlyMap<string, string>;
+  /** Groups standing for "all devices" targets: every device joins them when it enrolls. */
+  readonly deviceGroupIds: readonly string[];
+}
+
+/**
+ * Each assignment targets a group of its own holding exactly the devices or users the scenario's target
+ * names. Assignment ids look like `{groupId}_{intent}_{exclusion}` (graph-win32.md §3.1), so two apps
+ * assigned to the same built-in target would share one id; distinct groups keep every assignment apart.
+ */
+function assignmentGroupsOf(
+  server: MockIntuneServer,
+  scenario: LoadedScenario,
+  app: LoadedApp,
+  deviceGroupIds: string[],
+): Record<string, unknown>[] {
+  const createdAt = new Date().toISOString();
+  return app.assignments.map((assignment, index) => {
+    const groupId = stableGuid("assignment-group", `${app.name}#${index}`);
+    server.intune.store.insertGroup(groupId, `imesim ${app.name} assignment ${index + 1}`, createdAt);
+    const target = assignment.target ?? "allDevices";
+    if (target === "allDevices") deviceGroupIds.push(groupId);
+    const members =
+      target === "allUsers"
+        ? scenario.users
+        : target === "allDevices"
+          ? []
+          : scenario.users.filter((user) => `user:${user.name}` === target);
+    for (const user of members) server.intune.store.addMember(groupId, user.objectId);
+    const body = graphAssignmentOf(assignment) as unknown as Record<string, unknown> & {
+      target: Record<string, unknown>;
+    };
+    return {
+      ...body,
+      target: { ...body.target, "@odata.type": "#microsoft.graph.groupAssignmentTarget", groupId },
+    };
+  });
 }
 
 /** The Graph body the admin would POST for a scenario app, whatever form the scenario used. */
@@ -66,19 +103,13 @@ export async function startScenarioService(
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), "imesim-run-"));
   const server = await buildServer({ dataDir: dir, faults: faultPlanOf(scenario), logger: false });
   try {
-    const createdAt = new Date().toISOString();
-    for (const user of scenario.users) {
-      server.intune.store.insertGroup(userGroupId(user.name), `imesim ${user.name}`, createdAt);
-      server.intune.store.addMember(userGroupId(user.name), user.objectId);
-    }
+    const deviceGroupIds: string[] = [];
     const scratch = mkdtempSync(join(tmpdir(), "imesim-packages-"));
     const appIds = new Map<string, string>();
     for (const app of scenario.apps) {
       const body = graphBodyOf(app);
       const setupFile = setupFileOf(body);
-      const assignments = app.assignments.map(
-        (assignment) => graphAssignmentOf(assignment) as unknown as Record<string, unknown>,
-      );
+      const assignments = assignmentGroupsOf(server, scenario, app, deviceGroupIds);
       const source =
         app.package?.kind === "intunewin"
           ? { intunewinPath: app.package.path }
@@ -92,7 +123,7 @@ export async function startScenarioService(
       const imported = await importApp(server, { graphApp: body, ...source, assignments });
       appIds.set(app.name, imported.appId);
     }
-    return { server, dataDir: dir, appIds };
+    return { server, dataDir: dir, appIds, deviceGroupIds };
   } catch (error) {
     await server.close();
     throw error;

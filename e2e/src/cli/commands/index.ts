@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { registerInspect } from "./inspect.ts";
 import { registerPack } from "./pack.ts";
+import { registerRun } from "./run.ts";
 import { registerServe } from "./serve.ts";
 import { registerTest } from "./test.ts";
 import { registerUnpack } from "./unpack.ts";
@@ -12,4 +13,5 @@ export function registerCommands(program: Command): void {
   registerUnpack(program);
   registerInspect(program);
   registerTest(program);
+  registerRun(program);
 }

@@ -1,0 +1,81 @@
+import { writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { isImesimError } from "@imesim/contracts/errors";
+import { SingleBar } from "cli-progress";
+import { type Command, InvalidArgumentError, Option } from "commander";
+import {
+  formatJsonReport,
+  formatJunitReport,
+  formatRunReport,
+  formatTextReport,
+  type ReportFormat,
+} from "../../run/reports.ts";
+import { runScenario } from "../../run/run-scenario.ts";
+import { loadScenarioFile } from "../../scenario/index.ts";
+
+interface RunCommandOptions {
+  devices?: number;
+  report: ReportFormat;
+  out?: string;
+}
+
+function positive(value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1)
+    throw new InvalidArgumentError("must be a positive whole number");
+  return number;
+}
+
+/** `imesim run`: a scenario with the mock and its agents in one process on virtual time; exit 0 only when every expectation holds. */
+export function registerRun(program: Command): void {
+  program
+    .command("run")
+    .description(
+      "Run a scenario: the mock service and the simulated device(s) in one process on virtual time, then check its expectations.\n" +
+        "Exit code 0 when every expectation holds, 1 when one breaks, 2 when the scenario file is invalid.",
+    )
+    .argument("<scenario>", "scenario file (YAML)")
+    .option(
+      "--devices <n>",
+      "run a fleet of n devices against one mock and print the portal-style summary",
+      positive,
+    )
+    .addOption(
+      new Option("--report <format>", "report format").choices(["text", "json", "junit"]).default("text"),
+    )
+    .option(
+      "--out <dir>",
+      "write each device's IME logs, a .reg export of its IME registry state, and the reports here",
+    )
+    .action(async (file: string, options: RunCommandOptions) => {
+      let scenario: ReturnType<typeof loadScenarioFile>;
+      try {
+        scenario = loadScenarioFile(file);
+      } catch (error) {
+        if (!isImesimError(error)) throw error;
+        process.stderr.write(`${error.message}\n`);
+        process.exitCode = 2;
+        return;
+      }
+      const total = options.devices ?? scenario.devices;
+      const bar =
+        total > 1 && process.stderr.isTTY
+          ? new SingleBar({ format: "devices {bar} {value}/{total}", stream: process.stderr })
+          : undefined;
+      bar?.start(total, 0);
+      const outDir = options.out === undefined ? undefined : resolve(options.out);
+      const result = await runScenario(scenario, {
+        ...(options.devices === undefined ? {} : { devices: options.devices }),
+        ...(outDir === undefined ? {} : { outDir }),
+        onProgress: (ready) => bar?.update(ready),
+      });
+      bar?.stop();
+      if (outDir !== undefined) {
+        writeFileSync(join(outDir, "report.txt"), formatTextReport(result));
+        writeFileSync(join(outDir, "report.json"), formatJsonReport(result));
+        writeFileSync(join(outDir, "junit.xml"), formatJunitReport(result));
+      }
+      process.stdout.write(formatRunReport(result, options.report));
+      process.exitCode = result.passed ? 0 : 1;
+    });
+}
