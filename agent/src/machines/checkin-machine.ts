@@ -46,6 +46,8 @@ export interface CheckinOutput {
   readonly failed: boolean;
   readonly stoppedForReboot: boolean;
   readonly sessionResults: readonly SessionResults[];
+  /** The IME restarts the device this long after the check-in (a hard reboot it is to carry out). */
+  readonly restartAfterMs: number | undefined;
 }
 
 /** The check-in's lookups and effects. */
@@ -184,6 +186,14 @@ export function createCheckinMachine(logic: CheckinLogic) {
       failed: context.failed,
       stoppedForReboot: context.stoppedForReboot,
       sessionResults: context.sessionResults,
+      restartAfterMs: context.sessionResults
+        .flatMap((session) => session.results)
+        .map((result) => result.restartAfterMs)
+        .filter((ms) => ms !== undefined)
+        .reduce<number | undefined>(
+          (soonest, ms) => (soonest === undefined ? ms : Math.min(soonest, ms)),
+          undefined,
+        ),
     }),
   });
 }

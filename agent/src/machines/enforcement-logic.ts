@@ -3,6 +3,7 @@ import {
   Applicability,
   ComplianceState,
   DesiredState,
+  DeviceRestartBehavior,
   EnforcementState,
   InstallContext,
   nameOf,
@@ -12,7 +13,11 @@ import {
   ToastState,
 } from "@imesim/contracts/enums";
 import type { AppStatusReport } from "@imesim/contracts/gateway";
-import type { ComplianceStateMessage, EnforcementStateMessage } from "@imesim/contracts/ime";
+import type {
+  ComplianceStateMessage,
+  DecodedImePolicy,
+  EnforcementStateMessage,
+} from "@imesim/contracts/ime";
 import { fromPromise } from "xstate";
 import { type Clock, whileHeld } from "../clock/clock.ts";
 import type { ImeEventStream } from "../events/stream.ts";
@@ -110,6 +115,22 @@ function desiredStateWords(context: EnforcementContext) {
     grsExpired: context.grs !== "notExpired",
     needsAction,
   };
+}
+
+/** Portal defaults of restartSettings when RebootEx says -1 (ime.md §5.4 [C*: S3]): grace 1440 min, countdown 15 min. */
+const DEFAULT_GRACE_MINUTES = 1440;
+const DEFAULT_COUNTDOWN_MINUTES = 15;
+
+/**
+ * When the IME restarts the device after a hard-reboot outcome (ime.md §5.4): with "based on return code"
+ * and "force" it does, after RebootEx's grace period and countdown; with "allow" the app restarts the
+ * device itself and the IME does not.
+ */
+export function imeRestartDelayMs(policy: DecodedImePolicy): number | undefined {
+  if (policy.InstallEx.DeviceRestartBehavior === DeviceRestartBehavior.Allow) return undefined;
+  const grace = policy.RebootEx.GracePeriod >= 0 ? policy.RebootEx.GracePeriod : DEFAULT_GRACE_MINUTES;
+  const countdown = policy.RebootEx.Countdown >= 0 ? policy.RebootEx.Countdown : DEFAULT_COUNTDOWN_MINUTES;
+  return (grace + countdown) * 60_000;
 }
 
 /** ResultantAppState of the §9 report (Graph numbering, ime.md §9 [I]). */
@@ -442,6 +463,7 @@ export function createEnforcementLogic(deps: EnforcementDeps): EnforcementLogicW
       applicability,
       executed: context.outcome !== undefined,
       rebootPending: context.rebootPending,
+      restartAfterMs: context.rebootPending ? imeRestartDelayMs(context.policy) : undefined,
       report,
       compliance,
       enforcement,

@@ -41,6 +41,11 @@ export interface EnforcementResult {
   readonly executed: boolean;
   /** A hard reboot is now pending: the subgraph and the check-in stop processing apps (ime.md §5.4). */
   readonly rebootPending: boolean;
+  /**
+   * When the IME itself restarts the device for this pending reboot: after this many ms (RebootEx grace
+   * period plus countdown). Undefined when it leaves the restart to the app or the user (ime.md §5.4).
+   */
+  readonly restartAfterMs: number | undefined;
   /** The §9 company-portal report that was sent. */
   readonly report: AppStatusReport;
   readonly compliance: ComplianceStateMessage;

@@ -2,7 +2,7 @@
 // hourly, Settings\Interval overrides) and on triggers: the syncapp moniker, user logon, an available
 // install request, service restart and device reboot. Check-ins never overlap: a trigger that arrives
 // during one is queued and runs right after it.
-import { assign, setup } from "xstate";
+import { assign, cancel, raise, setup } from "xstate";
 import type { CheckinReasonName } from "../events/types.ts";
 import type { AppRequest, CheckinMachine, CheckinSession } from "./checkin-machine.ts";
 
@@ -53,6 +53,9 @@ export interface ServiceLogic {
     clearPendingReboot(): void;
   };
 }
+
+/** Id of the delayed REBOOT the IME schedules for a hard reboot it carries out itself. */
+const SCHEDULED_RESTART = "imeScheduledRestart";
 
 /** The device session the IME always walks first (state under the all-zero user id, ime.md §4.1). */
 export const DEVICE_SESSION: CheckinSession = {
@@ -126,6 +129,7 @@ export function createServiceMachine(logic: ServiceLogic) {
             target: "running",
             reenter: true,
             actions: [
+              cancel(SCHEDULED_RESTART),
               { type: "announceStop", params: { signal: "shutdown" } },
               "clearPendingReboot",
               assign({ startReason: "reboot" }),
@@ -170,7 +174,24 @@ export function createServiceMachine(logic: ServiceLogic) {
                 sessions: sessionsOf(context.users),
                 requestedApps: context.inFlightRequests,
               }),
-              onDone: { target: "waiting", actions: "completeCheckin" },
+              onDone: [
+                {
+                  guard: ({ event }) => event.output.restartAfterMs !== undefined,
+                  target: "waiting",
+                  actions: [
+                    "completeCheckin",
+                    // The IME carries out the hard reboot itself after the grace period (ime.md §5.4).
+                    raise(
+                      { type: "REBOOT" },
+                      {
+                        id: SCHEDULED_RESTART,
+                        delay: ({ event }) => event.output.restartAfterMs ?? 0,
+                      },
+                    ),
+                  ],
+                },
+                { target: "waiting", actions: "completeCheckin" },
+              ],
               onError: { target: "waiting", actions: "completeCheckin" },
             },
           },

@@ -110,6 +110,40 @@ describe("install outcomes (ime.md §5.1, §5.4)", () => {
     expect(h.agent.logs.read("IntuneManagementExtension")).toContain("EMS Agent received shutdown signal");
   });
 
+  it("restarts the device itself after RebootEx's grace period and countdown", async () => {
+    const h = createHarness({
+      behaviours: [{ match: "setup-aaaaaaaa", attempts: [{ exitCode: 1641, effects: installs(A) }] }],
+      setup: (s) =>
+        s.assign(DEVICE, [makePolicy(A, { RebootEx: { GracePeriod: 60, Countdown: 5, Snooze: -1 } })]),
+    });
+    await h.runTo(HOUR);
+    expect(h.agent.state.pendingHardReboot()).toBe(true);
+    const recordedAt = h.phase("state.enforcement", A).at(-1)!.simTime;
+    await h.runTo(3 * HOUR);
+    const shutdown = h.phase("service.stopping").find((e) => e.details.signal === "shutdown");
+    expect(shutdown?.simTime).toBe(recordedAt + 65 * MINUTE);
+    expect(h.agent.state.pendingHardReboot()).toBe(false);
+    expect(h.agent.state.readEnforcement({ userId: DEVICE, appId: A, version: 1 })?.EnforcementState).toBe(
+      1000,
+    );
+  });
+
+  it("leaves the restart to the app when DeviceRestartBehavior is allow", async () => {
+    const h = createHarness({
+      behaviours: [{ match: "setup-aaaaaaaa", attempts: [{ exitCode: 1641, effects: installs(A) }] }],
+      setup: (s) =>
+        s.assign(DEVICE, [
+          makePolicy(A, {
+            installEx: { DeviceRestartBehavior: DeviceRestartBehavior.Allow },
+            RebootEx: { GracePeriod: 0, Countdown: 0, Snooze: -1 },
+          }),
+        ]),
+    });
+    await h.runTo(3 * HOUR);
+    expect(h.phase("service.stopping")).toHaveLength(0);
+    expect(h.agent.state.pendingHardReboot()).toBe(true);
+  });
+
   it("suppresses the reboot when DeviceRestartBehavior is suppress", async () => {
     const h = createHarness({
       behaviours: [{ match: "setup-aaaaaaaa", attempts: [{ exitCode: 1641, effects: installs(A) }] }],
