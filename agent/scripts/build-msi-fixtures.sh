@@ -7,6 +7,7 @@
 #   with ScheduleReboot in InstallExecuteSequence (3010 with /norestart, 1641 without).
 # demo-upgrade.msi: version 1.3.0 of the same UpgradeCode with a new ProductCode and MajorUpgrade (removes
 #   demo-x64 and demo-reboot), also installing a service (ServiceInstall table).
+# demo-prereq.msi: a launch condition on a prerequisite found by a registry search (AppSearch/RegLocator).
 set -euo pipefail
 out="$(cd "$(dirname "$0")/.." && pwd)/test/fixtures/installer"
 work="$(mktemp -d)"
@@ -51,4 +52,8 @@ write_wxs demo-upgrade "{22222222-ABCD-EF01-2345-6789ABCDEF03}" ProgramFiles64Fo
   '<MajorUpgrade DowngradeErrorMessage="A newer version of Demo App is already installed." />'
 sed -i 's|KeyPath="yes" />|KeyPath="yes" />\n            <ServiceInstall Id="DemoSvc" Name="DemoSvc" DisplayName="Demo Service" Description="Demo App service" Type="ownProcess" Start="auto" ErrorControl="normal" />|' "$work/demo-upgrade.wxs"
 (cd "$work" && wixl -a x64 -o "$out/demo-upgrade.msi" demo-upgrade.wxs)
+write_wxs demo-prereq "{33333333-ABCD-EF01-2345-6789ABCDEF04}" ProgramFiles64Folder yes 1.0.0 5 \
+  '<Property Id="RUNTIMEVERSION"><RegistrySearch Id="RuntimeSearch" Root="HKLM" Key="Software\Contoso\Runtime" Name="Version" Type="raw" Win64="yes" /></Property>
+    <Condition Message="Contoso Runtime is required.">Installed OR RUNTIMEVERSION</Condition>'
+(cd "$work" && wixl -a x64 -o "$out/demo-prereq.msi" demo-prereq.wxs)
 ls -l "$out"/*.msi

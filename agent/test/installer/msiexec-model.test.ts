@@ -201,3 +201,50 @@ describe("msiexec model: major upgrade and services", async () => {
     expect(device.fs.stat("C:\\Program Files\\Demo App")).toBeUndefined();
   });
 });
+
+describe("msiexec model: AppSearch and launch conditions", () => {
+  function withPrereq(): Device {
+    const device = withPackages();
+    for (const name of ["demo-prereq.msi", "demo-upgrade.msi"]) {
+      device.fs.writeFile(`${CACHE}\\${name}`, readFileSync(new URL(name, FIXTURES)));
+    }
+    return device;
+  }
+
+  it("fails with 1603 and the condition's message when the prerequisite is missing", async () => {
+    const device = withPrereq();
+    const run = await runLine('msiexec /i demo-prereq.msi /qn /l*v "C:\\Windows\\Temp\\p.log"', { device });
+    expect(run.exitCode).toBe(1603);
+    expect(utf16(device, "C:\\Windows\\Temp\\p.log")).toContain("Contoso Runtime is required.");
+    expect(device.fs.stat("C:\\Program Files\\Demo App")).toBeUndefined();
+  });
+
+  it("installs once a registry search finds the prerequisite (in the 64-bit view it searches)", async () => {
+    const device = withPrereq();
+    device.registry.setValue(
+      "HKLM\\SOFTWARE\\WOW6432Node\\Contoso\\Runtime",
+      "Version",
+      { type: "REG_SZ", data: "4.8" },
+      { view: 64 },
+    );
+    expect((await runLine("msiexec /i demo-prereq.msi /qn", { device })).exitCode).toBe(1603);
+    device.registry.setValue(
+      "HKLM\\SOFTWARE\\Contoso\\Runtime",
+      "Version",
+      { type: "REG_SZ", data: "4.8" },
+      { view: 64 },
+    );
+    expect((await runLine("msiexec /i demo-prereq.msi /qn", { device })).exitCode).toBe(0);
+  });
+
+  it("refuses a downgrade: a newer product of the UpgradeCode makes WiX's launch condition fail", async () => {
+    const device = withPrereq();
+    expect((await runLine("msiexec /i demo-x86.msi /qn", { device })).exitCode).toBe(0);
+    const run = await runLine('msiexec /i demo-upgrade.msi /qn /l*v "C:\\Windows\\Temp\\d.log"', { device });
+    expect(run.exitCode).toBe(1603);
+    expect(utf16(device, "C:\\Windows\\Temp\\d.log")).toContain(
+      "A newer version of Demo App is already installed.",
+    );
+    expect(findInstalledProduct(device, X86_CODE, "S-1-5-18")).toBeDefined();
+  });
+});

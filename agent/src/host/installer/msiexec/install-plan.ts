@@ -5,6 +5,7 @@
 import type { MsiDatabase, MsiRow } from "@imesim/contracts/msi";
 import type { Bitness } from "../../types.ts";
 import { extractCabinet } from "./cabinet.ts";
+import { evaluateCondition } from "./condition.ts";
 import { type RegistryRowAction, registryRoot, registryRowAction } from "./registry-row.ts";
 
 export interface ProductInfo {
@@ -90,6 +91,8 @@ export interface FolderEnvironment {
   readonly localAppData: string;
   readonly temp: string;
   readonly userProfile: string;
+  /** An elevated install (SYSTEM): the Privileged and AdminUser properties. */
+  readonly privileged: boolean;
   /** Any environment variable of the installing process, for `[%NAME]` references. */
   variable(name: string): string | undefined;
 }
@@ -194,6 +197,24 @@ export function planInstall(
     if (!commandLine.has(name)) properties.set(name, value);
   }
   properties.set("ALLUSERS", perMachine ? "1" : "");
+  // Windows Installer reports VersionNT 603 / WindowsBuild 9600 on Windows 8.1 and later (our choice: the
+  // reference does not list them; this is the long-standing documented behaviour for unmanifested installers).
+  const standard: Array<[string, string]> = [
+    ["VersionNT", "603"],
+    ["WindowsBuild", "9600"],
+    ...(env.variable("ProgramW6432") === undefined
+      ? []
+      : ([["VersionNT64", "603"]] as Array<[string, string]>)),
+    ...(env.privileged
+      ? ([
+          ["Privileged", "1"],
+          ["AdminUser", "1"],
+        ] as Array<[string, string]>)
+      : []),
+  ];
+  for (const [name, value] of standard) if (!properties.has(name)) properties.set(name, value);
+  const conditionLookup = (name: string): string | undefined =>
+    name.startsWith("%") ? env.variable(name.slice(1)) : properties.get(name);
 
   const directoryRows = new Map(db.rows("Directory").map((r) => [String(r.Directory), r]));
   const resolved = new Map<string, string>();
@@ -225,6 +246,9 @@ export function planInstall(
   const fileRows = db.rows("File");
   for (const row of db.rows("Component")) {
     const key = String(row.Component);
+    const condition = text(row, "Condition");
+    // A component whose condition is false is not installed (nor its files, registry values, services).
+    if (condition !== null && evaluateCondition(condition, conditionLookup) === false) continue;
     const componentId = text(row, "ComponentId");
     const attributes = Number(row.Attributes ?? 0);
     const recorded = componentId === null ? undefined : componentFolders(componentId.toUpperCase());

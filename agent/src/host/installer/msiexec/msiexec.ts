@@ -10,6 +10,7 @@ import { parentPath, resolveWindowsPath } from "../cmd/windows-path.ts";
 import { redirectForBitness } from "../cmd/wow64.ts";
 import { parseMsiexecCommandLine } from "./command-line.ts";
 import { type FolderEnvironment, type InstallPlan, planInstall } from "./install-plan.ts";
+import { failedLaunchCondition, searchProperties } from "./launch-conditions.ts";
 import { packGuid } from "./packed-guid.ts";
 import {
   findInstalledProduct,
@@ -22,6 +23,9 @@ import {
   unregisterProduct,
 } from "./product-registration.ts";
 import { VerboseLog } from "./verbose-log.ts";
+
+// The UILevel property for each /q level (none 2, basic 3, reduced 4, full 5; /passive is basic).
+const UI_LEVELS: Record<string, string> = { none: "2", basic: "3", passive: "3", reduced: "4", full: "5" };
 
 /** One start of msiexec.exe: its argument text, working folder and the process context it runs in. */
 export interface MsiexecRequest {
@@ -86,6 +90,7 @@ export async function runMsiexec(request: MsiexecRequest, host: Host): Promise<P
       localAppData: environment.get("LOCALAPPDATA") ?? "C:\\Users\\Default\\AppData\\Local",
       temp: environment.get("TEMP") ?? `${windows}\\TEMP`,
       userProfile: environment.get("USERPROFILE") ?? "C:\\Users\\Default",
+      privileged: request.context.account === "system",
       variable: (name) => environment.get(name),
     },
   };
@@ -155,7 +160,9 @@ async function install(
   }
   const db = await openPackage(session, packagePath);
   if (typeof db === "number") return db;
-  const plan = planInstall(db, properties, session.env);
+  // AppSearch results count as set before the command line's properties, which win (§5.2).
+  const searched = searchProperties(db, host, session.userSid);
+  const plan = planInstall(db, new Map([...searched, ...properties]), session.env);
   const { product } = plan;
   log.engine(
     "s",
@@ -174,11 +181,24 @@ async function install(
     log.engine("c", "Another version of this product is already installed.");
     return finishInstall(session, plan, MsiexecExitCode.ProductVersion);
   }
+  const related = findRelated(session, plan);
+  const failed = failedLaunchCondition(db, (name) => {
+    if (name.startsWith("%")) return session.env.variable(name.slice(1));
+    if (name === "Installed") return installed === undefined ? undefined : "1";
+    if (name === "UILevel") return UI_LEVELS[ui];
+    return related.detected.get(name) ?? plan.properties.get(name);
+  });
+  if (failed !== undefined) {
+    log.actionStart("LaunchConditions");
+    log.engine("s", `Product: ${product.productName} -- ${failed.description}`);
+    log.actionEnd("LaunchConditions", 3);
+    return finishInstall(session, plan, MsiexecExitCode.InstallFailure);
+  }
   const replaced: InstallPlan[] = [];
-  for (const related of relatedProductsToRemove(session, plan)) {
-    const cached = await readCachedPackage(session, related);
+  for (const relatedProduct of related.remove) {
+    const cached = await readCachedPackage(session, relatedProduct);
     if (cached === undefined) return finishInstall(session, plan, MsiexecExitCode.InstallFailure);
-    replaced.push(planRemoval(session, related, cached));
+    replaced.push(planRemoval(session, relatedProduct, cached));
   }
   const windows = session.env.windows.replace(/\\+$/, "");
   const cacheName = `${(packGuid(product.packageCode) ?? "00000000").slice(0, 8).toLowerCase()}.msi`;
@@ -390,9 +410,16 @@ function installService(session: Session, service: InstallPlan["services"][numbe
   );
 }
 
-/** FindRelatedProducts: installed products of the Upgrade table's codes and version ranges that are to be removed. */
-function relatedProductsToRemove(session: Session, plan: InstallPlan): InstalledProduct[] {
+/**
+ * FindRelatedProducts: installed products of the Upgrade table's codes and version ranges. Each sets its row's
+ * ActionProperty; those not marked OnlyDetect are removed by RemoveExistingProducts.
+ */
+function findRelated(
+  session: Session,
+  plan: InstallPlan,
+): { remove: InstalledProduct[]; detected: Map<string, string> } {
   const out = new Map<string, InstalledProduct>();
+  const detected = new Map<string, string>();
   for (const upgrade of plan.upgrades) {
     for (const related of findRelatedProducts(session.host, upgrade.upgradeCode, session.userSid)) {
       if (related.productCode === plan.product.productCode || !inRange(related.version, upgrade)) continue;
@@ -400,10 +427,15 @@ function relatedProductsToRemove(session: Session, plan: InstallPlan): Installed
         "s",
         `FindRelatedProducts: Found application: ${related.productCode} (${upgrade.actionProperty})`,
       );
+      const previous = detected.get(upgrade.actionProperty);
+      detected.set(
+        upgrade.actionProperty,
+        previous === undefined ? related.productCode : `${previous};${related.productCode}`,
+      );
       if ((upgrade.attributes & 2) === 0) out.set(related.productCode, related);
     }
   }
-  return [...out.values()];
+  return { remove: [...out.values()], detected };
 }
 
 function inRange(version: string, upgrade: InstallPlan["upgrades"][number]): boolean {
