@@ -133,6 +133,25 @@ export function imeRestartDelayMs(policy: DecodedImePolicy): number | undefined 
   return (grace + countdown) * 60_000;
 }
 
+/**
+ * The toasts an enforcement raises through AgentExecutor, as the assignment's notifications ask (ToastState,
+ * ime.md §2.9): showAll → install outcome and restart toasts, showReboot → restart toasts only, hideAll → none.
+ * Only `ToastDependencyAppInstall` is a name seen in real logs (ime.md §1.3.8); the others are ours, in its style.
+ */
+function toastsFor(context: EnforcementContext, isError: boolean): string[] {
+  if (context.outcome === undefined || context.policy.ToastState === ToastState.HideAll) return [];
+  const toasts: string[] = [];
+  const showAll = context.policy.ToastState === ToastState.ShowAll;
+  if (showAll && context.targetingMethod === 1 && context.mode === "install")
+    toasts.push("ToastDependencyAppInstall");
+  if (showAll) toasts.push(isError ? "ToastInstallFailure" : "ToastInstallSuccess");
+  const exitCode = context.outcome.exitCode;
+  const softReboot =
+    exitCode !== undefined && mapExitCode(context.policy.ReturnCodes, exitCode).word === "SoftReboot";
+  if (context.rebootPending || softReboot) toasts.push("ToastRebootRequired");
+  return toasts;
+}
+
 /** ResultantAppState of the §9 report (Graph numbering, ime.md §9 [I]). */
 function resultantAppState(state: number, detected: boolean): ResultantAppState {
   if (state === EnforcementState.RequirementsNotMet) return ResultantAppState.NotApplicable;
@@ -447,8 +466,7 @@ export function createEnforcementLogic(deps: EnforcementDeps): EnforcementLogicW
     };
     store.writeReporting(context.userId, context.policy.Id, report, context.hash, now);
     events.emit({ phase: "report.sent", details: { report } }, subjectOf(context));
-    if (context.outcome !== undefined && context.policy.ToastState === ToastState.ShowAll) {
-      const toast = isError ? "ToastInstallFailure" : "ToastInstallSuccess";
+    for (const toast of toastsFor(context, isError)) {
       events.emit(
         { phase: "toast.shown", details: { toast, appName: context.policy.Name } },
         subjectOf(context),

@@ -218,3 +218,28 @@ describe("user-context apps (ime.md §1.3.2, §1.3.8)", () => {
     expect(h.agent.state.readCompliance({ userId: DEVICE, appId: A, version: 1 })?.InstallContext).toBe(1);
   });
 });
+
+describe("toasts (ime.md §1.3.8, §2.9)", () => {
+  const toastsOf = async (toastState: 0 | 1 | 2, exitCode: number) => {
+    const h = createHarness({
+      behaviours: [{ match: "setup-aaaaaaaa", attempts: [{ exitCode, effects: installs(A) }] }],
+      setup: (s) => s.assign(DEVICE, [makePolicy(A, { ToastState: toastState })]),
+    });
+    await h.runTo(HOUR);
+    return {
+      toasts: h.phase("toast.shown", A).map((e) => e.details.toast),
+      executor: h.agent.logs.read("AgentExecutor"),
+    };
+  };
+
+  it("shows outcome and restart toasts as the assignment's notifications ask", async () => {
+    expect((await toastsOf(0, 0)).toasts).toEqual(["ToastInstallSuccess"]);
+    expect((await toastsOf(0, 3010)).toasts).toEqual(["ToastInstallSuccess", "ToastRebootRequired"]);
+    expect((await toastsOf(1, 0)).toasts).toEqual([]);
+    expect((await toastsOf(1, 3010)).toasts).toEqual(["ToastRebootRequired"]);
+    const hidden = await toastsOf(2, 3010);
+    expect(hidden.toasts).toEqual([]);
+    expect(hidden.executor).toBe("\uFEFF");
+    expect((await toastsOf(0, 0)).executor).toContain("ExecutorLog AgentExecutor gets invoked");
+  });
+});
