@@ -4,14 +4,13 @@
 // are checked against what every device holds.
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { type Agent, createAgent, createVirtualClock, type VirtualClock } from "@imesim/agent";
+import { type Agent, createAgent, createVirtualClock, enrollDevice, type VirtualClock } from "@imesim/agent";
 import { DEVICE_USER_ID, type ImeEvent, recordEvents } from "@imesim/agent/events";
 import { createDevice, type Device, exportRegText } from "@imesim/agent/host";
 import { IME_REGISTRY_ROOT, WIN32_APPS_KEY } from "@imesim/agent/ime";
 import { checkExpectations, type DeviceOutcome, type LogFileName } from "../scenario/expectations.ts";
 import type { LoadedScenario, TimedAction } from "../scenario/index.ts";
 import { scenarioInstaller, scenarioScripts } from "./agent-parts.ts";
-import { createDeviceServiceClient, enrollDevice, injectTransport } from "./device-channel/index.ts";
 import { deviceProfileOf, seedDevice } from "./device-setup.ts";
 import { registryValueOf } from "./registry-data.ts";
 import { type DeviceRun, finalStatesOf, type RunResult } from "./result.ts";
@@ -51,8 +50,7 @@ async function startDevice(
 ): Promise<LiveDevice> {
   const device = createDevice({ backend: "memory", profile: deviceProfileOf(scenario, number), clock });
   seedDevice(device, scenario);
-  const transport = injectTransport(service.server);
-  const enrolled = await enrollDevice(transport, {
+  const enrolled = await enrollDevice(service.baseUrl, {
     deviceName: device.profile.computerName,
     osVersion: device.profile.osVersion,
     users: scenario.users.map((user) => ({
@@ -61,14 +59,17 @@ async function startDevice(
       displayName: user.name,
     })),
   });
+  const deviceId = enrolled.identity.deviceId;
+  // The mock's groups standing for "all devices" learn the device's id only now (see service-setup).
+  for (const groupId of service.deviceGroupIds) service.server.intune.store.addMember(groupId, deviceId);
   const logsDir =
     outDir === undefined ? undefined : join(outDir, `device-${String(number).padStart(4, "0")}`, "Logs");
   if (logsDir !== undefined) mkdirSync(logsDir, { recursive: true });
   const agent = createAgent({
-    deviceId: enrolled.deviceId,
+    deviceId,
     device,
     clock,
-    service: createDeviceServiceClient({ transport, device: enrolled, clock }),
+    service: { identity: enrolled.identity },
     installer: scenarioInstaller(scenario),
     scriptRunner: scenarioScripts(scenario),
     users: scenario.users
@@ -77,7 +78,7 @@ async function startDevice(
     ...(logsDir === undefined ? {} : { logsDir }),
   });
   const { events } = recordEvents(agent.events);
-  return { number, device, agent, deviceId: enrolled.deviceId, events };
+  return { number, device, agent, deviceId, events };
 }
 
 /** Deletes what the admin recipe of ime.md §4.6 deletes: the app's Win32Apps key, its GRS values, its Reporting key. */

@@ -20,6 +20,8 @@ export interface ScenarioService {
   readonly dataDir: string;
   /** Scenario app name → the app id the service assigned. */
   readonly appIds: ReadonlyMap<string, string>;
+  /** Where devices reach the service: a loopback HTTP listener in this process. */
+  readonly baseUrl: string;
   /** Groups standing for "all devices" targets: every device joins them when it enrolls. */
   readonly deviceGroupIds: readonly string[];
 }
@@ -123,7 +125,9 @@ export async function startScenarioService(
       const imported = await importApp(server, { graphApp: body, ...source, assignments });
       appIds.set(app.name, imported.appId);
     }
-    return { server, dataDir: dir, appIds, deviceGroupIds };
+    // Devices talk to the service over loopback HTTP with the agent's own client, as a real IME would.
+    const baseUrl = await server.listen({ port: 0, host: "127.0.0.1" });
+    return { server, dataDir: dir, appIds, deviceGroupIds, baseUrl };
   } catch (error) {
     await server.close();
     throw error;
