@@ -277,6 +277,23 @@ const cases: Case[] = [
     stdout: NOT_RECOGNIZED("nothere"),
     exitCode: 0,
   },
+  // pipes into find / findstr
+  {
+    name: "| find and findstr set ERRORLEVEL by whether a line matched",
+    script: [
+      "@echo off",
+      "(echo alpha& echo Beta& echo gamma)>words.txt",
+      'type words.txt | find /i "beta"',
+      "echo f=%ERRORLEVEL%",
+      'echo nothing| find "beta" >nul',
+      "echo none=%ERRORLEVEL%",
+      'findstr /r "^a.*a$" words.txt',
+      'findstr /i /c:"BETA" words.txt',
+      'find /c "a" words.txt',
+    ],
+    stdout: "Beta\r\nf=0\r\nnone=1\r\nalpha\r\nBeta\r\n\r\n---------- WORDS.TXT: 3\r\n",
+    exitCode: 0,
+  },
   // files
   {
     name: "md, copy, move, ren, del, rd /s /q",

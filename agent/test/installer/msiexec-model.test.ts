@@ -248,3 +248,27 @@ describe("msiexec model: AppSearch and launch conditions", () => {
     expect(findInstalledProduct(device, X86_CODE, "S-1-5-18")).toBeDefined();
   });
 });
+
+describe("msiexec model: per-user install in user context", () => {
+  const ADELE = "S-1-12-1-1234567890-1234567890-1234567890-1234567890";
+
+  it("installs under the user's profile, registers in HKCU, and uninstalls", async () => {
+    const device = withPackages();
+    const context = { account: "user", userSid: ADELE, bitness: 32 } as const;
+    const install = await runLine("msiexec /i demo-x64.msi ALLUSERS=2 MSIINSTALLPERUSER=1 /qn", {
+      device,
+      context,
+    });
+    expect(install.exitCode).toBe(0);
+    expect(device.fs.stat("C:\\Users\\AdeleV\\AppData\\Local\\Programs\\Demo App\\app.txt")?.kind).toBe(
+      "file",
+    );
+    const arp = `HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\${X64_CODE}`;
+    expect(device.registry.keyExists(arp, { view: 64, userSid: ADELE })).toBe(true);
+    expect(device.registry.keyExists(`${UNINSTALL}\\${X64_CODE}`, { view: 64 })).toBe(false);
+    expect(findInstalledProduct(device, X64_CODE, ADELE)).toMatchObject({ sid: ADELE });
+    expect((await runLine(`msiexec /x ${X64_CODE} /qn`, { device, context })).exitCode).toBe(0);
+    expect(device.fs.stat("C:\\Users\\AdeleV\\AppData\\Local\\Programs\\Demo App")).toBeUndefined();
+    expect(device.registry.keyExists(arp, { view: 64, userSid: ADELE })).toBe(false);
+  });
+});

@@ -2,6 +2,7 @@
 import { runMsiexec } from "../msiexec/index.ts";
 import type { CmdProcess } from "./cmd-process.ts";
 import { runRobocopy, runXcopy } from "./copy-programs.ts";
+import { runFind, runFindstr } from "./find-programs.ts";
 import { runNestedCmd } from "./nested-cmd.ts";
 import type { ProgramInvocation, ProgramResult } from "./program.ts";
 import { runReg } from "./reg-exe.ts";
@@ -71,4 +72,6 @@ export const MODELLED_PROGRAMS: ReadonlyMap<string, ModelledProgram> = new Map<s
   ["timeout.exe", runTimeout],
   ["ping.exe", runPing],
   ["cmd.exe", runCmdProgram],
+  ["find.exe", runFind],
+  ["findstr.exe", runFindstr],
 ]);
