@@ -1,4 +1,5 @@
 import { randomUUID, webcrypto } from "node:crypto";
+import http from "node:http";
 import "reflect-metadata";
 import { createSideCarSessionRequest, decodePolicyListPayload } from "@imesim/contracts/gateway";
 import * as x509 from "@peculiar/x509";
@@ -87,43 +88,74 @@ describe("load", () => {
   it(
     `${devices} concurrent devices check in for ${seconds} s with zero errors`,
     async () => {
+      // One keep-alive connection per device, as each IME holds its own.
+      const agents = new Map(
+        tokens.map((token) => [token, new http.Agent({ keepAlive: true, maxSockets: 1 })]),
+      );
+      const target = new URL(base);
+      const checkIn = (token: string): Promise<boolean> =>
+        new Promise((resolve) => {
+          const sessionId = randomUUID();
+          const body = JSON.stringify(
+            createSideCarSessionRequest({
+              sessionId,
+              requestContentType: "RequestApplication",
+              clientInfo: null,
+              checkinReason: "MaintenanceTimer",
+            }),
+          );
+          const request = http.request(
+            {
+              host: target.hostname,
+              port: target.port,
+              method: "PUT",
+              path: `/SideCar/SideCarGatewaySessions('${sessionId}')?api-version=1.5`,
+              agent: agents.get(token),
+              headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+            },
+            (response) => {
+              const chunks: Buffer[] = [];
+              response.on("data", (chunk: Buffer) => chunks.push(chunk));
+              response.on("end", () => {
+                try {
+                  const answer = JSON.parse(Buffer.concat(chunks).toString("utf8")) as {
+                    ResponsePayload: string;
+                  };
+                  resolve(
+                    response.statusCode === 200 &&
+                      decodePolicyListPayload(answer.ResponsePayload).length === 1,
+                  );
+                } catch {
+                  resolve(false);
+                }
+              });
+            },
+          );
+          request.on("error", () => resolve(false));
+          request.end(body);
+        });
+      // Every device's first check-in (connection set-up, policy computed and cached), timed apart
+      // from the steady state that follows.
+      const warmStart = performance.now();
+      const firstResults = await Promise.all(tokens.map(checkIn));
+      const warmSeconds = (performance.now() - warmStart) / 1000;
+      let errors = firstResults.filter((ok) => !ok).length;
       const latencies: number[] = [];
-      let errors = 0;
       const deadline = performance.now() + seconds * 1000;
       const device = async (token: string) => {
         while (performance.now() < deadline) {
-          const sessionId = randomUUID();
           const began = performance.now();
-          try {
-            const response = await fetch(
-              `${base}/SideCar/SideCarGatewaySessions('${sessionId}')?api-version=1.5`,
-              {
-                method: "PUT",
-                headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-                body: JSON.stringify(
-                  createSideCarSessionRequest({
-                    sessionId,
-                    requestContentType: "RequestApplication",
-                    clientInfo: null,
-                    checkinReason: "MaintenanceTimer",
-                  }),
-                ),
-              },
-            );
-            const body = (await response.json()) as { ResponsePayload: string };
-            if (response.status !== 200 || decodePolicyListPayload(body.ResponsePayload).length !== 1)
-              errors += 1;
-          } catch {
-            errors += 1;
-          }
+          if (!(await checkIn(token))) errors += 1;
           latencies.push(performance.now() - began);
         }
       };
       await Promise.all(tokens.map(device));
+      for (const agent of agents.values()) agent.destroy();
       latencies.sort((a, b) => a - b);
       console.log(
-        `load: ${devices} devices, ${seconds} s: ${latencies.length} check-ins (${Math.round(latencies.length / seconds)}/s), ` +
-          `errors ${errors}, p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms`,
+        `load: first check-in of ${devices} devices took ${warmSeconds.toFixed(1)} s; then ${seconds} s: ` +
+          `${latencies.length} check-ins (${Math.round(latencies.length / seconds)}/s), ` +
+          `errors ${errors}, p50 ${percentile(latencies, 50).toFixed(1)} ms, p90 ${percentile(latencies, 90).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, max ${percentile(latencies, 100).toFixed(1)} ms`,
       );
       expect(errors).toBe(0);
       expect(latencies.length).toBeGreaterThanOrEqual(devices);
