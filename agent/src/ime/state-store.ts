@@ -80,6 +80,11 @@ export interface ImeStateStore {
   readReportingState(userId: string, appId: string): AppStatusReport | undefined;
   /** App ids whose latest report has not reached the service yet (survives a crash). */
   pendingReports(userId: string): string[];
+  /** Every app id with a Reporting key for the user (what a full report covers). */
+  reportedApps(userId: string): string[];
+  /** `Reporting\<user>` LastFullReportTimeUtc (ime.md §4.5); deleting it forces a full report. */
+  lastFullReport(userId: string): number | undefined;
+  recordFullReport(userId: string, at: number): void;
   /** Marks reports as delivered. */
   clearPendingReports(userId: string, appIds: readonly string[]): void;
   /** `Settings\Interval` in seconds, when set to a positive number (ime.md §4.5 [?]). */
@@ -156,7 +161,10 @@ export function createImeStateStore(registry: Registry): ImeStateStore {
       const key = reportingAppKey(userId, appId);
       const when = sz(formatImeTimestamp(at));
       registry.transaction(() => {
-        registry.setValue(key, "ReportingState", sz(serializeAppStatusReport(report)));
+        const serialized = serializeAppStatusReport(report);
+        // Only a changed report is a delta to upload (ime.md §9: deltas, plus a periodic full report).
+        const changed = stringOf(registry.getValue(key, "ReportingState")) !== serialized;
+        registry.setValue(key, "ReportingState", sz(serialized));
         registry.setValue(key, "LastUpdatedTime", when);
         registry.setValue(key, "StatusServiceReportTime", when);
         registry.setValue(`${key}\\ReportCache\\${userId}`, "LastHashValue", sz(hash));
@@ -165,7 +173,7 @@ export function createImeStateStore(registry: Registry): ImeStateStore {
           "AppInstallStatusReport",
           sz(serializeAppStatusReport(report)),
         );
-        registry.setValue(key, PENDING_UPLOAD_VALUE, dword(1));
+        if (changed) registry.setValue(key, PENDING_UPLOAD_VALUE, dword(1));
       });
     },
     readReportingState(userId, appId) {
@@ -177,6 +185,21 @@ export function createImeStateStore(registry: Registry): ImeStateStore {
       return registry
         .listSubkeys(base)
         .filter((appId) => registry.getValue(`${base}\\${appId}`, PENDING_UPLOAD_VALUE)?.data === 1);
+    },
+    reportedApps(userId) {
+      return registry.listSubkeys(`${WIN32_APPS_KEY}\\Reporting\\${userId}`);
+    },
+    lastFullReport(userId) {
+      const key = `${WIN32_APPS_KEY}\\Reporting\\${userId}`;
+      const text = stringOf(registry.getValue(key, "LastFullReportTimeUtc"));
+      return text === undefined ? undefined : parseImeTimestamp(text, `${key}\\LastFullReportTimeUtc`);
+    },
+    recordFullReport(userId, at) {
+      registry.setValue(
+        `${WIN32_APPS_KEY}\\Reporting\\${userId}`,
+        "LastFullReportTimeUtc",
+        sz(formatImeTimestamp(at)),
+      );
     },
     clearPendingReports(userId, appIds) {
       registry.transaction(() => {

@@ -13,6 +13,9 @@ import type { CheckinContext, CheckinLogic, CheckinSession } from "./checkin-mac
 import { planSubgraphs, type Targeting } from "./decisions.ts";
 import type { SubgraphInput, SubgraphMachine } from "./subgraph-machine.ts";
 
+/** How often a full status report goes out; the real cadence is not documented (ime.md §9 [?]), we choose daily. */
+export const FULL_REPORT_INTERVAL_MS = 24 * 3_600_000;
+
 export interface CheckinDeps {
   readonly events: ImeEventStream;
   readonly store: ImeStateStore;
@@ -39,9 +42,9 @@ const targetingOf = (policy: DecodedImePolicy): Targeting =>
 /** Builds the check-in chart's logic. */
 export function createCheckinLogic(deps: CheckinDeps): CheckinLogic {
   const { events, store, clock, service, tokens } = deps;
-  const pendingResults = (userId: string): Win32AppResult[] => {
+  const resultsFor = (userId: string, appIds: readonly string[]): Win32AppResult[] => {
     const results: Win32AppResult[] = [];
-    for (const appId of store.pendingReports(userId)) {
+    for (const appId of appIds) {
       const report = store.readReportingState(userId, appId);
       if (report === undefined) continue;
       const ref = { userId, appId, version: report.InternalVersion };
@@ -127,10 +130,16 @@ export function createCheckinLogic(deps: CheckinDeps): CheckinLogic {
         return subgraphs;
       }),
       uploadResults: fromPromise(async ({ input: context }) => {
-        // Everything recorded but not yet delivered, including reports a crash kept from the last run.
+        // Deltas: everything recorded but not yet delivered, including reports a crash kept from the last
+        // run. About daily, or when LastFullReportTimeUtc is gone, a full report of every app (ime.md §9, §4.5).
         for (const session of context.sessions) {
           const userId = session.userId;
-          const results = pendingResults(userId);
+          const last = store.lastFullReport(userId);
+          const full = last === undefined || clock.now() - last >= FULL_REPORT_INTERVAL_MS;
+          const results = resultsFor(
+            userId,
+            full ? store.reportedApps(userId) : store.pendingReports(userId),
+          );
           if (results.length === 0) continue;
           try {
             await callService(tokens, clock, (token) => service.sendResults({ token, userId, results }));
@@ -142,6 +151,7 @@ export function createCheckinLogic(deps: CheckinDeps): CheckinLogic {
             userId,
             results.map((r) => r.ApplicationId),
           );
+          if (full) store.recordFullReport(userId, clock.now());
         }
       }),
     },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createImeStateStore } from "../../src/ime/index.ts";
+import { createImeStateStore, WIN32_APPS_KEY } from "../../src/ime/index.ts";
 import { DEVICE, makePolicy } from "../support/fakes.ts";
 import { createHarness, HOUR, MINUTE } from "../support/harness.ts";
 
@@ -39,5 +39,33 @@ describe("a required install", () => {
     expect(h.device.fs.stat(`C:\\Windows\\IMECache\\${APP}_1`)).toBeUndefined();
     expect(h.service.results).toHaveLength(1);
     h.agent.dispose();
+  });
+});
+
+describe("status uploads (ime.md §9, §4.5)", () => {
+  it("sends deltas, a full report daily, and a full report when LastFullReportTimeUtc is deleted", async () => {
+    const h = createHarness({
+      behaviours: [
+        {
+          match: "setup-9a7d745d.exe /quiet",
+          attempts: [
+            { exitCode: 0, effects: { writeFiles: [{ path: `C:\\Program Files\\${APP}\\app.exe` }] } },
+          ],
+        },
+      ],
+      setup: (service) => service.assign(DEVICE, [makePolicy(APP)]),
+    });
+    await h.runTo(5 * HOUR);
+    // The first upload is a full one; later check-ins have no change to report.
+    expect(h.service.results).toHaveLength(1);
+    h.device.registry.deleteValue(`${WIN32_APPS_KEY}\\Reporting\\${DEVICE}`, "LastFullReportTimeUtc");
+    await h.runTo(6 * HOUR + 5 * MINUTE);
+    expect(h.service.results).toHaveLength(2);
+    expect(h.service.results[1]!.results.map((r) => r.ApplicationId)).toEqual([APP]);
+    await h.runTo(31 * HOUR);
+    expect(h.service.results).toHaveLength(3);
+    expect(
+      h.device.registry.getValue(`${WIN32_APPS_KEY}\\Reporting\\${DEVICE}`, "LastFullReportTimeUtc")?.type,
+    ).toBe("REG_SZ");
   });
 });
