@@ -99,7 +99,7 @@ export async function createDirectorySink(
     async file(entry, data) {
       const target = join(staging, ...entry.path.split("/"));
       await mkdir(dirname(target), { recursive: true });
-      await pipeline(data, createWriteStream(target, { flags: "wx", highWaterMark: 1 << 20 }));
+      await pipeline(data, createWriteStream(target, { flags: "wx", highWaterMark: 4 << 20 }));
       timestamps.push({ path: target, modified: entry.modified });
     },
     async commit() {

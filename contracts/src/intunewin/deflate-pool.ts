@@ -16,8 +16,11 @@ export interface DeflatePool {
   close(): Promise<void>;
 }
 
-/** Starts `threads` deflate workers (default: one per core, so packing uses every core). */
-export function createDeflatePool(threads = availableParallelism()): DeflatePool {
+/**
+ * Starts `threads` deflate workers. The default leaves one core to the main thread, which encrypts, MACs and
+ * hashes the stream at the same time, so every core works and none is oversubscribed (on 2 cores: 1 worker).
+ */
+export function createDeflatePool(threads = Math.max(1, availableParallelism() - 1)): DeflatePool {
   const count = Math.max(1, threads);
   const workers: Worker[] = [];
   const load: number[] = [];

@@ -1,4 +1,5 @@
-import { crc32, createInflateRaw, inflateRawSync } from "node:zlib";
+import type { TransformOptions } from "node:stream";
+import { crc32, createInflateRaw, inflateRawSync, type ZlibOptions } from "node:zlib";
 import { ImesimError, isImesimError } from "../errors/index.ts";
 import { ByteReader } from "./byte-reader.ts";
 import type { ContentEntry, ContentSink } from "./content-sink.ts";
@@ -184,7 +185,14 @@ async function* inflateStreaming(
   entry: ZipEntry,
   account: (chunk: Buffer) => void,
 ): AsyncGenerator<Buffer> {
-  const inflater = createInflateRaw({ chunkSize: 1 << 20 });
+  // Room for 4 MiB on each side lets decryption run ahead of inflation, and inflation ahead of the disk.
+  // (zlib streams pass stream options through to Transform; @types/node's ZlibOptions does not list them.)
+  const options: ZlibOptions & TransformOptions = {
+    chunkSize: 1 << 20,
+    writableHighWaterMark: 4 << 20,
+    readableHighWaterMark: 4 << 20,
+  };
+  const inflater = createInflateRaw(options);
   let stopped = false;
   // Resolves when the inflater wants more input, or when it is gone (ended early, failed or destroyed).
   const writable = (): Promise<void> =>

@@ -217,7 +217,10 @@ export async function* writeInnerZip(
     const zip64 = item.size >= ZIP64_THRESHOLD;
     record.flags |= ZIP_FLAG.dataDescriptor;
     if (zip64) record.versionNeeded = VERSION_ZIP64;
-    yield emit(localFileHeader(record, zip64 ? zip64LocalExtra(0, 0) : Buffer.alloc(0), false));
+    // With a data descriptor the local header's CRC and sizes are zero (APPNOTE 4.4.4); a Zip64 entry marks its
+    // sizes 0xFFFFFFFF and carries a zeroed Zip64 field, so readers expect 8-byte sizes in the descriptor.
+    const streamed = { ...record, uncompressedSize: 0, compressedSize: 0 };
+    yield emit(localFileHeader(streamed, zip64 ? zip64LocalExtra(0, 0) : Buffer.alloc(0), zip64));
     let crc = 0;
     let compressed = 0;
     for (let n = 0; n < chunkCount; n += 1) {

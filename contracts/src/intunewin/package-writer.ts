@@ -148,7 +148,8 @@ export async function writePackage(
   };
   const collected = garbageBudget();
   for await (const chunk of innerZip) {
-    collected(2 * chunk.length);
+    // Per chunk of content zip: the compressed chunk, its ciphertext and the batched write copy.
+    collected(3 * chunk.length);
     digest.update(chunk);
     plaintextLength += chunk.length;
     await emitCipher(cipher.update(chunk));

@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { createDecipheriv } from "node:crypto";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { isImesimError } from "../../src/errors/index.ts";
@@ -66,6 +67,21 @@ describe("pack → unpack round trip", () => {
     });
     await unpackPackage(packed.outputPath, join(temp.path, "back"));
     expect(readTree(join(temp.path, "back"))).toEqual(readTree(source));
+    // Info-ZIP checks the content zip itself (data descriptors, CRCs, UTF-8 names).
+    const pkg = await readPackage(packed.outputPath);
+    const chunks: Buffer[] = [];
+    for await (const chunk of pkg.contentChunks()) chunks.push(chunk);
+    await pkg.close();
+    const encrypted = Buffer.concat(chunks);
+    const { EncryptionKey, InitializationVector } = pkg.detection.EncryptionInfo;
+    const decipher = createDecipheriv(
+      "aes-256-cbc",
+      Buffer.from(EncryptionKey, "base64"),
+      Buffer.from(InitializationVector, "base64"),
+    );
+    const contentZip = join(temp.path, "content.zip");
+    writeFileSync(contentZip, Buffer.concat([decipher.update(encrypted.subarray(48)), decipher.final()]));
+    expect(execFileSync("unzip", ["-tq", contentZip], { encoding: "utf8" })).toContain("No errors detected");
   });
 
   it("writes the outer zip as Microsoft's tool does", async () => {
