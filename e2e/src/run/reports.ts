@@ -47,7 +47,7 @@ export function timelineEntry(
     case "download.failed":
       return `${app}: download failed ${formatHex(event.details.errorCode)}`;
     case "content.failed":
-      return `${app}: content ${event.details.stage} failed ${formatHex(event.details.errorCode)}`;
+      return `${app}: content ${event.details.stage} failed${event.details.errorCode === 0 ? "" : ` ${formatHex(event.details.errorCode)}`}`;
     case "install.started":
       return `${app}: ${event.details.intent} run ${event.details.retry + 1}: ${event.details.commandLine}`;
     case "install.finished":

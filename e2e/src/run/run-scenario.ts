@@ -12,6 +12,7 @@ import { checkExpectations, type DeviceOutcome, type LogFileName } from "../scen
 import type { LoadedScenario, TimedAction } from "../scenario/index.ts";
 import { scenarioInstaller, scenarioScripts } from "./agent-parts.ts";
 import { deviceProfileOf, seedDevice } from "./device-setup.ts";
+import { faultPlanOf } from "./faults.ts";
 import { registryValueOf } from "./registry-data.ts";
 import { type DeviceRun, finalStatesOf, type RunResult } from "./result.ts";
 import { type ScenarioService, startScenarioService } from "./service-setup.ts";
@@ -225,6 +226,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions = 
     outDir === undefined ? undefined : join(outDir, "service"),
   );
   const scenario = withServiceIds(loaded, service);
+  service.server.intune.faults.setPlan(faultPlanOf(scenario));
   const clock = createVirtualClock(scenario.startMs);
   const devices: LiveDevice[] = [];
   try {

@@ -12,7 +12,6 @@ import type { LoadedApp, LoadedScenario } from "../scenario/index.ts";
 import { policyToGraphApp } from "../scenario/policy-to-graph.ts";
 import { shortAppToGraph } from "../scenario/short-app.ts";
 import { stableGuid } from "../scenario/stable-id.ts";
-import { faultPlanOf } from "./faults.ts";
 
 /** The running service and the ids it gave the scenario's apps. */
 export interface ScenarioService {
@@ -103,7 +102,8 @@ export async function startScenarioService(
   dataDir?: string,
 ): Promise<ScenarioService> {
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), "imesim-run-"));
-  const server = await buildServer({ dataDir: dir, faults: faultPlanOf(scenario), logger: false });
+  // No faults while the admin side is set up; runScenario arms them once the apps have their service ids.
+  const server = await buildServer({ dataDir: dir, logger: false });
   try {
     const deviceGroupIds: string[] = [];
     const scratch = mkdtempSync(join(tmpdir(), "imesim-packages-"));

@@ -225,6 +225,21 @@ function checkApp(
       ),
     );
   }
+  if (expectation.imeCacheKept !== undefined) {
+    // The IME's content folder for the app revision (ime.md §3.5): removed after an install, kept after a timeout.
+    const folder =
+      revision === undefined ? undefined : `C:\\Windows\\IMECache\\${revision.appId}_${revision.version}`;
+    const kept = folder !== undefined && device.host.fs.stat(folder) !== undefined;
+    results.push(
+      result(
+        index,
+        device,
+        subject("imeCacheKept"),
+        kept === expectation.imeCacheKept,
+        `expected IMECache ${expectation.imeCacheKept ? "kept" : "removed"}, it is ${kept ? "there" : "gone"}`,
+      ),
+    );
+  }
   return results;
 }
 

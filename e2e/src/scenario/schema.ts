@@ -603,6 +603,9 @@ export const AppExpectationSchema = Type.Object(
       described(Type.Integer({ minimum: 0 }), "how many times the install/uninstall command ran"),
     ),
     inGrs: Type.Optional(described(Type.Boolean(), "a GRS timestamp is recorded for the app")),
+    imeCacheKept: Type.Optional(
+      described(Type.Boolean(), "C:\\Windows\\IMECache\\<appId>_<version> is still on the device"),
+    ),
   },
   closed,
 );
