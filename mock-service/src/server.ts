@@ -39,6 +39,8 @@ const jsonBodyLimit = 4 * 1024 * 1024;
  */
 export async function buildServer(options: ServerOptions): Promise<MockIntuneServer> {
   const resolved = resolveOptions(options);
+  // Checked before anything is written, so a bad plan leaves no half-made data folder.
+  const faults = new FaultInjector(resolved.faults);
   mkdirSync(resolved.dataDir, { recursive: true });
   const store = new Store(resolved.dataDir);
   const authority = await CertificateAuthority.open(resolved.dataDir);
@@ -58,7 +60,7 @@ export async function buildServer(options: ServerOptions): Promise<MockIntuneSer
     tokens: new TokenIssuer(signing, resolved.tenantId, resolved.tokenLifetimeSeconds),
     authority,
     urlSigningKey: loadOrCreateSecret(join(resolved.dataDir, "pki", "url-signing.key")),
-    faults: new FaultInjector(resolved.faults),
+    faults,
     tlsCertificate,
   };
 

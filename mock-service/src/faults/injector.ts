@@ -1,4 +1,8 @@
-import type { FaultEffect, FaultMatch, FaultPlan, FaultRoute, FaultRule } from "./plan.ts";
+import { assertSchema } from "@imesim/contracts/schema";
+import { Compile } from "typebox/compile";
+import { type FaultEffect, type FaultMatch, FaultPlan, type FaultRoute, type FaultRule } from "./plan.ts";
+
+const planChecker = Compile(FaultPlan);
 
 /** What is known about a request when faults are matched. */
 export interface FaultRequest {
@@ -26,8 +30,9 @@ export class FaultInjector {
     this.setPlan(plan);
   }
 
-  /** Replaces the plan and resets the counters. */
+  /** Replaces the plan and resets the counters; throws ImesimError `FAULT_PLAN_INVALID` naming the bad member. */
   setPlan(plan: FaultPlan): void {
+    assertSchema(planChecker, plan, { code: "FAULT_PLAN_INVALID", what: "fault plan", path: "" });
     this.#rules = plan.rules.map((rule, index) => ({ rule, id: rule.id ?? `rule-${index}`, injected: 0 }));
   }
 

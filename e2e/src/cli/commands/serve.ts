@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { buildServer, type FaultPlan } from "@imesim/mock-service";
+import { isImesimError } from "@imesim/contracts/errors";
+import { buildServer, type FaultPlan, type MockIntuneServer } from "@imesim/mock-service";
 import { type Command, InvalidArgumentError } from "commander";
 
 interface ServeOptions {
@@ -52,21 +53,40 @@ export function registerServe(program: Command): void {
     .option("--client-secret <secret>", "the secret of --client-id")
     .option("--checkin-interval <minutes>", "CheckinIntervalMinutes in gateway replies", positive)
     .action(async (options: ServeOptions) => {
-      const faults =
-        options.faults === undefined
-          ? undefined
-          : (JSON.parse(readFileSync(options.faults, "utf8")) as FaultPlan);
-      const server = await buildServer({
-        dataDir: options.data,
-        tls: options.tls ?? false,
-        ...(options.tenant === undefined ? {} : { tenantId: options.tenant }),
-        ...(options.publicUrl === undefined ? {} : { publicBaseUrl: options.publicUrl }),
-        ...(faults === undefined ? {} : { faults }),
-        ...(options.checkinInterval === undefined ? {} : { checkinIntervalMinutes: options.checkinInterval }),
-        ...(options.clientId !== undefined && options.clientSecret !== undefined
-          ? { clientCredentials: [{ clientId: options.clientId, clientSecret: options.clientSecret }] }
-          : {}),
-      });
+      let faults: FaultPlan | undefined;
+      try {
+        faults =
+          options.faults === undefined
+            ? undefined
+            : (JSON.parse(readFileSync(options.faults, "utf8")) as FaultPlan);
+      } catch (error) {
+        console.error(
+          `imesim serve: cannot read the fault plan ${options.faults}: ${(error as Error).message}`,
+        );
+        process.exitCode = 2;
+        return;
+      }
+      let server: MockIntuneServer;
+      try {
+        server = await buildServer({
+          dataDir: options.data,
+          tls: options.tls ?? false,
+          ...(options.tenant === undefined ? {} : { tenantId: options.tenant }),
+          ...(options.publicUrl === undefined ? {} : { publicBaseUrl: options.publicUrl }),
+          ...(faults === undefined ? {} : { faults }),
+          ...(options.checkinInterval === undefined
+            ? {}
+            : { checkinIntervalMinutes: options.checkinInterval }),
+          ...(options.clientId !== undefined && options.clientSecret !== undefined
+            ? { clientCredentials: [{ clientId: options.clientId, clientSecret: options.clientSecret }] }
+            : {}),
+        });
+      } catch (error) {
+        if (!isImesimError(error)) throw error;
+        console.error(`imesim serve: ${error.message}`);
+        process.exitCode = 2;
+        return;
+      }
       const address = await server.listen({ port: options.port, host: options.host });
       const tenant = server.intune.tokens.tenantId;
       console.log(`mock Intune service listening on ${address}`);
