@@ -2,7 +2,7 @@
 // way the IME runs an install command: through SysWOW64\cmd.exe as 32-bit SYSTEM in the IMECache folder.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import type { Device } from "../../src/host/index.ts";
+import { createDevice, type Device } from "../../src/host/index.ts";
 import { findInstalledProduct, IN_PROGRESS_KEY } from "../../src/host/installer/msiexec/index.ts";
 import { CACHE, newDevice, runLine, runScript } from "./device.ts";
 
@@ -135,8 +135,29 @@ describe("msiexec exit codes", async () => {
     ["msiexec /i demo-reboot.msi /qn", 1641],
     ["msiexec /i demo-x64.msi /qn /forcerestart", 1641],
     ['msiexec /i demo-x64.msi /qn /l*v "C:\\no\\such\\folder\\x.log"', 1622],
+    ["msiexec /i demo-x64.msi TRANSFORMS=custom.mst /qn", 1624],
   ])("%s → %i", async (line, code) => {
     expect((await runLine(line, { device: withPackages() })).exitCode).toBe(code);
+  });
+
+  it("1633 for an x64 package on 32-bit Windows", async () => {
+    const device = withPackages(
+      createDevice({ backend: "memory", clock: { now: () => 0 }, profile: { architecture: "x86" } }),
+    );
+    expect(
+      (await runLine("msiexec /i demo-x64.msi /qn", { device, context: { account: "system", bitness: 32 } }))
+        .exitCode,
+    ).toBe(1633);
+    expect(
+      (await runLine("msiexec /i demo-x86.msi /qn", { device, context: { account: "system", bitness: 32 } }))
+        .exitCode,
+    ).toBe(0);
+    // 32-bit Windows has one Program Files and one registry view.
+    expect(device.fs.stat("C:\\Program Files\\Demo App\\app.txt")?.kind).toBe("file");
+    expect(device.registry.getValue("HKLM\\SOFTWARE\\Contoso\\Demo", "Version", { view: 64 })).toEqual({
+      type: "REG_SZ",
+      data: "2.0.0",
+    });
   });
 
   it("1620 for a file that is not a package, 1618 while another install runs", async () => {

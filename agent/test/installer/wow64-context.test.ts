@@ -2,6 +2,7 @@
 // Windows sees Program Files (x86), System32 redirected to SysWOW64, Sysnative, and writes the registry
 // through WOW6432Node unless reg.exe is told /reg:64 — for SYSTEM and for a user.
 import { describe, expect, it } from "vitest";
+import { createDevice } from "../../src/host/index.ts";
 import type { ProcessContext } from "../../src/host/types.ts";
 import { newDevice, readText, runScript, SYSTEM32, SYSTEM64 } from "./device.ts";
 
@@ -46,6 +47,21 @@ describe("file system redirection", async () => {
     expect(readText(device, "C:\\Windows\\System32\\imesim-b.txt")).toBe("b\r\n");
     // drivers\etc is exempt from redirection.
     expect(readText(device, "C:\\Windows\\System32\\drivers\\etc\\imesim-c.txt")).toBe("c\r\n");
+  });
+
+  it("32-bit Windows redirects nothing", async () => {
+    const device = createDevice({
+      backend: "memory",
+      clock: { now: () => 0 },
+      profile: { architecture: "x86" },
+    });
+    device.fs.mkdir("C:\\Windows\\IMECache\\app_1");
+    const run = await runScript(
+      ["@echo off", "echo a>%windir%\\System32\\imesim-a.txt", "echo %ProgramFiles%"],
+      { device },
+    );
+    expect(run.stdout).toBe("C:\\Program Files\r\n");
+    expect(readText(device, "C:\\Windows\\System32\\imesim-a.txt")).toBe("a\r\n");
   });
 
   it("Sysnative exists only for 32-bit processes", async () => {

@@ -11,7 +11,7 @@ import { applyPathModifiers } from "./path-modifiers.ts";
 import type { ProgramResolver } from "./program.ts";
 import type { Redirection } from "./tokenizer.ts";
 import { matchesWildcard, resolveWindowsPath } from "./windows-path.ts";
-import { redirectForBitness } from "./wow64.ts";
+import { isWindows64, redirectForBitness } from "./wow64.ts";
 
 // What cmd prints when Windows refuses a file operation, by the device's error code.
 const DEVICE_ERROR_MESSAGES: Readonly<Record<string, string>> = {
@@ -95,6 +95,8 @@ export class CmdProcess {
   readonly context: ProcessContext;
   readonly builtins: ReadonlyMap<string, BuiltinCommand>;
   readonly resolver: ProgramResolver | undefined;
+  /** Whether the device runs 64-bit Windows (WOW64 redirection exists only there). */
+  readonly is64BitOs: boolean;
   environment: Environment;
   cwd: string;
   echoOn = true;
@@ -121,6 +123,7 @@ export class CmdProcess {
     this.host = options.host;
     this.context = options.context;
     this.environment = options.environment;
+    this.is64BitOs = isWindows64((name) => options.environment.get(name));
     this.cwd = options.cwd;
     this.builtins = options.builtins;
     this.runExternalProgram = options.runExternal;
@@ -175,7 +178,12 @@ export class CmdProcess {
 
   /** The path the device really opens for this process (System32 → SysWOW64 for 32-bit, Sysnative). */
   devicePath(path: string): string {
-    return redirectForBitness(this.fullPath(path), this.context.bitness, this.windowsFolder());
+    return redirectForBitness(
+      this.fullPath(path),
+      this.context.bitness,
+      this.windowsFolder(),
+      this.is64BitOs,
+    );
   }
 
   // ---- variables ----------------------------------------------------------------------------------------

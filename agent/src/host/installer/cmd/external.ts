@@ -39,7 +39,12 @@ export function findProgram(process: CmdProcess, name: string): string | undefin
 /** The programs imesim models count as present in System32/SysWOW64 even on a device image without them. */
 function isModelledSystemProgram(process: CmdProcess, full: string): boolean {
   const windows = process.windowsFolder().toLowerCase();
-  const device = redirectForBitness(full, process.context.bitness, process.windowsFolder()).toLowerCase();
+  const device = redirectForBitness(
+    full,
+    process.context.bitness,
+    process.windowsFolder(),
+    process.is64BitOs,
+  ).toLowerCase();
   const folder = parentPath(device);
   return (
     (folder === `${windows}\\system32` || folder === `${windows}\\syswow64`) &&

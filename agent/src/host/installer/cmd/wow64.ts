@@ -6,8 +6,17 @@ import type { Bitness } from "../../types.ts";
 // Subfolders of System32 a 32-bit process sees unchanged (windows-formats.md §4.2).
 const EXEMPT_SUBFOLDERS = ["catroot", "catroot2", "driverstore", "drivers\\etc", "logfiles", "spool"];
 
-/** The path a process of the given bitness really reaches when it opens `path` (absolute, normalised). */
-export function redirectForBitness(path: string, bitness: Bitness, windowsFolder: string): string {
+/**
+ * The path a process of the given bitness really reaches when it opens `path` (absolute, normalised). On
+ * 32-bit Windows nothing is redirected and there is no Sysnative.
+ */
+export function redirectForBitness(
+  path: string,
+  bitness: Bitness,
+  windowsFolder: string,
+  is64BitOs = true,
+): string {
+  if (!is64BitOs) return path;
   const windows = windowsFolder.replace(/\\+$/, "");
   const lower = path.toLowerCase();
   const prefix = windows.toLowerCase();
@@ -31,4 +40,9 @@ export function redirectForBitness(path: string, bitness: Bitness, windowsFolder
 /** True when `path` names the Sysnative alias, which lets a 32-bit process start a 64-bit program. */
 export function isSysnativePath(path: string, windowsFolder: string): boolean {
   return path.toLowerCase().startsWith(`${windowsFolder.replace(/\\+$/, "").toLowerCase()}\\sysnative\\`);
+}
+
+/** True when an environment block comes from 64-bit Windows: only there is `ProgramW6432` defined (§4.3). */
+export function isWindows64(variable: (name: string) => string | undefined): boolean {
+  return variable("ProgramW6432") !== undefined;
 }

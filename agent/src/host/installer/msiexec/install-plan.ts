@@ -128,7 +128,7 @@ export function isPerMachine(properties: ReadonlyMap<string, string>): boolean {
   return false;
 }
 
-/** The standard folder properties on 64-bit Windows (§1.8), with trailing backslashes. */
+/** The standard folder properties (§1.8), with trailing backslashes; on 32-bit Windows the 64-bit ones are unused. */
 export function folderProperties(
   env: FolderEnvironment,
   package64: boolean,
@@ -136,25 +136,25 @@ export function folderProperties(
 ): Map<string, string> {
   const w = env.windows.replace(/\\+$/, "");
   const slash = (p: string): string => (p.endsWith("\\") ? p : `${p}\\`);
+  const os64 = env.variable("ProgramW6432") !== undefined;
+  const x86 = os64 ? "C:\\Program Files (x86)" : "C:\\Program Files";
   // ProgramFilesFolder is the x86 folder even in x64 packages; a 32-bit package's ProgramFiles64Folder is
   // reported to resolve to the x86 folder too (§1.8, srwi/EverythingToolbar#496 [?]) — we follow that report.
-  const programFiles32 = perUserSinglePackage
-    ? `${slash(env.localAppData)}Programs\\`
-    : "C:\\Program Files (x86)\\";
+  const programFiles32 = perUserSinglePackage ? `${slash(env.localAppData)}Programs\\` : `${x86}\\`;
   const programFiles64 = perUserSinglePackage
     ? `${slash(env.localAppData)}Programs\\`
-    : package64
+    : package64 && os64
       ? "C:\\Program Files\\"
       : programFiles32;
   return new Map([
     ["ProgramFilesFolder", programFiles32],
     ["ProgramFiles64Folder", programFiles64],
-    ["CommonFilesFolder", "C:\\Program Files (x86)\\Common Files\\"],
+    ["CommonFilesFolder", `${x86}\\Common Files\\`],
     [
       "CommonFiles64Folder",
-      package64 ? "C:\\Program Files\\Common Files\\" : "C:\\Program Files (x86)\\Common Files\\",
+      package64 && os64 ? "C:\\Program Files\\Common Files\\" : `${x86}\\Common Files\\`,
     ],
-    ["SystemFolder", `${w}\\SysWOW64\\`],
+    ["SystemFolder", os64 ? `${w}\\SysWOW64\\` : `${w}\\System32\\`],
     ["System64Folder", `${w}\\System32\\`],
     ["WindowsFolder", `${w}\\`],
     ["WindowsVolume", "C:\\"],

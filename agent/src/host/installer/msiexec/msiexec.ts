@@ -7,7 +7,7 @@ import type { Host, ProcessContext } from "../../types.ts";
 import { processEnvironment } from "../cmd/interpreter.ts";
 import type { ProgramResult } from "../cmd/program.ts";
 import { parentPath, resolveWindowsPath } from "../cmd/windows-path.ts";
-import { redirectForBitness } from "../cmd/wow64.ts";
+import { isWindows64, redirectForBitness } from "../cmd/wow64.ts";
 import { parseMsiexecCommandLine } from "./command-line.ts";
 import { type FolderEnvironment, type InstallPlan, planInstall } from "./install-plan.ts";
 import { failedLaunchCondition, searchProperties } from "./launch-conditions.ts";
@@ -42,6 +42,8 @@ export const MsiexecExitCode = {
   PackageOpenFailed: 1619,
   PackageInvalid: 1620,
   LogFailure: 1622,
+  TransformFailure: 1624,
+  PlatformUnsupported: 1633,
   ProductVersion: 1638,
   InvalidCommandLine: 1639,
   RebootInitiated: 1641,
@@ -65,7 +67,12 @@ export async function runMsiexec(request: MsiexecRequest, host: Host): Promise<P
   const environment = processEnvironment(host, request.context);
   const windows = environment.get("SystemRoot") ?? "C:\\WINDOWS";
   const devicePath = (path: string): string =>
-    redirectForBitness(resolveWindowsPath(request.workingDirectory, path), request.context.bitness, windows);
+    redirectForBitness(
+      resolveWindowsPath(request.workingDirectory, path),
+      request.context.bitness,
+      windows,
+      isWindows64((name) => environment.get(name)),
+    );
   let logPath: string | undefined;
   if (command.log !== undefined) {
     logPath = devicePath(command.log.path);
@@ -136,6 +143,18 @@ async function openPackage(session: Session, path: string): Promise<MsiDatabase 
   }
 }
 
+/** The first TRANSFORMS entry (`a.mst;@b.mst;|C:\\c.mst`) that is not a file next to the package; `:x` are embedded. */
+function missingTransforms(session: Session, plan: InstallPlan, packagePath: string): string | undefined {
+  const folder = parentPath(packagePath);
+  for (const raw of (plan.properties.get("TRANSFORMS") ?? "").split(";")) {
+    const entry = raw.trim().replace(/^[@|]/, "");
+    if (entry === "" || entry.startsWith(":")) continue;
+    const path = resolveWindowsPath(folder, entry);
+    if (session.host.fs.stat(path)?.kind !== "file") return entry;
+  }
+  return undefined;
+}
+
 /** Runs `work` so that all of its writes land or none do (a Device offers a transaction over both stores). */
 function atomically(host: Host, work: () => void): void {
   const device = host as Host & { transaction?: <T>(work: () => T) => T };
@@ -168,6 +187,23 @@ async function install(
     "s",
     `Product Code: ${product.productCode}; Product Version: ${product.productVersion}; Package Code: ${product.packageCode}`,
   );
+  if (product.is64Bit && session.env.variable("ProgramW6432") === undefined) {
+    // An x64/Arm64 package on 32-bit Windows (windows-formats.md §1.12).
+    log.engine(
+      "c",
+      "This installation package is not supported by this processor type. Contact your product vendor.",
+    );
+    return finishInstall(session, plan, MsiexecExitCode.PlatformUnsupported);
+  }
+  const missingTransform = missingTransforms(session, plan, packagePath);
+  if (missingTransform !== undefined) {
+    // Transforms are checked but not applied (our choice: the model reads the base package only).
+    log.engine(
+      "c",
+      `Error applying transforms. Verify that the specified transform paths are valid. (${missingTransform})`,
+    );
+    return finishInstall(session, plan, MsiexecExitCode.TransformFailure);
+  }
   if (session.request.context.account === "user" && plan.perMachine) {
     // A user-context install runs with the user's own (standard) token: a per-machine package needs elevation.
     log.engine(
