@@ -152,6 +152,27 @@ function toastsFor(context: EnforcementContext, isError: boolean): string[] {
   return toasts;
 }
 
+/** The ComplianceStateMessage for the app's state now (ime.md §4.1, enums §4.3). */
+function complianceOf(
+  context: EnforcementContext,
+  detected: boolean,
+  errorCode: number | null,
+): ComplianceStateMessage {
+  return {
+    Applicability: (context.applicability?.applicability ??
+      Applicability.Applicable) as ComplianceStateMessage["Applicability"],
+    ComplianceState: detected ? ComplianceState.Installed : ComplianceState.NotInstalled,
+    DesiredState: context.mode === "uninstall" ? DesiredState.NotPresent : DesiredState.Present,
+    ErrorCode: errorCode,
+    TargetingMethod: context.targetingMethod,
+    InstallContext:
+      context.policy.InstallEx.RunAs === RunAs.System ? InstallContext.System : InstallContext.User,
+    TargetType: context.policy.TargetType,
+    ProductVersion: context.detection?.version ?? null,
+    AssignmentFilterIds: context.policy.AssignmentFilterIds,
+  };
+}
+
 /** ResultantAppState of the §9 report (Graph numbering, ime.md §9 [I]). */
 function resultantAppState(state: number, detected: boolean): ResultantAppState {
   if (state === EnforcementState.RequirementsNotMet) return ResultantAppState.NotApplicable;
@@ -341,6 +362,11 @@ export function createEnforcementLogic(deps: EnforcementDeps): EnforcementLogicW
   const encryptedOf = (context: EnforcementContext) =>
     host.fs.readFile(incomingPath(context.policy.Id, context.policy.Version));
 
+  const writeComplianceState = (context: EnforcementContext, compliance: ComplianceStateMessage) => {
+    const keyPath = store.writeCompliance(refOf(context), compliance, context.policy.Intent, clock.now());
+    events.emit({ phase: "state.compliance", details: { keyPath, message: compliance } }, subjectOf(context));
+  };
+
   const record = async (context: EnforcementContext): Promise<EnforcementResult> => {
     const ref = refOf(context);
     const previousCompliance = store.readCompliance(ref);
@@ -348,26 +374,10 @@ export function createEnforcementLogic(deps: EnforcementDeps): EnforcementLogicW
     const blocked = context.blockedByGrs;
     const detected = context.detectedAfter ?? context.detection?.detected ?? false;
     const applicability = context.applicability?.applicability ?? Applicability.Applicable;
-    const uninstall = context.mode === "uninstall";
     const isError = context.finalState >= 5000 && context.finalState < 6000;
-    const compliance: ComplianceStateMessage = {
-      Applicability: applicability as ComplianceStateMessage["Applicability"],
-      ComplianceState: detected ? ComplianceState.Installed : ComplianceState.NotInstalled,
-      DesiredState: uninstall ? DesiredState.NotPresent : DesiredState.Present,
-      ErrorCode: isError ? context.errorCode : null,
-      TargetingMethod: context.targetingMethod,
-      InstallContext:
-        context.policy.InstallEx.RunAs === RunAs.System ? InstallContext.System : InstallContext.User,
-      TargetType: context.policy.TargetType,
-      ProductVersion: context.detection?.version ?? null,
-      AssignmentFilterIds: context.policy.AssignmentFilterIds,
-    };
+    const compliance = complianceOf(context, detected, isError ? context.errorCode : null);
     const now = clock.now();
-    const complianceKey = store.writeCompliance(ref, compliance, context.policy.Intent, now);
-    events.emit(
-      { phase: "state.compliance", details: { keyPath: complianceKey, message: compliance } },
-      subjectOf(context),
-    );
+    writeComplianceState(context, compliance);
     // In GRS the previous attempt's state stands: the IME does not enforce, so it writes no new outcome.
     const enforcement: EnforcementStateMessage = blocked
       ? (previousEnforcement ?? {
@@ -676,6 +686,8 @@ export function createEnforcementLogic(deps: EnforcementDeps): EnforcementLogicW
         events.emit({ phase: "grs.blocked", details: {} }, subjectOf(context));
       },
       recordInProgress(context) {
+        // ime.md §10.2: ComplianceStateMessage after detection and applicability, then 2000 → 2009 → final.
+        writeComplianceState(context, complianceOf(context, context.detection?.detected === true, null));
         writeEnforcement(context, EnforcementState.InProgress, 0);
       },
       recordDownloadCompleted(context) {
