@@ -52,6 +52,14 @@ describe("command-line installer", async () => {
     expect(outcome.durationMs).toBe(60_000);
   });
 
+  it("abandons a FOR loop over an endless range too", async () => {
+    const outcome = await createCommandLineInstaller().run(
+      request("for /l %i in (1,0,2) do rem"),
+      newDevice(),
+    );
+    expect(outcome.exitCode).toBeUndefined();
+  });
+
   it("fails as cmd does for a program the device lacks", async () => {
     const outcome = await createCommandLineInstaller().run(request('"setup64.exe" /quiet'), newDevice());
     expect(outcome.exitCode).toBe(9009);

@@ -508,6 +508,8 @@ export class CmdProcess {
       frame,
     );
     for (const value of values) {
+      // Each iteration counts as a statement, so `for /l` over a huge range cannot hang the simulation.
+      if (this.overBudget()) return { kind: "exit-process", code: this.errorLevel };
       const bindings = typeof value === "string" ? new Map([[command.variable, value]]) : value;
       const body = substituteCommand(command.body, bindings, (v, m) => this.modify(v, m));
       const flow = await this.execute(body, frame);

@@ -40,8 +40,8 @@ function fileSet(process: CmdProcess, set: string, kind: "file" | "directory"): 
 
 function* range(set: string): Iterable<string> {
   const [start = 0, step = 0, end = 0] = items(set).map((n) => Number.parseInt(n, 10) || 0);
-  if (step === 0) return;
-  for (let i = start; step > 0 ? i <= end : i >= end; i += step) yield String(i);
+  // A step of 0 never reaches the end: cmd loops for ever (the statement budget stops us).
+  for (let i = start; step >= 0 ? i <= end : i >= end; i += step) yield String(i);
 }
 
 function recursive(process: CmdProcess, option: string, set: string): string[] {
