@@ -33,6 +33,14 @@ describe("a required install", () => {
     expect(h.phase("state.enforcement", APP).map((e) => e.details.enforcementState)).toEqual([
       2000, 2009, 1000,
     ]);
+    // ime.md §10.2: compliance after detection/applicability, then 2000 → 2009 → final, compliance re-set after re-detection.
+    const writes = h.events.flatMap((e) => {
+      if (e.appId !== APP) return [];
+      if (e.phase === "state.enforcement") return [e.details.enforcementState];
+      if (e.phase === "state.compliance") return [`C${String(e.details.message.ComplianceState)}`];
+      return [];
+    });
+    expect(writes).toEqual(["C2", 2000, 2009, "C1", 1000]);
     const log = h.appWorkload();
     expect(log).toContain("[Win32App] lpExitCode is defined as Success");
     expect(log).toContain(`[Win32App][V3Processor] Processing subgraph with app ids: ${APP}`);
