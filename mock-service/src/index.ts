@@ -10,4 +10,5 @@ export {
 } from "./identity/well-known-ids.ts";
 export { type ImportAppRequest, type ImportedApp, importApp } from "./import-app.ts";
 export type { ServerOptions } from "./options.ts";
+export { caCertificatePath } from "./pki/authority.ts";
 export { buildServer, type MockIntuneServer } from "./server.ts";

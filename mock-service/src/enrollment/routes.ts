@@ -1,14 +1,11 @@
 import { isImesimError } from "@imesim/contracts/errors";
+import { SERVICE_DISCOVERY_PATH } from "@imesim/contracts/gateway";
 import type { FastifyInstance } from "fastify";
 import { baseUrlOf, type ServiceContext } from "../context.ts";
 import { injectRequestFaults } from "../faults/apply.ts";
 import { sendGraphError } from "../http/graph-error.ts";
 import { enrollDevice } from "./enroll-device.ts";
 import { EnrollmentRequest, EnrollmentResponse } from "./schemas.ts";
-
-/** Path of the discovery document the IME asks for first (ime.md §3.1). */
-export const serviceDiscoveryPath =
-  "/RestUserAuthLocationService/RestUserAuthLocationService/Certificate/ServiceAddresses";
 
 /** `POST /enrollment/devices`: a device registers and receives its identity and MDM certificate. */
 export function enrollmentRoutes(context: ServiceContext) {
@@ -40,7 +37,7 @@ export function enrollmentRoutes(context: ServiceContext) {
             caCertificate: context.authority.root.certificatePem,
             thumbprint: device.thumbprint,
             tokenEndpoint: `${base}/${context.tokens.tenantId}/oauth2/v2.0/token`,
-            serviceDiscoveryUrl: `${base}${serviceDiscoveryPath}`,
+            serviceDiscoveryUrl: `${base}${SERVICE_DISCOVERY_PATH}`,
           };
           return reply.code(201).send(response);
         } catch (error) {

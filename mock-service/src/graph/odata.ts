@@ -121,13 +121,6 @@ function applySelect(request: FastifyRequest, entity: Record<string, unknown>): 
   );
 }
 
-/** `#microsoft.graph.<type>` from any accepted spelling (with or without `#`, any case). */
-export function normalizeODataType(value: unknown): string | undefined {
-  if (typeof value !== "string") return undefined;
-  const bare = value.replace(/^#/, "");
-  return `#${bare}`;
-}
-
 /** True when `value` names the Graph type `typeName` (e.g. `win32LobApp`), compared without case. */
 export function isODataType(value: unknown, typeName: string): boolean {
   return (

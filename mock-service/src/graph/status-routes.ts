@@ -6,6 +6,9 @@ import { admitGraphRequest } from "./guard.ts";
 import { sendCollection, sendEntity } from "./odata.ts";
 import { AppParams } from "./schemas.ts";
 
+/** The UserId the IME reports for the device (system) context: the all-zero GUID (contracts Win32AppResult). */
+const deviceContextUserId = "00000000-0000-0000-0000-000000000000";
+
 /** Per-device install status and the summary, as the portal shows them (graph-win32.md §4.1, beta). */
 export function statusRoutes(context: ServiceContext) {
   return async (app: FastifyInstance): Promise<void> => {
@@ -43,7 +46,9 @@ export function statusRoutes(context: ServiceContext) {
           new Set(statuses.filter((s) => s.installState === state).map((s) => s.deviceId)).size;
         const users = (state: string) =>
           new Set(
-            statuses.filter((s) => s.installState === state && s.userId !== s.deviceId).map((s) => s.userId),
+            statuses
+              .filter((s) => s.installState === state && s.userId !== deviceContextUserId)
+              .map((s) => s.userId),
           ).size;
         return sendEntity(
           context,

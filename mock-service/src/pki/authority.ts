@@ -54,11 +54,6 @@ export class CertificateAuthority {
     return new CertificateAuthority(root);
   }
 
-  /** Path of the root certificate PEM, for telling users what to trust. */
-  static rootPath(dataDir: string): string {
-    return join(dataDir, "pki", "ca.pem");
-  }
-
   /** Issues a leaf certificate for `publicKey`, signed by this CA. */
   async issue(options: {
     subject: string;
@@ -116,6 +111,11 @@ export class CertificateAuthority {
     const certificate = await create(keys.publicKey);
     return saveKeyedCertificate(folder, name, certificate, keys.privateKey);
   }
+}
+
+/** Path of the service's root CA certificate in a data folder: what clients must trust for `--tls`. */
+export function caCertificatePath(dataDir: string): string {
+  return join(dataDir, "pki", "ca.pem");
 }
 
 /** Generates an extractable RSA-2048 key pair for signing. */

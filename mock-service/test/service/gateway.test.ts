@@ -289,7 +289,11 @@ describe("SideCar gateway sessions", () => {
       url: `/beta/deviceAppManagement/mobileApps/${requiredAppId}/installSummary`,
       headers: admin,
     });
-    expect(summary.json()).toMatchObject({ installedDeviceCount: 1, failedDeviceCount: 0 });
+    expect(summary.json()).toMatchObject({
+      installedDeviceCount: 1,
+      failedDeviceCount: 0,
+      installedUserCount: 0,
+    });
     const outsiderReport = await session(
       await deviceToken(app, outsider),
       "Win32AppResult",

@@ -1,7 +1,6 @@
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { isImesimError } from "@imesim/contracts/errors";
-import { buildServer, type FaultPlan, type MockIntuneServer } from "@imesim/mock-service";
+import { buildServer, caCertificatePath, type FaultPlan, type MockIntuneServer } from "@imesim/mock-service";
 import { type Command, InvalidArgumentError } from "commander";
 
 interface ServeOptions {
@@ -97,7 +96,7 @@ export function registerServe(program: Command): void {
       console.log(`  faults          ${address}/admin/faults`);
       console.log(`  OpenAPI         ${address}/openapi.json`);
       if (options.tls) {
-        const ca = join(options.data, "pki", "ca.pem");
+        const ca = caCertificatePath(options.data);
         console.log(`\nHTTPS certificates come from the CA in ${ca}. To trust it:`);
         console.log(`  Node:    NODE_EXTRA_CA_CERTS=${ca}`);
         console.log(
