@@ -319,22 +319,36 @@ function decodeUtf8(bytes: Uint8Array): string {
   }
 }
 
-/** Checks an EncryptionInfo's values (as Graph's commit step receives them) and returns the decoded keys. */
+/**
+ * Checks an EncryptionInfo's values (as Graph's commit step receives them in fileEncryptionInfo, or as
+ * Detection.xml holds them) and returns the decoded keys. Failures carry INTUNEWIN_ENCRYPTION_INFO_INVALID.
+ */
 export function decodeEncryptionInfo(info: EncryptionInfo, path = "EncryptionInfo"): DecodedEncryptionInfo {
-  const node = info as unknown as XmlNode;
+  const fail = (message: string, field: string): ImesimError =>
+    new ImesimError(IntunewinErrorCode.encryptionInfoInvalid, `encryption info: ${message}`, {
+      path: `${path}.${field}`,
+    });
   if (info.ProfileIdentifier !== PROFILE_IDENTIFIER) {
-    throw invalid(
+    throw fail(
       `ProfileIdentifier must be ${PROFILE_IDENTIFIER}, got "${info.ProfileIdentifier}"`,
-      `${path}.ProfileIdentifier`,
+      "ProfileIdentifier",
     );
   }
   if (info.FileDigestAlgorithm !== FILE_DIGEST_ALGORITHM) {
-    throw invalid(`FileDigestAlgorithm must be ${FILE_DIGEST_ALGORITHM}`, `${path}.FileDigestAlgorithm`);
+    throw fail(
+      `FileDigestAlgorithm must be ${FILE_DIGEST_ALGORITHM}, got "${info.FileDigestAlgorithm}"`,
+      "FileDigestAlgorithm",
+    );
   }
   const decode = (name: keyof typeof ENCRYPTION_FIELD_BYTES): Buffer => {
-    const value = node[name];
-    if (typeof value !== "string") throw invalid(`${name} is missing`, `${path}.${name}`);
-    return decodeStrictBase64(base64Field({ [name]: value }, name, path)) as Buffer;
+    const value: unknown = info[name];
+    if (typeof value !== "string") throw fail(`${name} is missing`, name);
+    const bytes = decodeStrictBase64(value);
+    if (bytes === undefined) throw fail(`${name} is not standard base64: "${value}"`, name);
+    if (bytes.length !== ENCRYPTION_FIELD_BYTES[name]) {
+      throw fail(`${name} decodes to ${bytes.length} bytes, expected ${ENCRYPTION_FIELD_BYTES[name]}`, name);
+    }
+    return bytes;
   };
   return {
     encryptionKey: decode("EncryptionKey"),

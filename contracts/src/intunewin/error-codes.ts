@@ -8,6 +8,7 @@ export const IntunewinErrorCode = {
   zipCorrupt: "INTUNEWIN_ZIP_CORRUPT",
   detectionXmlMissing: "INTUNEWIN_DETECTION_XML_MISSING",
   detectionXmlInvalid: "INTUNEWIN_DETECTION_XML_INVALID",
+  encryptionInfoInvalid: "INTUNEWIN_ENCRYPTION_INFO_INVALID",
   contentEntryMissing: "INTUNEWIN_CONTENT_ENTRY_MISSING",
   outerEntryCompressed: "INTUNEWIN_OUTER_ENTRY_COMPRESSED",
   encryptedSizeMismatch: "INTUNEWIN_ENCRYPTED_SIZE_MISMATCH",

@@ -1,3 +1,4 @@
+import { createHmac } from "node:crypto";
 import type { TransformOptions } from "node:stream";
 import { crc32, createInflateRaw, inflateRawSync, type ZlibOptions } from "node:zlib";
 import { ImesimError, isImesimError } from "../errors/index.ts";
@@ -9,11 +10,12 @@ import {
   type CryptoVerdict,
   checkEncryptedHeader,
   decryptStream,
+  MAC_LENGTH,
   plaintextSource,
 } from "./encrypted-content.ts";
 import { ImeContentErrorCode, IntunewinErrorCode } from "./error-codes.ts";
 import { garbageBudget } from "./garbage-collection.ts";
-import { bytesSource, fileSource, type RandomAccessSource } from "./random-access.ts";
+import { bytesSource, fileSource, type RandomAccessSource, readRange } from "./random-access.ts";
 import { safeEntryPath } from "./safe-path.ts";
 import { fromDosDateTime, LOCAL_HEADER_SIZE, ZIP_METHOD, ZIP_SIGNATURE } from "./zip-format.ts";
 import { readZipDirectory, type ZipEntry } from "./zip-reader.ts";
@@ -334,6 +336,29 @@ async function* tracked(
   }
 }
 
+/** HMAC over IV ‖ ciphertext only, for callers that check the MAC without decrypting. */
+async function assertMacOnly(source: RandomAccessSource, keys: DecodedEncryptionInfo): Promise<void> {
+  const hmac = createHmac("sha256", keys.macKey);
+  for await (const chunk of readRange(source, MAC_LENGTH, source.size - MAC_LENGTH)) hmac.update(chunk);
+  const stored = await source.read(0, MAC_LENGTH);
+  const computed = hmac.digest();
+  // The verdict ranking applies unchanged; padding and digest count as fine because they were not asked for.
+  assertVerdict(
+    source.name,
+    keys,
+    {
+      encryptedLength: source.size,
+      storedMac: Buffer.from(stored),
+      storedIv: keys.iv,
+      computedMac: computed,
+      plaintextLength: 0,
+      plaintextDigest: keys.fileDigest,
+      paddingValid: true,
+    },
+    undefined,
+  );
+}
+
 /**
  * Checks an encrypted file against its keys without extracting (Graph's commit step): length, IV, MAC,
  * and, unless `decrypt` is false, padding, FileDigest and UnencryptedContentSize.
@@ -353,21 +378,15 @@ export async function verifyEncryptedContent(
       );
     }
     await checkEncryptedHeader(source, keys, options.unencryptedContentSize);
+    if (options.decrypt === false) {
+      await assertMacOnly(source, keys);
+      return;
+    }
     const verdict: Partial<CryptoVerdict> = {};
     for await (const _ of decryptStream(source, keys, verdict)) {
       // hashing happens inside the stream
     }
     const full = verdict as CryptoVerdict;
-    if (options.decrypt === false) {
-      // Only the MAC was asked for: treat padding and digest as not checked.
-      assertVerdict(
-        source.name,
-        keys,
-        { ...full, paddingValid: true, plaintextDigest: keys.fileDigest },
-        undefined,
-      );
-      return;
-    }
     assertVerdict(source.name, keys, full, options.unencryptedContentSize);
   } finally {
     if (owned) await source.close();

@@ -189,6 +189,18 @@ describe("every corruption fails with its own code and leaves the output untouch
     const tampered = Buffer.from(encryptedFile());
     tampered[60] = (tampered[60] ?? 0) ^ 0xff;
     expect(await codeOf(verifyEncryptedContent(tampered, packed.info))).toBe("INTUNEWIN_MAC_MISMATCH");
+    // MAC only (no decryption): a wrong FileDigest goes unnoticed, a tampered byte does not.
+    const wrongDigest = { ...packed.info, FileDigest: Buffer.alloc(32, 1).toString("base64") };
+    await expect(
+      verifyEncryptedContent(encryptedFile(), wrongDigest, { decrypt: false }),
+    ).resolves.toBeUndefined();
+    expect(await codeOf(verifyEncryptedContent(tampered, packed.info, { decrypt: false }))).toBe(
+      "INTUNEWIN_MAC_MISMATCH",
+    );
+    // Graph-supplied keys of the wrong length are refused with their own code and the field named.
+    const shortKey = { ...packed.info, MacKey: Buffer.alloc(16).toString("base64") };
+    const error = await verifyEncryptedContent(encryptedFile(), shortKey).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "INTUNEWIN_ENCRYPTION_INFO_INVALID", path: "EncryptionInfo.MacKey" });
   });
 });
 
