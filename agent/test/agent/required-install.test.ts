@@ -34,7 +34,7 @@ describe("a required install", () => {
       2000, 2009, 1000,
     ]);
     // ime.md §10.2: compliance after detection/applicability, then 2000 → 2009 → final, compliance re-set after re-detection.
-    const writes = h.events.flatMap((e) => {
+    const writes = h.events.flatMap((e): Array<string | number> => {
       if (e.appId !== APP) return [];
       if (e.phase === "state.enforcement") return [e.details.enforcementState];
       if (e.phase === "state.compliance") return [`C${String(e.details.message.ComplianceState)}`];
