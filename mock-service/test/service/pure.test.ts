@@ -1,0 +1,105 @@
+import { describe, expect, it } from "vitest";
+import { parseRange } from "../../src/content/range.ts";
+import { parseFilter } from "../../src/graph/odata-filter.ts";
+import { normalizeUrl } from "../../src/http/normalize-url.ts";
+
+describe("normalizeUrl", () => {
+  it.each([
+    ["/Beta/deviceAppManagement/mobileApps('abc')", "/Beta/deviceAppManagement/mobileApps/abc"],
+    [
+      "/beta/deviceAppManagement/mobileApps/abc/microsoft.graph.win32LobApp/contentVersions",
+      "/beta/deviceAppManagement/mobileApps/abc/contentVersions",
+    ],
+    [
+      "/beta/deviceAppManagement/mobileApps/abc/graph.win32LobApp/contentVersions/1/files",
+      "/beta/deviceAppManagement/mobileApps/abc/contentVersions/1/files",
+    ],
+    [
+      "/beta/deviceAppManagement/mobileApps/abc/microsoft.graph.assign",
+      "/beta/deviceAppManagement/mobileApps/abc/assign",
+    ],
+    [
+      "/Beta/deviceAppManagement/deviceAppManagement/mobileApps/a/renewUpload",
+      "/Beta/deviceAppManagement/mobileApps/a/renewUpload",
+    ],
+    [
+      "/SideCar/SideCarGatewaySessions('5c1e')?api-version=1.5",
+      "/SideCar/SideCarGatewaySessions/5c1e?api-version=1.5",
+    ],
+    [
+      "/SideCar/SideCarGatewaySessions(%275c1e%27)?api-version=1.5",
+      "/SideCar/SideCarGatewaySessions/5c1e?api-version=1.5",
+    ],
+    ["/beta/x?$filter=displayName eq 'a(b)'", "/beta/x?$filter=displayName eq 'a(b)'"],
+  ])("%s → %s", (input, expected) => {
+    expect(normalizeUrl(input)).toBe(expected);
+  });
+});
+
+describe("parseRange", () => {
+  it.each([
+    [undefined, 100, undefined],
+    ["bytes=0-9", 100, { start: 0, end: 9 }],
+    ["bytes=90-", 100, { start: 90, end: 99 }],
+    ["bytes=-10", 100, { start: 90, end: 99 }],
+    ["bytes=-500", 100, { start: 0, end: 99 }],
+    ["bytes=50-1000", 100, { start: 50, end: 99 }],
+    ["bytes=100-", 100, "unsatisfiable"],
+    ["bytes=-0", 100, "unsatisfiable"],
+    ["bytes=0-1,5-6", 100, undefined],
+    ["items=0-1", 100, undefined],
+    ["bytes=9-3", 100, undefined],
+  ] as const)("%s of %i bytes", (header, size, expected) => {
+    expect(parseRange(header, size)).toEqual(expected);
+  });
+});
+
+describe("parseFilter", () => {
+  const apps = [
+    {
+      "@odata.type": "#microsoft.graph.win32LobApp",
+      displayName: "7-Zip",
+      isAssigned: true,
+      publisher: "Igor's",
+    },
+    {
+      "@odata.type": "#microsoft.graph.win32LobApp",
+      displayName: "Notepad++",
+      isAssigned: false,
+      publisher: null,
+    },
+    {
+      "@odata.type": "#microsoft.graph.webApp",
+      displayName: "Portal",
+      isAssigned: false,
+      publisher: "Contoso",
+    },
+  ];
+  it.each([
+    ["displayName eq '7-zip'", ["7-Zip"]],
+    ["displayName ne '7-Zip'", ["Notepad++", "Portal"]],
+    ["isof('microsoft.graph.win32LobApp') and isAssigned eq false", ["Notepad++"]],
+    ["startswith(displayName,'note') or contains(displayName, 'tal')", ["Notepad++", "Portal"]],
+    ["not (isAssigned eq true)", ["Notepad++", "Portal"]],
+    ["publisher eq null", ["Notepad++"]],
+    ["publisher eq 'Igor''s'", ["7-Zip"]],
+    [
+      "(microsoft.graph.managedApp/appAvailability eq null or isAssigned eq true)",
+      ["7-Zip", "Notepad++", "Portal"],
+    ],
+  ])("%s", (filter, expected) => {
+    expect(apps.filter(parseFilter(filter)).map((app) => app.displayName)).toEqual(expected);
+  });
+
+  it.each([
+    "size gt 3",
+    "displayName eq",
+    "startswith(displayName 'x')",
+    "displayName eq 'open",
+    "displayName eq 'a' extra",
+  ])("refuses %s with ODATA_FILTER_UNSUPPORTED", (filter) => {
+    expect(() => parseFilter(filter)).toThrow(
+      expect.objectContaining({ code: "ODATA_FILTER_UNSUPPORTED", path: "$filter" }),
+    );
+  });
+});
