@@ -64,6 +64,12 @@ export function narrate(
     });
 }
 
+/** One log entry on one terminal line: its first line, at most 240 characters (the full text is in the log files). */
+function shorten(line: string): string {
+  const first = line.split("\n")[0] ?? "";
+  return first.length > 240 ? `${first.slice(0, 240)} …` : `${first}${line.includes("\n") ? " …" : ""}`;
+}
+
 /** The narration as text for a terminal. */
 export function formatNarration(steps: readonly ExplainStep[]): string {
   const out: string[] = [];
@@ -72,8 +78,7 @@ export function formatNarration(steps: readonly ExplainStep[]): string {
       `${String(index + 1).padStart(4)}. ${step.at}  ${step.title}${step.app === undefined ? "" : ` — ${step.app}`}`,
     );
     out.push(`        ${step.why}`);
-    for (const line of step.logLines)
-      out.push(`        log  ${line.split("\n")[0]}${line.includes("\n") ? " …" : ""}`);
+    for (const line of step.logLines) out.push(`        log  ${shorten(line)}`);
     for (const write of step.registryWrites) out.push(`        reg  ${write}`);
   });
   return `${out.join("\n")}\n`;

@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { registerExplain } from "./explain.ts";
 import { registerInspect } from "./inspect.ts";
 import { registerPack } from "./pack.ts";
 import { registerRun } from "./run.ts";
@@ -14,4 +15,5 @@ export function registerCommands(program: Command): void {
   registerInspect(program);
   registerTest(program);
   registerRun(program);
+  registerExplain(program);
 }
