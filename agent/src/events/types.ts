@@ -84,6 +84,7 @@ export type ImeEventBody =
   | { phase: "subgraph.done"; details: { hash: string } }
   | { phase: "subgraphs.done"; details: { count: number } }
   | { phase: "reevaluation.scheduled"; details: { hash: string; at: number } }
+  | { phase: "reevaluation.found"; details: { hash: string; at: number } }
   | { phase: "grs.checked"; details: { hash: string; verdict: GrsVerdict; value?: number; keyPath?: string } }
   | { phase: "grs.blocked"; details: Record<string, never> }
   | { phase: "grs.recorded"; details: { hash: string; at: number } }

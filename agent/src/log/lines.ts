@@ -164,6 +164,12 @@ export function renderEvent(event: ImeEvent): RenderedLine[] {
       return [app("[Win32App][V3Processor] Done processing subgraph.")];
     case "subgraphs.done":
       return [app(`[Win32App][V3Processor] Done processing ${event.details.count} subgraphs.`)];
+    case "reevaluation.found":
+      return [
+        app(
+          `[Win32App][ReevaluationScheduleManager] Found previous subgraph reevaluation time value: ${formatDotNetDateTime(event.details.at)}`,
+        ),
+      ];
     case "reevaluation.scheduled":
       return [
         app(

@@ -68,6 +68,12 @@ export function createSubgraphLogic(deps: SubgraphDeps): SubgraphLogic {
     }
     const now = clock.now();
     const last = store.readSubgraphEvaluation(context.userId, context.hash);
+    if (last !== undefined) {
+      events.emit(
+        { phase: "reevaluation.found", details: { hash: context.hash, at: last } },
+        subject(context),
+      );
+    }
     if (reevaluationDue(last, now, intervalMinutes(context))) return undefined;
     return overrideApplies(context, store, now) ? undefined : "reevaluationNotExpired";
   };

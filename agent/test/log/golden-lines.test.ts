@@ -130,6 +130,7 @@ const golden: Record<string, string[]> = {
     "<any>Reevaluation interval is not expired for subgraph <hash> and no override condition applies. Skipping processing.",
     "<any>A restart is required to continue processing apps. Stop processing.",
     "[Win32App][ReevaluationScheduleManager] Subgraph reevaluation interval is not expired",
+    "[Win32App][ReevaluationScheduleManager] Found previous subgraph reevaluation time value: <datetime>",
     "[Win32App][ReevaluationScheduleManager] Setting subgraph reevaluation time with value: <datetime> for subgraph with hash <hash>",
     "[Win32App][GRSManager] Found GRS value: <datetime> at key <uid>\\GRS\\<hash>\\<id>",
     "[Win32App][GRSManager] App with id: <id> has no recorded GRS value which will be treated as expired. | Hash = <hash>",
