@@ -52,7 +52,9 @@ export interface ExtractionSummary {
   unencryptedSize: number;
 }
 
+/** Entries this small (both sides) are inflated in one call; anything bigger streams, so memory stays flat. */
 const SMALL_ENTRY = 4 << 20;
+const SMALL_ENTRY_OUTPUT = 16 << 20;
 const MADE_BY_UNIX = 3;
 const S_IFMT = 0o170000;
 const S_IFLNK = 0o120000;
@@ -153,7 +155,7 @@ async function* entryData(reader: ByteReader, entry: ZipEntry): AsyncGenerator<B
       account(chunk);
       yield chunk;
     }
-  } else if (entry.compressedSize <= SMALL_ENTRY) {
+  } else if (entry.compressedSize <= SMALL_ENTRY && entry.uncompressedSize <= SMALL_ENTRY_OUTPUT) {
     const compressed = await reader.readExact(entry.compressedSize);
     let plain: Buffer;
     try {
@@ -232,6 +234,23 @@ async function* inflateStreaming(
   }
 }
 
+/** Runs a sink call; the codec's own errors (CRC, size, bomb) pass through, the sink's become INTUNEWIN_IO_FAILED. */
+async function toSink(entry: ContentEntry, call: () => Promise<void> | void): Promise<void> {
+  try {
+    await call();
+  } catch (error) {
+    if (isImesimError(error)) throw error;
+    throw new ImesimError(
+      IntunewinErrorCode.ioFailed,
+      `cannot write "${entry.path}": ${(error as Error).message}`,
+      {
+        path: entry.path,
+        cause: error,
+      },
+    );
+  }
+}
+
 /** Streams each planned entry from the plaintext to the sink, in zip order. */
 async function extractEntries(reader: ByteReader, planned: PlannedEntry[], sink: ContentSink): Promise<void> {
   for (const { zip, content } of planned) {
@@ -252,11 +271,11 @@ async function extractEntries(reader: ByteReader, planned: PlannedEntry[], sink:
       );
     }
     if (content.isDirectory) {
-      await sink.directory(content);
+      await toSink(content, () => sink.directory(content));
       continue;
     }
     const data = entryData(reader, zip);
-    await sink.file(content, data);
+    await toSink(content, () => sink.file(content, data));
     // A sink that stopped early still leaves every byte checked (size, CRC) and the reader in place.
     for await (const _ of data) {
       // drained

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { isImesimError } from "../../src/errors/index.ts";
 import {
+  createDirectorySink,
   createMemorySink,
   type EncryptionInfo,
   extractContent,
@@ -251,6 +252,33 @@ describe("hostile content zips are refused after the MAC verifies", () => {
     expect(await refused(many, { maxEntries: 10 })).toBe("INTUNEWIN_ZIP_BOMB");
     const zeros = buildZip([{ name: "zeros.bin", data: Buffer.alloc(20 << 20) }]);
     expect(await refused(zeros, { maxTotalBytes: 1 << 20 })).toBe("INTUNEWIN_ZIP_BOMB");
+  });
+
+  it("an entry that inflates beyond the size it declares", async () => {
+    const zip = buildZip([{ name: "zeros.bin", data: Buffer.alloc(1 << 20) }]);
+    // Shrink the declared size in the central directory (the copy the reader plans from).
+    const central = zip.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+    zip.writeUInt32LE(1000, central + 24);
+    expect(await refused(zip)).toBe("INTUNEWIN_ZIP_BOMB");
+  });
+
+  it("a file and a folder of the same name: the sink's failure is typed and nothing is left behind", async () => {
+    const zip = buildZip([
+      { name: "a", data: Buffer.from("file") },
+      { name: "a/b.txt", data: Buffer.from("inside") },
+    ]);
+    const { encrypted, info } = encryptForTest(zip);
+    const temp = tempFolder();
+    try {
+      const out = join(temp.path, "out");
+      const error = await extractContent(encrypted, info, await createDirectorySink(out)).catch(
+        (e: unknown) => e,
+      );
+      expect(error).toMatchObject({ code: "INTUNEWIN_IO_FAILED", path: "a/b.txt" });
+      expect(readdirSync(temp.path)).toEqual([]);
+    } finally {
+      temp.cleanup();
+    }
   });
 
   it("an entry whose data does not match its CRC", async () => {
