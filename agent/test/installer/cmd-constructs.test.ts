@@ -381,7 +381,7 @@ const cases: Case[] = [
   },
 ];
 
-describe("cmd constructs", async () => {
+describe("cmd constructs", () => {
   it.each(cases)("$name", async (c) => {
     const result = await runScript(c.script, {
       ...(c.args === undefined ? {} : { args: c.args }),

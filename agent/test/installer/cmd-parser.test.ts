@@ -2,8 +2,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseStatement, tokenize } from "../../src/host/installer/cmd/index.ts";
 
-describe("cmd tokenizer", async () => {
-  it("splits words, operators, parentheses and redirections, honouring quotes and carets", async () => {
+describe("cmd tokenizer", () => {
+  it("splits words, operators, parentheses and redirections, honouring quotes and carets", () => {
     expect(tokenize('echo "a & b" ^& c 2>nul >>"x y.txt" && (dir) || x|y')).toEqual([
       { kind: "word", text: "echo", space: "" },
       { kind: "word", text: '"a & b"', space: " " },
@@ -22,7 +22,7 @@ describe("cmd tokenizer", async () => {
     ]);
   });
 
-  it("reads 2>&1 as a handle duplication and a lone > as a syntax error", async () => {
+  it("reads 2>&1 as a handle duplication and a lone > as a syntax error", () => {
     expect(tokenize("x 2>&1")[1]).toEqual({
       kind: "redirect",
       redirect: { fd: 2, mode: "duplicate", targetFd: 1 },
@@ -34,7 +34,7 @@ describe("cmd tokenizer", async () => {
     });
   });
 
-  it("never throws, whatever the input", async () => {
+  it("never throws, whatever the input", () => {
     fc.assert(
       fc.property(
         fc.string({ unit: fc.constantFrom(...'ab %!^&|<>()"\n\t=:;,12@/\\'.split("")), maxLength: 80 }),
@@ -48,8 +48,8 @@ describe("cmd tokenizer", async () => {
   });
 });
 
-describe("cmd parser", async () => {
-  it("binds | tighter than && and ||, and those tighter than &", async () => {
+describe("cmd parser", () => {
+  it("binds | tighter than && and ||, and those tighter than &", () => {
     const parsed = parseStatement("a & b && c | d");
     expect(parsed).toMatchObject({
       complete: true,
@@ -64,7 +64,7 @@ describe("cmd parser", async () => {
     });
   });
 
-  it("keeps else with the ) of the true branch and gives IF the rest of its line", async () => {
+  it("keeps else with the ) of the true branch and gives IF the rest of its line", () => {
     expect(parseStatement('if /i "%x%"=="Y" (echo yes) else echo no & echo more')).toMatchObject({
       commands: [
         {
@@ -81,7 +81,7 @@ describe("cmd parser", async () => {
     });
   });
 
-  it("reports an open block as incomplete and a stray operator as a syntax error", async () => {
+  it("reports an open block as incomplete and a stray operator as a syntax error", () => {
     expect(parseStatement("if 1==1 (")).toEqual({ complete: false });
     expect(parseStatement("(echo a\necho b\n) > log.txt")).toMatchObject({
       complete: true,
@@ -95,7 +95,7 @@ describe("cmd parser", async () => {
     });
   });
 
-  it("parses FOR with its options, variable, set and body", async () => {
+  it("parses FOR with its options, variable, set and body", () => {
     expect(parseStatement("for /f \"tokens=1,2 delims=,\" %a in ('type x') do echo %a")).toMatchObject({
       commands: [
         { type: "for", mode: "parse", option: '"tokens=1,2 delims=,"', variable: "a", set: "'type x'" },
@@ -103,7 +103,7 @@ describe("cmd parser", async () => {
     });
   });
 
-  it("never throws, whatever the input", async () => {
+  it("never throws, whatever the input", () => {
     fc.assert(
       fc.property(
         fc.string({

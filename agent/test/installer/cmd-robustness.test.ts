@@ -78,7 +78,7 @@ const WORDS = [
   "nope.exe",
 ];
 
-describe("cmd robustness", async () => {
+describe("cmd robustness", () => {
   it("runs arbitrary scripts to an exit code without throwing", async () => {
     const line = fc.array(fc.constantFrom(...WORDS), { maxLength: 8 }).map((words) => words.join(" "));
     await fc.assert(

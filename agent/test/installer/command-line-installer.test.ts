@@ -15,7 +15,7 @@ function request(commandLine: string, timeoutMs = 60_000): InstallRequest {
   };
 }
 
-describe("command-line installer", async () => {
+describe("command-line installer", () => {
   it("runs the command line in the working folder and reports output and simulated duration", async () => {
     const device = newDevice();
     const outcome = await createCommandLineInstaller().run(

@@ -31,7 +31,7 @@ function request(commandLine: string, overrides: Partial<InstallRequest> = {}): 
   };
 }
 
-describe("MrMeeb install.cmd (winget wrapper)", async () => {
+describe("MrMeeb install.cmd (winget wrapper)", () => {
   const LOG_32 = "C:\\Program Files (x86)\\CAW\\IntuneLogs\\7zip.7zip\\install.cmd.log";
 
   it("runs from the IME's 32-bit cmd: logs under Program Files (x86), whoami and icacls are missing", async () => {
@@ -79,7 +79,7 @@ describe("MrMeeb install.cmd (winget wrapper)", async () => {
   });
 });
 
-describe("JayRHa install.bat / deinstall.bat (Company Portal tray tool)", async () => {
+describe("JayRHa install.bat / deinstall.bat (Company Portal tray tool)", () => {
   it("install.bat echoes its commands and fails with 9009 because schtasks is not on the device", async () => {
     const device = withScript(newDevice(), "JayRHa-install.bat", "install.bat");
     const outcome = await runInstallCommand(request("install.bat"), device);

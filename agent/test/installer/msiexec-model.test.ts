@@ -24,7 +24,7 @@ function utf16(device: Device, path: string): string {
   return bytes.subarray(2).toString("utf16le");
 }
 
-describe("msiexec model: 64-bit package", async () => {
+describe("msiexec model: 64-bit package", () => {
   it("installs files and registry values, registers the product, logs, and uninstalls cleanly by product code", async () => {
     const device = withPackages();
     const install = await runLine('msiexec /i "demo-x64.msi" /qn /l*v "C:\\Windows\\Temp\\demo.log"', {
@@ -105,7 +105,7 @@ describe("msiexec model: 64-bit package", async () => {
   });
 });
 
-describe("msiexec model: 32-bit package", async () => {
+describe("msiexec model: 32-bit package", () => {
   it("lands in Program Files (x86) and WOW6432Node, ARP entry included", async () => {
     const device = withPackages();
     expect((await runLine("msiexec /i demo-x86.msi /qn", { device })).exitCode).toBe(0);
@@ -125,7 +125,7 @@ describe("msiexec model: 32-bit package", async () => {
   });
 });
 
-describe("msiexec exit codes", async () => {
+describe("msiexec exit codes", () => {
   it.each([
     ["msiexec /i missing.msi /qn", 1619],
     ["msiexec /qn", 1639],
@@ -194,7 +194,7 @@ describe("msiexec exit codes", async () => {
   });
 });
 
-describe("msiexec model: major upgrade and services", async () => {
+describe("msiexec model: major upgrade and services", () => {
   const UPGRADE_CODE = "{22222222-ABCD-EF01-2345-6789ABCDEF03}";
 
   it("removes the older product of the same UpgradeCode, installs its service, and removes it on uninstall", async () => {

@@ -9,7 +9,7 @@ import { newDevice, readText, runScript, SYSTEM32, SYSTEM64 } from "./device.ts"
 const USER_SID = "S-1-12-1-1111111111-2222222222-3333333333-4444444444";
 const USER32: ProcessContext = { account: "user", userSid: USER_SID, bitness: 32 };
 
-describe("environment by context", async () => {
+describe("environment by context", () => {
   it.each([
     [
       SYSTEM32,
@@ -28,7 +28,17 @@ describe("environment by context", async () => {
   });
 });
 
-describe("file system redirection", async () => {
+describe("the cmd.exe an install runs in", () => {
+  it.each([
+    [SYSTEM32, "C:\\WINDOWS\\SysWOW64\\cmd.exe /c"],
+    [SYSTEM64, "C:\\WINDOWS\\system32\\cmd.exe /c"],
+  ])("%o", async (context, prefix) => {
+    const run = await runScript(["@echo off", "echo %CMDCMDLINE%"], { context });
+    expect(run.stdout).toBe(`${prefix} "C:\\Windows\\IMECache\\app_1\\install.cmd"\r\n`);
+  });
+});
+
+describe("file system redirection", () => {
   it("a 32-bit process writing to System32 lands in SysWOW64; Sysnative reaches System32", async () => {
     const device = newDevice();
     await runScript(
@@ -71,7 +81,7 @@ describe("file system redirection", async () => {
   });
 });
 
-describe("reg.exe views and hives", async () => {
+describe("reg.exe views and hives", () => {
   it("writes to WOW6432Node from the 32-bit process unless /reg:64 is given", async () => {
     const device = newDevice();
     const run = await runScript(
@@ -141,7 +151,7 @@ describe("reg.exe views and hives", async () => {
   });
 });
 
-describe("reg add value types", async () => {
+describe("reg add value types", () => {
   it.each([
     ["/t REG_SZ /d text", { type: "REG_SZ", data: "text" }],
     ["/t REG_EXPAND_SZ /d %%ProgramFiles%%\\X", { type: "REG_EXPAND_SZ", data: "%ProgramFiles%\\X" }],

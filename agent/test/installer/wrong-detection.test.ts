@@ -100,7 +100,7 @@ async function enforce(rules: DetectionRule[]) {
   return result;
 }
 
-describe("a detection rule in the wrong registry view", async () => {
+describe("a detection rule in the wrong registry view", () => {
   it("is caught: msiexec exits 0, the 64-bit rule finds nothing, the IME reports 0x87D1041C", async () => {
     const run = await enforce([registryRule(false)]);
     expect(run.failure).toBeUndefined();

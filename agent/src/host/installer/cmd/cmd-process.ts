@@ -84,6 +84,8 @@ export interface CmdProcessOptions {
   readonly delayedExpansion?: boolean;
   /** Simulated ms after which the process is abandoned (the IME's install timeout). */
   readonly deadlineMs?: number;
+  /** What followed `cmd.exe /c` when the process started; `%CMDCMDLINE%` shows `<cmd.exe> /c <it>`. */
+  readonly startedWith?: string;
 }
 
 // A script that loops without end would hang the simulation: after this many statements the process
@@ -118,6 +120,7 @@ export class CmdProcess {
   private readonly forValueSource: ForValueSource;
   private readonly deadlineMs: number;
   private statements = 0;
+  private readonly commandLine: string;
 
   constructor(options: CmdProcessOptions) {
     this.host = options.host;
@@ -133,6 +136,8 @@ export class CmdProcess {
     this.stderr = options.stderr;
     this.delayedExpansion = options.delayedExpansion ?? false;
     this.deadlineMs = options.deadlineMs ?? Number.POSITIVE_INFINITY;
+    // The quoting of the real %CMDCMDLINE% for an IME-started command is not in the reference (our choice).
+    this.commandLine = `${this.cmdExePath()} /c ${options.startedWith ?? ""}`.trimEnd();
   }
 
   // ---- results ------------------------------------------------------------------------------------------
@@ -166,6 +171,12 @@ export class CmdProcess {
   }
 
   // ---- paths --------------------------------------------------------------------------------------------
+
+  /** The cmd.exe this process is: SysWOW64's for a 32-bit process on 64-bit Windows (ime.md §1.5). */
+  cmdExePath(): string {
+    const folder = this.context.bitness === 32 && this.is64BitOs ? "SysWOW64" : "system32";
+    return `${this.windowsFolder()}\\${folder}\\cmd.exe`;
+  }
 
   windowsFolder(): string {
     return this.environment.get("SystemRoot") ?? this.environment.get("windir") ?? "C:\\Windows";
@@ -202,7 +213,7 @@ export class CmdProcess {
       case "RANDOM":
         return String(Math.floor(Math.random() * 32768));
       case "CMDCMDLINE":
-        return `${this.windowsFolder()}\\system32\\cmd.exe`;
+        return this.commandLine;
       default:
         return undefined;
     }

@@ -90,7 +90,9 @@ export interface CmdRunResult {
 }
 
 /** Creates a cmd process on the device (for callers that drive it step by step). */
-export function createCmdProcess(options: CmdRunOptions & { stdout: Sink; stderr: Sink }): CmdProcess {
+export function createCmdProcess(
+  options: CmdRunOptions & { stdout: Sink; stderr: Sink; startedWith?: string },
+): CmdProcess {
   return new CmdProcess({
     host: options.host,
     context: options.context,
@@ -104,17 +106,20 @@ export function createCmdProcess(options: CmdRunOptions & { stdout: Sink; stderr
     stderr: options.stderr,
     delayedExpansion: options.delayedExpansion ?? false,
     ...(options.deadlineMs === undefined ? {} : { deadlineMs: options.deadlineMs }),
+    ...(options.startedWith === undefined ? {} : { startedWith: options.startedWith }),
   });
 }
 
 async function run(
   options: CmdRunOptions,
+  startedWith: string,
   work: (process: CmdProcess) => Promise<number>,
 ): Promise<CmdRunResult> {
   let stdout = "";
   let stderr = "";
   const process = createCmdProcess({
     ...options,
+    startedWith,
     stdout: options.stdout ?? { write: (text) => (stdout += text) },
     stderr: options.stderr ?? { write: (text) => (stderr += text) },
   });
@@ -124,7 +129,7 @@ async function run(
 
 /** Runs `text` as `cmd /c text` does and returns the process's exit code and output. */
 export function runCmdLine(text: string, options: CmdRunOptions): Promise<CmdRunResult> {
-  return run(options, async (process) => {
+  return run(options, text, async (process) => {
     const flow = await process.runLine(text);
     return flow?.kind === "exit-process" ? flow.code : process.errorLevel;
   });
@@ -136,7 +141,7 @@ export function runCmdScript(
   argsText: string,
   options: CmdRunOptions,
 ): Promise<CmdRunResult> {
-  return run(options, async (process) => {
+  return run(options, `"${scriptPath}" ${argsText}`.trimEnd(), async (process) => {
     const flow = await runBatchFile(process, scriptPath, scriptPath, argsText);
     return flow?.kind === "exit-process" ? flow.code : process.errorLevel;
   });

@@ -32,6 +32,7 @@ export async function runNestedCmd(
     delayedExpansion: switches.includes("/v:on"),
     stdout: parent.stdout,
     stderr: parent.stderr,
+    startedWith: text,
   });
   const flow = await child.runLine(text);
   const exitCode = flow?.kind === "exit-process" ? flow.code : child.errorLevel;
