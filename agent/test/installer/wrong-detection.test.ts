@@ -6,7 +6,12 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DetectionType, EnforcementState, RegistryDetectionSubType } from "@imesim/contracts/enums";
+import {
+  DetectionType,
+  EnforcementState,
+  FileDetectionSubType,
+  RegistryDetectionSubType,
+} from "@imesim/contracts/enums";
 import type { DecryptInfo } from "@imesim/contracts/gateway";
 import type { DetectionRule } from "@imesim/contracts/ime";
 import { packFolder, readPackage } from "@imesim/contracts/intunewin";
@@ -118,7 +123,7 @@ describe("a detection rule in the wrong registry view", () => {
     });
   });
 
-  it("passes once the rule looks in the 32-bit view, and MSI product-code detection passes too", async () => {
+  it("passes once the rule looks in the 32-bit view; product-code and file detection pass too", async () => {
     const fixed = await enforce([registryRule(true)]);
     expect(fixed.enforcement?.EnforcementState).toBe(EnforcementState.Success);
     const byProductCode = await enforce([
@@ -128,5 +133,19 @@ describe("a detection rule in the wrong registry view", () => {
       } as DetectionRule,
     ]);
     expect(byProductCode.enforcement?.EnforcementState).toBe(EnforcementState.Success);
+    const byFile = await enforce([
+      {
+        DetectionType: DetectionType.FileSystem,
+        DetectionText: {
+          Path: "%ProgramFiles%\\Demo App",
+          FileOrFolderName: "app.txt",
+          Check32BitOn64System: true,
+          DetectionType: FileDetectionSubType.Exists,
+          Operator: 0,
+          DetectionValue: null,
+        },
+      } as DetectionRule,
+    ]);
+    expect(byFile.enforcement?.EnforcementState).toBe(EnforcementState.Success);
   });
 });
