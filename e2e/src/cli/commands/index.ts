@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { registerAgent } from "./agent.ts";
 import { registerExplain } from "./explain.ts";
 import { registerInspect } from "./inspect.ts";
 import { registerPack } from "./pack.ts";
@@ -16,4 +17,5 @@ export function registerCommands(program: Command): void {
   registerTest(program);
   registerRun(program);
   registerExplain(program);
+  registerAgent(program);
 }

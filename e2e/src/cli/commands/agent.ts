@@ -1,0 +1,144 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  type Clock,
+  createAgent,
+  createRealClock,
+  createScriptedInstaller,
+  createVirtualClock,
+  type DeviceIdentity,
+  enrollDevice,
+} from "@imesim/agent";
+import { createDevice, createScriptedRunner } from "@imesim/agent/host";
+import { isImesimError } from "@imesim/contracts/errors";
+import { type Command, InvalidArgumentError } from "commander";
+import { installerBehaviours, scriptedScripts } from "../../run/behaviours.ts";
+import { deviceProfileOf, seedDevice } from "../../run/device-setup.ts";
+import { timelineEntry } from "../../run/reports.ts";
+import { DEFAULT_START, type LoadedScenario, loadScenarioFile, parseDuration } from "../../scenario/index.ts";
+
+interface AgentCommandOptions {
+  server: string;
+  device?: string;
+  scenario?: string;
+  name: string;
+  logs?: string;
+  runFor?: number;
+}
+
+function duration(value: string): number {
+  try {
+    return parseDuration(value);
+  } catch {
+    throw new InvalidArgumentError("must be a duration such as 90m, 2h or 30d");
+  }
+}
+
+/** The device's identity: enrolled once, then kept beside its SQLite file so a restarted agent is the same device. */
+async function identityFor(
+  options: AgentCommandOptions,
+  scenario: LoadedScenario | undefined,
+  osVersion: string,
+): Promise<DeviceIdentity> {
+  const saved = options.device === undefined ? undefined : `${options.device}.identity.json`;
+  if (saved !== undefined && existsSync(saved))
+    return JSON.parse(readFileSync(saved, "utf8")) as DeviceIdentity;
+  const enrollment = await enrollDevice(options.server, {
+    deviceName: options.name,
+    osVersion,
+    users: (scenario?.users ?? []).map((user) => ({
+      id: user.objectId,
+      userPrincipalName: `${user.name.replace(/[^A-Za-z0-9._-]/g, "").toLowerCase() || "user"}@contoso.com`,
+      displayName: user.name,
+    })),
+  });
+  if (saved !== undefined)
+    writeFileSync(saved, JSON.stringify(enrollment.identity, null, 2), { mode: 0o600 });
+  return enrollment.identity;
+}
+
+/** `imesim agent --server <url>`: one simulated IME against a running service (`imesim serve`), for runs across processes. */
+export function registerAgent(program: Command): void {
+  program
+    .command("agent")
+    .description(
+      "Run one simulated IME against a running mock service over HTTP (see `imesim serve`), on real time by default.\n" +
+        "Its device, users, installer and script behaviour can come from a scenario file.",
+    )
+    .requiredOption("--server <url>", "base URL of the service, e.g. http://127.0.0.1:8080")
+    .option(
+      "--device <db>",
+      "keep the device (registry, files, enrollment) in this SQLite file across restarts",
+    )
+    .option("--scenario <file>", "take the device, users, installers and scripts from this scenario")
+    .option("--name <name>", "device name at enrollment", "IMESIM-AGENT")
+    .option("--logs <dir>", "write AppWorkload.log and the other IME logs here")
+    .option(
+      "--run-for <duration>",
+      "run this much virtual time as fast as possible, then exit (default: real time until Ctrl+C)",
+      duration,
+    )
+    .action(async (options: AgentCommandOptions) => {
+      let scenario: LoadedScenario | undefined;
+      try {
+        scenario = options.scenario === undefined ? undefined : loadScenarioFile(options.scenario);
+      } catch (error) {
+        if (!isImesimError(error)) throw error;
+        process.stderr.write(`${error.message}\n`);
+        process.exitCode = 2;
+        return;
+      }
+      const virtual =
+        options.runFor === undefined
+          ? undefined
+          : createVirtualClock(scenario?.startMs ?? Date.parse(DEFAULT_START));
+      const clock: Clock = virtual ?? createRealClock();
+      const fresh = options.device === undefined || !existsSync(options.device);
+      const device = createDevice({
+        backend: options.device === undefined ? "memory" : { sqlitePath: options.device },
+        clock,
+        ...(scenario === undefined
+          ? {}
+          : { profile: { ...deviceProfileOf(scenario, 1), computerName: options.name } }),
+      });
+      if (scenario !== undefined && fresh) seedDevice(device, scenario);
+      const identity = await identityFor(options, scenario, device.profile.osVersion);
+      if (options.logs !== undefined) mkdirSync(options.logs, { recursive: true });
+      const agent = createAgent({
+        deviceId: identity.deviceId,
+        device,
+        clock,
+        service: { identity },
+        installer: createScriptedInstaller(scenario === undefined ? [] : installerBehaviours(scenario)),
+        scriptRunner: createScriptedRunner(scenario === undefined ? [] : scriptedScripts(scenario), {
+          exitCode: 1,
+          stdout: "",
+          stderr: "",
+        }),
+        users: (scenario?.users ?? [])
+          .filter((user) => user.loggedOn)
+          .map((user, index) => ({ userId: user.objectId, userSid: user.sid, session: index + 1 })),
+        ...(options.logs === undefined ? {} : { logsDir: options.logs }),
+      });
+      const start = clock.now();
+      agent.subscribe((event) => {
+        const line = timelineEntry(event, (id) => id ?? "");
+        if (line !== undefined) process.stdout.write(`${new Date(event.simTime).toISOString()}  ${line}\n`);
+      });
+      process.stdout.write(`device ${identity.deviceId} (${options.name}) enrolled with ${options.server}\n`);
+      agent.start();
+      if (virtual !== undefined && options.runFor !== undefined) {
+        await virtual.runUntil(start + options.runFor);
+        agent.stop();
+        agent.dispose();
+        device.close();
+        return;
+      }
+      await new Promise<void>((resolve) => {
+        process.once("SIGINT", resolve);
+        process.once("SIGTERM", resolve);
+      });
+      agent.stop();
+      agent.dispose();
+      device.close();
+    });
+}
