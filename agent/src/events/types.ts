@@ -152,6 +152,8 @@ export type ImeEventBody =
         timeoutMs: number;
       };
     }
+  | { phase: "install.launched"; details: { processId: number; timeoutMs: number } }
+  | { phase: "install.launchFailed"; details: { win32Error: number; message: string } }
   | {
       phase: "install.finished";
       details: {

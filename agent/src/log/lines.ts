@@ -333,12 +333,20 @@ export function renderEvent(event: ImeEvent): RenderedLine[] {
         app(`[Win32App] SetCurrentDirectory: ${d.workingDirectory}`),
         ...(d.account === "user" ? [app("Trying to get elevated token for user.")] : []),
         app(`[Win32App] Launch Win32AppInstaller in ${d.account === "system" ? "machine" : "user"} session`),
-        app("[Win32App] lastWin32Error 0 after CreateProcess"),
-        app("[Win32App] Create installer process successfully."),
-        app(`[Win32App] process id = ${d.processId}`),
-        app(`[Win32App] Installer process timeout milliseconds: ${d.timeoutMs}.`),
       ];
     }
+    case "install.launched":
+      return [
+        app("[Win32App] lastWin32Error 0 after CreateProcess"),
+        app("[Win32App] Create installer process successfully."),
+        app(`[Win32App] process id = ${event.details.processId}`),
+        app(`[Win32App] Installer process timeout milliseconds: ${event.details.timeoutMs}.`),
+      ];
+    case "install.launchFailed":
+      return [
+        app(`[Win32App] lastWin32Error ${event.details.win32Error} after CreateProcess`),
+        app(`[Win32App] Failed to create installer process. Error code = ${event.details.win32Error}`, 3),
+      ];
     case "install.finished": {
       const d = event.details;
       if (d.timedOut || d.exitCode === undefined) {

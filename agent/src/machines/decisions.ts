@@ -80,6 +80,8 @@ export function reevaluationDue(
 
 /** The error an install timeout reports (ime.md §5.1). */
 export const INSTALL_TIMEOUT_ERROR = toSigned32(ImeErrorCode.InstallTimeout);
+/** The installer process could not start: HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND) [I]. */
+export const LAUNCH_ERROR = toSigned32(hresultFromWin32(2));
 /** Not detected after a successful install (ime.md §5.1). */
 export const NOT_DETECTED_AFTER_INSTALL_ERROR = toSigned32(ImeErrorCode.AppNotDetectedAfterInstall);
 /** Content could not be downloaded (ime.md §5.5: 5003 / 0x87D30067). */

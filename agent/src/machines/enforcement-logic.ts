@@ -22,7 +22,7 @@ import { fromPromise } from "xstate";
 import { type Clock, whileHeld } from "../clock/clock.ts";
 import type { ImeEventStream } from "../events/stream.ts";
 import type { DeliveryTelemetry } from "../events/types.ts";
-import type { Installer } from "../host/installer/types.ts";
+import type { Installer, InstallOutcome } from "../host/installer/types.ts";
 import type { Host, ProcessContext } from "../host/types.ts";
 import { imeCachePath, incomingPath, stagingPath } from "../ime/paths.ts";
 import type { AppStateRef, ImeStateStore } from "../ime/state-store.ts";
@@ -46,6 +46,12 @@ export interface EnforcementDeps {
   readonly tokens: TokenProvider;
   readonly installer: Installer;
 }
+
+/**
+ * The Win32 error a failed CreateProcess reports. An installer that throws has no Windows error of its own;
+ * we report ERROR_FILE_NOT_FOUND (2), the usual reason a command line cannot start [I].
+ */
+const LAUNCH_FAILURE_WIN32_ERROR = 2;
 
 /** The Intune DO caller prefix of every FileId (ime.md §3.4). */
 const DO_CALLER_PREFIX = "501FCB7D-A970-4E34-A753-4B48FE5D8BEF";
@@ -638,17 +644,33 @@ export function createEnforcementLogic(deps: EnforcementDeps): EnforcementLogicW
           },
           subjectOf(context),
         );
-        const outcome = await deps.installer.run(
-          {
-            appId: context.policy.Id,
-            intent: uninstall ? "uninstall" : "install",
-            commandLine,
-            workingDirectory,
-            context: processContext,
-            attempt: context.retry + 1,
-            timeoutMs,
-          },
-          host,
+        let outcome: InstallOutcome;
+        try {
+          outcome = await deps.installer.run(
+            {
+              appId: context.policy.Id,
+              intent: uninstall ? "uninstall" : "install",
+              commandLine,
+              workingDirectory,
+              context: processContext,
+              attempt: context.retry + 1,
+              timeoutMs,
+            },
+            host,
+          );
+        } catch (error) {
+          events.emit(
+            {
+              phase: "install.launchFailed",
+              details: { win32Error: LAUNCH_FAILURE_WIN32_ERROR, message: message(error) },
+            },
+            subjectOf(context),
+          );
+          throw error;
+        }
+        events.emit(
+          { phase: "install.launched", details: { processId: nextProcessId, timeoutMs } },
+          subjectOf(context),
         );
         // A process still running at MaxRunTimeInMinutes is abandoned: no exit code (ime.md §5.1).
         if (outcome.durationMs > timeoutMs) return { ...outcome, exitCode: undefined, durationMs: timeoutMs };

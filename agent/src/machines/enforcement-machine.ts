@@ -12,6 +12,7 @@ import {
   DOWNLOAD_ERROR,
   grsAllowsEnforcement,
   INSTALL_TIMEOUT_ERROR,
+  LAUNCH_ERROR,
   mapExitCode,
   NOT_DETECTED_AFTER_INSTALL_ERROR,
 } from "./decisions.ts";
@@ -288,7 +289,7 @@ export function createEnforcementMachine(logic: EnforcementLogic) {
                 target: "#enforcement.failed",
                 actions: {
                   type: "conclude",
-                  params: { state: EnforcementState.Error, errorCode: CONTENT_ERROR },
+                  params: { state: EnforcementState.Error, errorCode: LAUNCH_ERROR },
                 },
               },
             },

@@ -243,3 +243,26 @@ describe("toasts (ime.md §1.3.8, §2.9)", () => {
     expect((await toastsOf(0, 0)).executor).toContain("ExecutorLog AgentExecutor gets invoked");
   });
 });
+
+describe("an installer that cannot start", () => {
+  it("reports the CreateProcess failure and records HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND)", async () => {
+    const h = createHarness({
+      behaviours: [],
+      setup: (s) => s.assign(DEVICE, [makePolicy(A)]),
+      wrapInstaller: () => ({
+        run: async () => {
+          throw new Error("the executable is missing");
+        },
+      }),
+    });
+    await h.runTo(HOUR);
+    expect(h.agent.failure()).toBeUndefined();
+    expect(h.appWorkload()).toContain("[Win32App] Failed to create installer process. Error code = 2");
+    expect(h.appWorkload()).not.toContain("Create installer process successfully.");
+    expect(h.agent.state.readEnforcement({ userId: DEVICE, appId: A, version: 1 })).toEqual({
+      EnforcementState: 5000,
+      ErrorCode: toSigned32(0x80070002),
+      TargetingMethod: 0,
+    });
+  });
+});
