@@ -54,6 +54,13 @@ const cases: FaultCase[] = [
     recoversByNextCheckin: true,
   },
   {
+    name: "an app list that is not valid policy JSON",
+    inject: (h) => h.service.malformAppLists(1),
+    state: undefined,
+    lines: ["[Win32App] Failed to get app policies:", "[0]"],
+    recoversByNextCheckin: true,
+  },
+  {
     name: "missing content (404 on GetContentInfo)",
     inject: (h) => h.service.removeContent(APP),
     state: DOWNLOAD_ERROR,

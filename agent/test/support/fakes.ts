@@ -191,6 +191,7 @@ export function createFakeService(initialClock: { now(): number; sleep(ms: numbe
   const results: Array<{ userId: string; results: readonly Win32AppResult[] }> = [];
   const calls = { token: 0, requestApps: 0, contentInfo: 0, download: 0, results: 0, ranges: [] as number[] };
   let tokenLifetimeMs = 3_600_000;
+  let malformedLists = 0;
 
   const maybeFail = (route: string) => {
     const fault = faults.get(route);
@@ -212,6 +213,10 @@ export function createFakeService(initialClock: { now(): number; sleep(ms: numbe
     async requestApps(request) {
       calls.requestApps += 1;
       maybeFail("requestApps");
+      if (malformedLists > 0) {
+        malformedLists -= 1;
+        return { policiesJson: '[{"Id":"x","Name":7}]' };
+      }
       const list = policies.get(request.userId.toLowerCase()) ?? [];
       const filtered =
         request.kind === "available" ? list.filter((p) => p.Intent === Intent.Available) : list;
@@ -281,6 +286,10 @@ export function createFakeService(initialClock: { now(): number; sleep(ms: numbe
     },
     fault(route: "token" | "requestApps" | "contentInfo" | "download" | "results", fault: ScriptedFault) {
       faults.set(route, fault);
+    },
+    /** The next `times` app lists are not valid policy JSON. */
+    malformAppLists(times: number) {
+      malformedLists = times;
     },
     dropConnection(afterBytes: number, times: number) {
       drop = { afterBytes, times };
