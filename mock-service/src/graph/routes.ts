@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import type { ServiceContext } from "../context.ts";
 import { appRoutes } from "./app-routes.ts";
 import { assignmentRoutes } from "./assignment-routes.ts";
+import { catalogRoutes } from "./catalog-routes.ts";
 import { contentRoutes } from "./content-routes.ts";
 import { groupRoutes } from "./group-routes.ts";
 import { statusRoutes } from "./status-routes.ts";
@@ -14,5 +15,6 @@ export function graphRoutes(context: ServiceContext) {
     await app.register(assignmentRoutes(context));
     await app.register(statusRoutes(context));
     await app.register(groupRoutes(context));
+    await app.register(catalogRoutes(context));
   };
 }

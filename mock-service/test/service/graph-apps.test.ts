@@ -200,3 +200,41 @@ describe("mobileApps", () => {
     expect(response.json().error.innerError["client-request-id"]).toBe("abc");
   });
 });
+
+describe("scope tags and categories (IntuneWin32App -ScopeTagName / -CategoryName)", () => {
+  it("finds the default scope tag and a category by name, and links the category to an app", async () => {
+    const tags = await app.inject({
+      url: "/Beta/deviceManagement/getRoleScopeTagsByResource(resource='MobileApps')?$filter=displayName eq 'Default'",
+      headers: auth,
+    });
+    expect(tags.statusCode).toBe(200);
+    expect(tags.json().value).toEqual([
+      expect.objectContaining({ id: "0", displayName: "Default", isBuiltIn: true }),
+    ]);
+    const categories = await app.inject({
+      url: "/Beta/deviceAppManagement/mobileAppCategories?$filter=displayName eq 'Business'",
+      headers: auth,
+    });
+    const category = categories.json().value[0];
+    expect(category.displayName).toBe("Business");
+    const created = (await create(sampleApp({ displayName: "Categorised" }))).json();
+    const linked = await app.inject({
+      method: "POST",
+      url: `/Beta/deviceAppManagement/mobileApps/${created.id}/categories/$ref`,
+      payload: {
+        "@odata.id": `https://graph.microsoft.com/beta/deviceAppManagement/mobileAppCategories/${category.id}`,
+      },
+      headers: auth,
+    });
+    expect(linked.statusCode).toBe(204);
+    const unknown = await app.inject({
+      method: "POST",
+      url: `/Beta/deviceAppManagement/mobileApps/${created.id}/categories/$ref`,
+      payload: {
+        "@odata.id": "https://graph.microsoft.com/beta/deviceAppManagement/mobileAppCategories/nope",
+      },
+      headers: auth,
+    });
+    expect(unknown.statusCode).toBe(400);
+  });
+});
