@@ -277,6 +277,22 @@ const cases: Case[] = [
     stdout: NOT_RECOGNIZED("nothere"),
     exitCode: 0,
   },
+  {
+    name: "dir /b feeds for /f, the usual way to install every .msi in a folder",
+    script: [
+      "@echo off",
+      "md sub",
+      "echo x>b.msi",
+      "echo x>a.msi",
+      "echo x>sub\\c.msi",
+      "for /f \"delims=\" %%m in ('dir /b *.msi') do echo would install %%m",
+      "dir /b /s *.msi",
+      "dir /b /a:d",
+      "dir /b nothing.* 2>nul || echo none",
+    ],
+    stdout: `would install a.msi\r\nwould install b.msi\r\n${CACHE}\\a.msi\r\n${CACHE}\\b.msi\r\n${CACHE}\\sub\\c.msi\r\nsub\r\nnone\r\n`,
+    exitCode: 1,
+  },
   // pipes into find / findstr
   {
     name: "| find and findstr set ERRORLEVEL by whether a line matched",
@@ -382,6 +398,18 @@ const cases: Case[] = [
 ];
 
 describe("cmd constructs", () => {
+  it("dir lists a folder the way cmd lays it out", async () => {
+    const run = await runScript(["@echo off", "md sub\\inner", "echo 12345678>sub\\x.txt", "dir sub"]);
+    expect(run.stdout).toBe(
+      " Volume in drive C has no label.\r\n Volume Serial Number is 1A2B-3C4D\r\n" +
+        `\r\n Directory of ${CACHE}\\sub\r\n\r\n` +
+        "11/24/2026  01:00 PM    <DIR>          inner\r\n" +
+        "11/24/2026  01:00 PM                10 x.txt\r\n" +
+        "               1 File(s)             10 bytes\r\n" +
+        `                0 Dir(s)  ${run.device.fs.freeBytes("C:").toLocaleString("en-US")} bytes free\r\n`,
+    );
+  });
+
   it.each(cases)("$name", async (c) => {
     const result = await runScript(c.script, {
       ...(c.args === undefined ? {} : { args: c.args }),

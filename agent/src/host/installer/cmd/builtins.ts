@@ -1,4 +1,5 @@
 // cmd's internal commands by name. Anything else is a program (external.ts).
+import { dirCommand } from "./builtin-dir.ts";
 import { setCommand } from "./builtin-set.ts";
 import {
   cdCommand,
@@ -47,6 +48,7 @@ export const builtinCommands: ReadonlyMap<string, BuiltinCommand> = new Map<stri
   ["ren", renCommand],
   ["rename", renCommand],
   ["type", typeCommand],
+  ["dir", dirCommand],
   ["start", startCommand],
   ["pause", pauseCommand],
   ["cls", clsCommand],
