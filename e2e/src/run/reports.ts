@@ -3,6 +3,7 @@
 import type { ImeEvent } from "@imesim/agent/events";
 import { EnforcementState, formatHex, nameOf } from "@imesim/contracts/enums";
 import { formatDuration } from "../scenario/duration.ts";
+import type { TimedAction } from "../scenario/index.ts";
 import { fleetSummary, formatFleetSummary } from "./fleet-summary.ts";
 import type { RunResult } from "./result.ts";
 
@@ -71,18 +72,41 @@ export function timelineEntry(
   }
 }
 
-/** The timeline of one device's events. */
+/** What a scenario action does, in the timeline's words. */
+export function actionEntry(action: TimedAction): string {
+  switch (action.do) {
+    case "resetApp":
+      return `admin: reset ${action.app} (delete its Win32Apps, GRS and Reporting keys${action.restartService === false ? "" : ", restart the service"})`;
+    case "requestInstall":
+      return `${action.user ?? "user"}: install ${action.app} from the Company Portal`;
+    case "logon":
+    case "logoff":
+      return `${action.user}: ${action.do}`;
+    case "syncapp":
+      return "intunemanagementextension://syncapp";
+    default:
+      return `action: ${action.do}`;
+  }
+}
+
+/** The timeline of one device's events, with the scenario's timed actions in between. */
 export function formatTimeline(
   events: readonly ImeEvent[],
   startMs: number,
   appName: (id: string | undefined) => string,
+  actions: readonly TimedAction[] = [],
 ): string[] {
-  const lines: string[] = [];
+  const entries: Array<{ at: number; text: string }> = actions.map((action) => ({
+    at: action.atMs,
+    text: actionEntry(action),
+  }));
   for (const event of events) {
     const entry = timelineEntry(event, appName);
-    if (entry !== undefined) lines.push(`  ${formatOffset(event.simTime - startMs).padEnd(12)} ${entry}`);
+    if (entry !== undefined) entries.push({ at: event.simTime - startMs, text: entry });
   }
-  return lines;
+  // Stable sort: an action comes before the events it causes at the same instant.
+  entries.sort((a, b) => a.at - b.at);
+  return entries.map((entry) => `  ${formatOffset(entry.at).padEnd(12)} ${entry.text}`);
 }
 
 /** The text report: timeline of device 1 (or the fleet summary), expectations, verdict, where the logs are. */
@@ -97,7 +121,11 @@ export function formatTextReport(result: RunResult): string {
   ];
   const first = result.devices[0];
   if (result.devices.length === 1 && first !== undefined) {
-    lines.push("", "Timeline:", ...formatTimeline(first.outcome.events, scenario.startMs, appName));
+    lines.push(
+      "",
+      "Timeline:",
+      ...formatTimeline(first.outcome.events, scenario.startMs, appName, scenario.actions),
+    );
     lines.push("", "Final state:");
     for (const state of first.finalStates) {
       const who = state.userName === undefined ? "device" : state.userName;
