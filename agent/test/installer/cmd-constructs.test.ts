@@ -293,6 +293,18 @@ const cases: Case[] = [
     stdout: `would install a.msi\r\nwould install b.msi\r\n${CACHE}\\a.msi\r\n${CACHE}\\b.msi\r\n${CACHE}\\sub\\c.msi\r\nsub\r\nnone\r\n`,
     exitCode: 1,
   },
+  {
+    name: "for /f over an escaped reg query pipeline reads a value into a variable",
+    script: [
+      "@echo off",
+      "reg add HKLM\\SOFTWARE\\Contoso /v Version /d 1.2.3 /f >nul",
+      "for /f \"tokens=3\" %%v in ('reg query HKLM\\SOFTWARE\\Contoso /v Version 2^>nul ^| find \"Version\"') do set VER=%%v",
+      "echo installed %VER%",
+      "if \"%VER%\"==\"1.2.3\" (exit /b 0) else (exit /b 1)",
+    ],
+    stdout: "installed 1.2.3\r\n",
+    exitCode: 0,
+  },
   // pipes into find / findstr
   {
     name: "| find and findstr set ERRORLEVEL by whether a line matched",
