@@ -37,6 +37,7 @@ export const DEFAULT_EXTRACTION_LIMITS: ExtractionLimits = {
 /** Where the encrypted bytes come from: a path, bytes, or any random-access source. */
 export type EncryptedInput = string | Uint8Array | RandomAccessSource;
 
+/** Options of extractContent. */
 export interface ExtractOptions {
   /** UnencryptedContentSize from Detection.xml; checked when given. */
   unencryptedContentSize?: number;

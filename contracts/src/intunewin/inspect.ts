@@ -41,6 +41,7 @@ export interface PackageSizes {
   expanded: number | undefined;
 }
 
+/** Everything inspectPackage found out about a package. */
 export interface InspectResult {
   /** Undefined only when Detection.xml could not be read at all. */
   detection: DetectionXml | undefined;

@@ -10,6 +10,7 @@ import { writeInnerZip } from "./inner-zip-writer.ts";
 import { DEFAULT_CONTENT_FILE_NAME } from "./package-reader.ts";
 import { writePackage } from "./package-writer.ts";
 
+/** packFolder's input: IntuneWinAppUtil's -c, -s, -o and -q, plus tuning. */
 export interface PackOptions {
   /** `-c`: the folder whose contents go in the package. */
   sourceFolder: string;
@@ -35,6 +36,7 @@ export interface PackOptions {
  */
 export const DEFAULT_CONTENT_LEVEL = 1;
 
+/** Where the package was written and the Detection.xml it carries. */
 export interface PackResult {
   outputPath: string;
   detection: DetectionXml;

@@ -3,6 +3,7 @@ import type { DetectionXml } from "./detection-xml.ts";
 import { type ExtractionLimits, type ExtractionSummary, extractContent } from "./extract-content.ts";
 import { readPackage } from "./package-reader.ts";
 
+/** Options of unpackPackage. */
 export interface UnpackOptions {
   overwrite?: boolean;
   limits?: Partial<ExtractionLimits>;
