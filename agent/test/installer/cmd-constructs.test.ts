@@ -298,9 +298,9 @@ const cases: Case[] = [
     script: [
       "@echo off",
       "reg add HKLM\\SOFTWARE\\Contoso /v Version /d 1.2.3 /f >nul",
-      "for /f \"tokens=3\" %%v in ('reg query HKLM\\SOFTWARE\\Contoso /v Version 2^>nul ^| find \"Version\"') do set VER=%%v",
+      'for /f "tokens=3" %%v in (\'reg query HKLM\\SOFTWARE\\Contoso /v Version 2^>nul ^| find "Version"\') do set VER=%%v',
       "echo installed %VER%",
-      "if \"%VER%\"==\"1.2.3\" (exit /b 0) else (exit /b 1)",
+      'if "%VER%"=="1.2.3" (exit /b 0) else (exit /b 1)',
     ],
     stdout: "installed 1.2.3\r\n",
     exitCode: 0,

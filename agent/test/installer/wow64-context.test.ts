@@ -151,6 +151,27 @@ describe("reg.exe views and hives", () => {
   });
 });
 
+describe("reg export", () => {
+  it("writes the key as the process names it (from the 32-bit view), and refuses to overwrite without /y", async () => {
+    const device = newDevice();
+    const run = await runScript(
+      [
+        "@echo off",
+        "reg add HKLM\\SOFTWARE\\Contoso /v Mode /d x86 /f >nul",
+        "reg export HKLM\\SOFTWARE\\Contoso backup.reg",
+        "reg export HKLM\\SOFTWARE\\Contoso backup.reg >nul",
+        "echo %ERRORLEVEL%",
+      ],
+      { device },
+    );
+    expect(run.stdout).toBe("The operation completed successfully.\r\n1\r\n");
+    const bytes = Buffer.from(device.fs.readFile("C:\\Windows\\IMECache\\app_1\\backup.reg"));
+    expect(bytes.subarray(2).toString("utf16le")).toBe(
+      'Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\Contoso]\r\n"Mode"="x86"\r\n\r\n',
+    );
+  });
+});
+
 describe("reg add value types", () => {
   it.each([
     ["/t REG_SZ /d text", { type: "REG_SZ", data: "text" }],

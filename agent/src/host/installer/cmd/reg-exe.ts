@@ -1,6 +1,6 @@
 // reg.exe add/delete/query/import (windows-formats.md §6.10): messages, exit codes and the query layout.
 // Without /reg:32 or /reg:64 it uses its own bitness's view, so a 32-bit install writes to WOW6432Node (§4.1).
-import { importRegFile } from "../../registry/reg-file.ts";
+import { exportRegFile, importRegFile } from "../../registry/reg-file.ts";
 import type { RegistryAccess, RegistryValue } from "../../types.ts";
 import type { CmdProcess } from "./cmd-process.ts";
 import type { ProgramInvocation, ProgramResult } from "./program.ts";
@@ -64,6 +64,8 @@ export function runReg(invocation: ProgramInvocation, process: CmdProcess): Prog
       return parsed === undefined ? usage("QUERY") : regQuery(parsed, process);
     case "IMPORT":
       return regImport(rest[0], invocation, process);
+    case "EXPORT":
+      return regExport(rest, invocation, process);
     default:
       return { exitCode: 1, stderr: 'ERROR: Invalid syntax.\r\nType "REG /?" for usage.\r\n' };
   }
@@ -252,6 +254,33 @@ function formatData(value: RegistryValue): string {
       // Upper-case hex is believed but unconfirmed (windows-formats.md §6.10).
       return Buffer.from(value.data).toString("hex").toUpperCase();
   }
+}
+
+/** `reg export <key> <file> [/y] [/reg:32|/reg:64]`: regedit's 5.00 format (UTF-16LE) of the key's subtree. */
+function regExport(
+  args: readonly string[],
+  invocation: ProgramInvocation,
+  process: CmdProcess,
+): ProgramResult {
+  const [keyRaw, file, ...options] = args;
+  const key = keyRaw === undefined ? undefined : normalizeKey(keyRaw);
+  if (key === undefined || file === undefined) return usage("EXPORT");
+  const lower = options.map((o) => o.toLowerCase());
+  const view = lower.includes("/reg:64") ? 64 : lower.includes("/reg:32") ? 32 : invocation.context.bitness;
+  const userSid =
+    invocation.context.userSid ?? (invocation.context.account === "system" ? SYSTEM_SID : undefined);
+  const access: RegistryAccess = userSid === undefined ? { view } : { view, userSid };
+  if (!process.host.registry.keyExists(key, access)) return { exitCode: 1, stderr: NOT_FOUND };
+  const path = process.devicePath(file);
+  if (process.host.fs.stat(path) !== undefined && !lower.includes("/y")) {
+    // Without /y reg asks before overwriting; with no console the answer is no.
+    return {
+      exitCode: 1,
+      stdout: `File ${file} already exists. Overwrite (Yes/No)? \r\nThe operation was canceled by the user.\r\n`,
+    };
+  }
+  process.host.fs.writeFile(path, exportRegFile(process.host.registry, key, access));
+  return { exitCode: 0, stdout: SUCCESS };
 }
 
 function regImport(
