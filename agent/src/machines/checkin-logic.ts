@@ -57,6 +57,16 @@ export function createCheckinLogic(deps: CheckinDeps): CheckinLogic {
     }
     return results;
   };
+  // The app list rarely changes between check-ins: decode each distinct text once (the newest few kept).
+  const decoded = new Map<string, DecodedImePolicy[]>();
+  const parseCached = (json: string): DecodedImePolicy[] => {
+    const hit = decoded.get(json);
+    if (hit !== undefined) return hit;
+    const policies = parsePolicies(json);
+    if (decoded.size >= 8) decoded.delete(decoded.keys().next().value ?? "");
+    decoded.set(json, policies);
+    return policies;
+  };
   const sessionOf = (context: CheckinContext): CheckinSession => context.sessions[context.sessionIndex]!;
   const subject = (context: CheckinContext) => ({ userId: sessionOf(context).userId });
 
@@ -79,7 +89,7 @@ export function createCheckinLogic(deps: CheckinDeps): CheckinLogic {
             const response = await callService(tokens, clock, (token) =>
               service.requestApps({ token, kind, userId: session.userId, reason: context.reason }),
             );
-            const policies = parsePolicies(response.policiesJson);
+            const policies = parseCached(response.policiesJson);
             events.emit(
               {
                 phase: "apps.received",
