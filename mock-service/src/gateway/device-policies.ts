@@ -1,5 +1,10 @@
+import { Intent, TargetType } from "@imesim/contracts/enums";
 import { isImesimError } from "@imesim/contracts/errors";
-import { graphAppToImePolicy } from "@imesim/contracts/graph";
+import {
+  flattenRelationships,
+  graphAppToImePolicy,
+  type MobileAppRelationship,
+} from "@imesim/contracts/graph";
 import type { DecodedImePolicy } from "@imesim/contracts/ime";
 import { isPublished, storedApp } from "../graph/app-model.ts";
 import {
@@ -90,17 +95,53 @@ export function policiesFor(
     return intent === "required" && targeted.targetType === "device";
   };
   const policies: DecodedImePolicy[] = [];
-  for (const targeted of targetedApps(store, deviceId, userId)) {
-    if (!wanted(targeted)) continue;
+  const relationshipsOf = (appId: string) =>
+    store.listRelationships(appId) as unknown as readonly MobileAppRelationship[];
+  const chosen = targetedApps(store, deviceId, userId).filter(wanted);
+  const listed = new Set(chosen.map((targeted) => targeted.app.id));
+  const convert = (targeted: TargetedApp, app: AppRecord): DecodedImePolicy | undefined => {
     try {
-      policies.push(
-        graphAppToImePolicy(storedApp(targeted.app), storedAssignment(targeted.assignment), {
-          targetType: targeted.targetType,
-        }),
-      );
+      return graphAppToImePolicy(storedApp(app), storedAssignment(targeted.assignment), {
+        targetType: targeted.targetType,
+        flatDependencies: flattenRelationships(app.id, relationshipsOf),
+      });
     } catch (error) {
       if (!isImesimError(error)) throw error;
+      return undefined;
+    }
+  };
+  for (const targeted of chosen) {
+    const policy = convert(targeted, targeted.app);
+    if (policy === undefined) continue;
+    policies.push(policy);
+    // Apps reached only through a dependency or supersedence edge come along, not targeted
+    // themselves: Intent 0, Targeted 0, TargetType 0 (ime.md §2.2, §2.8).
+    for (const edge of policy.FlatDependencies ?? []) {
+      if (listed.has(edge.ChildId)) continue;
+      const child = store.getApp(edge.ChildId);
+      if (child === undefined || !isPublished(child)) continue;
+      const related = convert(targeted, child);
+      if (related === undefined) continue;
+      listed.add(child.id);
+      policies.push({ ...related, Intent: Intent.NotTargeted, Targeted: 0, TargetType: TargetType.None });
     }
   }
   return policies;
+}
+
+/**
+ * Ids (lower case) of the apps a device may see: those assigned to it or its user, and those
+ * reached from them through dependency or supersedence edges. GetContentInfo and status reports
+ * are limited to these.
+ */
+export function reachableAppIds(store: Store, deviceId: string, userId: string | undefined): Set<string> {
+  const relationshipsOf = (appId: string) =>
+    store.listRelationships(appId) as unknown as readonly MobileAppRelationship[];
+  const ids = new Set<string>();
+  for (const targeted of targetedApps(store, deviceId, userId)) {
+    ids.add(targeted.app.id.toLowerCase());
+    for (const edge of flattenRelationships(targeted.app.id, relationshipsOf) ?? [])
+      ids.add(edge.ChildId.toLowerCase());
+  }
+  return ids;
 }

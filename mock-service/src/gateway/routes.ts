@@ -25,7 +25,7 @@ import { imeResourceId } from "../identity/well-known-ids.ts";
 import { fromPem } from "../pki/authority.ts";
 import type { DeviceRecord } from "../store/records.ts";
 import { sealDecryptInfo } from "./decrypt-info.ts";
-import { type AppListKind, policiesFor, targetedApps } from "./device-policies.ts";
+import { type AppListKind, policiesFor, reachableAppIds } from "./device-policies.ts";
 import { statusFromResult } from "./status-report.ts";
 
 /** Where the SideCar gateway lives on this service; discovery hands out `<base>/SideCar`. */
@@ -133,9 +133,7 @@ export function gatewayRoutes(context: ServiceContext) {
         } else if (type === RequestContentType.Win32AppResult) {
           const results = parseWin32AppResultPayload(session.RequestPayload);
           const now = new Date().toISOString();
-          const known = new Set(
-            targetedApps(context.store, device.id, userId).map((targeted) => targeted.app.id.toLowerCase()),
-          );
+          const known = reachableAppIds(context.store, device.id, userId);
           // Reports for apps not assigned here are dropped: a device cannot write another's status.
           context.store.transaction(() => {
             for (const result of results) {
@@ -195,12 +193,11 @@ async function contentInfo(
   const ownCertificate = fromPem(device.certificatePem).toString("base64");
   if (asked.CertificateBlob !== null && asked.CertificateBlob.replace(/\s+/g, "") !== ownCertificate)
     return undefined;
-  const targeted = targetedApps(context.store, device.id, userId).find(
-    (candidate) => candidate.app.id.toLowerCase() === asked.ApplicationId.toLowerCase(),
-  );
-  if (targeted === undefined) return undefined;
+  const app = context.store.getApp(asked.ApplicationId);
+  if (app === undefined || !reachableAppIds(context.store, device.id, userId).has(app.id.toLowerCase()))
+    return undefined;
   const file = context.store
-    .listFiles(targeted.app.id, asked.ApplicationVersion)
+    .listFiles(app.id, asked.ApplicationVersion)
     .find((candidate) => candidate.isCommitted && candidate.encryptionInfo !== null);
   if (file === undefined || file.encryptionInfo === null) return undefined;
   const location = contentUrl(context, request, file, device.id);

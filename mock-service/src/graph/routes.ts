@@ -5,6 +5,7 @@ import { assignmentRoutes } from "./assignment-routes.ts";
 import { catalogRoutes } from "./catalog-routes.ts";
 import { contentRoutes } from "./content-routes.ts";
 import { groupRoutes } from "./group-routes.ts";
+import { relationshipRoutes } from "./relationship-routes.ts";
 import { statusRoutes } from "./status-routes.ts";
 
 /** The Graph admin API under one version prefix (`/beta` or `/v1.0`). */
@@ -16,5 +17,6 @@ export function graphRoutes(context: ServiceContext) {
     await app.register(statusRoutes(context));
     await app.register(groupRoutes(context));
     await app.register(catalogRoutes(context));
+    await app.register(relationshipRoutes(context));
   };
 }

@@ -71,4 +71,10 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (app_id, device_id, user_id)
   );
   `,
+  `
+  CREATE TABLE relationships (
+    app_id TEXT PRIMARY KEY REFERENCES apps(id) ON DELETE CASCADE,
+    body TEXT NOT NULL
+  );
+  `,
 ];

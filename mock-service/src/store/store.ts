@@ -249,6 +249,24 @@ export class Store {
     this.#generation += 1;
   }
 
+  // ---- relationships (dependencies and supersedence) ------------------------------------------
+
+  /** The app's relationships as clients wrote them with `updateRelationships` (empty when none). */
+  listRelationships(appId: string): JsonObject[] {
+    const row = this.#sql("SELECT body FROM relationships WHERE app_id = ? COLLATE NOCASE").get(appId) as
+      | { body: string }
+      | undefined;
+    return row === undefined ? [] : (JSON.parse(row.body) as JsonObject[]);
+  }
+
+  /** Replaces the whole relationship set of an app (graph-win32.md §1.8). */
+  putRelationships(appId: string, relationships: readonly JsonObject[]): void {
+    this.#sql(
+      "INSERT INTO relationships (app_id, body) VALUES (?, ?) ON CONFLICT(app_id) DO UPDATE SET body = excluded.body",
+    ).run(appId, JSON.stringify(relationships));
+    this.#generation += 1;
+  }
+
   // ---- groups ----------------------------------------------------------------------------
 
   insertGroup(id: string, displayName: string, createdAt: string): void {

@@ -378,4 +378,85 @@ describe("SideCar gateway sessions", () => {
     ]);
     await app.inject({ method: "DELETE", url: "/admin/faults" });
   });
+
+  it("carries dependencies into FlatDependencies and lists the dependency as not targeted", async () => {
+    const dependencyId = (
+      await app.inject({
+        method: "POST",
+        url: "/beta/deviceAppManagement/mobileApps",
+        payload: sampleApp({ displayName: "Runtime" }),
+        headers: admin,
+      })
+    ).json().id as string;
+    await uploadContent(app, admin, dependencyId, { ...content, size: 16000 });
+    const update = await app.inject({
+      method: "POST",
+      url: `/beta/deviceAppManagement/mobileApps/${requiredAppId}/microsoft.graph.updateRelationships`,
+      payload: {
+        relationships: [
+          {
+            "@odata.type": "#microsoft.graph.mobileAppDependency",
+            dependencyType: "autoInstall",
+            targetId: dependencyId,
+          },
+        ],
+      },
+      headers: admin,
+    });
+    expect(update.statusCode).toBe(204);
+    const listed = await app.inject({
+      url: `/beta/deviceAppManagement/mobileApps/${requiredAppId}/relationships`,
+      headers: admin,
+    });
+    expect(listed.json().value).toEqual([
+      expect.objectContaining({
+        "@odata.type": "#microsoft.graph.mobileAppDependency",
+        targetId: dependencyId,
+        targetDisplayName: "Runtime",
+        targetType: "child",
+      }),
+    ]);
+    const self = await app.inject({
+      method: "POST",
+      url: `/beta/deviceAppManagement/mobileApps/${requiredAppId}/updateRelationships`,
+      payload: {
+        relationships: [
+          {
+            "@odata.type": "#microsoft.graph.mobileAppDependency",
+            dependencyType: "detect",
+            targetId: requiredAppId,
+          },
+        ],
+      },
+      headers: admin,
+    });
+    expect(self.statusCode).toBe(400);
+    expect(self.json().error.message).toContain("relationships/0/targetId");
+
+    const token = await deviceToken(app, member);
+    const policies = decodePolicyListPayload(
+      (await session(token, "RequestApplication")).json().ResponsePayload,
+    );
+    const parent = policies.find((policy) => policy.Id === requiredAppId);
+    expect(parent?.FlatDependencies).toEqual([
+      { Action: 10, AppId: requiredAppId, ChildId: dependencyId, Type: 0, Level: 0 },
+    ]);
+    expect(policies.find((policy) => policy.Id === dependencyId)).toMatchObject({
+      Intent: 0,
+      Targeted: 0,
+      TargetType: 0,
+    });
+    const childContent = await session(token, "GetContentInfo", contentInfoRequest(dependencyId, member));
+    expect(childContent.statusCode).toBe(200);
+    await app.inject({
+      method: "POST",
+      url: `/beta/deviceAppManagement/mobileApps/${requiredAppId}/updateRelationships`,
+      payload: { relationships: [] },
+      headers: admin,
+    });
+    const after = decodePolicyListPayload(
+      (await session(token, "RequestApplication")).json().ResponsePayload,
+    );
+    expect(after.map((policy) => policy.Id)).toEqual([requiredAppId]);
+  });
 });
