@@ -25,6 +25,17 @@ describe("command-line installer", () => {
     expect(outcome).toEqual({ exitCode: 0, durationMs: 3000, stdout: "done\r\n", stderr: "" });
   });
 
+  it("shows the agent's clock in %DATE% and %TIME%, moving on with simulated time", async () => {
+    const device = newDevice();
+    device.fs.writeFile(
+      `${CACHE}\\t.cmd`,
+      "@echo off\r\necho %DATE% %TIME%\r\nping -n 3 127.0.0.1 >nul\r\necho %TIME%\r\n",
+    );
+    const clock = { now: () => Date.UTC(2026, 10, 24, 9, 5, 7, 420) };
+    const outcome = await createCommandLineInstaller({ clock }).run(request("t.cmd"), device);
+    expect(outcome.stdout).toBe("Tue 11/24/2026  9:05:07.42\r\n 9:05:09.42\r\n");
+  });
+
   it("reports exit codes unsigned, as lpExitCode does", async () => {
     const installer = createCommandLineInstaller({
       programs: (invocation) =>

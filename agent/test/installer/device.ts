@@ -38,6 +38,7 @@ export async function runScript(
     host: device,
     context: options.context ?? SYSTEM32,
     cwd: CACHE,
+    startedAtMs: START_MS,
     ...(options.resolver === undefined ? {} : { resolver: options.resolver }),
   });
   return { ...result, device };
@@ -49,7 +50,12 @@ export async function runLine(
   options: { device?: Device; context?: ProcessContext } = {},
 ): Promise<ScriptRun> {
   const device = options.device ?? newDevice();
-  const result = await runCmdLine(text, { host: device, context: options.context ?? SYSTEM32, cwd: CACHE });
+  const result = await runCmdLine(text, {
+    host: device,
+    context: options.context ?? SYSTEM32,
+    cwd: CACHE,
+    startedAtMs: START_MS,
+  });
   return { ...result, device };
 }
 

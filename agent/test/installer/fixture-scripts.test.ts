@@ -69,7 +69,7 @@ describe("MrMeeb install.cmd (winget wrapper)", () => {
         ? { exitCode: 1, stderr: "winget not found\r\n" }
         : { exitCode: 0 };
     };
-    const outcome = await runInstallCommand(request("install.cmd install 7zip.7zip"), device, programs);
+    const outcome = await runInstallCommand(request("install.cmd install 7zip.7zip"), device, { programs });
     expect(seen).toEqual([
       "32:Invoke-Webrequest -uri https://raw.githubusercontent.com/MrMeeb/Intune-Winget-Universal-App-Installer/refs/heads/main/Online/install.ps1 -outfile install.ps1",
       "32:-ExecutionPolicy ByPass -File .\\install.ps1 install 7zip.7zip",
@@ -101,7 +101,7 @@ describe("JayRHa install.bat / deinstall.bat (Company Portal tray tool)", () => 
               'SUCCESS: The scheduled task "StartCompanyPortalSystemtray" has successfully been created.\r\n',
           }
         : undefined;
-    expect((await runInstallCommand(request("install.bat"), device, programs)).exitCode).toBe(0);
+    expect((await runInstallCommand(request("install.bat"), device, { programs })).exitCode).toBe(0);
   });
 
   it("deinstall.bat: rmdir of a missing folder prints cmd's message, then schtasks is missing", async () => {

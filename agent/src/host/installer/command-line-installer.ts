@@ -11,13 +11,15 @@ import type { Installer, InstallOutcome, InstallRequest } from "./types.ts";
 export interface CommandLineInstallerOptions {
   /** The scenario's declared behaviour for programs imesim does not model (vendor setup.exe, powershell, …). */
   readonly programs?: ProgramResolver;
+  /** The agent's clock (virtual time in simulations), for %DATE% and %TIME%; the wall clock when absent. */
+  readonly clock?: { now(): number };
 }
 
 /** An Installer that interprets the command line with the cmd interpreter and the msiexec model. */
 export function createCommandLineInstaller(options: CommandLineInstallerOptions = {}): Installer {
   return {
     run(request: InstallRequest, host: Host): Promise<InstallOutcome> {
-      return runInstallCommand(request, host, options.programs);
+      return runInstallCommand(request, host, options);
     },
   };
 }
@@ -26,14 +28,15 @@ export function createCommandLineInstaller(options: CommandLineInstallerOptions 
 export async function runInstallCommand(
   request: InstallRequest,
   host: Host,
-  programs?: ProgramResolver,
+  options: CommandLineInstallerOptions = {},
 ): Promise<InstallOutcome> {
   const result = await runCmdLine(request.commandLine, {
     host,
     context: request.context,
     cwd: request.workingDirectory,
     deadlineMs: request.timeoutMs,
-    ...(programs === undefined ? {} : { resolver: programs }),
+    ...(options.programs === undefined ? {} : { resolver: options.programs }),
+    ...(options.clock === undefined ? {} : { startedAtMs: options.clock.now() }),
   });
   if (result.timedOut || result.elapsedMs > request.timeoutMs) {
     // Still running at MaxRunTimeInMinutes: the IME abandons the process (ime.md §1.3.8 timeout variant).

@@ -84,6 +84,8 @@ export interface CmdProcessOptions {
   readonly delayedExpansion?: boolean;
   /** Simulated ms after which the process is abandoned (the IME's install timeout). */
   readonly deadlineMs?: number;
+  /** The time the process started, for %DATE% and %TIME% (simulated time then runs on with elapsedMs). */
+  readonly startedAtMs?: number;
   /** What followed `cmd.exe /c` when the process started; `%CMDCMDLINE%` shows `<cmd.exe> /c <it>`. */
   readonly startedWith?: string;
 }
@@ -121,6 +123,7 @@ export class CmdProcess {
   private readonly deadlineMs: number;
   private statements = 0;
   private readonly commandLine: string;
+  private readonly startedAtMs: number;
 
   constructor(options: CmdProcessOptions) {
     this.host = options.host;
@@ -136,6 +139,7 @@ export class CmdProcess {
     this.stderr = options.stderr;
     this.delayedExpansion = options.delayedExpansion ?? false;
     this.deadlineMs = options.deadlineMs ?? Number.POSITIVE_INFINITY;
+    this.startedAtMs = options.startedAtMs ?? Date.now();
     // The quoting of the real %CMDCMDLINE% for an IME-started command is not in the reference (our choice).
     this.commandLine = `${this.cmdExePath()} /c ${options.startedWith ?? ""}`.trimEnd();
   }
@@ -171,6 +175,11 @@ export class CmdProcess {
   }
 
   // ---- paths --------------------------------------------------------------------------------------------
+
+  /** The simulated time now: when the process started plus how long it has run. */
+  now(): number {
+    return this.startedAtMs + this.elapsedMs;
+  }
 
   /** The cmd.exe this process is: SysWOW64's for a 32-bit process on 64-bit Windows (ime.md §1.5). */
   cmdExePath(): string {
@@ -214,6 +223,10 @@ export class CmdProcess {
         return String(Math.floor(Math.random() * 32768));
       case "CMDCMDLINE":
         return this.commandLine;
+      case "DATE":
+        return formatCmdDate(this.now());
+      case "TIME":
+        return formatCmdTime(this.now());
       default:
         return undefined;
     }
@@ -726,4 +739,20 @@ function compare(left: string, op: string, right: string, ignoreCase: boolean): 
     default:
       return order >= 0;
   }
+}
+
+const WEEKDAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+const two = (n: number): string => String(n).padStart(2, "0");
+
+/** %DATE% as en-US Windows shows it: `Tue 11/24/2026` (the device's clock is UTC). */
+export function formatCmdDate(ms: number): string {
+  const d = new Date(ms);
+  return `${WEEKDAYS[d.getUTCDay()]} ${two(d.getUTCMonth() + 1)}/${two(d.getUTCDate())}/${d.getUTCFullYear()}`;
+}
+
+/** %TIME% as en-US Windows shows it: `13:05:09.42`, hours below 10 padded with a space. */
+export function formatCmdTime(ms: number): string {
+  const d = new Date(ms);
+  const hundredths = two(Math.floor(d.getUTCMilliseconds() / 10));
+  return `${String(d.getUTCHours()).padStart(2, " ")}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())}.${hundredths}`;
 }

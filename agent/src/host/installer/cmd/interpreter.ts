@@ -75,6 +75,8 @@ export interface CmdRunOptions {
   readonly delayedExpansion?: boolean;
   /** Simulated ms after which the process is abandoned. */
   readonly deadlineMs?: number;
+  /** The simulated time the process starts at (%DATE%, %TIME%); the wall clock when absent. */
+  readonly startedAtMs?: number;
   readonly stdout?: Sink;
   readonly stderr?: Sink;
 }
@@ -107,6 +109,7 @@ export function createCmdProcess(
     delayedExpansion: options.delayedExpansion ?? false,
     ...(options.deadlineMs === undefined ? {} : { deadlineMs: options.deadlineMs }),
     ...(options.startedWith === undefined ? {} : { startedWith: options.startedWith }),
+    ...(options.startedAtMs === undefined ? {} : { startedAtMs: options.startedAtMs }),
   });
 }
 

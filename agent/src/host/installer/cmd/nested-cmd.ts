@@ -33,6 +33,7 @@ export async function runNestedCmd(
     stdout: parent.stdout,
     stderr: parent.stderr,
     startedWith: text,
+    startedAtMs: parent.now(),
   });
   const flow = await child.runLine(text);
   const exitCode = flow?.kind === "exit-process" ? flow.code : child.errorLevel;
