@@ -13,7 +13,7 @@ import { createImeStateStore, type ImeStateStore } from "./ime/state-store.ts";
 import { createLogWriter, type LogWriter } from "./log/writer.ts";
 import { createCheckinLogic } from "./machines/checkin-logic.ts";
 import { createCheckinMachine } from "./machines/checkin-machine.ts";
-import { createEnforcementLogic } from "./machines/enforcement-logic.ts";
+import { createEnforcementLogic, type DeliverySources } from "./machines/enforcement-logic.ts";
 import { createEnforcementMachine } from "./machines/enforcement-machine.ts";
 import { createIntunewinCodec } from "./machines/intunewin-codec.ts";
 import type { AppEvaluator, ContentCodec } from "./machines/ports.ts";
@@ -56,6 +56,8 @@ export interface AgentOptions {
   readonly logsDir?: string;
   readonly utcOffsetMinutes?: number;
   readonly agentVersion?: string;
+  /** Where Delivery Optimization finds content, for its `[DO TEL]` line; all HTTP when absent. */
+  readonly deliverySources?: DeliverySources;
   /** xstate inspection of every chart's actors (dashboards, model-based tests). */
   readonly inspect?: (event: InspectionEvent) => void;
 }
@@ -130,6 +132,7 @@ export function createAgent(options: AgentOptions): Agent {
     service: serviceClient,
     tokens,
     installer: options.installer,
+    ...(options.deliverySources === undefined ? {} : { deliverySources: options.deliverySources }),
   });
   const enforcement = createEnforcementMachine(enforcementLogic);
   const subgraph = createSubgraphMachine(

@@ -12,7 +12,7 @@ export type {
 } from "./host/installer/scripted.ts";
 export { createScriptedInstaller } from "./host/installer/scripted.ts";
 export type { LogWriter } from "./log/index.ts";
-export type { AppEvaluator, ContentCodec, LoggedOnUser } from "./machines/index.ts";
+export type { AppEvaluator, ContentCodec, DeliverySources, LoggedOnUser } from "./machines/index.ts";
 export { chartDiagrams, toMermaid } from "./machines/index.ts";
 export type { DeviceIdentity, Enrollment, ImeServiceClient } from "./service-client/index.ts";
 export { createHttpServiceClient, enrollDevice } from "./service-client/index.ts";

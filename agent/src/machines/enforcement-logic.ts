@@ -34,6 +34,44 @@ import type { EnforcementLogic } from "./enforcement-machine.ts";
 import type { EnforcementContext, EnforcementResult } from "./enforcement-types.ts";
 import type { AppEvaluator, ContentCodec, EvaluationContext } from "./ports.ts";
 
+/** Shares (0–1) of a DO download served by LAN peers, group peers and a Connected Cache server; HTTP gets the rest. */
+export interface DeliverySources {
+  readonly lanPeers?: number;
+  readonly groupPeers?: number;
+  readonly cacheServer?: { readonly share: number; readonly host: string };
+}
+
+/** The `[DO TEL]` numbers of one download (ime.md §1.3.6): bytes per source, peer share and duration. */
+export function deliveryTelemetry(
+  fileId: string,
+  size: number,
+  durationMs: number,
+  sources: DeliverySources | undefined,
+): DeliveryTelemetry {
+  const part = (share: number | undefined) => Math.floor(size * Math.min(1, Math.max(0, share ?? 0)));
+  const lan = part(sources?.lanPeers);
+  const group = Math.min(size - lan, part(sources?.groupPeers));
+  const cache = Math.min(size - lan - group, part(sources?.cacheServer?.share));
+  const peers = lan + group;
+  return {
+    FileId: fileId,
+    FileSize: size,
+    TotalBytesDownloaded: size,
+    BytesFromPeers: peers,
+    PercentPeerCaching: size === 0 ? 0 : Math.round((peers / size) * 100),
+    BytesFromLanPeers: lan,
+    BytesFromGroupPeers: group,
+    BytesFromInternetPeers: 0,
+    BytesFromLinkLocalPeers: 0,
+    BytesFromCacheServer: cache,
+    CacheHost: cache > 0 ? (sources?.cacheServer?.host ?? "") : "",
+    // DO download mode 1 = LAN peering (the Windows default), 2 = group; 0 = HTTP only.
+    DownloadMode: group > 0 ? 2 : lan > 0 ? 1 : 0,
+    DownloadDuration: formatTimeSpan(durationMs),
+    BytesFromHttp: size - peers - cache,
+  };
+}
+
 /** Everything an enforcement touches. */
 export interface EnforcementDeps {
   readonly host: Host;
@@ -45,6 +83,8 @@ export interface EnforcementDeps {
   readonly service: ImeServiceClient;
   readonly tokens: TokenProvider;
   readonly installer: Installer;
+  /** Where Delivery Optimization finds the bytes (for its telemetry); all HTTP when absent. */
+  readonly deliverySources?: DeliverySources;
 }
 
 /**
@@ -324,22 +364,12 @@ export function createEnforcementLogic(deps: EnforcementDeps): EnforcementLogicW
       { phase: "download.progress", details: { name: context.policy.Name, bytes: size, total: size } },
       subjectOf(context),
     );
-    const telemetry: DeliveryTelemetry = {
-      FileId: fileId,
-      FileSize: size,
-      TotalBytesDownloaded: size,
-      BytesFromPeers: 0,
-      PercentPeerCaching: 0,
-      BytesFromLanPeers: 0,
-      BytesFromGroupPeers: 0,
-      BytesFromInternetPeers: 0,
-      BytesFromLinkLocalPeers: 0,
-      BytesFromCacheServer: 0,
-      CacheHost: "",
-      DownloadMode: 0,
-      DownloadDuration: formatTimeSpan(clock.now() - started),
-      BytesFromHttp: size,
-    };
+    const telemetry = deliveryTelemetry(
+      fileId,
+      size,
+      clock.now() - started,
+      via === "DO" ? deps.deliverySources : undefined,
+    );
     events.emit({ phase: "download.completed", details: { size, via, telemetry } }, subjectOf(context));
     return size;
   };

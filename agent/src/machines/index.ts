@@ -13,8 +13,13 @@ export { createCheckinMachine } from "./checkin-machine.ts";
 export * from "./decisions.ts";
 export { chartDiagrams } from "./diagrams.ts";
 export { initialEnforcementContext } from "./enforcement-context.ts";
-export type { EnforcementDeps, EnforcementLogicWithRecorder } from "./enforcement-logic.ts";
-export { createEnforcementLogic, deliveryFileId } from "./enforcement-logic.ts";
+export type { DeliverySources, EnforcementDeps, EnforcementLogicWithRecorder } from "./enforcement-logic.ts";
+export {
+  createEnforcementLogic,
+  deliveryFileId,
+  deliveryTelemetry,
+  imeRestartDelayMs,
+} from "./enforcement-logic.ts";
 export type { EnforcementLogic, EnforcementMachine } from "./enforcement-machine.ts";
 export { createEnforcementMachine } from "./enforcement-machine.ts";
 export type {
