@@ -272,6 +272,21 @@ const cases: Case[] = [
     exitCode: 1,
   },
   {
+    name: "appends land in order and are seen by every later reader",
+    script: [
+      "@echo off",
+      "for /l %%i in (1,1,2000) do echo line %%i>>big.log",
+      'find /c "line" big.log',
+      "echo a>>mixed.log",
+      "type mixed.log",
+      "echo b>>mixed.log",
+      "type mixed.log",
+      "for %%f in (mixed.log) do echo %%~zf",
+    ],
+    stdout: "\r\n---------- BIG.LOG: 2000\r\na\r\na\r\nb\r\n6\r\n",
+    exitCode: 0,
+  },
+  {
     name: "2>&1 sends errors to the file",
     script: ["@echo off", "nothere > err.txt 2>&1", "type err.txt"],
     stdout: NOT_RECOGNIZED("nothere"),

@@ -3,6 +3,7 @@
 // frames it runs. Executes parsed commands; built-ins and programs live in their own modules.
 import { ImesimError } from "@imesim/contracts/errors";
 import type { Host, ProcessContext } from "../../types.ts";
+import { AppendBuffer, hostWithBuffer } from "./append-buffer.ts";
 import { type Command, type Condition, mapCommandStrings } from "./ast.ts";
 import type { Environment } from "./environment.ts";
 import { expandDelayed, expandPercent, type PercentSources, substituteForVariables } from "./expansion.ts";
@@ -122,11 +123,13 @@ export class CmdProcess {
   private readonly forValueSource: ForValueSource;
   private readonly deadlineMs: number;
   private statements = 0;
+  private readonly appendBuffer: AppendBuffer;
   private readonly commandLine: string;
   private readonly startedAtMs: number;
 
   constructor(options: CmdProcessOptions) {
-    this.host = options.host;
+    this.appendBuffer = new AppendBuffer(options.host.fs);
+    this.host = hostWithBuffer(options.host, this.appendBuffer);
     this.context = options.context;
     this.environment = options.environment;
     this.is64BitOs = isWindows64((name) => options.environment.get(name));
@@ -630,12 +633,14 @@ export class CmdProcess {
     }
   }
 
-  /** Appends text to a device file (by device path), writing through so nested redirections keep order. */
+  /** Appends text to a device file (by device path); the buffer writes it before the next file access. */
   appendText(devicePath: string, text: string): void {
-    if (text === "") return;
-    const existing =
-      this.host.fs.stat(devicePath) === undefined ? new Uint8Array() : this.host.fs.readFile(devicePath);
-    this.host.fs.writeFile(devicePath, Buffer.concat([existing, Buffer.from(text, "latin1")]));
+    if (text !== "") this.appendBuffer.append(devicePath, Buffer.from(text, "latin1"));
+  }
+
+  /** Writes redirected output still held in the buffer; call when the process ends. */
+  flushOutput(): void {
+    this.appendBuffer.flush();
   }
 }
 

@@ -126,7 +126,12 @@ async function run(
     stdout: options.stdout ?? { write: (text) => (stdout += text) },
     stderr: options.stderr ?? { write: (text) => (stderr += text) },
   });
-  const exitCode = await work(process);
+  let exitCode: number;
+  try {
+    exitCode = await work(process);
+  } finally {
+    process.flushOutput();
+  }
   return { exitCode, stdout, stderr, elapsedMs: process.elapsedMs, timedOut: process.timedOut };
 }
 

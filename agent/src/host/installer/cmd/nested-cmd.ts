@@ -35,7 +35,12 @@ export async function runNestedCmd(
     startedWith: text,
     startedAtMs: parent.now(),
   });
-  const flow = await child.runLine(text);
+  let flow: Awaited<ReturnType<typeof child.runLine>>;
+  try {
+    flow = await child.runLine(text);
+  } finally {
+    child.flushOutput();
+  }
   const exitCode = flow?.kind === "exit-process" ? flow.code : child.errorLevel;
   return { exitCode, durationMs: child.elapsedMs };
 }
