@@ -124,12 +124,14 @@ export class CmdProcess {
   private readonly deadlineMs: number;
   private statements = 0;
   private readonly appendBuffer: AppendBuffer;
+  private readonly unbufferedFs: Host["fs"];
   private readonly commandLine: string;
   private readonly startedAtMs: number;
 
   constructor(options: CmdProcessOptions) {
     this.appendBuffer = new AppendBuffer(options.host.fs);
     this.host = hostWithBuffer(options.host, this.appendBuffer);
+    this.unbufferedFs = options.host.fs;
     this.context = options.context;
     this.environment = options.environment;
     this.is64BitOs = isWindows64((name) => options.environment.get(name));
@@ -596,7 +598,9 @@ export class CmdProcess {
     }
     const path = this.devicePath(targetText);
     try {
-      const existing = this.host.fs.stat(path);
+      // Queued appends never change whether a file exists or is a folder, so this check need not flush them
+      // (which keeps `>>` in a loop linear).
+      const existing = this.unbufferedFs.stat(path);
       if (existing?.kind === "directory") {
         this.printError("Access is denied.");
         return false;
