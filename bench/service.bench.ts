@@ -5,7 +5,7 @@
 //   download:  `.bin` throughput on loopback with flat memory, against a bare Fastify route streaming the
 //              same file from disk. Goal ≥ 1 GB/s.
 // The HTTP client runs in a worker thread with keep-alive connections, the same for both sides.
-// Knobs: IMESIM_BENCH_SECONDS (per measurement, default 3), IMESIM_BENCH_ROUNDS (best of, default 2),
+// Knobs: IMESIM_BENCH_SECONDS (per measurement, default 2), IMESIM_BENCH_ROUNDS (best of, default 3),
 //        IMESIM_BENCH_CONCURRENCY (default 32), IMESIM_BENCH_BIN_MB (size of the .bin, default 256).
 import { createCipheriv, createHash, createHmac, randomBytes, randomUUID } from "node:crypto";
 import {
@@ -33,10 +33,10 @@ import { buildServer, type MockIntuneServer } from "@imesim/mock-service";
 import Fastify from "fastify";
 
 const MIB = 1024 * 1024;
-const seconds = Number(process.env.IMESIM_BENCH_SECONDS ?? 3);
+const seconds = Number(process.env.IMESIM_BENCH_SECONDS ?? 2);
 const concurrency = Number(process.env.IMESIM_BENCH_CONCURRENCY ?? 32);
 const binMiB = Number(process.env.IMESIM_BENCH_BIN_MB ?? 256);
-const rounds = Number(process.env.IMESIM_BENCH_ROUNDS ?? 2);
+const rounds = Number(process.env.IMESIM_BENCH_ROUNDS ?? 3);
 
 interface ClientJob {
   kind: "checkin" | "download";

@@ -100,10 +100,12 @@ export async function buildServer(options: ServerOptions): Promise<MockIntuneSer
       `No resource at ${request.method} ${request.url.split("?")[0]}.`,
     ),
   );
-  app.addHook("onSend", async (request, reply) => {
+  // A callback hook, not an async one: it runs on every response, check-ins included.
+  app.addHook("onSend", (request, reply, payload, done) => {
     reply.header("request-id", requestIdOf(request));
     const clientRequestId = request.headers["client-request-id"];
     if (typeof clientRequestId === "string") reply.header("client-request-id", clientRequestId);
+    done(null, payload);
   });
 
   await app.register(identityRoutes(context));

@@ -153,7 +153,7 @@ export function gatewayRoutes(context: ServiceContext) {
             `RequestContentType '${type}' is not known.`,
           );
         }
-        context.store.touchDevice(device.id, new Date().toISOString());
+        context.store.touchDevice(device.id, Date.now());
         return sendSession(context, request, reply, session, payload);
       },
     );

@@ -390,12 +390,11 @@ export class Store {
    * write on every check-in would cost the gateway a third of its time under load. Not a policy
    * input, so the generation stays.
    */
-  touchDevice(id: string, at: string): void {
-    const now = Date.parse(at);
-    if (now - (this.#lastTouched.get(id) ?? 0) < 60_000) return;
-    this.#lastTouched.set(id, now);
+  touchDevice(id: string, atMs: number): void {
+    if (atMs - (this.#lastTouched.get(id) ?? 0) < 60_000) return;
+    this.#lastTouched.set(id, atMs);
     this.#devices.delete(id.toLowerCase());
-    this.#sql("UPDATE devices SET last_checkin_at = ? WHERE id = ?").run(at, id);
+    this.#sql("UPDATE devices SET last_checkin_at = ? WHERE id = ?").run(new Date(atMs).toISOString(), id);
   }
 
   // ---- per-device install status ----------------------------------------------------------
