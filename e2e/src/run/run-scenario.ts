@@ -4,7 +4,7 @@
 // are checked against what every device holds.
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { type Agent, createAgent, createVirtualClock, enrollDevice, type VirtualClock } from "@imesim/agent";
+import { type Agent, createAgent, createVirtualClock, type VirtualClock } from "@imesim/agent";
 import { DEVICE_USER_ID, type ImeEvent, recordEvents } from "@imesim/agent/events";
 import { createDevice, type Device, exportRegText } from "@imesim/agent/host";
 import { IME_REGISTRY_ROOT, WIN32_APPS_KEY } from "@imesim/agent/ime";
@@ -12,6 +12,7 @@ import { checkExpectations, type DeviceOutcome, type LogFileName } from "../scen
 import type { LoadedScenario, TimedAction } from "../scenario/index.ts";
 import { scenarioInstaller, scenarioScripts } from "./agent-parts.ts";
 import { deviceProfileOf, seedDevice } from "./device-setup.ts";
+import { createFleetKey, enrollWithFleetKey, type FleetKey } from "./enrollment.ts";
 import { faultPlanOf } from "./faults.ts";
 import { registryValueOf } from "./registry-data.ts";
 import { type DeviceRun, finalStatesOf, type RunResult } from "./result.ts";
@@ -48,10 +49,11 @@ async function startDevice(
   clock: VirtualClock,
   number: number,
   outDir: string | undefined,
+  key: FleetKey,
 ): Promise<LiveDevice> {
   const device = createDevice({ backend: "memory", profile: deviceProfileOf(scenario, number), clock });
   seedDevice(device, scenario);
-  const enrolled = await enrollDevice(service.baseUrl, {
+  const identity = await enrollWithFleetKey(service.server, service.baseUrl, key, {
     deviceName: device.profile.computerName,
     osVersion: device.profile.osVersion,
     users: scenario.users.map((user) => ({
@@ -60,7 +62,7 @@ async function startDevice(
       displayName: user.name,
     })),
   });
-  const deviceId = enrolled.identity.deviceId;
+  const deviceId = identity.deviceId;
   // The mock's groups standing for "all devices" learn the device's id only now (see service-setup).
   for (const groupId of service.deviceGroupIds) service.server.intune.store.addMember(groupId, deviceId);
   const logsDir =
@@ -70,7 +72,7 @@ async function startDevice(
     deviceId,
     device,
     clock,
-    service: { identity: enrolled.identity },
+    service: { identity },
     installer: scenarioInstaller(scenario),
     scriptRunner: scenarioScripts(scenario),
     users: scenario.users
@@ -230,8 +232,9 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions = 
   const clock = createVirtualClock(scenario.startMs);
   const devices: LiveDevice[] = [];
   try {
+    const key = await createFleetKey();
     for (let number = 1; number <= deviceCount; number += 1) {
-      devices.push(await startDevice(scenario, service, clock, number, outDir));
+      devices.push(await startDevice(scenario, service, clock, number, outDir, key));
       options.onProgress?.(number, deviceCount);
     }
     for (const action of scenario.actions) {
