@@ -197,8 +197,8 @@ export function planInstall(
     if (!commandLine.has(name)) properties.set(name, value);
   }
   properties.set("ALLUSERS", perMachine ? "1" : "");
-  // Windows Installer reports VersionNT 603 / WindowsBuild 9600 on Windows 8.1 and later (our choice: the
-  // reference does not list them; this is the long-standing documented behaviour for unmanifested installers).
+  // Windows Installer is widely reported to show VersionNT 603 / WindowsBuild 9600 on Windows 8.1 and later;
+  // the reference does not cover these properties, so this is our choice.
   const standard: Array<[string, string]> = [
     ["VersionNT", "603"],
     ["WindowsBuild", "9600"],
