@@ -1,0 +1,94 @@
+// imesim run end to end — scenario loader, in-process mock service, agents over loopback HTTP, one
+// virtual clock — at the two sizes issue 8 asks about:
+//   1. one device with 50 apps for 30 simulated days: wall time and simulated/wall ratio;
+//   2. a fleet of 1,000 devices × 5 apps: wall time, devices per second, peak RSS (goals < 60 s, < 2 GB).
+// Baselines measured in the same run: one device with one app over one day (for 1), one device with
+// the fleet's 5 apps (for 2); the ratios show what the size costs per simulated day and per device.
+// IMESIM_FLEET_DEVICES and IMESIM_BENCH_DAYS shrink the runs while developing.
+import { runScenario } from "../e2e/src/run/run-scenario.ts";
+import { parseScenario } from "../e2e/src/scenario/index.ts";
+
+const DAYS = Number(process.env.IMESIM_BENCH_DAYS ?? 30);
+const FLEET = Number(process.env.IMESIM_FLEET_DEVICES ?? 1000);
+
+/** A scenario text with `apps` required apps; every fifth fails with 1603 and lives in GRS, the rest install. */
+function scenarioText(apps: number, duration: string): string {
+  const lines = [`name: bench ${apps} apps`, `duration: ${duration}`, "apps:"];
+  for (let i = 1; i <= apps; i += 1) {
+    lines.push(
+      `  - name: App ${i}`,
+      `    short: { install: app${i}.exe /S, detection: [{ file: "C:\\\\Program Files\\\\Bench\\\\app${i}.exe" }] }`,
+      `    package: { files: { app${i}.exe: "setup ${i}" } }`,
+      "    assignments: [{ intent: required }]",
+    );
+  }
+  lines.push("installers:");
+  for (let i = 1; i <= apps; i += 1) {
+    const attempt =
+      i % 5 === 0
+        ? "{ exitCode: 1603 }"
+        : `{ files: [{ path: "C:\\\\Program Files\\\\Bench\\\\app${i}.exe" }] }`;
+    lines.push(`  - { match: "app${i}.exe /S", attempts: [${attempt}] }`);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+async function measure(apps: number, duration: string, devices: number) {
+  const scenario = parseScenario(scenarioText(apps, duration), {
+    file: "bench.yaml",
+    baseDir: process.cwd(),
+  });
+  globalThis.gc?.();
+  const rssBefore = process.memoryUsage().rss;
+  let peakRss = rssBefore;
+  const sampler = setInterval(() => {
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  }, 50);
+  const started = performance.now();
+  const result = await runScenario(scenario, { devices });
+  const wallMs = performance.now() - started;
+  clearInterval(sampler);
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  const installs = result.devices.reduce(
+    (sum, device) => sum + device.outcome.events.filter((event) => event.phase === "install.started").length,
+    0,
+  );
+  if (result.errors.length > 0) throw new Error(`bench run failed: ${result.errors.join("; ")}`);
+  return { wallMs, simulatedMs: result.simulatedMs, peakRss, installs };
+}
+
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+console.log(`imesim run, end to end (mock + agents over loopback HTTP, one virtual clock)`);
+
+const baseline1 = await measure(1, "1d", 1);
+const big = await measure(50, `${DAYS}d`, 1);
+const ratio = (m: { simulatedMs: number; wallMs: number }) => m.simulatedMs / m.wallMs;
+console.log("\n1) one device, simulated time per wall time");
+console.log(
+  `   baseline  1 app  × 1 day : ${seconds(baseline1.wallMs).padStart(9)}  simulated/wall ${ratio(baseline1).toFixed(0).padStart(8)}×  installs ${baseline1.installs}`,
+);
+console.log(
+  `   measured 50 apps × ${DAYS} days: ${seconds(big.wallMs).padStart(9)}  simulated/wall ${ratio(big).toFixed(0).padStart(8)}×  installs ${big.installs}`,
+);
+console.log(
+  `   ratio: 50 apps × ${DAYS} days run at ${(ratio(big) / ratio(baseline1)).toFixed(2)}× the baseline's simulated/wall speed`,
+);
+
+const baseline2 = await measure(5, "3h", 1);
+const fleet = await measure(5, "3h", FLEET);
+const perDevice = (m: { wallMs: number }, devices: number) => m.wallMs / devices;
+console.log(`\n2) fleet of ${FLEET} devices × 5 apps, 3 h simulated`);
+console.log(
+  `   baseline    1 device : ${seconds(baseline2.wallMs).padStart(9)}  peak RSS ${mb(baseline2.peakRss)}`,
+);
+console.log(
+  `   measured ${String(FLEET).padStart(4)} devices: ${seconds(fleet.wallMs).padStart(9)}  ${(FLEET / (fleet.wallMs / 1000)).toFixed(1)} devices/s  peak RSS ${mb(fleet.peakRss)}  installs ${fleet.installs}`,
+);
+console.log(
+  `   ratio: wall time per device ${(perDevice(fleet, FLEET) / perDevice(baseline2, 1)).toFixed(2)}× the single device's`,
+);
+console.log(
+  `   goals: < 60 s (${fleet.wallMs < 60_000 ? "met" : "not met"}), < 2 GB peak RSS (${fleet.peakRss < 2 * 1024 ** 3 ? "met" : "not met"})`,
+);
