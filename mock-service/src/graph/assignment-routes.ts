@@ -16,6 +16,12 @@ export function assignmentRoutes(context: ServiceContext) {
     const { store } = context;
     const fragment = (appId: string) => `deviceAppManagement/mobileApps('${appId}')/assignments`;
 
+    /** The assignment a request names within its app, or undefined. */
+    const findAssignment = (params: { appId: string; assignmentId: string }) =>
+      store
+        .listAssignments(store.getApp(params.appId)?.id ?? "")
+        .find((item) => item.id.toLowerCase() === params.assignmentId.toLowerCase());
+
     const publishedApp = (appId: string) => {
       const record = store.getApp(appId);
       if (record !== undefined && !isPublished(record)) {
@@ -99,9 +105,7 @@ export function assignmentRoutes(context: ServiceContext) {
       { schema: { params: AssignmentParams } },
       async (request, reply) => {
         if (!(await admitGraphRequest(context, request, reply, request.params.appId))) return reply;
-        const assignment = store
-          .listAssignments(store.getApp(request.params.appId)?.id ?? "")
-          .find((item) => item.id.toLowerCase() === request.params.assignmentId.toLowerCase());
+        const assignment = findAssignment(request.params);
         if (assignment === undefined) return assignmentNotFound(request, reply, request.params.assignmentId);
         return sendEntity(
           context,
@@ -118,9 +122,7 @@ export function assignmentRoutes(context: ServiceContext) {
       { schema: { params: AssignmentParams, body: AnyObject } },
       async (request, reply) => {
         if (!(await admitGraphRequest(context, request, reply, request.params.appId))) return reply;
-        const existing = store
-          .listAssignments(store.getApp(request.params.appId)?.id ?? "")
-          .find((item) => item.id.toLowerCase() === request.params.assignmentId.toLowerCase());
+        const existing = findAssignment(request.params);
         if (existing === undefined) return assignmentNotFound(request, reply, request.params.assignmentId);
         const updated = assignmentFromBody(existing.appId, { ...existing.body, ...request.body });
         store.transaction(() => {
@@ -136,9 +138,7 @@ export function assignmentRoutes(context: ServiceContext) {
       { schema: { params: AssignmentParams } },
       async (request, reply) => {
         if (!(await admitGraphRequest(context, request, reply, request.params.appId))) return reply;
-        const existing = store
-          .listAssignments(store.getApp(request.params.appId)?.id ?? "")
-          .find((item) => item.id.toLowerCase() === request.params.assignmentId.toLowerCase());
+        const existing = findAssignment(request.params);
         if (existing === undefined) return assignmentNotFound(request, reply, request.params.assignmentId);
         store.deleteAssignment(existing.appId, existing.id);
         return reply.code(204).send();

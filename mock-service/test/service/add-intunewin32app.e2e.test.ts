@@ -3,7 +3,6 @@ import { fileURLToPath } from "node:url";
 import {
   createSideCarSessionRequest,
   decodePolicyListPayload,
-  encodeContentInfoPayload,
   parseContentInfo,
   parseContentInfoPayload,
   parseDecryptInfo,
@@ -13,7 +12,7 @@ import {
 import { readPackage } from "@imesim/contracts/intunewin";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MockIntuneServer } from "../../src/index.ts";
-import { deviceAssertion, type Enrolled, openEnvelope, startServer } from "./helpers.ts";
+import { contentInfoRequest, deviceAssertion, type Enrolled, openEnvelope, startServer } from "./helpers.ts";
 
 const fixture = fileURLToPath(
   new URL(
@@ -286,28 +285,7 @@ describe("Add-IntuneWin32App, then a device installs from the mock", () => {
     });
 
     // GetContentInfo, DecryptInfo opened with the device key.
-    const contentInfo = await call(
-      "GetContentInfo",
-      encodeContentInfoPayload({
-        ApplicationId: appBody.id,
-        ApplicationVersion: 1,
-        Intent: 3,
-        CertificateBlob: enrolled.certificate.replace(/-----[^-]+-----|\s/g, ""),
-        ContentInfo: null,
-        SecondaryContentInfo: null,
-        DecryptInfo: null,
-        UploadLocation: null,
-        TargetingMethod: 0,
-        ErrorCode: null,
-        TargetType: 2,
-        InstallContext: 2,
-        EspPhase: 2,
-        ApplicationName: "Company Portal System Tray",
-        AssignmentFilterIds: null,
-        ManagedInstallerStatus: 1,
-        ApplicationEnforcement: 0,
-      }),
-    );
+    const contentInfo = await call("GetContentInfo", contentInfoRequest(appBody.id, enrolled));
     const answer = parseContentInfoPayload(contentInfo.ResponsePayload, "ResponsePayload");
     const location = parseContentInfo(answer.ContentInfo).UploadLocation;
     const keys = parseDecryptInfo(

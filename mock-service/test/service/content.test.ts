@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import {
   createSideCarSessionRequest,
-  encodeContentInfoPayload,
   parseContentInfo,
   parseContentInfoPayload,
 } from "@imesim/contracts/gateway";
@@ -9,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MockIntuneServer } from "../../src/index.ts";
 import {
   adminToken,
+  contentInfoRequest,
   deviceToken,
   type Enrolled,
   encryptedContent,
@@ -51,25 +51,7 @@ async function setUp(options: { downloadBytesPerSecond?: number } = {}) {
     headers: admin,
   });
   const sessionId = randomUUID();
-  const payload = encodeContentInfoPayload({
-    ApplicationId: id,
-    ApplicationVersion: 1,
-    Intent: 3,
-    CertificateBlob: null,
-    ContentInfo: null,
-    SecondaryContentInfo: null,
-    DecryptInfo: null,
-    UploadLocation: null,
-    TargetingMethod: 0,
-    ErrorCode: null,
-    TargetType: 2,
-    InstallContext: 2,
-    EspPhase: 2,
-    ApplicationName: "7-Zip",
-    AssignmentFilterIds: null,
-    ManagedInstallerStatus: 1,
-    ApplicationEnforcement: 0,
-  });
+  const payload = contentInfoRequest(id);
   const response = await server.inject({
     method: "PUT",
     url: `/SideCar/SideCarGatewaySessions('${sessionId}')?api-version=1.5`,

@@ -2,7 +2,6 @@ import { randomUUID } from "node:crypto";
 import {
   createSideCarSessionRequest,
   decodePolicyListPayload,
-  encodeContentInfoPayload,
   encodeWin32AppResultPayload,
   parseContentInfo,
   parseContentInfoPayload,
@@ -15,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MockIntuneServer } from "../../src/index.ts";
 import {
   adminToken,
+  contentInfoRequest,
   deviceToken,
   type Enrolled,
   encryptedContent,
@@ -119,28 +119,6 @@ async function session(token: string | undefined, type: string, payload = "[]", 
       prefer: "return-content",
       ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
     },
-  });
-}
-
-function contentInfoRequest(appId: string, device: Enrolled): string {
-  return encodeContentInfoPayload({
-    ApplicationId: appId,
-    ApplicationVersion: 1,
-    Intent: 3,
-    CertificateBlob: device.certificate.replace(/-----[^-]+-----|\s/g, ""),
-    ContentInfo: null,
-    SecondaryContentInfo: null,
-    DecryptInfo: null,
-    UploadLocation: null,
-    TargetingMethod: 0,
-    ErrorCode: null,
-    TargetType: 2,
-    InstallContext: 2,
-    EspPhase: 2,
-    ApplicationName: "Required app",
-    AssignmentFilterIds: null,
-    ManagedInstallerStatus: 1,
-    ApplicationEnforcement: 0,
   });
 }
 

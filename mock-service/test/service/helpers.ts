@@ -2,6 +2,7 @@ import { createCipheriv, createHash, createHmac, randomBytes, randomUUID, webcry
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { encodeContentInfoPayload } from "@imesim/contracts/gateway";
 import { importPKCS8, SignJWT } from "jose";
 import * as pkijs from "pkijs";
 import { buildServer, type MockIntuneServer, type ServerOptions } from "../../src/index.ts";
@@ -248,4 +249,27 @@ export async function uploadContent(
     if (patch.statusCode !== 204) throw new Error(`publish: ${patch.statusCode} ${patch.body}`);
   }
   return { version, file };
+}
+
+/** A GetContentInfo RequestPayload for version 1 of an app, as the IME sends it for a required device app (ime.md §3.2). */
+export function contentInfoRequest(appId: string, device?: { certificate: string }): string {
+  return encodeContentInfoPayload({
+    ApplicationId: appId,
+    ApplicationVersion: 1,
+    Intent: 3,
+    CertificateBlob: device === undefined ? null : device.certificate.replace(/-----[^-]+-----|\s/g, ""),
+    ContentInfo: null,
+    SecondaryContentInfo: null,
+    DecryptInfo: null,
+    UploadLocation: null,
+    TargetingMethod: 0,
+    ErrorCode: null,
+    TargetType: 2,
+    InstallContext: 2,
+    EspPhase: 2,
+    ApplicationName: "app",
+    AssignmentFilterIds: null,
+    ManagedInstallerStatus: 1,
+    ApplicationEnforcement: 0,
+  });
 }
