@@ -23,6 +23,7 @@ import { createServiceMachine, type LoggedOnUser, type ServiceMachine } from "./
 import { createSubgraphLogic } from "./machines/subgraph-logic.ts";
 import { createSubgraphMachine } from "./machines/subgraph-machine.ts";
 import type { DeviceIdentity } from "./service-client/device-identity.ts";
+import { holdingClock } from "./service-client/held-client.ts";
 import { createHttpServiceClient } from "./service-client/http-client.ts";
 import { createTokenProvider } from "./service-client/token-provider.ts";
 import type { ImeServiceClient } from "./service-client/types.ts";
@@ -108,7 +109,7 @@ export function createAgent(options: AgentOptions): Agent {
           agentVersion,
           ...(options.service.dispatcher === undefined ? {} : { dispatcher: options.service.dispatcher }),
         })
-      : options.service;
+      : holdingClock(options.service, clock);
   const evaluator =
     options.evaluator ??
     createRulesEvaluator({

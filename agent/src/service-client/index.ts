@@ -1,5 +1,6 @@
 export type { DeviceIdentity } from "./device-identity.ts";
 export { IME_CLIENT_ID, IME_RESOURCE_ID } from "./device-identity.ts";
+export { holdingClock } from "./held-client.ts";
 export type { Enrollment, EnrollmentRequest, HttpServiceClientOptions } from "./http-client.ts";
 export { createHttpServiceClient, enrollDevice } from "./http-client.ts";
 export type { TokenProvider } from "./token-provider.ts";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createImeStateStore, WIN32_APPS_KEY } from "../../src/ime/index.ts";
 import { DEVICE, makePolicy } from "../support/fakes.ts";
-import { createHarness, HOUR, MINUTE } from "../support/harness.ts";
+import { createHarness, HOUR, MINUTE, T0 } from "../support/harness.ts";
 
 const APP = "9a7d745d-9cd2-4b05-adc2-7796f8c8cc87";
 
@@ -75,5 +75,31 @@ describe("status uploads (ime.md §9, §4.5)", () => {
     expect(
       h.device.registry.getValue(`${WIN32_APPS_KEY}\\Reporting\\${DEVICE}`, "LastFullReportTimeUtc")?.type,
     ).toBe("REG_SZ");
+  });
+});
+
+describe("a service answering over real I/O", () => {
+  it("keeps virtual time still until each answer is in", async () => {
+    const slow = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    const h = createHarness({
+      behaviours: [
+        {
+          match: "setup-9a7d745d.exe /quiet",
+          attempts: [
+            { exitCode: 0, effects: { writeFiles: [{ path: `C:\\Program Files\\${APP}\\app.exe` }] } },
+          ],
+        },
+      ],
+      setup: (service) => {
+        service.assign(DEVICE, [makePolicy(APP)]);
+        const inner = service.client.requestApps;
+        service.client.requestApps = async (request) => {
+          await slow(30);
+          return inner(request);
+        };
+      },
+    });
+    await h.runTo(HOUR);
+    expect(h.phase("install.started", APP)[0]?.simTime).toBe(T0 + 147_000);
   });
 });
