@@ -16,3 +16,22 @@ describe("imesim CLI", () => {
     expect(help).toContain("Intune Management Extension");
   });
 });
+
+describe("imesim --help", () => {
+  it("documents the scenario and packaging commands with their exit codes", () => {
+    const help = run("--help");
+    for (const command of [
+      "run [options] <scenario>",
+      "test [options] <package>",
+      "explain [options] <scenario>",
+      "agent [options]",
+    ]) {
+      expect(help).toContain(command);
+    }
+    const testHelp = run("test", "--help").replace(/\s+/g, " ");
+    expect(testHelp).toContain(
+      "Exit code 0 when it would install, 1 when it would fail in Intune, 2 when the input is invalid.",
+    );
+    expect(run("run", "--help")).toContain("--devices <n>");
+  });
+});

@@ -61,8 +61,8 @@ export function registerAgent(program: Command): void {
   program
     .command("agent")
     .description(
-      "Run one simulated IME against a running mock service over HTTP (see `imesim serve`), on real time by default.\n" +
-        "Its device, users, installer and script behaviour can come from a scenario file.",
+      "Run one simulated IME against a running mock service over HTTP (see `imesim serve`), on real time by default; " +
+        "its device, users, installer and script behaviour can come from a scenario file.",
     )
     .requiredOption("--server <url>", "base URL of the service, e.g. http://127.0.0.1:8080")
     .option(

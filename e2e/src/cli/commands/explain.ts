@@ -13,7 +13,7 @@ export function registerExplain(program: Command): void {
   program
     .command("explain")
     .description(
-      "Run a scenario on one device and narrate it step by step: what the real IME does at each step and why,\n" +
+      "Run a scenario on one device and narrate it step by step: what the real IME does at each step and why, " +
         "the log lines it writes there and the registry values it changes.",
     )
     .argument("<scenario>", "scenario file (YAML)")
