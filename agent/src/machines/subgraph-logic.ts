@@ -1,6 +1,6 @@
 // The lookups and effects around a subgraph: the gate (reboot, filters, re-evaluation with its override
 // conditions), early termination and the re-evaluation schedule.
-import { RunAs } from "@imesim/contracts/enums";
+import { EnforcementState, RunAs } from "@imesim/contracts/enums";
 import { fromPromise } from "xstate";
 import type { Clock } from "../clock/clock.ts";
 import type { ImeEventStream } from "../events/stream.ts";
@@ -82,6 +82,17 @@ export function createSubgraphLogic(deps: SubgraphDeps): SubgraphLogic {
     actors: {
       gate: fromPromise(async ({ input: context }) => {
         const reason = skipReason(context);
+        if (reason === "assignmentFilters") {
+          // Filtered-out apps are reported not applicable, Applicability 1010 (ime.md §7.6).
+          for (const index of context.plan.members.keys()) {
+            const base = initialEnforcementContext(memberInput(context, index));
+            await deps.enforcementLogic.recordOutcome({
+              ...base,
+              applicability: { applicability: FILTERED_OUT, lines: [] },
+              finalState: EnforcementState.RequirementsNotMet,
+            });
+          }
+        }
         if (reason === undefined) {
           events.emit(
             {

@@ -65,8 +65,8 @@ export interface SubgraphLogic {
 const current = (context: SubgraphContext): SubgraphMember | undefined => context.plan.members[context.index];
 
 /** The enforcement input for the member being processed. */
-export function memberInput(context: SubgraphContext): EnforcementInput {
-  const member = current(context)!;
+export function memberInput(context: SubgraphContext, index = context.index): EnforcementInput {
+  const member = context.plan.members[index]!;
   const role = member.role;
   const mode =
     role.kind === "dependency"

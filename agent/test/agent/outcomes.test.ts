@@ -266,3 +266,24 @@ describe("an installer that cannot start", () => {
     });
   });
 });
+
+describe("assignment filters (ime.md §7.6)", () => {
+  it("reports a filtered-out app not applicable (1010) without evaluating it", async () => {
+    const h = createHarness({
+      behaviours: [{ match: "setup-aaaaaaaa", attempts: [{ exitCode: 0, effects: installs(A) }] }],
+      setup: (s) => s.assign(DEVICE, [makePolicy(A, { AppApplicabilityStateDueToAssginmentFilters: 1010 })]),
+    });
+    await h.runTo(HOUR);
+    expect(h.phase("install.started", A)).toHaveLength(0);
+    expect(h.phase("detection.completed", A)).toHaveLength(0);
+    expect(h.appWorkload()).toContain(
+      "[Win32App][V3Processor] All apps in the subgraph are not applicable due to assignment filters. Skipping processing.",
+    );
+    expect(h.agent.state.readCompliance({ userId: DEVICE, appId: A, version: 1 })?.Applicability).toBe(1010);
+    expect(h.service.results[0]?.results[0]).toMatchObject({
+      ApplicationId: A,
+      ResultantAppState: -1,
+      ApplicabilityState: 1010,
+    });
+  });
+});
