@@ -17,7 +17,8 @@ export interface ContentEntry {
 /**
  * Where extracted content goes. Entries arrive while the package is still being verified, so a sink
  * stages them and makes them visible only in `commit`, which runs after everything verified;
- * `abort` discards the stage. Nothing observable may change before `commit`.
+ * `abort` discards the stage. Nothing observable may change before `commit`. Calls come one at a time unless
+ * the caller of extractContent asks for `concurrentFiles` > 1.
  */
 export interface ContentSink {
   directory(entry: ContentEntry): Promise<void> | void;

@@ -44,6 +44,11 @@ export interface ExtractOptions {
   limits?: Partial<ExtractionLimits>;
   /** Called with plaintext bytes processed so far and the total. */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Files the sink may be writing at once (default 1). Above 1, `sink.file` is called for the next entry before
+   * the previous call resolved; the directory sink supports that, and unpackPackage uses 2.
+   */
+  concurrentFiles?: number;
 }
 
 /** What a verified extraction produced. */
@@ -134,8 +139,11 @@ function planEntries(entries: ZipEntry[], zipSize: number, limits: ExtractionLim
   return planned.sort((a, b) => a.zip.localHeaderOffset - b.zip.localHeaderOffset);
 }
 
-/** Yields an entry's uncompressed bytes, checking size and CRC-32 against the directory. */
-async function* entryData(reader: ByteReader, entry: ZipEntry): AsyncGenerator<Buffer> {
+/**
+ * Yields an entry's uncompressed bytes, checking size and CRC-32 against the directory. `fed` is called once
+ * every compressed byte of the entry has been taken from the reader, so the next entry may start reading.
+ */
+async function* entryData(reader: ByteReader, entry: ZipEntry, fed: () => void): AsyncGenerator<Buffer> {
   let produced = 0;
   let crc = 0;
   const account = (chunk: Buffer): void => {
@@ -156,8 +164,10 @@ async function* entryData(reader: ByteReader, entry: ZipEntry): AsyncGenerator<B
       account(chunk);
       yield chunk;
     }
+    fed();
   } else if (entry.compressedSize <= SMALL_ENTRY && entry.uncompressedSize <= SMALL_ENTRY_OUTPUT) {
     const compressed = await reader.readExact(entry.compressedSize);
+    fed();
     let plain: Buffer;
     try {
       plain = inflateRawSync(compressed, { maxOutputLength: Math.max(1, entry.uncompressedSize) + 1 });
@@ -172,7 +182,7 @@ async function* entryData(reader: ByteReader, entry: ZipEntry): AsyncGenerator<B
     account(plain);
     yield plain;
   } else {
-    yield* inflateStreaming(reader, entry, account);
+    yield* inflateStreaming(reader, entry, account, fed);
   }
   if (produced !== entry.uncompressedSize) {
     throw innerInvalid(
@@ -189,6 +199,7 @@ async function* inflateStreaming(
   reader: ByteReader,
   entry: ZipEntry,
   account: (chunk: Buffer) => void,
+  fed: () => void,
 ): AsyncGenerator<Buffer> {
   // Room for 4 MiB on each side lets decryption run ahead of inflation, and inflation ahead of the disk.
   // (zlib streams pass stream options through to Transform; @types/node's ZlibOptions does not list them.)
@@ -215,6 +226,7 @@ async function* inflateStreaming(
       if (stopped) continue; // keep reading so the reader ends exactly at the entry's end
       if (!inflater.write(chunk)) await writable();
     }
+    fed();
     if (!stopped) inflater.end();
   })();
   try {
@@ -252,19 +264,31 @@ async function toSink(entry: ContentEntry, call: () => Promise<void> | void): Pr
   }
 }
 
-/** Streams each planned entry from the plaintext to the sink, in zip order. */
-async function extractEntries(reader: ByteReader, planned: PlannedEntry[], sink: ContentSink): Promise<void> {
+/**
+ * Streams each planned entry from the plaintext to the sink, in zip order. With `concurrency` > 1 the next
+ * entry starts as soon as the previous one has taken all its bytes from the reader, so one file inflates and
+ * reaches the disk while the next is being decrypted.
+ */
+async function extractEntries(
+  reader: ByteReader,
+  planned: PlannedEntry[],
+  sink: ContentSink,
+  concurrency: number,
+): Promise<void> {
+  const inFlight: Promise<void>[] = [];
+  let failure: { error: unknown } | undefined;
   for (const { zip, content } of planned) {
-    if (zip.localHeaderOffset < reader.position)
+    if (failure !== undefined) break;
+    if (zip.localHeaderOffset < reader.position) {
       throw innerInvalid(`entry "${zip.fileName}" overlaps the one before it`);
+    }
     await reader.skipTo(zip.localHeaderOffset);
     const fixed = await reader.readExact(LOCAL_HEADER_SIZE);
-    if (fixed.readUInt32LE(0) !== ZIP_SIGNATURE.localFileHeader)
+    if (fixed.readUInt32LE(0) !== ZIP_SIGNATURE.localFileHeader) {
       throw innerInvalid(`local header of "${zip.fileName}" missing`);
-    const nameLength = fixed.readUInt16LE(26);
-    const extraLength = fixed.readUInt16LE(28);
-    const name = await reader.readExact(nameLength);
-    await reader.readExact(extraLength);
+    }
+    const name = await reader.readExact(fixed.readUInt16LE(26));
+    await reader.readExact(fixed.readUInt16LE(28));
     if (!name.equals(zip.name) || fixed.readUInt16LE(8) !== zip.method) {
       throw innerInvalid(
         `local header of "${zip.fileName}" disagrees with the central directory`,
@@ -275,13 +299,27 @@ async function extractEntries(reader: ByteReader, planned: PlannedEntry[], sink:
       await toSink(content, () => sink.directory(content));
       continue;
     }
-    const data = entryData(reader, zip);
-    await toSink(content, () => sink.file(content, data));
-    // A sink that stopped early still leaves every byte checked (size, CRC) and the reader in place.
-    for await (const _ of data) {
-      // drained
-    }
+    let fed: () => void = () => {};
+    const taken = new Promise<void>((resolve) => {
+      fed = resolve;
+    });
+    const data = entryData(reader, zip, () => fed());
+    const done = toSink(content, () => sink.file(content, data)).then(async () => {
+      // A sink that stopped early still leaves every byte checked (size, CRC) and the reader in place.
+      for await (const _ of data) {
+        // drained
+      }
+    });
+    const settled = done.catch((error: unknown) => {
+      failure ??= { error };
+    });
+    inFlight.push(settled);
+    // The reader is shared: move on only once this entry no longer needs it (or has finished or failed).
+    await Promise.race([taken, settled]);
+    while (inFlight.length >= concurrency) await inFlight.shift();
   }
+  await Promise.all(inFlight);
+  if (failure !== undefined) throw failure.error;
 }
 
 /**
@@ -314,7 +352,7 @@ export async function extractContent(
     const reader = new ByteReader(tracked(decryptStream(source, keys, verdict), total, options.onProgress));
     if (planned !== undefined) {
       try {
-        await extractEntries(reader, planned, sink);
+        await extractEntries(reader, planned, sink, Math.max(1, options.concurrentFiles ?? 1));
       } catch (error) {
         innerError = error;
       }

@@ -19,7 +19,11 @@ export async function unpackPackage(
   const pkg = await readPackage(packagePath);
   try {
     const sink = await createDirectorySink(outputFolder, { overwrite: options.overwrite === true });
-    return { detection: pkg.detection, ...(await extractPackageContent(pkg, sink, options)) };
+    // Two files in flight: one inflating to disk while the next is decrypted (the directory sink allows it).
+    return {
+      detection: pkg.detection,
+      ...(await extractPackageContent(pkg, sink, { ...options, concurrentFiles: 2 })),
+    };
   } finally {
     await pkg.close();
   }
@@ -29,7 +33,7 @@ export async function unpackPackage(
 export async function extractPackageContent(
   pkg: Awaited<ReturnType<typeof readPackage>>,
   sink: ContentSink,
-  options: Omit<UnpackOptions, "overwrite"> = {},
+  options: Omit<UnpackOptions, "overwrite"> & { concurrentFiles?: number } = {},
 ): Promise<ExtractionSummary> {
   const content = await pkg.openContent();
   try {
@@ -37,6 +41,7 @@ export async function extractPackageContent(
       unencryptedContentSize: pkg.detection.UnencryptedContentSize,
       ...(options.limits === undefined ? {} : { limits: options.limits }),
       ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+      ...(options.concurrentFiles === undefined ? {} : { concurrentFiles: options.concurrentFiles }),
     });
   } finally {
     await content.close();
