@@ -1,8 +1,10 @@
 // `imesim test`: everything a packager wants to know before uploading — the package as the codec sees
 // it, the app definition's lint, what each return code would do, and a verdict with its reasons.
+import { formatHex } from "@imesim/contracts/enums";
 import type { Finding as CodecFinding } from "@imesim/contracts/intunewin";
 import { analyzeCommand, type Finding, lintApp } from "../lint/index.ts";
 import { readTestedApp, type TestedApp } from "./app-input.ts";
+import { detectOnFreshDevice, type FreshDetection } from "./fresh-device.ts";
 import { type PackageSource, readPackageSource } from "./package-source.ts";
 import { type ReturnCodeOutcome, returnCodeOutcomes } from "./return-code-outcomes.ts";
 
@@ -29,6 +31,8 @@ export interface PackagingTestReport {
     readonly findings: readonly CodecFinding[];
   };
   readonly lint: readonly Finding[];
+  /** Detection before any install, on a fresh virtual device. */
+  readonly freshDevice: FreshDetection;
   readonly returnCodes: readonly ReturnCodeOutcome[];
   readonly verdict: Verdict;
 }
@@ -43,6 +47,7 @@ export async function runPackagingTest(options: PackagingTestOptions): Promise<P
     package: source.listing,
     ...(source.msi === undefined ? {} : { msi: source.msi }),
   });
+  const freshDevice = detectOnFreshDevice(app.policy);
   return {
     app: { name: app.name, form: app.form, id: app.policy.Id },
     package: {
@@ -53,8 +58,9 @@ export async function runPackagingTest(options: PackagingTestOptions): Promise<P
       findings: source.findings,
     },
     lint,
+    freshDevice,
     returnCodes: returnCodeOutcomes(app.policy),
-    verdict: verdictOf(source.findings, lint),
+    verdict: verdictOf(source.findings, [...lint, ...freshFindings(freshDevice)]),
   };
 }
 
@@ -65,4 +71,27 @@ export function verdictOf(packageFindings: readonly CodecFinding[], lint: readon
   if (errors.length > 0)
     return { passed: false, reasons: errors.map((finding) => `${finding.code}: ${finding.message}`) };
   return { passed: true, reasons: warnings.map((finding) => `${finding.code}: ${finding.message}`) };
+}
+
+/** What detection on a fresh device means for the verdict. */
+function freshFindings(fresh: FreshDetection): Finding[] {
+  if (fresh.errorCode !== undefined) {
+    return [
+      {
+        code: "DETECTION_NOT_EVALUABLE",
+        severity: "error",
+        message: `the detection rules cannot be evaluated (${formatHex(fresh.errorCode)}): the IME reports the app as failed before installing`,
+        imeErrorCode: fresh.errorCode,
+      },
+    ];
+  }
+  if (!fresh.detected) return [];
+  return [
+    {
+      code: "DETECTED_ON_FRESH_DEVICE",
+      severity: "error",
+      message:
+        "the detection rules already match on a fresh Windows device: the IME reports the app installed without running its installer",
+    },
+  ];
 }

@@ -22,6 +22,11 @@ export function formatPackagingReport(report: PackagingTestReport): string {
     lines.push(`  ${MARK[finding.severity]} ${finding.code}${where}: ${finding.message}`);
   }
   lines.push("");
+  lines.push(
+    `Detection on a fresh device: ${report.freshDevice.detected ? "DETECTED (the installer would never run)" : "not detected, as it should be before the install"}`,
+  );
+  for (const line of report.freshDevice.lines) lines.push(`  ${line}`);
+  lines.push("");
   lines.push("Return codes — what the IME does with each exit code:");
   for (const outcome of report.returnCodes) {
     const code = outcome.errorCode === 0 ? "" : ` ${formatHex(outcome.errorCode)}`;

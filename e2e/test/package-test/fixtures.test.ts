@@ -124,3 +124,23 @@ describe("imesim test exit codes", () => {
     expect(report.verdict.passed).toBe(false);
   });
 });
+
+describe("detection on a fresh device", () => {
+  const dir = mkdtempSync(join(tmpdir(), "imesim-fresh-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("fails an app whose detection already matches on a fresh Windows device", async () => {
+    const appFile = join(dir, "always.yaml");
+    writeFileSync(
+      appFile,
+      "name: Always There\ninstall: setup.exe /S\ndetection:\n  - file: C:\\Windows\\System32\\cmd.exe\n",
+    );
+    const folder = join(dir, "src");
+    execFileSync("mkdir", ["-p", folder]);
+    writeFileSync(join(folder, "setup.exe"), "x");
+    const report = await runPackagingTest({ packagePath: folder, appPath: appFile });
+    expect(report.freshDevice.detected).toBe(true);
+    expect(report.verdict.passed).toBe(false);
+    expect(report.verdict.reasons.some((reason) => reason.startsWith("DETECTED_ON_FRESH_DEVICE"))).toBe(true);
+  });
+});
