@@ -12,7 +12,7 @@ export interface PhaseNote {
  * A note per event phase. Partial on purpose: the agent's event vocabulary grows while this table is
  * written; a phase without a note is narrated by `noteFor` from its own name.
  */
-export const PHASE_NOTES: Readonly<Partial<Record<ImePhase, PhaseNote>>> = {
+export const PHASE_NOTES: Readonly<Record<string, PhaseNote>> = {
   "service.started": {
     title: "The IME service starts",
     why: "Microsoft.Management.Services.IntuneWindowsAgent.exe (a 32-bit process) starts with Windows or after Restart-Service; a start always leads to an AgentRestart check-in (ime.md §6).",
