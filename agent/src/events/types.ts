@@ -68,7 +68,7 @@ export type ImeEventBody =
   | { phase: "checkin.scheduled"; details: { intervalMs: number; source: "default" | "settingsInterval" } }
   | { phase: "checkin.started"; details: { reason: CheckinReasonName } }
   | { phase: "checkin.completed"; details: { reason: CheckinReasonName; failed: boolean } }
-  | { phase: "token.acquired"; details: { cached: boolean; expiresAt: number } }
+  | { phase: "token.acquired"; details: { expiresAt: number } }
   | { phase: "token.failed"; details: { errorCode: number; message: string } }
   | { phase: "poller.started"; details: Record<string, never> }
   | { phase: "poller.sessions"; details: { count: number } }
@@ -131,7 +131,6 @@ export type ImeEventBody =
       details: { size: number; via: "DO" | "CDN"; telemetry: DeliveryTelemetry };
     }
   | { phase: "download.failed"; details: { errorCode: number; message: string } }
-  | { phase: "content.cached"; details: Record<string, never> }
   | { phase: "content.verified"; details: { size: number } }
   | { phase: "content.decrypted"; details: Record<string, never> }
   | { phase: "content.unzipped"; details: { session: number; from: string; to: string } }

@@ -292,8 +292,6 @@ export function renderEvent(event: ImeEvent): RenderedLine[] {
           3,
         ),
       ];
-    case "content.cached":
-      return [app(`[Win32App] Content cache found for app id ${id}`)];
     case "content.verified":
       return [
         app(`[Win32App] Downloaded file size ${formatSize(event.details.size)}`),

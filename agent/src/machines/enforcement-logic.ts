@@ -12,6 +12,7 @@ import {
   RunAs,
   ToastState,
 } from "@imesim/contracts/enums";
+import { isImesimError } from "@imesim/contracts/errors";
 import type { AppStatusReport } from "@imesim/contracts/gateway";
 import type {
   ComplianceStateMessage,
@@ -384,7 +385,14 @@ export function createEnforcementLogic(deps: EnforcementDeps): EnforcementLogicW
       return await whileHeld(clock, work);
     } catch (error) {
       events.emit(
-        { phase: "content.failed", details: { stage, errorCode: 0, message: message(error) } },
+        {
+          phase: "content.failed",
+          details: {
+            stage,
+            errorCode: isImesimError(error) ? (error.imeErrorCode ?? 0) : 0,
+            message: message(error),
+          },
+        },
         subjectOf(context),
       );
       throw error;

@@ -37,7 +37,7 @@ export function createTokenProvider(
         });
         throw error;
       }
-      events.emit({ phase: "token.acquired", details: { cached: false, expiresAt: cached.expiresAt } });
+      events.emit({ phase: "token.acquired", details: { expiresAt: cached.expiresAt } });
       return cached.value;
     },
     invalidate() {
