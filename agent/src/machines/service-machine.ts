@@ -111,7 +111,12 @@ export function createServiceMachine(logic: ServiceLogic) {
     initial: "stopped",
     states: {
       stopped: {
-        on: { START: { target: "running", actions: assign({ startReason: "start" }) } },
+        on: {
+          START: { target: "running", actions: assign({ startReason: "start" }) },
+          // Restart-Service starts a stopped service; a rebooted device starts it (automatic start).
+          RESTART: { target: "running", actions: assign({ startReason: "restart" }) },
+          REBOOT: { target: "running", actions: ["clearPendingReboot", assign({ startReason: "reboot" })] },
+        },
       },
       running: {
         entry: "announceStart",

@@ -152,3 +152,19 @@ describe("check-in triggers (ime.md §6)", () => {
     expect(h.agent.logs.read("IntuneManagementExtension")).toContain("checkinReason = OnDemand");
   });
 });
+
+describe("service lifecycle (ime.md §1.3.11, §6)", () => {
+  it("stops with the IME's lines, and a restart or reboot starts it again with an AgentRestart check-in", async () => {
+    const h = createHarness({ behaviours: [], setup: (s) => s.assign(DEVICE, []) });
+    await h.runTo(10 * MINUTE);
+    h.agent.stop();
+    await h.runTo(3 * HOUR);
+    expect(h.phase("checkin.started")).toHaveLength(1);
+    expect(h.agent.logs.read("IntuneManagementExtension")).toContain("EMS Agent Stopped");
+    h.agent.trigger("restart");
+    await h.runTo(3 * HOUR + 5 * MINUTE);
+    expect(h.phase("checkin.started").map((e) => e.details.reason)).toEqual(["AgentRestart", "AgentRestart"]);
+    expect(h.phase("checkin.started")[1]!.simTime).toBe(T0 + 3 * HOUR + 147_000);
+    expect(h.agent.status()).toEqual({ running: "waiting" });
+  });
+});
