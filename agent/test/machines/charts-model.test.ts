@@ -1,29 +1,49 @@
-// Model-based coverage of the enforcement chart: @xstate/graph enumerates every state node of the chart;
-// scenarios built from its branches drive real agents; every microstep snapshot of every enforcement
-// actor is recorded, and together they must visit every state — transient ones included.
+// Model-based coverage of the charts: @xstate/graph enumerates every state node of each chart; scenarios
+// built from their branches drive real agents; every microstep snapshot of every actor is recorded, and
+// together they must visit every state of every chart — transient ones included.
 
 import { Intent, RelationAction, RelationType } from "@imesim/contracts/enums";
 import { getStateNodes } from "@xstate/graph";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { InspectionEvent } from "xstate";
+import type { AnyStateMachine, InspectionEvent } from "xstate";
+import type { ScriptedBehaviour } from "../../src/host/installer/scripted.ts";
 import { IMECACHE_DIR, INCOMING_DIR, STAGING_DIR } from "../../src/ime/index.ts";
+import { type CheckinDeps, createCheckinLogic } from "../../src/machines/checkin-logic.ts";
+import { createCheckinMachine } from "../../src/machines/checkin-machine.ts";
 import { createEnforcementLogic, type EnforcementDeps } from "../../src/machines/enforcement-logic.ts";
 import { createEnforcementMachine } from "../../src/machines/enforcement-machine.ts";
 import type { ContentCodec } from "../../src/machines/ports.ts";
+import { createServiceLogic, type ServiceDeps } from "../../src/machines/service-logic.ts";
+import { createServiceMachine } from "../../src/machines/service-machine.ts";
+import { createSubgraphLogic, type SubgraphDeps } from "../../src/machines/subgraph-logic.ts";
+import { createSubgraphMachine } from "../../src/machines/subgraph-machine.ts";
 import { DEVICE, fakeCodec, makePolicy } from "../support/fakes.ts";
 import { createHarness, type Harness, HOUR } from "../support/harness.ts";
 
-/** The chart's own picture: building the logic touches no dependency, so empty ones do to read the structure. */
-function chartStateIds(): string[] {
-  const machine = createEnforcementMachine(createEnforcementLogic({} as EnforcementDeps));
-  return getStateNodes(machine.root)
-    .map((node) => node.id)
-    .filter((id) => id !== "enforcement");
+/** Each chart's state ids: building the logic touches no dependency, so empty ones do to read the structure. */
+function chartStateIds(): Record<string, string[]> {
+  const enforcementLogic = createEnforcementLogic({} as EnforcementDeps);
+  const enforcement = createEnforcementMachine(enforcementLogic);
+  const subgraph = createSubgraphMachine(
+    createSubgraphLogic({ enforcement, enforcementLogic } as SubgraphDeps),
+  );
+  const checkin = createCheckinMachine(createCheckinLogic({ subgraph } as CheckinDeps));
+  const service = createServiceMachine(createServiceLogic({ checkin } as ServiceDeps));
+  const ids = (machine: AnyStateMachine) =>
+    getStateNodes(machine.root)
+      .map((node) => node.id)
+      .filter((id) => id !== machine.id);
+  return {
+    enforcement: ids(enforcement),
+    subgraph: ids(subgraph),
+    checkin: ids(checkin),
+    imeService: ids(service),
+  };
 }
 
-/** Every state id active in an enforcement snapshot value. */
-function activeIds(value: unknown, prefix = "enforcement"): string[] {
+/** Every state id active in a snapshot value. */
+function activeIds(value: unknown, prefix: string): string[] {
   if (typeof value === "string") return [`${prefix}.${value}`];
   if (value === null || typeof value !== "object") return [];
   return Object.entries(value).flatMap(([key, inner]) => [
@@ -36,8 +56,9 @@ function recorder(visited: Set<string>) {
   return (event: InspectionEvent) => {
     if (event.type !== "@xstate.microstep" && event.type !== "@xstate.snapshot") return;
     const snapshot = event.snapshot as { machine?: { id: string }; value?: unknown };
-    if (snapshot.machine?.id !== "enforcement") return;
-    for (const id of activeIds(snapshot.value)) visited.add(id);
+    const machine = snapshot.machine?.id;
+    if (machine === undefined) return;
+    for (const id of activeIds(snapshot.value, machine)) visited.add(id);
   };
 }
 
@@ -54,7 +75,10 @@ interface Scenario {
   readonly codec?: ContentCodec;
   readonly failLaunch?: boolean;
   readonly extraPolicies?: ReturnType<typeof makePolicy>[];
+  readonly extraBehaviours?: ScriptedBehaviour[];
   readonly hours?: number;
+  /** Service-level actions after the first hours (stop, restart, reboot). */
+  readonly then?: (h: Harness) => Promise<void>;
 }
 
 const throwing = (stage: "decrypt" | "unzip"): ContentCodec => ({
@@ -103,6 +127,45 @@ const scenarios: Scenario[] = [
     },
     extraPolicies: [makePolicy(D, { Intent: Intent.NotTargeted, Targeted: 0 })],
   },
+  {
+    name: "auto-install dependency fails, parent not attempted",
+    attempts: [{ exitCode: 0, installs: true }],
+    policy: {
+      FlatDependencies: [
+        { Action: RelationAction.AutoInstall, AppId: A, ChildId: D, Type: RelationType.Dependency, Level: 1 },
+      ],
+    },
+    extraPolicies: [makePolicy(D, { Intent: Intent.NotTargeted, Targeted: 0 })],
+    extraBehaviours: [{ match: "setup-0d0d0d0d", attempts: [{ exitCode: 1603 }] }],
+  },
+  {
+    name: "dependency asks for a hard reboot, the subgraph terminates early",
+    attempts: [{ exitCode: 0, installs: true }],
+    policy: {
+      FlatDependencies: [
+        { Action: RelationAction.AutoInstall, AppId: A, ChildId: D, Type: RelationType.Dependency, Level: 1 },
+      ],
+    },
+    extraPolicies: [makePolicy(D, { Intent: Intent.NotTargeted, Targeted: 0 })],
+    extraBehaviours: [{ match: "setup-0d0d0d0d", attempts: [{ exitCode: 1641 }] }],
+  },
+  {
+    name: "service stop, restart and reboot",
+    attempts: [{ exitCode: 0, installs: true }],
+    then: async (h) => {
+      h.agent.stop();
+      await h.runTo(2 * HOUR);
+      h.agent.trigger("restart");
+      await h.runTo(3 * HOUR);
+      h.agent.trigger("reboot");
+      await h.runTo(4 * HOUR);
+    },
+  },
+  {
+    name: "token failure ends the check-in",
+    attempts: [],
+    prepare: (h) => h.service.fault("token", { failure: "unavailable", times: 3 }),
+  },
 ];
 
 async function runScenario(scenario: Scenario, visited: Set<string>): Promise<Harness> {
@@ -118,6 +181,7 @@ async function runScenario(scenario: Scenario, visited: Set<string>): Promise<Ha
                 ...(a.installs === true ? { effects: installs } : {}),
               })),
       },
+      ...(scenario.extraBehaviours ?? []),
     ],
     setup: (s) =>
       s.assign(DEVICE, [makePolicy(A, { marker, ...scenario.policy }), ...(scenario.extraPolicies ?? [])]),
@@ -137,20 +201,26 @@ async function runScenario(scenario: Scenario, visited: Set<string>): Promise<Ha
   scenario.prepare?.(h);
   h.agent.start();
   await h.runTo((scenario.hours ?? 1) * HOUR);
+  await scenario.then?.(h);
   return h;
 }
 
-describe("enforcement chart, model-based", () => {
-  it("visits every state of the chart across the model's scenarios", async () => {
+describe("the four charts, model-based", () => {
+  it("visits every state of every chart across the model's scenarios", async () => {
     const visited = new Set<string>();
     for (const scenario of scenarios) {
       const h = await runScenario(scenario, visited);
       expect(h.agent.failure(), scenario.name).toBeUndefined();
       h.agent.dispose();
     }
-    const states = chartStateIds();
-    expect(states.length).toBeGreaterThan(20);
-    expect(states.filter((id) => !visited.has(id))).toEqual([]);
+    const charts = chartStateIds();
+    expect(charts.enforcement!.length).toBeGreaterThan(20);
+    for (const [chart, states] of Object.entries(charts)) {
+      expect(
+        states.filter((id) => !visited.has(id)),
+        chart,
+      ).toEqual([]);
+    }
   });
 
   it("always ends consistent whatever the installer answers (property)", async () => {
