@@ -78,7 +78,7 @@ interface Scenario {
   readonly extraBehaviours?: ScriptedBehaviour[];
   readonly hours?: number;
   /** Service-level actions after the first hours (stop, restart, reboot). */
-  readonly then?: (h: Harness) => Promise<void>;
+  readonly afterwards?: (h: Harness) => Promise<void>;
 }
 
 const throwing = (stage: "decrypt" | "unzip"): ContentCodec => ({
@@ -152,7 +152,7 @@ const scenarios: Scenario[] = [
   {
     name: "service stop, restart and reboot",
     attempts: [{ exitCode: 0, installs: true }],
-    then: async (h) => {
+    afterwards: async (h) => {
       h.agent.stop();
       await h.runTo(2 * HOUR);
       h.agent.trigger("restart");
@@ -201,7 +201,7 @@ async function runScenario(scenario: Scenario, visited: Set<string>): Promise<Ha
   scenario.prepare?.(h);
   h.agent.start();
   await h.runTo((scenario.hours ?? 1) * HOUR);
-  await scenario.then?.(h);
+  await scenario.afterwards?.(h);
   return h;
 }
 
