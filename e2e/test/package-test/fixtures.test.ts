@@ -144,3 +144,22 @@ describe("detection on a fresh device", () => {
     expect(report.verdict.reasons.some((reason) => reason.startsWith("DETECTED_ON_FRESH_DEVICE"))).toBe(true);
   });
 });
+
+describe("imesim test with an MSI", () => {
+  const dir = mkdtempSync(join(tmpdir(), "imesim-msi-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const MSI_FOLDER = fileURLToPath(new URL("../../scenarios/packages/contoso-msi", import.meta.url));
+
+  it("compares detection with the ProductCode read from the package's .msi", async () => {
+    const appFile = join(dir, "contoso.yaml");
+    const app = (code: string) =>
+      `name: Contoso Tool\ninstall: msiexec /i "ContosoTool.msi" /qn\ndetection:\n  - msi: "${code}"\n`;
+    writeFileSync(appFile, app("{6F1E2D3C-4B5A-4968-8776-A5B4C3D2E1F1}"));
+    const wrong = await runPackagingTest({ packagePath: MSI_FOLDER, appPath: appFile });
+    expect(wrong.lint.map((finding) => finding.code)).toContain("MSI_PRODUCT_CODE_MISMATCH");
+    expect(wrong.verdict.passed).toBe(false);
+    writeFileSync(appFile, app("{6F1E2D3C-4B5A-4968-8776-A5B4C3D2E1F0}"));
+    const right = await runPackagingTest({ packagePath: MSI_FOLDER, appPath: appFile });
+    expect(right.verdict).toEqual({ passed: true, reasons: [] });
+  });
+});
