@@ -72,6 +72,10 @@ export async function sendFileRange(reply: FastifyReply, path: string, plan: Sen
         waiting.shift()?.();
       });
     }
+  } catch {
+    // Headers are out, so a failed read can only cut the connection; the client sees a short body.
+    response.destroy();
+    return;
   } finally {
     await handle.close();
   }
