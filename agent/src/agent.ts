@@ -147,6 +147,7 @@ export function createAgent(options: AgentOptions): Agent {
       events,
       clock,
       store,
+      fs: host.fs,
       checkin,
       agentVersion,
     }),

@@ -1,3 +1,4 @@
+export { sweepStaleContent } from "./content-sweep.ts";
 export * from "./paths.ts";
 export type { AppStateRef, ImeStateStore } from "./state-store.ts";
 export { createImeStateStore, subgraphHash } from "./state-store.ts";

@@ -1,6 +1,8 @@
 // The effects of the agent service chart: banners, the check-in cadence, the reboot flag.
 import type { Clock } from "../clock/clock.ts";
 import type { ImeEventStream } from "../events/stream.ts";
+import type { FileSystem } from "../host/types.ts";
+import { sweepStaleContent } from "../ime/content-sweep.ts";
 import type { ImeStateStore } from "../ime/state-store.ts";
 import type { CheckinMachine } from "./checkin-machine.ts";
 import { checkinIntervalMs, STARTUP_DELAY_ALL_MS, STARTUP_DELAY_WIN32_MS } from "./decisions.ts";
@@ -10,6 +12,7 @@ export interface ServiceDeps {
   readonly events: ImeEventStream;
   readonly clock: Clock;
   readonly store: ImeStateStore;
+  readonly fs: FileSystem;
   readonly checkin: CheckinMachine;
   readonly agentVersion: string;
 }
@@ -29,6 +32,9 @@ export function createServiceLogic(deps: ServiceDeps): ServiceLogic {
           phase: "service.started",
           details: { agentVersion: deps.agentVersion, reason: context.startReason },
         });
+      },
+      sweepStaleContent() {
+        sweepStaleContent(deps.fs, store);
       },
       announceStartupDelay() {
         events.emit({

@@ -46,6 +46,8 @@ export interface ServiceLogic {
   readonly startupDelayMs: number;
   readonly effects: {
     announceStart(context: ServiceContext): void;
+    /** Content an interrupted run left behind goes; in-progress downloads and timed-out installs stay. */
+    sweepStaleContent(): void;
     announceStartupDelay(context: ServiceContext): void;
     announceStop(signal: "stop" | "shutdown"): void;
     announceSchedule(context: ServiceContext): void;
@@ -81,6 +83,7 @@ export function createServiceMachine(logic: ServiceLogic) {
     guards: { triggerQueued: ({ context }) => context.queued !== undefined },
     actions: {
       announceStart: ({ context }) => logic.effects.announceStart(context),
+      sweepStaleContent: () => logic.effects.sweepStaleContent(),
       announceStartupDelay: ({ context }) => logic.effects.announceStartupDelay(context),
       announceStop: (_, params: { signal: "stop" | "shutdown" }) => logic.effects.announceStop(params.signal),
       announceSchedule: ({ context }) => logic.effects.announceSchedule(context),
@@ -119,7 +122,7 @@ export function createServiceMachine(logic: ServiceLogic) {
         },
       },
       running: {
-        entry: "announceStart",
+        entry: ["announceStart", "sweepStaleContent"],
         on: {
           STOP: { target: "stopped", actions: { type: "announceStop", params: { signal: "stop" } } },
           RESTART: {
