@@ -16,6 +16,9 @@ import type { MsiFacts, PackageListing } from "../lint/index.ts";
 import { TestInputErrorCode } from "./app-input.ts";
 import { listFolder, listMemory } from "./folder-listing.ts";
 
+/** Largest content the lint decrypts into memory to read the package's scripts. */
+const MAX_DECRYPT_FOR_LINT_BYTES = 256 * 1024 * 1024;
+
 export interface PackageSource {
   readonly kind: "folder" | "intunewin";
   readonly path: string;
@@ -73,7 +76,8 @@ async function readIntunewin(path: string): Promise<PackageSource> {
     files: inspected.entries.filter((e) => !e.isDirectory).map((e) => e.path),
     readText: () => undefined,
   };
-  if (inspected.valid) {
+  // Script texts are read from a decrypted copy in memory; a big package is listed but not decrypted again.
+  if (inspected.valid && detection.UnencryptedContentSize <= MAX_DECRYPT_FOR_LINT_BYTES) {
     try {
       const pkg = await readPackage(path);
       try {
