@@ -6,6 +6,7 @@ import { catalogRoutes } from "./catalog-routes.ts";
 import { contentRoutes } from "./content-routes.ts";
 import { groupRoutes } from "./group-routes.ts";
 import { relationshipRoutes } from "./relationship-routes.ts";
+import { reportRoutes } from "./report-routes.ts";
 import { statusRoutes } from "./status-routes.ts";
 
 /** The Graph admin API under one version prefix (`/beta` or `/v1.0`). */
@@ -18,5 +19,6 @@ export function graphRoutes(context: ServiceContext) {
     await app.register(groupRoutes(context));
     await app.register(catalogRoutes(context));
     await app.register(relationshipRoutes(context));
+    await app.register(reportRoutes(context));
   };
 }

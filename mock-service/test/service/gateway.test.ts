@@ -263,6 +263,37 @@ describe("SideCar gateway sessions", () => {
         errorCode: 0,
       }),
     ]);
+    const positional = await app.inject({
+      method: "POST",
+      url: "/beta/deviceManagement/reports/getDeviceInstallStatusReport",
+      payload: {
+        select: ["DeviceName", "AppInstallState", "HexErrorCode", "DeviceId"],
+        skip: 0,
+        top: 50,
+        filter: `(ApplicationId eq '${requiredAppId}')`,
+        orderBy: [],
+      },
+      headers: admin,
+    });
+    expect(positional.headers["content-type"]).toBe("application/octet-stream");
+    expect(JSON.parse(positional.body)).toEqual({
+      TotalRowCount: 1,
+      Schema: [
+        { Column: "DeviceName", PropertyType: "String" },
+        { Column: "AppInstallState", PropertyType: "Int32" },
+        { Column: "AppInstallState_loc", PropertyType: "String" },
+        { Column: "HexErrorCode", PropertyType: "String" },
+        { Column: "DeviceId", PropertyType: "String" },
+      ],
+      Values: [["MEMBER", 1, "Installed", "0x00000000", member.deviceId]],
+    });
+    const badColumn = await app.inject({
+      method: "POST",
+      url: "/beta/deviceManagement/reports/getDeviceInstallStatusReport",
+      payload: { select: ["AppInstallState_loc"] },
+      headers: admin,
+    });
+    expect(badColumn.statusCode).toBe(400);
     const summary = await app.inject({
       url: `/beta/deviceAppManagement/mobileApps/${requiredAppId}/installSummary`,
       headers: admin,
