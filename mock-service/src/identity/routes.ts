@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import formbody from "@fastify/formbody";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { baseUrlOf, type ServiceContext } from "../context.ts";
@@ -7,6 +8,9 @@ import { sendOAuthError } from "./oauth-error.ts";
 import { graphAppId, graphAudience, imeAgentClientId, imeResourceId } from "./well-known-ids.ts";
 
 type TokenForm = Record<string, string | undefined>;
+
+/** Grant type of the device-code flow's token poll (RFC 8628). */
+const deviceCodeGrant = "urn:ietf:params:oauth:grant-type:device_code";
 
 /**
  * The Entra side (graph-win32.md §5): per-tenant OAuth2 token endpoint (v2 and v1), OpenID
@@ -112,6 +116,7 @@ export function identityRoutes(context: ServiceContext) {
         }
       }
       const clientId = form.client_id as string;
+      if (form.grant_type === deviceCodeGrant) return deviceCodeToken(form, clientId, reply);
       if (form.grant_type !== "client_credentials") {
         return sendOAuthError(
           reply,
@@ -201,6 +206,71 @@ export function identityRoutes(context: ServiceContext) {
       }
       return body(await context.tokens.issueAdminToken(clientId, resource.toLowerCase().replace(/\/+$/, "")));
     };
+    // Device-code sign-in (graph-win32.md §5.1, IntuneWin32App -DeviceCode). There is no person to
+    // approve the code, so the mock treats every code it issued as approved at once.
+    const deviceCodes = new Map<string, { clientId: string; scope: string; expiresAt: number }>();
+    const deviceCodeToken = async (form: TokenForm, clientId: string, reply: FastifyReply) => {
+      const pending = form.device_code === undefined ? undefined : deviceCodes.get(form.device_code);
+      if (pending === undefined || pending.clientId !== clientId) {
+        return sendOAuthError(reply, 400, "invalid_grant", 70000, "The provided device_code is not valid.");
+      }
+      deviceCodes.delete(form.device_code as string);
+      if (pending.expiresAt < Date.now()) {
+        return sendOAuthError(reply, 400, "expired_token", 70020, "The device code has expired.");
+      }
+      return {
+        token_type: "Bearer",
+        scope: pending.scope,
+        expires_in: context.tokens.lifetimeSeconds,
+        ext_expires_in: context.tokens.lifetimeSeconds,
+        access_token: await context.tokens.issueDelegatedToken(clientId, pending.scope),
+        refresh_token: randomBytes(32).toString("base64url"),
+      };
+    };
+    app.post<{ Params: { tenant: string }; Body: TokenForm }>(
+      "/:tenant/oauth2/v2.0/devicecode",
+      async (request, reply) => {
+        if (!tenantMatches(request.params.tenant)) {
+          return sendOAuthError(
+            reply,
+            400,
+            "invalid_request",
+            90002,
+            `Tenant '${request.params.tenant}' not found.`,
+          );
+        }
+        const clientId = request.body?.client_id;
+        if (typeof clientId !== "string" || clientId === "") {
+          return sendOAuthError(
+            reply,
+            400,
+            "invalid_request",
+            900144,
+            "The request body must contain the following parameter: 'client_id'.",
+          );
+        }
+        // Bare scopes name Graph (graph-win32.md §5.1); the resource prefix is dropped in `scp`.
+        const scope = (request.body.scope ?? "")
+          .split(/\s+/)
+          .filter((item) => item !== "" && !["openid", "profile", "offline_access"].includes(item))
+          .map((item) => item.replace(/^https:\/\/graph\.microsoft\.com\//i, ""))
+          .join(" ");
+        const deviceCode = randomBytes(32).toString("base64url");
+        const userCode = randomBytes(5).toString("hex").toUpperCase().slice(0, 9);
+        if (deviceCodes.size > 10_000) deviceCodes.clear();
+        deviceCodes.set(deviceCode, { clientId, scope, expiresAt: Date.now() + 900_000 });
+        const verification = `${baseUrlOf(context, request)}/devicelogin`;
+        return {
+          device_code: deviceCode,
+          user_code: userCode,
+          verification_uri: verification,
+          expires_in: 900,
+          interval: 1,
+          message: `To sign in, use a web browser to open the page ${verification} and enter the code ${userCode} to authenticate. (imesim approves it at once.)`,
+        };
+      },
+    );
+
     app.post<{ Params: { tenant: string }; Body: TokenForm }>(
       "/:tenant/oauth2/v2.0/token",
       (request, reply) => token(request, reply, "v2"),

@@ -90,6 +90,26 @@ export class TokenIssuer {
     });
   }
 
+  /**
+   * Delegated Graph token for the tenant's admin user (device-code sign-in, graph-win32.md §5.1,
+   * §5.3): `scp` instead of `roles`, the user's `upn` and `name`, a public client (`appidacr` 0).
+   */
+  async issueDelegatedToken(clientId: string, scope: string): Promise<string> {
+    const userId = stableUuid(`user:admin:${this.tenantId}`);
+    const upn = `admin@${this.tenantId.slice(0, 8)}.onmicrosoft.com`;
+    return this.#sign({
+      aud: graphAudience,
+      oid: userId,
+      sub: userId,
+      appid: clientId,
+      appidacr: "0",
+      scp: scope,
+      upn,
+      unique_name: upn,
+      name: "imesim admin",
+    });
+  }
+
   /** Gateway token for an enrolled device, for its system context or one of its users. */
   async issueDeviceToken(
     deviceId: string,

@@ -85,6 +85,50 @@ describe("Entra endpoints", () => {
     expect(tenant.json().error_codes).toEqual([90002]);
   });
 
+  it("runs IntuneWin32App's device-code sign-in, approving at once, to a delegated Graph token", async () => {
+    const app = await server();
+    const tenant = app.intune.tokens.tenantId;
+    const code = await app.inject({
+      method: "POST",
+      url: `/${tenant}/oauth2/v2.0/devicecode`,
+      ...form({
+        client_id: "d1ddf0e4-d672-4dae-b554-9d5bdfd93547",
+        scope: "DeviceManagementApps.ReadWrite.All DeviceManagementRBAC.Read.All offline_access",
+      }),
+    });
+    const body = code.json();
+    expect(body).toMatchObject({ expires_in: 900, interval: 1 });
+    expect(body.verification_uri).toMatch(/^http:\/\/localhost:80\//);
+    const poll = async (deviceCode: string) =>
+      app.inject({
+        method: "POST",
+        url: `/${tenant}/oauth2/v2.0/token`,
+        ...form({
+          grant_type: "urn:ietf:params:oauth:grant-type:device_code",
+          client_id: "d1ddf0e4-d672-4dae-b554-9d5bdfd93547",
+          device_code: deviceCode,
+        }),
+      });
+    const token = await poll(body.device_code);
+    expect(token.statusCode).toBe(200);
+    expect(token.json().refresh_token).toBeDefined();
+    const claims = decodeJwt(token.json().access_token);
+    expect(claims).toMatchObject({
+      aud: "https://graph.microsoft.com",
+      scp: "DeviceManagementApps.ReadWrite.All DeviceManagementRBAC.Read.All",
+      appidacr: "0",
+    });
+    expect(claims.roles).toBeUndefined();
+    const reused = await poll(body.device_code);
+    expect(reused.statusCode).toBe(400);
+    expect(reused.json().error).toBe("invalid_grant");
+    const graph = await app.inject({
+      url: "/beta/deviceAppManagement/mobileApps",
+      headers: { authorization: `Bearer ${token.json().access_token}` },
+    });
+    expect(graph.statusCode).toBe(200);
+  });
+
   it("gives an enrolled device a gateway token with its device id, for the system or a user", async () => {
     const app = await server();
     const device = await enroll(app);
