@@ -10,18 +10,16 @@ export type {
   SessionResults,
 } from "./checkin-machine.ts";
 export { createCheckinMachine } from "./checkin-machine.ts";
+export type { DeliverySources } from "./content-download.ts";
+export { deliveryFileId, deliveryTelemetry } from "./content-download.ts";
 export * from "./decisions.ts";
 export { chartDiagrams } from "./diagrams.ts";
 export { initialEnforcementContext } from "./enforcement-context.ts";
-export type { DeliverySources, EnforcementDeps, EnforcementLogicWithRecorder } from "./enforcement-logic.ts";
-export {
-  createEnforcementLogic,
-  deliveryFileId,
-  deliveryTelemetry,
-  imeRestartDelayMs,
-} from "./enforcement-logic.ts";
+export type { EnforcementDeps, EnforcementLogicWithRecorder } from "./enforcement-logic.ts";
+export { createEnforcementLogic } from "./enforcement-logic.ts";
 export type { EnforcementLogic, EnforcementMachine } from "./enforcement-machine.ts";
 export { createEnforcementMachine } from "./enforcement-machine.ts";
+export { imeRestartDelayMs } from "./enforcement-record.ts";
 export type {
   EnforcementContext,
   EnforcementInput,

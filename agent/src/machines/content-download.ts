@@ -1,0 +1,195 @@
+// Getting the encrypted content onto the device (ime.md §1.3.6, §3.4): Delivery Optimization first, the
+// CDN when the DO job outlives its wait, Range resumes after a dropped link, and the [DO TEL] numbers.
+import type { Clock } from "../clock/clock.ts";
+import type { ImeEventStream } from "../events/stream.ts";
+import type { DeliveryTelemetry } from "../events/types.ts";
+import type { Host } from "../host/types.ts";
+import { incomingPath } from "../ime/paths.ts";
+import { formatTimeSpan } from "../log/lines.ts";
+import { callService, type TokenProvider } from "../service-client/token-provider.ts";
+import { type ImeServiceClient, isServiceError } from "../service-client/types.ts";
+import { message, subjectOf } from "./enforcement-subject.ts";
+import type { EnforcementContext } from "./enforcement-types.ts";
+
+/** Shares (0–1) of a DO download served by LAN peers, group peers and a Connected Cache server; HTTP gets the rest. */
+export interface DeliverySources {
+  readonly lanPeers?: number;
+  readonly groupPeers?: number;
+  readonly cacheServer?: { readonly share: number; readonly host: string };
+}
+
+/** The `[DO TEL]` numbers of one download (ime.md §1.3.6): bytes per source, peer share and duration. */
+export function deliveryTelemetry(
+  fileId: string,
+  size: number,
+  durationMs: number,
+  sources: DeliverySources | undefined,
+): DeliveryTelemetry {
+  const part = (share: number | undefined) => Math.floor(size * Math.min(1, Math.max(0, share ?? 0)));
+  const lan = part(sources?.lanPeers);
+  const group = Math.min(size - lan, part(sources?.groupPeers));
+  const cache = Math.min(size - lan - group, part(sources?.cacheServer?.share));
+  const peers = lan + group;
+  return {
+    FileId: fileId,
+    FileSize: size,
+    TotalBytesDownloaded: size,
+    BytesFromPeers: peers,
+    PercentPeerCaching: size === 0 ? 0 : Math.round((peers / size) * 100),
+    BytesFromLanPeers: lan,
+    BytesFromGroupPeers: group,
+    BytesFromInternetPeers: 0,
+    BytesFromLinkLocalPeers: 0,
+    BytesFromCacheServer: cache,
+    CacheHost: cache > 0 ? (sources?.cacheServer?.host ?? "") : "",
+    // DO download mode 1 = LAN peering (the Windows default), 2 = group; 0 = HTTP only.
+    DownloadMode: group > 0 ? 2 : lan > 0 ? 1 : 0,
+    DownloadDuration: formatTimeSpan(durationMs),
+    BytesFromHttp: size - peers - cache,
+  };
+}
+
+/** The Intune DO caller prefix of every FileId (ime.md §3.4). */
+const DO_CALLER_PREFIX = "501FCB7D-A970-4E34-A753-4B48FE5D8BEF";
+/** DO background job wait, newer builds (ime.md §3.4); foreground waits 12 h. */
+const DO_BACKGROUND_TIMEOUT_MS = 1_800_000;
+const DO_FOREGROUND_TIMEOUT_MS = 43_200_000;
+/** A dropped connection is resumed with a Range request this many times before the download fails. */
+export const DOWNLOAD_RESUME_LIMIT = 3;
+/** Write the partial .bin to disk at least this often, so a crash resumes rather than restarts. */
+const PERSIST_EVERY_BYTES = 1024 * 1024;
+
+/** The DO FileId built from the content URL (ime.md §3.4). */
+export function deliveryFileId(url: string, appId: string, version: number): string {
+  const segments = new URL(url).pathname.split("/").filter((s) => s !== "");
+  const file = (segments.at(-1) ?? "content").replace(/\./g, "-");
+  const [seg1 = "", seg2 = ""] = segments;
+  return `${DO_CALLER_PREFIX}_${seg1}_${seg2}_${file}_${appId}_${version}`;
+}
+
+function concat(chunks: readonly Uint8Array[], total: number): Uint8Array {
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return out;
+}
+
+/** What a download touches. */
+export interface DownloadDeps {
+  readonly host: Host;
+  readonly events: ImeEventStream;
+  readonly clock: Clock;
+  readonly service: ImeServiceClient;
+  readonly tokens: TokenProvider;
+  readonly deliverySources?: DeliverySources;
+}
+
+/** Downloads an enforcement's content to `Content\\Incoming\\<id>_<ver>.bin`; resolves with its size. */
+export function createContentDownloader(
+  deps: DownloadDeps,
+): (context: EnforcementContext) => Promise<number> {
+  const { host, events, clock } = deps;
+  return async (context: EnforcementContext): Promise<number> => {
+    const info = context.contentInfo!;
+    const path = incomingPath(context.policy.Id, context.policy.Version);
+    const fileId = deliveryFileId(info.url, context.policy.Id, context.policy.Version);
+    const foreground = context.policy.DOPriority === 2;
+    const started = clock.now();
+    const doTimeoutMs = foreground ? DO_FOREGROUND_TIMEOUT_MS : DO_BACKGROUND_TIMEOUT_MS;
+    // Delivery Optimization first; when the DO job outlives its wait, the IME goes to the CDN directly
+    // (ime.md §3.4). We model the switch as the same transfer continuing in CDN mode from where it was.
+    let via: "DO" | "CDN" = "DO";
+    const checkDeliveryTimeout = () => {
+      if (via === "DO" && clock.now() - started > doTimeoutMs) {
+        via = "CDN";
+        events.emit(
+          { phase: "download.doTimedOut", details: { timeoutMs: doTimeoutMs } },
+          subjectOf(context),
+        );
+        events.emit({ phase: "download.cdnFallback", details: { url: info.url } }, subjectOf(context));
+      }
+    };
+    events.emit(
+      {
+        phase: "download.started",
+        details: {
+          version: context.policy.Version,
+          name: context.policy.Name,
+          url: info.url,
+          fileId,
+          session: context.session,
+          foreground,
+          timeoutMs: doTimeoutMs,
+        },
+      },
+      subjectOf(context),
+    );
+    // A partial .bin left by a crash or a dropped link is resumed with a Range request (ime.md §3.4).
+    const existing = host.fs.stat(path);
+    let received: Uint8Array = existing?.kind === "file" ? host.fs.readFile(path) : new Uint8Array(0);
+    if (received.length > 0)
+      events.emit({ phase: "download.resumed", details: { fromByte: received.length } }, subjectOf(context));
+    for (let resumes = 0; ; ) {
+      const chunks: Uint8Array[] = [received];
+      let total = received.length;
+      let unpersisted = 0;
+      try {
+        await callService(deps.tokens, clock, async (token) => {
+          for await (const chunk of deps.service.downloadContent({ token, url: info.url, fromByte: total })) {
+            chunks.push(chunk);
+            total += chunk.length;
+            checkDeliveryTimeout();
+            unpersisted += chunk.length;
+            if (unpersisted >= PERSIST_EVERY_BYTES) {
+              received = concat(chunks, total);
+              chunks.length = 0;
+              chunks.push(received);
+              host.fs.writeFile(path, received);
+              unpersisted = 0;
+            }
+          }
+        });
+        received = concat(chunks, total);
+        host.fs.writeFile(path, received);
+        break;
+      } catch (error) {
+        received = concat(chunks, total);
+        if (received.length > 0) host.fs.writeFile(path, received);
+        resumes += 1;
+        if (!isServiceError(error, "connectionDropped") || resumes > DOWNLOAD_RESUME_LIMIT) {
+          events.emit(
+            {
+              phase: "download.failed",
+              details: {
+                errorCode: isServiceError(error) ? (error.status ?? 0) : 0,
+                message: message(error),
+              },
+            },
+            subjectOf(context),
+          );
+          throw error;
+        }
+        events.emit(
+          { phase: "download.resumed", details: { fromByte: received.length } },
+          subjectOf(context),
+        );
+      }
+    }
+    const size = received.length;
+    events.emit(
+      { phase: "download.progress", details: { name: context.policy.Name, bytes: size, total: size } },
+      subjectOf(context),
+    );
+    const telemetry = deliveryTelemetry(
+      fileId,
+      size,
+      clock.now() - started,
+      via === "DO" ? deps.deliverySources : undefined,
+    );
+    events.emit({ phase: "download.completed", details: { size, via, telemetry } }, subjectOf(context));
+    return size;
+  };
+}
