@@ -31,7 +31,8 @@ import {
   openDecryptInfo,
   pemToDer,
 } from "./device-identity.ts";
-import { type AccessToken, type ImeServiceClient, ServiceError, type ServiceFailure } from "./types.ts";
+import { failureOf, networkFailure, retryAfterMs } from "./http-errors.ts";
+import { type AccessToken, type ImeServiceClient, ServiceError } from "./types.ts";
 
 export interface HttpServiceClientOptions {
   readonly identity: DeviceIdentity;
@@ -50,41 +51,6 @@ const APP_LIST_TYPES: Record<AppListKind, string> = {
   available: RequestContentType.GetAvailableApp,
   selected: RequestContentType.GetSelectedApp,
 };
-
-/** How an HTTP status maps onto the agent's failure kinds. */
-function failureOf(status: number): ServiceFailure {
-  if (status === 401 || status === 403) return "unauthorized";
-  if (status === 429) return "throttled";
-  if (status === 404) return "notFound";
-  if (status === 408 || status === 504) return "timeout";
-  if (status >= 500) return "unavailable";
-  return "badResponse";
-}
-
-/** A network-level error (no HTTP status) as a ServiceError. */
-function networkFailure(error: unknown, what: string, midBody: boolean): ServiceError {
-  const code = (error as { code?: string }).code ?? "";
-  const message = error instanceof Error ? error.message : String(error);
-  const failure: ServiceFailure =
-    code === "UND_ERR_HEADERS_TIMEOUT" ||
-    code === "UND_ERR_BODY_TIMEOUT" ||
-    code === "UND_ERR_CONNECT_TIMEOUT"
-      ? "timeout"
-      : midBody
-        ? "connectionDropped"
-        : "unavailable";
-  return new ServiceError(failure, `${what}: ${message}`);
-}
-
-/** Seconds or an HTTP date in Retry-After, as ms. */
-function retryAfterMs(header: string | string[] | undefined, now: number): number | undefined {
-  const value = Array.isArray(header) ? header[0] : header;
-  if (value === undefined) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
 
 /** The ImeServiceClient that talks to a real (or mock) Intune service. */
 export function createHttpServiceClient(options: HttpServiceClientOptions): ImeServiceClient {
@@ -352,77 +318,5 @@ export function createHttpServiceClient(options: HttpServiceClientOptions): ImeS
         "Unknown",
       );
     }),
-  };
-}
-
-/** What `POST /enrollment/devices` of the mock service asks for. */
-export interface EnrollmentRequest {
-  readonly deviceName: string;
-  readonly osVersion?: string;
-  readonly users?: ReadonlyArray<{ userPrincipalName: string; displayName?: string; id?: string }>;
-}
-
-/** An enrolled device: its identity and the users who sign in on it (Entra object ids). */
-export interface Enrollment {
-  readonly identity: DeviceIdentity;
-  readonly users: ReadonlyArray<{ id: string; userPrincipalName: string; displayName: string }>;
-}
-
-/** Enrolls a device with the mock service at `baseUrl` (the service makes the key pair). */
-export async function enrollDevice(
-  baseUrl: string,
-  enrollment: EnrollmentRequest,
-  options: { dispatcher?: Dispatcher } = {},
-): Promise<Enrollment> {
-  let response: Dispatcher.ResponseData;
-  try {
-    response = await request(`${baseUrl.replace(/\/+$/, "")}/enrollment/devices`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(enrollment),
-      ...(options.dispatcher === undefined ? {} : { dispatcher: options.dispatcher }),
-    });
-  } catch (error) {
-    throw networkFailure(error, "enrollment", false);
-  }
-  const text = await response.body.text();
-  if (response.statusCode !== 201) {
-    throw new ServiceError(
-      failureOf(response.statusCode),
-      `enrollment: HTTP ${response.statusCode} ${text.slice(0, 200)}`,
-      {
-        status: response.statusCode,
-      },
-    );
-  }
-  const body = JSON.parse(text) as {
-    deviceId: string;
-    deviceName: string;
-    osVersion: string;
-    certificate: string;
-    privateKey?: string;
-    caCertificate?: string;
-    tokenEndpoint: string;
-    serviceDiscoveryUrl: string;
-    users: Array<{ id: string; userPrincipalName: string; displayName: string }>;
-  };
-  if (body.privateKey === undefined) {
-    throw new ServiceError(
-      "badResponse",
-      "enrollment: the service kept the private key; send no certificateSigningRequest",
-    );
-  }
-  return {
-    identity: {
-      deviceId: body.deviceId,
-      deviceName: body.deviceName,
-      osVersion: body.osVersion,
-      certificatePem: body.certificate,
-      privateKeyPem: body.privateKey,
-      tokenEndpoint: body.tokenEndpoint,
-      serviceDiscoveryUrl: body.serviceDiscoveryUrl,
-      ...(body.caCertificate === undefined ? {} : { caCertificatePem: body.caCertificate }),
-    },
-    users: body.users,
   };
 }

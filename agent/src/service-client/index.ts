@@ -1,8 +1,10 @@
 export type { DeviceIdentity } from "./device-identity.ts";
 export { IME_CLIENT_ID, IME_RESOURCE_ID } from "./device-identity.ts";
+export type { Enrollment, EnrollmentRequest } from "./enrollment.ts";
+export { enrollDevice } from "./enrollment.ts";
 export { holdingClock } from "./held-client.ts";
-export type { Enrollment, EnrollmentRequest, HttpServiceClientOptions } from "./http-client.ts";
-export { createHttpServiceClient, enrollDevice } from "./http-client.ts";
+export type { HttpServiceClientOptions } from "./http-client.ts";
+export { createHttpServiceClient } from "./http-client.ts";
 export type { TokenProvider } from "./token-provider.ts";
 export {
   callService,
