@@ -45,9 +45,13 @@ beforeAll(async () => {
       { match: "setup-a0000000", attempts: [{ exitCode: 0, effects: installs(A) }] },
       {
         match: "setup-b0000000",
-        attempts: [1618, 1618, 1618, 1618]
-          .map((exitCode) => ({ exitCode }))
-          .concat([{ exitCode: 0, effects: installs(B) } as never]),
+        attempts: [
+          { exitCode: 1618 },
+          { exitCode: 1618 },
+          { exitCode: 1618 },
+          { exitCode: 1618 },
+          { exitCode: 0, effects: installs(B) },
+        ],
       },
       { match: "setup-c0000000", attempts: [{ exitCode: 0, durationMs: 2 * HOUR }] },
       { match: "setup-d0000000", attempts: [{ exitCode: 3221225794 }] },

@@ -72,8 +72,11 @@ export function createHarness(options: {
     installer,
     events,
     runTo: (ms) => clock.runUntil(Math.max(clock.now(), T0 + ms)),
-    phase: (phase, appId) =>
-      events.filter((e) => e.phase === phase && (appId === undefined || e.appId === appId)) as never,
+    phase: <P extends ImeEvent["phase"]>(phase: P, appId?: string) =>
+      events.filter(
+        (e): e is Extract<ImeEvent, { phase: P }> =>
+          e.phase === phase && (appId === undefined || e.appId === appId),
+      ),
     appWorkload: () => agent.logs.read("AppWorkload"),
   };
 }
