@@ -16,6 +16,8 @@ export type { Clock, TimerHandle, VirtualClock } from "./clock/index.ts";
 export { createRealClock, createVirtualClock, whileHeld } from "./clock/index.ts";
 export type { ImeEvent, ImeEventListener, ImeEventStream, ImePhase } from "./events/index.ts";
 export { createEventStream, DEVICE_USER_ID, recordEvents } from "./events/index.ts";
+export type { CommandLineInstallerOptions, ProgramResolver } from "./host/installer/index.ts";
+export { createCommandLineInstaller } from "./host/installer/index.ts";
 export type {
   ScriptedAttempt,
   ScriptedBehaviour,

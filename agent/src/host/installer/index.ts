@@ -1,0 +1,26 @@
+// What runs an install or uninstall command line on the virtual device (`@imesim/agent/host/installer`):
+// the agreed `Installer` contract, scripted effects from a scenario, and the real command-line model
+// (SysWOW64 cmd.exe interpreting .cmd/.bat files, and msiexec reading the real .msi).
+
+export {
+  type CmdRunOptions,
+  type CmdRunResult,
+  type ProgramInvocation,
+  type ProgramResolver,
+  type ProgramResult,
+  runCmdLine,
+  runCmdScript,
+} from "./cmd/index.ts";
+export {
+  type CommandLineInstallerOptions,
+  createCommandLineInstaller,
+  runInstallCommand,
+} from "./command-line-installer.ts";
+export { MsiexecExitCode, runMsiexec } from "./msiexec/index.ts";
+export {
+  createScriptedInstaller,
+  type ScriptedAttempt,
+  type ScriptedBehaviour,
+  type ScriptedEffects,
+} from "./scripted.ts";
+export type { Installer, InstallOutcome, InstallRequest } from "./types.ts";
