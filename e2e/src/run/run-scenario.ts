@@ -14,6 +14,7 @@ import { scenarioInstaller, scenarioScripts } from "./agent-parts.ts";
 import { deviceProfileOf, seedDevice } from "./device-setup.ts";
 import { createFleetKey, enrollWithFleetKey, type FleetKey } from "./enrollment.ts";
 import { faultPlanOf } from "./faults.ts";
+import { InjectDispatcher } from "./inject-dispatcher.ts";
 import { registryValueOf } from "./registry-data.ts";
 import { type DeviceRun, finalStatesOf, type RunResult } from "./result.ts";
 import { type ScenarioService, startScenarioService } from "./service-setup.ts";
@@ -50,6 +51,7 @@ async function startDevice(
   number: number,
   outDir: string | undefined,
   key: FleetKey,
+  dispatcher: InjectDispatcher,
 ): Promise<LiveDevice> {
   const device = createDevice({ backend: "memory", profile: deviceProfileOf(scenario, number), clock });
   seedDevice(device, scenario);
@@ -72,7 +74,7 @@ async function startDevice(
     deviceId,
     device,
     clock,
-    service: { identity },
+    service: { identity, dispatcher },
     installer: scenarioInstaller(scenario),
     scriptRunner: scenarioScripts(scenario),
     users: scenario.users
@@ -233,8 +235,9 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions = 
   const devices: LiveDevice[] = [];
   try {
     const key = await createFleetKey();
+    const dispatcher = new InjectDispatcher(service.server);
     for (let number = 1; number <= deviceCount; number += 1) {
-      devices.push(await startDevice(scenario, service, clock, number, outDir, key));
+      devices.push(await startDevice(scenario, service, clock, number, outDir, key, dispatcher));
       options.onProgress?.(number, deviceCount);
     }
     for (const action of scenario.actions) {
