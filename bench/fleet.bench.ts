@@ -1,4 +1,5 @@
-// imesim run end to end — scenario loader, in-process mock service, agents over loopback HTTP, one
+// imesim run end to end — scenario loader, in-process mock service, the agents' HTTP client dispatched
+// into the mock's inject, one
 // virtual clock — at the two sizes issue 8 asks about:
 //   1. one device with 50 apps for 30 simulated days: wall time and simulated/wall ratio;
 //   2. a fleet of 1,000 devices × 5 apps: wall time, devices per second, peak RSS (goals < 60 s, < 2 GB).
@@ -60,7 +61,7 @@ async function measure(apps: number, duration: string, devices: number) {
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
-console.log(`imesim run, end to end (mock + agents over loopback HTTP, one virtual clock)`);
+console.log("imesim run, end to end (in-process mock + agents through their HTTP client, one virtual clock)");
 
 const baseline1 = await measure(1, "1d", 1);
 const big = await measure(50, `${DAYS}d`, 1);

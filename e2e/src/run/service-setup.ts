@@ -19,7 +19,7 @@ export interface ScenarioService {
   readonly dataDir: string;
   /** Scenario app name → the app id the service assigned. */
   readonly appIds: ReadonlyMap<string, string>;
-  /** Where devices reach the service: a loopback HTTP listener in this process. */
+  /** The service's base URL (a loopback listener): the URLs it hands out (token endpoint, content) carry it. */
   readonly baseUrl: string;
   /** Groups standing for "all devices" targets: every device joins them when it enrolls. */
   readonly deviceGroupIds: readonly string[];
@@ -125,7 +125,8 @@ export async function startScenarioService(
       const imported = await importApp(server, { graphApp: body, ...source, assignments });
       appIds.set(app.name, imported.appId);
     }
-    // Devices talk to the service over loopback HTTP with the agent's own client, as a real IME would.
+    // A loopback listener gives the service a real base URL for the URLs it writes; the run's devices reach
+    // it through the agent's own HTTP client, dispatched into `inject` (inject-dispatcher.ts).
     const baseUrl = await server.listen({ port: 0, host: "127.0.0.1" });
     return { server, dataDir: dir, appIds, deviceGroupIds, baseUrl };
   } catch (error) {
