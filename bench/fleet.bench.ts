@@ -1,6 +1,5 @@
 // imesim run end to end — scenario loader, in-process mock service, the agents' HTTP client dispatched
-// into the mock's inject, one
-// virtual clock — at the two sizes issue 8 asks about:
+// into the mock's inject, one virtual clock — at the two sizes issue 8 asks about:
 //   1. one device with 50 apps for 30 simulated days: wall time and simulated/wall ratio;
 //   2. a fleet of 1,000 devices × 5 apps: wall time, devices per second, peak RSS (goals < 60 s, < 2 GB).
 // Baselines measured in the same run: one device with one app over one day (for 1), one device with
