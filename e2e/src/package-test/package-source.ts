@@ -29,10 +29,14 @@ export interface PackageSource {
   readonly msi: MsiFacts | undefined;
 }
 
-/** Reads a folder or .intunewin; an unreadable one is an input error (exit 2). */
+/**
+ * Reads a folder or .intunewin; an unreadable one is an input error (exit 2). With `setupRequired`, a
+ * folder must hold the setup file, as IntuneWinAppUtil requires before it packs.
+ */
 export async function readPackageSource(
   path: string,
   setupFileHint: string | undefined,
+  setupRequired = false,
 ): Promise<PackageSource> {
   let isDirectory: boolean;
   try {
@@ -44,7 +48,22 @@ export async function readPackageSource(
       { cause },
     );
   }
-  return isDirectory ? readFolder(path, setupFileHint) : readIntunewin(path);
+  if (!isDirectory) return readIntunewin(path);
+  const source = await readFolder(path, setupFileHint);
+  if (
+    setupRequired &&
+    setupFileHint !== undefined &&
+    !source.listing.files.some(
+      (file) => file.toLowerCase() === setupFileHint.replaceAll("\\", "/").toLowerCase(),
+    )
+  ) {
+    throw new ImesimError(
+      TestInputErrorCode.PackageUnreadable,
+      `setup file ${setupFileHint} is not in ${path}`,
+      { path: "setup" },
+    );
+  }
+  return source;
 }
 
 async function readFolder(path: string, setupFileHint: string | undefined): Promise<PackageSource> {

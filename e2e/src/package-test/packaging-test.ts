@@ -13,6 +13,8 @@ export interface PackagingTestOptions {
   readonly packagePath: string;
   /** The app definition file (Graph JSON, IME policy, or short form). */
   readonly appPath: string;
+  /** The setup file of a source folder (IntuneWinAppUtil's -s); a .intunewin names its own. */
+  readonly setupFile?: string;
 }
 
 export interface Verdict {
@@ -40,8 +42,11 @@ export interface PackagingTestReport {
 /** Reads the inputs (ImesimError for bad input) and builds the report. */
 export async function runPackagingTest(options: PackagingTestOptions): Promise<PackagingTestReport> {
   const app = readTestedApp(options.appPath, undefined);
-  const setupHint = app.policy.SetUpFilePath ?? analyzeCommand(app.policy.InstallCommandLine).packageFiles[0];
-  const source = await readPackageSource(options.packagePath, setupHint);
+  const setupHint =
+    options.setupFile ??
+    app.policy.SetUpFilePath ??
+    analyzeCommand(app.policy.InstallCommandLine).packageFiles[0];
+  const source = await readPackageSource(options.packagePath, setupHint, options.setupFile !== undefined);
   const lint = lintApp({
     policy: app.policy,
     package: source.listing,

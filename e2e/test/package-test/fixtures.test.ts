@@ -104,6 +104,10 @@ describe("imesim test exit codes", () => {
     expect(notApp.stderr).toContain("bad.json");
     const notPackage = run(join(dir, "missing.intunewin"), "--app", app("winget-7zip"));
     expect(notPackage.status).toBe(2);
+    const folder = fileURLToPath(new URL("../../scenarios/packages/contoso-msi", import.meta.url));
+    const noSetup = run(folder, "--app", app("winget-7zip"), "--setup", "setup.exe");
+    expect(noSetup.status).toBe(2);
+    expect(noSetup.stderr).toContain("setup file setup.exe is not in");
   });
 
   it("lints a source folder as IntuneWinAppUtil would pack it", async () => {

@@ -4,6 +4,7 @@ import { formatPackagingReport, runPackagingTest } from "../../package-test/inde
 
 interface TestOptions {
   app: string;
+  setup?: string;
   json?: boolean;
 }
 
@@ -20,10 +21,18 @@ export function registerTest(program: Command): void {
       "--app <file>",
       "app definition: Graph win32LobApp JSON, an IME policy from a log, or the short form",
     )
+    .option(
+      "--setup <file>",
+      "the setup file of a source folder (as IntuneWinAppUtil -s); a .intunewin names its own",
+    )
     .option("--json", "print the report as JSON (for CI)")
     .action(async (packagePath: string, options: TestOptions) => {
       try {
-        const report = await runPackagingTest({ packagePath, appPath: options.app });
+        const report = await runPackagingTest({
+          packagePath,
+          appPath: options.app,
+          ...(options.setup === undefined ? {} : { setupFile: options.setup }),
+        });
         process.stdout.write(
           options.json === true ? `${JSON.stringify(report, null, 2)}\n` : formatPackagingReport(report),
         );
