@@ -1,22 +1,16 @@
 // The scenario's `programs:` as the cmd interpreter's ProgramResolver: programs started from inside a
 // package script that imesim does not model get the behaviour the scenario declares.
+import type { ProgramResolver } from "@imesim/agent";
 import type { Host, ProcessContext } from "@imesim/agent/host";
 import { parseDuration } from "../scenario/duration.ts";
 import type { LoadedScenario, ProgramBehaviour } from "../scenario/index.ts";
 import { registryValueOf } from "./registry-data.ts";
 
-/** What the resolver is asked (the fields of the agent's ProgramInvocation it needs). */
-export interface ProgramCall {
+/** What a behaviour looks at of a program start (a subset of the agent's ProgramInvocation). */
+interface ProgramCall {
   readonly name: string;
   readonly args: string;
   readonly context: ProcessContext;
-}
-
-/** What a declared program returns (the agent's ProgramResult shape). */
-export interface ProgramOutcome {
-  readonly exitCode: number;
-  readonly stdout?: string;
-  readonly durationMs?: number;
 }
 
 const baseName = (name: string) => (name.split(/[\\/]/).pop() ?? name).toLowerCase().replace(/\.exe$/, "");
@@ -53,9 +47,7 @@ function applyEffects(behaviour: ProgramBehaviour, call: ProgramCall, host: Host
 }
 
 /** A resolver answering the scenario's declared programs, and undefined (imesim's own models) for the rest. */
-export function programResolverOf(
-  scenario: LoadedScenario,
-): (call: ProgramCall, host: Host) => ProgramOutcome | undefined {
+export function programResolverOf(scenario: LoadedScenario): ProgramResolver {
   const behaviours = scenario.source.programs ?? [];
   return (call, host) => {
     const behaviour = behaviours.find((candidate) => matches(candidate, call));
