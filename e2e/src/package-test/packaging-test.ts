@@ -7,6 +7,7 @@ import { readTestedApp, type TestedApp } from "./app-input.ts";
 import { detectOnFreshDevice, type FreshDetection } from "./fresh-device.ts";
 import { type PackageSource, readPackageSource } from "./package-source.ts";
 import { type ReturnCodeOutcome, returnCodeOutcomes } from "./return-code-outcomes.ts";
+import { type SimulatedInstall, simulateInstall } from "./simulate.ts";
 
 export interface PackagingTestOptions {
   /** A source folder or a .intunewin. */
@@ -35,6 +36,8 @@ export interface PackagingTestReport {
   readonly lint: readonly Finding[];
   /** Detection before any install, on a fresh virtual device. */
   readonly freshDevice: FreshDetection;
+  /** The install run through the mock and the agent; undefined when the package itself cannot be used. */
+  readonly simulation: SimulatedInstall | undefined;
   readonly returnCodes: readonly ReturnCodeOutcome[];
   readonly verdict: Verdict;
 }
@@ -53,6 +56,8 @@ export async function runPackagingTest(options: PackagingTestOptions): Promise<P
     ...(source.msi === undefined ? {} : { msi: source.msi }),
   });
   const freshDevice = detectOnFreshDevice(app.policy);
+  const usable = !source.findings.some((finding) => finding.severity === "error");
+  const simulation = usable ? await simulateInstall(app, source) : undefined;
   return {
     app: { name: app.name, form: app.form, id: app.policy.Id },
     package: {
@@ -64,8 +69,13 @@ export async function runPackagingTest(options: PackagingTestOptions): Promise<P
     },
     lint,
     freshDevice,
+    simulation,
     returnCodes: returnCodeOutcomes(app.policy),
-    verdict: verdictOf(source.findings, [...lint, ...freshFindings(freshDevice)]),
+    verdict: verdictOf(source.findings, [
+      ...lint,
+      ...freshFindings(freshDevice),
+      ...simulationFindings(simulation),
+    ]),
   };
 }
 
@@ -97,6 +107,27 @@ function freshFindings(fresh: FreshDetection): Finding[] {
       severity: "error",
       message:
         "the detection rules already match on a fresh Windows device: the IME reports the app installed without running its installer",
+    },
+  ];
+}
+
+/** A conclusive simulated install that does not end in a success state fails the package, with the state the portal would show. */
+function simulationFindings(simulation: SimulatedInstall | undefined): Finding[] {
+  if (simulation === undefined || !simulation.conclusive) return [];
+  const state = simulation.enforcementState;
+  if (state !== undefined && state >= 1000 && state < 2000) return [];
+  const code =
+    simulation.errorCode === undefined || simulation.errorCode === 0
+      ? ""
+      : ` ${formatHex(simulation.errorCode)}`;
+  return [
+    {
+      code: "SIMULATED_INSTALL_FAILED",
+      severity: "error",
+      message: `the simulated install ends in ${state ?? "no state"} ${simulation.enforcementStateName ?? ""}${code} (exit code ${simulation.exitCode ?? "none"}, ${simulation.mapping ?? "not run"}; detected after: ${simulation.detectedAfter ?? "not checked"})`,
+      ...(simulation.errorCode === undefined || simulation.errorCode === 0
+        ? {}
+        : { imeErrorCode: simulation.errorCode >>> 0 }),
     },
   ];
 }

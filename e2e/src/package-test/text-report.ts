@@ -27,6 +27,24 @@ export function formatPackagingReport(report: PackagingTestReport): string {
   );
   for (const line of report.freshDevice.lines) lines.push(`  ${line}`);
   lines.push("");
+  const sim = report.simulation;
+  if (sim === undefined) lines.push("Simulated install: not run (the package itself has errors)");
+  else {
+    const code = sim.errorCode === undefined || sim.errorCode === 0 ? "" : ` ${formatHex(sim.errorCode)}`;
+    lines.push(`Simulated install on a fresh device${sim.conclusive ? "" : " (inconclusive)"}:`);
+    lines.push(
+      `  detection before: ${sim.detectedBefore === undefined ? "not run" : sim.detectedBefore ? "detected" : "not detected"}`,
+    );
+    lines.push(`  install: exit code ${sim.exitCode ?? "none"} → ${sim.mapping ?? "not run"}`);
+    lines.push(
+      `  detection after: ${sim.detectedAfter === undefined ? "not run" : sim.detectedAfter ? "detected" : "not detected"}`,
+    );
+    lines.push(
+      `  the IME would show: ${sim.enforcementState ?? "nothing"} ${sim.enforcementStateName ?? ""}${code}`,
+    );
+    if (sim.note !== "") lines.push(`  ${sim.note}`);
+  }
+  lines.push("");
   lines.push("Return codes — what the IME does with each exit code:");
   for (const outcome of report.returnCodes) {
     const code = outcome.errorCode === 0 ? "" : ` ${formatHex(outcome.errorCode)}`;

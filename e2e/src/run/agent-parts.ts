@@ -16,7 +16,16 @@ export function scenarioScripts(scenario: LoadedScenario): ScriptRunner {
  * The scenario's installer: a command line one of its behaviours matches plays that behaviour; any other
  * runs through the cmd/msiexec model, where programs it does not model get the scenario's `programs`.
  */
-export function scenarioInstaller(scenario: LoadedScenario): ReturnType<typeof createScriptedInstaller> {
-  const fallback = createCommandLineInstaller({ programs: programResolverOf(scenario) });
+export function scenarioInstaller(
+  scenario: LoadedScenario,
+  onProgramStart?: (name: string) => void,
+): ReturnType<typeof createScriptedInstaller> {
+  const resolve = programResolverOf(scenario);
+  const fallback = createCommandLineInstaller({
+    programs: (invocation, host) => {
+      onProgramStart?.(invocation.name);
+      return resolve(invocation, host);
+    },
+  });
   return createScriptedInstaller(installerBehaviours(scenario), { fallback });
 }

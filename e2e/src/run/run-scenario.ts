@@ -26,6 +26,8 @@ export interface RunOptions {
   readonly outDir?: string;
   /** Called as devices are set up (fleets). */
   readonly onProgress?: (ready: number, total: number) => void;
+  /** Called with the name of every external program an install's command line or script starts. */
+  readonly onProgramStart?: (name: string) => void;
 }
 
 interface LiveDevice {
@@ -52,6 +54,7 @@ async function startDevice(
   outDir: string | undefined,
   key: FleetKey,
   dispatcher: InjectDispatcher,
+  onProgramStart: ((name: string) => void) | undefined,
 ): Promise<LiveDevice> {
   const device = createDevice({ backend: "memory", profile: deviceProfileOf(scenario, number), clock });
   seedDevice(device, scenario);
@@ -75,7 +78,7 @@ async function startDevice(
     device,
     clock,
     service: { identity, dispatcher },
-    installer: scenarioInstaller(scenario),
+    installer: scenarioInstaller(scenario, onProgramStart),
     scriptRunner: scenarioScripts(scenario),
     users: scenario.users
       .filter((user) => user.loggedOn)
@@ -237,7 +240,9 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions = 
     const key = await createFleetKey();
     const dispatcher = new InjectDispatcher(service.server);
     for (let number = 1; number <= deviceCount; number += 1) {
-      devices.push(await startDevice(scenario, service, clock, number, outDir, key, dispatcher));
+      devices.push(
+        await startDevice(scenario, service, clock, number, outDir, key, dispatcher, options.onProgramStart),
+      );
       options.onProgress?.(number, deviceCount);
     }
     for (const action of scenario.actions) {

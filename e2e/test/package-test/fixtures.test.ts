@@ -60,6 +60,9 @@ describe("imesim test on the real packages of shared/fixtures", () => {
     expect(report.package.files).toHaveLength(14);
     expect(report.package.files).toContain("IntuneSystemTrayV2/CMTrace.exe");
     expect(report.verdict.passed).toBe(true);
+    // install.bat starts powershell.exe and schtasks, which imesim does not model: no verdict from the simulation.
+    expect(report.simulation?.conclusive).toBe(false);
+    expect(report.simulation?.note).toContain("powershell, schtasks");
     const text = formatPackagingReport(report);
     expect(text).toContain("Verdict: PASS");
     expect(text).toMatch(/1603 {2}unmapped {3}→ 5000 0x80070643/);
@@ -162,8 +165,28 @@ describe("imesim test with an MSI", () => {
     const wrong = await runPackagingTest({ packagePath: MSI_FOLDER, appPath: appFile });
     expect(wrong.lint.map((finding) => finding.code)).toContain("MSI_PRODUCT_CODE_MISMATCH");
     expect(wrong.verdict.passed).toBe(false);
+    // The msiexec model installs the real .msi; detection by the wrong code then fails as the IME would.
+    expect(wrong.simulation).toMatchObject({
+      conclusive: true,
+      exitCode: 0,
+      detectedAfter: false,
+      enforcementState: 5000,
+    });
+    expect(
+      wrong.verdict.reasons.some(
+        (reason) => reason.startsWith("SIMULATED_INSTALL_FAILED") && reason.includes("0x87D1041C"),
+      ),
+    ).toBe(true);
     writeFileSync(appFile, app("{6F1E2D3C-4B5A-4968-8776-A5B4C3D2E1F0}"));
     const right = await runPackagingTest({ packagePath: MSI_FOLDER, appPath: appFile });
     expect(right.verdict).toEqual({ passed: true, reasons: [] });
+    expect(right.simulation).toMatchObject({
+      conclusive: true,
+      detectedBefore: false,
+      exitCode: 0,
+      mapping: "Success",
+      detectedAfter: true,
+      enforcementState: 1000,
+    });
   });
 });

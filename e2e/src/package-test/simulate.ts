@@ -1,0 +1,111 @@
+// The simulated install of `imesim test`: the app and its package go through the whole pipeline of
+// `imesim run` — the mock service, then the agent on a fresh virtual device downloads, decrypts, unzips,
+// and runs the real install command line with the cmd/msiexec model — and the report says what the IME
+// would end with. An install that starts a program imesim does not model (powershell.exe, a vendor
+// setup.exe) makes the result inconclusive rather than a failure of the package.
+import { EnforcementState, nameOf } from "@imesim/contracts/enums";
+import { stringify } from "yaml";
+import { runScenario } from "../run/run-scenario.ts";
+import { parseScenario } from "../scenario/index.ts";
+import type { TestedApp } from "./app-input.ts";
+import type { PackageSource } from "./package-source.ts";
+
+/** cmd.exe's exit code when it cannot find a program (windows-formats.md §6.7). */
+const NOT_RECOGNIZED = 9009;
+
+/** The programs the agent's command-line model runs itself (agent/src/host/installer/cmd/programs.ts). */
+const MODELLED = new Set([
+  "reg",
+  "msiexec",
+  "xcopy",
+  "robocopy",
+  "timeout",
+  "ping",
+  "cmd",
+  "find",
+  "findstr",
+]);
+const programName = (name: string) => (name.split(/[\\/]/).pop() ?? name).toLowerCase().replace(/\.exe$/, "");
+
+export interface SimulatedInstall {
+  /** False when the install started a program imesim does not model: the outcome says nothing about the package. */
+  readonly conclusive: boolean;
+  readonly detectedBefore: boolean | undefined;
+  readonly exitCode: number | undefined;
+  /** The ReturnCodes word the exit code mapped to, or "unmapped". */
+  readonly mapping: string | undefined;
+  readonly detectedAfter: boolean | undefined;
+  readonly enforcementState: number | undefined;
+  readonly enforcementStateName: string | undefined;
+  readonly errorCode: number | undefined;
+  /** The install's console output (cmd echoes, msiexec messages), for the report. */
+  readonly note: string;
+}
+
+/** Runs the app's required install on one fresh device for long enough to finish (MaxRunTime + 1 h). */
+export async function simulateInstall(app: TestedApp, source: PackageSource): Promise<SimulatedInstall> {
+  const definition =
+    app.form === "policy"
+      ? { policy: app.policy as unknown as Record<string, unknown> }
+      : {
+          // The checked app carries the unified `rules`; the legacy collections it was sent with would clash.
+          graph: {
+            ...(app.graphApp as unknown as Record<string, unknown>),
+            id: undefined,
+            detectionRules: undefined,
+            requirementRules: undefined,
+          },
+        };
+  const hours = Math.ceil(app.policy.InstallEx.MaxRunTimeInMinutes / 60) + 1;
+  const text = stringify({
+    name: `imesim test: ${app.name}`,
+    duration: `${hours}h`,
+    apps: [
+      {
+        name: app.name,
+        ...definition,
+        package: source.kind === "intunewin" ? { intunewin: source.path } : { folder: source.path },
+        assignments: [{ intent: "required" }],
+      },
+    ],
+    expect: [{ app: app.name, enforcementState: "Success" }],
+  });
+  const unmodelled = new Set<string>();
+  const result = await runScenario(
+    parseScenario(text, { file: "imesim-test.yaml", baseDir: process.cwd() }),
+    {
+      onProgramStart: (name) => {
+        // Batch files are interpreted by the cmd model itself.
+        if (!MODELLED.has(programName(name)) && !/\.(cmd|bat)$/i.test(name))
+          unmodelled.add(programName(name));
+      },
+    },
+  );
+  const events = result.devices[0]?.outcome.events ?? [];
+  const detections = events.filter((event) => event.phase === "detection.completed");
+  const before = detections.find(
+    (event) => event.phase === "detection.completed" && !event.details.afterExecution,
+  );
+  const after = [...detections]
+    .reverse()
+    .find((event) => event.phase === "detection.completed" && event.details.afterExecution);
+  const finished = events.find((event) => event.phase === "install.finished");
+  const state = result.devices[0]?.finalStates[0];
+  const exitCode = finished?.phase === "install.finished" ? finished.details.exitCode : undefined;
+  const conclusive = exitCode !== NOT_RECOGNIZED && unmodelled.size === 0;
+  return {
+    conclusive,
+    detectedBefore: before?.phase === "detection.completed" ? before.details.detected : undefined,
+    exitCode,
+    mapping: finished?.phase === "install.finished" ? (finished.details.mapping ?? "unmapped") : undefined,
+    detectedAfter: after?.phase === "detection.completed" ? after.details.detected : undefined,
+    enforcementState: state?.enforcementState,
+    enforcementStateName:
+      state?.enforcementState === undefined ? undefined : nameOf(EnforcementState, state.enforcementState),
+    errorCode: state?.errorCode,
+    note: conclusive
+      ? ""
+      : `the install starts ${unmodelled.size > 0 ? [...unmodelled].join(", ") : "a program"}, which imesim does not model; ` +
+        "declare what it does in a scenario (programs:) to simulate this package",
+  };
+}
