@@ -96,6 +96,45 @@ function materialize(app: LoadedApp, setupFile: string, scratch: string): string
   return folder;
 }
 
+/**
+ * Dependencies and supersedence as an admin sets them: one `updateRelationships` per app with its whole
+ * set (graph-win32.md §1.8); the service carries them into the policies' FlatDependencies (ime.md §2.8).
+ */
+async function relateApps(
+  server: MockIntuneServer,
+  scenario: LoadedScenario,
+  appIds: ReadonlyMap<string, string>,
+): Promise<void> {
+  const token = await server.intune.tokens.issueAdminToken("imesim-run", "https://graph.microsoft.com");
+  for (const app of scenario.apps) {
+    const { dependencies = [], supersedes = [] } = app.definition;
+    if (dependencies.length === 0 && supersedes.length === 0) continue;
+    const relationships = [
+      ...dependencies.map((dependency) => ({
+        "@odata.type": "#microsoft.graph.mobileAppDependency",
+        dependencyType: dependency.autoInstall === false ? "detect" : "autoInstall",
+        targetId: appIds.get(dependency.app),
+      })),
+      ...supersedes.map((superseded) => ({
+        "@odata.type": "#microsoft.graph.mobileAppSupersedence",
+        supersedenceType: superseded.type,
+        targetId: appIds.get(superseded.app),
+      })),
+    ];
+    const response = await server.inject({
+      method: "POST",
+      url: `/beta/deviceAppManagement/mobileApps/${appIds.get(app.name)}/updateRelationships`,
+      headers: { authorization: `Bearer ${token}` },
+      payload: { relationships },
+    });
+    if (response.statusCode !== 204)
+      throw new ImesimError(
+        "SCENARIO_RELATIONSHIPS_REFUSED",
+        `the service refused ${app.name}'s relationships: ${response.body.slice(0, 300)}`,
+      );
+  }
+}
+
 /** Starts a mock service for the scenario and imports every app; `dataDir` defaults to a fresh temp folder. */
 export async function startScenarioService(
   scenario: LoadedScenario,
@@ -128,6 +167,7 @@ export async function startScenarioService(
     // A loopback listener gives the service a real base URL for the URLs it writes; the run's devices reach
     // it through the agent's own HTTP client, dispatched into `inject` (inject-dispatcher.ts).
     const baseUrl = await server.listen({ port: 0, host: "127.0.0.1" });
+    await relateApps(server, scenario, appIds);
     return { server, dataDir: dir, appIds, deviceGroupIds, baseUrl };
   } catch (error) {
     await server.close();
