@@ -196,11 +196,13 @@ function writeEncrypted(path: string, mib: number): { info: Record<string, strin
   writeSync(fd, Buffer.alloc(32));
   writeSync(fd, iv);
   const chunk = randomBytes(4 * MIB);
-  for (let written = 0; written < mib * MIB; written += chunk.length) {
-    digest.update(chunk);
-    const out = cipher.update(chunk);
+  for (let written = 0; written < mib * MIB; ) {
+    const part = chunk.subarray(0, Math.min(chunk.length, mib * MIB - written));
+    digest.update(part);
+    const out = cipher.update(part);
     hmac.update(out);
     writeSync(fd, out);
+    written += part.length;
   }
   const last = cipher.final();
   hmac.update(last);
