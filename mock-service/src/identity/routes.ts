@@ -117,6 +117,7 @@ export function identityRoutes(context: ServiceContext) {
       }
       const clientId = form.client_id as string;
       if (form.grant_type === deviceCodeGrant) return deviceCodeToken(form, clientId, reply);
+      if (form.grant_type === "refresh_token") return refreshToken(form, clientId, reply);
       if (form.grant_type !== "client_credentials") {
         return sendOAuthError(
           reply,
@@ -218,14 +219,36 @@ export function identityRoutes(context: ServiceContext) {
       if (pending.expiresAt < Date.now()) {
         return sendOAuthError(reply, 400, "expired_token", 70020, "The device code has expired.");
       }
+      return delegatedTokens(clientId, pending.scope);
+    };
+    // Refresh tokens of delegated sign-ins, each good for one use (Entra rotates them too).
+    const refreshTokens = new Map<string, { clientId: string; scope: string }>();
+    const delegatedTokens = async (clientId: string, scope: string) => {
+      const refresh = randomBytes(32).toString("base64url");
+      if (refreshTokens.size > 10_000) refreshTokens.clear();
+      refreshTokens.set(refresh, { clientId, scope });
       return {
         token_type: "Bearer",
-        scope: pending.scope,
+        scope,
         expires_in: context.tokens.lifetimeSeconds,
         ext_expires_in: context.tokens.lifetimeSeconds,
-        access_token: await context.tokens.issueDelegatedToken(clientId, pending.scope),
-        refresh_token: randomBytes(32).toString("base64url"),
+        access_token: await context.tokens.issueDelegatedToken(clientId, scope),
+        refresh_token: refresh,
       };
+    };
+    const refreshToken = async (form: TokenForm, clientId: string, reply: FastifyReply) => {
+      const known = form.refresh_token === undefined ? undefined : refreshTokens.get(form.refresh_token);
+      if (known === undefined || known.clientId !== clientId) {
+        return sendOAuthError(
+          reply,
+          400,
+          "invalid_grant",
+          9002313,
+          "The provided refresh_token is not valid.",
+        );
+      }
+      refreshTokens.delete(form.refresh_token as string);
+      return delegatedTokens(clientId, known.scope);
     };
     app.post<{ Params: { tenant: string }; Body: TokenForm }>(
       "/:tenant/oauth2/v2.0/devicecode",

@@ -127,6 +127,20 @@ describe("Entra endpoints", () => {
       headers: { authorization: `Bearer ${token.json().access_token}` },
     });
     expect(graph.statusCode).toBe(200);
+    const refresh = async (refreshToken: string) =>
+      app.inject({
+        method: "POST",
+        url: `/${tenant}/oauth2/v2.0/token`,
+        ...form({
+          grant_type: "refresh_token",
+          client_id: "d1ddf0e4-d672-4dae-b554-9d5bdfd93547",
+          refresh_token: refreshToken,
+        }),
+      });
+    const refreshed = await refresh(token.json().refresh_token);
+    expect(refreshed.statusCode).toBe(200);
+    expect(decodeJwt(refreshed.json().access_token).scp).toBe(claims.scp);
+    expect((await refresh(token.json().refresh_token)).statusCode).toBe(400);
   });
 
   it("gives an enrolled device a gateway token with its device id, for the system or a user", async () => {
