@@ -77,4 +77,19 @@ export const migrations: readonly string[] = [
     body TEXT NOT NULL
   );
   `,
+  // Assignment ids ({groupId}_{intent}_{exclusion}, graph-win32.md §3.1) name no app: they are
+  // unique only under /mobileApps/{id}/assignments, so the key is (app, id). Rows keep their
+  // order (rowid), which is the order Graph lists them in.
+  `
+  CREATE TABLE assignments_by_app_and_id (
+    app_id TEXT NOT NULL REFERENCES apps(id) ON DELETE CASCADE,
+    id TEXT NOT NULL,
+    body TEXT NOT NULL,
+    PRIMARY KEY (app_id, id)
+  );
+  INSERT INTO assignments_by_app_and_id (app_id, id, body)
+    SELECT app_id, id, body FROM assignments ORDER BY rowid;
+  DROP TABLE assignments;
+  ALTER TABLE assignments_by_app_and_id RENAME TO assignments;
+  `,
 ];

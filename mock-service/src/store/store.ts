@@ -230,9 +230,10 @@ export class Store {
     ).map((row) => ({ id: row.id, appId: row.app_id, body: JSON.parse(row.body) as JsonObject }));
   }
 
+  /** Inserts the assignment, or replaces the body of the one with the same id in the same app. */
   putAssignment(assignment: AssignmentRecord): void {
     this.#sql(
-      "INSERT INTO assignments (id, app_id, body) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET body = excluded.body",
+      "INSERT INTO assignments (id, app_id, body) VALUES (?, ?, ?) ON CONFLICT(app_id, id) DO UPDATE SET body = excluded.body",
     ).run(assignment.id, assignment.appId, JSON.stringify(assignment.body));
     this.#generation += 1;
   }
