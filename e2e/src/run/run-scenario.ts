@@ -68,8 +68,6 @@ async function startDevice(
     })),
   });
   const deviceId = identity.deviceId;
-  // The mock's groups standing for "all devices" learn the device's id only now (see service-setup).
-  for (const groupId of service.deviceGroupIds) service.server.intune.store.addMember(groupId, deviceId);
   const logsDir =
     outDir === undefined ? undefined : join(outDir, `device-${String(number).padStart(4, "0")}`, "Logs");
   if (logsDir !== undefined) mkdirSync(logsDir, { recursive: true });

@@ -7,11 +7,10 @@ import { dirname, join } from "node:path";
 import { ImesimError } from "@imesim/contracts/errors";
 import { buildServer, importApp, type MockIntuneServer } from "@imesim/mock-service";
 import { analyzeCommand } from "../lint/index.ts";
-import { graphAssignmentOf } from "../scenario/app-policy.ts";
+import { graphAssignmentOf, userGroupId } from "../scenario/app-policy.ts";
 import type { LoadedApp, LoadedScenario } from "../scenario/index.ts";
 import { policyToGraphApp } from "../scenario/policy-to-graph.ts";
 import { shortAppToGraph } from "../scenario/short-app.ts";
-import { stableGuid } from "../scenario/stable-id.ts";
 
 /** The running service and the ids it gave the scenario's apps. */
 export interface ScenarioService {
@@ -21,42 +20,20 @@ export interface ScenarioService {
   readonly appIds: ReadonlyMap<string, string>;
   /** The service's base URL (a loopback listener): the URLs it hands out (token endpoint, content) carry it. */
   readonly baseUrl: string;
-  /** Groups standing for "all devices" targets: every device joins them when it enrolls. */
-  readonly deviceGroupIds: readonly string[];
 }
 
 /**
- * Each assignment targets a group of its own holding exactly the devices or users the scenario's target
- * names. Assignment ids look like `{groupId}_{intent}_{exclusion}` (graph-win32.md §3.1), so two apps
- * assigned to the same built-in target would share one id; distinct groups keep every assignment apart.
+ * The groups `user:<name>` targets assign to (`userGroupId`), one per scenario user holding that user,
+ * created as an admin would before assigning. `allDevices` and `allUsers` need none: they are the
+ * service's built-in targets.
  */
-function assignmentGroupsOf(
-  server: MockIntuneServer,
-  scenario: LoadedScenario,
-  app: LoadedApp,
-  deviceGroupIds: string[],
-): Record<string, unknown>[] {
+function createUserGroups(server: MockIntuneServer, scenario: LoadedScenario): void {
   const createdAt = new Date().toISOString();
-  return app.assignments.map((assignment, index) => {
-    const groupId = stableGuid("assignment-group", `${app.name}#${index}`);
-    server.intune.store.insertGroup(groupId, `imesim ${app.name} assignment ${index + 1}`, createdAt);
-    const target = assignment.target ?? "allDevices";
-    if (target === "allDevices") deviceGroupIds.push(groupId);
-    const members =
-      target === "allUsers"
-        ? scenario.users
-        : target === "allDevices"
-          ? []
-          : scenario.users.filter((user) => `user:${user.name}` === target);
-    for (const user of members) server.intune.store.addMember(groupId, user.objectId);
-    const body = graphAssignmentOf(assignment) as unknown as Record<string, unknown> & {
-      target: Record<string, unknown>;
-    };
-    return {
-      ...body,
-      target: { ...body.target, "@odata.type": "#microsoft.graph.groupAssignmentTarget", groupId },
-    };
-  });
+  for (const user of scenario.users) {
+    const groupId = userGroupId(user.name);
+    server.intune.store.insertGroup(groupId, `imesim user ${user.name}`, createdAt);
+    server.intune.store.addMember(groupId, user.objectId);
+  }
 }
 
 /** The Graph body the admin would POST for a scenario app, whatever form the scenario used. */
@@ -144,13 +121,14 @@ export async function startScenarioService(
   // No faults while the admin side is set up; runScenario arms them once the apps have their service ids.
   const server = await buildServer({ dataDir: dir, logger: false });
   try {
-    const deviceGroupIds: string[] = [];
+    createUserGroups(server, scenario);
     const scratch = mkdtempSync(join(tmpdir(), "imesim-packages-"));
     const appIds = new Map<string, string>();
     for (const app of scenario.apps) {
       const body = graphBodyOf(app);
       const setupFile = setupFileOf(body);
-      const assignments = assignmentGroupsOf(server, scenario, app, deviceGroupIds);
+      // Each assignment goes to its real target: the service keys assignments by app and id.
+      const assignments = app.assignments.map((assignment) => graphAssignmentOf(assignment));
       const source =
         app.package?.kind === "intunewin"
           ? { intunewinPath: app.package.path }
@@ -168,7 +146,7 @@ export async function startScenarioService(
     // it through the agent's own HTTP client, dispatched into `inject` (inject-dispatcher.ts).
     const baseUrl = await server.listen({ port: 0, host: "127.0.0.1" });
     await relateApps(server, scenario, appIds);
-    return { server, dataDir: dir, appIds, deviceGroupIds, baseUrl };
+    return { server, dataDir: dir, appIds, baseUrl };
   } catch (error) {
     await server.close();
     throw error;
