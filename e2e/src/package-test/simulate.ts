@@ -3,6 +3,7 @@
 // and runs the real install command line with the cmd/msiexec model — and the report says what the IME
 // would end with. An install that starts a program imesim does not model (powershell.exe, a vendor
 // setup.exe) makes the result inconclusive rather than a failure of the package.
+import { MODELLED_PROGRAMS } from "@imesim/agent/host/installer";
 import { EnforcementState, nameOf } from "@imesim/contracts/enums";
 import { stringify } from "yaml";
 import { runScenario } from "../run/run-scenario.ts";
@@ -13,19 +14,11 @@ import type { PackageSource } from "./package-source.ts";
 /** cmd.exe's exit code when it cannot find a program (windows-formats.md §6.7). */
 const NOT_RECOGNIZED = 9009;
 
-/** The programs the agent's command-line model runs itself (agent/src/host/installer/cmd/programs.ts). */
-const MODELLED = new Set([
-  "reg",
-  "msiexec",
-  "xcopy",
-  "robocopy",
-  "timeout",
-  "ping",
-  "cmd",
-  "find",
-  "findstr",
-]);
+/** A started program's name without folder or `.exe`, as the report names it (`C:\\Tools\\Setup.exe` → `setup`). */
 const programName = (name: string) => (name.split(/[\\/]/).pop() ?? name).toLowerCase().replace(/\.exe$/, "");
+
+/** Whether the agent's command-line model runs the program itself; it keys them as `msiexec.exe`. */
+const isModelled = (name: string) => MODELLED_PROGRAMS.has(`${programName(name)}.exe`);
 
 export interface SimulatedInstall {
   /** False when the install started a program imesim does not model: the outcome says nothing about the package. */
@@ -76,8 +69,7 @@ export async function simulateInstall(app: TestedApp, source: PackageSource): Pr
     {
       onProgramStart: (name) => {
         // Batch files are interpreted by the cmd model itself.
-        if (!MODELLED.has(programName(name)) && !/\.(cmd|bat)$/i.test(name))
-          unmodelled.add(programName(name));
+        if (!isModelled(name) && !/\.(cmd|bat)$/i.test(name)) unmodelled.add(programName(name));
       },
     },
   );

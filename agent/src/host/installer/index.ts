@@ -11,6 +11,9 @@ export {
   runCmdLine,
   runCmdScript,
 } from "./cmd/index.ts";
+// The programs the model runs itself, by lower-case file name ("msiexec.exe"): callers that must tell a
+// modelled program from an unknown one read this list rather than keep their own.
+export { MODELLED_PROGRAMS, type ModelledProgram } from "./cmd/programs.ts";
 export {
   type CommandLineInstallerOptions,
   createCommandLineInstaller,
