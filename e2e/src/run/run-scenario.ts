@@ -6,7 +6,7 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type Agent, createAgent, createVirtualClock, type VirtualClock } from "@imesim/agent";
 import { DEVICE_USER_ID, type ImeEvent, recordEvents } from "@imesim/agent/events";
-import { createDevice, type Device, exportRegText } from "@imesim/agent/host";
+import { createDevice, type Device, exportRegFile } from "@imesim/agent/host";
 import { IME_REGISTRY_ROOT, WIN32_APPS_KEY } from "@imesim/agent/ime";
 import { checkExpectations, type DeviceOutcome, type LogFileName } from "../scenario/expectations.ts";
 import type { LoadedScenario, TimedAction } from "../scenario/index.ts";
@@ -213,7 +213,8 @@ function exportRegistry(live: LiveDevice, outDir: string): void {
     `device-${String(live.number).padStart(4, "0")}`,
     "IntuneManagementExtension.reg",
   );
-  writeFileSync(file, `\uFEFF${exportRegText(live.device.registry, IME_REGISTRY_ROOT)}`, "utf8");
+  // regedit's own format: UTF-16LE with the ff fe BOM (windows-formats.md §3.1).
+  writeFileSync(file, exportRegFile(live.device.registry, IME_REGISTRY_ROOT));
 }
 
 /** Runs a loaded scenario to its end and checks its expectations. */

@@ -34,8 +34,11 @@ describe("imesim run", () => {
     const log = readFileSync(join(out, "device-0001", "Logs", "AppWorkload.log"), "utf8");
     expect(log.startsWith("\uFEFF<![LOG[")).toBe(true);
     expect(log).toContain("lpExitCode 1603");
-    const reg = readFileSync(join(out, "device-0001", "IntuneManagementExtension.reg"), "utf8");
-    expect(reg).toContain("Windows Registry Editor Version 5.00");
+    // regedit writes version 5.00 exports as UTF-16LE with the ff fe BOM (windows-formats.md §3.1).
+    const regBytes = readFileSync(join(out, "device-0001", "IntuneManagementExtension.reg"));
+    expect([...regBytes.subarray(0, 2)]).toEqual([0xff, 0xfe]);
+    const reg = regBytes.subarray(2).toString("utf16le");
+    expect(reg.startsWith("Windows Registry Editor Version 5.00\r\n")).toBe(true);
     expect(reg).toContain('"EnforcementStateMessage"=');
     expect(JSON.parse(readFileSync(join(out, "report.json"), "utf8")).passed).toBe(true);
   });
