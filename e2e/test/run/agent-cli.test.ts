@@ -93,4 +93,30 @@ describe("imesim agent --server", () => {
       await server.close();
     }
   });
+
+  it("refuses a malformed --server in one line naming the URL, exit 2", async () => {
+    const result = await runCli(["agent", "--server", "notaurl", "--run-for", "1m"]);
+    expect(result.status).toBe(2);
+    expect(result.stderr.split("\n")[0]).toBe(
+      "error: option '--server <url>' argument 'notaurl' is invalid. not an absolute URL (Invalid URL)",
+    );
+    expect(result.stderr).not.toContain("    at ");
+  });
+
+  it("refuses a --server that is not http or https, exit 2", async () => {
+    const result = await runCli(["agent", "--server", "ftp://127.0.0.1/", "--run-for", "1m"]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(
+      "argument 'ftp://127.0.0.1/' is invalid. must be http: or https:, not ftp:",
+    );
+  });
+
+  it("reports an unreachable service in one line naming the URL and the cause, exit 1", async () => {
+    const result = await runCli(["agent", "--server", "http://127.0.0.1:1", "--run-for", "1m"]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(
+      /^imesim agent: cannot enroll with http:\/\/127\.0\.0\.1:1: enrollment: .*ECONNREFUSED.* \[SERVICE_UNAVAILABLE\]\n$/,
+    );
+    expect(result.stdout).toBe("");
+  });
 });

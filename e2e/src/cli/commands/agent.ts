@@ -33,6 +33,21 @@ function duration(value: string): number {
   }
 }
 
+/** `--server`: an absolute http(s) URL, checked before anything is enrolled or opened. */
+function serverUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch (error) {
+    throw new InvalidArgumentError(
+      `not an absolute URL (${error instanceof Error ? error.message : String(error)})`,
+    );
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw new InvalidArgumentError(`must be http: or https:, not ${url.protocol}`);
+  return value;
+}
+
 /** The device's identity: enrolled once, then kept beside its SQLite file so a restarted agent is the same device. */
 async function identityFor(
   options: AgentCommandOptions,
@@ -64,7 +79,7 @@ export function registerAgent(program: Command): void {
       "Run one simulated IME against a running mock service over HTTP (see `imesim serve`), on real time by default; " +
         "its device, users, installer and script behaviour can come from a scenario file.",
     )
-    .requiredOption("--server <url>", "base URL of the service, e.g. http://127.0.0.1:8080")
+    .requiredOption("--server <url>", "base URL of the service, e.g. http://127.0.0.1:8080", serverUrl)
     .option(
       "--device <db>",
       "keep the device (registry, files, enrollment) in this SQLite file across restarts",
@@ -101,7 +116,19 @@ export function registerAgent(program: Command): void {
           : { profile: { ...deviceProfileOf(scenario, 1), computerName: options.name } }),
       });
       if (scenario !== undefined && fresh) seedDevice(device, scenario);
-      const identity = await identityFor(options, scenario, device.profile.osVersion);
+      let identity: DeviceIdentity;
+      try {
+        identity = await identityFor(options, scenario, device.profile.osVersion);
+      } catch (error) {
+        // The URL itself was checked by serverUrl; what fails here is the service (down, refusing, answering
+        // badly): one line for the user, exit 1, never a stack trace.
+        device.close();
+        const code = isImesimError(error) ? ` [${error.code}]` : "";
+        const message = error instanceof Error ? error.message : String(error);
+        process.stderr.write(`imesim agent: cannot enroll with ${options.server}: ${message}${code}\n`);
+        process.exitCode = 1;
+        return;
+      }
       if (options.logs !== undefined) mkdirSync(options.logs, { recursive: true });
       const agent = createAgent({
         deviceId: identity.deviceId,
