@@ -52,6 +52,12 @@ export function registerServe(program: Command): void {
     .option("--client-secret <secret>", "the secret of --client-id")
     .option("--checkin-interval <minutes>", "CheckinIntervalMinutes in gateway replies", positive)
     .action(async (options: ServeOptions) => {
+      // One of the two alone would leave the service accepting any client, while the user believes it locked.
+      if ((options.clientId === undefined) !== (options.clientSecret === undefined)) {
+        console.error("imesim serve: --client-id and --client-secret go together");
+        process.exitCode = 2;
+        return;
+      }
       let faults: FaultPlan | undefined;
       try {
         faults =
