@@ -1,6 +1,7 @@
 // The IME's decisions as pure functions: exit-code mapping, GRS, re-evaluation, check-in cadence,
 // subgraph planning. The charts call these through guards; tests call them directly.
 import {
+  DeviceRestartBehavior,
   EnforcementState,
   hresultFromWin32,
   ImeErrorCode,
@@ -48,6 +49,58 @@ export function mapExitCode(returnCodes: readonly ReturnCode[], exitCode: number
   // A Failed (or exhausted Retry) type reports HRESULT_FROM_WIN32 of the code as well (ime.md §5.1 [I]).
   const errorCode = word === "Failed" || word === "Retry" ? toSigned32(hresultFromWin32(exitCode)) : 0;
   return { word, errorCode };
+}
+
+/** Which restart an install outcome asks for: told to the user (soft), required (hard), or the IME's own (forced). */
+export type RestartKind = "none" | "soft" | "hard" | "forced";
+
+/** What the IME does after an installer exits with a mapped (or unmapped) code (ime.md §5.1, §5.4). */
+export interface InstallDecision {
+  /**
+   * The EnforcementState the attempt ends in. When `redetect` is true this is the state of a successful
+   * re-detection; not detected turns it into Error 0x87D1041C (ime.md §5.1).
+   */
+  readonly state: number;
+  /** Signed 32-bit ErrorCode (from mapExitCode); 0 on success. */
+  readonly errorCode: number;
+  /** Detection runs again to decide the outcome. */
+  readonly redetect: boolean;
+  /** A restart is pending: no further app is processed until the device restarts (ime.md §5.4). */
+  readonly pendingReboot: boolean;
+  readonly restart: RestartKind;
+}
+
+/**
+ * The one decision on an exited installer, used by the enforcement chart and by `imesim test` (ime.md §5.1,
+ * §5.4). Failed, exhausted Retry and unmapped codes end in Error. DeviceRestartBehavior then decides:
+ * - suppress (2): no restart for any code; success types re-detect (1000 when detected).
+ * - force (3): every success type leaves a pending restart (2008) without re-detecting; the IME restarts.
+ * - basedOnReturnCode (0) and allow (1): HardReboot (1641) leaves 2008 and stops processing; SoftReboot
+ *   (3010) re-detects and only tells the user. That `allow` still stops processing on 1641 is our choice [I]:
+ *   the reference says only that Intune does not restart the device itself.
+ */
+export function installOutcome(mapping: ExitCodeMapping, restartBehavior: number): InstallDecision {
+  const { word, errorCode } = mapping;
+  if (word === undefined || word === "Failed" || word === "Retry")
+    return {
+      state: EnforcementState.Error,
+      errorCode,
+      redetect: false,
+      pendingReboot: false,
+      restart: "none",
+    };
+  const success = { state: EnforcementState.Success, errorCode: 0, redetect: true, pendingReboot: false };
+  if (restartBehavior === DeviceRestartBehavior.Suppress) return { ...success, restart: "none" };
+  const pending = {
+    state: EnforcementState.InProgressPendingReboot,
+    errorCode: 0,
+    redetect: false,
+    pendingReboot: true,
+  };
+  if (restartBehavior === DeviceRestartBehavior.Force)
+    return { ...pending, restart: word === "HardReboot" ? "hard" : "forced" };
+  if (word === "HardReboot") return { ...pending, restart: "hard" };
+  return { ...success, restart: word === "SoftReboot" ? "soft" : "none" };
 }
 
 /** How the app was put in front of the IME this time. */

@@ -11,7 +11,7 @@ import type { ImeStateStore } from "../ime/state-store.ts";
 import { callService, type TokenProvider } from "../service-client/token-provider.ts";
 import type { ImeServiceClient } from "../service-client/types.ts";
 import { createContentDownloader, type DeliverySources } from "./content-download.ts";
-import { grsVerdict, mapExitCode } from "./decisions.ts";
+import { grsVerdict, installOutcome, mapExitCode } from "./decisions.ts";
 import type { EnforcementLogic } from "./enforcement-machine.ts";
 import { complianceOf, createOutcomeRecorder } from "./enforcement-record.ts";
 import { evaluationOf, message, subjectOf } from "./enforcement-subject.ts";
@@ -363,16 +363,14 @@ export function createEnforcementLogic(deps: EnforcementDeps): EnforcementLogicW
       },
       announceReboot(context) {
         const exitCode = context.outcome?.exitCode;
-        const word =
-          exitCode === undefined ? undefined : mapExitCode(context.policy.ReturnCodes, exitCode).word;
-        if (context.rebootPending) {
-          events.emit(
-            { phase: "reboot.required", details: { kind: word === "HardReboot" ? "hard" : "forced" } },
-            subjectOf(context),
-          );
-        } else if (word === "SoftReboot" && context.policy.InstallEx.DeviceRestartBehavior !== 2) {
-          events.emit({ phase: "reboot.required", details: { kind: "soft" } }, subjectOf(context));
-        }
+        if (exitCode === undefined) return;
+        // The same decision the chart branched on (decisions.ts installOutcome, ime.md §5.4).
+        const { restart } = installOutcome(
+          mapExitCode(context.policy.ReturnCodes, exitCode),
+          context.policy.InstallEx.DeviceRestartBehavior,
+        );
+        if (restart !== "none")
+          events.emit({ phase: "reboot.required", details: { kind: restart } }, subjectOf(context));
       },
       cleanUp(context) {
         // Always, not only after a download: content left by an interrupted run (a crash, a reboot) goes too.

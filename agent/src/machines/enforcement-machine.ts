@@ -2,7 +2,7 @@
 // GRS gate → detect → applicability → desired state → content (info, download, verify, decrypt, unzip)
 // → install with retries under the timeout → map the exit code → reboot handling → re-detect → record
 // → cleanup. The chart only names steps; every effect and lookup is supplied by EnforcementLogic.
-import { DeviceRestartBehavior, EnforcementState } from "@imesim/contracts/enums";
+import { EnforcementState } from "@imesim/contracts/enums";
 import { assign, type PromiseActorLogic, setup } from "xstate";
 import type { GrsVerdict } from "../events/types.ts";
 import type { InstallOutcome } from "../host/installer/types.ts";
@@ -12,6 +12,8 @@ import {
   DOWNLOAD_ERROR,
   grsAllowsEnforcement,
   INSTALL_TIMEOUT_ERROR,
+  type InstallDecision,
+  installOutcome,
   LAUNCH_ERROR,
   mapExitCode,
   NOT_DETECTED_AFTER_INSTALL_ERROR,
@@ -61,8 +63,13 @@ function exitWord(context: EnforcementContext) {
     : mapExitCode(context.policy.ReturnCodes, context.outcome.exitCode);
 }
 
-const restartBehavior = (context: EnforcementContext): number =>
-  context.policy.InstallEx.DeviceRestartBehavior;
+/** The IME's decision on the exited installer (decisions.ts installOutcome), shared with `imesim test`. */
+function decisionOf(context: EnforcementContext): InstallDecision | undefined {
+  const mapping = exitWord(context);
+  return mapping === undefined
+    ? undefined
+    : installOutcome(mapping, context.policy.InstallEx.DeviceRestartBehavior);
+}
 
 /** Builds the enforcement chart over the given logic. */
 export function createEnforcementMachine(logic: EnforcementLogic) {
@@ -86,17 +93,10 @@ export function createEnforcementMachine(logic: EnforcementLogic) {
       retryLeft: ({ context }) =>
         exitWord(context)?.word === "Retry" && context.retry < context.policy.InstallEx.MaxRetries,
       failedCode: ({ context }) => {
-        const word = exitWord(context)?.word;
-        return word === undefined || word === "Failed" || word === "Retry";
+        const decision = decisionOf(context);
+        return decision === undefined || (!decision.redetect && !decision.pendingReboot);
       },
-      hardRebootNow: ({ context }) => {
-        const word = exitWord(context)?.word;
-        const behavior = restartBehavior(context);
-        if (behavior === DeviceRestartBehavior.Suppress) return false;
-        if (behavior === DeviceRestartBehavior.Force)
-          return word === "Success" || word === "SoftReboot" || word === "HardReboot";
-        return word === "HardReboot";
-      },
+      hardRebootNow: ({ context }) => decisionOf(context)?.pendingReboot === true,
       detectedAsDesired: ({ context }) => context.detectedAfter === !intentIsUninstall(context),
     },
     actions: {
@@ -114,8 +114,8 @@ export function createEnforcementMachine(logic: EnforcementLogic) {
         ...(params.keepImeCache === undefined ? {} : { keepImeCache: params.keepImeCache }),
       })),
       concludeFromExitCode: assign(({ context }) => ({
-        finalState: EnforcementState.Error,
-        errorCode: exitWord(context)?.errorCode ?? 0,
+        finalState: decisionOf(context)?.state ?? EnforcementState.Error,
+        errorCode: decisionOf(context)?.errorCode ?? 0,
         mapping: exitWord(context)?.word,
       })),
       concludeFromDetection: assign(({ context }) => ({
@@ -360,7 +360,12 @@ export function createEnforcementMachine(logic: EnforcementLogic) {
       pendingReboot: {
         entry: [
           assign({ rebootPending: true }),
-          { type: "conclude", params: { state: EnforcementState.InProgressPendingReboot } },
+          {
+            type: "conclude",
+            params: ({ context }) => ({
+              state: decisionOf(context)?.state ?? EnforcementState.InProgressPendingReboot,
+            }),
+          },
           "announceReboot",
         ],
         always: "recording",
