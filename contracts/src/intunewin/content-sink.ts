@@ -84,7 +84,7 @@ export async function createDirectorySink(
     if (options.overwrite !== true && (await readdir(outputFolder)).length > 0) {
       throw new ImesimError(
         IntunewinErrorCode.outputExists,
-        `${outputFolder} is not empty (use overwrite to replace it)`,
+        `${outputFolder} is not empty (imesim unpack --force, or the overwrite option, replaces it)`,
       );
     }
   }

@@ -106,4 +106,29 @@ describe("imesim pack / unpack / inspect", () => {
     expect(result.stdout).toContain("INTUNEWIN_EOCD_NOT_FOUND");
     expect(result.stdout).toContain("End of Central Directory not found");
   });
+
+  it("inspect exits 2 like unpack when the input cannot be opened", () => {
+    const missing = join(root, "nonexistent.intunewin");
+    const inspected = imesim("inspect", missing);
+    expect(inspected.status).toBe(2);
+    expect(inspected.stdout).toBe("");
+    expect(inspected.stderr).toMatch(
+      /^imesim inspect: cannot open .*nonexistent\.intunewin: .*ENOENT.* \[INTUNEWIN_IO_FAILED\]\n$/,
+    );
+    expect(imesim("inspect", missing, "--json").status).toBe(2);
+    expect(imesim("inspect", root).status).toBe(2); // a folder is not a package file
+    expect(imesim("unpack", missing, "-o", join(root, "never")).status).toBe(2);
+  });
+
+  it("unpack into a non-empty folder names the flag that replaces it", () => {
+    const target = join(root, "occupied");
+    mkdirSync(target);
+    writeFileSync(join(target, "keep.txt"), "keep");
+    const result = imesim("unpack", FIXTURE, "-o", target);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain("--force");
+    expect(readFileSync(join(target, "keep.txt"), "utf8")).toBe("keep");
+    expect(imesim("unpack", FIXTURE, "-o", target, "--force").status).toBe(0);
+    expect(existsSync(join(target, "install.ps1"))).toBe(true);
+  });
 });

@@ -1,4 +1,4 @@
-import { type InspectResult, inspectPackage } from "@imesim/contracts/intunewin";
+import { type InspectResult, IntunewinErrorCode, inspectPackage } from "@imesim/contracts/intunewin";
 import type { Command } from "commander";
 import { CodecExit, progressReporter, reportCodecError } from "./pack.ts";
 
@@ -39,6 +39,12 @@ function formatText(path: string, result: InspectResult): string {
   return `${lines.join("\n")}\n`;
 }
 
+/** The finding that says the input file itself could not be opened or read, when that is why nothing was inspected. */
+function unreadableInput(result: InspectResult): InspectResult["findings"][number] | undefined {
+  if (result.detection !== undefined) return undefined;
+  return result.findings.find((finding) => finding.code === IntunewinErrorCode.ioFailed);
+}
+
 /** `imesim inspect <package> [--json]`: metadata, sizes, MSI info, content list and findings. */
 export function registerInspect(program: Command): void {
   program
@@ -53,6 +59,13 @@ export function registerInspect(program: Command): void {
       try {
         const result = await inspectPackage(packagePath, { onProgress: progress.update });
         progress.stop();
+        const unreadable = unreadableInput(result);
+        if (unreadable !== undefined) {
+          // The file could not even be opened: that is unusable input (exit 2, as unpack says), not a bad package.
+          process.stderr.write(`imesim inspect: ${unreadable.message} [${unreadable.code}]\n`);
+          process.exitCode = CodecExit.invalidInput;
+          return;
+        }
         process.stdout.write(
           options.json === true ? `${JSON.stringify(result, null, 2)}\n` : formatText(packagePath, result),
         );
