@@ -142,6 +142,10 @@ export type ImeEventBody =
       phase: "install.started";
       details: {
         intent: ExecutionIntent;
+        /** The policy's Intent number, as the `===Step===` line prints it (ime.md §1.3.8, §2.2). */
+        policyIntent: number;
+        /** The policy's UninstallCommandLine, printed in the same line. */
+        uninstallCommandLine: string;
         version: number;
         retry: number;
         commandLine: string;

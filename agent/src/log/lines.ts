@@ -326,7 +326,8 @@ export function renderEvent(event: ImeEvent): RenderedLine[] {
         ),
         app(`[Win32App] ===Step=== Execute retry ${d.retry}`),
         app(
-          `[Win32App] ===Step=== InstallBehavior RegularWin32App, Intent ${d.intent === "install" ? 3 : 4}, UninstallCommandLine ...\n${d.commandLine}`,
+          // ime.md §1.3.8 elides the uninstall command with "..."; the IME prints the policy's own.
+          `[Win32App] ===Step=== InstallBehavior RegularWin32App, Intent ${d.policyIntent}, UninstallCommandLine ${d.uninstallCommandLine}\n${d.commandLine}`,
         ),
         app(`[Win32App] SetCurrentDirectory: ${d.workingDirectory}`),
         ...(d.account === "user" ? [app("Trying to get elevated token for user.")] : []),

@@ -249,6 +249,8 @@ export function createEnforcementLogic(deps: EnforcementDeps): EnforcementLogicW
             phase: "install.started",
             details: {
               intent: uninstall ? "uninstall" : "install",
+              policyIntent: context.policy.Intent,
+              uninstallCommandLine: context.policy.UninstallCommandLine,
               version: context.policy.Version,
               retry: context.retry,
               commandLine,

@@ -184,7 +184,7 @@ const golden: Record<string, string[]> = {
     "[Win32App][ExecutionActionHandler] Handler invoked with execution type: Install for policy with id: <id> and version: <n>.",
     "[Win32App] ===Step=== Execute retry 0",
     "[Win32App] ===Step=== Execute retry 3",
-    "[Win32App] ===Step=== InstallBehavior RegularWin32App, Intent 3, UninstallCommandLine ...\n<any>",
+    "[Win32App] ===Step=== InstallBehavior RegularWin32App, Intent 3, UninstallCommandLine <any>\n<any>",
     "[Win32App] SetCurrentDirectory: C:\\Windows\\IMECache\\<id>_<n>",
     "[Win32App] Launch Win32AppInstaller in machine session",
     "[Win32App] lastWin32Error 0 after CreateProcess",
@@ -238,6 +238,20 @@ describe("golden log lines (ime.md §1.3–§1.5)", () => {
       expect(missing).toEqual([]);
     });
   }
+
+  it("prints the policy's own Intent and UninstallCommandLine in the install step line", () => {
+    const step = (id: string) =>
+      messages.find(
+        (m) => m.startsWith("[Win32App] ===Step=== InstallBehavior") && m.includes(`setup-${id.slice(0, 8)}`),
+      );
+    expect(step(U)).toBe(
+      "[Win32App] ===Step=== InstallBehavior RegularWin32App, Intent 1, UninstallCommandLine setup-f0000000.exe /uninstall /quiet\nsetup-f0000000.exe /quiet",
+    );
+    expect(step(A)).toBe(
+      "[Win32App] ===Step=== InstallBehavior RegularWin32App, Intent 3, UninstallCommandLine setup-a0000000.exe /uninstall /quiet\nsetup-a0000000.exe /quiet",
+    );
+    expect(messages.some((m) => m.includes("UninstallCommandLine ..."))).toBe(false);
+  });
 
   it("never writes a line outside the CMTrace grammar", () => {
     expect(messages.length).toBeGreaterThan(500);
