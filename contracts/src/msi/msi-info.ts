@@ -1,5 +1,6 @@
-import type { MsiExecutionContext, MsiInfo } from "../intunewin/detection-xml.ts";
+import type { MsiInfo } from "../intunewin/detection-xml.ts";
 import { type MsiDatabase, readMsiDatabase } from "./database.ts";
+import { installContextOf } from "./install-context.ts";
 
 /** Folder properties whose use the tool reports as MsiContainsSystemFolders (our list; see below). */
 const SYSTEM_FOLDERS = new Set([
@@ -27,9 +28,9 @@ export function msiProperties(database: MsiDatabase): Map<string, string> {
  * MsiInfo as IntuneWinAppUtil derives it from the MSI (intunewin.md §1.2 "More details": the tool queries
  * Property, ServiceInstall, ODBCDataSource, Registry/RemoveRegistry and system folder names). The exact rules
  * are not documented, so these are ours:
- * - context from ALLUSERS (windows-formats.md §5.4): "1" → System (machine); unset/"" → User; "2" → Any,
- *   and a dual-purpose package counts as both machine and user install;
- * - RequiresLogon: a per-user-only package needs a signed-in user;
+ * - context, machine and user install from ALLUSERS / MSIINSTALLPERUSER through installContextOf, the same rule
+ *   the agent's msiexec model installs by (see there for what is written for ALLUSERS=2);
+ * - RequiresLogon: a per-user-only package (ALLUSERS unset) needs a signed-in user;
  * - RequiresReboot: REBOOT=Force (Windows Installer accepts any value starting with F);
  * - system registry keys: any Registry/RemoveRegistry row under HKCR, HKLM or HKU, or Root −1 when per-machine;
  * - system folders: a Directory row for SystemFolder, System16Folder, System64Folder, WindowsFolder,
@@ -37,10 +38,8 @@ export function msiProperties(database: MsiDatabase): Map<string, string> {
  */
 export function msiInfoFromDatabase(database: MsiDatabase): MsiInfo {
   const properties = msiProperties(database);
-  const allUsers = properties.get("ALLUSERS") ?? "";
-  const context: MsiExecutionContext = allUsers === "1" ? "System" : allUsers === "2" ? "Any" : "User";
-  const isMachine = context !== "User";
-  const isUser = context !== "System";
+  const { executionContext: context, perMachine: isMachine } = installContextOf(properties);
+  const isUser = !isMachine;
   const registryRows = [...database.rows("Registry"), ...database.rows("RemoveRegistry")];
   const systemRegistry = registryRows.some((row) => {
     const root = row.Root;

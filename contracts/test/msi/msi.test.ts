@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { isImesimError } from "../../src/errors/index.ts";
 import { packFolder, readPackage } from "../../src/intunewin/index.ts";
-import { decodeStreamName, readMsiDatabase, readMsiInfo } from "../../src/msi/index.ts";
+import { decodeStreamName, installContextOf, readMsiDatabase, readMsiInfo } from "../../src/msi/index.ts";
 import { tempFolder, writeTree } from "../intunewin/helpers.ts";
 
 // Built by contracts/scripts/make-test-msis.sh from the .wxs sources beside it; expectations follow those sources.
@@ -100,13 +100,50 @@ describe("MSI database reader", () => {
       MsiContainsSystemFolders: false,
       MsiPublisher: "Fabrikam & Sons",
     });
+    // ALLUSERS=2 + MSIINSTALLPERUSER=1: dual-purpose, and a plain install goes per user (windows-formats.md §5.4).
     const dual = await readMsiInfo(MSI("dual-purpose.msi"));
     expect(dual).toMatchObject({
       MsiExecutionContext: "Any",
-      MsiIsMachineInstall: true,
+      MsiRequiresLogon: false,
+      MsiIsMachineInstall: false,
       MsiIsUserInstall: true,
       MsiProductVersion: "7.8.9",
     });
+  });
+
+  it("decides per-machine or per-user from ALLUSERS and MSIINSTALLPERUSER by the Windows 7+ rules", () => {
+    const context = (entries: Array<[string, string]>) => installContextOf(new Map(entries));
+    expect(context([])).toEqual({ executionContext: "User", perMachine: false, singlePackagePerUser: false });
+    expect(context([["ALLUSERS", ""]])).toEqual(context([]));
+    expect(context([["MSIINSTALLPERUSER", "1"]])).toEqual(context([])); // ignored unless ALLUSERS=2
+    expect(context([["ALLUSERS", "1"]])).toEqual({
+      executionContext: "System",
+      perMachine: true,
+      singlePackagePerUser: false,
+    });
+    expect(
+      context([
+        ["ALLUSERS", "1"],
+        ["MSIINSTALLPERUSER", "1"],
+      ]).perMachine,
+    ).toBe(true);
+    expect(context([["ALLUSERS", "2"]])).toEqual({
+      executionContext: "Any",
+      perMachine: true,
+      singlePackagePerUser: false,
+    });
+    expect(
+      context([
+        ["ALLUSERS", "2"],
+        ["MSIINSTALLPERUSER", ""],
+      ]).perMachine,
+    ).toBe(true);
+    expect(
+      context([
+        ["ALLUSERS", "2"],
+        ["MSIINSTALLPERUSER", "1"],
+      ]),
+    ).toEqual({ executionContext: "Any", perMachine: false, singlePackagePerUser: true });
   });
 
   it("packs an .msi setup file with the MsiInfo its tables say", async () => {

@@ -8,7 +8,6 @@ export {
 } from "./command-line.ts";
 export {
   type InstallPlan,
-  isPerMachine,
   type ProductInfo,
   planInstall,
   productInfo,

@@ -2,7 +2,7 @@
 // product's identity, the install context, directories, files and registry writes (windows-formats.md
 // §1.7–1.9, §1.12, §5.4). Pure: no device access except through the lookups passed in.
 
-import type { MsiDatabase, MsiRow } from "@imesim/contracts/msi";
+import { installContextOf, type MsiDatabase, type MsiRow } from "@imesim/contracts/msi";
 import type { Bitness } from "../../types.ts";
 import { extractCabinet } from "./cabinet.ts";
 import { evaluateCondition } from "./condition.ts";
@@ -120,14 +120,6 @@ export function productInfo(db: MsiDatabase): ProductInfo {
   };
 }
 
-/** ALLUSERS / MSIINSTALLPERUSER → per-machine or per-user (windows-formats.md §5.4, Windows 7+ rules). */
-export function isPerMachine(properties: ReadonlyMap<string, string>): boolean {
-  const allUsers = properties.get("ALLUSERS") ?? "";
-  if (allUsers === "1") return true;
-  if (allUsers === "2") return (properties.get("MSIINSTALLPERUSER") ?? "") !== "1";
-  return false;
-}
-
 /** The standard folder properties (§1.8), with trailing backslashes; on 32-bit Windows the 64-bit ones are unused. */
 export function folderProperties(
   env: FolderEnvironment,
@@ -191,8 +183,8 @@ export function planInstall(
   const product = productInfo(db);
   const properties = new Map(db.rows("Property").map((r) => [String(r.Property), text(r, "Value") ?? ""]));
   for (const [name, value] of commandLine) properties.set(name, value);
-  const perMachine = isPerMachine(properties);
-  const singlePackagePerUser = properties.get("ALLUSERS") === "2" && !perMachine;
+  // The same rule the codec writes MsiInfo by, so Detection.xml and the simulated install agree (§5.4).
+  const { perMachine, singlePackagePerUser } = installContextOf(properties);
   for (const [name, value] of folderProperties(env, product.is64Bit, singlePackagePerUser)) {
     if (!commandLine.has(name)) properties.set(name, value);
   }
