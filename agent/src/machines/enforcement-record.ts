@@ -3,6 +3,7 @@
 import {
   Applicability,
   ComplianceState,
+  ConflictReason,
   DesiredState,
   DeviceRestartBehavior,
   EnforcementState,
@@ -88,6 +89,17 @@ function resultantAppState(state: number, detected: boolean): ResultantAppState 
   if (state >= 5000 && state < 6000) return ResultantAppState.Failed;
   if (state >= 2000 && state < 3000) return ResultantAppState.PendingInstall;
   return detected ? ResultantAppState.Installed : ResultantAppState.NotInstalled;
+}
+
+/**
+ * ReportingImpact.ConflictReason (ime.md §2.8, §9): 2 when the parent was not attempted because a detect-only
+ * dependency is missing. That block reason is exactly what ends a parent in 6005 (decisions.ts
+ * blockedParentState), so the state carries it to the report.
+ */
+function conflictReasonOf(state: number): ConflictReason {
+  return state === EnforcementState.NotAttemptedDependencyWithAutoInstallOff
+    ? ConflictReason.DependencyNotAutoInstalled
+    : ConflictReason.None;
 }
 
 /** What recording touches. */
@@ -217,7 +229,7 @@ export function createOutcomeRecorder(deps: RecorderDeps): OutcomeRecorder {
       ReportingImpact: {
         DesiredState: compliance.DesiredState,
         Classification: 2,
-        ConflictReason: 0,
+        ConflictReason: conflictReasonOf(enforcement.EnforcementState),
         ImpactingApps: [],
       },
       WriteableToStorage: true,
