@@ -58,9 +58,9 @@ describe("dependencies and supersedence (ime.md §2.8)", () => {
     expect(h.phase("install.started")).toHaveLength(0);
     expect(state(h, PARENT)?.EnforcementState).toBe(6005);
     // The portal tells this case apart: ConflictReason 2, "dependent apps configured not to auto-install" (ime.md §9).
-    const reports = h.phase("report.sent").map((event) => event.details.report);
-    expect(reports.find((r) => r.ApplicationId === PARENT)?.ReportingImpact.ConflictReason).toBe(2);
-    expect(reports.find((r) => r.ApplicationId === DEP)?.ReportingImpact.ConflictReason).toBe(0);
+    const impact = (id: string) => h.phase("report.sent", id)[0]?.details.report.ReportingImpact;
+    expect(impact(PARENT)).toMatchObject({ ConflictReason: 2 });
+    expect(impact(DEP)).toMatchObject({ ConflictReason: 0 });
   });
 
   it("does not attempt the parent when an auto-install dependency fails (6001)", async () => {
