@@ -1,6 +1,7 @@
 // The agent's one stream of facts. Every step of the IME's flow emits exactly one of these; the
 // CMTrace writer, status reports, scenario expectations, `imesim explain` and any dashboard all read
 // this stream, so they can never disagree about what happened.
+import type { AppInstallStatusReport } from "@imesim/contracts/ime";
 
 /** The Entra object id the IME uses for device (userless) state (ime.md §4.1). */
 export const DEVICE_USER_ID = "00000000-0000-0000-0000-000000000000";
@@ -176,7 +177,14 @@ export type ImeEventBody =
       phase: "report.delta";
       details: { kind: "Detection" | "Execution" | "Applicability" | "Desired"; delta: ReportDelta };
     }
-  | { phase: "report.sent"; details: { report: Readonly<Record<string, unknown>> } }
+  | {
+      phase: "report.sent";
+      details: {
+        report: Readonly<Record<string, unknown>>;
+        /** What the StatusService saved under StatusServiceReports (ime.md §4.5). */
+        statusServiceReport: AppInstallStatusReport;
+      };
+    }
   | { phase: "report.uploadFailed"; details: { message: string } }
   | {
       phase: "cleanup.completed";

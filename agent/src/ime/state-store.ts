@@ -5,10 +5,14 @@ import {
   serializeAppStatusReport,
 } from "@imesim/contracts/gateway";
 import {
+  APP_INSTALL_STATUS_REPORT_VALUE,
+  type AppInstallStatusReport,
   type ComplianceStateMessage,
   type EnforcementStateMessage,
+  parseAppInstallStatusReport,
   parseComplianceStateMessage,
   parseEnforcementStateMessage,
+  serializeAppInstallStatusReport,
   serializeComplianceStateMessage,
   serializeEnforcementStateMessage,
 } from "@imesim/contracts/ime";
@@ -75,9 +79,21 @@ export interface ImeStateStore {
   clearGrs(userId: string, hash: string, appId: string): boolean;
   readSubgraphEvaluation(userId: string, hash: string): number | undefined;
   recordSubgraphEvaluation(userId: string, hash: string, at: number): void;
-  /** Reporting\<user>\<app> ReportingState/LastUpdatedTime, ReportCache LastHashValue, StatusServiceReports. */
-  writeReporting(userId: string, appId: string, report: AppStatusReport, hash: string, at: number): void;
+  /**
+   * Reporting\<user>\<app> ReportingState/LastUpdatedTime, ReportCache LastHashValue, and the StatusService's
+   * AppInstallStatusReport under SideCarPolicies\StatusServiceReports\<user>\<app> (ime.md §4.5), in one write.
+   */
+  writeReporting(
+    userId: string,
+    appId: string,
+    report: AppStatusReport,
+    statusReport: AppInstallStatusReport,
+    hash: string,
+    at: number,
+  ): void;
   readReportingState(userId: string, appId: string): AppStatusReport | undefined;
+  /** The AppInstallStatusReport the ESP page and the Company Portal read (ime.md §4.5). */
+  readStatusServiceReport(userId: string, appId: string): AppInstallStatusReport | undefined;
   /** App ids whose latest report has not reached the service yet (survives a crash). */
   pendingReports(userId: string): string[];
   /** Every app id with a Reporting key for the user (what a full report covers). */
@@ -157,7 +173,7 @@ export function createImeStateStore(registry: Registry): ImeStateStore {
     recordSubgraphEvaluation(userId, hash, at) {
       registry.setValue(grsKey(userId, hash), SUBGRAPH_EVALUATION_VALUE, sz(formatImeTimestamp(at)));
     },
-    writeReporting(userId, appId, report, hash, at) {
+    writeReporting(userId, appId, report, statusReport, hash, at) {
       const key = reportingAppKey(userId, appId);
       const when = sz(formatImeTimestamp(at));
       registry.transaction(() => {
@@ -170,8 +186,8 @@ export function createImeStateStore(registry: Registry): ImeStateStore {
         registry.setValue(`${key}\\ReportCache\\${userId}`, "LastHashValue", sz(hash));
         registry.setValue(
           `${STATUS_SERVICE_REPORTS_KEY}\\${userId}\\${appId}`,
-          "AppInstallStatusReport",
-          sz(serializeAppStatusReport(report)),
+          APP_INSTALL_STATUS_REPORT_VALUE,
+          sz(serializeAppInstallStatusReport(statusReport)),
         );
         if (changed) registry.setValue(key, PENDING_UPLOAD_VALUE, dword(1));
       });
@@ -179,6 +195,11 @@ export function createImeStateStore(registry: Registry): ImeStateStore {
     readReportingState(userId, appId) {
       const text = stringOf(registry.getValue(reportingAppKey(userId, appId), "ReportingState"));
       return text === undefined ? undefined : parseAppStatusReport(text);
+    },
+    readStatusServiceReport(userId, appId) {
+      const key = `${STATUS_SERVICE_REPORTS_KEY}\\${userId}\\${appId}`;
+      const text = stringOf(registry.getValue(key, APP_INSTALL_STATUS_REPORT_VALUE));
+      return text === undefined ? undefined : parseAppInstallStatusReport(text);
     },
     pendingReports(userId) {
       const base = `${WIN32_APPS_KEY}\\Reporting\\${userId}`;

@@ -1,6 +1,7 @@
 // What the IME writes for each step, as the real lines of ime.md §1.3 (V3 era, AppWorkload.log split).
 // Only this module knows the wording; it reads events and nothing else.
-import { formatHexBare, toSigned32 } from "@imesim/contracts/enums";
+import { Applicability, formatHexBare, InstallContext, nameOf, toSigned32 } from "@imesim/contracts/enums";
+import { AppInstallStatus } from "@imesim/contracts/ime";
 import type { ImeEvent } from "../events/types.ts";
 import type { CmtraceType } from "./cmtrace.ts";
 
@@ -400,12 +401,24 @@ export function renderEvent(event: ImeEvent): RenderedLine[] {
           `[Win32App][ReportingManager] ${event.details.kind} state for app with id: ${id} has been updated. Report delta: ${JSON.stringify(event.details.delta)}`,
         ),
       ];
-    case "report.sent":
+    case "report.sent": {
+      const status = event.details.statusServiceReport;
+      const user = status.UserId;
+      // ime.md §1.3.9: the StatusService answers with the report it then saves under StatusServiceReports.
+      const returning =
+        status.Status === AppInstallStatus.Unknown
+          ? "[StatusService] Returning AppInstallStatus as Unknown since Compliance State is 2."
+          : `[StatusService] Returning status to user with id: ${user} for V3-managed app with id: ${id} and install context: ${nameOf(InstallContext, status.InstallContext)}. Applicability: ${nameOf(Applicability, status.Applicability) ?? status.Applicability}, Status: ${nameOf(AppInstallStatus, status.Status)}, ErrorCode: ${status.ErrorCode}`;
       return [
         app(
           `[Win32App][ReportingManager] Sending status to company portal based on report: ${JSON.stringify(event.details.report)}`,
         ),
+        app(returning),
+        app(
+          `[StatusService] Saved AppInstallStatusReport for user ${user} for app ${id} in the StatusServiceReports registry.`,
+        ),
       ];
+    }
     case "report.uploadFailed":
       return [app(`[Win32App][ReportingManager] Failed to send status: ${event.details.message}`, 3)];
     case "cleanup.completed": {

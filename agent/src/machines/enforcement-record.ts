@@ -23,6 +23,7 @@ import type {
 import type { Clock } from "../clock/clock.ts";
 import type { ImeEventStream } from "../events/stream.ts";
 import type { ImeStateStore } from "../ime/state-store.ts";
+import { statusServiceReportOf } from "../ime/status-service-report.ts";
 import { mapExitCode } from "./decisions.ts";
 import { refOf, subjectOf } from "./enforcement-subject.ts";
 import type { EnforcementContext, EnforcementResult } from "./enforcement-types.ts";
@@ -255,8 +256,9 @@ export function createOutcomeRecorder(deps: RecorderDeps): OutcomeRecorder {
       DetectedIdentityVersion: compliance.ProductVersion,
       RemovalReason: null,
     };
-    store.writeReporting(context.userId, context.policy.Id, report, context.hash, now);
-    events.emit({ phase: "report.sent", details: { report } }, subjectOf(context));
+    const statusServiceReport = statusServiceReportOf(context.userId, report);
+    store.writeReporting(context.userId, context.policy.Id, report, statusServiceReport, context.hash, now);
+    events.emit({ phase: "report.sent", details: { report, statusServiceReport } }, subjectOf(context));
     for (const toast of toastsFor(context, isError)) {
       events.emit(
         { phase: "toast.shown", details: { toast, appName: context.policy.Name } },

@@ -210,6 +210,8 @@ const golden: Record<string, string[]> = {
     '[Win32App][ReportingManager] Detection state for app with id: <id> has been updated. Report delta: {"DetectionState":{"OldValue":<any>,"NewValue":"Installed"},"DetectedIdentityVersion":{"OldValue":null,"NewValue":<any>}}',
     '[Win32App][ReportingManager] Execution state for app with id: <id> has been updated. Report delta: {"EnforcementState":{"OldValue":<any>,"NewValue":"Error"},"EnforcementErrorCode":{"OldValue":0,"NewValue":-2016345060}}',
     '[Win32App][ReportingManager] Sending status to company portal based on report: {"ApplicationId":"<id>","ResultantAppState":1,"ReportingImpact":{"DesiredState":<n>,"Classification":2,"ConflictReason":0,"ImpactingApps":[]},"WriteableToStorage":true,"CanGenerateComplianceState":true,"CanGenerateEnforcementState":true,"IsAppReportable":true,"IsAppAggregatable":true,"AvailableAppEnforcementFlag":0,"DesiredState":2,"DetectionState":1,"DetectionErrorOccurred":false,"DetectionErrorCode":null,"ApplicabilityState":0,"ApplicabilityErrorOccurred":false,"ApplicabilityErrorCode":null,"EnforcementState":1000,"EnforcementErrorCode":null,"TargetingMethod":0,"TargetingType":2,"InstallContext":<n>,"Intent":3,"InternalVersion":1,"DetectedIdentityVersion":<any>,"RemovalReason":null}',
+    "[StatusService] Returning status to user with id: <uid> for V3-managed app with id: <id> and install context: System. Applicability: Applicable, Status: Installed, ErrorCode: 0",
+    "[StatusService] Saved AppInstallStatusReport for user <uid> for app <id> in the StatusServiceReports registry.",
   ],
   "§1.3.11 and §1.4–1.5 service, cleanup, AgentExecutor": [
     "EMS Agent Started",

@@ -1,5 +1,13 @@
 export { type Flag, flagValue } from "../schema/index.ts";
 export {
+  APP_INSTALL_STATUS_REPORT_VALUE,
+  AppInstallStatus,
+  type AppInstallStatusReport,
+  AppInstallStatusReportSchema,
+  parseAppInstallStatusReport,
+  serializeAppInstallStatusReport,
+} from "./app-install-status.ts";
+export {
   type DetectionRule,
   type DetectionRuleWire,
   DetectionRuleWireSchema,
