@@ -33,8 +33,11 @@ export {
 export {
   ConflictReason,
   EnforcementClassification,
+  type GraphInstallState,
+  graphInstallStateOf,
   ReportDetectionState,
   ResultantAppState,
+  resultantAppStateOf,
 } from "./reporting.ts";
 export { DEFAULT_RETURN_CODES, type ReturnCode, ReturnCodeType } from "./return-code.ts";
 export {

@@ -11,12 +11,15 @@ import {
   formatAllowedArchitectures,
   formatHex,
   formatHexBare,
+  graphInstallStateOf,
   hresultFromWin32,
   ImeErrorCode,
   isEnumValue,
   nameOf,
   Operator,
+  ResultantAppState,
   ReturnCodeType,
+  resultantAppStateOf,
   toSigned32,
   toUnsigned32,
 } from "../../src/enums/index.ts";
@@ -122,5 +125,30 @@ describe("architectures (ime.md §2.4)", () => {
         expect(new Set(allowedArchitectures(architectureFlags(set)))).toEqual(new Set(set));
       }),
     );
+  });
+});
+
+describe("ResultantAppState ↔ Graph installState (graph-win32.md §4.1)", () => {
+  it.each([
+    [-1, "notApplicable"],
+    [1, "installed"],
+    [2, "failed"],
+    [3, "notInstalled"],
+    [4, "uninstallFailed"],
+    [5, "pendingInstall"],
+    [99, "unknown"],
+  ] as const)("%i is %s, both ways", (number, word) => {
+    expect(graphInstallStateOf(number)).toBe(word);
+    expect(resultantAppStateOf(word)).toBe(number);
+  });
+
+  it("names an unnamed number unknown and knows no other word", () => {
+    expect(graphInstallStateOf(0)).toBe("unknown");
+    expect(resultantAppStateOf("Installed")).toBeUndefined();
+    expect(resultantAppStateOf("installing")).toBeUndefined();
+    expect(resultantAppStateOf("constructor")).toBeUndefined();
+    expect(resultantAppStateOf("")).toBeUndefined();
+    for (const number of Object.values(ResultantAppState))
+      expect(resultantAppStateOf(graphInstallStateOf(number))).toBe(number);
   });
 });

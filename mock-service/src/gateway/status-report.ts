@@ -1,16 +1,6 @@
+import { graphInstallStateOf } from "@imesim/contracts/enums";
 import type { Win32AppResult } from "@imesim/contracts/gateway";
 import type { DeviceStatusRecord, JsonObject } from "../store/records.ts";
-
-// Graph resultantAppState names by number (graph-win32.md §4.1; ime.md §9 uses the same numbers).
-const installStates: Record<number, string> = {
-  1: "installed",
-  2: "failed",
-  3: "notInstalled",
-  4: "uninstallFailed",
-  5: "pendingInstall",
-  99: "unknown",
-  [-1]: "notApplicable",
-};
 
 /**
  * The per-device status Graph shows (deviceStatuses) for one Win32AppResult entry: the
@@ -18,7 +8,8 @@ const installStates: Record<number, string> = {
  * error as a signed Int32 HRESULT (graph-win32.md §4.1).
  */
 export function statusFromResult(deviceId: string, result: Win32AppResult, at: string): DeviceStatusRecord {
-  const installState = installStates[result.ResultantAppState] ?? "unknown";
+  // Graph's words are the ResultantAppState names (graph-win32.md §4.1; ime.md §9 uses the same numbers).
+  const installState = graphInstallStateOf(result.ResultantAppState);
   const errorCode =
     result.EnforcementErrorCode ?? result.DetectionErrorCode ?? result.ApplicabilityErrorCode ?? 0;
   const detail =

@@ -1,3 +1,10 @@
+import {
+  formatHex,
+  type GraphInstallState,
+  graphInstallStateOf,
+  ResultantAppState,
+  resultantAppStateOf,
+} from "@imesim/contracts/enums";
 import { ImesimError } from "@imesim/contracts/errors";
 import type { FastifyInstance } from "fastify";
 import { Type } from "typebox";
@@ -5,18 +12,8 @@ import type { ServiceContext } from "../context.ts";
 import { admitGraphRequest } from "./guard.ts";
 import { parseFilter } from "./odata-filter.ts";
 
-/** Graph resultantAppState numbers by name (graph-win32.md §4.1). */
-const stateNumbers: Record<string, number> = {
-  installed: 1,
-  failed: 2,
-  notInstalled: 3,
-  uninstallFailed: 4,
-  pendingInstall: 5,
-  unknown: 99,
-  notApplicable: -1,
-};
 /** The portal's wording of each state, for the `_loc` columns. */
-const stateText: Record<string, string> = {
+const stateText: Record<GraphInstallState, string> = {
   installed: "Installed",
   failed: "Failed",
   notInstalled: "Not installed",
@@ -99,6 +96,7 @@ export function reportRoutes(context: ServiceContext) {
             context.store.listStatuses(record.id).map((status) => {
               const device = context.store.getDevice(status.deviceId);
               const user = device?.users.find((candidate) => candidate.id === status.userId);
+              const state = resultantAppStateOf(status.installState) ?? ResultantAppState.Unknown;
               return {
                 DeviceName: device?.name ?? "",
                 UserPrincipalName: user?.userPrincipalName ?? "",
@@ -113,11 +111,11 @@ export function reportRoutes(context: ServiceContext) {
                 UserId: status.userId,
                 ApplicationId: record.id,
                 AssignmentFilterIdsList: "",
-                AppInstallState: stateNumbers[status.installState] ?? 99,
-                AppInstallState_loc: stateText[status.installState] ?? "Unknown",
+                AppInstallState: state,
+                AppInstallState_loc: stateText[graphInstallStateOf(state)],
                 AppInstallStateDetails: status.installStateDetail,
                 AppInstallStateDetails_loc: status.installStateDetail,
-                HexErrorCode: `0x${(status.errorCode >>> 0).toString(16).toUpperCase().padStart(8, "0")}`,
+                HexErrorCode: formatHex(status.errorCode),
               } as Record<string, unknown>;
             }),
           )

@@ -1,5 +1,8 @@
+import type { ResultantAppState } from "@imesim/contracts/enums";
+import type { Win32AppResult } from "@imesim/contracts/gateway";
 import { describe, expect, it } from "vitest";
 import { parseRange } from "../../src/content/range.ts";
+import { statusFromResult } from "../../src/gateway/status-report.ts";
 import { parseFilter } from "../../src/graph/odata-filter.ts";
 import { normalizeUrl } from "../../src/http/normalize-url.ts";
 
@@ -101,5 +104,53 @@ describe("parseFilter", () => {
     expect(() => parseFilter(filter)).toThrow(
       expect.objectContaining({ code: "ODATA_FILTER_UNSUPPORTED", path: "$filter" }),
     );
+  });
+});
+
+describe("statusFromResult", () => {
+  const result = (state: ResultantAppState, enforcementErrorCode: number | null): Win32AppResult => ({
+    ApplicationId: "AAAAAAAA-0000-0000-0000-000000000001",
+    ResultantAppState: state,
+    ReportingImpact: { DesiredState: 3, Classification: 2, ConflictReason: 0, ImpactingApps: [] },
+    WriteableToStorage: true,
+    CanGenerateComplianceState: true,
+    CanGenerateEnforcementState: true,
+    IsAppReportable: true,
+    IsAppAggregatable: true,
+    AvailableAppEnforcementFlag: 0,
+    DesiredState: 2,
+    DetectionState: 1,
+    DetectionErrorOccurred: false,
+    DetectionErrorCode: null,
+    ApplicabilityState: 0,
+    ApplicabilityErrorOccurred: false,
+    ApplicabilityErrorCode: null,
+    EnforcementState: 1000,
+    EnforcementErrorCode: enforcementErrorCode,
+    TargetingMethod: 0,
+    TargetingType: 2,
+    InstallContext: 2,
+    Intent: 3,
+    InternalVersion: 1,
+    DetectedIdentityVersion: null,
+    RemovalReason: null,
+    UserId: "00000000-0000-0000-0000-000000000000",
+    ComplianceStateMessage: null,
+    EnforcementStateMessage: null,
+  });
+
+  it.each([
+    [1, null, "installed", "noAdditionalDetails", 0],
+    [2, -2147023293, "failed", "seeInstallErrorCode", -2147023293],
+    [4, 0x87d1041c, "uninstallFailed", "seeUninstallErrorCode", -2016345060],
+    [-1, null, "notApplicable", "noAdditionalDetails", 0],
+    [5, null, "pendingInstall", "noAdditionalDetails", 0],
+  ] as const)("ResultantAppState %i → %s (%s), error %i", (state, error, installState, detail, errorCode) => {
+    expect(statusFromResult("device-1", result(state, error), "2026-11-24T13:00:00Z")).toMatchObject({
+      appId: "aaaaaaaa-0000-0000-0000-000000000001",
+      installState,
+      installStateDetail: detail,
+      errorCode,
+    });
   });
 });
