@@ -107,6 +107,8 @@ export type ImeEventBody =
       phase: "detection.completed";
       details: { detected: boolean; version?: string; ruleLines: readonly string[]; afterExecution: boolean };
     }
+  /** A user-context app met in a userless check-in: reported not applicable (ime.md §7.6). */
+  | { phase: "applicability.userlessCheckin"; details: Record<string, never> }
   | {
       phase: "applicability.completed";
       details: { applicability: number; applicabilityName: string; ruleLines: readonly string[] };

@@ -243,6 +243,12 @@ export function renderEvent(event: ImeEvent): RenderedLine[] {
           }.`,
         ),
       ];
+    case "applicability.userlessCheckin":
+      return [
+        app(
+          `[Win32Apps] App policy with id: ${id} will not be evaluated as it has user install context and this is a userless check-in. The app will be reported as not applicable.`,
+        ),
+      ];
     case "applicability.completed":
       return [
         ...event.details.ruleLines.map((line) => app(line)),

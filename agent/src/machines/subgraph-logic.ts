@@ -1,6 +1,6 @@
 // The lookups and effects around a subgraph: the gate (reboot, filters, re-evaluation with its override
 // conditions), early termination and the re-evaluation schedule.
-import { EnforcementState, RunAs } from "@imesim/contracts/enums";
+import { Applicability, EnforcementState, RunAs } from "@imesim/contracts/enums";
 import { fromPromise } from "xstate";
 import type { Clock } from "../clock/clock.ts";
 import type { ImeEventStream } from "../events/stream.ts";
@@ -89,6 +89,26 @@ export function createSubgraphLogic(deps: SubgraphDeps): SubgraphLogic {
             await deps.enforcementLogic.recordOutcome({
               ...base,
               applicability: { applicability: FILTERED_OUT, lines: [] },
+              finalState: EnforcementState.RequirementsNotMet,
+            });
+          }
+        }
+        if (reason === "userNotLoggedIn") {
+          // A userless (device-only) check-in reports user-context apps not applicable, Applicability 1012,
+          // with the IME's line for each (ime.md §7.6, §1.3.5). Their state is RequirementsNotMet, as for
+          // the other not-applicable outcomes [I].
+          for (const [index, member] of context.plan.members.entries()) {
+            events.emit(
+              { phase: "applicability.userlessCheckin", details: {} },
+              subject(context, member.policy.Id),
+            );
+            const base = initialEnforcementContext(memberInput(context, index));
+            await deps.enforcementLogic.recordOutcome({
+              ...base,
+              applicability: {
+                applicability: Applicability.UserContextAppNotSupportedDuringDeviceOnlyCheckin,
+                lines: [],
+              },
               finalState: EnforcementState.RequirementsNotMet,
             });
           }
