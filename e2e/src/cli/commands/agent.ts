@@ -14,7 +14,8 @@ import { type Command, InvalidArgumentError } from "commander";
 import { installerBehaviours, scriptedScripts } from "../../run/behaviours.ts";
 import { deviceProfileOf, seedDevice } from "../../run/device-setup.ts";
 import { timelineEntry } from "../../run/reports.ts";
-import { DEFAULT_START, type LoadedScenario, loadScenarioFile, parseDuration } from "../../scenario/index.ts";
+import { DEFAULT_START, type LoadedScenario, parseDuration } from "../../scenario/index.ts";
+import { loadScenarioOrExit } from "./scenario-file.ts";
 
 interface AgentCommandOptions {
   server: string;
@@ -93,15 +94,8 @@ export function registerAgent(program: Command): void {
       duration,
     )
     .action(async (options: AgentCommandOptions) => {
-      let scenario: LoadedScenario | undefined;
-      try {
-        scenario = options.scenario === undefined ? undefined : loadScenarioFile(options.scenario);
-      } catch (error) {
-        if (!isImesimError(error)) throw error;
-        process.stderr.write(`${error.message}\n`);
-        process.exitCode = 2;
-        return;
-      }
+      const scenario = options.scenario === undefined ? undefined : loadScenarioOrExit(options.scenario);
+      if (options.scenario !== undefined && scenario === undefined) return;
       const virtual =
         options.runFor === undefined
           ? undefined

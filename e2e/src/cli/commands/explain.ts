@@ -1,8 +1,7 @@
-import { isImesimError } from "@imesim/contracts/errors";
 import type { Command } from "commander";
 import { formatNarration, narrate, writeMermaidCharts } from "../../explain/narrate.ts";
 import { runScenario } from "../../run/run-scenario.ts";
-import { loadScenarioFile } from "../../scenario/index.ts";
+import { loadScenarioOrExit } from "./scenario-file.ts";
 
 interface ExplainOptions {
   mermaid?: string;
@@ -22,15 +21,8 @@ export function registerExplain(program: Command): void {
       "also write the IME's four statecharts (service, check-in, subgraph, enforcement) as Mermaid files",
     )
     .action(async (file: string, options: ExplainOptions) => {
-      let scenario: ReturnType<typeof loadScenarioFile>;
-      try {
-        scenario = loadScenarioFile(file);
-      } catch (error) {
-        if (!isImesimError(error)) throw error;
-        process.stderr.write(`${error.message}\n`);
-        process.exitCode = 2;
-        return;
-      }
+      const scenario = loadScenarioOrExit(file);
+      if (scenario === undefined) return;
       const result = await runScenario(scenario, { devices: 1 });
       const device = result.devices[0];
       const appName = (id: string | undefined) =>

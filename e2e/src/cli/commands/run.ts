@@ -1,6 +1,5 @@
 import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { isImesimError } from "@imesim/contracts/errors";
 import { SingleBar } from "cli-progress";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import {
@@ -11,7 +10,7 @@ import {
   type ReportFormat,
 } from "../../run/reports.ts";
 import { runScenario } from "../../run/run-scenario.ts";
-import { loadScenarioFile } from "../../scenario/index.ts";
+import { loadScenarioOrExit } from "./scenario-file.ts";
 
 interface RunCommandOptions {
   devices?: number;
@@ -48,15 +47,8 @@ export function registerRun(program: Command): void {
       "write each device's IME logs, a .reg export of its IME registry state, and the reports here",
     )
     .action(async (file: string, options: RunCommandOptions) => {
-      let scenario: ReturnType<typeof loadScenarioFile>;
-      try {
-        scenario = loadScenarioFile(file);
-      } catch (error) {
-        if (!isImesimError(error)) throw error;
-        process.stderr.write(`${error.message}\n`);
-        process.exitCode = 2;
-        return;
-      }
+      const scenario = loadScenarioOrExit(file);
+      if (scenario === undefined) return;
       const total = options.devices ?? scenario.devices;
       const bar =
         total > 1 && process.stderr.isTTY
