@@ -9,6 +9,7 @@ import { createEventStream, type ImeEventListener, type ImeEventStream } from ".
 import { createScriptedRunner, type Device, type ScriptRunner } from "./host/index.ts";
 import type { Installer } from "./host/installer/types.ts";
 import type { Host } from "./host/types.ts";
+import { createCheckinIntervalCache } from "./ime/checkin-interval-cache.ts";
 import { createImeStateStore, type ImeStateStore } from "./ime/state-store.ts";
 import { createLogWriter, type LogWriter } from "./log/writer.ts";
 import { createCheckinLogic } from "./machines/checkin-logic.ts";
@@ -139,8 +140,17 @@ export function createAgent(options: AgentOptions): Agent {
   const subgraph = createSubgraphMachine(
     createSubgraphLogic({ store, events, clock, enforcement, enforcementLogic }),
   );
+  const checkinIntervalCache = createCheckinIntervalCache();
   const checkin = createCheckinMachine(
-    createCheckinLogic({ events, store, clock, service: serviceClient, tokens, subgraph }),
+    createCheckinLogic({
+      events,
+      store,
+      clock,
+      service: serviceClient,
+      tokens,
+      subgraph,
+      checkinIntervalCache,
+    }),
   );
   const service: ServiceMachine = createServiceMachine(
     createServiceLogic({
@@ -150,6 +160,7 @@ export function createAgent(options: AgentOptions): Agent {
       fs: host.fs,
       checkin,
       agentVersion,
+      checkinIntervalCache,
     }),
   );
   let failure: unknown;

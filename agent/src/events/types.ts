@@ -66,7 +66,10 @@ export type ImeEventBody =
   | { phase: "service.stopping"; details: { signal: "stop" | "shutdown" } }
   | { phase: "service.stopped"; details: Record<string, never> }
   | { phase: "service.startupDelay"; details: { allCheckinsMs: number; win32CheckinsMs: number } }
-  | { phase: "checkin.scheduled"; details: { intervalMs: number; source: "default" | "settingsInterval" } }
+  | {
+      phase: "checkin.scheduled";
+      details: { intervalMs: number; source: "default" | "settingsInterval" | "server" };
+    }
   | { phase: "checkin.started"; details: { reason: CheckinReasonName } }
   | { phase: "checkin.completed"; details: { reason: CheckinReasonName; failed: boolean } }
   | { phase: "token.acquired"; details: { expiresAt: number } }

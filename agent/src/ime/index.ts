@@ -1,3 +1,4 @@
+export { type CheckinIntervalCache, createCheckinIntervalCache } from "./checkin-interval-cache.ts";
 export { sweepStaleContent } from "./content-sweep.ts";
 export * from "./paths.ts";
 export type { AppStateRef, ImeStateStore } from "./state-store.ts";

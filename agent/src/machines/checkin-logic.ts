@@ -6,6 +6,7 @@ import { fromPromise } from "xstate";
 import type { Clock } from "../clock/clock.ts";
 import type { ImeEventStream } from "../events/stream.ts";
 import type { AppListKind } from "../events/types.ts";
+import type { CheckinIntervalCache } from "../ime/checkin-interval-cache.ts";
 import { type ImeStateStore, subgraphHash } from "../ime/state-store.ts";
 import { callService, type TokenProvider } from "../service-client/token-provider.ts";
 import type { ImeServiceClient } from "../service-client/types.ts";
@@ -23,6 +24,8 @@ export interface CheckinDeps {
   readonly service: ImeServiceClient;
   readonly tokens: TokenProvider;
   readonly subgraph: SubgraphMachine;
+  /** Where the service's CheckinIntervalMinutes is kept for the next timer (ime.md §6). */
+  readonly checkinIntervalCache?: CheckinIntervalCache;
 }
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
@@ -89,6 +92,7 @@ export function createCheckinLogic(deps: CheckinDeps): CheckinLogic {
             const response = await callService(tokens, clock, (token) =>
               service.requestApps({ token, kind, userId: session.userId, reason: context.reason }),
             );
+            deps.checkinIntervalCache?.remember(response.checkinIntervalMinutes);
             const policies = parseCached(response.policiesJson);
             events.emit(
               {

@@ -116,10 +116,38 @@ export function grsVerdict(grsValue: number | undefined, now: number, targeting:
 /** True when the verdict lets the app be enforced. */
 export const grsAllowsEnforcement = (verdict: GrsVerdict): boolean => verdict !== "notExpired";
 
-/** The timer interval before the next check-in: Settings\Interval when set (ime.md §4.5), else the 58/62 min alternation. */
-export function checkinIntervalMs(checkinCount: number, settingsIntervalSeconds: number | undefined): number {
-  if (settingsIntervalSeconds !== undefined) return settingsIntervalSeconds * 1000;
-  return CHECKIN_INTERVALS_MS[checkinCount % CHECKIN_INTERVALS_MS.length]!;
+/** Where the next check-in interval comes from. */
+export type CheckinIntervalSource = "settingsInterval" | "server" | "default";
+
+/**
+ * Which input sets the check-in timer. ime.md §6 names three: `Settings\Interval` (§4.5 [?]), the server's
+ * `CheckinIntervalMinutes` (56 seen) and the observed 58/62-min alternation. How the IME ranks them is not
+ * documented; our choice [I]: the local `Settings\Interval` first (an admin or a test set it on purpose on this
+ * device), then the server's value, then the alternation.
+ */
+export function checkinIntervalSource(
+  settingsIntervalSeconds: number | undefined,
+  serverIntervalMinutes: number | undefined,
+): CheckinIntervalSource {
+  if (settingsIntervalSeconds !== undefined) return "settingsInterval";
+  if (serverIntervalMinutes !== undefined) return "server";
+  return "default";
+}
+
+/** The timer interval before the next check-in, by the precedence of checkinIntervalSource. */
+export function checkinIntervalMs(
+  checkinCount: number,
+  settingsIntervalSeconds: number | undefined,
+  serverIntervalMinutes?: number,
+): number {
+  switch (checkinIntervalSource(settingsIntervalSeconds, serverIntervalMinutes)) {
+    case "settingsInterval":
+      return settingsIntervalSeconds! * 1000;
+    case "server":
+      return serverIntervalMinutes! * 60_000;
+    default:
+      return CHECKIN_INTERVALS_MS[checkinCount % CHECKIN_INTERVALS_MS.length]!;
+  }
 }
 
 /** Whether a subgraph's re-evaluation interval has run out (ime.md §5.3). */

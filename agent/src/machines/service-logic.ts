@@ -2,10 +2,16 @@
 import type { Clock } from "../clock/clock.ts";
 import type { ImeEventStream } from "../events/stream.ts";
 import type { FileSystem } from "../host/types.ts";
+import type { CheckinIntervalCache } from "../ime/checkin-interval-cache.ts";
 import { sweepStaleContent } from "../ime/content-sweep.ts";
 import type { ImeStateStore } from "../ime/state-store.ts";
 import type { CheckinMachine } from "./checkin-machine.ts";
-import { checkinIntervalMs, STARTUP_DELAY_ALL_MS, STARTUP_DELAY_WIN32_MS } from "./decisions.ts";
+import {
+  checkinIntervalMs,
+  checkinIntervalSource,
+  STARTUP_DELAY_ALL_MS,
+  STARTUP_DELAY_WIN32_MS,
+} from "./decisions.ts";
 import type { ServiceContext, ServiceLogic } from "./service-machine.ts";
 
 export interface ServiceDeps {
@@ -15,13 +21,16 @@ export interface ServiceDeps {
   readonly fs: FileSystem;
   readonly checkin: CheckinMachine;
   readonly agentVersion: string;
+  /** The server's CheckinIntervalMinutes as the last check-in received it; the 58/62 alternation without it. */
+  readonly checkinIntervalCache?: CheckinIntervalCache;
 }
 
 /** Builds the service chart's logic. */
 export function createServiceLogic(deps: ServiceDeps): ServiceLogic {
   const { events, store } = deps;
+  const serverMinutes = () => deps.checkinIntervalCache?.serverMinutes();
   const interval = (context: ServiceContext) =>
-    checkinIntervalMs(context.checkinCount, store.checkinIntervalSeconds());
+    checkinIntervalMs(context.checkinCount, store.checkinIntervalSeconds(), serverMinutes());
   return {
     checkin: deps.checkin,
     checkinIntervalMs: interval,
@@ -51,7 +60,7 @@ export function createServiceLogic(deps: ServiceDeps): ServiceLogic {
           phase: "checkin.scheduled",
           details: {
             intervalMs: interval(context),
-            source: store.checkinIntervalSeconds() === undefined ? "default" : "settingsInterval",
+            source: checkinIntervalSource(store.checkinIntervalSeconds(), serverMinutes()),
           },
         });
       },

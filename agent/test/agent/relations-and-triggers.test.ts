@@ -142,6 +142,28 @@ describe("check-in triggers (ime.md §6)", () => {
     expect(h.appWorkload()).toContain("Current interval of timer is 900000");
   });
 
+  it("follows the server's CheckinIntervalMinutes, unless Settings\\Interval is set (ime.md §6)", async () => {
+    const h = createHarness({ behaviours: [], setup: (s) => s.assign(DEVICE, []) });
+    h.service.sendCheckinInterval(56);
+    await h.runTo(4 * HOUR);
+    const started = h.phase("checkin.started").map((e) => e.simTime - T0);
+    expect(started.slice(0, 4)).toEqual([
+      147_000,
+      147_000 + 56 * MINUTE,
+      147_000 + 112 * MINUTE,
+      147_000 + 168 * MINUTE,
+    ]);
+    expect(h.phase("checkin.scheduled")[0]?.details).toEqual({ intervalMs: 56 * MINUTE, source: "server" });
+    expect(h.appWorkload()).toContain("Current interval of timer is 3360000");
+    h.device.registry.setValue(SETTINGS_KEY, "Interval", { type: "REG_DWORD", data: 900 });
+    const before = h.phase("checkin.scheduled").length;
+    await h.runTo(6 * HOUR);
+    expect(h.phase("checkin.scheduled").slice(before + 1)[0]?.details).toEqual({
+      intervalMs: 15 * MINUTE,
+      source: "settingsInterval",
+    });
+  });
+
   it("checks in right away when the syncapp moniker is opened", async () => {
     const h = createHarness({ behaviours: [], setup: (s) => s.assign(DEVICE, []) });
     await h.runTo(10 * MINUTE);

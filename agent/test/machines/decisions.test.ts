@@ -61,6 +61,9 @@ describe("GRS, re-evaluation and cadence (ime.md §5.2, §5.3, §6)", () => {
       3_480_000, 3_720_000, 3_480_000, 3_720_000,
     ]);
     expect(checkinIntervalMs(5, 900)).toBe(900_000);
+    // Our precedence [I]: Settings\Interval, then the server's CheckinIntervalMinutes, then 58/62.
+    expect(checkinIntervalMs(5, 900, 56)).toBe(900_000);
+    expect(checkinIntervalMs(5, undefined, 56)).toBe(56 * 60_000);
   });
 });
 

@@ -192,6 +192,8 @@ export function createFakeService(initialClock: { now(): number; sleep(ms: numbe
   const calls = { token: 0, requestApps: 0, contentInfo: 0, download: 0, results: 0, ranges: [] as number[] };
   let tokenLifetimeMs = 3_600_000;
   let malformedLists = 0;
+  /** CheckinIntervalMinutes the app-list replies carry, when set (ime.md §6). */
+  let checkinIntervalMinutes: number | undefined;
 
   const maybeFail = (route: string) => {
     const fault = faults.get(route);
@@ -220,7 +222,10 @@ export function createFakeService(initialClock: { now(): number; sleep(ms: numbe
       const list = policies.get(request.userId.toLowerCase()) ?? [];
       const filtered =
         request.kind === "available" ? list.filter((p) => p.Intent === Intent.Available) : list;
-      return { policiesJson: serializePolicies(filtered) };
+      return {
+        policiesJson: serializePolicies(filtered),
+        ...(checkinIntervalMinutes === undefined ? {} : { checkinIntervalMinutes }),
+      };
     },
     async getContentInfo(request) {
       calls.contentInfo += 1;
@@ -286,6 +291,10 @@ export function createFakeService(initialClock: { now(): number; sleep(ms: numbe
     },
     fault(route: "token" | "requestApps" | "contentInfo" | "download" | "results", fault: ScriptedFault) {
       faults.set(route, fault);
+    },
+    /** App-list replies carry this CheckinIntervalMinutes from now on. */
+    sendCheckinInterval(minutes: number) {
+      checkinIntervalMinutes = minutes;
     },
     /** The next `times` app lists are not valid policy JSON. */
     malformAppLists(times: number) {
