@@ -2,18 +2,14 @@
 // 30 days (installs, 1618 retries, failures living in GRS, 8-hourly re-evaluations, hourly check-ins).
 // The baseline, measured in this same run, is the same device with a single app: the ratio shows what
 // 49 more apps cost. Content is a real .intunewin, so decryption and unzip are part of the price.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { DEFAULT_RETURN_CODES, Intent, TargetType } from "@imesim/contracts/enums";
-import type { DecryptInfo } from "@imesim/contracts/gateway";
 import { type DecodedImePolicy, serializePolicies } from "@imesim/contracts/ime";
-import { packFolder, readPackage } from "@imesim/contracts/intunewin";
 import { createAgent } from "../agent/src/agent.ts";
 import { createVirtualClock } from "../agent/src/clock/index.ts";
 import { createDevice } from "../agent/src/host/index.ts";
 import { createScriptedInstaller, type ScriptedBehaviour } from "../agent/src/host/installer/scripted.ts";
 import type { ImeServiceClient } from "../agent/src/service-client/index.ts";
+import { makePolicy } from "../agent/test/support/fakes.ts";
+import { type PackedContent, packedContent } from "../agent/test/support/packed-content.ts";
 
 const DAYS = Number(process.env.IMESIM_BENCH_DAYS ?? 30);
 const APPS = 50;
@@ -22,62 +18,15 @@ const DEVICE_USER = "00000000-0000-0000-0000-000000000000";
 
 const appId = (i: number) => `${i.toString(16).padStart(8, "0")}-0000-4000-8000-000000000000`;
 
+/** The test harness' policy with portal defaults, file detection under C:\Program Files\Bench. */
 function policy(id: string): DecodedImePolicy {
-  return {
-    Id: id,
+  return makePolicy(id, {
     Name: `Bench app ${id.slice(0, 8)}`,
-    Version: 1,
-    Intent: Intent.Required,
-    TargetType: TargetType.Device,
-    AppApplicabilityStateDueToAssginmentFilters: null,
-    AssignmentFilterIds: null,
-    DetectionRule: [
-      {
-        DetectionType: 2,
-        DetectionText: {
-          Path: `C:\\Program Files\\Bench\\${id}`,
-          FileOrFolderName: "app.exe",
-          Check32BitOn64System: false,
-          DetectionType: 1,
-          Operator: 0,
-          DetectionValue: null,
-        },
-      },
-    ],
+    marker: `C:\\Program Files\\Bench\\${id}\\app.exe`,
     InstallCommandLine: `install-${id.slice(0, 8)}.cmd`,
     UninstallCommandLine: `uninstall-${id.slice(0, 8)}.cmd`,
-    RequirementRules: {
-      RequiredOSArchitecture: 96,
-      MinimumFreeDiskSpaceInMB: null,
-      MinimumWindows10BuildNumer: null,
-      MinimumMemoryInMB: null,
-      MinimumNumberOfProcessors: null,
-      MinimumCpuSpeed: null,
-      RunAs32Bit: false,
-    },
-    ExtendedRequirementRules: [],
-    InstallEx: {
-      RunAs: 1,
-      RequiresLogon: false,
-      InstallProgramVisibility: 3,
-      MaxRetries: 3,
-      RetryIntervalInMinutes: 5,
-      MaxRunTimeInMinutes: 60,
-      DeviceRestartBehavior: 0,
-    },
-    ReturnCodes: [...DEFAULT_RETURN_CODES],
-    AvailableAppEnforcement: 0,
     SetUpFilePath: "install.cmd",
-    ToastState: 2,
-    Targeted: 1,
-    FlatDependencies: null,
-    MetadataVersion: 4,
-    RelationVersion: 0,
-    RebootEx: { GracePeriod: -1, Countdown: -1, Snooze: -1 },
-    InstallBehavior: 0,
-    StartDeadlineEx: { TimeFormat: "", StartTime: null, Deadline: null },
-    ReevaluationInterval: 480,
-  };
+  });
 }
 
 /** Most apps install at once; every 10th returns 1618 twice first; every 25th always fails (lives in GRS). */
@@ -99,40 +48,10 @@ function behaviour(i: number): ScriptedBehaviour {
   return { match: `install-${id.slice(0, 8)}.cmd`, attempts: [installs] };
 }
 
-async function packedContent(folder: string): Promise<{ bytes: Uint8Array; keys: DecryptInfo }> {
-  const source = join(folder, "source");
-  mkdirSync(source, { recursive: true });
-  writeFileSync(join(source, "install.cmd"), "@echo off\r\nexit /b 0\r\n");
-  writeFileSync(join(source, "payload.bin"), Buffer.alloc(64 * 1024, 7));
-  const packed = await packFolder({
-    sourceFolder: source,
-    setupFile: "install.cmd",
-    outputFolder: join(folder, "out"),
-    overwrite: true,
-  });
-  const pkg = await readPackage(packed.outputPath);
-  const chunks: Buffer[] = [];
-  for await (const chunk of pkg.contentChunks()) chunks.push(chunk);
-  await pkg.close();
-  const info = pkg.detection.EncryptionInfo;
-  return {
-    bytes: new Uint8Array(Buffer.concat(chunks)),
-    keys: {
-      EncryptionKey: info.EncryptionKey,
-      IV: info.InitializationVector,
-      MacKey: info.MacKey,
-      Mac: info.Mac,
-      ProfileIdentifier: "ProfileVersion1",
-      FileDigest: info.FileDigest,
-      FileDigestAlgorithm: "SHA256",
-    },
-  };
-}
-
 /** An in-process service: the app list as the gateway would decode it, and the content bytes. */
 function inProcessService(
   policies: DecodedImePolicy[],
-  content: { bytes: Uint8Array; keys: DecryptInfo },
+  content: PackedContent,
   now: () => number,
 ): ImeServiceClient {
   const json = serializePolicies(policies);
@@ -159,7 +78,7 @@ interface Run {
   readonly installs: number;
 }
 
-async function simulate(apps: number, content: { bytes: Uint8Array; keys: DecryptInfo }): Promise<Run> {
+async function simulate(apps: number, content: PackedContent): Promise<Run> {
   const clock = createVirtualClock(START);
   const device = createDevice({ backend: "memory", clock });
   const ids = Array.from({ length: apps }, (_, i) => i);
@@ -189,28 +108,26 @@ async function simulate(apps: number, content: { bytes: Uint8Array; keys: Decryp
   return { apps, wallMs, simulatedHours: DAYS * 24, events, installs };
 }
 
-const folder = mkdtempSync(join(tmpdir(), "imesim-agent-bench-"));
-try {
-  const content = await packedContent(folder);
-  await simulate(1, content); // warm-up (JIT, module loading)
-  const baseline = await simulate(1, content);
-  const fleet = await simulate(APPS, content);
-  const rate = (run: Run) => run.simulatedHours / (run.wallMs / 1000);
-  const table = [baseline, fleet].map((run) => ({
-    apps: run.apps,
-    "simulated days": DAYS,
-    "wall ms": Math.round(run.wallMs),
-    "simulated h / wall s": Math.round(rate(run)),
-    "× real time": Math.round((run.simulatedHours * 3_600_000) / run.wallMs),
-    events: run.events,
-    "installer runs": run.installs,
-    "vs baseline": `${(rate(run) / rate(baseline)).toFixed(3)}×`,
-  }));
-  console.table(table);
-  console.log(
-    `one device, ${APPS} apps, ${DAYS} days: ${Math.round(rate(fleet))} simulated hours per wall second ` +
-      `(${(rate(fleet) / rate(baseline)).toFixed(3)}× the 1-app baseline of ${Math.round(rate(baseline))})`,
-  );
-} finally {
-  rmSync(folder, { recursive: true, force: true });
-}
+const content = await packedContent(
+  { "install.cmd": "@echo off\r\nexit /b 0\r\n", "payload.bin": Buffer.alloc(64 * 1024, 7) },
+  "install.cmd",
+);
+await simulate(1, content); // warm-up (JIT, module loading)
+const baseline = await simulate(1, content);
+const fleet = await simulate(APPS, content);
+const rate = (run: Run) => run.simulatedHours / (run.wallMs / 1000);
+const table = [baseline, fleet].map((run) => ({
+  apps: run.apps,
+  "simulated days": DAYS,
+  "wall ms": Math.round(run.wallMs),
+  "simulated h / wall s": Math.round(rate(run)),
+  "× real time": Math.round((run.simulatedHours * 3_600_000) / run.wallMs),
+  events: run.events,
+  "installer runs": run.installs,
+  "vs baseline": `${(rate(run) / rate(baseline)).toFixed(3)}×`,
+}));
+console.table(table);
+console.log(
+  `one device, ${APPS} apps, ${DAYS} days: ${Math.round(rate(fleet))} simulated hours per wall second ` +
+    `(${(rate(fleet) / rate(baseline)).toFixed(3)}× the 1-app baseline of ${Math.round(rate(baseline))})`,
+);

@@ -25,12 +25,12 @@ import { join } from "node:path";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import {
   createSideCarSessionRequest,
-  encodeContentInfoPayload,
   parseContentInfo,
   parseContentInfoPayload,
 } from "@imesim/contracts/gateway";
 import { buildServer, type MockIntuneServer } from "@imesim/mock-service";
 import Fastify from "fastify";
+import { contentInfoRequest, deviceToken, enroll } from "../mock-service/test/service/helpers.ts";
 
 const MIB = 1024 * 1024;
 const seconds = Number(process.env.IMESIM_BENCH_SECONDS ?? 2);
@@ -326,32 +326,8 @@ async function main(): Promise<void> {
     const content = writeEncrypted(binPath, binMiB);
     const { appId } = await publish(server, binPath, content);
 
-    const enrolled = (
-      await server.inject({ method: "POST", url: "/enrollment/devices", payload: { deviceName: "BENCH" } })
-    ).json();
-    const { importPKCS8, SignJWT } = await import("jose");
-    const assertion = await new SignJWT({})
-      .setProtectedHeader({ alg: "RS256" })
-      .setIssuer(enrolled.deviceId)
-      .setSubject(enrolled.deviceId)
-      .setAudience(enrolled.tokenEndpoint)
-      .setIssuedAt()
-      .setExpirationTime("10m")
-      .sign(await importPKCS8(enrolled.privateKey, "RS256"));
-    const token = (
-      await server.inject({
-        method: "POST",
-        url: `/${enrolled.tenantId}/oauth2/v2.0/token`,
-        headers: { "content-type": "application/x-www-form-urlencoded" },
-        payload: new URLSearchParams({
-          grant_type: "client_credentials",
-          client_id: "fc0f3af4-6835-4174-b806-f7db311fd2f3",
-          scope: "26a4ae64-5862-427f-a9b0-044e62572a4f/.default",
-          client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
-          client_assertion: assertion,
-        }).toString(),
-      })
-    ).json().access_token as string;
+    // The device enrolls and takes its gateway token the way the service tests do (the device grant).
+    const token = await deviceToken(server, await enroll(server, "BENCH"));
 
     const serviceUrl = await server.listen({ port: 0, host: "127.0.0.1" });
     const sessionId = randomUUID();
@@ -377,25 +353,7 @@ async function main(): Promise<void> {
       payload: createSideCarSessionRequest({
         sessionId: infoSession,
         requestContentType: "GetContentInfo",
-        requestPayload: encodeContentInfoPayload({
-          ApplicationId: appId,
-          ApplicationVersion: 1,
-          Intent: 3,
-          CertificateBlob: null,
-          ContentInfo: null,
-          SecondaryContentInfo: null,
-          DecryptInfo: null,
-          UploadLocation: null,
-          TargetingMethod: 0,
-          ErrorCode: null,
-          TargetType: 2,
-          InstallContext: 2,
-          EspPhase: 2,
-          ApplicationName: "Bench app",
-          AssignmentFilterIds: null,
-          ManagedInstallerStatus: 1,
-          ApplicationEnforcement: 0,
-        }),
+        requestPayload: contentInfoRequest(appId),
         clientInfo: null,
         checkinReason: "MaintenanceTimer",
       }),

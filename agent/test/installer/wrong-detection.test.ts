@@ -2,19 +2,14 @@
 // through the command-line Installer (msiexec model), detected by the rule engine. The MSI writes its
 // registry value through the 32-bit view (WOW6432Node, windows-formats.md §1.9); a registry rule that looks
 // in the 64-bit view misses it: install succeeds, detection fails, 0x87D1041C (ime.md §5.5).
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { mkdir } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import {
   DetectionType,
   EnforcementState,
   FileDetectionSubType,
   RegistryDetectionSubType,
 } from "@imesim/contracts/enums";
-import type { DecryptInfo } from "@imesim/contracts/gateway";
 import type { DetectionRule } from "@imesim/contracts/ime";
-import { packFolder, readPackage } from "@imesim/contracts/intunewin";
 import { describe, expect, it } from "vitest";
 import { createAgent } from "../../src/agent.ts";
 import { createVirtualClock } from "../../src/clock/index.ts";
@@ -22,42 +17,10 @@ import { createDevice } from "../../src/host/index.ts";
 import { createCommandLineInstaller } from "../../src/host/installer/command-line-installer.ts";
 import { createFakeService, DEVICE, makePolicy } from "../support/fakes.ts";
 import { HOUR, T0 } from "../support/harness.ts";
+import { packedContent } from "../support/packed-content.ts";
 
 const APP = "0d7e57a1-0000-4000-8000-00000000c0de";
 const X86_CODE = "{87654321-ABCD-EF01-2345-6789ABCDEF02}";
-
-async function packedMsi(): Promise<{ bytes: Uint8Array; keys: DecryptInfo }> {
-  const root = mkdtempSync(join(tmpdir(), "imesim-installer-"));
-  const source = join(root, "source");
-  await mkdir(source);
-  writeFileSync(
-    join(source, "demo-x86.msi"),
-    readFileSync(new URL("../fixtures/installer/demo-x86.msi", import.meta.url)),
-  );
-  const packed = await packFolder({
-    sourceFolder: source,
-    setupFile: "demo-x86.msi",
-    outputFolder: join(root, "out"),
-    overwrite: true,
-  });
-  const pkg = await readPackage(packed.outputPath);
-  const chunks: Buffer[] = [];
-  for await (const chunk of pkg.contentChunks()) chunks.push(chunk);
-  await pkg.close();
-  const info = pkg.detection.EncryptionInfo;
-  return {
-    bytes: new Uint8Array(Buffer.concat(chunks)),
-    keys: {
-      EncryptionKey: info.EncryptionKey,
-      IV: info.InitializationVector,
-      MacKey: info.MacKey,
-      Mac: info.Mac,
-      ProfileIdentifier: "ProfileVersion1",
-      FileDigest: info.FileDigest,
-      FileDigestAlgorithm: "SHA256",
-    },
-  };
-}
 
 function registryRule(check32BitOn64System: boolean): DetectionRule {
   return {
@@ -84,7 +47,10 @@ async function enforce(rules: DetectionRule[]) {
       DetectionRule: rules,
     }),
   ]);
-  const { bytes, keys } = await packedMsi();
+  const { bytes, keys } = await packedContent(
+    { "demo-x86.msi": readFileSync(new URL("../fixtures/installer/demo-x86.msi", import.meta.url)) },
+    "demo-x86.msi",
+  );
   service.serve(APP, bytes, keys);
   const agent = createAgent({
     deviceId: "dev-msi",
