@@ -1,14 +1,8 @@
-// Who the device is to the service: what enrollment hands out, and the proofs built from it — the token
-// request's client assertion and the opening of DecryptInfo with the MDM key.
-import { createHash, webcrypto } from "node:crypto";
+// Who the device is to the service: what enrollment hands out, and the token request's client assertion
+// built from it (decrypt-info.ts opens DecryptInfo with the same MDM key).
+import { createHash, createPrivateKey, type KeyObject, randomUUID } from "node:crypto";
 import { ImesimError } from "@imesim/contracts/errors";
-import { importPKCS8, SignJWT } from "jose";
-import * as pkijs from "pkijs";
-
-pkijs.setEngine(
-  "imesim-agent",
-  new pkijs.CryptoEngine({ name: "imesim-agent", crypto: webcrypto as unknown as Crypto }),
-);
+import { SignJWT } from "jose";
 
 /** An enrolled device's identity (the mock's `POST /enrollment/devices` answer, trimmed to what the IME uses). */
 export interface DeviceIdentity {
@@ -39,6 +33,27 @@ export function pemToDer(pem: string): Buffer {
   return Buffer.from(body, "base64");
 }
 
+/** What signs a device's assertions: its MDM key and the certificate's thumbprint. */
+interface AssertionSigner {
+  readonly key: KeyObject;
+  readonly x5t: string;
+}
+
+// Read once per identity: a device asks for a token several times a day (per user, and on every renewal),
+// and re-importing the PKCS#8 key each time was pure overhead in a fleet.
+const signers = new WeakMap<DeviceIdentity, AssertionSigner>();
+
+function assertionSignerOf(identity: DeviceIdentity): AssertionSigner {
+  const known = signers.get(identity);
+  if (known !== undefined) return known;
+  const signer = {
+    key: createPrivateKey(identity.privateKeyPem),
+    x5t: createHash("sha1").update(pemToDer(identity.certificatePem)).digest("base64url"),
+  };
+  signers.set(identity, signer);
+  return signer;
+}
+
 /**
  * The client assertion of the device's token request. The real IME proves the device through Windows'
  * web account manager; the mock's stand-in is an RS256 JWT signed with the MDM key: iss = sub = device id,
@@ -49,8 +64,7 @@ export async function deviceAssertion(
   nowMs: number,
   userId?: string,
 ): Promise<string> {
-  const key = await importPKCS8(identity.privateKeyPem, "RS256");
-  const x5t = createHash("sha1").update(pemToDer(identity.certificatePem)).digest("base64url");
+  const { key, x5t } = assertionSignerOf(identity);
   const seconds = Math.floor(nowMs / 1000);
   return new SignJWT(userId === undefined ? {} : { oid: userId })
     .setProtectedHeader({ alg: "RS256", x5t })
@@ -60,25 +74,6 @@ export async function deviceAssertion(
     .setIssuedAt(seconds)
     .setNotBefore(seconds - 60)
     .setExpirationTime(seconds + 600)
-    .setJti(webcrypto.randomUUID())
+    .setJti(randomUUID())
     .sign(key);
-}
-
-/** Opens the CMS EnvelopedData of DecryptInfo (ime.md §3.2) with the device's MDM key; returns the JSON text. */
-export async function openDecryptInfo(identity: DeviceIdentity, envelopeBase64: string): Promise<string> {
-  try {
-    const info = pkijs.ContentInfo.fromBER(new Uint8Array(Buffer.from(envelopeBase64, "base64")));
-    const enveloped = new pkijs.EnvelopedData({ schema: info.content });
-    const certificate = pkijs.Certificate.fromBER(new Uint8Array(pemToDer(identity.certificatePem)));
-    const plain = await enveloped.decrypt(0, {
-      recipientCertificate: certificate,
-      recipientPrivateKey: new Uint8Array(pemToDer(identity.privateKeyPem)),
-    });
-    return Buffer.from(plain).toString("utf8");
-  } catch (cause) {
-    throw new ImesimError("DECRYPT_INFO_UNREADABLE", "DecryptInfo could not be opened with the device key", {
-      path: "DecryptInfo",
-      cause,
-    });
-  }
 }

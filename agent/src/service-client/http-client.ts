@@ -22,13 +22,13 @@ import {
 import { type Dispatcher, request } from "undici";
 import { type Clock, whileHeld } from "../clock/clock.ts";
 import type { AppListKind } from "../events/types.ts";
+import { openDecryptInfo } from "./decrypt-info.ts";
 import {
   type DeviceIdentity,
   deviceAssertion,
   IME_CLIENT_ID,
   IME_RESOURCE_ID,
   JWT_BEARER_ASSERTION,
-  openDecryptInfo,
   pemToDer,
 } from "./device-identity.ts";
 import { failureOf, networkFailure, retryAfterMs } from "./http-errors.ts";
@@ -254,9 +254,7 @@ export function createHttpServiceClient(options: HttpServiceClientOptions): ImeS
         throw new ServiceError("notFound", `GetContentInfo: no content for ${req.appId}`);
       }
       const content = parseContentInfo(info.ContentInfo);
-      const keys = parseDecryptInfo(
-        await openDecryptInfo(identity, parseDecryptInfoEnvelope(info.DecryptInfo)),
-      );
+      const keys = parseDecryptInfo(openDecryptInfo(identity, parseDecryptInfoEnvelope(info.DecryptInfo)));
       return {
         url: content.UploadLocation,
         ...(content.SizeEncrypted === undefined ? {} : { size: content.SizeEncrypted }),

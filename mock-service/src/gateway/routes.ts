@@ -204,7 +204,7 @@ async function contentInfo(
   return encodeContentInfoPayload({
     ...asked,
     ContentInfo: encodeContentInfo({ UploadLocation: location, SizeEncrypted: file.sizeEncrypted }),
-    DecryptInfo: await sealDecryptInfo(device.certificatePem, file.encryptionInfo),
+    DecryptInfo: sealDecryptInfo(device.certificatePem, file.encryptionInfo),
     UploadLocation: location,
     ErrorCode: null,
   });

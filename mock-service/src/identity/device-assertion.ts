@@ -1,6 +1,6 @@
 import { decodeProtectedHeader, jwtVerify } from "jose";
 import type { CertificateAuthority } from "../pki/authority.ts";
-import { x509 } from "../pki/x509.ts";
+import { deviceCertificate } from "../pki/device-certificates.ts";
 import type { DeviceRecord, DeviceUser } from "../store/records.ts";
 import type { Store } from "../store/store.ts";
 
@@ -36,11 +36,12 @@ export async function verifyDeviceAssertion(
   if (typeof deviceId !== "string") return "The client assertion has no sub claim.";
   const device = store.getDevice(deviceId);
   if (device === undefined) return "The device in the client assertion is not enrolled.";
-  const certificate = new x509.X509Certificate(device.certificatePem);
-  if (!(await authority.issued(certificate))) return "The device certificate is not valid.";
+  // Read once per certificate (device-certificates.ts): a device asks for tokens all day long.
+  const certificate = deviceCertificate(device.certificatePem);
+  if (!authority.issued(certificate.certificate)) return "The device certificate is not valid.";
   let payload: Record<string, unknown>;
   try {
-    const verified = await jwtVerify(assertion, await certificate.publicKey.export(), {
+    const verified = await jwtVerify(assertion, certificate.publicKey, {
       algorithms: ["RS256"],
       issuer: device.id,
       subject: device.id,

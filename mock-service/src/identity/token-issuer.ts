@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from "node:crypto";
+import { createHash, KeyObject, randomUUID, X509Certificate } from "node:crypto";
 import { type JWTPayload, errors as joseErrors, jwtVerify, SignJWT } from "jose";
 import type { KeyedCertificate } from "../pki/authority.ts";
 import {
@@ -38,6 +38,10 @@ export class TokenIssuer {
   readonly lifetimeSeconds: number;
   readonly kid: string;
   readonly #signing: KeyedCertificate;
+  // node:crypto key objects made once: jose takes them directly, where the WebCrypto keys cost an
+  // export or a conversion on every token issued and every new token verified.
+  readonly #signingKey: KeyObject;
+  readonly #verifyingKey: KeyObject;
   readonly #x5t: string;
   // Verified tokens by their text: a device presents the same token on every check-in for an
   // hour, and an RSA verify per request would dominate the gateway's cost.
@@ -48,6 +52,8 @@ export class TokenIssuer {
     this.tenantId = tenantId;
     this.lifetimeSeconds = lifetimeSeconds;
     const der = Buffer.from(signing.certificate.rawData);
+    this.#signingKey = KeyObject.from(signing.privateKey);
+    this.#verifyingKey = new X509Certificate(der).publicKey;
     this.#x5t = createHash("sha1").update(der).digest("base64url");
     // Entra uses the certificate's base64url SHA-1 thumbprint as both kid and x5t.
     this.kid = this.#x5t;
@@ -158,8 +164,7 @@ export class TokenIssuer {
 
   async #verifySignature(token: string): Promise<TokenClaims> {
     try {
-      const publicKey = await this.#signing.certificate.publicKey.export();
-      const { payload } = await jwtVerify(token, publicKey, {
+      const { payload } = await jwtVerify(token, this.#verifyingKey, {
         algorithms: ["RS256"],
         issuer: this.issuer,
       });
@@ -190,7 +195,7 @@ export class TokenIssuer {
       .setIssuedAt(now)
       .setNotBefore(now - 300)
       .setExpirationTime(now + this.lifetimeSeconds)
-      .sign(this.#signing.privateKey);
+      .sign(this.#signingKey);
   }
 }
 

@@ -1,0 +1,43 @@
+// Device certificates as the service uses them, parsed once per certificate. Every token request verifies
+// an assertion against the device's certificate and every GetContentInfo seals keys to it; parsing the
+// PEM and importing its key each time cost more than the RSA operations themselves in a fleet.
+import { type KeyObject, X509Certificate } from "node:crypto";
+import type * as asn1js from "asn1js";
+import * as pkijs from "pkijs";
+import { fromPem } from "./authority.ts";
+
+/** A device certificate, read. */
+export interface DeviceCertificate {
+  readonly certificate: X509Certificate;
+  /** Its public key, for verifying the device's assertions and sealing DecryptInfo. */
+  readonly publicKey: KeyObject;
+  /** Issuer and serial number: how a CMS RecipientInfo names the certificate (RFC 5652 §10.2.4). */
+  readonly issuer: pkijs.RelativeDistinguishedNames;
+  readonly serialNumber: asn1js.Integer;
+}
+
+/** More certificates than this and the oldest read is dropped (a 1,000-device fleet fits many times). */
+const cacheLimit = 20_000;
+// By PEM text: the value is a pure function of it, so one cache serves every server in the process.
+const cache = new Map<string, DeviceCertificate>();
+
+/** The certificate in `pem`, read once and then served from memory. Throws on a PEM that is not a certificate. */
+export function deviceCertificate(pem: string): DeviceCertificate {
+  const known = cache.get(pem);
+  if (known !== undefined) return known;
+  const der = fromPem(pem);
+  const certificate = new X509Certificate(der);
+  const parsed = pkijs.Certificate.fromBER(new Uint8Array(der));
+  const read: DeviceCertificate = {
+    certificate,
+    publicKey: certificate.publicKey,
+    issuer: parsed.issuer,
+    serialNumber: parsed.serialNumber,
+  };
+  if (cache.size >= cacheLimit) {
+    const oldest = cache.keys().next().value;
+    if (oldest !== undefined) cache.delete(oldest);
+  }
+  cache.set(pem, read);
+  return read;
+}
