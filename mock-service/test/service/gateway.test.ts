@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { DeliveryOptimizationPriority } from "@imesim/contracts/enums";
 import {
   createSideCarSessionRequest,
   decodePolicyListPayload,
@@ -146,7 +147,8 @@ describe("SideCar gateway sessions", () => {
     expect(policies.map((policy) => [policy.Id, policy.Intent, policy.TargetType])).toEqual([
       [requiredAppId, 3, 2],
     ]);
-    expect(policies[0]?.DOPriority).toBeDefined();
+    // The assignment asked for foreground delivery (DeliveryOptimizationPriority, contracts/enums policy.ts).
+    expect(policies[0]?.DOPriority).toBe(DeliveryOptimizationPriority.Foreground);
   });
 
   it("gives user-targeted available apps to the user's session only", async () => {
@@ -159,6 +161,10 @@ describe("SideCar gateway sessions", () => {
         policy.TargetType,
       ]),
     ).toEqual([[availableAppId, 1, 1]]);
+    // No assignment settings: Graph's notConfigured, delivered as background.
+    expect(decodePolicyListPayload(forUser.json().ResponsePayload)[0]?.DOPriority).toBe(
+      DeliveryOptimizationPriority.Background,
+    );
     const forSystem = await session(await deviceToken(app, member), "GetAvailableApp");
     expect(decodePolicyListPayload(forSystem.json().ResponsePayload)).toEqual([]);
   });
