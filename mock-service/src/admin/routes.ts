@@ -1,7 +1,15 @@
-import type { FastifyInstance } from "fastify";
+import { isImesimError } from "@imesim/contracts/errors";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { Type } from "typebox";
 import type { ServiceContext } from "../context.ts";
 import { FaultPlan } from "../faults/plan.ts";
+import {
+  bodyWithPolicyOverride,
+  checkPolicyOverride,
+  storedPolicyOverride,
+} from "../graph/policy-override.ts";
+import { sendGraphError } from "../http/graph-error.ts";
+import type { JsonObject } from "../store/records.ts";
 
 const FaultState = Type.Object({
   plan: FaultPlan,
@@ -9,7 +17,8 @@ const FaultState = Type.Object({
 });
 
 /**
- * The mock's own control plane: the fault plan (`/admin/faults`) and the OpenAPI document
+ * The mock's own control plane: the fault plan (`/admin/faults`), per-app IME policy overrides
+ * (`/admin/apps/{id}/imePolicy`) and the OpenAPI document
  * generated from the route schemas (`/openapi.json`). Not part of Intune; unauthenticated, as
  * a test double's switches are.
  */
@@ -32,6 +41,70 @@ export function adminRoutes(context: ServiceContext) {
       context.faults.setPlan({ rules: [] });
       return reply.code(204).send();
     });
+
+    // A per-app IME policy override (graph/policy-override.ts): PUT the policy in its wire form, as pasted
+    // from an IME log; the app lists then serve it instead of the policy derived from the Graph app.
+    const policyUrl = "/admin/apps/:appId/imePolicy";
+    const AppParams = Type.Object({ appId: Type.String() });
+    const appNotFound = (request: FastifyRequest, reply: FastifyReply, appId: string) =>
+      sendGraphError(request, reply, 404, "ResourceNotFound", `No app '${appId}' in this service.`);
+
+    app.get<{ Params: { appId: string } }>(
+      policyUrl,
+      { schema: { params: AppParams } },
+      async (request, reply) => {
+        const record = context.store.getApp(request.params.appId);
+        if (record === undefined) return appNotFound(request, reply, request.params.appId);
+        const policy = storedPolicyOverride(record);
+        if (policy === undefined)
+          return sendGraphError(request, reply, 404, "ResourceNotFound", "This app has no policy override.");
+        return policy;
+      },
+    );
+
+    app.put<{ Params: { appId: string }; Body: Record<string, unknown> }>(
+      policyUrl,
+      { schema: { params: AppParams, body: Type.Object({}, { additionalProperties: true }) } },
+      async (request, reply) => {
+        const record = context.store.getApp(request.params.appId);
+        if (record === undefined) return appNotFound(request, reply, request.params.appId);
+        try {
+          checkPolicyOverride(request.body);
+        } catch (error) {
+          if (!isImesimError(error)) throw error;
+          const member = error.path === undefined || error.path === "" ? "" : ` (${error.path})`;
+          return sendGraphError(
+            request,
+            reply,
+            400,
+            "BadRequest",
+            `Invalid IME policy${member}: ${error.message}`,
+          );
+        }
+        const policy = JSON.parse(JSON.stringify(request.body)) as JsonObject;
+        context.store.updateApp(
+          record.id,
+          bodyWithPolicyOverride(record.body, policy),
+          new Date().toISOString(),
+        );
+        return reply.code(204).send();
+      },
+    );
+
+    app.delete<{ Params: { appId: string } }>(
+      policyUrl,
+      { schema: { params: AppParams } },
+      async (request, reply) => {
+        const record = context.store.getApp(request.params.appId);
+        if (record === undefined) return appNotFound(request, reply, request.params.appId);
+        context.store.updateApp(
+          record.id,
+          bodyWithPolicyOverride(record.body, undefined),
+          new Date().toISOString(),
+        );
+        return reply.code(204).send();
+      },
+    );
 
     app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
   };

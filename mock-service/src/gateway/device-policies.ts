@@ -13,6 +13,7 @@ import {
   assignmentTarget,
   storedAssignment,
 } from "../graph/assignment-model.ts";
+import { deliveredPolicy } from "../graph/policy-override.ts";
 import type { AppRecord, AssignmentRecord } from "../store/records.ts";
 import type { Store } from "../store/store.ts";
 
@@ -101,10 +102,11 @@ export function policiesFor(
   const listed = new Set(chosen.map((targeted) => targeted.app.id));
   const convert = (targeted: TargetedApp, app: AppRecord): DecodedImePolicy | undefined => {
     try {
-      return graphAppToImePolicy(storedApp(app), storedAssignment(targeted.assignment), {
+      const derived = graphAppToImePolicy(storedApp(app), storedAssignment(targeted.assignment), {
         targetType: targeted.targetType,
         flatDependencies: flattenRelationships(app.id, relationshipsOf),
       });
+      return deliveredPolicy(app, derived);
     } catch (error) {
       if (!isImesimError(error)) throw error;
       return undefined;

@@ -3,6 +3,7 @@ import { parseWin32LobApp, type Win32LobApp } from "@imesim/contracts/graph";
 import type { AppRecord, JsonObject } from "../store/records.ts";
 import type { Store } from "../store/store.ts";
 import { isODataType } from "./odata.ts";
+import { graphVisibleBody, keepPolicyOverride, POLICY_OVERRIDE_MEMBER } from "./policy-override.ts";
 
 /** Members the service owns: ignored when a client sends them (graph-win32.md §1.1 read-only). */
 const readOnlyMembers = new Set([
@@ -17,6 +18,7 @@ const readOnlyMembers = new Set([
   "supersedingAppCount",
   "supersededAppCount",
   "@odata.context",
+  POLICY_OVERRIDE_MEMBER,
 ]);
 
 /**
@@ -50,7 +52,7 @@ export function appFromCreateBody(body: unknown): JsonObject {
 
 /** The stored body as the contracts' checked win32LobApp (it was stored from `parseWin32LobApp`'s output). */
 export function storedApp(app: AppRecord): Win32LobApp {
-  return { ...(app.body as unknown as Win32LobApp), id: app.id };
+  return { ...(graphVisibleBody(app.body) as unknown as Win32LobApp), id: app.id };
 }
 
 /**
@@ -63,7 +65,7 @@ export function appAfterPatch(store: Store, current: AppRecord, patch: unknown):
     throw invalid("@odata.type", "The type of an app cannot be changed.");
   }
   const changes = withoutReadOnly(object);
-  const merged: JsonObject = { ...asWritten(current.body), ...changes };
+  const merged: JsonObject = { ...asWritten(graphVisibleBody(current.body)), ...changes };
   // A client switching rule collections replaces the other one rather than conflicting with it.
   if (changes.rules !== undefined && changes.detectionRules === undefined) {
     delete merged.detectionRules;
@@ -87,7 +89,7 @@ export function appAfterPatch(store: Store, current: AppRecord, patch: unknown):
       );
     }
   }
-  return parsedForStorage(merged);
+  return keepPolicyOverride(current.body, parsedForStorage(merged));
 }
 
 /** The app as Graph returns it: stored body plus the service-owned members (graph-win32.md §1.9). */
@@ -101,7 +103,7 @@ export function renderApp(store: Store, app: AppRecord): Record<string, unknown>
   return {
     "@odata.type": "#microsoft.graph.win32LobApp",
     id: app.id,
-    ...app.body,
+    ...graphVisibleBody(app.body),
     createdDateTime: app.createdAt,
     lastModifiedDateTime: app.modifiedAt,
     publishingState: published ? "published" : "notPublished",
