@@ -5,6 +5,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { ImesimError } from "@imesim/contracts/errors";
+import { type DecodedImePolicy, encodePolicy } from "@imesim/contracts/ime";
 import { buildServer, importApp, type MockIntuneServer } from "@imesim/mock-service";
 import { analyzeCommand } from "../lint/index.ts";
 import { graphAssignmentOf, userGroupId } from "../scenario/app-policy.ts";
@@ -112,6 +113,30 @@ async function relateApps(
   }
 }
 
+/**
+ * A pasted policy reaches the device as pasted: Graph cannot carry all of it (MaxRetries, a null
+ * RequiredOSArchitecture, an exact MinimumWindows10BuildNumer), so the app's Graph record only holds its
+ * content, and the mock's per-app policy override serves the policy itself (the assignment still decides who
+ * gets it and with which intent).
+ */
+async function overridePolicy(
+  server: MockIntuneServer,
+  name: string,
+  appId: string,
+  policy: DecodedImePolicy,
+): Promise<void> {
+  const response = await server.inject({
+    method: "PUT",
+    url: `/admin/apps/${appId}/imePolicy`,
+    payload: encodePolicy(policy),
+  });
+  if (response.statusCode !== 204)
+    throw new ImesimError(
+      "SCENARIO_POLICY_REFUSED",
+      `the service refused ${name}'s pasted policy: ${response.body.slice(0, 300)}`,
+    );
+}
+
 /** Starts a mock service for the scenario and imports every app; `dataDir` defaults to a fresh temp folder. */
 export async function startScenarioService(
   scenario: LoadedScenario,
@@ -141,6 +166,8 @@ export async function startScenarioService(
             };
       const imported = await importApp(server, { graphApp: body, ...source, assignments });
       appIds.set(app.name, imported.appId);
+      if (app.pastedPolicy !== undefined)
+        await overridePolicy(server, app.name, imported.appId, app.pastedPolicy);
     }
     // A loopback listener gives the service a real base URL for the URLs it writes; the run's devices reach
     // it through the agent's own HTTP client, dispatched into `inject` (inject-dispatcher.ts).

@@ -1,6 +1,7 @@
-// A policy pasted from a real AppWorkload.log has to be served by the mock, which takes apps the way
-// admins create them: as Graph win32LobApp bodies. This is the inverse of contracts' graphAppToImePolicy
-// for everything a policy carries (ime.md §2 ↔ graph-win32.md §1), so the device receives the same rules.
+// The Graph win32LobApp record of an app pasted as an IME policy from a real AppWorkload.log: the mock takes
+// apps and their content the way admins create them, as Graph bodies. The record is only that — its name,
+// commands and content. What the device receives is the pasted policy itself, through the mock's per-app
+// policy override (run/service-setup.ts), because Graph has no field for several policy members.
 import {
   allowedArchitectures,
   DetectionType,
