@@ -134,6 +134,7 @@ export function createAgent(options: AgentOptions): Agent {
     service: serviceClient,
     tokens,
     installer: options.installer,
+    agentVersion,
     ...(options.deliverySources === undefined ? {} : { deliverySources: options.deliverySources }),
   });
   const enforcement = createEnforcementMachine(enforcementLogic);

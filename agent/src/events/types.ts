@@ -134,7 +134,7 @@ export type ImeEventBody =
   | { phase: "download.cdnFallback"; details: { url: string } }
   | {
       phase: "download.completed";
-      details: { size: number; via: "DO" | "CDN"; telemetry: DeliveryTelemetry };
+      details: { size: number; via: "DO" | "CDN"; telemetry: DeliveryTelemetry; agentVersion: string };
     }
   | { phase: "download.failed"; details: { errorCode: number; message: string } }
   | { phase: "content.verified"; details: { size: number } }

@@ -7,6 +7,12 @@ export {
   parseCmtrace,
 } from "./cmtrace.ts";
 export type { ImeLogFile, RenderedLine } from "./lines.ts";
-export { formatDotNetDateTime, formatRegistryTimestamp, formatTimeSpan, renderEvent } from "./lines.ts";
+export {
+  formatDotNetDateTime,
+  formatRegistryTimestamp,
+  formatTimeSpan,
+  renderEvent,
+  writesDoTelemetryLine,
+} from "./lines.ts";
 export type { LogWriter, LogWriterOptions } from "./writer.ts";
 export { createLogWriter, DEFAULT_MAX_LOG_BYTES, DEFAULT_MAX_LOG_HISTORY, rotatedLogName } from "./writer.ts";

@@ -75,6 +75,18 @@ const SKIP_MESSAGES = {
   restartRequired: "A restart is required to continue processing apps. Stop processing.",
 } as const;
 
+/** The restart kinds in our invented reboot line [I]: a DeviceRestartBehavior force restart is not a 1641 one. */
+const REBOOT_WORDS = { soft: "Soft", hard: "Hard", forced: "Forced" } as const;
+
+/** The first IME build that dropped the `[DO TEL]` line for `DO download and decryption is successfully done` (ime.md §0). */
+const DO_DONE_LINE_SINCE = [1, 101] as const;
+
+/** True when an IME of `agentVersion` (e.g. `1.98.103.0`) still writes the `[DO TEL]` telemetry line. */
+export function writesDoTelemetryLine(agentVersion: string): boolean {
+  const [major = 0, minor = 0] = agentVersion.split(".").map((part) => Number.parseInt(part, 10) || 0);
+  return major < DO_DONE_LINE_SINCE[0] || (major === DO_DONE_LINE_SINCE[0] && minor < DO_DONE_LINE_SINCE[1]);
+}
+
 /** The log entries one event produces, in order; most events produce one, some none, a few several. */
 export function renderEvent(event: ImeEvent): RenderedLine[] {
   const id = event.appId ?? "";
@@ -144,6 +156,7 @@ export function renderEvent(event: ImeEvent): RenderedLine[] {
         app(`Get policies = ${event.details.policiesJson}`),
       ];
     case "apps.requestFailed":
+      // [I] Not a line of ime.md: the real wording of a failed app-list request is not known.
       return [app(`[Win32App] Failed to get app policies: ${event.details.message}`, 3)];
     case "subgraphs.processing":
       return [app(`[Win32App][V3Processor] Processing ${event.details.count} subgraphs.`)];
@@ -278,6 +291,7 @@ export function renderEvent(event: ImeEvent): RenderedLine[] {
         ),
       ];
     case "download.resumed":
+      // [I] Not a line of ime.md: the IME's wording for a resumed (Range) download is not known.
       return [app(`[Win32App DO] Resuming download from byte ${event.details.fromByte}`, 2)];
     case "download.doTimedOut":
       return [app("[Win32App DO] DO downloading is not finished within timeout", 2)];
@@ -288,9 +302,10 @@ export function renderEvent(event: ImeEvent): RenderedLine[] {
       return [
         app("[Win32App DO] Notified DO Service the job is complete."),
         app("[Win32App DO] Completing job"),
-        // The issue asks for the DO telemetry line; IME ≥ 1.101 replaced it (ime.md §0), we keep both.
-        app(`[DO TEL] = ${JSON.stringify(event.details.telemetry)}`),
-        app("[Win32App DO] DO download and decryption is successfully done"),
+        // One era per run (ime.md §0): IME < 1.101 writes the [DO TEL] line, later builds the "successfully done" one.
+        writesDoTelemetryLine(event.details.agentVersion)
+          ? app(`[DO TEL] = ${JSON.stringify(event.details.telemetry)}`)
+          : app("[Win32App DO] DO download and decryption is successfully done"),
       ];
     case "download.failed":
       return [
@@ -383,18 +398,15 @@ export function renderEvent(event: ImeEvent): RenderedLine[] {
       return lines;
     }
     case "install.retryScheduled":
+      // [I] Not a line of ime.md: the real log only shows the next `===Step=== Execute retry N` (§5.1).
       return [
         app(
           `[Win32App] Retry code returned, retry ${event.details.retry} will start in ${Math.round(event.details.delayMs / 60_000)} minutes`,
         ),
       ];
     case "reboot.required":
-      return [
-        app(
-          `[Win32App] ${event.details.kind === "soft" ? "Soft" : "Hard"} reboot is required for app ${id}`,
-          2,
-        ),
-      ];
+      // [I] Not a line of ime.md (§5.4 gives only the V3Processor stop line and `DeviceRestartBehavior: N`).
+      return [app(`[Win32App] ${REBOOT_WORDS[event.details.kind]} reboot is required for app ${id}`, 2)];
     case "reboot.blocking":
       return [app(`[Win32App][V3Processor] ${SKIP_MESSAGES.restartRequired}`)];
     case "state.compliance":
@@ -426,6 +438,7 @@ export function renderEvent(event: ImeEvent): RenderedLine[] {
       ];
     }
     case "report.uploadFailed":
+      // [I] Not a line of ime.md: the wording of a failed status upload is not known.
       return [app(`[Win32App][ReportingManager] Failed to send status: ${event.details.message}`, 3)];
     case "cleanup.completed": {
       const lines = [app(`[Win32App] removing content from cache ${event.details.incomingPath}`)];
@@ -439,6 +452,7 @@ export function renderEvent(event: ImeEvent): RenderedLine[] {
       return [
         app(`[Win32App] Toast message with: "${exe}"  -toast "${event.details.toast}" "${name64}"`),
         executor("ExecutorLog AgentExecutor gets invoked"),
+        // [I] These two lines are ours, by analogy with the `Powershell option gets invoked` run of ime.md §1.5.
         executor("Toast option gets invoked"),
         executor(`Showing toast ${event.details.toast}`),
         executor("Agent executor completed."),

@@ -85,6 +85,8 @@ export interface DownloadDeps {
   readonly service: ImeServiceClient;
   readonly tokens: TokenProvider;
   readonly deliverySources?: DeliverySources;
+  /** The IME version the agent plays; the log writer picks the DO completion line's era by it (ime.md §0). */
+  readonly agentVersion: string;
 }
 
 /** Downloads an enforcement's content to `Content\\Incoming\\<id>_<ver>.bin`; resolves with its size. */
@@ -189,7 +191,10 @@ export function createContentDownloader(
       clock.now() - started,
       via === "DO" ? deps.deliverySources : undefined,
     );
-    events.emit({ phase: "download.completed", details: { size, via, telemetry } }, subjectOf(context));
+    events.emit(
+      { phase: "download.completed", details: { size, via, telemetry, agentVersion: deps.agentVersion } },
+      subjectOf(context),
+    );
     return size;
   };
 }

@@ -33,6 +33,8 @@ export interface EnforcementDeps {
   readonly installer: Installer;
   /** Where Delivery Optimization finds the bytes (for its telemetry); all HTTP when absent. */
   readonly deliverySources?: DeliverySources;
+  /** The IME version the agent plays (`Agent version is: …`). */
+  readonly agentVersion: string;
 }
 
 /**

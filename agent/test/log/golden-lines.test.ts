@@ -2,7 +2,8 @@
 // line of the same shape in our logs. Placeholders stand for what varies between devices and runs.
 import { Intent, RelationAction, RelationType, TargetType, ToastState } from "@imesim/contracts/enums";
 import { beforeAll, describe, expect, it } from "vitest";
-import { parseCmtrace } from "../../src/log/index.ts";
+import type { ImeEvent } from "../../src/events/index.ts";
+import { parseCmtrace, renderEvent, writesDoTelemetryLine } from "../../src/log/index.ts";
 import { DEVICE, makePolicy } from "../support/fakes.ts";
 import { createHarness, HOUR, MINUTE } from "../support/harness.ts";
 
@@ -168,7 +169,6 @@ const golden: Record<string, string[]> = {
     "[StatusService] Downloading app (id = <id>, name <any>) via DO, bytes <n>/<n> for user <uid>",
     "[Win32App DO] Notified DO Service the job is complete.",
     "[Win32App DO] Completing job",
-    '[DO TEL] = {"FileId":"<any>","FileSize":<n>,"TotalBytesDownloaded":<n>,"BytesFromPeers":0,"PercentPeerCaching":0,"BytesFromLanPeers":0,"BytesFromGroupPeers":0,"BytesFromInternetPeers":0,"BytesFromLinkLocalPeers":0,"BytesFromCacheServer":0,"CacheHost":"","DownloadMode":0,"DownloadDuration":"<any>","BytesFromHttp":<n>}',
     "[Win32App DO] DO download and decryption is successfully done",
   ],
   "§1.3.7 hash check, decrypt, unzip": [
@@ -253,6 +253,49 @@ describe("golden log lines (ime.md §1.3–§1.5)", () => {
       "[Win32App] ===Step=== InstallBehavior RegularWin32App, Intent 3, UninstallCommandLine setup-a0000000.exe /uninstall /quiet\nsetup-a0000000.exe /quiet",
     );
     expect(messages.some((m) => m.includes("UninstallCommandLine ..."))).toBe(false);
+  });
+
+  it("writes one DO era: the 'successfully done' line for the default IME 1.101, [DO TEL] before 1.101", () => {
+    expect(messages.some((m) => m.startsWith("[DO TEL]"))).toBe(false);
+    expect(writesDoTelemetryLine("1.101.111.0")).toBe(false);
+    expect(writesDoTelemetryLine("1.100.2.0")).toBe(true);
+    const telemetry = {
+      FileId: "f",
+      FileSize: 1,
+      TotalBytesDownloaded: 1,
+      BytesFromPeers: 0,
+      PercentPeerCaching: 0,
+      BytesFromLanPeers: 0,
+      BytesFromGroupPeers: 0,
+      BytesFromInternetPeers: 0,
+      BytesFromLinkLocalPeers: 0,
+      BytesFromCacheServer: 0,
+      CacheHost: "",
+      DownloadMode: 0,
+      DownloadDuration: "00:00:01.0000000",
+      BytesFromHttp: 1,
+    };
+    const completed = (agentVersion: string) => {
+      const event: ImeEvent = {
+        seq: 1,
+        simTime: 0,
+        wallTime: 0,
+        thread: 1,
+        deviceId: "d",
+        userId: DEVICE,
+        appId: A,
+        phase: "download.completed",
+        details: { size: 1, via: "DO", telemetry, agentVersion },
+      };
+      return renderEvent(event).map((line) => line.message);
+    };
+    expect(completed("1.98.103.0")).toContain(`[DO TEL] = ${JSON.stringify(telemetry)}`);
+    expect(completed("1.98.103.0")).not.toContain(
+      "[Win32App DO] DO download and decryption is successfully done",
+    );
+    expect(completed("1.101.111.0").at(-1)).toBe(
+      "[Win32App DO] DO download and decryption is successfully done",
+    );
   });
 
   it("never writes a line outside the CMTrace grammar", () => {
