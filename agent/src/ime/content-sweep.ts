@@ -1,9 +1,12 @@
 // What the IME leaves in its content folders when it is killed or an app disappears, and what it keeps.
 
+import { ImeErrorCode, toSigned32 } from "@imesim/contracts/enums";
 import type { FileSystem } from "../host/types.ts";
-import { INSTALL_TIMEOUT_ERROR_SIGNED } from "./error-codes.ts";
 import { IMECACHE_DIR, INCOMING_DIR, STAGING_DIR, WIN32_APPS_KEY } from "./paths.ts";
 import type { ImeStateStore } from "./state-store.ts";
+
+/** 0x87D300C9 as the EnforcementStateMessage stores it: a timed-out install keeps its IMECache (ime.md §5.1). */
+const INSTALL_TIMEOUT_ERROR = toSigned32(ImeErrorCode.InstallTimeout);
 
 /**
  * Removes stale content at service start: Staging always (it only lives during one unzip); an Incoming
@@ -21,7 +24,7 @@ export function sweepStaleContent(fs: FileSystem, store: ImeStateStore): string[
       if (Math.floor(state.EnforcementState / 1000) === 2) {
         keepIncoming.add(`${revision}.bin`);
         keepCache.add(revision);
-      } else if (state.ErrorCode === INSTALL_TIMEOUT_ERROR_SIGNED) {
+      } else if (state.ErrorCode === INSTALL_TIMEOUT_ERROR) {
         keepCache.add(revision);
       }
     }

@@ -160,7 +160,7 @@ export function reevaluationDue(
 }
 
 /** The error an install timeout reports (ime.md §5.1). */
-export { INSTALL_TIMEOUT_ERROR_SIGNED as INSTALL_TIMEOUT_ERROR } from "../ime/error-codes.ts";
+export const INSTALL_TIMEOUT_ERROR = toSigned32(ImeErrorCode.InstallTimeout);
 /** The installer process could not start: HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND) [I]. */
 export const LAUNCH_ERROR = toSigned32(hresultFromWin32(2));
 /** Not detected after a successful install (ime.md §5.1). */

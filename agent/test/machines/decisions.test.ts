@@ -7,6 +7,7 @@ import {
   deliveryTelemetry,
   GRS_WINDOW_MS,
   grsVerdict,
+  INSTALL_TIMEOUT_ERROR,
   imeRestartDelayMs,
   mapExitCode,
   planSubgraphs,
@@ -61,6 +62,8 @@ describe("GRS, re-evaluation and cadence (ime.md §5.2, §5.3, §6)", () => {
       3_480_000, 3_720_000, 3_480_000, 3_720_000,
     ]);
     expect(checkinIntervalMs(5, 900)).toBe(900_000);
+    // 0x87D300C9 stored signed, as the EnforcementStateMessage holds it (ime.md §5.1).
+    expect(INSTALL_TIMEOUT_ERROR).toBe(0x87d300c9 - 2 ** 32);
     // Our precedence [I]: Settings\Interval, then the server's CheckinIntervalMinutes, then 58/62.
     expect(checkinIntervalMs(5, 900, 56)).toBe(900_000);
     expect(checkinIntervalMs(5, undefined, 56)).toBe(56 * 60_000);
