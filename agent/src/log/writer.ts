@@ -1,4 +1,13 @@
-import { closeSync, existsSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from "node:fs";
 import { join } from "node:path";
 import type { ImeEventStream } from "../events/stream.ts";
 import type { ImeEvent } from "../events/types.ts";
@@ -45,12 +54,16 @@ interface FileState {
 
 const pad = (n: number, width = 2): string => String(n).padStart(width, "0");
 
-/** `<Base>-YYYYMMDD-HHMMSS.log`, the IME's rotated-file name (ime.md §1.1). */
-export function rotatedLogName(file: ImeLogFile, localTimeMs: number): string {
+/**
+ * `<Base>-YYYYMMDD-HHMMSS.log`, the IME's rotated-file name (ime.md §1.1). A second rotation within the same
+ * second would overwrite the first; then we append `-<n>` (`AppWorkload-20260101-101010-1.log`) [I].
+ */
+export function rotatedLogName(file: ImeLogFile, localTimeMs: number, collision = 0): string {
   const d = new Date(localTimeMs);
-  return `${file}-${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}-${pad(d.getUTCHours())}${pad(
+  const stamp = `${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}-${pad(d.getUTCHours())}${pad(
     d.getUTCMinutes(),
-  )}${pad(d.getUTCSeconds())}.log`;
+  )}${pad(d.getUTCSeconds())}`;
+  return collision === 0 ? `${file}-${stamp}.log` : `${file}-${stamp}-${collision}.log`;
 }
 
 /** Subscribes a CMTrace writer to `stream`: every event becomes the lines the IME writes for that step. */
@@ -74,6 +87,8 @@ export function createLogWriter(stream: ImeEventStream, options: LogWriterOption
     const fresh = !existsSync(path);
     state.fd = openSync(path, "a");
     if (fresh) writeSync(state.fd, BOM);
+    // Appending to a log a previous run left (e.g. `agent --logs` across restarts): its bytes count too.
+    else state.bytes = statSync(path).size;
   };
   const flushFile = (state: FileState): void => {
     if (state.fd === undefined || state.pending.length === 0) return;
@@ -81,7 +96,11 @@ export function createLogWriter(stream: ImeEventStream, options: LogWriterOption
     state.pending = [];
   };
   const rotate = (file: ImeLogFile, state: FileState, localTimeMs: number): void => {
-    const name = rotatedLogName(file, localTimeMs);
+    const taken = (candidate: string) =>
+      state.history.includes(candidate) || (dir !== undefined && existsSync(pathOf(candidate)));
+    let collision = 0;
+    while (taken(rotatedLogName(file, localTimeMs, collision))) collision += 1;
+    const name = rotatedLogName(file, localTimeMs, collision);
     if (dir !== undefined && state.fd !== undefined) {
       flushFile(state);
       closeSync(state.fd);
@@ -112,8 +131,11 @@ export function createLogWriter(stream: ImeEventStream, options: LogWriterOption
         thread: event.thread,
       });
       const size = Buffer.byteLength(text);
-      if (state.bytes + size > maxBytes && state.current.length > 0) rotate(line.file, state, localTimeMs);
       open(line.file, state);
+      if (state.bytes + size > maxBytes && state.bytes > BOM_BYTES) {
+        rotate(line.file, state, localTimeMs);
+        open(line.file, state);
+      }
       state.current.push(text);
       state.bytes += size;
       if (state.fd !== undefined) {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -81,5 +81,42 @@ describe("log writer", () => {
     expect(parseCmtrace(current.toString("utf8")).at(-1)?.message).toBe(
       "[Win32App] Got 29 active user sessions",
     );
+  });
+
+  it("counts what a previous run left in the file it appends to", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "imesim-log-"));
+    writeFileSync(join(dir, "AppWorkload.log"), `\uFEFF${"x".repeat(950)}`);
+    const clock = createVirtualClock(START);
+    const stream = createEventStream({ deviceId: "dev", clock });
+    const writer = createLogWriter(stream, { dir, maxBytes: 1_000 });
+    stream.emit({ phase: "poller.sessions", details: { count: 1 } });
+    writer.close();
+    expect(writer.rotated("AppWorkload")).toEqual(["AppWorkload-20260820-141336.log"]);
+    expect(readFileSync(join(dir, "AppWorkload-20260820-141336.log"), "utf8")).toHaveLength(951);
+    expect(parseCmtrace(readFileSync(join(dir, "AppWorkload.log"), "utf8")).map((r) => r.message)).toEqual([
+      "[Win32App] Got 1 active user sessions",
+    ]);
+    await clock.settle();
+  });
+
+  it("keeps both files when two rotations fall in the same second", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "imesim-log-"));
+    const clock = createVirtualClock(START);
+    const stream = createEventStream({ deviceId: "dev", clock });
+    const writer = createLogWriter(stream, { dir, maxBytes: 300, maxHistory: 5 });
+    for (let i = 0; i < 4; i++) stream.emit({ phase: "poller.sessions", details: { count: i } });
+    writer.close();
+    expect(writer.rotated("AppWorkload")).toEqual([
+      "AppWorkload-20260820-141336.log",
+      "AppWorkload-20260820-141336-1.log",
+      "AppWorkload-20260820-141336-2.log",
+    ]);
+    const onDisk = readdirSync(dir).filter((n) => n.startsWith("AppWorkload-"));
+    expect(onDisk.sort()).toEqual([...writer.rotated("AppWorkload")].sort());
+    const messages = [...writer.rotated("AppWorkload"), "AppWorkload.log"].flatMap((n) =>
+      parseCmtrace(readFileSync(join(dir, n), "utf8")).map((r) => r.message),
+    );
+    expect(messages).toEqual([0, 1, 2, 3].map((i) => `[Win32App] Got ${i} active user sessions`));
+    await clock.settle();
   });
 });
