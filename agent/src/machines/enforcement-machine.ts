@@ -344,6 +344,8 @@ export function createEnforcementMachine(logic: EnforcementLogic) {
       judging: {
         always: [
           { guard: "detectedAsDesired", target: "succeeded" },
+          // Still detected after an uninstall: the reference gives no error code for it (ime.md §5.1 says only
+          // that success means not detected), so it reports the same 0x87D1041C as a failed install [I].
           {
             target: "failed",
             actions: {

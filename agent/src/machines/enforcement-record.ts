@@ -84,10 +84,14 @@ export function complianceOf(
   };
 }
 
-/** ResultantAppState of the §9 report (Graph numbering, ime.md §9 [I]). */
-function resultantAppState(state: number, detected: boolean): ResultantAppState {
+/**
+ * ResultantAppState of the §9 report (Graph numbering, ime.md §9 [I]). A failed uninstall is Graph's
+ * uninstallFailed (4), not failed (2), so the portal tells a stuck removal from a failed install [I].
+ */
+function resultantAppState(state: number, detected: boolean, uninstall: boolean): ResultantAppState {
   if (state === EnforcementState.RequirementsNotMet) return ResultantAppState.NotApplicable;
-  if (state >= 5000 && state < 6000) return ResultantAppState.Failed;
+  if (state >= 5000 && state < 6000)
+    return uninstall ? ResultantAppState.UninstallFailed : ResultantAppState.Failed;
   if (state >= 2000 && state < 3000) return ResultantAppState.PendingInstall;
   return detected ? ResultantAppState.Installed : ResultantAppState.NotInstalled;
 }
@@ -226,7 +230,11 @@ export function createOutcomeRecorder(deps: RecorderDeps): OutcomeRecorder {
     }
     const report: AppStatusReport = {
       ApplicationId: context.policy.Id,
-      ResultantAppState: resultantAppState(enforcement.EnforcementState, detected),
+      ResultantAppState: resultantAppState(
+        enforcement.EnforcementState,
+        detected,
+        context.mode === "uninstall",
+      ),
       ReportingImpact: {
         DesiredState: compliance.DesiredState,
         Classification: 2,

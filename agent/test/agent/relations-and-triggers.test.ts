@@ -106,6 +106,22 @@ describe("dependencies and supersedence (ime.md §2.8)", () => {
     expect(state(h, PARENT)?.EnforcementState).toBe(1000);
   });
 
+  it("reports an uninstall that leaves the app detected as uninstallFailed (ResultantAppState 4)", async () => {
+    const parent = makePolicy(PARENT, {
+      FlatDependencies: [relation(OLD, RelationType.Supersedence, RelationAction.SupersedeReplace)],
+    });
+    const h = createHarness({
+      behaviours: [ok(PARENT), { match: "setup-44444444.exe /uninstall", attempts: [{ exitCode: 0 }] }],
+      setup: (s, device) => {
+        s.assign(DEVICE, [parent, dependencyOnly(OLD)]);
+        device.fs.writeFile(marker(OLD), "MZ");
+      },
+    });
+    await h.runTo(HOUR);
+    expect(state(h, OLD)).toMatchObject({ EnforcementState: 5000, ErrorCode: -2016345060 });
+    expect(h.phase("report.sent", OLD)[0]?.details.report).toMatchObject({ ResultantAppState: 4 });
+  });
+
   it("updates over a superseded app without uninstalling it", async () => {
     const parent = makePolicy(PARENT, {
       FlatDependencies: [relation(OLD, RelationType.Supersedence, RelationAction.SupersedeUpdate)],
