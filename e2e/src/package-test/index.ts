@@ -6,6 +6,7 @@ export {
   type PackagingTestReport,
   runPackagingTest,
   type Verdict,
+  type VerdictOutcome,
   verdictOf,
 } from "./packaging-test.ts";
 export { type ReturnCodeOutcome, returnCodeOutcomes } from "./return-code-outcomes.ts";

@@ -18,9 +18,20 @@ export interface PackagingTestOptions {
   readonly setupFile?: string;
 }
 
+/**
+ * PASS: no error and the simulated install (when it could run) succeeded. FAIL: an error finding.
+ * INCONCLUSIVE: no error, but the simulated install ran programs imesim does not model, so nothing says the
+ * package installs; it is never reported as "should install".
+ */
+export type VerdictOutcome = "PASS" | "FAIL" | "INCONCLUSIVE";
+
 export interface Verdict {
+  readonly outcome: VerdictOutcome;
+  /** True only for PASS. */
   readonly passed: boolean;
-  /** Why it fails (errors), or what to look at (warnings) when it passes. */
+  /** False for INCONCLUSIVE: the simulation could not show whether the package installs. */
+  readonly conclusive: boolean;
+  /** Why it fails (errors), what was not simulated (inconclusive), or what to look at (warnings). */
   readonly reasons: readonly string[];
 }
 
@@ -71,21 +82,37 @@ export async function runPackagingTest(options: PackagingTestOptions): Promise<P
     freshDevice,
     simulation,
     returnCodes: returnCodeOutcomes(app.policy),
-    verdict: verdictOf(source.findings, [
-      ...lint,
-      ...freshFindings(freshDevice),
-      ...simulationFindings(simulation),
-    ]),
+    verdict: verdictOf(
+      source.findings,
+      [...lint, ...freshFindings(freshDevice), ...simulationFindings(simulation)],
+      simulation,
+    ),
   };
 }
 
-/** Fails on any error-severity finding of the package or the lint; warnings are listed but pass. */
-export function verdictOf(packageFindings: readonly CodecFinding[], lint: readonly Finding[]): Verdict {
+/**
+ * FAIL on any error-severity finding of the package or the lint; otherwise INCONCLUSIVE when the simulated
+ * install was not conclusive; otherwise PASS. Warnings are listed in every case.
+ */
+export function verdictOf(
+  packageFindings: readonly CodecFinding[],
+  lint: readonly Finding[],
+  simulation?: Pick<SimulatedInstall, "conclusive" | "note">,
+): Verdict {
+  const describe = (finding: CodecFinding | Finding) => `${finding.code}: ${finding.message}`;
   const errors = [...packageFindings, ...lint].filter((finding) => finding.severity === "error");
   const warnings = [...packageFindings, ...lint].filter((finding) => finding.severity === "warning");
   if (errors.length > 0)
-    return { passed: false, reasons: errors.map((finding) => `${finding.code}: ${finding.message}`) };
-  return { passed: true, reasons: warnings.map((finding) => `${finding.code}: ${finding.message}`) };
+    return { outcome: "FAIL", passed: false, conclusive: true, reasons: errors.map(describe) };
+  if (simulation !== undefined && !simulation.conclusive) {
+    return {
+      outcome: "INCONCLUSIVE",
+      passed: false,
+      conclusive: false,
+      reasons: [`NOT_SIMULATED: ${simulation.note}`, ...warnings.map(describe)],
+    };
+  }
+  return { outcome: "PASS", passed: true, conclusive: true, reasons: warnings.map(describe) };
 }
 
 /** What detection on a fresh device means for the verdict. */

@@ -3,6 +3,13 @@ import type { PackagingTestReport } from "./packaging-test.ts";
 
 const MARK = { error: "✗", warning: "!", info: "i" } as const;
 
+const VERDICT_WORDS = {
+  PASS: "PASS — the package should install in Intune",
+  FAIL: "FAIL — the package would fail in Intune",
+  INCONCLUSIVE:
+    "INCONCLUSIVE — the simulated install ran programs imesim does not model, so it cannot tell whether the package installs",
+} as const;
+
 /** The human-readable `imesim test` report. */
 export function formatPackagingReport(report: PackagingTestReport): string {
   const lines: string[] = [];
@@ -53,9 +60,7 @@ export function formatPackagingReport(report: PackagingTestReport): string {
     );
   }
   lines.push("");
-  lines.push(
-    `Verdict: ${report.verdict.passed ? "PASS — the package should install in Intune" : "FAIL — the package would fail in Intune"}`,
-  );
+  lines.push(`Verdict: ${VERDICT_WORDS[report.verdict.outcome]}`);
   for (const reason of report.verdict.reasons) lines.push(`  - ${reason}`);
   return `${lines.join("\n")}\n`;
 }

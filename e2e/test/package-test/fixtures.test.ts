@@ -13,7 +13,7 @@ const fixture = (name: string) => join(FIXTURES, `${name}__install.intunewin`);
 const app = (name: string) => join(APPS, `${name}.json`);
 
 describe("imesim test on the real packages of shared/fixtures", () => {
-  it("passes the winget 7-Zip package with a sysnative cmd install", async () => {
+  it("finds nothing wrong in the winget 7-Zip package, but cannot simulate winget: inconclusive", async () => {
     const report = await runPackagingTest({
       packagePath: fixture("MrMeeb_Intune-Winget-Universal-App-Installer"),
       appPath: app("winget-7zip"),
@@ -25,16 +25,17 @@ describe("imesim test on the real packages of shared/fixtures", () => {
       findings: [],
     });
     expect(report.lint).toEqual([]);
-    expect(report.verdict).toEqual({ passed: true, reasons: [] });
+    expect(report.simulation?.conclusive).toBe(false);
+    expect(report.verdict).toMatchObject({ outcome: "INCONCLUSIVE", passed: false, conclusive: false });
   });
 
-  it("passes the Chocolatey package and notes the 32-bit PowerShell", async () => {
+  it("notes the 32-bit PowerShell of the Chocolatey package, whose install it cannot simulate", async () => {
     const report = await runPackagingTest({
       packagePath: fixture("kevin92fung_Intune-Chocolatey"),
       appPath: app("chocolatey-chrome"),
     });
     expect(report.lint.map((finding) => finding.code)).toEqual(["POWERSHELL_32BIT"]);
-    expect(report.verdict.passed).toBe(true);
+    expect(report.verdict.outcome).toBe("INCONCLUSIVE");
   });
 
   it("fails the time-zone package when detection reads the 64-bit registry the 32-bit PowerShell never wrote", async () => {
@@ -49,7 +50,8 @@ describe("imesim test on the real packages of shared/fixtures", () => {
       packagePath: fixture("Rhuberry_TimeZoneAutoUpdate"),
       appPath: app("timezone"),
     });
-    expect(fixed.verdict.passed).toBe(true);
+    // Nothing wrong is found once detection reads the right view; the PowerShell install is not simulated.
+    expect(fixed.verdict.outcome).toBe("INCONCLUSIVE");
   });
 
   it("reads the backslash-named sub-folders of the Company Portal tray package", async () => {
@@ -59,12 +61,15 @@ describe("imesim test on the real packages of shared/fixtures", () => {
     });
     expect(report.package.files).toHaveLength(14);
     expect(report.package.files).toContain("IntuneSystemTrayV2/CMTrace.exe");
-    expect(report.verdict.passed).toBe(true);
     // install.bat starts powershell.exe and schtasks, which imesim does not model: no verdict from the simulation.
     expect(report.simulation?.conclusive).toBe(false);
     expect(report.simulation?.note).toContain("powershell, schtasks");
+    // So the verdict is INCONCLUSIVE, never "should install" (review #3).
+    expect(report.verdict).toMatchObject({ outcome: "INCONCLUSIVE", passed: false, conclusive: false });
+    expect(report.verdict.reasons[0]).toMatch(/^NOT_SIMULATED: the install starts powershell, schtasks/);
     const text = formatPackagingReport(report);
-    expect(text).toContain("Verdict: PASS");
+    expect(text).toContain("Verdict: INCONCLUSIVE");
+    expect(text).not.toContain("should install");
     expect(text).toMatch(/1603 {2}unmapped {3}→ 5000 0x80070643/);
   });
 });
@@ -76,27 +81,37 @@ describe("imesim test exit codes", () => {
     spawnSync(process.execPath, [BIN, "test", ...args], { encoding: "utf8" });
 
   it("0 for a package that would install, with a JSON report for CI", () => {
-    const json = execFileSync(
-      process.execPath,
-      [
-        BIN,
-        "test",
-        fixture("MrMeeb_Intune-Winget-Universal-App-Installer"),
-        "--app",
-        app("winget-7zip"),
-        "--json",
-      ],
-      {
-        encoding: "utf8",
-      },
+    const appFile = join(dir, "contoso.yaml");
+    writeFileSync(
+      appFile,
+      'name: Contoso Tool\ninstall: msiexec /i "ContosoTool.msi" /qn\ndetection:\n  - msi: "{6F1E2D3C-4B5A-4968-8776-A5B4C3D2E1F0}"\n',
     );
-    expect(JSON.parse(json).verdict.passed).toBe(true);
+    const folder = fileURLToPath(new URL("../../scenarios/packages/contoso-msi", import.meta.url));
+    const json = execFileSync(process.execPath, [BIN, "test", folder, "--app", appFile, "--json"], {
+      encoding: "utf8",
+    });
+    expect(JSON.parse(json).verdict).toMatchObject({ outcome: "PASS", passed: true, conclusive: true });
   });
 
   it("1 for a package that would fail in Intune, saying why", () => {
     const result = run(fixture("Rhuberry_TimeZoneAutoUpdate"), "--app", app("timezone-naive"));
     expect(result.status).toBe(1);
     expect(result.stdout).toContain("FAIL");
+  });
+
+  it("0 for an inconclusive simulation, clearly printed; 1 with --strict; verdict.conclusive false in JSON", () => {
+    const args = [fixture("JayRHa_CompanyPortalSystemTrayTool"), "--app", app("company-portal-tray")];
+    const lenient = run(...args);
+    expect(lenient.status).toBe(0);
+    expect(lenient.stdout).toContain("Verdict: INCONCLUSIVE");
+    const strict = run(...args, "--strict");
+    expect(strict.status).toBe(1);
+    const json = run(...args, "--json");
+    expect(json.status).toBe(0);
+    expect(JSON.parse(json.stdout).verdict).toMatchObject({ outcome: "INCONCLUSIVE", conclusive: false });
+    const help = run("--help").stdout;
+    expect(help).toContain("--strict");
+    expect(help).toContain("INCONCLUSIVE");
   });
 
   it("2 for input that is not an app definition or not a package", () => {
@@ -179,7 +194,7 @@ describe("imesim test with an MSI", () => {
     ).toBe(true);
     writeFileSync(appFile, app("{6F1E2D3C-4B5A-4968-8776-A5B4C3D2E1F0}"));
     const right = await runPackagingTest({ packagePath: MSI_FOLDER, appPath: appFile });
-    expect(right.verdict).toEqual({ passed: true, reasons: [] });
+    expect(right.verdict).toEqual({ outcome: "PASS", passed: true, conclusive: true, reasons: [] });
     expect(right.simulation).toMatchObject({
       conclusive: true,
       detectedBefore: false,

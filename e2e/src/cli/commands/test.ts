@@ -6,15 +6,20 @@ interface TestOptions {
   app: string;
   setup?: string;
   json?: boolean;
+  strict?: boolean;
 }
 
-/** `imesim test`: check a package and its app definition before uploading; exit 0 pass, 1 would fail in Intune, 2 bad input. */
+/**
+ * `imesim test`: check a package and its app definition before uploading; exit 0 pass (or inconclusive),
+ * 1 would fail in Intune (or inconclusive with --strict), 2 bad input.
+ */
 export function registerTest(program: Command): void {
   program
     .command("test")
     .description(
       "Test a Win32 package before upload: package checks, a lint of the app definition, what every return code does, and a verdict.\n" +
-        "Exit code 0 when it would install, 1 when it would fail in Intune, 2 when the input is invalid.",
+        "Verdict PASS, FAIL, or INCONCLUSIVE when the simulated install runs programs imesim does not model (JSON: verdict.conclusive false).\n" +
+        "Exit code 0 for PASS and for INCONCLUSIVE (1 with --strict), 1 when it would fail in Intune, 2 when the input is invalid.",
     )
     .argument("<package>", "the source folder or the .intunewin")
     .requiredOption(
@@ -26,6 +31,7 @@ export function registerTest(program: Command): void {
       "the setup file of a source folder (as IntuneWinAppUtil -s); a .intunewin names its own",
     )
     .option("--json", "print the report as JSON (for CI)")
+    .option("--strict", "exit 1 on an INCONCLUSIVE verdict as well, not only on FAIL")
     .action(async (packagePath: string, options: TestOptions) => {
       try {
         const report = await runPackagingTest({
@@ -36,7 +42,9 @@ export function registerTest(program: Command): void {
         process.stdout.write(
           options.json === true ? `${JSON.stringify(report, null, 2)}\n` : formatPackagingReport(report),
         );
-        process.exitCode = report.verdict.passed ? 0 : 1;
+        const { outcome } = report.verdict;
+        process.exitCode =
+          outcome === "FAIL" || (outcome === "INCONCLUSIVE" && options.strict === true) ? 1 : 0;
       } catch (error) {
         if (!isImesimError(error)) throw error;
         process.stderr.write(`imesim test: ${error.message}\n`);
