@@ -1,4 +1,4 @@
-// The .cmd/.bat files real packages ship (shared/fixtures/intunewin), run as the IME runs an install command.
+// The .cmd/.bat files real packages ship (fixtures/intunewin), run as the IME runs an install command.
 // Programs the device lacks (whoami, icacls, schtasks) fail as cmd reports them; programs the scenario
 // declares come from its ProgramResolver.
 import { readFileSync } from "node:fs";

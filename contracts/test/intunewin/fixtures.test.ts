@@ -12,7 +12,7 @@ import {
 import { extractPackageContent } from "../../src/intunewin/unpack.ts";
 import { fixture, tempFolder } from "./helpers.ts";
 
-// Expected values from shared/fixtures/intunewin/MANIFEST.md.
+// Expected values from fixtures/intunewin/MANIFEST.md.
 const FIXTURES = [
   {
     file: "MrMeeb_Intune-Winget-Universal-App-Installer__install.intunewin",

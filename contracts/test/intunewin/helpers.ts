@@ -2,6 +2,7 @@ import { createCipheriv, createHash, createHmac, randomBytes } from "node:crypto
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { crc32, deflateRawSync } from "node:zlib";
 import type { EncryptionInfo } from "../../src/intunewin/detection-xml.ts";
 import {
@@ -13,7 +14,7 @@ import {
   type ZipEntryRecord,
 } from "../../src/intunewin/zip-format.ts";
 
-export const FIXTURES = "/work/shared/fixtures/intunewin";
+export const FIXTURES = fileURLToPath(new URL("../../../fixtures/intunewin", import.meta.url));
 export const fixture = (name: string): string => join(FIXTURES, name);
 
 /** A fresh temporary folder, removed by the returned cleanup. */

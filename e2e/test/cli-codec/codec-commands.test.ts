@@ -6,7 +6,9 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const bin = fileURLToPath(new URL("../../bin/imesim.js", import.meta.url));
-const FIXTURE = "/work/shared/fixtures/intunewin/Rhuberry_TimeZoneAutoUpdate__install.intunewin";
+const FIXTURE = fileURLToPath(
+  new URL("../../../fixtures/intunewin/Rhuberry_TimeZoneAutoUpdate__install.intunewin", import.meta.url),
+);
 
 function imesim(...args: string[]): { status: number | null; stdout: string; stderr: string } {
   const result = spawnSync(process.execPath, [bin, ...args], { encoding: "utf8" });

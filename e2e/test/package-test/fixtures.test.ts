@@ -6,13 +6,13 @@ import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { formatPackagingReport, runPackagingTest } from "../../src/package-test/index.ts";
 
-const FIXTURES = fileURLToPath(new URL("../../../../shared/fixtures/intunewin/", import.meta.url));
+const FIXTURES = fileURLToPath(new URL("../../../fixtures/intunewin/", import.meta.url));
 const APPS = fileURLToPath(new URL("../fixtures/apps/", import.meta.url));
 const BIN = fileURLToPath(new URL("../../bin/imesim.js", import.meta.url));
 const fixture = (name: string) => join(FIXTURES, `${name}__install.intunewin`);
 const app = (name: string) => join(APPS, `${name}.json`);
 
-describe("imesim test on the real packages of shared/fixtures", () => {
+describe("imesim test on the real packages of fixtures/intunewin", () => {
   it("finds nothing wrong in the winget 7-Zip package, but cannot simulate winget: inconclusive", async () => {
     const report = await runPackagingTest({
       packagePath: fixture("MrMeeb_Intune-Winget-Universal-App-Installer"),

@@ -16,7 +16,7 @@ import { contentInfoRequest, deviceAssertion, type Enrolled, openEnvelope, start
 
 const fixture = fileURLToPath(
   new URL(
-    "../../../../shared/fixtures/intunewin/JayRHa_CompanyPortalSystemTrayTool__install.intunewin",
+    "../../../fixtures/intunewin/JayRHa_CompanyPortalSystemTrayTool__install.intunewin",
     import.meta.url,
   ),
 );

@@ -8,7 +8,7 @@ import { adminToken, enroll, sampleApp } from "./helpers.ts";
 
 const fixture = fileURLToPath(
   new URL(
-    "../../../../shared/fixtures/intunewin/Rhuberry_TimeZoneAutoUpdate__install.intunewin",
+    "../../../fixtures/intunewin/Rhuberry_TimeZoneAutoUpdate__install.intunewin",
     import.meta.url,
   ),
 );

@@ -13,7 +13,7 @@ import { adminToken, deviceToken, type Enrolled, enroll, sampleApp } from "./hel
 
 const fixture = fileURLToPath(
   new URL(
-    "../../../../shared/fixtures/intunewin/Rhuberry_TimeZoneAutoUpdate__install.intunewin",
+    "../../../fixtures/intunewin/Rhuberry_TimeZoneAutoUpdate__install.intunewin",
     import.meta.url,
   ),
 );
