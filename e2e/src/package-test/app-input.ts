@@ -54,6 +54,19 @@ export function readTestedApp(file: string, setupFile: string | undefined): Test
   }
 }
 
+/**
+ * Why text that YAML read as a single scalar is no app: YAML takes almost any text as a plain string,
+ * so the file was most likely meant as JSON, and JSON's own complaint says what is wrong with it.
+ */
+function notJsonReason(text: string): string {
+  try {
+    JSON.parse(text);
+    return "it is a single value, not an object";
+  } catch (cause) {
+    return `not valid JSON (${(cause as Error).message})`;
+  }
+}
+
 /** Converts app definition text (JSON or YAML, any of the three forms) to the policy the device would get. */
 export function testedAppOf(text: string, setupFile: string | undefined): TestedApp {
   const trimmed = text
@@ -64,6 +77,7 @@ export function testedAppOf(text: string, setupFile: string | undefined): Tested
   try {
     value = parseYaml(trimmed);
   } catch (cause) {
+    // YAML reads JSON too, and its message places the fault at a line and column.
     throw new ImesimError(TestInputErrorCode.AppInvalid, `not JSON or YAML: ${(cause as Error).message}`, {
       cause,
     });
@@ -74,7 +88,10 @@ export function testedAppOf(text: string, setupFile: string | undefined): Tested
     value = value[0];
   }
   if (value === null || typeof value !== "object")
-    throw new ImesimError(TestInputErrorCode.AppInvalid, "is not an app definition object");
+    throw new ImesimError(
+      TestInputErrorCode.AppInvalid,
+      `is not an app definition object: ${notJsonReason(trimmed)}`,
+    );
   const body = value as Record<string, unknown>;
   const assignment = { intent: "required", target: "allDevices" } as const;
   if ("InstallCommandLine" in body) {
