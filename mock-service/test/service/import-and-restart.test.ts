@@ -7,10 +7,7 @@ import { buildServer, importApp } from "../../src/index.ts";
 import { adminToken, enroll, sampleApp } from "./helpers.ts";
 
 const fixture = fileURLToPath(
-  new URL(
-    "../../../fixtures/intunewin/Rhuberry_TimeZoneAutoUpdate__install.intunewin",
-    import.meta.url,
-  ),
+  new URL("../../../fixtures/intunewin/Rhuberry_TimeZoneAutoUpdate__install.intunewin", import.meta.url),
 );
 const folders: string[] = [];
 afterEach(() => {

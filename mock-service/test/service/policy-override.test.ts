@@ -12,10 +12,7 @@ import { buildServer, importApp, type MockIntuneServer } from "../../src/index.t
 import { adminToken, deviceToken, type Enrolled, enroll, sampleApp } from "./helpers.ts";
 
 const fixture = fileURLToPath(
-  new URL(
-    "../../../fixtures/intunewin/Rhuberry_TimeZoneAutoUpdate__install.intunewin",
-    import.meta.url,
-  ),
+  new URL("../../../fixtures/intunewin/Rhuberry_TimeZoneAutoUpdate__install.intunewin", import.meta.url),
 );
 
 /** The 7-Zip policy of ime.md §2.1 as AppWorkload.log prints it, with members Graph has no field for. */
