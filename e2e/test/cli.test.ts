@@ -30,7 +30,7 @@ describe("imesim --help", () => {
     }
     const testHelp = run("test", "--help").replace(/\s+/g, " ");
     expect(testHelp).toContain(
-      "Exit code 0 when it would install, 1 when it would fail in Intune, 2 when the input is invalid.",
+      "Exit code 0 for PASS and for INCONCLUSIVE (1 with --strict), 1 when it would fail in Intune, 2 when the input is invalid.",
     );
     expect(run("run", "--help")).toContain("--devices <n>");
   });
