@@ -229,6 +229,9 @@ async function* inflateStreaming(
     fed();
     if (!stopped) inflater.end();
   })();
+  // A failed read (the content zip ends early) must stop the inflater too, or the loop below would wait
+  // for input forever; handling it here also keeps the rejection from going unobserved until `finally`.
+  feeding.catch((error: unknown) => inflater.destroy(error as Error));
   try {
     for await (const out of inflater) {
       account(out as Buffer);
