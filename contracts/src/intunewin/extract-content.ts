@@ -143,11 +143,19 @@ function planEntries(entries: ZipEntry[], zipSize: number, limits: ExtractionLim
  * Yields an entry's uncompressed bytes, checking size and CRC-32 against the directory. `fed` is called once
  * every compressed byte of the entry has been taken from the reader, so the next entry may start reading.
  */
-async function* entryData(reader: ByteReader, entry: ZipEntry, fed: () => void): AsyncGenerator<Buffer> {
+async function* entryData(
+  reader: ByteReader,
+  entry: ZipEntry,
+  fed: () => void,
+  collected: (bytes: number) => void,
+): AsyncGenerator<Buffer> {
   let produced = 0;
   let crc = 0;
+  // Inflated chunks are new memory that turns to garbage once written; stored ones are views of the plaintext.
+  const fresh = entry.method !== ZIP_METHOD.stored;
   const account = (chunk: Buffer): void => {
     produced += chunk.length;
+    if (fresh) collected(chunk.length);
     if (produced > entry.uncompressedSize) {
       throw new ImesimError(
         IntunewinErrorCode.zipBomb,
@@ -201,11 +209,13 @@ async function* inflateStreaming(
   account: (chunk: Buffer) => void,
   fed: () => void,
 ): AsyncGenerator<Buffer> {
-  // Room for 4 MiB on each side lets decryption run ahead of inflation, and inflation ahead of the disk.
+  // 16 MiB of compressed input may wait here, so the shared reader gets past this entry (the reader moves on
+  // once an entry's last compressed byte is queued) and the next file inflates on a second core meanwhile;
+  // with 4 MiB the two files hardly overlapped. 4 MiB of output lets inflation run ahead of the disk.
   // (zlib streams pass stream options through to Transform; @types/node's ZlibOptions does not list them.)
   const options: ZlibOptions & TransformOptions = {
     chunkSize: 1 << 20,
-    writableHighWaterMark: 4 << 20,
+    writableHighWaterMark: 16 << 20,
     readableHighWaterMark: 4 << 20,
   };
   const inflater = createInflateRaw(options);
@@ -277,6 +287,7 @@ async function extractEntries(
   planned: PlannedEntry[],
   sink: ContentSink,
   concurrency: number,
+  collected: (bytes: number) => void,
 ): Promise<void> {
   const inFlight: Promise<void>[] = [];
   let failure: { error: unknown } | undefined;
@@ -306,7 +317,7 @@ async function extractEntries(
     const taken = new Promise<void>((resolve) => {
       fed = resolve;
     });
-    const data = entryData(reader, zip, () => fed());
+    const data = entryData(reader, zip, () => fed(), collected);
     const done = toSink(content, () => sink.file(content, data)).then(async () => {
       // A sink that stopped early still leaves every byte checked (size, CRC) and the reader in place.
       for await (const _ of data) {
@@ -352,10 +363,13 @@ export async function extractContent(
     }
     const verdict: Partial<CryptoVerdict> = {};
     const total = plain.size;
-    const reader = new ByteReader(tracked(decryptStream(source, keys, verdict), total, options.onProgress));
+    const collected = garbageBudget();
+    const reader = new ByteReader(
+      tracked(decryptStream(source, keys, verdict), total, options.onProgress, collected),
+    );
     if (planned !== undefined) {
       try {
-        await extractEntries(reader, planned, sink, Math.max(1, options.concurrentFiles ?? 1));
+        await extractEntries(reader, planned, sink, Math.max(1, options.concurrentFiles ?? 1), collected);
       } catch (error) {
         innerError = error;
       }
@@ -385,13 +399,13 @@ async function* tracked(
   chunks: AsyncIterable<Buffer>,
   total: number,
   onProgress: ((done: number, total: number) => void) | undefined,
+  collected: (bytes: number) => void,
 ): AsyncGenerator<Buffer> {
   let done = 0;
-  const collected = garbageBudget();
   for await (const chunk of chunks) {
     done += chunk.length;
-    // Each plaintext chunk costs a ciphertext read, the plaintext and about as much inflated output.
-    collected(3 * chunk.length);
+    // Each plaintext chunk cost a ciphertext read and the plaintext itself; inflated output is counted apart.
+    collected(2 * chunk.length);
     onProgress?.(Math.min(done, total), total);
     yield chunk;
   }

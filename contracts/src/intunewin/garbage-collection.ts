@@ -10,7 +10,7 @@ setFlagsFromString("--expose-gc");
 // well under a millisecond where a full collection costs several.
 const gc = runInNewContext("gc") as (options?: { type: "minor" | "major" }) => void;
 
-const MINOR_INTERVAL_BYTES = 32 * 1024 * 1024;
+const MINOR_INTERVAL_BYTES = 16 * 1024 * 1024;
 const MAJOR_EVERY = 4;
 
 /** Counts bytes that became garbage: a minor GC every ~16 MiB, a full one every ~64 MiB (chunks that lived
