@@ -18,7 +18,7 @@ export {
 export { EnforcementBand, EnforcementState, enforcementBand } from "./enforcement-state.ts";
 export { ImeErrorCode } from "./error-codes.ts";
 export { formatHex, formatHexBare, hresultFromWin32, toSigned32, toUnsigned32 } from "./hresult.ts";
-export { type EnumValue, enumValues, isEnumValue, type NumericEnum, nameOf } from "./lookup.ts";
+export { type EnumValue, type NumericEnum, nameOf } from "./lookup.ts";
 export {
   DATETIME_MIN_VALUE_MS,
   DeliveryOptimizationPriority,
@@ -32,7 +32,7 @@ export {
 } from "./policy.ts";
 export {
   ConflictReason,
-  EnforcementClassification,
+  GRAPH_INSTALL_STATES,
   type GraphInstallState,
   graphInstallStateOf,
   ReportDetectionState,

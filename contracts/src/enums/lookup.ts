@@ -11,13 +11,3 @@ export function nameOf<E extends NumericEnum>(table: E, value: number): (keyof E
   }
   return undefined;
 }
-
-/** True when `value` is one of the numbers of `table`. */
-export function isEnumValue<E extends NumericEnum>(table: E, value: unknown): value is EnumValue<E> {
-  return typeof value === "number" && Object.values(table).includes(value);
-}
-
-/** The numbers of `table`, in declaration order (for schemas). */
-export function enumValues<E extends NumericEnum>(table: E): EnumValue<E>[] {
-  return Object.values(table) as EnumValue<E>[];
-}

@@ -15,6 +15,11 @@ export type ResultantAppState = (typeof ResultantAppState)[keyof typeof Resultan
 /** Graph's `installState` words (deviceStatuses, reports): the ResultantAppState names, first letter lower-cased. */
 export type GraphInstallState = Uncapitalize<keyof typeof ResultantAppState>;
 
+/** Every `installState` word Graph uses, in ResultantAppState's order (schemas and validation). */
+export const GRAPH_INSTALL_STATES: readonly GraphInstallState[] = Object.keys(ResultantAppState).map(
+  (name) => `${name.charAt(0).toLowerCase()}${name.slice(1)}` as GraphInstallState,
+);
+
 /** Graph's `installState` of a ResultantAppState number (graph-win32.md §4.1); `unknown` for a number with no name. */
 export function graphInstallStateOf(state: number): GraphInstallState {
   const name = nameOf(ResultantAppState, state) ?? "Unknown";
@@ -45,13 +50,3 @@ export const ConflictReason = {
   DependencyNotAutoInstalled: 2,
 } as const;
 export type ConflictReason = (typeof ConflictReason)[keyof typeof ConflictReason];
-
-/** The classification words of the desired-state log block (ime.md §1.3.3), numbered in their listed order [I]. */
-export const EnforcementClassification = {
-  Ignore: 0,
-  NotApplicableOrNotTargeted: 1,
-  EnforcementPoint: 2,
-  InstalledOrNotInstalled: 3,
-} as const;
-export type EnforcementClassification =
-  (typeof EnforcementClassification)[keyof typeof EnforcementClassification];

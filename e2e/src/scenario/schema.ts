@@ -3,6 +3,7 @@
 // what the runner reads. Every object is closed (`additionalProperties: false`) so a typo is an error
 // with a line number rather than a silently ignored setting — except the pasted Graph / IME JSON,
 // which keeps whatever members the service or a real log had.
+import { GRAPH_INSTALL_STATES, type GraphInstallState } from "@imesim/contracts/enums";
 import { type Static, type TSchema, Type } from "typebox";
 import { DURATION_PATTERN } from "./duration.ts";
 
@@ -654,15 +655,7 @@ export const ServiceExpectationSchema = Type.Object(
   {
     service: NameSchema,
     installState: Type.Optional(
-      Type.Union([
-        Type.Literal("installed"),
-        Type.Literal("failed"),
-        Type.Literal("notInstalled"),
-        Type.Literal("uninstallFailed"),
-        Type.Literal("pendingInstall"),
-        Type.Literal("unknown"),
-        Type.Literal("notApplicable"),
-      ]),
+      Type.Unsafe<GraphInstallState>({ type: "string", enum: [...GRAPH_INSTALL_STATES] }),
     ),
     errorCode: Type.Optional(ErrorCodeSchema),
     device: Type.Optional(Type.Integer({ minimum: 1 })),
