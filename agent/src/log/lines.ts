@@ -13,6 +13,8 @@ export interface RenderedLine {
   readonly file: ImeLogFile;
   readonly message: string;
   readonly type: CmtraceType;
+  /** True for imesim's own wording of a step whose real line is not known ([I] below); `explain` marks these. */
+  readonly invented?: true;
 }
 
 // The poller banners' dash runs are 53 dashes on each side in the real lines (ime.md §1.3.1).
@@ -66,6 +68,8 @@ const ime = (message: string, type: CmtraceType = 1): RenderedLine => ({
   type,
 });
 const executor = (message: string): RenderedLine => ({ file: "AgentExecutor", message, type: 1 });
+/** Marks a line as our wording: the log files carry it unmarked, as the IME's own lines. */
+const invented = (line: RenderedLine): RenderedLine => ({ ...line, invented: true });
 
 const SKIP_MESSAGES = {
   assignmentFilters:
@@ -157,7 +161,7 @@ export function renderEvent(event: ImeEvent): RenderedLine[] {
       ];
     case "apps.requestFailed":
       // [I] Not a line of ime.md: the real wording of a failed app-list request is not known.
-      return [app(`[Win32App] Failed to get app policies: ${event.details.message}`, 3)];
+      return [invented(app(`[Win32App] Failed to get app policies: ${event.details.message}`, 3))];
     case "subgraphs.processing":
       return [app(`[Win32App][V3Processor] Processing ${event.details.count} subgraphs.`)];
     case "subgraph.processing":
@@ -292,7 +296,7 @@ export function renderEvent(event: ImeEvent): RenderedLine[] {
       ];
     case "download.resumed":
       // [I] Not a line of ime.md: the IME's wording for a resumed (Range) download is not known.
-      return [app(`[Win32App DO] Resuming download from byte ${event.details.fromByte}`, 2)];
+      return [invented(app(`[Win32App DO] Resuming download from byte ${event.details.fromByte}`, 2))];
     case "download.doTimedOut":
       return [app("[Win32App DO] DO downloading is not finished within timeout", 2)];
     case "download.cdnFallback":
@@ -400,13 +404,17 @@ export function renderEvent(event: ImeEvent): RenderedLine[] {
     case "install.retryScheduled":
       // [I] Not a line of ime.md: the real log only shows the next `===Step=== Execute retry N` (§5.1).
       return [
-        app(
-          `[Win32App] Retry code returned, retry ${event.details.retry} will start in ${Math.round(event.details.delayMs / 60_000)} minutes`,
+        invented(
+          app(
+            `[Win32App] Retry code returned, retry ${event.details.retry} will start in ${Math.round(event.details.delayMs / 60_000)} minutes`,
+          ),
         ),
       ];
     case "reboot.required":
       // [I] Not a line of ime.md (§5.4 gives only the V3Processor stop line and `DeviceRestartBehavior: N`).
-      return [app(`[Win32App] ${REBOOT_WORDS[event.details.kind]} reboot is required for app ${id}`, 2)];
+      return [
+        invented(app(`[Win32App] ${REBOOT_WORDS[event.details.kind]} reboot is required for app ${id}`, 2)),
+      ];
     case "reboot.blocking":
       return [app(`[Win32App][V3Processor] ${SKIP_MESSAGES.restartRequired}`)];
     case "state.compliance":
@@ -439,7 +447,9 @@ export function renderEvent(event: ImeEvent): RenderedLine[] {
     }
     case "report.uploadFailed":
       // [I] Not a line of ime.md: the wording of a failed status upload is not known.
-      return [app(`[Win32App][ReportingManager] Failed to send status: ${event.details.message}`, 3)];
+      return [
+        invented(app(`[Win32App][ReportingManager] Failed to send status: ${event.details.message}`, 3)),
+      ];
     case "cleanup.completed": {
       const lines = [app(`[Win32App] removing content from cache ${event.details.incomingPath}`)];
       if (!event.details.keptImeCache)
@@ -453,8 +463,8 @@ export function renderEvent(event: ImeEvent): RenderedLine[] {
         app(`[Win32App] Toast message with: "${exe}"  -toast "${event.details.toast}" "${name64}"`),
         executor("ExecutorLog AgentExecutor gets invoked"),
         // [I] These two lines are ours, by analogy with the `Powershell option gets invoked` run of ime.md §1.5.
-        executor("Toast option gets invoked"),
-        executor(`Showing toast ${event.details.toast}`),
+        invented(executor("Toast option gets invoked")),
+        invented(executor(`Showing toast ${event.details.toast}`)),
         executor("Agent executor completed."),
       ];
     }

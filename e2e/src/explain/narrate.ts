@@ -58,7 +58,10 @@ export function narrate(
         app: appName(event.appId),
         title: note.title,
         why: note.why,
-        logLines: renderEvent(event).map((line) => `${line.file}.log: ${line.message}`),
+        // A line whose real wording is not known says so, so nobody learns our wording as the IME's.
+        logLines: renderEvent(event).map(
+          (line) => `${line.file}.log${line.invented === true ? " (imesim's wording)" : ""}: ${line.message}`,
+        ),
         registryWrites: registryWrites(event),
       };
     });

@@ -142,4 +142,30 @@ describe("run reports", () => {
       "  +00:02:27    Tool: exit code 1603 → unmapped",
     ]);
   });
+
+  it("marks the log lines whose real wording is not known, and only those", () => {
+    const event = {
+      deviceId: "d",
+      userId: "00000000-0000-0000-0000-000000000000",
+      appId: scenario.apps[0]?.id ?? "",
+      wallTime: 0,
+      thread: 7,
+      seq: 1,
+      simTime: scenario.startMs + 60_000,
+      phase: "install.retryScheduled",
+      details: { retry: 1, delayMs: 300_000 },
+    } as ImeEvent;
+    const [retry] = narrate([event], scenario.startMs, () => "Tool");
+    expect(retry?.logLines).toEqual([
+      "AppWorkload.log (imesim's wording): [Win32App] Retry code returned, retry 1 will start in 5 minutes",
+    ]);
+    const [known] = narrate(
+      [{ ...event, phase: "reboot.blocking", details: {} } as ImeEvent],
+      scenario.startMs,
+      () => "Tool",
+    );
+    expect(known?.logLines).toEqual([
+      "AppWorkload.log: [Win32App][V3Processor] A restart is required to continue processing apps. Stop processing.",
+    ]);
+  });
 });
