@@ -4,7 +4,6 @@ import type { ServiceContext } from "../context.ts";
 import { sendGraphError } from "../http/graph-error.ts";
 import { appAfterPatch, appFromCreateBody, renderApp } from "./app-model.ts";
 import { renderAssignment } from "./assignment-model.ts";
-import { admitGraphRequest } from "./guard.ts";
 import { sendCollection, sendEntity, serviceRoot } from "./odata.ts";
 import { AnyObject, AppParams } from "./schemas.ts";
 
@@ -25,14 +24,12 @@ export function appRoutes(context: ServiceContext) {
     app.get<{ Querystring: { $expand?: string } }>(
       "/deviceAppManagement/mobileApps",
       async (request, reply) => {
-        if (!(await admitGraphRequest(context, request, reply))) return reply;
         const items = store.listApps().map((record) => render(record, request.query.$expand));
         return sendCollection(context, request, reply, collection, items);
       },
     );
 
     app.post("/deviceAppManagement/mobileApps", { schema: { body: AnyObject } }, async (request, reply) => {
-      if (!(await admitGraphRequest(context, request, reply))) return reply;
       const body = appFromCreateBody(request.body);
       const now = new Date().toISOString();
       const record = { id: randomUUID(), body, createdAt: now, modifiedAt: now };
@@ -45,7 +42,6 @@ export function appRoutes(context: ServiceContext) {
       "/deviceAppManagement/mobileApps/:appId",
       { schema: { params: AppParams } },
       async (request, reply) => {
-        if (!(await admitGraphRequest(context, request, reply, request.params.appId))) return reply;
         const record = store.getApp(request.params.appId);
         if (record === undefined) return appNotFound(request, reply, request.params.appId);
         return sendEntity(
@@ -62,7 +58,6 @@ export function appRoutes(context: ServiceContext) {
       "/deviceAppManagement/mobileApps/:appId",
       { schema: { params: AppParams, body: AnyObject } },
       async (request, reply) => {
-        if (!(await admitGraphRequest(context, request, reply, request.params.appId))) return reply;
         const record = store.getApp(request.params.appId);
         if (record === undefined) return appNotFound(request, reply, request.params.appId);
         const body = appAfterPatch(store, record, request.body);
@@ -79,7 +74,6 @@ export function appRoutes(context: ServiceContext) {
       "/deviceAppManagement/mobileApps/:appId",
       { schema: { params: AppParams } },
       async (request, reply) => {
-        if (!(await admitGraphRequest(context, request, reply, request.params.appId))) return reply;
         const record = store.getApp(request.params.appId);
         if (record === undefined) return appNotFound(request, reply, request.params.appId);
         store.deleteApp(record.id);

@@ -6,7 +6,6 @@ import type { JsonObject } from "../store/records.ts";
 import { isPublished } from "./app-model.ts";
 import { appNotFound } from "./app-routes.ts";
 import { assignmentFromBody, renderAssignment } from "./assignment-model.ts";
-import { admitGraphRequest } from "./guard.ts";
 import { sendCollection, sendEntity } from "./odata.ts";
 import { AnyObject, AppParams, AssignmentParams } from "./schemas.ts";
 
@@ -38,7 +37,6 @@ export function assignmentRoutes(context: ServiceContext) {
       "/deviceAppManagement/mobileApps/:appId/assignments",
       { schema: { params: AppParams } },
       async (request, reply) => {
-        if (!(await admitGraphRequest(context, request, reply, request.params.appId))) return reply;
         const record = store.getApp(request.params.appId);
         if (record === undefined) return appNotFound(request, reply, request.params.appId);
         const items = store.listAssignments(record.id).map(renderAssignment);
@@ -50,7 +48,6 @@ export function assignmentRoutes(context: ServiceContext) {
       "/deviceAppManagement/mobileApps/:appId/assignments",
       { schema: { params: AppParams, body: AnyObject } },
       async (request, reply) => {
-        if (!(await admitGraphRequest(context, request, reply, request.params.appId))) return reply;
         const record = publishedApp(request.params.appId);
         if (record === undefined) return appNotFound(request, reply, request.params.appId);
         const assignment = assignmentFromBody(record.id, request.body);
@@ -79,7 +76,6 @@ export function assignmentRoutes(context: ServiceContext) {
       "/deviceAppManagement/mobileApps/:appId/assign",
       { schema: { params: AppParams, body: AnyObject } },
       async (request, reply) => {
-        if (!(await admitGraphRequest(context, request, reply, request.params.appId))) return reply;
         const record = publishedApp(request.params.appId);
         if (record === undefined) return appNotFound(request, reply, request.params.appId);
         const list = request.body.mobileAppAssignments;
@@ -104,7 +100,6 @@ export function assignmentRoutes(context: ServiceContext) {
       "/deviceAppManagement/mobileApps/:appId/assignments/:assignmentId",
       { schema: { params: AssignmentParams } },
       async (request, reply) => {
-        if (!(await admitGraphRequest(context, request, reply, request.params.appId))) return reply;
         const assignment = findAssignment(request.params);
         if (assignment === undefined) return assignmentNotFound(request, reply, request.params.assignmentId);
         return sendEntity(
@@ -121,7 +116,6 @@ export function assignmentRoutes(context: ServiceContext) {
       "/deviceAppManagement/mobileApps/:appId/assignments/:assignmentId",
       { schema: { params: AssignmentParams, body: AnyObject } },
       async (request, reply) => {
-        if (!(await admitGraphRequest(context, request, reply, request.params.appId))) return reply;
         const existing = findAssignment(request.params);
         if (existing === undefined) return assignmentNotFound(request, reply, request.params.assignmentId);
         const updated = assignmentFromBody(existing.appId, { ...existing.body, ...request.body });
@@ -137,7 +131,6 @@ export function assignmentRoutes(context: ServiceContext) {
       "/deviceAppManagement/mobileApps/:appId/assignments/:assignmentId",
       { schema: { params: AssignmentParams } },
       async (request, reply) => {
-        if (!(await admitGraphRequest(context, request, reply, request.params.appId))) return reply;
         const existing = findAssignment(request.params);
         if (existing === undefined) return assignmentNotFound(request, reply, request.params.assignmentId);
         store.deleteAssignment(existing.appId, existing.id);

@@ -4,7 +4,6 @@ import { Type } from "typebox";
 import type { ServiceContext } from "../context.ts";
 import { stableUuid } from "../identity/token-issuer.ts";
 import { appNotFound } from "./app-routes.ts";
-import { admitGraphRequest } from "./guard.ts";
 import { sendCollection } from "./odata.ts";
 import { AppParams } from "./schemas.ts";
 
@@ -45,21 +44,18 @@ const CategoryRef = Type.Object(
 export function catalogRoutes(context: ServiceContext) {
   return async (app: FastifyInstance): Promise<void> => {
     app.get("/deviceManagement/getRoleScopeTagsByResource(resource='MobileApps')", async (request, reply) => {
-      if (!(await admitGraphRequest(context, request, reply))) return reply;
       return sendCollection(context, request, reply, "Collection(microsoft.graph.roleScopeTag)", [
         { "@odata.type": "#microsoft.graph.roleScopeTag", ...defaultScopeTag },
       ]);
     });
 
     app.get("/deviceManagement/roleScopeTags", async (request, reply) => {
-      if (!(await admitGraphRequest(context, request, reply))) return reply;
       return sendCollection(context, request, reply, "deviceManagement/roleScopeTags", [
         { "@odata.type": "#microsoft.graph.roleScopeTag", ...defaultScopeTag },
       ]);
     });
 
     app.get("/deviceAppManagement/mobileAppCategories", async (request, reply) => {
-      if (!(await admitGraphRequest(context, request, reply))) return reply;
       return sendCollection(context, request, reply, "deviceAppManagement/mobileAppCategories", categories);
     });
 
@@ -67,7 +63,6 @@ export function catalogRoutes(context: ServiceContext) {
       "/deviceAppManagement/mobileApps/:appId/categories/$ref",
       { schema: { params: AppParams, body: CategoryRef } },
       async (request, reply) => {
-        if (!(await admitGraphRequest(context, request, reply, request.params.appId))) return reply;
         if (context.store.getApp(request.params.appId) === undefined) {
           return appNotFound(request, reply, request.params.appId);
         }

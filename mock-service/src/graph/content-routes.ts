@@ -7,7 +7,6 @@ import { type ContentFileRecord, type FileEncryptionInfo, UploadState } from "..
 import { appNotFound } from "./app-routes.ts";
 import { checkCommittedContent } from "./commit-check.ts";
 import { advanceOnPoll, newSasExpiry, renderContentFile } from "./content-file-model.ts";
-import { admitGraphRequest } from "./guard.ts";
 import { sendCollection, sendEntity } from "./odata.ts";
 import { AnyObject, AppParams, CommitBody, ContentFileCreate, FileParams, VersionParams } from "./schemas.ts";
 
@@ -69,7 +68,6 @@ export function contentRoutes(context: ServiceContext) {
       "/deviceAppManagement/mobileApps/:appId/contentVersions",
       { schema: { params: AppParams, body: AnyObject } },
       async (request, reply) => {
-        if (!(await admitGraphRequest(context, request, reply, request.params.appId))) return reply;
         const record = store.getApp(request.params.appId);
         if (record === undefined) return appNotFound(request, reply, request.params.appId);
         const version = store.createContentVersion(record.id);
@@ -88,7 +86,6 @@ export function contentRoutes(context: ServiceContext) {
       "/deviceAppManagement/mobileApps/:appId/contentVersions",
       { schema: { params: AppParams } },
       async (request, reply) => {
-        if (!(await admitGraphRequest(context, request, reply, request.params.appId))) return reply;
         const record = store.getApp(request.params.appId);
         if (record === undefined) return appNotFound(request, reply, request.params.appId);
         const items = store.listContentVersions(record.id).map((id) => ({ id: String(id) }));
@@ -100,7 +97,6 @@ export function contentRoutes(context: ServiceContext) {
       "/deviceAppManagement/mobileApps/:appId/contentVersions/:version",
       { schema: { params: VersionParams } },
       async (request, reply) => {
-        if (!(await admitGraphRequest(context, request, reply, request.params.appId))) return reply;
         const found = findVersion(request, reply);
         if (found === undefined) return reply;
         return sendEntity(context, request, reply, `${versionsFragment(found.appId)}/$entity`, {
@@ -116,7 +112,6 @@ export function contentRoutes(context: ServiceContext) {
       "/deviceAppManagement/mobileApps/:appId/contentVersions/:version/files",
       { schema: { params: VersionParams, body: ContentFileCreate } },
       async (request, reply) => {
-        if (!(await admitGraphRequest(context, request, reply, request.params.appId))) return reply;
         const found = findVersion(request, reply);
         if (found === undefined) return reply;
         const pending = context.options.pendingPolls;
@@ -150,7 +145,6 @@ export function contentRoutes(context: ServiceContext) {
       "/deviceAppManagement/mobileApps/:appId/contentVersions/:version/files",
       { schema: { params: VersionParams } },
       async (request, reply) => {
-        if (!(await admitGraphRequest(context, request, reply, request.params.appId))) return reply;
         const found = findVersion(request, reply);
         if (found === undefined) return reply;
         const items = store
@@ -164,7 +158,6 @@ export function contentRoutes(context: ServiceContext) {
       "/deviceAppManagement/mobileApps/:appId/contentVersions/:version/files/:fileId",
       { schema: { params: FileParams } },
       async (request, reply) => {
-        if (!(await admitGraphRequest(context, request, reply, request.params.appId))) return reply;
         const file = findFile(request, reply);
         if (file === undefined) return reply;
         const polled = advanceOnPoll(file);
@@ -178,7 +171,6 @@ export function contentRoutes(context: ServiceContext) {
       "/deviceAppManagement/mobileApps/:appId/contentVersions/:version/files/:fileId",
       { schema: { params: FileParams } },
       async (request, reply) => {
-        if (!(await admitGraphRequest(context, request, reply, request.params.appId))) return reply;
         const file = findFile(request, reply);
         if (file === undefined) return reply;
         if (file.isCommitted && isServedVersion(context, file)) {
@@ -199,7 +191,6 @@ export function contentRoutes(context: ServiceContext) {
       "/deviceAppManagement/mobileApps/:appId/contentVersions/:version/files/:fileId/commit",
       { schema: { params: FileParams, body: CommitBody } },
       async (request, reply) => {
-        if (!(await admitGraphRequest(context, request, reply, request.params.appId))) return reply;
         const file = findFile(request, reply);
         if (file === undefined) return reply;
         if (file.isCommitted) {
@@ -242,7 +233,6 @@ export function contentRoutes(context: ServiceContext) {
       "/deviceAppManagement/mobileApps/:appId/contentVersions/:version/files/:fileId/renewUpload",
       { schema: { params: FileParams } },
       async (request, reply) => {
-        if (!(await admitGraphRequest(context, request, reply, request.params.appId))) return reply;
         const file = findFile(request, reply);
         if (file === undefined) return reply;
         if (file.isCommitted) {

@@ -5,7 +5,6 @@ import { Type } from "typebox";
 import type { ServiceContext } from "../context.ts";
 import { sendGraphError } from "../http/graph-error.ts";
 import type { GroupRecord } from "../store/records.ts";
-import { admitGraphRequest } from "./guard.ts";
 import { sendCollection, sendEntity } from "./odata.ts";
 
 const GroupParams = Type.Object({ groupId: Type.String({ minLength: 1, maxLength: 64 }) });
@@ -34,7 +33,6 @@ export function groupRoutes(context: ServiceContext) {
     const { store } = context;
 
     app.get("/groups", async (request, reply) => {
-      if (!(await admitGraphRequest(context, request, reply))) return reply;
       return sendCollection(context, request, reply, "groups", store.listGroups().map(renderGroup));
     });
 
@@ -42,7 +40,6 @@ export function groupRoutes(context: ServiceContext) {
       "/groups",
       { schema: { body: GroupCreate } },
       async (request, reply) => {
-        if (!(await admitGraphRequest(context, request, reply))) return reply;
         const members = (request.body["members@odata.bind"] ?? []).map((link, index) =>
           memberIdOf(link, `members@odata.bind/${index}`),
         );
@@ -60,7 +57,6 @@ export function groupRoutes(context: ServiceContext) {
       "/groups/:groupId",
       { schema: { params: GroupParams } },
       async (request, reply) => {
-        if (!(await admitGraphRequest(context, request, reply))) return reply;
         const group = store.getGroup(request.params.groupId);
         if (group === undefined) return groupNotFound(request, reply, request.params.groupId);
         return sendEntity(context, request, reply, "groups/$entity", renderGroup(group));
@@ -71,7 +67,6 @@ export function groupRoutes(context: ServiceContext) {
       "/groups/:groupId",
       { schema: { params: GroupParams } },
       async (request, reply) => {
-        if (!(await admitGraphRequest(context, request, reply))) return reply;
         const group = store.getGroup(request.params.groupId);
         if (group === undefined) return groupNotFound(request, reply, request.params.groupId);
         store.deleteGroup(group.id);
@@ -83,7 +78,6 @@ export function groupRoutes(context: ServiceContext) {
       "/groups/:groupId/members",
       { schema: { params: GroupParams } },
       async (request, reply) => {
-        if (!(await admitGraphRequest(context, request, reply))) return reply;
         const group = store.getGroup(request.params.groupId);
         if (group === undefined) return groupNotFound(request, reply, request.params.groupId);
         const members = group.members.map((memberId) => renderMember(context, memberId));
@@ -95,7 +89,6 @@ export function groupRoutes(context: ServiceContext) {
       "/groups/:groupId/members/$ref",
       { schema: { params: GroupParams, body: MemberRef } },
       async (request, reply) => {
-        if (!(await admitGraphRequest(context, request, reply))) return reply;
         const group = store.getGroup(request.params.groupId);
         if (group === undefined) return groupNotFound(request, reply, request.params.groupId);
         store.addMember(group.id, memberIdOf(request.body["@odata.id"], "@odata.id"));
@@ -107,7 +100,6 @@ export function groupRoutes(context: ServiceContext) {
       "/groups/:groupId/members/:memberId/$ref",
       { schema: { params: MemberParams } },
       async (request, reply) => {
-        if (!(await admitGraphRequest(context, request, reply))) return reply;
         const group = store.getGroup(request.params.groupId);
         if (group === undefined) return groupNotFound(request, reply, request.params.groupId);
         if (!store.removeMember(group.id, request.params.memberId.toLowerCase())) {

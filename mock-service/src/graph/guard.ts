@@ -7,7 +7,7 @@ import { graphAppId, graphAudience } from "../identity/well-known-ids.ts";
 const graphAudiences = [graphAudience, graphAppId] as const;
 
 /**
- * The start of every Graph handler: a Graph token (401 otherwise), then the planned faults.
+ * The start of every Graph request (a preHandler in routes.ts): a Graph token (401 otherwise), then the planned faults.
  * Returns false when the request was already answered.
  */
 export async function admitGraphRequest(

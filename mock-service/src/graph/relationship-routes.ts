@@ -4,7 +4,6 @@ import type { FastifyInstance } from "fastify";
 import type { ServiceContext } from "../context.ts";
 import type { JsonObject } from "../store/records.ts";
 import { appNotFound } from "./app-routes.ts";
-import { admitGraphRequest } from "./guard.ts";
 import { sendCollection } from "./odata.ts";
 import { AnyObject, AppParams } from "./schemas.ts";
 
@@ -20,7 +19,6 @@ export function relationshipRoutes(context: ServiceContext) {
       "/deviceAppManagement/mobileApps/:appId/updateRelationships",
       { schema: { params: AppParams, body: AnyObject } },
       async (request, reply) => {
-        if (!(await admitGraphRequest(context, request, reply, request.params.appId))) return reply;
         const source = store.getApp(request.params.appId);
         if (source === undefined) return appNotFound(request, reply, request.params.appId);
         const list = request.body.relationships;
@@ -54,7 +52,6 @@ export function relationshipRoutes(context: ServiceContext) {
       "/deviceAppManagement/mobileApps/:appId/relationships",
       { schema: { params: AppParams } },
       async (request, reply) => {
-        if (!(await admitGraphRequest(context, request, reply, request.params.appId))) return reply;
         const source = store.getApp(request.params.appId);
         if (source === undefined) return appNotFound(request, reply, request.params.appId);
         const items = store.listRelationships(source.id).map((relationship) => {

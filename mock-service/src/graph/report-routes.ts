@@ -9,7 +9,6 @@ import { ImesimError } from "@imesim/contracts/errors";
 import type { FastifyInstance } from "fastify";
 import { Type } from "typebox";
 import type { ServiceContext } from "../context.ts";
-import { admitGraphRequest } from "./guard.ts";
 import { parseFilter } from "./odata-filter.ts";
 
 /** The portal's wording of each state, for the `_loc` columns. */
@@ -73,7 +72,6 @@ export function reportRoutes(context: ServiceContext) {
       "/deviceManagement/reports/getDeviceInstallStatusReport",
       { schema: { body: ReportRequest } },
       async (request, reply) => {
-        if (!(await admitGraphRequest(context, request, reply))) return reply;
         const wanted =
           request.body.select === undefined || request.body.select.length === 0
             ? selectable

@@ -5,6 +5,7 @@ import { assignmentRoutes } from "./assignment-routes.ts";
 import { catalogRoutes } from "./catalog-routes.ts";
 import { contentRoutes } from "./content-routes.ts";
 import { groupRoutes } from "./group-routes.ts";
+import { admitGraphRequest } from "./guard.ts";
 import { relationshipRoutes } from "./relationship-routes.ts";
 import { reportRoutes } from "./report-routes.ts";
 import { statusRoutes } from "./status-routes.ts";
@@ -12,6 +13,12 @@ import { statusRoutes } from "./status-routes.ts";
 /** The Graph admin API under one version prefix (`/beta` or `/v1.0`). */
 export function graphRoutes(context: ServiceContext) {
   return async (app: FastifyInstance): Promise<void> => {
+    // Every Graph route starts alike, after its input validated: a Graph token, then the planned faults
+    // (targeted by the app the URL names, if any). A request answered here never reaches its handler.
+    app.addHook("preHandler", async (request, reply) => {
+      const { appId } = request.params as { appId?: string };
+      if (!(await admitGraphRequest(context, request, reply, appId))) return reply;
+    });
     await app.register(appRoutes(context));
     await app.register(contentRoutes(context));
     await app.register(assignmentRoutes(context));

@@ -2,7 +2,6 @@ import type { FastifyInstance } from "fastify";
 import type { ServiceContext } from "../context.ts";
 import type { DeviceStatusRecord } from "../store/records.ts";
 import { appNotFound } from "./app-routes.ts";
-import { admitGraphRequest } from "./guard.ts";
 import { sendCollection, sendEntity } from "./odata.ts";
 import { AppParams } from "./schemas.ts";
 
@@ -18,7 +17,6 @@ export function statusRoutes(context: ServiceContext) {
       "/deviceAppManagement/mobileApps/:appId/deviceStatuses",
       { schema: { params: AppParams } },
       async (request, reply) => {
-        if (!(await admitGraphRequest(context, request, reply, request.params.appId))) return reply;
         const record = store.getApp(request.params.appId);
         if (record === undefined) return appNotFound(request, reply, request.params.appId);
         const items = store
@@ -38,7 +36,6 @@ export function statusRoutes(context: ServiceContext) {
       "/deviceAppManagement/mobileApps/:appId/installSummary",
       { schema: { params: AppParams } },
       async (request, reply) => {
-        if (!(await admitGraphRequest(context, request, reply, request.params.appId))) return reply;
         const record = store.getApp(request.params.appId);
         if (record === undefined) return appNotFound(request, reply, request.params.appId);
         const statuses = store.listStatuses(record.id);

@@ -238,3 +238,38 @@ describe("scope tags and categories (IntuneWin32App -ScopeTagName / -CategoryNam
     expect(unknown.statusCode).toBe(400);
   });
 });
+
+describe("admission of every Graph route", () => {
+  it("wants a Graph token on each route family, and aims app-scoped faults at that app's routes only", async () => {
+    const target = (await create(sampleApp({ displayName: "Faulted" }))).json();
+    const other = (await create(sampleApp({ displayName: "Spared" }))).json();
+    const apps = "/beta/deviceAppManagement/mobileApps";
+    const urls = [
+      apps,
+      `${apps}/${target.id}`,
+      `${apps}/${target.id}/contentVersions`,
+      `${apps}/${target.id}/assignments`,
+      "/beta/groups",
+      "/beta/deviceAppManagement/mobileAppCategories",
+    ];
+    for (const url of urls) expect((await app.inject({ url })).statusCode, url).toBe(401);
+
+    const plan = {
+      rules: [{ match: { route: "graph", appId: target.id }, effect: { kind: "status", status: 503 } }],
+    };
+    expect((await app.inject({ method: "POST", url: "/admin/faults", payload: plan })).statusCode).toBe(200);
+    try {
+      for (const suffix of ["", "/contentVersions", "/assignments"]) {
+        expect((await app.inject({ url: `${apps}/${target.id}${suffix}`, headers: auth })).statusCode).toBe(
+          503,
+        );
+        expect((await app.inject({ url: `${apps}/${other.id}${suffix}`, headers: auth })).statusCode).toBe(
+          200,
+        );
+      }
+      expect((await app.inject({ url: apps, headers: auth })).statusCode).toBe(200);
+    } finally {
+      await app.inject({ method: "DELETE", url: "/admin/faults" });
+    }
+  });
+});
