@@ -4,7 +4,7 @@
 //   unpack baseline: openssl dgst -hmac (MAC), openssl enc -d, openssl dgst (digest), unzip
 // Goals: pack ≥ 1.5× and unpack ≥ 2× the baseline's throughput; peak RSS < 200 MB at any size.
 // Every timed step starts from the same state (see settle); unpack runs twice per side and the best run counts.
-// Size per data set: IMESIM_BENCH_CODEC_MB (default 1024); CI runs it small, e.g. IMESIM_BENCH_CODEC_MB=32.
+// Size per data set: IMESIM_BENCH_CODEC_MB (default 1024); a small size, e.g. 32, makes a quick check that it runs.
 import { execFileSync, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import {
