@@ -32,7 +32,10 @@ export interface ServerOptions {
   readonly downloadBytesPerSecond?: number;
   /** Graph page size before `@odata.nextLink` is used. */
   readonly pageSize?: number;
-  /** Faults to inject from the start (also settable at run time with `POST /admin/faults`). */
+  /**
+   * Faults to inject from the start (also settable at run time with `POST /admin/faults`). Without it, the
+   * service resumes the plan and counters it kept in `dataDir`.
+   */
   readonly faults?: FaultPlan;
 }
 

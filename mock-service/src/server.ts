@@ -35,7 +35,7 @@ const jsonBodyLimit = 4 * 1024 * 1024;
 
 /**
  * Builds the mock Intune service (not yet listening: call `listen`, or `inject` in tests).
- * Keys, certificates, the database and content live in `options.dataDir` and survive restarts.
+ * Keys, certificates, the database, content and the fault plan live in `options.dataDir` and survive restarts.
  */
 export async function buildServer(options: ServerOptions): Promise<MockIntuneServer> {
   const resolved = resolveOptions(options);
@@ -43,6 +43,8 @@ export async function buildServer(options: ServerOptions): Promise<MockIntuneSer
   const faults = new FaultInjector(resolved.faults);
   mkdirSync(resolved.dataDir, { recursive: true });
   const store = new Store(resolved.dataDir);
+  // A plan given to this start wins; without one, a restart picks up the plan and counters it left.
+  faults.keepIn(store, options.faults === undefined);
   const authority = await CertificateAuthority.open(resolved.dataDir);
   const signing = await authority.loadOrIssue(resolved.dataDir, "token-signing", (publicKey) =>
     authority.issue({

@@ -1,5 +1,6 @@
 import { assertSchema } from "@imesim/contracts/schema";
 import { Compile } from "typebox/compile";
+import type { JsonObject } from "../store/records.ts";
 import { type FaultEffect, type FaultMatch, FaultPlan, type FaultRoute, type FaultRule } from "./plan.ts";
 
 const planChecker = Compile(FaultPlan);
@@ -11,6 +12,13 @@ export interface FaultRequest {
   readonly requestContentType?: string | undefined;
   readonly appId?: string | undefined;
   readonly deviceId?: string | undefined;
+}
+
+/** Where the plan and its counters outlive the process (the service's SQLite store). */
+export interface FaultPlanStore {
+  loadFaultRules(): { rule: JsonObject; injected: number }[];
+  saveFaultRules(rules: readonly { rule: JsonObject; injected: number }[]): void;
+  setFaultInjected(position: number, injected: number): void;
 }
 
 /** A rule's counters: how often it matched and fired. */
@@ -25,6 +33,7 @@ export interface FaultCounter {
  */
 export class FaultInjector {
   #rules: { rule: FaultRule; id: string; injected: number }[] = [];
+  #store: FaultPlanStore | undefined;
 
   constructor(plan: FaultPlan) {
     this.setPlan(plan);
@@ -32,8 +41,40 @@ export class FaultInjector {
 
   /** Replaces the plan and resets the counters; throws ImesimError `FAULT_PLAN_INVALID` naming the bad member. */
   setPlan(plan: FaultPlan): void {
-    assertSchema(planChecker, plan, { code: "FAULT_PLAN_INVALID", what: "fault plan", path: "" });
-    this.#rules = plan.rules.map((rule, index) => ({ rule, id: rule.id ?? `rule-${index}`, injected: 0 }));
+    this.#replace(plan, "fault plan", () => 0);
+    this.#save();
+  }
+
+  /**
+   * From now on keeps the plan and its counters in `store`. With `restore` the stored plan, counters included,
+   * replaces the current one (a restart); otherwise the current plan replaces the stored one.
+   */
+  keepIn(store: FaultPlanStore, restore: boolean): void {
+    if (restore) {
+      const stored = store.loadFaultRules();
+      const plan = { rules: stored.map((entry) => entry.rule) } as unknown as FaultPlan;
+      this.#replace(plan, "stored fault plan", (index) => stored[index]?.injected ?? 0);
+    }
+    this.#store = store;
+    this.#save();
+  }
+
+  #replace(plan: FaultPlan, what: string, injected: (index: number) => number): void {
+    assertSchema(planChecker, plan, { code: "FAULT_PLAN_INVALID", what, path: "" });
+    this.#rules = plan.rules.map((rule, index) => ({
+      rule,
+      id: rule.id ?? `rule-${index}`,
+      injected: injected(index),
+    }));
+  }
+
+  #save(): void {
+    this.#store?.saveFaultRules(
+      this.#rules.map((entry) => ({
+        rule: { ...entry.rule, id: entry.id } as unknown as JsonObject,
+        injected: entry.injected,
+      })),
+    );
   }
 
   /** The active plan. */
@@ -58,11 +99,12 @@ export class FaultInjector {
    * as injected. Undefined when none matches.
    */
   take(request: FaultRequest, kinds: readonly FaultEffect["kind"][]): FaultEffect | undefined {
-    for (const entry of this.#rules) {
+    for (const [position, entry] of this.#rules.entries()) {
       if (!kinds.includes(entry.rule.effect.kind)) continue;
       if (entry.rule.times !== undefined && entry.injected >= entry.rule.times) continue;
       if (!matches(entry.rule.match, request)) continue;
       entry.injected += 1;
+      this.#store?.setFaultInjected(position, entry.injected);
       return entry.rule.effect;
     }
     return undefined;

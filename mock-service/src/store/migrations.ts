@@ -92,4 +92,13 @@ export const migrations: readonly string[] = [
   DROP TABLE assignments;
   ALTER TABLE assignments_by_app_and_id RENAME TO assignments;
   `,
+  // The fault plan and its counters, so a restarted service (a fault of its own in a scenario) keeps
+  // injecting where it left off: a rule with `times` that already fired does not fire again.
+  `
+  CREATE TABLE fault_rules (
+    position INTEGER PRIMARY KEY,
+    rule TEXT NOT NULL,
+    injected INTEGER NOT NULL
+  );
+  `,
 ];

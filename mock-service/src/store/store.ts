@@ -101,6 +101,33 @@ export class Store {
     return statement;
   }
 
+  // ---- fault plan ---------------------------------------------------------------------------
+
+  /** The stored fault rules in plan order, each as JSON with its injection count. */
+  loadFaultRules(): { rule: JsonObject; injected: number }[] {
+    const rows = this.#sql("SELECT rule, injected FROM fault_rules ORDER BY position").all() as {
+      rule: string;
+      injected: number;
+    }[];
+    return rows.map((row) => ({ rule: JSON.parse(row.rule) as JsonObject, injected: row.injected }));
+  }
+
+  /** Replaces the stored fault plan (not a policy input: `generation` stays). */
+  saveFaultRules(rules: readonly { rule: JsonObject; injected: number }[]): void {
+    this.db.transaction(() => {
+      this.#sql("DELETE FROM fault_rules").run();
+      const insert = this.#sql("INSERT INTO fault_rules (position, rule, injected) VALUES (?, ?, ?)");
+      for (const [position, entry] of rules.entries()) {
+        insert.run(position, JSON.stringify(entry.rule), entry.injected);
+      }
+    })();
+  }
+
+  /** Records a rule's injection count. */
+  setFaultInjected(position: number, injected: number): void {
+    this.#sql("UPDATE fault_rules SET injected = ? WHERE position = ?").run(injected, position);
+  }
+
   // ---- apps -------------------------------------------------------------------------------
 
   insertApp(app: AppRecord): void {

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
+import type { FaultPlan } from "../../src/faults/plan.ts";
 import { buildServer, importApp } from "../../src/index.ts";
 import { adminToken, enroll, sampleApp } from "./helpers.ts";
 
@@ -141,5 +142,59 @@ describe("OpenAPI", () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe("fault plan across restarts", () => {
+  const plan: FaultPlan = {
+    rules: [
+      {
+        id: "once",
+        match: { route: "graph", method: "GET" },
+        effect: { kind: "status", status: 503 },
+        times: 1,
+      },
+      { id: "slow", match: { route: "token" }, effect: { kind: "latency", ms: 0 } },
+    ],
+  };
+  const counters = async (server: Awaited<ReturnType<typeof buildServer>>) =>
+    (await server.inject("/admin/faults")).json() as {
+      plan: { rules: { id: string }[] };
+      counters: { id: string; injected: number }[];
+    };
+
+  it("keeps the plan and its counters, so a rule that has fired its `times` stays spent", async () => {
+    const dataDir = tempFolder();
+    const first = await buildServer({ dataDir });
+    expect((await first.inject({ method: "POST", url: "/admin/faults", payload: plan })).statusCode).toBe(
+      200,
+    );
+    const auth = { authorization: `Bearer ${await adminToken(first)}` };
+    const apps = "/beta/deviceAppManagement/mobileApps";
+    expect((await first.inject({ url: apps, headers: auth })).statusCode).toBe(503);
+    await first.close();
+
+    const second = await buildServer({ dataDir });
+    const state = await counters(second);
+    expect(state.plan.rules.map((rule) => rule.id)).toEqual(["once", "slow"]);
+    expect(state.counters).toEqual([
+      { id: "once", injected: 1 },
+      { id: "slow", injected: 1 },
+    ]);
+    const again = { authorization: `Bearer ${await adminToken(second)}` };
+    expect((await second.inject({ url: apps, headers: again })).statusCode).toBe(200);
+    await second.close();
+  });
+
+  it("lets a plan given at start replace the kept one, and a cleared plan stays cleared", async () => {
+    const dataDir = tempFolder();
+    const first = await buildServer({ dataDir, faults: plan });
+    await first.close();
+    const replaced = await buildServer({ dataDir, faults: { rules: [] } });
+    expect((await counters(replaced)).plan.rules).toEqual([]);
+    await replaced.close();
+    const resumed = await buildServer({ dataDir });
+    expect((await counters(resumed)).plan.rules).toEqual([]);
+    await resumed.close();
   });
 });
