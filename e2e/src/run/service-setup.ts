@@ -143,8 +143,9 @@ export async function startScenarioService(
   dataDir?: string,
 ): Promise<ScenarioService> {
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), "imesim-run-"));
-  // No faults while the admin side is set up; runScenario arms them once the apps have their service ids.
-  const server = await buildServer({ dataDir: dir, logger: false });
+  // No faults while the admin side is set up, not even a plan an earlier run left in `dataDir`;
+  // runScenario arms the scenario's own once the apps have their service ids.
+  const server = await buildServer({ dataDir: dir, logger: false, faults: { rules: [] } });
   try {
     createUserGroups(server, scenario);
     const scratch = mkdtempSync(join(tmpdir(), "imesim-packages-"));
