@@ -22,6 +22,12 @@ export function identityRoutes(context: ServiceContext) {
 
     const tenantMatches = (tenant: string): boolean =>
       ["common", "organizations", context.tokens.tenantId].includes(tenant.toLowerCase());
+    // Entra's AADSTS90002; the metadata document calls it invalid_tenant, the token endpoints invalid_request.
+    const unknownTenant = (
+      reply: FastifyReply,
+      tenant: string,
+      error: "invalid_tenant" | "invalid_request",
+    ): FastifyReply => sendOAuthError(reply, 400, error, 90002, `Tenant '${tenant}' not found.`);
 
     app.get("/common/discovery/instance", { schema: { hide: true } }, async (request) => {
       const base = baseUrlOf(context, request);
@@ -37,15 +43,8 @@ export function identityRoutes(context: ServiceContext) {
       request: FastifyRequest<{ Params: { tenant: string } }>,
       reply: FastifyReply,
     ) => {
-      if (!tenantMatches(request.params.tenant)) {
-        return sendOAuthError(
-          reply,
-          400,
-          "invalid_tenant",
-          90002,
-          `Tenant '${request.params.tenant}' not found.`,
-        );
-      }
+      if (!tenantMatches(request.params.tenant))
+        return unknownTenant(reply, request.params.tenant, "invalid_tenant");
       const base = baseUrlOf(context, request);
       const tenant = context.tokens.tenantId;
       return {
@@ -85,15 +84,8 @@ export function identityRoutes(context: ServiceContext) {
     ) => {
       if (await injectRequestFaults(context.faults, request, reply, { route: "token", method: "POST" }))
         return reply;
-      if (!tenantMatches(request.params.tenant)) {
-        return sendOAuthError(
-          reply,
-          400,
-          "invalid_request",
-          90002,
-          `Tenant '${request.params.tenant}' not found.`,
-        );
-      }
+      if (!tenantMatches(request.params.tenant))
+        return unknownTenant(reply, request.params.tenant, "invalid_request");
       const form = request.body;
       if (form === null || typeof form !== "object") {
         return sendOAuthError(
@@ -253,15 +245,8 @@ export function identityRoutes(context: ServiceContext) {
     app.post<{ Params: { tenant: string }; Body: TokenForm }>(
       "/:tenant/oauth2/v2.0/devicecode",
       async (request, reply) => {
-        if (!tenantMatches(request.params.tenant)) {
-          return sendOAuthError(
-            reply,
-            400,
-            "invalid_request",
-            90002,
-            `Tenant '${request.params.tenant}' not found.`,
-          );
-        }
+        if (!tenantMatches(request.params.tenant))
+          return unknownTenant(reply, request.params.tenant, "invalid_request");
         const clientId = request.body?.client_id;
         if (typeof clientId !== "string" || clientId === "") {
           return sendOAuthError(
