@@ -78,6 +78,12 @@ export async function buildServer(options: ServerOptions): Promise<MockIntuneSer
           https: {
             key: tlsCertificate.privateKeyPem,
             cert: `${tlsCertificate.certificatePem.trimEnd()}\n${authority.root.certificatePem.trimEnd()}\n`,
+            // Mutual TLS for the device channel (ime.md §3.1–3.2): every client is asked for a certificate
+            // issued by this CA, but none is required here, since enrollment, tokens, Graph and content
+            // come without one. The device-channel routes check it (http/client-certificate.ts).
+            requestCert: true,
+            rejectUnauthorized: false,
+            ca: authority.root.certificatePem,
           },
         }),
   }) as unknown as FastifyInstance;

@@ -20,6 +20,7 @@ import { contentUrl } from "../content/content-url.ts";
 import { baseUrlOf, type ServiceContext } from "../context.ts";
 import { injectRequestFaults } from "../faults/apply.ts";
 import { authenticate } from "../http/auth.ts";
+import { requireDeviceCertificate } from "../http/client-certificate.ts";
 import { sendGraphError } from "../http/graph-error.ts";
 import { imeResourceId } from "../identity/well-known-ids.ts";
 import { fromPem } from "../pki/authority.ts";
@@ -57,7 +58,8 @@ interface CachedList {
 /**
  * The device channel (ime.md §3.1–3.2, §9): service discovery, and
  * `PUT /SideCar/SideCarGatewaySessions('{id}')?api-version=1.5` dispatching on RequestContentType.
- * Every session call needs a device token (audience = Intune Checkin, an enrolled device).
+ * Every session call needs a device token (audience = Intune Checkin, an enrolled device). Over TLS both
+ * routes also need the device's MDM certificate as the TLS client certificate (requireDeviceCertificate).
  */
 export function gatewayRoutes(context: ServiceContext) {
   return async (app: FastifyInstance): Promise<void> => {
@@ -66,6 +68,7 @@ export function gatewayRoutes(context: ServiceContext) {
     app.get(SERVICE_DISCOVERY_PATH, async (request, reply) => {
       if (await injectRequestFaults(context.faults, request, reply, { route: "discovery", method: "GET" }))
         return reply;
+      if (requireDeviceCertificate(context, request, reply) === undefined) return reply;
       return createServiceAddresses({
         [SIDECAR_SERVICE_NAME]: `${baseUrlOf(context, request)}${sideCarPrefix}`,
       });
@@ -90,6 +93,7 @@ export function gatewayRoutes(context: ServiceContext) {
             "The token does not name an enrolled device.",
           );
         }
+        if (requireDeviceCertificate(context, request, reply, device.id) === undefined) return reply;
         if (request.query["api-version"] !== SIDECAR_API_VERSION) {
           return sendGraphError(
             request,
