@@ -32,6 +32,7 @@ import {
   pemToDer,
 } from "./device-identity.ts";
 import { failureOf, networkFailure, retryAfterMs } from "./http-errors.ts";
+import { serviceDispatchers } from "./tls-dispatchers.ts";
 import { type AccessToken, type ImeServiceClient, ServiceError } from "./types.ts";
 
 export interface HttpServiceClientOptions {
@@ -39,7 +40,10 @@ export interface HttpServiceClientOptions {
   readonly clock: Clock;
   /** The SideCarAgentVersion the ClientInfo carries. */
   readonly agentVersion: string;
-  /** undici dispatcher (TLS trust, connection pool); the global one when absent. */
+  /**
+   * undici dispatcher for every request (connection pool, in-process routing). When absent and the service
+   * is HTTPS, the client builds its own: the device channel presents the device certificate (mutual TLS).
+   */
   readonly dispatcher?: Dispatcher;
   /** Headers and body idle time-outs, in ms of wall time. Default 60 s. */
   readonly timeoutMs?: number;
@@ -56,16 +60,27 @@ const APP_LIST_TYPES: Record<AppListKind, string> = {
 export function createHttpServiceClient(options: HttpServiceClientOptions): ImeServiceClient {
   const { identity, clock } = options;
   const timeout = options.timeoutMs ?? 60_000;
-  const dispatcherOption = options.dispatcher === undefined ? {} : { dispatcher: options.dispatcher };
+  const dispatchers = serviceDispatchers(identity, options.dispatcher);
+  const deviceChannel =
+    dispatchers.deviceChannel === undefined ? {} : { dispatcher: dispatchers.deviceChannel };
+  const otherChannel = dispatchers.other === undefined ? {} : { dispatcher: dispatchers.other };
   const certificateBlob = pemToDer(identity.certificatePem).toString("base64");
   const userTokens = new Map<string, AccessToken>();
   let sideCarUrl: string | undefined;
 
-  /** One request/response with a text body, under a clock hold; non-2xx becomes a ServiceError. */
+  /**
+   * One request/response with a text body, under a clock hold; non-2xx becomes a ServiceError.
+   * `device` requests (discovery, SideCar sessions) go out with the device certificate over TLS.
+   */
   const exchange = async (
     what: string,
     url: string,
-    init: { method: "GET" | "POST" | "PUT"; headers?: Record<string, string>; body?: string },
+    init: {
+      method: "GET" | "POST" | "PUT";
+      channel: "device" | "other";
+      headers?: Record<string, string>;
+      body?: string;
+    },
   ): Promise<string> => {
     const release = clock.hold();
     try {
@@ -77,7 +92,7 @@ export function createHttpServiceClient(options: HttpServiceClientOptions): ImeS
           ...(init.body === undefined ? {} : { body: init.body }),
           headersTimeout: timeout,
           bodyTimeout: timeout,
-          ...dispatcherOption,
+          ...(init.channel === "device" ? deviceChannel : otherChannel),
         });
       } catch (error) {
         throw networkFailure(error, what, false);
@@ -125,6 +140,7 @@ export function createHttpServiceClient(options: HttpServiceClientOptions): ImeS
     });
     const text = await exchange("token", identity.tokenEndpoint, {
       method: "POST",
+      channel: "other",
       headers: { "content-type": "application/x-www-form-urlencoded" },
       body: form.toString(),
     });
@@ -147,7 +163,10 @@ export function createHttpServiceClient(options: HttpServiceClientOptions): ImeS
 
   const gateway = async (): Promise<string> => {
     if (sideCarUrl !== undefined) return sideCarUrl;
-    const text = await exchange("service discovery", identity.serviceDiscoveryUrl, { method: "GET" });
+    const text = await exchange("service discovery", identity.serviceDiscoveryUrl, {
+      method: "GET",
+      channel: "device",
+    });
     sideCarUrl = sideCarGatewayUrl(parseJson("service discovery", text));
     return sideCarUrl;
   };
@@ -188,6 +207,7 @@ export function createHttpServiceClient(options: HttpServiceClientOptions): ImeS
     try {
       const text = await exchange(type, url, {
         method: "PUT",
+        channel: "device",
         headers: {
           "content-type": "application/json",
           prefer: "return-content",
@@ -271,7 +291,7 @@ export function createHttpServiceClient(options: HttpServiceClientOptions): ImeS
             headers: req.fromByte > 0 ? { range: `bytes=${req.fromByte}-` } : {},
             headersTimeout: timeout,
             bodyTimeout: timeout,
-            ...dispatcherOption,
+            ...otherChannel,
           });
         } catch (error) {
           throw networkFailure(error, "content download", false);
