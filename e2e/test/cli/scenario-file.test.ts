@@ -13,17 +13,17 @@ afterEach(() => {
 });
 
 describe("loadScenarioOrExit (run, explain and agent --scenario)", () => {
-  it("returns the loaded scenario of a valid file and leaves the exit code alone", () => {
+  it("returns the loaded scenario of a valid file and leaves the exit code alone", async () => {
     const file = fileURLToPath(new URL("../../scenarios/unmapped-exit-code.yaml", import.meta.url));
-    expect(loadScenarioOrExit(file)?.apps.map((app) => app.name)).toEqual(["Broken MSI"]);
+    expect((await loadScenarioOrExit(file))?.apps.map((app) => app.name)).toEqual(["Broken MSI"]);
     expect(process.exitCode).toBeUndefined();
   });
 
-  it("prints an invalid file's message with line and column, sets exit code 2, returns undefined", () => {
+  it("prints an invalid file's message with line and column, sets exit code 2, returns undefined", async () => {
     const bad = join(dir, "bad.yaml");
     writeFileSync(bad, "name: bad\nduration: soon\napps: []\n");
     const stderr = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
-    expect(loadScenarioOrExit(bad)).toBeUndefined();
+    expect(await loadScenarioOrExit(bad)).toBeUndefined();
     expect(process.exitCode).toBe(2);
     expect(stderr).toHaveBeenCalledWith(
       expect.stringContaining("bad.yaml:2:11: duration: must be a duration"),

@@ -1,20 +1,10 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import {
-  type Clock,
-  createAgent,
-  createRealClock,
-  createScriptedInstaller,
-  createVirtualClock,
-  type DeviceIdentity,
-  enrollDevice,
-} from "@imesim/agent";
-import { createDevice, createScriptedRunner } from "@imesim/agent/host";
+import type { Clock, DeviceIdentity } from "@imesim/agent";
 import { isImesimError } from "@imesim/contracts/errors";
 import { type Command, InvalidArgumentError } from "commander";
-import { installerBehaviours, scriptedScripts } from "../../run/behaviours.ts";
-import { deviceProfileOf, seedDevice } from "../../run/device-setup.ts";
-import { timelineEntry } from "../../run/reports.ts";
-import { DEFAULT_START, type LoadedScenario, parseDuration } from "../../scenario/index.ts";
+import { parseDuration } from "../../scenario/duration.ts";
+import type { LoadedScenario } from "../../scenario/index.ts";
+import { DEFAULT_START } from "../../scenario/model.ts";
 import { loadScenarioOrExit } from "./scenario-file.ts";
 
 interface AgentCommandOptions {
@@ -58,6 +48,7 @@ async function identityFor(
   const saved = options.device === undefined ? undefined : `${options.device}.identity.json`;
   if (saved !== undefined && existsSync(saved))
     return JSON.parse(readFileSync(saved, "utf8")) as DeviceIdentity;
+  const { enrollDevice } = await import("@imesim/agent");
   const enrollment = await enrollDevice(options.server, {
     deviceName: options.name,
     osVersion,
@@ -94,8 +85,23 @@ export function registerAgent(program: Command): void {
       duration,
     )
     .action(async (options: AgentCommandOptions) => {
-      const scenario = options.scenario === undefined ? undefined : loadScenarioOrExit(options.scenario);
+      const scenario =
+        options.scenario === undefined ? undefined : await loadScenarioOrExit(options.scenario);
       if (options.scenario !== undefined && scenario === undefined) return;
+      // The agent loads when the command runs (see commands/index.ts).
+      const [
+        { createAgent, createRealClock, createScriptedInstaller, createVirtualClock },
+        { createDevice, createScriptedRunner },
+        { installerBehaviours, scriptedScripts },
+        { deviceProfileOf, seedDevice },
+        { timelineEntry },
+      ] = await Promise.all([
+        import("@imesim/agent"),
+        import("@imesim/agent/host"),
+        import("../../run/behaviours.ts"),
+        import("../../run/device-setup.ts"),
+        import("../../run/reports.ts"),
+      ]);
       const virtual =
         options.runFor === undefined
           ? undefined

@@ -1,6 +1,4 @@
 import type { Command } from "commander";
-import { formatNarration, narrate, writeMermaidCharts } from "../../explain/narrate.ts";
-import { runScenario } from "../../run/run-scenario.ts";
 import { loadScenarioOrExit } from "./scenario-file.ts";
 
 interface ExplainOptions {
@@ -21,8 +19,13 @@ export function registerExplain(program: Command): void {
       "also write the IME's four statecharts (service, check-in, subgraph, enforcement) as Mermaid files",
     )
     .action(async (file: string, options: ExplainOptions) => {
-      const scenario = loadScenarioOrExit(file);
+      const scenario = await loadScenarioOrExit(file);
       if (scenario === undefined) return;
+      // The service and agent load when the command runs (see commands/index.ts).
+      const [{ runScenario }, { formatNarration, narrate, writeMermaidCharts }] = await Promise.all([
+        import("../../run/run-scenario.ts"),
+        import("../../explain/narrate.ts"),
+      ]);
       const result = await runScenario(scenario, { devices: 1 });
       const device = result.devices[0];
       const appName = (id: string | undefined) =>

@@ -8,7 +8,11 @@ import { registerServe } from "./serve.ts";
 import { registerTest } from "./test.ts";
 import { registerUnpack } from "./unpack.ts";
 
-/** Adds every imesim sub-command to the program; each lives in its own module beside this one. */
+/**
+ * Adds every imesim sub-command to the program; each lives in its own module beside this one. Registering
+ * is light: a command loads its machinery (the service, the agent, the scenario loader) in its action, so
+ * `pack`, `unpack`, `inspect` and `--help` start quickly and stay small (the codec's memory goal, issue 3).
+ */
 export function registerCommands(program: Command): void {
   registerServe(program);
   registerPack(program);

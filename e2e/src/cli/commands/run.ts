@@ -2,14 +2,7 @@ import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { SingleBar } from "cli-progress";
 import { type Command, InvalidArgumentError, Option } from "commander";
-import {
-  formatJsonReport,
-  formatJunitReport,
-  formatRunReport,
-  formatTextReport,
-  type ReportFormat,
-} from "../../run/reports.ts";
-import { runScenario } from "../../run/run-scenario.ts";
+import type { ReportFormat } from "../../run/reports.ts";
 import { loadScenarioOrExit } from "./scenario-file.ts";
 
 interface RunCommandOptions {
@@ -47,8 +40,11 @@ export function registerRun(program: Command): void {
       "write each device's IME logs, a .reg export of its IME registry state, and the reports here",
     )
     .action(async (file: string, options: RunCommandOptions) => {
-      const scenario = loadScenarioOrExit(file);
+      const scenario = await loadScenarioOrExit(file);
       if (scenario === undefined) return;
+      // The service and agents load when the command runs (see commands/index.ts).
+      const [{ runScenario }, { formatJsonReport, formatJunitReport, formatRunReport, formatTextReport }] =
+        await Promise.all([import("../../run/run-scenario.ts"), import("../../run/reports.ts")]);
       const total = options.devices ?? scenario.devices;
       const bar =
         total > 1 && process.stderr.isTTY

@@ -1,11 +1,13 @@
 import { isImesimError } from "@imesim/contracts/errors";
-import { type LoadedScenario, loadScenarioFile } from "../../scenario/index.ts";
+import type { LoadedScenario } from "../../scenario/index.ts";
 
 /**
  * Loads a scenario file for a command. An invalid file is the user's input error: its message (with
  * `file:line:col` and the YAML path) goes to stderr, the exit code becomes 2, and the result is undefined.
  */
-export function loadScenarioOrExit(file: string): LoadedScenario | undefined {
+export async function loadScenarioOrExit(file: string): Promise<LoadedScenario | undefined> {
+  // The loader (schema compiler, YAML) loads on use, like the other heavy parts (commands/index.ts).
+  const { loadScenarioFile } = await import("../../scenario/index.ts");
   try {
     return loadScenarioFile(file);
   } catch (error) {

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { isImesimError } from "@imesim/contracts/errors";
-import { buildServer, caCertificatePath, type FaultPlan, type MockIntuneServer } from "@imesim/mock-service";
+import type { FaultPlan, MockIntuneServer } from "@imesim/mock-service";
 import { type Command, InvalidArgumentError } from "commander";
 
 interface ServeOptions {
@@ -71,6 +71,8 @@ export function registerServe(program: Command): void {
         process.exitCode = 2;
         return;
       }
+      // The service loads when the command runs (see commands/index.ts).
+      const { buildServer, caCertificatePath } = await import("@imesim/mock-service");
       let server: MockIntuneServer;
       try {
         server = await buildServer({

@@ -1,6 +1,5 @@
 import { isImesimError } from "@imesim/contracts/errors";
 import type { Command } from "commander";
-import { formatPackagingReport, runPackagingTest } from "../../package-test/index.ts";
 
 interface TestOptions {
   app: string;
@@ -33,6 +32,8 @@ export function registerTest(program: Command): void {
     .option("--json", "print the report as JSON (for CI)")
     .option("--strict", "exit 1 on an INCONCLUSIVE verdict as well, not only on FAIL")
     .action(async (packagePath: string, options: TestOptions) => {
+      // The simulated device loads when the command runs (see commands/index.ts).
+      const { formatPackagingReport, runPackagingTest } = await import("../../package-test/index.ts");
       try {
         const report = await runPackagingTest({
           packagePath,
