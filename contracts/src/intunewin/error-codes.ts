@@ -27,6 +27,8 @@ export const IntunewinErrorCode = {
   outputExists: "INTUNEWIN_OUTPUT_EXISTS",
   outputFolderMissing: "INTUNEWIN_OUTPUT_FOLDER_MISSING",
   ioFailed: "INTUNEWIN_IO_FAILED",
+  /** The caller's AbortSignal stopped an unpack or extraction; nothing was committed. */
+  aborted: "INTUNEWIN_ABORTED",
 } as const;
 
 export type IntunewinErrorCode = (typeof IntunewinErrorCode)[keyof typeof IntunewinErrorCode];
