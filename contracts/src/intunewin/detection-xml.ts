@@ -138,6 +138,8 @@ export function writeDetectionXml(info: DetectionXml): string {
   return lines.join(CRLF);
 }
 
+const XML_ENTITIES = { amp: "&", apos: "'", gt: ">", lt: "<", quot: '"' };
+
 const parser = new XMLParser({
   ignoreAttributes: false,
   attributeNamePrefix: "@",
@@ -146,11 +148,37 @@ const parser = new XMLParser({
   parseAttributeValue: false,
   trimValues: true,
   processEntities: true,
+  // An entity map of its own (the five XML entities only, no HTML names such as &nbsp;) is how fast-xml-parser 5
+  // is told to decode numeric character references too, in the same pass as `&amp;` (so `&amp;#65;` stays the
+  // text "&#65;"). Its runtime takes the map; its typings only say boolean (`true` would add HTML's names).
+  htmlEntities: XML_ENTITIES as unknown as boolean,
   ignoreDeclaration: true,
   ignorePiTags: true,
 });
 
 type XmlNode = Record<string, unknown>;
+
+// CDATA sections and comments keep `&#…;` literally; anything else in this pattern is a numeric reference.
+const NUMERIC_REFERENCE = /<!\[CDATA\[[\s\S]*?\]\]>|<!--[\s\S]*?-->|&#(?:[xX]([0-9A-Fa-f]+)|([0-9]+));/g;
+
+/**
+ * Resolves the numeric references fast-xml-parser would drop: C0 control characters. .NET's XmlSerializer writes
+ * a control character in a string as `&#x1;` and reads it back, so they decode here to the raw character (which
+ * the parser keeps); tab, LF and CR and everything above U+001F are left to the parser. `&#0;`, surrogates and
+ * code points past U+10FFFF are no characters at all, so they make the document invalid (as in .NET's reader).
+ */
+function resolveControlReferences(text: string): string {
+  if (!text.includes("&#")) return text;
+  return text.replace(NUMERIC_REFERENCE, (match, hex: string | undefined, decimal: string | undefined) => {
+    if (hex === undefined && decimal === undefined) return match;
+    const codePoint = hex === undefined ? Number(decimal) : Number.parseInt(hex, 16);
+    if (codePoint === 0 || (codePoint >= 0xd800 && codePoint <= 0xdfff) || !(codePoint <= 0x10ffff)) {
+      throw invalid(`${match} is not a valid character reference`, "ApplicationInfo");
+    }
+    const keptByParser = codePoint >= 0x20 || codePoint === 0x09 || codePoint === 0x0a || codePoint === 0x0d;
+    return keptByParser ? match : String.fromCodePoint(codePoint);
+  });
+}
 
 function invalid(message: string, path: string): ImesimError {
   return new ImesimError(IntunewinErrorCode.detectionXmlInvalid, `Detection.xml: ${message}`, { path });
@@ -254,7 +282,7 @@ export function parseDetectionXml(input: string | Uint8Array): DetectionXml {
   }
   let document: XmlNode;
   try {
-    document = parser.parse(text) as XmlNode;
+    document = parser.parse(resolveControlReferences(text)) as XmlNode;
   } catch (error) {
     throw invalid(`cannot be parsed (${(error as Error).message})`, "ApplicationInfo");
   }

@@ -18,7 +18,7 @@ import { garbageBudget } from "./garbage-collection.ts";
 import { bytesSource, fileSource, type RandomAccessSource, readRange } from "./random-access.ts";
 import { safeEntryPath } from "./safe-path.ts";
 import { fromDosDateTime, LOCAL_HEADER_SIZE, ZIP_METHOD, ZIP_SIGNATURE } from "./zip-format.ts";
-import { readZipDirectory, type ZipEntry } from "./zip-reader.ts";
+import { readZipDirectory, type ZipDirectory, type ZipEntry } from "./zip-reader.ts";
 
 /** Bounds that stop zip bombs before they fill a disk. */
 export interface ExtractionLimits {
@@ -49,6 +49,8 @@ export interface ExtractOptions {
    * the previous call resolved; the directory sink supports that, and unpackPackage uses 2.
    */
   concurrentFiles?: number;
+  /** Stops the extraction: the sink is aborted (its staging removed) and INTUNEWIN_ABORTED is thrown. */
+  signal?: AbortSignal;
 }
 
 /** What a verified extraction produced. */
@@ -72,6 +74,19 @@ function innerInvalid(message: string, path?: string): ImesimError {
   });
 }
 
+/** The error an aborted extraction ends with, whatever was in progress when the signal came. */
+function abortedError(signal: AbortSignal): ImesimError {
+  const reason = signal.reason instanceof Error ? `: ${signal.reason.message}` : "";
+  return new ImesimError(IntunewinErrorCode.aborted, `extraction stopped before it finished${reason}`, {
+    cause: signal.reason,
+  });
+}
+
+/** Throws INTUNEWIN_ABORTED once the signal has fired. */
+function checkSignal(signal: AbortSignal | undefined): void {
+  if (signal?.aborted === true) throw abortedError(signal);
+}
+
 async function openInput(input: EncryptedInput): Promise<{ source: RandomAccessSource; owned: boolean }> {
   if (typeof input === "string") return { source: await fileSource(input), owned: true };
   if (input instanceof Uint8Array) return { source: bytesSource(input, "<encrypted content>"), owned: true };
@@ -81,6 +96,24 @@ async function openInput(input: EncryptedInput): Promise<{ source: RandomAccessS
 interface PlannedEntry {
   zip: ZipEntry;
   content: ContentEntry;
+}
+
+/**
+ * The content zip's central directory. A missing EOCD here is a broken content zip (the outer readers' hints,
+ * "truncated download" or "you gave the inner file", would point the user the wrong way).
+ */
+async function readInnerDirectory(plain: RandomAccessSource, maxEntries: number): Promise<ZipDirectory> {
+  try {
+    return await readZipDirectory(plain, maxEntries);
+  } catch (error) {
+    if (
+      isImesimError(error, IntunewinErrorCode.truncated) ||
+      isImesimError(error, IntunewinErrorCode.encryptedFileGivenInsteadOfPackage)
+    ) {
+      throw innerInvalid("no End of Central Directory record");
+    }
+    throw error;
+  }
 }
 
 /** Checks the content zip's directory against safety limits and turns it into an extraction plan. */
@@ -288,11 +321,13 @@ async function extractEntries(
   sink: ContentSink,
   concurrency: number,
   collected: (bytes: number) => void,
+  signal: AbortSignal | undefined,
 ): Promise<void> {
   const inFlight: Promise<void>[] = [];
   let failure: { error: unknown } | undefined;
   for (const { zip, content } of planned) {
     if (failure !== undefined) break;
+    checkSignal(signal);
     if (zip.localHeaderOffset < reader.position) {
       throw innerInvalid(`entry "${zip.fileName}" overlaps the one before it`);
     }
@@ -349,15 +384,17 @@ export async function extractContent(
 ): Promise<ExtractionSummary> {
   const keys = "MacKey" in encryptionInfo ? decodeEncryptionInfo(encryptionInfo) : encryptionInfo;
   const limits = { ...DEFAULT_EXTRACTION_LIMITS, ...options.limits };
+  const { signal } = options;
   const { source, owned } = await openInput(input);
   try {
+    checkSignal(signal);
     await checkEncryptedHeader(source, keys, options.unencryptedContentSize);
     // Plan from the (still unverified) central directory; a failure here is reported only if the MAC holds.
     const plain = await plaintextSource(source, keys);
     let planned: PlannedEntry[] | undefined;
     let innerError: unknown;
     try {
-      planned = planEntries((await readZipDirectory(plain, limits.maxEntries)).entries, plain.size, limits);
+      planned = planEntries((await readInnerDirectory(plain, limits.maxEntries)).entries, plain.size, limits);
     } catch (error) {
       innerError = error;
     }
@@ -365,21 +402,25 @@ export async function extractContent(
     const total = plain.size;
     const collected = garbageBudget();
     const reader = new ByteReader(
-      tracked(decryptStream(source, keys, verdict), total, options.onProgress, collected),
+      tracked(decryptStream(source, keys, verdict), total, options.onProgress, collected, signal),
     );
     if (planned !== undefined) {
       try {
-        await extractEntries(reader, planned, sink, Math.max(1, options.concurrentFiles ?? 1), collected);
+        const concurrency = Math.max(1, options.concurrentFiles ?? 1);
+        await extractEntries(reader, planned, sink, concurrency, collected, signal);
       } catch (error) {
         innerError = error;
       }
     }
+    // Stopping must not first decrypt the rest of a large package.
+    checkSignal(signal);
     await reader.drain();
     assertVerdict(source.name, keys, verdict as CryptoVerdict, options.unencryptedContentSize);
     if (innerError !== undefined) {
       if (isImesimError(innerError)) throw innerError;
       throw innerInvalid((innerError as Error).message);
     }
+    checkSignal(signal);
     await sink.commit();
     return {
       entries: (planned ?? []).map((entry) => entry.content),
@@ -400,9 +441,12 @@ async function* tracked(
   total: number,
   onProgress: ((done: number, total: number) => void) | undefined,
   collected: (bytes: number) => void,
+  signal: AbortSignal | undefined,
 ): AsyncGenerator<Buffer> {
   let done = 0;
   for await (const chunk of chunks) {
+    // Every reader of the plaintext stops here, so one check per chunk (1 MiB) stops all of them.
+    checkSignal(signal);
     done += chunk.length;
     // Each plaintext chunk cost a ciphertext read and the plaintext itself; inflated output is counted apart.
     collected(2 * chunk.length);

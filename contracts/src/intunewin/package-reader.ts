@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { createInflateRaw, inflateRawSync } from "node:zlib";
+import { crc32, createInflateRaw, inflateRawSync } from "node:zlib";
 import { ImesimError } from "../errors/index.ts";
 import { type DetectionXml, parseDetectionXml } from "./detection-xml.ts";
 import { sliceSource } from "./encrypted-content.ts";
@@ -56,21 +56,50 @@ async function readEntryBytes(
     );
   }
   const raw = await source.read(header.dataOffset, entry.compressedSize);
-  if (entry.method === ZIP_METHOD.stored) return raw;
-  if (entry.method === ZIP_METHOD.deflated) {
+  let bytes: Buffer;
+  if (entry.method === ZIP_METHOD.stored) {
+    bytes = raw;
+  } else if (entry.method === ZIP_METHOD.deflated) {
     try {
-      return inflateRawSync(raw, { maxOutputLength: limit });
+      bytes = inflateRawSync(raw, { maxOutputLength: limit });
     } catch (error) {
       throw new ImesimError(
         IntunewinErrorCode.zipCorrupt,
         `${source.name}: Detection.xml does not inflate (${(error as Error).message})`,
       );
     }
+  } else {
+    throw new ImesimError(
+      IntunewinErrorCode.zipCorrupt,
+      `${source.name}: Detection.xml uses compression method ${entry.method}`,
+    );
   }
-  throw new ImesimError(
-    IntunewinErrorCode.zipCorrupt,
-    `${source.name}: Detection.xml uses compression method ${entry.method}`,
-  );
+  assertEntryChecksum(source, entry, bytes);
+  return bytes;
+}
+
+const hex32 = (value: number): string => `0x${(value >>> 0).toString(16).padStart(8, "0")}`;
+
+/**
+ * Checks an entry's bytes against the central directory's size and CRC-32, as `unzip -t` does: a changed
+ * byte in Detection.xml is damage (or tampering) even when the XML still parses. The MAC covers only the content.
+ */
+function assertEntryChecksum(source: RandomAccessSource, entry: ZipEntry, bytes: Buffer): void {
+  if (bytes.length !== entry.uncompressedSize) {
+    throw new ImesimError(
+      IntunewinErrorCode.zipCorrupt,
+      `${source.name}: entry "${entry.fileName}" has ${bytes.length} bytes, the central directory says ${entry.uncompressedSize}`,
+      { path: entry.fileName },
+    );
+  }
+  const actual = crc32(bytes);
+  if (actual >>> 0 !== entry.crc32 >>> 0) {
+    throw new ImesimError(
+      IntunewinErrorCode.zipCorrupt,
+      `${source.name}: entry "${entry.fileName}" fails its CRC-32 check (stored ${hex32(entry.crc32)}, computed ${hex32(actual)})`,
+      { path: entry.fileName },
+    );
+  }
 }
 
 /**

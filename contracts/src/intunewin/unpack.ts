@@ -8,6 +8,8 @@ export interface UnpackOptions {
   overwrite?: boolean;
   limits?: Partial<ExtractionLimits>;
   onProgress?: (done: number, total: number) => void;
+  /** Stops the unpack: the staging folder is removed, `outputFolder` stays untouched, INTUNEWIN_ABORTED is thrown. */
+  signal?: AbortSignal;
 }
 
 /** Verifies a .intunewin and extracts its content to `outputFolder`, which changes only if all of it verifies. */
@@ -35,13 +37,21 @@ export async function extractPackageContent(
   sink: ContentSink,
   options: Omit<UnpackOptions, "overwrite"> & { concurrentFiles?: number } = {},
 ): Promise<ExtractionSummary> {
-  const content = await pkg.openContent();
+  let content: Awaited<ReturnType<typeof pkg.openContent>>;
+  try {
+    content = await pkg.openContent();
+  } catch (error) {
+    // extractContent aborts the sink on its own failures; this one comes before it, and must not leave staging.
+    await sink.abort(error);
+    throw error;
+  }
   try {
     return await extractContent(content, pkg.detection.EncryptionInfo, sink, {
       unencryptedContentSize: pkg.detection.UnencryptedContentSize,
       ...(options.limits === undefined ? {} : { limits: options.limits }),
       ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
       ...(options.concurrentFiles === undefined ? {} : { concurrentFiles: options.concurrentFiles }),
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
     });
   } finally {
     await content.close();

@@ -58,6 +58,14 @@ export function decodeZipName(bytes: Buffer, flags: number): string {
   }
 }
 
+const LOCAL_HEADER_SIGNATURE = Buffer.alloc(4);
+LOCAL_HEADER_SIGNATURE.writeUInt32LE(ZIP_SIGNATURE.localFileHeader); // "PK\x03\x04"
+
+/** True when the bytes are a zip's first local header signature, or a start of it (a file cut within 4 bytes). */
+function startsLikeZip(head: Buffer): boolean {
+  return head.equals(LOCAL_HEADER_SIGNATURE.subarray(0, head.length));
+}
+
 async function findEndOfCentralDirectory(
   source: RandomAccessSource,
 ): Promise<{ offset: number; record: Buffer }> {
@@ -70,6 +78,17 @@ async function findEndOfCentralDirectory(
     if (at + EOCD_SIZE + commentLength <= tail.length) {
       return { offset: tailStart + at, record: tail.subarray(at, at + EOCD_SIZE) };
     }
+  }
+  const head = await source.read(0, 4);
+  if (startsLikeZip(head)) {
+    // A zip whose end is missing: a download or copy that stopped early, not a file of another kind.
+    throw new ImesimError(
+      IntunewinErrorCode.truncated,
+      source.size === 0
+        ? `${source.name} is empty (0 bytes): the download or copy did not finish`
+        : `${source.name} starts like a zip but has no End of Central Directory record: it is truncated ` +
+            `(${source.size} bytes; a download or copy that stopped early?)`,
+    );
   }
   // intunewin.md §1.1: the classic symptom of handing over the encrypted inner file instead of the package.
   throw new ImesimError(

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { crc32 } from "node:zlib";
 import { beforeAll, describe, expect, it } from "vitest";
 import { isImesimError } from "../../src/errors/index.ts";
 import {
@@ -19,6 +20,7 @@ interface Packed {
   contentOffset: number;
   contentLength: number;
   xmlOffset: number;
+  xmlLength: number;
   info: EncryptionInfo;
   unencryptedSize: number;
 }
@@ -45,6 +47,7 @@ beforeAll(async () => {
     contentOffset: pkg.contentLocalHeader.dataOffset,
     contentLength: pkg.contentEntry.compressedSize,
     xmlOffset: detectionHeaderOffset + 30 + pkg.detectionEntry.name.length + 28,
+    xmlLength: pkg.detectionEntry.compressedSize,
     info: pkg.detection.EncryptionInfo,
     unencryptedSize: pkg.detection.UnencryptedContentSize,
   };
@@ -71,6 +74,20 @@ async function unpackCode(bytes: Buffer): Promise<string> {
   } finally {
     temp.cleanup();
   }
+}
+
+/** Rewrites Detection.xml's CRC-32 (local header and central directory) to match edited XML bytes. */
+function withXmlCrcFixed(copy: Buffer): Buffer {
+  const crcBytes = (bytes: Buffer) => {
+    const out = Buffer.alloc(4);
+    out.writeUInt32LE(crc32(bytes));
+    return out;
+  };
+  const xml = (bytes: Buffer) => bytes.subarray(packed.xmlOffset, packed.xmlOffset + packed.xmlLength);
+  const before = crcBytes(xml(packed.bytes));
+  const after = crcBytes(xml(copy));
+  for (let at = copy.indexOf(before); at !== -1; at = copy.indexOf(before, at + 4)) after.copy(copy, at);
+  return copy;
 }
 
 function flipped(offset: number): Buffer {
@@ -111,13 +128,18 @@ describe("every corruption fails with its own code and leaves the output untouch
     const xml = packed.bytes.indexOf("ProfileVersion1", packed.xmlOffset);
     const copy = Buffer.from(packed.bytes);
     copy.write("ProfileVersion2", xml);
-    expect(await unpackCode(copy)).toBe("INTUNEWIN_DETECTION_XML_INVALID");
+    expect(await unpackCode(withXmlCrcFixed(copy))).toBe("INTUNEWIN_DETECTION_XML_INVALID");
   });
 
-  it("a truncated package", async () => {
-    expect(await unpackCode(packed.bytes.subarray(0, packed.bytes.length - 200))).toBe(
-      "INTUNEWIN_EOCD_NOT_FOUND",
-    );
+  it("a truncated package (a download cut short), wherever it is cut", async () => {
+    for (const kept of [packed.bytes.length - 200, packed.bytes.length - 10, 1000, 3]) {
+      expect(await unpackCode(packed.bytes.subarray(0, kept))).toBe("INTUNEWIN_TRUNCATED");
+    }
+  });
+
+  it("a changed byte in Detection.xml without a CRC fix (what unzip -t calls a bad CRC)", async () => {
+    const at = packed.bytes.indexOf("<Name>", packed.xmlOffset) + "<Name>".length;
+    expect(await unpackCode(flipped(at))).toBe("INTUNEWIN_ZIP_CORRUPT");
   });
 
   const encryptedFile = () =>

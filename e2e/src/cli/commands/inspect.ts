@@ -26,7 +26,8 @@ function formatText(path: string, result: InspectResult): string {
     for (const [key, value] of Object.entries(d.MsiInfo)) lines.push(`  ${key.padEnd(30)} ${String(value)}`);
   }
   if (result.entries.length > 0) {
-    lines.push(`Content (${result.entries.length} entries)`);
+    const count = result.entries.length;
+    lines.push(`Content (${count} ${count === 1 ? "entry" : "entries"})`);
     for (const entry of result.entries) {
       lines.push(
         `  ${entry.isDirectory ? "".padStart(12) : String(entry.size).padStart(12)}  ${entry.path}${entry.isDirectory ? "/" : ""}`,
@@ -62,6 +63,8 @@ export function registerInspect(program: Command): void {
         const unreadable = unreadableInput(result);
         if (unreadable !== undefined) {
           // The file could not even be opened: that is unusable input (exit 2, as unpack says), not a bad package.
+          // --json still prints the result (its one finding says why), so a script reading stdout gets an answer.
+          if (options.json === true) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
           process.stderr.write(`imesim inspect: ${unreadable.message} [${unreadable.code}]\n`);
           process.exitCode = CodecExit.invalidInput;
           return;
