@@ -12,26 +12,47 @@ export class ByteReader {
     this.#iterator = source[Symbol.asyncIterator]();
   }
 
-  async #fill(): Promise<boolean> {
-    if (this.#ended) return false;
+  /** The next chunk of the source, or undefined at its end. */
+  async #next(): Promise<Buffer | undefined> {
+    if (this.#ended) return undefined;
     const { value, done } = await this.#iterator.next();
     if (done === true) {
       this.#ended = true;
-      return false;
+      return undefined;
     }
+    return value;
+  }
+
+  async #fill(): Promise<boolean> {
+    const value = await this.#next();
+    if (value === undefined) return false;
     this.#pending = this.#pending.length === 0 ? value : Buffer.concat([this.#pending, value]);
     return true;
   }
 
   /** Exactly `length` bytes, or a truncation error. */
   async readExact(length: number): Promise<Buffer> {
-    while (this.#pending.length < length) {
-      if (!(await this.#fill())) {
-        throw new ImesimError(
-          IntunewinErrorCode.innerZipInvalid,
-          `content zip ends early at byte ${this.position + this.#pending.length}`,
-        );
+    if (this.#pending.length < length) {
+      // Copy only the bytes asked for: joining the rest to a whole new 1 MiB chunk each time a small read spans
+      // two chunks (every chunk, in a content zip of many small files) doubled the memory churned through.
+      const parts = [this.#pending];
+      let have = this.#pending.length;
+      while (have < length) {
+        const value = await this.#next();
+        if (value === undefined) {
+          this.#pending = Buffer.concat(parts, have);
+          throw new ImesimError(
+            IntunewinErrorCode.innerZipInvalid,
+            `content zip ends early at byte ${this.position + have}`,
+          );
+        }
+        const used = Math.min(value.length, length - have);
+        parts.push(value.subarray(0, used));
+        this.#pending = value.subarray(used);
+        have += used;
       }
+      this.position += length;
+      return Buffer.concat(parts, length);
     }
     const out = this.#pending.subarray(0, length);
     this.#pending = this.#pending.subarray(length);

@@ -18,7 +18,7 @@ import { garbageBudget } from "./garbage-collection.ts";
 import { bytesSource, fileSource, type RandomAccessSource, readRange } from "./random-access.ts";
 import { safeEntryPath } from "./safe-path.ts";
 import { fromDosDateTime, LOCAL_HEADER_SIZE, ZIP_METHOD, ZIP_SIGNATURE } from "./zip-format.ts";
-import { readZipDirectory, type ZipDirectory, type ZipEntry } from "./zip-reader.ts";
+import { openZipDirectory, type ZipDirectoryIndex, type ZipEntry } from "./zip-reader.ts";
 
 /** Bounds that stop zip bombs before they fill a disk. */
 export interface ExtractionLimits {
@@ -93,18 +93,23 @@ async function openInput(input: EncryptedInput): Promise<{ source: RandomAccessS
   return { source: input, owned: false };
 }
 
-interface PlannedEntry {
-  zip: ZipEntry;
-  content: ContentEntry;
+/**
+ * The checked content zip, with its entries in the order of their data. Entries are decoded again when their
+ * turn comes rather than kept: with 70,000 small files, holding them all from the start is what grew the heap.
+ */
+interface ExtractionPlan {
+  directory: ZipDirectoryIndex;
+  /** Directory indexes sorted by local header offset. */
+  order: Uint32Array;
 }
 
 /**
  * The content zip's central directory. A missing EOCD here is a broken content zip (the outer readers' hints,
  * "truncated download" or "you gave the inner file", would point the user the wrong way).
  */
-async function readInnerDirectory(plain: RandomAccessSource, maxEntries: number): Promise<ZipDirectory> {
+async function readInnerDirectory(plain: RandomAccessSource, maxEntries: number): Promise<ZipDirectoryIndex> {
   try {
-    return await readZipDirectory(plain, maxEntries);
+    return await openZipDirectory(plain, maxEntries);
   } catch (error) {
     if (
       isImesimError(error, IntunewinErrorCode.truncated) ||
@@ -116,46 +121,54 @@ async function readInnerDirectory(plain: RandomAccessSource, maxEntries: number)
   }
 }
 
+/** Checks one content-zip entry against the extraction rules and says what it becomes on disk. */
+function contentEntryOf(zip: ZipEntry): ContentEntry {
+  const safe = safeEntryPath(zip.fileName);
+  const host = zip.versionMadeBy >> 8;
+  if (host === MADE_BY_UNIX && ((zip.externalAttributes >>> 16) & S_IFMT) === S_IFLNK) {
+    throw new ImesimError(IntunewinErrorCode.unsafePath, `entry "${zip.fileName}" is a symbolic link`, {
+      path: zip.fileName,
+    });
+  }
+  if (zip.method !== ZIP_METHOD.stored && zip.method !== ZIP_METHOD.deflated) {
+    throw innerInvalid(
+      `entry "${zip.fileName}" uses compression method ${zip.method} (only stored and deflate)`,
+      zip.fileName,
+    );
+  }
+  if ((zip.flags & 0x0001) !== 0) throw innerInvalid(`entry "${zip.fileName}" is encrypted`, zip.fileName);
+  return {
+    path: safe.path,
+    isDirectory: safe.isDirectory,
+    size: zip.uncompressedSize,
+    modified: fromDosDateTime(zip.dosDate, zip.dosTime),
+  };
+}
+
 /** Checks the content zip's directory against safety limits and turns it into an extraction plan. */
-function planEntries(entries: ZipEntry[], zipSize: number, limits: ExtractionLimits): PlannedEntry[] {
-  if (entries.length > limits.maxEntries) {
+function planEntries(
+  directory: ZipDirectoryIndex,
+  zipSize: number,
+  limits: ExtractionLimits,
+): ExtractionPlan {
+  if (directory.count > limits.maxEntries) {
     throw new ImesimError(
       IntunewinErrorCode.zipBomb,
-      `content zip has ${entries.length} entries, limit ${limits.maxEntries}`,
+      `content zip has ${directory.count} entries, limit ${limits.maxEntries}`,
     );
   }
   let total = 0;
   const seen = new Set<string>();
-  const planned: PlannedEntry[] = [];
-  for (const zip of entries) {
-    const safe = safeEntryPath(zip.fileName);
-    const host = zip.versionMadeBy >> 8;
-    if (host === MADE_BY_UNIX && ((zip.externalAttributes >>> 16) & S_IFMT) === S_IFLNK) {
-      throw new ImesimError(IntunewinErrorCode.unsafePath, `entry "${zip.fileName}" is a symbolic link`, {
-        path: zip.fileName,
-      });
-    }
-    if (zip.method !== ZIP_METHOD.stored && zip.method !== ZIP_METHOD.deflated) {
-      throw innerInvalid(
-        `entry "${zip.fileName}" uses compression method ${zip.method} (only stored and deflate)`,
-        zip.fileName,
-      );
-    }
-    if ((zip.flags & 0x0001) !== 0) throw innerInvalid(`entry "${zip.fileName}" is encrypted`, zip.fileName);
+  const offsets = new Float64Array(directory.count);
+  for (let index = 0; index < directory.count; index += 1) {
+    const zip = directory.entry(index);
+    const content = contentEntryOf(zip);
     // Windows paths are case-insensitive: two names differing only in case would overwrite each other.
-    const key = safe.path.toLowerCase();
+    const key = content.path.toLowerCase();
     if (seen.has(key)) throw innerInvalid(`entry "${zip.fileName}" appears twice`, zip.fileName);
     seen.add(key);
     total += zip.uncompressedSize;
-    planned.push({
-      zip,
-      content: {
-        path: safe.path,
-        isDirectory: safe.isDirectory,
-        size: zip.uncompressedSize,
-        modified: fromDosDateTime(zip.dosDate, zip.dosTime),
-      },
-    });
+    offsets[index] = zip.localHeaderOffset;
   }
   if (total > limits.maxTotalBytes) {
     throw new ImesimError(
@@ -169,7 +182,10 @@ function planEntries(entries: ZipEntry[], zipSize: number, limits: ExtractionLim
       `content expands ${Math.round(total / Math.max(zipSize, 1))}:1, beyond the ${limits.maxExpansionRatio}:1 limit`,
     );
   }
-  return planned.sort((a, b) => a.zip.localHeaderOffset - b.zip.localHeaderOffset);
+  const order = new Uint32Array(directory.count);
+  for (let index = 0; index < order.length; index += 1) order[index] = index;
+  order.sort((a, b) => (offsets[a] ?? 0) - (offsets[b] ?? 0));
+  return { directory, order };
 }
 
 /**
@@ -317,17 +333,21 @@ async function toSink(entry: ContentEntry, call: () => Promise<void> | void): Pr
  */
 async function extractEntries(
   reader: ByteReader,
-  planned: PlannedEntry[],
+  plan: ExtractionPlan,
   sink: ContentSink,
   concurrency: number,
   collected: (bytes: number) => void,
   signal: AbortSignal | undefined,
-): Promise<void> {
+): Promise<ContentEntry[]> {
   const inFlight: Promise<void>[] = [];
+  const extracted: ContentEntry[] = [];
   let failure: { error: unknown } | undefined;
-  for (const { zip, content } of planned) {
+  for (const index of plan.order) {
     if (failure !== undefined) break;
     checkSignal(signal);
+    const zip = plan.directory.entry(index);
+    const content = contentEntryOf(zip);
+    extracted.push(content);
     if (zip.localHeaderOffset < reader.position) {
       throw innerInvalid(`entry "${zip.fileName}" overlaps the one before it`);
     }
@@ -369,6 +389,7 @@ async function extractEntries(
   }
   await Promise.all(inFlight);
   if (failure !== undefined) throw failure.error;
+  return extracted;
 }
 
 /**
@@ -391,10 +412,11 @@ export async function extractContent(
     await checkEncryptedHeader(source, keys, options.unencryptedContentSize);
     // Plan from the (still unverified) central directory; a failure here is reported only if the MAC holds.
     const plain = await plaintextSource(source, keys);
-    let planned: PlannedEntry[] | undefined;
+    let plan: ExtractionPlan | undefined;
+    let entries: ContentEntry[] = [];
     let innerError: unknown;
     try {
-      planned = planEntries((await readInnerDirectory(plain, limits.maxEntries)).entries, plain.size, limits);
+      plan = planEntries(await readInnerDirectory(plain, limits.maxEntries), plain.size, limits);
     } catch (error) {
       innerError = error;
     }
@@ -404,10 +426,10 @@ export async function extractContent(
     const reader = new ByteReader(
       tracked(decryptStream(source, keys, verdict), total, options.onProgress, collected, signal),
     );
-    if (planned !== undefined) {
+    if (plan !== undefined) {
       try {
         const concurrency = Math.max(1, options.concurrentFiles ?? 1);
-        await extractEntries(reader, planned, sink, concurrency, collected, signal);
+        entries = await extractEntries(reader, plan, sink, concurrency, collected, signal);
       } catch (error) {
         innerError = error;
       }
@@ -423,7 +445,7 @@ export async function extractContent(
     checkSignal(signal);
     await sink.commit();
     return {
-      entries: (planned ?? []).map((entry) => entry.content),
+      entries,
       encryptedSize: source.size,
       unencryptedSize: verdict.plaintextLength ?? 0,
     };

@@ -33,6 +33,19 @@ export interface ZipDirectory {
   centralDirectorySize: number;
 }
 
+/** A checked central directory whose entries are decoded on demand (each call decodes afresh). */
+export interface ZipDirectoryIndex {
+  count: number;
+  zip64: boolean;
+  centralDirectoryOffset: number;
+  centralDirectorySize: number;
+  /** Entry `index` (0-based, directory order); throws INTUNEWIN_ZIP_CORRUPT for a damaged one. */
+  entry(index: number): ZipEntry;
+}
+
+// Shared by every entry without a central extra field (most of them); nothing writes into it.
+const NO_EXTRA = Buffer.alloc(0);
+
 /** A local header and where its data starts. */
 export interface LocalHeader {
   flags: number;
@@ -98,11 +111,15 @@ async function findEndOfCentralDirectory(
   );
 }
 
-/** Reads every central directory entry, following Zip64 records where the EOCD points to them. */
-export async function readZipDirectory(
+/**
+ * Reads the central directory and checks its structure, decoding an entry only when asked for it: a content
+ * zip of 70,000 files then holds one directory buffer instead of 70,000 entry objects made all at once, which
+ * made V8 grow its young generation to 128 MB (issue 3 acceptance, memory with many small files).
+ */
+export async function openZipDirectory(
   source: RandomAccessSource,
   maxEntries = 1_000_000,
-): Promise<ZipDirectory> {
+): Promise<ZipDirectoryIndex> {
   const { offset: eocdOffset, record } = await findEndOfCentralDirectory(source);
   let entryCount = record.readUInt16LE(10);
   let directorySize = record.readUInt32LE(12);
@@ -145,7 +162,7 @@ export async function readZipDirectory(
     throw corrupt(source, `central directory claims ${entryCount} entries in ${directorySize} bytes`);
   }
   const directory = await source.read(directoryOffset, directorySize);
-  const entries: ZipEntry[] = [];
+  const starts = new Float64Array(entryCount);
   let at = 0;
   for (let index = 0; index < entryCount; index += 1) {
     if (
@@ -160,40 +177,72 @@ export async function readZipDirectory(
     const end = at + CENTRAL_HEADER_SIZE + nameLength + extraLength + commentLength;
     if (end > directory.length)
       throw corrupt(source, `central directory entry ${index} runs past the directory`);
-    const flags = directory.readUInt16LE(at + 8);
-    const name = Buffer.from(
-      directory.subarray(at + CENTRAL_HEADER_SIZE, at + CENTRAL_HEADER_SIZE + nameLength),
-    );
-    const centralExtra = Buffer.from(
-      directory.subarray(
-        at + CENTRAL_HEADER_SIZE + nameLength,
-        at + CENTRAL_HEADER_SIZE + nameLength + extraLength,
-      ),
-    );
-    const entry: ZipEntry = {
-      name,
-      fileName: decodeZipName(name, flags),
-      centralExtra,
-      versionMadeBy: directory.readUInt16LE(at + 4),
-      versionNeeded: directory.readUInt16LE(at + 6),
-      flags,
-      method: directory.readUInt16LE(at + 10),
-      dosTime: directory.readUInt16LE(at + 12),
-      dosDate: directory.readUInt16LE(at + 14),
-      crc32: directory.readUInt32LE(at + 16),
-      compressedSize: directory.readUInt32LE(at + 20),
-      uncompressedSize: directory.readUInt32LE(at + 24),
-      externalAttributes: directory.readUInt32LE(at + 38),
-      localHeaderOffset: directory.readUInt32LE(at + 42),
-    };
-    applyZip64Extra(source, entry, index);
-    if (entry.localHeaderOffset + LOCAL_HEADER_SIZE > directoryOffset) {
-      throw corrupt(source, `entry "${entry.fileName}" points outside the archive`);
-    }
-    entries.push(entry);
+    starts[index] = at;
     at = end;
   }
-  return { entries, zip64, centralDirectoryOffset: directoryOffset, centralDirectorySize: directorySize };
+  return {
+    count: entryCount,
+    zip64,
+    centralDirectoryOffset: directoryOffset,
+    centralDirectorySize: directorySize,
+    entry: (index) => decodeCentralEntry(source, directory, starts[index] ?? 0, index, directoryOffset),
+  };
+}
+
+/** Reads every central directory entry, following Zip64 records where the EOCD points to them. */
+export async function readZipDirectory(
+  source: RandomAccessSource,
+  maxEntries = 1_000_000,
+): Promise<ZipDirectory> {
+  const index = await openZipDirectory(source, maxEntries);
+  const entries: ZipEntry[] = [];
+  for (let at = 0; at < index.count; at += 1) entries.push(index.entry(at));
+  return {
+    entries,
+    zip64: index.zip64,
+    centralDirectoryOffset: index.centralDirectoryOffset,
+    centralDirectorySize: index.centralDirectorySize,
+  };
+}
+
+/** Decodes the central directory header at `at` (its structure was checked by openZipDirectory). */
+function decodeCentralEntry(
+  source: RandomAccessSource,
+  directory: Buffer,
+  at: number,
+  index: number,
+  directoryOffset: number,
+): ZipEntry {
+  const nameLength = directory.readUInt16LE(at + 28);
+  const extraLength = directory.readUInt16LE(at + 30);
+  const flags = directory.readUInt16LE(at + 8);
+  const nameStart = at + CENTRAL_HEADER_SIZE;
+  const name = Buffer.from(directory.subarray(nameStart, nameStart + nameLength));
+  const centralExtra =
+    extraLength === 0
+      ? NO_EXTRA
+      : Buffer.from(directory.subarray(nameStart + nameLength, nameStart + nameLength + extraLength));
+  const entry: ZipEntry = {
+    name,
+    fileName: decodeZipName(name, flags),
+    centralExtra,
+    versionMadeBy: directory.readUInt16LE(at + 4),
+    versionNeeded: directory.readUInt16LE(at + 6),
+    flags,
+    method: directory.readUInt16LE(at + 10),
+    dosTime: directory.readUInt16LE(at + 12),
+    dosDate: directory.readUInt16LE(at + 14),
+    crc32: directory.readUInt32LE(at + 16),
+    compressedSize: directory.readUInt32LE(at + 20),
+    uncompressedSize: directory.readUInt32LE(at + 24),
+    externalAttributes: directory.readUInt32LE(at + 38),
+    localHeaderOffset: directory.readUInt32LE(at + 42),
+  };
+  applyZip64Extra(source, entry, index);
+  if (entry.localHeaderOffset + LOCAL_HEADER_SIZE > directoryOffset) {
+    throw corrupt(source, `entry "${entry.fileName}" points outside the archive`);
+  }
+  return entry;
 }
 
 function applyZip64Extra(source: RandomAccessSource, entry: ZipEntry, index: number): void {
