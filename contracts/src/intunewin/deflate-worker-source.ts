@@ -34,6 +34,7 @@ const collectGarbage = require("node:vm").runInNewContext("gc");
 const SAMPLE = 64 * 1024;
 const INCOMPRESSIBLE_RATIO = 0.97;
 const GC_INTERVAL = 8 * 1024 * 1024;
+const JOB_COST = 256 * 1024;
 let sinceGc = 0;
 let collections = 0;
 function levelFor(data, level) {
@@ -44,10 +45,11 @@ function levelFor(data, level) {
 parentPort.on("message", (job) => {
   const options = { level: levelFor(job.data, job.level), finishFlush: job.final ? constants.Z_FINISH : constants.Z_SYNC_FLUSH };
   if (job.dictionary !== undefined) options.dictionary = job.dictionary;
-  const compressed = deflateRawSync(job.data, options);
-  const whole = compressed.byteOffset === 0 && compressed.byteLength === compressed.buffer.byteLength;
-  parentPort.postMessage({ id: job.id, compressed, crc: crc32(job.data), length: job.data.length }, whole ? [compressed.buffer] : []);
-  sinceGc += job.data.length + compressed.length;
+  const output = deflateRawSync(job.data, options);
+  const whole = output.byteOffset === 0 && output.byteLength === output.buffer.byteLength;
+  const compressed = whole ? output : new Uint8Array(output);
+  parentPort.postMessage({ id: job.id, compressed, crc: crc32(job.data), length: job.data.length }, [compressed.buffer]);
+  sinceGc += Math.max(JOB_COST, job.data.length + output.buffer.byteLength);
   if (sinceGc >= GC_INTERVAL) { sinceGc = 0; collections += 1; collectGarbage({ type: collections % 4 === 0 ? "major" : "minor" }); }
 });
 `;

@@ -29,6 +29,8 @@ export const IntunewinErrorCode = {
   ioFailed: "INTUNEWIN_IO_FAILED",
   /** The caller's AbortSignal stopped an unpack or extraction; nothing was committed. */
   aborted: "INTUNEWIN_ABORTED",
+  /** A source file or folder name Windows cannot hold (pack refuses it before writing anything). */
+  sourceNameInvalid: "INTUNEWIN_SOURCE_NAME_INVALID",
 } as const;
 
 export type IntunewinErrorCode = (typeof IntunewinErrorCode)[keyof typeof IntunewinErrorCode];

@@ -2,6 +2,7 @@ import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { ImesimError } from "../errors/index.ts";
 import { IntunewinErrorCode } from "./error-codes.ts";
+import { windowsNameProblem } from "./safe-path.ts";
 
 /** A file or empty folder to put in the content zip; `name` is the zip entry name with `/`. */
 export interface SourceItem {
@@ -12,20 +13,56 @@ export interface SourceItem {
   modified: Date;
 }
 
-/** Ordinal, case-insensitive order: how the 1.8.4.0 fixture lists `Install-…` before `install.bat`. */
+/** What walkSourceFolder takes besides the folder. */
+export interface WalkOptions {
+  /** Checked between folders and files; an aborted walk throws INTUNEWIN_ABORTED. */
+  signal?: AbortSignal;
+}
+
+/** How many offending paths an INTUNEWIN_SOURCE_NAME_INVALID message lists before "and N more". */
+const LISTED_PROBLEMS = 5;
+
+/**
+ * Ordinal, case-insensitive order: how the 1.8.4.0 fixture lists `Install-…` before `install.bat`.
+ * It also puts names that differ only in case next to each other, which is how collisions are found.
+ */
 function compareNames(a: string, b: string): number {
   const x = a.toUpperCase();
   const y = b.toUpperCase();
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
+/** The error an aborted pack ends with. */
+export function packAbortedError(signal: AbortSignal): ImesimError {
+  const reason = signal.reason instanceof Error ? `: ${signal.reason.message}` : "";
+  return new ImesimError(IntunewinErrorCode.aborted, `packing stopped before it finished${reason}`, {
+    cause: signal.reason,
+  });
+}
+
+/** One error for every name Windows could not hold: the first few relative paths, then how many more. */
+function nameProblemsError(problems: string[]): ImesimError {
+  const listed = problems.slice(0, LISTED_PROBLEMS).join("; ");
+  const more = problems.length > LISTED_PROBLEMS ? `; and ${problems.length - LISTED_PROBLEMS} more` : "";
+  return new ImesimError(
+    IntunewinErrorCode.sourceNameInvalid,
+    `${problems.length} source ${problems.length === 1 ? "name" : "names"} Windows cannot hold ` +
+      `(IntuneWinAppUtil and the IME run there): ${listed}${more}`,
+    { path: problems[0] },
+  );
+}
+
 /**
  * Lists a source folder as the tool lays out its content zip (intunewin.md §1.4): a folder's files first,
  * then its sub-folders, recursively; plain folders get no entry, empty folders get `name/`.
+ * Refuses (INTUNEWIN_SOURCE_NAME_INVALID) names Windows cannot hold and names that differ only in case,
+ * since the tool runs on Windows and the IME extracts there: one would overwrite the other.
  */
-export async function walkSourceFolder(root: string): Promise<SourceItem[]> {
+export async function walkSourceFolder(root: string, options: WalkOptions = {}): Promise<SourceItem[]> {
   const items: SourceItem[] = [];
+  const problems: string[] = [];
   const visit = async (folder: string, prefix: string): Promise<void> => {
+    if (options.signal?.aborted === true) throw packAbortedError(options.signal);
     let names: string[];
     try {
       names = await readdir(folder);
@@ -35,9 +72,17 @@ export async function walkSourceFolder(root: string): Promise<SourceItem[]> {
         `cannot read folder ${folder}: ${(error as Error).message}`,
       );
     }
+    names.sort(compareNames);
     const files: SourceItem[] = [];
     const folders: { name: string; path: string }[] = [];
-    for (const name of names.sort(compareNames)) {
+    let previous: string | undefined;
+    for (const name of names) {
+      const problem = windowsNameProblem(name);
+      if (problem !== undefined) problems.push(`${prefix}${name} (${problem})`);
+      // Upper-casing stands in for Windows' case-insensitive comparison (both are ordinal, per character).
+      if (previous !== undefined && previous.toUpperCase() === name.toUpperCase())
+        problems.push(`${prefix}${previous} and ${prefix}${name} (differ only in case)`);
+      previous = name;
       const path = join(folder, name);
       // stat follows links, as Windows file APIs do for the tool.
       const info = await stat(path).catch((error: Error) => {
@@ -74,5 +119,6 @@ export async function walkSourceFolder(root: string): Promise<SourceItem[]> {
     }
   };
   await visit(root, "");
+  if (problems.length > 0) throw nameProblemsError(problems);
   return items;
 }

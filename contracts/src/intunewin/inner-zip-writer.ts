@@ -48,11 +48,13 @@ const DONE_JOB: FileJob = {
 };
 
 /** A counting semaphore so the reader never runs more than `window` chunks ahead of the writer. */
-function semaphore(capacity: number): { acquire(): Promise<void>; release(): void } {
+function semaphore(capacity: number): { acquire(): Promise<void>; release(): void; open(): void } {
   let free = capacity;
+  let unbounded = false;
   const queue: (() => void)[] = [];
   return {
     acquire() {
+      if (unbounded) return Promise.resolve();
       if (free > 0) {
         free -= 1;
         return Promise.resolve();
@@ -64,8 +66,16 @@ function semaphore(capacity: number): { acquire(): Promise<void>; release(): voi
       if (next === undefined) free += 1;
       else next();
     },
+    /** Lets every waiter through, now and later: used when the writer stops early. */
+    open() {
+      unbounded = true;
+      for (const next of queue.splice(0)) next();
+    },
   };
 }
+
+/** Thrown inside the producer once the writer has stopped; never seen by callers. */
+const STOPPED = new Error("content zip writer stopped");
 
 /** Lets the writer sleep until the reader has queued something new (no busy waiting on 2 cores). */
 function signal(): { wait(): Promise<void>; notify(): void } {
@@ -92,6 +102,7 @@ async function submitFile(
   slots: ReturnType<typeof semaphore>,
   chunks: Promise<DeflateResult>[],
   queued: ReturnType<typeof signal>,
+  stopped: () => boolean,
 ): Promise<void> {
   const handle = await open(item.absolutePath, "r");
   try {
@@ -100,6 +111,7 @@ async function submitFile(
     while (position < item.size) {
       const length = Math.min(CHUNK, item.size - position);
       await slots.acquire();
+      if (stopped()) throw STOPPED;
       const data = Buffer.allocUnsafeSlow(length);
       let read = 0;
       while (read < length) {
@@ -136,14 +148,17 @@ export async function* writeInnerZip(
   const queued = signal();
   // The producer runs ahead of this generator, bounded by the semaphore.
   let producerError: unknown;
+  let stopped = false;
+  const isStopped = (): boolean => stopped;
   const producer = (async () => {
     for (const item of items) {
+      if (stopped) return;
       const chunks: Promise<DeflateResult>[] = [];
       const job: FileJob = { item, chunks };
       jobs.push(job);
       queued.notify();
       if (!item.isDirectory && item.size > 0) {
-        await submitFile(item, pool, options, slots, chunks, queued);
+        await submitFile(item, pool, options, slots, chunks, queued, isStopped);
       }
     }
   })().catch((error: unknown) => {
@@ -151,104 +166,114 @@ export async function* writeInnerZip(
     queued.notify();
   });
 
-  const records: ZipEntryRecord[] = [];
-  let offset = 0;
-  const emit = (buffer: Buffer): Buffer => {
-    offset += buffer.length;
-    return buffer;
-  };
-  for (let index = 0; index < items.length; index += 1) {
-    while (jobs.length <= index) {
-      if (producerError !== undefined) throw producerError;
-      await queued.wait();
-    }
-    const job = jobs[index] as FileJob;
-    jobs[index] = DONE_JOB;
-    const { item } = job;
-    const { dosDate, dosTime } = toDosDateTime(item.modified);
-    const record: ZipEntryRecord = {
-      name: Buffer.from(item.name, "utf8"),
-      versionMadeBy: VERSION_20,
-      versionNeeded: VERSION_20,
-      flags: ZIP_FLAG.utf8,
-      method: item.isDirectory || item.size === 0 ? ZIP_METHOD.stored : ZIP_METHOD.deflated,
-      dosTime,
-      dosDate,
-      crc32: 0,
-      compressedSize: 0,
-      uncompressedSize: item.size,
-      localHeaderOffset: offset,
-      externalAttributes: 0,
+  try {
+    const records: ZipEntryRecord[] = [];
+    let offset = 0;
+    const emit = (buffer: Buffer): Buffer => {
+      offset += buffer.length;
+      return buffer;
     };
-    records.push(record);
-    if (record.method === ZIP_METHOD.stored) {
-      yield emit(localFileHeader(record, Buffer.alloc(0), false));
-      continue;
-    }
-    const chunkCount = Math.ceil(item.size / CHUNK);
-    const nextChunk = async (n: number): Promise<DeflateResult> => {
-      while (job.chunks.length <= n) {
+    for (let index = 0; index < items.length; index += 1) {
+      while (jobs.length <= index) {
         if (producerError !== undefined) throw producerError;
         await queued.wait();
       }
-      const result = await (job.chunks[n] as Promise<DeflateResult>);
-      // Drop the settled promise: it holds the compressed chunk, and a large file has thousands of them.
-      job.chunks[n] = CONSUMED;
-      slots.release();
-      return result;
-    };
-    if (item.size <= BUFFERED_FILE_LIMIT) {
-      const parts: Buffer[] = [];
+      const job = jobs[index] as FileJob;
+      jobs[index] = DONE_JOB;
+      const { item } = job;
+      const { dosDate, dosTime } = toDosDateTime(item.modified);
+      const record: ZipEntryRecord = {
+        name: Buffer.from(item.name, "utf8"),
+        versionMadeBy: VERSION_20,
+        versionNeeded: VERSION_20,
+        flags: ZIP_FLAG.utf8,
+        method: item.isDirectory || item.size === 0 ? ZIP_METHOD.stored : ZIP_METHOD.deflated,
+        dosTime,
+        dosDate,
+        crc32: 0,
+        compressedSize: 0,
+        uncompressedSize: item.size,
+        localHeaderOffset: offset,
+        externalAttributes: 0,
+      };
+      records.push(record);
+      if (record.method === ZIP_METHOD.stored) {
+        yield emit(localFileHeader(record, Buffer.alloc(0), false));
+        continue;
+      }
+      const chunkCount = Math.ceil(item.size / CHUNK);
+      const nextChunk = async (n: number): Promise<DeflateResult> => {
+        while (job.chunks.length <= n) {
+          if (producerError !== undefined) throw producerError;
+          await queued.wait();
+        }
+        const result = await (job.chunks[n] as Promise<DeflateResult>);
+        // Drop the settled promise: it holds the compressed chunk, and a large file has thousands of them.
+        job.chunks[n] = CONSUMED;
+        slots.release();
+        return result;
+      };
+      if (item.size <= BUFFERED_FILE_LIMIT) {
+        const parts: Buffer[] = [];
+        let crc = 0;
+        for (let n = 0; n < chunkCount; n += 1) {
+          const result = await nextChunk(n);
+          crc = n === 0 ? result.crc : crc32Combine(crc, result.crc, result.length);
+          parts.push(
+            Buffer.from(result.compressed.buffer, result.compressed.byteOffset, result.compressed.byteLength),
+          );
+        }
+        record.crc32 = crc;
+        record.compressedSize = parts.reduce((sum, part) => sum + part.length, 0);
+        yield emit(localFileHeader(record, Buffer.alloc(0), false));
+        for (const part of parts) yield emit(part);
+        continue;
+      }
+      // Large file: sizes and CRC follow the data in a data descriptor (APPNOTE 4.3.9), so nothing is buffered.
+      const zip64 = item.size >= ZIP64_THRESHOLD;
+      record.flags |= ZIP_FLAG.dataDescriptor;
+      if (zip64) record.versionNeeded = VERSION_ZIP64;
+      // With a data descriptor the local header's CRC and sizes are zero (APPNOTE 4.4.4); a Zip64 entry marks its
+      // sizes 0xFFFFFFFF and carries a zeroed Zip64 field, so readers expect 8-byte sizes in the descriptor.
+      const streamed = { ...record, uncompressedSize: 0, compressedSize: 0 };
+      yield emit(localFileHeader(streamed, zip64 ? zip64LocalExtra(0, 0) : Buffer.alloc(0), zip64));
       let crc = 0;
+      let compressed = 0;
       for (let n = 0; n < chunkCount; n += 1) {
         const result = await nextChunk(n);
         crc = n === 0 ? result.crc : crc32Combine(crc, result.crc, result.length);
-        parts.push(
+        compressed += result.compressed.byteLength;
+        yield emit(
           Buffer.from(result.compressed.buffer, result.compressed.byteOffset, result.compressed.byteLength),
         );
       }
       record.crc32 = crc;
-      record.compressedSize = parts.reduce((sum, part) => sum + part.length, 0);
-      yield emit(localFileHeader(record, Buffer.alloc(0), false));
-      for (const part of parts) yield emit(part);
-      continue;
+      record.compressedSize = compressed;
+      const descriptor = Buffer.alloc(zip64 ? 24 : 16);
+      descriptor.writeUInt32LE(ZIP_SIGNATURE.dataDescriptor, 0);
+      descriptor.writeUInt32LE(crc >>> 0, 4);
+      if (zip64) {
+        writeUInt64(descriptor, compressed, 8);
+        writeUInt64(descriptor, item.size, 16);
+      } else {
+        descriptor.writeUInt32LE(compressed, 8);
+        descriptor.writeUInt32LE(item.size, 12);
+      }
+      yield emit(descriptor);
     }
-    // Large file: sizes and CRC follow the data in a data descriptor (APPNOTE 4.3.9), so nothing is buffered.
-    const zip64 = item.size >= ZIP64_THRESHOLD;
-    record.flags |= ZIP_FLAG.dataDescriptor;
-    if (zip64) record.versionNeeded = VERSION_ZIP64;
-    // With a data descriptor the local header's CRC and sizes are zero (APPNOTE 4.4.4); a Zip64 entry marks its
-    // sizes 0xFFFFFFFF and carries a zeroed Zip64 field, so readers expect 8-byte sizes in the descriptor.
-    const streamed = { ...record, uncompressedSize: 0, compressedSize: 0 };
-    yield emit(localFileHeader(streamed, zip64 ? zip64LocalExtra(0, 0) : Buffer.alloc(0), zip64));
-    let crc = 0;
-    let compressed = 0;
-    for (let n = 0; n < chunkCount; n += 1) {
-      const result = await nextChunk(n);
-      crc = n === 0 ? result.crc : crc32Combine(crc, result.crc, result.length);
-      compressed += result.compressed.byteLength;
-      yield emit(
-        Buffer.from(result.compressed.buffer, result.compressed.byteOffset, result.compressed.byteLength),
-      );
+    await producer;
+    if (producerError !== undefined) throw producerError;
+    const directoryOffset = offset;
+    const directory = Buffer.concat(records.map((record) => centralDirectoryHeader(record)));
+    yield emit(directory);
+    yield emit(endOfCentralDirectory(records.length, directoryOffset, directory.length, VERSION_20));
+  } finally {
+    // Reached early when the consumer stops (an error or an abort): the producer must not read on, and its
+    // open file handle is closed before this returns.
+    if (!stopped) {
+      stopped = true;
+      slots.open();
+      await producer;
     }
-    record.crc32 = crc;
-    record.compressedSize = compressed;
-    const descriptor = Buffer.alloc(zip64 ? 24 : 16);
-    descriptor.writeUInt32LE(ZIP_SIGNATURE.dataDescriptor, 0);
-    descriptor.writeUInt32LE(crc >>> 0, 4);
-    if (zip64) {
-      writeUInt64(descriptor, compressed, 8);
-      writeUInt64(descriptor, item.size, 16);
-    } else {
-      descriptor.writeUInt32LE(compressed, 8);
-      descriptor.writeUInt32LE(item.size, 12);
-    }
-    yield emit(descriptor);
   }
-  await producer;
-  if (producerError !== undefined) throw producerError;
-  const directoryOffset = offset;
-  const directory = Buffer.concat(records.map((record) => centralDirectoryHeader(record)));
-  yield emit(directory);
-  yield emit(endOfCentralDirectory(records.length, directoryOffset, directory.length, VERSION_20));
 }

@@ -1,11 +1,11 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, open, rename, rm, stat } from "node:fs/promises";
-import { basename, extname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { type FileHandle, mkdir, open, rename, rm, stat } from "node:fs/promises";
+import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { ImesimError } from "../errors/index.ts";
 import { createDeflatePool } from "./deflate-pool.ts";
 import { DEFAULT_TOOL_VERSION, type DetectionXml } from "./detection-xml.ts";
 import { IntunewinErrorCode } from "./error-codes.ts";
-import { walkSourceFolder } from "./folder-walk.ts";
+import { packAbortedError, walkSourceFolder } from "./folder-walk.ts";
 import { writeInnerZip } from "./inner-zip-writer.ts";
 import { DEFAULT_CONTENT_FILE_NAME } from "./package-reader.ts";
 import { writePackage } from "./package-writer.ts";
@@ -26,6 +26,8 @@ export interface PackOptions {
   threads?: number;
   toolVersion?: string;
   onProgress?: (done: number, total: number) => void;
+  /** Stops the pack: the temporary file is removed and INTUNEWIN_ABORTED is thrown. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -42,12 +44,26 @@ export interface PackResult {
   detection: DetectionXml;
 }
 
-/** The setup file's path relative to the source folder, with Windows separators (intunewin.md §1.2 SetupFile). */
+/** A filesystem failure as the typed error the CLI reports, naming the path (never a bare EACCES). */
+function ioError(action: string, path: string, error: unknown): ImesimError {
+  // Node's message is "EACCES: permission denied, open '<path>'"; the part before the comma says it all.
+  const why = ((error as Error).message ?? String(error)).split(",")[0];
+  return new ImesimError(IntunewinErrorCode.ioFailed, `cannot ${action} ${path}: ${why}`, {
+    path,
+    cause: error,
+  });
+}
+
+/**
+ * The setup file's path relative to the source folder, with Windows separators (intunewin.md §1.2 SetupFile).
+ * `-s` may use `\` as IntuneWinAppUtil's callers write it; on a `/` system it is read as a separator.
+ */
 function relativeSetupPath(
   sourceFolder: string,
   setupFile: string,
 ): { absolute: string; relativeWindows: string } {
-  const absolute = isAbsolute(setupFile) ? setupFile : join(sourceFolder, setupFile);
+  const native = sep === "/" ? setupFile.replaceAll("\\", "/") : setupFile;
+  const absolute = isAbsolute(native) ? resolve(native) : join(sourceFolder, native);
   const rel = relative(sourceFolder, absolute);
   if (rel === "" || rel.startsWith("..") || isAbsolute(rel)) {
     throw new ImesimError(
@@ -59,16 +75,91 @@ function relativeSetupPath(
 }
 
 /**
+ * Creates `folder` and its missing ancestors, each with one non-recursive mkdir. Node's recursive mkdir
+ * retries forever on some paths (`/proc/x`: ENOENT, then EEXIST for `/proc`); this walk fails at once.
+ */
+async function createFolder(folder: string, shownAs: string): Promise<void> {
+  const missing: string[] = [];
+  let current = folder;
+  for (;;) {
+    const info = await stat(current).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === "ENOENT" || error.code === "ENOTDIR") return undefined;
+      throw ioError("look at", current, error);
+    });
+    if (info !== undefined) {
+      if (!info.isDirectory())
+        throw new ImesimError(
+          IntunewinErrorCode.outputFolderMissing,
+          `output ${shownAs} cannot be created: ${current} is not a folder`,
+          { path: current },
+        );
+      break;
+    }
+    missing.push(current);
+    const parent = dirname(current);
+    if (parent === current) break;
+    current = parent;
+  }
+  for (const path of missing.reverse()) {
+    await mkdir(path).catch((error: NodeJS.ErrnoException) => {
+      // Someone else made it in between: that is what we wanted.
+      if (error.code === "EEXIST") return;
+      throw ioError("create output folder", path, error);
+    });
+  }
+}
+
+/** Checks the output folder, creating it under `-q`, as IntuneWinAppUtil does. */
+async function prepareOutputFolder(options: PackOptions, outputFolder: string): Promise<void> {
+  const outputInfo = await stat(outputFolder).catch((error: NodeJS.ErrnoException) => {
+    // ENOTDIR: an ancestor is a file; createFolder finds which and names it.
+    if (error.code === "ENOENT" || error.code === "ENOTDIR") return undefined;
+    throw ioError("look at", outputFolder, error);
+  });
+  if (outputInfo === undefined) {
+    if (options.overwrite !== true) {
+      throw new ImesimError(
+        IntunewinErrorCode.outputFolderMissing,
+        `output folder ${options.outputFolder} does not exist (use -q to create it)`,
+      );
+    }
+    await createFolder(outputFolder, options.outputFolder);
+  } else if (!outputInfo.isDirectory()) {
+    throw new ImesimError(
+      IntunewinErrorCode.outputFolderMissing,
+      `output ${options.outputFolder} is not a folder`,
+    );
+  }
+}
+
+/** Yields `source`'s chunks until the signal fires, then throws INTUNEWIN_ABORTED (which stops `source`). */
+async function* untilAborted(
+  source: AsyncGenerator<Buffer>,
+  signal: AbortSignal | undefined,
+): AsyncGenerator<Buffer> {
+  for await (const chunk of source) {
+    if (signal?.aborted === true) throw packAbortedError(signal);
+    yield chunk;
+  }
+  if (signal?.aborted === true) throw packAbortedError(signal);
+}
+
+/**
  * Packs a folder into `<setup base name>.intunewin` as IntuneWinAppUtil does (`-c -s -o [-q]`), with MsiInfo
- * read from the .msi when the setup file is one. The package appears under its final name only when complete.
+ * read from the .msi when the setup file is one. The package appears under its final name only when complete;
+ * on any failure or abort nothing is left behind but a folder `-q` created.
  */
 export async function packFolder(options: PackOptions): Promise<PackResult> {
+  const { signal } = options;
+  if (signal?.aborted === true) throw packAbortedError(signal);
   const sourceFolder = resolve(options.sourceFolder);
   const sourceInfo = await stat(sourceFolder).catch(() => undefined);
   if (sourceInfo === undefined || !sourceInfo.isDirectory()) {
     throw new ImesimError(
       IntunewinErrorCode.sourceFolderInvalid,
-      `source folder ${options.sourceFolder} does not exist`,
+      sourceInfo === undefined
+        ? `source folder ${options.sourceFolder} does not exist`
+        : `source ${options.sourceFolder} is not a folder (-c takes the folder that holds the setup file)`,
     );
   }
   const setup = relativeSetupPath(sourceFolder, options.setupFile);
@@ -79,24 +170,12 @@ export async function packFolder(options: PackOptions): Promise<PackResult> {
       `setup file ${options.setupFile} not found in ${options.sourceFolder}`,
     );
   }
+  // Everything about the input is checked before anything is written (names Windows cannot hold included).
+  const items = await walkSourceFolder(sourceFolder, signal === undefined ? {} : { signal });
   const outputFolder = resolve(options.outputFolder);
-  const outputInfo = await stat(outputFolder).catch(() => undefined);
-  if (outputInfo === undefined) {
-    if (options.overwrite !== true) {
-      throw new ImesimError(
-        IntunewinErrorCode.outputFolderMissing,
-        `output folder ${options.outputFolder} does not exist (use -q to create it)`,
-      );
-    }
-    await mkdir(outputFolder, { recursive: true });
-  } else if (!outputInfo.isDirectory()) {
-    throw new ImesimError(
-      IntunewinErrorCode.outputFolderMissing,
-      `output ${options.outputFolder} is not a folder`,
-    );
-  }
   const setupName = basename(setup.absolute);
   const outputPath = join(outputFolder, `${basename(setupName, extname(setupName))}.intunewin`);
+  await prepareOutputFolder(options, outputFolder);
   if (options.overwrite !== true && (await stat(outputPath).catch(() => undefined)) !== undefined) {
     throw new ImesimError(
       IntunewinErrorCode.outputExists,
@@ -108,11 +187,15 @@ export async function packFolder(options: PackOptions): Promise<PackResult> {
     extname(setupName).toLowerCase() === ".msi"
       ? await (await import("../msi/index.ts")).readMsiPackageInfo(setup.absolute)
       : undefined;
-  const items = await walkSourceFolder(sourceFolder);
   const total = items.reduce((sum, item) => sum + item.size, 0);
   const temporary = join(outputFolder, `.${basename(outputPath)}.${randomBytes(6).toString("hex")}.tmp`);
+  let handle: FileHandle;
+  try {
+    handle = await open(temporary, "wx");
+  } catch (error) {
+    throw ioError("create", temporary, error);
+  }
   const pool = createDeflatePool(options.threads);
-  const handle = await open(temporary, "wx");
   let done = 0;
   try {
     const innerZip = writeInnerZip(items, pool, {
@@ -122,7 +205,7 @@ export async function packFolder(options: PackOptions): Promise<PackResult> {
         options.onProgress?.(done, total);
       },
     });
-    const detection = await writePackage(handle, innerZip, {
+    const detection = await writePackage(handle, untilAborted(innerZip, signal), {
       toolVersion: options.toolVersion ?? DEFAULT_TOOL_VERSION,
       // intunewin.md §1.2 Name: the MSI ProductName, otherwise the setup file name.
       name: msi?.productName ?? setupName,
@@ -131,11 +214,13 @@ export async function packFolder(options: PackOptions): Promise<PackResult> {
       ...(msi === undefined ? {} : { msiInfo: msi.msiInfo }),
     });
     await handle.close();
-    await rename(temporary, outputPath);
+    await rename(temporary, outputPath).catch((error: unknown) => {
+      throw ioError("write", outputPath, error);
+    });
     return { outputPath, detection };
   } catch (error) {
     await handle.close().catch(() => {});
-    await rm(temporary, { force: true });
+    await rm(temporary, { force: true }).catch(() => {});
     if (error instanceof ImesimError) throw error;
     throw new ImesimError(
       IntunewinErrorCode.ioFailed,

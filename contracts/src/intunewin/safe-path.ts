@@ -44,3 +44,16 @@ export function safeEntryPath(name: string): SafeEntryPath {
   }
   return { path: segments.join("/"), isDirectory };
 }
+
+/**
+ * Why Windows cannot hold a single file or folder name, or undefined when it can: the same rules
+ * safeEntryPath applies to each segment, plus `\` (a separator there, a plain character on Linux).
+ */
+export function windowsNameProblem(name: string): string | undefined {
+  if (name.length === 0) return "empty name";
+  if (name.includes("\\") || WINDOWS_INVALID.test(name) || hasControlCharacter(name))
+    return "character Windows does not allow in a file name";
+  if (WINDOWS_RESERVED.test(name)) return "reserved Windows device name";
+  if (name.endsWith(".") || name.endsWith(" ")) return "name ending in a dot or space";
+  return undefined;
+}

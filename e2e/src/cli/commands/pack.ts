@@ -15,6 +15,7 @@ const INVALID_INPUT_CODES = new Set<string>([
   IntunewinErrorCode.notAZip,
   IntunewinErrorCode.encryptedFileGivenInsteadOfPackage,
   IntunewinErrorCode.ioFailed,
+  IntunewinErrorCode.sourceNameInvalid,
   "MSI_INVALID",
   "MSI_UNREADABLE",
   "MSI_UNSUPPORTED_CODEPAGE",
@@ -52,6 +53,10 @@ export function progressReporter(label: string): { update(done: number, total: n
   };
 }
 
+// A shell reports a process ended by a signal as 128 + the signal's number; a stopped pack exits the same way.
+const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
+type StopSignal = keyof typeof SIGNAL_EXIT;
+
 interface PackCommandOptions {
   content: string;
   setup: string;
@@ -70,6 +75,17 @@ export function registerPack(program: Command): void {
     .option("-q, --quiet", "overwrite an existing package and create the output folder (IntuneWinAppUtil -q)")
     .action(async (options: PackCommandOptions) => {
       const progress = progressReporter("packing");
+      // Ctrl-C or a stop request aborts the pack, which removes its temporary file before the process ends.
+      const controller = new AbortController();
+      let stoppedBy: StopSignal | undefined;
+      const stop = (signal: StopSignal): void => {
+        stoppedBy ??= signal;
+        controller.abort(new Error(`stopped by ${signal}`));
+      };
+      const onInterrupt = (): void => stop("SIGINT");
+      const onTerminate = (): void => stop("SIGTERM");
+      process.on("SIGINT", onInterrupt);
+      process.on("SIGTERM", onTerminate);
       try {
         const result = await packFolder({
           sourceFolder: options.content,
@@ -77,13 +93,24 @@ export function registerPack(program: Command): void {
           outputFolder: options.output,
           overwrite: options.quiet === true,
           onProgress: progress.update,
+          signal: controller.signal,
         });
         progress.stop();
         process.stdout.write(`${result.outputPath}\n`);
         process.exitCode = CodecExit.ok;
       } catch (error) {
         progress.stop();
-        reportCodecError("pack", error);
+        if (stoppedBy !== undefined && isImesimError(error, IntunewinErrorCode.aborted)) {
+          process.stderr.write(
+            `imesim pack: stopped by ${stoppedBy}; no package was written [${error.code}]\n`,
+          );
+          process.exitCode = SIGNAL_EXIT[stoppedBy];
+        } else {
+          reportCodecError("pack", error);
+        }
+      } finally {
+        process.off("SIGINT", onInterrupt);
+        process.off("SIGTERM", onTerminate);
       }
     });
 }
