@@ -2,15 +2,24 @@ import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { ImesimError } from "../errors/index.ts";
 import { IntunewinErrorCode } from "./error-codes.ts";
+import { garbageBudget } from "./garbage-collection.ts";
 import { windowsNameProblem } from "./safe-path.ts";
 
-/** A file or empty folder to put in the content zip; `name` is the zip entry name with `/`. */
+/**
+ * A file or empty folder to put in the content zip; `name` is the zip entry name with `/`, relative to the
+ * source folder. Kept this small (no absolute path, no Date) because a pack holds one per file until the end.
+ */
 export interface SourceItem {
   name: string;
-  absolutePath: string;
   isDirectory: boolean;
   size: number;
-  modified: Date;
+  /** Last write time in milliseconds since 1970. */
+  modifiedMs: number;
+}
+
+/** Where a walked item is on disk. */
+export function sourceItemPath(sourceFolder: string, item: SourceItem): string {
+  return join(sourceFolder, item.name);
 }
 
 /** What walkSourceFolder takes besides the folder. */
@@ -21,6 +30,8 @@ export interface WalkOptions {
 
 /** How many offending paths an INTUNEWIN_SOURCE_NAME_INVALID message lists before "and N more". */
 const LISTED_PROBLEMS = 5;
+/** Bytes counted per stat towards the next collection (see garbage-collection.ts). */
+const STAT_GARBAGE = 8 * 1024;
 
 /**
  * Ordinal, case-insensitive order: how the 1.8.4.0 fixture lists `Install-…` before `install.bat`.
@@ -61,6 +72,7 @@ function nameProblemsError(problems: string[]): ImesimError {
 export async function walkSourceFolder(root: string, options: WalkOptions = {}): Promise<SourceItem[]> {
   const items: SourceItem[] = [];
   const problems: string[] = [];
+  const collected = garbageBudget();
   const visit = async (folder: string, prefix: string): Promise<void> => {
     if (options.signal?.aborted === true) throw packAbortedError(options.signal);
     let names: string[];
@@ -83,6 +95,9 @@ export async function walkSourceFolder(root: string, options: WalkOptions = {}):
       if (previous !== undefined && previous.toUpperCase() === name.toUpperCase())
         problems.push(`${prefix}${previous} and ${prefix}${name} (differ only in case)`);
       previous = name;
+      // A stat's Stats object, its promise and the joined path are garbage at once; counted so that a walk of
+      // tens of thousands of files is collected as it goes instead of growing the young generation to its limit.
+      collected(STAT_GARBAGE);
       const path = join(folder, name);
       // stat follows links, as Windows file APIs do for the tool.
       const info = await stat(path).catch((error: Error) => {
@@ -95,10 +110,9 @@ export async function walkSourceFolder(root: string, options: WalkOptions = {}):
       else if (info.isFile()) {
         files.push({
           name: prefix + name,
-          absolutePath: path,
           isDirectory: false,
           size: info.size,
-          modified: info.mtime,
+          modifiedMs: info.mtimeMs,
         });
       }
     }
@@ -110,10 +124,9 @@ export async function walkSourceFolder(root: string, options: WalkOptions = {}):
         const info = await stat(sub.path);
         items.push({
           name: `${prefix}${sub.name}/`,
-          absolutePath: sub.path,
           isDirectory: true,
           size: 0,
-          modified: info.mtime,
+          modifiedMs: info.mtimeMs,
         });
       }
     }

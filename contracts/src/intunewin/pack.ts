@@ -199,6 +199,7 @@ export async function packFolder(options: PackOptions): Promise<PackResult> {
   let done = 0;
   try {
     const innerZip = writeInnerZip(items, pool, {
+      sourceFolder,
       level: options.level ?? DEFAULT_CONTENT_LEVEL,
       onRead: (bytes) => {
         done += bytes;

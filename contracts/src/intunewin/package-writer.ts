@@ -32,6 +32,11 @@ const PADDING_EXTRA_ID = 0xa220;
 const PADDING_SIGNATURE = 0xa028;
 const PADDING_EXTRA_LENGTH = 28;
 const WRITE_BATCH = 1 << 20;
+/**
+ * Garbage a content-zip chunk leaves besides its bytes (promises, views, the worker's reply). Counted so that a
+ * folder of many tiny files is collected as often as a large file is, not only once V8's young generation is full.
+ */
+const CHUNK_GARBAGE_FLOOR = 16 * 1024;
 
 /** The 0xA220 growth-hint extra field: id, length 24, signature 0xA028, padding length, zero padding. */
 function paddingExtra(totalLength: number): Buffer {
@@ -149,7 +154,7 @@ export async function writePackage(
   const collected = garbageBudget();
   for await (const chunk of innerZip) {
     // Per chunk of content zip: the compressed chunk, its ciphertext and the batched write copy.
-    collected(3 * chunk.length);
+    collected(Math.max(3 * chunk.length, CHUNK_GARBAGE_FLOOR));
     digest.update(chunk);
     plaintextLength += chunk.length;
     await emitCipher(cipher.update(chunk));

@@ -192,6 +192,25 @@ describe("packFolder hardening", () => {
     expect(error.message).not.toContain("does not exist");
   });
 
+  it("a central directory spanning several blocks (over 1 MiB of headers) unpacks entry for entry", async () => {
+    const tree: Record<string, string> = {};
+    // 6,000 names of ~200 characters: about 1.5 MB of central directory headers.
+    for (let index = 0; index < 6000; index += 1)
+      tree[`d${index % 7}/${"n".repeat(190)}-${index}.txt`] = `${index}`;
+    const { root, source } = sourceWith(tree);
+    const result = await packFolder({
+      sourceFolder: source,
+      setupFile: "setup.cmd",
+      outputFolder: join(root, "out"),
+      overwrite: true,
+    });
+    const unpacked = await unpackPackage(result.outputPath, join(root, "unpacked"));
+    expect(unpacked.entries).toHaveLength(6001);
+    expect(unpacked.entries.map((entry) => entry.path).sort()).toEqual(
+      [...Object.keys(tree), "setup.cmd"].sort(),
+    );
+  }, 60_000);
+
   it("an AbortSignal stops the pack mid-way and removes the temporary file", async () => {
     const tree: Record<string, Buffer> = {};
     for (let index = 0; index < 4; index += 1) tree[`part-${index}.bin`] = randomBytes(4 << 20);
