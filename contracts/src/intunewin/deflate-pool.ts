@@ -4,6 +4,8 @@ import { ImesimError } from "../errors/index.ts";
 import { DEFLATE_WORKER_SOURCE, type DeflateJob, type DeflateResult } from "./deflate-worker-source.ts";
 import { IntunewinErrorCode } from "./error-codes.ts";
 
+const WORKER_YOUNG_GENERATION_MB = 8;
+
 /** A few worker threads compressing chunks in parallel; results come back through promises. */
 export interface DeflatePool {
   readonly size: number;
@@ -31,7 +33,12 @@ export function createDeflatePool(threads = Math.max(1, availableParallelism() -
   let nextId = 0;
   let failure: unknown;
   for (let index = 0; index < count; index += 1) {
-    const worker = new Worker(DEFLATE_WORKER_SOURCE, { eval: true });
+    const worker = new Worker(DEFLATE_WORKER_SOURCE, {
+      eval: true,
+      // A worker keeps only small wrappers on its heap (chunk bytes are external), yet thousands of tiny files
+      // grow its young generation to V8's default limit; a small one keeps pack's RSS flat in the file count.
+      resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
+    });
     worker.on("message", (result: DeflateResult) => {
       const pending = waiting.get(result.id);
       if (pending === undefined) return;

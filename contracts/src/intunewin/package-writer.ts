@@ -36,7 +36,7 @@ const WRITE_BATCH = 1 << 20;
  * Garbage a content-zip chunk leaves besides its bytes (promises, views, the worker's reply). Counted so that a
  * folder of many tiny files is collected as often as a large file is, not only once V8's young generation is full.
  */
-const CHUNK_GARBAGE_FLOOR = 16 * 1024;
+const CHUNK_GARBAGE_FLOOR = 64 * 1024;
 
 /** The 0xA220 growth-hint extra field: id, length 24, signature 0xA028, padding length, zero padding. */
 function paddingExtra(totalLength: number): Buffer {
