@@ -153,13 +153,20 @@ export async function packFolder(options: PackOptions): Promise<PackResult> {
   const { signal } = options;
   if (signal?.aborted === true) throw packAbortedError(signal);
   const sourceFolder = resolve(options.sourceFolder);
-  const sourceInfo = await stat(sourceFolder).catch(() => undefined);
-  if (sourceInfo === undefined || !sourceInfo.isDirectory()) {
+  const sourceInfo = await stat(sourceFolder).catch((error: NodeJS.ErrnoException) => error);
+  if (sourceInfo instanceof Error || !sourceInfo.isDirectory()) {
+    const why =
+      sourceInfo instanceof Error
+        ? sourceInfo.code === "ENOENT" || sourceInfo.code === "ENOTDIR"
+          ? "does not exist"
+          : `cannot be read (${sourceInfo.code ?? sourceInfo.message})`
+        : "is a file, not a folder (-c takes the folder that holds the setup file)";
     throw new ImesimError(
       IntunewinErrorCode.sourceFolderInvalid,
-      sourceInfo === undefined
-        ? `source folder ${options.sourceFolder} does not exist`
-        : `source ${options.sourceFolder} is not a folder (-c takes the folder that holds the setup file)`,
+      `${sourceInfo instanceof Error ? "source folder" : "source"} ${options.sourceFolder} ${why}`,
+      {
+        path: options.sourceFolder,
+      },
     );
   }
   const setup = relativeSetupPath(sourceFolder, options.setupFile);

@@ -188,7 +188,7 @@ describe("packFolder hardening", () => {
       }),
     );
     expect(error.code).toBe(IntunewinErrorCode.sourceFolderInvalid);
-    expect(error.message).toContain("is not a folder");
+    expect(error.message).toContain("is a file, not a folder");
     expect(error.message).not.toContain("does not exist");
   });
 

@@ -103,7 +103,7 @@ describe("imesim pack under hostile conditions", () => {
       "-q",
     );
     expect(result.status).toBe(2);
-    expect(result.stderr).toContain("is not a folder");
+    expect(result.stderr).toContain("is a file, not a folder");
     expect(result.stderr).toContain("[INTUNEWIN_SOURCE_FOLDER_INVALID]");
   });
 
