@@ -118,39 +118,48 @@ describe("imesim pack under hostile conditions", () => {
     expect(existsSync(join(root, "bad-out"))).toBe(false);
   });
 
-  it("Ctrl-C during pack exits 130 and leaves no temporary file", async () => {
-    const big = join(root, "big");
-    mkdirSync(big);
-    writeFileSync(join(big, "setup.cmd"), "exit /b 0\r\n");
-    // Incompressible, so packing takes long enough to be interrupted.
-    for (let index = 0; index < 6; index += 1)
-      writeFileSync(join(big, `part-${index}.bin`), randomBytes(24 << 20));
-    const target = join(root, "interrupted");
-    mkdirSync(target);
-    const child = spawn(process.execPath, [bin, "pack", "-c", big, "-s", "setup.cmd", "-o", target], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stderr = "";
-    child.stderr.setEncoding("utf8").on("data", (text: string) => {
-      stderr += text;
-    });
-    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-    // Interrupt once the temporary package file exists.
-    const started = await new Promise<boolean>((resolve) => {
-      const poll = setInterval(() => {
-        if (readdirSync(target).some((name) => name.endsWith(".tmp"))) {
-          clearInterval(poll);
-          child.kill("SIGINT");
-          resolve(true);
-        } else if (child.exitCode !== null) {
-          clearInterval(poll);
-          resolve(false);
-        }
-      }, 2);
-    });
-    expect(started).toBe(true);
-    expect(await exited).toBe(130);
-    expect(stderr).toContain("[INTUNEWIN_ABORTED]");
-    expect(readdirSync(target)).toEqual([]);
-  }, 30_000);
+  it.each([
+    ["SIGINT", 130],
+    ["SIGTERM", 143],
+  ] as const)(
+    "%s during pack exits %i and leaves no temporary file",
+    async (signal, exitCode) => {
+      const big = join(root, "big");
+      if (!existsSync(big)) {
+        mkdirSync(big);
+        writeFileSync(join(big, "setup.cmd"), "exit /b 0\r\n");
+        // Incompressible, so packing takes long enough to be interrupted.
+        for (let index = 0; index < 6; index += 1)
+          writeFileSync(join(big, `part-${index}.bin`), randomBytes(24 << 20));
+      }
+      const target = join(root, `interrupted-${signal}`);
+      mkdirSync(target);
+      const child = spawn(process.execPath, [bin, "pack", "-c", big, "-s", "setup.cmd", "-o", target], {
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let stderr = "";
+      child.stderr.setEncoding("utf8").on("data", (text: string) => {
+        stderr += text;
+      });
+      const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+      // Interrupt once the temporary package file exists.
+      const started = await new Promise<boolean>((resolve) => {
+        const poll = setInterval(() => {
+          if (readdirSync(target).some((name) => name.endsWith(".tmp"))) {
+            clearInterval(poll);
+            child.kill(signal);
+            resolve(true);
+          } else if (child.exitCode !== null) {
+            clearInterval(poll);
+            resolve(false);
+          }
+        }, 2);
+      });
+      expect(started).toBe(true);
+      expect(await exited).toBe(exitCode);
+      expect(stderr).toBe(`imesim pack: stopped by ${signal}; no package was written [INTUNEWIN_ABORTED]\n`);
+      expect(readdirSync(target)).toEqual([]);
+    },
+    30_000,
+  );
 });
