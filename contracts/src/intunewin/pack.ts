@@ -132,6 +132,11 @@ async function prepareOutputFolder(options: PackOptions, outputFolder: string): 
   }
 }
 
+/** Reads the signal's state afresh (a plain `signal.aborted` test is narrowed by TypeScript across awaits). */
+function wasAborted(signal: AbortSignal): boolean {
+  return signal.aborted;
+}
+
 /** Yields `source`'s chunks until the signal fires, then throws INTUNEWIN_ABORTED (which stops `source`). */
 async function* untilAborted(
   source: AsyncGenerator<Buffer>,
@@ -222,6 +227,8 @@ export async function packFolder(options: PackOptions): Promise<PackResult> {
       ...(msi === undefined ? {} : { msiInfo: msi.msiInfo }),
     });
     await handle.close();
+    // A stop that came while the last bytes were written still wins: the package is not committed.
+    signal?.throwIfAborted();
     await rename(temporary, outputPath).catch((error: unknown) => {
       throw ioError("write", outputPath, error);
     });
@@ -229,6 +236,7 @@ export async function packFolder(options: PackOptions): Promise<PackResult> {
   } catch (error) {
     await handle.close().catch(() => {});
     await rm(temporary, { force: true }).catch(() => {});
+    if (signal !== undefined && wasAborted(signal)) throw packAbortedError(signal);
     if (error instanceof ImesimError) throw error;
     throw new ImesimError(
       IntunewinErrorCode.ioFailed,
