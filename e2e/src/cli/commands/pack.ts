@@ -2,6 +2,7 @@ import { isImesimError } from "@imesim/contracts/errors";
 import { IntunewinErrorCode, packFolder } from "@imesim/contracts/intunewin";
 import { SingleBar } from "cli-progress";
 import type { Command } from "commander";
+import { listenForStop, stopExitCode } from "./stop-signals.ts";
 
 /** Exit codes of the codec commands: 0 done, 1 the package failed verification, 2 unusable input. */
 export const CodecExit = { ok: 0, failed: 1, invalidInput: 2 } as const;
@@ -53,10 +54,6 @@ export function progressReporter(label: string): { update(done: number, total: n
   };
 }
 
-// A shell reports a process ended by a signal as 128 + the signal's number; a stopped pack exits the same way.
-const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
-type StopSignal = keyof typeof SIGNAL_EXIT;
-
 interface PackCommandOptions {
   content: string;
   setup: string;
@@ -76,16 +73,7 @@ export function registerPack(program: Command): void {
     .action(async (options: PackCommandOptions) => {
       const progress = progressReporter("packing");
       // Ctrl-C or a stop request aborts the pack, which removes its temporary file before the process ends.
-      const controller = new AbortController();
-      let stoppedBy: StopSignal | undefined;
-      const stop = (signal: StopSignal): void => {
-        stoppedBy ??= signal;
-        controller.abort(new Error(`stopped by ${signal}`));
-      };
-      const onInterrupt = (): void => stop("SIGINT");
-      const onTerminate = (): void => stop("SIGTERM");
-      process.on("SIGINT", onInterrupt);
-      process.on("SIGTERM", onTerminate);
+      const stop = listenForStop();
       try {
         const result = await packFolder({
           sourceFolder: options.content,
@@ -93,24 +81,24 @@ export function registerPack(program: Command): void {
           outputFolder: options.output,
           overwrite: options.quiet === true,
           onProgress: progress.update,
-          signal: controller.signal,
+          signal: stop.signal,
         });
         progress.stop();
         process.stdout.write(`${result.outputPath}\n`);
         process.exitCode = CodecExit.ok;
       } catch (error) {
         progress.stop();
+        const stoppedBy = stop.stoppedBy();
         if (stoppedBy !== undefined && isImesimError(error, IntunewinErrorCode.aborted)) {
           process.stderr.write(
             `imesim pack: stopped by ${stoppedBy}; no package was written [${error.code}]\n`,
           );
-          process.exitCode = SIGNAL_EXIT[stoppedBy];
+          process.exitCode = stopExitCode(stoppedBy);
         } else {
           reportCodecError("pack", error);
         }
       } finally {
-        process.off("SIGINT", onInterrupt);
-        process.off("SIGTERM", onTerminate);
+        stop.release();
       }
     });
 }

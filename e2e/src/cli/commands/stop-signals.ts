@@ -1,0 +1,40 @@
+// Ctrl-C (SIGINT) and SIGTERM during a long codec command: the library stops through an AbortSignal and
+// removes what it had staged, and the command exits as a shell reports a process ended by that signal.
+
+/** 128 + the signal's number, what a shell reports for a process ended by it. */
+const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
+export type StopSignal = keyof typeof SIGNAL_EXIT;
+
+/** An AbortSignal fired by the first SIGINT or SIGTERM; `release` stops listening. */
+export interface StopListener {
+  readonly signal: AbortSignal;
+  /** The process signal that fired, if one did. */
+  stoppedBy(): StopSignal | undefined;
+  release(): void;
+}
+
+/** Listens for SIGINT and SIGTERM until released. */
+export function listenForStop(): StopListener {
+  const controller = new AbortController();
+  let stoppedBy: StopSignal | undefined;
+  const handlers = (Object.keys(SIGNAL_EXIT) as StopSignal[]).map((name) => {
+    const handler = (): void => {
+      stoppedBy ??= name;
+      controller.abort(new Error(`stopped by ${name}`));
+    };
+    process.on(name, handler);
+    return { name, handler };
+  });
+  return {
+    signal: controller.signal,
+    stoppedBy: () => stoppedBy,
+    release() {
+      for (const { name, handler } of handlers) process.off(name, handler);
+    },
+  };
+}
+
+/** The exit code of a command stopped by `signal`. */
+export function stopExitCode(signal: StopSignal): number {
+  return SIGNAL_EXIT[signal];
+}
