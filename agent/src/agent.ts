@@ -217,6 +217,8 @@ export function createAgent(options: AgentOptions): Agent {
     dispose() {
       actor.stop();
       logs.close();
+      // Closing lets open keep-alive connections end; nothing waits on it, the charts are already stopped.
+      void serviceClient.close?.();
     },
   };
 }

@@ -336,5 +336,8 @@ export function createHttpServiceClient(options: HttpServiceClientOptions): ImeS
         "Unknown",
       );
     }),
+    async close() {
+      await Promise.all(dispatchers.created.map((dispatcher) => dispatcher.close()));
+    },
   };
 }

@@ -11,6 +11,8 @@ export interface ServiceDispatchers {
   readonly deviceChannel: Dispatcher | undefined;
   /** The token endpoint and the content download. */
   readonly other: Dispatcher | undefined;
+  /** The dispatchers made here (not a caller's), which the client closes when it is done. */
+  readonly created: readonly Dispatcher[];
 }
 
 /**
@@ -20,18 +22,17 @@ export interface ServiceDispatchers {
  * the default roots (NODE_EXTRA_CA_CERTS included). Over plain HTTP there is no TLS to configure.
  */
 export function serviceDispatchers(identity: DeviceIdentity, given?: Dispatcher): ServiceDispatchers {
-  if (given !== undefined) return { deviceChannel: given, other: given };
+  if (given !== undefined) return { deviceChannel: given, other: given, created: [] };
   if (!identity.serviceDiscoveryUrl.toLowerCase().startsWith("https:"))
-    return { deviceChannel: undefined, other: undefined };
+    return { deviceChannel: undefined, other: undefined, created: [] };
   // Naming `ca` replaces Node's default trust, so the default roots are kept beside the service's CA.
   const trust =
     identity.caCertificatePem === undefined
       ? {}
       : { ca: [...getCACertificates("default"), identity.caCertificatePem] };
-  return {
-    deviceChannel: new Agent({
-      connect: { ...trust, cert: identity.certificatePem, key: identity.privateKeyPem },
-    }),
-    other: identity.caCertificatePem === undefined ? undefined : new Agent({ connect: trust }),
-  };
+  const deviceChannel = new Agent({
+    connect: { ...trust, cert: identity.certificatePem, key: identity.privateKeyPem },
+  });
+  const other = identity.caCertificatePem === undefined ? undefined : new Agent({ connect: trust });
+  return { deviceChannel, other, created: other === undefined ? [deviceChannel] : [deviceChannel, other] };
 }

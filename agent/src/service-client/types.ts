@@ -65,6 +65,8 @@ export interface ImeServiceClient {
   downloadContent(request: ContentDownloadRequest): AsyncIterable<Uint8Array>;
   /** The `Win32AppResult` upload (ime.md §9; shape: contracts/gateway). */
   sendResults(request: { token: string; userId: string; results: readonly Win32AppResult[] }): Promise<void>;
+  /** Releases connections the client opened itself (the HTTP client's TLS dispatchers); optional for fakes. */
+  close?(): Promise<void>;
 }
 
 /** Why a service call failed, as the agent must react to it. */

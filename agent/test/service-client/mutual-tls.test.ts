@@ -197,6 +197,14 @@ describe("HTTP service client over HTTPS", () => {
       { path: sessionPath, fingerprint: expected },
       { path: "/content/app.bin", fingerprint: undefined },
     ]);
+
+    // The client closes the TLS dispatchers it made: a later call finds them closed, not a leaked pool.
+    await service.close?.();
+    const afterClose = await service.acquireToken().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(afterClose).toBeDefined();
   });
 
   it("trusts the service CA from the identity: without it the TLS handshake fails as unavailable", async () => {
