@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { createWriteStream, type Stats } from "node:fs";
 import { lstat, mkdir, readdir, realpath, rename, rm, rmdir, utimes, writeFile } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { ImesimError, isImesimError } from "../errors/index.ts";
 import { IntunewinErrorCode } from "./error-codes.ts";
@@ -114,8 +114,10 @@ async function lstatIfExists(path: string): Promise<Stats | undefined> {
 async function resolveOutputFolder(
   outputFolder: string,
 ): Promise<{ folder: string; stats: Stats | undefined }> {
-  const stats = await lstatIfExists(outputFolder);
-  if (stats === undefined || !stats.isSymbolicLink()) return { folder: outputFolder, stats };
+  // Absolute first: `-o .` must stage beside the working folder, not inside it as `./..imesim-staging-…`.
+  const absolute = resolve(outputFolder);
+  const stats = await lstatIfExists(absolute);
+  if (stats === undefined || !stats.isSymbolicLink()) return { folder: absolute, stats };
   const target = await io("follow the symbolic link", outputFolder, () => realpath(outputFolder));
   return { folder: target, stats: await lstatIfExists(target) };
 }
@@ -133,8 +135,10 @@ async function removeCreatedParents(parent: string, firstCreated: string | undef
 }
 
 /**
- * Extracts to a real folder through a hidden staging folder beside it, renamed into place on commit.
- * The output folder must not exist or be empty, unless `overwrite` (then it is replaced on commit).
+ * Extracts to a real folder through a hidden staging folder beside it. On commit a new output folder is the
+ * staging folder renamed (one atomic step); an existing one stays itself (its owner and mode, a mount point,
+ * the working folder of `-o .`) and the staged entries move into it. The output folder must not exist or be
+ * empty, unless `overwrite` (then its old entries are removed on commit, after everything verified).
  * Every filesystem failure is INTUNEWIN_IO_FAILED naming the path; a failure or abort leaves nothing behind.
  */
 export async function createDirectorySink(
@@ -190,13 +194,24 @@ export async function createDirectorySink(
       await utimes(target, entry.modified, entry.modified);
     },
     async commit() {
-      const now = await lstatIfExists(folder);
-      if (now !== undefined) {
-        if (options.overwrite === true)
-          await io("replace", folder, () => rm(folder, { recursive: true, force: true }));
-        else await io("replace", folder, () => rmdir(folder));
+      if ((await lstatIfExists(folder)) === undefined) {
+        await io("move the extracted content to", folder, () => rename(staging, folder));
+        return;
       }
-      await io("move the extracted content to", folder, () => rename(staging, folder));
+      const old = await io("list", folder, () => readdir(folder));
+      if (old.length > 0 && options.overwrite !== true) {
+        // Something was written there while the package was verified: never overwrite it unasked.
+        throw new ImesimError(IntunewinErrorCode.outputExists, `${outputFolder} is no longer empty`);
+      }
+      for (const name of old) {
+        const path = join(folder, name);
+        await io("replace", path, () => rm(path, { recursive: true, force: true }));
+      }
+      for (const name of await io("list", staging, () => readdir(staging))) {
+        const path = join(folder, name);
+        await io("move the extracted content to", path, () => rename(join(staging, name), path));
+      }
+      await io("remove", staging, () => rmdir(staging));
     },
     async abort() {
       await rm(staging, { recursive: true, force: true });

@@ -1,11 +1,13 @@
 // Read-side findings of the issue 3 acceptance check: typed filesystem errors, truncation, Detection.xml's CRC,
 // numeric character references, and stopping an unpack with an AbortSignal.
 import {
+  chmodSync,
   existsSync,
   mkdirSync,
   readdirSync,
   readFileSync,
   readlinkSync,
+  statSync,
   symlinkSync,
   writeFileSync,
 } from "node:fs";
@@ -102,6 +104,43 @@ describe("filesystem failures are typed and leave nothing behind", () => {
       );
       expect(error.code).toBe("INTUNEWIN_MAC_MISMATCH");
       expect(readdirSync(temp.path)).toEqual(["bad.intunewin"]);
+    } finally {
+      temp.cleanup();
+    }
+  });
+});
+
+describe("an existing output folder stays itself", () => {
+  it("receives the content in place, keeping its identity and mode (a mount point, `-o .`)", async () => {
+    const temp = tempFolder();
+    try {
+      const output = join(temp.path, "out");
+      mkdirSync(output);
+      chmodSync(output, 0o750);
+      const before = statSync(output);
+      await unpackPackage(packagePath, output);
+      const after = statSync(output);
+      expect(after.ino).toBe(before.ino);
+      expect(after.mode & 0o777).toBe(0o750);
+      expect(readdirSync(output).sort()).toEqual(["files", "install.cmd"]);
+      expect(readdirSync(temp.path)).toEqual(["out"]); // no staging folder left
+    } finally {
+      temp.cleanup();
+    }
+  });
+
+  it("with overwrite, loses its old entries only once the package verified", async () => {
+    const temp = tempFolder();
+    try {
+      const output = join(temp.path, "out");
+      mkdirSync(join(output, "old"), { recursive: true });
+      writeFileSync(join(output, "old", "stale.txt"), "stale");
+      writeFileSync(join(output, "install.cmd"), "older install");
+      const inode = statSync(output).ino;
+      await unpackPackage(packagePath, output, { overwrite: true });
+      expect(statSync(output).ino).toBe(inode);
+      expect(readdirSync(output).sort()).toEqual(["files", "install.cmd"]);
+      expect(readFileSync(join(output, "files", "b.txt"), "utf8")).toBe("b".repeat(5000));
     } finally {
       temp.cleanup();
     }

@@ -52,6 +52,19 @@ describe("imesim unpack / inspect under hostile conditions", () => {
     expect(readdirSync(join(root, "real"))).toEqual(["install.cmd"]);
   });
 
+  it("unpacks into the working folder with -o .", () => {
+    const here = join(root, "here");
+    mkdirSync(here);
+    const result = spawnSync(process.execPath, [bin, "unpack", single, "-o", "."], {
+      cwd: here,
+      encoding: "utf8",
+    });
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    expect(readdirSync(here)).toEqual(["install.cmd"]);
+    expect(readdirSync(root).filter((name) => name.includes("staging"))).toEqual([]);
+  });
+
   it("inspect counts one content entry in the singular", () => {
     const result = imesim("inspect", single);
     expect(result.status).toBe(0);
