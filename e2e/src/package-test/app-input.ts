@@ -9,8 +9,10 @@ import { Compile } from "typebox/compile";
 import { parse as parseYaml } from "yaml";
 import { policyFor } from "../scenario/app-policy.ts";
 import { ShortAppSchema } from "../scenario/schema.ts";
+import { schemaIssues } from "../scenario/schema-issues.ts";
 import { shortAppToGraph } from "../scenario/short-app.ts";
 import { stableGuid } from "../scenario/stable-id.ts";
+import { formatPath } from "../scenario/yaml-position.ts";
 
 /** Input errors of `imesim test` (exit code 2). */
 export const TestInputErrorCode = {
@@ -117,6 +119,19 @@ export function testedAppOf(text: string, setupFile: string | undefined): Tested
   const { name: _name, ...withoutName } = body;
   const shortBody = "short" in body ? body.short : withoutName;
   if (!shortChecker.Check(shortBody)) {
+    const looksShort =
+      typeof shortBody === "object" &&
+      shortBody !== null &&
+      ("install" in shortBody || "detection" in shortBody);
+    if (looksShort) {
+      // Close to a short app: say what is wrong with it rather than that it is none of the three forms.
+      const [first, ...more] = schemaIssues(shortChecker.Errors(shortBody), ShortAppSchema);
+      const where = first === undefined ? "" : `${formatPath(first.path)}: ${first.message}`;
+      throw new ImesimError(
+        TestInputErrorCode.AppInvalid,
+        `is a short app, but ${where}${more.length > 0 ? ` (and ${more.length} more problem${more.length === 1 ? "" : "s"})` : ""}`,
+      );
+    }
     throw new ImesimError(
       TestInputErrorCode.AppInvalid,
       "is neither a Graph win32LobApp (installCommandLine), an IME policy (InstallCommandLine) nor a short app (install, detection)",

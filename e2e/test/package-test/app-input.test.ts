@@ -22,6 +22,20 @@ describe("the app definition imesim test reads", () => {
     expect(() => testedAppOf("42", undefined)).toThrow(/a single value, not an object/);
   });
 
+  it("names what is wrong with a near-miss short form instead of calling it no app at all", () => {
+    const text = JSON.stringify({
+      install: "setup.exe /S",
+      detection: [{ file: "C:\\Program Files\\App", name: "app.exe" }],
+    });
+    expect(() => testedAppOf(text, "setup.exe")).toThrow(
+      expect.objectContaining({
+        code: "TEST_APP_INVALID",
+        message: expect.stringMatching(/^is a short app, but detection\[0\]\.name: .*not a known member/),
+      }),
+    );
+    expect(() => testedAppOf('{"id": 1}', undefined)).toThrow(/is neither a Graph win32LobApp/);
+  });
+
   it("reads the short form", () => {
     const app = testedAppOf(
       JSON.stringify({ install: "setup.exe /S", detection: [{ file: "C:\\Program Files\\App\\app.exe" }] }),
