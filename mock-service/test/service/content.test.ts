@@ -13,9 +13,8 @@ import {
   type Enrolled,
   encryptedContent,
   enroll,
-  sampleApp,
+  publishRequiredApp,
   startServer,
-  uploadContent,
 } from "./helpers.ts";
 
 let app: MockIntuneServer;
@@ -31,25 +30,7 @@ async function setUp(options: { downloadBytesPerSecond?: number } = {}) {
   const server = started.server;
   const admin = { authorization: `Bearer ${await adminToken(server)}` };
   const enrolled = await enroll(server);
-  const id = (
-    await server.inject({
-      method: "POST",
-      url: "/beta/deviceAppManagement/mobileApps",
-      payload: sampleApp(),
-      headers: admin,
-    })
-  ).json().id as string;
-  await uploadContent(server, admin, id, { ...content, size: 300_000 }, { blockSize: 100_000 });
-  await server.inject({
-    method: "POST",
-    url: `/beta/deviceAppManagement/mobileApps/${id}/assign`,
-    payload: {
-      mobileAppAssignments: [
-        { intent: "required", target: { "@odata.type": "#microsoft.graph.allDevicesAssignmentTarget" } },
-      ],
-    },
-    headers: admin,
-  });
+  const id = await publishRequiredApp(server, admin, { ...content, size: 300_000 }, { blockSize: 100_000 });
   const sessionId = randomUUID();
   const payload = contentInfoRequest(id);
   const response = await server.inject({

@@ -273,3 +273,41 @@ export function contentInfoRequest(appId: string, device?: { certificate: string
     ApplicationEnforcement: 0,
   });
 }
+
+/**
+ * A published app: created through Graph, `content` (from encryptedContent, with its plain size) uploaded,
+ * assigned as required to all devices. Returns the app's id.
+ */
+export async function publishRequiredApp(
+  app: MockIntuneServer,
+  headers: { authorization: string },
+  content: { bin: Buffer; info: Record<string, string>; size: number },
+  options: { displayName?: string; blockSize?: number } = {},
+): Promise<string> {
+  const created = await app.inject({
+    method: "POST",
+    url: "/beta/deviceAppManagement/mobileApps",
+    payload: sampleApp(options.displayName === undefined ? {} : { displayName: options.displayName }),
+    headers,
+  });
+  const appId = created.json().id as string;
+  await uploadContent(
+    app,
+    headers,
+    appId,
+    content,
+    options.blockSize === undefined ? {} : { blockSize: options.blockSize },
+  );
+  const assigned = await app.inject({
+    method: "POST",
+    url: `/beta/deviceAppManagement/mobileApps/${appId}/assign`,
+    payload: {
+      mobileAppAssignments: [
+        { intent: "required", target: { "@odata.type": "#microsoft.graph.allDevicesAssignmentTarget" } },
+      ],
+    },
+    headers,
+  });
+  if (assigned.statusCode !== 204) throw new Error(`assign failed: ${assigned.body}`);
+  return appId;
+}

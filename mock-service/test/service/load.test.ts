@@ -10,9 +10,8 @@ import {
   deviceToken,
   type Enrolled,
   encryptedContent,
-  sampleApp,
+  publishRequiredApp,
   startServer,
-  uploadContent,
 } from "./helpers.ts";
 
 // Bounded load test on loopback. The issue's run is 500 devices for 30 s:
@@ -31,26 +30,8 @@ beforeAll(async () => {
   app = started.server;
   close = started.close;
   const admin = { authorization: `Bearer ${await adminToken(app)}` };
-  const appId = (
-    await app.inject({
-      method: "POST",
-      url: "/beta/deviceAppManagement/mobileApps",
-      payload: sampleApp(),
-      headers: admin,
-    })
-  ).json().id;
   const plain = Buffer.alloc(10_000, 1);
-  await uploadContent(app, admin, appId, { ...encryptedContent(plain), size: plain.length });
-  await app.inject({
-    method: "POST",
-    url: `/beta/deviceAppManagement/mobileApps/${appId}/assign`,
-    payload: {
-      mobileAppAssignments: [
-        { intent: "required", target: { "@odata.type": "#microsoft.graph.allDevicesAssignmentTarget" } },
-      ],
-    },
-    headers: admin,
-  });
+  await publishRequiredApp(app, admin, { ...encryptedContent(plain), size: plain.length });
   // One key for the whole fleet (each device still gets its own certificate): RSA key generation
   // per device would dominate the set-up time.
   x509.cryptoProvider.set(webcrypto as unknown as Crypto);

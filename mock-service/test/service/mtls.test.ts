@@ -23,9 +23,8 @@ import {
   type Enrolled,
   encryptedContent,
   enroll,
-  sampleApp,
+  publishRequiredApp,
   startServer,
-  uploadContent,
 } from "./helpers.ts";
 
 /** A TLS client certificate and its key (PEM). */
@@ -122,26 +121,12 @@ beforeAll(async () => {
   admin = { authorization: `Bearer ${await adminToken(app)}` };
   deviceA = await enroll(app, "DEVICE-A");
   deviceB = await enroll(app, "DEVICE-B");
-  appId = (
-    await app.inject({
-      method: "POST",
-      url: "/beta/deviceAppManagement/mobileApps",
-      payload: sampleApp({ displayName: "mTLS app" }),
-      headers: admin,
-    })
-  ).json().id;
-  await uploadContent(app, admin, appId, { ...content, size: plain.length });
-  const assigned = await app.inject({
-    method: "POST",
-    url: `/beta/deviceAppManagement/mobileApps/${appId}/assign`,
-    payload: {
-      mobileAppAssignments: [
-        { intent: "required", target: { "@odata.type": "#microsoft.graph.allDevicesAssignmentTarget" } },
-      ],
-    },
-    headers: admin,
-  });
-  expect(assigned.statusCode).toBe(204);
+  appId = await publishRequiredApp(
+    app,
+    admin,
+    { ...content, size: plain.length },
+    { displayName: "mTLS app" },
+  );
   // A look-alike of device A's certificate (same CN) from a CA this service never made.
   foreignDir = mkdtempSync(join(tmpdir(), "imesim-foreign-ca-"));
   const otherAuthority = await CertificateAuthority.open(foreignDir);
