@@ -56,7 +56,7 @@ export async function enrollDevice(
       displayName: user.displayName ?? user.userPrincipalName.split("@")[0] ?? user.userPrincipalName,
     })),
     certificatePem: certificate.toString("pem"),
-    thumbprint: thumbprintOf(certificate),
+    thumbprint: thumbprintOf(certificate.rawData),
     enrolledAt: new Date().toISOString(),
     lastCheckinAt: null,
   };

@@ -4,6 +4,7 @@ import type { X509Certificate } from "node:crypto";
 import { TLSSocket } from "node:tls";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { ServiceContext } from "../context.ts";
+import { thumbprintOf } from "../pki/authority.ts";
 import type { DeviceRecord } from "../store/records.ts";
 import { sendGraphError } from "./graph-error.ts";
 
@@ -42,7 +43,7 @@ export function requireDeviceCertificate(
     );
   const deviceId = commonNameOf(certificate);
   const device = deviceId === undefined ? undefined : context.store.getDevice(deviceId);
-  if (device === undefined || device.thumbprint !== thumbprintOf(certificate))
+  if (device === undefined || device.thumbprint !== thumbprintOf(certificate.raw))
     return deny("Unknown client certificate: it is not the certificate of an enrolled device.");
   if (expectedDeviceId !== undefined && device.id.toLowerCase() !== expectedDeviceId.toLowerCase())
     return deny("The client certificate is another device's: it does not match the token's device.");
@@ -54,9 +55,4 @@ function commonNameOf(certificate: X509Certificate): string | undefined {
   // node:crypto prints the subject one attribute a line ("CN=…").
   const line = certificate.subject.split("\n").find((attribute) => attribute.startsWith("CN="));
   return line?.slice(3);
-}
-
-/** SHA-1 thumbprint, upper-case hex without separators, as the store keeps it. */
-function thumbprintOf(certificate: X509Certificate): string {
-  return certificate.fingerprint.replaceAll(":", "").toUpperCase();
 }

@@ -140,9 +140,12 @@ export async function importSigningKey(pem: string): Promise<CryptoKey> {
   ])) as CryptoKey;
 }
 
-/** SHA-1 thumbprint of a certificate, upper-case hex (as Windows shows it). */
-export function thumbprintOf(certificate: x509.X509Certificate): string {
-  return createHash("sha1").update(Buffer.from(certificate.rawData)).digest("hex").toUpperCase();
+/** SHA-1 thumbprint of a certificate's DER bytes, upper-case hex (as Windows shows it). */
+export function thumbprintOf(der: ArrayBuffer | Uint8Array): string {
+  return createHash("sha1")
+    .update(der instanceof Uint8Array ? der : new Uint8Array(der))
+    .digest("hex")
+    .toUpperCase();
 }
 
 /** PEM armour around DER bytes. */
