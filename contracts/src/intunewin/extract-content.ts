@@ -2,6 +2,7 @@ import { createHmac } from "node:crypto";
 import type { TransformOptions } from "node:stream";
 import { crc32, createInflateRaw, inflateRawSync, type ZlibOptions } from "node:zlib";
 import { ImesimError, isImesimError } from "../errors/index.ts";
+import { throwIfAborted } from "./abort.ts";
 import { ByteReader } from "./byte-reader.ts";
 import type { ContentEntry, ContentSink } from "./content-sink.ts";
 import { type DecodedEncryptionInfo, decodeEncryptionInfo, type EncryptionInfo } from "./detection-xml.ts";
@@ -72,19 +73,6 @@ function innerInvalid(message: string, path?: string): ImesimError {
     imeErrorCode: ImeContentErrorCode.unzipFailed,
     ...(path === undefined ? {} : { path }),
   });
-}
-
-/** The error an aborted extraction ends with, whatever was in progress when the signal came. */
-function abortedError(signal: AbortSignal): ImesimError {
-  const reason = signal.reason instanceof Error ? `: ${signal.reason.message}` : "";
-  return new ImesimError(IntunewinErrorCode.aborted, `extraction stopped before it finished${reason}`, {
-    cause: signal.reason,
-  });
-}
-
-/** Throws INTUNEWIN_ABORTED once the signal has fired. */
-function checkSignal(signal: AbortSignal | undefined): void {
-  if (signal?.aborted === true) throw abortedError(signal);
 }
 
 async function openInput(input: EncryptedInput): Promise<{ source: RandomAccessSource; owned: boolean }> {
@@ -344,7 +332,7 @@ async function extractEntries(
   let failure: { error: unknown } | undefined;
   for (const index of plan.order) {
     if (failure !== undefined) break;
-    checkSignal(signal);
+    throwIfAborted(signal, "extraction");
     const zip = plan.directory.entry(index);
     const content = contentEntryOf(zip);
     extracted.push(content);
@@ -408,7 +396,7 @@ export async function extractContent(
   const { signal } = options;
   const { source, owned } = await openInput(input);
   try {
-    checkSignal(signal);
+    throwIfAborted(signal, "extraction");
     await checkEncryptedHeader(source, keys, options.unencryptedContentSize);
     // Plan from the (still unverified) central directory; a failure here is reported only if the MAC holds.
     const plain = await plaintextSource(source, keys);
@@ -435,14 +423,14 @@ export async function extractContent(
       }
     }
     // Stopping must not first decrypt the rest of a large package.
-    checkSignal(signal);
+    throwIfAborted(signal, "extraction");
     await reader.drain();
     assertVerdict(source.name, keys, verdict as CryptoVerdict, options.unencryptedContentSize);
     if (innerError !== undefined) {
       if (isImesimError(innerError)) throw innerError;
       throw innerInvalid((innerError as Error).message);
     }
-    checkSignal(signal);
+    throwIfAborted(signal, "extraction");
     await sink.commit();
     return {
       entries,
@@ -468,7 +456,7 @@ async function* tracked(
   let done = 0;
   for await (const chunk of chunks) {
     // Every reader of the plaintext stops here, so one check per chunk (1 MiB) stops all of them.
-    checkSignal(signal);
+    throwIfAborted(signal, "extraction");
     done += chunk.length;
     // Each plaintext chunk cost a ciphertext read and the plaintext itself; inflated output is counted apart.
     collected(2 * chunk.length);

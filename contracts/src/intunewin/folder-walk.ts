@@ -1,6 +1,7 @@
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { ImesimError } from "../errors/index.ts";
+import { throwIfAborted } from "./abort.ts";
 import { IntunewinErrorCode } from "./error-codes.ts";
 import { garbageBudget } from "./garbage-collection.ts";
 import { windowsNameProblem } from "./safe-path.ts";
@@ -43,14 +44,6 @@ function compareNames(a: string, b: string): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
-/** The error an aborted pack ends with. */
-export function packAbortedError(signal: AbortSignal): ImesimError {
-  const reason = signal.reason instanceof Error ? `: ${signal.reason.message}` : "";
-  return new ImesimError(IntunewinErrorCode.aborted, `packing stopped before it finished${reason}`, {
-    cause: signal.reason,
-  });
-}
-
 /** One error for every name Windows could not hold: the first few relative paths, then how many more. */
 function nameProblemsError(problems: string[]): ImesimError {
   const listed = problems.slice(0, LISTED_PROBLEMS).join("; ");
@@ -74,7 +67,7 @@ export async function walkSourceFolder(root: string, options: WalkOptions = {}):
   const problems: string[] = [];
   const collected = garbageBudget();
   const visit = async (folder: string, prefix: string): Promise<void> => {
-    if (options.signal?.aborted === true) throw packAbortedError(options.signal);
+    throwIfAborted(options.signal, "packing");
     let names: string[];
     try {
       names = await readdir(folder);

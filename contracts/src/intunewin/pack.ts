@@ -2,10 +2,11 @@ import { randomBytes } from "node:crypto";
 import { type FileHandle, mkdir, open, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { ImesimError } from "../errors/index.ts";
+import { abortedError, throwIfAborted } from "./abort.ts";
 import { createDeflatePool } from "./deflate-pool.ts";
 import { DEFAULT_TOOL_VERSION, type DetectionXml } from "./detection-xml.ts";
 import { IntunewinErrorCode } from "./error-codes.ts";
-import { packAbortedError, walkSourceFolder } from "./folder-walk.ts";
+import { walkSourceFolder } from "./folder-walk.ts";
 import { writeInnerZip } from "./inner-zip-writer.ts";
 import { DEFAULT_CONTENT_FILE_NAME } from "./package-reader.ts";
 import { writePackage } from "./package-writer.ts";
@@ -132,21 +133,16 @@ async function prepareOutputFolder(options: PackOptions, outputFolder: string): 
   }
 }
 
-/** Reads the signal's state afresh (a plain `signal.aborted` test is narrowed by TypeScript across awaits). */
-function wasAborted(signal: AbortSignal): boolean {
-  return signal.aborted;
-}
-
 /** Yields `source`'s chunks until the signal fires, then throws INTUNEWIN_ABORTED (which stops `source`). */
 async function* untilAborted(
   source: AsyncGenerator<Buffer>,
   signal: AbortSignal | undefined,
 ): AsyncGenerator<Buffer> {
   for await (const chunk of source) {
-    if (signal?.aborted === true) throw packAbortedError(signal);
+    throwIfAborted(signal, "packing");
     yield chunk;
   }
-  if (signal?.aborted === true) throw packAbortedError(signal);
+  throwIfAborted(signal, "packing");
 }
 
 /**
@@ -156,7 +152,7 @@ async function* untilAborted(
  */
 export async function packFolder(options: PackOptions): Promise<PackResult> {
   const { signal } = options;
-  if (signal?.aborted === true) throw packAbortedError(signal);
+  throwIfAborted(signal, "packing");
   const sourceFolder = resolve(options.sourceFolder);
   const sourceInfo = await stat(sourceFolder).catch((error: NodeJS.ErrnoException) => error);
   if (sourceInfo instanceof Error || !sourceInfo.isDirectory()) {
@@ -228,7 +224,7 @@ export async function packFolder(options: PackOptions): Promise<PackResult> {
     });
     await handle.close();
     // A stop that came while the last bytes were written still wins: the package is not committed.
-    signal?.throwIfAborted();
+    throwIfAborted(signal, "packing");
     await rename(temporary, outputPath).catch((error: unknown) => {
       throw ioError("write", outputPath, error);
     });
@@ -236,7 +232,7 @@ export async function packFolder(options: PackOptions): Promise<PackResult> {
   } catch (error) {
     await handle.close().catch(() => {});
     await rm(temporary, { force: true }).catch(() => {});
-    if (signal !== undefined && wasAborted(signal)) throw packAbortedError(signal);
+    if (signal?.aborted === true) throw abortedError(signal, "packing");
     if (error instanceof ImesimError) throw error;
     throw new ImesimError(
       IntunewinErrorCode.ioFailed,
