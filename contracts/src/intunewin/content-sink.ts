@@ -3,8 +3,9 @@ import { createWriteStream, type Stats } from "node:fs";
 import { lstat, mkdir, readdir, realpath, rename, rm, rmdir, utimes, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { pipeline } from "node:stream/promises";
-import { ImesimError, isImesimError } from "../errors/index.ts";
+import { ImesimError } from "../errors/index.ts";
 import { IntunewinErrorCode } from "./error-codes.ts";
+import { io, ioFailed } from "./io-error.ts";
 
 /** One entry of the content zip, with its safe `/`-separated relative path. */
 export interface ContentEntry {
@@ -73,28 +74,6 @@ export function createMemorySink(): MemorySink {
  * file made unpacking 70,000 small files hold 300 MB (issue 3 acceptance); bigger files stream.
  */
 const WHOLE_FILE_WRITE = 1 << 20;
-
-/**
- * A filesystem failure as the codec's typed error, naming the path and what was being done, so the CLI prints
- * one line instead of a stack trace (issue 3 acceptance: EACCES from a read-only parent, ENOTDIR at commit).
- */
-function ioFailed(action: string, path: string, error: unknown): ImesimError {
-  const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-  return new ImesimError(IntunewinErrorCode.ioFailed, `cannot ${action} ${path}: ${reason}`, {
-    path,
-    cause: error,
-  });
-}
-
-/** Runs a filesystem step, turning its failure into INTUNEWIN_IO_FAILED. */
-async function io<T>(action: string, path: string, step: () => Promise<T>): Promise<T> {
-  try {
-    return await step();
-  } catch (error) {
-    if (isImesimError(error)) throw error;
-    throw ioFailed(action, path, error);
-  }
-}
 
 /** lstat that says undefined for a path that does not exist and fails typed for anything else. */
 async function lstatIfExists(path: string): Promise<Stats | undefined> {

@@ -8,6 +8,7 @@ import { DEFAULT_TOOL_VERSION, type DetectionXml } from "./detection-xml.ts";
 import { IntunewinErrorCode } from "./error-codes.ts";
 import { walkSourceFolder } from "./folder-walk.ts";
 import { writeInnerZip } from "./inner-zip-writer.ts";
+import { ioFailed } from "./io-error.ts";
 import { DEFAULT_CONTENT_FILE_NAME } from "./package-reader.ts";
 import { writePackage } from "./package-writer.ts";
 
@@ -45,16 +46,6 @@ export interface PackResult {
   detection: DetectionXml;
 }
 
-/** A filesystem failure as the typed error the CLI reports, naming the path (never a bare EACCES). */
-function ioError(action: string, path: string, error: unknown): ImesimError {
-  // Node's message is "EACCES: permission denied, open '<path>'"; the part before the comma says it all.
-  const why = ((error as Error).message ?? String(error)).split(",")[0];
-  return new ImesimError(IntunewinErrorCode.ioFailed, `cannot ${action} ${path}: ${why}`, {
-    path,
-    cause: error,
-  });
-}
-
 /**
  * The setup file's path relative to the source folder, with Windows separators (intunewin.md §1.2 SetupFile).
  * `-s` may use `\` as IntuneWinAppUtil's callers write it; on a `/` system it is read as a separator.
@@ -85,7 +76,7 @@ async function createFolder(folder: string, shownAs: string): Promise<void> {
   for (;;) {
     const info = await stat(current).catch((error: NodeJS.ErrnoException) => {
       if (error.code === "ENOENT" || error.code === "ENOTDIR") return undefined;
-      throw ioError("look at", current, error);
+      throw ioFailed("look at", current, error);
     });
     if (info !== undefined) {
       if (!info.isDirectory())
@@ -105,7 +96,7 @@ async function createFolder(folder: string, shownAs: string): Promise<void> {
     await mkdir(path).catch((error: NodeJS.ErrnoException) => {
       // Someone else made it in between: that is what we wanted.
       if (error.code === "EEXIST") return;
-      throw ioError("create output folder", path, error);
+      throw ioFailed("create output folder", path, error);
     });
   }
 }
@@ -115,7 +106,7 @@ async function prepareOutputFolder(options: PackOptions, outputFolder: string): 
   const outputInfo = await stat(outputFolder).catch((error: NodeJS.ErrnoException) => {
     // ENOTDIR: an ancestor is a file; createFolder finds which and names it.
     if (error.code === "ENOENT" || error.code === "ENOTDIR") return undefined;
-    throw ioError("look at", outputFolder, error);
+    throw ioFailed("look at", outputFolder, error);
   });
   if (outputInfo === undefined) {
     if (options.overwrite !== true) {
@@ -201,7 +192,7 @@ export async function packFolder(options: PackOptions): Promise<PackResult> {
   try {
     handle = await open(temporary, "wx");
   } catch (error) {
-    throw ioError("create", temporary, error);
+    throw ioFailed("create", temporary, error);
   }
   const pool = createDeflatePool(options.threads);
   let done = 0;
@@ -226,7 +217,7 @@ export async function packFolder(options: PackOptions): Promise<PackResult> {
     // A stop that came while the last bytes were written still wins: the package is not committed.
     throwIfAborted(signal, "packing");
     await rename(temporary, outputPath).catch((error: unknown) => {
-      throw ioError("write", outputPath, error);
+      throw ioFailed("write", outputPath, error);
     });
     return { outputPath, detection };
   } catch (error) {
