@@ -4,16 +4,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { imesim } from "./run-imesim.ts";
 
-const bin = fileURLToPath(new URL("../../bin/imesim.js", import.meta.url));
 const FIXTURE = fileURLToPath(
   new URL("../../../fixtures/intunewin/Rhuberry_TimeZoneAutoUpdate__install.intunewin", import.meta.url),
 );
-
-function imesim(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [bin, ...args], { encoding: "utf8" });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 describe("imesim pack / unpack / inspect", () => {
   let root: string;

@@ -5,19 +5,12 @@ import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-
-const bin = fileURLToPath(new URL("../../bin/imesim.js", import.meta.url));
+import { bin, imesim } from "./run-imesim.ts";
 
 // Root ignores file permissions, so as root the command runs as `nobody` (setpriv, util-linux) to meet EACCES.
 const unprivileged =
   process.getuid?.() === 0 ? ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"] : [];
-
-function imesim(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [bin, ...args], { encoding: "utf8", timeout: 20_000 });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 function imesimUnprivileged(...args: string[]): { status: number | null; stderr: string } {
   const [command, ...prefix] = [...unprivileged, process.execPath];
