@@ -69,6 +69,9 @@ export async function buildServer(options: ServerOptions): Promise<MockIntuneSer
   const app = Fastify({
     logger: resolved.logger,
     bodyLimit: jsonBodyLimit,
+    // Stopping ends every connection, busy ones too: a client that never read a response body (a test's
+    // fetch, a stalled download) must not keep `close()`, Ctrl-C or a container stop waiting forever.
+    forceCloseConnections: true,
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
     rewriteUrl: (request) => normalizeUrl(request.url ?? "/"),
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
