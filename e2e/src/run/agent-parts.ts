@@ -8,8 +8,12 @@ import { installerBehaviours, scriptedScripts } from "./behaviours.ts";
 import { programResolverOf } from "./program-behaviours.ts";
 
 /** The scenario's script runner: declared results; an undeclared script exits 1 with no output (not detected / not met). */
-export function scenarioScripts(scenario: LoadedScenario): ScriptRunner {
-  return createScriptedRunner(scriptedScripts(scenario), { exitCode: 1, stdout: "", stderr: "" });
+export function scenarioScripts(scenario: LoadedScenario | undefined): ScriptRunner {
+  return createScriptedRunner(scenario === undefined ? [] : scriptedScripts(scenario), {
+    exitCode: 1,
+    stdout: "",
+    stderr: "",
+  });
 }
 
 /**
@@ -19,6 +23,7 @@ export function scenarioScripts(scenario: LoadedScenario): ScriptRunner {
 export function scenarioInstaller(
   scenario: LoadedScenario,
   onProgramStart?: (name: string) => void,
+  clock?: { now(): number },
 ): ReturnType<typeof createScriptedInstaller> {
   const resolve = programResolverOf(scenario);
   const fallback = createCommandLineInstaller({
@@ -26,6 +31,7 @@ export function scenarioInstaller(
       onProgramStart?.(invocation.name);
       return resolve(invocation, host);
     },
+    ...(clock === undefined ? {} : { clock }),
   });
   return createScriptedInstaller(installerBehaviours(scenario), { fallback });
 }

@@ -111,8 +111,12 @@ function resetApp(device: Device, userId: string, appId: string): void {
   });
 }
 
-/** Performs one timed action on one device. */
-function perform(action: TimedAction, live: LiveDevice, scenario: LoadedScenario): void {
+/** Performs one timed action on one device (also `imesim agent`'s, with the ids its service gave the apps). */
+export function perform(
+  action: TimedAction,
+  live: Pick<LiveDevice, "agent" | "device">,
+  scenario: LoadedScenario,
+): void {
   const userOf = (name: string | undefined) => scenario.users.find((user) => user.name === name);
   const appIdOf = (name: string) => scenario.apps.find((app) => app.name === name)?.id ?? name;
   const system64 = { account: "system", bitness: 64 } as const;

@@ -1,7 +1,7 @@
 export { formatDuration, parseDuration } from "./duration.ts";
 export { formatIssue, ScenarioError, ScenarioErrorCode, type ScenarioIssue } from "./errors.ts";
 export { SCENARIO_SCHEMA_FILE, scenarioJsonSchemaText } from "./json-schema.ts";
-export { loadScenarioFile, type PathProbe, parseScenario } from "./loader.ts";
+export { type LoadOptions, loadScenarioFile, type PathProbe, parseScenario } from "./loader.ts";
 export type {
   AppForm,
   LoadedApp,

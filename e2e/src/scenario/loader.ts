@@ -32,8 +32,21 @@ const diskProbe: PathProbe = {
   },
 };
 
+/** What a caller of the loader may relax. */
+export interface LoadOptions {
+  /**
+   * A scenario without `apps` is valid: `imesim agent --scenario` takes only the device and what its
+   * installers, programs and scripts do, the apps come from the service it enrolls with.
+   */
+  readonly appsOptional?: boolean;
+}
+
 /** Reads and validates a scenario file; throws a ScenarioError listing every problem with line:column. */
-export function loadScenarioFile(file: string, probe: PathProbe = diskProbe): LoadedScenario {
+export function loadScenarioFile(
+  file: string,
+  probe: PathProbe = diskProbe,
+  loadOptions: LoadOptions = {},
+): LoadedScenario {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
@@ -46,13 +59,13 @@ export function loadScenarioFile(file: string, probe: PathProbe = diskProbe): Lo
       },
     );
   }
-  return parseScenario(text, { file, baseDir: dirname(resolve(file)), probe });
+  return parseScenario(text, { file, baseDir: dirname(resolve(file)), probe, ...loadOptions });
 }
 
 /** Validates scenario YAML text; `baseDir` is where relative package paths resolve. */
 export function parseScenario(
   text: string,
-  options: { file: string; baseDir: string; probe?: PathProbe },
+  options: { file: string; baseDir: string; probe?: PathProbe } & LoadOptions,
 ): LoadedScenario {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
@@ -82,6 +95,10 @@ export function parseScenario(
   }
   const scenario: ScenarioFile = value;
   const problems: ScenarioIssue[] = [];
+  if (scenario.apps === undefined && options.appsOptional !== true)
+    problems.push(
+      report([], 'required member "apps" is missing (only `imesim agent --scenario` may leave it out)'),
+    );
   const loaded = resolveScenario(scenario, {
     baseDir: options.baseDir,
     probe: options.probe ?? diskProbe,

@@ -695,7 +695,9 @@ export const ScenarioSchema = Type.Object(
       described(Type.Integer({ minimum: 1 }), "fleet size (default 1; --devices overrides)"),
     ),
     device: Type.Optional(DeviceSchema),
-    apps: Type.Array(AppSchema, { minItems: 1 }),
+    // Optional only for `imesim agent --scenario` (a device and its installers, apps come from the service);
+    // the loader still requires them for every other use (LoadOptions.appsOptional).
+    apps: Type.Optional(Type.Array(AppSchema, { minItems: 1 })),
     installers: Type.Optional(Type.Array(InstallerBehaviourSchema)),
     programs: Type.Optional(Type.Array(ProgramBehaviourSchema)),
     scripts: Type.Optional(Type.Array(ScriptBehaviourSchema)),

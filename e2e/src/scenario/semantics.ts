@@ -40,7 +40,7 @@ export function resolveScenario(
     if (name !== undefined && !userNames.has(name)) report(path, `no user named "${name}" in device.users`);
   };
 
-  scenario.apps.forEach((app, i) => {
+  (scenario.apps ?? []).forEach((app, i) => {
     app.dependencies?.forEach((dep, j) => {
       checkApp(["apps", i, "dependencies", j, "app"], dep.app);
       if (dep.app === app.name)
@@ -88,7 +88,7 @@ export function resolveScenario(
     if ("app" in action) checkApp(["actions", i, "app"], action.app);
     if ("user" in action) checkUser(["actions", i, "user"], action.user);
     if (action.do === "requestInstall") {
-      const target = scenario.apps.find((app) => app.name === action.app);
+      const target = (scenario.apps ?? []).find((app) => app.name === action.app);
       if (target !== undefined && !target.assignments?.some((a) => a.intent === "available"))
         report(
           ["actions", i, "app"],
@@ -138,7 +138,7 @@ function resolveApps(scenario: ScenarioFile, context: Context, userNames: Readon
   const { report } = context;
   const names = new Set<string>();
   const ids = new Set<string>();
-  return scenario.apps.map((app, i) => {
+  return (scenario.apps ?? []).map((app, i) => {
     if (names.has(app.name)) report(["apps", i, "name"], `app "${app.name}" is declared twice`);
     names.add(app.name);
     const forms = (["graph", "policy", "short"] as const).filter((form) => app[form] !== undefined);

@@ -1,9 +1,9 @@
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { buildServer, importApp } from "@imesim/mock-service";
+import { buildServer, importApp, type MockIntuneServer } from "@imesim/mock-service";
 import { afterAll, describe, expect, it } from "vitest";
 
 const BIN = fileURLToPath(new URL("../../bin/imesim.js", import.meta.url));
@@ -26,6 +26,31 @@ function runCli(args: string[]): Promise<{ status: number | null; stdout: string
   });
 }
 
+/** Publishes a required app for all devices from a folder whose setup file is the command line's first word. */
+async function publishRequired(
+  server: MockIntuneServer,
+  displayName: string,
+  installCommandLine: string,
+  folder: string,
+  detection: Record<string, unknown>,
+): Promise<void> {
+  await importApp(server, {
+    graphApp: {
+      "@odata.type": "#microsoft.graph.win32LobApp",
+      displayName,
+      installCommandLine,
+      uninstallCommandLine: installCommandLine,
+      installExperience: { runAsAccount: "system", deviceRestartBehavior: "suppress" },
+      returnCodes: [{ returnCode: 0, type: "success" }],
+      rules: [detection],
+    },
+    folder: { path: folder, setupFile: installCommandLine.split(" ")[0] ?? installCommandLine },
+    assignments: [
+      { intent: "required", target: { "@odata.type": "#microsoft.graph.allDevicesAssignmentTarget" } },
+    ],
+  });
+}
+
 describe("imesim agent --server", () => {
   it("enrolls with a running service over HTTP and installs what it is assigned", async () => {
     const server = await buildServer({ dataDir: join(dir, "service"), logger: false });
@@ -33,29 +58,13 @@ describe("imesim agent --server", () => {
       const source = join(dir, "pkg");
       mkdirSync(source);
       writeFileSync(join(source, "setup.exe"), "installer");
-      await importApp(server, {
-        graphApp: {
-          "@odata.type": "#microsoft.graph.win32LobApp",
-          displayName: "Remote Tool",
-          installCommandLine: "setup.exe /S",
-          uninstallCommandLine: "setup.exe /uninstall",
-          installExperience: { runAsAccount: "system", deviceRestartBehavior: "suppress" },
-          returnCodes: [{ returnCode: 0, type: "success" }],
-          rules: [
-            {
-              "@odata.type": "#microsoft.graph.win32LobAppFileSystemRule",
-              ruleType: "detection",
-              path: "C:\\Program Files\\Remote Tool",
-              fileOrFolderName: "tool.exe",
-              operationType: "exists",
-              operator: "notConfigured",
-            },
-          ],
-        },
-        folder: { path: source, setupFile: "setup.exe" },
-        assignments: [
-          { intent: "required", target: { "@odata.type": "#microsoft.graph.allDevicesAssignmentTarget" } },
-        ],
+      await publishRequired(server, "Remote Tool", "setup.exe /S", source, {
+        "@odata.type": "#microsoft.graph.win32LobAppFileSystemRule",
+        ruleType: "detection",
+        path: "C:\\Program Files\\Remote Tool",
+        fileOrFolderName: "tool.exe",
+        operationType: "exists",
+        operator: "notConfigured",
       });
       const url = await server.listen({ port: 0, host: "127.0.0.1" });
       const scenario = join(dir, "behaviour.yaml");
@@ -92,6 +101,82 @@ describe("imesim agent --server", () => {
     } finally {
       await server.close();
     }
+  });
+
+  it("runs a package's real install.cmd with the cmd model, on a --speed clock, from a scenario without apps, naming apps and the first check-in wait", {
+    timeout: 90_000,
+  }, async () => {
+    const server = await buildServer({ dataDir: join(dir, "service-cmd"), logger: false });
+    try {
+      const source = join(dir, "pkg-cmd");
+      mkdirSync(source);
+      // Before `imesim agent` used the installer model, every real script ended with exit 9009 here.
+      writeFileSync(
+        join(source, "install.cmd"),
+        [
+          "@echo off",
+          'reg add "HKLM\\SOFTWARE\\Contoso\\Cmd Tool" /v Version /d 1.0 /f',
+          "exit /b 0",
+          "",
+        ].join("\r\n"),
+      );
+      await publishRequired(server, "Cmd Tool", "install.cmd", source, {
+        "@odata.type": "#microsoft.graph.win32LobAppRegistryRule",
+        ruleType: "detection",
+        check32BitOn64System: true,
+        keyPath: "HKEY_LOCAL_MACHINE\\SOFTWARE\\Contoso\\Cmd Tool",
+        valueName: "Version",
+        operationType: "exists",
+        operator: "notConfigured",
+      });
+      const url = await server.listen({ port: 0, host: "127.0.0.1" });
+      const scenario = join(dir, "device-only.yaml");
+      writeFileSync(scenario, "name: device only\nduration: 1h\ndevice: { name: PC-CMD }\n");
+      const out = join(dir, "out-cmd");
+      const wallStart = performance.now();
+      const result = await runCli([
+        "agent",
+        "--server",
+        url,
+        "--scenario",
+        scenario,
+        "--speed",
+        "300",
+        "--run-for",
+        "1h",
+        "--out",
+        out,
+      ]);
+      const wallMs = performance.now() - wallStart;
+      expect(result.stderr).toBe("");
+      expect(result.status).toBe(0);
+      // An hour at 300× takes 12 s, not an hour.
+      expect(wallMs).toBeGreaterThan(11_000);
+      expect(wallMs).toBeLessThan(60_000);
+      expect(result.stdout).toMatch(
+        /waiting 147 s for the first check-in \(at \d{4}-\d\d-\d\dT[\d:.]+Z, 0\.5 s at 300×\)/,
+      );
+      expect(result.stdout).toContain("Cmd Tool: exit code 0 → Success");
+      expect(result.stdout).toContain("Cmd Tool: 1000 Success");
+      expect(result.stdout).not.toContain("9009");
+      const finished = JSON.parse(readFileSync(join(out, "agent.json"), "utf8")) as { failure?: string };
+      expect(finished.failure).toBeUndefined();
+      expect(existsSync(join(out, "IntuneManagementExtension.reg"))).toBe(true);
+      expect(readFileSync(join(out, "Logs", "AppWorkload.log"), "utf8")).toContain("install.cmd");
+      const phases = readFileSync(join(out, "events.jsonl"), "utf8")
+        .trim()
+        .split("\n")
+        .map((line) => (JSON.parse(line) as { phase: string }).phase);
+      expect(phases).toContain("enforcement.completed");
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("refuses a --speed that is not a positive number, exit 2", async () => {
+    const result = await runCli(["agent", "--server", "http://127.0.0.1:1", "--speed", "0"]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain("argument '0' is invalid. must be a positive number");
   });
 
   it("refuses a malformed --server in one line naming the URL, exit 2", async () => {

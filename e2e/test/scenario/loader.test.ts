@@ -156,6 +156,21 @@ describe("scenario loader", () => {
     });
   });
 
+  it("needs apps for a run, while `imesim agent`'s device-only scenario may leave them out", () => {
+    const deviceOnly = "name: device only\nduration: 1h\ndevice: { name: PC-1 }\n";
+    expect(issuesOf(deviceOnly).map((issue) => issue.message)).toEqual([
+      'required member "apps" is missing (only `imesim agent --scenario` may leave it out)',
+    ]);
+    const loaded = parseScenario(deviceOnly, {
+      file: "s.yaml",
+      baseDir: "/scenarios",
+      probe,
+      appsOptional: true,
+    });
+    expect(loaded.apps).toEqual([]);
+    expect(loaded.source.device?.name).toBe("PC-1");
+  });
+
   it("picks the closest expectation kind for a wrong member", () => {
     const issues = issuesOf(GOOD.replace("    attempts: 2\n", "    attempt: 2\n"));
     expect(issues).toEqual([

@@ -13,7 +13,10 @@ interface AgentCommandOptions {
   scenario?: string;
   name: string;
   logs?: string;
+  out?: string;
   runFor?: number;
+  speed?: number;
+  keepAlive?: boolean;
 }
 
 function duration(value: string): number {
@@ -22,6 +25,13 @@ function duration(value: string): number {
   } catch {
     throw new InvalidArgumentError("must be a duration such as 90m, 2h or 30d");
   }
+}
+
+function speed(value: string): number {
+  const number = Number(value);
+  if (!Number.isFinite(number) || number <= 0)
+    throw new InvalidArgumentError("must be a positive number, e.g. 120 for two simulated hours a minute");
+  return number;
 }
 
 /** `--server`: an absolute http(s) URL, checked before anything is enrolled or opened. */
@@ -80,33 +90,49 @@ export function registerAgent(program: Command): void {
     .option("--name <name>", "device name at enrollment", "IMESIM-AGENT")
     .option("--logs <dir>", "write AppWorkload.log and the other IME logs here")
     .option(
+      "--out <dir>",
+      "write Logs/, events.jsonl, the IME registry as a .reg and agent.json (when the run is over) here",
+    )
+    .option(
       "--run-for <duration>",
-      "run this much virtual time as fast as possible, then exit (default: real time until Ctrl+C)",
+      "run this much simulated time, then exit: as fast as possible, or at --speed (default: until Ctrl+C)",
       duration,
     )
+    .option("--speed <factor>", "run the clock this many times faster than real time (default 1)", speed)
+    .option("--keep-alive", "after --run-for, stay up until stopped (compose: an agent done is not the end)")
     .action(async (options: AgentCommandOptions) => {
       const scenario =
-        options.scenario === undefined ? undefined : await loadScenarioOrExit(options.scenario);
+        options.scenario === undefined
+          ? undefined
+          : await loadScenarioOrExit(options.scenario, { appsOptional: true });
       if (options.scenario !== undefined && scenario === undefined) return;
       // The agent loads when the command runs (see commands/index.ts).
       const [
-        { createAgent, createRealClock, createScriptedInstaller, createVirtualClock },
-        { createDevice, createScriptedRunner },
-        { installerBehaviours, scriptedScripts },
+        { createAgent, createCommandLineInstaller, createRealClock, createVirtualClock },
+        { createDevice },
+        { scenarioInstaller, scenarioScripts },
         { deviceProfileOf, seedDevice },
         { timelineEntry },
+        { perform },
+        { createAppNames },
+        { createAgentOutputs },
       ] = await Promise.all([
         import("@imesim/agent"),
         import("@imesim/agent/host"),
-        import("../../run/behaviours.ts"),
+        import("../../run/agent-parts.ts"),
         import("../../run/device-setup.ts"),
         import("../../run/reports.ts"),
+        import("../../run/run-scenario.ts"),
+        import("../../remote/app-names.ts"),
+        import("../../remote/agent-outputs.ts"),
       ]);
+      // --run-for alone runs virtual time as fast as possible; with --speed (or without --run-for) the clock
+      // is the wall clock, scaled: HTTP to a real service takes real time, so only a steady pace fits it.
       const virtual =
-        options.runFor === undefined
-          ? undefined
-          : createVirtualClock(scenario?.startMs ?? Date.parse(DEFAULT_START));
-      const clock: Clock = virtual ?? createRealClock();
+        options.runFor !== undefined && options.speed === undefined
+          ? createVirtualClock(scenario?.startMs ?? Date.parse(DEFAULT_START))
+          : undefined;
+      const clock: Clock = virtual ?? createRealClock({ speed: options.speed ?? 1 });
       const fresh = options.device === undefined || !existsSync(options.device);
       const device = createDevice({
         backend: options.device === undefined ? "memory" : { sqlitePath: options.device },
@@ -129,43 +155,84 @@ export function registerAgent(program: Command): void {
         process.exitCode = 1;
         return;
       }
-      if (options.logs !== undefined) mkdirSync(options.logs, { recursive: true });
+      const outputs = options.out === undefined ? undefined : createAgentOutputs(options.out);
+      const logsDir = options.logs ?? outputs?.logsDir;
+      if (logsDir !== undefined) mkdirSync(logsDir, { recursive: true });
       const agent = createAgent({
         deviceId: identity.deviceId,
         device,
         clock,
         service: { identity },
-        installer: createScriptedInstaller(scenario === undefined ? [] : installerBehaviours(scenario)),
-        scriptRunner: createScriptedRunner(scenario === undefined ? [] : scriptedScripts(scenario), {
-          exitCode: 1,
-          stdout: "",
-          stderr: "",
-        }),
+        // The same installer model as `imesim run` and `imesim test`: the scenario's scripted behaviours
+        // first, then cmd and msiexec running the package's real command line.
+        installer:
+          scenario === undefined
+            ? createCommandLineInstaller({ clock })
+            : scenarioInstaller(scenario, undefined, clock),
+        scriptRunner: scenarioScripts(scenario),
         users: (scenario?.users ?? [])
           .filter((user) => user.loggedOn)
           .map((user, index) => ({ userId: user.objectId, userSid: user.sid, session: index + 1 })),
-        ...(options.logs === undefined ? {} : { logsDir: options.logs }),
+        ...(logsDir === undefined ? {} : { logsDir }),
       });
       const start = clock.now();
+      const names = createAppNames();
+      const at = (time: number) => new Date(time).toISOString();
       agent.subscribe((event) => {
-        const line = timelineEntry(event, (id) => id ?? "");
-        if (line !== undefined) process.stdout.write(`${new Date(event.simTime).toISOString()}  ${line}\n`);
+        names.learn(event);
+        outputs?.record(event);
+        if (event.phase === "service.startupDelay") {
+          const wall =
+            options.speed === undefined || virtual !== undefined
+              ? ""
+              : `, ${(event.details.win32CheckinsMs / options.speed / 1000).toFixed(1)} s at ${options.speed}×`;
+          process.stdout.write(
+            `${at(event.simTime)}  waiting ${event.details.win32CheckinsMs / 1000} s for the first check-in` +
+              ` (at ${at(event.simTime + event.details.win32CheckinsMs)}${wall})\n`,
+          );
+        }
+        const line = timelineEntry(event, names.nameOf);
+        if (line !== undefined) process.stdout.write(`${at(event.simTime)}  ${line}\n`);
       });
       process.stdout.write(`device ${identity.deviceId} (${options.name}) enrolled with ${options.server}\n`);
+      // The scenario's timed actions (an admin's reset, a logon, a syncapp) at their offsets from the start,
+      // naming apps by the ids the service gave them.
+      if (scenario !== undefined)
+        for (const action of scenario.actions)
+          clock.setTimeout(
+            () => perform(action, { agent, device }, names.withServiceIds(scenario)),
+            action.atMs,
+          );
       agent.start();
-      if (virtual !== undefined && options.runFor !== undefined) {
-        await virtual.runUntil(start + options.runFor);
-        agent.stop();
-        agent.dispose();
-        device.close();
-        return;
-      }
-      await new Promise<void>((resolve) => {
-        process.once("SIGINT", resolve);
-        process.once("SIGTERM", resolve);
-      });
+      if (options.runFor !== undefined) {
+        const end = start + options.runFor;
+        if (virtual !== undefined) await virtual.runUntil(end);
+        else await clock.sleep(options.runFor);
+      } else await stopSignal();
       agent.stop();
+      agent.logs.flush();
+      const failure = agent.failure();
+      outputs?.finish(device.registry, {
+        deviceId: identity.deviceId,
+        deviceName: options.name,
+        device: options.device,
+        startedAt: start,
+        endedAt: clock.now(),
+        failure: failure === undefined ? undefined : String((failure as Error).message ?? failure),
+      });
       agent.dispose();
       device.close();
+      if (options.runFor !== undefined && options.keepAlive === true) {
+        process.stdout.write(`run over at ${at(clock.now())}; staying up until stopped (--keep-alive)\n`);
+        await stopSignal();
+      }
     });
+}
+
+/** Resolves on the first SIGINT or SIGTERM (Ctrl+C, `docker stop`). */
+function stopSignal(): Promise<void> {
+  return new Promise<void>((resolve) => {
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+  });
 }
