@@ -17,6 +17,7 @@ import { FaultInjector } from "./faults/injector.ts";
 import { gatewayRoutes } from "./gateway/routes.ts";
 import { blobRoutes } from "./graph/blob-routes.ts";
 import { graphRoutes } from "./graph/routes.ts";
+import { healthRoutes } from "./health/routes.ts";
 import { graphErrorBody, requestIdOf, sendGraphError } from "./http/graph-error.ts";
 import { normalizeUrl } from "./http/normalize-url.ts";
 import { identityRoutes } from "./identity/routes.ts";
@@ -127,6 +128,7 @@ export async function buildServer(options: ServerOptions): Promise<MockIntuneSer
   await app.register(graphRoutes(context), { prefix: "/beta" });
   await app.register(graphRoutes(context), { prefix: "/v1.0" });
   await app.register(adminRoutes(context));
+  await app.register(healthRoutes(context));
   app.addHook("onClose", async () => store.close());
 
   app.decorate("intune", context);

@@ -14,6 +14,7 @@ interface ServeOptions {
   clientId?: string;
   clientSecret?: string;
   checkinInterval?: number;
+  tlsHostname: string[];
 }
 
 function port(value: string): number {
@@ -51,6 +52,12 @@ export function registerServe(program: Command): void {
     .option("--client-id <id>", "accept only this admin client id (with --client-secret)")
     .option("--client-secret <secret>", "the secret of --client-id")
     .option("--checkin-interval <minutes>", "CheckinIntervalMinutes in gateway replies", positive)
+    .option(
+      "--tls-hostname <name>",
+      "another name for the TLS certificate, e.g. a compose service name (repeatable)",
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    )
     .action(async (options: ServeOptions) => {
       // One of the two alone would leave the service accepting any client, while the user believes it locked.
       if ((options.clientId === undefined) !== (options.clientSecret === undefined)) {
@@ -78,6 +85,7 @@ export function registerServe(program: Command): void {
         server = await buildServer({
           dataDir: options.data,
           tls: options.tls ?? false,
+          ...(options.tlsHostname.length === 0 ? {} : { tlsHostnames: options.tlsHostname }),
           ...(options.tenant === undefined ? {} : { tenantId: options.tenant }),
           ...(options.publicUrl === undefined ? {} : { publicBaseUrl: options.publicUrl }),
           ...(faults === undefined ? {} : { faults }),
