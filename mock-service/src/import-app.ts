@@ -18,6 +18,32 @@ export interface ImportAppRequest {
   readonly assignments?: readonly Record<string, unknown>[];
 }
 
+/** One answer of an AdminChannel: what importApp reads of a response. */
+export interface ChannelResponse {
+  readonly statusCode: number;
+  readonly body: string;
+  json(): Record<string, unknown>;
+}
+
+/**
+ * A service importApp can drive: this process's server (through `inject`), or a running one over HTTP, as
+ * the compose runner does — the same requests either way, so both get every validation the routes make.
+ */
+export interface AdminChannel {
+  /** Sends one request, described as Fastify's `inject` takes it (method, url, headers, payload). */
+  send(options: InjectOptions): Promise<ChannelResponse>;
+  /** A Graph bearer token with the app-management roles. */
+  graphToken(): Promise<string>;
+}
+
+/** The channel to a server in this process. */
+export function inProcessChannel(server: MockIntuneServer): AdminChannel {
+  return {
+    send: (options) => server.inject(options),
+    graphToken: () => server.intune.tokens.issueAdminToken("imesim-import", "https://graph.microsoft.com"),
+  };
+}
+
 /** The imported app's ids. */
 export interface ImportedApp {
   readonly appId: string;
@@ -34,7 +60,11 @@ const blockBytes = 6 * 1024 * 1024;
  * content in 6 MiB blocks, commit it with Detection.xml's keys, publish, and assign. Throws
  * ImesimError `IMPORT_FAILED` naming the step that the service refused.
  */
-export async function importApp(server: MockIntuneServer, request: ImportAppRequest): Promise<ImportedApp> {
+export async function importApp(
+  target: MockIntuneServer | AdminChannel,
+  request: ImportAppRequest,
+): Promise<ImportedApp> {
+  const channel = "intune" in target ? inProcessChannel(target) : target;
   let packedFolder: string | undefined;
   let packagePath = request.intunewinPath;
   if (packagePath === undefined) {
@@ -55,10 +85,10 @@ export async function importApp(server: MockIntuneServer, request: ImportAppRequ
   const intunewin = await readPackage(packagePath);
   try {
     const detection = intunewin.detection;
-    const token = await server.intune.tokens.issueAdminToken("imesim-import", "https://graph.microsoft.com");
+    const token = await channel.graphToken();
     const headers = { authorization: `Bearer ${token}` };
     const call = async (step: string, options: InjectOptions, expected: number) => {
-      const response = await server.inject(options);
+      const response = await channel.send(options);
       if (response.statusCode !== expected) {
         throw new ImesimError(
           "IMPORT_FAILED",
@@ -107,7 +137,9 @@ export async function importApp(server: MockIntuneServer, request: ImportAppRequ
     const fileId = file.json().id as string;
     let state = file.json() as { azureStorageUri: string | null };
     while (state.azureStorageUri === null) {
-      state = (await call("poll upload URL", { url: `${fileUrl}/${fileId}`, headers }, 200)).json();
+      state = (await call("poll upload URL", { url: `${fileUrl}/${fileId}`, headers }, 200)).json() as {
+        azureStorageUri: string | null;
+      };
     }
     const sas = new URL(state.azureStorageUri);
     const target = `${sas.pathname}${sas.search}`;

@@ -8,7 +8,14 @@ export {
   imeAgentClientId,
   imeResourceId,
 } from "./identity/well-known-ids.ts";
-export { type ImportAppRequest, type ImportedApp, importApp } from "./import-app.ts";
+export {
+  type AdminChannel,
+  type ChannelResponse,
+  type ImportAppRequest,
+  type ImportedApp,
+  importApp,
+  inProcessChannel,
+} from "./import-app.ts";
 export type { ServerOptions } from "./options.ts";
 export { caCertificatePath } from "./pki/authority.ts";
 export { buildServer, type MockIntuneServer } from "./server.ts";

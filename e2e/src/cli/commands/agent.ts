@@ -1,7 +1,9 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, relative, resolve } from "node:path";
 import type { Clock, DeviceIdentity } from "@imesim/agent";
 import { isImesimError } from "@imesim/contracts/errors";
 import { type Command, InvalidArgumentError } from "commander";
+import { tenantUserOf } from "../../run/tenant-users.ts";
 import { parseDuration } from "../../scenario/duration.ts";
 import type { LoadedScenario } from "../../scenario/index.ts";
 import { DEFAULT_START } from "../../scenario/model.ts";
@@ -62,11 +64,7 @@ async function identityFor(
   const enrollment = await enrollDevice(options.server, {
     deviceName: options.name,
     osVersion,
-    users: (scenario?.users ?? []).map((user) => ({
-      id: user.objectId,
-      userPrincipalName: `${user.name.replace(/[^A-Za-z0-9._-]/g, "").toLowerCase() || "user"}@contoso.com`,
-      displayName: user.name,
-    })),
+    users: (scenario?.users ?? []).map(tenantUserOf),
   });
   if (saved !== undefined)
     writeFileSync(saved, JSON.stringify(enrollment.identity, null, 2), { mode: 0o600 });
@@ -134,6 +132,7 @@ export function registerAgent(program: Command): void {
           : undefined;
       const clock: Clock = virtual ?? createRealClock({ speed: options.speed ?? 1 });
       const fresh = options.device === undefined || !existsSync(options.device);
+      if (options.device !== undefined) mkdirSync(dirname(resolve(options.device)), { recursive: true });
       const device = createDevice({
         backend: options.device === undefined ? "memory" : { sqlitePath: options.device },
         clock,
@@ -215,7 +214,13 @@ export function registerAgent(program: Command): void {
       outputs?.finish(device.registry, {
         deviceId: identity.deviceId,
         deviceName: options.name,
-        device: options.device,
+        // Relative when inside the output folder, so a reader that mounts the folder elsewhere still finds it.
+        device:
+          options.device === undefined || options.out === undefined
+            ? options.device
+            : relative(options.out, options.device).startsWith("..")
+              ? resolve(options.device)
+              : relative(options.out, options.device),
         startedAt: start,
         endedAt: clock.now(),
         failure: failure === undefined ? undefined : String((failure as Error).message ?? failure),

@@ -4,6 +4,7 @@ import { registerExplain } from "./explain.ts";
 import { registerInspect } from "./inspect.ts";
 import { registerPack } from "./pack.ts";
 import { registerRun } from "./run.ts";
+import { registerRunner } from "./runner.ts";
 import { registerServe } from "./serve.ts";
 import { registerTest } from "./test.ts";
 import { registerUnpack } from "./unpack.ts";
@@ -22,4 +23,5 @@ export function registerCommands(program: Command): void {
   registerRun(program);
   registerExplain(program);
   registerAgent(program);
+  registerRunner(program);
 }

@@ -1,0 +1,154 @@
+// What an admin does to publish a scenario's apps: create each app, upload its package, commit, assign
+// (importApp), then the apps' relationships and any pasted policy. It talks to the service through an
+// AdminChannel, so `imesim run` (in-process) and the compose runner (over HTTP) publish the same way.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { ImesimError } from "@imesim/contracts/errors";
+import { type DecodedImePolicy, encodePolicy } from "@imesim/contracts/ime";
+import { type AdminChannel, importApp } from "@imesim/mock-service";
+import { analyzeCommand } from "../lint/index.ts";
+import { graphAssignmentOf } from "../scenario/app-policy.ts";
+import type { LoadedApp, LoadedScenario } from "../scenario/index.ts";
+import { policyToGraphApp } from "../scenario/policy-to-graph.ts";
+import { shortAppToGraph } from "../scenario/short-app.ts";
+
+/** The Graph body the admin would POST for a scenario app, whatever form the scenario used. */
+export function graphBodyOf(app: LoadedApp): Record<string, unknown> {
+  const { definition } = app;
+  if (definition.graph !== undefined) return { ...definition.graph };
+  if (definition.short !== undefined) {
+    const setup = app.package?.kind === "files" ? app.package.setupFile : undefined;
+    const { id: _id, ...body } = shortAppToGraph(app.name, app.id, definition.short, setup);
+    return body;
+  }
+  if (app.pastedPolicy === undefined)
+    throw new ImesimError("SCENARIO_APP_UNRESOLVED", `app ${app.name} has no definition`);
+  const { id: _id, ...body } = policyToGraphApp(app.pastedPolicy, app.id);
+  return body;
+}
+
+/** The setup file of a folder package: the Graph setupFilePath, else the first package file the install command names. */
+function setupFileOf(body: Record<string, unknown>): string {
+  if (typeof body.setupFilePath === "string" && body.setupFilePath !== "") return body.setupFilePath;
+  const command = typeof body.installCommandLine === "string" ? body.installCommandLine : "";
+  return analyzeCommand(command).packageFiles[0] ?? "install.cmd";
+}
+
+/** Writes inline package files (or a one-file stand-in for an app without a package) to a folder to pack. */
+function materialize(app: LoadedApp, setupFile: string, scratch: string): string {
+  const folder = join(scratch, app.id);
+  const files =
+    app.package?.kind === "files"
+      ? app.package.files
+      : { [setupFile]: `stand-in for ${setupFile} (the scenario declared no package)` };
+  for (const [name, content] of Object.entries(files)) {
+    const path = join(folder, ...name.split(/[\\/]/));
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, content);
+  }
+  return folder;
+}
+
+/**
+ * Dependencies and supersedence as an admin sets them: one `updateRelationships` per app with its whole
+ * set (graph-win32.md §1.8); the service carries them into the policies' FlatDependencies (ime.md §2.8).
+ */
+export async function relateApps(
+  channel: AdminChannel,
+  scenario: LoadedScenario,
+  appIds: ReadonlyMap<string, string>,
+): Promise<void> {
+  const token = await channel.graphToken();
+  for (const app of scenario.apps) {
+    const { dependencies = [], supersedes = [] } = app.definition;
+    if (dependencies.length === 0 && supersedes.length === 0) continue;
+    const relationships = [
+      ...dependencies.map((dependency) => ({
+        "@odata.type": "#microsoft.graph.mobileAppDependency",
+        dependencyType: dependency.autoInstall === false ? "detect" : "autoInstall",
+        targetId: appIds.get(dependency.app),
+      })),
+      ...supersedes.map((superseded) => ({
+        "@odata.type": "#microsoft.graph.mobileAppSupersedence",
+        supersedenceType: superseded.type,
+        targetId: appIds.get(superseded.app),
+      })),
+    ];
+    const response = await channel.send({
+      method: "POST",
+      url: `/beta/deviceAppManagement/mobileApps/${appIds.get(app.name)}/updateRelationships`,
+      headers: { authorization: `Bearer ${token}` },
+      payload: { relationships },
+    });
+    if (response.statusCode !== 204)
+      throw new ImesimError(
+        "SCENARIO_RELATIONSHIPS_REFUSED",
+        `the service refused ${app.name}'s relationships: ${response.body.slice(0, 300)}`,
+      );
+  }
+}
+
+/**
+ * A pasted policy reaches the device as pasted: Graph cannot carry all of it (MaxRetries, a null
+ * RequiredOSArchitecture, an exact MinimumWindows10BuildNumer), so the app's Graph record only holds its
+ * content, and the mock's per-app policy override serves the policy itself (the assignment still decides who
+ * gets it and with which intent).
+ */
+async function overridePolicy(
+  channel: AdminChannel,
+  adminToken: string | undefined,
+  name: string,
+  appId: string,
+  policy: DecodedImePolicy,
+): Promise<void> {
+  const response = await channel.send({
+    method: "PUT",
+    url: `/admin/apps/${appId}/imePolicy`,
+    payload: encodePolicy(policy),
+    ...(adminToken === undefined ? {} : { headers: { authorization: `Bearer ${adminToken}` } }),
+  });
+  if (response.statusCode !== 204)
+    throw new ImesimError(
+      "SCENARIO_POLICY_REFUSED",
+      `the service refused ${name}'s pasted policy: ${response.body.slice(0, 300)}`,
+    );
+}
+
+/**
+ * Publishes every app of the scenario through `channel` and returns the ids the service gave them by app
+ * name; `adminToken` goes with the mock's own admin calls (a pasted policy's override).
+ */
+export async function publishApps(
+  channel: AdminChannel,
+  scenario: LoadedScenario,
+  adminToken?: string,
+): Promise<Map<string, string>> {
+  const scratch = mkdtempSync(join(tmpdir(), "imesim-packages-"));
+  const appIds = new Map<string, string>();
+  try {
+    for (const app of scenario.apps) {
+      const body = graphBodyOf(app);
+      const setupFile = setupFileOf(body);
+      // Each assignment goes to its real target: the service keys assignments by app and id.
+      const assignments = app.assignments.map((assignment) => graphAssignmentOf(assignment));
+      const source =
+        app.package?.kind === "intunewin"
+          ? { intunewinPath: app.package.path }
+          : {
+              folder: {
+                path:
+                  app.package?.kind === "folder" ? app.package.path : materialize(app, setupFile, scratch),
+                setupFile,
+              },
+            };
+      const imported = await importApp(channel, { graphApp: body, ...source, assignments });
+      appIds.set(app.name, imported.appId);
+      if (app.pastedPolicy !== undefined)
+        await overridePolicy(channel, adminToken, app.name, imported.appId, app.pastedPolicy);
+    }
+    return appIds;
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
