@@ -3,8 +3,8 @@
 // does), tells compose it has published (the agents wait for that), waits for the agents to finish, and
 // judges the scenario's expectations with the checker `imesim run` uses: from the service's side (Graph
 // device statuses) and from each agent's outputs (its SQLite device, events, logs).
-import { writeFileSync } from "node:fs";
-import { basename } from "node:path";
+import { readdirSync, rmSync, writeFileSync } from "node:fs";
+import { basename, join } from "node:path";
 import { ImesimError } from "@imesim/contracts/errors";
 import { publishApps, relateApps } from "../run/admin-setup.ts";
 import { faultPlanOf } from "../run/faults.ts";
@@ -141,6 +141,10 @@ async function serviceStatuses(
 /** Publishes, waits, judges: the scenario's RunResult as `imesim run` would report it. */
 export async function runInContainers(scenario: LoadedScenario, options: RunnerOptions): Promise<RunResult> {
   const wallStart = performance.now();
+  // A run starts from empty outputs: a folder an earlier run left would count as an agent already done.
+  // The folder itself stays (it is usually a bind mount); the agents start only after publishing.
+  for (const entry of readdirSync(options.outputs))
+    rmSync(join(options.outputs, entry), { recursive: true, force: true });
   const appIds = await publishScenario(scenario, options);
   if (options.publishedMarker !== undefined)
     writeFileSync(options.publishedMarker, `${new Date().toISOString()}\n`);

@@ -16,12 +16,14 @@ interface AgentCommandOptions {
   name: string;
   logs?: string;
   out?: string;
-  runFor?: number;
+  runFor?: number | "scenario";
   speed?: number;
   keepAlive?: boolean;
 }
 
-function duration(value: string): number {
+/** `--run-for`: a duration, or `scenario` for the scenario's own `duration` (compose runs any scenario unchanged). */
+function runFor(value: string): number | "scenario" {
+  if (value === "scenario") return value;
   try {
     return parseDuration(value);
   } catch {
@@ -93,8 +95,9 @@ export function registerAgent(program: Command): void {
     )
     .option(
       "--run-for <duration>",
-      "run this much simulated time, then exit: as fast as possible, or at --speed (default: until Ctrl+C)",
-      duration,
+      "run this much simulated time (or `scenario`: the scenario's duration), then exit: as fast as possible, " +
+        "or at --speed (default: until Ctrl+C)",
+      runFor,
     )
     .option("--speed <factor>", "run the clock this many times faster than real time (default 1)", speed)
     .option("--keep-alive", "after --run-for, stay up until stopped (compose: an agent done is not the end)")
@@ -104,6 +107,12 @@ export function registerAgent(program: Command): void {
           ? undefined
           : await loadScenarioOrExit(options.scenario, { appsOptional: true });
       if (options.scenario !== undefined && scenario === undefined) return;
+      if (options.runFor === "scenario" && scenario === undefined) {
+        process.stderr.write("imesim agent: --run-for scenario needs --scenario\n");
+        process.exitCode = 2;
+        return;
+      }
+      const runForMs = options.runFor === "scenario" ? scenario?.durationMs : options.runFor;
       // The agent loads when the command runs (see commands/index.ts).
       const [
         { createAgent, createCommandLineInstaller, createRealClock, createVirtualClock },
@@ -127,7 +136,7 @@ export function registerAgent(program: Command): void {
       // --run-for alone runs virtual time as fast as possible; with --speed (or without --run-for) the clock
       // is the wall clock, scaled: HTTP to a real service takes real time, so only a steady pace fits it.
       const virtual =
-        options.runFor !== undefined && options.speed === undefined
+        runForMs !== undefined && options.speed === undefined
           ? createVirtualClock(scenario?.startMs ?? Date.parse(DEFAULT_START))
           : undefined;
       const clock: Clock = virtual ?? createRealClock({ speed: options.speed ?? 1 });
@@ -203,10 +212,10 @@ export function registerAgent(program: Command): void {
             action.atMs,
           );
       agent.start();
-      if (options.runFor !== undefined) {
-        const end = start + options.runFor;
+      if (runForMs !== undefined) {
+        const end = start + runForMs;
         if (virtual !== undefined) await virtual.runUntil(end);
-        else await clock.sleep(options.runFor);
+        else await clock.sleep(runForMs);
       } else await stopSignal();
       agent.stop();
       agent.logs.flush();
@@ -227,17 +236,25 @@ export function registerAgent(program: Command): void {
       });
       agent.dispose();
       device.close();
-      if (options.runFor !== undefined && options.keepAlive === true) {
+      if (runForMs !== undefined && options.keepAlive === true) {
         process.stdout.write(`run over at ${at(clock.now())}; staying up until stopped (--keep-alive)\n`);
         await stopSignal();
       }
     });
 }
 
-/** Resolves on the first SIGINT or SIGTERM (Ctrl+C, `docker stop`). */
+/**
+ * Resolves on the first SIGINT or SIGTERM (Ctrl+C, `docker stop`). A timer keeps the process up meanwhile:
+ * signal listeners alone do not, and after `--run-for` nothing else is scheduled.
+ */
 function stopSignal(): Promise<void> {
   return new Promise<void>((resolve) => {
-    process.once("SIGINT", resolve);
-    process.once("SIGTERM", resolve);
+    const awake = setInterval(() => {}, 2 ** 30);
+    const stop = () => {
+      clearInterval(awake);
+      resolve();
+    };
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
   });
 }

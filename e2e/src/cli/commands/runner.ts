@@ -83,6 +83,12 @@ export function registerRunner(program: Command): void {
         return;
       }
       const log = (line: string) => process.stdout.write(`runner: ${line}\n`);
+      // In a container the runner is PID 1, which the kernel spares from signals it has no handler for.
+      for (const signal of ["SIGINT", "SIGTERM"] as const)
+        process.once(signal, () => {
+          process.stderr.write(`imesim runner: stopped by ${signal} before the verdict\n`);
+          process.exit(1);
+        });
       try {
         mkdirSync(options.outputs, { recursive: true });
         const result = await runInContainers(scenario, {
