@@ -5,6 +5,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["{contracts,mock-service,agent,e2e}/test/**/*.test.ts"],
+    // Docker's suite runs on its own (`npm run test:containers`, vitest.containers.config.ts).
+    exclude: ["e2e/test/containers/**", "**/node_modules/**"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",
