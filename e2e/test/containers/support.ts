@@ -68,6 +68,8 @@ export async function startAgent(options: {
   readonly port: number;
   readonly out: string;
   readonly scenario: string;
+  /** The folder `scenario` is in (the library by default). */
+  readonly scenarioDir?: string;
   readonly name: string;
   readonly speed: number;
 }): Promise<StartedTestContainer> {
@@ -77,7 +79,7 @@ export async function startAgent(options: {
     .withNetworkMode("host")
     .withBindMounts([
       { source: options.out, target: "/out/device" },
-      { source: SCENARIOS, target: "/scenarios", mode: "ro" },
+      { source: options.scenarioDir ?? SCENARIOS, target: "/scenarios", mode: "ro" },
     ])
     .withCommand([
       "--server",
