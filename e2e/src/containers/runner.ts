@@ -9,7 +9,7 @@ import { ImesimError } from "@imesim/contracts/errors";
 import { publishApps, relateApps } from "../run/admin-setup.ts";
 import { faultPlanOf } from "../run/faults.ts";
 import { type DeviceRun, finalStatesOf, type RunResult } from "../run/result.ts";
-import { tenantUserOf } from "../run/tenant-users.ts";
+import { enrollmentUsersOf } from "../run/tenant-users.ts";
 import { checkExpectations, type DeviceOutcome } from "../scenario/expectations.ts";
 import type { LoadedScenario } from "../scenario/index.ts";
 import { type AgentRecord, finishedAgents, openAgentRecord, outcomeOf } from "./device-outputs.ts";
@@ -63,14 +63,14 @@ export async function publishScenario(
 ): Promise<Map<string, string>> {
   const { channel, adminToken, log } = options;
   const graph = { authorization: `Bearer ${await channel.graphToken()}` };
-  for (const user of scenario.users) {
+  for (const user of enrollmentUsersOf(scenario)) {
     await expectStatus(
       channel,
-      `creating user ${user.name}`,
-      { method: "POST", url: "/beta/users", headers: graph, payload: tenantUserOf(user) },
+      `creating user ${user.displayName}`,
+      { method: "POST", url: "/beta/users", headers: graph, payload: user },
       201,
     );
-    log(`user ${user.name} created`);
+    log(`user ${user.displayName} created as ${user.userPrincipalName}`);
   }
   const appIds = await publishApps(channel, scenario, adminToken);
   for (const [name, id] of appIds) log(`app ${name} published as ${id}`);

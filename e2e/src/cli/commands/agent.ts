@@ -3,7 +3,7 @@ import { dirname, relative, resolve } from "node:path";
 import type { Clock, DeviceIdentity } from "@imesim/agent";
 import { isImesimError } from "@imesim/contracts/errors";
 import { type Command, InvalidArgumentError } from "commander";
-import { tenantUserOf } from "../../run/tenant-users.ts";
+import { enrollmentUsersOf } from "../../run/tenant-users.ts";
 import { parseDuration } from "../../scenario/duration.ts";
 import type { LoadedScenario } from "../../scenario/index.ts";
 import { DEFAULT_START } from "../../scenario/model.ts";
@@ -66,7 +66,7 @@ async function identityFor(
   const enrollment = await enrollDevice(options.server, {
     deviceName: options.name,
     osVersion,
-    users: (scenario?.users ?? []).map(tenantUserOf),
+    users: scenario === undefined ? [] : enrollmentUsersOf(scenario),
   });
   if (saved !== undefined)
     writeFileSync(saved, JSON.stringify(enrollment.identity, null, 2), { mode: 0o600 });
