@@ -104,6 +104,7 @@ export function createHttpServiceClient(options: HttpServiceClientOptions): ImeS
       } catch (error) {
         throw wait.timedOut() ?? networkFailure(error, what, false);
       }
+      wait.progress();
       const chunks: Buffer[] = [];
       try {
         for await (const chunk of response.body) {
