@@ -4,6 +4,9 @@
 //              same bytes. Goal ≥ 0.7×.
 //   download:  `.bin` throughput on loopback with flat memory, against a bare Fastify route streaming the
 //              same file from disk. Goal ≥ 1 GB/s.
+//   GetContentInfo under load (issue 19): 500 keep-alive connections opened at once, each sending
+//              GetContentInfo (keys sealed to the device certificate) for IMESIM_BENCH_LOAD_SECONDS, against a
+//              bare Fastify route returning the same bytes. Goals: 0 time-outs (10 s), p99 < 500 ms.
 // The HTTP client runs in a worker thread with keep-alive connections, the same for both sides.
 // Knobs: IMESIM_BENCH_SECONDS (per measurement, default 2), IMESIM_BENCH_ROUNDS (best of, default 3),
 //        IMESIM_BENCH_CONCURRENCY (default 32), IMESIM_BENCH_BIN_MB (size of the .bin, default 256).
@@ -28,15 +31,18 @@ import {
   parseContentInfo,
   parseContentInfoPayload,
 } from "@imesim/contracts/gateway";
-import { buildServer, type MockIntuneServer } from "@imesim/mock-service";
+import { buildServer, LISTEN_BACKLOG, type MockIntuneServer } from "@imesim/mock-service";
 import Fastify from "fastify";
 import { contentInfoRequest, deviceToken, enroll } from "../mock-service/test/service/helpers.ts";
+import { type LatencyJob, type LatencyResult, runLatencyLoad } from "./latency-load.ts";
 
 const MIB = 1024 * 1024;
 const seconds = Number(process.env.IMESIM_BENCH_SECONDS ?? 2);
 const concurrency = Number(process.env.IMESIM_BENCH_CONCURRENCY ?? 32);
 const binMiB = Number(process.env.IMESIM_BENCH_BIN_MB ?? 256);
 const rounds = Number(process.env.IMESIM_BENCH_ROUNDS ?? 3);
+const loadSeconds = Number(process.env.IMESIM_BENCH_LOAD_SECONDS ?? 8);
+const loadConnections = Number(process.env.IMESIM_BENCH_LOAD_CONNECTIONS ?? 500);
 
 interface ClientJob {
   kind: "checkin" | "download";
@@ -148,7 +154,8 @@ async function runClient(job: ClientJob): Promise<ClientResult> {
 }
 
 if (!isMainThread) {
-  parentPort?.postMessage(await runClient(workerData as ClientJob));
+  const job = workerData as ClientJob | (LatencyJob & { kind: "latency" });
+  parentPort?.postMessage(job.kind === "latency" ? await runLatencyLoad(job) : await runClient(job));
 } else {
   await main();
 }
@@ -171,6 +178,15 @@ async function bestOfAlternating<T>(
   if (bestBaseline === undefined || bestSubject === undefined)
     throw new Error("IMESIM_BENCH_ROUNDS must be at least 1");
   return [bestBaseline, bestSubject];
+}
+
+/** A latency load run in a worker, so the client's work does not share the server's event loop. */
+function measureLatency(job: LatencyJob): Promise<LatencyResult> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL(import.meta.url), { workerData: { ...job, kind: "latency" } });
+    worker.once("message", resolve);
+    worker.once("error", reject);
+  });
 }
 
 function measure(job: ClientJob): Promise<ClientResult & { seconds: number }> {
@@ -329,7 +345,8 @@ async function main(): Promise<void> {
     // The device enrolls and takes its gateway token the way the service tests do (the device grant).
     const token = await deviceToken(server, await enroll(server, "BENCH"));
 
-    const serviceUrl = await server.listen({ port: 0, host: "127.0.0.1" });
+    // The backlog `imesim serve` listens with, on both sides.
+    const serviceUrl = await server.listen({ port: 0, host: "127.0.0.1", backlog: LISTEN_BACKLOG });
     const sessionId = randomUUID();
     const body = JSON.stringify(
       createSideCarSessionRequest({
@@ -346,18 +363,18 @@ async function main(): Promise<void> {
     if (sample.status !== 200) throw new Error(`check-in failed: ${sameBytes.toString()}`);
 
     const infoSession = randomUUID();
-    const infoResponse = await server.inject({
-      method: "PUT",
-      url: `/SideCar/SideCarGatewaySessions('${infoSession}')?api-version=1.5`,
-      headers,
-      payload: createSideCarSessionRequest({
+    const infoPath = `/SideCar/SideCarGatewaySessions('${infoSession}')?api-version=1.5`;
+    const infoBody = JSON.stringify(
+      createSideCarSessionRequest({
         sessionId: infoSession,
         requestContentType: "GetContentInfo",
         requestPayload: contentInfoRequest(appId),
         clientInfo: null,
         checkinReason: "MaintenanceTimer",
       }),
-    });
+    );
+    const infoResponse = await server.inject({ method: "PUT", url: infoPath, headers, payload: infoBody });
+    const infoBytes = infoResponse.rawPayload;
     const location = parseContentInfo(
       parseContentInfoPayload(infoResponse.json().ResponsePayload).ContentInfo,
     ).UploadLocation;
@@ -366,13 +383,16 @@ async function main(): Promise<void> {
     bare.put("/SideCar/*", async (_request, reply) =>
       reply.header("content-type", "application/json; charset=utf-8").send(sameBytes),
     );
+    bare.put("/info/*", async (_request, reply) =>
+      reply.header("content-type", "application/json; charset=utf-8").send(infoBytes),
+    );
     bare.get("/bin", async (_request, reply) =>
       reply
         .header("content-type", "application/octet-stream")
         .header("content-length", String(statSync(binPath).size))
         .send(createReadStream(binPath, { highWaterMark: MIB })),
     );
-    const bareUrl = await bare.listen({ port: 0, host: "127.0.0.1" });
+    const bareUrl = await bare.listen({ port: 0, host: "127.0.0.1", backlog: LISTEN_BACKLOG });
 
     console.log(
       `service bench: ${seconds} s per measurement, best of ${rounds}, ${concurrency} connections, .bin ${binMiB} MiB`,
@@ -405,9 +425,13 @@ async function main(): Promise<void> {
     // The same comparison without sockets (Fastify's inject), alternating batches: on a busy
     // machine the HTTP figures swing with other load, this one shows the handler's own cost.
     const injectOptions = { method: "PUT" as const, url: checkinPath, headers, payload: body };
-    const perRequest = async (target: { inject: MockIntuneServer["inject"] }, count: number) => {
+    const perRequest = async (
+      target: { inject: MockIntuneServer["inject"] },
+      count: number,
+      options: typeof injectOptions = injectOptions,
+    ) => {
       const began = performance.now();
-      for (let index = 0; index < count; index += 1) await target.inject(injectOptions);
+      for (let index = 0; index < count; index += 1) await target.inject(options);
       return ((performance.now() - began) * 1000) / count;
     };
     const bareInject = bare as unknown as { inject: MockIntuneServer["inject"] };
@@ -423,6 +447,56 @@ async function main(): Promise<void> {
     }
     console.log(
       `| app-list check-ins/s, in process (inject) | ${(1e6 / bareMicros).toFixed(0)} (${bareMicros.toFixed(1)} µs) | ${(1e6 / serviceMicros).toFixed(0)} (${serviceMicros.toFixed(1)} µs) | ${(bareMicros / serviceMicros).toFixed(2)}× | ≥ 0.7× |`,
+    );
+
+    // GetContentInfo's own cost in process, best of 3 batches per side: on a busy machine the load figures
+    // below swing with other work, this one shows what each call costs the event loop.
+    const infoInject = { method: "PUT" as const, url: infoPath, headers, payload: infoBody };
+    const bareInfoInject = { ...infoInject, url: "/info/x" };
+    let bareInfoMicros = Number.POSITIVE_INFINITY;
+    let serviceInfoMicros = Number.POSITIVE_INFINITY;
+    for (let round = 0; round < 3; round += 1) {
+      bareInfoMicros = Math.min(bareInfoMicros, await perRequest(bareInject, 1000, bareInfoInject));
+      serviceInfoMicros = Math.min(serviceInfoMicros, await perRequest(server, 1000, infoInject));
+    }
+    console.log(
+      `| GetContentInfo/s, in process (inject) | ${(1e6 / bareInfoMicros).toFixed(0)} (${bareInfoMicros.toFixed(1)} µs) | ${(1e6 / serviceInfoMicros).toFixed(0)} (${serviceInfoMicros.toFixed(1)} µs) | ${(bareInfoMicros / serviceInfoMicros).toFixed(2)}× | — |`,
+    );
+
+    // GetContentInfo with 500 connections opened at once while check-ins go on (as in issue 19's finding);
+    // the baseline answers the same bytes from bare routes.
+    const load = (url: string): LatencyJob => ({
+      url,
+      method: "PUT",
+      headers,
+      body: infoBody,
+      connections: loadConnections,
+      seconds: loadSeconds,
+      timeoutMs: 10_000,
+    });
+    const underLoad = (base: string, path: string) =>
+      Promise.all([
+        measureLatency(load(`${base}${path}`)),
+        measure({ ...checkin(`${base}${checkinPath}`), seconds: loadSeconds }),
+      ]);
+    const [bareLoad, bareMeanwhile] = await underLoad(bareUrl, "/info/x");
+    const [serviceLoad, serviceMeanwhile] = await underLoad(serviceUrl, infoPath);
+    const perSecond = (result: LatencyResult) => result.requests / result.seconds;
+    const ms = (value: number) => `${value.toFixed(0)} ms`;
+    console.log(
+      `| GetContentInfo/s, ${loadConnections} connections, ${loadSeconds} s | ${perSecond(bareLoad).toFixed(0)} (bare Fastify, same bytes) | ${perSecond(serviceLoad).toFixed(0)} | ${(perSecond(serviceLoad) / perSecond(bareLoad)).toFixed(2)}× | — |`,
+    );
+    console.log(
+      `| GetContentInfo time-outs (10 s) / errors | ${bareLoad.timeouts} / ${bareLoad.errors} | ${serviceLoad.timeouts} / ${serviceLoad.errors} | — | 0 time-outs |`,
+    );
+    console.log(
+      `| GetContentInfo latency p50 / p99 / max | ${ms(bareLoad.p50)} / ${ms(bareLoad.p99)} / ${ms(bareLoad.max)} | ${ms(serviceLoad.p50)} / ${ms(serviceLoad.p99)} / ${ms(serviceLoad.max)} | — | p99 < 500 ms |`,
+    );
+    console.log(
+      `| app-list check-ins/s meanwhile (${concurrency} connections) | ${rate(bareMeanwhile).toFixed(0)} | ${rate(serviceMeanwhile).toFixed(0)} | ${(rate(serviceMeanwhile) / rate(bareMeanwhile)).toFixed(2)}× | — |`,
+    );
+    console.log(
+      `| GetContentInfo, first on a connection: p99 / max | ${ms(bareLoad.firstP99)} / ${ms(bareLoad.firstMax)} | ${ms(serviceLoad.firstP99)} / ${ms(serviceLoad.firstMax)} | — | — |`,
     );
 
     const download = (url: string): ClientJob => ({

@@ -102,6 +102,7 @@ const isVirtual = (clock: Clock | VirtualClock): clock is VirtualClock => "runUn
 export function createAgent(options: AgentOptions): Agent {
   const { device: host, clock } = options;
   const agentVersion = options.agentVersion ?? DEFAULT_AGENT_VERSION;
+  const codec = options.codec ?? createIntunewinCodec();
   const serviceClient: ImeServiceClient =
     "identity" in options.service
       ? createHttpServiceClient({
@@ -130,7 +131,7 @@ export function createAgent(options: AgentOptions): Agent {
     events,
     clock,
     evaluator,
-    codec: options.codec ?? createIntunewinCodec(),
+    codec,
     service: serviceClient,
     tokens,
     installer: options.installer,
@@ -219,6 +220,7 @@ export function createAgent(options: AgentOptions): Agent {
       logs.close();
       // Closing lets open keep-alive connections end; nothing waits on it, the charts are already stopped.
       void serviceClient.close?.();
+      void codec.dispose?.();
     },
   };
 }

@@ -1,6 +1,7 @@
 export type { ServiceContext } from "./context.ts";
 export type { FaultEffect, FaultMatch, FaultPlan, FaultRoute, FaultRule } from "./faults/plan.ts";
 export { sideCarPrefix } from "./gateway/routes.ts";
+export { LISTEN_BACKLOG } from "./http/listen-backlog.ts";
 export { jwtBearerAssertionType } from "./identity/device-assertion.ts";
 export {
   defaultTenantId,

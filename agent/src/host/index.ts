@@ -15,7 +15,7 @@ export {
   SYSTEM_PROFILE_DIR,
   WINDOWS_DIR,
 } from "./device/environment.ts";
-export type { FileEntry, FilePath, FileStore } from "./files/file-store.ts";
+export type { DiskBacking, FileEntry, FilePath, FileStore } from "./files/file-store.ts";
 export { createFileSystem, type FileSystemOptions } from "./files/file-system.ts";
 export { readPeFileVersion } from "./files/pe-version.ts";
 export { redirectFileSystemPath } from "./files/wow64-files.ts";

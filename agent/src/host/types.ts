@@ -2,6 +2,8 @@
 // backends); the rule engine, the IME state writer and the installers only ever see these interfaces.
 // Every call is synchronous: both backends are synchronous (better-sqlite3), and rules stay pure.
 
+import type { DiskBacking } from "./files/file-store.ts";
+
 /** Which registry view a caller sees: a 64-bit process, or a 32-bit one redirected to WOW6432Node. */
 export type Bitness = 32 | 64;
 
@@ -63,8 +65,11 @@ export interface FileStat {
 export interface FileSystem {
   stat(path: string): FileStat | undefined;
   readFile(path: string): Uint8Array;
-  /** Creates missing parent folders. `version` declares a file version for synthetic (non-PE) files. */
-  writeFile(path: string, data: Uint8Array | string, options?: { version?: string }): void;
+  /**
+   * Creates missing parent folders. `version` declares a file version for synthetic (non-PE) files. A DiskBacking
+   * leaves the bytes in a real file, read only when the file is read (a package's expanded content).
+   */
+  writeFile(path: string, data: Uint8Array | string | DiskBacking, options?: { version?: string }): void;
   mkdir(path: string): void;
   /** Removes a file, or a folder with everything below it; false when nothing was there. */
   remove(path: string): boolean;

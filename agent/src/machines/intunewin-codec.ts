@@ -1,13 +1,13 @@
 // The real content steps over contracts' .intunewin codec: HMAC check, decryption with the FileDigest
 // check, and extraction of the zip inside — each a streaming pass over the downloaded .bin.
+
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { ImesimError } from "@imesim/contracts/errors";
 import type { DecryptInfo } from "@imesim/contracts/gateway";
-import {
-  createMemorySink,
-  type EncryptionInfo,
-  extractContent,
-  verifyEncryptedContent,
-} from "@imesim/contracts/intunewin";
+import { type EncryptionInfo, extractContent, verifyEncryptedContent } from "@imesim/contracts/intunewin";
+import { createSpillSink } from "../host/files/spill-sink.ts";
 import type { ContentCodec, PackageEntry } from "./ports.ts";
 
 /** DecryptInfo (gateway spelling, `IV`) as the codec's EncryptionInfo (Detection.xml spelling). */
@@ -39,8 +39,12 @@ function encryptionInfoOf(keys: DecryptInfo): EncryptionInfo {
   };
 }
 
-/** The ContentCodec the agent uses by default. */
+/**
+ * The ContentCodec the agent uses by default. Large unzipped files are left in a temporary folder the device's
+ * file entries refer to (host/files/spill-sink.ts); `dispose` removes it.
+ */
 export function createIntunewinCodec(): ContentCodec {
+  let spillFolder: Promise<string> | undefined;
   return {
     async verify(encrypted, keys) {
       await verifyEncryptedContent(encrypted, encryptionInfoOf(keys), { decrypt: false });
@@ -49,9 +53,13 @@ export function createIntunewinCodec(): ContentCodec {
       await verifyEncryptedContent(encrypted, encryptionInfoOf(keys));
     },
     async unzip(encrypted, keys): Promise<PackageEntry[]> {
-      const sink = createMemorySink();
+      spillFolder ??= mkdtemp(join(tmpdir(), "imesim-device-content-"));
+      const sink = createSpillSink(await spillFolder);
       await extractContent(encrypted, encryptionInfoOf(keys), sink);
-      return [...sink.files].map(([path, data]) => ({ path, data: new Uint8Array(data) }));
+      return [...sink.files].map(([path, data]) => ({ path, data }));
+    },
+    async dispose() {
+      if (spillFolder !== undefined) await rm(await spillFolder, { recursive: true, force: true });
     },
   };
 }

@@ -3,6 +3,7 @@
 
 import type { DecryptInfo } from "@imesim/contracts/gateway";
 import type { DecodedImePolicy } from "@imesim/contracts/ime";
+import type { DiskBacking } from "../host/files/file-store.ts";
 import type { Host } from "../host/types.ts";
 
 /** Who the evaluation runs for. */
@@ -38,10 +39,10 @@ export interface AppEvaluator {
   ): Promise<ApplicabilityOutcome>;
 }
 
-/** One file of an unzipped package, path relative to the package root with `\` separators. */
+/** One file of an unzipped package, path relative to the package root; large files stay on the real disk. */
 export interface PackageEntry {
   readonly path: string;
-  readonly data: Uint8Array;
+  readonly data: Uint8Array | DiskBacking;
 }
 
 /**
@@ -52,4 +53,6 @@ export interface ContentCodec {
   verify(encrypted: Uint8Array, keys: DecryptInfo): Promise<void>;
   decrypt(encrypted: Uint8Array, keys: DecryptInfo): Promise<void>;
   unzip(encrypted: Uint8Array, keys: DecryptInfo): Promise<PackageEntry[]>;
+  /** Removes what unzipping left on the real disk; the files it returned are unreadable afterwards. */
+  dispose?(): Promise<void>;
 }

@@ -1,6 +1,7 @@
 // The device-facing service over HTTP with undici (ime.md §3.1–3.2): service discovery, the device token,
 // `PUT SideCarGatewaySessions('{id}')` per request type, and the content download with HTTP Range.
-// Every request holds the agent's clock, so a virtual clock never jumps while the network answers.
+// Every request holds the agent's clock while the network answers, so a virtual clock does not jump past an
+// answer on its way; its time-outs run on that clock (network-wait.ts).
 import { randomUUID } from "node:crypto";
 import {
   type ClientInfo,
@@ -32,6 +33,7 @@ import {
   pemToDer,
 } from "./device-identity.ts";
 import { failureOf, networkFailure, retryAfterMs } from "./http-errors.ts";
+import { DEFAULT_STALL_GRACE_MS, waitOnNetwork } from "./network-wait.ts";
 import { serviceDispatchers } from "./tls-dispatchers.ts";
 import { type AccessToken, type ImeServiceClient, ServiceError } from "./types.ts";
 
@@ -45,8 +47,10 @@ export interface HttpServiceClientOptions {
    * is HTTPS, the client builds its own: the device channel presents the device certificate (mutual TLS).
    */
   readonly dispatcher?: Dispatcher;
-  /** Headers and body idle time-outs, in ms of wall time. Default 60 s. */
+  /** Time-out while waiting for headers or the next body bytes, in ms of the agent's clock. Default 60 s. */
   readonly timeoutMs?: number;
+  /** Wall time with nothing arriving after which a request stops holding a virtual clock. Default 2 s. */
+  readonly stallGraceMs?: number;
 }
 
 const DEVICE_USER_ID = "00000000-0000-0000-0000-000000000000";
@@ -60,6 +64,7 @@ const APP_LIST_TYPES: Record<AppListKind, string> = {
 export function createHttpServiceClient(options: HttpServiceClientOptions): ImeServiceClient {
   const { identity, clock } = options;
   const timeout = options.timeoutMs ?? 60_000;
+  const stallGrace = options.stallGraceMs ?? DEFAULT_STALL_GRACE_MS;
   const dispatchers = serviceDispatchers(identity, options.dispatcher);
   const deviceChannel =
     dispatchers.deviceChannel === undefined ? {} : { dispatcher: dispatchers.deviceChannel };
@@ -82,7 +87,7 @@ export function createHttpServiceClient(options: HttpServiceClientOptions): ImeS
       body?: string;
     },
   ): Promise<string> => {
-    const release = clock.hold();
+    const wait = waitOnNetwork(clock, what, timeout, stallGrace);
     try {
       let response: Dispatcher.ResponseData;
       try {
@@ -90,19 +95,26 @@ export function createHttpServiceClient(options: HttpServiceClientOptions): ImeS
           method: init.method,
           ...(init.headers === undefined ? {} : { headers: init.headers }),
           ...(init.body === undefined ? {} : { body: init.body }),
-          headersTimeout: timeout,
-          bodyTimeout: timeout,
+          // The agent's clock times the wait (network-wait.ts); undici's timers would count wall time.
+          headersTimeout: 0,
+          bodyTimeout: 0,
+          signal: wait.signal,
           ...(init.channel === "device" ? deviceChannel : otherChannel),
         });
       } catch (error) {
-        throw networkFailure(error, what, false);
+        throw wait.timedOut() ?? networkFailure(error, what, false);
       }
-      let text: string;
+      wait.progress();
+      const chunks: Buffer[] = [];
       try {
-        text = await response.body.text();
+        for await (const chunk of response.body) {
+          wait.progress();
+          chunks.push(chunk as Buffer);
+        }
       } catch (error) {
-        throw networkFailure(error, what, true);
+        throw wait.timedOut() ?? networkFailure(error, what, true);
       }
+      const text = Buffer.concat(chunks).toString("utf8");
       if (response.statusCode < 200 || response.statusCode >= 300) {
         const after = retryAfterMs(response.headers["retry-after"], clock.now());
         throw new ServiceError(
@@ -116,7 +128,7 @@ export function createHttpServiceClient(options: HttpServiceClientOptions): ImeS
       }
       return text;
     } finally {
-      release();
+      wait.end();
     }
   };
 
@@ -130,7 +142,8 @@ export function createHttpServiceClient(options: HttpServiceClientOptions): ImeS
 
   const tokenFor = async (userId: string | undefined): Promise<AccessToken> => {
     // The service checks the assertion's lifetime against its own (wall) clock, whatever the agent's clock says.
-    const assertion = await deviceAssertion(identity, Date.now(), userId);
+    // Signing runs off the event loop: hold the clock until it is done (network waits hold on their own).
+    const assertion = await whileHeld(clock, () => deviceAssertion(identity, Date.now(), userId));
     const form = new URLSearchParams({
       grant_type: "client_credentials",
       client_id: IME_CLIENT_ID,
@@ -222,15 +235,11 @@ export function createHttpServiceClient(options: HttpServiceClientOptions): ImeS
     }
   };
 
-  const held =
-    <A extends unknown[], T>(work: (...args: A) => Promise<T>) =>
-    (...args: A): Promise<T> =>
-      whileHeld(clock, () => work(...args));
-
   return {
-    // Signing, TLS and CMS run off the event loop: every call holds a virtual clock until it is done.
-    acquireToken: held(() => tokenFor(undefined)),
-    requestApps: held(async (req) => {
+    // Each network wait and the signing hold the clock themselves; between them only synchronous work runs
+    // (parsing, the CMS of DecryptInfo), so a whole-call hold would only keep a stalled request's clock still.
+    acquireToken: () => tokenFor(undefined),
+    requestApps: async (req) => {
       const answer = await session(req.token, req.userId, APP_LIST_TYPES[req.kind], "[]", req.reason);
       const payload = answer.ResponsePayload;
       return {
@@ -239,8 +248,8 @@ export function createHttpServiceClient(options: HttpServiceClientOptions): ImeS
           ? {}
           : { checkinIntervalMinutes: answer.CheckinIntervalMinutes }),
       };
-    }),
-    getContentInfo: held(async (req) => {
+    },
+    getContentInfo: async (req) => {
       const payload = encodeContentInfoPayload({
         ApplicationId: req.appId,
         ApplicationVersion: req.version,
@@ -280,22 +289,24 @@ export function createHttpServiceClient(options: HttpServiceClientOptions): ImeS
         ...(content.SizeEncrypted === undefined ? {} : { size: content.SizeEncrypted }),
         encryption: keys,
       };
-    }),
+    },
     async *downloadContent(req) {
-      const release = clock.hold();
+      const wait = waitOnNetwork(clock, "content download", timeout, stallGrace);
       try {
         let response: Dispatcher.ResponseData;
         try {
           response = await request(req.url, {
             method: "GET",
             headers: req.fromByte > 0 ? { range: `bytes=${req.fromByte}-` } : {},
-            headersTimeout: timeout,
-            bodyTimeout: timeout,
+            headersTimeout: 0,
+            bodyTimeout: 0,
+            signal: wait.signal,
             ...otherChannel,
           });
         } catch (error) {
-          throw networkFailure(error, "content download", false);
+          throw wait.timedOut() ?? networkFailure(error, "content download", false);
         }
+        wait.progress();
         if (response.statusCode !== 200 && response.statusCode !== 206) {
           const text = await response.body.text().catch(() => "");
           const after = retryAfterMs(response.headers["retry-after"], clock.now());
@@ -312,22 +323,26 @@ export function createHttpServiceClient(options: HttpServiceClientOptions): ImeS
         let skip = response.statusCode === 200 ? req.fromByte : 0;
         try {
           for await (const chunk of response.body) {
+            wait.progress();
             const bytes = chunk as Buffer;
             if (skip >= bytes.length) {
               skip -= bytes.length;
               continue;
             }
+            // While the caller works on a chunk the clock stays held and no time-out runs.
+            wait.pause();
             yield new Uint8Array(bytes.subarray(skip));
+            wait.progress();
             skip = 0;
           }
         } catch (error) {
-          throw networkFailure(error, "content download", true);
+          throw wait.timedOut() ?? networkFailure(error, "content download", true);
         }
       } finally {
-        release();
+        wait.end();
       }
     },
-    sendResults: held(async (req) => {
+    sendResults: async (req) => {
       await session(
         req.token,
         req.userId,
@@ -335,7 +350,7 @@ export function createHttpServiceClient(options: HttpServiceClientOptions): ImeS
         encodeWin32AppResultPayload(req.results),
         "Unknown",
       );
-    }),
+    },
     async close() {
       await Promise.all(dispatchers.created.map((dispatcher) => dispatcher.close()));
     },

@@ -1,4 +1,6 @@
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { isImesimError } from "@imesim/contracts/errors";
 import { describe, expect, it } from "vitest";
 import { BACKENDS, fixedClock, openDevice } from "./backends.ts";
@@ -126,6 +128,28 @@ describe.each(BACKENDS)("FileSystem contract (%s backend)", (backend) => {
     expect(fs.fileVersion("C:\\Program Files\\Contoso\\readme.txt")).toBeUndefined();
     expect(fs.fileVersion("C:\\Program Files\\Contoso")).toBeUndefined();
     expect(fs.fileVersion("C:\\Program Files\\Contoso\\missing.dll")).toBeUndefined();
+  });
+
+  it("keeps a file backed by a real file: its size counts on the disk, its bytes and version read from it", () => {
+    const { fs } = openDevice(backend);
+    const folder = mkdtempSync(join(tmpdir(), "imesim-backing-"));
+    try {
+      const diskPath = join(folder, "0");
+      writeFileSync(diskPath, PE_FIXTURE);
+      const free = fs.freeBytes();
+      fs.writeFile("C:\\Windows\\IMECache\\app_1\\contoso.dll", { diskPath, size: PE_FIXTURE.length });
+      expect(fs.stat("C:\\Windows\\IMECache\\app_1\\contoso.dll")).toMatchObject({
+        kind: "file",
+        size: PE_FIXTURE.length,
+      });
+      expect(fs.freeBytes()).toBe(free - PE_FIXTURE.length);
+      expect(Buffer.from(fs.readFile("C:\\Windows\\IMECache\\app_1\\contoso.dll")).equals(PE_FIXTURE)).toBe(
+        true,
+      );
+      expect(fs.fileVersion("C:\\Windows\\IMECache\\app_1\\contoso.dll")).toBe("1.2.3.4");
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   it("starts with the folders of a Windows install", () => {

@@ -4,7 +4,7 @@ import { generateKeyPairSync } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createVirtualClock } from "../../src/clock/index.ts";
+import { type Clock, createVirtualClock } from "../../src/clock/index.ts";
 import { createHttpServiceClient } from "../../src/service-client/http-client.ts";
 import { isServiceError, type ServiceError } from "../../src/service-client/types.ts";
 
@@ -24,6 +24,12 @@ beforeAll(async () => {
     } else if (url.startsWith("/content/cut")) {
       response.writeHead(200, { "content-length": String(CONTENT.length) });
       response.write(CONTENT.subarray(0, 50_000), () => response.destroy());
+    } else if (url.startsWith("/content/stall")) {
+      // The mock's truncate fault: part of the body, then nothing more, with the connection left open.
+      response.writeHead(200, { "content-length": String(CONTENT.length) });
+      response.write(CONTENT.subarray(0, 50_000));
+    } else if (url.startsWith("/content/silent")) {
+      // No answer at all.
     } else if (url.startsWith("/content/busy")) {
       response.writeHead(429, { "retry-after": "30" });
       response.end("slow down");
@@ -38,9 +44,14 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(() => {
+  server.closeAllConnections();
+  return new Promise<void>((resolve) => server.close(() => resolve()));
+});
 
-function client() {
+const START = Date.UTC(2026, 0, 1);
+
+function client(clock: Clock = createVirtualClock(START), timeoutMs = 5_000) {
   const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
   return createHttpServiceClient({
     identity: {
@@ -52,16 +63,27 @@ function client() {
       tokenEndpoint: `${base}/tenant/oauth2/v2.0/token`,
       serviceDiscoveryUrl: `${base}/discovery`,
     },
-    clock: createVirtualClock(Date.UTC(2026, 0, 1)),
+    clock,
     agentVersion: "1.101.111.0",
-    timeoutMs: 5_000,
+    timeoutMs,
+    // A stalled request lets virtual time run after this much wall time with nothing arriving.
+    stallGraceMs: 100,
   });
 }
 
-async function download(path: string, fromByte = 0): Promise<{ bytes: number; error?: ServiceError }> {
+async function download(
+  path: string,
+  fromByte = 0,
+  clock?: Clock,
+  timeoutMs?: number,
+): Promise<{ bytes: number; error?: ServiceError }> {
   let bytes = 0;
   try {
-    for await (const chunk of client().downloadContent({ token: "t", url: `${base}${path}`, fromByte }))
+    for await (const chunk of client(clock, timeoutMs).downloadContent({
+      token: "t",
+      url: `${base}${path}`,
+      fromByte,
+    }))
       bytes += chunk.length;
     return { bytes };
   } catch (error) {
@@ -82,6 +104,38 @@ describe("HTTP service client", () => {
     expect(result.error?.failure).toBe("connectionDropped");
     expect(result.bytes).toBeGreaterThan(0);
     expect(result.bytes).toBeLessThan(CONTENT.length);
+  });
+
+  it("times out a body that stops mid-way on the agent's virtual clock, not after a minute of real time", async () => {
+    const clock = createVirtualClock(START);
+    // The default time-out, 60 s: on undici's wall-time timers this test would fail at its own 30 s limit.
+    const body = client(clock, 60_000)
+      .downloadContent({ token: "t", url: `${base}/content/stall`, fromByte: 0 })
+      [Symbol.asyncIterator]();
+    const first = await body.next();
+    expect(first.value?.length).toBe(50_000);
+    const next = body.next().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    // The run goes on (what `imesim run` does); undici's 60 s wall-time body time-out would outlast this test.
+    await clock.advanceBy(3_600_000);
+    const error = await next;
+    expect(error).toMatchObject({ failure: "timeout", code: "SERVICE_TIMEOUT" });
+    expect((error as ServiceError).message).toContain("nothing arrived for 60000 ms of the agent's clock");
+  });
+
+  it("times out a request that never gets an answer on the virtual clock too", async () => {
+    const clock = createVirtualClock(START);
+    const result = download("/content/silent", 0, clock, 60_000);
+    let finishedAt: number | undefined;
+    void result.then(() => {
+      finishedAt = clock.now();
+    });
+    await clock.advanceBy(3_600_000);
+    expect((await result).error?.failure).toBe("timeout");
+    // It failed when its 60 s of the agent's time had passed, not at the end of the hour.
+    expect(finishedAt).toBe(START + 60_000);
   });
 
   it("maps 429 with Retry-After, 404 and 503", async () => {

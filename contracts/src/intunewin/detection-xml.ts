@@ -180,6 +180,31 @@ function resolveControlReferences(text: string): string {
   });
 }
 
+// CDATA sections and comments hold text, not markup; outside them, a DOCTYPE or a named entity reference.
+const ENTITY_MARKUP = /<!\[CDATA\[[\s\S]*?\]\]>|<!--[\s\S]*?-->|(<!DOCTYPE)|&([A-Za-z_:][\w.:-]*);/g;
+
+/**
+ * Refuses what would need a DTD: a document type declaration, or a named reference other than XML's five.
+ * IntuneWinAppUtil writes neither (intunewin.md §1.2 "Formatting"), and the parser would otherwise keep an
+ * undeclared `&lol9;` as the literal text of a name, or expand declared ones (billion laughs, XXE). Choice made
+ * here, as the reference does not say how the IME's reader treats a DTD: refuse it, as a package problem.
+ */
+function assertNoDtd(text: string): void {
+  if (!text.includes("<!") && !text.includes("&")) return;
+  for (const match of text.matchAll(ENTITY_MARKUP)) {
+    if (match[1] !== undefined) {
+      throw invalid("has a document type declaration (DTD); Detection.xml never has one", "ApplicationInfo");
+    }
+    const name = match[2];
+    if (name !== undefined && !Object.hasOwn(XML_ENTITIES, name)) {
+      throw invalid(
+        `entity reference &${name}; is not expanded (only &amp; &lt; &gt; &quot; &apos; and character references are)`,
+        "ApplicationInfo",
+      );
+    }
+  }
+}
+
 function invalid(message: string, path: string): ImesimError {
   return new ImesimError(IntunewinErrorCode.detectionXmlInvalid, `Detection.xml: ${message}`, { path });
 }
@@ -280,6 +305,7 @@ export function parseDetectionXml(input: string | Uint8Array): DetectionXml {
   if (valid !== true) {
     throw invalid(`not well-formed XML (${valid.err.msg}, line ${valid.err.line})`, "ApplicationInfo");
   }
+  assertNoDtd(text);
   let document: XmlNode;
   try {
     document = parser.parse(resolveControlReferences(text)) as XmlNode;

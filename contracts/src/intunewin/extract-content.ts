@@ -133,6 +133,32 @@ function contentEntryOf(zip: ZipEntry): ContentEntry {
   };
 }
 
+function nameClash(entryName: string, filePath: string): ImesimError {
+  return innerInvalid(
+    `entry "${entryName}" clashes with the folder of another entry: "${filePath}" is both a file and a folder`,
+    entryName,
+  );
+}
+
+/**
+ * Records the folders a path lies in (lower-cased, as Windows compares names) and refuses one that another
+ * entry holds as a file: `a` beside `a/b.txt` cannot both be extracted, on Windows or anywhere else.
+ */
+function assertParentsAreFolders(
+  path: string,
+  seen: ReadonlySet<string>,
+  folders: Set<string>,
+  entryName: string,
+): void {
+  const lower = path.toLowerCase();
+  for (let end = lower.lastIndexOf("/"); end > 0; end = lower.lastIndexOf("/", end - 1)) {
+    const parent = lower.slice(0, end);
+    if (folders.has(parent)) return; // its own parents were recorded when it was
+    if (seen.has(parent)) throw nameClash(entryName, path.slice(0, end));
+    folders.add(parent);
+  }
+}
+
 /** Checks the content zip's directory against safety limits and turns it into an extraction plan. */
 function planEntries(
   directory: ZipDirectoryIndex,
@@ -147,6 +173,7 @@ function planEntries(
   }
   let total = 0;
   const seen = new Set<string>();
+  const folders = new Set<string>();
   const offsets = new Float64Array(directory.count);
   for (let index = 0; index < directory.count; index += 1) {
     const zip = directory.entry(index);
@@ -155,6 +182,9 @@ function planEntries(
     const key = content.path.toLowerCase();
     if (seen.has(key)) throw innerInvalid(`entry "${zip.fileName}" appears twice`, zip.fileName);
     seen.add(key);
+    if (content.isDirectory) folders.add(key);
+    else if (folders.has(key)) throw nameClash(zip.fileName, content.path);
+    assertParentsAreFolders(content.path, seen, folders, zip.fileName);
     total += zip.uncompressedSize;
     offsets[index] = zip.localHeaderOffset;
   }

@@ -153,6 +153,26 @@ function structureFindings(pkg: IntunewinPackage): Finding[] {
   return findings;
 }
 
+function result(
+  pkg: IntunewinPackage,
+  findings: Finding[],
+  entries: ContentEntry[],
+  expanded: number | undefined,
+): InspectResult {
+  return {
+    detection: pkg.detection,
+    sizes: {
+      package: pkg.size,
+      encrypted: pkg.contentEntry.uncompressedSize,
+      unencrypted: pkg.detection.UnencryptedContentSize,
+      expanded,
+    },
+    entries,
+    findings,
+    valid: findings.every((finding) => finding.severity !== "error"),
+  };
+}
+
 /**
  * Checks a package the way Intune and the IME would (intunewin.md §1.8) and reports everything found,
  * each with a stable code, instead of stopping at the first failure.
@@ -179,8 +199,14 @@ export async function inspectPackage(
     const { detection } = pkg;
     let entries: ContentEntry[] = [];
     let expanded: number | undefined;
-    const content = await pkg.openContent();
+    // A deflated content entry is inflated first; one that inflates past its bounds is a finding like any other.
+    const content = await pkg.openContent().catch((error: unknown) => {
+      if (!isImesimError(error)) throw error;
+      findings.push({ code: error.code, severity: "error", message: error.message });
+      return undefined;
+    });
     try {
+      if (content === undefined) return result(pkg, findings, [], undefined);
       const expectedLength = encryptedLengthFor(detection.UnencryptedContentSize);
       const summary = await extractContent(content, detection.EncryptionInfo, discardingSink(), {
         unencryptedContentSize: detection.UnencryptedContentSize,
@@ -211,20 +237,9 @@ export async function inspectPackage(
         }
       }
     } finally {
-      await content.close();
+      await content?.close();
     }
-    return {
-      detection,
-      sizes: {
-        package: pkg.size,
-        encrypted: pkg.contentEntry.uncompressedSize,
-        unencrypted: detection.UnencryptedContentSize,
-        expanded,
-      },
-      entries,
-      findings,
-      valid: findings.every((finding) => finding.severity !== "error"),
-    };
+    return result(pkg, findings, entries, expanded);
   } finally {
     await pkg.close();
   }

@@ -1,14 +1,12 @@
-import { createWriteStream } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
-import { crc32, createInflateRaw, inflateRawSync } from "node:zlib";
+import { crc32, inflateRawSync } from "node:zlib";
 import { ImesimError } from "../errors/index.ts";
 import { type DetectionXml, parseDetectionXml } from "./detection-xml.ts";
-import { sliceSource } from "./encrypted-content.ts";
+import { encryptedLengthFor, sliceSource } from "./encrypted-content.ts";
 import { IntunewinErrorCode } from "./error-codes.ts";
+import { inflateEntryToFile } from "./inflate-to-file.ts";
 import { bytesSource, fileSource, type RandomAccessSource, readRange } from "./random-access.ts";
 import { ZIP_METHOD } from "./zip-format.ts";
 import { type LocalHeader, readLocalHeader, readZipDirectory, type ZipEntry } from "./zip-reader.ts";
@@ -140,19 +138,32 @@ export async function readPackage(input: string | Uint8Array): Promise<Intunewin
       if (contentEntry.method === ZIP_METHOD.stored) {
         return sliceSource(source, contentLocalHeader.dataOffset, contentEntry.compressedSize, name);
       }
-      // The portal refuses compressed entries (intunewin.md §1.1), but imesim still reads them: inflate to a temp file.
+      // The portal refuses compressed entries (intunewin.md §1.1), but imesim still reads them: inflate to a temp
+      // file, never past what the central directory declares nor past the length the MAC covers (the encrypted
+      // file's length follows from UnencryptedContentSize, §1.3), so a deflate bomb cannot fill the disk.
+      const macCovered = encryptedLengthFor(detection.UnencryptedContentSize);
+      const declared = contentEntry.uncompressedSize;
       inflatedDirectory ??= await mkdtemp(join(tmpdir(), "imesim-content-"));
       const target = join(inflatedDirectory, "content.bin");
-      await pipeline(
-        Readable.from(readRange(source, contentLocalHeader.dataOffset, contentEntry.compressedSize)),
-        createInflateRaw(),
-        createWriteStream(target),
-      ).catch((error: unknown) => {
-        throw new ImesimError(
-          IntunewinErrorCode.zipCorrupt,
-          `${name} does not inflate (${(error as Error).message})`,
+      try {
+        await inflateEntryToFile(
+          {
+            source,
+            offset: contentLocalHeader.dataOffset,
+            compressedSize: contentEntry.compressedSize,
+            name,
+            limit: Math.min(declared, macCovered),
+            limitReason:
+              declared <= macCovered
+                ? "the size the central directory declares"
+                : `the encrypted length UnencryptedContentSize ${detection.UnencryptedContentSize} gives`,
+          },
+          target,
         );
-      });
+      } catch (error) {
+        await rm(target, { force: true });
+        throw error;
+      }
       return fileSource(target);
     };
     return {

@@ -4,7 +4,12 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { crc32, deflateRawSync } from "node:zlib";
-import type { EncryptionInfo } from "../../src/intunewin/detection-xml.ts";
+import { isImesimError } from "../../src/errors/index.ts";
+import {
+  type DetectionXml,
+  type EncryptionInfo,
+  writeDetectionXml,
+} from "../../src/intunewin/detection-xml.ts";
 import {
   centralDirectoryHeader,
   endOfCentralDirectory,
@@ -78,6 +83,8 @@ export interface RawZipEntry {
   name: string;
   data: Buffer;
   deflate?: boolean;
+  /** The uncompressed size the headers declare, when it should lie about `data`'s length. */
+  declaredSize?: number;
   /** Unix mode bits, written with a Unix "made by" host. */
   unixMode?: number;
 }
@@ -99,7 +106,7 @@ export function buildZip(entries: RawZipEntry[]): Buffer {
       dosDate: (44 << 9) | (1 << 5) | 1,
       crc32: crc32(entry.data),
       compressedSize: compressed.length,
-      uncompressedSize: entry.data.length,
+      uncompressedSize: entry.declaredSize ?? entry.data.length,
       localHeaderOffset: offset,
       externalAttributes: entry.unixMode === undefined ? 0 : (entry.unixMode << 16) >>> 0,
     };
@@ -111,4 +118,42 @@ export function buildZip(entries: RawZipEntry[]): Buffer {
   const directory = Buffer.concat(records.map((record) => centralDirectoryHeader(record)));
   parts.push(directory, endOfCentralDirectory(records.length, offset, directory.length, 20));
   return Buffer.concat(parts);
+}
+
+/**
+ * A package over a chosen content zip (setup file install.cmd); `contentEntry` may change how the encrypted file
+ * is stored in the outer zip (deflated, with a lying size).
+ */
+export function packageOf(
+  contentZip: Buffer,
+  contentEntry: (encrypted: Buffer) => Omit<RawZipEntry, "name"> = (data) => ({ data, deflate: false }),
+): { bytes: Buffer; encryptedLength: number } {
+  const { encrypted, info } = encryptForTest(contentZip);
+  const detection: DetectionXml = {
+    ToolVersion: "1.8.7.0",
+    Name: "install.cmd",
+    UnencryptedContentSize: contentZip.length,
+    FileName: "IntunePackage.intunewin",
+    SetupFile: "install.cmd",
+    EncryptionInfo: info,
+  };
+  const bytes = buildZip([
+    { name: "IntuneWinPackage/Contents/IntunePackage.intunewin", ...contentEntry(encrypted) },
+    {
+      name: "IntuneWinPackage/Metadata/Detection.xml",
+      data: Buffer.from(writeDetectionXml(detection)),
+      deflate: false,
+    },
+  ]);
+  return { bytes, encryptedLength: encrypted.length };
+}
+
+/** The ImesimError a promise rejects with (the test fails if it resolves or rejects with anything else). */
+export async function rejection(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!isImesimError(error)) throw new Error(`expected an ImesimError, got ${String(error)}`);
+  return { code: error.code, message: error.message };
 }

@@ -13,7 +13,6 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isImesimError } from "../../src/errors/index.ts";
 import {
   createMemorySink,
   extractContent,
@@ -23,7 +22,7 @@ import {
   readPackage,
   unpackPackage,
 } from "../../src/intunewin/index.ts";
-import { tempFolder, writeTree } from "./helpers.ts";
+import { rejection, tempFolder, writeTree } from "./helpers.ts";
 
 let work: { path: string; cleanup: () => void };
 let packagePath: string;
@@ -45,16 +44,6 @@ beforeAll(async () => {
   ).outputPath;
 });
 afterAll(() => work.cleanup());
-
-/** The error a promise rejects with (the test fails if it resolves). */
-async function rejection(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!isImesimError(error)) throw new Error(`expected an ImesimError, got ${String(error)}`);
-  return { code: error.code, message: error.message };
-}
 
 describe("filesystem failures are typed and leave nothing behind", () => {
   it("an output folder under a regular file is INTUNEWIN_IO_FAILED naming the path", async () => {

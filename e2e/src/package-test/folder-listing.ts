@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative, sep } from "node:path";
+import type { ContentSink } from "@imesim/contracts/intunewin";
 import type { PackageListing } from "../lint/index.ts";
 
 /** Script files the lint reads (it looks for what they write and where); larger files are not read. */
@@ -31,14 +32,37 @@ export function listFolder(root: string): PackageListing {
   };
 }
 
-/** A listing over in-memory files (a decrypted .intunewin's inner zip, or a scenario's inline files). */
-export function listMemory(entries: ReadonlyMap<string, Uint8Array>): PackageListing {
-  const files = [...entries.keys()].map((name) => name.replaceAll("\\", "/")).sort();
-  const byLower = new Map(
-    [...entries].map(([name, data]) => [name.replaceAll("\\", "/").toLowerCase(), data]),
-  );
+/** A content sink that keeps only the files the lint reads (scripts and small texts), and checks the rest. */
+export function scriptTextSink(): ContentSink & { readonly texts: Map<string, Uint8Array> } {
+  const staged = new Map<string, Uint8Array>();
+  const texts = new Map<string, Uint8Array>();
   return {
-    files,
+    texts,
+    directory() {},
+    async file(entry, data) {
+      const wanted = READABLE.test(entry.path) && entry.size <= MAX_TEXT_BYTES;
+      const chunks: Buffer[] = [];
+      for await (const chunk of data) if (wanted) chunks.push(Buffer.from(chunk));
+      if (wanted) staged.set(entry.path, Buffer.concat(chunks));
+    },
+    commit() {
+      for (const [path, data] of staged) texts.set(path, data);
+    },
+    abort() {
+      staged.clear();
+    },
+  };
+}
+
+/**
+ * A listing of `files` whose readable texts are in memory (a decrypted .intunewin's script texts, from
+ * scriptTextSink); a file missing from `texts` lists but reads as undefined.
+ */
+export function listMemory(files: readonly string[], texts: ReadonlyMap<string, Uint8Array>): PackageListing {
+  const sorted = files.map((name) => name.replaceAll("\\", "/")).sort();
+  const byLower = new Map([...texts].map(([name, data]) => [name.replaceAll("\\", "/").toLowerCase(), data]));
+  return {
+    files: sorted,
     readText(path) {
       const data = byLower.get(path.replaceAll("\\", "/").replace(/^\.\//, "").toLowerCase());
       if (data === undefined || !READABLE.test(path) || data.length > MAX_TEXT_BYTES) return undefined;

@@ -6,7 +6,6 @@ import { join } from "node:path";
 import { ImesimError, isImesimError } from "@imesim/contracts/errors";
 import {
   type Finding as CodecFinding,
-  createMemorySink,
   extractPackageContent,
   inspectPackage,
   readPackage,
@@ -14,7 +13,7 @@ import {
 import { readMsiInfo } from "@imesim/contracts/msi";
 import type { MsiFacts, PackageListing } from "../lint/index.ts";
 import { TestInputErrorCode } from "./app-input.ts";
-import { listFolder, listMemory } from "./folder-listing.ts";
+import { listFolder, listMemory, scriptTextSink } from "./folder-listing.ts";
 
 /** Largest content the lint decrypts into memory to read the package's scripts. */
 const MAX_DECRYPT_FOR_LINT_BYTES = 256 * 1024 * 1024;
@@ -100,9 +99,10 @@ async function readIntunewin(path: string): Promise<PackageSource> {
     try {
       const pkg = await readPackage(path);
       try {
-        const sink = createMemorySink();
+        // Only the texts the lint reads are kept: the content may expand to gigabytes.
+        const sink = scriptTextSink();
         await extractPackageContent(pkg, sink);
-        listing = listMemory(sink.files);
+        listing = listMemory(listing.files, sink.texts);
       } finally {
         await pkg.close();
       }

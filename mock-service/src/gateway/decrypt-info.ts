@@ -2,7 +2,8 @@ import { constants, createCipheriv, publicEncrypt, randomBytes } from "node:cryp
 import { encodeDecryptInfo, encodeDecryptInfoEnvelope } from "@imesim/contracts/gateway";
 import * as asn1js from "asn1js";
 import * as pkijs from "pkijs";
-import { deviceCertificate } from "../pki/device-certificates.ts";
+import { DER_TAG, der } from "../pki/der.ts";
+import { type DeviceCertificate, deviceCertificate } from "../pki/device-certificates.ts";
 import type { FileEncryptionInfo } from "../store/records.ts";
 
 /** Object identifiers of the envelope (RFC 5652, RFC 4055, NIST CSOR). */
@@ -31,14 +32,42 @@ const oaepSha256 = new pkijs.AlgorithmIdentifier({
   }).toSchema(),
 });
 
+/** Parts of the envelope that never change, serialised once. */
+const fixedDer = {
+  envelopedDataOid: oidDer(oids.envelopedData),
+  dataOid: oidDer(oids.data),
+  aes256CbcOid: oidDer(oids.aes256Cbc),
+  oaepSha256: Buffer.from(oaepSha256.toSchema().toBER()),
+  version0: der(DER_TAG.integer, Buffer.from([0])),
+};
+
+function oidDer(oid: string): Buffer {
+  return Buffer.from(new asn1js.ObjectIdentifier({ value: oid }).toBER());
+}
+
+// How the envelope names each recipient certificate (IssuerAndSerialNumber), serialised once per certificate.
+const recipientIds = new WeakMap<DeviceCertificate, Buffer>();
+
+function recipientIdOf(recipient: DeviceCertificate): Buffer {
+  const known = recipientIds.get(recipient);
+  if (known !== undefined) return known;
+  const id = Buffer.from(
+    new pkijs.IssuerAndSerialNumber({ issuer: recipient.issuer, serialNumber: recipient.serialNumber })
+      .toSchema()
+      .toBER(),
+  );
+  recipientIds.set(recipient, id);
+  return id;
+}
+
 /**
  * The `DecryptInfo` of GetContentInfo (ime.md §3.2): the file's keys as JSON, enveloped as CMS
  * EnvelopedData to the device's MDM certificate, base64 inside `<EncryptedMessage>`. Key transport
  * is RSA-OAEP (SHA-256) and the content cipher AES-256-CBC: the real algorithms are not recorded
  * in the reference, and Node refuses RSA PKCS#1 v1.5 decryption, so OAEP is the choice.
- * The envelope is built with pkijs and sealed with node:crypto directly: pkijs's own WebCrypto path
- * re-parsed the certificate and made four async crypto round trips per call, a large share of a fleet's
- * time; the certificate is now read once (device-certificates.ts).
+ * The keys are sealed with node:crypto and the envelope's DER is written directly around parts serialised
+ * once (the algorithm identifiers, the recipient's IssuerAndSerialNumber): building and serialising pkijs
+ * objects per call was most of a GetContentInfo's time, and 500 devices asking at once waited on it.
  */
 export function sealDecryptInfo(certificatePem: string, info: FileEncryptionInfo): string {
   const json = encodeDecryptInfo({
@@ -59,28 +88,33 @@ export function sealDecryptInfo(certificatePem: string, info: FileEncryptionInfo
     { key: recipient.publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha256" },
     contentKey,
   );
-  const keyTransport = new pkijs.KeyTransRecipientInfo({
-    version: 0,
-    rid: new pkijs.IssuerAndSerialNumber({
-      issuer: recipient.issuer,
-      serialNumber: recipient.serialNumber,
-    }),
-    keyEncryptionAlgorithm: oaepSha256,
-    encryptedKey: new asn1js.OctetString({ valueHex: wrappedKey }),
-  });
-  const enveloped = new pkijs.EnvelopedData({
-    // Version 0: no originator info, no unprotected attributes, one version-0 recipient (RFC 5652 §6.1).
-    version: 0,
-    recipientInfos: [new pkijs.RecipientInfo({ variant: 1, value: keyTransport })],
-    encryptedContentInfo: new pkijs.EncryptedContentInfo({
-      contentType: oids.data,
-      contentEncryptionAlgorithm: new pkijs.AlgorithmIdentifier({
-        algorithmId: oids.aes256Cbc,
-        algorithmParams: new asn1js.OctetString({ valueHex: iv }),
-      }),
-      encryptedContent: new asn1js.OctetString({ valueHex: encrypted }),
-    }),
-  });
-  const content = new pkijs.ContentInfo({ contentType: oids.envelopedData, content: enveloped.toSchema() });
-  return encodeDecryptInfoEnvelope(Buffer.from(content.toSchema().toBER()).toString("base64"));
+  // RFC 5652 §6.2.1 KeyTransRecipientInfo: version 0 (rid is IssuerAndSerialNumber), the key wrapped with OAEP.
+  const keyTransport = der(
+    DER_TAG.sequence,
+    fixedDer.version0,
+    recipientIdOf(recipient),
+    fixedDer.oaepSha256,
+    der(DER_TAG.octetString, wrappedKey),
+  );
+  // §6.1 EncryptedContentInfo: data, AES-256-CBC with its IV, the ciphertext as [0] IMPLICIT OCTET STRING.
+  const encryptedContentInfo = der(
+    DER_TAG.sequence,
+    fixedDer.dataOid,
+    der(DER_TAG.sequence, fixedDer.aes256CbcOid, der(DER_TAG.octetString, iv)),
+    der(DER_TAG.contextPrimitive0, encrypted),
+  );
+  // Version 0: no originator info, no unprotected attributes, one version-0 recipient (RFC 5652 §6.1).
+  const enveloped = der(
+    DER_TAG.sequence,
+    fixedDer.version0,
+    der(DER_TAG.set, keyTransport),
+    encryptedContentInfo,
+  );
+  // §3 ContentInfo: EnvelopedData as the [0] EXPLICIT content.
+  const content = der(
+    DER_TAG.sequence,
+    fixedDer.envelopedDataOid,
+    der(DER_TAG.contextConstructed0, enveloped),
+  );
+  return encodeDecryptInfoEnvelope(content.toString("base64"));
 }

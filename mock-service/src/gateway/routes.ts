@@ -25,6 +25,7 @@ import { sendGraphError } from "../http/graph-error.ts";
 import { imeResourceId } from "../identity/well-known-ids.ts";
 import { fromPem } from "../pki/authority.ts";
 import type { DeviceRecord } from "../store/records.ts";
+import { type ContentLookup, createContentLookup } from "./content-lookup.ts";
 import { sealDecryptInfo } from "./decrypt-info.ts";
 import { type AppListKind, policiesFor, reachableAppIds } from "./device-policies.ts";
 import { statusFromResult } from "./status-report.ts";
@@ -64,6 +65,7 @@ interface CachedList {
 export function gatewayRoutes(context: ServiceContext) {
   return async (app: FastifyInstance): Promise<void> => {
     const listCache = new Map<string, CachedList>();
+    const findContent = createContentLookup(context.store);
 
     app.get(SERVICE_DISCOVERY_PATH, async (request, reply) => {
       if (await injectRequestFaults(context.faults, request, reply, { route: "discovery", method: "GET" }))
@@ -129,7 +131,7 @@ export function gatewayRoutes(context: ServiceContext) {
         if (kind !== undefined) {
           payload = cachedAppList(context, listCache, device.id, userId, kind);
         } else if (type === RequestContentType.GetContentInfo) {
-          const answer = await contentInfo(context, request, device, userId, session);
+          const answer = await contentInfo(context, findContent, request, device, userId, session);
           if (answer === undefined) {
             return sendGraphError(request, reply, 404, "NotFound", "The requested content was not found.");
           }
@@ -188,6 +190,7 @@ function cachedAppList(
  */
 async function contentInfo(
   context: ServiceContext,
+  findContent: ContentLookup,
   request: FastifyRequest,
   device: DeviceRecord,
   userId: string | undefined,
@@ -197,12 +200,7 @@ async function contentInfo(
   const ownCertificate = fromPem(device.certificatePem).toString("base64");
   if (asked.CertificateBlob !== null && asked.CertificateBlob.replace(/\s+/g, "") !== ownCertificate)
     return undefined;
-  const app = context.store.getApp(asked.ApplicationId);
-  if (app === undefined || !reachableAppIds(context.store, device.id, userId).has(app.id.toLowerCase()))
-    return undefined;
-  const file = context.store
-    .listFiles(app.id, asked.ApplicationVersion)
-    .find((candidate) => candidate.isCommitted && candidate.encryptionInfo !== null);
+  const file = findContent(device.id, userId, asked.ApplicationId, asked.ApplicationVersion);
   if (file === undefined || file.encryptionInfo === null) return undefined;
   const location = contentUrl(context, request, file, device.id);
   return encodeContentInfoPayload({

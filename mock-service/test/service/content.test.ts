@@ -3,6 +3,8 @@ import {
   createSideCarSessionRequest,
   parseContentInfo,
   parseContentInfoPayload,
+  parseDecryptInfo,
+  parseDecryptInfoEnvelope,
 } from "@imesim/contracts/gateway";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MockIntuneServer } from "../../src/index.ts";
@@ -13,6 +15,7 @@ import {
   type Enrolled,
   encryptedContent,
   enroll,
+  openEnvelope,
   publishRequiredApp,
   startServer,
 } from "./helpers.ts";
@@ -179,5 +182,47 @@ describe("bandwidth cap", () => {
     } finally {
       await slow.started.close();
     }
+  });
+});
+
+// GetContentInfo's answers are kept until the store changes (gateway/content-lookup.ts), and its envelope is
+// written without pkijs (gateway/decrypt-info.ts).
+describe("GetContentInfo after the store changes", () => {
+  const getContentInfo = async (id: string) => {
+    const sessionId = randomUUID();
+    return app.inject({
+      method: "PUT",
+      url: `/SideCar/SideCarGatewaySessions('${sessionId}')?api-version=1.5`,
+      payload: createSideCarSessionRequest({
+        sessionId,
+        requestContentType: "GetContentInfo",
+        requestPayload: contentInfoRequest(id, device),
+        clientInfo: null,
+        checkinReason: "Unknown",
+      }),
+      headers: { authorization: `Bearer ${await deviceToken(app, device)}` },
+    });
+  };
+
+  it("answers with keys that open with pkijs, then 404 once the app is no longer assigned", async () => {
+    const admin = { authorization: `Bearer ${await adminToken(app)}` };
+    const id = await publishRequiredApp(app, admin, { ...content, size: 300_000 }, { displayName: "Lookup" });
+    const first = await getContentInfo(id);
+    expect(first.statusCode).toBe(200);
+    const payload = parseContentInfoPayload(first.json().ResponsePayload, "ResponsePayload");
+    const sealed = parseDecryptInfoEnvelope(payload.DecryptInfo as string);
+    expect(parseDecryptInfo(await openEnvelope(device, sealed))).toMatchObject({
+      EncryptionKey: content.info.encryptionKey,
+      MacKey: content.info.macKey,
+    });
+    expect((await getContentInfo(id)).statusCode).toBe(200);
+    const unassigned = await app.inject({
+      method: "POST",
+      url: `/beta/deviceAppManagement/mobileApps/${id}/assign`,
+      payload: { mobileAppAssignments: [] },
+      headers: admin,
+    });
+    expect(unassigned.statusCode).toBe(204);
+    expect((await getContentInfo(id)).statusCode).toBe(404);
   });
 });

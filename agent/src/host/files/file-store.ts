@@ -1,5 +1,6 @@
 // What a file-system backend stores: entries under resolved paths (drive first: ["C:", "Program Files", ...]).
 // Windows semantics (parsing, parents, free space, versions, times) live in file-system.ts, once for all.
+import { readFileSync } from "node:fs";
 
 /** A resolved path: the drive, then names as the caller spelled them. */
 export type FilePath = readonly string[];
@@ -15,12 +16,38 @@ export interface FileEntry {
   readonly version: string | undefined;
 }
 
+/**
+ * A file's bytes kept in a file on the real disk rather than in the store, read only when someone reads the
+ * file: a package's expanded content can be gigabytes, of which detection and installers read little.
+ */
+export interface DiskBacking {
+  readonly diskPath: string;
+  readonly size: number;
+}
+
+/** True when `data` is a DiskBacking rather than bytes. */
+export function isDiskBacking(data: Uint8Array | DiskBacking): data is DiskBacking {
+  return !(data instanceof Uint8Array);
+}
+
+/** The bytes of stored content: the bytes themselves, or a fresh copy read from the backing file. */
+export function bytesOf(data: Uint8Array | DiskBacking): Uint8Array {
+  return isDiskBacking(data) ? new Uint8Array(readFileSync(data.diskPath)) : data;
+}
+
 export interface FileStore {
   entry(path: FilePath): FileEntry | undefined;
   /** The bytes of a file; undefined for a directory or a missing path. */
   read(path: FilePath): Uint8Array | undefined;
-  /** Writes a file whose parent directory exists; keeps the stored name's case when replacing. */
-  putFile(path: FilePath, data: Uint8Array, meta: Omit<FileEntry, "name" | "kind" | "size">): void;
+  /**
+   * Writes a file whose parent directory exists; keeps the stored name's case when replacing. A DiskBacking's
+   * file must stay as it is while the store refers to it (a backend that persists copies its bytes instead).
+   */
+  putFile(
+    path: FilePath,
+    data: Uint8Array | DiskBacking,
+    meta: Omit<FileEntry, "name" | "kind" | "size">,
+  ): void;
   /** Creates a directory whose parent exists (a drive root has none). */
   putDirectory(path: FilePath, timeMs: number): void;
   /** Removes an entry with everything below it; false when missing. */

@@ -4,7 +4,7 @@ import { ImesimError } from "@imesim/contracts/errors";
 import type { TimeSource } from "../../clock/types.ts";
 import { assertCreatableName, foldCase, parseWindowsPath } from "../paths.ts";
 import type { FileStat, FileSystem } from "../types.ts";
-import type { FilePath, FileStore } from "./file-store.ts";
+import { type FilePath, type FileStore, isDiskBacking } from "./file-store.ts";
 import { readPeFileVersion } from "./pe-version.ts";
 
 // HRESULTs of the Win32 errors these operations fail with (winerror.h, wrapped as HRESULT_FROM_WIN32).
@@ -112,7 +112,13 @@ export function createFileSystem(
         });
       }
       assertCreatableName(names[names.length - 1]!, path);
-      const bytes = typeof data === "string" ? new TextEncoder().encode(data) : new Uint8Array(data);
+      const bytes =
+        typeof data === "string"
+          ? new TextEncoder().encode(data)
+          : isDiskBacking(data)
+            ? data
+            : new Uint8Array(data);
+      const size = isDiskBacking(bytes) ? bytes.size : bytes.length;
       // Everything that can fail is checked before the first change, so nothing is ever half-written.
       const directories = missingDirectories(names.slice(0, -1), path);
       const existing = directories.length === 0 ? store.entry(names) : undefined;
@@ -120,7 +126,7 @@ export function createFileSystem(
         throw new ImesimError("FS_ACCESS_DENIED", `"${path}" is a folder`, { imeErrorCode: E_ACCESS_DENIED });
       }
       const free = store.freeBytes();
-      const needed = bytes.length - (existing?.size ?? 0);
+      const needed = size - (existing?.size ?? 0);
       if (needed > free) {
         throw new ImesimError("FS_DISK_FULL", `not enough space on the disk to write "${path}"`, {
           imeErrorCode: E_DISK_FULL,

@@ -1,11 +1,21 @@
 // The in-memory file-system backend: a copy-on-write tree shared with the base image.
-import type { FileEntry, FilePath, FileStore } from "../files/file-store.ts";
+import {
+  bytesOf,
+  type DiskBacking,
+  type FileEntry,
+  type FilePath,
+  type FileStore,
+  isDiskBacking,
+} from "../files/file-store.ts";
 import { CowTree, type TreeNode } from "./cow-tree.ts";
 
-/** What a node holds: entry metadata and, for a file, its bytes (never mutated: writes replace them). */
+/**
+ * What a node holds: entry metadata and, for a file, its bytes (never mutated: writes replace them) or where
+ * they lie on the real disk, read when the file is read.
+ */
 export interface FileNodeData {
   kind: "file" | "directory";
-  data: Uint8Array | undefined;
+  data: Uint8Array | DiskBacking | undefined;
   createdMs: number;
   modifiedMs: number;
   version: string | undefined;
@@ -26,9 +36,14 @@ export function emptyFileRoot(): FileNode {
   });
 }
 
+function sizeOf(data: FileNodeData["data"]): number {
+  if (data === undefined) return 0;
+  return isDiskBacking(data) ? data.size : data.length;
+}
+
 function toEntry(node: FileNode): FileEntry {
   const { kind, data, createdMs, modifiedMs, version } = node.payload;
-  return { name: node.name, kind, size: data?.length ?? 0, createdMs, modifiedMs, version };
+  return { name: node.name, kind, size: sizeOf(data), createdMs, modifiedMs, version };
 }
 
 export class MemoryFileStore implements FileStore {
@@ -52,11 +67,17 @@ export class MemoryFileStore implements FileStore {
 
   read(path: FilePath): Uint8Array | undefined {
     const node = this.#tree.find(path);
+    if (node?.payload.kind !== "file") return undefined;
+    const data = node.payload.data ?? EMPTY;
     // A copy: the stored bytes may be shared with other devices through the base image.
-    return node?.payload.kind === "file" ? (node.payload.data ?? EMPTY).slice() : undefined;
+    return isDiskBacking(data) ? bytesOf(data) : data.slice();
   }
 
-  putFile(path: FilePath, data: Uint8Array, meta: Omit<FileEntry, "name" | "kind" | "size">): void {
+  putFile(
+    path: FilePath,
+    data: Uint8Array | DiskBacking,
+    meta: Omit<FileEntry, "name" | "kind" | "size">,
+  ): void {
     const make = (): FileNodeData => ({
       kind: "file",
       data: undefined,
@@ -126,7 +147,7 @@ export class MemoryFileStore implements FileStore {
 }
 
 function sumBytes(node: FileNode): number {
-  let total = node.payload.data?.length ?? 0;
+  let total = sizeOf(node.payload.data);
   for (const child of node.children.values()) total += sumBytes(child);
   return total;
 }

@@ -1,5 +1,11 @@
 // The SQLite file-system backend: one row per file or folder, keyed by folded full path.
-import type { FileEntry, FilePath, FileStore } from "../files/file-store.ts";
+import {
+  bytesOf,
+  type DiskBacking,
+  type FileEntry,
+  type FilePath,
+  type FileStore,
+} from "../files/file-store.ts";
 import { foldCase } from "../paths.ts";
 import {
   type DeviceDatabase,
@@ -79,7 +85,13 @@ export class SqliteFileStore implements FileStore {
     return data === null ? new Uint8Array(0) : new Uint8Array(data);
   }
 
-  putFile(path: FilePath, data: Uint8Array, meta: Omit<FileEntry, "name" | "kind" | "size">): void {
+  putFile(
+    path: FilePath,
+    content: Uint8Array | DiskBacking,
+    meta: Omit<FileEntry, "name" | "kind" | "size">,
+  ): void {
+    // A device that survives restarts keeps the bytes themselves: the backing file may be gone by then.
+    const data = bytesOf(content);
     const key = keyOf(path);
     this.#statements.put.run(
       key,

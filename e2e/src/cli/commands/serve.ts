@@ -79,7 +79,7 @@ export function registerServe(program: Command): void {
         return;
       }
       // The service loads when the command runs (see commands/index.ts).
-      const { buildServer, caCertificatePath } = await import("@imesim/mock-service");
+      const { buildServer, caCertificatePath, LISTEN_BACKLOG } = await import("@imesim/mock-service");
       let server: MockIntuneServer;
       try {
         server = await buildServer({
@@ -102,7 +102,11 @@ export function registerServe(program: Command): void {
         process.exitCode = 2;
         return;
       }
-      const address = await server.listen({ port: options.port, host: options.host });
+      const address = await server.listen({
+        port: options.port,
+        host: options.host,
+        backlog: LISTEN_BACKLOG,
+      });
       const tenant = server.intune.tokens.tenantId;
       console.log(`mock Intune service listening on ${address}`);
       console.log(`  tenant          ${tenant}`);
