@@ -12,6 +12,7 @@ import { graphAssignmentOf, userGroupId } from "../scenario/app-policy.ts";
 import type { LoadedApp, LoadedScenario } from "../scenario/index.ts";
 import { policyToGraphApp } from "../scenario/policy-to-graph.ts";
 import { shortAppToGraph } from "../scenario/short-app.ts";
+import { createTenantUsers } from "./tenant-users.ts";
 
 /** The running service and the ids it gave the scenario's apps. */
 export interface ScenarioService {
@@ -147,6 +148,7 @@ export async function startScenarioService(
   // runScenario arms the scenario's own once the apps have their service ids.
   const server = await buildServer({ dataDir: dir, logger: false, faults: { rules: [] } });
   try {
+    await createTenantUsers(server, scenario);
     createUserGroups(server, scenario);
     const scratch = mkdtempSync(join(tmpdir(), "imesim-packages-"));
     const appIds = new Map<string, string>();

@@ -41,7 +41,11 @@ export function enrollmentRoutes(context: ServiceContext) {
           };
           return reply.code(201).send(response);
         } catch (error) {
-          if (isImesimError(error)) return sendGraphError(request, reply, 400, "BadRequest", error.message);
+          if (isImesimError(error)) {
+            // Contract U: an unknown user is told apart by its own code, so a client can create the user or go on without.
+            const code = error.code === "ENROLLMENT_USER_UNKNOWN" ? error.code : "BadRequest";
+            return sendGraphError(request, reply, 400, code, error.message);
+          }
           throw error;
         }
       },
