@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import swagger from "@fastify/swagger";
-import { isImesimError } from "@imesim/contracts/errors";
+import { ImesimError, isImesimError } from "@imesim/contracts/errors";
 import Fastify, {
   type FastifyError,
   type FastifyInstance,
@@ -149,7 +149,26 @@ function resolveOptions(options: ServerOptions): ResolvedOptions {
     downloadBytesPerSecond: options.downloadBytesPerSecond ?? 0,
     pageSize: options.pageSize ?? 100,
     faults: options.faults ?? { rules: [] },
+    ...adminAccessOf(options),
   };
+}
+
+/** The admin plane's token: the one given, a random one, or none when explicitly insecure (contract A). */
+function adminAccessOf(options: ServerOptions): { adminToken: string | undefined; insecureAdmin: boolean } {
+  if (options.insecureAdmin === true) {
+    if (options.adminToken !== undefined)
+      throw new ImesimError("ADMIN_OPTIONS_CONFLICT", "adminToken and insecureAdmin exclude each other.", {
+        path: "adminToken",
+      });
+    return { adminToken: undefined, insecureAdmin: true };
+  }
+  if (options.adminToken !== undefined && options.adminToken.length < 16)
+    throw new ImesimError(
+      "ADMIN_TOKEN_TOO_SHORT",
+      `The admin token must be at least 16 characters (got ${options.adminToken.length}).`,
+      { path: "adminToken" },
+    );
+  return { adminToken: options.adminToken ?? randomBytes(24).toString("base64url"), insecureAdmin: false };
 }
 
 async function loadTlsCertificate(

@@ -129,6 +129,7 @@ async function overridePolicy(
   const response = await server.inject({
     method: "PUT",
     url: `/admin/apps/${appId}/imePolicy`,
+    headers: { authorization: `Bearer ${server.intune.options.adminToken}` },
     payload: encodePolicy(policy),
   });
   if (response.statusCode !== 204)

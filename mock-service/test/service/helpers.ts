@@ -25,6 +25,11 @@ export async function startServer(options: Partial<ServerOptions> = {}): Promise
   };
 }
 
+/** The admin plane's Authorization header (contract A): the token the service made at start. */
+export function adminHeaders(server: MockIntuneServer): { authorization: string } {
+  return { authorization: `Bearer ${server.intune.options.adminToken}` };
+}
+
 /** An app-only Graph token from the client-credentials grant. */
 export async function adminToken(server: MockIntuneServer): Promise<string> {
   const response = await server.inject({

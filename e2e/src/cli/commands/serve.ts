@@ -14,6 +14,8 @@ interface ServeOptions {
   clientId?: string;
   clientSecret?: string;
   checkinInterval?: number;
+  adminToken?: string;
+  insecureAdmin?: boolean;
 }
 
 function port(value: string): number {
@@ -51,6 +53,11 @@ export function registerServe(program: Command): void {
     .option("--client-id <id>", "accept only this admin client id (with --client-secret)")
     .option("--client-secret <secret>", "the secret of --client-id")
     .option("--checkin-interval <minutes>", "CheckinIntervalMinutes in gateway replies", positive)
+    .option(
+      "--admin-token <token>",
+      "bearer token the admin plane (/admin/*) requires (default: $IMESIM_ADMIN_TOKEN, else a random one printed at start)",
+    )
+    .option("--insecure-admin", "leave the admin plane (/admin/*) open to anyone who can reach the service")
     .action(async (options: ServeOptions) => {
       // One of the two alone would leave the service accepting any client, while the user believes it locked.
       if ((options.clientId === undefined) !== (options.clientSecret === undefined)) {
@@ -71,6 +78,12 @@ export function registerServe(program: Command): void {
         process.exitCode = 2;
         return;
       }
+      const adminToken = options.adminToken ?? process.env.IMESIM_ADMIN_TOKEN;
+      if (options.insecureAdmin === true && options.adminToken !== undefined) {
+        console.error("imesim serve: --admin-token and --insecure-admin exclude each other");
+        process.exitCode = 2;
+        return;
+      }
       // The service loads when the command runs (see commands/index.ts).
       const { buildServer, caCertificatePath } = await import("@imesim/mock-service");
       let server: MockIntuneServer;
@@ -84,6 +97,11 @@ export function registerServe(program: Command): void {
           ...(options.checkinInterval === undefined
             ? {}
             : { checkinIntervalMinutes: options.checkinInterval }),
+          ...(options.insecureAdmin === true
+            ? { insecureAdmin: true }
+            : adminToken === undefined
+              ? {}
+              : { adminToken }),
           ...(options.clientId !== undefined && options.clientSecret !== undefined
             ? { clientCredentials: [{ clientId: options.clientId, clientSecret: options.clientSecret }] }
             : {}),
@@ -102,6 +120,10 @@ export function registerServe(program: Command): void {
       console.log(`  Graph           ${address}/beta  and  ${address}/v1.0`);
       console.log(`  enrollment      POST ${address}/enrollment/devices`);
       console.log(`  faults          ${address}/admin/faults`);
+      const admin = server.intune.options.adminToken;
+      if (admin === undefined) console.log("  admin token     none: --insecure-admin leaves /admin/* open");
+      else if (adminToken === undefined) console.log(`  admin token     ${admin}  (Authorization: Bearer …)`);
+      else console.log("  admin token     as given (--admin-token or IMESIM_ADMIN_TOKEN)");
       console.log(`  OpenAPI         ${address}/openapi.json`);
       if (options.tls) {
         const ca = caCertificatePath(options.data);
