@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import swagger from "@fastify/swagger";
 import { ImesimError, isImesimError } from "@imesim/contracts/errors";
@@ -41,7 +41,7 @@ export async function buildServer(options: ServerOptions): Promise<MockIntuneSer
   const resolved = resolveOptions(options);
   // Checked before anything is written, so a bad plan leaves no half-made data folder.
   const faults = new FaultInjector(resolved.faults);
-  mkdirSync(resolved.dataDir, { recursive: true });
+  ensurePrivateFolder(resolved.dataDir);
   const store = new Store(resolved.dataDir);
   // A plan given to this start wins; without one, a restart picks up the plan and counters it left.
   faults.keepIn(store, options.faults === undefined);
@@ -189,6 +189,15 @@ async function loadTlsCertificate(
       ipAddresses: ["127.0.0.1", "::1"],
     }),
   );
+}
+
+/**
+ * The data folder holds keys (SQLite, pki/): made 0700, and an existing one that already holds this service's
+ * database is narrowed to 0700. Any other existing folder (a user's `-d .`) keeps its mode: its files are 0600.
+ */
+function ensurePrivateFolder(dataDir: string): void {
+  if (!existsSync(dataDir)) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  else if (existsSync(join(dataDir, "imesim.sqlite"))) chmodSync(dataDir, 0o700);
 }
 
 function loadOrCreateSecret(path: string): Buffer {

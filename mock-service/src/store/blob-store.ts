@@ -22,8 +22,8 @@ export class BlobStore {
 
   constructor(dataDir: string) {
     this.root = join(dataDir, "blobs");
-    mkdirSync(join(this.root, "files"), { recursive: true });
-    mkdirSync(join(this.root, "blocks"), { recursive: true });
+    mkdirSync(join(this.root, "files"), { recursive: true, mode: 0o700 });
+    mkdirSync(join(this.root, "blocks"), { recursive: true, mode: 0o700 });
   }
 
   /** Path of a content file's assembled blob (it may not exist yet). */
