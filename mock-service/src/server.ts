@@ -18,6 +18,7 @@ import { gatewayRoutes } from "./gateway/routes.ts";
 import { blobRoutes } from "./graph/blob-routes.ts";
 import { graphRoutes } from "./graph/routes.ts";
 import { graphErrorBody, requestIdOf, sendGraphError } from "./http/graph-error.ts";
+import { jsonDepthExceeds } from "./http/json-depth.ts";
 import { normalizeUrl } from "./http/normalize-url.ts";
 import { identityRoutes } from "./identity/routes.ts";
 import { TokenIssuer } from "./identity/token-issuer.ts";
@@ -29,6 +30,12 @@ import { Store } from "./store/store.ts";
 
 /** The mock Intune service: a Fastify instance with the service's state attached as `intune`. */
 export type MockIntuneServer = FastifyInstance & { readonly intune: ServiceContext };
+
+/**
+ * Deepest JSON nesting a body may have: parsing, validating and normalising recurse, so a 5,000-level body
+ * would overflow the stack (a 500); Graph bodies nest a handful of levels.
+ */
+const maxJsonDepth = 64;
 
 /** Largest JSON body a Graph, token or gateway route accepts; larger bodies get 413. */
 const jsonBodyLimit = 4 * 1024 * 1024;
@@ -223,6 +230,12 @@ function registerJsonParser(app: FastifyInstance): void {
       text = new TextDecoder("utf-8", { fatal: true }).decode(body);
     } catch {
       text = body.toString("latin1");
+    }
+    if (jsonDepthExceeds(text, maxJsonDepth)) {
+      const error = new Error(`The request body nests deeper than ${maxJsonDepth} levels.`) as FastifyError;
+      error.statusCode = 400;
+      done(error, undefined);
+      return;
     }
     try {
       done(null, JSON.parse(text));
