@@ -16,6 +16,7 @@ import { enrollmentRoutes } from "./enrollment/routes.ts";
 import { FaultInjector } from "./faults/injector.ts";
 import { gatewayRoutes } from "./gateway/routes.ts";
 import { blobRoutes } from "./graph/blob-routes.ts";
+import { CommitGate } from "./graph/commit-gate.ts";
 import { graphRoutes } from "./graph/routes.ts";
 import { graphErrorBody, requestIdOf, sendGraphError } from "./http/graph-error.ts";
 import { jsonDepthExceeds } from "./http/json-depth.ts";
@@ -70,6 +71,7 @@ export async function buildServer(options: ServerOptions): Promise<MockIntuneSer
     authority,
     urlSigningKey: loadOrCreateSecret(join(resolved.dataDir, "pki", "url-signing.key")),
     faults,
+    commits: new CommitGate(),
     tlsCertificate,
   };
 

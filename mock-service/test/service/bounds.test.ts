@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jsonDepthExceeds } from "../../src/http/json-depth.ts";
 import type { MockIntuneServer } from "../../src/index.ts";
-import { adminToken, sampleApp, startServer } from "./helpers.ts";
+import { adminToken, newContentVersion, sampleApp, startServer } from "./helpers.ts";
 
 let app: MockIntuneServer;
 let close: () => Promise<void>;
@@ -14,18 +14,7 @@ beforeAll(async () => {
   app = started.server;
   close = started.close;
   headers = { authorization: `Bearer ${await adminToken(app)}` };
-  const appId = (
-    await app.inject({
-      method: "POST",
-      url: "/beta/deviceAppManagement/mobileApps",
-      headers,
-      payload: sampleApp(),
-    })
-  ).json().id as string;
-  const versions = `/beta/deviceAppManagement/mobileApps/${appId}/microsoft.graph.win32LobApp/contentVersions`;
-  const version = (await app.inject({ method: "POST", url: versions, headers, payload: {} })).json()
-    .id as string;
-  filesUrl = `${versions}/${version}/files`;
+  filesUrl = await newContentVersion(app, headers);
 });
 afterAll(async () => close());
 

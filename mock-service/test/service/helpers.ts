@@ -352,3 +352,20 @@ export function requestApplications(server: MockIntuneServer, token: string) {
     headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
   });
 }
+
+/** A new app with one new content version: the Graph URL of that version's files collection. */
+export async function newContentVersion(
+  server: MockIntuneServer,
+  headers: { authorization: string },
+): Promise<string> {
+  const created = await server.inject({
+    method: "POST",
+    url: "/beta/deviceAppManagement/mobileApps",
+    headers,
+    payload: sampleApp(),
+  });
+  const versions = `/beta/deviceAppManagement/mobileApps/${created.json().id}/microsoft.graph.win32LobApp/contentVersions`;
+  const version = (await server.inject({ method: "POST", url: versions, headers, payload: {} })).json()
+    .id as string;
+  return `${versions}/${version}/files`;
+}
