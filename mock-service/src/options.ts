@@ -44,6 +44,14 @@ export interface ServerOptions {
   readonly adminToken?: string;
   /** Leave the admin plane open to anyone who can reach the service (tests on loopback only). */
   readonly insecureAdmin?: boolean;
+  /**
+   * Enrollments one source address may make a minute (a burst of that many, refilled continuously); beyond it
+   * enrollment answers 429 with Retry-After. 0 means no limit. Default 1200: a 1,000-device fleet enrolling at
+   * once from one address passes.
+   */
+  readonly enrollmentsPerMinute?: number;
+  /** Devices the tenant may hold; enrollment beyond it answers 429. 0 means no limit. Default 100,000. */
+  readonly maxDevices?: number;
 }
 
 /** Options with every default filled in. */

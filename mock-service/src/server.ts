@@ -157,9 +157,20 @@ function resolveOptions(options: ServerOptions): ResolvedOptions {
     lenientCommit: options.lenientCommit ?? false,
     downloadBytesPerSecond: options.downloadBytesPerSecond ?? 0,
     pageSize: options.pageSize ?? 100,
+    enrollmentsPerMinute: nonNegative(options.enrollmentsPerMinute ?? 1200, "enrollmentsPerMinute"),
+    maxDevices: nonNegative(options.maxDevices ?? 100_000, "maxDevices"),
     faults: options.faults ?? { rules: [] },
     ...adminAccessOf(options),
   };
+}
+
+/** A limit option: a whole number, 0 or more (0 turns the limit off). */
+function nonNegative(value: number, name: string): number {
+  if (!Number.isInteger(value) || value < 0)
+    throw new ImesimError("OPTION_INVALID", `${name} must be a whole number, 0 or more (got ${value}).`, {
+      path: name,
+    });
+  return value;
 }
 
 /** The admin plane's token: the one given, a random one, or none when explicitly insecure (contract A). */

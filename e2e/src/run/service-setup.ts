@@ -147,7 +147,14 @@ export async function startScenarioService(
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), "imesim-run-"));
   // No faults while the admin side is set up, not even a plan an earlier run left in `dataDir`;
   // runScenario arms the scenario's own once the apps have their service ids.
-  const server = await buildServer({ dataDir: dir, logger: false, faults: { rules: [] } });
+  // The run is this service's only client: no enrollment limits, whatever the fleet's size (--devices).
+  const server = await buildServer({
+    dataDir: dir,
+    logger: false,
+    faults: { rules: [] },
+    enrollmentsPerMinute: 0,
+    maxDevices: 0,
+  });
   try {
     await createTenantUsers(server, scenario);
     createUserGroups(server, scenario);

@@ -41,6 +41,25 @@ function startServe(args: string[]): Promise<{ child: ChildProcess; stdout: stri
   });
 }
 
+describe("imesim serve's enrollment limits", () => {
+  it("refuses a limit that is not a whole number, exit 2, nothing started", () => {
+    const data = join(dir, "limits");
+    const result = spawnSync(
+      process.execPath,
+      [BIN, "serve", "--port", "0", "--data", data, "--max-devices", "1.5"],
+      {
+        encoding: "utf8",
+        timeout: 20_000,
+      },
+    );
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(
+      "--max-devices <n>' argument '1.5' is invalid. must be a whole number, 0 or more",
+    );
+    expect(existsSync(data)).toBe(false);
+  });
+});
+
 describe("imesim serve's admin plane (contract A)", () => {
   it("listens on loopback by default, prints a fresh admin token and requires it on /admin/*", async () => {
     const { child, stdout } = await startServe(["--data", join(dir, "admin")]);

@@ -441,6 +441,11 @@ export class Store {
     return device;
   }
 
+  /** How many devices are enrolled. */
+  countDevices(): number {
+    return (this.#sql("SELECT COUNT(*) AS count FROM devices").get() as { count: number }).count;
+  }
+
   listDevices(): DeviceRecord[] {
     return (this.#sql("SELECT * FROM devices ORDER BY enrolled_at, id").all() as DeviceRow[]).map(
       deviceFromRow,

@@ -16,12 +16,21 @@ interface ServeOptions {
   checkinInterval?: number;
   adminToken?: string;
   insecureAdmin?: boolean;
+  enrollmentsPerMinute?: number;
+  maxDevices?: number;
 }
 
 function port(value: string): number {
   const number = Number(value);
   if (!Number.isInteger(number) || number < 0 || number > 65535)
     throw new InvalidArgumentError("must be a port number (0-65535)");
+  return number;
+}
+
+function wholeOrZero(value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 0)
+    throw new InvalidArgumentError("must be a whole number, 0 or more");
   return number;
 }
 
@@ -58,6 +67,16 @@ export function registerServe(program: Command): void {
       "bearer token the admin plane (/admin/*) requires (default: $IMESIM_ADMIN_TOKEN, else a random one printed at start)",
     )
     .option("--insecure-admin", "leave the admin plane (/admin/*) open to anyone who can reach the service")
+    .option(
+      "--enrollments-per-minute <n>",
+      "enrollments one source address may make a minute, then 429 + Retry-After (0: no limit; default 1200)",
+      wholeOrZero,
+    )
+    .option(
+      "--max-devices <n>",
+      "devices the tenant may hold, then 429 (0: no limit; default 100000)",
+      wholeOrZero,
+    )
     .action(async (options: ServeOptions) => {
       // One of the two alone would leave the service accepting any client, while the user believes it locked.
       if ((options.clientId === undefined) !== (options.clientSecret === undefined)) {
@@ -97,6 +116,10 @@ export function registerServe(program: Command): void {
           ...(options.checkinInterval === undefined
             ? {}
             : { checkinIntervalMinutes: options.checkinInterval }),
+          ...(options.enrollmentsPerMinute === undefined
+            ? {}
+            : { enrollmentsPerMinute: options.enrollmentsPerMinute }),
+          ...(options.maxDevices === undefined ? {} : { maxDevices: options.maxDevices }),
           ...(options.insecureAdmin === true
             ? { insecureAdmin: true }
             : adminToken === undefined
