@@ -1,5 +1,6 @@
 import type { FastifyRequest } from "fastify";
 import type { FaultInjector } from "./faults/injector.ts";
+import type { CommitGate } from "./graph/commit-gate.ts";
 import type { TokenIssuer } from "./identity/token-issuer.ts";
 import type { ResolvedOptions } from "./options.ts";
 import type { CertificateAuthority, KeyedCertificate } from "./pki/authority.ts";
@@ -14,6 +15,8 @@ export interface ServiceContext {
   /** The key that signs content-download URLs (an HMAC secret kept with the other keys). */
   readonly urlSigningKey: Buffer;
   readonly faults: FaultInjector;
+  /** Which content files are being committed (their blobs are frozen meanwhile). */
+  readonly commits: CommitGate;
   /** The TLS certificate and key when serving HTTPS. */
   readonly tlsCertificate: KeyedCertificate | undefined;
 }

@@ -37,11 +37,28 @@ export interface ServerOptions {
    * service resumes the plan and counters it kept in `dataDir`.
    */
   readonly faults?: FaultPlan;
+  /**
+   * Bearer token the admin plane (`/admin/*`) requires (contract A). When omitted (and `insecureAdmin` is not
+   * set) the service makes a random one: read it from `server.intune.options.adminToken`.
+   */
+  readonly adminToken?: string;
+  /** Leave the admin plane open to anyone who can reach the service (tests on loopback only). */
+  readonly insecureAdmin?: boolean;
+  /**
+   * Enrollments one source address may make a minute (a burst of that many, refilled continuously); beyond it
+   * enrollment answers 429 with Retry-After. 0 means no limit. Default 1200: a 1,000-device fleet enrolling at
+   * once from one address passes.
+   */
+  readonly enrollmentsPerMinute?: number;
+  /** Devices the tenant may hold; enrollment beyond it answers 429. 0 means no limit. Default 100,000. */
+  readonly maxDevices?: number;
 }
 
 /** Options with every default filled in. */
 export interface ResolvedOptions
-  extends Required<Omit<ServerOptions, "publicBaseUrl" | "clientCredentials" | "faults">> {
+  extends Required<Omit<ServerOptions, "publicBaseUrl" | "clientCredentials" | "faults" | "adminToken">> {
+  /** The admin plane's token; undefined only with `insecureAdmin`. */
+  readonly adminToken: string | undefined;
   readonly publicBaseUrl: string | undefined;
   readonly clientCredentials:
     | readonly { readonly clientId: string; readonly clientSecret: string }[]

@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import swagger from "@fastify/swagger";
-import { isImesimError } from "@imesim/contracts/errors";
+import { ImesimError, isImesimError } from "@imesim/contracts/errors";
 import Fastify, {
   type FastifyError,
   type FastifyInstance,
@@ -16,9 +16,11 @@ import { enrollmentRoutes } from "./enrollment/routes.ts";
 import { FaultInjector } from "./faults/injector.ts";
 import { gatewayRoutes } from "./gateway/routes.ts";
 import { blobRoutes } from "./graph/blob-routes.ts";
+import { CommitGate } from "./graph/commit-gate.ts";
 import { graphRoutes } from "./graph/routes.ts";
 import { healthRoutes } from "./health/routes.ts";
 import { graphErrorBody, requestIdOf, sendGraphError } from "./http/graph-error.ts";
+import { jsonDepthExceeds } from "./http/json-depth.ts";
 import { normalizeUrl } from "./http/normalize-url.ts";
 import { identityRoutes } from "./identity/routes.ts";
 import { TokenIssuer } from "./identity/token-issuer.ts";
@@ -31,6 +33,12 @@ import { Store } from "./store/store.ts";
 /** The mock Intune service: a Fastify instance with the service's state attached as `intune`. */
 export type MockIntuneServer = FastifyInstance & { readonly intune: ServiceContext };
 
+/**
+ * Deepest JSON nesting a body may have: parsing, validating and normalising recurse, so a 5,000-level body
+ * would overflow the stack (a 500); Graph bodies nest a handful of levels.
+ */
+const maxJsonDepth = 64;
+
 /** Largest JSON body a Graph, token or gateway route accepts; larger bodies get 413. */
 const jsonBodyLimit = 4 * 1024 * 1024;
 
@@ -42,7 +50,7 @@ export async function buildServer(options: ServerOptions): Promise<MockIntuneSer
   const resolved = resolveOptions(options);
   // Checked before anything is written, so a bad plan leaves no half-made data folder.
   const faults = new FaultInjector(resolved.faults);
-  mkdirSync(resolved.dataDir, { recursive: true });
+  ensurePrivateFolder(resolved.dataDir);
   const store = new Store(resolved.dataDir);
   // A plan given to this start wins; without one, a restart picks up the plan and counters it left.
   faults.keepIn(store, options.faults === undefined);
@@ -64,6 +72,7 @@ export async function buildServer(options: ServerOptions): Promise<MockIntuneSer
     authority,
     urlSigningKey: loadOrCreateSecret(join(resolved.dataDir, "pki", "url-signing.key")),
     faults,
+    commits: new CommitGate(),
     tlsCertificate,
   };
 
@@ -150,8 +159,38 @@ function resolveOptions(options: ServerOptions): ResolvedOptions {
     lenientCommit: options.lenientCommit ?? false,
     downloadBytesPerSecond: options.downloadBytesPerSecond ?? 0,
     pageSize: options.pageSize ?? 100,
+    enrollmentsPerMinute: nonNegative(options.enrollmentsPerMinute ?? 1200, "enrollmentsPerMinute"),
+    maxDevices: nonNegative(options.maxDevices ?? 100_000, "maxDevices"),
     faults: options.faults ?? { rules: [] },
+    ...adminAccessOf(options),
   };
+}
+
+/** A limit option: a whole number, 0 or more (0 turns the limit off). */
+function nonNegative(value: number, name: string): number {
+  if (!Number.isInteger(value) || value < 0)
+    throw new ImesimError("OPTION_INVALID", `${name} must be a whole number, 0 or more (got ${value}).`, {
+      path: name,
+    });
+  return value;
+}
+
+/** The admin plane's token: the one given, a random one, or none when explicitly insecure (contract A). */
+function adminAccessOf(options: ServerOptions): { adminToken: string | undefined; insecureAdmin: boolean } {
+  if (options.insecureAdmin === true) {
+    if (options.adminToken !== undefined)
+      throw new ImesimError("ADMIN_OPTIONS_CONFLICT", "adminToken and insecureAdmin exclude each other.", {
+        path: "adminToken",
+      });
+    return { adminToken: undefined, insecureAdmin: true };
+  }
+  if (options.adminToken !== undefined && options.adminToken.length < 16)
+    throw new ImesimError(
+      "ADMIN_TOKEN_TOO_SHORT",
+      `The admin token must be at least 16 characters (got ${options.adminToken.length}).`,
+      { path: "adminToken" },
+    );
+  return { adminToken: options.adminToken ?? randomBytes(24).toString("base64url"), insecureAdmin: false };
 }
 
 async function loadTlsCertificate(
@@ -172,6 +211,15 @@ async function loadTlsCertificate(
       ipAddresses: ["127.0.0.1", "::1"],
     }),
   );
+}
+
+/**
+ * The data folder holds keys (SQLite, pki/): made 0700, and an existing one that already holds this service's
+ * database is narrowed to 0700. Any other existing folder (a user's `-d .`) keeps its mode: its files are 0600.
+ */
+function ensurePrivateFolder(dataDir: string): void {
+  if (!existsSync(dataDir)) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  else if (existsSync(join(dataDir, "imesim.sqlite"))) chmodSync(dataDir, 0o700);
 }
 
 function loadOrCreateSecret(path: string): Buffer {
@@ -197,6 +245,12 @@ function registerJsonParser(app: FastifyInstance): void {
       text = new TextDecoder("utf-8", { fatal: true }).decode(body);
     } catch {
       text = body.toString("latin1");
+    }
+    if (jsonDepthExceeds(text, maxJsonDepth)) {
+      const error = new Error(`The request body nests deeper than ${maxJsonDepth} levels.`) as FastifyError;
+      error.statusCode = 400;
+      done(error, undefined);
+      return;
     }
     try {
       done(null, JSON.parse(text));

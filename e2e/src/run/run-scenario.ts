@@ -18,6 +18,7 @@ import { InjectDispatcher } from "./inject-dispatcher.ts";
 import { registryValueOf } from "./registry-data.ts";
 import { type DeviceRun, finalStatesOf, type RunResult } from "./result.ts";
 import { type ScenarioService, startScenarioService } from "./service-setup.ts";
+import { enrollmentUsersOf } from "./tenant-users.ts";
 
 export interface RunOptions {
   /** Fleet size; overrides the scenario's `devices`. */
@@ -61,11 +62,7 @@ async function startDevice(
   const identity = await enrollWithFleetKey(service.server, service.baseUrl, key, {
     deviceName: device.profile.computerName,
     osVersion: device.profile.osVersion,
-    users: scenario.users.map((user) => ({
-      id: user.objectId,
-      userPrincipalName: `${user.name.replace(/[^A-Za-z0-9._-]/g, "").toLowerCase() || "user"}@contoso.com`,
-      displayName: user.name,
-    })),
+    users: enrollmentUsersOf(scenario),
   });
   const deviceId = identity.deviceId;
   const logsDir =

@@ -8,6 +8,7 @@ import { buildServer, inProcessChannel, type MockIntuneServer } from "@imesim/mo
 import { userGroupId } from "../scenario/app-policy.ts";
 import type { LoadedScenario } from "../scenario/index.ts";
 import { publishApps, relateApps } from "./admin-setup.ts";
+import { createTenantUsers } from "./tenant-users.ts";
 
 /** The running service and the ids it gave the scenario's apps. */
 export interface ScenarioService {
@@ -41,10 +42,18 @@ export async function startScenarioService(
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), "imesim-run-"));
   // No faults while the admin side is set up, not even a plan an earlier run left in `dataDir`;
   // runScenario arms the scenario's own once the apps have their service ids.
-  const server = await buildServer({ dataDir: dir, logger: false, faults: { rules: [] } });
+  // The run is this service's only client: no enrollment limits, whatever the fleet's size (--devices).
+  const server = await buildServer({
+    dataDir: dir,
+    logger: false,
+    faults: { rules: [] },
+    enrollmentsPerMinute: 0,
+    maxDevices: 0,
+  });
   try {
+    await createTenantUsers(server, scenario);
     createUserGroups(server, scenario);
-    const appIds = await publishApps(inProcessChannel(server), scenario);
+    const appIds = await publishApps(inProcessChannel(server), scenario, server.intune.options.adminToken);
     // A loopback listener gives the service a real base URL for the URLs it writes; the run's devices reach
     // it through the agent's own HTTP client, dispatched into `inject` (inject-dispatcher.ts).
     const baseUrl = await server.listen({ port: 0, host: "127.0.0.1" });

@@ -173,6 +173,59 @@ describe("imesim agent --server", () => {
     }
   });
 
+  it("enrolls without users, saying so, while the service lacks the scenario's users; with them it enrolls them", async () => {
+    const server = await buildServer({ dataDir: join(dir, "service-users"), logger: false });
+    try {
+      const url = await server.listen({ port: 0, host: "127.0.0.1" });
+      const scenario = join(dir, "with-user.yaml");
+      writeFileSync(
+        scenario,
+        [
+          "name: a user's device",
+          "duration: 1h",
+          "device:",
+          "  users:",
+          "    - name: alice",
+          "      loggedOn: true",
+          "apps:",
+          "  - name: Tool",
+          "    short: { install: setup.exe /S, detection: [{ file: C:\\Tool\\tool.exe }] }",
+          "",
+        ].join("\n"),
+      );
+      const run = (name: string) =>
+        runCli(["agent", "--server", url, "--scenario", scenario, "--name", name, "--run-for", "5m"]);
+      const userless = await run("NO-USERS");
+      expect(userless.status).toBe(0);
+      expect(userless.stderr).toContain("the service has no user alice@contoso.com");
+      expect(userless.stderr).toContain("enrolling without users (system context only)");
+      const devices = () => server.intune.store.listDevices();
+      expect(devices().find((device) => device.name === "NO-USERS")?.users).toEqual([]);
+
+      const token = await server.intune.tokens.issueAdminToken("test", "https://graph.microsoft.com");
+      const { enrollmentUsersOf } = await import("../../src/run/tenant-users.ts");
+      const { loadScenarioFile } = await import("../../src/scenario/index.ts");
+      const [alice] = enrollmentUsersOf(loadScenarioFile(scenario));
+      const created = await server.inject({
+        method: "POST",
+        url: "/beta/users",
+        headers: { authorization: `Bearer ${token}` },
+        payload: alice,
+      });
+      expect(created.statusCode).toBe(201);
+      const withUsers = await run("WITH-USERS");
+      expect(withUsers.stderr).toBe("");
+      expect(withUsers.status).toBe(0);
+      expect(
+        devices()
+          .find((device) => device.name === "WITH-USERS")
+          ?.users.map((user) => user.id),
+      ).toEqual([alice?.id]);
+    } finally {
+      await server.close();
+    }
+  });
+
   it("refuses a --speed that is not a positive number, exit 2", async () => {
     const result = await runCli(["agent", "--server", "http://127.0.0.1:1", "--speed", "0"]);
     expect(result.status).toBe(2);

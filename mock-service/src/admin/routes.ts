@@ -8,6 +8,7 @@ import {
   checkPolicyOverride,
   storedPolicyOverride,
 } from "../graph/policy-override.ts";
+import { admitAdmin } from "../http/admin-auth.ts";
 import { sendGraphError } from "../http/graph-error.ts";
 import type { JsonObject } from "../store/records.ts";
 
@@ -19,11 +20,16 @@ const FaultState = Type.Object({
 /**
  * The mock's own control plane: the fault plan (`/admin/faults`), per-app IME policy overrides
  * (`/admin/apps/{id}/imePolicy`) and the OpenAPI document
- * generated from the route schemas (`/openapi.json`). Not part of Intune; unauthenticated, as
- * a test double's switches are.
+ * generated from the route schemas (`/openapi.json`). Not part of Intune: `/admin/*` can change what
+ * devices receive, so it takes the service's admin token (contract A); the OpenAPI document is public.
  */
 export function adminRoutes(context: ServiceContext) {
   return async (app: FastifyInstance): Promise<void> => {
+    // Checked before the body is read: an unauthenticated caller never gets its body parsed.
+    app.addHook("onRequest", async (request, reply) => {
+      if (request.routeOptions.url?.startsWith("/admin/") && !admitAdmin(context, request, reply))
+        return reply;
+    });
     const state = () => ({ plan: context.faults.plan(), counters: context.faults.counters() });
 
     app.get("/admin/faults", { schema: { response: { 200: FaultState } } }, async () => state());

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { ImesimError } from "@imesim/contracts/errors";
+import { resolveEnrollmentUsers } from "../identity/tenant-users.ts";
 import {
   type CertificateAuthority,
   generateRsaKeys,
@@ -22,14 +23,19 @@ const defaultOsVersion = "10.0.26100";
 
 /**
  * Registers a device and issues its MDM certificate (CN = device id, client-auth and key
- * encipherment, so DecryptInfo can be enveloped to it). Throws ImesimError on a bad CSR.
+ * encipherment, so DecryptInfo can be enveloped to it). Throws ImesimError on a bad CSR or a user
+ * the tenant does not have.
  */
 export async function enrollDevice(
   request: EnrollmentRequest,
   store: Store,
   authority: CertificateAuthority,
 ): Promise<Enrollment> {
-  const deviceId = randomUUID();
+  // Users first: a device naming no user of the tenant is refused before a certificate is made.
+  const users = resolveEnrollmentUsers(store, request.users ?? []);
+  // Device and user ids are one namespace (Entra object ids): a new device id never names a user.
+  let deviceId = randomUUID();
+  while (store.getUser(deviceId) !== undefined) deviceId = randomUUID();
   let publicKey: CryptoKey | x509.PublicKey;
   let privateKeyPem: string | undefined;
   if (request.certificateSigningRequest !== undefined) {
@@ -50,11 +56,7 @@ export async function enrollDevice(
     id: deviceId,
     name: request.deviceName,
     osVersion: request.osVersion ?? defaultOsVersion,
-    users: (request.users ?? []).map((user) => ({
-      id: user.id ?? randomUUID(),
-      userPrincipalName: user.userPrincipalName,
-      displayName: user.displayName ?? user.userPrincipalName.split("@")[0] ?? user.userPrincipalName,
-    })),
+    users,
     certificatePem: certificate.toString("pem"),
     thumbprint: thumbprintOf(certificate.rawData),
     enrolledAt: new Date().toISOString(),

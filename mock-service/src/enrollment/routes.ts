@@ -5,11 +5,13 @@ import { baseUrlOf, type ServiceContext } from "../context.ts";
 import { injectRequestFaults } from "../faults/apply.ts";
 import { sendGraphError } from "../http/graph-error.ts";
 import { enrollDevice } from "./enroll-device.ts";
+import { EnrollmentLimiter } from "./enrollment-limits.ts";
 import { EnrollmentRequest, EnrollmentResponse } from "./schemas.ts";
 
 /** `POST /enrollment/devices`: a device registers and receives its identity and MDM certificate. */
 export function enrollmentRoutes(context: ServiceContext) {
   return async (app: FastifyInstance): Promise<void> => {
+    const limiter = new EnrollmentLimiter(context.options.enrollmentsPerMinute, context.options.maxDevices);
     app.post<{ Body: EnrollmentRequest }>(
       "/enrollment/devices",
       { schema: { body: EnrollmentRequest, response: { 201: EnrollmentResponse } } },
@@ -18,6 +20,11 @@ export function enrollmentRoutes(context: ServiceContext) {
           await injectRequestFaults(context.faults, request, reply, { route: "enrollment", method: "POST" })
         ) {
           return reply;
+        }
+        const refusal = limiter.admit(request.ip, context.store.countDevices(), Date.now());
+        if (refusal !== undefined) {
+          reply.header("retry-after", String(refusal.retryAfterSeconds));
+          return sendGraphError(request, reply, 429, "activityLimitReached", refusal.reason);
         }
         try {
           const { device, privateKeyPem } = await enrollDevice(
@@ -41,7 +48,11 @@ export function enrollmentRoutes(context: ServiceContext) {
           };
           return reply.code(201).send(response);
         } catch (error) {
-          if (isImesimError(error)) return sendGraphError(request, reply, 400, "BadRequest", error.message);
+          if (isImesimError(error)) {
+            // Contract U: an unknown user is told apart by its own code, so a client can create the user or go on without.
+            const code = error.code === "ENROLLMENT_USER_UNKNOWN" ? error.code : "BadRequest";
+            return sendGraphError(request, reply, 400, code, error.message);
+          }
           throw error;
         }
       },

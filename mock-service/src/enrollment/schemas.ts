@@ -1,10 +1,10 @@
 import { type Static, Type } from "typebox";
 
-/** A user who signs in on the enrolling device. */
+/** A user who signs in on the enrolling device: an existing user of the tenant, by id or UPN (contract U). */
 export const EnrollmentUser = Type.Object({
   userPrincipalName: Type.String({ minLength: 3, maxLength: 256, pattern: "^[^@\\s]+@[^@\\s]+$" }),
   displayName: Type.Optional(Type.String({ maxLength: 256 })),
-  /** Entra object id; generated when omitted. */
+  /** Entra object id of the tenant user; when omitted the user is found by UPN. */
   id: Type.Optional(Type.String({ format: "uuid" })),
 });
 

@@ -86,6 +86,21 @@ export function gatewayRoutes(context: ServiceContext) {
         });
         if (claims === undefined) return reply;
         const device = claims.deviceid === undefined ? undefined : context.store.getDevice(claims.deviceid);
+        // A token speaks for the device itself or for one of its own users, never for another object.
+        const oid = claims.oid.toLowerCase();
+        if (
+          device !== undefined &&
+          oid !== device.id.toLowerCase() &&
+          !device.users.some((user) => user.id.toLowerCase() === oid)
+        ) {
+          return sendGraphError(
+            request,
+            reply,
+            401,
+            "InvalidAuthenticationToken",
+            "The token's user does not sign in on its device.",
+          );
+        }
         if (device === undefined) {
           return sendGraphError(
             request,
@@ -124,8 +139,7 @@ export function gatewayRoutes(context: ServiceContext) {
         if (await injectRequestFaults(context.faults, request, reply, fault)) return reply;
 
         const type = session.RequestContentType;
-        const userId =
-          claims.oid.toLowerCase() === device.id.toLowerCase() ? undefined : claims.oid.toLowerCase();
+        const userId = oid === device.id.toLowerCase() ? undefined : oid;
         let payload: string | null;
         const kind = appListKinds[type];
         if (kind !== undefined) {

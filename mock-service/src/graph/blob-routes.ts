@@ -1,3 +1,4 @@
+import { ImesimError, isImesimError } from "@imesim/contracts/errors";
 import { XMLParser } from "fast-xml-parser";
 import type { FastifyInstance, FastifyReply } from "fastify";
 import type { ServiceContext } from "../context.ts";
@@ -6,6 +7,8 @@ import { verifyUrlParts } from "../http/url-signature.ts";
 
 /** Largest block (or single-shot blob) accepted; clients send 1–6 MiB blocks (graph-win32.md §2.4). */
 const blobBodyLimit = 256 * 1024 * 1024;
+/** Largest block list: 50,000 block ids (Azure's cap) of up to 88 base64 characters, with their tags. */
+const blockListLimit = 8 * 1024 * 1024;
 
 interface BlobQuery {
   comp?: string;
@@ -15,27 +18,23 @@ interface BlobQuery {
 
 /**
  * The Azure Blob side of the upload (graph-win32.md §2.4): Put Block, Put Block List and a
- * single-shot Put Blob at the SAS URL the file entry hands out. Bodies are read as raw bytes
- * whatever their content type, since a text parser would corrupt a Latin-1 chunk.
+ * single-shot Put Blob at the SAS URL the file entry hands out. No body parser runs: the signature is
+ * checked before a byte of the body is read, and bodies stream to disk as raw bytes (a text parser would
+ * corrupt a Latin-1 chunk, and buffering would hold up to 256 MiB per request).
  */
 export function blobRoutes(context: ServiceContext) {
   return async (app: FastifyInstance): Promise<void> => {
     app.removeAllContentTypeParsers();
-    app.addContentTypeParser("*", { parseAs: "buffer", bodyLimit: blobBodyLimit }, (_request, body, done) => {
-      done(null, body);
-    });
+    // Leaves the body unread: the handler streams `request.raw` once it has admitted the request.
+    app.addContentTypeParser("*", (_request, _payload, done) => done(null, undefined));
     const xml = new XMLParser({
       isArray: (name) => ["Latest", "Committed", "Uncommitted"].includes(name),
       parseTagValue: false,
     });
 
-    app.put<{
-      Params: { appId: string; fileName: string };
-      Querystring: BlobQuery;
-      Body: Buffer | undefined;
-    }>(
+    app.put<{ Params: { appId: string; fileName: string }; Querystring: BlobQuery }>(
       "/blob/:appId/:fileName",
-      { bodyLimit: blobBodyLimit, schema: { hide: true } },
+      { schema: { hide: true } },
       async (request, reply) => {
         const fileId = request.params.fileName.replace(/\.intunewin\.bin$/i, "");
         if (!verifyUrlParts(context.urlSigningKey, ["blob", fileId], request.query.sig)) {
@@ -58,44 +57,55 @@ export function blobRoutes(context: ServiceContext) {
         const file = context.store.getFile(fileId);
         if (file === undefined)
           return azureError(reply, 404, "BlobNotFound", "The specified blob does not exist.");
-        if (file.isCommitted) {
-          return azureError(
-            reply,
-            409,
-            "BlobImmutable",
-            "The content file is committed and can no longer be written.",
-          );
-        }
-        const body = request.body ?? Buffer.alloc(0);
+        if (context.commits.frozen(file)) return frozen(reply);
         const comp = request.query.comp?.toLowerCase();
-        if (comp === "block") {
-          const blockId = request.query.blockid;
-          if (blockId === undefined || !validBlockId(blockId)) {
-            return azureError(
-              reply,
-              400,
-              "InvalidQueryParameterValue",
-              "Value for one of the query parameters specified in the request URI is invalid. (blockid)",
-            );
-          }
-          await context.store.blobs.putBlock(file.id, blockId, body);
-          return azureCreated(reply);
-        }
-        if (comp === "blocklist") {
-          const ids = parseBlockList(xml, body);
-          if (ids === undefined)
-            return azureError(reply, 400, "InvalidXmlDocument", "XML specified is not syntactically valid.");
-          for (const id of ids) {
-            if (!(await context.store.blobs.hasBlock(file.id, id))) {
-              return azureError(reply, 400, "InvalidBlockList", "The specified block list is invalid.");
+        const limit = comp === "blocklist" ? blockListLimit : blobBodyLimit;
+        if (Number(request.headers["content-length"] ?? 0) > limit) return tooLarge(reply, limit);
+        // Read again when the write lands: a commit that began meanwhile freezes the file.
+        const mayReplace = () => {
+          const current = context.store.getFile(file.id);
+          return current !== undefined && !context.commits.frozen(current);
+        };
+        const body: AsyncIterable<Uint8Array> = request.raw;
+        try {
+          if (comp === "block") {
+            const blockId = request.query.blockid;
+            if (blockId === undefined || !validBlockId(blockId)) {
+              return azureError(
+                reply,
+                400,
+                "InvalidQueryParameterValue",
+                "Value for one of the query parameters specified in the request URI is invalid. (blockid)",
+              );
             }
+            await context.store.blobs.putBlock(file.id, blockId, body, limit, mayReplace);
+            return azureCreated(reply);
           }
-          await context.store.blobs.assemble(file.id, ids);
-          return azureCreated(reply);
-        }
-        if (comp === undefined) {
-          await context.store.blobs.writeFile(file.id, bufferStream(body));
-          return azureCreated(reply);
+          if (comp === "blocklist") {
+            const ids = parseBlockList(xml, await readLimited(body, limit));
+            if (ids === undefined)
+              return azureError(
+                reply,
+                400,
+                "InvalidXmlDocument",
+                "XML specified is not syntactically valid.",
+              );
+            for (const id of ids) {
+              if (!(await context.store.blobs.hasBlock(file.id, id))) return invalidBlockList(reply);
+            }
+            await context.store.blobs.assemble(file.id, ids, mayReplace);
+            return azureCreated(reply);
+          }
+          if (comp === undefined) {
+            await context.store.blobs.writeFile(file.id, body, limit, mayReplace);
+            return azureCreated(reply);
+          }
+        } catch (error) {
+          if (!isImesimError(error)) throw error;
+          if (error.code === "BLOB_FROZEN") return frozen(reply);
+          if (error.code === "BLOB_TOO_LARGE") return tooLarge(reply, limit);
+          if (error.code === "BLOB_BLOCK_MISSING") return invalidBlockList(reply);
+          throw error;
         }
         return azureError(
           reply,
@@ -106,6 +116,35 @@ export function blobRoutes(context: ServiceContext) {
       },
     );
   };
+}
+
+/** Reads a small body (a block list) into memory, refusing more than `limit` bytes. */
+async function readLimited(body: AsyncIterable<Uint8Array>, limit: number): Promise<Buffer> {
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  for await (const chunk of body) {
+    length += chunk.length;
+    if (length > limit) throw new ImesimError("BLOB_TOO_LARGE", `The body is larger than ${limit} bytes.`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+function frozen(reply: FastifyReply): FastifyReply {
+  return azureError(
+    reply,
+    409,
+    "BlobImmutable",
+    "The content file is committed or being committed and can no longer be written.",
+  );
+}
+
+function tooLarge(reply: FastifyReply, limit: number): FastifyReply {
+  return azureError(reply, 413, "RequestBodyTooLarge", `The request body is larger than ${limit} bytes.`);
+}
+
+function invalidBlockList(reply: FastifyReply): FastifyReply {
+  return azureError(reply, 400, "InvalidBlockList", "The specified block list is invalid.");
 }
 
 function validBlockId(blockId: string): boolean {
@@ -149,8 +188,4 @@ function azureError(reply: FastifyReply, status: number, code: string, message: 
     .send(
       `<?xml version="1.0" encoding="utf-8"?><Error><Code>${code}</Code><Message>${message}</Message></Error>`,
     );
-}
-
-async function* bufferStream(bytes: Buffer): AsyncGenerator<Buffer> {
-  yield bytes;
 }

@@ -196,35 +196,21 @@ export function contentRoutes(context: ServiceContext) {
         if (file.isCommitted) {
           throw new ImesimError("GRAPH_MODEL_FILE_COMMITTED", `The file '${file.id}' is already committed.`);
         }
-        const info = request.body.fileEncryptionInfo;
-        const encryptionInfo: FileEncryptionInfo = {
-          encryptionKey: info.encryptionKey,
-          macKey: info.macKey,
-          initializationVector: info.initializationVector,
-          mac: info.mac,
-          profileIdentifier: info.profileIdentifier,
-          fileDigest: info.fileDigest,
-          fileDigestAlgorithm: info.fileDigestAlgorithm,
-        };
-        const failureReason = context.options.lenientCommit
-          ? null
-          : await checkCommittedContent(store.blobs.filePath(file.id), file, encryptionInfo);
-        // The state changes before the 204 goes out, or IntuneWin32App spins (graph-win32.md §2.3).
-        const pending = context.options.pendingPolls;
-        const outcome: ContentFileRecord = {
-          ...file,
-          encryptionInfo,
-          failureReason,
-          pendingPolls: pending,
-          uploadState:
-            pending > 0
-              ? UploadState.commitFilePending
-              : failureReason === null
-                ? UploadState.commitFileSuccess
-                : UploadState.commitFileFailed,
-          isCommitted: pending === 0 && failureReason === null,
-        };
-        store.updateFile(outcome);
+        // One commit per file at a time; it freezes the blob, so what it verifies is what devices download.
+        if (file.uploadState === UploadState.commitFilePending || !context.commits.begin(file.id)) {
+          return sendGraphError(
+            request,
+            reply,
+            409,
+            "Conflict",
+            `A commit of the file '${file.id}' is already running.`,
+          );
+        }
+        try {
+          await commitFile(context, file, request.body.fileEncryptionInfo);
+        } finally {
+          context.commits.end(file.id);
+        }
         return reply.code(204).send();
       },
     );
@@ -260,4 +246,50 @@ export function contentRoutes(context: ServiceContext) {
 function isServedVersion(context: ServiceContext, file: ContentFileRecord): boolean {
   const app = context.store.getApp(file.appId);
   return app?.body.committedContentVersion === String(file.contentVersion);
+}
+
+/**
+ * Verifies the stored blob against `info` (unless lenient) and records the outcome. The blob is frozen while
+ * this runs (CommitGate); its identity is compared before and after, so a commit never succeeds on bytes
+ * other than the ones it verified.
+ */
+async function commitFile(
+  context: ServiceContext,
+  file: ContentFileRecord,
+  info: FileEncryptionInfo,
+): Promise<void> {
+  const { store } = context;
+  const encryptionInfo: FileEncryptionInfo = {
+    encryptionKey: info.encryptionKey,
+    macKey: info.macKey,
+    initializationVector: info.initializationVector,
+    mac: info.mac,
+    profileIdentifier: info.profileIdentifier,
+    fileDigest: info.fileDigest,
+    fileDigestAlgorithm: info.fileDigestAlgorithm,
+  };
+  const before = store.blobs.fileIdentity(file.id);
+  let failureReason = context.options.lenientCommit
+    ? null
+    : await checkCommittedContent(store.blobs.filePath(file.id), file, encryptionInfo);
+  if (failureReason === null && store.blobs.fileIdentity(file.id) !== before)
+    failureReason = "The uploaded content changed while the commit verified it.";
+  // The state changes before the 204 goes out, or IntuneWin32App spins (graph-win32.md §2.3).
+  const pending = context.options.pendingPolls;
+  const outcome: ContentFileRecord = {
+    ...file,
+    encryptionInfo,
+    failureReason,
+    pendingPolls: pending,
+    uploadState:
+      pending > 0
+        ? UploadState.commitFilePending
+        : failureReason === null
+          ? UploadState.commitFileSuccess
+          : UploadState.commitFileFailed,
+    isCommitted: pending === 0 && failureReason === null,
+  };
+  store.updateFile(outcome);
+  // Committed content is served from the assembled blob only; its staged blocks are never read again.
+  if (failureReason === null) store.blobs.removeBlocks(file.id);
 }

@@ -6,6 +6,7 @@ import type { ServiceContext } from "../context.ts";
 import { sendGraphError } from "../http/graph-error.ts";
 import type { GroupRecord } from "../store/records.ts";
 import { sendCollection, sendEntity } from "./odata.ts";
+import { renderUser } from "./user-routes.ts";
 
 const GroupParams = Type.Object({ groupId: Type.String({ minLength: 1, maxLength: 64 }) });
 const MemberParams = Type.Object({
@@ -139,18 +140,10 @@ function renderMember(context: ServiceContext, memberId: string): Record<string,
       displayName: device.name,
     };
   }
-  const user = context.store
-    .listDevices()
-    .flatMap((candidate) => candidate.users)
-    .find((candidate) => candidate.id.toLowerCase() === memberId);
+  const user = context.store.getUser(memberId);
   return user === undefined
     ? { "@odata.type": "#microsoft.graph.directoryObject", id: memberId }
-    : {
-        "@odata.type": "#microsoft.graph.user",
-        id: user.id,
-        userPrincipalName: user.userPrincipalName,
-        displayName: user.displayName,
-      };
+    : renderUser(user);
 }
 
 /** The object id at the end of a `directoryObjects/{id}` (or `devices/{id}`, `users/{id}`) link. */

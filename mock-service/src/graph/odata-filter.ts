@@ -9,6 +9,9 @@ type Token =
   | { kind: "word"; value: string }
   | { kind: "punct"; value: "(" | ")" | "," };
 
+/** Deepest nesting of parentheses and `not` a filter may have; real clients' filters nest two or three. */
+const maxFilterDepth = 32;
+
 /**
  * Parses the `$filter` forms Graph clients send (graph-win32.md §6 Query options): `eq`, `ne`,
  * `and`, `or`, `not`, `startswith`, `contains`, `isof`, over properties (with `a/b` paths),
@@ -44,17 +47,27 @@ export function parseFilter(text: string): FilterPredicate {
     return (entity) => readPath(entity, word);
   };
 
+  // Parentheses and `not` recurse: bounded, so 3,000 nested parentheses are a 400, not a stack overflow.
+  let depth = 0;
+  const nested = <T>(parse: () => T): T => {
+    depth += 1;
+    if (depth > maxFilterDepth) throw unsupported(text, `nests deeper than ${maxFilterDepth} levels`);
+    const result = parse();
+    depth -= 1;
+    return result;
+  };
+
   const primary = (): FilterPredicate => {
     const token = peek();
     if (token?.kind === "punct" && token.value === "(") {
       next();
-      const inner = disjunction();
+      const inner = nested(disjunction);
       expectPunct(")");
       return inner;
     }
     if (isWord(token, "not")) {
       next();
-      const inner = primary();
+      const inner = nested(primary);
       return (entity) => !inner(entity);
     }
     if (token?.kind === "word" && ["startswith", "contains", "isof"].includes(token.value.toLowerCase())) {

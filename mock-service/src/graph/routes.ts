@@ -9,6 +9,7 @@ import { admitGraphRequest } from "./guard.ts";
 import { relationshipRoutes } from "./relationship-routes.ts";
 import { reportRoutes } from "./report-routes.ts";
 import { statusRoutes } from "./status-routes.ts";
+import { userRoutes } from "./user-routes.ts";
 
 /** The Graph admin API under one version prefix (`/beta` or `/v1.0`). */
 export function graphRoutes(context: ServiceContext) {
@@ -24,6 +25,7 @@ export function graphRoutes(context: ServiceContext) {
     await app.register(assignmentRoutes(context));
     await app.register(statusRoutes(context));
     await app.register(groupRoutes(context));
+    await app.register(userRoutes(context));
     await app.register(catalogRoutes(context));
     await app.register(relationshipRoutes(context));
     await app.register(reportRoutes(context));

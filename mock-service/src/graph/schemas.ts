@@ -19,13 +19,21 @@ export const AssignmentParams = Type.Object({
 /** Any JSON object: the member-level checks happen in the model, which names the bad member. */
 export const AnyObject = Type.Object({}, { additionalProperties: true });
 
+/**
+ * Largest Win32 app content Intune takes: 30 GB (ime.md "Maximum app size"). The exact byte count is not
+ * published (Graph's maxContentFileSizeInBytes); the mock reads it as 30 GiB, the generous side.
+ */
+const maxContentSize = 30 * 1024 ** 3;
+/** What encryption adds to the content: HMAC (32) + IV (16) + up to one AES block of padding (16). */
+const encryptionOverhead = 64;
+
 /** `POST …/contentVersions/{cv}/files` body (graph-win32.md §2.1 step 2). */
 export const ContentFileCreate = Type.Object(
   {
     "@odata.type": Type.Optional(Type.String()),
     name: Type.String({ minLength: 1, maxLength: 512 }),
-    size: Type.Integer({ minimum: 0 }),
-    sizeEncrypted: Type.Integer({ minimum: 0 }),
+    size: Type.Integer({ minimum: 0, maximum: maxContentSize }),
+    sizeEncrypted: Type.Integer({ minimum: 0, maximum: maxContentSize + encryptionOverhead }),
     manifest: Type.Optional(Type.Union([Type.String(), Type.Null()])),
     isDependency: Type.Optional(Type.Boolean()),
     isFrameworkFile: Type.Optional(Type.Boolean()),

@@ -17,7 +17,7 @@ export interface DeviceIdentity {
  * Verifies the client assertion of the device grant. The real IME gets its token from Windows'
  * web account manager, which proves the device with its keys; the mock's stand-in is Entra's
  * certificate credential (RFC 7523): a JWT signed with the MDM device key, `iss` = `sub` =
- * device id, `aud` = this token endpoint, optional `oid` naming one of the device's users, and
+ * device id, `aud` = this token endpoint, optional `oid` naming a tenant user allowed on the device, and
  * `x5t` = base64url SHA-1 of the device certificate. Returns a reason string on rejection.
  */
 export async function verifyDeviceAssertion(
@@ -63,9 +63,11 @@ export async function verifyDeviceAssertion(
     return "The client assertion's audience is not this token endpoint.";
   }
   if (payload.oid === undefined) return { device, user: undefined };
-  const user = device.users.find(
-    (candidate) => candidate.id.toLowerCase() === String(payload.oid).toLowerCase(),
-  );
+  const oid = String(payload.oid).toLowerCase();
+  // The oid must be a user of the tenant (not a device, not anything else) and one allowed on this device.
+  if (store.getUser(oid) === undefined)
+    return "The oid in the client assertion is not a user of this tenant.";
+  const user = device.users.find((candidate) => candidate.id.toLowerCase() === oid);
   if (user === undefined) return "The user in the client assertion does not sign in on this device.";
   return { device, user };
 }

@@ -5,7 +5,7 @@ import { baseUrlOf, type ServiceContext } from "../context.ts";
 import { injectRequestFaults } from "../faults/apply.ts";
 import { jwtBearerAssertionType, verifyDeviceAssertion } from "./device-assertion.ts";
 import { sendOAuthError } from "./oauth-error.ts";
-import { graphAppId, graphAudience, imeAgentClientId, imeResourceId } from "./well-known-ids.ts";
+import { adminRoles, graphAppId, graphAudience, imeAgentClientId, imeResourceId } from "./well-known-ids.ts";
 
 type TokenForm = Record<string, string | undefined>;
 
@@ -28,6 +28,21 @@ export function identityRoutes(context: ServiceContext) {
       tenant: string,
       error: "invalid_tenant" | "invalid_request",
     ): FastifyReply => sendOAuthError(reply, 400, error, 90002, `Tenant '${tenant}' not found.`);
+
+    // The client lock (`--client-id/--client-secret`) holds for every grant: a public client signing in with a
+    // device code must be the locked client too (issue 19). The device grant is the IME's own fixed client,
+    // proven by the device key instead.
+    const clientAdmitted = (clientId: string): boolean =>
+      context.options.clientCredentials === undefined ||
+      context.options.clientCredentials.some((pair) => pair.clientId === clientId);
+    const unknownClient = (reply: FastifyReply, clientId: string): FastifyReply =>
+      sendOAuthError(
+        reply,
+        400,
+        "unauthorized_client",
+        700016,
+        `Application with identifier '${clientId}' was not found in the directory.`,
+      );
 
     app.get("/common/discovery/instance", { schema: { hide: true } }, async (request) => {
       const base = baseUrlOf(context, request);
@@ -108,6 +123,8 @@ export function identityRoutes(context: ServiceContext) {
         }
       }
       const clientId = form.client_id as string;
+      const delegated = form.grant_type === deviceCodeGrant || form.grant_type === "refresh_token";
+      if (delegated && !clientAdmitted(clientId)) return unknownClient(reply, clientId);
       if (form.grant_type === deviceCodeGrant) return deviceCodeToken(form, clientId, reply);
       if (form.grant_type === "refresh_token") return refreshToken(form, clientId, reply);
       if (form.grant_type !== "client_credentials") {
@@ -257,11 +274,14 @@ export function identityRoutes(context: ServiceContext) {
             "The request body must contain the following parameter: 'client_id'.",
           );
         }
-        // Bare scopes name Graph (graph-win32.md §5.1); the resource prefix is dropped in `scp`.
+        if (!clientAdmitted(clientId)) return unknownClient(reply, clientId);
+        // Bare scopes name Graph (graph-win32.md §5.1); the resource prefix is dropped in `scp`. `.default`
+        // stands for what the admin consented to, which for the mock's tenant is the admin permission set.
         const scope = (request.body.scope ?? "")
           .split(/\s+/)
           .filter((item) => item !== "" && !["openid", "profile", "offline_access"].includes(item))
           .map((item) => item.replace(/^https:\/\/graph\.microsoft\.com\//i, ""))
+          .flatMap((item) => (item === ".default" ? [...adminRoles] : [item]))
           .join(" ");
         const deviceCode = randomBytes(32).toString("base64url");
         const userCode = randomBytes(5).toString("hex").toUpperCase().slice(0, 9);

@@ -6,12 +6,18 @@ export const imeAgentClientId = "fc0f3af4-6835-4174-b806-f7db311fd2f3";
 export const graphAudience = "https://graph.microsoft.com";
 /** Graph's application id, the other spelling of the Graph resource. */
 export const graphAppId = "00000003-0000-0000-c000-000000000000";
-/** Application roles an app-only admin token carries (graph-win32.md §5.3). */
+/**
+ * Application roles an app-only admin token carries (graph-win32.md §5.3; contract R): enough for every
+ * route family the mock serves, so an admin script with client credentials needs no consent step.
+ */
 export const adminRoles = [
   "DeviceManagementApps.ReadWrite.All",
   "DeviceManagementConfiguration.ReadWrite.All",
+  "DeviceManagementManagedDevices.ReadWrite.All",
+  "DeviceManagementServiceConfig.ReadWrite.All",
   "DeviceManagementRBAC.Read.All",
   "Group.ReadWrite.All",
+  "User.ReadWrite.All",
 ] as const;
 /**
  * The `scp` of a device token. The real value is unknown (graph-win32.md §5.3 "[unknown]");

@@ -179,7 +179,7 @@ async function saveKeyedCertificate(
   certificate: x509.X509Certificate,
   privateKey: CryptoKey,
 ): Promise<KeyedCertificate> {
-  mkdirSync(folder, { recursive: true });
+  mkdirSync(folder, { recursive: true, mode: 0o700 });
   const certificatePem = certificate.toString("pem");
   const privateKeyPem = await privateKeyToPem(privateKey);
   writeFileSync(join(folder, `${name}.key.pem`), privateKeyPem, { mode: 0o600 });

@@ -1,29 +1,39 @@
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import {
   createReadStream,
   createWriteStream,
   mkdirSync,
   type ReadStream,
+  readdirSync,
   renameSync,
   rmSync,
   statSync,
 } from "node:fs";
-import { open, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
+import { ImesimError } from "@imesim/contracts/errors";
+
+/** Checked at the moment a write would land: false when the target may no longer change (a commit froze it). */
+export type MayReplace = () => boolean;
 
 /**
  * Content bytes on disk beside the database: staged blocks of uploads in progress, and the
  * assembled encrypted `.bin` of each content file. Blocks are keyed by the hex of their id so
  * any base64 block id (with `+` and `/`) is a safe file name.
+ *
+ * Every write streams into a temporary file of its own (a fresh name per write, so concurrent writes to
+ * one target never share one) and lands with a rename: a reader never sees half a blob, and of concurrent
+ * complete writes the last rename wins, as in Azure Storage.
  */
 export class BlobStore {
   readonly root: string;
 
   constructor(dataDir: string) {
     this.root = join(dataDir, "blobs");
-    mkdirSync(join(this.root, "files"), { recursive: true });
-    mkdirSync(join(this.root, "blocks"), { recursive: true });
+    mkdirSync(join(this.root, "files"), { recursive: true, mode: 0o700 });
+    mkdirSync(join(this.root, "blocks"), { recursive: true, mode: 0o700 });
+    this.#removeStaleTemporaries();
   }
 
   /** Path of a content file's assembled blob (it may not exist yet). */
@@ -40,20 +50,36 @@ export class BlobStore {
     }
   }
 
-  /** Stores one uploaded block (Azure Put Block); a repeated id replaces the earlier bytes. */
-  async putBlock(fileId: string, blockId: string, bytes: Buffer): Promise<void> {
+  /**
+   * Which bytes the blob is right now (device, inode, size, change time), or undefined when there is none:
+   * equal before and after a verification means the verified bytes are the stored ones.
+   */
+  fileIdentity(fileId: string): string | undefined {
+    try {
+      const info = statSync(this.filePath(fileId), { bigint: true });
+      return `${info.dev}:${info.ino}:${info.size}:${info.ctimeNs}`;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Stores one uploaded block (Azure Put Block), streamed; a repeated id replaces the earlier bytes. */
+  async putBlock(
+    fileId: string,
+    blockId: string,
+    source: AsyncIterable<Uint8Array>,
+    limit: number,
+    mayReplace: MayReplace,
+  ): Promise<number> {
     const folder = join(this.root, "blocks", fileId);
-    mkdirSync(folder, { recursive: true });
-    const target = join(folder, blockFileName(blockId));
-    const temporary = `${target}.${process.pid}.tmp`;
-    await writeFile(temporary, bytes);
-    renameSync(temporary, target);
+    mkdirSync(folder, { recursive: true, mode: 0o700 });
+    return this.#write(join(folder, blockFileName(blockId)), source, limit, mayReplace);
   }
 
   /** True when a block with that id was staged for the file. */
   async hasBlock(fileId: string, blockId: string): Promise<boolean> {
     try {
-      await stat(join(this.root, "blocks", fileId, blockFileName(blockId)));
+      await stat(this.#blockPath(fileId, blockId));
       return true;
     } catch {
       return false;
@@ -61,35 +87,38 @@ export class BlobStore {
   }
 
   /**
-   * Concatenates staged blocks in list order into the file's blob (Azure Put Block List).
-   * Written to a temporary file and renamed, so a reader never sees a half-written blob.
+   * Concatenates staged blocks in list order into the file's blob (Azure Put Block List). The blocks stay
+   * (Azure keeps a blob's committed blocks) until the file is committed or removed, so two block lists for
+   * one file can assemble at once. Throws BLOB_BLOCK_MISSING when a listed block is gone.
    */
-  async assemble(fileId: string, blockIds: readonly string[]): Promise<number> {
-    const target = this.filePath(fileId);
-    const temporary = `${target}.${process.pid}.tmp`;
-    const handle = await open(temporary, "w");
-    let length = 0;
-    try {
+  async assemble(fileId: string, blockIds: readonly string[], mayReplace: MayReplace): Promise<number> {
+    const blocks = this.#blockPath.bind(this, fileId);
+    async function* concatenated(): AsyncGenerator<Uint8Array> {
       for (const blockId of blockIds) {
-        const bytes = await readFile(join(this.root, "blocks", fileId, blockFileName(blockId)));
-        await handle.write(bytes);
-        length += bytes.length;
+        try {
+          yield* createReadStream(blocks(blockId));
+        } catch (cause) {
+          throw new ImesimError(
+            "BLOB_BLOCK_MISSING",
+            `The block list names block '${blockId}', which is gone.`,
+            {
+              cause,
+            },
+          );
+        }
       }
-    } finally {
-      await handle.close();
     }
-    renameSync(temporary, target);
-    await rm(join(this.root, "blocks", fileId), { recursive: true, force: true });
-    return length;
+    return this.#write(this.filePath(fileId), concatenated(), Number.POSITIVE_INFINITY, mayReplace);
   }
 
-  /** Copies a stream into a file's blob in one go (used by the direct import, not by Graph clients). */
-  async writeFile(fileId: string, source: AsyncIterable<Uint8Array>): Promise<number> {
-    const target = this.filePath(fileId);
-    const temporary = `${target}.${process.pid}.tmp`;
-    await pipeline(source, createWriteStream(temporary));
-    renameSync(temporary, target);
-    return statSync(target).size;
+  /** Streams a whole blob in one go (Azure Put Blob). */
+  async writeFile(
+    fileId: string,
+    source: AsyncIterable<Uint8Array>,
+    limit: number,
+    mayReplace: MayReplace,
+  ): Promise<number> {
+    return this.#write(this.filePath(fileId), source, limit, mayReplace);
   }
 
   /** A read stream over `[start, end]` (inclusive) of a file's blob. */
@@ -97,10 +126,72 @@ export class BlobStore {
     return createReadStream(this.filePath(fileId), { start, end, highWaterMark });
   }
 
+  /** Drops a file's staged blocks (once its content is committed they are never read again). */
+  removeBlocks(fileId: string): void {
+    rmSync(join(this.root, "blocks", fileId), { recursive: true, force: true });
+  }
+
   /** Removes a file's blob and any staged blocks. */
   removeFile(fileId: string): void {
     rmSync(this.filePath(fileId), { force: true });
-    rmSync(join(this.root, "blocks", fileId), { recursive: true, force: true });
+    this.removeBlocks(fileId);
+  }
+
+  #blockPath(fileId: string, blockId: string): string {
+    return join(this.root, "blocks", fileId, blockFileName(blockId));
+  }
+
+  /**
+   * Streams `source` into a temporary file next to `target` (BLOB_TOO_LARGE past `limit` bytes), then
+   * renames it over `target` if `mayReplace()` still holds at that moment (BLOB_FROZEN otherwise). The check
+   * and the rename run in one turn of the event loop, so nothing lands after a commit froze the file.
+   */
+  async #write(
+    target: string,
+    source: AsyncIterable<Uint8Array>,
+    limit: number,
+    mayReplace: MayReplace,
+  ): Promise<number> {
+    const temporary = `${target}.${randomUUID()}.tmp`;
+    let length = 0;
+    try {
+      await pipeline(
+        source,
+        async function* (chunks: AsyncIterable<Uint8Array>) {
+          for await (const chunk of chunks) {
+            length += chunk.length;
+            if (length > limit)
+              throw new ImesimError("BLOB_TOO_LARGE", `The body is larger than ${limit} bytes.`);
+            yield chunk;
+          }
+        },
+        createWriteStream(temporary, { mode: 0o600 }),
+      );
+      if (!mayReplace())
+        throw new ImesimError("BLOB_FROZEN", "The content file is committed or being committed.");
+      renameSync(temporary, target);
+      return length;
+    } catch (error) {
+      await rm(temporary, { force: true });
+      throw error;
+    }
+  }
+
+  // Temporary files are this process's writes in flight; any found at start were left by a process that was
+  // killed mid-write (kill -9 during an upload) and would otherwise stay forever.
+  #removeStaleTemporaries(): void {
+    const files = join(this.root, "files");
+    const blocks = join(this.root, "blocks");
+    const folders = [files, ...readdirSync(blocks).map((name) => join(blocks, name))];
+    for (const folder of folders) {
+      let names: string[];
+      try {
+        names = readdirSync(folder);
+      } catch {
+        continue;
+      }
+      for (const name of names) if (name.endsWith(".tmp")) rmSync(join(folder, name), { force: true });
+    }
   }
 }
 

@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { migrations } from "./migrations.ts";
@@ -8,8 +8,14 @@ export type Statement = Database.Statement;
 
 /** Opens (creating if needed) the service database in `dataDir`, in WAL mode, with every migration applied. */
 export function openDatabase(dataDir: string): SqliteDatabase {
-  mkdirSync(dataDir, { recursive: true });
-  const db = new Database(join(dataDir, "imesim.sqlite"));
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const path = join(dataDir, "imesim.sqlite");
+  // The database holds every app's encryption keys: owner-only. The file is made (or narrowed) 0600 before
+  // SQLite opens it, and SQLite gives its -wal and -shm files the database file's mode; ones an older
+  // version left are narrowed too.
+  closeSync(openSync(path, "a", 0o600));
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) if (existsSync(file)) chmodSync(file, 0o600);
+  const db = new Database(path);
   // WAL lets readers (check-ins) proceed while an admin write is in flight; NORMAL sync is
   // durable across process crashes, which is what a restartable mock needs.
   db.pragma("journal_mode = WAL");

@@ -101,4 +101,14 @@ export const migrations: readonly string[] = [
     injected INTEGER NOT NULL
   );
   `,
+  // Users are objects of the tenant (created through Graph or by a scenario run), not something a device
+  // declares at enrollment: an assertion's `oid` must name one of these (issue 19, "Identity and isolation").
+  `
+  CREATE TABLE users (
+    id TEXT PRIMARY KEY COLLATE NOCASE,
+    user_principal_name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    display_name TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  `,
 ];

@@ -60,7 +60,14 @@ export interface AssignmentRecord {
   readonly body: JsonObject;
 }
 
-/** A user who signs in on a device. */
+/** A user of the tenant; a device's users are copies of these. */
+export interface UserRecord {
+  readonly id: string;
+  readonly userPrincipalName: string;
+  readonly displayName: string;
+}
+
+/** A user who signs in on a device (one of the tenant's users). */
 export interface DeviceUser {
   readonly id: string;
   readonly userPrincipalName: string;

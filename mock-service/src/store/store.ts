@@ -11,6 +11,7 @@ import type {
   GroupRecord,
   JsonObject,
   UploadState,
+  UserRecord,
 } from "./records.ts";
 
 interface AppRow {
@@ -45,6 +46,12 @@ interface DeviceRow {
   thumbprint: string;
   enrolled_at: string;
   last_checkin_at: string | null;
+}
+interface UserRow {
+  id: string;
+  user_principal_name: string;
+  display_name: string;
+  created_at: string;
 }
 interface StatusRow {
   app_id: string;
@@ -373,6 +380,33 @@ export class Store {
     return new Set(rows.map((row) => row.group_id.toLowerCase()));
   }
 
+  // ---- users ---------------------------------------------------------------------------
+
+  /** Adds a tenant user; throws SQLite's constraint error when the id or the UPN is taken. */
+  insertUser(user: UserRecord, createdAt: string): void {
+    this.#sql(
+      "INSERT INTO users (id, user_principal_name, display_name, created_at) VALUES (?, ?, ?, ?)",
+    ).run(user.id.toLowerCase(), user.userPrincipalName, user.displayName, createdAt);
+  }
+
+  /** A tenant user by object id (case-insensitive). */
+  getUser(id: string): UserRecord | undefined {
+    const row = this.#sql("SELECT * FROM users WHERE id = ?").get(id) as UserRow | undefined;
+    return row === undefined ? undefined : userFromRow(row);
+  }
+
+  /** A tenant user by user principal name (case-insensitive, as Entra compares them). */
+  getUserByPrincipalName(userPrincipalName: string): UserRecord | undefined {
+    const row = this.#sql("SELECT * FROM users WHERE user_principal_name = ?").get(userPrincipalName) as
+      | UserRow
+      | undefined;
+    return row === undefined ? undefined : userFromRow(row);
+  }
+
+  listUsers(): UserRecord[] {
+    return (this.#sql("SELECT * FROM users ORDER BY created_at, id").all() as UserRow[]).map(userFromRow);
+  }
+
   // ---- devices ---------------------------------------------------------------------------
 
   insertDevice(device: DeviceRecord): void {
@@ -405,6 +439,11 @@ export class Store {
     if (this.#devices.size >= 100_000) this.#devices.clear();
     this.#devices.set(key, device);
     return device;
+  }
+
+  /** How many devices are enrolled. */
+  countDevices(): number {
+    return (this.#sql("SELECT COUNT(*) AS count FROM devices").get() as { count: number }).count;
   }
 
   listDevices(): DeviceRecord[] {
@@ -525,4 +564,8 @@ function deviceFromRow(row: DeviceRow): DeviceRecord {
     enrolledAt: row.enrolled_at,
     lastCheckinAt: row.last_checkin_at,
   };
+}
+
+function userFromRow(row: UserRow): UserRecord {
+  return { id: row.id, userPrincipalName: row.user_principal_name, displayName: row.display_name };
 }

@@ -224,6 +224,13 @@ describe("Add-IntuneWin32App, then a device installs from the mock", () => {
     });
     expect(assignment.status).toBe(201);
 
+    // The device's user exists in the tenant first (contract U), as in Entra.
+    const user = await graph(token, "POST", "users", {
+      userPrincipalName: "ada@contoso.com",
+      displayName: "Ada",
+    });
+    expect(user.status).toBe(201);
+
     // The device: enroll, token, discovery, policies.
     const enrolled = (await (
       await fetch(`${base}/enrollment/devices`, {

@@ -74,7 +74,7 @@ describe("bad input", () => {
         url: `/SideCar/SideCarGatewaySessions('${randomUUID()}')?api-version=1.5`,
         token: device,
       },
-      { method: "POST", url: "/admin/faults", token: undefined },
+      { method: "POST", url: "/admin/faults", token: app.intune.options.adminToken },
       { method: "POST", url: `/${app.intune.tokens.tenantId}/oauth2/v2.0/token`, token: undefined },
     ];
     const checked = await fc.check(

@@ -9,6 +9,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MockIntuneServer } from "../../src/index.ts";
 import {
+  adminHeaders,
   adminToken,
   contentInfoRequest,
   deviceToken,
@@ -66,7 +67,12 @@ beforeAll(async () => {
 afterAll(async () => close());
 
 async function setFaults(rules: unknown[]) {
-  const response = await app.inject({ method: "POST", url: "/admin/faults", payload: { rules } });
+  const response = await app.inject({
+    headers: adminHeaders(app),
+    method: "POST",
+    url: "/admin/faults",
+    payload: { rules },
+  });
   expect(response.statusCode).toBe(200);
 }
 
@@ -142,7 +148,7 @@ describe("content download", () => {
     expect((await app.inject({ url: location })).statusCode).toBe(503);
     expect((await app.inject({ url: location })).statusCode).toBe(503);
     expect((await app.inject({ url: location })).statusCode).toBe(200);
-    const counters = (await app.inject("/admin/faults")).json();
+    const counters = (await app.inject({ url: "/admin/faults", headers: adminHeaders(app) })).json();
     expect(counters.counters).toEqual([{ id: "unavailable", injected: 2 }]);
   });
 
@@ -160,13 +166,18 @@ describe("content download", () => {
   it("refuses an invalid fault plan with 400 and keeps the old one", async () => {
     await setFaults([{ id: "keep", match: { route: "graph" }, effect: { kind: "latency", ms: 0 } }]);
     const bad = await app.inject({
+      headers: adminHeaders(app),
       method: "POST",
       url: "/admin/faults",
       payload: { rules: [{ match: { route: "nowhere" }, effect: { kind: "status", status: 200 } }] },
     });
     expect(bad.statusCode).toBe(400);
-    expect((await app.inject("/admin/faults")).json().plan.rules[0].id).toBe("keep");
-    expect((await app.inject({ method: "DELETE", url: "/admin/faults" })).statusCode).toBe(204);
+    expect(
+      (await app.inject({ url: "/admin/faults", headers: adminHeaders(app) })).json().plan.rules[0].id,
+    ).toBe("keep");
+    expect(
+      (await app.inject({ headers: adminHeaders(app), method: "DELETE", url: "/admin/faults" })).statusCode,
+    ).toBe(204);
   });
 });
 

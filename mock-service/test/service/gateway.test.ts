@@ -14,6 +14,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MockIntuneServer } from "../../src/index.ts";
 import {
+  adminHeaders,
   adminToken,
   contentInfoRequest,
   deviceToken,
@@ -374,7 +375,10 @@ describe("SideCar gateway sessions", () => {
         },
       ],
     };
-    expect((await app.inject({ method: "POST", url: "/admin/faults", payload: plan })).statusCode).toBe(200);
+    expect(
+      (await app.inject({ headers: adminHeaders(app), method: "POST", url: "/admin/faults", payload: plan }))
+        .statusCode,
+    ).toBe(200);
     expect((await session(token, "RequestApplication")).statusCode).toBe(200);
     const failed = await session(token, "GetContentInfo", contentInfoRequest(requiredAppId, member));
     expect(failed.statusCode).toBe(503);
@@ -386,12 +390,12 @@ describe("SideCar gateway sessions", () => {
     expect(expired.statusCode).toBe(401);
     expect(expired.json().error.message).toContain("expired");
     expect((await session(await deviceToken(app, outsider), "RequestApplication")).statusCode).toBe(200);
-    const counters = (await app.inject("/admin/faults")).json().counters;
+    const counters = (await app.inject({ url: "/admin/faults", headers: adminHeaders(app) })).json().counters;
     expect(counters).toEqual([
       { id: "content-info-down", injected: 1 },
       { id: "early-expiry", injected: 1 },
     ]);
-    await app.inject({ method: "DELETE", url: "/admin/faults" });
+    await app.inject({ headers: adminHeaders(app), method: "DELETE", url: "/admin/faults" });
   });
 
   it("carries dependencies into FlatDependencies and lists the dependency as not targeted", async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MockIntuneServer } from "../../src/index.ts";
-import { adminToken, sampleApp, startServer } from "./helpers.ts";
+import { adminHeaders, adminToken, sampleApp, startServer } from "./helpers.ts";
 
 let app: MockIntuneServer;
 let close: () => Promise<void>;
@@ -257,7 +257,10 @@ describe("admission of every Graph route", () => {
     const plan = {
       rules: [{ match: { route: "graph", appId: target.id }, effect: { kind: "status", status: 503 } }],
     };
-    expect((await app.inject({ method: "POST", url: "/admin/faults", payload: plan })).statusCode).toBe(200);
+    expect(
+      (await app.inject({ headers: adminHeaders(app), method: "POST", url: "/admin/faults", payload: plan }))
+        .statusCode,
+    ).toBe(200);
     try {
       for (const suffix of ["", "/contentVersions", "/assignments"]) {
         expect((await app.inject({ url: `${apps}/${target.id}${suffix}`, headers: auth })).statusCode).toBe(
@@ -269,7 +272,7 @@ describe("admission of every Graph route", () => {
       }
       expect((await app.inject({ url: apps, headers: auth })).statusCode).toBe(200);
     } finally {
-      await app.inject({ method: "DELETE", url: "/admin/faults" });
+      await app.inject({ headers: adminHeaders(app), method: "DELETE", url: "/admin/faults" });
     }
   });
 });

@@ -2,7 +2,7 @@ import { createCipheriv, createHash, createHmac, randomBytes, randomUUID, webcry
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { encodeContentInfoPayload } from "@imesim/contracts/gateway";
+import { createSideCarSessionRequest, encodeContentInfoPayload } from "@imesim/contracts/gateway";
 import { importPKCS8, SignJWT } from "jose";
 import * as pkijs from "pkijs";
 import { buildServer, type MockIntuneServer, type ServerOptions } from "../../src/index.ts";
@@ -23,6 +23,11 @@ export async function startServer(options: Partial<ServerOptions> = {}): Promise
       if (options.dataDir === undefined) rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The admin plane's Authorization header (contract A): the token the service made at start. */
+export function adminHeaders(server: MockIntuneServer): { authorization: string } {
+  return { authorization: `Bearer ${server.intune.options.adminToken}` };
 }
 
 /** An app-only Graph token from the client-credentials grant. */
@@ -52,12 +57,31 @@ export interface Enrolled {
   tokenEndpoint: string;
 }
 
-/** Enrolls a device with one user, the service making the key. */
+/** Creates a tenant user through Graph (contract U) and returns its id. */
+export async function createUser(
+  server: MockIntuneServer,
+  userPrincipalName: string,
+  id?: string,
+): Promise<string> {
+  const response = await server.inject({
+    method: "POST",
+    url: "/beta/users",
+    headers: { authorization: `Bearer ${await adminToken(server)}` },
+    payload: { userPrincipalName, ...(id === undefined ? {} : { id }) },
+  });
+  if (response.statusCode !== 201) throw new Error(`create user failed: ${response.body}`);
+  return (response.json() as { id: string }).id;
+}
+
+/** Enrolls a device with one user (made a tenant user first), the service making the key. */
 export async function enroll(server: MockIntuneServer, name = "PC01"): Promise<Enrolled> {
+  const userPrincipalName = `user-${name.toLowerCase()}@contoso.com`;
+  if (server.intune.store.getUserByPrincipalName(userPrincipalName) === undefined)
+    await createUser(server, userPrincipalName);
   const response = await server.inject({
     method: "POST",
     url: "/enrollment/devices",
-    payload: { deviceName: name, users: [{ userPrincipalName: `user-${name.toLowerCase()}@contoso.com` }] },
+    payload: { deviceName: name, users: [{ userPrincipalName }] },
   });
   if (response.statusCode !== 201) throw new Error(`enroll failed: ${response.body}`);
   return response.json() as Enrolled;
@@ -310,4 +334,38 @@ export async function publishRequiredApp(
   });
   if (assigned.statusCode !== 204) throw new Error(`assign failed: ${assigned.body}`);
   return appId;
+}
+
+/** A RequestApplication session as the IME sends it at check-in (ime.md §3.1), under `token`. */
+export function requestApplications(server: MockIntuneServer, token: string) {
+  const sessionId = randomUUID();
+  return server.inject({
+    method: "PUT",
+    url: `/SideCar/SideCarGatewaySessions('${sessionId}')?api-version=1.5`,
+    payload: createSideCarSessionRequest({
+      sessionId,
+      requestContentType: "RequestApplication",
+      requestPayload: "[]",
+      clientInfo: null,
+      checkinReason: "AgentRestart",
+    }),
+    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+  });
+}
+
+/** A new app with one new content version: the Graph URL of that version's files collection. */
+export async function newContentVersion(
+  server: MockIntuneServer,
+  headers: { authorization: string },
+): Promise<string> {
+  const created = await server.inject({
+    method: "POST",
+    url: "/beta/deviceAppManagement/mobileApps",
+    headers,
+    payload: sampleApp(),
+  });
+  const versions = `/beta/deviceAppManagement/mobileApps/${created.json().id}/microsoft.graph.win32LobApp/contentVersions`;
+  const version = (await server.inject({ method: "POST", url: versions, headers, payload: {} })).json()
+    .id as string;
+  return `${versions}/${version}/files`;
 }

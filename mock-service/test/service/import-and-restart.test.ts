@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import type { FaultPlan } from "../../src/faults/plan.ts";
 import { buildServer, importApp } from "../../src/index.ts";
-import { adminToken, enroll, sampleApp } from "./helpers.ts";
+import { adminHeaders, adminToken, enroll, sampleApp } from "./helpers.ts";
 
 const fixture = fileURLToPath(
   new URL("../../../fixtures/intunewin/Rhuberry_TimeZoneAutoUpdate__install.intunewin", import.meta.url),
@@ -158,7 +158,12 @@ describe("fault plan across restarts", () => {
     ],
   };
   const counters = async (server: Awaited<ReturnType<typeof buildServer>>) =>
-    (await server.inject("/admin/faults")).json() as {
+    (
+      await server.inject({
+        url: "/admin/faults",
+        headers: adminHeaders(server),
+      })
+    ).json() as {
       plan: { rules: { id: string }[] };
       counters: { id: string; injected: number }[];
     };
@@ -166,9 +171,16 @@ describe("fault plan across restarts", () => {
   it("keeps the plan and its counters, so a rule that has fired its `times` stays spent", async () => {
     const dataDir = tempFolder();
     const first = await buildServer({ dataDir });
-    expect((await first.inject({ method: "POST", url: "/admin/faults", payload: plan })).statusCode).toBe(
-      200,
-    );
+    expect(
+      (
+        await first.inject({
+          headers: adminHeaders(first),
+          method: "POST",
+          url: "/admin/faults",
+          payload: plan,
+        })
+      ).statusCode,
+    ).toBe(200);
     const auth = { authorization: `Bearer ${await adminToken(first)}` };
     const apps = "/beta/deviceAppManagement/mobileApps";
     expect((await first.inject({ url: apps, headers: auth })).statusCode).toBe(503);

@@ -6,10 +6,18 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createSideCarSessionRequest, decodeAppListPayload } from "@imesim/contracts/gateway";
+import { decodeAppListPayload } from "@imesim/contracts/gateway";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildServer, importApp, type MockIntuneServer } from "../../src/index.ts";
-import { adminToken, deviceToken, type Enrolled, enroll, sampleApp } from "./helpers.ts";
+import {
+  adminHeaders,
+  adminToken,
+  deviceToken,
+  type Enrolled,
+  enroll,
+  requestApplications,
+  sampleApp,
+} from "./helpers.ts";
 
 const fixture = fileURLToPath(
   new URL("../../../fixtures/intunewin/Rhuberry_TimeZoneAutoUpdate__install.intunewin", import.meta.url),
@@ -87,22 +95,7 @@ afterAll(async () => {
 
 /** The app list as the device receives it: the JSON text inside the gzip + base64 payload, unparsed. */
 async function requiredAppsText(): Promise<string> {
-  const sessionId = randomUUID();
-  const response = await server.inject({
-    method: "PUT",
-    url: `/SideCar/SideCarGatewaySessions('${sessionId}')?api-version=1.5`,
-    payload: createSideCarSessionRequest({
-      sessionId,
-      requestContentType: "RequestApplication",
-      requestPayload: "[]",
-      clientInfo: null,
-      checkinReason: "AgentRestart",
-    }),
-    headers: {
-      "content-type": "application/json",
-      authorization: `Bearer ${await deviceToken(server, device)}`,
-    },
-  });
+  const response = await requestApplications(server, await deviceToken(server, device));
   expect(response.statusCode).toBe(200);
   return decodeAppListPayload(response.json().ResponsePayload);
 }
@@ -113,7 +106,12 @@ describe("per-app IME policy override", () => {
   it("serves the pasted policy verbatim, with this service's app id and the assignment's intent", async () => {
     const before = JSON.parse(await requiredAppsText()) as Record<string, unknown>[];
     expect(before[0]?.InstallEx).not.toBe(PASTED_POLICY.InstallEx); // derived from Graph: 3 retries, 5 minutes
-    const put = await server.inject({ method: "PUT", url: overrideUrl(), payload: PASTED_POLICY });
+    const put = await server.inject({
+      headers: adminHeaders(server),
+      method: "PUT",
+      url: overrideUrl(),
+      payload: PASTED_POLICY,
+    });
     expect(put.statusCode).toBe(204);
 
     const text = await requiredAppsText();
@@ -130,7 +128,9 @@ describe("per-app IME policy override", () => {
       SetUpFilePath: "7z2501-x64.msi",
       ToastState: 0,
     });
-    expect((await server.inject({ url: overrideUrl() })).json()).toEqual(PASTED_POLICY);
+    expect((await server.inject({ headers: adminHeaders(server), url: overrideUrl() })).json()).toEqual(
+      PASTED_POLICY,
+    );
   });
 
   it("keeps the override out of Graph's view of the app and across a Graph PATCH", async () => {
@@ -151,14 +151,18 @@ describe("per-app IME policy override", () => {
 
   it("refuses a policy that is not an IME policy (400 naming the member) and changes nothing", async () => {
     const bad = await server.inject({
+      headers: adminHeaders(server),
       method: "PUT",
       url: overrideUrl(),
       payload: { ...PASTED_POLICY, InstallEx: '{"RunAs":"system"}' },
     });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.message).toContain("InstallEx");
-    expect((await server.inject({ url: overrideUrl() })).json()).toEqual(PASTED_POLICY);
+    expect((await server.inject({ headers: adminHeaders(server), url: overrideUrl() })).json()).toEqual(
+      PASTED_POLICY,
+    );
     const unknown = await server.inject({
+      headers: adminHeaders(server),
       method: "PUT",
       url: `/admin/apps/${randomUUID()}/imePolicy`,
       payload: PASTED_POLICY,
@@ -167,9 +171,12 @@ describe("per-app IME policy override", () => {
   });
 
   it("goes back to the Graph-derived policy when the override is deleted", async () => {
-    expect((await server.inject({ method: "DELETE", url: overrideUrl() })).statusCode).toBe(204);
+    expect(
+      (await server.inject({ headers: adminHeaders(server), method: "DELETE", url: overrideUrl() }))
+        .statusCode,
+    ).toBe(204);
     const [policy] = JSON.parse(await requiredAppsText()) as Record<string, unknown>[];
     expect(policy?.InstallEx).not.toBe(PASTED_POLICY.InstallEx);
-    expect((await server.inject({ url: overrideUrl() })).statusCode).toBe(404);
+    expect((await server.inject({ headers: adminHeaders(server), url: overrideUrl() })).statusCode).toBe(404);
   });
 });

@@ -53,24 +53,43 @@ function serverUrl(value: string): string {
   return value;
 }
 
-/** The device's identity: enrolled once, then kept beside its SQLite file so a restarted agent is the same device. */
+/** The device's identity, and whether it enrolled with the scenario's users (saved beside it as `userless`). */
+type SavedIdentity = DeviceIdentity & { readonly userless?: boolean };
+
+/**
+ * The device's identity: enrolled once, then kept beside its SQLite file so a restarted agent is the same device.
+ * Users are tenant objects (contract U): when the service has no such users (nobody created them with
+ * `POST /beta/users`), the agent says so and enrolls without users, running the system context only.
+ */
 async function identityFor(
   options: AgentCommandOptions,
   scenario: LoadedScenario | undefined,
   osVersion: string,
-): Promise<DeviceIdentity> {
+): Promise<SavedIdentity> {
   const saved = options.device === undefined ? undefined : `${options.device}.identity.json`;
   if (saved !== undefined && existsSync(saved))
-    return JSON.parse(readFileSync(saved, "utf8")) as DeviceIdentity;
+    return JSON.parse(readFileSync(saved, "utf8")) as SavedIdentity;
   const { enrollDevice } = await import("@imesim/agent");
-  const enrollment = await enrollDevice(options.server, {
-    deviceName: options.name,
-    osVersion,
-    users: scenario === undefined ? [] : enrollmentUsersOf(scenario),
-  });
-  if (saved !== undefined)
-    writeFileSync(saved, JSON.stringify(enrollment.identity, null, 2), { mode: 0o600 });
-  return enrollment.identity;
+  const users = scenario === undefined ? [] : enrollmentUsersOf(scenario);
+  const request = { deviceName: options.name, osVersion };
+  let identity: SavedIdentity;
+  try {
+    identity = (await enrollDevice(options.server, { ...request, users })).identity;
+  } catch (error) {
+    if (users.length === 0 || !String((error as Error).message).includes("ENROLLMENT_USER_UNKNOWN"))
+      throw error;
+    const names = users.map((user) => `${user.userPrincipalName} (${user.id})`).join(", ");
+    process.stderr.write(
+      `imesim agent: the service has no user ${names}; enrolling without users (system context only). ` +
+        "Create them first with POST /beta/users to run their sessions.\n",
+    );
+    identity = {
+      ...(await enrollDevice(options.server, { ...request, users: [] })).identity,
+      userless: true,
+    };
+  }
+  if (saved !== undefined) writeFileSync(saved, JSON.stringify(identity, null, 2), { mode: 0o600 });
+  return identity;
 }
 
 /** `imesim agent --server <url>`: one simulated IME against a running service (`imesim serve`), for runs across processes. */
@@ -150,7 +169,7 @@ export function registerAgent(program: Command): void {
           : { profile: { ...deviceProfileOf(scenario, 1), computerName: options.name } }),
       });
       if (scenario !== undefined && fresh) seedDevice(device, scenario);
-      let identity: DeviceIdentity;
+      let identity: SavedIdentity;
       try {
         identity = await identityFor(options, scenario, device.profile.osVersion);
       } catch (error) {
@@ -178,7 +197,7 @@ export function registerAgent(program: Command): void {
             ? createCommandLineInstaller({ clock })
             : scenarioInstaller(scenario, undefined, clock),
         scriptRunner: scenarioScripts(scenario),
-        users: (scenario?.users ?? [])
+        users: (identity.userless === true ? [] : (scenario?.users ?? []))
           .filter((user) => user.loggedOn)
           .map((user, index) => ({ userId: user.objectId, userSid: user.sid, session: index + 1 })),
         ...(logsDir === undefined ? {} : { logsDir }),

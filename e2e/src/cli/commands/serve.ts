@@ -15,12 +15,23 @@ interface ServeOptions {
   clientSecret?: string;
   checkinInterval?: number;
   tlsHostname: string[];
+  adminToken?: string;
+  insecureAdmin?: boolean;
+  enrollmentsPerMinute?: number;
+  maxDevices?: number;
 }
 
 function port(value: string): number {
   const number = Number(value);
   if (!Number.isInteger(number) || number < 0 || number > 65535)
     throw new InvalidArgumentError("must be a port number (0-65535)");
+  return number;
+}
+
+function wholeOrZero(value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 0)
+    throw new InvalidArgumentError("must be a whole number, 0 or more");
   return number;
 }
 
@@ -58,6 +69,21 @@ export function registerServe(program: Command): void {
       (value: string, previous: string[]) => [...previous, value],
       [] as string[],
     )
+    .option(
+      "--admin-token <token>",
+      "bearer token the admin plane (/admin/*) requires (default: $IMESIM_ADMIN_TOKEN, else a random one printed at start)",
+    )
+    .option("--insecure-admin", "leave the admin plane (/admin/*) open to anyone who can reach the service")
+    .option(
+      "--enrollments-per-minute <n>",
+      "enrollments one source address may make a minute, then 429 + Retry-After (0: no limit; default 1200)",
+      wholeOrZero,
+    )
+    .option(
+      "--max-devices <n>",
+      "devices the tenant may hold, then 429 (0: no limit; default 100000)",
+      wholeOrZero,
+    )
     .action(async (options: ServeOptions) => {
       // One of the two alone would leave the service accepting any client, while the user believes it locked.
       if ((options.clientId === undefined) !== (options.clientSecret === undefined)) {
@@ -78,6 +104,12 @@ export function registerServe(program: Command): void {
         process.exitCode = 2;
         return;
       }
+      const adminToken = options.adminToken ?? process.env.IMESIM_ADMIN_TOKEN;
+      if (options.insecureAdmin === true && options.adminToken !== undefined) {
+        console.error("imesim serve: --admin-token and --insecure-admin exclude each other");
+        process.exitCode = 2;
+        return;
+      }
       // The service loads when the command runs (see commands/index.ts).
       const { buildServer, caCertificatePath, LISTEN_BACKLOG } = await import("@imesim/mock-service");
       let server: MockIntuneServer;
@@ -92,6 +124,15 @@ export function registerServe(program: Command): void {
           ...(options.checkinInterval === undefined
             ? {}
             : { checkinIntervalMinutes: options.checkinInterval }),
+          ...(options.enrollmentsPerMinute === undefined
+            ? {}
+            : { enrollmentsPerMinute: options.enrollmentsPerMinute }),
+          ...(options.maxDevices === undefined ? {} : { maxDevices: options.maxDevices }),
+          ...(options.insecureAdmin === true
+            ? { insecureAdmin: true }
+            : adminToken === undefined
+              ? {}
+              : { adminToken }),
           ...(options.clientId !== undefined && options.clientSecret !== undefined
             ? { clientCredentials: [{ clientId: options.clientId, clientSecret: options.clientSecret }] }
             : {}),
@@ -114,6 +155,10 @@ export function registerServe(program: Command): void {
       console.log(`  Graph           ${address}/beta  and  ${address}/v1.0`);
       console.log(`  enrollment      POST ${address}/enrollment/devices`);
       console.log(`  faults          ${address}/admin/faults`);
+      const admin = server.intune.options.adminToken;
+      if (admin === undefined) console.log("  admin token     none: --insecure-admin leaves /admin/* open");
+      else if (adminToken === undefined) console.log(`  admin token     ${admin}  (Authorization: Bearer …)`);
+      else console.log("  admin token     as given (--admin-token or IMESIM_ADMIN_TOKEN)");
       console.log(`  OpenAPI         ${address}/openapi.json`);
       if (options.tls) {
         const ca = caCertificatePath(options.data);
