@@ -19,7 +19,9 @@ import { blobRoutes } from "./graph/blob-routes.ts";
 import { graphRoutes } from "./graph/routes.ts";
 import { graphErrorBody, requestIdOf, sendGraphError } from "./http/graph-error.ts";
 import { normalizeUrl } from "./http/normalize-url.ts";
+import { logEachRequest, loggerOptions } from "./http/request-log.ts";
 import { identityRoutes } from "./identity/routes.ts";
+import { resolveTenantDomains } from "./identity/tenant-names.ts";
 import { TokenIssuer } from "./identity/token-issuer.ts";
 import { defaultTenantId } from "./identity/well-known-ids.ts";
 import type { ResolvedOptions, ServerOptions } from "./options.ts";
@@ -67,7 +69,7 @@ export async function buildServer(options: ServerOptions): Promise<MockIntuneSer
   };
 
   const app = Fastify({
-    logger: resolved.logger,
+    ...loggerOptions(resolved.logger),
     bodyLimit: jsonBodyLimit,
     // Stopping ends every connection, busy ones too: a client that never read a response body (a test's
     // fetch, a stalled download) must not keep `close()`, Ctrl-C or a container stop waiting forever.
@@ -119,6 +121,7 @@ export async function buildServer(options: ServerOptions): Promise<MockIntuneSer
     done(null, payload);
   });
 
+  if (resolved.logger !== false) logEachRequest(app);
   await app.register(identityRoutes(context));
   await app.register(enrollmentRoutes(context));
   await app.register(gatewayRoutes(context));
@@ -137,6 +140,7 @@ function resolveOptions(options: ServerOptions): ResolvedOptions {
   return {
     dataDir: options.dataDir,
     tenantId: (options.tenantId ?? defaultTenantId).toLowerCase(),
+    tenantDomains: resolveTenantDomains(options.tenantDomains),
     publicBaseUrl: options.publicBaseUrl,
     clientCredentials: options.clientCredentials,
     tls: options.tls ?? false,

@@ -2,8 +2,9 @@ import { readFileSync } from "node:fs";
 import { isImesimError } from "@imesim/contracts/errors";
 import type { FaultPlan, MockIntuneServer } from "@imesim/mock-service";
 import { type Command, InvalidArgumentError } from "commander";
+import { addServeTuningFlags, type ServeTuningFlags, serverOptionsFromFlags } from "./serve-flags.ts";
 
-interface ServeOptions {
+interface ServeOptions extends ServeTuningFlags {
   port: number;
   host: string;
   data: string;
@@ -32,7 +33,7 @@ function positive(value: string): number {
 
 /** `imesim serve`: runs the mock Intune service until interrupted. */
 export function registerServe(program: Command): void {
-  program
+  const command = program
     .command("serve")
     .description(
       "Run the mock Intune service: Entra tokens, enrollment, the SideCar gateway, content and the Graph admin API",
@@ -50,75 +51,76 @@ export function registerServe(program: Command): void {
     .option("--faults <file>", 'JSON fault plan to start with ({"rules":[…]})')
     .option("--client-id <id>", "accept only this admin client id (with --client-secret)")
     .option("--client-secret <secret>", "the secret of --client-id")
-    .option("--checkin-interval <minutes>", "CheckinIntervalMinutes in gateway replies", positive)
-    .action(async (options: ServeOptions) => {
-      // One of the two alone would leave the service accepting any client, while the user believes it locked.
-      if ((options.clientId === undefined) !== (options.clientSecret === undefined)) {
-        console.error("imesim serve: --client-id and --client-secret go together");
-        process.exitCode = 2;
-        return;
-      }
-      let faults: FaultPlan | undefined;
-      try {
-        faults =
-          options.faults === undefined
-            ? undefined
-            : (JSON.parse(readFileSync(options.faults, "utf8")) as FaultPlan);
-      } catch (error) {
-        console.error(
-          `imesim serve: cannot read the fault plan ${options.faults}: ${(error as Error).message}`,
-        );
-        process.exitCode = 2;
-        return;
-      }
-      // The service loads when the command runs (see commands/index.ts).
-      const { buildServer, caCertificatePath } = await import("@imesim/mock-service");
-      let server: MockIntuneServer;
-      try {
-        server = await buildServer({
-          dataDir: options.data,
-          tls: options.tls ?? false,
-          ...(options.tenant === undefined ? {} : { tenantId: options.tenant }),
-          ...(options.publicUrl === undefined ? {} : { publicBaseUrl: options.publicUrl }),
-          ...(faults === undefined ? {} : { faults }),
-          ...(options.checkinInterval === undefined
-            ? {}
-            : { checkinIntervalMinutes: options.checkinInterval }),
-          ...(options.clientId !== undefined && options.clientSecret !== undefined
-            ? { clientCredentials: [{ clientId: options.clientId, clientSecret: options.clientSecret }] }
-            : {}),
-        });
-      } catch (error) {
-        if (!isImesimError(error)) throw error;
-        console.error(`imesim serve: ${error.message}`);
-        process.exitCode = 2;
-        return;
-      }
-      const address = await server.listen({ port: options.port, host: options.host });
-      const tenant = server.intune.tokens.tenantId;
-      console.log(`mock Intune service listening on ${address}`);
-      console.log(`  tenant          ${tenant}`);
-      console.log(`  token endpoint  ${address}/${tenant}/oauth2/v2.0/token`);
-      console.log(`  Graph           ${address}/beta  and  ${address}/v1.0`);
-      console.log(`  enrollment      POST ${address}/enrollment/devices`);
-      console.log(`  faults          ${address}/admin/faults`);
-      console.log(`  OpenAPI         ${address}/openapi.json`);
-      if (options.tls) {
-        const ca = caCertificatePath(options.data);
-        console.log(`\nHTTPS certificates come from the CA in ${ca}. To trust it:`);
-        console.log(`  Node:    NODE_EXTRA_CA_CERTS=${ca}`);
-        console.log(
-          `  Debian:  cp ${ca} /usr/local/share/ca-certificates/imesim.crt && update-ca-certificates`,
-        );
-        console.log(
-          `  Windows: Import-Certificate -FilePath ${ca} -CertStoreLocation Cert:\\LocalMachine\\Root`,
-        );
-      }
-      const stop = async () => {
-        await server.close();
-        process.exit(0);
-      };
-      process.once("SIGINT", stop);
-      process.once("SIGTERM", stop);
-    });
+    .option("--checkin-interval <minutes>", "CheckinIntervalMinutes in gateway replies", positive);
+  addServeTuningFlags(command).action(async (options: ServeOptions) => {
+    // One of the two alone would leave the service accepting any client, while the user believes it locked.
+    if ((options.clientId === undefined) !== (options.clientSecret === undefined)) {
+      console.error("imesim serve: --client-id and --client-secret go together");
+      process.exitCode = 2;
+      return;
+    }
+    let faults: FaultPlan | undefined;
+    try {
+      faults =
+        options.faults === undefined
+          ? undefined
+          : (JSON.parse(readFileSync(options.faults, "utf8")) as FaultPlan);
+    } catch (error) {
+      console.error(
+        `imesim serve: cannot read the fault plan ${options.faults}: ${(error as Error).message}`,
+      );
+      process.exitCode = 2;
+      return;
+    }
+    // The service loads when the command runs (see commands/index.ts).
+    const { buildServer, caCertificatePath } = await import("@imesim/mock-service");
+    let server: MockIntuneServer;
+    try {
+      server = await buildServer({
+        dataDir: options.data,
+        tls: options.tls ?? false,
+        ...(options.tenant === undefined ? {} : { tenantId: options.tenant }),
+        ...(options.publicUrl === undefined ? {} : { publicBaseUrl: options.publicUrl }),
+        ...(faults === undefined ? {} : { faults }),
+        ...(options.checkinInterval === undefined ? {} : { checkinIntervalMinutes: options.checkinInterval }),
+        ...(options.clientId !== undefined && options.clientSecret !== undefined
+          ? { clientCredentials: [{ clientId: options.clientId, clientSecret: options.clientSecret }] }
+          : {}),
+        ...serverOptionsFromFlags(options, process.stdout.isTTY === true),
+      });
+    } catch (error) {
+      if (!isImesimError(error)) throw error;
+      console.error(`imesim serve: ${error.message}`);
+      process.exitCode = 2;
+      return;
+    }
+    const address = await server.listen({ port: options.port, host: options.host });
+    const tenant = server.intune.tokens.tenantId;
+    console.log(`mock Intune service listening on ${address}`);
+    console.log(`  tenant          ${tenant}`);
+    const [defaultDomain, ...otherDomains] = server.intune.options.tenantDomains;
+    console.log(`  domains         ${[`${defaultDomain} (default)`, ...otherDomains].join(", ")}`);
+    console.log(`  token endpoint  ${address}/${tenant}/oauth2/v2.0/token`);
+    console.log(`  Graph           ${address}/beta  and  ${address}/v1.0`);
+    console.log(`  enrollment      POST ${address}/enrollment/devices`);
+    console.log(`  faults          ${address}/admin/faults`);
+    console.log(`  OpenAPI         ${address}/openapi.json`);
+    if (options.tls) {
+      const ca = caCertificatePath(options.data);
+      console.log(`\nHTTPS certificates come from the CA in ${ca}. To trust it:`);
+      console.log(`  Node:    NODE_EXTRA_CA_CERTS=${ca}`);
+      console.log(
+        `  Debian:  cp ${ca} /usr/local/share/ca-certificates/imesim.crt && update-ca-certificates`,
+      );
+      console.log(
+        `  Windows: Import-Certificate -FilePath ${ca} -CertStoreLocation Cert:\\LocalMachine\\Root`,
+      );
+    }
+    const stop = async () => {
+      await server.close();
+      process.exit(0);
+    };
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
 }
