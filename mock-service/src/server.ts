@@ -15,6 +15,7 @@ import type { ServiceContext } from "./context.ts";
 import { enrollmentRoutes } from "./enrollment/routes.ts";
 import { FaultInjector } from "./faults/injector.ts";
 import { gatewayRoutes } from "./gateway/routes.ts";
+import { blobReadRoutes } from "./graph/blob-read-routes.ts";
 import { blobRoutes } from "./graph/blob-routes.ts";
 import { graphRoutes } from "./graph/routes.ts";
 import { graphErrorBody, requestIdOf, sendGraphError } from "./http/graph-error.ts";
@@ -127,6 +128,7 @@ export async function buildServer(options: ServerOptions): Promise<MockIntuneSer
   await app.register(gatewayRoutes(context));
   await app.register(contentRoutes(context));
   await app.register(blobRoutes(context));
+  await app.register(blobReadRoutes(context));
   await app.register(graphRoutes(context), { prefix: "/beta" });
   await app.register(graphRoutes(context), { prefix: "/v1.0" });
   await app.register(adminRoutes(context));

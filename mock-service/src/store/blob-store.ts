@@ -8,7 +8,7 @@ import {
   rmSync,
   statSync,
 } from "node:fs";
-import { open, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { open, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 
@@ -46,8 +46,46 @@ export class BlobStore {
     mkdirSync(folder, { recursive: true });
     const target = join(folder, blockFileName(blockId));
     const temporary = `${target}.${process.pid}.tmp`;
+    // The id beside the bytes, one file per block, so parallel Put Blocks need no shared index for Get Block List.
+    await writeFile(`${target}${blockIdSuffix}`, blockId);
     await writeFile(temporary, bytes);
     renameSync(temporary, target);
+  }
+
+  /** Blocks staged and not yet committed (Get Block List's uncommitted list), in no particular order. */
+  async uncommittedBlocks(fileId: string): Promise<BlockEntry[]> {
+    const folder = join(this.root, "blocks", fileId);
+    let names: string[];
+    try {
+      names = await readdir(folder);
+    } catch {
+      return [];
+    }
+    const entries: BlockEntry[] = [];
+    for (const name of names) {
+      if (!name.endsWith(blockIdSuffix)) continue;
+      const bytes = name.slice(0, -blockIdSuffix.length);
+      try {
+        const size = (await stat(join(folder, bytes))).size;
+        entries.push({ name: await readFile(join(folder, name), "utf8"), size });
+      } catch {
+        // An id whose bytes are still being written is not a block yet.
+      }
+    }
+    return entries;
+  }
+
+  /** The blocks the blob was committed from, in order (Get Block List's committed list); none for a single-shot blob. */
+  async committedBlocks(fileId: string): Promise<BlockEntry[]> {
+    try {
+      return JSON.parse(await readFile(this.#committedListPath(fileId), "utf8")) as BlockEntry[];
+    } catch {
+      return [];
+    }
+  }
+
+  #committedListPath(fileId: string): string {
+    return join(this.root, "files", `${fileId}.blocks.json`);
   }
 
   /** True when a block with that id was staged for the file. */
@@ -69,15 +107,19 @@ export class BlobStore {
     const temporary = `${target}.${process.pid}.tmp`;
     const handle = await open(temporary, "w");
     let length = 0;
+    const committed: BlockEntry[] = [];
     try {
       for (const blockId of blockIds) {
         const bytes = await readFile(join(this.root, "blocks", fileId, blockFileName(blockId)));
         await handle.write(bytes);
         length += bytes.length;
+        committed.push({ name: blockId, size: bytes.length });
       }
     } finally {
       await handle.close();
     }
+    await writeFile(`${this.#committedListPath(fileId)}.${process.pid}.tmp`, JSON.stringify(committed));
+    renameSync(`${this.#committedListPath(fileId)}.${process.pid}.tmp`, this.#committedListPath(fileId));
     renameSync(temporary, target);
     await rm(join(this.root, "blocks", fileId), { recursive: true, force: true });
     return length;
@@ -88,6 +130,8 @@ export class BlobStore {
     const target = this.filePath(fileId);
     const temporary = `${target}.${process.pid}.tmp`;
     await pipeline(source, createWriteStream(temporary));
+    // A blob written whole has no blocks (Azure's Put Blob).
+    rmSync(this.#committedListPath(fileId), { force: true });
     renameSync(temporary, target);
     return statSync(target).size;
   }
@@ -100,9 +144,19 @@ export class BlobStore {
   /** Removes a file's blob and any staged blocks. */
   removeFile(fileId: string): void {
     rmSync(this.filePath(fileId), { force: true });
+    rmSync(this.#committedListPath(fileId), { force: true });
     rmSync(join(this.root, "blocks", fileId), { recursive: true, force: true });
   }
 }
+
+/** One block of a blob as Get Block List names it: its id (base64) and its length. */
+export interface BlockEntry {
+  readonly name: string;
+  readonly size: number;
+}
+
+// Suffix of the file that holds a staged block's id beside its bytes.
+const blockIdSuffix = ".id";
 
 function blockFileName(blockId: string): string {
   // Azure allows block ids up to 64 bytes; hashing keeps any id a short, safe file name.
