@@ -42,7 +42,8 @@ type CollectionQuery = Partial<
 /**
  * Sends a collection with the OData query options applied: `$filter`, `$orderby`, `$count`,
  * `$top`/`$skip`, paging with an opaque `$skiptoken` in an absolute `@odata.nextLink` that keeps
- * the other options, and `$select` (graph-win32.md §6). An empty result always carries
+ * the other options whenever a page is cut (at the service's page size or a smaller `$top`), and
+ * `$select` (graph-win32.md §6). An empty result always carries
  * `@odata.count: 0`, IntuneWin32App's empty-collection quirk.
  */
 export function sendCollection(
@@ -69,10 +70,9 @@ export function sendCollection(
   const top = nonNegative(query.$top, "$top");
   const pageSize = Math.min(top ?? context.options.pageSize, context.options.pageSize);
   const page = results.slice(offset, offset + pageSize);
-  const remaining =
-    top === undefined
-      ? total - offset - page.length
-      : Math.min(top, total - skip) - (offset - skip) - page.length;
+  // Graph cuts a page at $top as at its own page size, and links the rest (graph-win32.md §6 Paging):
+  // $top sets the page size, not the total.
+  const remaining = total - offset - page.length;
   const body: Record<string, unknown> = { "@odata.context": contextUrl(context, request, fragment) };
   if (query.$count?.toLowerCase() === "true" || total === 0) body["@odata.count"] = total;
   if (remaining > 0) body["@odata.nextLink"] = nextLink(context, request, offset + page.length - skip, top);

@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import type { ServiceContext } from "../context.ts";
 import { appRoutes } from "./app-routes.ts";
 import { assignmentRoutes } from "./assignment-routes.ts";
+import { batchRoutes } from "./batch-routes.ts";
 import { catalogRoutes } from "./catalog-routes.ts";
 import { contentRoutes } from "./content-routes.ts";
 import { groupRoutes } from "./group-routes.ts";
@@ -27,5 +28,6 @@ export function graphRoutes(context: ServiceContext) {
     await app.register(catalogRoutes(context));
     await app.register(relationshipRoutes(context));
     await app.register(reportRoutes(context));
+    await app.register(batchRoutes(context));
   };
 }
