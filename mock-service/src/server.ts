@@ -129,8 +129,8 @@ export async function buildServer(options: ServerOptions): Promise<MockIntuneSer
   await app.register(contentRoutes(context));
   await app.register(blobRoutes(context));
   await app.register(blobReadRoutes(context));
-  await app.register(graphRoutes(context), { prefix: "/beta" });
-  await app.register(graphRoutes(context), { prefix: "/v1.0" });
+  await app.register(graphRoutes(context, "beta"), { prefix: "/beta" });
+  await app.register(graphRoutes(context, "v1.0"), { prefix: "/v1.0" });
   await app.register(adminRoutes(context));
   app.addHook("onClose", async () => store.close());
 

@@ -2,6 +2,7 @@ import { ImesimError } from "@imesim/contracts/errors";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { baseUrlOf, type ServiceContext } from "../context.ts";
 import { graphJsonType } from "../http/graph-error.ts";
+import { v1ViewFor } from "./graph-version.ts";
 import { parseFilter } from "./odata-filter.ts";
 
 /** The Graph version segment a request came in under (`beta` or `v1.0`), as the mock spells it. */
@@ -28,7 +29,7 @@ export function sendEntity(
   entity: Record<string, unknown>,
   status = 200,
 ): FastifyReply {
-  const selected = applySelect(request, entity);
+  const selected = applySelect(request, inVersion(request, fragment)(entity));
   return reply
     .code(status)
     .header("content-type", graphJsonType)
@@ -54,7 +55,8 @@ export function sendCollection(
   items: readonly Record<string, unknown>[],
 ): FastifyReply {
   const query = request.query as CollectionQuery;
-  let results = [...items];
+  const view = inVersion(request, fragment);
+  let results = items.map(view);
   if (query.$filter !== undefined && query.$filter.trim() !== "") {
     const predicate = parseFilter(query.$filter);
     results = results.filter(predicate);
@@ -107,6 +109,14 @@ function nonNegative(value: string | undefined, name: string): number | undefine
   if (!/^\d+$/.test(value))
     throw new ImesimError("ODATA_QUERY_INVALID", `${name} must be a non-negative integer.`, { path: name });
   return Number(value);
+}
+
+// Entities as the request's version shows them: v1.0 leaves out what only beta has (graph-version.ts).
+function inVersion(
+  request: FastifyRequest,
+  fragment: string,
+): (entity: Record<string, unknown>) => Record<string, unknown> {
+  return (versionOf(request) === "v1.0" ? v1ViewFor(fragment) : undefined) ?? ((entity) => entity);
 }
 
 function applySelect(request: FastifyRequest, entity: Record<string, unknown>): Record<string, unknown> {

@@ -1,24 +1,15 @@
 import { BlockBlobClient } from "@azure/storage-blob";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { encryptedContent, sampleApp } from "../service/helpers.ts";
 import { uploadToAzureStorageUri } from "./snippets/blob-upload.ts";
 import { graphClient } from "./snippets/graph-client.ts";
-import { graphTokenWithMsal } from "./snippets/msal-node.ts";
-import { startTlsService, type TlsService } from "./tls-service.ts";
+import { useTlsService } from "./tls-service.ts";
 
-let service: TlsService;
-let token: string;
-
-beforeAll(async () => {
-  service = await startTlsService();
-  const tenant = service.server.intune.tokens.tenantId;
-  token = await graphTokenWithMsal(service.host, tenant, "5b0b1e6c-9d1e-4c55-9d4e-3f6e2c8a7b10", "secret");
-});
-afterAll(async () => service.close());
+const shared = useTlsService();
 
 /** A new app's content file entry with its SAS URL, through the Graph client. */
 async function newContentFile(plainSize: number, encryptedSize: number) {
-  const client = graphClient(service.baseUrl, token);
+  const client = graphClient(shared.service.baseUrl, shared.token);
   const app = await client
     .api("/deviceAppManagement/mobileApps")
     .post(sampleApp({ displayName: "Blob SDK app" }));

@@ -1,25 +1,16 @@
 import { BatchRequestContent, BatchResponseContent } from "@microsoft/microsoft-graph-client";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { sampleApp } from "../service/helpers.ts";
 import { graphClient } from "./snippets/graph-client.ts";
-import { graphTokenWithMsal } from "./snippets/msal-node.ts";
-import { startTlsService, type TlsService } from "./tls-service.ts";
+import { useTlsService } from "./tls-service.ts";
 
-let service: TlsService;
-let token: string;
-
-beforeAll(async () => {
-  service = await startTlsService({ pageSize: 3 });
-  const tenant = service.server.intune.tokens.tenantId;
-  token = await graphTokenWithMsal(service.host, tenant, "5b0b1e6c-9d1e-4c55-9d4e-3f6e2c8a7b10", "secret");
-});
-afterAll(async () => service.close());
+const shared = useTlsService({ pageSize: 3 });
 
 describe("Graph $batch as the Graph JS client sends it", () => {
   // The client accepts parallel, same-dependency or serial batches; this one is serial.
   it("runs each request as if sent alone, honours dependsOn, and answers 424 after a failed dependency", async () => {
-    const client = graphClient(service.baseUrl, token);
-    const apps = `${service.baseUrl}/beta/deviceAppManagement/mobileApps`;
+    const client = graphClient(shared.service.baseUrl, shared.token);
+    const apps = `${shared.service.baseUrl}/beta/deviceAppManagement/mobileApps`;
     const json = { "content-type": "application/json" };
     const batch = new BatchRequestContent([
       {
@@ -53,9 +44,9 @@ describe("Graph $batch as the Graph JS client sends it", () => {
 
   it("a batch that is not one (no requests, too many, a later dependency) is a 400 naming the problem", async () => {
     const post = (body: unknown) =>
-      fetch(`${service.baseUrl}/v1.0/$batch`, {
+      fetch(`${shared.service.baseUrl}/v1.0/$batch`, {
         method: "POST",
-        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        headers: { authorization: `Bearer ${shared.token}`, "content-type": "application/json" },
         body: JSON.stringify(body),
       });
     const many = Array.from({ length: 21 }, (_, index) => ({
@@ -93,7 +84,7 @@ describe("Graph $batch as the Graph JS client sends it", () => {
 
 describe("Graph paging", () => {
   it("links the next page whenever one is cut, at the page size or at $top, and the links walk every item once", async () => {
-    const client = graphClient(service.baseUrl, token);
+    const client = graphClient(shared.service.baseUrl, shared.token);
     const created: string[] = [];
     for (let index = 0; index < 7; index += 1) {
       const app = await client
@@ -110,7 +101,7 @@ describe("Graph paging", () => {
         seen.push(...page.value.map((item: { id: string }) => item.id));
         const next = page["@odata.nextLink"] as string | undefined;
         if (next === undefined) break;
-        expect(next.startsWith(`${service.baseUrl}/beta/`)).toBe(true);
+        expect(next.startsWith(`${shared.service.baseUrl}/beta/`)).toBe(true);
         page = await client.api(next).get();
       }
       return { seen, sizes };
