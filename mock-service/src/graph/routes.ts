@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { ServiceContext } from "../context.ts";
 import { appRoutes } from "./app-routes.ts";
+import { assignmentFilterRoutes } from "./assignment-filter-routes.ts";
 import { assignmentRoutes } from "./assignment-routes.ts";
 import { batchRoutes } from "./batch-routes.ts";
 import { catalogRoutes } from "./catalog-routes.ts";
@@ -35,6 +36,7 @@ export function graphRoutes(context: ServiceContext, version: "beta" | "v1.0") {
       await app.register(statusRoutes(context));
       await app.register(relationshipRoutes(context));
       await app.register(reportRoutes(context));
+      await app.register(assignmentFilterRoutes(context));
     } else {
       await app.register(v1Routes());
     }

@@ -1,8 +1,6 @@
-import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createSideCarSessionRequest, decodePolicyListPayload } from "@imesim/contracts/gateway";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MockIntuneServer } from "../../src/index.ts";
@@ -10,10 +8,10 @@ import { migrations } from "../../src/store/migrations.ts";
 import { Store } from "../../src/store/store.ts";
 import {
   adminToken,
-  deviceToken,
   type Enrolled,
   encryptedContent,
   enroll,
+  requiredAppList,
   sampleApp,
   startServer,
   uploadContent,
@@ -89,26 +87,7 @@ async function listedAssignments(appId: string): Promise<{ id: string; intent: s
 
 /** The ids of the required apps the enrolled device receives from the gateway (ime.md §3.1). */
 async function requiredAppIds(): Promise<string[]> {
-  const sessionId = randomUUID();
-  const response = await app.inject({
-    method: "PUT",
-    url: `/SideCar/SideCarGatewaySessions('${sessionId}')?api-version=1.5`,
-    payload: createSideCarSessionRequest({
-      sessionId,
-      requestContentType: "RequestApplication",
-      requestPayload: "[]",
-      clientInfo: null,
-      checkinReason: "AgentRestart",
-    }),
-    headers: {
-      "content-type": "application/json",
-      authorization: `Bearer ${await deviceToken(app, member)}`,
-    },
-  });
-  expect(response.statusCode).toBe(200);
-  return decodePolicyListPayload(response.json().ResponsePayload)
-    .map((policy) => policy.Id)
-    .sort();
+  return (await requiredAppList(app, member)).map((policy) => policy.Id).sort();
 }
 
 describe("assignments are scoped to their app", () => {

@@ -2,7 +2,12 @@ import { createCipheriv, createHash, createHmac, randomBytes, randomUUID, webcry
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { encodeContentInfoPayload } from "@imesim/contracts/gateway";
+import {
+  createSideCarSessionRequest,
+  decodePolicyListPayload,
+  encodeContentInfoPayload,
+} from "@imesim/contracts/gateway";
+import type { DecodedImePolicy } from "@imesim/contracts/ime";
 import { importPKCS8, SignJWT } from "jose";
 import * as pkijs from "pkijs";
 import { buildServer, type MockIntuneServer, type ServerOptions } from "../../src/index.ts";
@@ -310,4 +315,32 @@ export async function publishRequiredApp(
   });
   if (assigned.statusCode !== 204) throw new Error(`assign failed: ${assigned.body}`);
   return appId;
+}
+
+/** The `ResponsePayload` of the device's required app list (`RequestApplication`), as its check-in receives it. */
+export async function requiredAppListPayload(app: MockIntuneServer, device: Enrolled): Promise<string> {
+  const sessionId = randomUUID();
+  const response = await app.inject({
+    method: "PUT",
+    url: `/SideCar/SideCarGatewaySessions('${sessionId}')?api-version=1.5`,
+    payload: createSideCarSessionRequest({
+      sessionId,
+      requestContentType: "RequestApplication",
+      requestPayload: "[]",
+      clientInfo: null,
+      checkinReason: "AgentRestart",
+    }),
+    headers: {
+      "content-type": "application/json",
+      authorization: `Bearer ${await deviceToken(app, device)}`,
+    },
+  });
+  if (response.statusCode !== 200)
+    throw new Error(`RequestApplication: ${response.statusCode} ${response.body}`);
+  return response.json().ResponsePayload as string;
+}
+
+/** The device's required app list, decoded. */
+export async function requiredAppList(app: MockIntuneServer, device: Enrolled): Promise<DecodedImePolicy[]> {
+  return decodePolicyListPayload(await requiredAppListPayload(app, device));
 }

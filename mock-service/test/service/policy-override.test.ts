@@ -6,10 +6,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createSideCarSessionRequest, decodeAppListPayload } from "@imesim/contracts/gateway";
+import { decodeAppListPayload } from "@imesim/contracts/gateway";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildServer, importApp, type MockIntuneServer } from "../../src/index.ts";
-import { adminToken, deviceToken, type Enrolled, enroll, sampleApp } from "./helpers.ts";
+import { adminToken, type Enrolled, enroll, requiredAppListPayload, sampleApp } from "./helpers.ts";
 
 const fixture = fileURLToPath(
   new URL("../../../fixtures/intunewin/Rhuberry_TimeZoneAutoUpdate__install.intunewin", import.meta.url),
@@ -87,24 +87,7 @@ afterAll(async () => {
 
 /** The app list as the device receives it: the JSON text inside the gzip + base64 payload, unparsed. */
 async function requiredAppsText(): Promise<string> {
-  const sessionId = randomUUID();
-  const response = await server.inject({
-    method: "PUT",
-    url: `/SideCar/SideCarGatewaySessions('${sessionId}')?api-version=1.5`,
-    payload: createSideCarSessionRequest({
-      sessionId,
-      requestContentType: "RequestApplication",
-      requestPayload: "[]",
-      clientInfo: null,
-      checkinReason: "AgentRestart",
-    }),
-    headers: {
-      "content-type": "application/json",
-      authorization: `Bearer ${await deviceToken(server, device)}`,
-    },
-  });
-  expect(response.statusCode).toBe(200);
-  return decodeAppListPayload(response.json().ResponsePayload);
+  return decodeAppListPayload(await requiredAppListPayload(server, device));
 }
 
 const overrideUrl = () => `/admin/apps/${appId}/imePolicy`;
