@@ -53,18 +53,21 @@ describe("imesim serve's tuning flags", () => {
         () =>
           output()
             .split("\n")
-            .filter((line) => line.includes('"msg":"request"')).length,
+            .filter((line) => line.includes('"method":"GET"')).length,
       )
       .toBe(1);
     const line = output()
       .split("\n")
-      .find((text) => text.includes('"msg":"request"')) as string;
+      .find((text) => text.includes('"method":"GET"')) as string;
     expect(JSON.parse(line)).toMatchObject({
       method: "GET",
       path: "/contoso.com/v2.0/.well-known/openid-configuration",
       status: 200,
       ms: expect.any(Number),
       client: "127.0.0.1",
+      msg: expect.stringMatching(
+        /^GET \/contoso\.com\/v2\.0\/\.well-known\/openid-configuration 200 [\d.]+ms 127\.0\.0\.1$/,
+      ),
     });
     expect(line).not.toContain("secret");
   });

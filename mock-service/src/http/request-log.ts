@@ -13,7 +13,7 @@ export function loggerOptions(
       ? {
           transport: {
             target: "pino-pretty",
-            options: { ignore: "pid,hostname,reqId", singleLine: true, translateTime: "SYS:HH:MM:ss.l" },
+            options: { ignore: "pid,hostname,reqId", hideObject: true, translateTime: "SYS:HH:MM:ss.l" },
           },
         }
       : true;
@@ -26,16 +26,15 @@ export function loggerOptions(
  */
 export function logEachRequest(app: FastifyInstance): void {
   app.addHook("onResponse", (request, reply, done) => {
-    request.log.info(
-      {
-        method: request.method,
-        path: request.url.split("?")[0],
-        status: reply.statusCode,
-        ms: Math.round(reply.elapsedTime * 10) / 10,
-        client: request.ip,
-      },
-      "request",
-    );
+    const line = {
+      method: request.method,
+      path: request.url.split("?")[0] ?? "/",
+      status: reply.statusCode,
+      ms: Math.round(reply.elapsedTime * 10) / 10,
+      client: request.ip,
+    };
+    // The message repeats the fields so the pretty form reads as one line; JSON keeps them as members too.
+    request.log.info(line, `${line.method} ${line.path} ${line.status} ${line.ms}ms ${line.client}`);
     done();
   });
 }
