@@ -1,5 +1,5 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -97,6 +97,20 @@ describe("imesim serve's tuning flags", () => {
     });
     expect(serverOptionsFromFlags({ log: true }, true)).toEqual({ logger: "pretty" });
     expect(serverOptionsFromFlags({}, true)).toEqual({});
+  });
+
+  it("a --tenant-domain that is not a domain name stops serve with exit 2 and one line naming it, nothing written", () => {
+    const data = join(dir, "bad-domain");
+    const result = spawnSync(
+      process.execPath,
+      [BIN, "serve", "--port", "0", "--data", data, "--tenant-domain", "not a domain"],
+      { encoding: "utf8", timeout: 20_000 },
+    );
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe(
+      "imesim serve: 'not a domain' is not a domain name (expected something like contoso.onmicrosoft.com).\n",
+    );
+    expect(existsSync(data)).toBe(false);
   });
 
   it("--download-rate takes bytes per second with k, M or G", () => {

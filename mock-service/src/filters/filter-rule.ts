@@ -141,24 +141,17 @@ export function parseFilterRule(rule: string): FilterExpression {
       throw invalid(`tokens must be separated by whitespace (${where(token)})`);
   };
 
-  const orExpression = (): FilterExpression => {
-    const parts = [andExpression()];
-    while (connectorOf(peek()) === "or") {
+  // One level of the precedence ladder: operands joined by one connector (`or` over `and` over primaries).
+  const joined = (connector: "and" | "or", operand: () => FilterExpression): FilterExpression => {
+    const parts = [operand()];
+    while (connectorOf(peek()) === connector) {
       needSpace(peek() as Token);
       position += 1;
-      parts.push(andExpression());
+      parts.push(operand());
     }
-    return parts.length === 1 ? (parts[0] as FilterExpression) : { kind: "or", parts };
+    return parts.length === 1 ? (parts[0] as FilterExpression) : { kind: connector, parts };
   };
-  const andExpression = (): FilterExpression => {
-    const parts = [primary()];
-    while (connectorOf(peek()) === "and") {
-      needSpace(peek() as Token);
-      position += 1;
-      parts.push(primary());
-    }
-    return parts.length === 1 ? (parts[0] as FilterExpression) : { kind: "and", parts };
-  };
+  const orExpression = (): FilterExpression => joined("or", () => joined("and", primary));
   const primary = (): FilterExpression => {
     const token = peek();
     if (token?.type === "open") {
