@@ -1,4 +1,5 @@
 import type { FaultPlan } from "./faults/plan.ts";
+import type { LogSetting } from "./http/request-log.ts";
 
 /** How to start the mock Intune service. Only `dataDir` is required. */
 export interface ServerOptions {
@@ -6,6 +7,12 @@ export interface ServerOptions {
   readonly dataDir: string;
   /** Tenant id the tokens carry; a fixed default when omitted. */
   readonly tenantId?: string;
+  /**
+   * Domain names the tenant also answers to in authority URLs (`https://host/contoso.onmicrosoft.com`), as
+   * Entra resolves a tenant by id or by any of its verified domains. The first is the default domain;
+   * `imesim.onmicrosoft.com` when omitted.
+   */
+  readonly tenantDomains?: readonly string[];
   /**
    * Absolute base URL clients reach this service at (e.g. `https://mock.local:8443`). Every URL
    * the service hands out (SAS upload URLs, content locations, nextLinks) is built from it.
@@ -18,8 +25,11 @@ export interface ServerOptions {
   readonly tls?: boolean;
   /** Extra DNS names for the TLS certificate (localhost, 127.0.0.1 and ::1 are always in it). */
   readonly tlsHostnames?: readonly string[];
-  /** Fastify request logging. */
-  readonly logger?: boolean;
+  /**
+   * Request logging: one line per request (method, path, status, ms, client) as JSON lines with `true`,
+   * through pino-pretty with `"pretty"`; none when omitted.
+   */
+  readonly logger?: LogSetting;
   /** Lifetime of issued tokens in seconds; ≥ 3599 keeps IntuneWin32App from renewing (graph-win32.md §5.1). */
   readonly tokenLifetimeSeconds?: number;
   /** `CheckinIntervalMinutes` in gateway replies (ime.md §3.1 shows 56). */
@@ -56,9 +66,13 @@ export interface ServerOptions {
 
 /** Options with every default filled in. */
 export interface ResolvedOptions
-  extends Required<Omit<ServerOptions, "publicBaseUrl" | "clientCredentials" | "faults" | "adminToken">> {
+  extends Required<
+    Omit<ServerOptions, "publicBaseUrl" | "clientCredentials" | "faults" | "adminToken" | "tenantDomains">
+  > {
   /** The admin plane's token; undefined only with `insecureAdmin`. */
   readonly adminToken: string | undefined;
+  /** The tenant's domain names, lower case, the default domain first. */
+  readonly tenantDomains: readonly string[];
   readonly publicBaseUrl: string | undefined;
   readonly clientCredentials:
     | readonly { readonly clientId: string; readonly clientSecret: string }[]

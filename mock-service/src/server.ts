@@ -15,6 +15,7 @@ import type { ServiceContext } from "./context.ts";
 import { enrollmentRoutes } from "./enrollment/routes.ts";
 import { FaultInjector } from "./faults/injector.ts";
 import { gatewayRoutes } from "./gateway/routes.ts";
+import { blobReadRoutes } from "./graph/blob-read-routes.ts";
 import { blobRoutes } from "./graph/blob-routes.ts";
 import { CommitGate } from "./graph/commit-gate.ts";
 import { graphRoutes } from "./graph/routes.ts";
@@ -22,7 +23,9 @@ import { healthRoutes } from "./health/routes.ts";
 import { graphErrorBody, requestIdOf, sendGraphError } from "./http/graph-error.ts";
 import { jsonDepthExceeds } from "./http/json-depth.ts";
 import { normalizeUrl } from "./http/normalize-url.ts";
+import { logEachRequest, loggerOptions } from "./http/request-log.ts";
 import { identityRoutes } from "./identity/routes.ts";
+import { resolveTenantDomains } from "./identity/tenant-names.ts";
 import { TokenIssuer } from "./identity/token-issuer.ts";
 import { defaultTenantId } from "./identity/well-known-ids.ts";
 import type { ResolvedOptions, ServerOptions } from "./options.ts";
@@ -77,7 +80,7 @@ export async function buildServer(options: ServerOptions): Promise<MockIntuneSer
   };
 
   const app = Fastify({
-    logger: resolved.logger,
+    ...loggerOptions(resolved.logger),
     bodyLimit: jsonBodyLimit,
     // Stopping ends every connection, busy ones too: a client that never read a response body (a test's
     // fetch, a stalled download) must not keep `close()`, Ctrl-C or a container stop waiting forever.
@@ -129,13 +132,15 @@ export async function buildServer(options: ServerOptions): Promise<MockIntuneSer
     done(null, payload);
   });
 
+  if (resolved.logger !== false) logEachRequest(app);
   await app.register(identityRoutes(context));
   await app.register(enrollmentRoutes(context));
   await app.register(gatewayRoutes(context));
   await app.register(contentRoutes(context));
   await app.register(blobRoutes(context));
-  await app.register(graphRoutes(context), { prefix: "/beta" });
-  await app.register(graphRoutes(context), { prefix: "/v1.0" });
+  await app.register(blobReadRoutes(context));
+  await app.register(graphRoutes(context, "beta"), { prefix: "/beta" });
+  await app.register(graphRoutes(context, "v1.0"), { prefix: "/v1.0" });
   await app.register(adminRoutes(context));
   await app.register(healthRoutes(context));
   app.addHook("onClose", async () => store.close());
@@ -148,6 +153,7 @@ function resolveOptions(options: ServerOptions): ResolvedOptions {
   return {
     dataDir: options.dataDir,
     tenantId: (options.tenantId ?? defaultTenantId).toLowerCase(),
+    tenantDomains: resolveTenantDomains(options.tenantDomains),
     publicBaseUrl: options.publicBaseUrl,
     clientCredentials: options.clientCredentials,
     tls: options.tls ?? false,

@@ -63,6 +63,8 @@ export async function enrollDevice(
     lastCheckinAt: null,
   };
   store.insertDevice(device);
+  if (request.filterProperties !== undefined)
+    store.putDeviceFilterProperties(device.id, request.filterProperties as Record<string, string>);
   return { device, privateKeyPem };
 }
 

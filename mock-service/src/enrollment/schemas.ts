@@ -19,6 +19,29 @@ export const EnrollmentRequest = Type.Object({
    * service makes the key pair and returns the private key with the certificate.
    */
   certificateSigningRequest: Type.Optional(Type.String({ minLength: 16, maxLength: 16_384 })),
+  /**
+   * What assignment filters see of the device besides its name and OS version (ime.md §11b). Omitted
+   * members take the lab device's values for the enumerated ones (amd64, Azure AD joined, Corporate,
+   * False) and no value for the rest.
+   */
+  filterProperties: Type.Optional(
+    Type.Object(
+      Object.fromEntries(
+        [
+          "manufacturer",
+          "model",
+          "deviceCategory",
+          "enrollmentProfileName",
+          "operatingSystemSKU",
+          "cpuArchitecture",
+          "deviceTrustType",
+          "deviceOwnership",
+          "isTpmAttested",
+        ].map((name) => [name, Type.Optional(Type.String({ maxLength: 256 }))]),
+      ),
+      { additionalProperties: false },
+    ),
+  ),
 });
 export type EnrollmentRequest = Static<typeof EnrollmentRequest>;
 

@@ -16,6 +16,7 @@ import {
 import { deliveredPolicy } from "../graph/policy-override.ts";
 import type { AppRecord, AssignmentRecord } from "../store/records.ts";
 import type { Store } from "../store/store.ts";
+import { filterApplicability } from "./filter-applicability.ts";
 
 /** Which app list a gateway request asks for (ime.md §3.1 item 5). */
 export type AppListKind = "required" | "available" | "selected";
@@ -106,7 +107,11 @@ export function policiesFor(
         targetType: targeted.targetType,
         flatDependencies: flattenRelationships(app.id, relationshipsOf),
       });
-      return deliveredPolicy(app, derived);
+      const delivered = deliveredPolicy(app, derived);
+      const filtered = filterApplicability(store, deviceId, targeted.assignment);
+      return filtered === null
+        ? delivered
+        : { ...delivered, AppApplicabilityStateDueToAssginmentFilters: filtered };
     } catch (error) {
       if (!isImesimError(error)) throw error;
       return undefined;

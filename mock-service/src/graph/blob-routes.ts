@@ -3,7 +3,7 @@ import { XMLParser } from "fast-xml-parser";
 import type { FastifyInstance, FastifyReply } from "fastify";
 import type { ServiceContext } from "../context.ts";
 import { injectRequestFaults } from "../faults/apply.ts";
-import { verifyUrlParts } from "../http/url-signature.ts";
+import { blobSasValid, refuseBlobSas } from "./blob-sas.ts";
 
 /** Largest block (or single-shot blob) accepted; clients send 1–6 MiB blocks (graph-win32.md §2.4). */
 const blobBodyLimit = 256 * 1024 * 1024;
@@ -37,14 +37,7 @@ export function blobRoutes(context: ServiceContext) {
       { schema: { hide: true } },
       async (request, reply) => {
         const fileId = request.params.fileName.replace(/\.intunewin\.bin$/i, "");
-        if (!verifyUrlParts(context.urlSigningKey, ["blob", fileId], request.query.sig)) {
-          return azureError(
-            reply,
-            403,
-            "AuthenticationFailed",
-            "Server failed to authenticate the request. Make sure the value of the sig query parameter is correct.",
-          );
-        }
+        if (!blobSasValid(context, fileId, request.query.sig)) return refuseBlobSas(reply);
         if (
           await injectRequestFaults(context.faults, request, reply, {
             route: "blob",
@@ -180,7 +173,8 @@ function azureCreated(reply: FastifyReply): FastifyReply {
     .send();
 }
 
-function azureError(reply: FastifyReply, status: number, code: string, message: string): FastifyReply {
+/** An Azure Storage error: the XML body and `x-ms-error-code` the Blob SDK reads. */
+export function azureError(reply: FastifyReply, status: number, code: string, message: string): FastifyReply {
   return reply
     .code(status)
     .header("content-type", "application/xml")

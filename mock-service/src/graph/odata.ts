@@ -2,6 +2,7 @@ import { ImesimError } from "@imesim/contracts/errors";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { baseUrlOf, type ServiceContext } from "../context.ts";
 import { graphJsonType } from "../http/graph-error.ts";
+import { v1ViewFor } from "./graph-version.ts";
 import { parseFilter } from "./odata-filter.ts";
 
 /** The Graph version segment a request came in under (`beta` or `v1.0`), as the mock spells it. */
@@ -28,7 +29,7 @@ export function sendEntity(
   entity: Record<string, unknown>,
   status = 200,
 ): FastifyReply {
-  const selected = applySelect(request, entity);
+  const selected = applySelect(request, inVersion(request, fragment)(entity));
   return reply
     .code(status)
     .header("content-type", graphJsonType)
@@ -42,7 +43,8 @@ type CollectionQuery = Partial<
 /**
  * Sends a collection with the OData query options applied: `$filter`, `$orderby`, `$count`,
  * `$top`/`$skip`, paging with an opaque `$skiptoken` in an absolute `@odata.nextLink` that keeps
- * the other options, and `$select` (graph-win32.md §6). An empty result always carries
+ * the other options whenever a page is cut (at the service's page size or a smaller `$top`), and
+ * `$select` (graph-win32.md §6). An empty result always carries
  * `@odata.count: 0`, IntuneWin32App's empty-collection quirk.
  */
 export function sendCollection(
@@ -53,7 +55,8 @@ export function sendCollection(
   items: readonly Record<string, unknown>[],
 ): FastifyReply {
   const query = request.query as CollectionQuery;
-  let results = [...items];
+  const view = inVersion(request, fragment);
+  let results = items.map(view);
   if (query.$filter !== undefined && query.$filter.trim() !== "") {
     const predicate = parseFilter(query.$filter);
     results = results.filter(predicate);
@@ -69,10 +72,9 @@ export function sendCollection(
   const top = nonNegative(query.$top, "$top");
   const pageSize = Math.min(top ?? context.options.pageSize, context.options.pageSize);
   const page = results.slice(offset, offset + pageSize);
-  const remaining =
-    top === undefined
-      ? total - offset - page.length
-      : Math.min(top, total - skip) - (offset - skip) - page.length;
+  // Graph cuts a page at $top as at its own page size, and links the rest (graph-win32.md §6 Paging):
+  // $top sets the page size, not the total.
+  const remaining = total - offset - page.length;
   const body: Record<string, unknown> = { "@odata.context": contextUrl(context, request, fragment) };
   if (query.$count?.toLowerCase() === "true" || total === 0) body["@odata.count"] = total;
   if (remaining > 0) body["@odata.nextLink"] = nextLink(context, request, offset + page.length - skip, top);
@@ -107,6 +109,14 @@ function nonNegative(value: string | undefined, name: string): number | undefine
   if (!/^\d+$/.test(value))
     throw new ImesimError("ODATA_QUERY_INVALID", `${name} must be a non-negative integer.`, { path: name });
   return Number(value);
+}
+
+// Entities as the request's version shows them: v1.0 leaves out what only beta has (graph-version.ts).
+function inVersion(
+  request: FastifyRequest,
+  fragment: string,
+): (entity: Record<string, unknown>) => Record<string, unknown> {
+  return (versionOf(request) === "v1.0" ? v1ViewFor(fragment) : undefined) ?? ((entity) => entity);
 }
 
 function applySelect(request: FastifyRequest, entity: Record<string, unknown>): Record<string, unknown> {

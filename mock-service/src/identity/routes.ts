@@ -5,6 +5,7 @@ import { baseUrlOf, type ServiceContext } from "../context.ts";
 import { injectRequestFaults } from "../faults/apply.ts";
 import { jwtBearerAssertionType, verifyDeviceAssertion } from "./device-assertion.ts";
 import { sendOAuthError } from "./oauth-error.ts";
+import { namesTenant } from "./tenant-names.ts";
 import { adminRoles, graphAppId, graphAudience, imeAgentClientId, imeResourceId } from "./well-known-ids.ts";
 
 type TokenForm = Record<string, string | undefined>;
@@ -21,7 +22,7 @@ export function identityRoutes(context: ServiceContext) {
     await app.register(formbody);
 
     const tenantMatches = (tenant: string): boolean =>
-      ["common", "organizations", context.tokens.tenantId].includes(tenant.toLowerCase());
+      namesTenant(tenant, context.tokens.tenantId, context.options.tenantDomains);
     // Entra's AADSTS90002; the metadata document calls it invalid_tenant, the token endpoints invalid_request.
     const unknownTenant = (
       reply: FastifyReply,

@@ -9,7 +9,7 @@ import {
   rmSync,
   statSync,
 } from "node:fs";
-import { rm, stat } from "node:fs/promises";
+import { readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { ImesimError } from "@imesim/contracts/errors";
@@ -73,7 +73,51 @@ export class BlobStore {
   ): Promise<number> {
     const folder = join(this.root, "blocks", fileId);
     mkdirSync(folder, { recursive: true, mode: 0o700 });
-    return this.#write(join(folder, blockFileName(blockId)), source, limit, mayReplace);
+    const target = join(folder, blockFileName(blockId));
+    // The id beside the bytes, one file per block, so parallel Put Blocks need no shared index for Get Block List.
+    await writeFile(`${target}${blockIdSuffix}`, blockId, { mode: 0o600 });
+    return this.#write(target, source, limit, mayReplace);
+  }
+
+  /**
+   * Blocks staged and not in the committed list (Get Block List's uncommitted list), in no particular order.
+   * Staged blocks stay on disk after a block list (see assemble), so the committed ones are left out here.
+   */
+  async uncommittedBlocks(fileId: string): Promise<BlockEntry[]> {
+    const folder = join(this.root, "blocks", fileId);
+    let names: string[];
+    try {
+      names = await readdir(folder);
+    } catch {
+      return [];
+    }
+    const committed = new Set((await this.committedBlocks(fileId)).map((block) => block.name));
+    const entries: BlockEntry[] = [];
+    for (const name of names) {
+      if (!name.endsWith(blockIdSuffix)) continue;
+      const bytes = name.slice(0, -blockIdSuffix.length);
+      try {
+        const size = (await stat(join(folder, bytes))).size;
+        const id = await readFile(join(folder, name), "utf8");
+        if (!committed.has(id)) entries.push({ name: id, size });
+      } catch {
+        // An id whose bytes are still being written is not a block yet.
+      }
+    }
+    return entries;
+  }
+
+  /** The blocks the blob was committed from, in order (Get Block List's committed list); none for a single-shot blob. */
+  async committedBlocks(fileId: string): Promise<BlockEntry[]> {
+    try {
+      return JSON.parse(await readFile(this.#committedListPath(fileId), "utf8")) as BlockEntry[];
+    } catch {
+      return [];
+    }
+  }
+
+  #committedListPath(fileId: string): string {
+    return join(this.root, "files", `${fileId}.blocks.json`);
   }
 
   /** True when a block with that id was staged for the file. */
@@ -108,7 +152,26 @@ export class BlobStore {
         }
       }
     }
-    return this.#write(this.filePath(fileId), concatenated(), Number.POSITIVE_INFINITY, mayReplace);
+    const sizes = await Promise.all(
+      blockIds.map((blockId) =>
+        stat(blocks(blockId)).then(
+          (info) => info.size,
+          () => 0,
+        ),
+      ),
+    );
+    const length = await this.#write(
+      this.filePath(fileId),
+      concatenated(),
+      Number.POSITIVE_INFINITY,
+      mayReplace,
+    );
+    const committed: BlockEntry[] = blockIds.map((name, index) => ({ name, size: sizes[index] ?? 0 }));
+    const list = this.#committedListPath(fileId);
+    const temporary = `${list}.${randomUUID()}.tmp`;
+    await writeFile(temporary, JSON.stringify(committed), { mode: 0o600 });
+    renameSync(temporary, list);
+    return length;
   }
 
   /** Streams a whole blob in one go (Azure Put Blob). */
@@ -118,7 +181,10 @@ export class BlobStore {
     limit: number,
     mayReplace: MayReplace,
   ): Promise<number> {
-    return this.#write(this.filePath(fileId), source, limit, mayReplace);
+    const length = await this.#write(this.filePath(fileId), source, limit, mayReplace);
+    // A blob written whole has no blocks (Azure's Put Blob).
+    rmSync(this.#committedListPath(fileId), { force: true });
+    return length;
   }
 
   /** A read stream over `[start, end]` (inclusive) of a file's blob. */
@@ -134,6 +200,7 @@ export class BlobStore {
   /** Removes a file's blob and any staged blocks. */
   removeFile(fileId: string): void {
     rmSync(this.filePath(fileId), { force: true });
+    rmSync(this.#committedListPath(fileId), { force: true });
     this.removeBlocks(fileId);
   }
 
@@ -194,6 +261,15 @@ export class BlobStore {
     }
   }
 }
+
+/** One block of a blob as Get Block List names it: its id (base64) and its length. */
+export interface BlockEntry {
+  readonly name: string;
+  readonly size: number;
+}
+
+// Suffix of the file that holds a staged block's id beside its bytes.
+const blockIdSuffix = ".id";
 
 function blockFileName(blockId: string): string {
   // Azure allows block ids up to 64 bytes; hashing keeps any id a short, safe file name.

@@ -111,4 +111,18 @@ export const migrations: readonly string[] = [
     created_at TEXT NOT NULL
   );
   `,
+  // Assignment filters (graph-win32.md §3.1) and the device properties they are evaluated against
+  // (ime.md §11b); the properties a device did not enroll with stay absent from the row.
+  `
+  CREATE TABLE assignment_filters (
+    id TEXT PRIMARY KEY,
+    body TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    modified_at TEXT NOT NULL
+  );
+  CREATE TABLE device_filter_properties (
+    device_id TEXT PRIMARY KEY REFERENCES devices(id) ON DELETE CASCADE,
+    body TEXT NOT NULL
+  );
+  `,
 ];

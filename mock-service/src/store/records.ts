@@ -106,3 +106,11 @@ export interface DeviceStatusRecord {
   readonly report: JsonObject;
   readonly updatedAt: string;
 }
+
+/** An assignment filter as stored: its Graph body (displayName, platform, rule, …) and times. */
+export interface AssignmentFilterRecord {
+  readonly id: string;
+  readonly body: JsonObject;
+  readonly createdAt: string;
+  readonly modifiedAt: string;
+}

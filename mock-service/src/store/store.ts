@@ -2,6 +2,7 @@ import { BlobStore } from "./blob-store.ts";
 import { openDatabase, type SqliteDatabase, type Statement } from "./database.ts";
 import type {
   AppRecord,
+  AssignmentFilterRecord,
   AssignmentRecord,
   ContentFileRecord,
   DeviceRecord,
@@ -302,6 +303,52 @@ export class Store {
     this.#generation += 1;
   }
 
+  // ---- assignment filters ------------------------------------------------------------------
+
+  /** Creates or replaces an assignment filter. */
+  putAssignmentFilter(filter: AssignmentFilterRecord): void {
+    this.#sql(
+      `INSERT INTO assignment_filters (id, body, created_at, modified_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT(id) DO UPDATE SET body = excluded.body, modified_at = excluded.modified_at`,
+    ).run(filter.id, JSON.stringify(filter.body), filter.createdAt, filter.modifiedAt);
+    this.#generation += 1;
+  }
+
+  getAssignmentFilter(id: string): AssignmentFilterRecord | undefined {
+    const row = this.#sql("SELECT * FROM assignment_filters WHERE id = ? COLLATE NOCASE").get(id) as
+      | FilterRow
+      | undefined;
+    return row === undefined ? undefined : filterFromRow(row);
+  }
+
+  listAssignmentFilters(): AssignmentFilterRecord[] {
+    return (this.#sql("SELECT * FROM assignment_filters ORDER BY created_at, id").all() as FilterRow[]).map(
+      filterFromRow,
+    );
+  }
+
+  deleteAssignmentFilter(id: string): boolean {
+    const deleted =
+      this.#sql("DELETE FROM assignment_filters WHERE id = ? COLLATE NOCASE").run(id).changes > 0;
+    if (deleted) this.#generation += 1;
+    return deleted;
+  }
+
+  /** The filter properties a device enrolled with (manufacturer, model, …); empty when it gave none. */
+  getDeviceFilterProperties(deviceId: string): Record<string, string> {
+    const row = this.#sql("SELECT body FROM device_filter_properties WHERE device_id = ? COLLATE NOCASE").get(
+      deviceId,
+    ) as { body: string } | undefined;
+    return row === undefined ? {} : (JSON.parse(row.body) as Record<string, string>);
+  }
+
+  putDeviceFilterProperties(deviceId: string, properties: Readonly<Record<string, string>>): void {
+    this.#sql(
+      "INSERT INTO device_filter_properties (device_id, body) VALUES (?, ?) ON CONFLICT(device_id) DO UPDATE SET body = excluded.body",
+    ).run(deviceId, JSON.stringify(properties));
+    this.#generation += 1;
+  }
+
   // ---- groups ----------------------------------------------------------------------------
 
   insertGroup(id: string, displayName: string, createdAt: string): void {
@@ -568,4 +615,20 @@ function deviceFromRow(row: DeviceRow): DeviceRecord {
 
 function userFromRow(row: UserRow): UserRecord {
   return { id: row.id, userPrincipalName: row.user_principal_name, displayName: row.display_name };
+}
+
+interface FilterRow {
+  id: string;
+  body: string;
+  created_at: string;
+  modified_at: string;
+}
+
+function filterFromRow(row: FilterRow): AssignmentFilterRecord {
+  return {
+    id: row.id,
+    body: JSON.parse(row.body) as JsonObject,
+    createdAt: row.created_at,
+    modifiedAt: row.modified_at,
+  };
 }

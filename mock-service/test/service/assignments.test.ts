@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { decodePolicyListPayload } from "@imesim/contracts/gateway";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MockIntuneServer } from "../../src/index.ts";
@@ -9,11 +8,10 @@ import { migrations } from "../../src/store/migrations.ts";
 import { Store } from "../../src/store/store.ts";
 import {
   adminToken,
-  deviceToken,
   type Enrolled,
   encryptedContent,
   enroll,
-  requestApplications,
+  requiredAppList,
   sampleApp,
   startServer,
   uploadContent,
@@ -89,11 +87,7 @@ async function listedAssignments(appId: string): Promise<{ id: string; intent: s
 
 /** The ids of the required apps the enrolled device receives from the gateway (ime.md §3.1). */
 async function requiredAppIds(): Promise<string[]> {
-  const response = await requestApplications(app, await deviceToken(app, member));
-  expect(response.statusCode).toBe(200);
-  return decodePolicyListPayload(response.json().ResponsePayload)
-    .map((policy) => policy.Id)
-    .sort();
+  return (await requiredAppList(app, member)).map((policy) => policy.Id).sort();
 }
 
 describe("assignments are scoped to their app", () => {

@@ -2,7 +2,12 @@ import { createCipheriv, createHash, createHmac, randomBytes, randomUUID, webcry
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createSideCarSessionRequest, encodeContentInfoPayload } from "@imesim/contracts/gateway";
+import {
+  createSideCarSessionRequest,
+  decodePolicyListPayload,
+  encodeContentInfoPayload,
+} from "@imesim/contracts/gateway";
+import type { DecodedImePolicy } from "@imesim/contracts/ime";
 import { importPKCS8, SignJWT } from "jose";
 import * as pkijs from "pkijs";
 import { buildServer, type MockIntuneServer, type ServerOptions } from "../../src/index.ts";
@@ -368,4 +373,17 @@ export async function newContentVersion(
   const version = (await server.inject({ method: "POST", url: versions, headers, payload: {} })).json()
     .id as string;
   return `${versions}/${version}/files`;
+}
+
+/** The `ResponsePayload` of the device's required app list (`RequestApplication`), as its check-in receives it. */
+export async function requiredAppListPayload(app: MockIntuneServer, device: Enrolled): Promise<string> {
+  const response = await requestApplications(app, await deviceToken(app, device));
+  if (response.statusCode !== 200)
+    throw new Error(`RequestApplication: ${response.statusCode} ${response.body}`);
+  return response.json().ResponsePayload as string;
+}
+
+/** The device's required app list, decoded. */
+export async function requiredAppList(app: MockIntuneServer, device: Enrolled): Promise<DecodedImePolicy[]> {
+  return decodePolicyListPayload(await requiredAppListPayload(app, device));
 }

@@ -12,10 +12,9 @@ import { buildServer, importApp, type MockIntuneServer } from "../../src/index.t
 import {
   adminHeaders,
   adminToken,
-  deviceToken,
   type Enrolled,
   enroll,
-  requestApplications,
+  requiredAppListPayload,
   sampleApp,
 } from "./helpers.ts";
 
@@ -95,9 +94,7 @@ afterAll(async () => {
 
 /** The app list as the device receives it: the JSON text inside the gzip + base64 payload, unparsed. */
 async function requiredAppsText(): Promise<string> {
-  const response = await requestApplications(server, await deviceToken(server, device));
-  expect(response.statusCode).toBe(200);
-  return decodeAppListPayload(response.json().ResponsePayload);
+  return decodeAppListPayload(await requiredAppListPayload(server, device));
 }
 
 const overrideUrl = () => `/admin/apps/${appId}/imePolicy`;

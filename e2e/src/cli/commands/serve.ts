@@ -2,8 +2,9 @@ import { readFileSync } from "node:fs";
 import { isImesimError } from "@imesim/contracts/errors";
 import type { FaultPlan, MockIntuneServer } from "@imesim/mock-service";
 import { type Command, InvalidArgumentError } from "commander";
+import { addServeTuningFlags, type ServeTuningFlags, serverOptionsFromFlags } from "./serve-flags.ts";
 
-interface ServeOptions {
+interface ServeOptions extends ServeTuningFlags {
   port: number;
   host: string;
   data: string;
@@ -44,7 +45,7 @@ function positive(value: string): number {
 
 /** `imesim serve`: runs the mock Intune service until interrupted. */
 export function registerServe(program: Command): void {
-  program
+  const command = program
     .command("serve")
     .description(
       "Run the mock Intune service: Entra tokens, enrollment, the SideCar gateway, content and the Graph admin API",
@@ -83,99 +84,100 @@ export function registerServe(program: Command): void {
       "--max-devices <n>",
       "devices the tenant may hold, then 429 (0: no limit; default 100000)",
       wholeOrZero,
-    )
-    .action(async (options: ServeOptions) => {
-      // One of the two alone would leave the service accepting any client, while the user believes it locked.
-      if ((options.clientId === undefined) !== (options.clientSecret === undefined)) {
-        console.error("imesim serve: --client-id and --client-secret go together");
-        process.exitCode = 2;
-        return;
-      }
-      let faults: FaultPlan | undefined;
-      try {
-        faults =
-          options.faults === undefined
-            ? undefined
-            : (JSON.parse(readFileSync(options.faults, "utf8")) as FaultPlan);
-      } catch (error) {
-        console.error(
-          `imesim serve: cannot read the fault plan ${options.faults}: ${(error as Error).message}`,
-        );
-        process.exitCode = 2;
-        return;
-      }
-      const adminToken = options.adminToken ?? process.env.IMESIM_ADMIN_TOKEN;
-      if (options.insecureAdmin === true && options.adminToken !== undefined) {
-        console.error("imesim serve: --admin-token and --insecure-admin exclude each other");
-        process.exitCode = 2;
-        return;
-      }
-      // The service loads when the command runs (see commands/index.ts).
-      const { buildServer, caCertificatePath, LISTEN_BACKLOG } = await import("@imesim/mock-service");
-      let server: MockIntuneServer;
-      try {
-        server = await buildServer({
-          dataDir: options.data,
-          tls: options.tls ?? false,
-          ...(options.tlsHostname.length === 0 ? {} : { tlsHostnames: options.tlsHostname }),
-          ...(options.tenant === undefined ? {} : { tenantId: options.tenant }),
-          ...(options.publicUrl === undefined ? {} : { publicBaseUrl: options.publicUrl }),
-          ...(faults === undefined ? {} : { faults }),
-          ...(options.checkinInterval === undefined
+    );
+  addServeTuningFlags(command).action(async (options: ServeOptions) => {
+    // One of the two alone would leave the service accepting any client, while the user believes it locked.
+    if ((options.clientId === undefined) !== (options.clientSecret === undefined)) {
+      console.error("imesim serve: --client-id and --client-secret go together");
+      process.exitCode = 2;
+      return;
+    }
+    let faults: FaultPlan | undefined;
+    try {
+      faults =
+        options.faults === undefined
+          ? undefined
+          : (JSON.parse(readFileSync(options.faults, "utf8")) as FaultPlan);
+    } catch (error) {
+      console.error(
+        `imesim serve: cannot read the fault plan ${options.faults}: ${(error as Error).message}`,
+      );
+      process.exitCode = 2;
+      return;
+    }
+    const adminToken = options.adminToken ?? process.env.IMESIM_ADMIN_TOKEN;
+    if (options.insecureAdmin === true && options.adminToken !== undefined) {
+      console.error("imesim serve: --admin-token and --insecure-admin exclude each other");
+      process.exitCode = 2;
+      return;
+    }
+    // The service loads when the command runs (see commands/index.ts).
+    const { buildServer, caCertificatePath, LISTEN_BACKLOG } = await import("@imesim/mock-service");
+    let server: MockIntuneServer;
+    try {
+      server = await buildServer({
+        dataDir: options.data,
+        tls: options.tls ?? false,
+        ...(options.tlsHostname.length === 0 ? {} : { tlsHostnames: options.tlsHostname }),
+        ...(options.tenant === undefined ? {} : { tenantId: options.tenant }),
+        ...(options.publicUrl === undefined ? {} : { publicBaseUrl: options.publicUrl }),
+        ...(faults === undefined ? {} : { faults }),
+        ...(options.checkinInterval === undefined ? {} : { checkinIntervalMinutes: options.checkinInterval }),
+        ...(options.enrollmentsPerMinute === undefined
+          ? {}
+          : { enrollmentsPerMinute: options.enrollmentsPerMinute }),
+        ...(options.maxDevices === undefined ? {} : { maxDevices: options.maxDevices }),
+        ...(options.insecureAdmin === true
+          ? { insecureAdmin: true }
+          : adminToken === undefined
             ? {}
-            : { checkinIntervalMinutes: options.checkinInterval }),
-          ...(options.enrollmentsPerMinute === undefined
-            ? {}
-            : { enrollmentsPerMinute: options.enrollmentsPerMinute }),
-          ...(options.maxDevices === undefined ? {} : { maxDevices: options.maxDevices }),
-          ...(options.insecureAdmin === true
-            ? { insecureAdmin: true }
-            : adminToken === undefined
-              ? {}
-              : { adminToken }),
-          ...(options.clientId !== undefined && options.clientSecret !== undefined
-            ? { clientCredentials: [{ clientId: options.clientId, clientSecret: options.clientSecret }] }
-            : {}),
-        });
-      } catch (error) {
-        if (!isImesimError(error)) throw error;
-        console.error(`imesim serve: ${error.message}`);
-        process.exitCode = 2;
-        return;
-      }
-      const address = await server.listen({
-        port: options.port,
-        host: options.host,
-        backlog: LISTEN_BACKLOG,
+            : { adminToken }),
+        ...(options.clientId !== undefined && options.clientSecret !== undefined
+          ? { clientCredentials: [{ clientId: options.clientId, clientSecret: options.clientSecret }] }
+          : {}),
+        ...serverOptionsFromFlags(options, process.stdout.isTTY === true),
       });
-      const tenant = server.intune.tokens.tenantId;
-      console.log(`mock Intune service listening on ${address}`);
-      console.log(`  tenant          ${tenant}`);
-      console.log(`  token endpoint  ${address}/${tenant}/oauth2/v2.0/token`);
-      console.log(`  Graph           ${address}/beta  and  ${address}/v1.0`);
-      console.log(`  enrollment      POST ${address}/enrollment/devices`);
-      console.log(`  faults          ${address}/admin/faults`);
-      const admin = server.intune.options.adminToken;
-      if (admin === undefined) console.log("  admin token     none: --insecure-admin leaves /admin/* open");
-      else if (adminToken === undefined) console.log(`  admin token     ${admin}  (Authorization: Bearer …)`);
-      else console.log("  admin token     as given (--admin-token or IMESIM_ADMIN_TOKEN)");
-      console.log(`  OpenAPI         ${address}/openapi.json`);
-      if (options.tls) {
-        const ca = caCertificatePath(options.data);
-        console.log(`\nHTTPS certificates come from the CA in ${ca}. To trust it:`);
-        console.log(`  Node:    NODE_EXTRA_CA_CERTS=${ca}`);
-        console.log(
-          `  Debian:  cp ${ca} /usr/local/share/ca-certificates/imesim.crt && update-ca-certificates`,
-        );
-        console.log(
-          `  Windows: Import-Certificate -FilePath ${ca} -CertStoreLocation Cert:\\LocalMachine\\Root`,
-        );
-      }
-      const stop = async () => {
-        await server.close();
-        process.exit(0);
-      };
-      process.once("SIGINT", stop);
-      process.once("SIGTERM", stop);
+    } catch (error) {
+      if (!isImesimError(error)) throw error;
+      console.error(`imesim serve: ${error.message}`);
+      process.exitCode = 2;
+      return;
+    }
+    const address = await server.listen({
+      port: options.port,
+      host: options.host,
+      backlog: LISTEN_BACKLOG,
     });
+    const tenant = server.intune.tokens.tenantId;
+    console.log(`mock Intune service listening on ${address}`);
+    console.log(`  tenant          ${tenant}`);
+    const [defaultDomain, ...otherDomains] = server.intune.options.tenantDomains;
+    console.log(`  domains         ${[`${defaultDomain} (default)`, ...otherDomains].join(", ")}`);
+    console.log(`  token endpoint  ${address}/${tenant}/oauth2/v2.0/token`);
+    console.log(`  Graph           ${address}/beta  and  ${address}/v1.0`);
+    console.log(`  enrollment      POST ${address}/enrollment/devices`);
+    console.log(`  faults          ${address}/admin/faults`);
+    const admin = server.intune.options.adminToken;
+    if (admin === undefined) console.log("  admin token     none: --insecure-admin leaves /admin/* open");
+    else if (adminToken === undefined) console.log(`  admin token     ${admin}  (Authorization: Bearer …)`);
+    else console.log("  admin token     as given (--admin-token or IMESIM_ADMIN_TOKEN)");
+    console.log(`  OpenAPI         ${address}/openapi.json`);
+    if (options.tls) {
+      const ca = caCertificatePath(options.data);
+      console.log(`\nHTTPS certificates come from the CA in ${ca}. To trust it:`);
+      console.log(`  Node:    NODE_EXTRA_CA_CERTS=${ca}`);
+      console.log(
+        `  Debian:  cp ${ca} /usr/local/share/ca-certificates/imesim.crt && update-ca-certificates`,
+      );
+      console.log(
+        `  Windows: Import-Certificate -FilePath ${ca} -CertStoreLocation Cert:\\LocalMachine\\Root`,
+      );
+    }
+    const stop = async () => {
+      await server.close();
+      process.exit(0);
+    };
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
 }

@@ -1,62 +1,21 @@
-import { getCACertificates, setDefaultCACertificates } from "node:tls";
-import { ConfidentialClientApplication } from "@azure/msal-node";
-import { Client } from "@microsoft/microsoft-graph-client";
 import { decodeJwt } from "jose";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { MockIntuneServer } from "../../src/index.ts";
-import { encryptedContent, sampleApp, startServer } from "./helpers.ts";
+import { describe, expect, it } from "vitest";
+import { encryptedContent, sampleApp } from "../service/helpers.ts";
+import { graphClient } from "./snippets/graph-client.ts";
+import { useTlsService } from "./tls-service.ts";
 
-let app: MockIntuneServer;
-let close: () => Promise<void>;
-let base: string;
-let host: string;
-
-beforeAll(async () => {
-  const started = await startServer({ tls: true, lenientCommit: false });
-  app = started.server;
-  close = started.close;
-  // Trust the service's CA the way a machine would after `imesim serve --tls` tells it to.
-  setDefaultCACertificates([...getCACertificates("default"), app.intune.authority.root.certificatePem]);
-  const address = await app.listen({ port: 0, host: "127.0.0.1" });
-  const port = new URL(address).port;
-  host = `localhost:${port}`;
-  base = `https://${host}`;
-});
-afterAll(async () => close());
-
-async function msalToken(): Promise<string> {
-  const msal = new ConfidentialClientApplication({
-    auth: {
-      clientId: "5b0b1e6c-9d1e-4c55-9d4e-3f6e2c8a7b10",
-      clientSecret: "any-secret",
-      authority: `${base}/${app.intune.tokens.tenantId}`,
-      knownAuthorities: [host],
-    },
-  });
-  const result = await msal.acquireTokenByClientCredential({
-    scopes: ["https://graph.microsoft.com/.default"],
-  });
-  if (result === null) throw new Error("MSAL returned no token");
-  return result.accessToken;
-}
+const shared = useTlsService({ lenientCommit: false });
 
 describe("official Microsoft clients against the mock", () => {
-  it("MSAL for Node gets a client-credentials token with the mock as a known authority", async () => {
-    const token = await msalToken();
-    expect(decodeJwt(token)).toMatchObject({
+  it("MSAL for Node gets a client-credentials token with the mock as a known authority", () => {
+    expect(decodeJwt(shared.token)).toMatchObject({
       aud: "https://graph.microsoft.com",
       appid: "5b0b1e6c-9d1e-4c55-9d4e-3f6e2c8a7b10",
     });
   });
 
   it("the Graph JavaScript client creates an app, uploads its content and assigns it", async () => {
-    const token = await msalToken();
-    const client = Client.init({
-      authProvider: (done) => done(null, token),
-      baseUrl: `${base}/`,
-      customHosts: new Set([host.split(":")[0] as string, host]),
-      defaultVersion: "beta",
-    });
+    const client = graphClient(shared.service.baseUrl, shared.token);
     const created = await client
       .api("/deviceAppManagement/mobileApps")
       .post(sampleApp({ displayName: "Graph client app" }));
