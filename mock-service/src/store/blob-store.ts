@@ -171,6 +171,14 @@ export class BlobStore {
     const temporary = `${list}.${randomUUID()}.tmp`;
     await writeFile(temporary, JSON.stringify(committed), { mode: 0o600 });
     renameSync(temporary, list);
+    // Committing a list drops the staged blocks it left out, as Azure does; the listed ones stay until the
+    // file is committed (see above), so a second list naming them can still assemble.
+    const listed = new Set(blockIds.map((blockId) => blockFileName(blockId)));
+    const folder = join(this.root, "blocks", fileId);
+    for (const name of await readdir(folder).catch(() => [] as string[])) {
+      const bytes = name.endsWith(blockIdSuffix) ? name.slice(0, -blockIdSuffix.length) : name;
+      if (!listed.has(bytes) && !name.endsWith(".tmp")) rmSync(join(folder, name), { force: true });
+    }
     return length;
   }
 
