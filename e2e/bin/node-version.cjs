@@ -1,7 +1,8 @@
 // The Node.js version gate every entry point passes first (npm install's preinstall, npm test's pretest, the
 // imesim bin behind npm start and npx imesim). It is CommonJS in syntax any Node since 14 parses, so an old Node
-// gets one clear line instead of a stack trace about `.ts` files. The supported range is the root
-// package.json's `engines.node` ("^22.18.0 || >=24": the LTS lines that strip types natively), read, not copied.
+// gets one clear line instead of a stack trace about `.ts` files. The supported range is read from the root
+// package.json's `engines.node`, not copied: "^22.19.0 || >=24", the LTS lines that strip types natively, from
+// the first 22.x with tls.setDefaultCACertificates (the real-client tests trust the mock's CA with it).
 "use strict";
 
 const { readFileSync } = require("node:fs");

@@ -34,16 +34,24 @@ function runAs(version: string, file: string, args: string[] = []) {
 }
 
 describe("Node.js version gate", () => {
-  it("supports the type-stripping LTS lines the root package.json names: 22.18+ and 24+", () => {
+  it("supports the type-stripping LTS lines the root package.json names: 22.19+ and 24+", () => {
     const range = gate.supportedRange();
     expect(range).toBe(manifest.engines.node);
-    const verdicts = ["v20.20.2", "v22.17.1", "v22.18.0", "v22.23.5", "v23.11.0", "v24.0.0", "v26.1.0"].map(
-      (version) => [version, gate.satisfies(version, range)],
-    );
+    const verdicts = [
+      "v20.20.2",
+      "v22.17.1",
+      "v22.18.0",
+      "v22.19.0",
+      "v22.23.5",
+      "v23.11.0",
+      "v24.0.0",
+      "v26.1.0",
+    ].map((version) => [version, gate.satisfies(version, range)]);
     expect(Object.fromEntries(verdicts)).toEqual({
       "v20.20.2": false,
       "v22.17.1": false,
-      "v22.18.0": true,
+      "v22.18.0": false,
+      "v22.19.0": true,
       "v22.23.5": true,
       "v23.11.0": false,
       "v24.0.0": true,
@@ -68,7 +76,7 @@ describe("Node.js version gate", () => {
       expect(run.status).toBe(1);
       expect(run.stdout).toBe("");
       expect(run.stderr).toBe(
-        "imesim needs Node.js 22.18 or a later 22.x, or 24 or later; this is Node.js 20.20.2. " +
+        "imesim needs Node.js 22.19 or a later 22.x, or 24 or later; this is Node.js 20.20.2. " +
           "Install a supported one from https://nodejs.org (or run `nvm install`, which reads .nvmrc); " +
           "the containers (docker compose) need no Node.js on this machine.\n",
       );
@@ -76,9 +84,9 @@ describe("Node.js version gate", () => {
   );
 
   it("a supported Node passes the gate silently", () => {
-    const check = runAs("v22.18.0", join(BIN, "node-version.cjs"));
+    const check = runAs("v22.19.0", join(BIN, "node-version.cjs"));
     expect([check.status, check.stdout, check.stderr]).toEqual([0, "", ""]);
-    const bin = runAs("v22.18.0", join(BIN, "imesim.js"), ["--version"]);
+    const bin = runAs("v22.19.0", join(BIN, "imesim.js"), ["--version"]);
     expect([bin.status, bin.stdout.trim()]).toEqual([0, "0.1.0"]);
   });
 });
