@@ -1,8 +1,8 @@
 // The Node.js version gate every entry point passes first (npm install's preinstall, npm test's pretest, the
 // imesim bin behind npm start and npx imesim). It is CommonJS in syntax any Node since 14 parses, so an old Node
 // gets one clear line instead of a stack trace about `.ts` files. The supported range is read from the root
-// package.json's `engines.node`, not copied: "^22.19.0 || >=24", the LTS lines that strip types natively, from
-// the first 22.x with tls.setDefaultCACertificates (the real-client tests trust the mock's CA with it).
+// package.json's `engines.node`, not copied: "^22.19.0 || >=24.5.0", the LTS lines that strip types natively, from
+// the first releases with tls.setDefaultCACertificates (the real-client tests trust the mock's CA with it).
 "use strict";
 
 const { readFileSync } = require("node:fs");
@@ -41,7 +41,7 @@ function message(version, range) {
       part
         .trim()
         .replace(/^\^(\d+)\.(\d+)\.\d+$/, "$1.$2 or a later $1.x")
-        .replace(/^>=/, ""),
+        .replace(/^>=(\d+(\.[1-9]\d*)?)(\.0)*$/, "$1"),
     )
     .join(", or ");
   return (

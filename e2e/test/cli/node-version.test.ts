@@ -34,7 +34,7 @@ function runAs(version: string, file: string, args: string[] = []) {
 }
 
 describe("Node.js version gate", () => {
-  it("supports the type-stripping LTS lines the root package.json names: 22.19+ and 24+", () => {
+  it("supports the type-stripping LTS lines the root package.json names: 22.19+ and 24.5+", () => {
     const range = gate.supportedRange();
     expect(range).toBe(manifest.engines.node);
     const verdicts = [
@@ -44,7 +44,8 @@ describe("Node.js version gate", () => {
       "v22.19.0",
       "v22.23.5",
       "v23.11.0",
-      "v24.0.0",
+      "v24.4.1",
+      "v24.5.0",
       "v26.1.0",
     ].map((version) => [version, gate.satisfies(version, range)]);
     expect(Object.fromEntries(verdicts)).toEqual({
@@ -54,10 +55,14 @@ describe("Node.js version gate", () => {
       "v22.19.0": true,
       "v22.23.5": true,
       "v23.11.0": false,
-      "v24.0.0": true,
+      "v24.4.1": false,
+      "v24.5.0": true,
       "v26.1.0": true,
     });
-    expect(gate.satisfies(`v${readFileSync(join(ROOT, ".nvmrc"), "utf8").trim()}`, range)).toBe(true);
+    // .nvmrc names a release line; `nvm install` takes its newest release, which the range must admit.
+    const line = readFileSync(join(ROOT, ".nvmrc"), "utf8").trim();
+    expect(line).toMatch(/^\d+$/);
+    expect(gate.satisfies(`v${line}.99.0`, range)).toBe(true);
   });
 
   it("npm install, npm test and npm start all pass through the gate first", () => {
@@ -76,7 +81,7 @@ describe("Node.js version gate", () => {
       expect(run.status).toBe(1);
       expect(run.stdout).toBe("");
       expect(run.stderr).toBe(
-        "imesim needs Node.js 22.19 or a later 22.x, or 24 or later; this is Node.js 20.20.2. " +
+        "imesim needs Node.js 22.19 or a later 22.x, or 24.5 or later; this is Node.js 20.20.2. " +
           "Install a supported one from https://nodejs.org (or run `nvm install`, which reads .nvmrc); " +
           "the containers (docker compose) need no Node.js on this machine.\n",
       );
