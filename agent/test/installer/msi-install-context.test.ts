@@ -1,5 +1,6 @@
-// The msiexec model and the codec's MsiInfo decide per-machine vs per-user by one rule (installContextOf in
-// contracts/msi), so a package's Detection.xml says where the simulated install really registers it.
+// The msiexec model (Windows Installer's rule, installContextOf) and the codec's MsiInfo (IntuneWinAppUtil's rule,
+// intunewin.md §1.2) agree for these common ALLUSERS / MSIINSTALLPERUSER values, so a package's Detection.xml says
+// where the simulated install really registers it.
 import { readFileSync } from "node:fs";
 import { msiInfoFromDatabase, readMsiDatabase } from "@imesim/contracts/msi";
 import { describe, expect, it } from "vitest";

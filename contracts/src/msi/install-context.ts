@@ -1,5 +1,6 @@
-// Per-machine or per-user: the one rule the codec's MsiInfo and the agent's msiexec model share, so a package's
-// Detection.xml never says "machine install" while the simulated install registers per user.
+// Per-machine or per-user as Windows Installer decides it, for the agent's msiexec model. The codec's MsiInfo
+// follows IntuneWinAppUtil's own rules instead (msi-info.ts, intunewin.md §1.2), which agree with these for
+// ALLUSERS empty, "1" and "2" with MSIINSTALLPERUSER empty or "1".
 import type { MsiExecutionContext } from "../intunewin/detection-xml.ts";
 
 /** What an MSI's ALLUSERS / MSIINSTALLPERUSER properties decide. */
@@ -19,12 +20,6 @@ export interface MsiInstallContext {
  * - ALLUSERS "2" → per user when MSIINSTALLPERUSER is "1", per machine when it is unset or "";
  * - MSIINSTALLPERUSER is ignored unless ALLUSERS is "2".
  * §5.4 lists only these values; any other ALLUSERS value is treated as per user (our choice, as before).
- *
- * What IntuneWinAppUtil writes for ALLUSERS=2 is not in the reference either (intunewin.md §1.2 only says it
- * queries both properties), so this is ours: MsiExecutionContext "Any" (a dual-purpose package, the context can
- * still be chosen on the command line), and MsiIsMachineInstall / MsiIsUserInstall say where a plain
- * `msiexec /i` puts it — with MSIINSTALLPERUSER=1 that is Any, IsMachineInstall false, IsUserInstall true,
- * RequiresLogon false; without it, Any, true, false, false.
  */
 export function installContextOf(properties: ReadonlyMap<string, string>): MsiInstallContext {
   const allUsers = properties.get("ALLUSERS") ?? "";

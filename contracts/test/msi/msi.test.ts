@@ -84,7 +84,8 @@ describe("MSI database reader", () => {
       MsiIsMachineInstall: true,
       MsiIsUserInstall: false,
       MsiRequiresReboot: true,
-      MsiIncludesServices: true,
+      // intunewin.md §1.2: the tool reports services only for an empty ServiceInstall table; this one has a row.
+      MsiIncludesServices: false,
       MsiContainsSystemRegistryKeys: true,
       MsiContainsSystemFolders: true,
       MsiPublisher: "Contoso",
@@ -95,7 +96,8 @@ describe("MSI database reader", () => {
       MsiIsMachineInstall: false,
       MsiIsUserInstall: true,
       MsiRequiresReboot: false,
-      MsiIncludesServices: false,
+      // wixl writes an empty ServiceInstall table, which the tool's inverted test reports as services.
+      MsiIncludesServices: true,
       MsiContainsSystemRegistryKeys: false,
       MsiContainsSystemFolders: false,
       MsiPublisher: "Fabrikam & Sons",

@@ -109,8 +109,29 @@ export function formatTimeline(
   return entries.map((entry) => `  ${formatOffset(entry.at).padEnd(12)} ${entry.text}`);
 }
 
+/** What the text report shows. */
+export interface TextReportOptions {
+  /** A fleet's report lists every expectation, not only the broken ones. */
+  readonly verbose?: boolean;
+}
+
+/**
+ * The expectation lines: every one for a single device; for a fleet (one check per device, so hundreds) a count
+ * and only the broken ones, unless verbose.
+ */
+function expectationLines(result: RunResult, verbose: boolean): string[] {
+  const fleet = result.devices.length > 1;
+  const line = (check: RunResult["expectations"][number]) =>
+    `  ${check.passed ? "✓" : "✗"} expect[${check.index}] ${check.subject}${fleet ? ` [device ${check.device}]` : ""}: ${check.detail}`;
+  if (!fleet || verbose) return ["Expectations:", ...result.expectations.map(line)];
+  const broken = result.expectations.filter((check) => !check.passed);
+  const held = result.expectations.length - broken.length;
+  const counts = `${held} held${broken.length > 0 ? `, ${broken.length} broken` : ""} (--verbose lists every one)`;
+  return [`Expectations: ${counts}${broken.length > 0 ? ":" : ""}`, ...broken.map(line)];
+}
+
 /** The text report: timeline of device 1 (or the fleet summary), expectations, verdict, where the logs are. */
-export function formatTextReport(result: RunResult): string {
+export function formatTextReport(result: RunResult, options: TextReportOptions = {}): string {
   const { scenario } = result;
   const appName = (id: string | undefined) =>
     id === undefined
@@ -136,26 +157,9 @@ export function formatTextReport(result: RunResult): string {
       lines.push(`  ${state.appName} (${who}): ${enforcement}${error}`);
     }
   } else {
-    lines.push(
-      "",
-      formatFleetSummary(
-        fleetSummary(
-          scenario.apps.map((app) => app.name),
-          result.devices,
-        ),
-        result.devices.length,
-      ),
-    );
+    lines.push("", formatFleetSummary(fleetSummary(scenario.apps, result.devices), result.devices.length));
   }
-  if (result.expectations.length > 0) {
-    lines.push("", "Expectations:");
-    for (const check of result.expectations) {
-      const device = result.devices.length > 1 ? ` [device ${check.device}]` : "";
-      lines.push(
-        `  ${check.passed ? "✓" : "✗"} expect[${check.index}] ${check.subject}${device}: ${check.detail}`,
-      );
-    }
-  }
+  if (result.expectations.length > 0) lines.push("", ...expectationLines(result, options.verbose === true));
   for (const error of result.errors) lines.push(`  ✗ ${error}`);
   const failed = result.expectations.filter((check) => !check.passed).length;
   lines.push(
@@ -184,13 +188,7 @@ export function formatJsonReport(result: RunResult): string {
         deviceName: device.deviceName,
         apps: device.finalStates,
       })),
-      fleet:
-        result.devices.length > 1
-          ? fleetSummary(
-              result.scenario.apps.map((app) => app.name),
-              result.devices,
-            )
-          : undefined,
+      fleet: result.devices.length > 1 ? fleetSummary(result.scenario.apps, result.devices) : undefined,
       outDir: result.outDir,
     },
     null,
@@ -235,8 +233,12 @@ export function formatJunitReport(result: RunResult): string {
 }
 
 /** The report in the asked-for format. */
-export function formatRunReport(result: RunResult, format: ReportFormat): string {
+export function formatRunReport(
+  result: RunResult,
+  format: ReportFormat,
+  options: TextReportOptions = {},
+): string {
   if (format === "json") return formatJsonReport(result);
   if (format === "junit") return formatJunitReport(result);
-  return formatTextReport(result);
+  return formatTextReport(result, options);
 }

@@ -206,16 +206,24 @@ function outcomeOf(live: LiveDevice, service: ScenarioService): DeviceOutcome {
   };
 }
 
-/** Writes a device's IME registry state as a regedit export next to its logs. */
+// A .reg with the header and no keys: what the export holds when the IME wrote nothing under its key (a device
+// that got no apps), so every device folder has its .reg and importing it changes nothing.
+const EMPTY_REG_FILE = Buffer.concat([
+  Buffer.from([0xff, 0xfe]),
+  Buffer.from("Windows Registry Editor Version 5.00\r\n\r\n", "utf16le"),
+]);
+
+/** Writes a device's IME registry state as a regedit export next to its logs, always (empty when there is none). */
 function exportRegistry(live: LiveDevice, outDir: string): void {
-  if (!live.device.registry.keyExists(IME_REGISTRY_ROOT)) return;
-  const file = join(
-    outDir,
-    `device-${String(live.number).padStart(4, "0")}`,
-    "IntuneManagementExtension.reg",
-  );
+  const folder = join(outDir, `device-${String(live.number).padStart(4, "0")}`);
+  mkdirSync(folder, { recursive: true });
   // regedit's own format: UTF-16LE with the ff fe BOM (windows-formats.md §3.1).
-  writeFileSync(file, exportRegFile(live.device.registry, IME_REGISTRY_ROOT));
+  writeFileSync(
+    join(folder, "IntuneManagementExtension.reg"),
+    live.device.registry.keyExists(IME_REGISTRY_ROOT)
+      ? exportRegFile(live.device.registry, IME_REGISTRY_ROOT)
+      : EMPTY_REG_FILE,
+  );
 }
 
 /** Runs a loaded scenario to its end and checks its expectations. */

@@ -8,9 +8,11 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bin, imesim } from "./run-imesim.ts";
 
-// Root ignores file permissions, so as root the command runs as `nobody` (setpriv, util-linux) to meet EACCES.
+// Root ignores file permissions, so as root the command runs with no capabilities (setpriv, util-linux: an empty
+// bounding set, so the exec'd Node gains none) to meet EACCES. It stays uid 0 rather than becoming `nobody`, so
+// it can still read the clone and Node when they live under a folder other users cannot enter (a 0700 home).
 const unprivileged =
-  process.getuid?.() === 0 ? ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"] : [];
+  process.getuid?.() === 0 ? ["setpriv", "--bounding-set=-all", "--inh-caps=-all", "--"] : [];
 
 function imesimUnprivileged(...args: string[]): { status: number | null; stderr: string } {
   const [command, ...prefix] = [...unprivileged, process.execPath];

@@ -22,12 +22,23 @@ const state = (
   complianceState: undefined,
   applicability,
 });
-const device = (number: number, states: AppFinalState[]) =>
+/** A device that received the given app lists (none: it never checked in) and ended with `states`. */
+const device = (
+  number: number,
+  states: AppFinalState[],
+  appLists: string[][] = [states.map((s) => s.appId)],
+) =>
   ({
     deviceId: `d${number}`,
     deviceName: `PC${number}`,
     finalStates: states,
-    outcome: { number },
+    outcome: {
+      number,
+      events: appLists.map((ids) => ({
+        phase: "apps.received",
+        details: { count: ids.length, session: 1, policiesJson: JSON.stringify(ids.map((Id) => ({ Id }))) },
+      })),
+    },
   }) as unknown as DeviceRun;
 
 describe("fleet summary", () => {
@@ -40,15 +51,38 @@ describe("fleet summary", () => {
       device(1, [state("Tool", 1000)]),
       device(2, [state("Tool", 5000, -2016345060)]),
       device(3, [state("Tool", 5000, -2016345060)]),
-      device(4, []),
+      device(4, [], [["Tool"]]),
     ];
-    const [summary] = fleetSummary(["Tool"], devices);
+    const [summary] = fleetSummary([{ id: "Tool", name: "Tool" }], devices);
     expect(summary).toEqual({
       appName: "Tool",
-      counts: { installed: 1, failed: 2, pending: 1, notApplicable: 0, notInstalled: 0 },
+      counts: {
+        installed: 1,
+        failed: 2,
+        pending: 1,
+        notApplicable: 0,
+        notInstalled: 0,
+        notTargeted: 0,
+        notCheckedIn: 0,
+      },
       errorCodes: { "0x87D1041C": 2 },
     });
     expect(formatFleetSummary([summary!], 4)).toContain("errors: 0x87D1041C ×2");
+  });
+
+  it("counts an app that never reached a device as not targeted or not checked in, never as pending", () => {
+    const devices = [
+      device(1, [], [["Other"], []]), // app lists came, without the app
+      device(2, [], []), // no app list ever came
+      device(3, [], [["OTHER", "TOOL"]]), // the list named it (ids compare case-insensitively), no state yet
+    ];
+    const [summary] = fleetSummary([{ id: "tool", name: "Tool" }], devices);
+    expect(summary?.counts).toMatchObject({ pending: 1, notTargeted: 1, notCheckedIn: 1 });
+    const table = formatFleetSummary([summary!], 3).split("\n");
+    expect(table[1]).toBe(
+      "app   installed  failed  pending  not applicable  not installed  not targeted  not checked in",
+    );
+    expect(table[2]).toMatch(/^Tool\s+0\s+0\s+1\s+0\s+0\s+1\s+1$/);
   });
 });
 

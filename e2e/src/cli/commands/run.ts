@@ -8,6 +8,7 @@ import { loadScenarioOrExit } from "./scenario-file.ts";
 interface RunCommandOptions {
   devices?: number;
   report: ReportFormat;
+  verbose?: boolean;
   out?: string;
 }
 
@@ -35,6 +36,7 @@ export function registerRun(program: Command): void {
     .addOption(
       new Option("--report <format>", "report format").choices(["text", "json", "junit"]).default("text"),
     )
+    .option("--verbose", "with --devices, list every expectation on every device, not only the broken ones")
     .option(
       "--out <dir>",
       "write each device's IME logs, a .reg export of its IME registry state, and the reports here",
@@ -59,11 +61,11 @@ export function registerRun(program: Command): void {
       });
       bar?.stop();
       if (outDir !== undefined) {
-        writeFileSync(join(outDir, "report.txt"), formatTextReport(result));
+        writeFileSync(join(outDir, "report.txt"), formatTextReport(result, { verbose: true }));
         writeFileSync(join(outDir, "report.json"), formatJsonReport(result));
         writeFileSync(join(outDir, "junit.xml"), formatJunitReport(result));
       }
-      process.stdout.write(formatRunReport(result, options.report));
+      process.stdout.write(formatRunReport(result, options.report, { verbose: options.verbose === true }));
       process.exitCode = result.passed ? 0 : 1;
     });
 }

@@ -1,6 +1,10 @@
 // Extracting files from a cabinet (the `#data.cab` stream of an .msi, windows-formats.md §1.6): the CFHEADER /
 // CFFOLDER / CFFILE / CFDATA layout with stored or MSZIP blocks. MSZIP blocks are raw deflate whose window
 // carries over from the previous block, so each block inflates with the last 32 KiB as its dictionary.
+// LZX and Quantum folders are refused by name (CAB_COMPRESSION_UNSUPPORTED) rather than decoded: wixl and gcab
+// write only stored and MSZIP, as WiX does by default, while packages built with WiX's CompressionLevel
+// low/medium/high or with other authoring tools use LZX; laying down zeros for their files would let a detection
+// rule on a file's contents or version pass or fail for the wrong reason.
 import { inflateRawSync } from "node:zlib";
 import { ImesimError } from "@imesim/contracts/errors";
 
@@ -10,7 +14,27 @@ function fail(message: string): never {
   throw new ImesimError("CAB_INVALID", message);
 }
 
-/** The files of a single-volume cabinet by name; throws CAB_INVALID for other compressions or bad data. */
+// CFFOLDER.typeCompress: the low 4 bits name the method, bits 8-12 LZX's window size as a power of two.
+const METHOD = { none: 0, mszip: 1, quantum: 2, lzx: 3 } as const;
+
+function unsupported(folder: number, typeCompress: number): never {
+  const method = typeCompress & 0x0f;
+  const name =
+    method === METHOD.lzx
+      ? `LZX (window 2^${(typeCompress >> 8) & 0x1f})`
+      : method === METHOD.quantum
+        ? "Quantum"
+        : `method ${method}`;
+  throw new ImesimError(
+    "CAB_COMPRESSION_UNSUPPORTED",
+    `cabinet folder ${folder} is compressed with ${name}; imesim's msiexec model reads only stored and MSZIP cabinets (WiX's default, and what wixl writes), so it cannot install this package's files`,
+  );
+}
+
+/**
+ * The files of a single-volume cabinet by name; throws CAB_COMPRESSION_UNSUPPORTED for LZX or Quantum folders and
+ * CAB_INVALID for bad data.
+ */
 export function extractCabinet(bytes: Uint8Array): Map<string, Uint8Array> {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (bytes.length < 36 || view.getUint32(0, true) !== 0x4643534d) fail("not a cabinet (no MSCF signature)");
@@ -32,7 +56,9 @@ export function extractCabinet(bytes: Uint8Array): Map<string, Uint8Array> {
   for (let f = 0; f < folderCount; f += 1) {
     const start = view.getUint32(at, true);
     const blocks = view.getUint16(at + 4, true);
-    const compression = view.getUint16(at + 6, true) & 0x0f;
+    const typeCompress = view.getUint16(at + 6, true);
+    const compression = typeCompress & 0x0f;
+    if (compression !== METHOD.none && compression !== METHOD.mszip) unsupported(f, typeCompress);
     at += 8 + folderReserve;
     folders.push(readFolder(bytes, view, start, blocks, compression, dataReserve));
   }
@@ -59,8 +85,6 @@ function readFolder(
   compression: number,
   dataReserve: number,
 ): Uint8Array {
-  if (compression !== 0 && compression !== 1)
-    fail(`compression type ${compression} is not supported (only none and MSZIP)`);
   const parts: Buffer[] = [];
   let window = Buffer.alloc(0);
   let at = start;
@@ -69,7 +93,7 @@ function readFolder(
     const dataStart = at + 8 + dataReserve;
     const data = bytes.subarray(dataStart, dataStart + compressedSize);
     let block: Buffer;
-    if (compression === 0) block = Buffer.from(data);
+    if (compression === METHOD.none) block = Buffer.from(data);
     else {
       if (data[0] !== 0x43 || data[1] !== 0x4b) fail("an MSZIP block without its CK signature");
       block =
