@@ -165,7 +165,7 @@ export async function startScenarioService(
                 setupFile,
               },
             };
-      const imported = await importApp(server, { graphApp: body, ...source, assignments });
+      const imported = await importApp(server, { graphApp: body, ...source, assignments, appId: app.id });
       appIds.set(app.name, imported.appId);
       if (app.pastedPolicy !== undefined)
         await overridePolicy(server, app.name, imported.appId, app.pastedPolicy);
