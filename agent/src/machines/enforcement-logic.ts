@@ -17,6 +17,7 @@ import { complianceOf, createOutcomeRecorder } from "./enforcement-record.ts";
 import { evaluationOf, message, subjectOf } from "./enforcement-subject.ts";
 import type { EnforcementContext, EnforcementResult } from "./enforcement-types.ts";
 import type { AppEvaluator, ContentCodec } from "./ports.ts";
+import { type StagedHost, stageHost } from "./staged-install.ts";
 
 export type { DeliverySources } from "./content-download.ts";
 
@@ -83,6 +84,9 @@ export function createEnforcementLogic(deps: EnforcementDeps): EnforcementLogicW
   let nextProcessId = 4_000;
   const download = createContentDownloader(deps);
   const { writeEnforcement, writeComplianceState, record } = createOutcomeRecorder(deps);
+  // The journal of each running installer, by user and app, until its process ends (staged-install.ts).
+  const running = new Map<string, StagedHost>();
+  const runKey = (context: EnforcementContext) => `${context.userId}\\${context.policy.Id}`;
 
   const detect = async (context: EnforcementContext, afterExecution: boolean) => {
     const outcome = await deps.evaluator.detect(context.policy, host, evaluationOf(context));
@@ -265,6 +269,7 @@ export function createEnforcementLogic(deps: EnforcementDeps): EnforcementLogicW
           subjectOf(context),
         );
         let outcome: InstallOutcome;
+        const staged = stageHost(host);
         try {
           outcome = await deps.installer.run(
             {
@@ -276,9 +281,10 @@ export function createEnforcementLogic(deps: EnforcementDeps): EnforcementLogicW
               attempt: context.retry + 1,
               timeoutMs,
             },
-            host,
+            staged.host,
           );
         } catch (error) {
+          staged.land();
           events.emit(
             {
               phase: "install.launchFailed",
@@ -288,6 +294,8 @@ export function createEnforcementLogic(deps: EnforcementDeps): EnforcementLogicW
           );
           throw error;
         }
+        staged.stage();
+        running.set(runKey(context), staged);
         events.emit(
           { phase: "install.launched", details: { processId: nextProcessId, timeoutMs } },
           subjectOf(context),
@@ -334,6 +342,11 @@ export function createEnforcementLogic(deps: EnforcementDeps): EnforcementLogicW
       },
       recordDownloadCompleted(context) {
         writeEnforcement(context, EnforcementState.InProgressDownloadCompleted, 0);
+      },
+      landInstallerEffects(context) {
+        // A process abandoned at MaxRunTimeInMinutes keeps running; we let its effects land then [I].
+        running.get(runKey(context))?.land();
+        running.delete(runKey(context));
       },
       announceExitCode(context) {
         const exitCode = context.outcome?.exitCode;

@@ -46,6 +46,8 @@ export interface EnforcementLogic {
     recordInProgress(context: EnforcementContext): void;
     /** EnforcementStateMessage 2009 InProgressDownloadCompleted. */
     recordDownloadCompleted(context: EnforcementContext): void;
+    /** The installer's process has ended: its journaled writes land on the device (staged-install.ts). */
+    landInstallerEffects(context: EnforcementContext): void;
     announceExitCode(context: EnforcementContext): void;
     announceRetry(context: EnforcementContext): void;
     announceReboot(context: EnforcementContext): void;
@@ -104,6 +106,7 @@ export function createEnforcementMachine(logic: EnforcementLogic) {
       announceGrsBlocked: ({ context }) => logic.effects.announceGrsBlocked(context),
       recordInProgress: ({ context }) => logic.effects.recordInProgress(context),
       recordDownloadCompleted: ({ context }) => logic.effects.recordDownloadCompleted(context),
+      landInstallerEffects: ({ context }) => logic.effects.landInstallerEffects(context),
       announceExitCode: ({ context }) => logic.effects.announceExitCode(context),
       announceRetry: ({ context }) => logic.effects.announceRetry(context),
       announceReboot: ({ context }) => logic.effects.announceReboot(context),
@@ -296,8 +299,9 @@ export function createEnforcementMachine(logic: EnforcementLogic) {
           },
           // The process runs for its scripted duration on the agent's clock (capped at MaxRunTimeInMinutes).
           running: { after: { processRunTime: "collecting" } },
+          // The process has ended: what it wrote is on the device only now (a crash before finds nothing).
           collecting: {
-            entry: "announceExitCode",
+            entry: ["landInstallerEffects", "announceExitCode"],
             always: [
               {
                 guard: "timedOut",

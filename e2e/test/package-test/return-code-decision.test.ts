@@ -92,6 +92,7 @@ async function chartOutcome(policy: DecodedImePolicy, exitCode: number) {
       announceGrsBlocked() {},
       recordInProgress() {},
       recordDownloadCompleted() {},
+      landInstallerEffects() {},
       announceExitCode() {},
       announceRetry() {},
       announceReboot() {},
