@@ -30,7 +30,11 @@ export interface CheckinDeps {
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
-/** Device sessions handle device-targeted apps, user sessions user-targeted ones (state keys differ, ime.md §4.1). */
+/**
+ * Device sessions handle subgraphs of device-targeted apps, user sessions those of user-targeted ones (state
+ * keys differ, ime.md §4.1). The target decides, not each member: a dependency arrives untargeted
+ * (TargetType 0, ime.md §2.8) and installs in its parent's session.
+ */
 function belongsToSession(policy: DecodedImePolicy, session: CheckinSession): boolean {
   return session.isUser ? policy.TargetType === TargetType.User : policy.TargetType !== TargetType.User;
 }
@@ -114,11 +118,13 @@ export function createCheckinLogic(deps: CheckinDeps): CheckinLogic {
             throw error;
           }
         }
-        const policies = [...byId.values()].filter((policy) => belongsToSession(policy, session));
+        const plans = planSubgraphs([...byId.values()]).filter((plan) =>
+          belongsToSession(plan.target, session),
+        );
         const firstUser = context.sessions.find((s) => s.isUser);
         const requestedIds = new Set(requested.map((r) => r.appId.toLowerCase()));
         const subgraphs: SubgraphInput[] = [];
-        for (const plan of planSubgraphs(policies)) {
+        for (const plan of plans) {
           const targeting = targetingOf(plan.target);
           const userRequested = requestedIds.has(plan.target.Id.toLowerCase());
           // Available apps install only on request (ime.md §5.2: user-initiated).

@@ -1,4 +1,4 @@
-import { Intent, RelationAction, RelationType } from "@imesim/contracts/enums";
+import { Intent, RelationAction, RelationType, TargetType } from "@imesim/contracts/enums";
 import { describe, expect, it } from "vitest";
 import { SETTINGS_KEY } from "../../src/ime/index.ts";
 import { DEVICE, makePolicy } from "../support/fakes.ts";
@@ -44,6 +44,29 @@ describe("dependencies and supersedence (ime.md §2.8)", () => {
     expect(state(h, PARENT)).toEqual({ EnforcementState: 1000, ErrorCode: 0, TargetingMethod: 0 });
     // Dependency-only apps are not subgraphs of their own.
     expect(h.phase("subgraphs.processing")[0]?.details.count).toBe(1);
+  });
+
+  it("installs a user-targeted app's auto-install dependency first, in the user's session (issue 13)", async () => {
+    const USER = "5f1c8a3e-7d2b-4c9a-9e4f-0a1b2c3d4e5f";
+    const parent = makePolicy(PARENT, {
+      TargetType: TargetType.User,
+      FlatDependencies: [relation(DEP, RelationType.Dependency, RelationAction.AutoInstall)],
+    });
+    const h = createHarness({
+      behaviours: [ok(PARENT), ok(DEP)],
+      users: [{ userId: USER, userSid: "S-1-12-1-1595688510-1285254443-1313865374-1599957770", session: 1 }],
+      // The service sends the dependency untargeted (TargetType 0), as it does for any relative (ime.md §2.8).
+      setup: (s) => s.assign(USER, [parent, { ...dependencyOnly(DEP), TargetType: TargetType.None }]),
+    });
+    await h.runTo(HOUR);
+    expect(h.phase("install.started").map((e) => [e.appId, e.userId])).toEqual([
+      [DEP, USER],
+      [PARENT, USER],
+    ]);
+    expect(h.phase("subgraph.processing")[0]?.details.appIds).toEqual([DEP, PARENT]);
+    expect(h.agent.state.readEnforcement({ userId: USER, appId: PARENT, version: 1 })?.EnforcementState).toBe(
+      1000,
+    );
   });
 
   it("does not attempt the parent when a detect-only dependency is missing (6005)", async () => {
