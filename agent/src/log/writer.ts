@@ -161,6 +161,9 @@ export function createLogWriter(stream: ImeEventStream, options: LogWriterOption
     for (const state of touched) flushFile(state);
   };
 
+  // All three files exist from the service's start, as on a real device: AgentExecutor.log before any script
+  // or toast has run (issue 13).
+  for (const file of LOG_FILES) open(file, stateOf(file));
   const unsubscribe = stream.subscribe(write);
   const flush = (): void => {
     for (const state of files.values()) flushFile(state);

@@ -7,6 +7,7 @@ import { assign, type PromiseActorLogic, setup } from "xstate";
 import type { GrsVerdict } from "../events/types.ts";
 import type { InstallOutcome } from "../host/installer/types.ts";
 import type { ContentInfo } from "../service-client/types.ts";
+import type { Delivery } from "./content-download.ts";
 import {
   CONTENT_ERROR,
   DOWNLOAD_ERROR,
@@ -29,7 +30,7 @@ export interface EnforcementLogic {
     readonly detect: PromiseActorLogic<DetectionOutcome, EnforcementContext>;
     readonly checkApplicability: PromiseActorLogic<ApplicabilityOutcome, EnforcementContext>;
     readonly fetchContentInfo: PromiseActorLogic<ContentInfo, EnforcementContext>;
-    readonly download: PromiseActorLogic<number, EnforcementContext>;
+    readonly download: PromiseActorLogic<Delivery, EnforcementContext>;
     readonly verify: PromiseActorLogic<void, EnforcementContext>;
     readonly decrypt: PromiseActorLogic<void, EnforcementContext>;
     readonly unzip: PromiseActorLogic<void, EnforcementContext>;
@@ -222,7 +223,10 @@ export function createEnforcementMachine(logic: EnforcementLogic) {
               input: ({ context }) => context,
               onDone: {
                 target: "verifying",
-                actions: assign({ downloadedBytes: ({ event }) => event.output }),
+                actions: assign({
+                  downloadedBytes: ({ event }) => event.output.bytes,
+                  deliveredVia: ({ event }) => event.output.via,
+                }),
               },
               onError: {
                 target: "#enforcement.failed",
@@ -277,7 +281,22 @@ export function createEnforcementMachine(logic: EnforcementLogic) {
           },
           ready: { type: "final" },
         },
-        onDone: "installing",
+        onDone: "detectingAfterDownload",
+      },
+      // The second of three detection passes: after the download, before the install (ime.md §11a).
+      detectingAfterDownload: {
+        invoke: {
+          src: "detect",
+          input: ({ context }) => context,
+          onDone: { target: "confirming", actions: assign({ detection: ({ event }) => event.output }) },
+        },
+      },
+      confirming: {
+        always: [
+          // Installed meanwhile (by the user, another app): nothing left to run [I: the IME's reaction is not logged].
+          { guard: "alreadyInDesiredState", target: "recording", actions: "concludeAlreadyCompliant" },
+          { target: "installing" },
+        ],
       },
       installing: {
         entry: "recordDownloadCompleted",

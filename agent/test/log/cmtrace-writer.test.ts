@@ -128,6 +128,8 @@ describe("log writer", () => {
     stream.emit({ phase: "poller.sessions", details: { count: 1 } });
     const onDisk = parseCmtrace(readFileSync(join(dir, "AppWorkload.log"), "utf8"));
     expect(onDisk.map((record) => record.message)).toEqual(["[Win32App] Got 1 active user sessions"]);
+    // AgentExecutor.log is there from the start, with its BOM, before anything ran through it.
+    expect(readFileSync(join(dir, "AgentExecutor.log"), "utf8")).toBe("\uFEFF");
   });
 
   it("never lets a timestamp go backwards, even past 10,000 lines in one millisecond", () => {

@@ -31,7 +31,7 @@ export const PHASE_NOTES: Readonly<Record<string, PhaseNote>> = {
   },
   "checkin.scheduled": {
     title: "Next check-in scheduled",
-    why: "The app poller runs about hourly (the timer alternates 58/62 min); Settings\\Interval overrides it when set (ime.md §1.3.11, §4.5, §6).",
+    why: "The app poller runs about hourly (the timer alternates 58/62 min); Settings\\Interval overrides it when set — a value the reference marks unconfirmed on current builds (ime.md §1.3.11, §4.5, §6, §11).",
   },
   "checkin.started": {
     title: "Check-in starts",

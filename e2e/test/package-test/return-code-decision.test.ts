@@ -78,7 +78,7 @@ async function chartOutcome(policy: DecodedImePolicy, exitCode: number) {
         url: "http://127.0.0.1/content.bin",
         encryption: { EncryptionKey: "", IV: "", ProfileIdentifier: "NoEncryption" },
       }),
-      download: resolves("download", 0),
+      download: resolves("download", { bytes: 0, via: "DO" }),
       verify: resolves("verify", undefined),
       decrypt: resolves("decrypt", undefined),
       unzip: resolves("unzip", undefined),
