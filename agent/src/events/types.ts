@@ -78,6 +78,8 @@ export type ImeEventBody =
   | { phase: "poller.sessions"; details: { count: number } }
   | { phase: "poller.sessionStarted"; details: { session: number; userId: string; userSid: string } }
   | { phase: "poller.sessionCompleted"; details: { session: number; userId: string; userSid: string } }
+  /** A session with nothing to do: one line and no Completed banner (ime.md §11a Sessions). */
+  | { phase: "poller.sessionEmpty"; details: { session: number; userId: string } }
   | { phase: "poller.stopped"; details: Record<string, never> }
   | { phase: "apps.requesting"; details: { kind: AppListKind } }
   | { phase: "apps.received"; details: { count: number; session: number; policiesJson: string } }

@@ -165,6 +165,16 @@ export function renderEvent(event: ImeEvent): RenderedLine[] {
           2,
         ),
         app("[Win32App] The EspPhase: NotInEsp in session", 2),
+        // A userless check-in takes no user token (ime.md §11a Sessions).
+        ...(event.details.userId === DEVICE_USER_ID
+          ? [app("Userless session, skip UserToken for device check-in")]
+          : []),
+      ];
+    case "poller.sessionEmpty":
+      return [
+        app(
+          `[Win32App] Get 0 apps for user session ${event.details.session}, user id = ${event.details.userId}`,
+        ),
       ];
     case "poller.sessionCompleted":
       return [

@@ -195,12 +195,22 @@ export function createCheckinLogic(deps: CheckinDeps): CheckinLogic {
         );
       },
       announceSubgraphs(context) {
+        if (context.subgraphs.length === 0) {
+          const session = sessionOf(context);
+          events.emit(
+            { phase: "poller.sessionEmpty", details: { session: session.session, userId: session.userId } },
+            subject(context),
+          );
+          return;
+        }
         events.emit(
           { phase: "subgraphs.processing", details: { count: context.subgraphs.length } },
           subject(context),
         );
       },
       completeSession(context) {
+        // A session with nothing to do has no Completed line (ime.md §11a Sessions).
+        if (context.subgraphs.length === 0 && !context.failed) return;
         const session = sessionOf(context);
         events.emit(
           { phase: "subgraphs.done", details: { count: context.subgraphs.length } },

@@ -218,6 +218,11 @@ const golden: Record<string, string[]> = {
     "[StatusService] Returning status to user with id: <uid> for V3-managed app with id: <id> and install context: System. Applicability: Applicable, Status: Installed, ErrorCode: 0",
     "[StatusService] Saved AppInstallStatusReport for user <uid> for app <id> in the StatusServiceReports registry.",
   ],
+  "§11a sessions": [
+    `[Win32App] ${DOTS} Processing user session 0, userId: 00000000-0000-0000-0000-000000000000, userSID:  ${DOTS}`,
+    "Userless session, skip UserToken for device check-in",
+    "[Win32App] Get 0 apps for user session <n>, user id = <uid>",
+  ],
   "§11a reporting lines": [
     "[Win32App][ReportingManager] App with id: <id> and prior AppAuthority: V3 could not be loaded from store. Reporting state initialized with initial values. ReportingState: {<any>}",
     "[Win32App][ReportingManager] App with id: <id> and prior AppAuthority: V3 has been loaded and reporting state initialized. ReportingState: {<any>}",
@@ -252,6 +257,19 @@ describe("golden log lines (ime.md §1.3–§1.5)", () => {
       expect(missing).toEqual([]);
     });
   }
+
+  it("brackets a subgraph skipped for its re-evaluation interval with Processing … Done (ime.md §11a)", () => {
+    const skips = messages.flatMap((m, i) =>
+      m.includes("Reevaluation interval is not expired for subgraph") ? [i] : [],
+    );
+    expect(skips.length).toBeGreaterThan(0);
+    for (const at of skips) {
+      const before = messages.slice(0, at).findLast((m) => m.startsWith("[Win32App][V3Processor] "));
+      const after = messages.slice(at + 1).find((m) => m.startsWith("[Win32App][V3Processor] "));
+      expect(before).toMatch(/^\[Win32App\]\[V3Processor\] Processing subgraph with app ids: /);
+      expect(after).toBe("[Win32App][V3Processor] Done processing subgraph.");
+    }
+  });
 
   it("prints the policy's own Intent and UninstallCommandLine in the install step line", () => {
     const step = (id: string) =>
