@@ -25,6 +25,45 @@ const dependencyOnly = (id: string) => makePolicy(id, { Intent: Intent.NotTarget
 const state = (h: ReturnType<typeof createHarness>, id: string) =>
   h.agent.state.readEnforcement({ userId: DEVICE, appId: id, version: 1 });
 
+describe("sessions (ime.md §11a Sessions)", () => {
+  it("processes one session per logged-on user with device- and user-targeted apps together, no session 0", async () => {
+    const USER = "5f1c8a3e-7d2b-4c9a-9e4f-0a1b2c3d4e5f";
+    const h = createHarness({
+      behaviours: [ok(PARENT), ok(DEP)],
+      users: [{ userId: USER, userSid: "S-1-12-1-1595688510-1285254443-1313865374-1599957770", session: 1 }],
+      setup: (s) => {
+        s.assign(DEVICE, [makePolicy(PARENT)]);
+        s.assign(USER, [makePolicy(DEP, { TargetType: TargetType.User })]);
+      },
+    });
+    await h.runTo(HOUR);
+    const first = h
+      .phase("poller.sessionStarted")
+      .filter((e) => e.simTime === h.phase("checkin.started")[0]!.simTime);
+    expect(first.map((e) => e.details.session)).toEqual([1]);
+    expect(h.appWorkload()).toContain("[Win32App] Got 1 active user sessions");
+    expect(
+      h
+        .phase("install.started")
+        .map((e) => e.appId)
+        .sort(),
+    ).toEqual([PARENT, DEP].sort());
+    // The device-targeted app keeps its state under the device's id, the user's under the user's (ime.md §4.1).
+    expect(state(h, PARENT)?.EnforcementState).toBe(1000);
+    expect(h.agent.state.readEnforcement({ userId: USER, appId: DEP, version: 1 })?.EnforcementState).toBe(
+      1000,
+    );
+  });
+
+  it("says a session has nothing to do in one line, without a Completed banner", async () => {
+    const h = createHarness({ behaviours: [], setup: (s) => s.assign(DEVICE, []) });
+    await h.runTo(HOUR);
+    expect(h.appWorkload()).toContain(`[Win32App] Get 0 apps for user session 0, user id = ${DEVICE}`);
+    expect(h.appWorkload()).toContain("Userless session, skip UserToken for device check-in");
+    expect(h.appWorkload()).not.toContain("Completed user session");
+  });
+});
+
 describe("dependencies and supersedence (ime.md §2.8)", () => {
   it("installs an auto-install dependency chain deepest first, then the parent", async () => {
     const parent = makePolicy(PARENT, {

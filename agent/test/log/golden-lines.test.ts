@@ -221,7 +221,6 @@ const golden: Record<string, string[]> = {
   "§11a sessions": [
     `[Win32App] ${DOTS} Processing user session 0, userId: 00000000-0000-0000-0000-000000000000, userSID:  ${DOTS}`,
     "Userless session, skip UserToken for device check-in",
-    "[Win32App] Get 0 apps for user session <n>, user id = <uid>",
   ],
   "§11a reporting lines": [
     "[Win32App][ReportingManager] App with id: <id> and prior AppAuthority: V3 could not be loaded from store. Reporting state initialized with initial values. ReportingState: {<any>}",
