@@ -60,6 +60,8 @@ export interface AgentOptions {
   readonly agentVersion?: string;
   /** Where Delivery Optimization finds content, for its `[DO TEL]` line; all HTTP when absent. */
   readonly deliverySources?: DeliverySources;
+  /** The device's download bandwidth in Mbit/s (default 100): how long content takes to arrive. */
+  readonly downloadMbps?: number;
   /** xstate inspection of every chart's actors (dashboards, model-based tests). */
   readonly inspect?: (event: InspectionEvent) => void;
 }
@@ -137,6 +139,7 @@ export function createAgent(options: AgentOptions): Agent {
     installer: options.installer,
     agentVersion,
     ...(options.deliverySources === undefined ? {} : { deliverySources: options.deliverySources }),
+    ...(options.downloadMbps === undefined ? {} : { downloadMbps: options.downloadMbps }),
   });
   const enforcement = createEnforcementMachine(enforcementLogic);
   const subgraph = createSubgraphMachine(

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { ImesimError } from "@imesim/contracts/errors";
 import { packFolder, readPackage } from "@imesim/contracts/intunewin";
 import type { InjectOptions } from "fastify";
+import { appFromCreateBody } from "./graph/app-model.ts";
 import type { MockIntuneServer } from "./server.ts";
 
 /** What to import: the Graph app, its package (a `.intunewin`, or a folder to pack), and its assignments. */
@@ -16,6 +17,11 @@ export interface ImportAppRequest {
   readonly folder?: { readonly path: string; readonly setupFile: string };
   /** mobileAppAssignment bodies (Graph JSON), e.g. `{intent:"required", target:{"@odata.type":"#microsoft.graph.allDevicesAssignmentTarget"}}`. */
   readonly assignments?: readonly Record<string, unknown>[];
+  /**
+   * The app's id, for a caller that must reproduce one (a scenario naming its app's registry keys). Graph's
+   * create ignores client ids, so the app record is then written to the store as the create route would.
+   */
+  readonly appId?: string;
 }
 
 /** One answer of an AdminChannel: what importApp reads of a response. */
@@ -49,6 +55,18 @@ export interface ImportedApp {
   readonly appId: string;
   readonly contentVersion: string;
   readonly fileId: string;
+}
+
+type Call = (step: string, options: InjectOptions, expected: number) => Promise<{ json(): unknown }>;
+
+/** Creates the app through Graph's POST, which chooses its id. */
+async function createApp(call: Call, body: Record<string, unknown>, headers: Record<string, string>) {
+  const created = await call(
+    "create app",
+    { method: "POST", url: "/beta/deviceAppManagement/mobileApps", payload: body, headers },
+    201,
+  );
+  return (created.json() as { id: string }).id;
 }
 
 /** Block size of the upload, as IntuneWin32App sends it (graph-win32.md §2.4). */
@@ -106,12 +124,22 @@ export async function importApp(
       setupFilePath: detection.SetupFile,
       ...request.graphApp,
     };
-    const created = await call(
-      "create app",
-      { method: "POST", url: "/beta/deviceAppManagement/mobileApps", payload: body, headers },
-      201,
-    );
-    const appId = created.json().id as string;
+    if (request.appId !== undefined && !("intune" in target))
+      throw new ImesimError(
+        "IMPORT_APP_ID_NEEDS_SERVER",
+        `importApp: app id ${request.appId} can be kept only in this process's service; Graph's create over HTTP chooses its own.`,
+        { path: "appId" },
+      );
+    const appId = request.appId ?? (await createApp(call, body, headers));
+    if (request.appId !== undefined && "intune" in target) {
+      const now = new Date().toISOString();
+      target.intune.store.insertApp({
+        id: appId,
+        body: appFromCreateBody(body),
+        createdAt: now,
+        modifiedAt: now,
+      });
+    }
     const versions = `/beta/deviceAppManagement/mobileApps/${appId}/microsoft.graph.win32LobApp/contentVersions`;
     const contentVersion = (
       await call("content version", { method: "POST", url: versions, payload: {}, headers }, 201)

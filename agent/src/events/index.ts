@@ -1,5 +1,5 @@
 export type { EventSubject, ImeEventListener, ImeEventStream } from "./stream.ts";
-export { createEventStream, DEFAULT_THREAD, recordEvents } from "./stream.ts";
+export { createEventStream, recordEvents } from "./stream.ts";
 export type {
   AppListKind,
   CheckinReasonName,

@@ -1,4 +1,5 @@
 import type { TimeSource } from "../clock/types.ts";
+import { threadOf } from "./threads.ts";
 import type { ImeEvent, ImeEventBody } from "./types.ts";
 
 /** A callback for every event, in emission order. */
@@ -16,9 +17,6 @@ export interface ImeEventStream {
   emit(body: ImeEventBody, subject?: EventSubject): ImeEvent;
   subscribe(listener: ImeEventListener): () => void;
 }
-
-/** The thread id our events use when a step names none (the IME's poller thread in real logs varies). */
-export const DEFAULT_THREAD = 1;
 
 /** Creates the stream for one device; listeners run synchronously, so a log line lands before the next step. */
 export function createEventStream(options: {
@@ -39,7 +37,7 @@ export function createEventStream(options: {
         ...(subject.appId === undefined ? {} : { appId: subject.appId }),
         simTime: options.clock.now(),
         wallTime: wall(),
-        thread: subject.thread ?? DEFAULT_THREAD,
+        thread: subject.thread ?? threadOf(body.phase),
         ...body,
       } as ImeEvent;
       for (const listener of listeners) listener(event);

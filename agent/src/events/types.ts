@@ -78,6 +78,8 @@ export type ImeEventBody =
   | { phase: "poller.sessions"; details: { count: number } }
   | { phase: "poller.sessionStarted"; details: { session: number; userId: string; userSid: string } }
   | { phase: "poller.sessionCompleted"; details: { session: number; userId: string; userSid: string } }
+  /** A session with nothing to do: one line and no Completed banner (ime.md §11a Sessions). */
+  | { phase: "poller.sessionEmpty"; details: { session: number; userId: string } }
   | { phase: "poller.stopped"; details: Record<string, never> }
   | { phase: "apps.requesting"; details: { kind: AppListKind } }
   | { phase: "apps.received"; details: { count: number; session: number; policiesJson: string } }
@@ -134,11 +136,19 @@ export type ImeEventBody =
   | { phase: "download.cdnFallback"; details: { url: string } }
   | {
       phase: "download.completed";
-      details: { size: number; via: "DO" | "CDN"; telemetry: DeliveryTelemetry; agentVersion: string };
+      details: {
+        size: number;
+        via: "DO" | "CDN";
+        telemetry: DeliveryTelemetry;
+        agentVersion: string;
+        /** From the job's start to its last byte, simulated ms (`Downloaded file time`). */
+        durationMs: number;
+      };
     }
-  | { phase: "download.failed"; details: { errorCode: number; message: string } }
+  /** `errorCode` is the one the enforcement records (0x87D30067), so log, registry and report agree. */
+  | { phase: "download.failed"; details: { errorCode: number; message: string; fileId: string } }
   | { phase: "content.verified"; details: { size: number } }
-  | { phase: "content.decrypted"; details: Record<string, never> }
+  | { phase: "content.decrypted"; details: { via: "DO" | "CDN"; agentVersion: string } }
   | { phase: "content.unzipped"; details: { session: number; from: string; to: string } }
   | {
       phase: "content.failed";
@@ -180,8 +190,15 @@ export type ImeEventBody =
   | { phase: "state.enforcement"; details: { keyPath: string; enforcementState: number; errorCode: number } }
   | {
       phase: "report.delta";
-      details: { kind: "Detection" | "Execution" | "Applicability" | "Desired"; delta: ReportDelta };
+      details: {
+        kind: "Detection" | "Execution" | "Applicability" | "Desired" | "Download";
+        delta: ReportDelta;
+      };
     }
+  /** The ReportingManager loads the app's last report, or starts from initial values (ime.md §11a Reporting). */
+  | { phase: "report.loaded"; details: { found: boolean; reportingState: Readonly<Record<string, unknown>> } }
+  /** An app without intent of its own (a dependency) gets no Company Portal status (ime.md §11a Reporting). */
+  | { phase: "report.withheld"; details: Record<string, never> }
   | {
       phase: "report.sent";
       details: {

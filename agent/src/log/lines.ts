@@ -1,8 +1,9 @@
 // What the IME writes for each step, as the real lines of ime.md §1.3 (V3 era, AppWorkload.log split).
 // Only this module knows the wording; it reads events and nothing else.
+import { createHash } from "node:crypto";
 import { Applicability, formatHexBare, InstallContext, nameOf, toSigned32 } from "@imesim/contracts/enums";
 import { AppInstallStatus } from "@imesim/contracts/ime";
-import type { ImeEvent } from "../events/types.ts";
+import { DEVICE_USER_ID, type ImeEvent } from "../events/types.ts";
 import type { CmtraceType } from "./cmtrace.ts";
 
 /** The three log files the agent writes (ime.md §1.1). */
@@ -82,6 +83,32 @@ const SKIP_MESSAGES = {
 /** The restart kinds in our invented reboot line [I]: a DeviceRestartBehavior force restart is not a 1641 one. */
 const REBOOT_WORDS = { soft: "Soft", hard: "Hard", forced: "Forced" } as const;
 
+/**
+ * Rule lines whose real wording is not known (ime.md §11a Other): real logs show requirement checks only as
+ * `result of requirementMet: …` and never the compared values (only `applicationRequirementMetadata.RequiredMemory
+ * is , skip check.` is verbatim), and MSI product-code detection only as the detection manager's completion line.
+ */
+const INVENTED_RULE_LINE =
+  /^\[Win32App\] (ProductCode: |applicationRequirementMetadata\.(?!RequiredMemory is , skip check\.$))/;
+/** A rule engine's line, marked as ours where §11a says the IME does not write it so. */
+const ruleLine = (message: string): RenderedLine =>
+  INVENTED_RULE_LINE.test(message) ? invented(app(message)) : app(message);
+/** The toast names real logs show (ime.md §11a Other); any other is ours. */
+const SEEN_TOASTS: ReadonlySet<string> = new Set(["ToastDependencyAppInstall"]);
+
+/** The device session's banner leaves the SID empty (ime.md §11a Sessions). */
+const sidOf = (session: { userId: string; userSid: string }): string =>
+  session.userId === DEVICE_USER_ID ? "" : session.userSid;
+
+/**
+ * The DO job's GUID. DO invents it; we derive it from the FileId so a run's lines are reproducible and the
+ * start and completion lines of one job name the same job.
+ */
+export function doJobId(fileId: string): string {
+  const hex = createHash("sha1").update(fileId).digest("hex");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`.toUpperCase();
+}
+
 /** The first IME build that dropped the `[DO TEL]` line for `DO download and decryption is successfully done` (ime.md §0). */
 const DO_DONE_LINE_SINCE = [1, 101] as const;
 
@@ -130,16 +157,29 @@ export function renderEvent(event: ImeEvent): RenderedLine[] {
     case "poller.sessions":
       return [app(`[Win32App] Got ${event.details.count} active user sessions`)];
     case "poller.sessionStarted":
+      // The device session's SID is empty (two spaces before the dots), and the banner and the ESP line are
+      // type 2 (ime.md §11a Sessions).
       return [
         app(
-          `[Win32App] ${DOTS} Processing user session ${event.details.session}, userId: ${event.details.userId}, userSID: ${event.details.userSid} ${DOTS}`,
+          `[Win32App] ${DOTS} Processing user session ${event.details.session}, userId: ${event.details.userId}, userSID: ${sidOf(event.details)} ${DOTS}`,
+          2,
         ),
-        app("[Win32App] The EspPhase: NotInEsp in session"),
+        app("[Win32App] The EspPhase: NotInEsp in session", 2),
+        // A userless check-in takes no user token (ime.md §11a Sessions).
+        ...(event.details.userId === DEVICE_USER_ID
+          ? [app("Userless session, skip UserToken for device check-in")]
+          : []),
+      ];
+    case "poller.sessionEmpty":
+      return [
+        app(
+          `[Win32App] Get 0 apps for user session ${event.details.session}, user id = ${event.details.userId}`,
+        ),
       ];
     case "poller.sessionCompleted":
       return [
         app(
-          `[Win32App] ${DOTS} Completed user session ${event.details.session}, userId: ${event.details.userId}, userSID: ${event.details.userSid} ${DOTS}`,
+          `[Win32App] ${DOTS} Completed user session ${event.details.session}, userId: ${event.details.userId}, userSID: ${sidOf(event.details)} ${DOTS}`,
         ),
       ];
     case "poller.stopped":
@@ -150,7 +190,8 @@ export function renderEvent(event: ImeEvent): RenderedLine[] {
         available: "Requesting available apps only",
         selected: "Requesting selected apps for ESP",
       } as const;
-      return [app(`[Win32App] ${words[event.details.kind]}`)];
+      // `Requesting required apps` is type 2 in real logs (ime.md §11a Sessions).
+      return [app(`[Win32App] ${words[event.details.kind]}`, event.details.kind === "required" ? 2 : 1)];
     }
     case "apps.received":
       return [
@@ -185,7 +226,7 @@ export function renderEvent(event: ImeEvent): RenderedLine[] {
     case "reevaluation.found":
       return [
         app(
-          `[Win32App][ReevaluationScheduleManager] Found previous subgraph reevaluation time value: ${formatDotNetDateTime(event.details.at)}`,
+          `[Win32App][ReevaluationScheduleManager] Found previous subgraph reevaluation time value: ${formatDotNetDateTime(event.details.at)} at key ${event.details.hash}.`,
         ),
       ];
     case "reevaluation.scheduled":
@@ -203,7 +244,7 @@ export function renderEvent(event: ImeEvent): RenderedLine[] {
           ? []
           : [
               app(
-                `[Win32App][GRSManager] Found GRS value: ${formatRegistryTimestamp(value)} at key ${keyPath ?? ""}`,
+                `[Win32App][GRSManager] Found GRS value: ${formatRegistryTimestamp(value)} at key ${keyPath ?? ""}.`,
               ),
             ];
       const verdicts = {
@@ -253,7 +294,7 @@ export function renderEvent(event: ImeEvent): RenderedLine[] {
     case "detection.completed":
       return [
         app("[Win32App] ProcessDetectionRules starts"),
-        ...event.details.ruleLines.map((line) => app(line)),
+        ...event.details.ruleLines.map(ruleLine),
         app(
           `[Win32App][DetectionActionHandler] Detection for policy with id: ${id} resulted in action status: Success and detection state: ${
             event.details.detected ? "Detected" : "NotDetected"
@@ -268,7 +309,7 @@ export function renderEvent(event: ImeEvent): RenderedLine[] {
       ];
     case "applicability.completed":
       return [
-        ...event.details.ruleLines.map((line) => app(line)),
+        ...event.details.ruleLines.map(ruleLine),
         app(
           `[Win32App][ApplicabilityActionHandler] Applicability check for policy with id: ${id} resulted in action status: Success and applicability state: ${event.details.applicabilityName}.`,
         ),
@@ -285,7 +326,13 @@ export function renderEvent(event: ImeEvent): RenderedLine[] {
         app(`[Win32App] DownloadType = 2, DownloadUrl = ${d.url}`),
         app(`[Win32App DO] start creating a new download job, FileId = ${d.fileId}`),
         app(`[Win32App DO] DO Job set priority is ${priority} == time out is ${d.timeoutMs} ms`),
-        app(`[Win32App DO] Waiting ${d.timeoutMs} ms for 1 jobs to complete`),
+        // The job lines carry no tag (ime.md §11a Delivery Optimization); `bytes 0/0` marks the start.
+        app(`Starting job ${doJobId(d.fileId)}...`),
+        app(`...job ${doJobId(d.fileId)} started`),
+        app(`Waiting ${d.timeoutMs} ms for 1 jobs to complete`),
+        app(
+          `[StatusService] Downloading app (id = ${id}, name ${d.name}) via DO, bytes 0/0 for user ${user}`,
+        ),
       ];
     }
     case "download.progress":
@@ -304,19 +351,23 @@ export function renderEvent(event: ImeEvent): RenderedLine[] {
     case "download.completed":
       if (event.details.via === "CDN") return [app("[Win32App] CDN mode, download completes.")];
       return [
-        app("[Win32App DO] Notified DO Service the job is complete."),
-        app("[Win32App DO] Completing job"),
-        // One era per run (ime.md §0): IME < 1.101 writes the [DO TEL] line, later builds the "successfully done" one.
-        writesDoTelemetryLine(event.details.agentVersion)
-          ? app(`[DO TEL] = ${JSON.stringify(event.details.telemetry)}`)
-          : app("[Win32App DO] DO download and decryption is successfully done"),
+        app("Notified DO Service the job is complete."),
+        app(`Completing job ${doJobId(event.details.telemetry.FileId)}...`),
+        // One era per run (ime.md §0): IME < 1.101 writes the [DO TEL] line here; later builds write
+        // `DO download and decryption is successfully done` once the hash check and decryption are done.
+        ...(writesDoTelemetryLine(event.details.agentVersion)
+          ? [app(`[DO TEL] = ${JSON.stringify(event.details.telemetry)}`)]
+          : []),
+        // The unit of `Downloaded file time` is not known (ime.md §11a); we print milliseconds [I].
+        app(`[Win32App] Downloaded file time ${event.details.durationMs.toFixed(2)}`),
       ];
     case "download.failed":
       return [
         app(
-          `[Win32App DO] Job has failed. Error: ${formatHexBare(event.details.errorCode)} ${event.details.message}`.trimEnd(),
+          `JobError callback (Context: BG_ERROR_CONTEXT_REMOTE_FILE; ErrorCode: ${formatHexBare(event.details.errorCode)}) for job ${doJobId(event.details.fileId)}`,
           3,
         ),
+        app(`Job has failed. Error: ${formatHexBare(event.details.errorCode)}`, 3),
       ];
     case "content.verified":
       return [
@@ -325,21 +376,29 @@ export function renderEvent(event: ImeEvent): RenderedLine[] {
         app("[Win32App] file hash validation pass, starts decrypting"),
       ];
     case "content.decrypted":
-      return [app("[Win32App] Decryption is done successfully.")];
+      // After the hash check and decryption, never before (ime.md §11a): IME ≥ 1.101 after a DO download.
+      return [
+        app("[Win32App] Decryption is done successfully."),
+        ...(event.details.via === "DO" && !writesDoTelemetryLine(event.details.agentVersion)
+          ? [app("[Win32App DO] DO download and decryption is successfully done")]
+          : []),
+      ];
     case "content.unzipped":
       return [
         app("[Win32App] Start unzipping."),
         app(
           `[Win32App] Unzipping file on session ${event.details.session} from ${event.details.from} to ${event.details.to}`,
         ),
-        app("[Win32App] Cleaning up staging content ..."),
+        // Untagged in real logs (ime.md §11a Delivery Optimization).
+        app("Cleaning up staging content ..."),
       ];
     case "content.failed":
       if (event.details.stage === "decrypt") return [app(`Decryption is failed for appId ${id}`, 3)];
       if (event.details.stage === "verify") {
+        // Only the start `[Win32App] file hash validation` is known (ime.md §11a); the rest is ours [I].
         return [
           app("[Win32App] Starts verifying encrypted hash"),
-          app(`[Win32App] ${event.details.message}`, 3),
+          invented(app(`[Win32App] file hash validation failed: ${event.details.message}`, 3)),
         ];
       }
       return [app(`[Win32App] ${event.details.message}`, 3)];
@@ -427,6 +486,20 @@ export function renderEvent(event: ImeEvent): RenderedLine[] {
           `[Win32App][ReportingManager] ${event.details.kind} state for app with id: ${id} has been updated. Report delta: ${JSON.stringify(event.details.delta)}`,
         ),
       ];
+    case "report.loaded":
+      return [
+        app(
+          event.details.found
+            ? `[Win32App][ReportingManager] App with id: ${id} and prior AppAuthority: V3 has been loaded and reporting state initialized. ReportingState: ${JSON.stringify(event.details.reportingState)}`
+            : `[Win32App][ReportingManager] App with id: ${id} and prior AppAuthority: V3 could not be loaded from store. Reporting state initialized with initial values. ReportingState: ${JSON.stringify(event.details.reportingState)}`,
+        ),
+      ];
+    case "report.withheld":
+      return [
+        app(
+          `[Win32App][ReportingManager] Not sending status update for user with id: ${user} and app: ${id} because the app does not have available, required, or uninstall intent.`,
+        ),
+      ];
     case "report.sent": {
       const status = event.details.statusServiceReport;
       const user = status.UserId;
@@ -457,10 +530,17 @@ export function renderEvent(event: ImeEvent): RenderedLine[] {
       return lines;
     }
     case "toast.shown": {
-      const name64 = Buffer.from(event.details.appName, "utf8").toString("base64");
+      // Three arguments: the toast name, the app name and a base64 JSON (ime.md §11a Other); what the JSON
+      // holds is not known, ours carries the app's name [I].
+      const json64 = Buffer.from(JSON.stringify({ AppName: event.details.appName }), "utf8").toString(
+        "base64",
+      );
       const exe = "C:\\Program Files (x86)\\Microsoft Intune Management Extension\\agentexecutor.exe";
+      const toastLine = app(
+        `[Win32App] Toast message with: "${exe}"  -toast "${event.details.toast}" "${event.details.appName}" "${json64}"`,
+      );
       return [
-        app(`[Win32App] Toast message with: "${exe}"  -toast "${event.details.toast}" "${name64}"`),
+        SEEN_TOASTS.has(event.details.toast) ? toastLine : invented(toastLine),
         executor("ExecutorLog AgentExecutor gets invoked"),
         // [I] These two lines are ours, by analogy with the `Powershell option gets invoked` run of ime.md §1.5.
         invented(executor("Toast option gets invoked")),

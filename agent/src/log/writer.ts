@@ -38,7 +38,7 @@ export interface LogWriter {
   read(file: ImeLogFile): string;
   /** Names of rotated files, oldest first (`AppWorkload-20260101-101010.log`). */
   rotated(file: ImeLogFile): readonly string[];
-  /** Writes buffered text to disk (no-op in memory). */
+  /** Writes buffered text to disk; every event's lines are already written when it is emitted. */
   flush(): void;
   /** Flushes and stops listening. */
   close(): void;
@@ -116,16 +116,30 @@ export function createLogWriter(stream: ImeEventStream, options: LogWriterOption
     state.bytes = BOM_BYTES;
   };
 
+  // Lines of one instant get rising sub-millisecond ticks, so CMTrace viewers keep them in order; when they run
+  // out the millisecond moves on. Time never goes backwards: a viewer or analyser sorting by it keeps our order.
+  let lastMs = Number.NEGATIVE_INFINITY;
+  let lastTick = 0;
+  const stamp = (localTimeMs: number): { localTimeMs: number; subMsTicks: number } => {
+    if (localTimeMs > lastMs) {
+      lastMs = localTimeMs;
+      lastTick = 0;
+    } else if (++lastTick >= 10_000) {
+      lastMs += 1;
+      lastTick = 0;
+    }
+    return { localTimeMs: lastMs, subMsTicks: lastTick };
+  };
+
   const write = (event: ImeEvent): void => {
-    const localTimeMs = event.simTime + offsetMs;
-    let tick = 0;
+    const touched = new Set<FileState>();
     for (const line of renderEvent(event)) {
       const state = stateOf(line.file);
+      const { localTimeMs, subMsTicks } = stamp(event.simTime + offsetMs);
       const text = formatCmtraceLine({
         message: line.message,
         localTimeMs,
-        // Distinct sub-millisecond digits keep lines of one instant in order in CMTrace viewers.
-        subMsTicks: (event.seq * 16 + tick++) % 10_000,
+        subMsTicks,
         component: line.file,
         type: line.type,
         thread: event.thread,
@@ -140,11 +154,16 @@ export function createLogWriter(stream: ImeEventStream, options: LogWriterOption
       state.bytes += size;
       if (state.fd !== undefined) {
         state.pending.push(text);
-        if (state.pending.length >= 256) flushFile(state);
+        touched.add(state);
       }
     }
+    // On disk as the step happens: a killed agent loses no line and `tail -f` shows each as it is written.
+    for (const state of touched) flushFile(state);
   };
 
+  // All three files exist from the service's start, as on a real device: AgentExecutor.log before any script
+  // or toast has run (issue 13).
+  for (const file of LOG_FILES) open(file, stateOf(file));
   const unsubscribe = stream.subscribe(write);
   const flush = (): void => {
     for (const state of files.values()) flushFile(state);

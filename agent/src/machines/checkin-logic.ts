@@ -5,7 +5,7 @@ import { type DecodedImePolicy, parsePolicies } from "@imesim/contracts/ime";
 import { fromPromise } from "xstate";
 import type { Clock } from "../clock/clock.ts";
 import type { ImeEventStream } from "../events/stream.ts";
-import type { AppListKind } from "../events/types.ts";
+import { type AppListKind, DEVICE_USER_ID } from "../events/types.ts";
 import type { CheckinIntervalCache } from "../ime/checkin-interval-cache.ts";
 import { type ImeStateStore, subgraphHash } from "../ime/state-store.ts";
 import { callService, type TokenProvider } from "../service-client/token-provider.ts";
@@ -30,9 +30,18 @@ export interface CheckinDeps {
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
-/** Device sessions handle device-targeted apps, user sessions user-targeted ones (state keys differ, ime.md §4.1). */
+/**
+ * A user's session evaluates device- and user-targeted apps together; the userless session only
+ * device-targeted ones (ime.md §11a Sessions). The target decides, not each member: a dependency arrives
+ * untargeted (TargetType 0, ime.md §2.8) and installs with its parent.
+ */
 function belongsToSession(policy: DecodedImePolicy, session: CheckinSession): boolean {
-  return session.isUser ? policy.TargetType === TargetType.User : policy.TargetType !== TargetType.User;
+  return session.isUser || policy.TargetType !== TargetType.User;
+}
+
+/** Whose state an app's subgraph keeps: the user's for user-targeted apps, the device's otherwise (ime.md §4.1). */
+function stateOwner(policy: DecodedImePolicy, session: CheckinSession): string {
+  return policy.TargetType === TargetType.User ? session.userId : DEVICE_USER_ID;
 }
 
 const targetingOf = (policy: DecodedImePolicy): Targeting =>
@@ -114,27 +123,25 @@ export function createCheckinLogic(deps: CheckinDeps): CheckinLogic {
             throw error;
           }
         }
-        const policies = [...byId.values()].filter((policy) => belongsToSession(policy, session));
-        const firstUser = context.sessions.find((s) => s.isUser);
+        const plans = planSubgraphs([...byId.values()]).filter((plan) =>
+          belongsToSession(plan.target, session),
+        );
         const requestedIds = new Set(requested.map((r) => r.appId.toLowerCase()));
         const subgraphs: SubgraphInput[] = [];
-        for (const plan of planSubgraphs(policies)) {
+        for (const plan of plans) {
           const targeting = targetingOf(plan.target);
           const userRequested = requestedIds.has(plan.target.Id.toLowerCase());
           // Available apps install only on request (ime.md §5.2: user-initiated).
           if (targeting === "available" && !userRequested) continue;
+          const userId = stateOwner(plan.target, session);
           subgraphs.push({
             plan,
-            userId: session.userId,
-            // User-context apps of the device session run as the first signed-in user, when there is one.
-            ...(session.isUser
-              ? { userSid: session.userSid }
-              : firstUser === undefined
-                ? {}
-                : { userSid: firstUser.userSid }),
+            userId,
+            // Every app of a user's session runs user-context installs as that user.
+            ...(session.isUser ? { userSid: session.userSid } : {}),
             session: session.session,
             hash: subgraphHash(
-              session.userId,
+              userId,
               plan.members.map((m) => ({ id: m.policy.Id, version: m.policy.Version })),
             ),
             targeting,
@@ -146,8 +153,9 @@ export function createCheckinLogic(deps: CheckinDeps): CheckinLogic {
       uploadResults: fromPromise(async ({ input: context }) => {
         // Deltas: everything recorded but not yet delivered, including reports a crash kept from the last
         // run. About daily, or when LastFullReportTimeUtc is gone, a full report of every app (ime.md §9, §4.5).
-        for (const session of context.sessions) {
-          const userId = session.userId;
+        // Device-targeted apps keep their state under the device's id whichever session ran them.
+        const owners = new Set([DEVICE_USER_ID, ...context.sessions.map((s) => s.userId)]);
+        for (const userId of owners) {
           const last = store.lastFullReport(userId);
           const full = last === undefined || clock.now() - last >= FULL_REPORT_INTERVAL_MS;
           const results = resultsFor(
@@ -189,12 +197,22 @@ export function createCheckinLogic(deps: CheckinDeps): CheckinLogic {
         );
       },
       announceSubgraphs(context) {
+        if (context.subgraphs.length === 0) {
+          const session = sessionOf(context);
+          events.emit(
+            { phase: "poller.sessionEmpty", details: { session: session.session, userId: session.userId } },
+            subject(context),
+          );
+          return;
+        }
         events.emit(
           { phase: "subgraphs.processing", details: { count: context.subgraphs.length } },
           subject(context),
         );
       },
       completeSession(context) {
+        // A session with nothing to do has no Completed line (ime.md §11a Sessions).
+        if (context.subgraphs.length === 0 && !context.failed) return;
         const session = sessionOf(context);
         events.emit(
           { phase: "subgraphs.done", details: { count: context.subgraphs.length } },

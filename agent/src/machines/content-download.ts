@@ -8,8 +8,10 @@ import { incomingPath } from "../ime/paths.ts";
 import { formatTimeSpan } from "../log/lines.ts";
 import { callService, type TokenProvider } from "../service-client/token-provider.ts";
 import { type ImeServiceClient, isServiceError } from "../service-client/types.ts";
+import { DOWNLOAD_ERROR } from "./decisions.ts";
 import { message, subjectOf } from "./enforcement-subject.ts";
 import type { EnforcementContext } from "./enforcement-types.ts";
+import { downloadMs } from "./work-durations.ts";
 
 /** Shares (0–1) of a DO download served by LAN peers, group peers and a Connected Cache server; HTTP gets the rest. */
 export interface DeliverySources {
@@ -87,14 +89,22 @@ export interface DownloadDeps {
   readonly deliverySources?: DeliverySources;
   /** The IME version the agent plays; the log writer picks the DO completion line's era by it (ime.md §0). */
   readonly agentVersion: string;
+  /** The device's link in Mbit/s; the download takes as long as its size needs (work-durations.ts). */
+  readonly downloadMbps?: number;
+}
+
+/** What a finished download brought: its size, and whether DO or the CDN delivered it. */
+export interface Delivery {
+  readonly bytes: number;
+  readonly via: "DO" | "CDN";
 }
 
 /** Downloads an enforcement's content to `Content\\Incoming\\<id>_<ver>.bin`; resolves with its size. */
 export function createContentDownloader(
   deps: DownloadDeps,
-): (context: EnforcementContext) => Promise<number> {
+): (context: EnforcementContext) => Promise<Delivery> {
   const { host, events, clock } = deps;
-  return async (context: EnforcementContext): Promise<number> => {
+  return async (context: EnforcementContext): Promise<Delivery> => {
     const info = context.contentInfo!;
     const path = incomingPath(context.policy.Id, context.policy.Version);
     const fileId = deliveryFileId(info.url, context.policy.Id, context.policy.Version);
@@ -165,10 +175,9 @@ export function createContentDownloader(
           events.emit(
             {
               phase: "download.failed",
-              details: {
-                errorCode: isServiceError(error) ? (error.status ?? 0) : 0,
-                message: message(error),
-              },
+              // The code the enforcement records for it, so the log, the registry and the report agree
+              // (ime.md §11a: one content failure shows one error code everywhere).
+              details: { errorCode: DOWNLOAD_ERROR, message: message(error), fileId },
             },
             subjectOf(context),
           );
@@ -181,6 +190,11 @@ export function createContentDownloader(
       }
     }
     const size = received.length;
+    // The transfer takes the time its size needs on the device's link (peers faster), not zero.
+    const peerShare =
+      via === "DO" ? (deps.deliverySources?.lanPeers ?? 0) + (deps.deliverySources?.groupPeers ?? 0) : 0;
+    const remaining = downloadMs(size, deps.downloadMbps, peerShare) - (clock.now() - started);
+    if (remaining > 0) await clock.sleep(remaining);
     events.emit(
       { phase: "download.progress", details: { name: context.policy.Name, bytes: size, total: size } },
       subjectOf(context),
@@ -192,9 +206,12 @@ export function createContentDownloader(
       via === "DO" ? deps.deliverySources : undefined,
     );
     events.emit(
-      { phase: "download.completed", details: { size, via, telemetry, agentVersion: deps.agentVersion } },
+      {
+        phase: "download.completed",
+        details: { size, via, telemetry, agentVersion: deps.agentVersion, durationMs: clock.now() - started },
+      },
       subjectOf(context),
     );
-    return size;
+    return { bytes: size, via };
   };
 }

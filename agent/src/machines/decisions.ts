@@ -143,8 +143,13 @@ export function checkinIntervalMs(
   switch (checkinIntervalSource(settingsIntervalSeconds, serverIntervalMinutes)) {
     case "settingsInterval":
       return settingsIntervalSeconds! * 1000;
-    case "server":
-      return serverIntervalMinutes! * 60_000;
+    case "server": {
+      // Real timers alternate 58/62 min around the hourly cadence (ime.md §1.3.11, §6), whatever
+      // CheckinIntervalMinutes said; we alternate ±2 min around the server's value, which gives exactly
+      // 3480000/3720000 for the usual 60 [I: the rule for other values is ours].
+      const jitter = CHECKIN_INTERVALS_MS[checkinCount % CHECKIN_INTERVALS_MS.length]! - 3_600_000;
+      return serverIntervalMinutes! * 60_000 + jitter;
+    }
     default:
       return CHECKIN_INTERVALS_MS[checkinCount % CHECKIN_INTERVALS_MS.length]!;
   }

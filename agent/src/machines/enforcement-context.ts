@@ -10,6 +10,7 @@ export function initialEnforcementContext(input: EnforcementInput): EnforcementC
     applicability: undefined,
     contentInfo: undefined,
     downloadedBytes: 0,
+    deliveredVia: "DO",
     retry: 0,
     outcome: undefined,
     mapping: undefined,

@@ -13,10 +13,12 @@ import type { ImeServiceClient } from "../service-client/types.ts";
 import { createContentDownloader, type DeliverySources } from "./content-download.ts";
 import { grsVerdict, installOutcome, mapExitCode } from "./decisions.ts";
 import type { EnforcementLogic } from "./enforcement-machine.ts";
-import { complianceOf, createOutcomeRecorder } from "./enforcement-record.ts";
+import { complianceOf, createOutcomeRecorder, initialReportingState } from "./enforcement-record.ts";
 import { evaluationOf, message, subjectOf } from "./enforcement-subject.ts";
 import type { EnforcementContext, EnforcementResult } from "./enforcement-types.ts";
 import type { AppEvaluator, ContentCodec } from "./ports.ts";
+import { type StagedHost, stageHost } from "./staged-install.ts";
+import { contentStepMs, INSTALL_FLOOR_MS } from "./work-durations.ts";
 
 export type { DeliverySources } from "./content-download.ts";
 
@@ -35,6 +37,8 @@ export interface EnforcementDeps {
   readonly deliverySources?: DeliverySources;
   /** The IME version the agent plays (`Agent version is: …`). */
   readonly agentVersion: string;
+  /** The device's link in Mbit/s (work-durations.ts DEFAULT_DOWNLOAD_MBPS when absent). */
+  readonly downloadMbps?: number;
 }
 
 /**
@@ -62,7 +66,8 @@ function desiredStateWords(context: EnforcementContext) {
       : needsAction
         ? "EnforcementPoint"
         : "InstalledOrNotInstalled",
-    desiredState: uninstall ? "NotPresent" : "Present",
+    // A not-applicable app has desired state None (ime.md §11a Reporting).
+    desiredState: !applicable ? "None" : uninstall ? "NotPresent" : "Present",
     detection: detected ? "Detected" : "NotDetected",
     applicability: applicable
       ? "Applicable"
@@ -83,6 +88,9 @@ export function createEnforcementLogic(deps: EnforcementDeps): EnforcementLogicW
   let nextProcessId = 4_000;
   const download = createContentDownloader(deps);
   const { writeEnforcement, writeComplianceState, record } = createOutcomeRecorder(deps);
+  // The journal of each running installer, by user and app, until its process ends (staged-install.ts).
+  const running = new Map<string, StagedHost>();
+  const runKey = (context: EnforcementContext) => `${context.userId}\\${context.policy.Id}`;
 
   const detect = async (context: EnforcementContext, afterExecution: boolean) => {
     const outcome = await deps.evaluator.detect(context.policy, host, evaluationOf(context));
@@ -102,12 +110,16 @@ export function createEnforcementLogic(deps: EnforcementDeps): EnforcementLogicW
   };
   const contentStep = async <T>(
     context: EnforcementContext,
-    stage: "contentInfo" | "verify" | "decrypt" | "unzip",
+    stage: "verify" | "decrypt" | "unzip",
+    bytes: number,
     work: () => Promise<T>,
   ): Promise<T> => {
     try {
       // Real async work (crypto, inflate) runs off the event loop: hold the clock until it is done.
-      return await whileHeld(clock, work);
+      const result = await whileHeld(clock, work);
+      // On the device the step takes the time its size needs (work-durations.ts).
+      await clock.sleep(contentStepMs(stage, bytes));
+      return result;
     } catch (error) {
       events.emit(
         {
@@ -134,6 +146,15 @@ export function createEnforcementLogic(deps: EnforcementDeps): EnforcementLogicW
     recordOutcome: record,
     actors: {
       checkGrs: fromPromise(async ({ input: context }) => {
+        // The ReportingManager loads the app's reporting state before anything else (ime.md §11a Reporting).
+        const prior = store.readReportingState(context.userId, context.policy.Id);
+        events.emit(
+          {
+            phase: "report.loaded",
+            details: { found: prior !== undefined, reportingState: prior ?? initialReportingState(context) },
+          },
+          subjectOf(context),
+        );
         const value = store.readGrs(context.userId, context.hash, context.policy.Id);
         const verdict = grsVerdict(value, clock.now(), context.targeting);
         events.emit(
@@ -202,21 +223,29 @@ export function createEnforcementLogic(deps: EnforcementDeps): EnforcementLogicW
       download: fromPromise(({ input }) => download(input)),
       verify: fromPromise(async ({ input: context }) => {
         const encrypted = encryptedOf(context);
-        await contentStep(context, "verify", () =>
+        await contentStep(context, "verify", encrypted.length, () =>
           deps.codec.verify(encrypted, context.contentInfo!.encryption),
         );
         events.emit({ phase: "content.verified", details: { size: encrypted.length } }, subjectOf(context));
       }),
       decrypt: fromPromise(async ({ input: context }) => {
-        await contentStep(context, "decrypt", () =>
-          deps.codec.decrypt(encryptedOf(context), context.contentInfo!.encryption),
+        const encrypted = encryptedOf(context);
+        await contentStep(context, "decrypt", encrypted.length, () =>
+          deps.codec.decrypt(encrypted, context.contentInfo!.encryption),
         );
-        events.emit({ phase: "content.decrypted", details: {} }, subjectOf(context));
+        events.emit(
+          {
+            phase: "content.decrypted",
+            details: { via: context.deliveredVia, agentVersion: deps.agentVersion },
+          },
+          subjectOf(context),
+        );
       }),
       unzip: fromPromise(async ({ input: context }) => {
         const target = imeCachePath(context.policy.Id, context.policy.Version);
-        const entries = await contentStep(context, "unzip", () =>
-          deps.codec.unzip(encryptedOf(context), context.contentInfo!.encryption),
+        const encrypted = encryptedOf(context);
+        const entries = await contentStep(context, "unzip", encrypted.length, () =>
+          deps.codec.unzip(encrypted, context.contentInfo!.encryption),
         );
         host.fs.mkdir(target);
         for (const entry of entries)
@@ -265,6 +294,7 @@ export function createEnforcementLogic(deps: EnforcementDeps): EnforcementLogicW
           subjectOf(context),
         );
         let outcome: InstallOutcome;
+        const staged = stageHost(host);
         try {
           outcome = await deps.installer.run(
             {
@@ -276,9 +306,10 @@ export function createEnforcementLogic(deps: EnforcementDeps): EnforcementLogicW
               attempt: context.retry + 1,
               timeoutMs,
             },
-            host,
+            staged.host,
           );
         } catch (error) {
+          staged.land();
           events.emit(
             {
               phase: "install.launchFailed",
@@ -288,13 +319,19 @@ export function createEnforcementLogic(deps: EnforcementDeps): EnforcementLogicW
           );
           throw error;
         }
+        staged.stage();
+        running.set(runKey(context), staged);
         events.emit(
           { phase: "install.launched", details: { processId: nextProcessId, timeoutMs } },
           subjectOf(context),
         );
         // A process still running at MaxRunTimeInMinutes is abandoned: no exit code (ime.md §5.1).
         if (outcome.durationMs > timeoutMs) return { ...outcome, exitCode: undefined, durationMs: timeoutMs };
-        return outcome;
+        // No process ends the moment it starts (work-durations.ts).
+        return {
+          ...outcome,
+          durationMs: Math.max(outcome.durationMs, Math.min(INSTALL_FLOOR_MS, timeoutMs)),
+        };
       }),
       record: fromPromise(({ input }) => record(input)),
     },
@@ -334,6 +371,11 @@ export function createEnforcementLogic(deps: EnforcementDeps): EnforcementLogicW
       },
       recordDownloadCompleted(context) {
         writeEnforcement(context, EnforcementState.InProgressDownloadCompleted, 0);
+      },
+      landInstallerEffects(context) {
+        // A process abandoned at MaxRunTimeInMinutes keeps running; we let its effects land then [I].
+        running.get(runKey(context))?.land();
+        running.delete(runKey(context));
       },
       announceExitCode(context) {
         const exitCode = context.outcome?.exitCode;

@@ -7,6 +7,7 @@ import { assign, type PromiseActorLogic, setup } from "xstate";
 import type { GrsVerdict } from "../events/types.ts";
 import type { InstallOutcome } from "../host/installer/types.ts";
 import type { ContentInfo } from "../service-client/types.ts";
+import type { Delivery } from "./content-download.ts";
 import {
   CONTENT_ERROR,
   DOWNLOAD_ERROR,
@@ -29,7 +30,7 @@ export interface EnforcementLogic {
     readonly detect: PromiseActorLogic<DetectionOutcome, EnforcementContext>;
     readonly checkApplicability: PromiseActorLogic<ApplicabilityOutcome, EnforcementContext>;
     readonly fetchContentInfo: PromiseActorLogic<ContentInfo, EnforcementContext>;
-    readonly download: PromiseActorLogic<number, EnforcementContext>;
+    readonly download: PromiseActorLogic<Delivery, EnforcementContext>;
     readonly verify: PromiseActorLogic<void, EnforcementContext>;
     readonly decrypt: PromiseActorLogic<void, EnforcementContext>;
     readonly unzip: PromiseActorLogic<void, EnforcementContext>;
@@ -46,6 +47,8 @@ export interface EnforcementLogic {
     recordInProgress(context: EnforcementContext): void;
     /** EnforcementStateMessage 2009 InProgressDownloadCompleted. */
     recordDownloadCompleted(context: EnforcementContext): void;
+    /** The installer's process has ended: its journaled writes land on the device (staged-install.ts). */
+    landInstallerEffects(context: EnforcementContext): void;
     announceExitCode(context: EnforcementContext): void;
     announceRetry(context: EnforcementContext): void;
     announceReboot(context: EnforcementContext): void;
@@ -104,6 +107,7 @@ export function createEnforcementMachine(logic: EnforcementLogic) {
       announceGrsBlocked: ({ context }) => logic.effects.announceGrsBlocked(context),
       recordInProgress: ({ context }) => logic.effects.recordInProgress(context),
       recordDownloadCompleted: ({ context }) => logic.effects.recordDownloadCompleted(context),
+      landInstallerEffects: ({ context }) => logic.effects.landInstallerEffects(context),
       announceExitCode: ({ context }) => logic.effects.announceExitCode(context),
       announceRetry: ({ context }) => logic.effects.announceRetry(context),
       announceReboot: ({ context }) => logic.effects.announceReboot(context),
@@ -219,7 +223,10 @@ export function createEnforcementMachine(logic: EnforcementLogic) {
               input: ({ context }) => context,
               onDone: {
                 target: "verifying",
-                actions: assign({ downloadedBytes: ({ event }) => event.output }),
+                actions: assign({
+                  downloadedBytes: ({ event }) => event.output.bytes,
+                  deliveredVia: ({ event }) => event.output.via,
+                }),
               },
               onError: {
                 target: "#enforcement.failed",
@@ -274,7 +281,22 @@ export function createEnforcementMachine(logic: EnforcementLogic) {
           },
           ready: { type: "final" },
         },
-        onDone: "installing",
+        onDone: "detectingAfterDownload",
+      },
+      // The second of three detection passes: after the download, before the install (ime.md §11a).
+      detectingAfterDownload: {
+        invoke: {
+          src: "detect",
+          input: ({ context }) => context,
+          onDone: { target: "confirming", actions: assign({ detection: ({ event }) => event.output }) },
+        },
+      },
+      confirming: {
+        always: [
+          // Installed meanwhile (by the user, another app): nothing left to run [I: the IME's reaction is not logged].
+          { guard: "alreadyInDesiredState", target: "recording", actions: "concludeAlreadyCompliant" },
+          { target: "installing" },
+        ],
       },
       installing: {
         entry: "recordDownloadCompleted",
@@ -296,8 +318,9 @@ export function createEnforcementMachine(logic: EnforcementLogic) {
           },
           // The process runs for its scripted duration on the agent's clock (capped at MaxRunTimeInMinutes).
           running: { after: { processRunTime: "collecting" } },
+          // The process has ended: what it wrote is on the device only now (a crash before finds nothing).
           collecting: {
-            entry: "announceExitCode",
+            entry: ["landInstallerEffects", "announceExitCode"],
             always: [
               {
                 guard: "timedOut",

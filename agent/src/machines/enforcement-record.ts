@@ -8,6 +8,7 @@ import {
   DeviceRestartBehavior,
   EnforcementState,
   InstallContext,
+  Intent,
   nameOf,
   ReportDetectionState,
   ResultantAppState,
@@ -63,6 +64,33 @@ function toastsFor(context: EnforcementContext, isError: boolean): string[] {
   return toasts;
 }
 
+/** The names the Report deltas carry (`"Applicable"`, `"Present"`), null before anything is known. */
+const applicabilityName = (value: number | null | undefined): string | null =>
+  value === undefined || value === null ? null : (nameOf(Applicability, value) ?? String(value));
+const desiredName = (value: number | null | undefined): string | null =>
+  value === undefined || value === null ? null : (nameOf(DesiredState, value) ?? String(value));
+
+const notApplicable = (context: EnforcementContext): boolean =>
+  (context.applicability?.applicability ?? Applicability.Applicable) !== Applicability.Applicable;
+
+/**
+ * The reporting state the ReportingManager starts from for an app it has no record of (ime.md §11a: "Reporting
+ * state initialized with initial values"). Which members the real one holds is not known; ours are the §9
+ * report's with nothing known yet [I].
+ */
+export function initialReportingState(context: EnforcementContext): Record<string, unknown> {
+  return {
+    ApplicationId: context.policy.Id,
+    DesiredState: null,
+    DetectionState: null,
+    ApplicabilityState: null,
+    EnforcementState: null,
+    EnforcementErrorCode: null,
+    Intent: context.policy.Intent,
+    InternalVersion: context.policy.Version,
+  };
+}
+
 /** The ComplianceStateMessage for the app's state now (ime.md §4.1, enums §4.3). */
 export function complianceOf(
   context: EnforcementContext,
@@ -73,7 +101,12 @@ export function complianceOf(
     Applicability: (context.applicability?.applicability ??
       Applicability.Applicable) as ComplianceStateMessage["Applicability"],
     ComplianceState: detected ? ComplianceState.Installed : ComplianceState.NotInstalled,
-    DesiredState: context.mode === "uninstall" ? DesiredState.NotPresent : DesiredState.Present,
+    // Not applicable → DesiredState 0 (ime.md §11a Reporting, §11b: Applicability 1008 with DesiredState 0).
+    DesiredState: notApplicable(context)
+      ? DesiredState.None
+      : context.mode === "uninstall"
+        ? DesiredState.NotPresent
+        : DesiredState.Present,
     ErrorCode: errorCode,
     TargetingMethod: context.targetingMethod,
     InstallContext:
@@ -264,9 +297,48 @@ export function createOutcomeRecorder(deps: RecorderDeps): OutcomeRecorder {
       DetectedIdentityVersion: compliance.ProductVersion,
       RemovalReason: null,
     };
+    const previousReport = store.readReportingState(context.userId, context.policy.Id);
+    // Applicability and desired state deltas beside Detection and Execution (ime.md §11a Reporting).
+    if (previousReport?.ApplicabilityState !== report.ApplicabilityState) {
+      events.emit(
+        {
+          phase: "report.delta",
+          details: {
+            kind: "Applicability",
+            delta: {
+              ApplicabilityState: {
+                OldValue: applicabilityName(previousReport?.ApplicabilityState),
+                NewValue: applicabilityName(report.ApplicabilityState),
+              },
+            },
+          },
+        },
+        subjectOf(context),
+      );
+    }
+    if (previousReport?.DesiredState !== report.DesiredState) {
+      events.emit(
+        {
+          phase: "report.delta",
+          details: {
+            kind: "Desired",
+            delta: {
+              DesiredState: {
+                OldValue: desiredName(previousReport?.DesiredState),
+                NewValue: desiredName(report.DesiredState),
+              },
+            },
+          },
+        },
+        subjectOf(context),
+      );
+    }
     const statusServiceReport = statusServiceReportOf(context.userId, report);
     store.writeReporting(context.userId, context.policy.Id, report, statusServiceReport, context.hash, now);
-    events.emit({ phase: "report.sent", details: { report, statusServiceReport } }, subjectOf(context));
+    // An app with no intent of its own (a dependency) sends no Company Portal status (ime.md §11a Reporting).
+    if (context.relation === "dependency" && context.policy.Intent === Intent.NotTargeted)
+      events.emit({ phase: "report.withheld", details: {} }, subjectOf(context));
+    else events.emit({ phase: "report.sent", details: { report, statusServiceReport } }, subjectOf(context));
     for (const toast of toastsFor(context, isError)) {
       events.emit(
         { phase: "toast.shown", details: { toast, appName: context.policy.Name } },

@@ -26,6 +26,8 @@ export interface EnforcementInput {
   readonly mode: ExecutionMode;
   /** 0 directly targeted, 1 pulled in as a dependency (ime.md §4.3). */
   readonly targetingMethod: 0 | 1;
+  /** Why the app is in the subgraph; absent for the subgraph's target. */
+  readonly relation?: "dependency" | "superseded";
 }
 
 /** How an enforcement ended. */
@@ -59,6 +61,8 @@ export interface EnforcementContext extends EnforcementInput {
   readonly applicability: ApplicabilityOutcome | undefined;
   readonly contentInfo: ContentInfo | undefined;
   readonly downloadedBytes: number;
+  /** Which way the content came: Delivery Optimization, or the CDN after the DO job's wait ran out. */
+  readonly deliveredVia: "DO" | "CDN";
   /** The retry counter the IME logs (`Execute retry 0`, 1, …). */
   readonly retry: number;
   readonly outcome: InstallOutcome | undefined;

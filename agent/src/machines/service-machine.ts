@@ -59,7 +59,7 @@ export interface ServiceLogic {
 /** Id of the delayed REBOOT the IME schedules for a hard reboot it carries out itself. */
 const SCHEDULED_RESTART = "imeScheduledRestart";
 
-/** The device session the IME always walks first (state under the all-zero user id, ime.md §4.1). */
+/** The userless session: the only one when nobody is logged on (state under the all-zero user id, ime.md §4.1). */
 export const DEVICE_SESSION: CheckinSession = {
   session: 0,
   userId: "00000000-0000-0000-0000-000000000000",
@@ -67,12 +67,13 @@ export const DEVICE_SESSION: CheckinSession = {
   isUser: false,
 };
 
-/** The sessions a check-in walks: the device, then each logged-on user. */
+/**
+ * The sessions a check-in walks: one per logged-on user, each evaluating device- and user-targeted apps
+ * together; session 0 only when nobody is logged on (ime.md §11a Sessions).
+ */
 export function sessionsOf(users: readonly LoggedOnUser[]): CheckinSession[] {
-  return [
-    DEVICE_SESSION,
-    ...users.map((u) => ({ session: u.session, userId: u.userId, userSid: u.userSid, isUser: true })),
-  ];
+  if (users.length === 0) return [DEVICE_SESSION];
+  return users.map((u) => ({ session: u.session, userId: u.userId, userSid: u.userSid, isUser: true }));
 }
 
 /** Builds the agent service chart over the given logic. */

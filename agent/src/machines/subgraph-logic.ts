@@ -53,6 +53,15 @@ export function createSubgraphLogic(deps: SubgraphDeps): SubgraphLogic {
     userId: context.userId,
     ...(appId === undefined ? {} : { appId }),
   });
+  const announceProcessing = (context: SubgraphContext): void => {
+    events.emit(
+      {
+        phase: "subgraph.processing",
+        details: { appIds: context.plan.members.map((m) => m.policy.Id), hash: context.hash },
+      },
+      subject(context),
+    );
+  };
   const skipReason = (context: SubgraphContext): SubgraphSkipReason | undefined => {
     if (store.pendingHardReboot()) return "restartRequired";
     if (
@@ -66,6 +75,9 @@ export function createSubgraphLogic(deps: SubgraphDeps): SubgraphLogic {
     ) {
       return "userNotLoggedIn";
     }
+    // From here the subgraph is processed, or skipped for its re-evaluation interval; either way the
+    // IME brackets it with `Processing subgraph with app ids` … `Done processing subgraph.` (ime.md §11a GRS).
+    announceProcessing(context);
     const now = clock.now();
     const last = store.readSubgraphEvaluation(context.userId, context.hash);
     if (last !== undefined) {
@@ -113,15 +125,6 @@ export function createSubgraphLogic(deps: SubgraphDeps): SubgraphLogic {
             });
           }
         }
-        if (reason === undefined) {
-          events.emit(
-            {
-              phase: "subgraph.processing",
-              details: { appIds: context.plan.members.map((m) => m.policy.Id), hash: context.hash },
-            },
-            subject(context),
-          );
-        }
         return reason;
       }),
       recordNotAttempted: fromPromise(async ({ input }) => {
@@ -138,6 +141,8 @@ export function createSubgraphLogic(deps: SubgraphDeps): SubgraphLogic {
           },
           subject(context),
         );
+        if (context.skipReason === "reevaluationNotExpired")
+          events.emit({ phase: "subgraph.done", details: { hash: context.hash } }, subject(context));
       },
       terminateEarly(context) {
         for (const member of context.plan.members.slice(context.index)) {

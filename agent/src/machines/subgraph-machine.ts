@@ -89,6 +89,7 @@ export function memberInput(context: SubgraphContext, index = context.index): En
     targeting: context.targeting,
     mode,
     targetingMethod: role.kind === "target" ? 0 : 1,
+    ...(role.kind === "target" ? {} : { relation: role.kind }),
   };
 }
 

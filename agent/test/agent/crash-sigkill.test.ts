@@ -6,6 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { createVirtualClock } from "../../src/clock/index.ts";
+import { createDevice } from "../../src/host/index.ts";
 import { T0 } from "../support/harness.ts";
 
 const child = fileURLToPath(new URL("../support/crash-child.ts", import.meta.url));
@@ -66,4 +68,17 @@ describe("crash safety under SIGKILL (SQLite device)", () => {
       expect(reported.sort()).toEqual([`${A} 1000`, `${B} 1000`].sort());
     }, 60_000);
   }
+
+  it("finds no trace of an installer killed while it ran: its effects land when it ends (issue 13)", async () => {
+    const folder = mkdtempSync(join(tmpdir(), "imesim-sigkill-"));
+    const db = join(folder, "device.sqlite");
+    const killed = await run([db, join(folder, "uploads.txt"), String(T0), "install.launched", A], true);
+    expect(killed.signal).toBe("SIGKILL");
+    const device = createDevice({ backend: { sqlitePath: db }, clock: createVirtualClock(T0) });
+    try {
+      expect(device.fs.stat(`C:\\Program Files\\${A}\\app.exe`)).toBeUndefined();
+    } finally {
+      device.close();
+    }
+  }, 60_000);
 });

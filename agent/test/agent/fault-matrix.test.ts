@@ -76,13 +76,13 @@ const cases: FaultCase[] = [
     name: "connection dropping every time",
     inject: (h) => h.service.dropConnection(100, 100),
     state: DOWNLOAD_ERROR,
-    lines: ["[Win32App DO] Job has failed."],
+    lines: ["Job has failed. Error: 87D30067"],
   },
   {
     name: "slow link timing out",
     inject: (h) => h.service.fault("download", { failure: "timeout", times: 10 }),
     state: DOWNLOAD_ERROR,
-    lines: ["[Win32App DO] Job has failed."],
+    lines: ["Job has failed. Error: 87D30067"],
   },
   {
     name: "slow link outliving the DO wait (CDN fallback)",

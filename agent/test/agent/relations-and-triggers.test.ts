@@ -1,4 +1,4 @@
-import { Intent, RelationAction, RelationType } from "@imesim/contracts/enums";
+import { Intent, RelationAction, RelationType, TargetType } from "@imesim/contracts/enums";
 import { describe, expect, it } from "vitest";
 import { SETTINGS_KEY } from "../../src/ime/index.ts";
 import { DEVICE, makePolicy } from "../support/fakes.ts";
@@ -25,6 +25,45 @@ const dependencyOnly = (id: string) => makePolicy(id, { Intent: Intent.NotTarget
 const state = (h: ReturnType<typeof createHarness>, id: string) =>
   h.agent.state.readEnforcement({ userId: DEVICE, appId: id, version: 1 });
 
+describe("sessions (ime.md §11a Sessions)", () => {
+  it("processes one session per logged-on user with device- and user-targeted apps together, no session 0", async () => {
+    const USER = "5f1c8a3e-7d2b-4c9a-9e4f-0a1b2c3d4e5f";
+    const h = createHarness({
+      behaviours: [ok(PARENT), ok(DEP)],
+      users: [{ userId: USER, userSid: "S-1-12-1-1595688510-1285254443-1313865374-1599957770", session: 1 }],
+      setup: (s) => {
+        s.assign(DEVICE, [makePolicy(PARENT)]);
+        s.assign(USER, [makePolicy(DEP, { TargetType: TargetType.User })]);
+      },
+    });
+    await h.runTo(HOUR);
+    const first = h
+      .phase("poller.sessionStarted")
+      .filter((e) => e.simTime === h.phase("checkin.started")[0]!.simTime);
+    expect(first.map((e) => e.details.session)).toEqual([1]);
+    expect(h.appWorkload()).toContain("[Win32App] Got 1 active user sessions");
+    expect(
+      h
+        .phase("install.started")
+        .map((e) => e.appId)
+        .sort(),
+    ).toEqual([PARENT, DEP].sort());
+    // The device-targeted app keeps its state under the device's id, the user's under the user's (ime.md §4.1).
+    expect(state(h, PARENT)?.EnforcementState).toBe(1000);
+    expect(h.agent.state.readEnforcement({ userId: USER, appId: DEP, version: 1 })?.EnforcementState).toBe(
+      1000,
+    );
+  });
+
+  it("says a session has nothing to do in one line, without a Completed banner", async () => {
+    const h = createHarness({ behaviours: [], setup: (s) => s.assign(DEVICE, []) });
+    await h.runTo(HOUR);
+    expect(h.appWorkload()).toContain(`[Win32App] Get 0 apps for user session 0, user id = ${DEVICE}`);
+    expect(h.appWorkload()).toContain("Userless session, skip UserToken for device check-in");
+    expect(h.appWorkload()).not.toContain("Completed user session");
+  });
+});
+
 describe("dependencies and supersedence (ime.md §2.8)", () => {
   it("installs an auto-install dependency chain deepest first, then the parent", async () => {
     const parent = makePolicy(PARENT, {
@@ -46,6 +85,29 @@ describe("dependencies and supersedence (ime.md §2.8)", () => {
     expect(h.phase("subgraphs.processing")[0]?.details.count).toBe(1);
   });
 
+  it("installs a user-targeted app's auto-install dependency first, in the user's session (issue 13)", async () => {
+    const USER = "5f1c8a3e-7d2b-4c9a-9e4f-0a1b2c3d4e5f";
+    const parent = makePolicy(PARENT, {
+      TargetType: TargetType.User,
+      FlatDependencies: [relation(DEP, RelationType.Dependency, RelationAction.AutoInstall)],
+    });
+    const h = createHarness({
+      behaviours: [ok(PARENT), ok(DEP)],
+      users: [{ userId: USER, userSid: "S-1-12-1-1595688510-1285254443-1313865374-1599957770", session: 1 }],
+      // The service sends the dependency untargeted (TargetType 0), as it does for any relative (ime.md §2.8).
+      setup: (s) => s.assign(USER, [parent, { ...dependencyOnly(DEP), TargetType: TargetType.None }]),
+    });
+    await h.runTo(HOUR);
+    expect(h.phase("install.started").map((e) => [e.appId, e.userId])).toEqual([
+      [DEP, USER],
+      [PARENT, USER],
+    ]);
+    expect(h.phase("subgraph.processing")[0]?.details.appIds).toEqual([DEP, PARENT]);
+    expect(h.agent.state.readEnforcement({ userId: USER, appId: PARENT, version: 1 })?.EnforcementState).toBe(
+      1000,
+    );
+  });
+
   it("does not attempt the parent when a detect-only dependency is missing (6005)", async () => {
     const parent = makePolicy(PARENT, {
       FlatDependencies: [relation(DEP, RelationType.Dependency, RelationAction.DetectOnly)],
@@ -60,7 +122,12 @@ describe("dependencies and supersedence (ime.md §2.8)", () => {
     // The portal tells this case apart: ConflictReason 2, "dependent apps configured not to auto-install" (ime.md §9).
     const impact = (id: string) => h.phase("report.sent", id)[0]?.details.report.ReportingImpact;
     expect(impact(PARENT)).toMatchObject({ ConflictReason: 2 });
-    expect(impact(DEP)).toMatchObject({ ConflictReason: 0 });
+    // The dependency has no intent of its own: no Company Portal status for it (ime.md §11a Reporting).
+    expect(impact(DEP)).toBeUndefined();
+    expect(h.phase("report.withheld").map((e) => e.appId)).toEqual([DEP]);
+    expect(h.appWorkload()).toContain(
+      `[Win32App][ReportingManager] Not sending status update for user with id: ${DEVICE} and app: ${DEP} because the app does not have available, required, or uninstall intent.`,
+    );
   });
 
   it("does not attempt the parent when an auto-install dependency fails (6001)", async () => {
@@ -163,14 +230,15 @@ describe("check-in triggers (ime.md §6)", () => {
     h.service.sendCheckinInterval(56);
     await h.runTo(4 * HOUR);
     const started = h.phase("checkin.started").map((e) => e.simTime - T0);
+    // ±2 min around the server's 56, as real timers alternate 58/62 around 60 (ime.md §1.3.11; issue 13).
     expect(started.slice(0, 4)).toEqual([
       147_000,
-      147_000 + 56 * MINUTE,
+      147_000 + 58 * MINUTE,
       147_000 + 112 * MINUTE,
-      147_000 + 168 * MINUTE,
+      147_000 + 170 * MINUTE,
     ]);
-    expect(h.phase("checkin.scheduled")[0]?.details).toEqual({ intervalMs: 56 * MINUTE, source: "server" });
-    expect(h.appWorkload()).toContain("Current interval of timer is 3360000");
+    expect(h.phase("checkin.scheduled")[1]?.details).toEqual({ intervalMs: 54 * MINUTE, source: "server" });
+    expect(h.appWorkload()).toContain("Current interval of timer is 3240000");
     h.device.registry.setValue(SETTINGS_KEY, "Interval", { type: "REG_DWORD", data: 900 });
     const before = h.phase("checkin.scheduled").length;
     await h.runTo(6 * HOUR);

@@ -5,6 +5,20 @@ import { createHarness, HOUR, MINUTE, T0 } from "../support/harness.ts";
 
 const APP = "9a7d745d-9cd2-4b05-adc2-7796f8c8cc87";
 
+/** The app required for the device, whose installer succeeds at once and leaves its file. */
+const installingHarness = () =>
+  createHarness({
+    behaviours: [
+      {
+        match: "setup-9a7d745d.exe /quiet",
+        attempts: [
+          { exitCode: 0, effects: { writeFiles: [{ path: `C:\\Program Files\\${APP}\\app.exe` }] } },
+        ],
+      },
+    ],
+    setup: (service) => service.assign(DEVICE, [makePolicy(APP)]),
+  });
+
 describe("a required install", () => {
   it("downloads, installs, detects and records success at the start-up check-in", async () => {
     const h = createHarness({
@@ -52,17 +66,7 @@ describe("a required install", () => {
 
 describe("status uploads (ime.md §9, §4.5)", () => {
   it("sends deltas, a full report daily, and a full report when LastFullReportTimeUtc is deleted", async () => {
-    const h = createHarness({
-      behaviours: [
-        {
-          match: "setup-9a7d745d.exe /quiet",
-          attempts: [
-            { exitCode: 0, effects: { writeFiles: [{ path: `C:\\Program Files\\${APP}\\app.exe` }] } },
-          ],
-        },
-      ],
-      setup: (service) => service.assign(DEVICE, [makePolicy(APP)]),
-    });
+    const h = installingHarness();
     await h.runTo(5 * HOUR);
     // The first upload is a full one; later check-ins have no change to report.
     expect(h.service.results).toHaveLength(1);
@@ -79,6 +83,40 @@ describe("status uploads (ime.md §9, §4.5)", () => {
 });
 
 describe("a service answering over real I/O", () => {
+  it("detects three times (before applicability, after the download, after the install), and each step takes time", async () => {
+    const h = installingHarness();
+    await h.runTo(HOUR);
+    // ime.md §11a "Order inside a subgraph".
+    const order = h.events
+      .filter((e) => e.appId === APP)
+      .flatMap((e) =>
+        e.phase === "detection.completed"
+          ? [`detect:${e.details.detected}`]
+          : [
+                "applicability.completed",
+                "download.completed",
+                "content.unzipped",
+                "install.finished",
+              ].includes(e.phase)
+            ? [e.phase]
+            : [],
+      );
+    expect(order).toEqual([
+      "detect:false",
+      "applicability.completed",
+      "download.completed",
+      "content.unzipped",
+      "detect:false",
+      "install.finished",
+      "detect:true",
+    ]);
+    // Nothing the IME does takes zero time (work-durations.ts): the download, the content steps, the process.
+    const at = (phase: Parameters<typeof h.phase>[0]) => h.phase(phase, APP)[0]!.simTime;
+    expect(at("download.completed") - at("download.started")).toBeGreaterThanOrEqual(1_000);
+    expect(at("content.unzipped")).toBeGreaterThan(at("content.verified"));
+    expect(at("install.finished") - at("install.started")).toBeGreaterThanOrEqual(2_000);
+  });
+
   it("keeps virtual time still until each answer is in", async () => {
     const slow = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
     const h = createHarness({
@@ -100,6 +138,8 @@ describe("a service answering over real I/O", () => {
       },
     });
     await h.runTo(HOUR);
-    expect(h.phase("install.started", APP)[0]?.simTime).toBe(T0 + 147_000);
+    // The download starts the instant the (slow, real-time) app list is in; from there the modelled work
+    // takes its own simulated time (work-durations.ts).
+    expect(h.phase("download.started", APP)[0]?.simTime).toBe(T0 + 147_000);
   });
 });

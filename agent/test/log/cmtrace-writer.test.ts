@@ -119,4 +119,26 @@ describe("log writer", () => {
     expect(messages).toEqual([0, 1, 2, 3].map((i) => `[Win32App] Got ${i} active user sessions`));
     await clock.settle();
   });
+
+  it("has every line on disk as its event is emitted, without a flush (issue 13 crash semantics)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "imesim-log-live-"));
+    const clock = createVirtualClock(START);
+    const stream = createEventStream({ deviceId: "dev", clock });
+    createLogWriter(stream, { dir });
+    stream.emit({ phase: "poller.sessions", details: { count: 1 } });
+    const onDisk = parseCmtrace(readFileSync(join(dir, "AppWorkload.log"), "utf8"));
+    expect(onDisk.map((record) => record.message)).toEqual(["[Win32App] Got 1 active user sessions"]);
+    // AgentExecutor.log is there from the start, with its BOM, before anything ran through it.
+    expect(readFileSync(join(dir, "AgentExecutor.log"), "utf8")).toBe("\uFEFF");
+  });
+
+  it("never lets a timestamp go backwards, even past 10,000 lines in one millisecond", () => {
+    const clock = createVirtualClock(START);
+    const stream = createEventStream({ deviceId: "dev", clock });
+    const writer = createLogWriter(stream);
+    for (let i = 0; i < 12_000; i++) stream.emit({ phase: "poller.sessions", details: { count: i } });
+    const times = parseCmtrace(writer.read("AppWorkload")).map((record) => record.time);
+    expect(times).toHaveLength(12_000);
+    expect(times.filter((time, i) => i > 0 && time <= times[i - 1]!)).toEqual([]);
+  });
 });

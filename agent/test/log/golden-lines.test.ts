@@ -2,7 +2,7 @@
 // line of the same shape in our logs. Placeholders stand for what varies between devices and runs.
 import { Intent, RelationAction, RelationType, TargetType, ToastState } from "@imesim/contracts/enums";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { ImeEvent } from "../../src/events/index.ts";
+import type { ImeEvent, ImeEventBody } from "../../src/events/index.ts";
 import { parseCmtrace, renderEvent, writesDoTelemetryLine } from "../../src/log/index.ts";
 import { DEVICE, makePolicy } from "../support/fakes.ts";
 import { createHarness, HOUR, MINUTE } from "../support/harness.ts";
@@ -11,6 +11,7 @@ const GUID = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-
 const TOKENS: Record<string, string> = {
   "<id>": GUID,
   "<uid>": GUID,
+  "<guid>": GUID,
   "<hash>": "[A-Za-z0-9+/]{43}=",
   "<sid>": "S-1-[0-9-]+",
   "<n>": "-?\\d+",
@@ -21,7 +22,7 @@ const TOKENS: Record<string, string> = {
 
 /** A reference line with placeholders → a whole-message regular expression. */
 function shape(line: string): RegExp {
-  const parts = line.split(/(<id>|<uid>|<hash>|<sid>|<n>|<size>|<datetime>|<any>)/);
+  const parts = line.split(/(<id>|<uid>|<guid>|<hash>|<sid>|<n>|<size>|<datetime>|<any>)/);
   const body = parts.map((part) => TOKENS[part] ?? part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("");
   return new RegExp(`^${body}$`);
 }
@@ -135,9 +136,9 @@ const golden: Record<string, string[]> = {
     "<any>Reevaluation interval is not expired for subgraph <hash> and no override condition applies. Skipping processing.",
     "<any>A restart is required to continue processing apps. Stop processing.",
     "[Win32App][ReevaluationScheduleManager] Subgraph reevaluation interval is not expired",
-    "[Win32App][ReevaluationScheduleManager] Found previous subgraph reevaluation time value: <datetime>",
+    "[Win32App][ReevaluationScheduleManager] Found previous subgraph reevaluation time value: <datetime> at key <hash>.",
     "[Win32App][ReevaluationScheduleManager] Setting subgraph reevaluation time with value: <datetime> for subgraph with hash <hash>",
-    "[Win32App][GRSManager] Found GRS value: <datetime> at key <uid>\\GRS\\<hash>\\<id>",
+    "[Win32App][GRSManager] Found GRS value: <datetime> at key <uid>\\GRS\\<hash>\\<id>.",
     "[Win32App][GRSManager] App with id: <id> has no recorded GRS value which will be treated as expired. | Hash = <hash>",
     "[Win32App][GRSManager] App with id: <id> is expired. | Hash = <hash>",
     "[Win32App][GRSManager] App with id: <id> is not expired. | Hash = <hash>",
@@ -165,10 +166,14 @@ const golden: Record<string, string[]> = {
     "[Win32App] DownloadType = 2, DownloadUrl = http://swdc01.manage.microsoft.com/<any>.intunewin.bin",
     "[Win32App DO] start creating a new download job, FileId = 501FCB7D-A970-4E34-A753-4B48FE5D8BEF_<any>-intunewin-bin_<id>_<n>",
     "[Win32App DO] DO Job set priority is BG_JOB_PRIORITY_NORMAL == time out is <n> ms",
-    "[Win32App DO] Waiting <n> ms for 1 jobs to complete",
+    "Starting job <guid>...",
+    "...job <guid> started",
+    "Waiting <n> ms for 1 jobs to complete",
+    "[StatusService] Downloading app (id = <id>, name <any>) via DO, bytes 0/0 for user <uid>",
     "[StatusService] Downloading app (id = <id>, name <any>) via DO, bytes <n>/<n> for user <uid>",
-    "[Win32App DO] Notified DO Service the job is complete.",
-    "[Win32App DO] Completing job",
+    "Notified DO Service the job is complete.",
+    "Completing job <guid>...",
+    "[Win32App] Downloaded file time <n>.00",
     "[Win32App DO] DO download and decryption is successfully done",
   ],
   "§1.3.7 hash check, decrypt, unzip": [
@@ -178,7 +183,7 @@ const golden: Record<string, string[]> = {
     "[Win32App] Decryption is done successfully.",
     "[Win32App] Start unzipping.",
     "[Win32App] Unzipping file on session <n> from C:\\Program Files (x86)\\Microsoft Intune Management Extension\\Content\\Staging\\<id>_<n>\\<any> to C:\\Windows\\IMECache\\<id>_<n>",
-    "[Win32App] Cleaning up staging content ...",
+    "Cleaning up staging content ...",
   ],
   "§1.3.8 install": [
     "[Win32App][ExecutionActionHandler] Handler invoked with execution type: Install for policy with id: <id> and version: <n>.",
@@ -213,6 +218,17 @@ const golden: Record<string, string[]> = {
     "[StatusService] Returning status to user with id: <uid> for V3-managed app with id: <id> and install context: System. Applicability: Applicable, Status: Installed, ErrorCode: 0",
     "[StatusService] Saved AppInstallStatusReport for user <uid> for app <id> in the StatusServiceReports registry.",
   ],
+  "§11a sessions": [
+    `[Win32App] ${DOTS} Processing user session 0, userId: 00000000-0000-0000-0000-000000000000, userSID:  ${DOTS}`,
+    "Userless session, skip UserToken for device check-in",
+  ],
+  "§11a reporting lines": [
+    "[Win32App][ReportingManager] App with id: <id> and prior AppAuthority: V3 could not be loaded from store. Reporting state initialized with initial values. ReportingState: {<any>}",
+    "[Win32App][ReportingManager] App with id: <id> and prior AppAuthority: V3 has been loaded and reporting state initialized. ReportingState: {<any>}",
+    '[Win32App][ReportingManager] Applicability state for app with id: <id> has been updated. Report delta: {"ApplicabilityState":{"OldValue":null,"NewValue":"Applicable"}}',
+    '[Win32App][ReportingManager] Desired state for app with id: <id> has been updated. Report delta: {"DesiredState":{"OldValue":null,"NewValue":"Present"}}',
+    "[Win32App][ReportingManager] Not sending status update for user with id: <uid> and app: <id> because the app does not have available, required, or uninstall intent.",
+  ],
   "§1.3.11 and §1.4–1.5 service, cleanup, AgentExecutor": [
     "EMS Agent Started",
     "EMS Agent Stopped",
@@ -240,6 +256,19 @@ describe("golden log lines (ime.md §1.3–§1.5)", () => {
       expect(missing).toEqual([]);
     });
   }
+
+  it("brackets a subgraph skipped for its re-evaluation interval with Processing … Done (ime.md §11a)", () => {
+    const skips = messages.flatMap((m, i) =>
+      m.includes("Reevaluation interval is not expired for subgraph") ? [i] : [],
+    );
+    expect(skips.length).toBeGreaterThan(0);
+    for (const at of skips) {
+      const before = messages.slice(0, at).findLast((m) => m.startsWith("[Win32App][V3Processor] "));
+      const after = messages.slice(at + 1).find((m) => m.startsWith("[Win32App][V3Processor] "));
+      expect(before).toMatch(/^\[Win32App\]\[V3Processor\] Processing subgraph with app ids: /);
+      expect(after).toBe("[Win32App][V3Processor] Done processing subgraph.");
+    }
+  });
 
   it("prints the policy's own Intent and UninstallCommandLine in the install step line", () => {
     const step = (id: string) =>
@@ -275,8 +304,8 @@ describe("golden log lines (ime.md §1.3–§1.5)", () => {
       DownloadDuration: "00:00:01.0000000",
       BytesFromHttp: 1,
     };
-    const completed = (agentVersion: string) => {
-      const event: ImeEvent = {
+    const render = (body: ImeEventBody) =>
+      renderEvent({
         seq: 1,
         simTime: 0,
         wallTime: 0,
@@ -284,18 +313,21 @@ describe("golden log lines (ime.md §1.3–§1.5)", () => {
         deviceId: "d",
         userId: DEVICE,
         appId: A,
+        ...body,
+      } as ImeEvent).map((line) => line.message);
+    const completed = (agentVersion: string) =>
+      render({
         phase: "download.completed",
-        details: { size: 1, via: "DO", telemetry, agentVersion },
-      };
-      return renderEvent(event).map((line) => line.message);
-    };
+        details: { size: 1, via: "DO", telemetry, agentVersion, durationMs: 1000 },
+      });
+    const decrypted = (agentVersion: string) =>
+      render({ phase: "content.decrypted", details: { via: "DO", agentVersion } });
+    const done = "[Win32App DO] DO download and decryption is successfully done";
     expect(completed("1.98.103.0")).toContain(`[DO TEL] = ${JSON.stringify(telemetry)}`);
-    expect(completed("1.98.103.0")).not.toContain(
-      "[Win32App DO] DO download and decryption is successfully done",
-    );
-    expect(completed("1.101.111.0").at(-1)).toBe(
-      "[Win32App DO] DO download and decryption is successfully done",
-    );
+    expect([...completed("1.98.103.0"), ...decrypted("1.98.103.0")]).not.toContain(done);
+    // After the hash check and decryption, never at the download's end (ime.md §11a).
+    expect(completed("1.101.111.0")).not.toContain(done);
+    expect(decrypted("1.101.111.0").at(-1)).toBe(done);
   });
 
   it("never writes a line outside the CMTrace grammar", () => {

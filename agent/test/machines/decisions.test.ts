@@ -66,7 +66,9 @@ describe("GRS, re-evaluation and cadence (ime.md §5.2, §5.3, §6)", () => {
     expect(INSTALL_TIMEOUT_ERROR).toBe(0x87d300c9 - 2 ** 32);
     // Our precedence [I]: Settings\Interval, then the server's CheckinIntervalMinutes, then 58/62.
     expect(checkinIntervalMs(5, 900, 56)).toBe(900_000);
-    expect(checkinIntervalMs(5, undefined, 56)).toBe(56 * 60_000);
+    // The server's value keeps the real timers' ±2 min alternation: 60 gives 3480000/3720000 (issue 13).
+    expect(checkinIntervalMs(5, undefined, 56)).toBe(58 * 60_000);
+    expect([0, 1].map((n) => checkinIntervalMs(n, undefined, 60))).toEqual([3_480_000, 3_720_000]);
   });
 });
 

@@ -219,7 +219,10 @@ export function createFakeService(initialClock: { now(): number; sleep(ms: numbe
         malformedLists -= 1;
         return { policiesJson: '[{"Id":"x","Name":7}]' };
       }
-      const list = policies.get(request.userId.toLowerCase()) ?? [];
+      // As the service does, a user's request also gets the device's apps (ime.md §11a Sessions).
+      const own = policies.get(request.userId.toLowerCase()) ?? [];
+      const device = request.userId.toLowerCase() === DEVICE ? [] : (policies.get(DEVICE) ?? []);
+      const list = [...device.filter((p) => !own.some((o) => o.Id === p.Id)), ...own];
       const filtered =
         request.kind === "available" ? list.filter((p) => p.Intent === Intent.Available) : list;
       return {

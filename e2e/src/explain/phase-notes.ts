@@ -31,7 +31,7 @@ export const PHASE_NOTES: Readonly<Record<string, PhaseNote>> = {
   },
   "checkin.scheduled": {
     title: "Next check-in scheduled",
-    why: "The app poller runs about hourly (the timer alternates 58/62 min); Settings\\Interval overrides it when set (ime.md §1.3.11, §4.5, §6).",
+    why: "The app poller runs about hourly (the timer alternates 58/62 min); Settings\\Interval overrides it when set — a value the reference marks unconfirmed on current builds (ime.md §1.3.11, §4.5, §6, §11).",
   },
   "checkin.started": {
     title: "Check-in starts",
@@ -60,6 +60,10 @@ export const PHASE_NOTES: Readonly<Record<string, PhaseNote>> = {
   "poller.sessionStarted": {
     title: "Processing a session",
     why: "Device-targeted apps are evaluated in the device context (user id 00000000-…), user-targeted apps in the user's (ime.md §1.3.1, §4.1).",
+  },
+  "poller.sessionEmpty": {
+    title: "Nothing to do in this session",
+    why: "The session got no apps to process; the IME says so in one line and writes no Completed banner (ime.md §11a Sessions).",
   },
   "poller.sessionCompleted": {
     title: "Session done",
@@ -220,6 +224,14 @@ export const PHASE_NOTES: Readonly<Record<string, PhaseNote>> = {
   "report.delta": {
     title: "Report delta",
     why: "The ReportingManager logs what changed since the last report (ime.md §1.3.9).",
+  },
+  "report.loaded": {
+    title: "Reporting state loaded",
+    why: "Before it works on an app the IME loads the app's last report, or starts from initial values for an app it has never reported (ime.md §11a Reporting).",
+  },
+  "report.withheld": {
+    title: "No portal status for a dependency",
+    why: "An app that is only a dependency has no intent of its own, so the IME sends the Company Portal no status for it (ime.md §11a Reporting).",
   },
   "report.sent": {
     title: "Status sent",

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { ImesimError } from "@imesim/contracts/errors";
 import { type DecodedImePolicy, encodePolicy } from "@imesim/contracts/ime";
-import { type AdminChannel, importApp } from "@imesim/mock-service";
+import { type AdminChannel, importApp, inProcessChannel, type MockIntuneServer } from "@imesim/mock-service";
 import { analyzeCommand } from "../lint/index.ts";
 import { graphAssignmentOf } from "../scenario/app-policy.ts";
 import type { LoadedApp, LoadedScenario } from "../scenario/index.ts";
@@ -116,14 +116,17 @@ async function overridePolicy(
 }
 
 /**
- * Publishes every app of the scenario through `channel` and returns the ids the service gave them by app
- * name; `adminToken` goes with the mock's own admin calls (a pasted policy's override).
+ * Publishes every app of the scenario to `target` and returns the ids the service gave them by app name;
+ * `adminToken` goes with the mock's own admin calls (a pasted policy's override). A service in this process
+ * keeps the scenario's app ids (reproducible registry keys and paths); over HTTP, Graph's create chooses them.
  */
 export async function publishApps(
-  channel: AdminChannel,
+  target: MockIntuneServer | AdminChannel,
   scenario: LoadedScenario,
   adminToken?: string,
 ): Promise<Map<string, string>> {
+  const inProcess = "intune" in target;
+  const channel = inProcess ? inProcessChannel(target) : target;
   const scratch = mkdtempSync(join(tmpdir(), "imesim-packages-"));
   const appIds = new Map<string, string>();
   try {
@@ -142,7 +145,12 @@ export async function publishApps(
                 setupFile,
               },
             };
-      const imported = await importApp(channel, { graphApp: body, ...source, assignments });
+      const imported = await importApp(target, {
+        graphApp: body,
+        ...source,
+        assignments,
+        ...(inProcess ? { appId: app.id } : {}),
+      });
       appIds.set(app.name, imported.appId);
       if (app.pastedPolicy !== undefined)
         await overridePolicy(channel, adminToken, app.name, imported.appId, app.pastedPolicy);

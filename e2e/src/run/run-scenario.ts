@@ -2,7 +2,7 @@
 // on one virtual clock, so days of IME behaviour pass in seconds. Each device is enrolled, gets the
 // scenario's initial state, runs the agent, receives the timed actions; at the end the expectations
 // are checked against what every device holds.
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type Agent, createAgent, createVirtualClock, type VirtualClock } from "@imesim/agent";
 import { DEVICE_USER_ID, type ImeEvent, recordEvents } from "@imesim/agent/events";
@@ -37,14 +37,6 @@ interface LiveDevice {
   readonly agent: Agent;
   readonly deviceId: string;
   readonly events: ImeEvent[];
-}
-
-/** The scenario with the app ids the service assigned, so expectations and reports find the device's keys. */
-function withServiceIds(scenario: LoadedScenario, service: ScenarioService): LoadedScenario {
-  return {
-    ...scenario,
-    apps: scenario.apps.map((app) => ({ ...app, id: service.appIds.get(app.name) ?? app.id })),
-  };
 }
 
 async function startDevice(
@@ -232,15 +224,20 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions = 
   const deviceCount = options.devices ?? loaded.devices;
   const outDir = options.outDir;
   if (outDir !== undefined) {
-    // A fresh service and fresh device folders each run: a reused data folder would still hold the last run's apps.
+    // A fresh service and fresh device folders each run: a reused data folder would still hold the last run's apps,
+    // and a device folder the last run's logs (a log appended to would mix two runs' check-ins).
     rmSync(join(outDir, "service"), { recursive: true, force: true });
     mkdirSync(outDir, { recursive: true });
+    for (const entry of readdirSync(outDir)) {
+      if (/^device-\d{4}$/.test(entry)) rmSync(join(outDir, entry), { recursive: true, force: true });
+    }
   }
   const service = await startScenarioService(
     loaded,
     outDir === undefined ? undefined : join(outDir, "service"),
   );
-  const scenario = withServiceIds(loaded, service);
+  // The service holds every app under the scenario's own id (service-setup), so expectations find the keys.
+  const scenario = loaded;
   service.server.intune.faults.setPlan(faultPlanOf(scenario));
   const clock = createVirtualClock(scenario.startMs);
   const devices: LiveDevice[] = [];

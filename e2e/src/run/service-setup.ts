@@ -53,7 +53,7 @@ export async function startScenarioService(
   try {
     await createTenantUsers(server, scenario);
     createUserGroups(server, scenario);
-    const appIds = await publishApps(inProcessChannel(server), scenario, server.intune.options.adminToken);
+    const appIds = await publishApps(server, scenario, server.intune.options.adminToken);
     // A loopback listener gives the service a real base URL for the URLs it writes; the run's devices reach
     // it through the agent's own HTTP client, dispatched into `inject` (inject-dispatcher.ts).
     const baseUrl = await server.listen({ port: 0, host: "127.0.0.1" });

@@ -151,7 +151,9 @@ function resolveApps(scenario: ScenarioFile, context: Context, userNames: Readon
       );
     const form: AppForm = forms[0] ?? "short";
     const policy = form === "policy" ? parsePolicy(app.policy, ["apps", i, "policy"], report) : undefined;
-    const id = app.id ?? policyId(policy) ?? stableGuid("app", app.name);
+    // Derived from the scenario's name and the app's, so two runs of a scenario give the same registry keys,
+    // GRS keys and IMECache folders, and two scenarios' apps of one name do not collide in one service.
+    const id = app.id ?? policyId(policy) ?? stableGuid("app", `${scenario.name}/${app.name}`);
     if (ids.has(id.toLowerCase())) report(["apps", i, "id"], `app id ${id} is used twice`);
     ids.add(id.toLowerCase());
     app.assignments?.forEach((assignment, j) => {

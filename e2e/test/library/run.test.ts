@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { runScenario } from "../../src/run/run-scenario.ts";
 import { loadScenarioFile } from "../../src/scenario/index.ts";
+import { backwardTimes, checkFlowOrder, grammarViolations, instantDownloads } from "./log-fidelity.ts";
 
 const LIBRARY = fileURLToPath(new URL("../../scenarios/", import.meta.url));
 const files = readdirSync(LIBRARY)
@@ -18,5 +19,22 @@ describe("scenario library runs", () => {
       .map((check) => `expect[${check.index}] ${check.subject}: ${check.detail}`);
     expect([...result.errors, ...broken]).toEqual([]);
     expect(result.expectations.length).toBeGreaterThan(0);
+    // The logs a reader of real ones would accept (issue 13): grammar, forward time, §11a's orders, durations.
+    for (const device of result.devices) {
+      for (const file of ["AppWorkload.log", "IntuneManagementExtension.log", "AgentExecutor.log"] as const) {
+        const text = device.outcome.readLog(file);
+        expect({ file, grammar: grammarViolations(text), backwards: backwardTimes(text) }).toEqual({
+          file,
+          grammar: "",
+          backwards: [],
+        });
+      }
+      const appWorkload = device.outcome.readLog("AppWorkload.log");
+      const order = checkFlowOrder(appWorkload);
+      expect(order.problems).toEqual([]);
+      // The checks bite: the plain required install has a whole flow to check.
+      if (file === "required-install.yaml") expect(order.flows).toBeGreaterThan(0);
+      expect(instantDownloads(appWorkload)).toEqual([]);
+    }
   });
 });

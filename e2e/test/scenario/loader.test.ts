@@ -90,7 +90,7 @@ describe("scenario loader", () => {
     expect(scenario.durationMs).toBe(2 * 86_400_000);
     expect(scenario.clockMode).toBe("virtual");
     expect(scenario.apps.map((app) => app.form)).toEqual(["short", "policy"]);
-    expect(scenario.apps[0]?.id).toBe(stableGuid("app", "Seven Zip"));
+    expect(scenario.apps[0]?.id).toBe(stableGuid("app", "good/Seven Zip"));
     expect(scenario.apps[1]?.id).toBe("6e0911dd-6755-4eb7-8a75-ba02e685232b");
     expect(scenario.apps[0]?.package).toEqual({ kind: "folder", path: "/scenarios/pkg" });
     expect(scenario.apps[1]?.package).toEqual({ kind: "intunewin", path: "/fixtures/p.intunewin" });
