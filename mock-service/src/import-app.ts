@@ -83,6 +83,7 @@ export async function importApp(
   request: ImportAppRequest,
 ): Promise<ImportedApp> {
   const channel = "intune" in target ? inProcessChannel(target) : target;
+  const server = "intune" in target ? target : undefined;
   let packedFolder: string | undefined;
   let packagePath = request.intunewinPath;
   if (packagePath === undefined) {
@@ -124,16 +125,16 @@ export async function importApp(
       setupFilePath: detection.SetupFile,
       ...request.graphApp,
     };
-    if (request.appId !== undefined && !("intune" in target))
+    if (request.appId !== undefined && server === undefined)
       throw new ImesimError(
         "IMPORT_APP_ID_NEEDS_SERVER",
         `importApp: app id ${request.appId} can be kept only in this process's service; Graph's create over HTTP chooses its own.`,
         { path: "appId" },
       );
     const appId = request.appId ?? (await createApp(call, body, headers));
-    if (request.appId !== undefined && "intune" in target) {
+    if (request.appId !== undefined && server !== undefined) {
       const now = new Date().toISOString();
-      target.intune.store.insertApp({
+      server.intune.store.insertApp({
         id: appId,
         body: appFromCreateBody(body),
         createdAt: now,

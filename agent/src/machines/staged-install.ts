@@ -155,7 +155,8 @@ export function stageHost(host: Host): StagedHost {
     fileVersion: (path) => fs.fileVersion(path),
     freeBytes: (drive) => fs.freeBytes(drive),
     writeFile(path, data, options) {
-      const copy = typeof data === "string" ? data : data.slice();
+      // Bytes are copied (the caller may reuse its buffer); a DiskBacking is a reference to a file that stays as it is.
+      const copy = data instanceof Uint8Array ? data.slice() : data;
       journal(fileUndo(fs, path), () => fs.writeFile(path, copy, options));
     },
     mkdir(path) {
