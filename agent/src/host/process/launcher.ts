@@ -10,14 +10,18 @@ import {
 } from "../installer/cmd/interpreter.ts";
 import { runNestedCmd } from "../installer/cmd/nested-cmd.ts";
 import { runMsiexec } from "../installer/msiexec/msiexec.ts";
+import { runPowerShellExe } from "../installer/powershell/powershell-exe.ts";
+import { createPowerShellScriptRunner } from "../installer/powershell/script-runner.ts";
 import { runRobocopy, runXcopy } from "../programs/copy-programs.ts";
 import { runFind, runFindstr } from "../programs/find-programs.ts";
 import { runReg } from "../programs/reg-exe.ts";
 import { runPing, runTimeout } from "../programs/timing-programs.ts";
+import type { ScriptRunner } from "../scripts/script-runner.ts";
 import type {
   CallerProcess,
   ModelledProgram,
   ProgramInvocation,
+  ProgramResolver,
   ProgramResult,
   ProgramTable,
 } from "./program.ts";
@@ -40,6 +44,7 @@ export const MODELLED_PROGRAMS: ProgramTable = new Map<string, ModelledProgram>(
   ["cmd.exe", runNestedCmd],
   ["find.exe", runFind],
   ["findstr.exe", runFindstr],
+  ["powershell.exe", runPowerShellExe],
 ]);
 
 /** Options for a process the launcher starts; the table defaults to every modelled program. */
@@ -60,4 +65,11 @@ export function runCmdScript(
     ...options,
     programs: options.programs ?? MODELLED_PROGRAMS,
   });
+}
+
+/** Detection and requirement scripts interpreted by imesim's PowerShell, starting programs from this table. */
+export function createInterpretingScriptRunner(
+  options: { resolver?: ProgramResolver; clock?: { now(): number } } = {},
+): ScriptRunner {
+  return createPowerShellScriptRunner({ programs: MODELLED_PROGRAMS, ...options });
 }
