@@ -15,6 +15,14 @@ import { createPowerShellScriptRunner } from "../installer/powershell/script-run
 import { runRobocopy, runXcopy } from "../programs/copy-programs.ts";
 import { runFind, runFindstr } from "../programs/find-programs.ts";
 import { runReg } from "../programs/reg-exe.ts";
+import {
+  runCertutil,
+  runIcacls,
+  runSc,
+  runSchtasks,
+  runTakeown,
+  runWhoami,
+} from "../programs/system-utilities.ts";
 import { runPing, runTimeout } from "../programs/timing-programs.ts";
 import type { ScriptRunner } from "../scripts/script-runner.ts";
 import type {
@@ -45,6 +53,12 @@ export const MODELLED_PROGRAMS: ProgramTable = new Map<string, ModelledProgram>(
   ["find.exe", runFind],
   ["findstr.exe", runFindstr],
   ["powershell.exe", runPowerShellExe],
+  ["whoami.exe", runWhoami],
+  ["icacls.exe", runIcacls],
+  ["takeown.exe", runTakeown],
+  ["schtasks.exe", runSchtasks],
+  ["sc.exe", runSc],
+  ["certutil.exe", runCertutil],
 ]);
 
 /** Options for a process the launcher starts; the table defaults to every modelled program. */

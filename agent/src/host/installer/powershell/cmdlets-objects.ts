@@ -3,6 +3,7 @@
 // transcript, Get-Date and Start-Sleep on the device's clock.
 import { ImesimError } from "@imesim/contracts/errors";
 import type { ScriptBlockAst } from "./ast.ts";
+import { scheduleService } from "./com-task-scheduler.ts";
 import { formatDateWith, parseDate } from "./dotnet.ts";
 import {
   type Cmdlet,
@@ -431,15 +432,23 @@ const startSleep: Cmdlet = {
 };
 
 const newObject: Cmdlet = {
-  params: ["TypeName", "Property", "ArgumentList"],
+  params: ["TypeName", "Property", "ArgumentList", "ComObject"],
+  switches: ["Strict"],
   positional: ["TypeName", "ArgumentList"],
   run(call) {
+    const com = call.named.get("comobject");
+    if (com !== undefined && com !== null) {
+      if (toText(com).toLowerCase() === "schedule.service") return [scheduleService(call.ps, call.line)];
+      throw new ImesimError(
+        "PS_NOT_MODELLED",
+        `line ${call.line}: \`New-Object -ComObject ${toText(com)}\` is not modelled`,
+      );
+    }
     const type = toText(call.named.get("typename") ?? null).toLowerCase();
     if (
       type === "psobject" ||
       type === "pscustomobject" ||
-      type === "system.management.automation.psobject" ||
-      type === "psobject[]"
+      type === "system.management.automation.psobject"
     ) {
       const object = new PsObject(["System.Management.Automation.PSCustomObject"]);
       const props = call.named.get("property");
@@ -447,8 +456,7 @@ const newObject: Cmdlet = {
         for (const { key, value } of props.entries.values()) object.set(toText(key), value);
       return [object];
     }
-    if (type === "system.version" || type === "version")
-      return [toText(call.named.get("argumentlist") ?? null)].map((v) => v);
+    // Anything else (System.Net.WebClient: the virtual device has no network) is a .NET type imesim does not model.
     throw new ImesimError(
       "PS_NOT_MODELLED",
       `line ${call.line}: \`New-Object ${toText(call.named.get("typename") ?? null)}\` is not modelled`,

@@ -1101,7 +1101,7 @@ export class PsProcess implements CallerProcess, DotNetHost {
     const named = new Map<string, PsValue>();
     const rest: PsValue[] = [];
     for (const [rawName, rawValue] of given) {
-      const full = resolveParameter(rawName, [...params, ...switches, ...Object.keys(aliases)], line);
+      const full = resolveParameter(rawName, [...params, ...switches, ...Object.keys(aliases)], name, line);
       const canonical = aliases[full] ?? full;
       const pending = rawValue instanceof PendingSwitch ? rawValue : undefined;
       if (switches.includes(canonical)) {
@@ -1325,20 +1325,22 @@ class PendingSwitch {
   }
 }
 
-function resolveParameter(given: string, known: readonly string[], line: number): string {
+function resolveParameter(given: string, known: readonly string[], command: string, line: number): string {
   if (known.includes(given)) return given;
   const matches = known.filter((k) => k.startsWith(given));
   if (matches.length === 1) return matches[0]!;
-  throw new TerminatingError(
-    errorRecord(
-      matches.length === 0
-        ? `A parameter cannot be found that matches parameter name '${given}'.`
-        : `Parameter cannot be processed because the parameter name '${given}' is ambiguous.`,
-      "System.Management.Automation.ParameterBindingException",
+  if (matches.length > 1) {
+    throw new TerminatingError(
+      errorRecord(
+        `Parameter cannot be processed because the parameter name '${given}' is ambiguous.`,
+        "System.Management.Automation.ParameterBindingException",
+        line,
+      ),
       line,
-    ),
-    line,
-  );
+    );
+  }
+  // A parameter the model does not know may still be a real one: stop rather than guess.
+  throw new ImesimError("PS_NOT_MODELLED", `line ${line}: \`${command} -${given}\` is not modelled`);
 }
 
 /** `$value.Name`: a property, with member enumeration over collections; $null when there is none. */
