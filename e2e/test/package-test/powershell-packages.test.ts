@@ -1,6 +1,6 @@
 // `imesim test` on packages that install through PowerShell: the install script runs on imesim's
 // PowerShell in the IME's 32-bit context, so the verdict is PASS or FAIL with the real detection outcome.
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -9,6 +9,7 @@ import { runPackagingTest } from "../../src/package-test/index.ts";
 
 const MSI = fileURLToPath(new URL("../../scenarios/packages/contoso-msi/ContosoTool.msi", import.meta.url));
 const PRODUCT_CODE = "{6F1E2D3C-4B5A-4968-8776-A5B4C3D2E1F0}";
+const PSADT = fileURLToPath(new URL("../fixtures/psadt/", import.meta.url));
 const root = mkdtempSync(join(tmpdir(), "imesim-ps-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -140,4 +141,30 @@ describe("imesim test with PowerShell install scripts", () => {
     expect(report.verdict.outcome).toBe("INCONCLUSIVE");
     expect(report.simulation?.note).toContain("add-type");
   });
+
+  for (const [version, script] of [
+    ["v4", "Invoke-AppDeployToolkit.ps1"],
+    ["v3", "Deploy-Application.ps1"],
+  ] as const) {
+    it(`PASS: a PSADT ${version} package installing its MSI from Files\\`, async () => {
+      const folder = join(root, `psadt-${version}`);
+      cpSync(join(PSADT, version), folder, { recursive: true });
+      mkdirSync(join(folder, "Files"), { recursive: true });
+      copyFileSync(join(PSADT, "ContosoPsadt.msi"), join(folder, "Files", "ContosoPsadt.msi"));
+      const appPath = join(root, `psadt-${version}.yaml`);
+      writeFileSync(
+        appPath,
+        [
+          "name: Contoso Deploy Tool",
+          `install: powershell.exe -ExecutionPolicy Bypass -NoProfile -File ${script} -DeploymentType Install -DeployMode Silent`,
+          "detection:",
+          '  - msi: "{7A1C2E3D-4B5F-4A6B-8C7D-9E0F1A2B3C4D}"',
+          "",
+        ].join("\n"),
+      );
+      const report = await runPackagingTest({ packagePath: folder, appPath, setupFile: script });
+      expect(report.simulation).toMatchObject({ conclusive: true, exitCode: 0, detectedAfter: true });
+      expect(report.verdict).toMatchObject({ outcome: "PASS", conclusive: true });
+    });
+  }
 });

@@ -288,6 +288,8 @@ export function staticMember(
     case "math::min":
       return Math.min(...(args ?? []).map((a) => toNumberOrUndefined(a) ?? 0));
     default:
+      // Enumerations scripts use for preferences compare as their names (`[…ActionPreference]::Stop`).
+      if (/actionpreference$/.test(type) && args === undefined) return member;
       throw notModelled(`[${typeName}]::${member}`, line);
   }
 }

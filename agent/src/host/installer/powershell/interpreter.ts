@@ -64,6 +64,8 @@ export interface CmdletCall {
 
 /** A cmdlet (or PSADT function) modelled natively. */
 export interface Cmdlet {
+  /** Takes any named parameter as given (PSADT's session and dialog functions accept many we ignore). */
+  readonly acceptsAny?: boolean;
   /** Parameters taking a value, by full name; positional ones in `positional` order. */
   readonly params?: readonly string[];
   readonly switches?: readonly string[];
@@ -486,7 +488,7 @@ export class PsProcess implements CallerProcess, DotNetHost {
     for (const param of block.params) {
       const key = param.name.toLowerCase();
       let value: PsValue;
-      const isSwitch = param.type?.toLowerCase() === "switch";
+      const isSwitch = /(^|\.)switch(parameter)?$/i.test(param.type ?? "");
       if (named.has(key)) value = named.get(key)!;
       else if (!isSwitch && rest.length > 0) value = rest.shift()!;
       else if (param.defaultValue !== undefined) value = yield* this.expr(param.defaultValue);
@@ -558,6 +560,21 @@ export class PsProcess implements CallerProcess, DotNetHost {
 
   /** `& script.ps1 args` (a child scope) or `. script.ps1` (the caller's scope); `exit` ends only that script. */
   *runScriptFile(path: string, argv: readonly string[], dotSourced: boolean, line: number): Run<PsValue[]> {
+    // A toolkit imesim models natively is recognised by its file name and never interpreted.
+    const native = this.cmdlets.get(`&${path.replace(/^.*\\/, "").toLowerCase()}`);
+    if (native !== undefined) {
+      const call = {
+        name: path,
+        line,
+        ps: this,
+        input: [],
+        piped: false,
+        named: new Map(),
+        rest: [],
+        argsText: "",
+      };
+      return yield* this.complete(native.run(call));
+    }
     const text = this.readText(path);
     if (text === undefined)
       throw new TerminatingError(
@@ -1101,6 +1118,10 @@ export class PsProcess implements CallerProcess, DotNetHost {
     const named = new Map<string, PsValue>();
     const rest: PsValue[] = [];
     for (const [rawName, rawValue] of given) {
+      if (cmdlet.acceptsAny === true) {
+        named.set(rawName, rawValue instanceof PendingSwitch ? rawValue.value : rawValue);
+        continue;
+      }
       const full = resolveParameter(rawName, [...params, ...switches, ...Object.keys(aliases)], name, line);
       const canonical = aliases[full] ?? full;
       const pending = rawValue instanceof PendingSwitch ? rawValue : undefined;

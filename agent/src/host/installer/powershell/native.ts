@@ -18,7 +18,7 @@ const DEFAULT_PATHEXT = ".COM;.EXE;.BAT;.CMD";
 export type Started = ProgramResult | Promise<ProgramResult>;
 
 /** Applies `f` now, or when the promise settles. */
-export function after<T, U>(value: T | Promise<T>, f: (value: T) => U): U | Promise<U> {
+export function after<T, U>(value: T | Promise<T>, f: (value: T) => U | Promise<U>): U | Promise<U> {
   return value instanceof Promise ? value.then(f) : f(value);
 }
 

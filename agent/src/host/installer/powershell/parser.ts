@@ -235,7 +235,14 @@ class Parser {
       if (this.peek() === "=") {
         this.pos += 1;
         this.skipBlank();
-        defaultValue = this.parseExpression();
+        // The comma ends the parameter here; it does not build an array.
+        const outer = this.noComma;
+        this.noComma = true;
+        try {
+          defaultValue = this.parseExpression();
+        } finally {
+          this.noComma = outer;
+        }
         this.skipBlank();
       }
       params.push({ name, type, defaultValue, mandatory, line });

@@ -13,6 +13,7 @@ import { SYSTEM_CMDLETS } from "./cmdlets-system.ts";
 import { type Cmdlet, PsProcess, type Run } from "./interpreter.ts";
 import { numberOf } from "./operators.ts";
 import { parseScript } from "./parser.ts";
+import { PSADT_CMDLETS } from "./psadt.ts";
 import { FlowSignal, TerminatingError } from "./signals.ts";
 import type { PsValue } from "./values.ts";
 
@@ -21,6 +22,7 @@ export const POWERSHELL_CMDLETS: ReadonlyMap<string, Cmdlet> = new Map([
   ...ITEM_CMDLETS,
   ...OBJECT_CMDLETS,
   ...SYSTEM_CMDLETS,
+  ...PSADT_CMDLETS,
 ]);
 
 export interface PowerShellRunOptions {
