@@ -1,6 +1,6 @@
 // PSADT packages on the virtual device: the toolkit's functions are modelled natively (v4 and v3 names),
 // the fixture scripts (written for imesim) install a wixl-built MSI, and the toolkit's log is written.
-import { cpSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";

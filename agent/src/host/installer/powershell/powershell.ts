@@ -130,7 +130,7 @@ function notModelled(error: unknown, options: PowerShellRunOptions): string | un
     (error.code !== "PS_NOT_MODELLED" && error.code !== "PS_SYNTAX_ERROR" && error.code !== "PS_LOOP_LIMIT")
   )
     return undefined;
-  const where = options.scriptPath ?? "the command";
+  const where = options.scriptPath ?? "-Command";
   return error.message.startsWith(where) ? error.message : `${where} ${error.message}`;
 }
 
@@ -139,7 +139,7 @@ export function runPowerShellSync(options: PowerShellRunOptions): PowerShellResu
   const out = { stdout: "", stderr: "" };
   const ps = createProcess(options, true, out);
   try {
-    const block = parseScript(options.script, options.scriptPath ?? "command");
+    const block = parseScript(options.script, options.scriptPath ?? "-Command");
     const run = execute(ps, block, options);
     const step = run.next();
     if (!step.done) {
@@ -162,7 +162,7 @@ export async function runPowerShell(options: PowerShellRunOptions): Promise<Powe
   const out = { stdout: "", stderr: "" };
   const ps = createProcess(options, false, out);
   try {
-    const block = parseScript(options.script, options.scriptPath ?? "command");
+    const block = parseScript(options.script, options.scriptPath ?? "-Command");
     const run = execute(ps, block, options);
     let step = run.next();
     while (!step.done) {
