@@ -1110,11 +1110,7 @@ export class PsProcess implements CallerProcess, DotNetHost {
     line: number,
     argsText: string,
   ): CmdletCall {
-    const params = [...(cmdlet.params ?? []).map((p) => p.toLowerCase()), ...COMMON_PARAMETERS];
-    const switches = [...(cmdlet.switches ?? []).map((p) => p.toLowerCase()), ...COMMON_SWITCHES];
-    const aliases = Object.fromEntries(
-      Object.entries(cmdlet.aliases ?? {}).map(([a, b]) => [a.toLowerCase(), b.toLowerCase()]),
-    );
+    const { params, switches, aliases, known, positions } = parameterTable(cmdlet);
     const named = new Map<string, PsValue>();
     const rest: PsValue[] = [];
     for (const [rawName, rawValue] of given) {
@@ -1122,7 +1118,7 @@ export class PsProcess implements CallerProcess, DotNetHost {
         named.set(rawName, rawValue instanceof PendingSwitch ? rawValue.value : rawValue);
         continue;
       }
-      const full = resolveParameter(rawName, [...params, ...switches, ...Object.keys(aliases)], name, line);
+      const full = resolveParameter(rawName, known, name, line);
       const canonical = aliases[full] ?? full;
       const pending = rawValue instanceof PendingSwitch ? rawValue : undefined;
       if (switches.includes(canonical)) {
@@ -1134,7 +1130,6 @@ export class PsProcess implements CallerProcess, DotNetHost {
     const queue = [...rest, ...positional];
     const unbound: PsValue[] = [];
     let position = 0;
-    const positions = (cmdlet.positional ?? []).map((p) => p.toLowerCase());
     for (const value of queue) {
       while (position < positions.length && named.has(positions[position]!)) position += 1;
       if (position < positions.length) named.set(positions[position++]!, value);
@@ -1335,6 +1330,36 @@ export class PsProcess implements CallerProcess, DotNetHost {
     };
     return Array.isArray(index) ? index.map(at) : at(index);
   }
+}
+
+interface ParameterTable {
+  readonly params: readonly string[];
+  readonly switches: readonly string[];
+  readonly aliases: Readonly<Record<string, string>>;
+  readonly known: readonly string[];
+  readonly positions: readonly string[];
+}
+
+const PARAMETER_TABLES = new WeakMap<Cmdlet, ParameterTable>();
+
+/** A cmdlet's parameter names, lower-cased once (binding runs for every command of every script). */
+function parameterTable(cmdlet: Cmdlet): ParameterTable {
+  const cached = PARAMETER_TABLES.get(cmdlet);
+  if (cached !== undefined) return cached;
+  const params = [...(cmdlet.params ?? []).map((p) => p.toLowerCase()), ...COMMON_PARAMETERS];
+  const switches = [...(cmdlet.switches ?? []).map((p) => p.toLowerCase()), ...COMMON_SWITCHES];
+  const aliases = Object.fromEntries(
+    Object.entries(cmdlet.aliases ?? {}).map(([a, b]) => [a.toLowerCase(), b.toLowerCase()]),
+  );
+  const table = {
+    params,
+    switches,
+    aliases,
+    known: [...params, ...switches, ...Object.keys(aliases)],
+    positions: (cmdlet.positional ?? []).map((p) => p.toLowerCase()),
+  };
+  PARAMETER_TABLES.set(cmdlet, table);
+  return table;
 }
 
 /** A `-Name value` pair whose kind (switch or not) is known only when the cmdlet binds it. */
