@@ -1110,7 +1110,7 @@ export class PsProcess implements CallerProcess, DotNetHost {
     line: number,
     argsText: string,
   ): CmdletCall {
-    const { params, switches, aliases, known, positions } = parameterTable(cmdlet);
+    const { switches, aliases, known, positions } = parameterTable(cmdlet);
     const named = new Map<string, PsValue>();
     const rest: PsValue[] = [];
     for (const [rawName, rawValue] of given) {
@@ -1333,7 +1333,6 @@ export class PsProcess implements CallerProcess, DotNetHost {
 }
 
 interface ParameterTable {
-  readonly params: readonly string[];
   readonly switches: readonly string[];
   readonly aliases: Readonly<Record<string, string>>;
   readonly known: readonly string[];
@@ -1352,7 +1351,6 @@ function parameterTable(cmdlet: Cmdlet): ParameterTable {
     Object.entries(cmdlet.aliases ?? {}).map(([a, b]) => [a.toLowerCase(), b.toLowerCase()]),
   );
   const table = {
-    params,
     switches,
     aliases,
     known: [...params, ...switches, ...Object.keys(aliases)],
