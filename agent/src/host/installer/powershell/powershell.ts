@@ -146,7 +146,7 @@ export function runPowerShellSync(options: PowerShellRunOptions): PowerShellResu
       void step.value.catch(() => undefined);
       throw new ImesimError(
         "PS_NOT_MODELLED",
-        "starting a program that installs (msiexec) from a detection or requirement script is not modelled",
+        "starting a program that runs asynchronously (cmd, powershell, msiexec) from a detection or requirement script is not modelled",
       );
     }
     return { exitCode: step.value, ...out, elapsedMs: ps.elapsedMs, notModelled: undefined };
