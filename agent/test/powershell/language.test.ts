@@ -98,7 +98,7 @@ const CASES: ReadonlyArray<{ name: string; script: string; stdout: string; exitC
   { name: "-f formatting", script: "'{0}-{1:D3}-{2,4}' -f 'a', 7, 'b'", stdout: "a-007-   b\r\n" },
   {
     name: "$? and $LASTEXITCODE after a native program",
-    script: "reg.exe query HKLM\\SOFTWARE\\Nothing\n$LASTEXITCODE; $?",
+    script: "reg.exe query HKLM\\SOFTWARE\\Nothing\n$ok = $?\n$LASTEXITCODE; $ok",
     stdout: "1\r\nFalse\r\n",
   },
   {
