@@ -49,7 +49,7 @@ const DETECTION: readonly DetectionCase[] = [
   },
   {
     name: "output then exit 1 is not detected",
-    script: String.raw`Write-Output "Found"
+    script: `Write-Output "Found"
 exit 1`,
     detected: false,
   },
@@ -143,18 +143,18 @@ exit 1`,
   },
   {
     name: "64-bit check with [Environment]::Is64BitProcess",
-    script: String.raw`if ([Environment]::Is64BitProcess) { Write-Output "64" } else { exit 1 }`,
+    script: `if ([Environment]::Is64BitProcess) { Write-Output "64" } else { exit 1 }`,
     detected: true,
   },
   {
     name: "Write-Error means not detected",
-    script: String.raw`Write-Output "Installed"
+    script: `Write-Output "Installed"
 Write-Error "but broken"`,
     detected: false,
   },
   {
     name: "Write-Warning alone is not STDERR (and prints)",
-    script: String.raw`Write-Warning "only a warning"`,
+    script: `Write-Warning "only a warning"`,
     detected: true,
   },
   {
@@ -170,7 +170,7 @@ if ([datetime]$installed -gt (Get-Date).AddDays(-30)) { "recent" }`,
   },
   {
     name: "Win32_Product by name finds nothing on a fresh device",
-    script: String.raw`$p = Get-CimInstance -ClassName Win32_Product -Filter "Name like 'Contoso%'"
+    script: `$p = Get-CimInstance -ClassName Win32_Product -Filter "Name like 'Contoso%'"
 if ($p) { $p.Version }`,
     detected: false,
   },
@@ -231,7 +231,7 @@ const REQUIREMENTS: readonly RequirementCase[] = [
   },
   {
     name: "integer: free-space style arithmetic",
-    script: String.raw`$gb = 64
+    script: `$gb = 64
 Write-Output ([int]($gb * 1024))`,
     outputType: ScriptOutputType.Integer,
     operator: Operator.GreaterThanOrEqual,
@@ -250,7 +250,7 @@ Write-Output $v`,
   },
   {
     name: "two lines of output never equal one value",
-    script: String.raw`"first"
+    script: `"first"
 "ok"`,
     outputType: ScriptOutputType.String,
     operator: Operator.Equal,
@@ -267,7 +267,7 @@ Write-Output $v`,
   },
   {
     name: "Write-Host output counts (LF stripped)",
-    script: String.raw`Write-Host "ready"`,
+    script: `Write-Host "ready"`,
     outputType: ScriptOutputType.String,
     operator: Operator.Equal,
     value: "ready",
@@ -275,7 +275,7 @@ Write-Output $v`,
   },
   {
     name: "unparsable integer output is not met",
-    script: String.raw`"many"`,
+    script: `"many"`,
     outputType: ScriptOutputType.Integer,
     operator: Operator.GreaterThan,
     value: "1",
@@ -398,7 +398,7 @@ exit 0`);
 
   it("exits with the code of the program it waited for", async () => {
     const { exitCode } =
-      await install(String.raw`$p = Start-Process -FilePath "cmd.exe" -ArgumentList '/c exit 3010' -Wait -PassThru -WindowStyle Hidden
+      await install(`$p = Start-Process -FilePath "cmd.exe" -ArgumentList '/c exit 3010' -Wait -PassThru -WindowStyle Hidden
 exit $p.ExitCode`);
     expect(exitCode).toBe(3010);
   });
@@ -413,7 +413,7 @@ exit $LASTEXITCODE`);
   });
 
   it("an uncaught throw ends the script with exit code 1 and the message on stderr", async () => {
-    const { exitCode, stderr } = await install(String.raw`Write-Output "starting"
+    const { exitCode, stderr } = await install(`Write-Output "starting"
 throw "Installer payload missing"
 Write-Output "never"`);
     expect(exitCode).toBe(1);
