@@ -30,6 +30,8 @@ export {
   parseWindowsPath,
   type WindowsPath,
 } from "./paths.ts";
+// Detection and requirement scripts interpreted by imesim's PowerShell (through the process launcher).
+export { createInterpretingScriptRunner } from "./process/launcher.ts";
 export { type HiveName, parseKeyPath, SYSTEM_SID } from "./registry/key-path.ts";
 export {
   decodeRegFile,

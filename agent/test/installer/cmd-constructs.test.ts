@@ -252,9 +252,9 @@ const cases: Case[] = [
   },
   {
     name: "an unknown program prints cmd's message and sets 9009",
-    script: ["@echo off", "whoami"],
+    script: ["@echo off", "contosotool"],
     stdout: "",
-    stderr: NOT_RECOGNIZED("whoami"),
+    stderr: NOT_RECOGNIZED("contosotool"),
     exitCode: 9009,
   },
   // redirection

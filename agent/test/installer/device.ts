@@ -1,7 +1,8 @@
 // Shared setup for the installer tests: a fresh in-memory device and helpers to run cmd text on it.
 import { createDevice, type Device } from "../../src/host/index.ts";
-import { type CmdRunResult, runCmdLine, runCmdScript } from "../../src/host/installer/cmd/index.ts";
-import type { ProgramResolver } from "../../src/host/installer/cmd/program.ts";
+import type { CmdRunResult } from "../../src/host/installer/cmd/index.ts";
+import { runCmdLine, runCmdScript } from "../../src/host/process/launcher.ts";
+import type { ProgramResolver } from "../../src/host/process/program.ts";
 import type { ProcessContext } from "../../src/host/types.ts";
 
 export const START_MS = Date.UTC(2026, 10, 24, 13, 0, 0);

@@ -1,6 +1,6 @@
 // The .cmd/.bat files real packages ship (fixtures/intunewin), run as the IME runs an install command.
-// Programs the device lacks (whoami, icacls, schtasks) fail as cmd reports them; programs the scenario
-// declares come from its ProgramResolver.
+// whoami, icacls, schtasks and powershell are modelled programs; programs the scenario declares come from
+// its ProgramResolver first.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { Device } from "../../src/host/index.ts";
@@ -10,8 +10,6 @@ import type { InstallRequest } from "../../src/host/installer/types.ts";
 import { CACHE, newDevice, readText } from "./device.ts";
 
 const SCRIPTS = new URL("../fixtures/installer/scripts/", import.meta.url);
-const NOT_RECOGNIZED = (name: string): string =>
-  `'${name}' is not recognized as an internal or external command,\r\noperable program or batch file.\r\n`;
 
 function withScript(device: Device, fixture: string, name: string): Device {
   device.fs.writeFile(`${CACHE}\\${name}`, readFileSync(new URL(fixture, SCRIPTS)));
@@ -34,15 +32,19 @@ function request(commandLine: string, overrides: Partial<InstallRequest> = {}): 
 describe("MrMeeb install.cmd (winget wrapper)", () => {
   const LOG_32 = "C:\\Program Files (x86)\\CAW\\IntuneLogs\\7zip.7zip\\install.cmd.log";
 
-  it("runs from the IME's 32-bit cmd: logs under Program Files (x86), whoami and icacls are missing", async () => {
+  it("runs from the IME's 32-bit cmd: logs under Program Files (x86), as SYSTEM; the download is not modelled", async () => {
     const device = withScript(newDevice(), "MrMeeb-install.cmd", "install.cmd");
     const outcome = await runInstallCommand(request("install.cmd install 7zip.7zip"), device);
-    expect(outcome.stderr).toBe(NOT_RECOGNIZED("whoami") + NOT_RECOGNIZED("icacls"));
-    // powershell.exe is on the device but declares no behaviour: it runs and exits 0 (the resolver decides otherwise).
-    expect(outcome.exitCode).toBe(0);
     expect(readText(device, LOG_32)).toBe(
-      '"Action is install"\r\n"App is 7zip.7zip"\r\n"Downloading install.ps1 script"\r\n',
+      '"Action is install"\r\n"App is 7zip.7zip"\r\nnt authority\\system\r\n' +
+        "processed file: C:\\Program Files (x86)\\CAW\\IntuneLogs\\7zip.7zip\r\n" +
+        "Successfully processed 1 files; Failed processing 0 files\r\n" +
+        '"Downloading install.ps1 script"\r\n',
     );
+    // Invoke-WebRequest stops the first PowerShell (the device has no network); the second finds no install.ps1.
+    expect(outcome.stderr).toContain("`Invoke-Webrequest` is not modelled");
+    expect(outcome.stderr).toContain("The argument '.\\install.ps1' to the -File parameter does not exist.");
+    expect(outcome.exitCode).toBe(-196608 >>> 0);
     expect(device.fs.stat("C:\\Program Files\\CAW")).toBeUndefined();
   });
 
@@ -52,7 +54,8 @@ describe("MrMeeb install.cmd (winget wrapper)", () => {
       request('"%systemroot%\\sysnative\\cmd.exe" /c "install.cmd" install 7zip.7zip'),
       device,
     );
-    expect(outcome.exitCode).toBe(0);
+    // The same PowerShell failure as from 32-bit cmd: the downloaded install.ps1 is never there.
+    expect(outcome.exitCode).toBe(-196608 >>> 0);
     expect(device.fs.stat("C:\\Program Files\\CAW\\IntuneLogs\\7zip.7zip\\install.cmd.log")?.kind).toBe(
       "file",
     );
@@ -80,15 +83,16 @@ describe("MrMeeb install.cmd (winget wrapper)", () => {
 });
 
 describe("JayRHa install.bat / deinstall.bat (Company Portal tray tool)", () => {
-  it("install.bat echoes its commands and fails with 9009 because schtasks is not on the device", async () => {
+  it("install.bat echoes its commands; without the package's other files PowerShell and schtasks fail", async () => {
     const device = withScript(newDevice(), "JayRHa-install.bat", "install.bat");
     const outcome = await runInstallCommand(request("install.bat"), device);
     expect(outcome.stdout).toBe(
       `\r\n${CACHE}>powershell.exe -executionpolicy bypass -command "& '.\\Install-IntuneSystemTrayV2.ps1'"\r\n` +
         `\r\n${CACHE}>schtasks /Create /XML StartCompanyPortalSystemtray.xml /TN StartCompanyPortalSystemtray\r\n`,
     );
-    expect(outcome.stderr).toBe(NOT_RECOGNIZED("schtasks"));
-    expect(outcome.exitCode).toBe(9009);
+    expect(outcome.stderr).toContain("The term '.\\Install-IntuneSystemTrayV2.ps1' is not recognized");
+    expect(outcome.stderr).toContain("ERROR: The system cannot find the file specified.\r\n");
+    expect(outcome.exitCode).toBe(1);
   });
 
   it("install.bat succeeds when the scenario declares schtasks", async () => {
@@ -104,13 +108,13 @@ describe("JayRHa install.bat / deinstall.bat (Company Portal tray tool)", () => 
     expect((await runInstallCommand(request("install.bat"), device, { programs })).exitCode).toBe(0);
   });
 
-  it("deinstall.bat: rmdir of a missing folder prints cmd's message, then schtasks is missing", async () => {
+  it("deinstall.bat: rmdir of a missing folder prints cmd's message, then schtasks finds no task", async () => {
     const device = withScript(newDevice(), "JayRHa-deinstall.bat", "deinstall.bat");
     const outcome = await runInstallCommand(request("deinstall.bat", { intent: "uninstall" }), device);
     expect(outcome.stderr).toBe(
-      `The system cannot find the file specified.\r\n${NOT_RECOGNIZED("schtasks")}`,
+      "The system cannot find the file specified.\r\nERROR: The system cannot find the file specified.\r\n",
     );
-    expect(outcome.exitCode).toBe(9009);
+    expect(outcome.exitCode).toBe(1);
   });
 
   it("deinstall.bat removes the tool's folder when it is there", async () => {

@@ -2,17 +2,38 @@
 // scripts answered as the scenario declares) and the installer (the scenario's scripted behaviours, then
 // the agent's command-line model: cmd interpreting the package's scripts, msiexec reading the real .msi).
 import { createCommandLineInstaller, createScriptedInstaller } from "@imesim/agent";
-import { createScriptedRunner, type ScriptRunner } from "@imesim/agent/host";
+import { createInterpretingScriptRunner, createScriptedRunner, type ScriptRunner } from "@imesim/agent/host";
+import { ImesimError } from "@imesim/contracts/errors";
 import type { LoadedScenario } from "../scenario/index.ts";
 import { installerBehaviours, scriptedScripts } from "./behaviours.ts";
 import { programResolverOf } from "./program-behaviours.ts";
 
-/** The scenario's script runner: declared results; an undeclared script exits 1 with no output (not detected / not met). */
-export function scenarioScripts(scenario: LoadedScenario | undefined): ScriptRunner {
-  return createScriptedRunner(scenario === undefined ? [] : scriptedScripts(scenario), {
-    exitCode: 1,
-    stdout: "",
-    stderr: "",
+/**
+ * The scenario's script runner: declared results first; any other script runs on imesim's PowerShell. A
+ * script using something imesim does not model answers exit 1 (not detected / not met) and is reported to
+ * `onProgramStart` by what stopped it, so `imesim test` calls the run inconclusive rather than guess.
+ */
+export function scenarioScripts(
+  scenario: LoadedScenario | undefined,
+  onProgramStart?: (name: string) => void,
+  clock?: { now(): number },
+): ScriptRunner {
+  const resolve = scenario === undefined ? () => undefined : programResolverOf(scenario);
+  const interpreter = createInterpretingScriptRunner({
+    resolver: (invocation, host) => {
+      onProgramStart?.(invocation.name);
+      return resolve(invocation, host);
+    },
+    ...(clock === undefined ? {} : { clock }),
+  });
+  return createScriptedRunner(scenario === undefined ? [] : scriptedScripts(scenario), (request, host) => {
+    try {
+      return interpreter.run(request, host);
+    } catch (error) {
+      if (!(error instanceof ImesimError) || error.code !== "PS_NOT_MODELLED") throw error;
+      onProgramStart?.(/`([^`]+)`/.exec(error.message)?.[1] ?? "powershell");
+      return { exitCode: 1, stdout: "", stderr: "" };
+    }
   });
 }
 

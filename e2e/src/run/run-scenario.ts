@@ -66,7 +66,7 @@ async function startDevice(
     clock,
     service: { identity, dispatcher },
     installer: scenarioInstaller(scenario, onProgramStart),
-    scriptRunner: scenarioScripts(scenario),
+    scriptRunner: scenarioScripts(scenario, onProgramStart, clock),
     users: scenario.users
       .filter((user) => user.loggedOn)
       .map((user, index) => ({ userId: user.objectId, userSid: user.sid, session: index + 1 })),

@@ -13,7 +13,7 @@ const fixture = (name: string) => join(FIXTURES, `${name}__install.intunewin`);
 const app = (name: string) => join(APPS, `${name}.json`);
 
 describe("imesim test on the real packages of fixtures/intunewin", () => {
-  it("finds nothing wrong in the winget 7-Zip package, but cannot simulate winget: inconclusive", async () => {
+  it("finds nothing wrong in the winget 7-Zip package, but cannot simulate its download: inconclusive", async () => {
     const report = await runPackagingTest({
       packagePath: fixture("MrMeeb_Intune-Winget-Universal-App-Installer"),
       appPath: app("winget-7zip"),
@@ -50,26 +50,25 @@ describe("imesim test on the real packages of fixtures/intunewin", () => {
       packagePath: fixture("Rhuberry_TimeZoneAutoUpdate"),
       appPath: app("timezone"),
     });
-    // Nothing wrong is found once detection reads the right view; the PowerShell install is not simulated.
-    expect(fixed.verdict.outcome).toBe("INCONCLUSIVE");
+    // Once detection reads the 32-bit view the PowerShell install (Task Scheduler COM, registry) passes.
+    expect(fixed.verdict).toMatchObject({ outcome: "PASS", passed: true, conclusive: true });
+    // The naive rule is caught by the simulation too: exit 0, then not detected (0x87D1041C).
+    expect(naive.simulation).toMatchObject({ conclusive: true, exitCode: 0, detectedAfter: false });
+    expect(naive.verdict.reasons.join("\n")).toContain("0x87D1041C");
   });
 
-  it("reads the backslash-named sub-folders of the Company Portal tray package", async () => {
+  it("reads the backslash-named sub-folders of the Company Portal tray package and simulates its install", async () => {
     const report = await runPackagingTest({
       packagePath: fixture("JayRHa_CompanyPortalSystemTrayTool"),
       appPath: app("company-portal-tray"),
     });
     expect(report.package.files).toHaveLength(14);
     expect(report.package.files).toContain("IntuneSystemTrayV2/CMTrace.exe");
-    // install.bat starts powershell.exe and schtasks, which imesim does not model: no verdict from the simulation.
-    expect(report.simulation?.conclusive).toBe(false);
-    expect(report.simulation?.note).toContain("powershell, schtasks");
-    // So the verdict is INCONCLUSIVE, never "should install" (review #3).
-    expect(report.verdict).toMatchObject({ outcome: "INCONCLUSIVE", passed: false, conclusive: false });
-    expect(report.verdict.reasons[0]).toMatch(/^NOT_SIMULATED: the install starts powershell, schtasks/);
+    // install.bat runs the PowerShell copy script and schtasks /Create /XML, both modelled: a real verdict.
+    expect(report.simulation).toMatchObject({ conclusive: true, exitCode: 0, detectedAfter: true });
+    expect(report.verdict).toMatchObject({ outcome: "PASS", passed: true, conclusive: true });
     const text = formatPackagingReport(report);
-    expect(text).toContain("Verdict: INCONCLUSIVE");
-    expect(text).not.toContain("should install");
+    expect(text).toContain("Verdict: PASS");
     expect(text).toMatch(/1603 {2}unmapped {3}→ 5000 0x80070643/);
   });
 });
@@ -100,7 +99,8 @@ describe("imesim test exit codes", () => {
   });
 
   it("0 for an inconclusive simulation, clearly printed; 1 with --strict; verdict.conclusive false in JSON", () => {
-    const args = [fixture("JayRHa_CompanyPortalSystemTrayTool"), "--app", app("company-portal-tray")];
+    // The Chocolatey package downloads its installer from the internet, which the virtual device does not model.
+    const args = [fixture("kevin92fung_Intune-Chocolatey"), "--app", app("chocolatey-chrome")];
     const lenient = run(...args);
     expect(lenient.status).toBe(0);
     expect(lenient.stdout).toContain("Verdict: INCONCLUSIVE");

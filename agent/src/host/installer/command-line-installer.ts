@@ -3,9 +3,9 @@
 // (`SysWOW64\cmd.exe /c <command line>`, issue 7), so msiexec, scripts, reg and unknown programs all behave
 // as on Windows, with the scenario's declared programs supplied through a ProgramResolver.
 
+import { runCmdLine } from "../process/launcher.ts";
+import type { ProgramResolver } from "../process/program.ts";
 import type { Host } from "../types.ts";
-import { runCmdLine } from "./cmd/interpreter.ts";
-import type { ProgramResolver } from "./cmd/program.ts";
 import type { Installer, InstallOutcome, InstallRequest } from "./types.ts";
 
 export interface CommandLineInstallerOptions {

@@ -2,18 +2,17 @@
 // the agreed `Installer` contract, scripted effects from a scenario, and the real command-line model
 // (SysWOW64 cmd.exe interpreting .cmd/.bat files, and msiexec reading the real .msi).
 
-export {
-  type CmdRunOptions,
-  type CmdRunResult,
-  type ProgramInvocation,
-  type ProgramResolver,
-  type ProgramResult,
-  runCmdLine,
-  runCmdScript,
-} from "./cmd/index.ts";
 // The programs the model runs itself, by lower-case file name ("msiexec.exe"): callers that must tell a
 // modelled program from an unknown one read this list rather than keep their own.
-export { MODELLED_PROGRAMS, type ModelledProgram } from "./cmd/programs.ts";
+export { MODELLED_PROGRAMS, runCmdLine, runCmdScript } from "../process/launcher.ts";
+export type { ModelledProgram } from "../process/program.ts";
+export type {
+  CmdRunOptions,
+  CmdRunResult,
+  ProgramInvocation,
+  ProgramResolver,
+  ProgramResult,
+} from "./cmd/index.ts";
 export {
   type CommandLineInstallerOptions,
   createCommandLineInstaller,

@@ -1,6 +1,7 @@
 // Running a .cmd/.bat file in a process: reading it from the device, its parameters, its frame.
+
+import { splitCmdArguments } from "../../process/program.ts";
 import type { BatchFrame, CmdProcess, Flow } from "./cmd-process.ts";
-import { splitCmdArguments } from "./program.ts";
 
 /** Reads a batch file's lines (CRLF or LF); undefined when it cannot be read. */
 export function readBatchLines(process: CmdProcess, path: string): string[] | undefined {

@@ -1,9 +1,10 @@
 // DIR: the bare form (/b, with /s for full paths) that scripts feed into `for /f`, and the usual listing.
 // /a:d and /a:-d filter folders and files; names come sorted, as NTFS returns them.
+
+import { splitCmdArguments } from "../../process/program.ts";
+import { baseName, joinPath, parentPath, unquote } from "../../process/windows-path.ts";
 import type { BuiltinCommand, CmdProcess } from "./cmd-process.ts";
 import { formatDirTime } from "./path-modifiers.ts";
-import { splitCmdArguments } from "./program.ts";
-import { baseName, joinPath, parentPath, unquote } from "./windows-path.ts";
 
 interface Entry {
   readonly path: string;

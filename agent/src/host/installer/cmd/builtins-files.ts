@@ -1,9 +1,10 @@
 // Built-ins that change folders and files: CD, PUSHD, POPD, MD, RD, DEL, COPY, MOVE, REN. Messages and
 // ERRORLEVEL rules from windows-formats.md §6.3 and §6.9.
+
+import { copyDeviceFile, makeFolder } from "../../process/device-files.ts";
+import { splitCmdArguments } from "../../process/program.ts";
+import { baseName, hasWildcard, joinPath, parentPath, unquote } from "../../process/windows-path.ts";
 import type { BuiltinCommand, CmdProcess } from "./cmd-process.ts";
-import { copyDeviceFile, makeFolder } from "./device-files.ts";
-import { splitCmdArguments } from "./program.ts";
-import { baseName, hasWildcard, joinPath, parentPath, unquote } from "./windows-path.ts";
 
 const PATH_NOT_FOUND = "The system cannot find the path specified.";
 const FILE_NOT_FOUND = "The system cannot find the file specified.";

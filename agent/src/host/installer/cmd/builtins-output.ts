@@ -1,6 +1,7 @@
 // Built-ins that print: ECHO, TYPE, PAUSE, CLS, TITLE, VER (windows-formats.md §6.3 for their ERRORLEVEL).
+
+import { splitCmdArguments } from "../../process/program.ts";
 import type { BuiltinCommand } from "./cmd-process.ts";
-import { splitCmdArguments } from "./program.ts";
 
 export const echoCommand: BuiltinCommand = (process, args) => {
   // The first character after ECHO is a separator (space, `.`, `(`, `:` …) and is not printed.

@@ -2,17 +2,17 @@
 // ERRORLEVEL and return code (tracked apart, windows-formats.md §6.3), output streams, and the batch
 // frames it runs. Executes parsed commands; built-ins and programs live in their own modules.
 import { ImesimError } from "@imesim/contracts/errors";
+import type { Environment } from "../../process/environment.ts";
+import type { CallerProcess, ProgramResolver, ProgramTable, Sink } from "../../process/program.ts";
+import { matchesWildcard, resolveWindowsPath } from "../../process/windows-path.ts";
+import { isWindows64, redirectForBitness } from "../../process/wow64.ts";
 import type { Host, ProcessContext } from "../../types.ts";
 import { AppendBuffer, hostWithBuffer } from "./append-buffer.ts";
 import { type Command, type Condition, mapCommandStrings } from "./ast.ts";
-import type { Environment } from "./environment.ts";
 import { expandDelayed, expandPercent, type PercentSources, substituteForVariables } from "./expansion.ts";
 import { parseStatement } from "./parser.ts";
 import { applyPathModifiers } from "./path-modifiers.ts";
-import type { ProgramResolver } from "./program.ts";
 import type { Redirection } from "./tokenizer.ts";
-import { matchesWildcard, resolveWindowsPath } from "./windows-path.ts";
-import { isWindows64, redirectForBitness } from "./wow64.ts";
 
 // What cmd prints when Windows refuses a file operation, by the device's error code.
 const DEVICE_ERROR_MESSAGES: Readonly<Record<string, string>> = {
@@ -32,10 +32,7 @@ export type Flow =
   | { readonly kind: "exit-batch" }
   | { readonly kind: "exit-process"; readonly code: number };
 
-/** Where a stream's text goes: the captured output, a file on the device, or nowhere. */
-export interface Sink {
-  write(text: string): void;
-}
+export type { Sink };
 
 /** A running batch file or `call :label` subroutine. */
 export interface BatchFrame {
@@ -80,6 +77,8 @@ export interface CmdProcessOptions {
   /** The values a FOR loop iterates over (for-loop.ts). */
   readonly forValues: ForValueSource;
   readonly resolver: ProgramResolver | undefined;
+  /** The launcher's table of modelled programs. */
+  readonly programs: ProgramTable;
   readonly stdout: Sink;
   readonly stderr: Sink;
   readonly delayedExpansion?: boolean;
@@ -95,11 +94,12 @@ export interface CmdProcessOptions {
 // counts as still running at the timeout (our choice; real cmd would spin until the IME gives up).
 const MAX_STATEMENTS = 200_000;
 
-export class CmdProcess {
+export class CmdProcess implements CallerProcess {
   readonly host: Host;
   readonly context: ProcessContext;
   readonly builtins: ReadonlyMap<string, BuiltinCommand>;
   readonly resolver: ProgramResolver | undefined;
+  readonly programs: ProgramTable;
   /** Whether the device runs 64-bit Windows (WOW64 redirection exists only there). */
   readonly is64BitOs: boolean;
   environment: Environment;
@@ -140,6 +140,7 @@ export class CmdProcess {
     this.runExternalProgram = options.runExternal;
     this.forValueSource = options.forValues;
     this.resolver = options.resolver;
+    this.programs = options.programs;
     this.stdout = options.stdout;
     this.stderr = options.stderr;
     this.delayedExpansion = options.delayedExpansion ?? false;

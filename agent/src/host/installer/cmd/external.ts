@@ -1,12 +1,12 @@
 // Starting something that is not a built-in (windows-formats.md §6.7–6.8): find it through the working
 // folder, PATH and PATHEXT on the device (System32 as the process sees it), ask the scenario's resolver,
 // run batch files and the programs imesim models, and otherwise fail as cmd does with 9009.
+
+import { type ProgramInvocation, type ProgramResult, splitArguments } from "../../process/program.ts";
+import { baseName, joinPath, parentPath, unquote } from "../../process/windows-path.ts";
+import { isSysnativePath, redirectForBitness } from "../../process/wow64.ts";
 import { runBatchFile } from "./batch-file.ts";
 import type { BatchFrame, CmdProcess, Flow } from "./cmd-process.ts";
-import { type ProgramInvocation, type ProgramResult, splitArguments } from "./program.ts";
-import { MODELLED_PROGRAMS } from "./programs.ts";
-import { baseName, joinPath, parentPath, unquote } from "./windows-path.ts";
-import { isSysnativePath, redirectForBitness } from "./wow64.ts";
 
 const DEFAULT_PATHEXT = ".COM;.EXE;.BAT;.CMD;.VBS;.VBE;.JS;.JSE;.WSF;.WSH;.MSC";
 
@@ -48,7 +48,7 @@ function isModelledSystemProgram(process: CmdProcess, full: string): boolean {
   const folder = parentPath(device);
   return (
     (folder === `${windows}\\system32` || folder === `${windows}\\syswow64`) &&
-    MODELLED_PROGRAMS.has(baseName(device))
+    process.programs.has(baseName(device))
   );
 }
 
@@ -99,7 +99,7 @@ export async function runExternal(
   }
   // Our models stand for Windows' own copies; a vendor file that happens to be called reg.exe is not modelled.
   const model = isModelledSystemProgram(process, path)
-    ? MODELLED_PROGRAMS.get(baseName(path).toLowerCase())
+    ? process.programs.get(baseName(path).toLowerCase())
     : undefined;
   if (model !== undefined) {
     finishProgram(process, await model(invocation, process));
@@ -109,7 +109,7 @@ export async function runExternal(
     // A package named as a command opens through its file association: `msiexec /i <package>`.
     finishProgram(
       process,
-      await MODELLED_PROGRAMS.get("msiexec.exe")!({ ...invocation, args: `/i "${path}" ${args}` }, process),
+      await process.programs.get("msiexec.exe")!({ ...invocation, args: `/i "${path}" ${args}` }, process),
     );
     return undefined;
   }

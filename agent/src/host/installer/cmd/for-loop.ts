@@ -1,8 +1,9 @@
 // The values FOR iterates over: file sets with wildcards, folders (/d), recursive (/r), counted ranges
 // (/l) and parsed lines (/f with eol, skip, delims, tokens, usebackq) — windows-formats.md §6.1.
+
+import { walkFolder } from "../../process/device-files.ts";
+import { hasWildcard, joinPath, unquote } from "../../process/windows-path.ts";
 import type { BatchFrame, CmdProcess, ForValueSource } from "./cmd-process.ts";
-import { walkFolder } from "./device-files.ts";
-import { hasWildcard, joinPath, unquote } from "./windows-path.ts";
 
 export const forValues: ForValueSource = async (process, { mode, option, set, variable }, frame) => {
   switch (mode) {

@@ -1,68 +1,15 @@
 // Creating cmd processes on the device: the environment block for the context, the built-ins, the
 // external-program runner, and the entry points for `cmd /c <line>` and running a script file.
+
+import type { Environment } from "../../process/environment.ts";
+import { processEnvironment } from "../../process/process-environment.ts";
+import type { ProgramResolver, ProgramTable } from "../../process/program.ts";
 import type { Host, ProcessContext } from "../../types.ts";
 import { runBatchFile } from "./batch-file.ts";
 import { builtinCommands } from "./builtins.ts";
 import { CmdProcess, type Sink } from "./cmd-process.ts";
-import { Environment } from "./environment.ts";
 import { runExternal } from "./external.ts";
 import { forValues } from "./for-loop.ts";
-import type { ProgramResolver } from "./program.ts";
-
-/** Variables a process environment holds on Windows; read through `Host.expandEnvironment` when the host has no block. */
-const KNOWN_VARIABLES = [
-  "ALLUSERSPROFILE",
-  "APPDATA",
-  "CommonProgramFiles",
-  "CommonProgramFiles(x86)",
-  "CommonProgramW6432",
-  "COMPUTERNAME",
-  "ComSpec",
-  "DriverData",
-  "HOMEDRIVE",
-  "HOMEPATH",
-  "LOCALAPPDATA",
-  "NUMBER_OF_PROCESSORS",
-  "OneDrive",
-  "OS",
-  "Path",
-  "PATHEXT",
-  "PROCESSOR_ARCHITECTURE",
-  "PROCESSOR_ARCHITEW6432",
-  "ProgramData",
-  "ProgramFiles",
-  "ProgramFiles(x86)",
-  "ProgramW6432",
-  "PSModulePath",
-  "PUBLIC",
-  "SystemDrive",
-  "SystemRoot",
-  "TEMP",
-  "TMP",
-  "USERDOMAIN",
-  "USERNAME",
-  "USERPROFILE",
-  "windir",
-];
-
-interface HostWithEnvironment extends Host {
-  environment(context: ProcessContext): Readonly<Record<string, string>>;
-}
-
-function hasEnvironmentBlock(host: Host): host is HostWithEnvironment {
-  return typeof (host as Partial<HostWithEnvironment>).environment === "function";
-}
-
-/** The environment a new process in `context` starts with (system vs user, 32 vs 64-bit; windows-formats.md §4.3). */
-export function processEnvironment(host: Host, context: ProcessContext): Environment {
-  if (hasEnvironmentBlock(host)) return new Environment(Object.entries(host.environment(context)));
-  const entries: Array<[string, string]> = [];
-  for (const name of KNOWN_VARIABLES) {
-    const value = host.expandEnvironment(`%${name}%`, context);
-    if (value !== `%${name}%`) entries.push([name, value]);
-  }
-  return new Environment(entries);
-}
 
 export interface CmdRunOptions {
   readonly host: Host;
@@ -70,6 +17,8 @@ export interface CmdRunOptions {
   /** The working folder (absolute). */
   readonly cwd: string;
   readonly resolver?: ProgramResolver;
+  /** The launcher's table: the programs this process (and its children) can start. */
+  readonly programs: ProgramTable;
   /** The environment to start from; by default the context's block from the host. */
   readonly environment?: Environment;
   readonly delayedExpansion?: boolean;
@@ -104,6 +53,7 @@ export function createCmdProcess(
     runExternal,
     forValues,
     resolver: options.resolver,
+    programs: options.programs,
     stdout: options.stdout,
     stderr: options.stderr,
     delayedExpansion: options.delayedExpansion ?? false,

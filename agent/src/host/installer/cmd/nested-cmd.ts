@@ -1,13 +1,13 @@
 // `cmd.exe /c …` started from a command line or script: a child process with a copy of the environment,
 // the bitness it was started with (Sysnative gives a 64-bit cmd), and cmd's quote rule (windows-formats.md §6.8).
-import type { CmdProcess } from "./cmd-process.ts";
-import { createCmdProcess, processEnvironment } from "./interpreter.ts";
-import type { ProgramInvocation, ProgramResult } from "./program.ts";
+import { processEnvironment } from "../../process/process-environment.ts";
+import type { CallerProcess, ProgramInvocation, ProgramResult } from "../../process/program.ts";
+import { createCmdProcess } from "./interpreter.ts";
 
 /** Runs `cmd.exe <args>` as a child process sharing the parent's output streams. */
 export async function runNestedCmd(
   invocation: ProgramInvocation,
-  parent: CmdProcess,
+  parent: CallerProcess,
 ): Promise<ProgramResult> {
   const match =
     /^((?:\s*\/(?:[adqsu]|[ev]:(?:on|off)|t:[0-9a-f]{1,2}|f:(?:on|off))\b)*)\s*\/([ck])\s?(.*)$/is.exec(
@@ -29,6 +29,7 @@ export async function runNestedCmd(
       ? parent.environment.clone()
       : processEnvironment(parent.host, invocation.context),
     ...(parent.resolver === undefined ? {} : { resolver: parent.resolver }),
+    programs: parent.programs,
     delayedExpansion: switches.includes("/v:on"),
     stdout: parent.stdout,
     stderr: parent.stderr,

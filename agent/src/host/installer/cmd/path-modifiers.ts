@@ -1,7 +1,8 @@
 // The `%~` modifiers of batch parameters and FOR variables (windows-formats.md §6.5): f d p n x s a t z and
 // $VAR:. Short 8.3 names do not exist on the virtual device, so `s` leaves names long (our choice).
+
+import { resolveWindowsPath, unquote } from "../../process/windows-path.ts";
 import type { FileStat } from "../../types.ts";
-import { resolveWindowsPath, unquote } from "./windows-path.ts";
 
 export interface ModifierContext {
   readonly cwd: string;

@@ -3,11 +3,11 @@
 // for restarts, 1603 on failure, 1605 unknown product, 1618 another install running, 1619 package not
 // found, 1620 not a package, 1622 log not writable, 1638 another version installed, 1639 bad command line.
 import { type MsiDatabase, readMsiDatabase } from "@imesim/contracts/msi";
+import { processEnvironment } from "../../process/process-environment.ts";
+import type { ProgramResult } from "../../process/program.ts";
+import { parentPath, resolveWindowsPath } from "../../process/windows-path.ts";
+import { isWindows64, redirectForBitness } from "../../process/wow64.ts";
 import type { Host, ProcessContext } from "../../types.ts";
-import { processEnvironment } from "../cmd/interpreter.ts";
-import type { ProgramResult } from "../cmd/program.ts";
-import { parentPath, resolveWindowsPath } from "../cmd/windows-path.ts";
-import { isWindows64, redirectForBitness } from "../cmd/wow64.ts";
 import { parseMsiexecCommandLine } from "./command-line.ts";
 import { type FolderEnvironment, type InstallPlan, planInstall } from "./install-plan.ts";
 import { failedLaunchCondition, searchProperties } from "./launch-conditions.ts";

@@ -1,9 +1,9 @@
 // xcopy.exe and robocopy.exe basics with their exit codes (windows-formats.md §6.9). robocopy's codes are a
 // bit field where anything below 8 is success, which is why scripts that pass it on look failed.
-import type { CmdProcess } from "./cmd-process.ts";
-import { copyDeviceFile, makeFolder, walkFolder } from "./device-files.ts";
-import type { ProgramInvocation, ProgramResult } from "./program.ts";
-import { baseName, hasWildcard, joinPath, matchesWildcard, parentPath } from "./windows-path.ts";
+
+import { copyDeviceFile, makeFolder, walkFolder } from "../process/device-files.ts";
+import type { CallerProcess, ProgramInvocation, ProgramResult } from "../process/program.ts";
+import { baseName, hasWildcard, joinPath, matchesWildcard, parentPath } from "../process/windows-path.ts";
 
 function split(argv: readonly string[]): { flags: Set<string>; paths: string[] } {
   const flags = new Set<string>();
@@ -16,7 +16,7 @@ function split(argv: readonly string[]): { flags: Set<string>; paths: string[] }
 }
 
 /** xcopy: files (wildcards), folders with /s /e, target folder created with /i or when copying many. */
-export function runXcopy(invocation: ProgramInvocation, process: CmdProcess): ProgramResult {
+export function runXcopy(invocation: ProgramInvocation, process: CallerProcess): ProgramResult {
   const { flags, paths } = split(invocation.argv);
   const [sourceRaw, targetRaw] = paths;
   if (sourceRaw === undefined) return { exitCode: 4, stderr: "Invalid number of parameters\r\n" };
@@ -91,7 +91,7 @@ export function runXcopy(invocation: ProgramInvocation, process: CmdProcess): Pr
 }
 
 /** robocopy <source folder> <target folder> [files…] [/e /s /mir /purge /mov /move]: exit code as a bit field. */
-export function runRobocopy(invocation: ProgramInvocation, process: CmdProcess): ProgramResult {
+export function runRobocopy(invocation: ProgramInvocation, process: CallerProcess): ProgramResult {
   const { flags, paths } = split(invocation.argv);
   const [sourceRaw, targetRaw, ...patterns] = paths;
   const header =
@@ -138,7 +138,7 @@ export function runRobocopy(invocation: ProgramInvocation, process: CmdProcess):
   return { exitCode: code, stdout: out };
 }
 
-function sameFile(process: CmdProcess, a: string, b: string): boolean {
+function sameFile(process: CallerProcess, a: string, b: string): boolean {
   const left = process.stat(a);
   const right = process.stat(b);
   if (left?.kind !== "file" || right?.kind !== "file" || left.size !== right.size) return false;

@@ -1,9 +1,9 @@
 // File operations the copy-like commands share, through the process's (WOW64-redirected) view of the device.
-import type { CmdProcess } from "./cmd-process.ts";
+import type { CallerProcess } from "./program.ts";
 import { joinPath } from "./windows-path.ts";
 
 /** Copies one file (bytes and declared version); false when the device refused the write. */
-export function copyDeviceFile(process: CmdProcess, from: string, to: string): boolean {
+export function copyDeviceFile(process: CallerProcess, from: string, to: string): boolean {
   try {
     const source = process.devicePath(from);
     const target = process.devicePath(to);
@@ -17,7 +17,7 @@ export function copyDeviceFile(process: CmdProcess, from: string, to: string): b
 }
 
 /** Every file below a folder, as paths relative to it (`sub\file.txt`), folders listed too when asked. */
-export function walkFolder(process: CmdProcess, folder: string, includeFolders = false): string[] {
+export function walkFolder(process: CallerProcess, folder: string, includeFolders = false): string[] {
   const out: string[] = [];
   const visit = (relative: string): void => {
     const full = relative === "" ? folder : joinPath(folder, relative);
@@ -41,7 +41,7 @@ export function walkFolder(process: CmdProcess, folder: string, includeFolders =
 }
 
 /** Creates a folder and its parents; false when the device refused. */
-export function makeFolder(process: CmdProcess, path: string): boolean {
+export function makeFolder(process: CallerProcess, path: string): boolean {
   try {
     process.host.fs.mkdir(process.devicePath(path));
     return true;

@@ -1,7 +1,7 @@
 // What a 32-bit process on 64-bit Windows sees of the file system (windows-formats.md §4.2): System32 is
 // redirected to SysWOW64 apart from a few exempt folders, and Sysnative reaches the real System32. The
 // IME's install processes are such 32-bit processes (ime.md §1.5).
-import type { Bitness } from "../../types.ts";
+import type { Bitness } from "../types.ts";
 
 // Subfolders of System32 a 32-bit process sees unchanged (windows-formats.md §4.2).
 const EXEMPT_SUBFOLDERS = ["catroot", "catroot2", "driverstore", "drivers\\etc", "logfiles", "spool"];

@@ -1,8 +1,7 @@
 // find.exe and findstr.exe, the filters scripts pipe `reg query` or `type` into and then branch on
 // ERRORLEVEL: 0 when a line matched, 1 when none did (2 for a missing file with find).
-import type { CmdProcess } from "./cmd-process.ts";
-import type { ProgramInvocation, ProgramResult } from "./program.ts";
-import { baseName } from "./windows-path.ts";
+import type { CallerProcess, ProgramInvocation, ProgramResult } from "../process/program.ts";
+import { baseName } from "../process/windows-path.ts";
 
 interface Source {
   readonly name: string | undefined;
@@ -15,7 +14,7 @@ function splitLines(text: string): string[] {
   return lines;
 }
 
-function sources(process: CmdProcess, files: readonly string[]): Array<Source | { missing: string }> {
+function sources(process: CallerProcess, files: readonly string[]): Array<Source | { missing: string }> {
   if (files.length === 0) return [{ name: undefined, lines: splitLines(process.stdin) }];
   return files.map((file) => {
     const text = process.readText(file);
@@ -24,7 +23,7 @@ function sources(process: CmdProcess, files: readonly string[]): Array<Source | 
 }
 
 /** `find [/v] [/c] [/n] [/i] "string" [files…]`. */
-export function runFind(invocation: ProgramInvocation, process: CmdProcess): ProgramResult {
+export function runFind(invocation: ProgramInvocation, process: CallerProcess): ProgramResult {
   const flags = new Set(invocation.argv.filter((a) => /^\/[a-z]$/i.test(a)).map((a) => a[1]!.toLowerCase()));
   const rest = invocation.argv.filter((a) => !/^\/[a-z]$/i.test(a));
   const [needle, ...files] = rest;
@@ -61,7 +60,7 @@ export function runFind(invocation: ProgramInvocation, process: CmdProcess): Pro
 }
 
 /** `findstr [/i /v /b /e /x /l /r /n /m /c:"text"] strings [files…]`: space-separated alternatives, regex by default. */
-export function runFindstr(invocation: ProgramInvocation, process: CmdProcess): ProgramResult {
+export function runFindstr(invocation: ProgramInvocation, process: CallerProcess): ProgramResult {
   const flags = new Set<string>();
   const patterns: string[] = [];
   const files: string[] = [];

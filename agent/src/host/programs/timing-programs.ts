@@ -1,20 +1,9 @@
-// The Windows programs imesim models, by file name. Each runs against the device in the invocation's context.
-import { runMsiexec } from "../msiexec/index.ts";
-import type { CmdProcess } from "./cmd-process.ts";
-import { runRobocopy, runXcopy } from "./copy-programs.ts";
-import { runFind, runFindstr } from "./find-programs.ts";
-import { runNestedCmd } from "./nested-cmd.ts";
-import type { ProgramInvocation, ProgramResult } from "./program.ts";
-import { runReg } from "./reg-exe.ts";
-
-/** A modelled program: it applies its effects and reports what a real run would. */
-export type ModelledProgram = (
-  invocation: ProgramInvocation,
-  process: CmdProcess,
-) => ProgramResult | Promise<ProgramResult>;
+// timeout.exe and ping.exe, the two ways install scripts wait: timeout fails without a console, ping to
+// the loopback address takes N−1 seconds of simulated time.
+import type { ProgramInvocation, ProgramResult } from "../process/program.ts";
 
 /** `timeout` without a console fails at once instead of waiting (windows-formats.md §6.11; exit code 1 is our choice). */
-function runTimeout(invocation: ProgramInvocation): ProgramResult {
+export function runTimeout(invocation: ProgramInvocation): ProgramResult {
   if (!invocation.argv.some((a) => /^[/-]t$/i.test(a)) && !/^\d+$/.test(invocation.argv[0] ?? "")) {
     return {
       exitCode: 1,
@@ -29,7 +18,7 @@ function runTimeout(invocation: ProgramInvocation): ProgramResult {
 }
 
 /** `ping -n N 127.0.0.1`, the classic sleep: N−1 seconds of simulated time. The device has no other network. */
-function runPing(invocation: ProgramInvocation): ProgramResult {
+export function runPing(invocation: ProgramInvocation): ProgramResult {
   const args = invocation.argv;
   const countIndex = args.findIndex((a) => /^[-/]n$/i.test(a));
   const count = countIndex >= 0 ? Number.parseInt(args[countIndex + 1] ?? "4", 10) || 4 : 4;
@@ -51,27 +40,3 @@ function runPing(invocation: ProgramInvocation): ProgramResult {
   out += `\r\nPing statistics for ${address}:\r\n    Packets: Sent = ${count}, Received = ${count}, Lost = 0 (0% loss),\r\n`;
   return { exitCode: 0, stdout: out, durationMs: Math.max(0, count - 1) * 1000 };
 }
-
-function runMsiexecProgram(invocation: ProgramInvocation, process: CmdProcess): Promise<ProgramResult> {
-  return runMsiexec(
-    { args: invocation.args, workingDirectory: invocation.workingDirectory, context: invocation.context },
-    process.host,
-  );
-}
-
-function runCmdProgram(invocation: ProgramInvocation, process: CmdProcess): Promise<ProgramResult> {
-  return runNestedCmd(invocation, process);
-}
-
-/** Modelled programs by lower-case file name. */
-export const MODELLED_PROGRAMS: ReadonlyMap<string, ModelledProgram> = new Map<string, ModelledProgram>([
-  ["reg.exe", runReg],
-  ["msiexec.exe", runMsiexecProgram],
-  ["xcopy.exe", runXcopy],
-  ["robocopy.exe", runRobocopy],
-  ["timeout.exe", runTimeout],
-  ["ping.exe", runPing],
-  ["cmd.exe", runCmdProgram],
-  ["find.exe", runFind],
-  ["findstr.exe", runFindstr],
-]);

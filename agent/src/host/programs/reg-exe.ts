@@ -1,9 +1,9 @@
 // reg.exe add/delete/query/import (windows-formats.md §6.10): messages, exit codes and the query layout.
 // Without /reg:32 or /reg:64 it uses its own bitness's view, so a 32-bit install writes to WOW6432Node (§4.1).
-import { exportRegFile, importRegFile } from "../../registry/reg-file.ts";
-import type { RegistryAccess, RegistryValue } from "../../types.ts";
-import type { CmdProcess } from "./cmd-process.ts";
-import type { ProgramInvocation, ProgramResult } from "./program.ts";
+
+import type { CallerProcess, ProgramInvocation, ProgramResult } from "../process/program.ts";
+import { exportRegFile, importRegFile } from "../registry/reg-file.ts";
+import type { RegistryAccess, RegistryValue } from "../types.ts";
 
 const SUCCESS = "The operation completed successfully.\r\n";
 const NOT_FOUND = "ERROR: The system was unable to find the specified registry key or value.\r\n";
@@ -50,7 +50,7 @@ function usage(operation: string): ProgramResult {
 }
 
 /** Runs `reg <operation> …` against the device's registry. */
-export function runReg(invocation: ProgramInvocation, process: CmdProcess): ProgramResult {
+export function runReg(invocation: ProgramInvocation, process: CallerProcess): ProgramResult {
   const [operationRaw, ...rest] = invocation.argv;
   const operation = (operationRaw ?? "").toUpperCase();
   const valued = VALUED_OPTIONS[operation] ?? [];
@@ -118,7 +118,7 @@ function valueName(parsed: Parsed): string | undefined {
   return typeof name === "string" ? name : undefined;
 }
 
-function regAdd(parsed: Parsed, process: CmdProcess): ProgramResult {
+function regAdd(parsed: Parsed, process: CallerProcess): ProgramResult {
   const { registry } = process.host;
   const name = valueName(parsed);
   const typeOption = parsed.options.get("/t");
@@ -182,7 +182,7 @@ function parseRegNumber(text: string): bigint | undefined {
   return undefined;
 }
 
-function regDelete(parsed: Parsed, process: CmdProcess): ProgramResult {
+function regDelete(parsed: Parsed, process: CallerProcess): ProgramResult {
   const { registry } = process.host;
   if (!registry.keyExists(parsed.key, parsed.access)) return { exitCode: 1, stderr: NOT_FOUND };
   const name = valueName(parsed);
@@ -208,7 +208,7 @@ function regDelete(parsed: Parsed, process: CmdProcess): ProgramResult {
   return { exitCode: 0, stdout: SUCCESS };
 }
 
-function regQuery(parsed: Parsed, process: CmdProcess): ProgramResult {
+function regQuery(parsed: Parsed, process: CallerProcess): ProgramResult {
   const { registry } = process.host;
   if (!registry.keyExists(parsed.key, parsed.access)) return { exitCode: 1, stderr: NOT_FOUND };
   const name = valueName(parsed);
@@ -260,7 +260,7 @@ function formatData(value: RegistryValue): string {
 function regExport(
   args: readonly string[],
   invocation: ProgramInvocation,
-  process: CmdProcess,
+  process: CallerProcess,
 ): ProgramResult {
   const [keyRaw, file, ...options] = args;
   const key = keyRaw === undefined ? undefined : normalizeKey(keyRaw);
@@ -286,7 +286,7 @@ function regExport(
 function regImport(
   file: string | undefined,
   invocation: ProgramInvocation,
-  process: CmdProcess,
+  process: CallerProcess,
 ): ProgramResult {
   if (file === undefined) return usage("IMPORT");
   const view = invocation.argv.some((a) => a.toLowerCase() === "/reg:64")

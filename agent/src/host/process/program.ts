@@ -1,6 +1,9 @@
-// How the interpreter reaches programs that are not cmd built-ins: the scenario's declared behaviour first
-// (a ProgramResolver), then the programs imesim models (reg, msiexec, xcopy, robocopy, timeout, cmd, ping).
-import type { Host, ProcessContext } from "../../types.ts";
+// What every program on the virtual device shares: how it is started (ProgramInvocation), what it leaves
+// (ProgramResult), the scenario's declared behaviour (ProgramResolver), and the view of the process that
+// started it (CallerProcess). Interpreters and modelled programs meet only through these types and the
+// launcher's table (launcher.ts), so none imports another.
+import type { FileStat, Host, ProcessContext } from "../types.ts";
+import type { Environment } from "./environment.ts";
 
 /** One start of an external program from a command line or script. */
 export interface ProgramInvocation {
@@ -92,3 +95,41 @@ export function splitCmdArguments(text: string): string[] {
   if (current !== "") args.push(current);
   return args;
 }
+
+/** Where a stream's text goes: the captured output, a file on the device, or nowhere. */
+export interface Sink {
+  write(text: string): void;
+}
+
+/** The process that starts a program, as the program sees it: cmd.exe, powershell.exe, or the IME itself. */
+export interface CallerProcess {
+  readonly host: Host;
+  readonly context: ProcessContext;
+  readonly cwd: string;
+  readonly environment: Environment;
+  /** What the caller pipes into the program (`type x | find "y"`, a PowerShell pipeline). */
+  readonly stdin: string;
+  readonly resolver: ProgramResolver | undefined;
+  /** The launcher's table: how this process starts further programs. */
+  readonly programs: ProgramTable;
+  readonly stdout: Sink;
+  readonly stderr: Sink;
+  /** The simulated time now. */
+  now(): number;
+  /** The full path a name refers to from the caller's working folder (no WOW64 redirection). */
+  fullPath(path: string): string;
+  /** The path the device really opens for the caller (System32 → SysWOW64 for 32-bit, Sysnative). */
+  devicePath(path: string): string;
+  stat(path: string): FileStat | undefined;
+  /** A text file's contents through the caller's view of the device; undefined when it cannot be read. */
+  readText(path: string): string | undefined;
+}
+
+/** A modelled program: it applies its effects and reports what a real run would. */
+export type ModelledProgram = (
+  invocation: ProgramInvocation,
+  caller: CallerProcess,
+) => ProgramResult | Promise<ProgramResult>;
+
+/** The programs imesim models, by lower-case file name (`msiexec.exe`). */
+export type ProgramTable = ReadonlyMap<string, ModelledProgram>;
