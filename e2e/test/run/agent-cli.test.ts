@@ -1,30 +1,14 @@
-import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { buildServer, importApp, type MockIntuneServer } from "@imesim/mock-service";
 import { afterAll, describe, expect, it } from "vitest";
+import { spawnImesim } from "./spawn-imesim.ts";
 
-const BIN = fileURLToPath(new URL("../../bin/imesim.js", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "imesim-agent-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Runs the CLI as a child process (the test's own event loop keeps serving the mock meanwhile). */
-function runCli(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args]);
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on("data", (chunk) => {
-      stderr += chunk;
-    });
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const runCli = spawnImesim;
 
 /** Publishes a required app for all devices from a folder whose setup file is the command line's first word. */
 async function publishRequired(
