@@ -3,7 +3,8 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
-const BIN = fileURLToPath(new URL("../../bin/imesim.js", import.meta.url));
+/** The `imesim` entry point. */
+export const BIN = fileURLToPath(new URL("../../bin/imesim.js", import.meta.url));
 
 /** Runs `imesim <args>` to its end and returns how it ended and what it printed. */
 export function spawnImesim(
