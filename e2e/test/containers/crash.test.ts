@@ -9,7 +9,16 @@ import { createHttpChannel } from "../../src/containers/http-channel.ts";
 import { publishScenario } from "../../src/containers/runner.ts";
 import { AGENT_OUTPUT } from "../../src/remote/agent-outputs.ts";
 import { loadScenarioFile } from "../../src/scenario/index.ts";
-import { CLIENT, freePort, SCENARIOS, sharedFolder, startAgent, startMock, waitFor } from "./support.ts";
+import {
+  ADMIN_TOKEN,
+  CLIENT,
+  freePort,
+  SCENARIOS,
+  sharedFolder,
+  startAgent,
+  startMock,
+  waitFor,
+} from "./support.ts";
 
 const TEST_SCENARIOS = fileURLToPath(new URL("./scenarios", import.meta.url));
 const started: StartedTestContainer[] = [];
@@ -49,11 +58,16 @@ async function killAndResume(options: {
   const channel = createHttpChannel({ server, tenantId: defaultTenantId, ...CLIENT });
   await publishScenario(loadScenarioFile(join(options.scenarioDir, options.scenarioName)), {
     channel,
-    adminToken: undefined,
+    adminToken: ADMIN_TOKEN,
     log: () => {},
   });
   if (options.faults !== undefined) {
-    const response = await channel.send({ method: "POST", url: "/admin/faults", payload: options.faults });
+    const response = await channel.send({
+      method: "POST",
+      url: "/admin/faults",
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      payload: options.faults,
+    });
     expect(response.statusCode).toBe(200);
   }
   const out = join(options.dir, "device");

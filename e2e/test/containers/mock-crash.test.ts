@@ -5,7 +5,7 @@ import { type AdminChannel, defaultTenantId, importApp } from "@imesim/mock-serv
 import type { StartedTestContainer } from "testcontainers";
 import { afterAll, describe, expect, it } from "vitest";
 import { createHttpChannel } from "../../src/containers/http-channel.ts";
-import { CLIENT, freePort, sharedFolder, startMock } from "./support.ts";
+import { ADMIN_TOKEN, CLIENT, freePort, sharedFolder, startMock } from "./support.ts";
 
 const started: StartedTestContainer[] = [];
 afterAll(async () => {
@@ -71,6 +71,7 @@ describe("the mock container killed with SIGKILL mid upload-commit", () => {
           const armed = await channel.send({
             method: "POST",
             url: "/admin/faults",
+            headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
             payload: {
               rules: [
                 {

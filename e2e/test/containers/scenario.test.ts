@@ -6,7 +6,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHttpChannel } from "../../src/containers/http-channel.ts";
 import { runInContainers } from "../../src/containers/runner.ts";
 import { loadScenarioFile } from "../../src/scenario/index.ts";
-import { CLIENT, freePort, SCENARIOS, sharedFolder, startAgent, startMock, waitFor } from "./support.ts";
+import {
+  ADMIN_TOKEN,
+  CLIENT,
+  freePort,
+  SCENARIOS,
+  sharedFolder,
+  startAgent,
+  startMock,
+  waitFor,
+} from "./support.ts";
 
 const started: StartedTestContainer[] = [];
 const dir = sharedFolder("imesim-tc-scenario-");
@@ -52,7 +61,7 @@ describe("the images under testcontainers", () => {
     })();
     const result = await runInContainers(scenario, {
       channel,
-      adminToken: undefined,
+      adminToken: ADMIN_TOKEN,
       outputs,
       agents: 2,
       publishedMarker: published,

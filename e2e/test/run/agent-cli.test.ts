@@ -2,29 +2,14 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { buildServer, importApp, type MockIntuneServer } from "@imesim/mock-service";
 import { afterAll, describe, expect, it } from "vitest";
+import { BIN, spawnImesim } from "./spawn-imesim.ts";
 
-const BIN = fileURLToPath(new URL("../../bin/imesim.js", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "imesim-agent-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Runs the CLI as a child process (the test's own event loop keeps serving the mock meanwhile). */
-function runCli(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args]);
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on("data", (chunk) => {
-      stderr += chunk;
-    });
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const runCli = spawnImesim;
 
 /** Publishes a required app for all devices from a folder whose setup file is the command line's first word. */
 async function publishRequired(
@@ -52,7 +37,10 @@ async function publishRequired(
 }
 
 describe("imesim agent --server", () => {
-  it("enrolls with a running service over HTTP and installs what it is assigned", async () => {
+  // Two child processes and a package pack: well past the default 30 s on a loaded two-core machine.
+  it("enrolls with a running service over HTTP and installs what it is assigned", {
+    timeout: 90_000,
+  }, async () => {
     const server = await buildServer({ dataDir: join(dir, "service"), logger: false });
     try {
       const source = join(dir, "pkg");
@@ -225,6 +213,37 @@ describe("imesim agent --server", () => {
       await server.close();
     }
   });
+  it("with --keep-alive stays up after --run-for until stopped, then exits 0", async () => {
+    const server = await buildServer({ dataDir: join(dir, "service-keep"), logger: false });
+    try {
+      const url = await server.listen({ port: 0, host: "127.0.0.1" });
+      const child = spawn(process.execPath, [
+        BIN,
+        "agent",
+        "--server",
+        url,
+        "--run-for",
+        "10m",
+        "--keep-alive",
+      ]);
+      let stdout = "";
+      child.stdout.on("data", (chunk) => {
+        stdout += chunk;
+      });
+      const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
+      const deadline = Date.now() + 60_000;
+      while (!stdout.includes("staying up until stopped") && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(stdout).toMatch(/run over at \S+; staying up until stopped \(--keep-alive\)/);
+      // Nothing is scheduled any more: before the keep-alive timer, Node ended here with exit 13.
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      expect(child.exitCode).toBeNull();
+      child.kill("SIGTERM");
+      expect(await exited).toBe(0);
+    } finally {
+      await server.close();
+    }
+  }, 90_000);
 
   it("refuses a --speed that is not a positive number, exit 2", async () => {
     const result = await runCli(["agent", "--server", "http://127.0.0.1:1", "--speed", "0"]);

@@ -1,12 +1,11 @@
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildServer, type MockIntuneServer } from "@imesim/mock-service";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
+import { spawnImesim } from "./spawn-imesim.ts";
 
-const BIN = fileURLToPath(new URL("../../bin/imesim.js", import.meta.url));
 const SCENARIOS = fileURLToPath(new URL("../../scenarios", import.meta.url));
 const BROKEN = fileURLToPath(new URL("../containers/scenarios/broken-expectation.yaml", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "imesim-runner-cli-"));
@@ -23,20 +22,7 @@ afterEach(async () => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function runCli(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args]);
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on("data", (chunk) => {
-      stderr += chunk;
-    });
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const runCli = spawnImesim;
 
 /** The compose run in processes: the runner publishes, then one agent runs the scenario at 600×. */
 async function runAcrossProcesses(scenario: string, name: string) {

@@ -114,8 +114,8 @@ export function registerAgent(program: Command): void {
     )
     .option(
       "--run-for <duration>",
-      "run this much simulated time (or `scenario`: the scenario's duration), then exit: as fast as possible, " +
-        "or at --speed (default: until Ctrl+C)",
+      "run this much simulated time (`scenario`: the scenario's duration), then exit; as fast as possible " +
+        "unless --speed is given (default: until Ctrl+C)",
       runFor,
     )
     .option("--speed <factor>", "run the clock this many times faster than real time (default 1)", speed)
