@@ -145,7 +145,7 @@ describe("imesim agent --server", () => {
     } finally {
       await server.close();
     }
-  });
+  }, 90_000);
 
   it("refuses a malformed --server in one line naming the URL, exit 2", async () => {
     const result = await runCli(["agent", "--server", "notaurl", "--run-for", "1m"]);
