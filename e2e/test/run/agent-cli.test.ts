@@ -212,7 +212,8 @@ describe("imesim agent --server", () => {
     } finally {
       await server.close();
     }
-  });
+  }, 90_000);
+
   it("with --keep-alive stays up after --run-for until stopped, then exits 0", async () => {
     const server = await buildServer({ dataDir: join(dir, "service-keep"), logger: false });
     try {

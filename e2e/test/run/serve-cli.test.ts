@@ -129,9 +129,9 @@ describe("imesim serve's admin plane (contract A)", () => {
     } finally {
       child.kill("SIGTERM");
     }
-  });
+  }, 60_000);
 
-  it("takes the token from IMESIM_ADMIN_TOKEN without printing it, and --insecure-admin opens the plane", async () => {
+  it("takes the token from IMESIM_ADMIN_TOKEN without printing it", async () => {
     const token = "token-from-the-environment";
     process.env.IMESIM_ADMIN_TOKEN = token;
     const given = await startServe(["--data", join(dir, "admin-env")]).finally(() => {
@@ -146,6 +146,9 @@ describe("imesim serve's admin plane (contract A)", () => {
     } finally {
       given.child.kill("SIGTERM");
     }
+  }, 60_000);
+
+  it("leaves the admin plane open with --insecure-admin", async () => {
     const open = await startServe(["--data", join(dir, "admin-open"), "--insecure-admin"]);
     try {
       const address = /listening on (\S+)/.exec(open.stdout)?.[1] as string;
@@ -153,5 +156,5 @@ describe("imesim serve's admin plane (contract A)", () => {
     } finally {
       open.child.kill("SIGTERM");
     }
-  });
+  }, 60_000);
 });
