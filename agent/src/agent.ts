@@ -44,7 +44,12 @@ export interface AgentOptions {
   /** The service: a client (tests, in-process runs), or an enrolled identity to talk HTTP with. */
   readonly service:
     | ImeServiceClient
-    | { readonly identity: DeviceIdentity; readonly dispatcher?: Dispatcher };
+    | {
+        readonly identity: DeviceIdentity;
+        readonly dispatcher?: Dispatcher;
+        /** See HttpServiceClientOptions.stallGraceMs. */
+        readonly stallGraceMs?: number;
+      };
   readonly installer: Installer;
   /** Runs detection and requirement scripts; default: every script exits 0 with no output. */
   readonly scriptRunner?: ScriptRunner;
@@ -112,6 +117,9 @@ export function createAgent(options: AgentOptions): Agent {
           clock,
           agentVersion,
           ...(options.service.dispatcher === undefined ? {} : { dispatcher: options.service.dispatcher }),
+          ...(options.service.stallGraceMs === undefined
+            ? {}
+            : { stallGraceMs: options.service.stallGraceMs }),
         })
       : holdingClock(options.service, clock);
   const evaluator =

@@ -49,7 +49,10 @@ export interface HttpServiceClientOptions {
   readonly dispatcher?: Dispatcher;
   /** Time-out while waiting for headers or the next body bytes, in ms of the agent's clock. Default 60 s. */
   readonly timeoutMs?: number;
-  /** Wall time with nothing arriving after which a request stops holding a virtual clock. Default 2 s. */
+  /**
+   * Wall time with nothing arriving after which a request stops holding a virtual clock. Default 2 s; infinite
+   * for a service answering in this process (Fastify inject), whose slow answers are work, never a stall.
+   */
   readonly stallGraceMs?: number;
 }
 

@@ -52,11 +52,14 @@ export function waitOnNetwork(clock: Clock, what: string, timeoutMs: number, gra
       holdAgain();
       controller.abort();
     }, timeoutMs);
-    grace = setTimeout(() => {
-      grace = undefined;
-      release?.();
-      release = undefined;
-    }, graceMs);
+    // An infinite grace (a service in this process) keeps the hold: a slow answer there is work, not a stall.
+    if (Number.isFinite(graceMs)) {
+      grace = setTimeout(() => {
+        grace = undefined;
+        release?.();
+        release = undefined;
+      }, graceMs);
+    }
   };
   arm();
   return {

@@ -71,7 +71,11 @@ export class InjectDispatcher extends Dispatcher {
           : { payload: typeof body === "string" ? body : Buffer.from(body) }),
       })
       .then((response) => {
-        if (controller.aborted) return;
+        // An aborted request (the client's time-out) must still settle, or its caller would wait forever.
+        if (controller.aborted) {
+          handler.onResponseError?.(controller, controller.reason ?? new Error("aborted"));
+          return;
+        }
         handler.onResponseStart?.(
           controller,
           response.statusCode,

@@ -64,7 +64,8 @@ async function startDevice(
     deviceId,
     device,
     clock,
-    service: { identity, dispatcher },
+    // The mock answers on this event loop: a slow answer (a large .bin under load) is work, never a stall.
+    service: { identity, dispatcher, stallGraceMs: Number.POSITIVE_INFINITY },
     installer: scenarioInstaller(scenario, onProgramStart),
     scriptRunner: scenarioScripts(scenario, onProgramStart, clock),
     users: scenario.users
