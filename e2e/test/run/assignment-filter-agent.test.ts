@@ -113,5 +113,6 @@ describe("an assignment filter, end to end: service evaluates, the agent obeys",
     } finally {
       await server.close();
     }
-  });
+    // A child agent process on a busy machine (the full suite) takes well over vitest's 30 s default.
+  }, 120_000);
 });
