@@ -10,7 +10,7 @@ const MINUTE = 60_000;
 
 /** The compose runs: scenario, its folder, agents, and the exit code the runner must end with. */
 const COMPOSE_RUNS = [
-  { scenario: "required-install.yaml", dir: "./e2e/scenarios", agents: 3, expected: 0 },
+  { scenario: "demo.yaml", dir: "./e2e/scenarios", agents: 3, expected: 0 },
   { scenario: "broken-expectation.yaml", dir: "./e2e/test/containers/scenarios", agents: 1, expected: 1 },
 ] as const;
 

@@ -10,8 +10,9 @@ const ROOT = join(import.meta.dirname, "../..");
 const WORKSPACES = ["contracts", "mock-service", "agent", "e2e"] as const;
 const RUNTIME_FOLDERS = ["src", "bin"];
 const TEST_FOLDERS = ["test", "scripts"];
-// Declared for a reason no import shows: the container tests' runner (issue 12) drives docker through it.
-const DECLARED_WITHOUT_IMPORT = new Set(["e2e:testcontainers"]);
+// Declared for a reason no import shows: the container tests' runner (issue 12) drives docker through it, and
+// pino loads pino-pretty by name as a transport target (mock-service/src/http/request-log.ts, `serve --log`).
+const DECLARED_WITHOUT_IMPORT = new Set(["e2e:testcontainers", "mock-service:pino-pretty"]);
 
 // An npm package name, maybe with a subpath; anything else after `from` is prose in a string.
 const PACKAGE_NAME = /^(@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*(\/[\w.-]+)*$/;

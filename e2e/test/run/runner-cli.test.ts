@@ -12,9 +12,16 @@ const dir = mkdtempSync(join(tmpdir(), "imesim-runner-cli-"));
 let server: MockIntuneServer | undefined;
 let url = "";
 
+// The runner sets the scenario's faults through the admin plane with the token compose gives both (contract A).
+const ADMIN_TOKEN = "runner-cli-admin-token-0123456789";
+
 // Each run gets its own tenant, as each `docker compose up` does.
 beforeEach(async () => {
-  server = await buildServer({ dataDir: mkdtempSync(join(dir, "service-")), logger: false });
+  server = await buildServer({
+    dataDir: mkdtempSync(join(dir, "service-")),
+    logger: false,
+    adminToken: ADMIN_TOKEN,
+  });
   url = await server.listen({ port: 0, host: "127.0.0.1" });
 });
 afterEach(async () => {
@@ -41,6 +48,8 @@ async function runAcrossProcesses(scenario: string, name: string) {
     published,
     "--timeout",
     "3m",
+    "--admin-token",
+    ADMIN_TOKEN,
   ]);
   const deadline = Date.now() + 60_000;
   while (!existsSync(published) && Date.now() < deadline)
