@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import swagger from "@fastify/swagger";
 import { ImesimError, isImesimError } from "@imesim/contracts/errors";
@@ -220,12 +220,19 @@ async function loadTlsCertificate(
 }
 
 /**
- * The data folder holds keys (SQLite, pki/): made 0700, and an existing one that already holds this service's
- * database is narrowed to 0700. Any other existing folder (a user's `-d .`) keeps its mode: its files are 0600.
+ * The data folder holds keys (SQLite, pki/): made 0700, and an existing one of ours that already holds this
+ * service's database is narrowed to 0700. Any other existing folder (a user's `-d .`) keeps its mode: its files
+ * are 0600. A folder someone else owns (a bind mount made by root for a container's unprivileged user) is
+ * theirs to set: chmod would fail with EPERM and stop a restart on the same volume.
  */
 function ensurePrivateFolder(dataDir: string): void {
   if (!existsSync(dataDir)) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  else if (existsSync(join(dataDir, "imesim.sqlite"))) chmodSync(dataDir, 0o700);
+  else if (existsSync(join(dataDir, "imesim.sqlite")) && ownedByThisProcess(dataDir))
+    chmodSync(dataDir, 0o700);
+}
+
+function ownedByThisProcess(path: string): boolean {
+  return process.getuid === undefined || statSync(path).uid === process.getuid();
 }
 
 function loadOrCreateSecret(path: string): Buffer {

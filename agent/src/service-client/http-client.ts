@@ -310,6 +310,12 @@ export function createHttpServiceClient(options: HttpServiceClientOptions): ImeS
           throw wait.timedOut() ?? networkFailure(error, "content download", false);
         }
         wait.progress();
+        // A resume asked for bytes past the end: when the server's whole length is exactly what we hold (a crash
+        // after the last byte landed, before the .bin was used), the content is complete and nothing is missing.
+        if (response.statusCode === 416 && req.fromByte > 0 && completeLengthOf(response) === req.fromByte) {
+          await response.body.dump();
+          return;
+        }
         if (response.statusCode !== 200 && response.statusCode !== 206) {
           const text = await response.body.text().catch(() => "");
           const after = retryAfterMs(response.headers["retry-after"], clock.now());
@@ -358,4 +364,11 @@ export function createHttpServiceClient(options: HttpServiceClientOptions): ImeS
       await Promise.all(dispatchers.created.map((dispatcher) => dispatcher.close()));
     },
   };
+}
+
+// The complete length that a 416's Content-Range ("bytes *" then "/N") names, RFC 9110 §14.4; or undefined.
+function completeLengthOf(response: Dispatcher.ResponseData): number | undefined {
+  const header = response.headers["content-range"];
+  const match = /^bytes \*\/(\d+)$/.exec(typeof header === "string" ? header.trim() : "");
+  return match?.[1] === undefined ? undefined : Number(match[1]);
 }

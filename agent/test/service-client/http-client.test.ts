@@ -19,6 +19,11 @@ beforeAll(async () => {
     if (url.startsWith("/content/full")) {
       seenRanges.push(request.headers.range);
       const from = Number(/bytes=(\d+)-/.exec(request.headers.range ?? "")?.[1] ?? 0);
+      if (from >= CONTENT.length) {
+        response.writeHead(416, { "content-range": `bytes */${CONTENT.length}` });
+        response.end();
+        return;
+      }
       response.writeHead(from > 0 ? 206 : 200, { "content-length": String(CONTENT.length - from) });
       response.end(CONTENT.subarray(from));
     } else if (url.startsWith("/content/cut")) {
@@ -97,6 +102,15 @@ describe("HTTP service client", () => {
     expect(await download("/content/full")).toEqual({ bytes: CONTENT.length });
     expect(await download("/content/full", 150_000)).toEqual({ bytes: 50_000 });
     expect(seenRanges).toEqual([undefined, "bytes=150000-"]);
+  });
+
+  // An agent killed after the last byte landed (mid-install, in the container crash test) resumes from the end:
+  // the server's 416 names the very length it holds, so nothing is missing; any other 416 is still a failure.
+  it("takes a 416 naming exactly the bytes it holds as a finished download, and other 416s as failures", async () => {
+    expect(await download("/content/full", CONTENT.length)).toEqual({ bytes: 0 });
+    const beyond = await download("/content/full", CONTENT.length + 10);
+    expect(beyond.bytes).toBe(0);
+    expect(beyond.error?.message).toContain("HTTP 416");
   });
 
   it("reports a cut connection as connectionDropped after the bytes that arrived", async () => {
