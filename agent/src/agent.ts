@@ -6,6 +6,7 @@ import { type Actor, createActor, type InspectionEvent } from "xstate";
 import type { Clock } from "./clock/clock.ts";
 import type { VirtualClock } from "./clock/virtual-clock.ts";
 import { createEventStream, type ImeEventListener, type ImeEventStream } from "./events/stream.ts";
+import { createDiskSpool } from "./host/files/disk-spool.ts";
 import { createScriptedRunner, type Device, type ScriptRunner } from "./host/index.ts";
 import type { Installer } from "./host/installer/types.ts";
 import type { Host } from "./host/types.ts";
@@ -110,6 +111,8 @@ export function createAgent(options: AgentOptions): Agent {
   const { device: host, clock } = options;
   const agentVersion = options.agentVersion ?? DEFAULT_AGENT_VERSION;
   const codec = options.codec ?? createIntunewinCodec();
+  // Large downloads stream into real files here (content-download.ts), removed when the agent is disposed.
+  const spool = createDiskSpool();
   const serviceClient: ImeServiceClient =
     "identity" in options.service
       ? createHttpServiceClient({
@@ -146,6 +149,7 @@ export function createAgent(options: AgentOptions): Agent {
     tokens,
     installer: options.installer,
     agentVersion,
+    spool,
     ...(options.deliverySources === undefined ? {} : { deliverySources: options.deliverySources }),
     ...(options.downloadMbps === undefined ? {} : { downloadMbps: options.downloadMbps }),
   });
@@ -232,6 +236,7 @@ export function createAgent(options: AgentOptions): Agent {
       // Closing lets open keep-alive connections end; nothing waits on it, the charts are already stopped.
       void serviceClient.close?.();
       void codec.dispose?.();
+      void spool.dispose();
     },
   };
 }

@@ -70,6 +70,11 @@ export interface FileSystem {
    * leaves the bytes in a real file, read only when the file is read (a package's expanded content).
    */
   writeFile(path: string, data: Uint8Array | string | DiskBacking, options?: { version?: string }): void;
+  /**
+   * Where a file's bytes lie on the real disk when they do (a package's content, a downloaded .bin), to read a
+   * large file in pieces instead of whole; undefined for bytes held in memory. Optional for wrappers.
+   */
+  diskBacking?(path: string): DiskBacking | undefined;
   mkdir(path: string): void;
   /** Removes a file, or a folder with everything below it; false when nothing was there. */
   remove(path: string): boolean;

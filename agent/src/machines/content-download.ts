@@ -1,8 +1,10 @@
 // Getting the encrypted content onto the device (ime.md §1.3.6, §3.4): Delivery Optimization first, the
 // CDN when the DO job outlives its wait, Range resumes after a dropped link, and the [DO TEL] numbers.
-import type { Clock } from "../clock/clock.ts";
+import { type Clock, whileHeld } from "../clock/clock.ts";
 import type { ImeEventStream } from "../events/stream.ts";
 import type { DeliveryTelemetry } from "../events/types.ts";
+import type { DiskSpool } from "../host/files/disk-spool.ts";
+import { openGrowingFile } from "../host/files/growing-file.ts";
 import type { Host } from "../host/types.ts";
 import { incomingPath } from "../ime/paths.ts";
 import { formatTimeSpan } from "../log/lines.ts";
@@ -60,6 +62,11 @@ const DO_FOREGROUND_TIMEOUT_MS = 43_200_000;
 export const DOWNLOAD_RESUME_LIMIT = 3;
 /** Write the partial .bin to disk at least this often, so a crash resumes rather than restarts. */
 const PERSIST_EVERY_BYTES = 1024 * 1024;
+/**
+ * A .bin up to this size is gathered in memory (a fleet's small packages never touch the real disk); a larger
+ * one streams into the agent's disk spool as it arrives, so memory stays flat whatever the package's size.
+ */
+const MEMORY_DOWNLOAD_BYTES = 1024 * 1024;
 
 /** The DO FileId built from the content URL (ime.md §3.4). */
 export function deliveryFileId(url: string, appId: string, version: number): string {
@@ -67,16 +74,6 @@ export function deliveryFileId(url: string, appId: string, version: number): str
   const file = (segments.at(-1) ?? "content").replace(/\./g, "-");
   const [seg1 = "", seg2 = ""] = segments;
   return `${DO_CALLER_PREFIX}_${seg1}_${seg2}_${file}_${appId}_${version}`;
-}
-
-function concat(chunks: readonly Uint8Array[], total: number): Uint8Array {
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return out;
 }
 
 /** What a download touches. */
@@ -91,6 +88,8 @@ export interface DownloadDeps {
   readonly agentVersion: string;
   /** The device's link in Mbit/s; the download takes as long as its size needs (work-durations.ts). */
   readonly downloadMbps?: number;
+  /** The real folder a large .bin streams into (removed with the agent). */
+  readonly spool: DiskSpool;
 }
 
 /** What a finished download brought: its size, and whether DO or the CDN delivered it. */
@@ -140,56 +139,62 @@ export function createContentDownloader(
       subjectOf(context),
     );
     // A partial .bin left by a crash or a dropped link is resumed with a Range request (ime.md §3.4).
-    const existing = host.fs.stat(path);
-    let received: Uint8Array = existing?.kind === "file" ? host.fs.readFile(path) : new Uint8Array(0);
-    if (received.length > 0)
-      events.emit({ phase: "download.resumed", details: { fromByte: received.length } }, subjectOf(context));
-    for (let resumes = 0; ; ) {
-      const chunks: Uint8Array[] = [received];
-      let total = received.length;
-      let unpersisted = 0;
-      try {
-        await callService(deps.tokens, clock, async (token) => {
-          for await (const chunk of deps.service.downloadContent({ token, url: info.url, fromByte: total })) {
-            chunks.push(chunk);
-            total += chunk.length;
-            checkDeliveryTimeout();
-            unpersisted += chunk.length;
-            if (unpersisted >= PERSIST_EVERY_BYTES) {
-              received = concat(chunks, total);
-              chunks.length = 0;
-              chunks.push(received);
-              host.fs.writeFile(path, received);
-              unpersisted = 0;
+    // Real file work holds a virtual clock, or it would run ahead while the disk answers.
+    const file = await whileHeld(clock, () =>
+      openGrowingFile({
+        fs: host.fs,
+        path,
+        spool: deps.spool,
+        spoolName: `${context.policy.Id}_${context.policy.Version}.bin`,
+        memoryBytes: MEMORY_DOWNLOAD_BYTES,
+      }),
+    );
+    try {
+      if (file.size > 0)
+        events.emit({ phase: "download.resumed", details: { fromByte: file.size } }, subjectOf(context));
+      for (let resumes = 0; ; ) {
+        let unpersisted = 0;
+        try {
+          await callService(deps.tokens, clock, async (token) => {
+            for await (const chunk of deps.service.downloadContent({
+              token,
+              url: info.url,
+              fromByte: file.size,
+            })) {
+              // Each chunk goes to the file as it arrives: nothing holds the whole .bin.
+              await whileHeld(clock, () => file.append(chunk));
+              checkDeliveryTimeout();
+              unpersisted += chunk.length;
+              if (unpersisted >= PERSIST_EVERY_BYTES) {
+                file.persist();
+                unpersisted = 0;
+              }
             }
+          });
+          file.persist();
+          break;
+        } catch (error) {
+          if (file.size > 0) file.persist();
+          resumes += 1;
+          if (!isServiceError(error, "connectionDropped") || resumes > DOWNLOAD_RESUME_LIMIT) {
+            events.emit(
+              {
+                phase: "download.failed",
+                // The code the enforcement records for it, so the log, the registry and the report agree
+                // (ime.md §11a: one content failure shows one error code everywhere).
+                details: { errorCode: DOWNLOAD_ERROR, message: message(error), fileId },
+              },
+              subjectOf(context),
+            );
+            throw error;
           }
-        });
-        received = concat(chunks, total);
-        host.fs.writeFile(path, received);
-        break;
-      } catch (error) {
-        received = concat(chunks, total);
-        if (received.length > 0) host.fs.writeFile(path, received);
-        resumes += 1;
-        if (!isServiceError(error, "connectionDropped") || resumes > DOWNLOAD_RESUME_LIMIT) {
-          events.emit(
-            {
-              phase: "download.failed",
-              // The code the enforcement records for it, so the log, the registry and the report agree
-              // (ime.md §11a: one content failure shows one error code everywhere).
-              details: { errorCode: DOWNLOAD_ERROR, message: message(error), fileId },
-            },
-            subjectOf(context),
-          );
-          throw error;
+          events.emit({ phase: "download.resumed", details: { fromByte: file.size } }, subjectOf(context));
         }
-        events.emit(
-          { phase: "download.resumed", details: { fromByte: received.length } },
-          subjectOf(context),
-        );
       }
+    } finally {
+      await whileHeld(clock, () => file.close());
     }
-    const size = received.length;
+    const size = file.size;
     // The transfer takes the time its size needs on the device's link (peers faster), not zero.
     const peerShare =
       via === "DO" ? (deps.deliverySources?.lanPeers ?? 0) + (deps.deliverySources?.groupPeers ?? 0) : 0;

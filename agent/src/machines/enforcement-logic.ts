@@ -4,6 +4,8 @@ import { isImesimError } from "@imesim/contracts/errors";
 import { fromPromise } from "xstate";
 import { type Clock, whileHeld } from "../clock/clock.ts";
 import type { ImeEventStream } from "../events/stream.ts";
+import type { DiskSpool } from "../host/files/disk-spool.ts";
+import type { DiskBacking } from "../host/files/file-store.ts";
 import type { Installer, InstallOutcome } from "../host/installer/types.ts";
 import type { Host, ProcessContext } from "../host/types.ts";
 import { imeCachePath, incomingPath, stagingPath } from "../ime/paths.ts";
@@ -39,6 +41,8 @@ export interface EnforcementDeps {
   readonly agentVersion: string;
   /** The device's link in Mbit/s (work-durations.ts DEFAULT_DOWNLOAD_MBPS when absent). */
   readonly downloadMbps?: number;
+  /** The real folder a large downloaded .bin streams into (content-download.ts). */
+  readonly spool: DiskSpool;
 }
 
 /**
@@ -140,8 +144,13 @@ export function createEnforcementLogic(deps: EnforcementDeps): EnforcementLogicW
   // from the .bin, so the path only appears in the log line.
   const zipPath = (context: EnforcementContext) =>
     `${stagingPath(context.policy.Id, context.policy.Version)}\\${context.policy.Id}_${context.policy.Version}.zip`;
-  const encryptedOf = (context: EnforcementContext) =>
-    host.fs.readFile(incomingPath(context.policy.Id, context.policy.Version));
+  // A .bin on the real disk goes to the codec as its backing, read in pieces, never copied whole.
+  const encryptedOf = (context: EnforcementContext) => {
+    const path = incomingPath(context.policy.Id, context.policy.Version);
+    return host.fs.diskBacking?.(path) ?? host.fs.readFile(path);
+  };
+  const sizeOf = (encrypted: Uint8Array | DiskBacking) =>
+    encrypted instanceof Uint8Array ? encrypted.length : encrypted.size;
   return {
     recordOutcome: record,
     actors: {
@@ -223,14 +232,14 @@ export function createEnforcementLogic(deps: EnforcementDeps): EnforcementLogicW
       download: fromPromise(({ input }) => download(input)),
       verify: fromPromise(async ({ input: context }) => {
         const encrypted = encryptedOf(context);
-        await contentStep(context, "verify", encrypted.length, () =>
+        await contentStep(context, "verify", sizeOf(encrypted), () =>
           deps.codec.verify(encrypted, context.contentInfo!.encryption),
         );
-        events.emit({ phase: "content.verified", details: { size: encrypted.length } }, subjectOf(context));
+        events.emit({ phase: "content.verified", details: { size: sizeOf(encrypted) } }, subjectOf(context));
       }),
       decrypt: fromPromise(async ({ input: context }) => {
         const encrypted = encryptedOf(context);
-        await contentStep(context, "decrypt", encrypted.length, () =>
+        await contentStep(context, "decrypt", sizeOf(encrypted), () =>
           deps.codec.decrypt(encrypted, context.contentInfo!.encryption),
         );
         events.emit(
@@ -244,7 +253,7 @@ export function createEnforcementLogic(deps: EnforcementDeps): EnforcementLogicW
       unzip: fromPromise(async ({ input: context }) => {
         const target = imeCachePath(context.policy.Id, context.policy.Version);
         const encrypted = encryptedOf(context);
-        const entries = await contentStep(context, "unzip", encrypted.length, () =>
+        const entries = await contentStep(context, "unzip", sizeOf(encrypted), () =>
           deps.codec.unzip(encrypted, context.contentInfo!.encryption),
         );
         host.fs.mkdir(target);

@@ -6,7 +6,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ImesimError } from "@imesim/contracts/errors";
 import type { DecryptInfo } from "@imesim/contracts/gateway";
-import { type EncryptionInfo, extractContent, verifyEncryptedContent } from "@imesim/contracts/intunewin";
+import {
+  type EncryptedInput,
+  type EncryptionInfo,
+  extractContent,
+  fileSource,
+  type RandomAccessSource,
+  verifyEncryptedContent,
+} from "@imesim/contracts/intunewin";
+import { type DiskBacking, isDiskBacking } from "../host/files/file-store.ts";
 import { createSpillSink } from "../host/files/spill-sink.ts";
 import type { ContentCodec, PackageEntry } from "./ports.ts";
 
@@ -40,6 +48,31 @@ function encryptionInfoOf(keys: DecryptInfo): EncryptionInfo {
 }
 
 /**
+ * Runs `work` over the .bin: bytes as they are, a DiskBacking as positional reads of its first `size` bytes
+ * (a large .bin is never read into memory whole).
+ */
+async function overContent<T>(
+  encrypted: Uint8Array | DiskBacking,
+  work: (input: EncryptedInput) => Promise<T>,
+): Promise<T> {
+  if (!isDiskBacking(encrypted)) return work(encrypted);
+  const file = await fileSource(encrypted.diskPath);
+  const size = Math.min(encrypted.size, file.size);
+  const bounded: RandomAccessSource = {
+    size,
+    name: file.name,
+    read: (offset, length) => file.read(offset, Math.max(0, Math.min(length, size - offset))),
+    // Closed below, once the work is done.
+    close: async () => {},
+  };
+  try {
+    return await work(bounded);
+  } finally {
+    await file.close();
+  }
+}
+
+/**
  * The ContentCodec the agent uses by default. Large unzipped files are left in a temporary folder the device's
  * file entries refer to (host/files/spill-sink.ts); `dispose` removes it.
  */
@@ -47,15 +80,17 @@ export function createIntunewinCodec(): ContentCodec {
   let spillFolder: Promise<string> | undefined;
   return {
     async verify(encrypted, keys) {
-      await verifyEncryptedContent(encrypted, encryptionInfoOf(keys), { decrypt: false });
+      await overContent(encrypted, (input) =>
+        verifyEncryptedContent(input, encryptionInfoOf(keys), { decrypt: false }),
+      );
     },
     async decrypt(encrypted, keys) {
-      await verifyEncryptedContent(encrypted, encryptionInfoOf(keys));
+      await overContent(encrypted, (input) => verifyEncryptedContent(input, encryptionInfoOf(keys)));
     },
     async unzip(encrypted, keys): Promise<PackageEntry[]> {
       spillFolder ??= mkdtemp(join(tmpdir(), "imesim-device-content-"));
       const sink = createSpillSink(await spillFolder);
-      await extractContent(encrypted, encryptionInfoOf(keys), sink);
+      await overContent(encrypted, (input) => extractContent(input, encryptionInfoOf(keys), sink));
       return [...sink.files].map(([path, data]) => ({ path, data }));
     },
     async dispose() {

@@ -50,9 +50,10 @@ export interface PackageEntry {
  * (padding and FileDigest), unzip. Errors are ImesimErrors naming what failed.
  */
 export interface ContentCodec {
-  verify(encrypted: Uint8Array, keys: DecryptInfo): Promise<void>;
-  decrypt(encrypted: Uint8Array, keys: DecryptInfo): Promise<void>;
-  unzip(encrypted: Uint8Array, keys: DecryptInfo): Promise<PackageEntry[]>;
+  // A large .bin is handed over as its DiskBacking and read in pieces (host/files/growing-file.ts).
+  verify(encrypted: Uint8Array | DiskBacking, keys: DecryptInfo): Promise<void>;
+  decrypt(encrypted: Uint8Array | DiskBacking, keys: DecryptInfo): Promise<void>;
+  unzip(encrypted: Uint8Array | DiskBacking, keys: DecryptInfo): Promise<PackageEntry[]>;
   /** Removes what unzipping left on the real disk; the files it returned are unreadable afterwards. */
   dispose?(): Promise<void>;
 }

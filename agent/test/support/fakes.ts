@@ -4,6 +4,7 @@ import { createHash } from "node:crypto";
 import { DEFAULT_RETURN_CODES, DeviceRestartBehavior, Intent, TargetType } from "@imesim/contracts/enums";
 import type { DecryptInfo, Win32AppResult } from "@imesim/contracts/gateway";
 import { type DecodedImePolicy, serializePolicies } from "@imesim/contracts/ime";
+import { bytesOf } from "../../src/host/files/file-store.ts";
 import type { Host } from "../../src/host/types.ts";
 import type { AppEvaluator, ContentCodec, PackageEntry } from "../../src/machines/ports.ts";
 import { type ImeServiceClient, ServiceError, type ServiceFailure } from "../../src/service-client/types.ts";
@@ -105,12 +106,15 @@ export function fakePackage(files: Record<string, string>): {
 /** The codec for fakePackage content: checks the MAC, "decrypts" to the JSON, "unzips" it. */
 export const fakeCodec: ContentCodec = {
   async verify(encrypted, keys) {
-    const mac = createHash("sha256").update(encrypted.subarray(32)).digest("base64");
+    const mac = createHash("sha256").update(bytesOf(encrypted).subarray(32)).digest("base64");
     if (mac !== keys.Mac) throw new Error("file hash validation failed: HMAC mismatch");
   },
   async decrypt() {},
   async unzip(encrypted): Promise<PackageEntry[]> {
-    const files = JSON.parse(Buffer.from(encrypted.subarray(32)).toString("utf8")) as Record<string, string>;
+    const files = JSON.parse(Buffer.from(bytesOf(encrypted).subarray(32)).toString("utf8")) as Record<
+      string,
+      string
+    >;
     return Object.entries(files).map(([path, text]) => ({ path, data: new TextEncoder().encode(text) }));
   },
 };

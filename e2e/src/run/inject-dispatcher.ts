@@ -2,6 +2,7 @@
 // agent's own HTTP client, its requests and every route, validation and fault of the service stay the
 // same, without a socket and an HTTP parser on each side. `imesim run` uses it for its devices.
 import type { IncomingHttpHeaders } from "node:http";
+import type { Readable } from "node:stream";
 import type { MockIntuneServer } from "@imesim/mock-service";
 import { Dispatcher } from "undici";
 
@@ -23,24 +24,44 @@ function headersOf(headers: Dispatcher.DispatchOptions["headers"]): Record<strin
   return out;
 }
 
-/** A controller for one injected exchange: nothing to pause, abort only marks it. */
-function controllerFor(): Dispatcher.DispatchController {
+/** The side of an injected exchange the controller drives: the answer's body while it streams. */
+interface Exchange {
+  body: Readable | undefined;
+  /** The mock's side of the answer (light-my-request's response), ended on abort so its sender stops. */
+  answer: { destroy(): void } | undefined;
+}
+
+/**
+ * A controller for one injected exchange: pause and resume hold and release a streamed body (undici pauses
+ * when its reader falls behind, so a large body waits in the mock rather than piling up here); abort marks it
+ * and ends the body.
+ */
+function controllerFor(exchange: Exchange): Dispatcher.DispatchController {
   let reason: Error | null = null;
+  let paused = false;
   return {
     get aborted() {
       return reason !== null;
     },
     get paused() {
-      return false;
+      return paused;
     },
     get reason() {
       return reason;
     },
     abort(error: Error) {
       reason = error;
+      exchange.body?.destroy(error);
+      exchange.answer?.destroy();
     },
-    pause() {},
-    resume() {},
+    pause() {
+      paused = true;
+      exchange.body?.pause();
+    },
+    resume() {
+      paused = false;
+      exchange.body?.resume();
+    },
   };
 }
 
@@ -54,7 +75,10 @@ export class InjectDispatcher extends Dispatcher {
   }
 
   override dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
-    const controller = controllerFor();
+    const exchange: Exchange = { body: undefined, answer: undefined };
+    const controller = controllerFor(exchange);
+    // A GET's answer may be a package's whole .bin: it streams, chunk by chunk, as the mock writes it.
+    const streamed = options.method === "GET";
     const body = options.body;
     if (body !== undefined && body !== null && typeof body !== "string" && !(body instanceof Uint8Array)) {
       handler.onResponseError?.(controller, new Error("InjectDispatcher sends string or byte bodies only"));
@@ -69,10 +93,13 @@ export class InjectDispatcher extends Dispatcher {
         ...(body === undefined || body === null
           ? {}
           : { payload: typeof body === "string" ? body : Buffer.from(body) }),
+        payloadAsStream: streamed,
       })
       .then((response) => {
         // An aborted request (the client's time-out) must still settle, or its caller would wait forever.
+        if (streamed) exchange.answer = (response.raw as { res: { destroy(): void } }).res;
         if (controller.aborted) {
+          exchange.answer?.destroy();
           handler.onResponseError?.(controller, controller.reason ?? new Error("aborted"));
           return;
         }
@@ -82,8 +109,18 @@ export class InjectDispatcher extends Dispatcher {
           response.headers as IncomingHttpHeaders,
           response.statusMessage,
         );
-        if (response.rawPayload.length > 0) handler.onResponseData?.(controller, response.rawPayload);
-        handler.onResponseEnd?.(controller, {});
+        if (!streamed) {
+          if (response.rawPayload.length > 0) handler.onResponseData?.(controller, response.rawPayload);
+          handler.onResponseEnd?.(controller, {});
+          return;
+        }
+        const stream = response.stream();
+        exchange.body = stream;
+        if (controller.paused) stream.pause();
+        // A body cut short (the mock's "drop" fault) errors the stream, as a reset connection would.
+        stream.on("error", (error) => handler.onResponseError?.(controller, error));
+        stream.on("data", (chunk: Buffer) => handler.onResponseData?.(controller, chunk));
+        stream.on("end", () => handler.onResponseEnd?.(controller, {}));
       })
       .catch((error: unknown) =>
         handler.onResponseError?.(controller, error instanceof Error ? error : new Error(String(error))),

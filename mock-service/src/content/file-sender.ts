@@ -70,10 +70,13 @@ export async function sendFileRange(reply: FastifyReply, path: string, plan: Sen
         if (due > Date.now()) await delay(due - Date.now());
       }
       const reusable = buffer;
-      response.write(reusable.subarray(0, bytesRead), () => {
+      const flowing = response.write(reusable.subarray(0, bytesRead), () => {
         free.push(reusable);
         waiting.shift()?.();
       });
+      // A receiver that holds what it was given (an in-process inject stream copies each chunk) is waited for
+      // here, or a slow reader would find the whole file queued in memory.
+      if (!flowing && !closed) await drained(response);
     }
   } catch {
     // Headers are out, so a failed read can only cut the connection; the client sees a short body.
@@ -90,4 +93,17 @@ export async function sendFileRange(reply: FastifyReply, path: string, plan: Sen
     return;
   }
   response.end();
+}
+
+/** Resolves when the response can take more, or is closed. */
+function drained(response: FastifyReply["raw"]): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      response.off("drain", done);
+      response.off("close", done);
+      resolve();
+    };
+    response.once("drain", done);
+    response.once("close", done);
+  });
 }

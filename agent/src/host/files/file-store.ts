@@ -1,6 +1,6 @@
 // What a file-system backend stores: entries under resolved paths (drive first: ["C:", "Program Files", ...]).
 // Windows semantics (parsing, parents, free space, versions, times) live in file-system.ts, once for all.
-import { readFileSync } from "node:fs";
+import { closeSync, openSync, readSync } from "node:fs";
 
 /** A resolved path: the drive, then names as the caller spelled them. */
 export type FilePath = readonly string[];
@@ -18,7 +18,9 @@ export interface FileEntry {
 
 /**
  * A file's bytes kept in a file on the real disk rather than in the store, read only when someone reads the
- * file: a package's expanded content can be gigabytes, of which detection and installers read little.
+ * file: a package's expanded content (or a downloaded .bin) can be gigabytes, of which detection and installers
+ * read little. The content is the real file's first `size` bytes: a download appends past them while an
+ * earlier, shorter backing of the same file is still referenced.
  */
 export interface DiskBacking {
   readonly diskPath: string;
@@ -30,15 +32,33 @@ export function isDiskBacking(data: Uint8Array | DiskBacking): data is DiskBacki
   return !(data instanceof Uint8Array);
 }
 
-/** The bytes of stored content: the bytes themselves, or a fresh copy read from the backing file. */
+/** The bytes of stored content: the bytes themselves, or a fresh copy of the backing file's first `size` bytes. */
 export function bytesOf(data: Uint8Array | DiskBacking): Uint8Array {
-  return isDiskBacking(data) ? new Uint8Array(readFileSync(data.diskPath)) : data;
+  if (!isDiskBacking(data)) return data;
+  const bytes = new Uint8Array(data.size);
+  const fd = openSync(data.diskPath, "r");
+  try {
+    for (let done = 0; done < data.size; ) {
+      const read = readSync(fd, bytes, done, data.size - done, done);
+      if (read === 0) throw new Error(`${data.diskPath} ends at byte ${done}, expected ${data.size}`);
+      done += read;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return bytes;
 }
 
 export interface FileStore {
   entry(path: FilePath): FileEntry | undefined;
   /** The bytes of a file; undefined for a directory or a missing path. */
   read(path: FilePath): Uint8Array | undefined;
+  /**
+   * Where a file's bytes lie on the real disk when they do (a DiskBacking the store keeps as is), so a large
+   * file is read in pieces rather than copied whole; undefined otherwise. Optional: a backend that copies
+   * backings (SQLite) has none.
+   */
+  backing?(path: FilePath): DiskBacking | undefined;
   /**
    * Writes a file whose parent directory exists; keeps the stored name's case when replacing. A DiskBacking's
    * file must stay as it is while the store refers to it (a backend that persists copies its bytes instead).

@@ -104,6 +104,11 @@ export function createFileSystem(
       return data;
     },
 
+    diskBacking(path) {
+      const names = lookup(path);
+      return names === undefined || names.length < 2 ? undefined : store.backing?.(names);
+    },
+
     writeFile(path, data, writeOptions) {
       const names = resolve(path);
       if (names.length === 1) {

@@ -73,6 +73,11 @@ export class MemoryFileStore implements FileStore {
     return isDiskBacking(data) ? bytesOf(data) : data.slice();
   }
 
+  backing(path: FilePath): DiskBacking | undefined {
+    const data = this.#tree.find(path)?.payload.data;
+    return data !== undefined && isDiskBacking(data) ? data : undefined;
+  }
+
   putFile(
     path: FilePath,
     data: Uint8Array | DiskBacking,
