@@ -1,0 +1,66 @@
+// The in-process transport streams a large GET answer (a package's .bin) instead of buffering it (issue 19): the
+// client has its first bytes while the mock is still sending, and a reader that waits holds the sender back.
+import { createHash, randomFillSync } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { setTimeout as delay } from "node:timers/promises";
+import type { MockIntuneServer } from "@imesim/mock-service";
+import Fastify from "fastify";
+import { request } from "undici";
+import { afterAll, describe, expect, it } from "vitest";
+import { sendFileRange } from "../../../mock-service/src/content/file-sender.ts";
+import { InjectDispatcher } from "../../src/run/inject-dispatcher.ts";
+
+const SIZE = 24 * 1024 * 1024;
+const dir = mkdtempSync(join(tmpdir(), "imesim-inject-"));
+const blob = join(dir, "content.bin");
+const bytes = randomFillSync(Buffer.allocUnsafe(SIZE));
+writeFileSync(blob, bytes);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("InjectDispatcher", () => {
+  it("streams a GET answer with backpressure, and still answers other requests whole", async () => {
+    const app = Fastify();
+    let sent = false;
+    app.get("/content", async (_request, reply) => {
+      reply.header("content-length", String(SIZE));
+      await sendFileRange(reply, blob, { start: 0, end: SIZE - 1 });
+      sent = true;
+      return reply;
+    });
+    app.put("/echo", async (req) => ({ got: req.body }));
+    await app.ready();
+    const dispatcher = new InjectDispatcher(app as unknown as MockIntuneServer);
+    try {
+      const response = await request("http://127.0.0.1/content", { dispatcher });
+      expect(response.statusCode).toBe(200);
+      const reader = response.body[Symbol.asyncIterator]();
+      const first = await reader.next();
+      expect(first.done).toBe(false);
+      // The first bytes are here while the mock has not sent the rest, and a reader that waits holds it back.
+      expect(sent).toBe(false);
+      await delay(1500);
+      expect(sent).toBe(false);
+      const hash = createHash("sha256").update(first.value as Buffer);
+      let total = (first.value as Buffer).length;
+      for (let next = await reader.next(); !next.done; next = await reader.next()) {
+        hash.update(next.value as Buffer);
+        total += (next.value as Buffer).length;
+      }
+      expect(total).toBe(SIZE);
+      expect(hash.digest("hex")).toBe(createHash("sha256").update(bytes).digest("hex"));
+      expect(sent).toBe(true);
+
+      const echo = await request("http://127.0.0.1/echo", {
+        method: "PUT",
+        dispatcher,
+        headers: { "content-type": "application/json" },
+        body: '{"a":1}',
+      });
+      expect(await echo.body.json()).toEqual({ got: { a: 1 } });
+    } finally {
+      await app.close();
+    }
+  });
+});
