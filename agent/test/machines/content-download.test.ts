@@ -124,9 +124,9 @@ describe("content download to the Incoming folder", () => {
     try {
       await run();
       expect(served.ranges).toEqual([0, 3 * CHUNK * 4]);
-      const backing = device.fs.diskBacking?.(path)!;
-      expect(backing.diskPath).toBe(spool.pathOf(`${APP}_1.bin`));
-      expect(Buffer.from(readFileSync(backing.diskPath)).equals(Buffer.from(content))).toBe(true);
+      const diskPath = device.fs.diskBacking?.(path)?.diskPath ?? "";
+      expect(diskPath).toBe(spool.pathOf(`${APP}_1.bin`));
+      expect(Buffer.from(readFileSync(diskPath)).equals(Buffer.from(content))).toBe(true);
     } finally {
       await spool.dispose();
     }
