@@ -6,9 +6,9 @@
 // with a located message if they start such a program.
 import { ImesimError } from "@imesim/contracts/errors";
 import type { Environment } from "../../process/environment.ts";
+import { devicePathFor, fullPathFor, statFor, windowsFolderOf } from "../../process/process-view.ts";
 import type { CallerProcess, ProgramResolver, ProgramTable, Sink } from "../../process/program.ts";
-import { resolveWindowsPath } from "../../process/windows-path.ts";
-import { isWindows64, redirectForBitness } from "../../process/wow64.ts";
+import { isWindows64 } from "../../process/wow64.ts";
 import type { FileStat, Host, ProcessContext } from "../../types.ts";
 import type { CommandArg, Expr, PipeElement, ScriptBlockAst, Statement } from "./ast.ts";
 import {
@@ -289,7 +289,7 @@ export class PsProcess implements CallerProcess, DotNetHost {
   }
 
   windowsFolder(): string {
-    return this.environment.get("SystemRoot") ?? this.environment.get("windir") ?? "C:\\Windows";
+    return windowsFolderOf(this);
   }
 
   get is64BitProcess(): boolean {
@@ -305,24 +305,15 @@ export class PsProcess implements CallerProcess, DotNetHost {
   }
 
   fullPath(path: string): string {
-    return resolveWindowsPath(this.cwd, path);
+    return fullPathFor(this, path);
   }
 
   devicePath(path: string): string {
-    return redirectForBitness(
-      this.fullPath(path),
-      this.context.bitness,
-      this.windowsFolder(),
-      this.is64BitOs,
-    );
+    return devicePathFor(this, path);
   }
 
   stat(path: string): FileStat | undefined {
-    try {
-      return this.host.fs.stat(this.devicePath(path));
-    } catch {
-      return undefined;
-    }
+    return statFor(this, path);
   }
 
   readText(path: string): string | undefined {
