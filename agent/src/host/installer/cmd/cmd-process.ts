@@ -3,6 +3,7 @@
 // frames it runs. Executes parsed commands; built-ins and programs live in their own modules.
 import { ImesimError } from "@imesim/contracts/errors";
 import type { Environment } from "../../process/environment.ts";
+import type { OutsideWorld } from "../../process/outside-world.ts";
 import { devicePathFor, fullPathFor, statFor, windowsFolderOf } from "../../process/process-view.ts";
 import type { CallerProcess, ProgramResolver, ProgramTable, Sink } from "../../process/program.ts";
 import { matchesWildcard } from "../../process/windows-path.ts";
@@ -78,6 +79,7 @@ export interface CmdProcessOptions {
   /** The values a FOR loop iterates over (for-loop.ts). */
   readonly forValues: ForValueSource;
   readonly resolver: ProgramResolver | undefined;
+  readonly world?: OutsideWorld | undefined;
   /** The launcher's table of modelled programs. */
   readonly programs: ProgramTable;
   readonly stdout: Sink;
@@ -99,6 +101,7 @@ export class CmdProcess implements CallerProcess {
   readonly host: Host;
   readonly context: ProcessContext;
   readonly builtins: ReadonlyMap<string, BuiltinCommand>;
+  readonly world: OutsideWorld | undefined;
   readonly resolver: ProgramResolver | undefined;
   readonly programs: ProgramTable;
   /** Whether the device runs 64-bit Windows (WOW64 redirection exists only there). */
@@ -141,6 +144,7 @@ export class CmdProcess implements CallerProcess {
     this.runExternalProgram = options.runExternal;
     this.forValueSource = options.forValues;
     this.resolver = options.resolver;
+    this.world = options.world;
     this.programs = options.programs;
     this.stdout = options.stdout;
     this.stderr = options.stderr;

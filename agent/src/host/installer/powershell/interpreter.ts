@@ -6,6 +6,7 @@
 // with a located message if they start such a program.
 import { ImesimError } from "@imesim/contracts/errors";
 import type { Environment } from "../../process/environment.ts";
+import type { OutsideWorld } from "../../process/outside-world.ts";
 import { devicePathFor, fullPathFor, statFor, windowsFolderOf } from "../../process/process-view.ts";
 import type { CallerProcess, ProgramResolver, ProgramTable, Sink } from "../../process/program.ts";
 import { isWindows64 } from "../../process/wow64.ts";
@@ -97,6 +98,11 @@ const COMMON_SWITCHES = ["verbose", "debug", "whatif", "confirm"];
 
 const COMMAND_ALIASES: Readonly<Record<string, string>> = {
   "%": "foreach-object",
+  iwr: "invoke-webrequest",
+  // Windows PowerShell 5.1 aliases both to Invoke-WebRequest (curl.exe is a separate program).
+  wget: "invoke-webrequest",
+  curl: "invoke-webrequest",
+  irm: "invoke-restmethod",
   foreach: "foreach-object",
   "?": "where-object",
   where: "where-object",
@@ -184,6 +190,7 @@ export interface PsProcessOptions {
   readonly environment: Environment;
   readonly cwd: string;
   readonly resolver: ProgramResolver | undefined;
+  readonly world?: OutsideWorld | undefined;
   readonly programs: ProgramTable;
   readonly cmdlets: ReadonlyMap<string, Cmdlet>;
   readonly stdout: Sink;
@@ -205,6 +212,7 @@ export class PsProcess implements CallerProcess, DotNetHost {
   registryLocation: string | undefined;
   readonly stdin = "";
   readonly resolver: ProgramResolver | undefined;
+  readonly world: OutsideWorld | undefined;
   readonly programs: ProgramTable;
   readonly cmdlets: ReadonlyMap<string, Cmdlet>;
   readonly stdout: Sink;
@@ -232,6 +240,7 @@ export class PsProcess implements CallerProcess, DotNetHost {
     this.environment = options.environment;
     this.cwd = options.cwd;
     this.resolver = options.resolver;
+    this.world = options.world;
     this.programs = options.programs;
     this.cmdlets = options.cmdlets;
     this.stdout = options.stdout;
@@ -1313,8 +1322,12 @@ export class PsProcess implements CallerProcess, DotNetHost {
     if (target === null) return null;
     if (target instanceof PsHashtable)
       return Array.isArray(index) ? index.map((k) => target.get(k)) : target.get(index);
-    if (target instanceof PsObject) return target.get(toText(index)) ?? null;
-    const items = typeof target === "string" ? [...target] : enumerate(target);
+    const numeric = typeof index === "number";
+    if (target instanceof PsObject && (!numeric || target.get(toText(index)) !== undefined))
+      return target.get(toText(index)) ?? null;
+    // A single object indexes as a one-item collection: `(Resolve-Path x)[-1]` is the object itself.
+    const items =
+      typeof target === "string" ? [...target] : target instanceof PsObject ? [target] : enumerate(target);
     const at = (i: PsValue) => {
       const n = numberOf(i, node.line);
       return items[n < 0 ? items.length + n : n] ?? null;

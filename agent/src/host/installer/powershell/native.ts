@@ -102,6 +102,7 @@ function captured(ps: PsProcess, run: (caller: CallerProcess) => Started): Start
     environment: ps.environment,
     stdin: "",
     resolver: ps.resolver,
+    world: ps.world,
     programs: ps.programs,
     stdout: { write: (text) => (stdout += text) },
     stderr: { write: (text) => (stderr += text) },
