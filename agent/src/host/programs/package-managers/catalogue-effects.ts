@@ -4,6 +4,8 @@
 import type { CataloguePackage } from "../../process/outside-world.ts";
 import type { Host } from "../../types.ts";
 
+// Package managers run package installers as 64-bit SYSTEM processes (paths and registry in the 64-bit view).
+const INSTALLER = { account: "system", bitness: 64 } as const;
 const UNINSTALL = "HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall";
 
 /** The Add/Remove Programs key of a catalogue package (our naming: the manager's id). */
@@ -15,8 +17,9 @@ export function uninstallKeyOf(pkg: Pick<CataloguePackage, "id">): string {
 export function applyPackage(host: Host, pkg: CataloguePackage): void {
   host.registry.transaction(() => {
     for (const file of pkg.files ?? []) {
+      const path = host.expandEnvironment(file.path, INSTALLER);
       host.fs.writeFile(
-        file.path,
+        path,
         file.content,
         file.version === undefined ? undefined : { version: file.version },
       );
@@ -32,7 +35,8 @@ export function applyPackage(host: Host, pkg: CataloguePackage): void {
 /** Removes what `applyPackage` wrote (files, then the Add/Remove Programs entry). */
 export function removePackage(host: Host, pkg: CataloguePackage): void {
   for (const file of pkg.files ?? []) {
-    if (host.fs.stat(file.path) !== undefined) host.fs.remove(file.path);
+    const path = host.expandEnvironment(file.path, INSTALLER);
+    if (host.fs.stat(path) !== undefined) host.fs.remove(path);
   }
   if (host.registry.keyExists(uninstallKeyOf(pkg), { view: 64 }))
     host.registry.deleteKey(uninstallKeyOf(pkg), { view: 64 });
