@@ -11,7 +11,7 @@ import {
   MemoryRegistryStore,
   type RegistryNode,
 } from "../memory/memory-registry-store.ts";
-import { provisionWinget } from "../programs/package-managers/winget.ts";
+import { provisionWinget } from "../process/package-manager-files.ts";
 import { createRegistry } from "../registry/registry.ts";
 import type { FileSystem, Registry, RegistryValue } from "../types.ts";
 import { type DeviceProfile, is64BitOs, osBuildNumber } from "./device-profile.ts";

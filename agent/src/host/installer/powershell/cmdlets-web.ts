@@ -7,7 +7,7 @@
 // internet serves for its well-known URL.
 import { ImesimError } from "@imesim/contracts/errors";
 import { unlistedUrlMessage } from "../../process/outside-world.ts";
-import { installChocolatey } from "../../programs/package-managers/chocolatey.ts";
+import { installChocolatey } from "../../process/package-manager-files.ts";
 import { type Cmdlet, type CmdletCall, decodeText, type PsProcess } from "./interpreter.ts";
 import { errorRecord, TerminatingError } from "./signals.ts";
 import { PsObject, type PsValue, toText } from "./values.ts";

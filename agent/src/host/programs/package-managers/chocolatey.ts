@@ -7,45 +7,12 @@
 //   1 failure (an id its source does not have, an unreachable source), or the package installer's own
 //   1641/3010 (Chocolatey passes package exit codes through by default).
 import type { CataloguePackage } from "../../process/outside-world.ts";
-import { modelledProgramFile } from "../../process/process-view.ts";
+import { CHOCOLATEY_VERSION, chocolateyRoot } from "../../process/package-manager-files.ts";
 import type { CallerProcess, ProgramInvocation, ProgramResult } from "../../process/program.ts";
 import type { Host } from "../../types.ts";
 import { applyPackage, removePackage } from "./catalogue-effects.ts";
 
-/** The Chocolatey CLI version the model reports (a 2.x release, whose `list` is local-only). */
-export const CHOCOLATEY_VERSION = "2.4.1";
 const SOURCE = "https://community.chocolatey.org/api/v2/";
-const MACHINE_ENVIRONMENT = "HKLM\\SYSTEM\\CurrentControlSet\\Control\\Session Manager\\Environment";
-
-/** Where Chocolatey installs: %ProgramData%\chocolatey (the ChocolateyInstall variable). */
-export function chocolateyRoot(programData: string): string {
-  return `${programData.replace(/\\+$/, "")}\\chocolatey`;
-}
-
-/**
- * What the bootstrap script does to the device; returns the folder of the `choco` shim, which the script
- * also adds to the running process's PATH.
- */
-export function installChocolatey(host: Host, programData: string): string {
-  const root = chocolateyRoot(programData);
-  const program = modelledProgramFile("choco.exe");
-  host.fs.writeFile(`${root}\\choco.exe`, program, { version: `${CHOCOLATEY_VERSION}.0` });
-  host.fs.writeFile(`${root}\\bin\\choco.exe`, program, { version: `${CHOCOLATEY_VERSION}.0` });
-  host.fs.writeFile(`${root}\\lib\\chocolatey\\chocolatey.nupkg`, `chocolatey ${CHOCOLATEY_VERSION}\r\n`);
-  host.fs.mkdir(`${root}\\logs`);
-  const registry = host.registry;
-  registry.setValue(MACHINE_ENVIRONMENT, "ChocolateyInstall", { type: "REG_SZ", data: root }, { view: 64 });
-  const path = registry.getValue(MACHINE_ENVIRONMENT, "Path", { view: 64 });
-  const current = path?.type === "REG_SZ" || path?.type === "REG_EXPAND_SZ" ? path.data : "";
-  if (!current.toLowerCase().includes(`${root}\\bin`.toLowerCase()))
-    registry.setValue(
-      MACHINE_ENVIRONMENT,
-      "Path",
-      { type: "REG_EXPAND_SZ", data: current === "" ? `${root}\\bin` : `${current};${root}\\bin` },
-      { view: 64 },
-    );
-  return `${root}\\bin`;
-}
 
 /** Options of choco's install/upgrade/uninstall that take a value (the next argument is not an id). */
 const VALUED = new Set([

@@ -11,25 +11,13 @@
 //   catalogue — and for list/uninstall of what is not installed), 0x8A15002B no applicable upgrade,
 //   0x8A150006 the installer failed.
 
-import { modelledProgramFile } from "../../process/process-view.ts";
 import type { CallerProcess, ProgramInvocation, ProgramResult } from "../../process/program.ts";
-import type { FileSystem } from "../../types.ts";
 import { applyPackage, installedVersion, removePackage } from "./catalogue-effects.ts";
 
 export const NO_APPLICATIONS_FOUND = 0x8a150014 | 0;
 export const UPDATE_NOT_APPLICABLE = 0x8a15002b | 0;
 export const INSTALL_FAILED = 0x8a150006 | 0;
 const INVALID_ARGUMENTS = 0x8a150002 | 0;
-
-/** The App Installer package folder winget.exe lives in (a current release; the version part varies). */
-export const APP_INSTALLER_FOLDER = "Microsoft.DesktopAppInstaller_1.24.25200.0_x64__8wekyb3d8bbwe";
-
-/** Puts the App Installer's winget.exe on a device (Windows 10 1809+ and 11 ship it provisioned). */
-export function provisionWinget(fs: FileSystem, programFiles = "C:\\Program Files"): string {
-  const path = `${programFiles}\\WindowsApps\\${APP_INSTALLER_FOLDER}\\winget.exe`;
-  fs.writeFile(path, modelledProgramFile("winget.exe"), { version: "1.24.25200.0" });
-  return path;
-}
 
 const VALUED = new Set([
   "--id",
