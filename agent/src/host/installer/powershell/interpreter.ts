@@ -483,6 +483,7 @@ export class PsProcess implements CallerProcess, DotNetHost {
     named: ReadonlyMap<string, PsValue>,
     positional: readonly PsValue[],
     line: number,
+    piped = false,
   ): Run<void> {
     const rest = [...positional];
     for (const param of block.params) {
@@ -492,7 +493,7 @@ export class PsProcess implements CallerProcess, DotNetHost {
       if (named.has(key)) value = named.get(key)!;
       else if (!isSwitch && rest.length > 0) value = rest.shift()!;
       else if (param.defaultValue !== undefined) value = yield* this.expr(param.defaultValue);
-      else if (param.mandatory)
+      else if (param.mandatory && !(piped && param.pipeline !== undefined))
         throw new ImesimError(
           "PS_NOT_MODELLED",
           `line ${line}: the mandatory parameter -${param.name} was not given (PowerShell would prompt)`,
@@ -526,6 +527,9 @@ export class PsProcess implements CallerProcess, DotNetHost {
       positional?: readonly PsValue[];
       dollarUnder?: PsValue;
       dotSourced?: boolean;
+      /** The objects piped in (a function's process block runs once for each). */
+      input?: readonly PsValue[];
+      piped?: boolean;
       line: number;
     },
   ): Run<PsValue[]> {
@@ -538,11 +542,19 @@ export class PsProcess implements CallerProcess, DotNetHost {
       named?: ReadonlyMap<string, PsValue>;
       positional?: readonly PsValue[];
       dollarUnder?: PsValue;
+      input?: readonly PsValue[];
+      piped?: boolean;
       line: number;
     },
   ): Run<PsValue[]> {
+    const piped = options.piped === true && (options.input?.length ?? 0) > 0;
     if (options.dollarUnder !== undefined) this.scope.vars.set("_", options.dollarUnder);
-    yield* this.bindParameters(block, options.named ?? new Map(), options.positional ?? [], options.line);
+    const named = options.named ?? new Map<string, PsValue>();
+    yield* this.bindParameters(block, named, options.positional ?? [], options.line, piped);
+    if (block.named !== undefined)
+      return yield* this.runNamedBlocks(block, named, options.input ?? [], piped);
+    // A plain block is an end block: `$input` holds everything piped in.
+    this.scope.vars.set("input", [...(options.input ?? [])]);
     const out: PsValue[] = [];
     try {
       yield* this.statements(block.body, out);
@@ -555,6 +567,61 @@ export class PsProcess implements CallerProcess, DotNetHost {
       if (signal instanceof FlowSignal && signal.kind === "exit") this.writeOutput(out);
       throw signal;
     }
+    return out;
+  }
+
+  /**
+   * begin once, process once per piped object (`$_`, `$input` and the ValueFromPipeline parameters bound to
+   * it; once with nothing when nothing is piped), end once. `return` leaves only the block it is in, as in
+   * PowerShell, where a return in process moves on to the next object.
+   */
+  private *runNamedBlocks(
+    block: ScriptBlockAst,
+    named: ReadonlyMap<string, PsValue>,
+    input: readonly PsValue[],
+    piped: boolean,
+  ): Run<PsValue[]> {
+    const out: PsValue[] = [];
+    const run = function* (this: PsProcess, statements: readonly Statement[] | undefined): Run<void> {
+      if (statements === undefined) return;
+      try {
+        yield* this.statements(statements, out);
+      } catch (signal) {
+        if (signal instanceof FlowSignal && signal.kind === "return") {
+          out.push(...enumerate(signal.value));
+          return;
+        }
+        if (signal instanceof FlowSignal && signal.kind === "exit") this.writeOutput(out);
+        throw signal;
+      }
+    }.bind(this);
+    const blocks = block.named!;
+    this.scope.vars.set("input", []);
+    yield* run(blocks.begin);
+    for (const item of piped ? input : [null]) {
+      if (blocks.process === undefined) break;
+      if (piped) {
+        this.scope.vars.set("_", item);
+        this.scope.vars.set("input", [item]);
+        for (const param of block.params) {
+          if (param.pipeline === undefined || named.has(param.name.toLowerCase())) continue;
+          const value =
+            param.pipeline === "value"
+              ? item
+              : item instanceof PsObject
+                ? (item.get(param.name) ?? null)
+                : null;
+          this.setVariable(
+            param.name,
+            param.type !== undefined && value !== null ? castTo(param.type, value, param.line) : value,
+          );
+        }
+      }
+      yield* run(blocks.process);
+    }
+    // Without a process block the end block reads the whole input; after one, the input is used up.
+    this.scope.vars.set("input", blocks.process === undefined ? [...input] : []);
+    yield* run(blocks.end);
     return out;
   }
 
@@ -622,7 +689,11 @@ export class PsProcess implements CallerProcess, DotNetHost {
     named: ReadonlyMap<string, PsValue>,
   ): Run<void> {
     yield* this.bindParameters(block, named, positional, block.line);
-    for (const statement of block.body) {
+    const statements =
+      block.named === undefined
+        ? block.body
+        : [...(block.named.begin ?? []), ...(block.named.process ?? []), ...(block.named.end ?? [])];
+    for (const statement of statements) {
       const out: PsValue[] = [];
       try {
         yield* this.statement(statement, out);
@@ -976,6 +1047,8 @@ export class PsProcess implements CallerProcess, DotNetHost {
         line: element.line,
         dotSourced: element.invocation === ".",
         dollarUnder: input[0] ?? null,
+        input,
+        piped,
       });
     }
     const lower = name.toLowerCase();
@@ -1004,6 +1077,8 @@ export class PsProcess implements CallerProcess, DotNetHost {
         line: element.line,
         dollarUnder: input.length > 0 ? input[0]! : undefined,
         dotSourced: false,
+        input,
+        piped,
       });
       this.lastSuccess = true;
       return out;
