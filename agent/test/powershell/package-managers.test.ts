@@ -180,6 +180,16 @@ describe("MrMeeb's winget install.cmd", () => {
     expect(outcome.exitCode).toBe(-196608 >>> 0);
   });
 
+  it("a bare `winget` from SYSTEM is not found: the WindowsApps alias is only on a user's PATH", async () => {
+    const outcome = await run(
+      newDevice(),
+      "winget install --id 7zip.7zip --exact --silent",
+      createOutsideWorld({ packages: [SEVEN_ZIP] }),
+    );
+    expect(outcome.exitCode).toBe(9009);
+    expect(outcome.stderr).toContain("'winget' is not recognized as an internal or external command,");
+  });
+
   it("a listed HTTP status fails the download as a WebException with that status", async () => {
     const device = wingetPackage();
     const outcome = await run(device, INSTALL, createOutsideWorld({ web: [[SCRIPT_URL, { status: 404 }]] }));

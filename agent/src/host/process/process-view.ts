@@ -55,6 +55,12 @@ export function statFor(process: Omit<ViewedProcess, "programs">, path: string):
  */
 export const MODELLED_PROGRAM_MARKER = "MZ imesim modelled program: ";
 
+/**
+ * Modelled programs that are not part of Windows' System32: they exist only where their marker file was put
+ * (the Chocolatey bootstrap, the App Installer's folder), so `winget` typed by SYSTEM is not found.
+ */
+const MARKER_ONLY_PROGRAMS = new Set(["choco.exe", "winget.exe"]);
+
 /** The content of a file standing for the modelled program `name` (see MODELLED_PROGRAM_MARKER). */
 export function modelledProgramFile(name: string): string {
   return `${MODELLED_PROGRAM_MARKER}${name.toLowerCase()}\r\n`;
@@ -69,7 +75,10 @@ export function modelledProgramAt(process: ViewedProcess, path: string): Modelle
   const device = devicePathFor(process, path);
   const folder = parentPath(device).toLowerCase();
   const name = baseName(device).toLowerCase();
-  if (folder === `${windows}\\system32` || folder === `${windows}\\syswow64`)
+  if (
+    (folder === `${windows}\\system32` || folder === `${windows}\\syswow64`) &&
+    !MARKER_ONLY_PROGRAMS.has(name)
+  )
     return process.programs.get(name);
   const stat = statFor(process, path);
   if (stat?.kind !== "file" || stat.size > 256) return undefined;
