@@ -121,6 +121,24 @@ describe("kevin92fung's Chocolatey install.ps1", () => {
     expect(outcome.stderr).toContain("`--offline`");
   });
 
+  it("Chocolatey's documented one-liner (TLS 1.2, iex of the bootstrap) makes a bare `choco` work in the same script", async () => {
+    const device = newDevice();
+    device.fs.writeFile(
+      `${CACHE}\\install.ps1`,
+      "Set-ExecutionPolicy Bypass -Scope Process -Force; [System.Net.ServicePointManager]::SecurityProtocol = [System.Net.ServicePointManager]::SecurityProtocol -bor 3072; iex ((New-Object System.Net.WebClient).DownloadString('https://community.chocolatey.org/install.ps1'))\r\n" +
+        "[int][Net.ServicePointManager]::SecurityProtocol -band [int][Net.SecurityProtocolType]::Tls12\r\n" +
+        "choco install googlechrome -y --no-progress\r\nexit $LASTEXITCODE\r\n",
+    );
+    const outcome = await run(
+      device,
+      "powershell.exe -ExecutionPolicy Bypass -File install.ps1",
+      createOutsideWorld({ packages: [CHROME] }),
+    );
+    expect(outcome.stdout).toContain("3072\r\n");
+    expect(outcome.stdout).toContain("The install of googlechrome was successful.");
+    expect(outcome.exitCode).toBe(0);
+  });
+
   it("passes a package installer's 3010 through as choco's exit code", async () => {
     const device = newDevice();
     device.fs.writeFile(

@@ -18,6 +18,7 @@ import {
   castTo,
   type DotNetHost,
   isOfType,
+  isSecurityProtocol,
   memberOfEach,
   staticMember,
 } from "./dotnet.ts";
@@ -221,6 +222,8 @@ export class PsProcess implements CallerProcess, DotNetHost {
   readonly scriptPath: string | undefined;
   readonly is64BitOs: boolean;
   elapsedMs = 0;
+  /** Windows PowerShell 5.1 on .NET 4.x starts with Ssl3|Tls (48|192) unless the machine's .NET policy says otherwise. */
+  securityProtocol = 240;
   private readonly startedAtMs: number;
   private readonly global = new Scope(undefined);
   private scope: Scope;
@@ -947,6 +950,18 @@ export class PsProcess implements CallerProcess, DotNetHost {
     if (target.k === "variable") {
       this.setVariable(target.name, value);
       return;
+    }
+    if (target.k === "member" && target.isStatic && target.target.k === "type") {
+      const name = typeof target.name === "string" ? target.name : toText(yield* this.expr(target.name));
+      // The only static property install scripts set: the TLS versions for the downloads that follow.
+      if (isSecurityProtocol(target.target.name, name)) {
+        this.securityProtocol = numberOf(value, line);
+        return;
+      }
+      throw new ImesimError(
+        "PS_NOT_MODELLED",
+        `line ${line}: \`[${target.target.name}]::${name} =\` is not modelled`,
+      );
     }
     if (target.k === "member") {
       const object = yield* this.expr(target.target);
