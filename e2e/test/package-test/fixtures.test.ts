@@ -157,6 +157,7 @@ describe("imesim test exit codes", () => {
     expect(result.stdout).toContain("FAIL");
   });
 
+  // Each spawns the CLI several times (a full simulation each): slow on a loaded machine.
   it("0 for an inconclusive simulation, clearly printed; 1 with --strict; verdict.conclusive false in JSON", () => {
     // The winget package downloads its script at install time; neither --web nor --offline decides it.
     const args = [fixture("MrMeeb_Intune-Winget-Universal-App-Installer"), "--app", app("winget-7zip")];
@@ -171,7 +172,7 @@ describe("imesim test exit codes", () => {
     const help = run("--help").stdout;
     expect(help).toContain("--strict");
     expect(help).toContain("INCONCLUSIVE");
-  });
+  }, 120_000);
 
   it("--web, --offline and --catalogue from the command line decide the downloading packages", () => {
     const wingetArgs = [fixture("MrMeeb_Intune-Winget-Universal-App-Installer"), "--app", app("winget-7zip")];
@@ -195,7 +196,7 @@ describe("imesim test exit codes", () => {
     const help = run("test", "--help").stdout;
     expect(help).toContain("--web <url=file>");
     expect(help).toContain("--offline");
-  });
+  }, 120_000);
 
   it("2 for input that is not an app definition or not a package", () => {
     const bad = join(dir, "bad.json");
