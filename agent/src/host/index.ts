@@ -32,6 +32,13 @@ export {
 } from "./paths.ts";
 // Detection and requirement scripts interpreted by imesim's PowerShell (through the process launcher).
 export { createInterpretingScriptRunner } from "./process/launcher.ts";
+// The modelled internet and package catalogue a scenario gives the device (issue 15).
+export {
+  type CataloguePackage,
+  createOutsideWorld,
+  type OutsideWorld,
+  type WebEntry,
+} from "./process/outside-world.ts";
 export { type HiveName, parseKeyPath, SYSTEM_SID } from "./registry/key-path.ts";
 export {
   decodeRegFile,

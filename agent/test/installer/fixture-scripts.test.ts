@@ -32,7 +32,7 @@ function request(commandLine: string, overrides: Partial<InstallRequest> = {}): 
 describe("MrMeeb install.cmd (winget wrapper)", () => {
   const LOG_32 = "C:\\Program Files (x86)\\CAW\\IntuneLogs\\7zip.7zip\\install.cmd.log";
 
-  it("runs from the IME's 32-bit cmd: logs under Program Files (x86), as SYSTEM; the download is not modelled", async () => {
+  it("runs from the IME's 32-bit cmd: logs under Program Files (x86), as SYSTEM; with no modelled internet the download stops", async () => {
     const device = withScript(newDevice(), "MrMeeb-install.cmd", "install.cmd");
     const outcome = await runInstallCommand(request("install.cmd install 7zip.7zip"), device);
     expect(readText(device, LOG_32)).toBe(
@@ -41,8 +41,10 @@ describe("MrMeeb install.cmd (winget wrapper)", () => {
         "Successfully processed 1 files; Failed processing 0 files\r\n" +
         '"Downloading install.ps1 script"\r\n',
     );
-    // Invoke-WebRequest stops the first PowerShell (the device has no network); the second finds no install.ps1.
-    expect(outcome.stderr).toContain("`Invoke-Webrequest` is not modelled");
+    // Without a modelled internet Invoke-WebRequest stops the first PowerShell; the second finds no install.ps1.
+    expect(outcome.stderr).toContain(
+      "the download of `https://raw.githubusercontent.com/MrMeeb/Intune-Winget-Universal-App-Installer/refs/heads/main/Online/install.ps1` is not modelled",
+    );
     expect(outcome.stderr).toContain("The argument '.\\install.ps1' to the -File parameter does not exist.");
     expect(outcome.exitCode).toBe(-196608 >>> 0);
     expect(device.fs.stat("C:\\Program Files\\CAW")).toBeUndefined();

@@ -1,28 +1,9 @@
 // The PowerShell language as imesim evaluates it: what a script prints and exits with, case by case.
 import { describe, expect, it } from "vitest";
-import { parseScript, runPowerShellSync } from "../../src/host/installer/powershell/index.ts";
-import { MODELLED_PROGRAMS } from "../../src/host/process/launcher.ts";
-import { processEnvironment } from "../../src/host/process/process-environment.ts";
-import { device, NOW } from "../rules/helpers.ts";
+import { parseScript } from "../../src/host/installer/powershell/index.ts";
+import { runScriptText } from "./run-script.ts";
 
-const SYSTEM64 = { account: "system" as const, bitness: 64 as const };
-
-function run(script: string, args: string[] = []) {
-  const host = device();
-  return runPowerShellSync({
-    host,
-    context: SYSTEM64,
-    environment: processEnvironment(host, SYSTEM64),
-    cwd: "C:\\Windows\\Temp",
-    script,
-    scriptPath: "C:\\Windows\\Temp\\test.ps1",
-    args,
-    mode: "file",
-    resolver: undefined,
-    programs: MODELLED_PROGRAMS,
-    startedAtMs: NOW,
-  });
-}
+const run = runScriptText;
 
 const CASES: ReadonlyArray<{ name: string; script: string; stdout: string; exitCode?: number }> = [
   {

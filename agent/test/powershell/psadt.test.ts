@@ -45,11 +45,32 @@ async function deploy(host: Device, script: string, args: string[]) {
   });
 }
 
-describe("PSADT v4 (Invoke-AppDeployToolkit.ps1)", () => {
-  it("installs the MSI from Files\\, writes its registry value and the toolkit log, and closes with 0", async () => {
+/** What differs between the toolkit's generations; the install and the failed-MSI paths are the same test. */
+const GENERATIONS = [
+  {
+    name: "PSADT v4 (Invoke-AppDeployToolkit.ps1)",
+    folder: "v4",
+    script: "Invoke-AppDeployToolkit.ps1",
+    // v4's template writes DeployedBy=PSADT through Set-ADTRegistryKey and closes with 0.
+    deployedBy: "PSADT",
+    // v4's template catches the failed Start-ADTMsiProcess and closes the session with 60001.
+    failedMsiExitCode: 60001,
+  },
+  {
+    name: "PSADT v3 (Deploy-Application.ps1)",
+    folder: "v3",
+    script: "Deploy-Application.ps1",
+    deployedBy: "PSADT3",
+    // v3's Execute-MSI exits the script with msiexec's own code (1620: the package cannot be opened).
+    failedMsiExitCode: 1620,
+  },
+] as const;
+
+describe.each(GENERATIONS)("$name", (generation) => {
+  it("installs the MSI from Files\\, writes its registry value, and exits 0", async () => {
     const host = device();
-    unpack(host, "v4");
-    const result = await deploy(host, "Invoke-AppDeployToolkit.ps1", [
+    unpack(host, generation.folder);
+    const result = await deploy(host, generation.script, [
       "-DeploymentType",
       "Install",
       "-DeployMode",
@@ -60,8 +81,29 @@ describe("PSADT v4 (Invoke-AppDeployToolkit.ps1)", () => {
     expect(findInstalledProduct(host, PRODUCT, "S-1-5-18")).toBeDefined();
     expect(host.registry.getValue("HKLM\\SOFTWARE\\WOW6432Node\\Contoso\\DeployTool", "DeployedBy")).toEqual({
       type: "REG_SZ",
-      data: "PSADT",
+      data: generation.deployedBy,
     });
+  });
+
+  it("exits with the toolkit's code when the MSI fails", async () => {
+    const host = device();
+    unpack(host, generation.folder, Buffer.from("not an msi"));
+    const result = await deploy(host, generation.script, ["-DeploymentType", "Install"]);
+    expect(result.exitCode).toBe(generation.failedMsiExitCode);
+    expect(findInstalledProduct(host, PRODUCT, "S-1-5-18")).toBeUndefined();
+  });
+});
+
+describe("PSADT v4 only", () => {
+  it("writes the toolkit log where v4 writes it, naming the modelled functions", async () => {
+    const host = device();
+    unpack(host, "v4");
+    await deploy(host, "Invoke-AppDeployToolkit.ps1", [
+      "-DeploymentType",
+      "Install",
+      "-DeployMode",
+      "Silent",
+    ]);
     const logs = host.fs.list("C:\\Windows\\Logs\\Software");
     expect(logs).toContain("Contoso_DeployTool_2.1.0_x64_EN_01_PSAppDeployToolkit_Install.log");
     const log = new TextDecoder().decode(
@@ -74,14 +116,6 @@ describe("PSADT v4 (Invoke-AppDeployToolkit.ps1)", () => {
     expect(log).toContain("Contoso Deploy Tool is installed.");
   });
 
-  it("closes with 60001 when the MSI fails (the template's catch)", async () => {
-    const host = device();
-    unpack(host, "v4", Buffer.from("not an msi"));
-    const result = await deploy(host, "Invoke-AppDeployToolkit.ps1", ["-DeploymentType", "Install"]);
-    expect(result.exitCode).toBe(60001);
-    expect(findInstalledProduct(host, PRODUCT, "S-1-5-18")).toBeUndefined();
-  });
-
   it("uninstalls through Uninstall-ADTApplication (msiexec /x of the registered product)", async () => {
     const host = device();
     unpack(host, "v4");
@@ -89,32 +123,5 @@ describe("PSADT v4 (Invoke-AppDeployToolkit.ps1)", () => {
     const result = await deploy(host, "Invoke-AppDeployToolkit.ps1", ["-DeploymentType", "Uninstall"]);
     expect(result.exitCode).toBe(0);
     expect(findInstalledProduct(host, PRODUCT, "S-1-5-18")).toBeUndefined();
-  });
-});
-
-describe("PSADT v3 (Deploy-Application.ps1)", () => {
-  it("dot-sources the toolkit, runs Execute-MSI and Set-RegistryKey, and exits through Exit-Script", async () => {
-    const host = device();
-    unpack(host, "v3");
-    const result = await deploy(host, "Deploy-Application.ps1", [
-      "-DeploymentType",
-      "Install",
-      "-DeployMode",
-      "Silent",
-    ]);
-    expect(result.stderr).toBe("");
-    expect(result.exitCode).toBe(0);
-    expect(findInstalledProduct(host, PRODUCT, "S-1-5-18")).toBeDefined();
-    expect(host.registry.getValue("HKLM\\SOFTWARE\\WOW6432Node\\Contoso\\DeployTool", "DeployedBy")).toEqual({
-      type: "REG_SZ",
-      data: "PSADT3",
-    });
-  });
-
-  it("exits with the MSI's own exit code when Execute-MSI fails (v3)", async () => {
-    const host = device();
-    unpack(host, "v3", Buffer.from("not an msi"));
-    const result = await deploy(host, "Deploy-Application.ps1", []);
-    expect(result.exitCode).toBe(1620);
   });
 });

@@ -8,6 +8,7 @@ import { detectOnFreshDevice, type FreshDetection } from "./fresh-device.ts";
 import { type PackageSource, readPackageSource } from "./package-source.ts";
 import { type ReturnCodeOutcome, returnCodeOutcomes } from "./return-code-outcomes.ts";
 import { type SimulatedInstall, simulateInstall } from "./simulate.ts";
+import { type WorldOptions, worldOf } from "./world-input.ts";
 
 export interface PackagingTestOptions {
   /** A source folder or a .intunewin. */
@@ -16,6 +17,8 @@ export interface PackagingTestOptions {
   readonly appPath: string;
   /** The setup file of a source folder (IntuneWinAppUtil's -s); a .intunewin names its own. */
   readonly setupFile?: string;
+  /** What the simulated device downloads and installs from outside (--web, --offline, --catalogue). */
+  readonly world?: WorldOptions;
 }
 
 /**
@@ -56,6 +59,7 @@ export interface PackagingTestReport {
 /** Reads the inputs (ImesimError for bad input) and builds the report. */
 export async function runPackagingTest(options: PackagingTestOptions): Promise<PackagingTestReport> {
   const app = readTestedApp(options.appPath, undefined);
+  const world = worldOf(options.world ?? {});
   const setupHint =
     options.setupFile ??
     app.policy.SetUpFilePath ??
@@ -68,7 +72,7 @@ export async function runPackagingTest(options: PackagingTestOptions): Promise<P
   });
   const freshDevice = detectOnFreshDevice(app.policy);
   const usable = !source.findings.some((finding) => finding.severity === "error");
-  const simulation = usable ? await simulateInstall(app, source) : undefined;
+  const simulation = usable ? await simulateInstall(app, source, world) : undefined;
   return {
     app: { name: app.name, form: app.form, id: app.policy.Id },
     package: {

@@ -35,8 +35,24 @@ export interface SimulatedInstall {
   readonly note: string;
 }
 
+/**
+ * What the simulated device reaches outside itself (issue 15): the scenario's `web:` section (URLs answered
+ * from local files, or every download failing offline) and `packages:` (the choco/winget catalogue).
+ */
+export interface SimulatedWorld {
+  readonly web?: { readonly offline?: boolean; readonly urls?: ReadonlyArray<{ url: string; file: string }> };
+  readonly packages?: readonly unknown[];
+}
+
+/** A started "program" that is an unlisted URL (the PowerShell model announces downloads it cannot answer). */
+const isUrl = (name: string) => /^[a-z][a-z0-9+.-]*:\/\//i.test(name);
+
 /** Runs the app's required install on one fresh device for long enough to finish (MaxRunTime + 1 h). */
-export async function simulateInstall(app: TestedApp, source: PackageSource): Promise<SimulatedInstall> {
+export async function simulateInstall(
+  app: TestedApp,
+  source: PackageSource,
+  world: SimulatedWorld = {},
+): Promise<SimulatedInstall> {
   const definition =
     app.form === "policy"
       ? { policy: app.policy as unknown as Record<string, unknown> }
@@ -62,14 +78,18 @@ export async function simulateInstall(app: TestedApp, source: PackageSource): Pr
       },
     ],
     expect: [{ app: app.name, enforcementState: "Success" }],
+    ...(world.web === undefined ? {} : { web: world.web }),
+    ...(world.packages === undefined ? {} : { packages: world.packages }),
   });
+  const urls = new Map<string, string>();
   const unmodelled = new Set<string>();
   const result = await runScenario(
     parseScenario(text, { file: "imesim-test.yaml", baseDir: process.cwd() }),
     {
-      onProgramStart: (name) => {
+      onProgramStart: (name: string, detail?: string) => {
         // Batch files are interpreted by the cmd model itself.
-        if (!isModelled(name) && !/\.(cmd|bat)$/i.test(name)) unmodelled.add(programName(name));
+        if (isUrl(name)) urls.set(name, detail ?? name);
+        else if (!isModelled(name) && !/\.(cmd|bat)$/i.test(name)) unmodelled.add(programName(name));
       },
     },
   );
@@ -84,7 +104,7 @@ export async function simulateInstall(app: TestedApp, source: PackageSource): Pr
   const finished = events.find((event) => event.phase === "install.finished");
   const state = result.devices[0]?.finalStates[0];
   const exitCode = finished?.phase === "install.finished" ? finished.details.exitCode : undefined;
-  const conclusive = exitCode !== NOT_RECOGNIZED && unmodelled.size === 0;
+  const conclusive = exitCode !== NOT_RECOGNIZED && unmodelled.size === 0 && urls.size === 0;
   return {
     conclusive,
     detectedBefore: before?.phase === "detection.completed" ? before.details.detected : undefined,
@@ -97,7 +117,9 @@ export async function simulateInstall(app: TestedApp, source: PackageSource): Pr
     errorCode: state?.errorCode,
     note: conclusive
       ? ""
-      : `the install starts ${unmodelled.size > 0 ? [...unmodelled].join(", ") : "a program"}, which imesim does not model; ` +
-        "declare what it does in a scenario (programs:) to simulate this package",
+      : urls.size > 0
+        ? `the install downloads what the modelled internet does not list — ${[...urls.values()].join("; ")}`
+        : `the install starts ${unmodelled.size > 0 ? [...unmodelled].join(", ") : "a program"}, which imesim does not model; ` +
+          "declare what it does in a scenario (programs:) to simulate this package",
   };
 }

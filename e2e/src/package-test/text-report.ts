@@ -7,7 +7,7 @@ const VERDICT_WORDS = {
   PASS: "PASS — the package should install in Intune",
   FAIL: "FAIL — the package would fail in Intune",
   INCONCLUSIVE:
-    "INCONCLUSIVE — the simulated install ran programs imesim does not model, so it cannot tell whether the package installs",
+    "INCONCLUSIVE — the simulated install used something imesim does not model (a program, a download), so it cannot tell whether the package installs",
 } as const;
 
 /** The human-readable `imesim test` report. */

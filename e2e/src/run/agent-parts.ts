@@ -6,6 +6,7 @@ import { createInterpretingScriptRunner, createScriptedRunner, type ScriptRunner
 import { ImesimError } from "@imesim/contracts/errors";
 import type { LoadedScenario } from "../scenario/index.ts";
 import { installerBehaviours, scriptedScripts } from "./behaviours.ts";
+import { outsideWorldOf } from "./outside-world.ts";
 import { programResolverOf } from "./program-behaviours.ts";
 
 /**
@@ -43,16 +44,19 @@ export function scenarioScripts(
  */
 export function scenarioInstaller(
   scenario: LoadedScenario,
-  onProgramStart?: (name: string) => void,
+  /** Told every program start; `detail` is its arguments (a not-modelled message names the line). */
+  onProgramStart?: (name: string, detail?: string) => void,
   clock?: { now(): number },
 ): ReturnType<typeof createScriptedInstaller> {
   const resolve = programResolverOf(scenario);
   const fallback = createCommandLineInstaller({
     programs: (invocation, host) => {
-      onProgramStart?.(invocation.name);
+      onProgramStart?.(invocation.name, invocation.args);
       return resolve(invocation, host);
     },
     ...(clock === undefined ? {} : { clock }),
+    // Downloads and package managers answer from the scenario's web: and packages: (issue 15).
+    world: outsideWorldOf(scenario),
   });
   return createScriptedInstaller(installerBehaviours(scenario), { fallback });
 }

@@ -455,6 +455,62 @@ export const ProgramBehaviourSchema = Type.Object(
   closed,
 );
 
+/**
+ * The device's modelled internet (agent process/outside-world.ts): what a download from a package script
+ * gets. Nothing touches the real network; a URL not listed stops the install as not modelled (INCONCLUSIVE).
+ */
+export const WebSchema = Type.Object(
+  {
+    offline: Type.Optional(
+      described(
+        Type.Boolean(),
+        "every download fails as on an offline device (the remote name could not be resolved)",
+      ),
+    ),
+    urls: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            url: Type.String({ minLength: 1 }),
+            file: Type.Optional(
+              described(
+                Type.String({ minLength: 1 }),
+                "local file served as the body (relative: to the scenario)",
+              ),
+            ),
+            content: Type.Optional(described(Type.String(), "inline body text")),
+            status: Type.Optional(
+              described(
+                Type.Integer({ minimum: 400, maximum: 599 }),
+                "an HTTP error status instead of a body",
+              ),
+            ),
+          },
+          closed,
+        ),
+      ),
+    ),
+  },
+  closed,
+);
+
+/**
+ * A package of the package managers' modelled catalogue (choco, winget): what installing it leaves. An id
+ * not listed behaves as the real CLI does for an unknown id (no package found).
+ */
+export const CataloguePackageSchema = Type.Object(
+  {
+    manager: Type.Union([Type.Literal("choco"), Type.Literal("winget")]),
+    id: Type.String({ minLength: 1 }),
+    version: Type.String({ minLength: 1 }),
+    name: Type.Optional(described(Type.String(), "display name in Add/Remove Programs")),
+    exitCode: Type.Optional(described(Type.Integer(), "the package installer's exit code (default 0)")),
+    files: Type.Optional(Type.Array(FileEntrySchema)),
+    registry: Type.Optional(Type.Array(RegistryEffectSchema)),
+  },
+  closed,
+);
+
 export const ScriptConditionSchema = Type.Object(
   {
     fileExists: Type.Optional(Type.String()),
@@ -700,6 +756,8 @@ export const ScenarioSchema = Type.Object(
     apps: Type.Optional(Type.Array(AppSchema, { minItems: 1 })),
     installers: Type.Optional(Type.Array(InstallerBehaviourSchema)),
     programs: Type.Optional(Type.Array(ProgramBehaviourSchema)),
+    web: Type.Optional(WebSchema),
+    packages: Type.Optional(Type.Array(CataloguePackageSchema)),
     scripts: Type.Optional(Type.Array(ScriptBehaviourSchema)),
     faults: Type.Optional(Type.Array(FaultSchema)),
     actions: Type.Optional(Type.Array(ActionSchema)),
@@ -728,6 +786,8 @@ export type InstallerAttempt = Static<typeof InstallerAttemptSchema>;
 export type RegistryEffect = Static<typeof RegistryEffectSchema>;
 export type ScriptBehaviour = Static<typeof ScriptBehaviourSchema>;
 export type ProgramBehaviour = Static<typeof ProgramBehaviourSchema>;
+export type WebDefinition = Static<typeof WebSchema>;
+export type CataloguePackageDefinition = Static<typeof CataloguePackageSchema>;
 export type Fault = Static<typeof FaultSchema>;
 export type Action = Static<typeof ActionSchema>;
 export type Expectation = Static<typeof ExpectationSchema>;

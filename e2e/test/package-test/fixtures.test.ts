@@ -8,15 +8,23 @@ import { formatPackagingReport, runPackagingTest } from "../../src/package-test/
 
 const FIXTURES = fileURLToPath(new URL("../../../fixtures/intunewin/", import.meta.url));
 const APPS = fileURLToPath(new URL("../fixtures/apps/", import.meta.url));
+const WEB = fileURLToPath(new URL("../fixtures/web/", import.meta.url));
 const BIN = fileURLToPath(new URL("../../bin/imesim.js", import.meta.url));
 const fixture = (name: string) => join(FIXTURES, `${name}__install.intunewin`);
 const app = (name: string) => join(APPS, `${name}.json`);
 
 describe("imesim test on the real packages of fixtures/intunewin", () => {
-  it("finds nothing wrong in the winget 7-Zip package, but cannot simulate its download: inconclusive", async () => {
+  const WINGET = fixture("MrMeeb_Intune-Winget-Universal-App-Installer");
+  const CHOCOLATEY = fixture("kevin92fung_Intune-Chocolatey");
+  const CATALOGUE = join(WEB, "catalogue.yaml");
+  const SCRIPT_URL =
+    "https://raw.githubusercontent.com/MrMeeb/Intune-Winget-Universal-App-Installer/refs/heads/main/Online/install.ps1";
+
+  it("winget 7-Zip: with the downloaded script served (--web) and 7zip.7zip in the catalogue, PASS", async () => {
     const report = await runPackagingTest({
-      packagePath: fixture("MrMeeb_Intune-Winget-Universal-App-Installer"),
+      packagePath: WINGET,
       appPath: app("winget-7zip"),
+      world: { web: [`${SCRIPT_URL}=${join(WEB, "winget-install.ps1")}`], catalogue: CATALOGUE },
     });
     expect(report.package).toMatchObject({
       kind: "intunewin",
@@ -25,17 +33,68 @@ describe("imesim test on the real packages of fixtures/intunewin", () => {
       findings: [],
     });
     expect(report.lint).toEqual([]);
-    expect(report.simulation?.conclusive).toBe(false);
-    expect(report.verdict).toMatchObject({ outcome: "INCONCLUSIVE", passed: false, conclusive: false });
+    expect(report.simulation).toMatchObject({ conclusive: true, exitCode: 0, detectedAfter: true });
+    expect(report.verdict).toEqual({ outcome: "PASS", passed: true, conclusive: true, reasons: [] });
   });
 
-  it("notes the 32-bit PowerShell of the Chocolatey package, whose install it cannot simulate", async () => {
+  it("winget 7-Zip: an id outside the catalogue is winget's 0x8A150014, which the IME maps to a failure", async () => {
     const report = await runPackagingTest({
-      packagePath: fixture("kevin92fung_Intune-Chocolatey"),
-      appPath: app("chocolatey-chrome"),
+      packagePath: WINGET,
+      appPath: app("winget-7zip"),
+      world: { web: [`${SCRIPT_URL}=${join(WEB, "winget-install.ps1")}`] },
     });
+    expect(report.simulation).toMatchObject({ conclusive: true, exitCode: 0x8a150014 });
+    expect(report.verdict.outcome).toBe("FAIL");
+    expect(report.verdict.reasons[0]).toMatch(/^SIMULATED_INSTALL_FAILED: .*exit code 2316632084, unmapped/);
+  });
+
+  it("winget 7-Zip offline: the download fails, the script is never there, and the install fails (FAIL)", async () => {
+    const report = await runPackagingTest({
+      packagePath: WINGET,
+      appPath: app("winget-7zip"),
+      world: { offline: true },
+    });
+    expect(report.simulation).toMatchObject({ conclusive: true, exitCode: 0xfffd0000 });
+    expect(report.verdict.outcome).toBe("FAIL");
+    expect(report.verdict.reasons[0]).toMatch(/^SIMULATED_INSTALL_FAILED: .*exit code 4294770688/);
+  });
+
+  it("winget 7-Zip with neither --web nor --offline: INCONCLUSIVE, naming the URL, the line and both flags", async () => {
+    const report = await runPackagingTest({ packagePath: WINGET, appPath: app("winget-7zip") });
+    expect(report.verdict).toMatchObject({ outcome: "INCONCLUSIVE", conclusive: false });
+    const reason = report.verdict.reasons.join("\n");
+    expect(reason).toContain(`-Command line 1: the download of \`${SCRIPT_URL}\` is not modelled`);
+    expect(reason).toContain(`--web ${SCRIPT_URL}=<file>`);
+    expect(reason).toContain("--offline");
+  });
+
+  it("Chocolatey Chrome: the bootstrap is modelled, choco installs googlechrome from the catalogue: PASS", async () => {
+    const report = await runPackagingTest({
+      packagePath: CHOCOLATEY,
+      appPath: app("chocolatey-chrome"),
+      world: { catalogue: CATALOGUE },
+    });
+    // The 32-bit PowerShell note stays (information), the install itself is simulated end to end.
     expect(report.lint.map((finding) => finding.code)).toEqual(["POWERSHELL_32BIT"]);
-    expect(report.verdict.outcome).toBe("INCONCLUSIVE");
+    expect(report.simulation).toMatchObject({ conclusive: true, exitCode: 0, detectedAfter: true });
+    expect(report.verdict).toMatchObject({ outcome: "PASS", passed: true, conclusive: true });
+  });
+
+  it("Chocolatey Chrome: an id the catalogue lacks fails in choco, the script still exits 0: not detected (FAIL)", async () => {
+    const report = await runPackagingTest({ packagePath: CHOCOLATEY, appPath: app("chocolatey-chrome") });
+    expect(report.simulation).toMatchObject({ conclusive: true, exitCode: 0, detectedAfter: false });
+    expect(report.verdict.outcome).toBe("FAIL");
+    expect(report.verdict.reasons[0]).toContain("0x87D1041C");
+  });
+
+  it("Chocolatey Chrome offline: the WebClient download fails, the script throws: exit 1 (FAIL)", async () => {
+    const report = await runPackagingTest({
+      packagePath: CHOCOLATEY,
+      appPath: app("chocolatey-chrome"),
+      world: { offline: true },
+    });
+    expect(report.simulation).toMatchObject({ conclusive: true, exitCode: 1 });
+    expect(report.verdict.outcome).toBe("FAIL");
   });
 
   it("fails the time-zone package when detection reads the 64-bit registry the 32-bit PowerShell never wrote", async () => {
@@ -98,9 +157,10 @@ describe("imesim test exit codes", () => {
     expect(result.stdout).toContain("FAIL");
   });
 
+  // Each spawns the CLI several times (a full simulation each): slow on a loaded machine.
   it("0 for an inconclusive simulation, clearly printed; 1 with --strict; verdict.conclusive false in JSON", () => {
-    // The Chocolatey package downloads its installer from the internet, which the virtual device does not model.
-    const args = [fixture("kevin92fung_Intune-Chocolatey"), "--app", app("chocolatey-chrome")];
+    // The winget package downloads its script at install time; neither --web nor --offline decides it.
+    const args = [fixture("MrMeeb_Intune-Winget-Universal-App-Installer"), "--app", app("winget-7zip")];
     const lenient = run(...args);
     expect(lenient.status).toBe(0);
     expect(lenient.stdout).toContain("Verdict: INCONCLUSIVE");
@@ -112,7 +172,31 @@ describe("imesim test exit codes", () => {
     const help = run("--help").stdout;
     expect(help).toContain("--strict");
     expect(help).toContain("INCONCLUSIVE");
-  });
+  }, 120_000);
+
+  it("--web, --offline and --catalogue from the command line decide the downloading packages", () => {
+    const wingetArgs = [fixture("MrMeeb_Intune-Winget-Universal-App-Installer"), "--app", app("winget-7zip")];
+    const offline = run(...wingetArgs, "--offline");
+    expect(offline.status).toBe(1);
+    expect(offline.stdout).toContain("Verdict: FAIL");
+    const url =
+      "https://raw.githubusercontent.com/MrMeeb/Intune-Winget-Universal-App-Installer/refs/heads/main/Online/install.ps1";
+    const served = run(
+      ...wingetArgs,
+      "--web",
+      `${url}=${join(WEB, "winget-install.ps1")}`,
+      "--catalogue",
+      join(WEB, "catalogue.yaml"),
+    );
+    expect(served.stdout).toContain("Verdict: PASS");
+    expect(served.status).toBe(0);
+    const badWeb = run(...wingetArgs, "--web", `${url}=${join(dir, "missing.ps1")}`);
+    expect(badWeb.status).toBe(2);
+    expect(badWeb.stderr).toContain("missing.ps1 does not exist");
+    const help = run("test", "--help").stdout;
+    expect(help).toContain("--web <url=file>");
+    expect(help).toContain("--offline");
+  }, 120_000);
 
   it("2 for input that is not an app definition or not a package", () => {
     const bad = join(dir, "bad.json");

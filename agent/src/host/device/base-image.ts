@@ -11,6 +11,7 @@ import {
   MemoryRegistryStore,
   type RegistryNode,
 } from "../memory/memory-registry-store.ts";
+import { provisionWinget } from "../process/package-manager-files.ts";
 import { createRegistry } from "../registry/registry.ts";
 import type { FileSystem, Registry, RegistryValue } from "../types.ts";
 import { type DeviceProfile, is64BitOs, osBuildNumber } from "./device-profile.ts";
@@ -249,5 +250,7 @@ function seedFiles(fs: FileSystem, profile: DeviceProfile): void {
     });
   }
   fs.writeFile("C:\\Windows\\regedit.exe", new Uint8Array(0), { version: windowsVersion });
+  // The App Installer (winget) is provisioned on Windows 10 1809+ and 11 (issue 15: package-manager installs).
+  if (profile.architecture === "x64") provisionWinget(fs);
   fs.writeFile("C:\\Windows\\System32\\drivers\\etc\\hosts", "# Copyright (c) 1993-2009 Microsoft Corp.\r\n");
 }

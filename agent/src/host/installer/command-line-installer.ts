@@ -4,6 +4,7 @@
 // as on Windows, with the scenario's declared programs supplied through a ProgramResolver.
 
 import { runCmdLine } from "../process/launcher.ts";
+import type { OutsideWorld } from "../process/outside-world.ts";
 import type { ProgramResolver } from "../process/program.ts";
 import type { Host } from "../types.ts";
 import type { Installer, InstallOutcome, InstallRequest } from "./types.ts";
@@ -13,6 +14,8 @@ export interface CommandLineInstallerOptions {
   readonly programs?: ProgramResolver;
   /** The agent's clock (virtual time in simulations), for %DATE% and %TIME%; the wall clock when absent. */
   readonly clock?: { now(): number };
+  /** The modelled internet and package catalogue; absent: a download stops the install as not modelled. */
+  readonly world?: OutsideWorld;
 }
 
 /** An Installer that interprets the command line with the cmd interpreter and the msiexec model. */
@@ -36,6 +39,7 @@ export async function runInstallCommand(
     cwd: request.workingDirectory,
     deadlineMs: request.timeoutMs,
     ...(options.programs === undefined ? {} : { resolver: options.programs }),
+    ...(options.world === undefined ? {} : { world: options.world }),
     ...(options.clock === undefined ? {} : { startedAtMs: options.clock.now() }),
   });
   if (result.timedOut || result.elapsedMs > request.timeoutMs) {

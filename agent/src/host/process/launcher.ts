@@ -14,6 +14,9 @@ import { runPowerShellExe } from "../installer/powershell/powershell-exe.ts";
 import { createPowerShellScriptRunner } from "../installer/powershell/script-runner.ts";
 import { runRobocopy, runXcopy } from "../programs/copy-programs.ts";
 import { runFind, runFindstr } from "../programs/find-programs.ts";
+import { runNet } from "../programs/net-exe.ts";
+import { runChoco } from "../programs/package-managers/chocolatey.ts";
+import { runWinget } from "../programs/package-managers/winget.ts";
 import { runReg } from "../programs/reg-exe.ts";
 import {
   runCertutil,
@@ -59,6 +62,10 @@ export const MODELLED_PROGRAMS: ProgramTable = new Map<string, ModelledProgram>(
   ["schtasks.exe", runSchtasks],
   ["sc.exe", runSc],
   ["certutil.exe", runCertutil],
+  ["net.exe", runNet],
+  // Package managers live outside System32: only their marker files (process-view.ts) start these.
+  ["choco.exe", runChoco],
+  ["winget.exe", runWinget],
 ]);
 
 /** Options for a process the launcher starts; the table defaults to every modelled program. */

@@ -4,6 +4,7 @@
 // launcher's table (launcher.ts), so none imports another.
 import type { FileStat, Host, ProcessContext } from "../types.ts";
 import type { Environment } from "./environment.ts";
+import type { OutsideWorld } from "./outside-world.ts";
 
 /** One start of an external program from a command line or script. */
 export interface ProgramInvocation {
@@ -110,6 +111,8 @@ export interface CallerProcess {
   /** What the caller pipes into the program (`type x | find "y"`, a PowerShell pipeline). */
   readonly stdin: string;
   readonly resolver: ProgramResolver | undefined;
+  /** The modelled internet and package catalogue; undefined = nothing outside is modelled (downloads stop the run). */
+  readonly world?: OutsideWorld | undefined;
   /** The launcher's table: how this process starts further programs. */
   readonly programs: ProgramTable;
   readonly stdout: Sink;

@@ -4,9 +4,9 @@
 // certutil -hashfile. Options beyond these common forms answer as the real tools do to bad syntax.
 import { createHash } from "node:crypto";
 import type { CallerProcess, ProgramInvocation, ProgramResult } from "../process/program.ts";
+import { findService, SERVICES_KEY, setServiceRunning, setServiceStart } from "../process/services.ts";
 import { parentPath } from "../process/windows-path.ts";
 
-const SERVICES = "HKLM\\SYSTEM\\CurrentControlSet\\Services";
 // Where ACL edits are recorded (our choice: the virtual file system has no security descriptors).
 const ACL_KEY = "HKLM\\SOFTWARE\\imesim\\Acl";
 
@@ -197,19 +197,14 @@ export function runSc(invocation: ProgramInvocation, caller: CallerProcess): Pro
       stdout:
         "DESCRIPTION:\r\n        SC is a command line program used for communicating with the\r\n        Service Control Manager and services.\r\n",
     };
-  const key = `${SERVICES}\\${name}`;
+  const key = `${SERVICES_KEY}\\${name}`;
   const registry = caller.host.registry;
-  const exists = registry.getValue(key, "ImagePath", { view: 64 }) !== undefined;
+  const service = findService(registry, name);
+  const exists = service !== undefined && service.name.toLowerCase() === name.toLowerCase();
   const pairs = scPairs(rest);
   const setPairs = () => {
     const start = pairs.get("start");
-    if (start !== undefined)
-      registry.setValue(
-        key,
-        "Start",
-        { type: "REG_DWORD", data: SC_START_TYPES[start.toLowerCase()] ?? 3 },
-        { view: 64 },
-      );
+    if (start !== undefined) setServiceStart(registry, name, SC_START_TYPES[start.toLowerCase()] ?? 3);
     const bin = pairs.get("binpath");
     if (bin !== undefined)
       registry.setValue(key, "ImagePath", { type: "REG_EXPAND_SZ", data: bin }, { view: 64 });
@@ -226,7 +221,7 @@ export function runSc(invocation: ProgramInvocation, caller: CallerProcess): Pro
         };
       if (!pairs.has("binpath"))
         return { exitCode: 1639, stdout: "[SC] CreateService: binPath= is required\r\n" };
-      registry.setValue(key, "Start", { type: "REG_DWORD", data: 3 }, { view: 64 });
+      setServiceStart(registry, name, 3);
       registry.setValue(key, "Type", { type: "REG_DWORD", data: 16 }, { view: 64 });
       registry.setValue(
         key,
@@ -251,7 +246,7 @@ export function runSc(invocation: ProgramInvocation, caller: CallerProcess): Pro
     case "start":
     case "stop": {
       if (!exists) return NO_SERVICE("OpenService");
-      const running = registry.getValue(key, "ImesimRunning", { view: 64 })?.data === 1;
+      const running = service?.running === true;
       if (verb === "start" && running)
         return {
           exitCode: 1056,
@@ -263,12 +258,7 @@ export function runSc(invocation: ProgramInvocation, caller: CallerProcess): Pro
           exitCode: 1062,
           stdout: "[SC] ControlService FAILED 1062:\r\n\r\nThe service has not been started.\r\n\r\n",
         };
-      registry.setValue(
-        key,
-        "ImesimRunning",
-        { type: "REG_DWORD", data: verb === "start" ? 1 : 0 },
-        { view: 64 },
-      );
+      setServiceRunning(registry, name, verb === "start");
       return {
         exitCode: 0,
         stdout: `\r\nSERVICE_NAME: ${name}\r\n        STATE              : ${verb === "start" ? "2  START_PENDING" : "3  STOP_PENDING"}\r\n`,
@@ -276,7 +266,7 @@ export function runSc(invocation: ProgramInvocation, caller: CallerProcess): Pro
     }
     case "query": {
       if (!exists) return NO_SERVICE("EnumQueryServicesStatus:OpenService");
-      const running = registry.getValue(key, "ImesimRunning", { view: 64 })?.data === 1;
+      const running = service?.running === true;
       return {
         exitCode: 0,
         stdout: `\r\nSERVICE_NAME: ${name}\r\n        TYPE               : 10  WIN32_OWN_PROCESS\r\n        STATE              : ${running ? "4  RUNNING" : "1  STOPPED"}\r\n`,

@@ -6,6 +6,9 @@ interface TestOptions {
   setup?: string;
   json?: boolean;
   strict?: boolean;
+  web: string[];
+  offline?: boolean;
+  catalogue?: string;
 }
 
 /**
@@ -31,6 +34,17 @@ export function registerTest(program: Command): void {
     )
     .option("--json", "print the report as JSON (for CI)")
     .option("--strict", "exit 1 on an INCONCLUSIVE verdict as well, not only on FAIL")
+    .option(
+      "--web <url=file>",
+      "serve <file> for <url> on the device's modelled internet (repeatable); nothing touches the real network",
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    )
+    .option("--offline", "every download fails as on a device without network (a conclusive verdict)")
+    .option(
+      "--catalogue <file>",
+      "YAML/JSON list of packages choco/winget can install (an id not listed: no package found)",
+    )
     .action(async (packagePath: string, options: TestOptions) => {
       // The simulated device loads when the command runs (see commands/index.ts).
       const { formatPackagingReport, runPackagingTest } = await import("../../package-test/index.ts");
@@ -39,6 +53,11 @@ export function registerTest(program: Command): void {
           packagePath,
           appPath: options.app,
           ...(options.setup === undefined ? {} : { setupFile: options.setup }),
+          world: {
+            web: options.web,
+            ...(options.offline === true ? { offline: true } : {}),
+            ...(options.catalogue === undefined ? {} : { catalogue: options.catalogue }),
+          },
         });
         process.stdout.write(
           options.json === true ? `${JSON.stringify(report, null, 2)}\n` : formatPackagingReport(report),

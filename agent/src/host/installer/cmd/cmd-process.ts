@@ -3,9 +3,11 @@
 // frames it runs. Executes parsed commands; built-ins and programs live in their own modules.
 import { ImesimError } from "@imesim/contracts/errors";
 import type { Environment } from "../../process/environment.ts";
+import type { OutsideWorld } from "../../process/outside-world.ts";
+import { devicePathFor, fullPathFor, statFor, windowsFolderOf } from "../../process/process-view.ts";
 import type { CallerProcess, ProgramResolver, ProgramTable, Sink } from "../../process/program.ts";
-import { matchesWildcard, resolveWindowsPath } from "../../process/windows-path.ts";
-import { isWindows64, redirectForBitness } from "../../process/wow64.ts";
+import { matchesWildcard } from "../../process/windows-path.ts";
+import { isWindows64 } from "../../process/wow64.ts";
 import type { Host, ProcessContext } from "../../types.ts";
 import { AppendBuffer, hostWithBuffer } from "./append-buffer.ts";
 import { type Command, type Condition, mapCommandStrings } from "./ast.ts";
@@ -77,6 +79,7 @@ export interface CmdProcessOptions {
   /** The values a FOR loop iterates over (for-loop.ts). */
   readonly forValues: ForValueSource;
   readonly resolver: ProgramResolver | undefined;
+  readonly world?: OutsideWorld | undefined;
   /** The launcher's table of modelled programs. */
   readonly programs: ProgramTable;
   readonly stdout: Sink;
@@ -98,6 +101,7 @@ export class CmdProcess implements CallerProcess {
   readonly host: Host;
   readonly context: ProcessContext;
   readonly builtins: ReadonlyMap<string, BuiltinCommand>;
+  readonly world: OutsideWorld | undefined;
   readonly resolver: ProgramResolver | undefined;
   readonly programs: ProgramTable;
   /** Whether the device runs 64-bit Windows (WOW64 redirection exists only there). */
@@ -140,6 +144,7 @@ export class CmdProcess implements CallerProcess {
     this.runExternalProgram = options.runExternal;
     this.forValueSource = options.forValues;
     this.resolver = options.resolver;
+    this.world = options.world;
     this.programs = options.programs;
     this.stdout = options.stdout;
     this.stderr = options.stderr;
@@ -194,22 +199,17 @@ export class CmdProcess implements CallerProcess {
   }
 
   windowsFolder(): string {
-    return this.environment.get("SystemRoot") ?? this.environment.get("windir") ?? "C:\\Windows";
+    return windowsFolderOf(this);
   }
 
   /** The full path a name refers to, as the process asked for it (no WOW64 redirection). */
   fullPath(path: string): string {
-    return resolveWindowsPath(this.cwd, path);
+    return fullPathFor(this, path);
   }
 
   /** The path the device really opens for this process (System32 → SysWOW64 for 32-bit, Sysnative). */
   devicePath(path: string): string {
-    return redirectForBitness(
-      this.fullPath(path),
-      this.context.bitness,
-      this.windowsFolder(),
-      this.is64BitOs,
-    );
+    return devicePathFor(this, path);
   }
 
   // ---- variables ----------------------------------------------------------------------------------------
@@ -248,11 +248,7 @@ export class CmdProcess implements CallerProcess {
   }
 
   stat(path: string): ReturnType<Host["fs"]["stat"]> {
-    try {
-      return this.host.fs.stat(this.devicePath(path));
-    } catch {
-      return undefined;
-    }
+    return statFor(this, path);
   }
 
   percentSources(frame: BatchFrame | undefined): PercentSources {

@@ -2,9 +2,10 @@
 // folder, PATH and PATHEXT on the device (System32 as the process sees it), ask the scenario's resolver,
 // run batch files and the programs imesim models, and otherwise fail as cmd does with 9009.
 
+import { modelledProgramAt } from "../../process/process-view.ts";
 import { type ProgramInvocation, type ProgramResult, splitArguments } from "../../process/program.ts";
 import { baseName, joinPath, parentPath, unquote } from "../../process/windows-path.ts";
-import { isSysnativePath, redirectForBitness } from "../../process/wow64.ts";
+import { isSysnativePath } from "../../process/wow64.ts";
 import { runBatchFile } from "./batch-file.ts";
 import type { BatchFrame, CmdProcess, Flow } from "./cmd-process.ts";
 
@@ -30,26 +31,10 @@ export function findProgram(process: CmdProcess, name: string): string | undefin
       } catch {
         continue;
       }
-      if (process.stat(full)?.kind === "file" || isModelledSystemProgram(process, full)) return full;
+      if (process.stat(full)?.kind === "file" || modelledProgramAt(process, full) !== undefined) return full;
     }
   }
   return undefined;
-}
-
-/** The programs imesim models count as present in System32/SysWOW64 even on a device image without them. */
-function isModelledSystemProgram(process: CmdProcess, full: string): boolean {
-  const windows = process.windowsFolder().toLowerCase();
-  const device = redirectForBitness(
-    full,
-    process.context.bitness,
-    process.windowsFolder(),
-    process.is64BitOs,
-  ).toLowerCase();
-  const folder = parentPath(device);
-  return (
-    (folder === `${windows}\\system32` || folder === `${windows}\\syswow64`) &&
-    process.programs.has(baseName(device))
-  );
 }
 
 /** Runs an external command the way cmd does and records its exit code as ERRORLEVEL. */
@@ -98,9 +83,7 @@ export async function runExternal(
     return frame !== undefined && !called ? { kind: "exit-batch" } : undefined;
   }
   // Our models stand for Windows' own copies; a vendor file that happens to be called reg.exe is not modelled.
-  const model = isModelledSystemProgram(process, path)
-    ? process.programs.get(baseName(path).toLowerCase())
-    : undefined;
+  const model = modelledProgramAt(process, path);
   if (model !== undefined) {
     finishProgram(process, await model(invocation, process));
     return undefined;

@@ -2,6 +2,7 @@
 // external-program runner, and the entry points for `cmd /c <line>` and running a script file.
 
 import type { Environment } from "../../process/environment.ts";
+import type { OutsideWorld } from "../../process/outside-world.ts";
 import { processEnvironment } from "../../process/process-environment.ts";
 import type { ProgramResolver, ProgramTable } from "../../process/program.ts";
 import type { Host, ProcessContext } from "../../types.ts";
@@ -17,6 +18,8 @@ export interface CmdRunOptions {
   /** The working folder (absolute). */
   readonly cwd: string;
   readonly resolver?: ProgramResolver;
+  /** The modelled internet and package catalogue (outside-world.ts). */
+  readonly world?: OutsideWorld;
   /** The launcher's table: the programs this process (and its children) can start. */
   readonly programs: ProgramTable;
   /** The environment to start from; by default the context's block from the host. */
@@ -53,6 +56,7 @@ export function createCmdProcess(
     runExternal,
     forValues,
     resolver: options.resolver,
+    world: options.world,
     programs: options.programs,
     stdout: options.stdout,
     stderr: options.stderr,

@@ -29,6 +29,7 @@ export async function runNestedCmd(
       ? parent.environment.clone()
       : processEnvironment(parent.host, invocation.context),
     ...(parent.resolver === undefined ? {} : { resolver: parent.resolver }),
+    ...(parent.world === undefined ? {} : { world: parent.world }),
     programs: parent.programs,
     delayedExpansion: switches.includes("/v:on"),
     stdout: parent.stdout,

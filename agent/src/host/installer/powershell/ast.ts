@@ -3,7 +3,10 @@
 
 export interface ScriptBlockAst {
   readonly params: readonly ParamAst[];
+  /** The statements; for a block with named blocks, empty (see `named`). */
   readonly body: readonly Statement[];
+  /** `begin {…} process {…} end {…}`, when the block is written with them. */
+  readonly named?: NamedBlocks;
   readonly text: string;
   readonly line: number;
 }
@@ -13,7 +16,16 @@ export interface ParamAst {
   readonly type: string | undefined;
   readonly defaultValue: Expr | undefined;
   readonly mandatory: boolean;
+  /** `[Parameter(ValueFromPipeline)]` (the input object) or `ValueFromPipelineByPropertyName` (its property). */
+  readonly pipeline?: "value" | "property";
   readonly line: number;
+}
+
+/** A function's or script's named blocks: begin runs once, process once per input object, end once. */
+export interface NamedBlocks {
+  readonly begin?: readonly Statement[];
+  readonly process?: readonly Statement[];
+  readonly end?: readonly Statement[];
 }
 
 export type Statement =

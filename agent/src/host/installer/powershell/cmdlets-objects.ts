@@ -3,6 +3,7 @@
 // transcript, Get-Date and Start-Sleep on the device's clock.
 import { ImesimError } from "@imesim/contracts/errors";
 import type { ScriptBlockAst } from "./ast.ts";
+import { webClient } from "./cmdlets-web.ts";
 import { scheduleService } from "./com-task-scheduler.ts";
 import { formatDateWith, parseDate } from "./dotnet.ts";
 import {
@@ -456,7 +457,9 @@ const newObject: Cmdlet = {
         for (const { key, value } of props.entries.values()) object.set(toText(key), value);
       return [object];
     }
-    // Anything else (System.Net.WebClient: the virtual device has no network) is a .NET type imesim does not model.
+    // The web client downloads from the device's modelled internet (cmdlets-web.ts).
+    if (type === "system.net.webclient" || type === "net.webclient") return [webClient(call.ps, call.line)];
+    // Anything else is a .NET type imesim does not model.
     throw new ImesimError(
       "PS_NOT_MODELLED",
       `line ${call.line}: \`New-Object ${toText(call.named.get("typename") ?? null)}\` is not modelled`,

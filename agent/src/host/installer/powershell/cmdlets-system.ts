@@ -3,6 +3,7 @@
 // services from the registry, and the process list (the virtual device runs no background processes).
 import { ImesimError } from "@imesim/contracts/errors";
 import type { ProgramResult } from "../../process/program.ts";
+import { listServices, START_TYPES, setServiceRunning, setServiceStart } from "../../process/services.ts";
 import type { Cmdlet, CmdletCall, Run } from "./interpreter.ts";
 import { after, findProgram, nativeCommandLine, startProgram } from "./native.ts";
 import { wildcardRegExp } from "./operators.ts";
@@ -247,40 +248,28 @@ const getCimInstance: Cmdlet = {
   },
 };
 
-const SERVICES = "HKLM\\SYSTEM\\CurrentControlSet\\Services";
-const START_TYPES = ["Boot", "System", "Automatic", "Manual", "Disabled"];
-
-/** Services are the registry's Services keys with an ImagePath; their run state lives in imesim's own value. */
+/** The device's services (programs/services.ts) as ServiceController objects, filtered by name or display name. */
 function serviceObjects(call: CmdletCall, names: readonly string[] | undefined): PsObject[] {
-  const ps = call.ps;
-  const out: PsObject[] = [];
-  for (const sub of ps.host.registry.listSubkeys(SERVICES, { view: 64 })) {
-    const key = `${SERVICES}\\${sub}`;
-    if (ps.host.registry.getValue(key, "ImagePath", { view: 64 }) === undefined) continue;
-    const display = ps.host.registry.getValue(key, "DisplayName", { view: 64 });
-    const displayName = display?.type === "REG_SZ" ? display.data : sub;
-    if (
-      names !== undefined &&
-      !names.some((n) => wildcardRegExp(n).test(sub) || wildcardRegExp(n).test(displayName))
+  return listServices(call.ps.host.registry)
+    .filter(
+      (s) =>
+        names === undefined ||
+        names.some((n) => wildcardRegExp(n).test(s.name) || wildcardRegExp(n).test(s.displayName)),
     )
-      continue;
-    const start = ps.host.registry.getValue(key, "Start", { view: 64 });
-    const running = ps.host.registry.getValue(key, "ImesimRunning", { view: 64 });
-    out.push(
-      new PsObject(
-        ["System.ServiceProcess.ServiceController"],
-        {
-          Name: sub,
-          ServiceName: sub,
-          DisplayName: displayName,
-          Status: running?.type === "REG_DWORD" && running.data === 1 ? "Running" : "Stopped",
-          StartType: START_TYPES[start?.type === "REG_DWORD" ? start.data : 3] ?? "Manual",
-        },
-        sub,
-      ),
+    .map(
+      (s) =>
+        new PsObject(
+          ["System.ServiceProcess.ServiceController"],
+          {
+            Name: s.name,
+            ServiceName: s.name,
+            DisplayName: s.displayName,
+            Status: s.running ? "Running" : "Stopped",
+            StartType: START_TYPES[s.start] ?? "Manual",
+          },
+          s.name,
+        ),
     );
-  }
-  return out;
 }
 
 const getService: Cmdlet = {
@@ -317,14 +306,8 @@ function serviceState(running: boolean): Cmdlet {
       const names = [...enumerate(call.named.get("name") ?? null), ...call.input].map((v) =>
         v instanceof PsObject ? toText(v.get("Name") ?? null) : toText(v),
       );
-      for (const service of serviceObjects(call, names)) {
-        call.ps.host.registry.setValue(
-          `${SERVICES}\\${toText(service.get("Name") ?? null)}`,
-          "ImesimRunning",
-          { type: "REG_DWORD", data: running ? 1 : 0 },
-          { view: 64 },
-        );
-      }
+      for (const service of serviceObjects(call, names))
+        setServiceRunning(call.ps.host.registry, toText(service.get("Name") ?? null), running);
       return [];
     },
   };
@@ -337,27 +320,15 @@ const setService: Cmdlet = {
   run(call) {
     const startup = call.named.get("startuptype");
     for (const service of serviceObjects(call, [toText(call.named.get("name") ?? null)])) {
-      const key = `${SERVICES}\\${toText(service.get("Name") ?? null)}`;
+      const name = toText(service.get("Name") ?? null);
       if (startup !== undefined && startup !== null) {
-        const index = START_TYPES.findIndex(
-          (t) =>
-            t.toLowerCase() === toText(startup).toLowerCase().replace("automaticdelayedstart", "automatic"),
-        );
-        call.ps.host.registry.setValue(
-          key,
-          "Start",
-          { type: "REG_DWORD", data: index < 0 ? 3 : index },
-          { view: 64 },
-        );
+        const wanted = toText(startup).toLowerCase().replace("automaticdelayedstart", "automatic");
+        const index = START_TYPES.findIndex((t) => t.toLowerCase() === wanted);
+        setServiceStart(call.ps.host.registry, name, index < 0 ? 3 : index);
       }
       const status = call.named.get("status");
       if (status !== undefined && status !== null)
-        call.ps.host.registry.setValue(
-          key,
-          "ImesimRunning",
-          { type: "REG_DWORD", data: toText(status).toLowerCase() === "running" ? 1 : 0 },
-          { view: 64 },
-        );
+        setServiceRunning(call.ps.host.registry, name, toText(status).toLowerCase() === "running");
     }
     return [];
   },

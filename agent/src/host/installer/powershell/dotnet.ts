@@ -34,6 +34,26 @@ export interface DotNetHost {
   writeText(path: string, text: string): void;
   createFolder(path: string): void;
   now(): number;
+  /** `[Net.ServicePointManager]::SecurityProtocol`: the TLS versions downloads may use (flags). */
+  securityProtocol: number;
+}
+
+/** `[Net.SecurityProtocolType]` values by name (flags that `-bor` combines). */
+const SECURITY_PROTOCOLS: Readonly<Record<string, number>> = {
+  systemdefault: 0,
+  ssl3: 48,
+  tls: 192,
+  tls11: 768,
+  tls12: 3072,
+  tls13: 12288,
+};
+
+/** Whether `[Type]::Member` is the ServicePointManager's SecurityProtocol (scripts set it before downloading). */
+export function isSecurityProtocol(typeName: string, member: string): boolean {
+  return (
+    /^(system\.)?net\.servicepointmanager$/.test(canonicalType(typeName)) &&
+    member.toLowerCase() === "securityprotocol"
+  );
 }
 
 const TYPE_ALIASES: Readonly<Record<string, string>> = {
@@ -217,6 +237,10 @@ export function staticMember(
   const type = canonicalType(typeName);
   const name = member.toLowerCase();
   const key = `${type}::${name}`;
+  if (isSecurityProtocol(typeName, member) && args === undefined) return host.securityProtocol;
+  const protocol = /^(system\.)?net\.securityprotocoltype::(\w+)$/.exec(key);
+  if (protocol !== null && SECURITY_PROTOCOLS[protocol[2]!] !== undefined)
+    return SECURITY_PROTOCOLS[protocol[2]!]!;
   switch (key) {
     case "environment::is64bitprocess":
       return host.is64BitProcess;

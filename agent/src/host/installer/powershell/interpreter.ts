@@ -6,9 +6,10 @@
 // with a located message if they start such a program.
 import { ImesimError } from "@imesim/contracts/errors";
 import type { Environment } from "../../process/environment.ts";
+import type { OutsideWorld } from "../../process/outside-world.ts";
+import { devicePathFor, fullPathFor, statFor, windowsFolderOf } from "../../process/process-view.ts";
 import type { CallerProcess, ProgramResolver, ProgramTable, Sink } from "../../process/program.ts";
-import { resolveWindowsPath } from "../../process/windows-path.ts";
-import { isWindows64, redirectForBitness } from "../../process/wow64.ts";
+import { isWindows64 } from "../../process/wow64.ts";
 import type { FileStat, Host, ProcessContext } from "../../types.ts";
 import type { CommandArg, Expr, PipeElement, ScriptBlockAst, Statement } from "./ast.ts";
 import {
@@ -17,6 +18,7 @@ import {
   castTo,
   type DotNetHost,
   isOfType,
+  isSecurityProtocol,
   memberOfEach,
   staticMember,
 } from "./dotnet.ts";
@@ -97,6 +99,11 @@ const COMMON_SWITCHES = ["verbose", "debug", "whatif", "confirm"];
 
 const COMMAND_ALIASES: Readonly<Record<string, string>> = {
   "%": "foreach-object",
+  iwr: "invoke-webrequest",
+  // Windows PowerShell 5.1 aliases both to Invoke-WebRequest (curl.exe is a separate program).
+  wget: "invoke-webrequest",
+  curl: "invoke-webrequest",
+  irm: "invoke-restmethod",
   foreach: "foreach-object",
   "?": "where-object",
   where: "where-object",
@@ -184,6 +191,7 @@ export interface PsProcessOptions {
   readonly environment: Environment;
   readonly cwd: string;
   readonly resolver: ProgramResolver | undefined;
+  readonly world?: OutsideWorld | undefined;
   readonly programs: ProgramTable;
   readonly cmdlets: ReadonlyMap<string, Cmdlet>;
   readonly stdout: Sink;
@@ -205,6 +213,7 @@ export class PsProcess implements CallerProcess, DotNetHost {
   registryLocation: string | undefined;
   readonly stdin = "";
   readonly resolver: ProgramResolver | undefined;
+  readonly world: OutsideWorld | undefined;
   readonly programs: ProgramTable;
   readonly cmdlets: ReadonlyMap<string, Cmdlet>;
   readonly stdout: Sink;
@@ -213,6 +222,8 @@ export class PsProcess implements CallerProcess, DotNetHost {
   readonly scriptPath: string | undefined;
   readonly is64BitOs: boolean;
   elapsedMs = 0;
+  /** Windows PowerShell 5.1 on .NET 4.x starts with Ssl3|Tls (48|192) unless the machine's .NET policy says otherwise. */
+  securityProtocol = 240;
   private readonly startedAtMs: number;
   private readonly global = new Scope(undefined);
   private scope: Scope;
@@ -232,6 +243,7 @@ export class PsProcess implements CallerProcess, DotNetHost {
     this.environment = options.environment;
     this.cwd = options.cwd;
     this.resolver = options.resolver;
+    this.world = options.world;
     this.programs = options.programs;
     this.cmdlets = options.cmdlets;
     this.stdout = options.stdout;
@@ -289,7 +301,7 @@ export class PsProcess implements CallerProcess, DotNetHost {
   }
 
   windowsFolder(): string {
-    return this.environment.get("SystemRoot") ?? this.environment.get("windir") ?? "C:\\Windows";
+    return windowsFolderOf(this);
   }
 
   get is64BitProcess(): boolean {
@@ -305,24 +317,15 @@ export class PsProcess implements CallerProcess, DotNetHost {
   }
 
   fullPath(path: string): string {
-    return resolveWindowsPath(this.cwd, path);
+    return fullPathFor(this, path);
   }
 
   devicePath(path: string): string {
-    return redirectForBitness(
-      this.fullPath(path),
-      this.context.bitness,
-      this.windowsFolder(),
-      this.is64BitOs,
-    );
+    return devicePathFor(this, path);
   }
 
   stat(path: string): FileStat | undefined {
-    try {
-      return this.host.fs.stat(this.devicePath(path));
-    } catch {
-      return undefined;
-    }
+    return statFor(this, path);
   }
 
   readText(path: string): string | undefined {
@@ -483,6 +486,7 @@ export class PsProcess implements CallerProcess, DotNetHost {
     named: ReadonlyMap<string, PsValue>,
     positional: readonly PsValue[],
     line: number,
+    piped = false,
   ): Run<void> {
     const rest = [...positional];
     for (const param of block.params) {
@@ -492,7 +496,7 @@ export class PsProcess implements CallerProcess, DotNetHost {
       if (named.has(key)) value = named.get(key)!;
       else if (!isSwitch && rest.length > 0) value = rest.shift()!;
       else if (param.defaultValue !== undefined) value = yield* this.expr(param.defaultValue);
-      else if (param.mandatory)
+      else if (param.mandatory && !(piped && param.pipeline !== undefined))
         throw new ImesimError(
           "PS_NOT_MODELLED",
           `line ${line}: the mandatory parameter -${param.name} was not given (PowerShell would prompt)`,
@@ -526,6 +530,9 @@ export class PsProcess implements CallerProcess, DotNetHost {
       positional?: readonly PsValue[];
       dollarUnder?: PsValue;
       dotSourced?: boolean;
+      /** The objects piped in (a function's process block runs once for each). */
+      input?: readonly PsValue[];
+      piped?: boolean;
       line: number;
     },
   ): Run<PsValue[]> {
@@ -538,11 +545,19 @@ export class PsProcess implements CallerProcess, DotNetHost {
       named?: ReadonlyMap<string, PsValue>;
       positional?: readonly PsValue[];
       dollarUnder?: PsValue;
+      input?: readonly PsValue[];
+      piped?: boolean;
       line: number;
     },
   ): Run<PsValue[]> {
+    const piped = options.piped === true && (options.input?.length ?? 0) > 0;
     if (options.dollarUnder !== undefined) this.scope.vars.set("_", options.dollarUnder);
-    yield* this.bindParameters(block, options.named ?? new Map(), options.positional ?? [], options.line);
+    const named = options.named ?? new Map<string, PsValue>();
+    yield* this.bindParameters(block, named, options.positional ?? [], options.line, piped);
+    if (block.named !== undefined)
+      return yield* this.runNamedBlocks(block, named, options.input ?? [], piped);
+    // A plain block is an end block: `$input` holds everything piped in.
+    this.scope.vars.set("input", [...(options.input ?? [])]);
     const out: PsValue[] = [];
     try {
       yield* this.statements(block.body, out);
@@ -555,6 +570,61 @@ export class PsProcess implements CallerProcess, DotNetHost {
       if (signal instanceof FlowSignal && signal.kind === "exit") this.writeOutput(out);
       throw signal;
     }
+    return out;
+  }
+
+  /**
+   * begin once, process once per piped object (`$_`, `$input` and the ValueFromPipeline parameters bound to
+   * it; once with nothing when nothing is piped), end once. `return` leaves only the block it is in, as in
+   * PowerShell, where a return in process moves on to the next object.
+   */
+  private *runNamedBlocks(
+    block: ScriptBlockAst,
+    named: ReadonlyMap<string, PsValue>,
+    input: readonly PsValue[],
+    piped: boolean,
+  ): Run<PsValue[]> {
+    const out: PsValue[] = [];
+    const run = function* (this: PsProcess, statements: readonly Statement[] | undefined): Run<void> {
+      if (statements === undefined) return;
+      try {
+        yield* this.statements(statements, out);
+      } catch (signal) {
+        if (signal instanceof FlowSignal && signal.kind === "return") {
+          out.push(...enumerate(signal.value));
+          return;
+        }
+        if (signal instanceof FlowSignal && signal.kind === "exit") this.writeOutput(out);
+        throw signal;
+      }
+    }.bind(this);
+    const blocks = block.named!;
+    this.scope.vars.set("input", []);
+    yield* run(blocks.begin);
+    for (const item of piped ? input : [null]) {
+      if (blocks.process === undefined) break;
+      if (piped) {
+        this.scope.vars.set("_", item);
+        this.scope.vars.set("input", [item]);
+        for (const param of block.params) {
+          if (param.pipeline === undefined || named.has(param.name.toLowerCase())) continue;
+          const value =
+            param.pipeline === "value"
+              ? item
+              : item instanceof PsObject
+                ? (item.get(param.name) ?? null)
+                : null;
+          this.setVariable(
+            param.name,
+            param.type !== undefined && value !== null ? castTo(param.type, value, param.line) : value,
+          );
+        }
+      }
+      yield* run(blocks.process);
+    }
+    // Without a process block the end block reads the whole input; after one, the input is used up.
+    this.scope.vars.set("input", blocks.process === undefined ? [...input] : []);
+    yield* run(blocks.end);
     return out;
   }
 
@@ -622,7 +692,11 @@ export class PsProcess implements CallerProcess, DotNetHost {
     named: ReadonlyMap<string, PsValue>,
   ): Run<void> {
     yield* this.bindParameters(block, named, positional, block.line);
-    for (const statement of block.body) {
+    const statements =
+      block.named === undefined
+        ? block.body
+        : [...(block.named.begin ?? []), ...(block.named.process ?? []), ...(block.named.end ?? [])];
+    for (const statement of statements) {
       const out: PsValue[] = [];
       try {
         yield* this.statement(statement, out);
@@ -877,6 +951,18 @@ export class PsProcess implements CallerProcess, DotNetHost {
       this.setVariable(target.name, value);
       return;
     }
+    if (target.k === "member" && target.isStatic && target.target.k === "type") {
+      const name = typeof target.name === "string" ? target.name : toText(yield* this.expr(target.name));
+      // The only static property install scripts set: the TLS versions for the downloads that follow.
+      if (isSecurityProtocol(target.target.name, name)) {
+        this.securityProtocol = numberOf(value, line);
+        return;
+      }
+      throw new ImesimError(
+        "PS_NOT_MODELLED",
+        `line ${line}: \`[${target.target.name}]::${name} =\` is not modelled`,
+      );
+    }
     if (target.k === "member") {
       const object = yield* this.expr(target.target);
       const name = typeof target.name === "string" ? target.name : toText(yield* this.expr(target.name));
@@ -976,6 +1062,8 @@ export class PsProcess implements CallerProcess, DotNetHost {
         line: element.line,
         dotSourced: element.invocation === ".",
         dollarUnder: input[0] ?? null,
+        input,
+        piped,
       });
     }
     const lower = name.toLowerCase();
@@ -1004,6 +1092,8 @@ export class PsProcess implements CallerProcess, DotNetHost {
         line: element.line,
         dollarUnder: input.length > 0 ? input[0]! : undefined,
         dotSourced: false,
+        input,
+        piped,
       });
       this.lastSuccess = true;
       return out;
@@ -1322,8 +1412,12 @@ export class PsProcess implements CallerProcess, DotNetHost {
     if (target === null) return null;
     if (target instanceof PsHashtable)
       return Array.isArray(index) ? index.map((k) => target.get(k)) : target.get(index);
-    if (target instanceof PsObject) return target.get(toText(index)) ?? null;
-    const items = typeof target === "string" ? [...target] : enumerate(target);
+    const numeric = typeof index === "number";
+    if (target instanceof PsObject && (!numeric || target.get(toText(index)) !== undefined))
+      return target.get(toText(index)) ?? null;
+    // A single object indexes as a one-item collection: `(Resolve-Path x)[-1]` is the object itself.
+    const items =
+      typeof target === "string" ? [...target] : target instanceof PsObject ? [target] : enumerate(target);
     const at = (i: PsValue) => {
       const n = numberOf(i, node.line);
       return items[n < 0 ? items.length + n : n] ?? null;

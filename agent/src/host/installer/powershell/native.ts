@@ -2,14 +2,16 @@
 // `reg add …`): found on the device's PATH as a process of this bitness sees it, announced to the scenario's
 // resolver, then run by the launcher's table (msiexec, cmd, reg, …). Batch files go to cmd.exe, packages
 // to msiexec, and a program on the device without declared behaviour exits 0 (cmd's choice, the same here).
+
+import { modelledProgramAt } from "../../process/process-view.ts";
 import {
   type CallerProcess,
   type ProgramInvocation,
   type ProgramResult,
   splitArguments,
 } from "../../process/program.ts";
-import { baseName, joinPath, parentPath } from "../../process/windows-path.ts";
-import { isSysnativePath, redirectForBitness } from "../../process/wow64.ts";
+import { baseName, joinPath } from "../../process/windows-path.ts";
+import { isSysnativePath } from "../../process/wow64.ts";
 import type { PsProcess } from "./interpreter.ts";
 
 const DEFAULT_PATHEXT = ".COM;.EXE;.BAT;.CMD";
@@ -20,17 +22,6 @@ export type Started = ProgramResult | Promise<ProgramResult>;
 /** Applies `f` now, or when the promise settles. */
 export function after<T, U>(value: T | Promise<T>, f: (value: T) => U | Promise<U>): U | Promise<U> {
   return value instanceof Promise ? value.then(f) : f(value);
-}
-
-/** The programs imesim models count as present in System32/SysWOW64 even on a device image without them. */
-function isModelledSystemProgram(ps: PsProcess, full: string): boolean {
-  const windows = ps.windowsFolder().toLowerCase();
-  const device = redirectForBitness(full, ps.context.bitness, ps.windowsFolder(), ps.is64BitOs).toLowerCase();
-  const folder = parentPath(device);
-  return (
-    (folder === `${windows}\\system32` || folder === `${windows}\\syswow64`) &&
-    ps.programs.has(baseName(device))
-  );
 }
 
 /** Where a program name leads on the device; `searchWorkingFolder` for Start-Process (PowerShell's `&` does not). */
@@ -49,7 +40,7 @@ export function findProgram(ps: PsProcess, name: string, searchWorkingFolder: bo
   for (const folder of folders) {
     for (const candidate of candidates) {
       const full = hasFolder ? ps.fullPath(candidate) : ps.fullPath(joinPath(folder, candidate));
-      if (ps.stat(full)?.kind === "file" || isModelledSystemProgram(ps, full)) return full;
+      if (ps.stat(full)?.kind === "file" || modelledProgramAt(ps, full) !== undefined) return full;
     }
   }
   return undefined;
@@ -85,9 +76,7 @@ export function startProgram(
     if (result !== undefined) return result;
     if (path === undefined) return undefined;
     const extension = /\.[^.\\]+$/.exec(path)?.[0]?.toLowerCase() ?? "";
-    const model = isModelledSystemProgram(ps, path)
-      ? ps.programs.get(baseName(path).toLowerCase())
-      : undefined;
+    const model = modelledProgramAt(ps, path);
     if (model !== undefined) return captured(ps, (caller) => model(invocation, caller));
     const cmd = ps.programs.get("cmd.exe");
     if ((extension === ".cmd" || extension === ".bat") && cmd !== undefined)
@@ -113,6 +102,7 @@ function captured(ps: PsProcess, run: (caller: CallerProcess) => Started): Start
     environment: ps.environment,
     stdin: "",
     resolver: ps.resolver,
+    world: ps.world,
     programs: ps.programs,
     stdout: { write: (text) => (stdout += text) },
     stderr: { write: (text) => (stderr += text) },

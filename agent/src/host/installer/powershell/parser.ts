@@ -10,6 +10,7 @@ import { ImesimError } from "@imesim/contracts/errors";
 import type {
   CommandArg,
   Expr,
+  NamedBlocks,
   ParamAst,
   PipeElement,
   Redirection,
@@ -150,8 +151,39 @@ class Parser {
     const line = this.lineAt();
     this.skipBlank(true);
     const params = this.parseParamBlock();
+    const named = this.parseNamedBlocks(close);
+    if (named !== undefined) return { params, body: [], named, text: this.text.slice(start, this.pos), line };
     const body = this.parseStatements(close);
     return { params, body, text: this.text.slice(start, this.pos), line };
+  }
+
+  /**
+   * `begin {…} process {…} end {…}` after the param block, in any order; undefined when the block is plain
+   * statements. `dynamicparam` is refused, located: its parameters exist only at run time.
+   */
+  private parseNamedBlocks(close: string | undefined): NamedBlocks | undefined {
+    const word = /^(begin|process|end|dynamicparam)\s*\{/i;
+    if (!word.test(this.text.slice(this.pos))) return undefined;
+    const named: { begin?: Statement[]; process?: Statement[]; end?: Statement[] } = {};
+    for (;;) {
+      this.skipBlank(true);
+      if (this.pos >= this.text.length || (close !== undefined && this.peek() === close)) {
+        if (close !== undefined && this.pos >= this.text.length) this.fail(`"${close}" is missing`);
+        return named;
+      }
+      const m = word.exec(this.text.slice(this.pos));
+      if (m === null) this.fail("expected a begin, process or end block");
+      const kind = m![1]!.toLowerCase();
+      if (kind === "dynamicparam")
+        throw new ImesimError(
+          "PS_NOT_MODELLED",
+          `${this.name} line ${this.lineAt()}: \`dynamicparam\` is not modelled (its parameters exist only at run time)`,
+        );
+      this.pos += m![0]!.length;
+      const statements = this.parseStatements("}");
+      this.pos += 1;
+      named[kind as "begin" | "process" | "end"] = statements;
+    }
   }
 
   /** Attributes (`[CmdletBinding()]`) and a `param(…)` block, when the block starts with them. */
@@ -222,10 +254,14 @@ class Parser {
       const line = this.lineAt();
       let type: string | undefined;
       let mandatory = false;
+      let pipeline: "value" | "property" | undefined;
       while (this.peek() === "[") {
         const text = this.skipBalanced("[", "]");
-        if (/^\[\s*parameter\s*\(/i.test(text)) mandatory ||= /mandatory(\s*=\s*\$true)?\s*[,)]/i.test(text);
-        else if (!/^\[\s*(validate|alias|allow)/i.test(text)) type = text.slice(1, -1).trim();
+        if (/^\[\s*parameter\s*\(/i.test(text)) {
+          mandatory ||= /mandatory(\s*=\s*\$true)?\s*[,)]/i.test(text);
+          if (/valuefrompipelinebypropertyname(\s*=\s*\$true)?\s*[,)]/i.test(text)) pipeline = "property";
+          if (/valuefrompipeline(\s*=\s*\$true)?\s*[,)]/i.test(text)) pipeline = "value";
+        } else if (!/^\[\s*(validate|alias|allow)/i.test(text)) type = text.slice(1, -1).trim();
         this.skipBlank();
       }
       if (this.peek() !== "$") this.fail("expected a parameter variable");
@@ -245,7 +281,14 @@ class Parser {
         }
         this.skipBlank();
       }
-      params.push({ name, type, defaultValue, mandatory, line });
+      params.push({
+        name,
+        type,
+        defaultValue,
+        mandatory,
+        ...(pipeline === undefined ? {} : { pipeline }),
+        line,
+      });
       if (this.peek() === ",") this.pos += 1;
       else if (this.peek() !== ")") this.fail('expected "," or ")" in the parameter list');
     }
@@ -513,12 +556,6 @@ class Parser {
     const blockStart = this.pos;
     const block = this.parseBlockBody("}", blockStart);
     this.pos += 1;
-    if (/^\s*(begin|process|end)\s*\{/i.test(block.text) && block.body.length > 0) {
-      throw new ImesimError(
-        "PS_NOT_MODELLED",
-        `${this.name} line ${line}: begin/process/end blocks in function ${name} are not modelled`,
-      );
-    }
     return { k: "function", name, block: params.length > 0 ? { ...block, params } : block, line };
   }
 

@@ -85,6 +85,7 @@ export async function runPowerShellExe(
     environment,
     cwd: invocation.workingDirectory,
     resolver: caller.resolver,
+    world: caller.world,
     programs: caller.programs,
     startedAtMs: caller.now(),
   };

@@ -4,12 +4,14 @@
 // the programs they start. A construct imesim does not model ends the run with PS_NOT_MODELLED naming it.
 import { ImesimError } from "@imesim/contracts/errors";
 import type { Environment } from "../../process/environment.ts";
+import type { OutsideWorld } from "../../process/outside-world.ts";
 import type { ProgramResolver, ProgramTable, Sink } from "../../process/program.ts";
 import type { Host, ProcessContext } from "../../types.ts";
 import type { ScriptBlockAst } from "./ast.ts";
 import { ITEM_CMDLETS } from "./cmdlets-items.ts";
 import { OBJECT_CMDLETS } from "./cmdlets-objects.ts";
 import { SYSTEM_CMDLETS } from "./cmdlets-system.ts";
+import { WEB_CMDLETS } from "./cmdlets-web.ts";
 import { type Cmdlet, PsProcess, type Run } from "./interpreter.ts";
 import { numberOf } from "./operators.ts";
 import { parseScript } from "./parser.ts";
@@ -22,6 +24,7 @@ export const POWERSHELL_CMDLETS: ReadonlyMap<string, Cmdlet> = new Map([
   ...ITEM_CMDLETS,
   ...OBJECT_CMDLETS,
   ...SYSTEM_CMDLETS,
+  ...WEB_CMDLETS,
   ...PSADT_CMDLETS,
 ]);
 
@@ -38,6 +41,8 @@ export interface PowerShellRunOptions {
   /** `-File` semantics (exit code 0 unless `exit N` or an uncaught error) or `-Command` ($? of the last statement). */
   readonly mode: "file" | "command";
   readonly resolver: ProgramResolver | undefined;
+  /** The modelled internet and package catalogue; undefined: a download stops the run as not modelled. */
+  readonly world?: OutsideWorld | undefined;
   readonly programs: ProgramTable;
   readonly startedAtMs: number;
   readonly stdout?: Sink;
@@ -114,6 +119,7 @@ function createProcess(
     environment: options.environment,
     cwd: options.cwd,
     resolver: options.resolver,
+    world: options.world,
     programs: options.programs,
     cmdlets,
     stdout: options.stdout ?? { write: (text) => (out.stdout += text) },
