@@ -168,7 +168,8 @@ describe("dependencies and supersedence (ime.md §2.8)", () => {
       [PARENT, "install"],
     ]);
     expect(h.device.fs.stat(marker(OLD))).toBeUndefined();
-    expect(state(h, OLD)?.EnforcementState).toBe(1000);
+    // Removed for its successor: 1016 SuccessAppRemovedBySupersedence (ime.md §11a Reporting, §4.2).
+    expect(state(h, OLD)?.EnforcementState).toBe(1016);
     expect(h.agent.state.readCompliance({ userId: DEVICE, appId: OLD, version: 1 })?.DesiredState).toBe(1);
     expect(state(h, PARENT)?.EnforcementState).toBe(1000);
   });
