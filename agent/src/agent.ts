@@ -184,7 +184,12 @@ export function createAgent(options: AgentOptions): Agent {
         options.users ??
         host.profile.users
           .filter((user) => user.loggedOn)
-          .map((user, index) => ({ userId: user.entraObjectId, userSid: user.sid, session: index + 1 })),
+          .map((user, index) => ({
+            userId: user.entraObjectId,
+            userSid: user.sid,
+            session: index + 1,
+            accountName: user.name,
+          })),
     },
     ...(options.inspect === undefined ? {} : { inspect: options.inspect }),
   });

@@ -76,7 +76,10 @@ export type ImeEventBody =
   | { phase: "token.failed"; details: { errorCode: number; message: string } }
   | { phase: "poller.started"; details: Record<string, never> }
   | { phase: "poller.sessions"; details: { count: number } }
-  | { phase: "poller.sessionStarted"; details: { session: number; userId: string; userSid: string } }
+  | {
+      phase: "poller.sessionStarted";
+      details: { session: number; userId: string; userSid: string; accountName?: string };
+    }
   | { phase: "poller.sessionCompleted"; details: { session: number; userId: string; userSid: string } }
   /** A session with nothing to do: one line and no Completed banner (ime.md §11a Sessions). */
   | { phase: "poller.sessionEmpty"; details: { session: number; userId: string } }

@@ -191,7 +191,12 @@ export function createCheckinLogic(deps: CheckinDeps): CheckinLogic {
         events.emit(
           {
             phase: "poller.sessionStarted",
-            details: { session: session.session, userId: session.userId, userSid: session.userSid },
+            details: {
+              session: session.session,
+              userId: session.userId,
+              userSid: session.userSid,
+              ...(session.accountName === undefined ? {} : { accountName: session.accountName }),
+            },
           },
           subject(context),
         );

@@ -11,6 +11,8 @@ export interface LoggedOnUser {
   readonly userId: string;
   readonly userSid: string;
   readonly session: number;
+  /** The Windows account name (`AzureAD\<name>` once impersonated, ime.md §11a Sessions). */
+  readonly accountName?: string;
 }
 
 /** What can happen to the service from outside. */
@@ -73,7 +75,13 @@ export const DEVICE_SESSION: CheckinSession = {
  */
 export function sessionsOf(users: readonly LoggedOnUser[]): CheckinSession[] {
   if (users.length === 0) return [DEVICE_SESSION];
-  return users.map((u) => ({ session: u.session, userId: u.userId, userSid: u.userSid, isUser: true }));
+  return users.map((u) => ({
+    session: u.session,
+    userId: u.userId,
+    userSid: u.userSid,
+    isUser: true,
+    ...(u.accountName === undefined ? {} : { accountName: u.accountName }),
+  }));
 }
 
 /** Builds the agent service chart over the given logic. */
