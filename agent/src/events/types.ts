@@ -219,7 +219,11 @@ export type ImeEventBody =
   | {
       phase: "enforcement.completed";
       details: { enforcementState: number; errorCode: number; detected: boolean };
-    };
+    }
+  /** A session cut short by a pending restart: its last line (ime.md §11a GRS and re-evaluation wording). */
+  | { phase: "poller.sessionInterrupted"; details: { session: number; userId: string } }
+  /** The session's last check-in time, found before its subgraphs (ime.md §11a GRS and re-evaluation wording). */
+  | { phase: "reevaluation.checkinFound"; details: { at: number } };
 
 export type ImePhase = ImeEventBody["phase"];
 

@@ -194,6 +194,19 @@ export function renderEvent(event: ImeEvent): RenderedLine[] {
           `[Win32App] ${DOTS} Completed user session ${event.details.session}, userId: ${event.details.userId}, userSID: ${sidOf(event.details)} ${DOTS}`,
         ),
       ];
+    case "poller.sessionInterrupted":
+      // Only the end, with its doubled "to complete", is known (ime.md §11a [C*: S10]); the start is ours [I].
+      return [
+        invented(
+          app("[Win32App] A device restart is required to complete to complete the check in process.", 2),
+        ),
+      ];
+    case "reevaluation.checkinFound":
+      return [
+        app(
+          `[Win32App][ReevaluationScheduleManager] Found previous reevaluation check-in time value: ${formatDotNetDateTime(event.details.at)}.`,
+        ),
+      ];
     case "poller.stopped":
       return [app(`[Win32App] ${DASHES} application poller stopped. ${DASHES}`, 2)];
     case "apps.requesting": {

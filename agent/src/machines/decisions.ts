@@ -24,6 +24,11 @@ export const CHECKIN_INTERVALS_MS = [3_480_000, 3_720_000] as const;
 /** Start-up delays (ime.md §1.3.11): all check-ins 36 s, the PS and Win32 workload 147 s. */
 export const STARTUP_DELAY_ALL_MS = 36_000;
 export const STARTUP_DELAY_WIN32_MS = 147_000;
+/**
+ * Shutdown, firmware, Windows boot and the service's automatic start across a restart: the machine is down
+ * for minutes (ime.md §11a Time); 3 min is ours for a current PC with an SSD [I].
+ */
+export const REBOOT_DOWNTIME_MS = 180_000;
 
 /** What an exit code means for the enforcement (ime.md §5.1). */
 export interface ExitCodeMapping {
