@@ -109,6 +109,7 @@ const isVirtual = (clock: Clock | VirtualClock): clock is VirtualClock => "runUn
 export function createAgent(options: AgentOptions): Agent {
   const { device: host, clock } = options;
   const agentVersion = options.agentVersion ?? DEFAULT_AGENT_VERSION;
+  const downloadMbps = options.downloadMbps ?? host.profile.downloadMbps;
   const codec = options.codec ?? createIntunewinCodec();
   const serviceClient: ImeServiceClient =
     "identity" in options.service
@@ -147,7 +148,8 @@ export function createAgent(options: AgentOptions): Agent {
     installer: options.installer,
     agentVersion,
     ...(options.deliverySources === undefined ? {} : { deliverySources: options.deliverySources }),
-    ...(options.downloadMbps === undefined ? {} : { downloadMbps: options.downloadMbps }),
+    // The option wins over the device profile's link; work-durations.ts has the default.
+    ...(downloadMbps === undefined ? {} : { downloadMbps }),
   });
   const enforcement = createEnforcementMachine(enforcementLogic);
   const subgraph = createSubgraphMachine(
