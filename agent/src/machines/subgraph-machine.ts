@@ -291,7 +291,9 @@ export function createSubgraphMachine(logic: SubgraphLogic) {
     },
     output: ({ context }) => ({
       results: context.results,
-      stoppedForReboot: context.stoppedForReboot,
+      // A pending restart stops the session whether it came from this subgraph or an earlier check-in
+      // ("A restart is required to continue processing apps. Stop processing.", ime.md §1.3.2, §5.4).
+      stoppedForReboot: context.stoppedForReboot || context.skipReason === "restartRequired",
       skipped: context.skipReason,
     }),
   });
