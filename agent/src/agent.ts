@@ -110,6 +110,7 @@ const isVirtual = (clock: Clock | VirtualClock): clock is VirtualClock => "runUn
 export function createAgent(options: AgentOptions): Agent {
   const { device: host, clock } = options;
   const agentVersion = options.agentVersion ?? DEFAULT_AGENT_VERSION;
+  const downloadMbps = options.downloadMbps ?? host.profile.downloadMbps;
   const codec = options.codec ?? createIntunewinCodec();
   // Large downloads stream into real files here (content-download.ts), removed when the agent is disposed.
   const spool = createDiskSpool();
@@ -151,7 +152,8 @@ export function createAgent(options: AgentOptions): Agent {
     agentVersion,
     spool,
     ...(options.deliverySources === undefined ? {} : { deliverySources: options.deliverySources }),
-    ...(options.downloadMbps === undefined ? {} : { downloadMbps: options.downloadMbps }),
+    // The option wins over the device profile's link; work-durations.ts has the default.
+    ...(downloadMbps === undefined ? {} : { downloadMbps }),
   });
   const enforcement = createEnforcementMachine(enforcementLogic);
   const subgraph = createSubgraphMachine(
@@ -188,7 +190,12 @@ export function createAgent(options: AgentOptions): Agent {
         options.users ??
         host.profile.users
           .filter((user) => user.loggedOn)
-          .map((user, index) => ({ userId: user.entraObjectId, userSid: user.sid, session: index + 1 })),
+          .map((user, index) => ({
+            userId: user.entraObjectId,
+            userSid: user.sid,
+            session: index + 1,
+            accountName: user.name,
+          })),
     },
     ...(options.inspect === undefined ? {} : { inspect: options.inspect }),
   });

@@ -76,7 +76,10 @@ export type ImeEventBody =
   | { phase: "token.failed"; details: { errorCode: number; message: string } }
   | { phase: "poller.started"; details: Record<string, never> }
   | { phase: "poller.sessions"; details: { count: number } }
-  | { phase: "poller.sessionStarted"; details: { session: number; userId: string; userSid: string } }
+  | {
+      phase: "poller.sessionStarted";
+      details: { session: number; userId: string; userSid: string; accountName?: string };
+    }
   | { phase: "poller.sessionCompleted"; details: { session: number; userId: string; userSid: string } }
   /** A session with nothing to do: one line and no Completed banner (ime.md §11a Sessions). */
   | { phase: "poller.sessionEmpty"; details: { session: number; userId: string } }
@@ -216,7 +219,11 @@ export type ImeEventBody =
   | {
       phase: "enforcement.completed";
       details: { enforcementState: number; errorCode: number; detected: boolean };
-    };
+    }
+  /** A session cut short by a pending restart: its last line (ime.md §11a GRS and re-evaluation wording). */
+  | { phase: "poller.sessionInterrupted"; details: { session: number; userId: string } }
+  /** The session's last check-in time, found before its subgraphs (ime.md §11a GRS and re-evaluation wording). */
+  | { phase: "reevaluation.checkinFound"; details: { at: number } };
 
 export type ImePhase = ImeEventBody["phase"];
 

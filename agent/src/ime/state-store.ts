@@ -39,6 +39,11 @@ export interface AppStateRef {
 
 const SUBGRAPH_EVALUATION_VALUE = "SubgraphEvaluationTimeUTC";
 /**
+ * Where the last re-evaluation check-in time of a session is kept: the IME logs it (ime.md §11a) but where it
+ * keeps it is not known; ours is a value on the user's Win32Apps key [I].
+ */
+const CHECKIN_EVALUATION_VALUE = "ReevaluationCheckinTimeUTC";
+/**
  * Set on Reporting\<user>\<app> when a report awaits upload, cleared once the service has it. The real
  * IME's bookkeeping for this is not documented (ime.md §4.5, §9 mention only LastFullReportTimeUtc); ours
  * makes a report survive a crash between enforcement and upload without being sent twice.
@@ -79,6 +84,9 @@ export interface ImeStateStore {
   clearGrs(userId: string, hash: string, appId: string): boolean;
   readSubgraphEvaluation(userId: string, hash: string): number | undefined;
   recordSubgraphEvaluation(userId: string, hash: string, at: number): void;
+  /** When the user's (or the device's) session last checked in (ime.md §11a re-evaluation check-in time). */
+  readCheckinEvaluation(userId: string): number | undefined;
+  recordCheckinEvaluation(userId: string, at: number): void;
   /**
    * Reporting\<user>\<app> ReportingState/LastUpdatedTime, ReportCache LastHashValue, and the StatusService's
    * AppInstallStatusReport under SideCarPolicies\StatusServiceReports\<user>\<app> (ime.md §4.5), in one write.
@@ -172,6 +180,14 @@ export function createImeStateStore(registry: Registry): ImeStateStore {
     },
     recordSubgraphEvaluation(userId, hash, at) {
       registry.setValue(grsKey(userId, hash), SUBGRAPH_EVALUATION_VALUE, sz(formatImeTimestamp(at)));
+    },
+    readCheckinEvaluation(userId) {
+      const key = `${WIN32_APPS_KEY}\\${userId}`;
+      const text = stringOf(registry.getValue(key, CHECKIN_EVALUATION_VALUE));
+      return text === undefined ? undefined : parseImeTimestamp(text, `${key}\\${CHECKIN_EVALUATION_VALUE}`);
+    },
+    recordCheckinEvaluation(userId, at) {
+      registry.setValue(`${WIN32_APPS_KEY}\\${userId}`, CHECKIN_EVALUATION_VALUE, sz(formatImeTimestamp(at)));
     },
     writeReporting(userId, appId, report, statusReport, hash, at) {
       const key = reportingAppKey(userId, appId);

@@ -101,6 +101,14 @@ const sidOf = (session: { userId: string; userSid: string }): string =>
   session.userId === DEVICE_USER_ID ? "" : session.userSid;
 
 /**
+ * `DOMAIN\user` of an impersonated Entra user: Entra accounts sign in to Windows as `AzureAD\<name>`. Without
+ * a known name we print the object id in its place [I].
+ */
+function impersonatedAccount(details: { userId: string; accountName?: string }): string {
+  return `AzureAD\\${details.accountName ?? details.userId}`;
+}
+
+/**
  * The DO job's GUID. DO invents it; we derive it from the FileId so a run's lines are reproducible and the
  * start and completion lines of one job name the same job.
  */
@@ -165,10 +173,14 @@ export function renderEvent(event: ImeEvent): RenderedLine[] {
           2,
         ),
         app("[Win32App] The EspPhase: NotInEsp in session", 2),
-        // A userless check-in takes no user token (ime.md §11a Sessions).
+        // A userless check-in takes no user token; a user's processing starts impersonated as the user, with
+        // the co-management workload's status (ime.md §11a Sessions).
         ...(event.details.userId === DEVICE_USER_ID
           ? [app("Userless session, skip UserToken for device check-in")]
-          : []),
+          : [
+              app(`After impersonation: ${impersonatedAccount(event.details)}`),
+              app("Comgt app workload status False"),
+            ]),
       ];
     case "poller.sessionEmpty":
       return [
@@ -180,6 +192,19 @@ export function renderEvent(event: ImeEvent): RenderedLine[] {
       return [
         app(
           `[Win32App] ${DOTS} Completed user session ${event.details.session}, userId: ${event.details.userId}, userSID: ${sidOf(event.details)} ${DOTS}`,
+        ),
+      ];
+    case "poller.sessionInterrupted":
+      // Only the end, with its doubled "to complete", is known (ime.md §11a [C*: S10]); the start is ours [I].
+      return [
+        invented(
+          app("[Win32App] A device restart is required to complete to complete the check in process.", 2),
+        ),
+      ];
+    case "reevaluation.checkinFound":
+      return [
+        app(
+          `[Win32App][ReevaluationScheduleManager] Found previous reevaluation check-in time value: ${formatDotNetDateTime(event.details.at)}.`,
         ),
       ];
     case "poller.stopped":

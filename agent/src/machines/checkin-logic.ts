@@ -191,7 +191,12 @@ export function createCheckinLogic(deps: CheckinDeps): CheckinLogic {
         events.emit(
           {
             phase: "poller.sessionStarted",
-            details: { session: session.session, userId: session.userId, userSid: session.userSid },
+            details: {
+              session: session.session,
+              userId: session.userId,
+              userSid: session.userSid,
+              ...(session.accountName === undefined ? {} : { accountName: session.accountName }),
+            },
           },
           subject(context),
         );
@@ -205,6 +210,12 @@ export function createCheckinLogic(deps: CheckinDeps): CheckinLogic {
           );
           return;
         }
+        // The session's last check-in time comes before its subgraphs (ime.md §11a); this one is recorded now.
+        const owner = sessionOf(context).userId;
+        const last = store.readCheckinEvaluation(owner);
+        if (last !== undefined)
+          events.emit({ phase: "reevaluation.checkinFound", details: { at: last } }, subject(context));
+        store.recordCheckinEvaluation(owner, clock.now());
         events.emit(
           { phase: "subgraphs.processing", details: { count: context.subgraphs.length } },
           subject(context),
@@ -214,6 +225,17 @@ export function createCheckinLogic(deps: CheckinDeps): CheckinLogic {
         // A session with nothing to do has no Completed line (ime.md §11a Sessions).
         if (context.subgraphs.length === 0 && !context.failed) return;
         const session = sessionOf(context);
+        // A session cut short by a restart ends with the reboot line instead (ime.md §11a).
+        if (context.stoppedForReboot) {
+          events.emit(
+            {
+              phase: "poller.sessionInterrupted",
+              details: { session: session.session, userId: session.userId },
+            },
+            subject(context),
+          );
+          return;
+        }
         events.emit(
           { phase: "subgraphs.done", details: { count: context.subgraphs.length } },
           subject(context),

@@ -12,6 +12,8 @@ export interface CheckinSession {
   readonly userSid: string;
   /** False for the device session. */
   readonly isUser: boolean;
+  /** The user's Windows account name, when known. */
+  readonly accountName?: string;
 }
 
 /** An available app a user asked for (Company Portal "Install"). */

@@ -24,6 +24,11 @@ export const CHECKIN_INTERVALS_MS = [3_480_000, 3_720_000] as const;
 /** Start-up delays (ime.md §1.3.11): all check-ins 36 s, the PS and Win32 workload 147 s. */
 export const STARTUP_DELAY_ALL_MS = 36_000;
 export const STARTUP_DELAY_WIN32_MS = 147_000;
+/**
+ * Shutdown, firmware, Windows boot and the service's automatic start across a restart: the machine is down
+ * for minutes (ime.md §11a Time); 3 min is ours for a current PC with an SSD [I].
+ */
+export const REBOOT_DOWNTIME_MS = 180_000;
 
 /** What an exit code means for the enforcement (ime.md §5.1). */
 export interface ExitCodeMapping {
@@ -240,12 +245,50 @@ export function planSubgraphs(policies: readonly DecodedImePolicy[]): SubgraphPl
   return plans;
 }
 
-/** The enforcement state a parent ends in when a dependency stops it (ime.md §2.8, §4.2). */
-export function blockedParentState(
-  reason: "dependencyFailed" | "detectOnlyMissing" | "dependencyNotApplicable",
-): number {
+/** Why a relative stops the subgraph's target. */
+export type BlockReason =
+  | "dependencyFailed"
+  | "detectOnlyMissing"
+  | "dependencyNotApplicable"
+  | "supersededUninstallFailed";
+
+/**
+ * The enforcement state a parent ends in when a relative stops it (ime.md §2.8, §4.2). A replaced app whose
+ * uninstall failed leaves its successor 6009 NotAttemptedSupersededAppUninstallFailed: the reference gives the
+ * code's name only, the case it names is our reading of it [I].
+ */
+export function blockedParentState(reason: BlockReason): number {
+  if (reason === "supersededUninstallFailed")
+    return EnforcementState.NotAttemptedSupersededAppUninstallFailed;
   if (reason === "detectOnlyMissing") return EnforcementState.NotAttemptedDependencyWithAutoInstallOff;
   if (reason === "dependencyNotApplicable")
     return EnforcementState.NotAttemptedDependencyWithRequirementsNotMet;
   return EnforcementState.NotAttemptedDependencyWithFailure;
 }
+
+/**
+ * The success state of a finished flow, by the app's part in a supersedence (ime.md §4.2; §11a names the
+ * portal texts, the codes are chosen by their §4.2 names [I]):
+ * - a replaced app uninstalled for its successor: 1016 SuccessAppRemovedBySupersedence ("App was removed in
+ *   order to install a superseding app.");
+ * - a successor installed while an app it supersedes is still detected (an update over the old one):
+ *   1015 SuccessSupersededAppsDetected ("Superseded applications are detected.");
+ * - otherwise 1000 Success.
+ */
+export function successState(
+  relation: "dependency" | "superseded" | undefined,
+  uninstall: boolean,
+  supersededDetected: boolean | undefined,
+): number {
+  if (relation === "superseded" && uninstall) return EnforcementState.SuccessAppRemovedBySupersedence;
+  if (relation === undefined && !uninstall && supersededDetected === true)
+    return EnforcementState.SuccessSupersededAppsDetected;
+  return EnforcementState.Success;
+}
+
+/** What the Company Portal says for the supersedence outcomes (ime.md §11a Reporting [C*: S12]). */
+export const SUPERSEDENCE_PORTAL_TEXTS: Readonly<Record<number, string>> = {
+  [EnforcementState.SuccessSupersededAppsDetected]: "Superseded applications are detected.",
+  [EnforcementState.SuccessAppRemovedBySupersedence]:
+    "App was removed in order to install a superseding app.",
+};

@@ -20,6 +20,7 @@ export function initialEnforcementContext(input: EnforcementInput): EnforcementC
     blockedByGrs: false,
     rebootPending: false,
     detectedAfter: undefined,
+    supersededDetected: undefined,
     result: undefined,
   };
 }

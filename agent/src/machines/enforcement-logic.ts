@@ -1,6 +1,7 @@
 // The effects behind the enforcement chart: device evaluation, content, installer, registry, events.
 import { Applicability, EnforcementState, InstallContext, nameOf, RunAs } from "@imesim/contracts/enums";
 import { isImesimError } from "@imesim/contracts/errors";
+import type { DecodedImePolicy } from "@imesim/contracts/ime";
 import { fromPromise } from "xstate";
 import { type Clock, whileHeld } from "../clock/clock.ts";
 import type { ImeEventStream } from "../events/stream.ts";
@@ -18,7 +19,7 @@ import type { EnforcementLogic } from "./enforcement-machine.ts";
 import { complianceOf, createOutcomeRecorder, initialReportingState } from "./enforcement-record.ts";
 import { evaluationOf, message, subjectOf } from "./enforcement-subject.ts";
 import type { EnforcementContext, EnforcementResult } from "./enforcement-types.ts";
-import type { AppEvaluator, ContentCodec } from "./ports.ts";
+import type { AppEvaluator, ContentCodec, DetectionOutcome } from "./ports.ts";
 import { type StagedHost, stageHost } from "./staged-install.ts";
 import { contentStepMs, INSTALL_FLOOR_MS } from "./work-durations.ts";
 
@@ -81,9 +82,24 @@ function desiredStateWords(context: EnforcementContext) {
   };
 }
 
-/** The enforcement chart's logic, plus the recorder the subgraph uses for apps it does not attempt. */
+/** The DetectionState a dependency root is first reported with (ime.md §11a order). */
+export const UNDETECTABLE = "Undetectable";
+
+/** The subgraph's first look at an app: the detection, and the DetectionState it reported, if any. */
+export interface Predetection {
+  readonly outcome: DetectionOutcome;
+  readonly reportedDetection?: string;
+}
+
+/** The enforcement chart's logic, plus what the subgraph runs around its members. */
 export interface EnforcementLogicWithRecorder extends EnforcementLogic {
+  /** Records the outcome of an app the subgraph does not attempt. */
   recordOutcome(context: EnforcementContext): Promise<EnforcementResult>;
+  /**
+   * The subgraph's first look at an app before its relatives run (ime.md §11a order): its reporting state, one
+   * detection, and for a dependency root the `Undetectable` Detection delta.
+   */
+  predetect(context: EnforcementContext, undetectable: boolean): Promise<Predetection>;
 }
 
 /** Builds the enforcement chart's actors and effects over the device and the service. */
@@ -96,8 +112,12 @@ export function createEnforcementLogic(deps: EnforcementDeps): EnforcementLogicW
   const running = new Map<string, StagedHost>();
   const runKey = (context: EnforcementContext) => `${context.userId}\\${context.policy.Id}`;
 
-  const detect = async (context: EnforcementContext, afterExecution: boolean) => {
-    const outcome = await deps.evaluator.detect(context.policy, host, evaluationOf(context));
+  const detectApp = async (
+    context: EnforcementContext,
+    policy: DecodedImePolicy,
+    afterExecution: boolean,
+  ) => {
+    const outcome = await deps.evaluator.detect(policy, host, evaluationOf(context));
     events.emit(
       {
         phase: "detection.completed",
@@ -108,9 +128,33 @@ export function createEnforcementLogic(deps: EnforcementDeps): EnforcementLogicW
           afterExecution,
         },
       },
-      subjectOf(context),
+      { userId: context.userId, appId: policy.Id },
     );
     return outcome;
+  };
+  const detect = (context: EnforcementContext, afterExecution: boolean) =>
+    detectApp(context, context.policy, afterExecution);
+  /**
+   * The apps this one supersedes, detected again after its own detection: after the download and after the
+   * install, the "both detections" of §11a's supersedence order. True when any is still there.
+   */
+  const detectSuperseded = async (context: EnforcementContext, afterExecution: boolean) => {
+    let any = false;
+    for (const old of context.superseded ?? []) {
+      if ((await detectApp(context, old.policy, afterExecution)).detected) any = true;
+    }
+    return any;
+  };
+  /** The ReportingManager loads the app's reporting state before anything else (ime.md §11a Reporting). */
+  const loadReport = (context: EnforcementContext) => {
+    const prior = store.readReportingState(context.userId, context.policy.Id);
+    events.emit(
+      {
+        phase: "report.loaded",
+        details: { found: prior !== undefined, reportingState: prior ?? initialReportingState(context) },
+      },
+      subjectOf(context),
+    );
   };
   const contentStep = async <T>(
     context: EnforcementContext,
@@ -153,17 +197,31 @@ export function createEnforcementLogic(deps: EnforcementDeps): EnforcementLogicW
     encrypted instanceof Uint8Array ? encrypted.length : encrypted.size;
   return {
     recordOutcome: record,
-    actors: {
-      checkGrs: fromPromise(async ({ input: context }) => {
-        // The ReportingManager loads the app's reporting state before anything else (ime.md §11a Reporting).
-        const prior = store.readReportingState(context.userId, context.policy.Id);
+    async predetect(context, undetectable) {
+      const first = store.readReportingState(context.userId, context.policy.Id) === undefined;
+      loadReport(context);
+      const outcome = await detect(context, false);
+      if (undetectable && first) {
+        // The root of a dependency chain is first reported Undetectable: it "will not be detected before
+        // dependent apps" are processed (ime.md §11a order [C*: S10]).
         events.emit(
           {
-            phase: "report.loaded",
-            details: { found: prior !== undefined, reportingState: prior ?? initialReportingState(context) },
+            phase: "report.delta",
+            details: {
+              kind: "Detection",
+              delta: { DetectionState: { OldValue: null, NewValue: UNDETECTABLE } },
+            },
           },
           subjectOf(context),
         );
+        return { outcome, reportedDetection: UNDETECTABLE };
+      }
+      return { outcome };
+    },
+    actors: {
+      checkGrs: fromPromise(async ({ input: context }) => {
+        // A subgraph that detected the app first has loaded its reporting state then.
+        if (context.predetected !== true) loadReport(context);
         const value = store.readGrs(context.userId, context.hash, context.policy.Id);
         const verdict = grsVerdict(value, clock.now(), context.targeting);
         events.emit(
@@ -182,7 +240,14 @@ export function createEnforcementLogic(deps: EnforcementDeps): EnforcementLogicW
         return verdict;
       }),
       detect: fromPromise(({ input }) => detect(input, false)),
-      redetect: fromPromise(({ input }) => detect(input, true)),
+      detectAfterDownload: fromPromise(async ({ input }) => {
+        const outcome = await detect(input, false);
+        return { outcome, supersededDetected: await detectSuperseded(input, false) };
+      }),
+      redetect: fromPromise(async ({ input }) => {
+        const outcome = await detect(input, true);
+        return { outcome, supersededDetected: await detectSuperseded(input, true) };
+      }),
       checkApplicability: fromPromise(async ({ input: context }) => {
         const outcome = await deps.evaluator.checkApplicability(context.policy, host, evaluationOf(context));
         events.emit(

@@ -18,10 +18,17 @@ import {
   LAUNCH_ERROR,
   mapExitCode,
   NOT_DETECTED_AFTER_INSTALL_ERROR,
+  successState,
 } from "./decisions.ts";
 import { initialEnforcementContext } from "./enforcement-context.ts";
 import type { EnforcementContext, EnforcementInput, EnforcementResult } from "./enforcement-types.ts";
 import type { ApplicabilityOutcome, DetectionOutcome } from "./ports.ts";
+
+/** A detection pass of the app, with whether an app it supersedes is still detected. */
+export interface RelativeDetection {
+  readonly outcome: DetectionOutcome;
+  readonly supersededDetected: boolean;
+}
 
 /** The actors and effects an enforcement needs; agent/src/machines/enforcement-logic.ts builds the real ones. */
 export interface EnforcementLogic {
@@ -35,7 +42,10 @@ export interface EnforcementLogic {
     readonly decrypt: PromiseActorLogic<void, EnforcementContext>;
     readonly unzip: PromiseActorLogic<void, EnforcementContext>;
     readonly runInstaller: PromiseActorLogic<InstallOutcome, EnforcementContext>;
-    readonly redetect: PromiseActorLogic<DetectionOutcome, EnforcementContext>;
+    /** The second pass, after the download, then the superseded apps again (ime.md §11a order). */
+    readonly detectAfterDownload: PromiseActorLogic<RelativeDetection, EnforcementContext>;
+    /** The third pass, after the install, then the superseded apps again. */
+    readonly redetect: PromiseActorLogic<RelativeDetection, EnforcementContext>;
     /** Writes state messages, GRS, Reporting, sends the report; returns the result. */
     readonly record: PromiseActorLogic<EnforcementResult, EnforcementContext>;
   };
@@ -286,9 +296,15 @@ export function createEnforcementMachine(logic: EnforcementLogic) {
       // The second of three detection passes: after the download, before the install (ime.md §11a).
       detectingAfterDownload: {
         invoke: {
-          src: "detect",
+          src: "detectAfterDownload",
           input: ({ context }) => context,
-          onDone: { target: "confirming", actions: assign({ detection: ({ event }) => event.output }) },
+          onDone: {
+            target: "confirming",
+            actions: assign({
+              detection: ({ event }) => event.output.outcome,
+              supersededDetected: ({ event }) => event.output.supersededDetected,
+            }),
+          },
         },
       },
       confirming: {
@@ -358,8 +374,9 @@ export function createEnforcementMachine(logic: EnforcementLogic) {
           onDone: {
             target: "judging",
             actions: assign({
-              detectedAfter: ({ event }) => event.output.detected,
-              detection: ({ event }) => event.output,
+              detectedAfter: ({ event }) => event.output.outcome.detected,
+              detection: ({ event }) => event.output.outcome,
+              supersededDetected: ({ event }) => event.output.supersededDetected,
             }),
           },
         },
@@ -379,7 +396,15 @@ export function createEnforcementMachine(logic: EnforcementLogic) {
         ],
       },
       succeeded: {
-        entry: [{ type: "conclude", params: { state: EnforcementState.Success } }, "announceReboot"],
+        entry: [
+          {
+            type: "conclude",
+            params: ({ context }) => ({
+              state: successState(context.relation, intentIsUninstall(context), context.supersededDetected),
+            }),
+          },
+          "announceReboot",
+        ],
         always: "recording",
       },
       pendingReboot: {

@@ -140,6 +140,16 @@ function conflictReasonOf(state: number): ConflictReason {
     : ConflictReason.None;
 }
 
+/**
+ * ReportingImpact.Classification (ime.md §9, §11a): 3 was seen for a superseded app and 1 for a parent blocked
+ * by a detect-only dependency; 2, the real standalone sample's value, for everything else [I].
+ */
+function classificationOf(context: EnforcementContext, state: number): number {
+  if (context.relation === "superseded") return 3;
+  if (state === EnforcementState.NotAttemptedDependencyWithAutoInstallOff) return 1;
+  return 2;
+}
+
 /** What recording touches. */
 export interface RecorderDeps {
   readonly store: ImeStateStore;
@@ -211,20 +221,24 @@ export function createOutcomeRecorder(deps: RecorderDeps): OutcomeRecorder {
     }
     if (context.rebootPending) store.setPendingHardReboot(true);
 
+    // What the last Detection delta said: this flow's first one (a dependency root's `Undetectable`, ime.md
+    // §11a), else the state last recorded.
     const oldDetection =
-      previousCompliance?.ComplianceState === ComplianceState.Installed ? "Installed" : "NotInstalled";
+      context.reportedDetection ??
+      (previousCompliance === undefined
+        ? null
+        : previousCompliance.ComplianceState === ComplianceState.Installed
+          ? "Installed"
+          : "NotInstalled");
     const newDetection = detected ? "Installed" : "NotInstalled";
-    if (previousCompliance === undefined || oldDetection !== newDetection) {
+    if (oldDetection !== newDetection) {
       events.emit(
         {
           phase: "report.delta",
           details: {
             kind: "Detection",
             delta: {
-              DetectionState: {
-                OldValue: previousCompliance === undefined ? null : oldDetection,
-                NewValue: newDetection,
-              },
+              DetectionState: { OldValue: oldDetection, NewValue: newDetection },
               DetectedIdentityVersion: {
                 OldValue: previousCompliance?.ProductVersion ?? null,
                 NewValue: compliance.ProductVersion,
@@ -245,7 +259,11 @@ export function createOutcomeRecorder(deps: RecorderDeps): OutcomeRecorder {
         {
           phase: "report.delta",
           details: {
-            kind: "Execution",
+            // A content error is the Download state's delta, not the Execution state's (ime.md §11a Reporting).
+            kind:
+              enforcement.EnforcementState === EnforcementState.ErrorDownloadingContent
+                ? "Download"
+                : "Execution",
             delta: {
               EnforcementState: {
                 OldValue: stateName(previousEnforcement?.EnforcementState),
@@ -270,10 +288,12 @@ export function createOutcomeRecorder(deps: RecorderDeps): OutcomeRecorder {
       ),
       ReportingImpact: {
         DesiredState: compliance.DesiredState,
-        Classification: 2,
+        Classification: classificationOf(context, enforcement.EnforcementState),
         ConflictReason: conflictReasonOf(enforcement.EnforcementState),
-        ImpactingApps: [],
+        ImpactingApps: [...(context.relatives ?? [])],
       },
+      // Reports of related apps carry an (empty) ReportingImpact2 after it (ime.md §11a Reporting).
+      ...((context.relatives?.length ?? 0) > 0 ? { ReportingImpact2: {} } : {}),
       WriteableToStorage: true,
       CanGenerateComplianceState: true,
       CanGenerateEnforcementState: true,

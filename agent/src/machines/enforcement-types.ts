@@ -1,4 +1,4 @@
-import type { AppStatusReport } from "@imesim/contracts/gateway";
+import type { AppStatusReport, ImpactingApp } from "@imesim/contracts/gateway";
 import type {
   ComplianceStateMessage,
   DecodedImePolicy,
@@ -28,6 +28,24 @@ export interface EnforcementInput {
   readonly targetingMethod: 0 | 1;
   /** Why the app is in the subgraph; absent for the subgraph's target. */
   readonly relation?: "dependency" | "superseded";
+  /** The relatives its report names in ReportingImpact.ImpactingApps (ime.md §11a Reporting). */
+  readonly relatives?: readonly ImpactingApp[];
+  /** The subgraph already loaded its reporting state and detected it first (ime.md §11a order). */
+  readonly predetected?: boolean;
+  /** The DetectionState its first Detection delta already reported, e.g. `Undetectable` for a dependency root. */
+  readonly reportedDetection?: string;
+  /**
+   * The apps this one supersedes: detected again after the download and after the install, the "both
+   * detections" of §11a's supersedence order.
+   */
+  readonly superseded?: readonly SupersededApp[];
+}
+
+/** An app the enforced one supersedes (ime.md §2.8). */
+export interface SupersededApp {
+  readonly policy: DecodedImePolicy;
+  /** Replace (uninstalled first) rather than update. */
+  readonly replace: boolean;
 }
 
 /** How an enforcement ended. */
@@ -76,5 +94,7 @@ export interface EnforcementContext extends EnforcementInput {
   readonly rebootPending: boolean;
   /** Post-install detection, when it ran. */
   readonly detectedAfter: boolean | undefined;
+  /** Whether an app this one supersedes was still detected at the last look (ime.md §11a order). */
+  readonly supersededDetected: boolean | undefined;
   readonly result: EnforcementResult | undefined;
 }

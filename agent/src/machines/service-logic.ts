@@ -9,6 +9,7 @@ import type { CheckinMachine } from "./checkin-machine.ts";
 import {
   checkinIntervalMs,
   checkinIntervalSource,
+  REBOOT_DOWNTIME_MS,
   STARTUP_DELAY_ALL_MS,
   STARTUP_DELAY_WIN32_MS,
 } from "./decisions.ts";
@@ -35,6 +36,7 @@ export function createServiceLogic(deps: ServiceDeps): ServiceLogic {
     checkin: deps.checkin,
     checkinIntervalMs: interval,
     startupDelayMs: STARTUP_DELAY_WIN32_MS,
+    rebootDowntimeMs: REBOOT_DOWNTIME_MS,
     effects: {
       announceStart(context) {
         events.emit({

@@ -11,6 +11,8 @@ export interface LoggedOnUser {
   readonly userId: string;
   readonly userSid: string;
   readonly session: number;
+  /** The Windows account name (`AzureAD\<name>` once impersonated, ime.md §11a Sessions). */
+  readonly accountName?: string;
 }
 
 /** What can happen to the service from outside. */
@@ -41,6 +43,8 @@ export interface ServiceContext {
 /** The service's lookups and effects. */
 export interface ServiceLogic {
   readonly checkin: CheckinMachine;
+  /** How long the device is down across a restart, from shutdown to the service's start. */
+  readonly rebootDowntimeMs: number;
   /** The next timer interval, in ms. */
   checkinIntervalMs(context: ServiceContext): number;
   readonly startupDelayMs: number;
@@ -73,7 +77,13 @@ export const DEVICE_SESSION: CheckinSession = {
  */
 export function sessionsOf(users: readonly LoggedOnUser[]): CheckinSession[] {
   if (users.length === 0) return [DEVICE_SESSION];
-  return users.map((u) => ({ session: u.session, userId: u.userId, userSid: u.userSid, isUser: true }));
+  return users.map((u) => ({
+    session: u.session,
+    userId: u.userId,
+    userSid: u.userSid,
+    isUser: true,
+    ...(u.accountName === undefined ? {} : { accountName: u.accountName }),
+  }));
 }
 
 /** Builds the agent service chart over the given logic. */
@@ -99,6 +109,7 @@ export function createServiceMachine(logic: ServiceLogic) {
     },
     delays: {
       startupDelay: () => logic.startupDelayMs,
+      rebootDowntime: () => logic.rebootDowntimeMs,
       checkinInterval: ({ context }) => logic.checkinIntervalMs(context),
     },
   }).createMachine({
@@ -119,7 +130,17 @@ export function createServiceMachine(logic: ServiceLogic) {
           START: { target: "running", actions: assign({ startReason: "start" }) },
           // Restart-Service starts a stopped service; a rebooted device starts it (automatic start).
           RESTART: { target: "running", actions: assign({ startReason: "restart" }) },
-          REBOOT: { target: "running", actions: ["clearPendingReboot", assign({ startReason: "reboot" })] },
+          REBOOT: "rebooting",
+        },
+      },
+      // Down for a restart (ime.md §11a Time: "the machine is down for minutes, and the logs show it"):
+      // nothing runs, no line is written; the service starts when Windows is back.
+      rebooting: {
+        after: {
+          rebootDowntime: {
+            target: "running",
+            actions: ["clearPendingReboot", assign({ startReason: "reboot" })],
+          },
         },
       },
       running: {
@@ -134,15 +155,10 @@ export function createServiceMachine(logic: ServiceLogic) {
               assign({ startReason: "restart" }),
             ],
           },
+          // The device shuts down, stays down while Windows restarts, and starts the service again.
           REBOOT: {
-            target: "running",
-            reenter: true,
-            actions: [
-              cancel(SCHEDULED_RESTART),
-              { type: "announceStop", params: { signal: "shutdown" } },
-              "clearPendingReboot",
-              assign({ startReason: "reboot" }),
-            ],
+            target: "rebooting",
+            actions: [cancel(SCHEDULED_RESTART), { type: "announceStop", params: { signal: "shutdown" } }],
           },
           SYNC: { actions: { type: "queue", params: { reason: "OnDemand" } } },
           USER_LOGON: {

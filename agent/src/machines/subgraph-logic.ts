@@ -10,7 +10,12 @@ import { DEFAULT_REEVALUATION_MINUTES, GRS_WINDOW_MS, reevaluationDue } from "./
 import { initialEnforcementContext } from "./enforcement-context.ts";
 import type { EnforcementLogicWithRecorder } from "./enforcement-logic.ts";
 import type { EnforcementMachine } from "./enforcement-machine.ts";
-import { memberInput, type SubgraphContext, type SubgraphLogic } from "./subgraph-machine.ts";
+import {
+  memberInput,
+  predetectionOrder,
+  type SubgraphContext,
+  type SubgraphLogic,
+} from "./subgraph-machine.ts";
 
 /** What the subgraph logic reads and writes. */
 export interface SubgraphDeps {
@@ -129,7 +134,27 @@ export function createSubgraphLogic(deps: SubgraphDeps): SubgraphLogic {
       }),
       recordNotAttempted: fromPromise(async ({ input }) => {
         const base = initialEnforcementContext(memberInput(input.context));
-        return deps.enforcementLogic.recordOutcome({ ...base, finalState: input.state, errorCode: 0 });
+        // The parent is detected, then nothing ("child detection, parent detection, then nothing", ime.md
+        // §11a), unless the subgraph looked at it first.
+        const detection =
+          base.predetected === true
+            ? undefined
+            : (await deps.enforcementLogic.predetect(base, false)).outcome;
+        return deps.enforcementLogic.recordOutcome({
+          ...base,
+          ...(detection === undefined ? {} : { detection }),
+          finalState: input.state,
+          errorCode: 0,
+        });
+      }),
+      predetect: fromPromise(async ({ input: context }) => {
+        const reported: Record<string, string | null> = {};
+        for (const { index, root } of predetectionOrder(context.plan)) {
+          const base = initialEnforcementContext(memberInput(context, index));
+          const { reportedDetection } = await deps.enforcementLogic.predetect(base, root);
+          reported[base.policy.Id] = reportedDetection ?? null;
+        }
+        return reported;
       }),
     },
     effects: {

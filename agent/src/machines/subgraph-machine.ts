@@ -1,9 +1,17 @@
 // One subgraph (an app with its dependencies and supersedence relations), as the V3 processor runs it
-// (ime.md §1.3.2, §2.8): gate (reboot pending, re-evaluation) → each member in order → record the
-// re-evaluation time. A hard reboot stops the subgraph early and clears GRS for the apps left.
+// (ime.md §1.3.2, §2.8): gate (reboot pending, re-evaluation) → the first look at a dependency root or a
+// replace's apps (§11a order) → each member in order → record the re-evaluation time. A hard reboot stops the
+// subgraph early and clears GRS for the apps left.
+import type { ImpactingApp } from "@imesim/contracts/gateway";
 import { assign, type PromiseActorLogic, setup } from "xstate";
 import type { SubgraphSkipReason } from "../events/types.ts";
-import { blockedParentState, type SubgraphMember, type SubgraphPlan, type Targeting } from "./decisions.ts";
+import {
+  type BlockReason,
+  blockedParentState,
+  type SubgraphMember,
+  type SubgraphPlan,
+  type Targeting,
+} from "./decisions.ts";
 import type { EnforcementMachine } from "./enforcement-machine.ts";
 import type { EnforcementInput, EnforcementResult } from "./enforcement-types.ts";
 
@@ -20,13 +28,17 @@ export interface SubgraphInput {
   readonly userRequested: boolean;
 }
 
-/** Why a dependency stops its parent. */
-type BlockReason = "dependencyFailed" | "detectOnlyMissing" | "dependencyNotApplicable";
-
 export interface SubgraphContext extends SubgraphInput {
   readonly index: number;
   readonly results: readonly EnforcementResult[];
   readonly blockReason: BlockReason | undefined;
+  /** The relative that stopped the target, which its report names (ime.md §11a Reporting). */
+  readonly blockedBy: string | undefined;
+  /**
+   * Apps the subgraph detected before running its members (ime.md §11a order), by id, with the DetectionState
+   * their first delta reported (`Undetectable` for a dependency root the first time), or null.
+   */
+  readonly predetected: Readonly<Record<string, string | null>>;
   readonly skipReason: SubgraphSkipReason | undefined;
   readonly stoppedForReboot: boolean;
 }
@@ -52,6 +64,8 @@ export interface SubgraphLogic {
       EnforcementResult,
       { context: SubgraphContext; state: number }
     >;
+    /** The first look at the apps §11a's orders detect before the members run (predetectionOrder). */
+    readonly predetect: PromiseActorLogic<Record<string, string | null>, SubgraphContext>;
   };
   readonly effects: {
     announceSkip(context: SubgraphContext): void;
@@ -64,10 +78,60 @@ export interface SubgraphLogic {
 
 const current = (context: SubgraphContext): SubgraphMember | undefined => context.plan.members[context.index];
 
+/**
+ * Which members the subgraph detects before running any (ime.md §11a "Order inside a subgraph"), in order, and
+ * whether each is a dependency root (first reported `Undetectable`):
+ * - supersedence by replace: the old apps, then the new one ("old detection, new detection, …");
+ * - auto-install dependencies: the parent first ("parent detection → child detection, download, install →
+ *   parent detection, download, install"). A detect-only dependency has no such first look ("child detection,
+ *   parent detection, then nothing").
+ */
+export function predetectionOrder(plan: SubgraphPlan): { index: number; root: boolean }[] {
+  const roles = plan.members.map((m) => m.role);
+  const replaces = roles.some((r) => r.kind === "superseded" && r.replace);
+  const autoDependency = roles.some((r) => r.kind === "dependency" && r.autoInstall);
+  const order: { index: number; root: boolean }[] = [];
+  if (replaces) {
+    roles.forEach((role, index) => {
+      if (role.kind === "superseded" && role.replace) order.push({ index, root: false });
+    });
+  }
+  if (replaces || autoDependency) order.push({ index: plan.members.length - 1, root: autoDependency });
+  return order;
+}
+
+/** ImpactingApps of a member's report: the relatives on its side of each edge (ime.md §11a Reporting). */
+function relativesOf(context: SubgraphContext, member: SubgraphMember): ImpactingApp[] {
+  const type = (kind: "dependency" | "superseded") => (kind === "dependency" ? 0 : 1);
+  if (member.role.kind !== "target") {
+    // A blocked parent names the relative that stopped it; otherwise each names its parent.
+    return [{ AppId: member.role.parentId, RelationshipType: type(member.role.kind) }];
+  }
+  const targetId = member.policy.Id.toLowerCase();
+  const direct = context.plan.members.filter(
+    (m) => m.role.kind !== "target" && m.role.parentId.toLowerCase() === targetId,
+  );
+  const blocker = context.plan.members.find(
+    (m) => m.policy.Id.toLowerCase() === context.blockedBy?.toLowerCase(),
+  );
+  const named = blocker === undefined ? direct : [blocker];
+  return named.map((m) => ({
+    AppId: m.policy.Id,
+    RelationshipType: type(m.role.kind === "target" ? "dependency" : m.role.kind),
+  }));
+}
+
 /** The enforcement input for the member being processed. */
 export function memberInput(context: SubgraphContext, index = context.index): EnforcementInput {
   const member = context.plan.members[index]!;
   const role = member.role;
+  const reported = context.predetected[member.policy.Id];
+  const relatives = relativesOf(context, member);
+  const superseded = context.plan.members.flatMap((m) =>
+    m.role.kind === "superseded" && role.kind === "target"
+      ? [{ policy: m.policy, replace: m.role.replace }]
+      : [],
+  );
   const mode =
     role.kind === "dependency"
       ? role.autoInstall
@@ -90,11 +154,19 @@ export function memberInput(context: SubgraphContext, index = context.index): En
     mode,
     targetingMethod: role.kind === "target" ? 0 : 1,
     ...(role.kind === "target" ? {} : { relation: role.kind }),
+    ...(relatives.length === 0 ? {} : { relatives }),
+    ...(reported === undefined ? {} : { predetected: true }),
+    ...(reported === undefined || reported === null ? {} : { reportedDetection: reported }),
+    ...(superseded.length === 0 ? {} : { superseded }),
   };
 }
 
 /** How a finished member affects its parent. */
 function blockFrom(member: SubgraphMember, result: EnforcementResult): BlockReason | undefined {
+  if (member.role.kind === "superseded") {
+    const failed = result.enforcementState >= 5000 && result.enforcementState < 6000;
+    return member.role.replace && failed ? "supersededUninstallFailed" : undefined;
+  }
   if (member.role.kind !== "dependency") return undefined;
   if (result.applicability !== 0 && !result.detected) return "dependencyNotApplicable";
   if (!member.role.autoInstall) return result.detected ? undefined : "detectOnlyMissing";
@@ -113,6 +185,7 @@ export function createSubgraphMachine(logic: SubgraphLogic) {
       enforcement: logic.enforcement,
       gate: logic.actors.gate,
       recordNotAttempted: logic.actors.recordNotAttempted,
+      predetect: logic.actors.predetect,
     },
     guards: {
       allMembersDone: ({ context }) => context.index >= context.plan.members.length,
@@ -132,6 +205,8 @@ export function createSubgraphMachine(logic: SubgraphLogic) {
       index: 0,
       results: [],
       blockReason: undefined,
+      blockedBy: undefined,
+      predetected: {},
       skipReason: undefined,
       stoppedForReboot: false,
     }),
@@ -147,8 +222,15 @@ export function createSubgraphMachine(logic: SubgraphLogic) {
               target: "skipped",
               actions: assign({ skipReason: ({ event }) => event.output }),
             },
-            { target: "processing" },
+            { target: "predetecting" },
           ],
+        },
+      },
+      predetecting: {
+        invoke: {
+          src: "predetect",
+          input: ({ context }) => context,
+          onDone: { target: "processing", actions: assign({ predetected: ({ event }) => event.output }) },
         },
       },
       processing: {
@@ -164,10 +246,15 @@ export function createSubgraphMachine(logic: SubgraphLogic) {
           input: ({ context }) => memberInput(context),
           onDone: {
             target: "advancing",
-            actions: assign(({ context, event }) => ({
-              results: [...context.results, event.output],
-              blockReason: context.blockReason ?? blockFrom(current(context)!, event.output),
-            })),
+            actions: assign(({ context, event }) => {
+              const reason = context.blockReason ?? blockFrom(current(context)!, event.output);
+              return {
+                results: [...context.results, event.output],
+                blockReason: reason,
+                blockedBy:
+                  context.blockedBy ?? (reason === undefined ? undefined : current(context)!.policy.Id),
+              };
+            }),
           },
         },
       },
@@ -204,7 +291,9 @@ export function createSubgraphMachine(logic: SubgraphLogic) {
     },
     output: ({ context }) => ({
       results: context.results,
-      stoppedForReboot: context.stoppedForReboot,
+      // A pending restart stops the session whether it came from this subgraph or an earlier check-in
+      // ("A restart is required to continue processing apps. Stop processing.", ime.md §1.3.2, §5.4).
+      stoppedForReboot: context.stoppedForReboot || context.skipReason === "restartRequired",
       skipped: context.skipReason,
     }),
   });

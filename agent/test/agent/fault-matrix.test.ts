@@ -22,6 +22,8 @@ interface FaultCase {
 }
 
 const DOWNLOAD_ERROR = { EnforcementState: 5003, ErrorCode: toSigned32(0x87d30067) };
+/** A content error's own delta, the Download state (ime.md §11a Reporting). */
+const DOWNLOAD_DELTA = `[Win32App][ReportingManager] Download state for app with id: ${APP} has been updated. Report delta: {"EnforcementState":{"OldValue":"InProgress","NewValue":"ErrorDownloadingContent"},"EnforcementErrorCode":{"OldValue":0,"NewValue":-2016214937}}`;
 const CONTENT_ERROR = { EnforcementState: 5000, ErrorCode: toSigned32(0x87d30065) };
 const SUCCESS = { EnforcementState: 1000, ErrorCode: 0 };
 
@@ -64,7 +66,7 @@ const cases: FaultCase[] = [
     name: "missing content (404 on GetContentInfo)",
     inject: (h) => h.service.removeContent(APP),
     state: DOWNLOAD_ERROR,
-    lines: ["Failed to get content info"],
+    lines: ["Failed to get content info", DOWNLOAD_DELTA],
   },
   {
     name: "dropped connection, resumed with Range",
@@ -76,7 +78,7 @@ const cases: FaultCase[] = [
     name: "connection dropping every time",
     inject: (h) => h.service.dropConnection(100, 100),
     state: DOWNLOAD_ERROR,
-    lines: ["Job has failed. Error: 87D30067"],
+    lines: ["Job has failed. Error: 87D30067", DOWNLOAD_DELTA],
   },
   {
     name: "slow link timing out",

@@ -1,6 +1,7 @@
 import { Intent, RelationAction, RelationType, TargetType } from "@imesim/contracts/enums";
 import { describe, expect, it } from "vitest";
 import { SETTINGS_KEY } from "../../src/ime/index.ts";
+import { parseCmtrace } from "../../src/log/index.ts";
 import { DEVICE, makePolicy } from "../support/fakes.ts";
 import { createHarness, HOUR, MINUTE, T0 } from "../support/harness.ts";
 
@@ -42,6 +43,15 @@ describe("sessions (ime.md §11a Sessions)", () => {
       .filter((e) => e.simTime === h.phase("checkin.started")[0]!.simTime);
     expect(first.map((e) => e.details.session)).toEqual([1]);
     expect(h.appWorkload()).toContain("[Win32App] Got 1 active user sessions");
+    // The user's processing starts impersonated, with the co-management workload's status (ime.md §11a).
+    const messages = parseCmtrace(h.appWorkload()).map((r) => r.message);
+    const banner = messages.findIndex((m) => m.includes("Processing user session 1,"));
+    expect(messages.slice(banner + 1, banner + 4)).toEqual([
+      "[Win32App] The EspPhase: NotInEsp in session",
+      `After impersonation: AzureAD\\${USER}`,
+      "Comgt app workload status False",
+    ]);
+    expect(h.appWorkload()).not.toContain("Userless session");
     expect(
       h
         .phase("install.started")
@@ -168,7 +178,8 @@ describe("dependencies and supersedence (ime.md §2.8)", () => {
       [PARENT, "install"],
     ]);
     expect(h.device.fs.stat(marker(OLD))).toBeUndefined();
-    expect(state(h, OLD)?.EnforcementState).toBe(1000);
+    // Removed for its successor: 1016 SuccessAppRemovedBySupersedence (ime.md §11a Reporting, §4.2).
+    expect(state(h, OLD)?.EnforcementState).toBe(1016);
     expect(h.agent.state.readCompliance({ userId: DEVICE, appId: OLD, version: 1 })?.DesiredState).toBe(1);
     expect(state(h, PARENT)?.EnforcementState).toBe(1000);
   });

@@ -21,7 +21,9 @@ describe("Mermaid export of the charts", () => {
     expect(diagrams.service).toContain(
       "imeService_running_waiting --> imeService_running_checkingIn : after checkinInterval",
     );
-    expect(diagrams.service).toContain("imeService_running --> imeService_running : REBOOT");
+    // A reboot takes the device down for a while before the service runs again (ime.md §11a Time).
+    expect(diagrams.service).toContain("imeService_running --> imeService_rebooting : REBOOT");
+    expect(diagrams.service).toContain("imeService_rebooting --> imeService_running : after rebootDowntime");
     expect(diagrams.checkin).toContain("checkin_runningSubgraph --> checkin_processingSubgraphs : done");
     expect(diagrams.subgraph).toContain("subgraph_gating --> subgraph_skipped : done");
     for (const text of Object.values(diagrams)) {

@@ -55,6 +55,8 @@ export {
   type AppStatusReport,
   AppStatusReportSchema,
   encodeWin32AppResultPayload,
+  type ImpactingApp,
+  ImpactingAppSchema,
   parseAppStatusReport,
   parseWin32AppResultPayload,
   ReportingImpactSchema,

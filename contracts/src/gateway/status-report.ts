@@ -14,12 +14,26 @@ import { decodeJsonMember } from "./json-member.ts";
 
 const SignedErrorCode = nullable(Type.Integer({ minimum: -2147483648, maximum: 2147483647 }));
 
+/**
+ * One entry of `ReportingImpact.ImpactingApps`. RelationshipType 0 (dependency) is the value seen (ime.md §11a);
+ * 1 for supersedence is ours, after FlatDependencies' Type numbering (§2.8) [I].
+ */
+export const ImpactingAppSchema = Type.Object({
+  AppId: Type.String(),
+  RelationshipType: Type.Integer({ minimum: 0 }),
+});
+export type ImpactingApp = Static<typeof ImpactingAppSchema>;
+
 /** `ReportingImpact` of the status report (ime.md §9). */
 export const ReportingImpactSchema = Type.Object({
   DesiredState: Type.Integer(),
   Classification: Type.Integer(),
   ConflictReason: Type.Integer(),
-  ImpactingApps: Type.Array(Type.String()),
+  /**
+   * The related apps behind this app's state: `[{"AppId":"<relative>","RelationshipType":0}]` (ime.md §11a
+   * Reporting [C*: S12]); empty for an app with no relations.
+   */
+  ImpactingApps: Type.Array(ImpactingAppSchema),
 });
 
 /**
@@ -30,6 +44,8 @@ export const AppStatusReportSchema = Type.Object({
   ApplicationId: Type.String(),
   ResultantAppState: enumSchema(ResultantAppState),
   ReportingImpact: nullable(ReportingImpactSchema),
+  /** Follows ReportingImpact in reports of related apps, always `{}` in what was seen (ime.md §11a Reporting). */
+  ReportingImpact2: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
   WriteableToStorage: Type.Boolean(),
   CanGenerateComplianceState: Type.Boolean(),
   CanGenerateEnforcementState: Type.Boolean(),

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { chartDiagrams } from "@imesim/agent";
 import type { ImeEvent } from "@imesim/agent/events";
 import { renderEvent } from "@imesim/agent/log";
+import { SUPERSEDENCE_PORTAL_TEXTS } from "@imesim/agent/machines";
 import { formatOffset } from "../run/reports.ts";
 import { noteFor } from "./phase-notes.ts";
 
@@ -42,6 +43,18 @@ function registryWrites(event: ImeEvent): string[] {
   return [];
 }
 
+/**
+ * What the Company Portal shows for a supersedence outcome (ime.md §11a Reporting); the texts are real, the
+ * codes they go with are our choice from §4.2's names (agent decisions.ts successState).
+ */
+function portalNote(event: ImeEvent): string {
+  if (event.phase !== "report.sent") return "";
+  const text = SUPERSEDENCE_PORTAL_TEXTS[Number(event.details.report.EnforcementState)];
+  return text === undefined
+    ? ""
+    : ` The Company Portal says "${text}" (EnforcementState ${String(event.details.report.EnforcementState)}, the code imesim's choice from ime.md §4.2).`;
+}
+
 /** Narrates a device's events; `appName` turns ids into the scenario's names. */
 export function narrate(
   events: readonly ImeEvent[],
@@ -57,7 +70,7 @@ export function narrate(
         phase: event.phase,
         app: appName(event.appId),
         title: note.title,
-        why: note.why,
+        why: `${note.why}${portalNote(event)}`,
         // A line whose real wording is not known says so, so nobody learns our wording as the IME's.
         logLines: renderEvent(event).map(
           (line) => `${line.file}.log${line.invented === true ? " (imesim's wording)" : ""}: ${line.message}`,

@@ -69,6 +69,14 @@ export const PHASE_NOTES: Readonly<Record<string, PhaseNote>> = {
     title: "Session done",
     why: "Every app of this session was processed (ime.md §1.3.1).",
   },
+  "poller.sessionInterrupted": {
+    title: "Session cut short by a restart",
+    why: "A hard reboot is pending: the IME stops processing apps and ends the session with its reboot line, whose end ('to complete to complete the check in process.', doubled as the IME writes it) is all that is known (ime.md §11a, §5.4).",
+  },
+  "reevaluation.checkinFound": {
+    title: "Last check-in time found",
+    why: "The ReevaluationScheduleManager reads when this session last checked in before it looks at each subgraph's own re-evaluation time (ime.md §11a, §5.3).",
+  },
   "poller.stopped": {
     title: "Application poller stopped",
     why: "The closing banner of the check-in (ime.md §1.3.1).",

@@ -20,6 +20,7 @@ export function deviceProfileOf(scenario: LoadedScenario, deviceNumber: number):
     ...(profile?.memoryMB === undefined ? {} : { memoryMB: profile.memoryMB }),
     ...(profile?.processors === undefined ? {} : { logicalProcessors: profile.processors }),
     ...(profile?.cpuSpeedMHz === undefined ? {} : { cpuSpeedMHz: profile.cpuSpeedMHz }),
+    ...(profile?.downloadMbps === undefined ? {} : { downloadMbps: profile.downloadMbps }),
     users: scenario.users.map((user) => ({
       name: user.name,
       sid: user.sid,

@@ -70,7 +70,12 @@ async function startDevice(
     scriptRunner: scenarioScripts(scenario, onProgramStart, clock),
     users: scenario.users
       .filter((user) => user.loggedOn)
-      .map((user, index) => ({ userId: user.objectId, userSid: user.sid, session: index + 1 })),
+      .map((user, index) => ({
+        userId: user.objectId,
+        userSid: user.sid,
+        session: index + 1,
+        accountName: user.name,
+      })),
     ...(logsDir === undefined ? {} : { logsDir }),
   });
   const { events } = recordEvents(agent.events);
@@ -115,7 +120,12 @@ export function perform(
       const user = userOf(action.user);
       if (user !== undefined)
         live.agent.trigger({
-          logon: { userId: user.objectId, userSid: user.sid, session: scenario.users.indexOf(user) + 1 },
+          logon: {
+            userId: user.objectId,
+            userSid: user.sid,
+            session: scenario.users.indexOf(user) + 1,
+            accountName: user.name,
+          },
         });
       return;
     }

@@ -130,6 +130,12 @@ export const DeviceProfileSchema = Type.Object(
     memoryMB: Type.Optional(Type.Integer({ minimum: 0 })),
     processors: Type.Optional(Type.Integer({ minimum: 1 })),
     cpuSpeedMHz: Type.Optional(Type.Integer({ minimum: 1 })),
+    downloadMbps: Type.Optional(
+      described(
+        Type.Number({ exclusiveMinimum: 0 }),
+        "the device's download link in Mbit/s, which paces content downloads (default 100; Delivery Optimization peers are faster)",
+      ),
+    ),
   },
   closed,
 );

@@ -135,3 +135,183 @@ export function instantDownloads(text: string): string[] {
   });
   return problems;
 }
+
+/** The messages of a log, in order. */
+const messagesOf = (text: string): string[] => parseCmtrace(text).map((record) => record.message);
+
+const SUBGRAPH_START = "[Win32App][V3Processor] Processing subgraph with app ids: ";
+const SUBGRAPH_DONE = "[Win32App][V3Processor] Done processing subgraph.";
+const DETECTION = /^\[Win32App\]\[DetectionActionHandler\] Detection for policy with id: (\S+) resulted/;
+const EXECUTION =
+  /^\[Win32App\]\[ExecutionActionHandler\] Handler invoked with execution type: (\w+) for policy with id: (\S+) /;
+
+interface Relation {
+  readonly AppId: string;
+  readonly ChildId: string;
+  readonly Type: number;
+  readonly Action: number;
+}
+
+/** The relations of every app the log's `Get policies` lines name, by parent id (lower case). */
+function relationsOf(messages: readonly string[]): Map<string, Relation[]> {
+  const relations = new Map<string, Relation[]>();
+  for (const message of messages) {
+    if (!message.startsWith("Get policies = ")) continue;
+    const policies = JSON.parse(message.slice("Get policies = ".length)) as Array<{
+      Id: string;
+      FlatDependencies: Relation[] | null;
+    }>;
+    for (const policy of policies)
+      if (policy.FlatDependencies !== null && policy.FlatDependencies.length > 0)
+        relations.set(policy.Id.toLowerCase(), policy.FlatDependencies);
+  }
+  return relations;
+}
+
+/** Each subgraph's lines, from its `Processing subgraph` line to its `Done processing subgraph.` (or the log's end). */
+function subgraphsOf(messages: readonly string[]): { ids: string[]; lines: string[] }[] {
+  const out: { ids: string[]; lines: string[] }[] = [];
+  messages.forEach((message, start) => {
+    if (!message.startsWith(SUBGRAPH_START)) return;
+    const end = messages.findIndex(
+      (m, i) => i > start && (m === SUBGRAPH_DONE || m.startsWith(SUBGRAPH_START)),
+    );
+    out.push({
+      ids: message
+        .slice(SUBGRAPH_START.length)
+        .split(", ")
+        .map((id) => id.toLowerCase()),
+      lines: messages.slice(start + 1, end < 0 ? undefined : end),
+    });
+  });
+  return out;
+}
+
+/** True when `wanted` appears in `seq` in order (other entries may come between). */
+function inOrder(seq: readonly string[], wanted: readonly string[]): boolean {
+  let at = 0;
+  for (const item of seq) if (item === wanted[at]) at += 1;
+  return at === wanted.length;
+}
+
+/**
+ * Dependency and supersedence order inside each processed subgraph (ime.md §11a "Order inside a subgraph"):
+ * an auto-install dependency's root is detected first and, the first time, reported `Undetectable`; a
+ * detect-only dependency is detected before its parent; a replace runs old, new, old, uninstall, new, old,
+ * install, new, old. Returns how many subgraphs were checked and what was out of order.
+ */
+export function checkRelationOrder(text: string): { checked: number; problems: string[] } {
+  const messages = messagesOf(text);
+  const relations = relationsOf(messages);
+  const problems: string[] = [];
+  let checked = 0;
+  for (const { ids, lines } of subgraphsOf(messages)) {
+    const root = ids.find((id) => relations.has(id));
+    const edges = root === undefined ? [] : (relations.get(root) ?? []);
+    const detections = lines.flatMap((m) => {
+      const match = DETECTION.exec(m);
+      return match === null ? [] : [match[1]!.toLowerCase()];
+    });
+    if (root === undefined || detections.length === 0) continue;
+    checked += 1;
+    const child = (action: number) => edges.find((e) => e.Action === action)?.ChildId.toLowerCase();
+    const auto = child(10);
+    const detectOnly = child(0);
+    const replaced = child(110);
+    if (auto !== undefined) {
+      if (detections[0] !== root) problems.push(`${root}: the dependency root is not detected first`);
+      const fresh = lines.some((m) =>
+        m.includes(`App with id: ${root} and prior AppAuthority: V3 could not be loaded`),
+      );
+      const firstDelta = lines.find((m) =>
+        m.includes(`Detection state for app with id: ${root} has been updated.`),
+      );
+      if (fresh && !firstDelta?.includes('{"DetectionState":{"OldValue":null,"NewValue":"Undetectable"}}'))
+        problems.push(`${root}: the dependency root's first Detection delta is not Undetectable`);
+    } else if (detectOnly !== undefined && !inOrder(detections, [detectOnly, root])) {
+      problems.push(`${root}: the detect-only dependency is not detected before its parent`);
+    }
+    const executions = lines.flatMap((m) => {
+      const match = EXECUTION.exec(m);
+      return match === null ? [] : [`${match[1]} ${match[2]!.toLowerCase()}`];
+    });
+    if (
+      replaced !== undefined &&
+      executions.includes(`Uninstall ${replaced}`) &&
+      executions.includes(`Install ${root}`)
+    ) {
+      const steps = lines.flatMap((m) => {
+        const detection = DETECTION.exec(m);
+        if (detection !== null) return [detection[1]!.toLowerCase() === root ? "new" : "old"];
+        const execution = EXECUTION.exec(m);
+        return execution === null ? [] : [execution[1] === "Uninstall" ? "uninstall" : "install"];
+      });
+      const replace = ["old", "new", "old", "uninstall", "new", "old", "install", "new", "old"];
+      if (!inOrder(steps, replace)) problems.push(`${root}: the replace does not run ${replace.join(", ")}`);
+    }
+  }
+  return { checked, problems };
+}
+
+/**
+ * The session lines of ime.md §11a Sessions: a user's session starts impersonated with the co-management
+ * workload status; the userless one skips the user token. Returns the sessions checked and the problems.
+ */
+export function checkSessionLines(text: string): { sessions: number; problems: string[] } {
+  const messages = messagesOf(text);
+  const problems: string[] = [];
+  let sessions = 0;
+  messages.forEach((message, i) => {
+    const banner = /Processing user session (\d+), userId: (\S+),/.exec(message);
+    if (banner === null) return;
+    sessions += 1;
+    const next = messages.slice(i + 1, i + 5);
+    const userless = banner[2] === "00000000-0000-0000-0000-000000000000";
+    const wanted = userless
+      ? ["Userless session, skip UserToken for device check-in"]
+      : ["After impersonation: AzureAD\\", "Comgt app workload status False"];
+    for (const line of wanted)
+      if (!next.some((m) => m.startsWith(line))) problems.push(`session ${banner[1]}: no "${line}"`);
+  });
+  return { sessions, problems };
+}
+
+/**
+ * Reboots (ime.md §11a Time, GRS wording): the device is down for minutes between the shutdown signal and the
+ * next start, and a session stopped for a restart ends with the IME's reboot line.
+ */
+export function checkReboots(imeLog: string, appWorkload: string): { reboots: number; problems: string[] } {
+  const records = parseCmtrace(imeLog);
+  const problems: string[] = [];
+  let reboots = 0;
+  records.forEach((record, i) => {
+    if (record.message !== "EMS Agent received shutdown signal") return;
+    reboots += 1;
+    const start = records.findIndex((r, j) => j > i && r.message === "EMS Agent Started");
+    if (start >= 0 && secondsBetween(record, records[start]!) < 60)
+      problems.push(
+        `restart at ${record.time}: the device was down ${secondsBetween(record, records[start]!)} s`,
+      );
+  });
+  const messages = messagesOf(appWorkload);
+  messages.forEach((message, i) => {
+    if (
+      message !==
+      "[Win32App][V3Processor] A restart is required to continue processing apps. Stop processing."
+    )
+      return;
+    const stop = messages.findIndex((m, j) => j > i && m.includes("application poller stopped."));
+    const rest = messages.slice(i, stop < 0 ? undefined : stop);
+    if (!rest.some((m) => m.endsWith("is required to complete to complete the check in process.")))
+      problems.push("a session stopped for a restart does not end with the reboot line");
+  });
+  return { reboots, problems };
+}
+
+/** Content errors are the Download state's delta, never an Execution delta (ime.md §11a Reporting). */
+export function misplacedDownloadDeltas(text: string): string[] {
+  return messagesOf(text).filter(
+    (m) =>
+      m.includes("Execution state for app with id:") && m.includes('"NewValue":"ErrorDownloadingContent"'),
+  );
+}

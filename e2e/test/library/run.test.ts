@@ -4,7 +4,16 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { runScenario } from "../../src/run/run-scenario.ts";
 import { loadScenarioFile } from "../../src/scenario/index.ts";
-import { backwardTimes, checkFlowOrder, grammarViolations, instantDownloads } from "./log-fidelity.ts";
+import {
+  backwardTimes,
+  checkFlowOrder,
+  checkReboots,
+  checkRelationOrder,
+  checkSessionLines,
+  grammarViolations,
+  instantDownloads,
+  misplacedDownloadDeltas,
+} from "./log-fidelity.ts";
 
 const LIBRARY = fileURLToPath(new URL("../../scenarios/", import.meta.url));
 const files = readdirSync(LIBRARY)
@@ -35,6 +44,18 @@ describe("scenario library runs", () => {
       // The checks bite: the plain required install has a whole flow to check.
       if (file === "required-install.yaml") expect(order.flows).toBeGreaterThan(0);
       expect(instantDownloads(appWorkload)).toEqual([]);
+      // §11a's dependency and supersedence orders, session lines, reboots and the Download-state delta.
+      const relations = checkRelationOrder(appWorkload);
+      expect(relations.problems).toEqual([]);
+      if (file === "dependencies.yaml" || file === "supersedence.yaml")
+        expect(relations.checked).toBeGreaterThan(1);
+      const sessions = checkSessionLines(appWorkload);
+      expect(sessions.problems).toEqual([]);
+      expect(sessions.sessions).toBeGreaterThan(0);
+      const reboots = checkReboots(device.outcome.readLog("IntuneManagementExtension.log"), appWorkload);
+      expect(reboots.problems).toEqual([]);
+      if (file === "reboots.yaml") expect(reboots.reboots).toBeGreaterThan(0);
+      expect(misplacedDownloadDeltas(appWorkload)).toEqual([]);
     }
   });
 });

@@ -73,6 +73,10 @@ async function chartOutcome(policy: DecodedImePolicy, exitCode: number) {
     actors: {
       checkGrs: resolves("checkGrs", "noValue"),
       detect: resolves("detect", { detected: false, lines: [] }),
+      detectAfterDownload: resolves("detectAfterDownload", {
+        outcome: { detected: false, lines: [] },
+        supersededDetected: false,
+      }),
       checkApplicability: resolves("checkApplicability", { applicability: 0, lines: [] }),
       fetchContentInfo: resolves("fetchContentInfo", {
         url: "http://127.0.0.1/content.bin",
@@ -83,7 +87,7 @@ async function chartOutcome(policy: DecodedImePolicy, exitCode: number) {
       decrypt: resolves("decrypt", undefined),
       unzip: resolves("unzip", undefined),
       runInstaller: resolves("runInstaller", { exitCode, durationMs: 0, stdout: "", stderr: "" }),
-      redetect: resolves("redetect", { detected: true, lines: [] }),
+      redetect: resolves("redetect", { outcome: { detected: true, lines: [] }, supersededDetected: false }),
       // Never settles: the test reads the context the chart hands to the recorder.
       record: fromPromise<OutputFrom<Actors["record"]>, EnforcementContext>(() => new Promise(() => {})),
     },

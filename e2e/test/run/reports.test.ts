@@ -177,6 +177,24 @@ describe("run reports", () => {
     ]);
   });
 
+  it("tells the Company Portal's text for a supersedence outcome (ime.md §11a Reporting)", () => {
+    const report = (state: number) =>
+      ({
+        deviceId: "d",
+        userId: "00000000-0000-0000-0000-000000000000",
+        appId: scenario.apps[0]?.id ?? "",
+        wallTime: 0,
+        thread: 52,
+        seq: 1,
+        simTime: scenario.startMs,
+        phase: "report.sent",
+        details: { report: { EnforcementState: state }, statusServiceReport: {} },
+      }) as unknown as ImeEvent;
+    const [removed, plain] = narrate([report(1016), report(1000)], scenario.startMs, () => "Old");
+    expect(removed?.why).toContain('"App was removed in order to install a superseding app."');
+    expect(plain?.why).not.toContain("Company Portal says");
+  });
+
   it("marks the log lines whose real wording is not known, and only those", () => {
     const event = {
       deviceId: "d",

@@ -18,6 +18,9 @@ import type { AppRecord, AssignmentRecord } from "../store/records.ts";
 import type { Store } from "../store/store.ts";
 import { filterApplicability } from "./filter-applicability.ts";
 
+/** The policy JSON's InstallContext as devices receive it (ime.md §11a Other). */
+const POLICY_INSTALL_CONTEXT = 1;
+
 /** Which app list a gateway request asks for (ime.md §3.1 item 5). */
 export type AppListKind = "required" | "available" | "selected";
 
@@ -107,7 +110,10 @@ export function policiesFor(
         targetType: targeted.targetType,
         flatDependencies: flattenRelationships(app.id, relationshipsOf),
       });
-      const delivered = deliveredPolicy(app, derived);
+      // The policy JSON's InstallContext was 1 in every sample seen, on system apps too (ime.md §11a Other, S10:
+      // "InstallContext 1 always"); it is not the state messages' InstallContext, which the IME takes from RunAs.
+      // A pasted policy is served as given.
+      const delivered = deliveredPolicy(app, { ...derived, InstallContext: POLICY_INSTALL_CONTEXT });
       const filtered = filterApplicability(store, deviceId, targeted.assignment);
       return filtered === null
         ? delivered

@@ -150,6 +150,8 @@ describe("SideCar gateway sessions", () => {
     ]);
     // The assignment asked for foreground delivery (DeliveryOptimizationPriority, contracts/enums policy.ts).
     expect(policies[0]?.DOPriority).toBe(DeliveryOptimizationPriority.Foreground);
+    // The policy's InstallContext is 1 in every sample seen, a system app included (ime.md §11a Other).
+    expect(policies[0]?.InstallContext).toBe(1);
   });
 
   it("gives user-targeted available apps to the user's session only", async () => {
@@ -162,6 +164,7 @@ describe("SideCar gateway sessions", () => {
         policy.TargetType,
       ]),
     ).toEqual([[availableAppId, 1, 1]]);
+    expect(decodePolicyListPayload(forUser.json().ResponsePayload)[0]?.InstallContext).toBe(1);
     // No assignment settings: Graph's notConfigured, delivered as background.
     expect(decodePolicyListPayload(forUser.json().ResponsePayload)[0]?.DOPriority).toBe(
       DeliveryOptimizationPriority.Background,

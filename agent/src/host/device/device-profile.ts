@@ -26,6 +26,11 @@ export interface DeviceProfile {
   readonly logicalProcessors: number;
   readonly cpuSpeedMHz: number;
   readonly users: readonly DeviceUser[];
+  /**
+   * The device's link to the content service in Mbit/s, which paces downloads (machines/work-durations.ts,
+   * DEFAULT_DOWNLOAD_MBPS when absent; ime.md §11a Time).
+   */
+  readonly downloadMbps?: number;
 }
 
 /** The device a scenario gets when it says nothing: a current Windows 11 x64 PC with one signed-in user. */
@@ -69,6 +74,11 @@ export function defineDeviceProfile(input: Partial<DeviceProfile> = {}): DeviceP
     const value = profile[field];
     if (!Number.isInteger(value) || value < 0) fail(field, `${value} is not a non-negative integer`);
   }
+  if (
+    profile.downloadMbps !== undefined &&
+    !(Number.isFinite(profile.downloadMbps) && profile.downloadMbps > 0)
+  )
+    fail("downloadMbps", `${profile.downloadMbps} is not a positive number of Mbit/s`);
   if (!/^[A-Za-z0-9-]{1,15}$/.test(profile.computerName)) {
     fail("computerName", `"${profile.computerName}" is not a NetBIOS name`);
   }
