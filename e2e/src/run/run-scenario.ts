@@ -14,9 +14,10 @@ import { scenarioInstaller, scenarioScripts } from "./agent-parts.ts";
 import { deviceProfileOf, seedDevice } from "./device-setup.ts";
 import { createFleetKey, enrollWithFleetKey, type FleetKey } from "./enrollment.ts";
 import { faultPlanOf } from "./faults.ts";
+import { defaultWorkerCount, type FleetShard, runInWorkers } from "./fleet-workers.ts";
 import { InjectDispatcher } from "./inject-dispatcher.ts";
 import { registryValueOf } from "./registry-data.ts";
-import { type DeviceRun, finalStatesOf, type RunResult } from "./result.ts";
+import { type DeviceRun, finalStatesOf, type RunResult, runResultOf } from "./result.ts";
 import { type ScenarioService, startScenarioService } from "./service-setup.ts";
 import { enrollmentUsersOf } from "./tenant-users.ts";
 
@@ -29,6 +30,13 @@ export interface RunOptions {
   readonly onProgress?: (ready: number, total: number) => void;
   /** Called with the name of every external program an install's command line or script starts. */
   readonly onProgramStart?: (name: string) => void;
+  /**
+   * Worker threads a fleet runs on, each with its own mock and its share of the devices (fleet-workers.ts);
+   * default `defaultWorkerCount(devices)`, so a small fleet runs in this thread as before.
+   */
+  readonly workers?: number;
+  /** A fleet worker's share: its first device number and where its service keeps its data under `outDir`. */
+  readonly shard?: FleetShard;
 }
 
 interface LiveDevice {
@@ -219,24 +227,30 @@ function exportRegistry(live: LiveDevice, outDir: string): void {
   );
 }
 
+/**
+ * A fresh service and fresh device folders each run: a reused data folder would still hold the last run's apps,
+ * and a device folder the last run's logs (a log appended to would mix two runs' check-ins).
+ */
+export function prepareOutDir(outDir: string): void {
+  mkdirSync(outDir, { recursive: true });
+  for (const entry of readdirSync(outDir)) {
+    // service-<n>: a fleet worker's service (fleet-workers.ts).
+    if (/^(device-\d{4,}|service(-\d+)?)$/.test(entry))
+      rmSync(join(outDir, entry), { recursive: true, force: true });
+  }
+}
+
 /** Runs a loaded scenario to its end and checks its expectations. */
 export async function runScenario(loaded: LoadedScenario, options: RunOptions = {}): Promise<RunResult> {
-  const wallStart = performance.now();
   const deviceCount = options.devices ?? loaded.devices;
+  const workers = options.shard === undefined ? (options.workers ?? defaultWorkerCount(deviceCount)) : 1;
+  if (workers > 1) return runInWorkers(loaded, { ...options, devices: deviceCount, workers });
+  const wallStart = performance.now();
   const outDir = options.outDir;
-  if (outDir !== undefined) {
-    // A fresh service and fresh device folders each run: a reused data folder would still hold the last run's apps,
-    // and a device folder the last run's logs (a log appended to would mix two runs' check-ins).
-    rmSync(join(outDir, "service"), { recursive: true, force: true });
-    mkdirSync(outDir, { recursive: true });
-    for (const entry of readdirSync(outDir)) {
-      if (/^device-\d{4}$/.test(entry)) rmSync(join(outDir, entry), { recursive: true, force: true });
-    }
-  }
-  const service = await startScenarioService(
-    loaded,
-    outDir === undefined ? undefined : join(outDir, "service"),
-  );
+  if (outDir !== undefined && options.shard === undefined) prepareOutDir(outDir);
+  const serviceDir =
+    options.shard?.serviceDir ?? (outDir === undefined ? undefined : join(outDir, "service"));
+  const service = await startScenarioService(loaded, serviceDir);
   // The service holds every app under the scenario's own id (service-setup), so expectations find the keys.
   const scenario = loaded;
   service.server.intune.faults.setPlan(faultPlanOf(scenario));
@@ -245,11 +259,21 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions = 
   try {
     const key = await createFleetKey();
     const dispatcher = new InjectDispatcher(service.server);
-    for (let number = 1; number <= deviceCount; number += 1) {
+    const first = options.shard?.firstDevice ?? 1;
+    for (let index = 0; index < deviceCount; index += 1) {
       devices.push(
-        await startDevice(scenario, service, clock, number, outDir, key, dispatcher, options.onProgramStart),
+        await startDevice(
+          scenario,
+          service,
+          clock,
+          first + index,
+          outDir,
+          key,
+          dispatcher,
+          options.onProgramStart,
+        ),
       );
-      options.onProgress?.(number, deviceCount);
+      options.onProgress?.(index + 1, deviceCount);
     }
     for (const action of scenario.actions) {
       clock.setTimeout(() => {
@@ -280,16 +304,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions = 
         : [`device ${live.number}: the agent stopped on ${(failure as Error).message ?? String(failure)}`];
     });
     if (outDir !== undefined) for (const live of devices) exportRegistry(live, outDir);
-    return {
-      scenario,
-      devices: runs,
-      expectations,
-      passed: errors.length === 0 && expectations.every((check) => check.passed),
-      errors,
-      wallMs: performance.now() - wallStart,
-      simulatedMs: scenario.durationMs,
-      outDir,
-    };
+    return runResultOf({ scenario, devices: runs, expectations, errors, outDir }, wallStart);
   } finally {
     for (const live of devices) live.agent.dispose();
     await service.server.close();
