@@ -10,6 +10,7 @@ import { Worker } from "node:worker_threads";
 import { ImesimError } from "@imesim/contracts/errors";
 import type { DeviceOutcome, ExpectationResult } from "../scenario/expectations.ts";
 import type { LoadedScenario } from "../scenario/index.ts";
+import { receivedAppIds } from "./fleet-summary.ts";
 import { type AppFinalState, type DeviceRun, type RunResult, runResultOf } from "./result.ts";
 import type { RunOptions } from "./run-scenario.ts";
 
@@ -18,6 +19,8 @@ export interface FleetShard {
   readonly firstDevice: number;
   /** Where this share's mock keeps its data; undefined for a fresh temp folder. */
   readonly serviceDir: string | undefined;
+  /** Devices run at a time (run-scenario's SHARD_BATCH_DEVICES unless set). */
+  readonly batchDevices?: number;
 }
 
 /** What a worker is given (structured-cloned: the loaded scenario is plain data). */
@@ -90,6 +93,29 @@ function detachedOutcome(number: number): DeviceOutcome {
     readLog: gone,
     serviceStatus: gone,
   };
+}
+
+/** A device's run as the reports read it, without the device: its outcome detached, its received app ids kept. */
+export function detachRun(run: DeviceRun): DeviceRun {
+  const received = run.receivedApps !== undefined ? run.receivedApps : receivedAppIds(run.outcome.events);
+  return {
+    outcome: detachedOutcome(run.outcome.number),
+    deviceId: run.deviceId,
+    deviceName: run.deviceName,
+    finalStates: run.finalStates,
+    receivedApps: received === undefined || received === null ? null : [...received],
+  };
+}
+
+/**
+ * Expectation results of consecutive device ranges (batches, shares) in checkExpectations' own order: by
+ * expectation, then device (the sort is stable, so each range keeps its devices' order).
+ */
+export function orderedByExpectation<T extends { readonly expectations: readonly ExpectationResult[] }>(
+  parts: T,
+): T & { readonly expectations: ExpectationResult[] } {
+  const expectations = [...parts.expectations].sort((a, b) => a.index - b.index);
+  return { ...parts, expectations };
 }
 
 function runShard(job: ShardJob, onReady: (ready: number) => void): Promise<ShardMessage & { type: "done" }> {
@@ -165,12 +191,9 @@ export async function runInWorkers(
       receivedApps: device.receivedApps,
     })),
   );
-  // checkExpectations lists by expectation, then device: the shares' lists merged back into that order.
-  const expectations = results
-    .flatMap((result) => result.expectations)
-    .map((check, position) => ({ check, position }))
-    .sort((a, b) => a.check.index - b.check.index || a.position - b.position)
-    .map(({ check }) => check);
-  const errors = results.flatMap((result) => result.errors);
-  return runResultOf({ scenario, devices, expectations, errors, outDir }, wallStart);
+  const merged = orderedByExpectation({
+    expectations: results.flatMap((result) => result.expectations),
+    errors: results.flatMap((result) => result.errors),
+  });
+  return runResultOf({ scenario, devices, ...merged, outDir }, wallStart);
 }

@@ -105,4 +105,22 @@ describe("a fleet on worker threads", () => {
     // The device itself stayed in its worker: asking for it says so instead of answering wrong.
     expect(() => sharded.devices[0]!.outcome.host).toThrow(/--workers 1/);
   });
+
+  it("runs a share in batches, numbering its devices from the share's first", {
+    timeout: 120_000,
+  }, async () => {
+    const share = await runScenario(scenario, {
+      devices: 3,
+      shard: { firstDevice: 2, serviceDir: undefined, batchDevices: 2 },
+    });
+    expect(share.devices.map((device) => device.outcome.number)).toEqual([2, 3, 4]);
+    expect(share.devices.map((device) => device.receivedApps?.length)).toEqual([2, 2, 2]);
+    // Only device 3 has the `device: 3` expectation, listed after every device's first one.
+    expect(share.expectations.map((check) => [check.index, check.device, check.passed])).toEqual([
+      [0, 2, true],
+      [0, 3, true],
+      [0, 4, true],
+      [1, 3, false],
+    ]);
+  });
 });
