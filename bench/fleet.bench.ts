@@ -49,8 +49,13 @@ async function measure(apps: number, duration: string, devices: number, workers?
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
   }, 50);
   const started = performance.now();
+  // CPU time of the whole process, worker threads included: unlike wall time, it does not grow with the load
+  // other processes put on a shared machine.
+  const cpuBefore = process.cpuUsage();
   const result = await runScenario(scenario, { devices, ...(workers === undefined ? {} : { workers }) });
   const wallMs = performance.now() - started;
+  const cpu = process.cpuUsage(cpuBefore);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
   clearInterval(sampler);
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
   // From the final states (a fleet worker keeps its devices' events): apps in the Installed band (ime.md §4.2).
@@ -63,7 +68,7 @@ async function measure(apps: number, duration: string, devices: number, workers?
     0,
   );
   if (result.errors.length > 0) throw new Error(`bench run failed: ${result.errors.join("; ")}`);
-  return { wallMs, simulatedMs: result.simulatedMs, peakRss, installs };
+  return { wallMs, cpuMs, simulatedMs: result.simulatedMs, peakRss, installs };
 }
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
@@ -91,10 +96,10 @@ const fleet = await measure(5, "3h", FLEET, workers);
 const perDevice = (m: { wallMs: number }, devices: number) => m.wallMs / devices;
 console.log(`\n2) fleet of ${FLEET} devices × 5 apps, 3 h simulated, ${workers} worker thread(s)`);
 console.log(
-  `   baseline     1 device : ${seconds(baseline2.wallMs).padStart(9)}  peak RSS ${mb(baseline2.peakRss)}`,
+  `   baseline     1 device : ${seconds(baseline2.wallMs).padStart(9)}  CPU ${seconds(baseline2.cpuMs)}  peak RSS ${mb(baseline2.peakRss)}`,
 );
 console.log(
-  `   measured ${String(FLEET).padStart(5)} devices: ${seconds(fleet.wallMs).padStart(9)}  ${(FLEET / (fleet.wallMs / 1000)).toFixed(1)} devices/s  peak RSS ${mb(fleet.peakRss)}  installed ${fleet.installs}`,
+  `   measured ${String(FLEET).padStart(5)} devices: ${seconds(fleet.wallMs).padStart(9)}  ${(FLEET / (fleet.wallMs / 1000)).toFixed(1)} devices/s  CPU ${seconds(fleet.cpuMs)} (${(fleet.cpuMs / FLEET).toFixed(0)} ms/device)  peak RSS ${mb(fleet.peakRss)}  installed ${fleet.installs}`,
 );
 console.log(
   `   ratio: wall time per device ${(perDevice(fleet, FLEET) / perDevice(baseline2, 1)).toFixed(2)}× the single device's`,
