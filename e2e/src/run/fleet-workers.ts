@@ -51,9 +51,10 @@ export type ShardMessage =
     }
   | { readonly type: "failed"; readonly message: string };
 
-// A worker pays for its own mock and app publishing (about a second) before its first device; below this many
-// devices per worker that costs more than the second core saves.
-const DEVICES_PER_WORKER = 100;
+// A worker pays for loading the code (type stripping), its own mock and the apps' publishing — about 5 s of CPU,
+// 60 devices' worth (bench/fleet.bench.ts: ~85 ms of CPU per device × 5 apps × 3 h) — before its first device;
+// with fewer devices per worker than this, the second core saves less than that costs.
+const DEVICES_PER_WORKER = 500;
 
 /** The worker count `--devices N` picks: one per core, as long as each gets at least DEVICES_PER_WORKER devices. */
 export function defaultWorkerCount(devices: number, cores = availableParallelism()): number {

@@ -65,6 +65,7 @@ describe("fleet shares", () => {
   it("keeps small fleets in one thread and gives a large one every core", () => {
     expect(defaultWorkerCount(1, 8)).toBe(1);
     expect(defaultWorkerCount(3, 8)).toBe(1);
+    expect(defaultWorkerCount(999, 8)).toBe(1);
     expect(defaultWorkerCount(10_000, 2)).toBe(2);
     expect(defaultWorkerCount(10_000, 8)).toBe(8);
   });

@@ -36,7 +36,7 @@ export function registerRun(program: Command): void {
     )
     .option(
       "--workers <n>",
-      "worker threads the fleet runs on, each with its own mock and a share of the devices (default: one per core, for fleets of 200 devices or more)",
+      "worker threads the fleet runs on, each with its own mock and a share of the devices (default: one per core, for fleets of 1,000 devices or more)",
       positive,
     )
     .addOption(
