@@ -5,6 +5,7 @@ export {
   createMemorySink,
   type MemorySink,
 } from "./content-sink.ts";
+export { createDeflatePool, type DeflatePool } from "./deflate-pool.ts";
 export {
   DEFAULT_TOOL_VERSION,
   type DecodedEncryptionInfo,

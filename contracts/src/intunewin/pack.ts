@@ -3,7 +3,7 @@ import { type FileHandle, mkdir, open, rename, rm, stat } from "node:fs/promises
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { ImesimError } from "../errors/index.ts";
 import { abortedError, throwIfAborted } from "./abort.ts";
-import { createDeflatePool } from "./deflate-pool.ts";
+import { createDeflatePool, type DeflatePool } from "./deflate-pool.ts";
 import { DEFAULT_TOOL_VERSION, type DetectionXml } from "./detection-xml.ts";
 import { IntunewinErrorCode } from "./error-codes.ts";
 import { walkSourceFolder } from "./folder-walk.ts";
@@ -26,6 +26,11 @@ export interface PackOptions {
   level?: number;
   /** Compression threads; default one per core. */
   threads?: number;
+  /**
+   * A pool the caller shares across many packs (it stays open): starting a pool's workers costs far more
+   * than packing a small folder, so a run publishing 50 small apps packs them all on one.
+   */
+  pool?: DeflatePool;
   toolVersion?: string;
   onProgress?: (done: number, total: number) => void;
   /** Stops the pack: the temporary file is removed and INTUNEWIN_ABORTED is thrown. */
@@ -194,7 +199,7 @@ export async function packFolder(options: PackOptions): Promise<PackResult> {
   } catch (error) {
     throw ioFailed("create", temporary, error);
   }
-  const pool = createDeflatePool(options.threads);
+  const pool = options.pool ?? createDeflatePool(options.threads);
   let done = 0;
   try {
     const innerZip = writeInnerZip(items, pool, {
@@ -233,6 +238,6 @@ export async function packFolder(options: PackOptions): Promise<PackResult> {
       },
     );
   } finally {
-    await pool.close();
+    if (options.pool === undefined) await pool.close();
   }
 }

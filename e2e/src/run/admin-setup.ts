@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { ImesimError } from "@imesim/contracts/errors";
 import { type DecodedImePolicy, encodePolicy } from "@imesim/contracts/ime";
+import { createDeflatePool, type DeflatePool, packFolder } from "@imesim/contracts/intunewin";
 import { type AdminChannel, importApp, inProcessChannel, type MockIntuneServer } from "@imesim/mock-service";
 import { analyzeCommand } from "../lint/index.ts";
 import { graphAssignmentOf } from "../scenario/app-policy.ts";
@@ -48,6 +49,17 @@ function materialize(app: LoadedApp, setupFile: string, scratch: string): string
     writeFileSync(path, content);
   }
   return folder;
+}
+
+/** Packs `folder` into `outputFolder` on a shared deflate pool; returns the .intunewin's path. */
+async function packOnPool(
+  folder: string,
+  setupFile: string,
+  outputFolder: string,
+  pool: DeflatePool,
+): Promise<string> {
+  mkdirSync(outputFolder, { recursive: true });
+  return (await packFolder({ sourceFolder: folder, setupFile, outputFolder, pool })).outputPath;
 }
 
 /**
@@ -129,34 +141,43 @@ export async function publishApps(
   const channel = inProcess ? inProcessChannel(target) : target;
   const scratch = mkdtempSync(join(tmpdir(), "imesim-packages-"));
   const appIds = new Map<string, string>();
+  // One deflate pool for every app: starting its worker costs far more than packing a scenario's small folder.
+  let pool: DeflatePool | undefined;
+  const sharedPool = (): DeflatePool => {
+    pool ??= createDeflatePool();
+    return pool;
+  };
   try {
     for (const app of scenario.apps) {
       const body = graphBodyOf(app);
       const setupFile = setupFileOf(body);
       // Each assignment goes to its real target: the service keys assignments by app and id.
       const assignments = app.assignments.map((assignment) => graphAssignmentOf(assignment));
-      const source =
+      // What importApp would do with the folder (IntuneWinAppUtil's pack), on the shared pool.
+      const packed = join(scratch, `${app.id}.packed`);
+      const intunewinPath =
         app.package?.kind === "intunewin"
-          ? { intunewinPath: app.package.path }
-          : {
-              folder: {
-                path:
-                  app.package?.kind === "folder" ? app.package.path : materialize(app, setupFile, scratch),
-                setupFile,
-              },
-            };
+          ? app.package.path
+          : await packOnPool(
+              app.package?.kind === "folder" ? app.package.path : materialize(app, setupFile, scratch),
+              setupFile,
+              packed,
+              sharedPool(),
+            );
       const imported = await importApp(target, {
         graphApp: body,
-        ...source,
+        intunewinPath,
         assignments,
         ...(inProcess ? { appId: app.id } : {}),
       });
+      rmSync(packed, { recursive: true, force: true });
       appIds.set(app.name, imported.appId);
       if (app.pastedPolicy !== undefined)
         await overridePolicy(channel, adminToken, app.name, imported.appId, app.pastedPolicy);
     }
     return appIds;
   } finally {
+    await pool?.close();
     rmSync(scratch, { recursive: true, force: true });
   }
 }

@@ -62,7 +62,13 @@ export function portalStatusOf(state: AppFinalState): PortalStatus {
  * did not, and not checked in when the device never received one.
  */
 export function fleetSummary(apps: readonly FleetApp[], devices: readonly DeviceRun[]): AppFleetSummary[] {
-  const received = devices.map((device) => receivedAppIds(device.outcome.events));
+  const received = devices.map((device) =>
+    device.receivedApps === undefined
+      ? receivedAppIds(device.outcome.events)
+      : device.receivedApps === null
+        ? undefined
+        : new Set(device.receivedApps),
+  );
   return apps.map((app) => {
     const counts: Record<PortalStatus, number> = {
       installed: 0,

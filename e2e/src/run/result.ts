@@ -23,6 +23,11 @@ export interface DeviceRun {
   readonly deviceId: string;
   readonly deviceName: string;
   readonly finalStates: readonly AppFinalState[];
+  /**
+   * Set when the device ran in a fleet worker (its events stayed there): the app ids, lower case, of every app
+   * list it received, or null when it never received one. Otherwise the fleet summary reads the events.
+   */
+  readonly receivedApps?: readonly string[] | null;
 }
 
 export interface RunResult {
@@ -37,6 +42,19 @@ export interface RunResult {
   readonly simulatedMs: number;
   /** Where logs and .reg exports were written (--out). */
   readonly outDir: string | undefined;
+}
+
+/** A run's result from its parts: it passed when every expectation held and no agent stopped on an error. */
+export function runResultOf(
+  parts: Pick<RunResult, "scenario" | "devices" | "expectations" | "errors" | "outDir">,
+  wallStart: number,
+): RunResult {
+  return {
+    ...parts,
+    passed: parts.errors.length === 0 && parts.expectations.every((check) => check.passed),
+    wallMs: performance.now() - wallStart,
+    simulatedMs: parts.scenario.durationMs,
+  };
 }
 
 /** Reads every app's final state on a device from the IME's registry (ime.md §4.1). */

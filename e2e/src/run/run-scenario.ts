@@ -8,15 +8,27 @@ import { type Agent, createAgent, createVirtualClock, type VirtualClock } from "
 import { DEVICE_USER_ID, type ImeEvent, recordEvents } from "@imesim/agent/events";
 import { createDevice, type Device, exportRegFile } from "@imesim/agent/host";
 import { IME_REGISTRY_ROOT, WIN32_APPS_KEY } from "@imesim/agent/ime";
-import { checkExpectations, type DeviceOutcome, type LogFileName } from "../scenario/expectations.ts";
+import {
+  checkExpectations,
+  type DeviceOutcome,
+  type ExpectationResult,
+  type LogFileName,
+} from "../scenario/expectations.ts";
 import type { LoadedScenario, TimedAction } from "../scenario/index.ts";
 import { scenarioInstaller, scenarioScripts } from "./agent-parts.ts";
 import { deviceProfileOf, seedDevice } from "./device-setup.ts";
 import { createFleetKey, enrollWithFleetKey, type FleetKey } from "./enrollment.ts";
 import { faultPlanOf } from "./faults.ts";
+import {
+  defaultWorkerCount,
+  detachRun,
+  type FleetShard,
+  orderedByExpectation,
+  runInWorkers,
+} from "./fleet-workers.ts";
 import { InjectDispatcher } from "./inject-dispatcher.ts";
 import { registryValueOf } from "./registry-data.ts";
-import { type DeviceRun, finalStatesOf, type RunResult } from "./result.ts";
+import { type DeviceRun, finalStatesOf, type RunResult, runResultOf } from "./result.ts";
 import { type ScenarioService, startScenarioService } from "./service-setup.ts";
 import { enrollmentUsersOf } from "./tenant-users.ts";
 
@@ -29,6 +41,13 @@ export interface RunOptions {
   readonly onProgress?: (ready: number, total: number) => void;
   /** Called with the name of every external program an install's command line or script starts. */
   readonly onProgramStart?: (name: string) => void;
+  /**
+   * Worker threads a fleet runs on, each with its own mock and its share of the devices (fleet-workers.ts);
+   * default `defaultWorkerCount(devices)`, so a small fleet runs in this thread as before.
+   */
+  readonly workers?: number;
+  /** A fleet worker's share: its first device number and where its service keeps its data under `outDir`. */
+  readonly shard?: FleetShard;
 }
 
 interface LiveDevice {
@@ -229,37 +248,54 @@ function exportRegistry(live: LiveDevice, outDir: string): void {
   );
 }
 
-/** Runs a loaded scenario to its end and checks its expectations. */
-export async function runScenario(loaded: LoadedScenario, options: RunOptions = {}): Promise<RunResult> {
-  const wallStart = performance.now();
-  const deviceCount = options.devices ?? loaded.devices;
-  const outDir = options.outDir;
-  if (outDir !== undefined) {
-    // A fresh service and fresh device folders each run: a reused data folder would still hold the last run's apps,
-    // and a device folder the last run's logs (a log appended to would mix two runs' check-ins).
-    rmSync(join(outDir, "service"), { recursive: true, force: true });
-    mkdirSync(outDir, { recursive: true });
-    for (const entry of readdirSync(outDir)) {
-      if (/^device-\d{4}$/.test(entry)) rmSync(join(outDir, entry), { recursive: true, force: true });
-    }
+/**
+ * A fresh service and fresh device folders each run: a reused data folder would still hold the last run's apps,
+ * and a device folder the last run's logs (a log appended to would mix two runs' check-ins).
+ */
+export function prepareOutDir(outDir: string): void {
+  mkdirSync(outDir, { recursive: true });
+  for (const entry of readdirSync(outDir)) {
+    // service-<n>: a fleet worker's service (fleet-workers.ts).
+    if (/^(device-\d{4,}|service(-\d+)?)$/.test(entry))
+      rmSync(join(outDir, entry), { recursive: true, force: true });
   }
-  const service = await startScenarioService(
-    loaded,
-    outDir === undefined ? undefined : join(outDir, "service"),
-  );
-  // The service holds every app under the scenario's own id (service-setup), so expectations find the keys.
-  const scenario = loaded;
-  service.server.intune.faults.setPlan(faultPlanOf(scenario));
+}
+
+/** What one batch of devices ended with. */
+interface BatchResult {
+  readonly runs: DeviceRun[];
+  readonly expectations: ExpectationResult[];
+  readonly errors: string[];
+}
+
+/** Runs devices `first`…`first + count - 1` to the scenario's end on a clock of their own, checks their expectations. */
+async function runBatch(
+  scenario: LoadedScenario,
+  service: ScenarioService,
+  setup: { readonly key: FleetKey; readonly dispatcher: InjectDispatcher },
+  first: number,
+  count: number,
+  options: RunOptions,
+  onReady: (index: number) => void,
+): Promise<BatchResult> {
+  const { outDir } = options;
   const clock = createVirtualClock(scenario.startMs);
   const devices: LiveDevice[] = [];
   try {
-    const key = await createFleetKey();
-    const dispatcher = new InjectDispatcher(service.server);
-    for (let number = 1; number <= deviceCount; number += 1) {
+    for (let index = 0; index < count; index += 1) {
       devices.push(
-        await startDevice(scenario, service, clock, number, outDir, key, dispatcher, options.onProgramStart),
+        await startDevice(
+          scenario,
+          service,
+          clock,
+          first + index,
+          outDir,
+          setup.key,
+          setup.dispatcher,
+          options.onProgramStart,
+        ),
       );
-      options.onProgress?.(number, deviceCount);
+      onReady(index);
     }
     for (const action of scenario.actions) {
       clock.setTimeout(() => {
@@ -290,18 +326,48 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions = 
         : [`device ${live.number}: the agent stopped on ${(failure as Error).message ?? String(failure)}`];
     });
     if (outDir !== undefined) for (const live of devices) exportRegistry(live, outDir);
-    return {
-      scenario,
-      devices: runs,
-      expectations,
-      passed: errors.length === 0 && expectations.every((check) => check.passed),
-      errors,
-      wallMs: performance.now() - wallStart,
-      simulatedMs: scenario.durationMs,
-      outDir,
-    };
+    return { runs, expectations, errors };
   } finally {
     for (const live of devices) live.agent.dispose();
+  }
+}
+
+// A fleet worker runs its share this many devices at a time and keeps only their detached results: the devices never
+// meet (each has its own enrollment and clock-driven schedule), so batches change nothing a device does, and the
+// memory a device holds until the run ends (registry, logs, events: about 1 MB) stays bounded whatever the fleet.
+const SHARD_BATCH_DEVICES = 250;
+
+/** Runs a loaded scenario to its end and checks its expectations. */
+export async function runScenario(loaded: LoadedScenario, options: RunOptions = {}): Promise<RunResult> {
+  const deviceCount = options.devices ?? loaded.devices;
+  const workers = options.shard === undefined ? (options.workers ?? defaultWorkerCount(deviceCount)) : 1;
+  if (workers > 1) return runInWorkers(loaded, { ...options, devices: deviceCount, workers });
+  const wallStart = performance.now();
+  const outDir = options.outDir;
+  if (outDir !== undefined && options.shard === undefined) prepareOutDir(outDir);
+  const serviceDir =
+    options.shard?.serviceDir ?? (outDir === undefined ? undefined : join(outDir, "service"));
+  const service = await startScenarioService(loaded, serviceDir);
+  // The service holds every app under the scenario's own id (service-setup), so expectations find the keys.
+  const scenario = loaded;
+  service.server.intune.faults.setPlan(faultPlanOf(scenario));
+  try {
+    const setup = { key: await createFleetKey(), dispatcher: new InjectDispatcher(service.server) };
+    const first = options.shard?.firstDevice ?? 1;
+    const batch =
+      options.shard === undefined ? deviceCount : (options.shard.batchDevices ?? SHARD_BATCH_DEVICES);
+    const all: BatchResult = { runs: [], expectations: [], errors: [] };
+    for (let done = 0; done < deviceCount; done += batch) {
+      const size = Math.min(batch, deviceCount - done);
+      const result = await runBatch(scenario, service, setup, first + done, size, options, (index) =>
+        options.onProgress?.(done + index + 1, deviceCount),
+      );
+      all.runs.push(...(options.shard === undefined ? result.runs : result.runs.map(detachRun)));
+      all.expectations.push(...result.expectations);
+      all.errors.push(...result.errors);
+    }
+    return runResultOf({ scenario, devices: all.runs, ...orderedByExpectation(all), outDir }, wallStart);
+  } finally {
     await service.server.close();
     if (outDir === undefined) rmSync(service.dataDir, { recursive: true, force: true });
   }

@@ -7,6 +7,7 @@ import { loadScenarioOrExit } from "./scenario-file.ts";
 
 interface RunCommandOptions {
   devices?: number;
+  workers?: number;
   report: ReportFormat;
   verbose?: boolean;
   out?: string;
@@ -33,6 +34,11 @@ export function registerRun(program: Command): void {
       "run a fleet of n devices against one mock and print the portal-style summary",
       positive,
     )
+    .option(
+      "--workers <n>",
+      "worker threads the fleet runs on, each with its own mock and a share of the devices (default: one per core, for fleets of 1,000 devices or more)",
+      positive,
+    )
     .addOption(
       new Option("--report <format>", "report format").choices(["text", "json", "junit"]).default("text"),
     )
@@ -56,6 +62,7 @@ export function registerRun(program: Command): void {
       const outDir = options.out === undefined ? undefined : resolve(options.out);
       const result = await runScenario(scenario, {
         ...(options.devices === undefined ? {} : { devices: options.devices }),
+        ...(options.workers === undefined ? {} : { workers: options.workers }),
         ...(outDir === undefined ? {} : { outDir }),
         onProgress: (ready) => bar?.update(ready),
       });

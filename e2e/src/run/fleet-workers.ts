@@ -1,0 +1,200 @@
+// A large fleet across every core: `imesim run --devices N` splits the devices into contiguous shares, one per
+// worker thread; each worker starts its own mock (the same scenario, so the same apps under the same ids) and
+// runs its share on its own virtual clock, then sends back only what the reports read — final states, the
+// app lists received, the expectations it checked and the errors. The devices never meet on the service
+// (each has its own enrollment, policies and statuses), so a device's run is the same in any share.
+// One difference is observable: a fault plan that counts requests (`times:`) counts them per worker's mock.
+import { availableParallelism } from "node:os";
+import { join } from "node:path";
+import { Worker } from "node:worker_threads";
+import { ImesimError } from "@imesim/contracts/errors";
+import type { DeviceOutcome, ExpectationResult } from "../scenario/expectations.ts";
+import type { LoadedScenario } from "../scenario/index.ts";
+import { receivedAppIds } from "./fleet-summary.ts";
+import { type AppFinalState, type DeviceRun, type RunResult, runResultOf } from "./result.ts";
+import type { RunOptions } from "./run-scenario.ts";
+
+/** A worker's share of the fleet. */
+export interface FleetShard {
+  readonly firstDevice: number;
+  /** Where this share's mock keeps its data; undefined for a fresh temp folder. */
+  readonly serviceDir: string | undefined;
+  /** Devices run at a time (run-scenario's SHARD_BATCH_DEVICES unless set). */
+  readonly batchDevices?: number;
+}
+
+/** What a worker is given (structured-cloned: the loaded scenario is plain data). */
+export interface ShardJob {
+  readonly scenario: LoadedScenario;
+  readonly shard: FleetShard;
+  readonly devices: number;
+  readonly outDir: string | undefined;
+}
+
+/** One device as a worker reports it: what the fleet summary and the JSON report read. */
+export interface DetachedDevice {
+  readonly number: number;
+  readonly deviceId: string;
+  readonly deviceName: string;
+  readonly finalStates: readonly AppFinalState[];
+  readonly receivedApps: readonly string[] | null;
+}
+
+/** Messages from a worker: progress as devices are set up, then its share's result or why it failed. */
+export type ShardMessage =
+  | { readonly type: "progress"; readonly ready: number }
+  | {
+      readonly type: "done";
+      readonly devices: readonly DetachedDevice[];
+      readonly expectations: readonly ExpectationResult[];
+      readonly errors: readonly string[];
+    }
+  | { readonly type: "failed"; readonly message: string };
+
+// A worker pays for loading the code (type stripping), its own mock and the apps' publishing — about 5 s of CPU,
+// 60 devices' worth (bench/fleet.bench.ts: ~85 ms of CPU per device × 5 apps × 3 h) — before its first device;
+// with fewer devices per worker than this, the second core saves less than that costs.
+const DEVICES_PER_WORKER = 500;
+
+/** The worker count `--devices N` picks: one per core, as long as each gets at least DEVICES_PER_WORKER devices. */
+export function defaultWorkerCount(devices: number, cores = availableParallelism()): number {
+  return Math.max(1, Math.min(cores, Math.floor(devices / DEVICES_PER_WORKER)));
+}
+
+/** Splits `devices` into `workers` contiguous shares as even as possible: [first device, count] each. */
+export function shareOut(devices: number, workers: number): Array<readonly [number, number]> {
+  const count = Math.max(1, Math.min(workers, devices));
+  const shares: Array<readonly [number, number]> = [];
+  let first = 1;
+  for (let index = 0; index < count; index += 1) {
+    const size = Math.floor(devices / count) + (index < devices % count ? 1 : 0);
+    shares.push([first, size]);
+    first += size;
+  }
+  return shares;
+}
+
+/** An outcome whose device stayed in its worker: the reports read none of it, anything else is told why. */
+function detachedOutcome(number: number): DeviceOutcome {
+  const gone = (): never => {
+    throw new ImesimError(
+      "RUN_DEVICE_DETACHED",
+      `device ${number} ran in a fleet worker and its state stayed there; run with --workers 1 to inspect it`,
+    );
+  };
+  return {
+    number,
+    events: [],
+    get state() {
+      return gone();
+    },
+    get host() {
+      return gone();
+    },
+    readLog: gone,
+    serviceStatus: gone,
+  };
+}
+
+/** A device's run as the reports read it, without the device: its outcome detached, its received app ids kept. */
+export function detachRun(run: DeviceRun): DeviceRun {
+  const received = run.receivedApps !== undefined ? run.receivedApps : receivedAppIds(run.outcome.events);
+  return {
+    outcome: detachedOutcome(run.outcome.number),
+    deviceId: run.deviceId,
+    deviceName: run.deviceName,
+    finalStates: run.finalStates,
+    receivedApps: received === undefined || received === null ? null : [...received],
+  };
+}
+
+/**
+ * Expectation results of consecutive device ranges (batches, shares) in checkExpectations' own order: by
+ * expectation, then device (the sort is stable, so each range keeps its devices' order).
+ */
+export function orderedByExpectation<T extends { readonly expectations: readonly ExpectationResult[] }>(
+  parts: T,
+): T & { readonly expectations: ExpectationResult[] } {
+  const expectations = [...parts.expectations].sort((a, b) => a.index - b.index);
+  return { ...parts, expectations };
+}
+
+function runShard(job: ShardJob, onReady: (ready: number) => void): Promise<ShardMessage & { type: "done" }> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL("./fleet-worker.ts", import.meta.url), { workerData: job });
+    let settled = false;
+    const fail = (message: string) => {
+      if (settled) return;
+      settled = true;
+      void worker.terminate();
+      reject(
+        new ImesimError(
+          "RUN_WORKER_FAILED",
+          `the fleet worker for devices ${job.shard.firstDevice}–${job.shard.firstDevice + job.devices - 1} failed: ${message}`,
+        ),
+      );
+    };
+    worker.on("message", (message: ShardMessage) => {
+      if (message.type === "progress") onReady(message.ready);
+      else if (message.type === "failed") fail(message.message);
+      else {
+        settled = true;
+        resolve(message);
+      }
+    });
+    worker.on("error", (error: unknown) => fail(error instanceof Error ? error.message : String(error)));
+    worker.on("exit", (code) => fail(`it exited with code ${code} before reporting`));
+  });
+}
+
+/** Runs the fleet on `options.workers` worker threads and merges their results as one run's. */
+export async function runInWorkers(
+  scenario: LoadedScenario,
+  options: RunOptions & { readonly devices: number; readonly workers: number },
+): Promise<RunResult> {
+  const wallStart = performance.now();
+  const { outDir } = options;
+  if (outDir !== undefined) (await import("./run-scenario.ts")).prepareOutDir(outDir);
+  const shares = shareOut(options.devices, options.workers);
+  const ready = shares.map(() => 0);
+  const results = await Promise.all(
+    shares.map(([firstDevice, devices], index) =>
+      runShard(
+        {
+          scenario,
+          devices,
+          outDir,
+          shard: {
+            firstDevice,
+            // Each worker's mock has its own data folder; the first keeps the single-thread run's place.
+            serviceDir:
+              outDir === undefined
+                ? undefined
+                : join(outDir, index === 0 ? "service" : `service-${index + 1}`),
+          },
+        },
+        (count) => {
+          ready[index] = count;
+          options.onProgress?.(
+            ready.reduce((sum, value) => sum + value, 0),
+            options.devices,
+          );
+        },
+      ),
+    ),
+  );
+  const devices: DeviceRun[] = results.flatMap((result) =>
+    result.devices.map((device) => ({
+      outcome: detachedOutcome(device.number),
+      deviceId: device.deviceId,
+      deviceName: device.deviceName,
+      finalStates: device.finalStates,
+      receivedApps: device.receivedApps,
+    })),
+  );
+  const merged = orderedByExpectation({
+    expectations: results.flatMap((result) => result.expectations),
+    errors: results.flatMap((result) => result.errors),
+  });
+  return runResultOf({ scenario, devices, ...merged, outDir }, wallStart);
+}
