@@ -62,3 +62,15 @@ export {
   type Win32AppResult,
   Win32AppResultSchema,
 } from "./status-report.ts";
+export {
+  type HealthScriptPolicy,
+  HealthScriptPolicySchema,
+  type HealthScriptSchedule,
+  type PlatformScriptPolicy,
+  PlatformScriptPolicySchema,
+  parseHealthScriptPolicies,
+  parsePlatformScriptPolicies,
+  parseScriptResults,
+  type ScriptResult,
+  ScriptResultSchema,
+} from "./script-policies.ts";
