@@ -21,6 +21,7 @@ import type { AppEvaluator, ContentCodec } from "./machines/ports.ts";
 import { createRulesEvaluator } from "./machines/rules-evaluator.ts";
 import { createServiceLogic } from "./machines/service-logic.ts";
 import { createServiceMachine, type LoggedOnUser, type ServiceMachine } from "./machines/service-machine.ts";
+import { startScriptWorkloads } from "./machines/scripts/agent-hook.ts";
 import { createSubgraphLogic } from "./machines/subgraph-logic.ts";
 import { createSubgraphMachine } from "./machines/subgraph-machine.ts";
 import type { DeviceIdentity } from "./service-client/device-identity.ts";
@@ -67,6 +68,11 @@ export interface AgentOptions {
   readonly deliverySources?: DeliverySources;
   /** The device's download bandwidth in Mbit/s (default 100): how long content takes to arrive. */
   readonly downloadMbps?: number;
+  /**
+   * Runs the PowerShell workloads beside the app check-ins: platform scripts and remediations (issue 16).
+   * Default true; a run that publishes no scripts may turn them off to keep its gateway traffic to apps.
+   */
+  readonly scriptWorkloads?: boolean;
   /** xstate inspection of every chart's actors (dashboards, model-based tests). */
   readonly inspect?: (event: InspectionEvent) => void;
 }
@@ -177,15 +183,24 @@ export function createAgent(options: AgentOptions): Agent {
     }),
   );
   let failure: unknown;
+  const initialUsers =
+    options.users ??
+    host.profile.users
+      .filter((user) => user.loggedOn)
+      .map((user, index) => ({ userId: user.entraObjectId, userSid: user.sid, session: index + 1 }));
+  const scripts = options.scriptWorkloads === false ? undefined : startScriptWorkloads({
+    events,
+    clock,
+    host,
+    serviceClient,
+    tokens,
+    runner: options.scriptRunner ?? createScriptedRunner([]),
+    users: initialUsers,
+    utcOffsetMinutes: options.utcOffsetMinutes ?? 0,
+  });
   const actor: Actor<ServiceMachine> = createActor(service, {
     clock,
-    input: {
-      users:
-        options.users ??
-        host.profile.users
-          .filter((user) => user.loggedOn)
-          .map((user, index) => ({ userId: user.entraObjectId, userSid: user.sid, session: index + 1 })),
-    },
+    input: { users: initialUsers },
     ...(options.inspect === undefined ? {} : { inspect: options.inspect }),
   });
   actor.subscribe({
@@ -203,6 +218,7 @@ export function createAgent(options: AgentOptions): Agent {
     start: () => actor.send({ type: "START" }),
     stop: () => actor.send({ type: "STOP" }),
     trigger(trigger) {
+      scripts?.observe(trigger);
       if (trigger === "syncapp" || trigger === SYNCAPP_MONIKER) actor.send({ type: "SYNC" });
       else if (trigger === "restart") actor.send({ type: "RESTART" });
       else if (trigger === "reboot") actor.send({ type: "REBOOT" });
@@ -225,9 +241,10 @@ export function createAgent(options: AgentOptions): Agent {
       await clock.runUntil(time);
     },
     status: () => actor.getSnapshot().value,
-    failure: () => failure,
+    failure: () => failure ?? scripts?.failure(),
     dispose() {
       actor.stop();
+      scripts?.dispose();
       logs.close();
       // Closing lets open keep-alive connections end; nothing waits on it, the charts are already stopped.
       void serviceClient.close?.();

@@ -2,6 +2,7 @@
 // CMTrace writer, status reports, scenario expectations, `imesim explain` and any dashboard all read
 // this stream, so they can never disagree about what happened.
 import type { AppInstallStatusReport } from "@imesim/contracts/ime";
+import type { ScriptEventBody } from "./script-events.ts";
 
 /** The Entra object id the IME uses for device (userless) state (ime.md §4.1). */
 export const DEVICE_USER_ID = "00000000-0000-0000-0000-000000000000";
@@ -216,7 +217,9 @@ export type ImeEventBody =
   | {
       phase: "enforcement.completed";
       details: { enforcementState: number; errorCode: number; detected: boolean };
-    };
+    }
+  // Platform scripts and remediations (issue 16), declared beside their workload.
+  | ScriptEventBody;
 
 export type ImePhase = ImeEventBody["phase"];
 
