@@ -19,9 +19,9 @@ import { createEnforcementMachine } from "./machines/enforcement-machine.ts";
 import { createIntunewinCodec } from "./machines/intunewin-codec.ts";
 import type { AppEvaluator, ContentCodec } from "./machines/ports.ts";
 import { createRulesEvaluator } from "./machines/rules-evaluator.ts";
+import { startScriptWorkloads } from "./machines/scripts/agent-hook.ts";
 import { createServiceLogic } from "./machines/service-logic.ts";
 import { createServiceMachine, type LoggedOnUser, type ServiceMachine } from "./machines/service-machine.ts";
-import { startScriptWorkloads } from "./machines/scripts/agent-hook.ts";
 import { createSubgraphLogic } from "./machines/subgraph-logic.ts";
 import { createSubgraphMachine } from "./machines/subgraph-machine.ts";
 import type { DeviceIdentity } from "./service-client/device-identity.ts";
@@ -188,16 +188,19 @@ export function createAgent(options: AgentOptions): Agent {
     host.profile.users
       .filter((user) => user.loggedOn)
       .map((user, index) => ({ userId: user.entraObjectId, userSid: user.sid, session: index + 1 }));
-  const scripts = options.scriptWorkloads === false ? undefined : startScriptWorkloads({
-    events,
-    clock,
-    host,
-    serviceClient,
-    tokens,
-    runner: options.scriptRunner ?? createScriptedRunner([]),
-    users: initialUsers,
-    utcOffsetMinutes: options.utcOffsetMinutes ?? 0,
-  });
+  const scripts =
+    options.scriptWorkloads === false
+      ? undefined
+      : startScriptWorkloads({
+          events,
+          clock,
+          host,
+          serviceClient,
+          tokens,
+          runner: options.scriptRunner ?? createScriptedRunner([]),
+          users: initialUsers,
+          utcOffsetMinutes: options.utcOffsetMinutes ?? 0,
+        });
   const actor: Actor<ServiceMachine> = createActor(service, {
     clock,
     input: { users: initialUsers },

@@ -28,7 +28,12 @@ export interface ScriptOutcome {
 export type PlatformSkipReason = "succeeded" | "downloadLimit";
 
 /** Remediation statuses as the device records them (ime.md §11b). */
-export type RemediationStatusName = "Fixed" | "Recurred" | "RemediationFailed" | "WithoutIssues" | "DetectionOnly";
+export type RemediationStatusName =
+  | "Fixed"
+  | "Recurred"
+  | "RemediationFailed"
+  | "WithoutIssues"
+  | "DetectionOnly";
 
 export type ScriptEventBody =
   | { phase: "scripts.requesting"; details: { workload: ScriptWorkload } }
@@ -70,7 +75,13 @@ export type ScriptEventBody =
     }
   | {
       phase: "remediation.detected";
-      details: { policyId: string; version: number; stage: "pre" | "post"; compliant: boolean; output: string };
+      details: {
+        policyId: string;
+        version: number;
+        stage: "pre" | "post";
+        compliant: boolean;
+        output: string;
+      };
     }
   | { phase: "remediation.remediated"; details: { policyId: string; version: number; exitCode: number } }
   | {

@@ -29,6 +29,18 @@ export {
 } from "./content-types.ts";
 export { GatewayContractErrorCode } from "./error-codes.ts";
 export {
+  type HealthScriptPolicy,
+  HealthScriptPolicySchema,
+  type HealthScriptSchedule,
+  type PlatformScriptPolicy,
+  PlatformScriptPolicySchema,
+  parseHealthScriptPolicies,
+  parsePlatformScriptPolicies,
+  parseScriptResults,
+  type ScriptResult,
+  ScriptResultSchema,
+} from "./script-policies.ts";
+export {
   createServiceAddresses,
   SERVICE_DISCOVERY_PATH,
   type ServiceAddresses,
@@ -62,15 +74,3 @@ export {
   type Win32AppResult,
   Win32AppResultSchema,
 } from "./status-report.ts";
-export {
-  type HealthScriptPolicy,
-  HealthScriptPolicySchema,
-  type HealthScriptSchedule,
-  type PlatformScriptPolicy,
-  PlatformScriptPolicySchema,
-  parseHealthScriptPolicies,
-  parsePlatformScriptPolicies,
-  parseScriptResults,
-  type ScriptResult,
-  ScriptResultSchema,
-} from "./script-policies.ts";

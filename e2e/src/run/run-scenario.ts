@@ -8,8 +8,11 @@ import { type Agent, createAgent, createVirtualClock, type VirtualClock } from "
 import { DEVICE_USER_ID, type ImeEvent, recordEvents } from "@imesim/agent/events";
 import { createDevice, type Device, exportRegFile } from "@imesim/agent/host";
 import { IME_REGISTRY_ROOT, WIN32_APPS_KEY } from "@imesim/agent/ime";
+import type { ImeLogFile } from "@imesim/agent/log";
+import { inProcessChannel } from "@imesim/mock-service";
 import { checkExpectations, type DeviceOutcome, type LogFileName } from "../scenario/expectations.ts";
 import type { LoadedScenario, TimedAction } from "../scenario/index.ts";
+import type { ScriptRunStates } from "../scenario/script-expectations.ts";
 import { scenarioInstaller, scenarioScripts } from "./agent-parts.ts";
 import { deviceProfileOf, seedDevice } from "./device-setup.ts";
 import { createFleetKey, enrollWithFleetKey, type FleetKey } from "./enrollment.ts";
@@ -17,6 +20,7 @@ import { faultPlanOf } from "./faults.ts";
 import { InjectDispatcher } from "./inject-dispatcher.ts";
 import { registryValueOf } from "./registry-data.ts";
 import { type DeviceRun, finalStatesOf, type RunResult } from "./result.ts";
+import { hasScriptWorkloads, publishScripts, readRunStates, withScriptedResults } from "./script-setup.ts";
 import { type ScenarioService, startScenarioService } from "./service-setup.ts";
 import { enrollmentUsersOf } from "./tenant-users.ts";
 
@@ -67,7 +71,8 @@ async function startDevice(
     // The mock answers on this event loop: a slow answer (a large .bin under load) is work, never a stall.
     service: { identity, dispatcher, stallGraceMs: Number.POSITIVE_INFINITY },
     installer: scenarioInstaller(scenario, onProgramStart),
-    scriptRunner: scenarioScripts(scenario, onProgramStart, clock),
+    scriptRunner: withScriptedResults(scenario, scenarioScripts(scenario, onProgramStart, clock)),
+    scriptWorkloads: hasScriptWorkloads(scenario),
     users: scenario.users
       .filter((user) => user.loggedOn)
       .map((user, index) => ({ userId: user.objectId, userSid: user.sid, session: index + 1 })),
@@ -173,16 +178,21 @@ export function perform(
   }
 }
 
-const LOG_BASE: Readonly<Record<LogFileName, "AppWorkload" | "IntuneManagementExtension" | "AgentExecutor">> =
-  {
-    "AppWorkload.log": "AppWorkload",
-    "IntuneManagementExtension.log": "IntuneManagementExtension",
-    "AgentExecutor.log": "AgentExecutor",
-  };
+const LOG_BASE: Readonly<Record<LogFileName, ImeLogFile>> = {
+  "AppWorkload.log": "AppWorkload",
+  "IntuneManagementExtension.log": "IntuneManagementExtension",
+  "AgentExecutor.log": "AgentExecutor",
+  "HealthScripts.log": "HealthScripts",
+};
 
-function outcomeOf(live: LiveDevice, service: ScenarioService): DeviceOutcome {
+function outcomeOf(
+  live: LiveDevice,
+  service: ScenarioService,
+  scriptRunStates?: ScriptRunStates,
+): DeviceOutcome {
   return {
     number: live.number,
+    ...(scriptRunStates === undefined ? {} : { scriptRunStates }),
     events: live.events,
     state: live.agent.state,
     host: live.device,
@@ -239,6 +249,13 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions = 
   );
   // The service holds every app under the scenario's own id (service-setup), so expectations find the keys.
   const scenario = loaded;
+  // Published before the scenario's faults are armed, as its apps are (service-setup).
+  const scripts = await publishScripts(inProcessChannel(service.server), scenario).catch(
+    async (error: unknown) => {
+      await service.server.close();
+      throw error;
+    },
+  );
   service.server.intune.faults.setPlan(faultPlanOf(scenario));
   const clock = createVirtualClock(scenario.startMs);
   const devices: LiveDevice[] = [];
@@ -259,9 +276,17 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions = 
     for (const live of devices) live.agent.start();
     await clock.runUntil(scenario.startMs + scenario.durationMs);
     for (const live of devices) live.agent.logs.flush();
+    const runStates =
+      scripts.size === 0
+        ? undefined
+        : await readRunStates(
+            inProcessChannel(service.server),
+            scripts,
+            devices.map((live) => live.deviceId),
+          );
 
     const runs: DeviceRun[] = devices.map((live) => {
-      const outcome = outcomeOf(live, service);
+      const outcome = outcomeOf(live, service, runStates?.get(live.deviceId.toLowerCase()));
       return {
         outcome,
         deviceId: live.deviceId,

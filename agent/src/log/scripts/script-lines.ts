@@ -63,7 +63,11 @@ export function renderScriptEvent(event: ScriptEvent): RenderedLine[] {
       const count = event.details.policyIds.length;
       return event.details.workload === "platform"
         ? [ime(`[PowerShell] After filter, get ${count} policies`)]
-        : [invented(hs(`[HS] Get ${count} policies for user ${user}: ${event.details.policyIds.join(", ")}`))];
+        : [
+            invented(
+              hs(`[HS] Get ${count} policies for user ${user}: ${event.details.policyIds.join(", ")}`),
+            ),
+          ];
     }
     case "scripts.requestFailed":
       return [
@@ -83,7 +87,11 @@ export function renderScriptEvent(event: ScriptEvent): RenderedLine[] {
               ),
             ),
           ]
-        : [invented(ime(`[PowerShell] Policy ${event.details.policyId} of user ${user} already succeeded, skip it`))];
+        : [
+            invented(
+              ime(`[PowerShell] Policy ${event.details.policyId} of user ${user} already succeeded, skip it`),
+            ),
+          ];
     case "script.launched": {
       const d = event.details;
       // The run as ime.md §1.5 shows it; the remediation option line is ours by analogy with the PowerShell one.
@@ -100,7 +108,9 @@ export function renderScriptEvent(event: ScriptEvent): RenderedLine[] {
         option,
         executor(`PowerShell path is ${d.powershellPath}`),
         executor(`[Executor] created powershell with process id ${d.processId}`),
-        executor(`cmd line for running powershell is -NoProfile -executionPolicy bypass -file  "${d.scriptPath}"`),
+        executor(
+          `cmd line for running powershell is -NoProfile -executionPolicy bypass -file  "${d.scriptPath}"`,
+        ),
       ];
     }
     case "script.exited": {
@@ -161,9 +171,7 @@ export function renderScriptEvent(event: ScriptEvent): RenderedLine[] {
       ];
     case "remediation.completed":
       return [
-        invented(
-          hs(`[HS] Remediation status for ${event.details.policyId} is ${event.details.statusName}`),
-        ),
+        invented(hs(`[HS] Remediation status for ${event.details.policyId} is ${event.details.statusName}`)),
       ];
     case "scripts.reported":
       return [

@@ -23,9 +23,12 @@ export interface PlatformScriptDeps extends ScriptExecutionDeps {
 export function platformDecision(
   policy: PlatformScriptPolicy,
   record: ReturnType<ScriptState["readPlatform"]>,
-): { run: true; downloadCount: number } | { run: false; reason: "succeeded" | "downloadLimit"; downloadCount: number } {
+):
+  | { run: true; downloadCount: number }
+  | { run: false; reason: "succeeded" | "downloadLimit"; downloadCount: number } {
   if (record === undefined || record.version !== policy.PolicyVersion) return { run: true, downloadCount: 0 };
-  if (record.result === "Success") return { run: false, reason: "succeeded", downloadCount: record.downloadCount };
+  if (record.result === "Success")
+    return { run: false, reason: "succeeded", downloadCount: record.downloadCount };
   if (record.downloadCount >= PLATFORM_RUN_LIMIT)
     return { run: false, reason: "downloadLimit", downloadCount: record.downloadCount };
   return { run: true, downloadCount: record.downloadCount };

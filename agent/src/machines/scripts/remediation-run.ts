@@ -21,7 +21,8 @@ export function reportedOutput(text: string): string {
   return (lines.at(-1) ?? "").slice(-OUTPUT_LIMIT);
 }
 
-const reportedError = (text: string): string | null => (text === "" ? null : text.trimEnd().slice(-OUTPUT_LIMIT));
+const reportedError = (text: string): string | null =>
+  text === "" ? null : text.trimEnd().slice(-OUTPUT_LIMIT);
 
 export interface RemediationDeps extends ScriptExecutionDeps {
   readonly state: ScriptState;

@@ -26,10 +26,12 @@ export function nextRunAt(
   utcOffsetMinutes: number,
 ): number | null {
   const offsetMs = schedule.UseUtc ? 0 : utcOffsetMinutes * 60_000;
-  if (schedule.Type === "Hourly") return lastRunAt === undefined ? now : lastRunAt + schedule.Interval * HOUR_MS;
+  if (schedule.Type === "Hourly")
+    return lastRunAt === undefined ? now : lastRunAt + schedule.Interval * HOUR_MS;
   if (schedule.Type === "Once") {
     if (lastRunAt !== undefined) return null;
-    const at = Date.parse(`${schedule.Date}T00:00:00Z`) + timeOfDayMs(schedule.Time) - offsetMs + SCHEDULE_SLACK_MS;
+    const at =
+      Date.parse(`${schedule.Date}T00:00:00Z`) + timeOfDayMs(schedule.Time) - offsetMs + SCHEDULE_SLACK_MS;
     return Math.max(at, now);
   }
   // Daily, in the schedule's zone: days are counted on the local calendar.

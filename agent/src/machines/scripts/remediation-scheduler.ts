@@ -54,7 +54,8 @@ export function createRemediationScheduler(deps: RemediationSchedulerDeps) {
           time: policy.Schedule.Time,
           date: policy.Schedule.Date,
           useUtc: policy.Schedule.UseUtc,
-          lastRunAt: deps.state.lastRemediationRun(session.userId, policy.PolicyId, policy.PolicyVersion) ?? null,
+          lastRunAt:
+            deps.state.lastRemediationRun(session.userId, policy.PolicyId, policy.PolicyVersion) ?? null,
           nextRunAt: next,
         },
       },
@@ -82,7 +83,10 @@ export function createRemediationScheduler(deps: RemediationSchedulerDeps) {
     const next = entries
       .map(dueAt)
       .filter((at): at is number => at !== null)
-      .reduce<number | undefined>((soonest, at) => (soonest === undefined ? at : Math.min(soonest, at)), undefined);
+      .reduce<number | undefined>(
+        (soonest, at) => (soonest === undefined ? at : Math.min(soonest, at)),
+        undefined,
+      );
     if (next !== undefined) setTimer(next, () => start(mine));
   };
 

@@ -40,11 +40,17 @@ export interface ScriptExecutionDeps {
 
 /** A pid that looks like Windows' (a multiple of 4), the same for the same script run. */
 function processIdOf(job: ScriptJob): number {
-  const digest = createHash("sha1").update(`${job.policyId}|${job.version}|${job.stage}|${job.userId}`).digest();
+  const digest = createHash("sha1")
+    .update(`${job.policyId}|${job.version}|${job.stage}|${job.userId}`)
+    .digest();
   return 2000 + (digest.readUInt32BE(0) % 12000) * 4;
 }
 
-const PURPOSE = { platform: "platformScript", detect: "remediationDetection", remediate: "remediation" } as const;
+const PURPOSE = {
+  platform: "platformScript",
+  detect: "remediationDetection",
+  remediate: "remediation",
+} as const;
 
 /** Runs `job` and returns what the process left; the script file is written before and stays for the caller. */
 export async function executeScript(deps: ScriptExecutionDeps, job: ScriptJob): Promise<ScriptOutcome> {

@@ -54,7 +54,12 @@ export function createScriptWorkloadMachine(fetchAndRun: (reason: CheckinReasonN
     states: {
       delayingStartup: { after: { startupDelay: "fetching" } },
       fetching: {
-        invoke: { src: "fetch", input: ({ context }) => context.reason, onDone: "waiting", onError: "waiting" },
+        invoke: {
+          src: "fetch",
+          input: ({ context }) => context.reason,
+          onDone: "waiting",
+          onError: "waiting",
+        },
       },
       waiting: {
         entry: assign({ reason: "MaintenanceTimer" }),
@@ -76,10 +81,18 @@ export function createScriptWorkloads(deps: ScriptWorkloadDeps) {
     callService(tokens, clock, (token) => service.scriptSession({ ...request, token }));
   const upload = async (workload: ScriptWorkload, userId: string, results: readonly ScriptResult[]) => {
     try {
-      await call({ userId, contentType: "PolicyResult", payload: JSON.stringify(results), reason: "Unknown" });
+      await call({
+        userId,
+        contentType: "PolicyResult",
+        payload: JSON.stringify(results),
+        reason: "Unknown",
+      });
       events.emit({ phase: "scripts.reported", details: { workload, count: results.length } }, { userId });
     } catch (error) {
-      events.emit({ phase: "scripts.reportFailed", details: { workload, message: message(error) } }, { userId });
+      events.emit(
+        { phase: "scripts.reportFailed", details: { workload, message: message(error) } },
+        { userId },
+      );
     }
   };
   const execution = { host: deps.host, clock, events, runner: deps.runner, state };
@@ -110,7 +123,10 @@ export function createScriptWorkloads(deps: ScriptWorkloadDeps) {
       events.emit({ phase: "scripts.received", details: { workload, policyIds: list.map(idOf) } }, subject);
       return list;
     } catch (error) {
-      events.emit({ phase: "scripts.requestFailed", details: { workload, message: message(error) } }, subject);
+      events.emit(
+        { phase: "scripts.requestFailed", details: { workload, message: message(error) } },
+        subject,
+      );
       return undefined;
     }
   };
@@ -119,7 +135,13 @@ export function createScriptWorkloads(deps: ScriptWorkloadDeps) {
     try {
       const entries: RemediationEntry[] = [];
       for (const session of deps.sessions()) {
-        const platform = await fetchList("platform", session, reason, parsePlatformScriptPolicies, (p) => p.PolicyId);
+        const platform = await fetchList(
+          "platform",
+          session,
+          reason,
+          parsePlatformScriptPolicies,
+          (p) => p.PolicyId,
+        );
         if (platform !== undefined && platform.length > 0) {
           const results = await runPlatformScripts(execution, session, platform);
           if (results.length > 0) await upload("platform", session.userId, results);
