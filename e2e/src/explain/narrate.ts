@@ -8,6 +8,7 @@ import type { ImeEvent } from "@imesim/agent/events";
 import { renderEvent } from "@imesim/agent/log";
 import { formatOffset } from "../run/reports.ts";
 import { noteFor } from "./phase-notes.ts";
+import { scriptRegistryWrites } from "./script-notes.ts";
 
 /** One narrated step. */
 export interface ExplainStep {
@@ -39,7 +40,7 @@ function registryWrites(event: ImeEvent): string[] {
     return [
       `Win32Apps\\<user>\\GRS\\${event.details.hash}  ${event.appId ?? ""} = ${new Date(event.details.at).toISOString()}`,
     ];
-  return [];
+  return scriptRegistryWrites(event);
 }
 
 /** Narrates a device's events; `appName` turns ids into the scenario's names. */
