@@ -20,7 +20,13 @@ import { faultPlanOf } from "./faults.ts";
 import { InjectDispatcher } from "./inject-dispatcher.ts";
 import { registryValueOf } from "./registry-data.ts";
 import { type DeviceRun, finalStatesOf, type RunResult } from "./result.ts";
-import { hasScriptWorkloads, publishScripts, readRunStates, withScriptedResults } from "./script-setup.ts";
+import {
+  editPlatformScript,
+  hasScriptWorkloads,
+  publishScripts,
+  readRunStates,
+  withScriptedResults,
+} from "./script-setup.ts";
 import { type ScenarioService, startScenarioService } from "./service-setup.ts";
 import { enrollmentUsersOf } from "./tenant-users.ts";
 
@@ -175,6 +181,9 @@ export function perform(
     case "deleteFile":
       live.device.fs.remove(live.device.expandEnvironment(action.path, system64));
       return;
+    case "editPlatformScript":
+      // An admin's act on the service, not on a device: runScenario performs it once (script-setup.ts).
+      return;
   }
 }
 
@@ -268,8 +277,17 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions = 
       );
       options.onProgress?.(number, deviceCount);
     }
+    const adminErrors: string[] = [];
     for (const action of scenario.actions) {
       clock.setTimeout(() => {
+        if (action.do === "editPlatformScript") {
+          // The Graph call is real work on this event loop: the clock waits for it.
+          const release = clock.hold();
+          editPlatformScript(inProcessChannel(service.server), scenario, scripts, action)
+            .catch((error: unknown) => adminErrors.push(`at ${action.at}: ${(error as Error).message}`))
+            .finally(release);
+          return;
+        }
         for (const live of devices) perform(action, live, scenario);
       }, action.atMs);
     }
@@ -298,12 +316,15 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions = 
       scenario,
       runs.map((run) => run.outcome),
     );
-    const errors = devices.flatMap((live) => {
-      const failure = live.agent.failure();
-      return failure === undefined
-        ? []
-        : [`device ${live.number}: the agent stopped on ${(failure as Error).message ?? String(failure)}`];
-    });
+    const errors = [
+      ...adminErrors,
+      ...devices.flatMap((live) => {
+        const failure = live.agent.failure();
+        return failure === undefined
+          ? []
+          : [`device ${live.number}: the agent stopped on ${(failure as Error).message ?? String(failure)}`];
+      }),
+    ];
     if (outDir !== undefined) for (const live of devices) exportRegistry(live, outDir);
     return {
       scenario,

@@ -223,3 +223,32 @@ export async function readRunStates(
   }
   return byDevice;
 }
+
+/** The admin's edit of a platform script's text (Graph PATCH): the service makes it a new version. */
+export async function editPlatformScript(
+  channel: AdminChannel,
+  scenario: LoadedScenario,
+  scripts: ReadonlyMap<string, PublishedScript>,
+  action: { readonly script: string; readonly text: string },
+): Promise<void> {
+  const published = scripts.get(action.script);
+  const definition = scenario.source.platformScripts?.find((script) => script.name === action.script);
+  if (published === undefined || definition === undefined)
+    throw new ImesimError(
+      "SCENARIO_SCRIPT_UNKNOWN",
+      `editPlatformScript names no platform script "${action.script}"`,
+    );
+  const response = await channel.send({
+    method: "PATCH",
+    url: `${COLLECTION.platform}/${published.id}`,
+    headers: { authorization: `Bearer ${await channel.graphToken()}` },
+    payload: {
+      scriptContent: bodyOf("platform script", action.script, action.text, definition.results !== undefined),
+    },
+  });
+  if (response.statusCode !== 204)
+    throw new ImesimError(
+      "SCENARIO_SCRIPT_PUBLISH",
+      `editing "${action.script}" was refused (${response.statusCode}): ${response.body}`,
+    );
+}

@@ -635,6 +635,16 @@ export const ActionSchema = Type.Union([
     closed,
   ),
   Type.Object({ at, do: Type.Literal("deleteFile"), path: Type.String({ minLength: 1 }) }, closed),
+  // The admin edits a platform script in Graph (issue 16): a new version, which each device runs once.
+  Type.Object(
+    {
+      at,
+      do: Type.Literal("editPlatformScript"),
+      script: NameSchema,
+      text: described(Type.String(), "the script's new PowerShell text"),
+    },
+    closed,
+  ),
 ]);
 
 // ---------------------------------------------------------------------------------------------------
