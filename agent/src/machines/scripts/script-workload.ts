@@ -131,10 +131,14 @@ export function createScriptWorkloads(deps: ScriptWorkloadDeps) {
     }
   };
 
+  // Bumped at every start and stop: a fetch still in flight when the service stopped does nothing more.
+  let epoch = 0;
   const fetchAndRun = async (reason: CheckinReasonName): Promise<void> => {
+    const mine = epoch;
     try {
       const entries: RemediationEntry[] = [];
       for (const session of deps.sessions()) {
+        if (mine !== epoch) return;
         const platform = await fetchList(
           "platform",
           session,
@@ -155,7 +159,7 @@ export function createScriptWorkloads(deps: ScriptWorkloadDeps) {
         );
         for (const policy of health ?? []) entries.push({ session, policy });
       }
-      remediations.replace(entries);
+      if (mine === epoch) remediations.replace(entries);
     } catch (error) {
       fail(error);
       throw error;
@@ -167,12 +171,14 @@ export function createScriptWorkloads(deps: ScriptWorkloadDeps) {
   return {
     /** The service started: the workload begins its start-up delay. */
     start(): void {
+      epoch += 1;
       actor?.stop();
       actor = createActor(machine, { clock });
       actor.start();
     },
     /** The service stops: timers, the fetch cadence and the queued remediation run are gone. */
     stop(): void {
+      epoch += 1;
       actor?.stop();
       actor = undefined;
       remediations.stop();

@@ -40,3 +40,12 @@ describe("reportedOutput", () => {
     expect(reportedOutput("")).toBe("");
   });
 });
+
+describe("the script workload chart", () => {
+  it("is drawn with the other charts: start-up delay, fetch, 8-hour wait", async () => {
+    const { chartDiagrams } = await import("../../../src/machines/index.ts");
+    const text = chartDiagrams().scriptWorkload;
+    expect(text).toContain("scriptWorkload_delayingStartup --> scriptWorkload_fetching : after startupDelay");
+    expect(text).toContain("scriptWorkload_waiting --> scriptWorkload_fetching : after policyInterval");
+  });
+});
