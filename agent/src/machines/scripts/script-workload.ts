@@ -139,11 +139,15 @@ export function createScriptWorkloads(deps: ScriptWorkloadDeps) {
       const entries: RemediationEntry[] = [];
       for (const session of deps.sessions()) {
         if (mine !== epoch) return;
+        // A user-context script needs a user: the userless session never runs one (the service sends it only
+        // to user sessions; a list that still holds one is filtered here) [our choice].
+        const runnable = <T extends { RunAsAccount: string }>(list: T[]) =>
+          session.userSid === "" ? list.filter((p) => p.RunAsAccount !== "user") : list;
         const platform = await fetchList(
           "platform",
           session,
           reason,
-          parsePlatformScriptPolicies,
+          (text) => runnable(parsePlatformScriptPolicies(text)),
           (p) => p.PolicyId,
         );
         if (platform !== undefined && platform.length > 0) {
@@ -154,7 +158,7 @@ export function createScriptWorkloads(deps: ScriptWorkloadDeps) {
           "health",
           session,
           reason,
-          parseHealthScriptPolicies,
+          (text) => runnable(parseHealthScriptPolicies(text)),
           (p: HealthScriptPolicy) => p.PolicyId,
         );
         for (const policy of health ?? []) entries.push({ session, policy });

@@ -35,7 +35,7 @@ function platform(id: string, script: string, version = 1): PlatformScriptPolicy
 }
 
 /** An agent whose service serves `scripts` and records the PolicyResult uploads. */
-function setup(runner: ScriptRunner) {
+function setup(runner: ScriptRunner, users: { userId: string; userSid: string; session: number }[] = []) {
   const clock = createVirtualClock(T0);
   const device = createDevice({ backend: "memory", clock });
   const fake = createFakeService(clock);
@@ -60,7 +60,7 @@ function setup(runner: ScriptRunner) {
     evaluator: fileRegistryEvaluator,
     codec: fakeCodec,
     scriptRunner: runner,
-    users: [],
+    users,
   });
   const { events } = recordEvents(agent.events);
   const phase = <P extends ImeEvent["phase"]>(p: P) =>
@@ -140,6 +140,34 @@ describe("platform scripts", () => {
     s.agent.trigger("restart");
     await s.runTo(41 * HOUR);
     expect(s.phase("script.exited")).toHaveLength(4);
+  });
+
+  it("runs a user-context script in the user's session as that user, never in the userless one", async () => {
+    const user = { userId: "5e1a0000-0000-4000-8000-000000000001", userSid: "S-1-12-1-1-2-3-4", session: 1 };
+    const seen: string[] = [];
+    const s = setup(
+      createScriptedRunner([
+        {
+          purpose: "platformScript",
+          result: (request) => {
+            seen.push(
+              `${request.context.account}:${request.context.userSid ?? ""}:${request.context.bitness}`,
+            );
+            return { exitCode: 0, stdout: "ok", stderr: "" };
+          },
+        },
+      ]),
+      [user],
+    );
+    s.served.platform = [{ ...platform("u1", "whoami"), RunAsAccount: "user", RunAs32Bit: true }];
+    s.agent.start();
+    await s.runTo(HOUR);
+    expect(seen).toEqual([`user:${user.userSid}:32`]);
+    expect(s.device.registry.getValue(`${POLICY_KEY}\\${user.userId}\\u1`, "Result")).toEqual({
+      type: "REG_SZ",
+      data: "Success",
+    });
+    expect(s.device.registry.keyExists(`${POLICY_KEY}\\${DEVICE}\\u1`)).toBe(false);
   });
 
   it("surfaces a script nothing answers instead of passing by accident", async () => {
