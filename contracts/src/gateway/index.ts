@@ -6,6 +6,16 @@ export {
   MAX_APP_LIST_BYTES,
 } from "./app-list-payload.ts";
 export {
+  ComplianceRequestType,
+  type ComplianceScriptPolicy,
+  ComplianceScriptPolicySchema,
+  type ComplianceScriptResult,
+  ComplianceScriptResultSchema,
+  type ComplianceSettingResult,
+  parseComplianceScriptPolicies,
+  parseComplianceScriptResults,
+} from "./compliance-policies.ts";
+export {
   type ContentInfo,
   type ContentInfoPayload,
   ContentInfoPayloadSchema,

@@ -4,32 +4,34 @@
 // Sessions): the userless session gets system-context scripts assigned to the device's groups; a user's
 // session gets those assigned to the user's groups and the user-context ones assigned to the device's.
 import { parseScriptResults, RequestContentType } from "@imesim/contracts/gateway";
+import { answerComplianceRequest, complianceRequestTypes } from "../compliance/gateway-answers.ts";
 import { allDevicesGroupId, allUsersGroupId, assignmentTarget } from "../graph/assignment-model.ts";
 import type { JsonObject } from "../store/records.ts";
 import type { Store } from "../store/store.ts";
 import { runStateOf, toHealthPolicy, toPlatformPolicy } from "./script-model.ts";
-import { type ScriptKind, type ScriptPolicyRecord, scriptStore } from "./script-store.ts";
+import { type ScriptKind, type ScriptPolicyRecord, type StoredKind, scriptStore } from "./script-store.ts";
 
 /** The all-zero id the IME keeps userless state under (ime.md §4.1). */
 const DEVICE_USER_ID = "00000000-0000-0000-0000-000000000000";
 
-interface Reached {
-  readonly record: ScriptPolicyRecord;
+interface Reached<K extends StoredKind> {
+  readonly record: ScriptPolicyRecord<K>;
   readonly assignment: JsonObject;
 }
 
-function reachedScripts(
+/** The policies of `kind` whose assignments reach the session (exclusions win). */
+export function reachedScripts<K extends StoredKind>(
   store: Store,
-  kind: ScriptKind,
+  kind: K,
   deviceId: string,
   userId: string | undefined,
-): Reached[] {
+): Reached<K>[] {
   const scripts = scriptStore(store);
   const deviceGroups = store.groupsOf([deviceId]);
   deviceGroups.add(allDevicesGroupId);
   const userGroups = userId === undefined ? new Set<string>() : store.groupsOf([userId]);
   if (userId !== undefined) userGroups.add(allUsersGroupId);
-  const reached: Reached[] = [];
+  const reached: Reached<K>[] = [];
   for (const record of scripts.listPolicies(kind)) {
     const assignments = scripts.listAssignments(kind, record.id);
     const targets = assignments.map((a) => ({
@@ -96,11 +98,12 @@ export function recordScriptResults(
   });
 }
 
-/** The request types this workload answers. */
+/** The request types this workload answers (custom compliance's ride along: compliance/gateway-answers.ts). */
 export const scriptRequestTypes: ReadonlySet<string> = new Set([
   RequestContentType.PolicyRequest,
   RequestContentType.GetScript,
   RequestContentType.PolicyResult,
+  ...complianceRequestTypes,
 ]);
 
 /** The `ResponsePayload` for one of `scriptRequestTypes` (null for the result upload). */
@@ -113,6 +116,8 @@ export function answerScriptRequest(
 ): string | null {
   if (type === RequestContentType.PolicyRequest) return platformScriptsPayload(store, deviceId, userId);
   if (type === RequestContentType.GetScript) return healthScriptsPayload(store, deviceId, userId);
+  if (complianceRequestTypes.has(type))
+    return answerComplianceRequest(store, type, deviceId, userId, requestPayload);
   recordScriptResults(store, deviceId, userId, requestPayload);
   return null;
 }

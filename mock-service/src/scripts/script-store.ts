@@ -7,9 +7,14 @@ import type { Store } from "../store/store.ts";
 
 /** Platform scripts (`deviceManagementScripts`) or remediations (`deviceHealthScripts`). */
 export type ScriptKind = "platform" | "health";
+/**
+ * Every kind the script tables hold: the two script kinds, and custom compliance's discovery scripts
+ * (`deviceComplianceScripts`) and the compliance policies that carry them (compliance/ folder).
+ */
+export type StoredKind = ScriptKind | "complianceScript" | "compliancePolicy";
 
-export interface ScriptPolicyRecord {
-  readonly kind: ScriptKind;
+export interface ScriptPolicyRecord<K extends StoredKind = ScriptKind> {
+  readonly kind: K;
   readonly id: string;
   readonly body: JsonObject;
   readonly version: number;
@@ -32,7 +37,7 @@ export interface ScriptRunStateRecord {
 }
 
 interface PolicyRow {
-  kind: ScriptKind;
+  kind: StoredKind;
   id: string;
   body: string;
   version: number;
@@ -40,8 +45,8 @@ interface PolicyRow {
   modified_at: string;
 }
 
-const policyOf = (row: PolicyRow): ScriptPolicyRecord => ({
-  kind: row.kind,
+const policyOf = <K extends StoredKind>(row: PolicyRow): ScriptPolicyRecord<K> => ({
+  kind: row.kind as K,
   id: row.id,
   body: JSON.parse(row.body) as JsonObject,
   version: row.version,
@@ -53,7 +58,7 @@ const policyOf = (row: PolicyRow): ScriptPolicyRecord => ({
 export function scriptStore(store: Store) {
   const { db } = store;
   return {
-    putPolicy(policy: ScriptPolicyRecord): void {
+    putPolicy(policy: ScriptPolicyRecord<StoredKind>): void {
       db.prepare(
         `INSERT INTO script_policies (kind, id, body, version, created_at, modified_at) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (kind, id) DO UPDATE SET body = excluded.body, version = excluded.version,
@@ -67,19 +72,19 @@ export function scriptStore(store: Store) {
         policy.modifiedAt,
       );
     },
-    getPolicy(kind: ScriptKind, id: string): ScriptPolicyRecord | undefined {
+    getPolicy<K extends StoredKind>(kind: K, id: string): ScriptPolicyRecord<K> | undefined {
       const row = db.prepare("SELECT * FROM script_policies WHERE kind = ? AND id = ?").get(kind, id) as
         | PolicyRow
         | undefined;
-      return row === undefined ? undefined : policyOf(row);
+      return row === undefined ? undefined : policyOf<K>(row);
     },
-    listPolicies(kind: ScriptKind): ScriptPolicyRecord[] {
+    listPolicies<K extends StoredKind>(kind: K): ScriptPolicyRecord<K>[] {
       const rows = db
         .prepare("SELECT * FROM script_policies WHERE kind = ? ORDER BY rowid")
         .all(kind) as PolicyRow[];
-      return rows.map(policyOf);
+      return rows.map((row) => policyOf<K>(row));
     },
-    deletePolicy(kind: ScriptKind, id: string): boolean {
+    deletePolicy(kind: StoredKind, id: string): boolean {
       return store.transaction(() => {
         db.prepare("DELETE FROM script_assignments WHERE kind = ? AND policy_id = ?").run(kind, id);
         db.prepare("DELETE FROM script_run_states WHERE kind = ? AND policy_id = ?").run(kind, id);
@@ -87,7 +92,7 @@ export function scriptStore(store: Store) {
       });
     },
     /** Replaces a policy's assignments, as Graph's `assign` action does. */
-    setAssignments(kind: ScriptKind, policyId: string, assignments: readonly ScriptAssignmentRecord[]): void {
+    setAssignments(kind: StoredKind, policyId: string, assignments: readonly ScriptAssignmentRecord[]): void {
       store.transaction(() => {
         db.prepare("DELETE FROM script_assignments WHERE kind = ? AND policy_id = ?").run(kind, policyId);
         const insert = db.prepare(
@@ -96,20 +101,20 @@ export function scriptStore(store: Store) {
         for (const a of assignments) insert.run(kind, policyId, a.id, JSON.stringify(a.body));
       });
     },
-    listAssignments(kind: ScriptKind, policyId: string): ScriptAssignmentRecord[] {
+    listAssignments(kind: StoredKind, policyId: string): ScriptAssignmentRecord[] {
       const rows = db
         .prepare("SELECT id, body FROM script_assignments WHERE kind = ? AND policy_id = ? ORDER BY rowid")
         .all(kind, policyId) as { id: string; body: string }[];
       return rows.map((row) => ({ id: row.id, policyId, body: JSON.parse(row.body) as JsonObject }));
     },
-    putRunState(kind: ScriptKind, state: ScriptRunStateRecord): void {
+    putRunState(kind: StoredKind, state: ScriptRunStateRecord): void {
       db.prepare(
         `INSERT INTO script_run_states (kind, policy_id, device_id, user_id, body, updated_at) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (kind, policy_id, device_id, user_id) DO UPDATE SET body = excluded.body,
          updated_at = excluded.updated_at`,
       ).run(kind, state.policyId, state.deviceId, state.userId, JSON.stringify(state.body), state.updatedAt);
     },
-    listRunStates(kind: ScriptKind, policyId: string): ScriptRunStateRecord[] {
+    listRunStates(kind: StoredKind, policyId: string): ScriptRunStateRecord[] {
       const rows = db
         .prepare(
           "SELECT device_id, user_id, body, updated_at FROM script_run_states WHERE kind = ? AND policy_id = ? ORDER BY rowid",

@@ -1,8 +1,6 @@
 // Platform scripts and remediations on the mock (issue 16): Graph beta CRUD + assign, the gateway's
 // PolicyRequest / GetScript answers per device, and PolicyResult uploads becoming Graph deviceRunStates.
-import { randomUUID } from "node:crypto";
 import {
-  createSideCarSessionRequest,
   parseHealthScriptPolicies,
   parsePlatformScriptPolicies,
   type ScriptResult,
@@ -10,7 +8,8 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { requiredPermission } from "../../src/graph/permissions.ts";
 import type { MockIntuneServer } from "../../src/index.ts";
-import { adminToken, deviceToken, type Enrolled, enroll, startServer } from "./helpers.ts";
+import type { Enrolled } from "./helpers.ts";
+import { gatewaySession, startScriptWorld } from "./script-helpers.ts";
 
 let app: MockIntuneServer;
 let close: () => Promise<void>;
@@ -23,26 +22,8 @@ const b64 = (text: string) => Buffer.from(text).toString("base64");
 const PLATFORM = "/beta/deviceManagement/deviceManagementScripts";
 const HEALTH = "/beta/deviceManagement/deviceHealthScripts";
 
-async function session(device: Enrolled, type: string, payload = "[]"): Promise<string | null> {
-  const sessionId = randomUUID();
-  const response = await app.inject({
-    method: "PUT",
-    url: `/SideCar/SideCarGatewaySessions('${sessionId}')?api-version=1.5`,
-    payload: createSideCarSessionRequest({
-      sessionId,
-      requestContentType: type,
-      requestPayload: payload,
-      clientInfo: null,
-      checkinReason: "AgentRestart",
-    }),
-    headers: {
-      "content-type": "application/json",
-      authorization: `Bearer ${await deviceToken(app, device)}`,
-    },
-  });
-  expect(response.statusCode, response.body).toBe(200);
-  return response.json().ResponsePayload as string | null;
-}
+const session = (device: Enrolled, type: string, payload = "[]") =>
+  gatewaySession(app, device, type, payload);
 
 const result = (overrides: Partial<ScriptResult>): ScriptResult => ({
   PolicyType: "PlatformScript",
@@ -63,22 +44,10 @@ const result = (overrides: Partial<ScriptResult>): ScriptResult => ({
 });
 
 beforeAll(async () => {
-  const started = await startServer();
-  app = started.server;
-  close = started.close;
-  admin = { authorization: `Bearer ${await adminToken(app)}` };
-  member = await enroll(app, "MEMBER");
-  outsider = await enroll(app, "OUTSIDER");
-  const group = await app.inject({
-    method: "POST",
-    url: "/v1.0/groups",
-    payload: {
-      displayName: "Script devices",
-      "members@odata.bind": [`https://graph.microsoft.com/v1.0/directoryObjects/${member.deviceId}`],
-    },
-    headers: admin,
-  });
-  groupId = group.json().id as string;
+  ({ app, close, admin, member, outsider, groupId } = await startScriptWorld(
+    ["MEMBER", "OUTSIDER"],
+    "Script devices",
+  ));
 });
 afterAll(async () => close());
 
