@@ -20,6 +20,7 @@ import { createIntunewinCodec } from "./machines/intunewin-codec.ts";
 import type { AppEvaluator, ContentCodec } from "./machines/ports.ts";
 import { createRulesEvaluator } from "./machines/rules-evaluator.ts";
 import { startScriptWorkloads } from "./machines/scripts/agent-hook.ts";
+import { SYNCCOMPLIANCE_MONIKER } from "./machines/scripts/compliance-run.ts";
 import { createServiceLogic } from "./machines/service-logic.ts";
 import { createServiceMachine, type LoggedOnUser, type ServiceMachine } from "./machines/service-machine.ts";
 import { createSubgraphLogic } from "./machines/subgraph-logic.ts";
@@ -35,6 +36,7 @@ export const DEFAULT_AGENT_VERSION = "1.101.111.0";
 
 /** The URL moniker that asks the IME for an app check-in (ime.md §6). */
 export const SYNCAPP_MONIKER = "intunemanagementextension://syncapp";
+export { SYNCCOMPLIANCE_MONIKER };
 
 export interface AgentOptions {
   /** The Intune device id, carried on every event. */
@@ -81,6 +83,8 @@ export interface AgentOptions {
 export type AgentTrigger =
   | "syncapp"
   | typeof SYNCAPP_MONIKER
+  | "synccompliance"
+  | typeof SYNCCOMPLIANCE_MONIKER
   | "restart"
   | "reboot"
   | { readonly logon: LoggedOnUser }
@@ -222,6 +226,8 @@ export function createAgent(options: AgentOptions): Agent {
     stop: () => actor.send({ type: "STOP" }),
     trigger(trigger) {
       scripts?.observe(trigger);
+      // synccompliance concerns only the compliance workload, which `observe` above handed it to.
+      if (trigger === "synccompliance" || trigger === SYNCCOMPLIANCE_MONIKER) return;
       if (trigger === "syncapp" || trigger === SYNCAPP_MONIKER) actor.send({ type: "SYNC" });
       else if (trigger === "restart") actor.send({ type: "RESTART" });
       else if (trigger === "reboot") actor.send({ type: "REBOOT" });

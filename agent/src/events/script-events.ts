@@ -1,8 +1,23 @@
 // The steps of the script workloads (issue 16): platform scripts and remediations. Appended to the event
 // vocabulary through types.ts, so the log writer, `explain` and expectations read them like every step.
 
-/** Which workload a step belongs to: platform scripts (PolicyRequest) or remediations (GetScript). */
-export type ScriptWorkload = "platform" | "health";
+/**
+ * Which workload a step belongs to: platform scripts (PolicyRequest), remediations (GetScript) or custom
+ * compliance (GetComplianceScript, imesim's request type).
+ */
+export type ScriptWorkload = "platform" | "health" | "compliance";
+
+/** Where a script runs: platform script, remediation detect / remediate, compliance discovery. */
+export type ScriptStage = "platform" | "detect" | "remediate" | "discover";
+
+/** One evaluated compliance setting (contracts/compliance SettingResult). */
+export interface ComplianceSettingOutcome {
+  readonly settingName: string;
+  readonly state: "compliant" | "nonCompliant" | "error";
+  readonly actualValue: string | null;
+  readonly remediationTitle: string | null;
+  readonly errorDetail: string | null;
+}
 
 /** How a script process ran, for AgentExecutor.log (ime.md §1.5, §11b). */
 export interface ScriptLaunch {
@@ -43,10 +58,16 @@ export type ScriptEventBody =
       phase: "platformScript.skipped";
       details: { policyId: string; version: number; reason: PlatformSkipReason; downloadCount: number };
     }
-  | { phase: "script.launched"; details: ScriptLaunch & { stage: "platform" | "detect" | "remediate" } }
+  | { phase: "script.launched"; details: ScriptLaunch & { stage: ScriptStage } }
+  | { phase: "script.exited"; details: ScriptLaunch & ScriptOutcome & { stage: ScriptStage } }
   | {
-      phase: "script.exited";
-      details: ScriptLaunch & ScriptOutcome & { stage: "platform" | "detect" | "remediate" };
+      phase: "compliance.evaluated";
+      details: {
+        policyId: string;
+        version: number;
+        compliant: boolean;
+        settings: readonly ComplianceSettingOutcome[];
+      };
     }
   | {
       phase: "platformScript.completed";

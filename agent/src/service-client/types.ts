@@ -60,7 +60,12 @@ export interface ContentDownloadRequest {
 export interface ScriptSessionRequest {
   readonly token: string;
   readonly userId: string;
-  readonly contentType: "PolicyRequest" | "GetScript" | "PolicyResult";
+  readonly contentType:
+    | "PolicyRequest"
+    | "GetScript"
+    | "PolicyResult"
+    | "GetComplianceScript"
+    | "ComplianceScriptResult";
   readonly payload: string;
   readonly reason: CheckinReasonName;
 }

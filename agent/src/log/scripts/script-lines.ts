@@ -42,6 +42,7 @@ const SCRIPT_PHASES: ReadonlySet<string> = new Set<ScriptEventBody["phase"]>([
   "remediation.detected",
   "remediation.remediated",
   "remediation.completed",
+  "compliance.evaluated",
   "scripts.reported",
   "scripts.reportFailed",
 ]);
@@ -173,6 +174,29 @@ export function renderScriptEvent(event: ScriptEvent): RenderedLine[] {
       return [
         invented(hs(`[HS] Remediation status for ${event.details.policyId} is ${event.details.statusName}`)),
       ];
+    case "compliance.evaluated": {
+      // Custom compliance logs to HealthScripts.log beside the remediations (both run on the IME's HS
+      // runner) [our choice: ime.md quotes no custom-compliance line]; every line here is ours.
+      const d = event.details;
+      return [
+        invented(
+          hs(
+            `[HS] Compliance discovery result for policy ${d.policyId} is ${d.compliant ? "Compliant" : "NonCompliant"}`,
+            d.compliant ? 1 : 2,
+          ),
+        ),
+        ...d.settings
+          .filter((s) => s.state !== "compliant")
+          .map((s) =>
+            invented(
+              hs(
+                `[HS] Setting ${s.settingName} = ${s.actualValue ?? "(missing)"} is ${s.state}: ${s.errorDetail ?? s.remediationTitle ?? ""}`,
+                2,
+              ),
+            ),
+          ),
+      ];
+    }
     case "scripts.reported":
       return [
         invented(

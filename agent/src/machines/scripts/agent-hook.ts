@@ -9,6 +9,7 @@ import type { Host } from "../../host/types.ts";
 import type { TokenProvider } from "../../service-client/token-provider.ts";
 import type { ImeServiceClient } from "../../service-client/types.ts";
 import type { LoggedOnUser } from "../service-machine.ts";
+import { SYNCCOMPLIANCE_MONIKER } from "./compliance-run.ts";
 import { createScriptWorkloads } from "./script-workload.ts";
 
 export interface ScriptHookDeps {
@@ -49,6 +50,7 @@ export function startScriptWorkloads(deps: ScriptHookDeps) {
   });
   return {
     observe(trigger: SessionTrigger): void {
+      if (trigger === "synccompliance" || trigger === SYNCCOMPLIANCE_MONIKER) workloads.syncCompliance();
       if (typeof trigger !== "object") return;
       if ("logon" in trigger) users.set(trigger.logon.userId.toLowerCase(), trigger.logon);
       else if ("logoff" in trigger) users.delete(trigger.logoff.toLowerCase());

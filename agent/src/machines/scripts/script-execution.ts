@@ -3,7 +3,7 @@
 // time: S12 saw about 15 s per remediation pair; we give every script process 5 s [our choice].
 import { createHash } from "node:crypto";
 import type { Clock } from "../../clock/clock.ts";
-import type { ScriptLaunch, ScriptOutcome } from "../../events/script-events.ts";
+import type { ScriptLaunch, ScriptOutcome, ScriptStage } from "../../events/script-events.ts";
 import type { ImeEventStream } from "../../events/stream.ts";
 import type { ScriptRunner } from "../../host/scripts/script-runner.ts";
 import type { Host, ProcessContext } from "../../host/types.ts";
@@ -21,7 +21,7 @@ const POWERSHELL_32 = "C:\\Windows\\SysWOW64\\WindowsPowerShell\\v1.0\\powershel
 
 /** One script to run. */
 export interface ScriptJob {
-  readonly stage: "platform" | "detect" | "remediate";
+  readonly stage: ScriptStage;
   readonly policyId: string;
   readonly version: number;
   readonly userId: string;
@@ -50,6 +50,9 @@ const PURPOSE = {
   platform: "platformScript",
   detect: "remediationDetection",
   remediate: "remediation",
+  // A compliance discovery script is a detection script to the runner (ScriptRunner's purposes are fixed);
+  // scripted results tell it apart by policy id [our choice].
+  discover: "remediationDetection",
 } as const;
 
 /** Runs `job` and returns what the process left; the script file is written before and stays for the caller. */

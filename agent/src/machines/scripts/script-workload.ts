@@ -4,7 +4,9 @@
 // the remediations to their runner, and fetches again every 8 hours (S12: "fetched at an agent start or
 // restart and otherwise every 8 hours"; the hourly Win32 check-ins fetch no script policy).
 import {
+  type ComplianceScriptResult,
   type HealthScriptPolicy,
+  parseComplianceScriptPolicies,
   parseHealthScriptPolicies,
   parsePlatformScriptPolicies,
   type ScriptResult,
@@ -20,9 +22,17 @@ import { createScriptState } from "../../ime/scripts/script-state.ts";
 import { callService, type TokenProvider } from "../../service-client/token-provider.ts";
 import type { ImeServiceClient, ScriptSessionRequest } from "../../service-client/types.ts";
 import { STARTUP_DELAY_WIN32_MS } from "../decisions.ts";
+import { runComplianceScripts } from "./compliance-run.ts";
 import { runPlatformScripts } from "./platform-scripts.ts";
 import { createRemediationScheduler, type RemediationEntry } from "./remediation-scheduler.ts";
 import type { ScriptSession } from "./script-session.ts";
+
+/** The request type each workload fetches its policies with (GetComplianceScript is imesim's). */
+const FETCH_TYPE = {
+  platform: "PolicyRequest",
+  health: "GetScript",
+  compliance: "GetComplianceScript",
+} as const;
 
 /** How often the script policies are fetched while the service runs (S12). */
 export const SCRIPT_POLICY_INTERVAL_MS = 8 * 3_600_000;
@@ -79,11 +89,15 @@ export function createScriptWorkloads(deps: ScriptWorkloadDeps) {
   };
   const call = (request: Omit<ScriptSessionRequest, "token">) =>
     callService(tokens, clock, (token) => service.scriptSession({ ...request, token }));
-  const upload = async (workload: ScriptWorkload, userId: string, results: readonly ScriptResult[]) => {
+  const upload = async (
+    workload: ScriptWorkload,
+    userId: string,
+    results: readonly (ScriptResult | ComplianceScriptResult)[],
+  ) => {
     try {
       await call({
         userId,
-        contentType: "PolicyResult",
+        contentType: workload === "compliance" ? "ComplianceScriptResult" : "PolicyResult",
         payload: JSON.stringify(results),
         reason: "Unknown",
       });
@@ -115,7 +129,7 @@ export function createScriptWorkloads(deps: ScriptWorkloadDeps) {
     try {
       const text = await call({
         userId: session.userId,
-        contentType: workload === "platform" ? "PolicyRequest" : "GetScript",
+        contentType: FETCH_TYPE[workload],
         payload: "[]",
         reason,
       });
@@ -133,6 +147,22 @@ export function createScriptWorkloads(deps: ScriptWorkloadDeps) {
 
   // Bumped at every start and stop: a fetch still in flight when the service stopped does nothing more.
   let epoch = 0;
+  let running = false;
+  // Custom compliance in the device session (compliance-run.ts says when and why).
+  const checkCompliance = async (reason: CheckinReasonName): Promise<void> => {
+    const device = deps.sessions().find((s) => s.userSid === "");
+    if (device === undefined) return;
+    const policies = await fetchList(
+      "compliance",
+      device,
+      reason,
+      parseComplianceScriptPolicies,
+      (p) => p.PolicyId,
+    );
+    if (policies === undefined || policies.length === 0) return;
+    const results = await runComplianceScripts(execution, device, policies);
+    await upload("compliance", device.userId, results);
+  };
   const fetchAndRun = async (reason: CheckinReasonName): Promise<void> => {
     const mine = epoch;
     try {
@@ -164,6 +194,7 @@ export function createScriptWorkloads(deps: ScriptWorkloadDeps) {
         for (const policy of health ?? []) entries.push({ session, policy });
       }
       if (mine === epoch) remediations.replace(entries);
+      if (mine === epoch) await checkCompliance(reason);
     } catch (error) {
       fail(error);
       throw error;
@@ -176,6 +207,7 @@ export function createScriptWorkloads(deps: ScriptWorkloadDeps) {
     /** The service started: the workload begins its start-up delay. */
     start(): void {
       epoch += 1;
+      running = true;
       actor?.stop();
       actor = createActor(machine, { clock });
       actor.start();
@@ -183,9 +215,18 @@ export function createScriptWorkloads(deps: ScriptWorkloadDeps) {
     /** The service stops: timers, the fetch cadence and the queued remediation run are gone. */
     stop(): void {
       epoch += 1;
+      running = false;
       actor?.stop();
       actor = undefined;
       remediations.stop();
+    },
+    /**
+     * `intunemanagementextension://synccompliance` (ime.md §8): evaluates custom compliance now, also
+     * during the start-up delay; nothing while the service is stopped (the moniker starts no service).
+     */
+    syncCompliance(): void {
+      if (!running) return;
+      checkCompliance("Unknown").catch(fail);
     },
     /** The first error that stopped a run (a script nothing answers, a bug), if any. */
     failure: (): unknown => failure,
