@@ -7,7 +7,7 @@ import type { PhaseNote } from "./phase-notes.ts";
 export const SCRIPT_PHASE_NOTES: Readonly<Record<string, PhaseNote>> = {
   "scripts.requesting": {
     title: "Script policies requested",
-    why: "The PowerShell workload asks the gateway for platform scripts (PolicyRequest) or remediations (GetScript), for the device and each logged-on user, at a service start (after the 147 s workload delay) and every 8 hours; the hourly app check-ins fetch none (ime.md §3.1, §11b). The payload members are imesim's choice: no public source shows them.",
+    why: "The PowerShell workload asks the gateway for platform scripts (PolicyRequest) or remediations (GetScript), for the device and each logged-on user, at a service start (after the 147 s workload delay) and every 8 hours; the hourly app check-ins fetch none (ime.md §3.1, §11b). The payload members are imesim's choice: no public source shows them. Custom compliance asks with GetComplianceScript, a request type imesim invented (ime.md lists none for it).",
   },
   "scripts.received": {
     title: "Script policies received",
@@ -53,9 +53,13 @@ export const SCRIPT_PHASE_NOTES: Readonly<Record<string, PhaseNote>> = {
     title: "Remediation status recorded",
     why: "4 without issues, 1 fixed, 2 recurred, 3 remediation failed; the result JSON is cached under SideCarPolicies\\Scripts\\Reports\\<user>\\<policy>_<version>\\Result, and Graph shows detectionState/remediationState (recurred is remediationFailed there) with the last output line, at most 2,048 characters (ime.md §11b).",
   },
+  "compliance.evaluated": {
+    title: "Custom compliance evaluated",
+    why: "The compliance policy's discovery script ran (AgentExecutor, as SYSTEM) and its JSON output was checked against the policy's rules: each setting compared with its operand as its data type (IsEquals, NotEquals, GreaterThan, GreaterEquals, LessThan, LessEquals on Boolean, Int64, Double, String, DateTime, Version). A failing rule reports its remediation text (the en_US Title with {ActualValue} filled in) and the device is non-compliant until a later evaluation finds the drift fixed. ime.md names only the synccompliance moniker (§8); when else it runs (with the script fetches: start-up + 147 s, every 8 h), a missing or mistyped setting counting as an error, the HealthScripts.log lines and the gateway exchange are imesim's choices.",
+  },
   "scripts.reported": {
     title: "Script results sent",
-    why: "The results go to the gateway (PolicyResult) and become Graph's deviceRunStates for the portal (ime.md §3.1, §11b; the payload shape is imesim's choice).",
+    why: "The results go to the gateway (PolicyResult) and become Graph's deviceRunStates for the portal (ime.md §3.1, §11b; the payload shape is imesim's choice). Custom compliance results go as ComplianceScriptResult (imesim's request type) and become the policy's deviceStatuses and the device's deviceCompliancePolicyStates.",
   },
   "scripts.reportFailed": {
     title: "Script results not sent",

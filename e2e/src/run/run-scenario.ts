@@ -4,7 +4,13 @@
 // are checked against what every device holds.
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { type Agent, createAgent, createVirtualClock, type VirtualClock } from "@imesim/agent";
+import {
+  type Agent,
+  createAgent,
+  createVirtualClock,
+  SYNCCOMPLIANCE_MONIKER,
+  type VirtualClock,
+} from "@imesim/agent";
 import { DEVICE_USER_ID, type ImeEvent, recordEvents } from "@imesim/agent/events";
 import { createDevice, type Device, exportRegFile } from "@imesim/agent/host";
 import { IME_REGISTRY_ROOT, WIN32_APPS_KEY } from "@imesim/agent/ime";
@@ -14,6 +20,7 @@ import { checkExpectations, type DeviceOutcome, type LogFileName } from "../scen
 import type { LoadedScenario, TimedAction } from "../scenario/index.ts";
 import type { ScriptRunStates } from "../scenario/script-expectations.ts";
 import { scenarioInstaller, scenarioScripts } from "./agent-parts.ts";
+import { publishCompliance, readComplianceStatuses } from "./compliance-setup.ts";
 import { deviceProfileOf, seedDevice } from "./device-setup.ts";
 import { createFleetKey, enrollWithFleetKey, type FleetKey } from "./enrollment.ts";
 import { faultPlanOf } from "./faults.ts";
@@ -181,6 +188,9 @@ export function perform(
     case "deleteFile":
       live.device.fs.remove(live.device.expandEnvironment(action.path, system64));
       return;
+    case "syncCompliance":
+      live.agent.trigger(SYNCCOMPLIANCE_MONIKER);
+      return;
     case "editPlatformScript":
       // An admin's act on the service, not on a device: runScenario performs it once (script-setup.ts).
       return;
@@ -198,9 +208,11 @@ function outcomeOf(
   live: LiveDevice,
   service: ScenarioService,
   scriptRunStates?: ScriptRunStates,
+  complianceStatuses?: ReadonlyMap<string, string>,
 ): DeviceOutcome {
   return {
     number: live.number,
+    ...(complianceStatuses === undefined ? {} : { complianceStatuses }),
     ...(scriptRunStates === undefined ? {} : { scriptRunStates }),
     events: live.events,
     state: live.agent.state,
@@ -259,12 +271,14 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions = 
   // The service holds every app under the scenario's own id (service-setup), so expectations find the keys.
   const scenario = loaded;
   // Published before the scenario's faults are armed, as its apps are (service-setup).
-  const scripts = await publishScripts(inProcessChannel(service.server), scenario).catch(
-    async (error: unknown) => {
-      await service.server.close();
-      throw error;
-    },
-  );
+  const published = Promise.all([
+    publishScripts(inProcessChannel(service.server), scenario),
+    publishCompliance(inProcessChannel(service.server), scenario),
+  ]);
+  const [scripts, compliance] = await published.catch(async (error: unknown) => {
+    await service.server.close();
+    throw error;
+  });
   service.server.intune.faults.setPlan(faultPlanOf(scenario));
   const clock = createVirtualClock(scenario.startMs);
   const devices: LiveDevice[] = [];
@@ -303,8 +317,20 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions = 
             devices.map((live) => live.deviceId),
           );
 
+    const complianceStatuses =
+      compliance.size === 0
+        ? undefined
+        : await readComplianceStatuses(inProcessChannel(service.server), compliance);
+
     const runs: DeviceRun[] = devices.map((live) => {
-      const outcome = outcomeOf(live, service, runStates?.get(live.deviceId.toLowerCase()));
+      const outcome = outcomeOf(
+        live,
+        service,
+        runStates?.get(live.deviceId.toLowerCase()),
+        complianceStatuses === undefined
+          ? undefined
+          : (complianceStatuses.get(live.deviceId.toLowerCase()) ?? new Map()),
+      );
       return {
         outcome,
         deviceId: live.deviceId,

@@ -24,7 +24,12 @@ const COLLECTION = {
 
 /** True when the scenario has anything for the PowerShell workloads. */
 export function hasScriptWorkloads(scenario: LoadedScenario): boolean {
-  return (scenario.source.platformScripts?.length ?? 0) + (scenario.source.remediations?.length ?? 0) > 0;
+  return (
+    (scenario.source.platformScripts?.length ?? 0) +
+      (scenario.source.remediations?.length ?? 0) +
+      (scenario.source.compliancePolicies?.length ?? 0) >
+    0
+  );
 }
 
 const marker = (what: string, name: string): string => `# imesim: scripted ${what} of "${name}"`;

@@ -38,6 +38,8 @@ export interface DeviceOutcome {
   readLog(file: LogFileName): string;
   /** Graph deviceRunStates of the scenario's platform scripts and remediations on this device (issue 16). */
   readonly scriptRunStates?: ScriptRunStates;
+  /** Graph deviceStatuses of the scenario's compliance policies on this device, by policy name (issue 16). */
+  readonly complianceStatuses?: ReadonlyMap<string, string>;
   /** The per-device install status the service shows for an app (Graph installState names). */
   serviceStatus(appId: string): { installState: string; errorCode: number | null } | undefined;
 }
@@ -81,6 +83,18 @@ function checkOne(
   if ("scriptRun" in expectation) {
     const verdict = checkScriptRun(expectation, device.scriptRunStates);
     return [result(index, device, verdict.subject, verdict.passed, verdict.detail)];
+  }
+  if ("compliance" in expectation) {
+    const found = device.complianceStatuses?.get(expectation.compliance);
+    return [
+      result(
+        index,
+        device,
+        `Graph deviceStatuses of compliance policy "${expectation.compliance}"`,
+        found === expectation.status,
+        `expected ${expectation.status}, found ${found ?? "no status for this device"}`,
+      ),
+    ];
   }
   return [checkService(scenario, expectation, index, device)];
 }

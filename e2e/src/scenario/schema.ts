@@ -551,6 +551,26 @@ export const RemediationSchema = Type.Object(
   closed,
 );
 
+/**
+ * A custom compliance policy (issue 16): its discovery script (Graph deviceComplianceScripts) and its rules
+ * file (the policy's deviceCompliancePolicyScript.rulesContent), assigned to all devices. The rules are the
+ * documented file as YAML: `{ Rules: [{ SettingName, Operator, DataType, Operand, RemediationStrings }] }`.
+ */
+export const CompliancePolicySchema = Type.Object(
+  {
+    name: NameSchema,
+    discovery: described(
+      Type.String(),
+      "the discovery script's PowerShell text; its output is one JSON object",
+    ),
+    rules: described(
+      Type.Object({ Rules: Type.Array(Type.Object({}, { additionalProperties: true }), { minItems: 1 }) }),
+      "the rules file; the service checks it when the policy is saved",
+    ),
+  },
+  closed,
+);
+
 // ---------------------------------------------------------------------------------------------------
 // Faults (mock service)
 
@@ -635,6 +655,8 @@ export const ActionSchema = Type.Union([
     closed,
   ),
   Type.Object({ at, do: Type.Literal("deleteFile"), path: Type.String({ minLength: 1 }) }, closed),
+  // The admin (or the user) opens intunemanagementextension://synccompliance on the device (ime.md §8).
+  Type.Object({ at, do: Type.Literal("syncCompliance") }, closed),
   // The admin edits a platform script in Graph (issue 16): a new version, which each device runs once.
   Type.Object(
     {
@@ -754,6 +776,19 @@ export const ScriptRunExpectationSchema = Type.Object(
   closed,
 );
 
+/** What Graph's compliance policy `deviceStatuses` shows for the device (issue 16). */
+export const ComplianceExpectationSchema = Type.Object(
+  {
+    compliance: NameSchema,
+    device: Type.Optional(Type.Integer({ minimum: 1 })),
+    status: described(
+      Type.Union([Type.Literal("compliant"), Type.Literal("noncompliant"), Type.Literal("error")]),
+      "the device's status for this policy",
+    ),
+  },
+  closed,
+);
+
 export const ExpectationSchema = Type.Union([
   AppExpectationSchema,
   RegistryExpectationSchema,
@@ -761,6 +796,7 @@ export const ExpectationSchema = Type.Union([
   LogExpectationSchema,
   ServiceExpectationSchema,
   ScriptRunExpectationSchema,
+  ComplianceExpectationSchema,
 ]);
 
 // ---------------------------------------------------------------------------------------------------
@@ -795,6 +831,7 @@ export const ScenarioSchema = Type.Object(
     scripts: Type.Optional(Type.Array(ScriptBehaviourSchema)),
     platformScripts: Type.Optional(Type.Array(PlatformScriptSchema)),
     remediations: Type.Optional(Type.Array(RemediationSchema)),
+    compliancePolicies: Type.Optional(Type.Array(CompliancePolicySchema)),
     faults: Type.Optional(Type.Array(FaultSchema)),
     actions: Type.Optional(Type.Array(ActionSchema)),
     expect: Type.Optional(Type.Array(ExpectationSchema)),
@@ -832,4 +869,6 @@ export type LogExpectation = Static<typeof LogExpectationSchema>;
 export type ServiceExpectation = Static<typeof ServiceExpectationSchema>;
 export type PlatformScriptDefinition = Static<typeof PlatformScriptSchema>;
 export type RemediationDefinition = Static<typeof RemediationSchema>;
+export type CompliancePolicyDefinition = Static<typeof CompliancePolicySchema>;
+export type ComplianceExpectation = Static<typeof ComplianceExpectationSchema>;
 export type ScriptRunExpectation = Static<typeof ScriptRunExpectationSchema>;

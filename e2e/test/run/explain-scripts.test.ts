@@ -36,4 +36,16 @@ describe("imesim explain, scripts", () => {
       /reg {2}HKLM\\.*\\SideCarPolicies\\Scripts\\Reports\\.*_1 {2}Result = \{"RemediationStatus":1/,
     );
   });
+
+  it("tells custom compliance turning non-compliant with the rule's remediation text, and compliant again", () => {
+    const result = explain("custom-compliance.yaml");
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain("Custom compliance evaluated");
+    expect(result.stdout).toContain(
+      "HealthScripts.log (imesim's wording): [HS] Setting FreeGb = 5 is nonCompliant: Only 5 GB are free.",
+    );
+    expect(result.stdout).toMatch(
+      /Compliance discovery result for policy \S+ is NonCompliant[\s\S]*Compliance discovery result for policy \S+ is Compliant/,
+    );
+  });
 });
