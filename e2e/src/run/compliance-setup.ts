@@ -5,10 +5,10 @@
 import { ImesimError } from "@imesim/contracts/errors";
 import type { AdminChannel } from "@imesim/mock-service";
 import type { LoadedScenario } from "../scenario/index.ts";
+import { bodyOf } from "./script-setup.ts";
 
 const SCRIPTS = "/beta/deviceManagement/deviceComplianceScripts";
 const POLICIES = "/beta/deviceManagement/deviceCompliancePolicies";
-const b64 = (text: string) => Buffer.from(text, "utf8").toString("base64");
 
 /** Creates and assigns every compliance policy of the scenario; returns their ids by name. */
 export async function publishCompliance(
@@ -30,7 +30,15 @@ export async function publishCompliance(
     const script = await send(
       `creating the discovery script of "${policy.name}"`,
       SCRIPTS,
-      { displayName: `${policy.name} discovery`, detectionScriptContent: b64(policy.discovery) },
+      {
+        displayName: `${policy.name} discovery`,
+        detectionScriptContent: bodyOf(
+          "discovery",
+          policy.name,
+          policy.discovery,
+          policy.discoveryResults !== undefined,
+        ),
+      },
       201,
     );
     const created = await send(
@@ -41,7 +49,7 @@ export async function publishCompliance(
         displayName: policy.name,
         deviceCompliancePolicyScript: {
           deviceComplianceScriptId: String(script.json().id),
-          rulesContent: b64(JSON.stringify(policy.rules)),
+          rulesContent: Buffer.from(JSON.stringify(policy.rules), "utf8").toString("base64"),
         },
       },
       201,

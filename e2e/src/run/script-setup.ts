@@ -35,7 +35,7 @@ export function hasScriptWorkloads(scenario: LoadedScenario): boolean {
 const marker = (what: string, name: string): string => `# imesim: scripted ${what} of "${name}"`;
 
 /** The body a scenario script is published with: its marker (when scripted) and its text. */
-function bodyOf(what: string, name: string, text: string | undefined, scripted: boolean): string {
+export function bodyOf(what: string, name: string, text: string | undefined, scripted: boolean): string {
   const lines = [...(scripted ? [marker(what, name)] : []), ...(text === undefined ? [] : [text])];
   if (lines.length === 0)
     throw new ImesimError(
@@ -186,6 +186,10 @@ export function withScriptedResults(scenario: LoadedScenario, runner: ScriptRunn
   for (const script of scenario.source.platformScripts ?? [])
     if (script.results !== undefined)
       entries.push(scripted("platform script", script.name, "platformScript", script.results));
+  for (const policy of scenario.source.compliancePolicies ?? [])
+    if (policy.discoveryResults !== undefined)
+      // The runner sees a discovery script as a detection script (agent compliance-run.ts).
+      entries.push(scripted("discovery", policy.name, "remediationDetection", policy.discoveryResults));
   for (const r of scenario.source.remediations ?? []) {
     if (r.detectionResults !== undefined)
       entries.push(scripted("detection", r.name, "remediationDetection", r.detectionResults));

@@ -559,9 +559,14 @@ export const RemediationSchema = Type.Object(
 export const CompliancePolicySchema = Type.Object(
   {
     name: NameSchema,
-    discovery: described(
-      Type.String(),
-      "the discovery script's PowerShell text; its output is one JSON object",
+    discovery: Type.Optional(
+      described(Type.String(), "the discovery script's PowerShell text; its output is one JSON object"),
+    ),
+    discoveryResults: Type.Optional(
+      described(
+        Type.Array(ScriptResultSchema, { minItems: 1 }),
+        "scripted results instead of running the text (stdout: the JSON object)",
+      ),
     ),
     rules: described(
       Type.Object({ Rules: Type.Array(Type.Object({}, { additionalProperties: true }), { minItems: 1 }) }),
