@@ -3,14 +3,12 @@
 // with a `deviceCompliancePolicyScript`, `assign`, `assignments`, `deviceStatuses`), and the device's
 // `managedDevices/{id}/deviceCompliancePolicyStates` with each setting's state and remediation text.
 // Permissions come from the `/devicemanagement/` rule of graph/permissions.ts.
-import { randomUUID } from "node:crypto";
-import { isImesimError } from "@imesim/contracts/errors";
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { Type } from "typebox";
+import type { FastifyInstance } from "fastify";
 import type { ServiceContext } from "../context.ts";
 import { assignmentTarget } from "../graph/assignment-model.ts";
-import { sendCollection, sendEntity } from "../graph/odata.ts";
+import { sendCollection } from "../graph/odata.ts";
 import { sendGraphError } from "../http/graph-error.ts";
+import { AnyObject, IdParams, registerCrud } from "../scripts/crud-routes.ts";
 import { scriptStore } from "../scripts/script-store.ts";
 import type { JsonObject } from "../store/records.ts";
 import {
@@ -21,98 +19,35 @@ import {
   scriptChanged,
 } from "./compliance-model.ts";
 
-const Params = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
-const AnyObject = Type.Object({}, { additionalProperties: true });
 const SCRIPTS = "deviceManagement/deviceComplianceScripts";
 const POLICIES = "deviceManagement/deviceCompliancePolicies";
-
-type Kind = "complianceScript" | "compliancePolicy";
-
-function invalid(request: FastifyRequest, reply: FastifyReply, error: unknown): FastifyReply {
-  if (!isImesimError(error)) throw error;
-  return sendGraphError(request, reply, 400, "BadRequest", error.message);
-}
 
 /** The custom-compliance routes (beta only). */
 export function complianceGraphRoutes(context: ServiceContext) {
   return async (app: FastifyInstance): Promise<void> => {
     const store = scriptStore(context.store);
-    const crud = (
-      kind: Kind,
-      collection: string,
-      bodyOf: typeof complianceScriptBody,
-      changed: typeof scriptChanged,
-    ) => {
-      const missing = (request: FastifyRequest, reply: FastifyReply, id: string) =>
-        sendGraphError(
-          request,
-          reply,
-          404,
-          "ResourceNotFound",
-          `No ${collection.split("/")[1]} entry with id '${id}'.`,
-        );
-      app.get(`/${collection}`, async (request, reply) =>
-        sendCollection(context, request, reply, collection, store.listPolicies(kind).map(renderCompliance)),
-      );
-      app.post<{ Body: JsonObject }>(
-        `/${collection}`,
-        { schema: { body: AnyObject } },
-        async (request, reply) => {
-          let body: JsonObject;
-          try {
-            body = bodyOf(request.body);
-          } catch (error) {
-            return invalid(request, reply, error);
-          }
-          const now = new Date().toISOString();
-          const record = { kind, id: randomUUID(), body, version: 1, createdAt: now, modifiedAt: now };
-          store.putPolicy(record);
-          return sendEntity(context, request, reply, `${collection}/$entity`, renderCompliance(record), 201);
-        },
-      );
-      app.get<{ Params: { id: string } }>(
-        `/${collection}/:id`,
-        { schema: { params: Params } },
-        async (request, reply) => {
-          const record = store.getPolicy(kind, request.params.id);
-          if (record === undefined) return missing(request, reply, request.params.id);
-          return sendEntity(context, request, reply, `${collection}/$entity`, renderCompliance(record));
-        },
-      );
-      app.patch<{ Params: { id: string }; Body: JsonObject }>(
-        `/${collection}/:id`,
-        { schema: { params: Params, body: AnyObject } },
-        async (request, reply) => {
-          const record = store.getPolicy(kind, request.params.id);
-          if (record === undefined) return missing(request, reply, request.params.id);
-          let body: JsonObject;
-          try {
-            body = bodyOf(request.body, record.body);
-          } catch (error) {
-            return invalid(request, reply, error);
-          }
-          const version = changed(record.body, body) ? record.version + 1 : record.version;
-          store.putPolicy({ ...record, body, version, modifiedAt: new Date().toISOString() });
-          return reply.code(204).send();
-        },
-      );
-      app.delete<{ Params: { id: string } }>(
-        `/${collection}/:id`,
-        { schema: { params: Params } },
-        async (request, reply) => {
-          if (!store.deletePolicy(kind, request.params.id)) return missing(request, reply, request.params.id);
-          return reply.code(204).send();
-        },
-      );
-      return missing;
-    };
-
-    crud("complianceScript", SCRIPTS, complianceScriptBody, scriptChanged);
-    const missingPolicy = crud("compliancePolicy", POLICIES, compliancePolicyBody, policyChanged);
+    const bump =
+      (changed: (before: JsonObject, after: JsonObject) => boolean) =>
+      (version: number, before: JsonObject, after: JsonObject) =>
+        changed(before, after) ? version + 1 : version;
+    registerCrud(app, context, store, {
+      kind: "complianceScript",
+      collection: SCRIPTS,
+      bodyOf: complianceScriptBody,
+      nextVersion: bump(scriptChanged),
+      render: renderCompliance,
+    });
+    const missingPolicy = registerCrud(app, context, store, {
+      kind: "compliancePolicy",
+      collection: POLICIES,
+      bodyOf: compliancePolicyBody,
+      nextVersion: bump(policyChanged),
+      render: renderCompliance,
+    });
 
     app.post<{ Params: { id: string }; Body: JsonObject }>(
       `/${POLICIES}/:id/assign`,
-      { schema: { params: Params, body: AnyObject } },
+      { schema: { params: IdParams, body: AnyObject } },
       async (request, reply) => {
         const { id } = request.params;
         if (store.getPolicy("compliancePolicy", id) === undefined) return missingPolicy(request, reply, id);
@@ -140,7 +75,7 @@ export function complianceGraphRoutes(context: ServiceContext) {
 
     app.get<{ Params: { id: string } }>(
       `/${POLICIES}/:id/assignments`,
-      { schema: { params: Params } },
+      { schema: { params: IdParams } },
       async (request, reply) => {
         const { id } = request.params;
         if (store.getPolicy("compliancePolicy", id) === undefined) return missingPolicy(request, reply, id);
@@ -155,7 +90,7 @@ export function complianceGraphRoutes(context: ServiceContext) {
 
     app.get<{ Params: { id: string } }>(
       `/${POLICIES}/:id/deviceStatuses`,
-      { schema: { params: Params } },
+      { schema: { params: IdParams } },
       async (request, reply) => {
         const { id } = request.params;
         if (store.getPolicy("compliancePolicy", id) === undefined) return missingPolicy(request, reply, id);
@@ -175,7 +110,7 @@ export function complianceGraphRoutes(context: ServiceContext) {
 
     app.get<{ Params: { id: string } }>(
       "/deviceManagement/managedDevices/:id/deviceCompliancePolicyStates",
-      { schema: { params: Params } },
+      { schema: { params: IdParams } },
       async (request, reply) => {
         const deviceId = request.params.id;
         if (context.store.getDevice(deviceId) === undefined)

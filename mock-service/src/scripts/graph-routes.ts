@@ -2,20 +2,18 @@
 // `deviceManagement/deviceHealthScripts` (remediations): create, read, update, delete, `assign`, the
 // assignments and the per-device `deviceRunStates` the portal shows. Permissions come from the
 // `/devicemanagement/` rule of graph/permissions.ts: DeviceManagementConfiguration.Read(Write).All.
-import { randomUUID } from "node:crypto";
-import { isImesimError } from "@imesim/contracts/errors";
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyInstance } from "fastify";
 import { Type } from "typebox";
 import type { ServiceContext } from "../context.ts";
 import { assignmentTarget } from "../graph/assignment-model.ts";
-import { sendCollection, sendEntity } from "../graph/odata.ts";
+import { sendCollection } from "../graph/odata.ts";
 import { sendGraphError } from "../http/graph-error.ts";
 import type { JsonObject } from "../store/records.ts";
+import { AnyObject, invalidBody, registerCrud } from "./crud-routes.ts";
 import { nextVersion, renderScript, scheduleOf, scriptBody } from "./script-model.ts";
 import { type ScriptKind, scriptStore } from "./script-store.ts";
 
 const Params = Type.Object({ scriptId: Type.String({ minLength: 1, maxLength: 64 }) });
-const AnyObject = Type.Object({}, { additionalProperties: true });
 
 interface KindRoutes {
   readonly kind: ScriptKind;
@@ -51,11 +49,6 @@ export function scriptGraphRoutes(context: ServiceContext) {
   };
 }
 
-function invalid(request: FastifyRequest, reply: FastifyReply, error: unknown): FastifyReply {
-  if (!isImesimError(error)) throw error;
-  return sendGraphError(request, reply, 400, "BadRequest", error.message);
-}
-
 function registerKind(
   app: FastifyInstance,
   context: ServiceContext,
@@ -63,73 +56,13 @@ function registerKind(
   k: KindRoutes,
 ): void {
   const { kind, collection } = k;
-  const missing = (request: FastifyRequest, reply: FastifyReply, id: string) =>
-    sendGraphError(
-      request,
-      reply,
-      404,
-      "ResourceNotFound",
-      `No ${collection.split("/")[1]} entry with id '${id}'.`,
-    );
-
-  app.get(`/${collection}`, async (request, reply) =>
-    sendCollection(context, request, reply, collection, scripts.listPolicies(kind).map(renderScript)),
-  );
-
-  app.post<{ Body: JsonObject }>(
-    `/${collection}`,
-    { schema: { body: AnyObject } },
-    async (request, reply) => {
-      let body: JsonObject;
-      try {
-        body = scriptBody(kind, request.body);
-      } catch (error) {
-        return invalid(request, reply, error);
-      }
-      const now = new Date().toISOString();
-      const record = { kind, id: randomUUID(), body, version: 1, createdAt: now, modifiedAt: now };
-      scripts.putPolicy(record);
-      return sendEntity(context, request, reply, `${collection}/$entity`, renderScript(record), 201);
-    },
-  );
-
-  app.get<{ Params: { scriptId: string } }>(
-    `/${collection}/:scriptId`,
-    { schema: { params: Params } },
-    async (request, reply) => {
-      const record = scripts.getPolicy(kind, request.params.scriptId);
-      if (record === undefined) return missing(request, reply, request.params.scriptId);
-      return sendEntity(context, request, reply, `${collection}/$entity`, renderScript(record));
-    },
-  );
-
-  app.patch<{ Params: { scriptId: string }; Body: JsonObject }>(
-    `/${collection}/:scriptId`,
-    { schema: { params: Params, body: AnyObject } },
-    async (request, reply) => {
-      const record = scripts.getPolicy(kind, request.params.scriptId);
-      if (record === undefined) return missing(request, reply, request.params.scriptId);
-      let body: JsonObject;
-      try {
-        body = scriptBody(kind, request.body, record.body);
-      } catch (error) {
-        return invalid(request, reply, error);
-      }
-      const version = nextVersion(kind, record.version, record.body, body);
-      scripts.putPolicy({ ...record, body, version, modifiedAt: new Date().toISOString() });
-      return reply.code(204).send();
-    },
-  );
-
-  app.delete<{ Params: { scriptId: string } }>(
-    `/${collection}/:scriptId`,
-    { schema: { params: Params } },
-    async (request, reply) => {
-      if (!scripts.deletePolicy(kind, request.params.scriptId))
-        return missing(request, reply, request.params.scriptId);
-      return reply.code(204).send();
-    },
-  );
+  const missing = registerCrud(app, context, scripts, {
+    kind,
+    collection,
+    bodyOf: (input, base) => scriptBody(kind, input, base),
+    nextVersion: (version, before, after) => nextVersion(kind, version, before, after),
+    render: renderScript,
+  });
 
   app.post<{ Params: { scriptId: string }; Body: JsonObject }>(
     `/${collection}/:scriptId/assign`,
@@ -163,7 +96,7 @@ function registerKind(
           try {
             scheduleOf(item.runSchedule, `${k.assignMember}[${index}].runSchedule`);
           } catch (error) {
-            return invalid(request, reply, error);
+            return invalidBody(request, reply, error);
           }
           body.runSchedule = item.runSchedule ?? null;
           // S12 REM-DETECTONLY: Graph reads runRemediationScript back as false whatever was sent.
