@@ -20,6 +20,8 @@ import { createEnforcementMachine } from "./machines/enforcement-machine.ts";
 import { createIntunewinCodec } from "./machines/intunewin-codec.ts";
 import type { AppEvaluator, ContentCodec } from "./machines/ports.ts";
 import { createRulesEvaluator } from "./machines/rules-evaluator.ts";
+import { startScriptWorkloads } from "./machines/scripts/agent-hook.ts";
+import { SYNCCOMPLIANCE_MONIKER } from "./machines/scripts/compliance-run.ts";
 import { createServiceLogic } from "./machines/service-logic.ts";
 import { createServiceMachine, type LoggedOnUser, type ServiceMachine } from "./machines/service-machine.ts";
 import { createSubgraphLogic } from "./machines/subgraph-logic.ts";
@@ -35,6 +37,7 @@ export const DEFAULT_AGENT_VERSION = "1.101.111.0";
 
 /** The URL moniker that asks the IME for an app check-in (ime.md §6). */
 export const SYNCAPP_MONIKER = "intunemanagementextension://syncapp";
+export { SYNCCOMPLIANCE_MONIKER };
 
 export interface AgentOptions {
   /** The Intune device id, carried on every event. */
@@ -68,6 +71,11 @@ export interface AgentOptions {
   readonly deliverySources?: DeliverySources;
   /** The device's download bandwidth in Mbit/s (default 100): how long content takes to arrive. */
   readonly downloadMbps?: number;
+  /**
+   * Runs the PowerShell workloads beside the app check-ins: platform scripts and remediations (issue 16).
+   * Default true; a run that publishes no scripts may turn them off to keep its gateway traffic to apps.
+   */
+  readonly scriptWorkloads?: boolean;
   /** xstate inspection of every chart's actors (dashboards, model-based tests). */
   readonly inspect?: (event: InspectionEvent) => void;
 }
@@ -76,6 +84,8 @@ export interface AgentOptions {
 export type AgentTrigger =
   | "syncapp"
   | typeof SYNCAPP_MONIKER
+  | "synccompliance"
+  | typeof SYNCCOMPLIANCE_MONIKER
   | "restart"
   | "reboot"
   | { readonly logon: LoggedOnUser }
@@ -183,20 +193,32 @@ export function createAgent(options: AgentOptions): Agent {
     }),
   );
   let failure: unknown;
+  const initialUsers =
+    options.users ??
+    host.profile.users
+      .filter((user) => user.loggedOn)
+      .map((user, index) => ({
+        userId: user.entraObjectId,
+        userSid: user.sid,
+        session: index + 1,
+        accountName: user.name,
+      }));
+  const scripts =
+    options.scriptWorkloads === false
+      ? undefined
+      : startScriptWorkloads({
+          events,
+          clock,
+          host,
+          serviceClient,
+          tokens,
+          runner: options.scriptRunner ?? createScriptedRunner([]),
+          users: initialUsers,
+          utcOffsetMinutes: options.utcOffsetMinutes ?? 0,
+        });
   const actor: Actor<ServiceMachine> = createActor(service, {
     clock,
-    input: {
-      users:
-        options.users ??
-        host.profile.users
-          .filter((user) => user.loggedOn)
-          .map((user, index) => ({
-            userId: user.entraObjectId,
-            userSid: user.sid,
-            session: index + 1,
-            accountName: user.name,
-          })),
-    },
+    input: { users: initialUsers },
     ...(options.inspect === undefined ? {} : { inspect: options.inspect }),
   });
   actor.subscribe({
@@ -214,6 +236,9 @@ export function createAgent(options: AgentOptions): Agent {
     start: () => actor.send({ type: "START" }),
     stop: () => actor.send({ type: "STOP" }),
     trigger(trigger) {
+      scripts?.observe(trigger);
+      // synccompliance concerns only the compliance workload, which `observe` above handed it to.
+      if (trigger === "synccompliance" || trigger === SYNCCOMPLIANCE_MONIKER) return;
       if (trigger === "syncapp" || trigger === SYNCAPP_MONIKER) actor.send({ type: "SYNC" });
       else if (trigger === "restart") actor.send({ type: "RESTART" });
       else if (trigger === "reboot") actor.send({ type: "REBOOT" });
@@ -236,9 +261,10 @@ export function createAgent(options: AgentOptions): Agent {
       await clock.runUntil(time);
     },
     status: () => actor.getSnapshot().value,
-    failure: () => failure,
+    failure: () => failure ?? scripts?.failure(),
     dispose() {
       actor.stop();
+      scripts?.dispose();
       logs.close();
       // Closing lets open keep-alive connections end; nothing waits on it, the charts are already stopped.
       void serviceClient.close?.();

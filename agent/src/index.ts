@@ -11,7 +11,7 @@
 // `service` is any ImeServiceClient (in-process double, or one over Fastify inject), or
 // `{ identity }` from `enrollDevice(baseUrl, …)` to talk HTTP to the mock service with undici.
 export type { Agent, AgentOptions, AgentTrigger } from "./agent.ts";
-export { createAgent, DEFAULT_AGENT_VERSION, SYNCAPP_MONIKER } from "./agent.ts";
+export { createAgent, DEFAULT_AGENT_VERSION, SYNCAPP_MONIKER, SYNCCOMPLIANCE_MONIKER } from "./agent.ts";
 export type { Clock, TimerHandle, VirtualClock } from "./clock/index.ts";
 export { createRealClock, createVirtualClock, whileHeld } from "./clock/index.ts";
 export type { ImeEvent, ImeEventListener, ImeEventStream, ImePhase } from "./events/index.ts";

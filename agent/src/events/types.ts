@@ -2,6 +2,7 @@
 // CMTrace writer, status reports, scenario expectations, `imesim explain` and any dashboard all read
 // this stream, so they can never disagree about what happened.
 import type { AppInstallStatusReport } from "@imesim/contracts/ime";
+import type { ScriptEventBody } from "./script-events.ts";
 
 /** The Entra object id the IME uses for device (userless) state (ime.md §4.1). */
 export const DEVICE_USER_ID = "00000000-0000-0000-0000-000000000000";
@@ -223,7 +224,9 @@ export type ImeEventBody =
   /** A session cut short by a pending restart: its last line (ime.md §11a GRS and re-evaluation wording). */
   | { phase: "poller.sessionInterrupted"; details: { session: number; userId: string } }
   /** The session's last check-in time, found before its subgraphs (ime.md §11a GRS and re-evaluation wording). */
-  | { phase: "reevaluation.checkinFound"; details: { at: number } };
+  | { phase: "reevaluation.checkinFound"; details: { at: number } }
+  // Platform scripts and remediations (issue 16), declared beside their workload.
+  | ScriptEventBody;
 
 export type ImePhase = ImeEventBody["phase"];
 

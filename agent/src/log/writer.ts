@@ -76,7 +76,8 @@ export function createLogWriter(stream: ImeEventStream, options: LogWriterOption
   const pathOf = (name: string): string => join(dir ?? "", name);
 
   const files = new Map<ImeLogFile, FileState>();
-  for (const file of LOG_FILES) {
+  // HealthScripts.log is made by the first remediation line, not at start (only the three above are).
+  for (const file of [...LOG_FILES, "HealthScripts" as const]) {
     files.set(file, { current: [], bytes: BOM_BYTES, pending: [], fd: undefined, history: [] });
   }
   const stateOf = (file: ImeLogFile): FileState => files.get(file)!;

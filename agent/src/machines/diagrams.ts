@@ -7,13 +7,17 @@ import { createCheckinMachine } from "./checkin-machine.ts";
 import { createEnforcementLogic, type EnforcementDeps } from "./enforcement-logic.ts";
 import { createEnforcementMachine } from "./enforcement-machine.ts";
 import { toMermaid } from "./mermaid.ts";
+import { createScriptWorkloadMachine } from "./scripts/script-workload.ts";
 import { createServiceLogic, type ServiceDeps } from "./service-logic.ts";
 import { createServiceMachine } from "./service-machine.ts";
 import { createSubgraphLogic, type SubgraphDeps } from "./subgraph-logic.ts";
 import { createSubgraphMachine } from "./subgraph-machine.ts";
 
 /** Mermaid `stateDiagram-v2` text of the service, check-in, subgraph and enforcement charts. */
-export function chartDiagrams(): Record<"service" | "checkin" | "subgraph" | "enforcement", string> {
+export function chartDiagrams(): Record<
+  "service" | "checkin" | "subgraph" | "enforcement" | "scriptWorkload",
+  string
+> {
   const enforcementLogic = createEnforcementLogic({} as EnforcementDeps);
   const enforcement = createEnforcementMachine(enforcementLogic);
   const subgraph = createSubgraphMachine(
@@ -26,5 +30,7 @@ export function chartDiagrams(): Record<"service" | "checkin" | "subgraph" | "en
     checkin: toMermaid(checkin),
     subgraph: toMermaid(subgraph),
     enforcement: toMermaid(enforcement),
+    // The PowerShell workload's fetch cadence (issue 16), drawn without its effects.
+    scriptWorkload: toMermaid(createScriptWorkloadMachine(async () => {})),
   };
 }

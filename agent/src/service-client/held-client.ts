@@ -14,5 +14,8 @@ export function holdingClock(client: ImeServiceClient, clock: Clock): ImeService
     getContentInfo: (request) => whileHeld(clock, () => client.getContentInfo(request)),
     sendResults: (request) => whileHeld(clock, () => client.sendResults(request)),
     downloadContent: (request) => client.downloadContent(request),
+    ...(client.scriptSession === undefined
+      ? {}
+      : { scriptSession: (request) => whileHeld(clock, () => client.scriptSession!(request)) }),
   };
 }

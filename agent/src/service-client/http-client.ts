@@ -360,6 +360,8 @@ export function createHttpServiceClient(options: HttpServiceClientOptions): ImeS
         "Unknown",
       );
     },
+    scriptSession: async (req) =>
+      (await session(req.token, req.userId, req.contentType, req.payload, req.reason)).ResponsePayload,
     async close() {
       await Promise.all(dispatchers.created.map((dispatcher) => dispatcher.close()));
     },

@@ -56,6 +56,20 @@ export interface ContentDownloadRequest {
   readonly fromByte: number;
 }
 
+/** A script-workload call: which request type, for whose session, with what payload. */
+export interface ScriptSessionRequest {
+  readonly token: string;
+  readonly userId: string;
+  readonly contentType:
+    | "PolicyRequest"
+    | "GetScript"
+    | "PolicyResult"
+    | "GetComplianceScript"
+    | "ComplianceScriptResult";
+  readonly payload: string;
+  readonly reason: CheckinReasonName;
+}
+
 /** The device-facing service routes the IME uses. */
 export interface ImeServiceClient {
   acquireToken(): Promise<AccessToken>;
@@ -65,6 +79,11 @@ export interface ImeServiceClient {
   downloadContent(request: ContentDownloadRequest): AsyncIterable<Uint8Array>;
   /** The `Win32AppResult` upload (ime.md §9; shape: contracts/gateway). */
   sendResults(request: { token: string; userId: string; results: readonly Win32AppResult[] }): Promise<void>;
+  /**
+   * One script-workload gateway call (`PolicyRequest`, `GetScript`, `PolicyResult`; ime.md §3.1): the
+   * answer's ResponsePayload text. Optional: a client without it has no script workloads (issue 16).
+   */
+  scriptSession?(request: ScriptSessionRequest): Promise<string | null>;
   /** Releases connections the client opened itself (the HTTP client's TLS dispatchers); optional for fakes. */
   close?(): Promise<void>;
 }

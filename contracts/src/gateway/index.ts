@@ -6,6 +6,16 @@ export {
   MAX_APP_LIST_BYTES,
 } from "./app-list-payload.ts";
 export {
+  ComplianceRequestType,
+  type ComplianceScriptPolicy,
+  ComplianceScriptPolicySchema,
+  type ComplianceScriptResult,
+  ComplianceScriptResultSchema,
+  type ComplianceSettingResult,
+  parseComplianceScriptPolicies,
+  parseComplianceScriptResults,
+} from "./compliance-policies.ts";
+export {
   type ContentInfo,
   type ContentInfoPayload,
   ContentInfoPayloadSchema,
@@ -28,6 +38,18 @@ export {
   ResponseContentType,
 } from "./content-types.ts";
 export { GatewayContractErrorCode } from "./error-codes.ts";
+export {
+  type HealthScriptPolicy,
+  HealthScriptPolicySchema,
+  type HealthScriptSchedule,
+  type PlatformScriptPolicy,
+  PlatformScriptPolicySchema,
+  parseHealthScriptPolicies,
+  parsePlatformScriptPolicies,
+  parseScriptResults,
+  type ScriptResult,
+  ScriptResultSchema,
+} from "./script-policies.ts";
 export {
   createServiceAddresses,
   SERVICE_DISCOVERY_PATH,

@@ -9,6 +9,7 @@ import { renderEvent } from "@imesim/agent/log";
 import { SUPERSEDENCE_PORTAL_TEXTS } from "@imesim/agent/machines";
 import { formatOffset } from "../run/reports.ts";
 import { noteFor } from "./phase-notes.ts";
+import { scriptRegistryWrites } from "./script-notes.ts";
 
 /** One narrated step. */
 export interface ExplainStep {
@@ -40,7 +41,7 @@ function registryWrites(event: ImeEvent): string[] {
     return [
       `Win32Apps\\<user>\\GRS\\${event.details.hash}  ${event.appId ?? ""} = ${new Date(event.details.at).toISOString()}`,
     ];
-  return [];
+  return scriptRegistryWrites(event);
 }
 
 /**

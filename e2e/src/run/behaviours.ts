@@ -71,7 +71,7 @@ export function installerBehaviours(scenario: LoadedScenario): ScriptedBehaviour
   });
 }
 
-function conditionHolds(when: ScriptBehaviour["results"][number]["when"], host: Host): boolean {
+export function conditionHolds(when: ScriptBehaviour["results"][number]["when"], host: Host): boolean {
   if (when === undefined) return true;
   const system64 = { account: "system", bitness: 64 } as const;
   if (

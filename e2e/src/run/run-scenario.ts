@@ -4,10 +4,18 @@
 // are checked against what every device holds.
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { type Agent, createAgent, createVirtualClock, type VirtualClock } from "@imesim/agent";
+import {
+  type Agent,
+  createAgent,
+  createVirtualClock,
+  SYNCCOMPLIANCE_MONIKER,
+  type VirtualClock,
+} from "@imesim/agent";
 import { DEVICE_USER_ID, type ImeEvent, recordEvents } from "@imesim/agent/events";
 import { createDevice, type Device, exportRegFile } from "@imesim/agent/host";
 import { IME_REGISTRY_ROOT, WIN32_APPS_KEY } from "@imesim/agent/ime";
+import type { ImeLogFile } from "@imesim/agent/log";
+import { inProcessChannel } from "@imesim/mock-service";
 import {
   checkExpectations,
   type DeviceOutcome,
@@ -15,7 +23,9 @@ import {
   type LogFileName,
 } from "../scenario/expectations.ts";
 import type { LoadedScenario, TimedAction } from "../scenario/index.ts";
+import type { ScriptRunStates } from "../scenario/script-expectations.ts";
 import { scenarioInstaller, scenarioScripts } from "./agent-parts.ts";
+import { publishCompliance, readComplianceStatuses } from "./compliance-setup.ts";
 import { deviceProfileOf, seedDevice } from "./device-setup.ts";
 import { createFleetKey, enrollWithFleetKey, type FleetKey } from "./enrollment.ts";
 import { faultPlanOf } from "./faults.ts";
@@ -29,6 +39,13 @@ import {
 import { InjectDispatcher } from "./inject-dispatcher.ts";
 import { registryValueOf } from "./registry-data.ts";
 import { type DeviceRun, finalStatesOf, type RunResult, runResultOf } from "./result.ts";
+import {
+  editPlatformScript,
+  hasScriptWorkloads,
+  publishScripts,
+  readRunStates,
+  withScriptedResults,
+} from "./script-setup.ts";
 import { type ScenarioService, startScenarioService } from "./service-setup.ts";
 import { enrollmentUsersOf } from "./tenant-users.ts";
 
@@ -86,7 +103,8 @@ async function startDevice(
     // The mock answers on this event loop: a slow answer (a large .bin under load) is work, never a stall.
     service: { identity, dispatcher, stallGraceMs: Number.POSITIVE_INFINITY },
     installer: scenarioInstaller(scenario, onProgramStart),
-    scriptRunner: scenarioScripts(scenario, onProgramStart, clock),
+    scriptRunner: withScriptedResults(scenario, scenarioScripts(scenario, onProgramStart, clock)),
+    scriptWorkloads: hasScriptWorkloads(scenario),
     users: scenario.users
       .filter((user) => user.loggedOn)
       .map((user, index) => ({
@@ -199,19 +217,32 @@ export function perform(
     case "deleteFile":
       live.device.fs.remove(live.device.expandEnvironment(action.path, system64));
       return;
+    case "syncCompliance":
+      live.agent.trigger(SYNCCOMPLIANCE_MONIKER);
+      return;
+    case "editPlatformScript":
+      // An admin's act on the service, not on a device: runScenario performs it once (script-setup.ts).
+      return;
   }
 }
 
-const LOG_BASE: Readonly<Record<LogFileName, "AppWorkload" | "IntuneManagementExtension" | "AgentExecutor">> =
-  {
-    "AppWorkload.log": "AppWorkload",
-    "IntuneManagementExtension.log": "IntuneManagementExtension",
-    "AgentExecutor.log": "AgentExecutor",
-  };
+const LOG_BASE: Readonly<Record<LogFileName, ImeLogFile>> = {
+  "AppWorkload.log": "AppWorkload",
+  "IntuneManagementExtension.log": "IntuneManagementExtension",
+  "AgentExecutor.log": "AgentExecutor",
+  "HealthScripts.log": "HealthScripts",
+};
 
-function outcomeOf(live: LiveDevice, service: ScenarioService): DeviceOutcome {
+function outcomeOf(
+  live: LiveDevice,
+  service: ScenarioService,
+  scriptRunStates?: ScriptRunStates,
+  complianceStatuses?: ReadonlyMap<string, string>,
+): DeviceOutcome {
   return {
     number: live.number,
+    ...(complianceStatuses === undefined ? {} : { complianceStatuses }),
+    ...(scriptRunStates === undefined ? {} : { scriptRunStates }),
     events: live.events,
     state: live.agent.state,
     host: live.device,
@@ -272,7 +303,13 @@ interface BatchResult {
 async function runBatch(
   scenario: LoadedScenario,
   service: ScenarioService,
-  setup: { readonly key: FleetKey; readonly dispatcher: InjectDispatcher },
+  setup: {
+    readonly key: FleetKey;
+    readonly dispatcher: InjectDispatcher;
+    /** The scenario's platform scripts and compliance policies as published in this service (script-setup). */
+    readonly scripts: Awaited<ReturnType<typeof publishScripts>>;
+    readonly compliance: Awaited<ReturnType<typeof publishCompliance>>;
+  },
   first: number,
   count: number,
   options: RunOptions,
@@ -297,17 +334,47 @@ async function runBatch(
       );
       onReady(index);
     }
+    const adminErrors: string[] = [];
     for (const action of scenario.actions) {
       clock.setTimeout(() => {
+        if (action.do === "editPlatformScript") {
+          // The Graph call is real work on this event loop: the clock waits for it.
+          const release = clock.hold();
+          editPlatformScript(inProcessChannel(service.server), scenario, setup.scripts, action)
+            .catch((error: unknown) => adminErrors.push(`at ${action.at}: ${(error as Error).message}`))
+            .finally(release);
+          return;
+        }
         for (const live of devices) perform(action, live, scenario);
       }, action.atMs);
     }
     for (const live of devices) live.agent.start();
     await clock.runUntil(scenario.startMs + scenario.durationMs);
     for (const live of devices) live.agent.logs.flush();
+    const { scripts, compliance } = setup;
+    const runStates =
+      scripts.size === 0
+        ? undefined
+        : await readRunStates(
+            inProcessChannel(service.server),
+            scripts,
+            devices.map((live) => live.deviceId),
+          );
+
+    const complianceStatuses =
+      compliance.size === 0
+        ? undefined
+        : await readComplianceStatuses(inProcessChannel(service.server), compliance);
 
     const runs: DeviceRun[] = devices.map((live) => {
-      const outcome = outcomeOf(live, service);
+      const outcome = outcomeOf(
+        live,
+        service,
+        runStates?.get(live.deviceId.toLowerCase()),
+        complianceStatuses === undefined
+          ? undefined
+          : (complianceStatuses.get(live.deviceId.toLowerCase()) ?? new Map()),
+      );
       return {
         outcome,
         deviceId: live.deviceId,
@@ -319,12 +386,15 @@ async function runBatch(
       scenario,
       runs.map((run) => run.outcome),
     );
-    const errors = devices.flatMap((live) => {
-      const failure = live.agent.failure();
-      return failure === undefined
-        ? []
-        : [`device ${live.number}: the agent stopped on ${(failure as Error).message ?? String(failure)}`];
-    });
+    const errors = [
+      ...adminErrors,
+      ...devices.flatMap((live) => {
+        const failure = live.agent.failure();
+        return failure === undefined
+          ? []
+          : [`device ${live.number}: the agent stopped on ${(failure as Error).message ?? String(failure)}`];
+      }),
+    ];
     if (outDir !== undefined) for (const live of devices) exportRegistry(live, outDir);
     return { runs, expectations, errors };
   } finally {
@@ -350,9 +420,19 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions = 
   const service = await startScenarioService(loaded, serviceDir);
   // The service holds every app under the scenario's own id (service-setup), so expectations find the keys.
   const scenario = loaded;
-  service.server.intune.faults.setPlan(faultPlanOf(scenario));
   try {
-    const setup = { key: await createFleetKey(), dispatcher: new InjectDispatcher(service.server) };
+    // Published before the scenario's faults are armed, as its apps are (service-setup).
+    const [scripts, compliance] = await Promise.all([
+      publishScripts(inProcessChannel(service.server), scenario),
+      publishCompliance(inProcessChannel(service.server), scenario),
+    ]);
+    service.server.intune.faults.setPlan(faultPlanOf(scenario));
+    const setup = {
+      key: await createFleetKey(),
+      dispatcher: new InjectDispatcher(service.server),
+      scripts,
+      compliance,
+    };
     const first = options.shard?.firstDevice ?? 1;
     const batch =
       options.shard === undefined ? deviceCount : (options.shard.batchDevices ?? SHARD_BATCH_DEVICES);

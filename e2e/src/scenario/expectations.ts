@@ -23,8 +23,9 @@ import type {
   RegistryExpectation,
   ServiceExpectation,
 } from "./schema.ts";
+import { checkScriptRun, type ScriptRunStates } from "./script-expectations.ts";
 
-/** The three IME logs by file name as scenarios write them. */
+/** The IME logs by file name as scenarios write them. */
 export type LogFileName = LogExpectation["log"];
 
 /** What one device ended with; the runner fills it, expectations only read it. */
@@ -35,6 +36,10 @@ export interface DeviceOutcome {
   readonly state: ImeStateStore;
   readonly host: Host;
   readLog(file: LogFileName): string;
+  /** Graph deviceRunStates of the scenario's platform scripts and remediations on this device (issue 16). */
+  readonly scriptRunStates?: ScriptRunStates;
+  /** Graph deviceStatuses of the scenario's compliance policies on this device, by policy name (issue 16). */
+  readonly complianceStatuses?: ReadonlyMap<string, string>;
   /** The per-device install status the service shows for an app (Graph installState names). */
   serviceStatus(appId: string): { installState: string; errorCode: number | null } | undefined;
 }
@@ -75,6 +80,22 @@ function checkOne(
   if ("registry" in expectation) return [checkRegistry(expectation, index, device)];
   if ("file" in expectation) return [checkFile(expectation, index, device)];
   if ("log" in expectation) return [checkLog(expectation, index, device)];
+  if ("scriptRun" in expectation) {
+    const verdict = checkScriptRun(expectation, device.scriptRunStates);
+    return [result(index, device, verdict.subject, verdict.passed, verdict.detail)];
+  }
+  if ("compliance" in expectation) {
+    const found = device.complianceStatuses?.get(expectation.compliance);
+    return [
+      result(
+        index,
+        device,
+        `Graph deviceStatuses of compliance policy "${expectation.compliance}"`,
+        found === expectation.status,
+        `expected ${expectation.status}, found ${found ?? "no status for this device"}`,
+      ),
+    ];
+  }
   return [checkService(scenario, expectation, index, device)];
 }
 

@@ -551,6 +551,94 @@ export const ScriptBehaviourSchema = Type.Object(
 );
 
 // ---------------------------------------------------------------------------------------------------
+// Platform scripts and remediations (issue 16): published through Graph as deviceManagementScripts and
+// deviceHealthScripts. A script body runs on imesim's PowerShell; `results` answers it instead (the
+// "scripted result" way), the first whose `when` holds.
+
+const ScriptTargetSchema = described(
+  Type.String({ pattern: "^(allDevices|allUsers|user:.+)$" }),
+  "allDevices (default), allUsers, or user:<name>",
+);
+
+const ScriptRunAsSchema = Type.Union([Type.Literal("system"), Type.Literal("user")]);
+
+export const PlatformScriptSchema = Type.Object(
+  {
+    name: NameSchema,
+    script: Type.Optional(described(Type.String(), "the PowerShell text (run on imesim's PowerShell)")),
+    results: Type.Optional(
+      described(
+        Type.Array(ScriptResultSchema, { minItems: 1 }),
+        "scripted results instead of running the text",
+      ),
+    ),
+    runAs: Type.Optional(described(ScriptRunAsSchema, "runAsAccount (default system, as Graph stores it)")),
+    runAs32Bit: Type.Optional(Type.Boolean()),
+    target: Type.Optional(ScriptTargetSchema),
+  },
+  closed,
+);
+
+export const RemediationScheduleSchema = Type.Union([
+  Type.Object({ hourly: described(Type.Integer({ minimum: 1 }), "every N hours") }, closed),
+  Type.Object(
+    {
+      daily: described(Type.String({ pattern: "^\\d{2}:\\d{2}(:\\d{2})?$" }), "the time of day, HH:mm[:ss]"),
+      interval: Type.Optional(described(Type.Integer({ minimum: 1 }), "every N days (default 1)")),
+      utc: Type.Optional(described(Type.Boolean(), "the time is UTC, not the device's local time")),
+    },
+    closed,
+  ),
+  Type.Object(
+    {
+      once: described(Type.String({ format: "date-time" }), "the date and time to run at"),
+      utc: Type.Optional(Type.Boolean()),
+    },
+    closed,
+  ),
+]);
+
+export const RemediationSchema = Type.Object(
+  {
+    name: NameSchema,
+    detection: Type.Optional(described(Type.String(), "the detection script's PowerShell text")),
+    remediation: Type.Optional(described(Type.String(), "the remediation script's PowerShell text")),
+    detectionResults: Type.Optional(Type.Array(ScriptResultSchema, { minItems: 1 })),
+    remediationResults: Type.Optional(Type.Array(ScriptResultSchema, { minItems: 1 })),
+    schedule: Type.Optional(described(RemediationScheduleSchema, "default: hourly 1")),
+    runAs: Type.Optional(ScriptRunAsSchema),
+    runAs32Bit: Type.Optional(Type.Boolean()),
+    target: Type.Optional(ScriptTargetSchema),
+  },
+  closed,
+);
+
+/**
+ * A custom compliance policy (issue 16): its discovery script (Graph deviceComplianceScripts) and its rules
+ * file (the policy's deviceCompliancePolicyScript.rulesContent), assigned to all devices. The rules are the
+ * documented file as YAML: `{ Rules: [{ SettingName, Operator, DataType, Operand, RemediationStrings }] }`.
+ */
+export const CompliancePolicySchema = Type.Object(
+  {
+    name: NameSchema,
+    discovery: Type.Optional(
+      described(Type.String(), "the discovery script's PowerShell text; its output is one JSON object"),
+    ),
+    discoveryResults: Type.Optional(
+      described(
+        Type.Array(ScriptResultSchema, { minItems: 1 }),
+        "scripted results instead of running the text (stdout: the JSON object)",
+      ),
+    ),
+    rules: described(
+      Type.Object({ Rules: Type.Array(Type.Object({}, { additionalProperties: true }), { minItems: 1 }) }),
+      "the rules file; the service checks it when the policy is saved",
+    ),
+  },
+  closed,
+);
+
+// ---------------------------------------------------------------------------------------------------
 // Faults (mock service)
 
 /** One fault the mock injects: which requests it matches, and exactly one effect. */
@@ -634,6 +722,18 @@ export const ActionSchema = Type.Union([
     closed,
   ),
   Type.Object({ at, do: Type.Literal("deleteFile"), path: Type.String({ minLength: 1 }) }, closed),
+  // The admin (or the user) opens intunemanagementextension://synccompliance on the device (ime.md §8).
+  Type.Object({ at, do: Type.Literal("syncCompliance") }, closed),
+  // The admin edits a platform script in Graph (issue 16): a new version, which each device runs once.
+  Type.Object(
+    {
+      at,
+      do: Type.Literal("editPlatformScript"),
+      script: NameSchema,
+      text: described(Type.String(), "the script's new PowerShell text"),
+    },
+    closed,
+  ),
 ]);
 
 // ---------------------------------------------------------------------------------------------------
@@ -702,6 +802,7 @@ export const LogExpectationSchema = Type.Object(
       Type.Literal("AppWorkload.log"),
       Type.Literal("IntuneManagementExtension.log"),
       Type.Literal("AgentExecutor.log"),
+      Type.Literal("HealthScripts.log"),
     ]),
     contains: Type.Optional(Type.String()),
     matches: Type.Optional(described(Type.String(), "regular expression")),
@@ -725,12 +826,44 @@ export const ServiceExpectationSchema = Type.Object(
   closed,
 );
 
+/** What Graph's `deviceRunStates` shows for a platform script or remediation on the device. */
+export const ScriptRunExpectationSchema = Type.Object(
+  {
+    scriptRun: NameSchema,
+    runState: Type.Optional(described(Type.String(), "platform scripts: success, fail, …")),
+    resultMessage: Type.Optional(described(Type.String(), "platform scripts: the output contains this")),
+    detectionState: Type.Optional(described(Type.String(), "remediations: success, fail, scriptError, …")),
+    remediationState: Type.Optional(
+      described(Type.String(), "remediations: skipped, success, remediationFailed, scriptError"),
+    ),
+    preRemediationDetectionScriptOutput: Type.Optional(Type.String()),
+    postRemediationDetectionScriptOutput: Type.Optional(Type.String()),
+    device: Type.Optional(Type.Integer({ minimum: 1 })),
+  },
+  closed,
+);
+
+/** What Graph's compliance policy `deviceStatuses` shows for the device (issue 16). */
+export const ComplianceExpectationSchema = Type.Object(
+  {
+    compliance: NameSchema,
+    device: Type.Optional(Type.Integer({ minimum: 1 })),
+    status: described(
+      Type.Union([Type.Literal("compliant"), Type.Literal("noncompliant"), Type.Literal("error")]),
+      "the device's status for this policy",
+    ),
+  },
+  closed,
+);
+
 export const ExpectationSchema = Type.Union([
   AppExpectationSchema,
   RegistryExpectationSchema,
   FileExpectationSchema,
   LogExpectationSchema,
   ServiceExpectationSchema,
+  ScriptRunExpectationSchema,
+  ComplianceExpectationSchema,
 ]);
 
 // ---------------------------------------------------------------------------------------------------
@@ -765,6 +898,9 @@ export const ScenarioSchema = Type.Object(
     web: Type.Optional(WebSchema),
     packages: Type.Optional(Type.Array(CataloguePackageSchema)),
     scripts: Type.Optional(Type.Array(ScriptBehaviourSchema)),
+    platformScripts: Type.Optional(Type.Array(PlatformScriptSchema)),
+    remediations: Type.Optional(Type.Array(RemediationSchema)),
+    compliancePolicies: Type.Optional(Type.Array(CompliancePolicySchema)),
     faults: Type.Optional(Type.Array(FaultSchema)),
     actions: Type.Optional(Type.Array(ActionSchema)),
     expect: Type.Optional(Type.Array(ExpectationSchema)),
@@ -802,3 +938,8 @@ export type RegistryExpectation = Static<typeof RegistryExpectationSchema>;
 export type FileExpectation = Static<typeof FileExpectationSchema>;
 export type LogExpectation = Static<typeof LogExpectationSchema>;
 export type ServiceExpectation = Static<typeof ServiceExpectationSchema>;
+export type PlatformScriptDefinition = Static<typeof PlatformScriptSchema>;
+export type RemediationDefinition = Static<typeof RemediationSchema>;
+export type CompliancePolicyDefinition = Static<typeof CompliancePolicySchema>;
+export type ComplianceExpectation = Static<typeof ComplianceExpectationSchema>;
+export type ScriptRunExpectation = Static<typeof ScriptRunExpectationSchema>;

@@ -24,6 +24,7 @@ import { requireDeviceCertificate } from "../http/client-certificate.ts";
 import { sendGraphError } from "../http/graph-error.ts";
 import { imeResourceId } from "../identity/well-known-ids.ts";
 import { fromPem } from "../pki/authority.ts";
+import { answerScriptRequest, scriptRequestTypes } from "../scripts/gateway-answers.ts";
 import type { DeviceRecord } from "../store/records.ts";
 import { type ContentLookup, createContentLookup } from "./content-lookup.ts";
 import { sealDecryptInfo } from "./decrypt-info.ts";
@@ -162,6 +163,8 @@ export function gatewayRoutes(context: ServiceContext) {
             }
           });
           payload = null;
+        } else if (scriptRequestTypes.has(type)) {
+          payload = answerScriptRequest(context.store, type, device.id, userId, session.RequestPayload);
         } else if (emptyAnswerTypes.has(type)) {
           payload = "[]";
         } else {

@@ -1,5 +1,7 @@
 import type { FastifyInstance } from "fastify";
+import { complianceGraphRoutes } from "../compliance/graph-routes.ts";
 import type { ServiceContext } from "../context.ts";
+import { scriptGraphRoutes } from "../scripts/graph-routes.ts";
 import { appRoutes } from "./app-routes.ts";
 import { assignmentFilterRoutes } from "./assignment-filter-routes.ts";
 import { assignmentRoutes } from "./assignment-routes.ts";
@@ -39,6 +41,8 @@ export function graphRoutes(context: ServiceContext, version: "beta" | "v1.0") {
       await app.register(relationshipRoutes(context));
       await app.register(reportRoutes(context));
       await app.register(assignmentFilterRoutes(context));
+      await app.register(scriptGraphRoutes(context));
+      await app.register(complianceGraphRoutes(context));
     } else {
       await app.register(v1Routes());
     }

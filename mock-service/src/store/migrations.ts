@@ -125,4 +125,34 @@ export const migrations: readonly string[] = [
     body TEXT NOT NULL
   );
   `,
+  // Platform scripts and remediations (deviceManagementScripts / deviceHealthScripts, issue 16): the Graph
+  // body, a version the service bumps when the script changes (the IME runs each version once), their
+  // assignments, and each device's run state as the IME reported it. `kind` is "platform" or "health".
+  `
+  CREATE TABLE script_policies (
+    kind TEXT NOT NULL,
+    id TEXT NOT NULL,
+    body TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    modified_at TEXT NOT NULL,
+    PRIMARY KEY (kind, id)
+  );
+  CREATE TABLE script_assignments (
+    kind TEXT NOT NULL,
+    policy_id TEXT NOT NULL,
+    id TEXT NOT NULL,
+    body TEXT NOT NULL,
+    PRIMARY KEY (kind, policy_id, id)
+  );
+  CREATE TABLE script_run_states (
+    kind TEXT NOT NULL,
+    policy_id TEXT NOT NULL,
+    device_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    body TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (kind, policy_id, device_id, user_id)
+  );
+  `,
 ];

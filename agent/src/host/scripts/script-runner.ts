@@ -10,8 +10,12 @@ import type { Host, ProcessContext } from "../types.ts";
 
 /** One script the IME runs through AgentExecutor. */
 export interface ScriptRequest {
-  readonly purpose: "detection" | "requirement";
+  /** Win32 rules, or (issue 16) a platform script, a remediation's detection or its remediation script. */
+  readonly purpose: "detection" | "requirement" | "platformScript" | "remediationDetection" | "remediation";
+  /** The app's id, or the script policy's id for platform scripts and remediations. */
   readonly appId?: string;
+  /** Where the IME wrote the script, when the caller knows (platform scripts, remediations; ime.md §11b). */
+  readonly scriptPath?: string;
   /** The script text, decoded from the policy's base64 `ScriptBody` (BOM removed). */
   readonly script: string;
   /** SYSTEM or the user; 32-bit when `RunAs32Bit` (SysWOW64 PowerShell). */

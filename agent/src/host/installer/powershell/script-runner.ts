@@ -33,7 +33,8 @@ export function createPowerShellScriptRunner(options: PowerShellScriptRunnerOpti
         environment: processEnvironment(host, request.context),
         cwd: IME_FOLDER,
         script: request.script,
-        scriptPath: `${IME_FOLDER}\\Content\\${folder}\\${request.appId ?? "script"}_1.ps1`,
+        scriptPath:
+          request.scriptPath ?? `${IME_FOLDER}\\Content\\${folder}\\${request.appId ?? "script"}_1.ps1`,
         mode: "file",
         resolver: options.resolver,
         programs: options.programs,
