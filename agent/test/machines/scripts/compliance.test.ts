@@ -31,10 +31,9 @@ const POLICY: ComplianceScriptPolicy = {
   PolicyId: "cp1",
   PolicyVersion: 1,
   ScriptId: "cs1",
-  // The documented pattern is `return $hash | ConvertTo-Json -Compress`; imesim's PowerShell does not model
-  // ConvertTo-Json yet, so this script writes the same compressed JSON text itself.
+  // The documented discovery pattern: a hashtable returned as compressed JSON.
   DetectionScript: b64(
-    `$free = [int](Get-Content -Path '${DISK_FILE}')\nWrite-Output ('{"FreeGb":' + $free + '}')`,
+    `$free = [int](Get-Content -Path '${DISK_FILE}')\n$hash = @{ FreeGb = $free }\nreturn $hash | ConvertTo-Json -Compress`,
   ),
   Rules: RULES,
   RunAsAccount: "system",

@@ -9,6 +9,7 @@ import type { ProgramResolver, ProgramTable, Sink } from "../../process/program.
 import type { Host, ProcessContext } from "../../types.ts";
 import type { ScriptBlockAst } from "./ast.ts";
 import { ITEM_CMDLETS } from "./cmdlets-items.ts";
+import { JSON_CMDLETS } from "./cmdlets-json.ts";
 import { OBJECT_CMDLETS } from "./cmdlets-objects.ts";
 import { SYSTEM_CMDLETS } from "./cmdlets-system.ts";
 import { WEB_CMDLETS } from "./cmdlets-web.ts";
@@ -22,6 +23,7 @@ import type { PsValue } from "./values.ts";
 /** Every cmdlet imesim models, by lower-case name. */
 export const POWERSHELL_CMDLETS: ReadonlyMap<string, Cmdlet> = new Map([
   ...ITEM_CMDLETS,
+  ...JSON_CMDLETS,
   ...OBJECT_CMDLETS,
   ...SYSTEM_CMDLETS,
   ...WEB_CMDLETS,
