@@ -11,6 +11,7 @@ import {
   type CryptoVerdict,
   checkEncryptedHeader,
   decryptStream,
+  HEADER_LENGTH,
   MAC_LENGTH,
   plaintextSource,
 } from "./encrypted-content.ts";
@@ -18,6 +19,7 @@ import { ImeContentErrorCode, IntunewinErrorCode } from "./error-codes.ts";
 import { garbageBudget } from "./garbage-collection.ts";
 import { bytesSource, fileSource, type RandomAccessSource, readRange } from "./random-access.ts";
 import { safeEntryPath } from "./safe-path.ts";
+import { type VerifiedCiphertext, verifyOnWorker } from "./verify-worker.ts";
 import { fromDosDateTime, LOCAL_HEADER_SIZE, ZIP_METHOD, ZIP_SIGNATURE } from "./zip-format.ts";
 import { openZipDirectory, type ZipDirectoryIndex, type ZipEntry } from "./zip-reader.ts";
 
@@ -65,6 +67,8 @@ export interface ExtractionSummary {
 const SMALL_ENTRY = 4 << 20;
 const SMALL_ENTRY_OUTPUT = 16 << 20;
 const MADE_BY_UNIX = 3;
+/** Content below this is checked inline: a worker's start-up would cost more than it saves. */
+const CHECK_WORKER_MIN_SIZE = 8 << 20;
 const S_IFMT = 0o170000;
 const S_IFLNK = 0o120000;
 
@@ -425,9 +429,11 @@ export async function extractContent(
   const limits = { ...DEFAULT_EXTRACTION_LIMITS, ...options.limits };
   const { signal } = options;
   const { source, owned } = await openInput(input);
+  let checks: VerifiedCiphertext | undefined;
   try {
     throwIfAborted(signal, "extraction");
     await checkEncryptedHeader(source, keys, options.unencryptedContentSize);
+    checks = startChecks(source, keys);
     // Plan from the (still unverified) central directory; a failure here is reported only if the MAC holds.
     const plain = await plaintextSource(source, keys);
     let plan: ExtractionPlan | undefined;
@@ -442,7 +448,13 @@ export async function extractContent(
     const total = plain.size;
     const collected = garbageBudget();
     const reader = new ByteReader(
-      tracked(decryptStream(source, keys, verdict), total, options.onProgress, collected, signal),
+      tracked(
+        decryptStream(source, keys, verdict, checks === undefined ? {} : { checkedElsewhere: checks.chunks }),
+        total,
+        options.onProgress,
+        collected,
+        signal,
+      ),
     );
     if (plan !== undefined) {
       try {
@@ -455,6 +467,7 @@ export async function extractContent(
     // Stopping must not first decrypt the rest of a large package.
     throwIfAborted(signal, "extraction");
     await reader.drain();
+    if (checks !== undefined) Object.assign(verdict, await checks.verdict());
     assertVerdict(source.name, keys, verdict as CryptoVerdict, options.unencryptedContentSize);
     if (innerError !== undefined) {
       if (isImesimError(innerError)) throw innerError;
@@ -468,11 +481,24 @@ export async function extractContent(
       unencryptedSize: verdict.plaintextLength ?? 0,
     };
   } catch (error) {
+    await checks?.cancel();
     await sink.abort(error);
     throw error;
   } finally {
     if (owned) await source.close();
   }
+}
+
+/**
+ * Puts the MAC and digest on a worker thread (verify-worker.ts) when the content is big enough to gain from it:
+ * a worker costs ~20 ms to start. Below that, decryptStream computes them inline.
+ */
+function startChecks(
+  source: RandomAccessSource,
+  keys: DecodedEncryptionInfo,
+): VerifiedCiphertext | undefined {
+  if (source.size < CHECK_WORKER_MIN_SIZE) return undefined;
+  return verifyOnWorker(source, keys, HEADER_LENGTH);
 }
 
 /** Passes plaintext through, reporting progress and keeping dead chunks from piling up. */
@@ -488,8 +514,9 @@ async function* tracked(
     // Every reader of the plaintext stops here, so one check per chunk (1 MiB) stops all of them.
     throwIfAborted(signal, "extraction");
     done += chunk.length;
-    // Each plaintext chunk cost a ciphertext read and the plaintext itself; inflated output is counted apart.
-    collected(2 * chunk.length);
+    // Each plaintext chunk is new memory; ciphertext is read into reused buffers (or is a view of bytes already in
+    // memory), and inflated output is counted apart.
+    collected(chunk.length);
     onProgress?.(Math.min(done, total), total);
     yield chunk;
   }

@@ -10,6 +10,7 @@ import {
   type EncryptionInfo,
   writeDetectionXml,
 } from "../../src/intunewin/detection-xml.ts";
+import { packFolder, readPackage } from "../../src/intunewin/index.ts";
 import {
   centralDirectoryHeader,
   endOfCentralDirectory,
@@ -156,4 +157,44 @@ export async function rejection(promise: Promise<unknown>): Promise<{ code: stri
   );
   if (!isImesimError(error)) throw new Error(`expected an ImesimError, got ${String(error)}`);
   return { code: error.code, message: error.message };
+}
+
+/** A package packed from a tree, with where its encrypted content lies (for tests that damage it). */
+export interface PackedForTest {
+  bytes: Buffer;
+  contentOffset: number;
+  contentLength: number;
+  xmlOffset: number;
+  xmlLength: number;
+  info: EncryptionInfo;
+  unencryptedSize: number;
+}
+
+/** Packs `tree` (written under `folder`/src) with packFolder and reads back where everything lies. */
+export async function packTreeForTest(
+  folder: string,
+  tree: Record<string, string | Buffer | null>,
+  setupFile: string,
+): Promise<PackedForTest> {
+  writeTree(join(folder, "src"), tree);
+  const result = await packFolder({
+    sourceFolder: join(folder, "src"),
+    setupFile,
+    outputFolder: join(folder, "pkg"),
+    overwrite: true,
+  });
+  const pkg = await readPackage(result.outputPath);
+  try {
+    return {
+      bytes: readFileSync(result.outputPath),
+      contentOffset: pkg.contentLocalHeader.dataOffset,
+      contentLength: pkg.contentEntry.compressedSize,
+      xmlOffset: pkg.detectionEntry.localHeaderOffset + 30 + pkg.detectionEntry.name.length + 28,
+      xmlLength: pkg.detectionEntry.compressedSize,
+      info: pkg.detection.EncryptionInfo,
+      unencryptedSize: pkg.detection.UnencryptedContentSize,
+    };
+  } finally {
+    await pkg.close();
+  }
 }
