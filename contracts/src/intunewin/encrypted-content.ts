@@ -1,8 +1,9 @@
-import { createDecipheriv, createHash, createHmac, timingSafeEqual } from "node:crypto";
+import { createDecipheriv, timingSafeEqual } from "node:crypto";
 import { ImesimError } from "../errors/index.ts";
 import type { DecodedEncryptionInfo } from "./detection-xml.ts";
 import { ImeContentErrorCode, IntunewinErrorCode } from "./error-codes.ts";
 import type { RandomAccessSource } from "./random-access.ts";
+import { inlineHash, type StreamHash } from "./verify-worker.ts";
 
 // intunewin.md §1.3: bytes [0,32) HMAC-SHA256(MacKey, IV ‖ ciphertext), [32,48) IV, [48,end) AES-256-CBC/PKCS7.
 export const MAC_LENGTH = 32;
@@ -98,15 +99,15 @@ export async function checkEncryptedHeader(
   return { storedMac, storedIv };
 }
 
-/** How decryptStream reads and what it computes. */
+/** How decryptStream reads and where it hashes. */
 export interface DecryptStreamOptions {
   /** Bytes per read and per decipher call: ~1 MiB is where Node's CBC decryption runs fastest (measured). */
   chunkSize?: number;
   /**
-   * The ciphertext after the header, when the caller has it checked elsewhere (verify-worker.ts): the stream
-   * then only decrypts, and the verdict's MAC, digest, padding and plaintext length are left to the caller.
+   * The MAC (HMAC-SHA256 with MacKey, IV first) and digest (SHA-256) hashes, when the caller runs them elsewhere
+   * (verify-worker.ts); by default both are computed inline. The caller cancels them if it stops early.
    */
-  checkedElsewhere?: AsyncIterable<Buffer>;
+  hashes?: { mac: StreamHash; digest: StreamHash };
 }
 
 /** Yields `source`'s bytes from `start` in chunks, reading the next chunk while the caller works on this one. */
@@ -154,19 +155,20 @@ export async function* decryptStream(
 ): AsyncGenerator<Buffer> {
   const header = await source.read(0, HEADER_LENGTH);
   const storedIv = header.subarray(MAC_LENGTH, HEADER_LENGTH);
-  const inline = options.checkedElsewhere === undefined;
-  const hmac = inline ? createHmac("sha256", keys.macKey).update(storedIv) : undefined;
-  const digest = inline ? createHash("sha256") : undefined;
+  const { mac, digest } = options.hashes ?? {
+    mac: inlineHash({ macKey: keys.macKey, prefix: storedIv }),
+    digest: inlineHash({}),
+  };
   const decipher = createDecipheriv("aes-256-cbc", keys.encryptionKey, storedIv);
   let plaintextLength = 0;
   let encryptedLength = HEADER_LENGTH;
-  const chunks = options.checkedElsewhere ?? readAhead(source, HEADER_LENGTH, options.chunkSize ?? 1 << 20);
-  for await (const chunk of chunks) {
+  for await (const chunk of readAhead(source, HEADER_LENGTH, options.chunkSize ?? 1 << 20)) {
     encryptedLength += chunk.length;
-    hmac?.update(chunk);
+    // The MAC copies (or hashes) the chunk before it is decrypted: readAhead reuses its buffer afterwards.
+    await mac.update(chunk);
     const plain = decipher.update(chunk);
     if (plain.length > 0) {
-      digest?.update(plain);
+      await digest.update(plain);
       plaintextLength += plain.length;
       yield plain;
     }
@@ -179,22 +181,18 @@ export async function* decryptStream(
     paddingValid = false;
   }
   if (last.length > 0) {
-    digest?.update(last);
+    await digest.update(last);
     plaintextLength += last.length;
   }
   Object.assign(verdict, {
     encryptedLength,
     storedMac: Buffer.from(header.subarray(0, MAC_LENGTH)),
     storedIv: Buffer.from(storedIv),
-  });
-  if (hmac !== undefined && digest !== undefined) {
-    Object.assign(verdict, {
-      computedMac: hmac.digest(),
-      plaintextLength,
-      plaintextDigest: digest.digest(),
-      paddingValid,
-    });
-  }
+    computedMac: await mac.digest(),
+    plaintextLength,
+    plaintextDigest: await digest.digest(),
+    paddingValid,
+  } satisfies CryptoVerdict);
   if (last.length > 0) yield last;
 }
 

@@ -11,7 +11,6 @@ import {
   type CryptoVerdict,
   checkEncryptedHeader,
   decryptStream,
-  HEADER_LENGTH,
   MAC_LENGTH,
   plaintextSource,
 } from "./encrypted-content.ts";
@@ -19,7 +18,7 @@ import { ImeContentErrorCode, IntunewinErrorCode } from "./error-codes.ts";
 import { garbageBudget } from "./garbage-collection.ts";
 import { bytesSource, fileSource, type RandomAccessSource, readRange } from "./random-access.ts";
 import { safeEntryPath } from "./safe-path.ts";
-import { type VerifiedCiphertext, verifyOnWorker } from "./verify-worker.ts";
+import { type StreamHash, workerHash } from "./verify-worker.ts";
 import { fromDosDateTime, LOCAL_HEADER_SIZE, ZIP_METHOD, ZIP_SIGNATURE } from "./zip-format.ts";
 import { openZipDirectory, type ZipDirectoryIndex, type ZipEntry } from "./zip-reader.ts";
 
@@ -67,8 +66,8 @@ export interface ExtractionSummary {
 const SMALL_ENTRY = 4 << 20;
 const SMALL_ENTRY_OUTPUT = 16 << 20;
 const MADE_BY_UNIX = 3;
-/** Content below this is checked inline: a worker's start-up would cost more than it saves. */
-const CHECK_WORKER_MIN_SIZE = 8 << 20;
+/** Content below this is hashed inline: a worker's start-up would cost more than it saves. */
+const HASH_WORKER_MIN_SIZE = 8 << 20;
 const S_IFMT = 0o170000;
 const S_IFLNK = 0o120000;
 
@@ -429,11 +428,11 @@ export async function extractContent(
   const limits = { ...DEFAULT_EXTRACTION_LIMITS, ...options.limits };
   const { signal } = options;
   const { source, owned } = await openInput(input);
-  let checks: VerifiedCiphertext | undefined;
+  let hashes: { mac: StreamHash; digest: StreamHash } | undefined;
   try {
     throwIfAborted(signal, "extraction");
     await checkEncryptedHeader(source, keys, options.unencryptedContentSize);
-    checks = startChecks(source, keys);
+    hashes = workerHashes(source, keys);
     // Plan from the (still unverified) central directory; a failure here is reported only if the MAC holds.
     const plain = await plaintextSource(source, keys);
     let plan: ExtractionPlan | undefined;
@@ -449,7 +448,7 @@ export async function extractContent(
     const collected = garbageBudget();
     const reader = new ByteReader(
       tracked(
-        decryptStream(source, keys, verdict, checks === undefined ? {} : { checkedElsewhere: checks.chunks }),
+        decryptStream(source, keys, verdict, hashes === undefined ? {} : { hashes }),
         total,
         options.onProgress,
         collected,
@@ -467,7 +466,6 @@ export async function extractContent(
     // Stopping must not first decrypt the rest of a large package.
     throwIfAborted(signal, "extraction");
     await reader.drain();
-    if (checks !== undefined) Object.assign(verdict, await checks.verdict());
     assertVerdict(source.name, keys, verdict as CryptoVerdict, options.unencryptedContentSize);
     if (innerError !== undefined) {
       if (isImesimError(innerError)) throw innerError;
@@ -481,7 +479,7 @@ export async function extractContent(
       unencryptedSize: verdict.plaintextLength ?? 0,
     };
   } catch (error) {
-    await checks?.cancel();
+    await Promise.all([hashes?.mac.cancel(), hashes?.digest.cancel()]);
     await sink.abort(error);
     throw error;
   } finally {
@@ -490,15 +488,18 @@ export async function extractContent(
 }
 
 /**
- * Puts the MAC and digest on a worker thread (verify-worker.ts) when the content is big enough to gain from it:
- * a worker costs ~20 ms to start. Below that, decryptStream computes them inline.
+ * Puts the MAC and the digest on worker threads (verify-worker.ts) when the content is big enough to gain from
+ * it: a worker costs ~20 ms to start. Below that, decryptStream hashes inline.
  */
-function startChecks(
+function workerHashes(
   source: RandomAccessSource,
   keys: DecodedEncryptionInfo,
-): VerifiedCiphertext | undefined {
-  if (source.size < CHECK_WORKER_MIN_SIZE) return undefined;
-  return verifyOnWorker(source, keys, HEADER_LENGTH);
+): { mac: StreamHash; digest: StreamHash } | undefined {
+  if (source.size < HASH_WORKER_MIN_SIZE) return undefined;
+  return {
+    mac: workerHash({ macKey: keys.macKey, prefix: keys.iv }, `${source.name} (MAC)`),
+    digest: workerHash({}, `${source.name} (digest)`),
+  };
 }
 
 /** Passes plaintext through, reporting progress and keeping dead chunks from piling up. */
