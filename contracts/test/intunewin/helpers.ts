@@ -84,6 +84,8 @@ export interface RawZipEntry {
   name: string;
   data: Buffer;
   deflate?: boolean;
+  /** Raw deflate bytes to store as the (deflated) entry's data, when a test needs a particular stream. */
+  compressed?: Buffer;
   /** The uncompressed size the headers declare, when it should lie about `data`'s length. */
   declaredSize?: number;
   /** Unix mode bits, written with a Unix "made by" host. */
@@ -96,7 +98,8 @@ export function buildZip(entries: RawZipEntry[]): Buffer {
   const records: ZipEntryRecord[] = [];
   let offset = 0;
   for (const entry of entries) {
-    const compressed = entry.deflate === false ? entry.data : deflateRawSync(entry.data);
+    const compressed =
+      entry.deflate === false ? entry.data : (entry.compressed ?? deflateRawSync(entry.data));
     const record: ZipEntryRecord = {
       name: Buffer.from(entry.name, "utf8"),
       versionMadeBy: entry.unixMode === undefined ? 20 : (3 << 8) | 20,
