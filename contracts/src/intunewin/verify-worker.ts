@@ -9,14 +9,16 @@ const WRITTEN = 0;
 const HASHED = 1;
 const END = 2;
 const SIGNAL = 3;
-const CONTROL_WORDS = 4;
+/** 1 while the worker waits: the main thread wakes it (a futex call) only then, not for every chunk. */
+const SLEEPING = 4;
+const CONTROL_WORDS = 5;
 const END_DIGEST = 1;
 const END_CANCELLED = 2;
 
-// The two hashes that verify an encrypted content file (intunewin.md §1.3: HMAC-SHA256 over IV ‖ ciphertext, and
-// SHA-256 of the plaintext for FileDigest), each on a worker thread of its own while the main thread decrypts,
-// inflates and writes. Issue 18's profile: the hashes were 40% of the main thread's unpack time; on two cores they
-// now overlap with it (and with each other), and on a shared machine three busy threads get three shares of it.
+// The hashes that verify an encrypted content file (intunewin.md §1.3: HMAC-SHA256 over IV ‖ ciphertext, and
+// SHA-256 of the plaintext for FileDigest), either inline or on a worker thread of its own while the main thread
+// decrypts, inflates and writes. Issue 18's profile: the two hashes were 40% of the main thread's unpack time;
+// extractContent puts the MAC on a worker (see workerHashes there for why not the digest too).
 // The main thread copies each chunk into a slot of a shared ring and reuses the slot only after the worker has
 // hashed it, so the digest is of exactly the plaintext that was extracted, and the MAC of exactly the ciphertext
 // that was decrypted. The copy costs far less than the hash (memcpy against SHA-256) and makes no garbage.
@@ -50,7 +52,9 @@ for (;;) {
     parentPort.postMessage({ digest: hash.digest() });
     break;
   }
+  Atomics.store(state, ${SLEEPING}, 1);
   Atomics.wait(state, ${SIGNAL}, signal);
+  Atomics.store(state, ${SLEEPING}, 0);
 }
 `;
 
@@ -137,8 +141,9 @@ export function workerHash(spec: HashSpec, name: string): StreamHash {
     }
   };
   const wakeWorker = (): void => {
+    // Bumped before SLEEPING is read: a worker about to wait then sees the new SIGNAL and does not sleep.
     Atomics.add(state, SIGNAL, 1);
-    Atomics.notify(state, SIGNAL);
+    if (Atomics.load(state, SLEEPING) === 1) Atomics.notify(state, SIGNAL);
   };
   const send = (chunk: Buffer): void => {
     const slot = sent % SLOTS;
