@@ -19,7 +19,7 @@ import { garbageBudget } from "./garbage-collection.ts";
 import { bytesSource, fileSource, type RandomAccessSource, readRange } from "./random-access.ts";
 import { safeEntryPath } from "./safe-path.ts";
 import { storedPrefix } from "./stored-blocks.ts";
-import { type StreamHash, workerHash } from "./verify-worker.ts";
+import { inlineHash, type StreamHash, workerHash } from "./verify-worker.ts";
 import { fromDosDateTime, LOCAL_HEADER_SIZE, ZIP_METHOD, ZIP_SIGNATURE } from "./zip-format.ts";
 import { openZipDirectory, type ZipDirectoryIndex, type ZipEntry } from "./zip-reader.ts";
 
@@ -524,10 +524,10 @@ export async function extractContent(
 }
 
 /**
- * Puts the MAC and the digest each on a worker thread (verify-worker.ts) when the content is big enough to gain
- * from it: a worker costs ~20 ms to start. Measured on the 411 MiB tree (3 runs each, loaded machine): the digest
- * worker takes ~0.2 s off the main thread (0.68-0.78 s of CPU against 0.85-0.99 s) for +0-0.16 s of CPU in all,
- * once a worker is woken only when it sleeps. Below the size, decryptStream hashes both inline.
+ * Puts the MAC on a worker thread (verify-worker.ts) when the content is big enough to gain from it: a worker
+ * costs ~20 ms to start. The digest stays on the main thread: measured on the 411 MiB tree, a second worker for it
+ * took ~0.2 s off the main thread but added ~0.5 s of CPU in all (its ring copies, a second isolate, wake-ups),
+ * which on two shared cores cost more than it saved. Below the size, decryptStream hashes both inline.
  */
 function workerHashes(
   source: RandomAccessSource,
@@ -536,7 +536,7 @@ function workerHashes(
   if (source.size < HASH_WORKER_MIN_SIZE) return undefined;
   return {
     mac: workerHash({ macKey: keys.macKey, prefix: keys.iv }, `${source.name} (MAC)`),
-    digest: workerHash({}, `${source.name} (digest)`),
+    digest: inlineHash({}),
   };
 }
 

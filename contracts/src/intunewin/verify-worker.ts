@@ -18,7 +18,7 @@ const END_CANCELLED = 2;
 // The hashes that verify an encrypted content file (intunewin.md §1.3: HMAC-SHA256 over IV ‖ ciphertext, and
 // SHA-256 of the plaintext for FileDigest), either inline or on a worker thread of its own while the main thread
 // decrypts, inflates and writes. Issue 18's profile: the two hashes were 40% of the main thread's unpack time;
-// extractContent puts each on a worker of its own for large content (see workerHashes there).
+// extractContent puts the MAC on a worker (see workerHashes there for why not the digest too).
 // The main thread copies each chunk into a slot of a shared ring and reuses the slot only after the worker has
 // hashed it, so the digest is of exactly the plaintext that was extracted, and the MAC of exactly the ciphertext
 // that was decrypted. The copy costs far less than the hash (memcpy against SHA-256) and makes no garbage.

@@ -1,4 +1,4 @@
-// The MAC and digest of a large package run on worker threads (verify-worker.ts, content ≥ 8 MiB): every failure must
+// The MAC of a large package runs on a worker thread (verify-worker.ts, content ≥ 8 MiB): every failure must
 // still be found, reported with the same code as the inline checks give, and leave nothing behind.
 import { randomBytes } from "node:crypto";
 import { existsSync, readdirSync, writeFileSync } from "node:fs";
