@@ -525,9 +525,9 @@ export async function extractContent(
 
 /**
  * Puts the MAC on a worker thread (verify-worker.ts) when the content is big enough to gain from it: a worker
- * costs ~20 ms to start. The digest stays on the main thread: measured on the 411 MiB tree, a second worker for it
- * took ~0.2 s off the main thread but added ~0.5 s of CPU in all (its ring copies, a second isolate, wake-ups),
- * which on two shared cores cost more than it saved. Below the size, decryptStream hashes both inline.
+ * costs ~20 ms to start. The digest stays on the main thread: on the 411 MiB bench a second worker took ~0.2 s off
+ * the main thread but pushed peak RSS to 201 MB (the codec's limit is 200) without a measurable gain in wall time on
+ * two shared cores. Below the size, decryptStream hashes both inline.
  */
 function workerHashes(
   source: RandomAccessSource,
