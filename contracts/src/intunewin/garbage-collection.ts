@@ -10,8 +10,8 @@ setFlagsFromString("--expose-gc");
 // well under a millisecond where a full collection costs several.
 const gc = runInNewContext("gc") as (options?: { type: "minor" | "major" }) => void;
 
-const MINOR_INTERVAL_BYTES = Number(process.env.GCI ?? 16) * 1024 * 1024;
-const MAJOR_EVERY = Number(process.env.GCM ?? 4);
+const MINOR_INTERVAL_BYTES = 16 * 1024 * 1024;
+const MAJOR_EVERY = 4;
 
 /** Counts bytes that became garbage: a minor GC every ~16 MiB, a full one every ~64 MiB (chunks that lived
  * across a few awaits have been promoted, and only a full collection frees those). */
