@@ -3,8 +3,11 @@
 //   pack baseline:   zip -r -6, openssl dgst (SHA-256 of the zip), openssl enc -aes-256-cbc, openssl dgst -hmac
 //   unpack baseline: openssl dgst -hmac (MAC), openssl enc -d, openssl dgst (digest), unzip
 // Goals: pack ≥ 1.5× and unpack ≥ 2× the baseline's throughput; peak RSS < 200 MB at any size.
-// Every timed step starts from the same state (see settle); unpack runs twice per side and the best run counts.
-// Size per data set: IMESIM_BENCH_CODEC_MB (default 1024); a small size, e.g. 32, makes a quick check that it runs.
+// Data: by default issue 18's tree, 411 MiB (256 MiB random + 154 MiB text, plus a setup file and 200 small
+// files); IMESIM_BENCH_CODEC_MB=N instead makes two data sets of N MiB each, one random, one text (e.g. 32 for a
+// quick check that it runs). Every timed step starts from the same state (see settle). Each side runs
+// IMESIM_BENCH_CODEC_ROUNDS times (default 3), baseline and imesim taking turns, and the medians count: the
+// machine may be shared, so the load average before and after is printed with the table.
 import { execFileSync, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import {
@@ -17,14 +20,13 @@ import {
   statSync,
   writeSync,
 } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { packFolder, readPackage, unpackPackage } from "@imesim/contracts/intunewin";
 
 const MIB = 1024 * 1024;
-/** Unpack is short enough to run twice: each side's best run counts, so one side's bad luck does not decide. */
-const UNPACK_ROUNDS = 2;
+const ROUNDS = Math.max(1, Number(process.env.IMESIM_BENCH_CODEC_ROUNDS ?? "3"));
 const self = fileURLToPath(import.meta.url);
 
 /** Runs one codec operation in this (child) process and prints its time and peak RSS as JSON. */
@@ -66,31 +68,61 @@ function compressibleChunk(length: number, seed: number): Buffer {
   return out;
 }
 
-/** A setup folder of `totalMiB`: a setup file, 200 small files and the rest in 64 MiB files. */
-function makeSource(folder: string, totalMiB: number, compressible: boolean): number {
+/** Large files of one kind: random (incompressible, as installers and archives are) or text. */
+interface Part {
+  mib: number;
+  text: boolean;
+}
+
+/** A named tree: a setup file, 200 small text files and `parts` split into files of at most 64 MiB. */
+interface DataSet {
+  label: string;
+  parts: Part[];
+}
+
+/** Issue 18's tree: 411 MiB, 256 MiB random and 154 MiB text besides the small files. */
+const ISSUE_TREE: DataSet = {
+  label: "411 MiB mixed",
+  parts: [
+    { mib: 256, text: false },
+    { mib: 154, text: true },
+  ],
+};
+
+function dataSets(): DataSet[] {
+  const mib = process.env.IMESIM_BENCH_CODEC_MB;
+  if (mib === undefined) return [ISSUE_TREE];
+  return [
+    { label: "incompressible", parts: [{ mib: Number(mib), text: false }] },
+    { label: "compressible", parts: [{ mib: Number(mib), text: true }] },
+  ];
+}
+
+/** Writes a data set's tree to `folder` and returns its size in bytes. */
+function makeSource(folder: string, set: DataSet): number {
   mkdirSync(join(folder, "small"), { recursive: true });
   mkdirSync(join(folder, "large"), { recursive: true });
   let written = 0;
-  const writeFile = (path: string, size: number, seed: number): void => {
+  const writeFile = (path: string, size: number, seed: number, text: boolean): void => {
     const fd = openSync(path, "w");
     for (let done = 0; done < size; ) {
       const length = Math.min(4 * MIB, size - done);
-      writeSync(fd, compressible ? compressibleChunk(length, seed + done) : randomBytes(length));
+      writeSync(fd, text ? compressibleChunk(length, seed + done) : randomBytes(length));
       done += length;
     }
     closeSync(fd);
     written += size;
   };
-  writeFile(join(folder, "setup.cmd"), 2048, 1);
+  writeFile(join(folder, "setup.cmd"), 2048, 1, true);
   for (let index = 0; index < 200; index += 1)
-    writeFile(join(folder, "small", `file-${index}.txt`), 1024 + index * 97, index);
-  const remaining = totalMiB * MIB - written;
-  for (let index = 0; index * 64 * MIB < remaining; index += 1) {
-    writeFile(
-      join(folder, "large", `part-${index}.bin`),
-      Math.min(64 * MIB, remaining - index * 64 * MIB),
-      index * 7919,
-    );
+    writeFile(join(folder, "small", `file-${index}.txt`), 1024 + index * 97, index, true);
+  let file = 0;
+  for (const part of set.parts) {
+    const bytes = part.mib * MIB;
+    for (let at = 0; at < bytes; at += 64 * MIB, file += 1) {
+      const name = `part-${file}.${part.text ? "log" : "bin"}`;
+      writeFile(join(folder, "large", name), Math.min(64 * MIB, bytes - at), file * 7919, part.text);
+    }
   }
   return written;
 }
@@ -135,39 +167,57 @@ function runChild(operation: string, source: string, target: string): { ms: numb
   return JSON.parse(result.stdout) as { ms: number; maxRssKb: number };
 }
 
+function median(values: number[]): number {
+  const sorted = [...values].sort((x, y) => x - y);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1
+    ? (sorted[middle] ?? 0)
+    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+}
+
+const loadAverage = (): string =>
+  loadavg()
+    .map((value) => value.toFixed(2))
+    .join(" ");
+
 async function main(): Promise<void> {
-  const sizeMiB = Number(process.env.IMESIM_BENCH_CODEC_MB ?? "1024");
   const root = mkdtempSync(join(tmpdir(), "imesim-codec-bench-"));
   const rows: string[][] = [];
+  const loadBefore = loadAverage();
   try {
-    for (const compressible of [false, true]) {
-      const label = compressible ? "compressible" : "incompressible";
-      const work = join(root, label);
+    for (const set of dataSets()) {
+      const work = join(root, "work");
       const source = join(work, "source");
       mkdirSync(source, { recursive: true });
-      const bytes = makeSource(source, sizeMiB, compressible);
+      const bytes = makeSource(source, set);
       const key = randomBytes(32).toString("hex");
       const macKey = randomBytes(32).toString("hex");
       const iv = randomBytes(16).toString("hex");
-
-      settle();
-      const basePack = timeShell(
-        `zip -q -r -6 ../inner.zip . && openssl dgst -sha256 ../inner.zip >/dev/null && ` +
-          `openssl enc -aes-256-cbc -K ${key} -iv ${iv} -in ../inner.zip -out ../inner.enc && ` +
-          `openssl dgst -sha256 -mac HMAC -macopt hexkey:${macKey} ../inner.enc >/dev/null`,
-        source,
-      );
-      settle(join(work, "inner.zip"));
-      const ourPack = runChild("pack", source, join(work, "package"));
       const packagePath = join(work, "package", "setup.intunewin");
       const baseOutputs = [join(work, "plain.zip"), join(work, "base-out")];
       const ourOutput = join(work, "ours-out");
-      let baseUnpack = Number.POSITIVE_INFINITY;
-      const ourUnpack = { ms: Number.POSITIVE_INFINITY, maxRssKb: 0 };
-      for (let round = 0; round < UNPACK_ROUNDS; round += 1) {
+      const basePack: number[] = [];
+      const ourPack: number[] = [];
+      const baseUnpack: number[] = [];
+      const ourUnpack: number[] = [];
+      let packRss = 0;
+      let unpackRss = 0;
+      for (let round = 0; round < ROUNDS; round += 1) {
+        settle(join(work, "inner.zip"), join(work, "inner.enc"));
+        basePack.push(
+          timeShell(
+            `zip -q -r -6 ../inner.zip . && openssl dgst -sha256 ../inner.zip >/dev/null && ` +
+              `openssl enc -aes-256-cbc -K ${key} -iv ${iv} -in ../inner.zip -out ../inner.enc && ` +
+              `openssl dgst -sha256 -mac HMAC -macopt hexkey:${macKey} ../inner.enc >/dev/null`,
+            source,
+          ),
+        );
+        settle(join(work, "inner.zip"));
+        const packed = runChild("pack", source, join(work, "package"));
+        ourPack.push(packed.ms);
+        packRss = Math.max(packRss, packed.maxRssKb);
         settle(...baseOutputs, ourOutput);
-        baseUnpack = Math.min(
-          baseUnpack,
+        baseUnpack.push(
           timeShell(
             `openssl dgst -sha256 -mac HMAC -macopt hexkey:${macKey} inner.enc >/dev/null && ` +
               `openssl enc -d -aes-256-cbc -K ${key} -iv ${iv} -in inner.enc -out plain.zip && ` +
@@ -176,42 +226,52 @@ async function main(): Promise<void> {
           ),
         );
         settle(...baseOutputs);
-        const run = runChild("unpack", packagePath, ourOutput);
-        ourUnpack.ms = Math.min(ourUnpack.ms, run.ms);
-        ourUnpack.maxRssKb = Math.max(ourUnpack.maxRssKb, run.maxRssKb);
+        const unpacked = runChild("unpack", packagePath, ourOutput);
+        ourUnpack.push(unpacked.ms);
+        unpackRss = Math.max(unpackRss, unpacked.maxRssKb);
       }
       assertSameSizes(source, ourOutput);
       const pkg = await readPackage(packagePath);
       const ratio = pkg.detection.UnencryptedContentSize / bytes;
       await pkg.close();
       const mbps = (ms: number) => (bytes / 1e6 / (ms / 1000)).toFixed(0);
-      rows.push(
-        [
-          "pack",
-          label,
-          mbps(ourPack.ms),
-          mbps(basePack),
-          (basePack / ourPack.ms).toFixed(2),
-          (ourPack.maxRssKb / 1024).toFixed(0),
+      const seconds = (values: number[]) => values.map((ms) => (ms / 1000).toFixed(2)).join(" ");
+      for (const [op, ours, base, rss] of [
+        ["pack", ourPack, basePack, packRss],
+        ["unpack", ourUnpack, baseUnpack, unpackRss],
+      ] as const) {
+        rows.push([
+          op,
+          set.label,
+          seconds(ours),
+          seconds(base),
+          mbps(median(ours)),
+          mbps(median(base)),
+          (median(base) / median(ours)).toFixed(2),
+          (rss / 1024).toFixed(0),
           ratio.toFixed(3),
-        ],
-        [
-          "unpack",
-          label,
-          mbps(ourUnpack.ms),
-          mbps(baseUnpack),
-          (baseUnpack / ourUnpack.ms).toFixed(2),
-          (ourUnpack.maxRssKb / 1024).toFixed(0),
-          ratio.toFixed(3),
-        ],
-      );
+        ]);
+      }
       rmSync(work, { recursive: true, force: true });
     }
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
-  console.log(`content per data set: ${sizeMiB} MiB (IMESIM_BENCH_CODEC_MB)`);
-  const header = ["op", "content", "imesim MB/s", "baseline MB/s", "ratio", "peak RSS MB", "zip ratio"];
+  console.log(`rounds: ${ROUNDS} per side (IMESIM_BENCH_CODEC_ROUNDS); MB/s and ratio from the medians`);
+  console.log(
+    `load average (1, 5, 15 min): before ${loadBefore}, after ${loadAverage()}, on ${cpus().length} cores`,
+  );
+  const header = [
+    "op",
+    "content",
+    "imesim s",
+    "baseline s",
+    "imesim MB/s",
+    "baseline MB/s",
+    "ratio",
+    "peak RSS MB",
+    "zip ratio",
+  ];
   const widths = header.map((title, column) =>
     Math.max(title.length, ...rows.map((row) => (row[column] ?? "").length)),
   );

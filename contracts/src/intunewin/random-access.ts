@@ -8,6 +8,11 @@ export interface RandomAccessSource {
   readonly name: string;
   read(offset: number, length: number): Promise<Buffer>;
   close(): Promise<void>;
+  /**
+   * Reads into a caller's buffer, so a long sequential pass can reuse a few buffers instead of allocating (and
+   * later collecting) one per chunk. Resolves with the bytes read, fewer only at the end.
+   */
+  readInto?(target: Buffer, offset: number): Promise<number>;
 }
 
 /** A source over bytes already in memory. */
@@ -36,20 +41,24 @@ export async function fileSource(path: string): Promise<RandomAccessSource> {
     await handle.close();
     throw new ImesimError(IntunewinErrorCode.ioFailed, `${path} is not a regular file`);
   }
+  const readInto = async (target: Buffer, offset: number): Promise<number> => {
+    const want = Math.max(0, Math.min(target.length, stat.size - offset));
+    let done = 0;
+    while (done < want) {
+      const { bytesRead } = await handle.read(target, done, want - done, offset + done);
+      if (bytesRead === 0) break;
+      done += bytesRead;
+    }
+    return done;
+  };
   return {
     size: stat.size,
     name: path,
     async read(offset, length) {
-      const want = Math.max(0, Math.min(length, stat.size - offset));
-      const buffer = Buffer.allocUnsafe(want);
-      let done = 0;
-      while (done < want) {
-        const { bytesRead } = await handle.read(buffer, done, want - done, offset + done);
-        if (bytesRead === 0) break;
-        done += bytesRead;
-      }
-      return buffer.subarray(0, done);
+      const buffer = Buffer.allocUnsafe(Math.max(0, Math.min(length, stat.size - offset)));
+      return buffer.subarray(0, await readInto(buffer, offset));
     },
+    readInto,
     close: () => handle.close(),
   };
 }

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { crc32 } from "node:zlib";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -6,52 +6,22 @@ import { isImesimError } from "../../src/errors/index.ts";
 import {
   createDirectorySink,
   createMemorySink,
-  type EncryptionInfo,
   extractContent,
-  packFolder,
-  readPackage,
   unpackPackage,
   verifyEncryptedContent,
 } from "../../src/intunewin/index.ts";
-import { buildZip, encryptForTest, tempFolder, writeTree } from "./helpers.ts";
+import { buildZip, encryptForTest, type PackedForTest, packTreeForTest, tempFolder } from "./helpers.ts";
 
-interface Packed {
-  bytes: Buffer;
-  contentOffset: number;
-  contentLength: number;
-  xmlOffset: number;
-  xmlLength: number;
-  info: EncryptionInfo;
-  unencryptedSize: number;
-}
-
-let packed: Packed;
+let packed: PackedForTest;
 let work: { path: string; cleanup: () => void };
 
 beforeAll(async () => {
   work = tempFolder();
-  writeTree(join(work.path, "src"), {
-    "install.cmd": "exit /b 0\r\n".repeat(200),
-    "data/payload.txt": "payload ".repeat(5000),
-  });
-  const result = await packFolder({
-    sourceFolder: join(work.path, "src"),
-    setupFile: "install.cmd",
-    outputFolder: join(work.path, "pkg"),
-    overwrite: true,
-  });
-  const pkg = await readPackage(result.outputPath);
-  const detectionHeaderOffset = pkg.detectionEntry.localHeaderOffset;
-  packed = {
-    bytes: readFileSync(result.outputPath),
-    contentOffset: pkg.contentLocalHeader.dataOffset,
-    contentLength: pkg.contentEntry.compressedSize,
-    xmlOffset: detectionHeaderOffset + 30 + pkg.detectionEntry.name.length + 28,
-    xmlLength: pkg.detectionEntry.compressedSize,
-    info: pkg.detection.EncryptionInfo,
-    unencryptedSize: pkg.detection.UnencryptedContentSize,
-  };
-  await pkg.close();
+  packed = await packTreeForTest(
+    work.path,
+    { "install.cmd": "exit /b 0\r\n".repeat(200), "data/payload.txt": "payload ".repeat(5000) },
+    "install.cmd",
+  );
   return () => work.cleanup();
 });
 

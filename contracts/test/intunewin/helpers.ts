@@ -10,6 +10,7 @@ import {
   type EncryptionInfo,
   writeDetectionXml,
 } from "../../src/intunewin/detection-xml.ts";
+import { packFolder, readPackage } from "../../src/intunewin/index.ts";
 import {
   centralDirectoryHeader,
   endOfCentralDirectory,
@@ -83,6 +84,8 @@ export interface RawZipEntry {
   name: string;
   data: Buffer;
   deflate?: boolean;
+  /** Raw deflate bytes to store as the (deflated) entry's data, when a test needs a particular stream. */
+  compressed?: Buffer;
   /** The uncompressed size the headers declare, when it should lie about `data`'s length. */
   declaredSize?: number;
   /** Unix mode bits, written with a Unix "made by" host. */
@@ -95,7 +98,8 @@ export function buildZip(entries: RawZipEntry[]): Buffer {
   const records: ZipEntryRecord[] = [];
   let offset = 0;
   for (const entry of entries) {
-    const compressed = entry.deflate === false ? entry.data : deflateRawSync(entry.data);
+    const compressed =
+      entry.deflate === false ? entry.data : (entry.compressed ?? deflateRawSync(entry.data));
     const record: ZipEntryRecord = {
       name: Buffer.from(entry.name, "utf8"),
       versionMadeBy: entry.unixMode === undefined ? 20 : (3 << 8) | 20,
@@ -156,4 +160,44 @@ export async function rejection(promise: Promise<unknown>): Promise<{ code: stri
   );
   if (!isImesimError(error)) throw new Error(`expected an ImesimError, got ${String(error)}`);
   return { code: error.code, message: error.message };
+}
+
+/** A package packed from a tree, with where its encrypted content lies (for tests that damage it). */
+export interface PackedForTest {
+  bytes: Buffer;
+  contentOffset: number;
+  contentLength: number;
+  xmlOffset: number;
+  xmlLength: number;
+  info: EncryptionInfo;
+  unencryptedSize: number;
+}
+
+/** Packs `tree` (written under `folder`/src) with packFolder and reads back where everything lies. */
+export async function packTreeForTest(
+  folder: string,
+  tree: Record<string, string | Buffer | null>,
+  setupFile: string,
+): Promise<PackedForTest> {
+  writeTree(join(folder, "src"), tree);
+  const result = await packFolder({
+    sourceFolder: join(folder, "src"),
+    setupFile,
+    outputFolder: join(folder, "pkg"),
+    overwrite: true,
+  });
+  const pkg = await readPackage(result.outputPath);
+  try {
+    return {
+      bytes: readFileSync(result.outputPath),
+      contentOffset: pkg.contentLocalHeader.dataOffset,
+      contentLength: pkg.contentEntry.compressedSize,
+      xmlOffset: pkg.detectionEntry.localHeaderOffset + 30 + pkg.detectionEntry.name.length + 28,
+      xmlLength: pkg.detectionEntry.compressedSize,
+      info: pkg.detection.EncryptionInfo,
+      unencryptedSize: pkg.detection.UnencryptedContentSize,
+    };
+  } finally {
+    await pkg.close();
+  }
 }
