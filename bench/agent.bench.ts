@@ -14,7 +14,6 @@ import { type PackedContent, packedContent } from "../agent/test/support/packed-
 const DAYS = Number(process.env.IMESIM_BENCH_DAYS ?? 30);
 const APPS = 50;
 const START = Date.UTC(2026, 0, 5, 8, 0, 0);
-const DEVICE_USER = "00000000-0000-0000-0000-000000000000";
 
 const appId = (i: number) => `${i.toString(16).padStart(8, "0")}-0000-4000-8000-000000000000`;
 
@@ -57,7 +56,8 @@ function inProcessService(
   const json = serializePolicies(policies);
   return {
     acquireToken: async () => ({ value: "bench", expiresAt: now() + 3_600_000 }),
-    requestApps: async (request) => ({ policiesJson: request.userId === DEVICE_USER ? json : "[]" }),
+    // The device's one session (its logged-on user, ime.md §11a) gets the device-targeted apps with its own.
+    requestApps: async () => ({ policiesJson: json }),
     getContentInfo: async (request) => ({
       url: `http://swdc01.manage.microsoft.com/bench/content/${request.appId}.intunewin.bin`,
       size: content.bytes.length,
@@ -105,6 +105,8 @@ async function simulate(apps: number, content: PackedContent): Promise<Run> {
   const wallMs = performance.now() - started;
   if (agent.failure() !== undefined) throw agent.failure();
   agent.dispose();
+  // A run that never installs measures nothing (as when the sessions changed and this service answered none).
+  if (installs < apps) throw new Error(`bench: ${apps} app(s) but only ${installs} installer run(s)`);
   return { apps, wallMs, simulatedHours: DAYS * 24, events, installs };
 }
 

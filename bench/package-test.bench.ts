@@ -7,12 +7,16 @@
 import { spawnSync } from "node:child_process";
 import { randomFillSync } from "node:crypto";
 import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { packFolder } from "@imesim/contracts/intunewin";
 import { runPackagingTest } from "../e2e/src/package-test/index.ts";
 
+const { STREAMING_NODE_FLAGS } = createRequire(import.meta.url)("../e2e/bin/memory-flags.cjs") as {
+  STREAMING_NODE_FLAGS: string[];
+};
 const MIB = 1024 * 1024;
 const self = fileURLToPath(import.meta.url);
 const sizesMiB = (process.env.IMESIM_BENCH_TEST_MB ?? "256,1024").split(",").map(Number);
@@ -67,10 +71,15 @@ async function measure(work: string, totalMiB: number, appPath: string): Promise
     overwrite: true,
   });
   rmSync(source, { recursive: true, force: true });
-  const result = spawnSync(process.execPath, [self, "--child", packed.outputPath, appPath], {
-    encoding: "utf8",
-    maxBuffer: 16 * MIB,
-  });
+  // The child starts with the flags `imesim test` runs with (e2e/bin/memory-flags.cjs).
+  const result = spawnSync(
+    process.execPath,
+    [...STREAMING_NODE_FLAGS, self, "--child", packed.outputPath, appPath],
+    {
+      encoding: "utf8",
+      maxBuffer: 16 * MIB,
+    },
+  );
   rmSync(join(work, `package-${totalMiB}`), { recursive: true, force: true });
   if (result.status !== 0) throw new Error(`imesim test flow failed: ${result.stderr}`);
   return JSON.parse(result.stdout) as ChildResult;

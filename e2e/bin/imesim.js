@@ -4,7 +4,26 @@
 // an old Node before any check could run.
 import { createRequire } from "node:module";
 
-createRequire(import.meta.url)("./node-version.cjs").requireSupportedNode();
+const require = createRequire(import.meta.url);
+require("./node-version.cjs").requireSupportedNode();
+
+// `imesim test` runs with a small young generation (memory-flags.cjs): start it again once with the flags.
+const { STREAMING_NODE_FLAGS, needsStreamingFlags } = require("./memory-flags.cjs");
+if (needsStreamingFlags(process.argv, process.execArgv)) {
+  const { spawnSync } = await import("node:child_process");
+  const { fileURLToPath } = await import("node:url");
+  const { constants } = await import("node:os");
+  const args = [
+    ...process.execArgv,
+    ...STREAMING_NODE_FLAGS,
+    fileURLToPath(import.meta.url),
+    ...process.argv.slice(2),
+  ];
+  const child = spawnSync(process.execPath, args, { stdio: "inherit" });
+  if (child.error !== undefined) throw child.error;
+  // A child killed by a signal exits as a shell reports it: 128 + the signal's number.
+  process.exit(child.status ?? 128 + (constants.signals[child.signal] ?? 0));
+}
 const { main } = await import("../src/cli/main.ts");
 
 // `imesim explain … | head` closes the pipe early: that is the reader's choice, not an error.
