@@ -90,3 +90,33 @@ describe("cmd robustness", () => {
     );
   });
 });
+
+describe("cmd batch recursion", () => {
+  // fast-check found `:label` / `call :label`: each CALL nests a frame, and without a limit the JavaScript stack
+  // overflowed instead of cmd aborting the batch.
+  it.each([
+    ["a subroutine calling itself", [":label", "call :label"]],
+    ["a batch file calling itself", ["@echo off", "echo once", 'call "%~f0"']],
+  ])("%s is aborted with cmd's recursion message, and the script still ends", async (_name, lines) => {
+    const run = await runScript(lines);
+    expect(run.stderr).toContain("B A T C H   R E C U R S I O N  exceeds STACK limits");
+    expect(run.stderr).toContain("B A T C H   PROCESSING IS   A B O R T E D");
+    expect(run.exitCode).toBe(0);
+  });
+
+  it("a deep but finite recursion still runs to its end", async () => {
+    const run = await runScript([
+      "@echo off",
+      "set /a n=0",
+      "call :down",
+      "echo depth %n%",
+      "exit /b 0",
+      ":down",
+      "set /a n+=1",
+      "if %n% lss 300 call :down",
+      "exit /b",
+    ]);
+    expect(run.stdout).toBe("depth 300\r\n");
+    expect(run.stderr ?? "").toBe("");
+  });
+});

@@ -96,6 +96,11 @@ export interface CmdProcessOptions {
 // A script that loops without end would hang the simulation: after this many statements the process
 // counts as still running at the timeout (our choice; real cmd would spin until the IME gives up).
 const MAX_STATEMENTS = 200_000;
+// cmd.exe aborts a batch whose CALLs nest deeper than its stack allows (windows-formats.md is silent; on a
+// default stack that is somewhere over a thousand levels, and the count varies). Each level here costs many
+// JavaScript frames, so imesim stops at 400 (our choice) with cmd's own message: a script nesting that deep
+// recurses without end, and real cmd would abort it too.
+const MAX_BATCH_FRAMES = 400;
 
 export class CmdProcess implements CallerProcess {
   readonly host: Host;
@@ -127,6 +132,7 @@ export class CmdProcess implements CallerProcess {
   private readonly forValueSource: ForValueSource;
   private readonly deadlineMs: number;
   private statements = 0;
+  private frames = 0;
   private readonly appendBuffer: AppendBuffer;
   private readonly unbufferedFs: Host["fs"];
   private readonly commandLine: string;
@@ -314,6 +320,13 @@ export class CmdProcess implements CallerProcess {
 
   /** Runs a batch frame from its current position until it ends, leaves, or the process ends. */
   async runFrame(frame: BatchFrame): Promise<Flow> {
+    if (this.frames >= MAX_BATCH_FRAMES) {
+      this.printError("******  B A T C H   R E C U R S I O N  exceeds STACK limits ******");
+      this.printError(`Recursion Count=${this.frames}, Stack Usage=90 percent`);
+      this.printError("******       B A T C H   PROCESSING IS   A B O R T E D      ******");
+      return { kind: "exit-process", code: this.errorLevel };
+    }
+    this.frames += 1;
     try {
       while (frame.position < frame.lines.length) {
         if (this.overBudget()) return { kind: "exit-process", code: this.errorLevel };
@@ -353,6 +366,7 @@ export class CmdProcess implements CallerProcess {
       }
       return undefined;
     } finally {
+      this.frames -= 1;
       while (this.locals.length > frame.setlocalBase) this.endlocal(frame);
     }
   }
