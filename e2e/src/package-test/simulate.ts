@@ -31,8 +31,22 @@ export interface SimulatedInstall {
   readonly enforcementState: number | undefined;
   readonly enforcementStateName: string | undefined;
   readonly errorCode: number | undefined;
-  /** The install's console output (cmd echoes, msiexec messages), for the report. */
+  /** Why the run is inconclusive; empty when it is conclusive. */
   readonly note: string;
+  /** Every command line the IME ran, in order: what the packager reads to learn why an install failed. */
+  readonly commands: readonly CommandRun[];
+}
+
+/** One install or uninstall command line as it ran on the simulated device. */
+export interface CommandRun {
+  readonly intent: "install" | "uninstall";
+  /** 1 for the first try, 2 for the first retry, … */
+  readonly attempt: number;
+  readonly commandLine: string;
+  /** Undefined when it was still running at MaxRunTimeInMinutes and the IME abandoned it. */
+  readonly exitCode: number | undefined;
+  /** What it wrote to its console (stdout, then stderr), as cmd would show it. */
+  readonly output: string;
 }
 
 /**
@@ -83,6 +97,7 @@ export async function simulateInstall(
   });
   const urls = new Map<string, string>();
   const unmodelled = new Set<string>();
+  const commands: CommandRun[] = [];
   const result = await runScenario(
     parseScenario(text, { file: "imesim-test.yaml", baseDir: process.cwd() }),
     {
@@ -91,6 +106,14 @@ export async function simulateInstall(
         if (isUrl(name)) urls.set(name, detail ?? name);
         else if (!isModelled(name) && !/\.(cmd|bat)$/i.test(name)) unmodelled.add(programName(name));
       },
+      onInstallEnded: (request, outcome) =>
+        commands.push({
+          intent: request.intent,
+          attempt: request.attempt,
+          commandLine: request.commandLine,
+          exitCode: outcome.exitCode,
+          output: [outcome.stdout, outcome.stderr].filter((text) => text.trim() !== "").join("\n"),
+        }),
     },
   );
   const events = result.devices[0]?.outcome.events ?? [];
@@ -121,5 +144,6 @@ export async function simulateInstall(
         ? `the install downloads what the modelled internet does not list — ${[...urls.values()].join("; ")}`
         : `the install starts ${unmodelled.size > 0 ? [...unmodelled].join(", ") : "a program"}, which imesim does not model; ` +
           "declare what it does in a scenario (programs:) to simulate this package",
+    commands,
   };
 }

@@ -1,5 +1,6 @@
 import { formatHex } from "@imesim/contracts/enums";
 import type { PackagingTestReport } from "./packaging-test.ts";
+import type { CommandRun } from "./simulate.ts";
 
 const MARK = { error: "✗", warning: "!", info: "i" } as const;
 
@@ -50,6 +51,7 @@ export function formatPackagingReport(report: PackagingTestReport): string {
       `  the IME would show: ${sim.enforcementState ?? "nothing"} ${sim.enforcementStateName ?? ""}${code}`,
     );
     if (sim.note !== "") lines.push(`  ${sim.note}`);
+    lines.push(...commandLines(sim.commands));
   }
   lines.push("");
   lines.push("Return codes — what the IME does with each exit code:");
@@ -63,4 +65,27 @@ export function formatPackagingReport(report: PackagingTestReport): string {
   lines.push(`Verdict: ${VERDICT_WORDS[report.verdict.outcome]}`);
   for (const reason of report.verdict.reasons) lines.push(`  - ${reason}`);
   return `${lines.join("\n")}\n`;
+}
+
+/** The most a command's output shows, from its end (where installers say what went wrong). */
+const OUTPUT_LINES_SHOWN = 20;
+
+/** Each command line the IME ran, its exit code and the end of its console output. */
+function commandLines(commands: readonly CommandRun[]): string[] {
+  if (commands.length === 0) return ["  commands run: none"];
+  const lines = ["  commands run:"];
+  for (const command of commands) {
+    const retry = command.attempt > 1 ? ` (try ${command.attempt})` : "";
+    lines.push(`    ${command.intent}${retry}: ${command.commandLine}`);
+    lines.push(`      exit code ${command.exitCode ?? "none (still running at the time-out)"}`);
+    const output = command.output
+      .replace(/\r\n/g, "\n")
+      .split("\n")
+      .filter((line) => line.trim() !== "");
+    if (output.length === 0) lines.push("      (no console output)");
+    if (output.length > OUTPUT_LINES_SHOWN)
+      lines.push(`      … ${output.length - OUTPUT_LINES_SHOWN} earlier lines of output not shown`);
+    for (const line of output.slice(-OUTPUT_LINES_SHOWN)) lines.push(`      | ${line}`);
+  }
+  return lines;
 }

@@ -3,6 +3,7 @@
 // the agent's command-line model: cmd interpreting the package's scripts, msiexec reading the real .msi).
 import { createCommandLineInstaller, createScriptedInstaller } from "@imesim/agent";
 import { createInterpretingScriptRunner, createScriptedRunner, type ScriptRunner } from "@imesim/agent/host";
+import type { Installer, InstallOutcome, InstallRequest } from "@imesim/agent/host/installer";
 import { ImesimError } from "@imesim/contracts/errors";
 import type { LoadedScenario } from "../scenario/index.ts";
 import { installerBehaviours, scriptedScripts } from "./behaviours.ts";
@@ -59,4 +60,19 @@ export function scenarioInstaller(
     world: outsideWorldOf(scenario),
   });
   return createScriptedInstaller(installerBehaviours(scenario), { fallback });
+}
+
+/** Told each install or uninstall command line as it ends, with its exit code and console output. */
+export type InstallObserver = (request: InstallRequest, outcome: InstallOutcome) => void;
+
+/** The installer unchanged, with `observer` told every command line it ran (none: the installer itself). */
+export function observedInstaller(installer: Installer, observer: InstallObserver | undefined): Installer {
+  if (observer === undefined) return installer;
+  return {
+    async run(request, host) {
+      const outcome = await installer.run(request, host);
+      observer(request, outcome);
+      return outcome;
+    },
+  };
 }

@@ -24,7 +24,12 @@ import {
 } from "../scenario/expectations.ts";
 import type { LoadedScenario, TimedAction } from "../scenario/index.ts";
 import type { ScriptRunStates } from "../scenario/script-expectations.ts";
-import { scenarioInstaller, scenarioScripts } from "./agent-parts.ts";
+import {
+  type InstallObserver,
+  observedInstaller,
+  scenarioInstaller,
+  scenarioScripts,
+} from "./agent-parts.ts";
 import { publishCompliance, readComplianceStatuses } from "./compliance-setup.ts";
 import { deviceProfileOf, seedDevice } from "./device-setup.ts";
 import { createFleetKey, enrollWithFleetKey, type FleetKey } from "./enrollment.ts";
@@ -58,6 +63,8 @@ export interface RunOptions {
   readonly onProgress?: (ready: number, total: number) => void;
   /** Called with the name of every external program an install's command line or script starts. */
   readonly onProgramStart?: (name: string) => void;
+  /** Called when an install or uninstall command line ends, with what it printed (`imesim test`'s report). */
+  readonly onInstallEnded?: InstallObserver;
   /**
    * Worker threads a fleet runs on, each with its own mock and its share of the devices (fleet-workers.ts);
    * default `defaultWorkerCount(devices)`, so a small fleet runs in this thread as before.
@@ -83,8 +90,9 @@ async function startDevice(
   outDir: string | undefined,
   key: FleetKey,
   dispatcher: InjectDispatcher,
-  onProgramStart: ((name: string) => void) | undefined,
+  hooks: Pick<RunOptions, "onProgramStart" | "onInstallEnded">,
 ): Promise<LiveDevice> {
+  const { onProgramStart } = hooks;
   const device = createDevice({ backend: "memory", profile: deviceProfileOf(scenario, number), clock });
   seedDevice(device, scenario);
   const identity = await enrollWithFleetKey(service.server, service.baseUrl, key, {
@@ -102,7 +110,7 @@ async function startDevice(
     clock,
     // The mock answers on this event loop: a slow answer (a large .bin under load) is work, never a stall.
     service: { identity, dispatcher, stallGraceMs: Number.POSITIVE_INFINITY },
-    installer: scenarioInstaller(scenario, onProgramStart),
+    installer: observedInstaller(scenarioInstaller(scenario, onProgramStart), hooks.onInstallEnded),
     scriptRunner: withScriptedResults(scenario, scenarioScripts(scenario, onProgramStart, clock)),
     scriptWorkloads: hasScriptWorkloads(scenario),
     users: scenario.users
@@ -329,7 +337,7 @@ async function runBatch(
           outDir,
           setup.key,
           setup.dispatcher,
-          options.onProgramStart,
+          options,
         ),
       );
       onReady(index);

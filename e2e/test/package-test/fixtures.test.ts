@@ -85,6 +85,13 @@ describe("imesim test on the real packages of fixtures/intunewin", () => {
     expect(report.simulation).toMatchObject({ conclusive: true, exitCode: 0, detectedAfter: false });
     expect(report.verdict.outcome).toBe("FAIL");
     expect(report.verdict.reasons[0]).toContain("0x87D1041C");
+    // The report says why: the install command and what choco printed about the missing package.
+    const [install] = report.simulation?.commands ?? [];
+    expect(install).toMatchObject({ intent: "install", attempt: 1, exitCode: 0 });
+    expect(install?.output).toMatch(/googlechrome/i);
+    const text = formatPackagingReport(report);
+    expect(text).toContain("commands run:");
+    expect(text).toMatch(/\| .*googlechrome/i);
   });
 
   it("Chocolatey Chrome offline: the WebClient download fails, the script throws: exit 1 (FAIL)", async () => {
