@@ -5,10 +5,9 @@
 // Permissions come from the `/devicemanagement/` rule of graph/permissions.ts.
 import type { FastifyInstance } from "fastify";
 import type { ServiceContext } from "../context.ts";
-import { assignmentTarget } from "../graph/assignment-model.ts";
 import { sendCollection } from "../graph/odata.ts";
 import { sendGraphError } from "../http/graph-error.ts";
-import { AnyObject, IdParams, registerCrud } from "../scripts/crud-routes.ts";
+import { IdParams, registerCrud } from "../scripts/crud-routes.ts";
 import { scriptStore } from "../scripts/script-store.ts";
 import type { JsonObject } from "../store/records.ts";
 import {
@@ -43,50 +42,11 @@ export function complianceGraphRoutes(context: ServiceContext) {
       bodyOf: compliancePolicyBody,
       nextVersion: bump(policyChanged),
       render: renderCompliance,
+      assignments: {
+        member: "assignments",
+        odataType: "#microsoft.graph.deviceCompliancePolicyAssignment",
+      },
     });
-
-    app.post<{ Params: { id: string }; Body: JsonObject }>(
-      `/${POLICIES}/:id/assign`,
-      { schema: { params: IdParams, body: AnyObject } },
-      async (request, reply) => {
-        const { id } = request.params;
-        if (store.getPolicy("compliancePolicy", id) === undefined) return missingPolicy(request, reply, id);
-        const list = request.body.assignments;
-        if (!Array.isArray(list))
-          return sendGraphError(request, reply, 400, "BadRequest", "The body needs an array 'assignments'.");
-        const assignments = [];
-        for (const [index, entry] of list.entries()) {
-          const target = ((entry ?? {}) as JsonObject).target as JsonObject | undefined;
-          if (target === undefined || typeof target["@odata.type"] !== "string")
-            return sendGraphError(
-              request,
-              reply,
-              400,
-              "BadRequest",
-              `assignments[${index}].target needs an @odata.type.`,
-            );
-          const { groupId } = assignmentTarget({ id: "", appId: id, body: { target } });
-          assignments.push({ id: `${id}:${groupId}`, policyId: id, body: { target } });
-        }
-        store.setAssignments("compliancePolicy", id, assignments);
-        return reply.code(204).send();
-      },
-    );
-
-    app.get<{ Params: { id: string } }>(
-      `/${POLICIES}/:id/assignments`,
-      { schema: { params: IdParams } },
-      async (request, reply) => {
-        const { id } = request.params;
-        if (store.getPolicy("compliancePolicy", id) === undefined) return missingPolicy(request, reply, id);
-        const items = store.listAssignments("compliancePolicy", id).map((a) => ({
-          "@odata.type": "#microsoft.graph.deviceCompliancePolicyAssignment",
-          id: a.id,
-          ...a.body,
-        }));
-        return sendCollection(context, request, reply, `${POLICIES}('${id}')/assignments`, items);
-      },
-    );
 
     app.get<{ Params: { id: string } }>(
       `/${POLICIES}/:id/deviceStatuses`,

@@ -1,11 +1,13 @@
 // The create / read / update / delete routes every script-like Graph collection has (platform scripts,
-// remediations, compliance scripts and policies): one record kind of the script tables, a body check, a
-// version rule and a rendering. Kept in one place so the collections differ only in what is theirs.
+// remediations, compliance scripts and policies), and the `assign` / `assignments` pair of the assignable
+// ones: one record kind of the script tables, a body check, a version rule and a rendering. Kept in one
+// place so the collections differ only in what is theirs.
 import { randomUUID } from "node:crypto";
 import { isImesimError } from "@imesim/contracts/errors";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { Type } from "typebox";
 import type { ServiceContext } from "../context.ts";
+import { assignmentTarget } from "../graph/assignment-model.ts";
 import { sendCollection, sendEntity } from "../graph/odata.ts";
 import { sendGraphError } from "../http/graph-error.ts";
 import type { JsonObject } from "../store/records.ts";
@@ -23,6 +25,17 @@ export interface CrudSpec<K extends StoredKind> {
   /** The version after a change. */
   readonly nextVersion: (version: number, before: JsonObject, after: JsonObject) => number;
   readonly render: (record: ScriptPolicyRecord<K>) => Record<string, unknown>;
+  /** For an assignable collection: its `assign` action and `assignments` list. */
+  readonly assignments?: AssignmentSpec;
+}
+
+export interface AssignmentSpec {
+  /** The member of the `assign` body that holds the list, e.g. `deviceManagementScriptAssignments`. */
+  readonly member: string;
+  /** The `@odata.type` each listed assignment carries. */
+  readonly odataType: string;
+  /** What an assignment keeps besides its target (a remediation's schedule); throws ImesimError, naming `path`. */
+  readonly extrasOf?: (item: JsonObject, path: string) => JsonObject;
 }
 
 /** A 400 for a body the check refused; anything else is a bug and is rethrown. */
@@ -107,5 +120,67 @@ export function registerCrud<K extends StoredKind>(
       return reply.code(204).send();
     },
   );
+  if (spec.assignments !== undefined)
+    registerAssignments(app, context, store, spec, spec.assignments, missing);
   return missing;
+}
+
+type MissingAnswer = (request: FastifyRequest, reply: FastifyReply, id: string) => FastifyReply;
+
+/** `POST …/{id}/assign` (replaces the whole list, 204) and `GET …/{id}/assignments`. */
+function registerAssignments<K extends StoredKind>(
+  app: FastifyInstance,
+  context: ServiceContext,
+  store: ScriptStore,
+  { kind, collection }: CrudSpec<K>,
+  assign: AssignmentSpec,
+  missing: MissingAnswer,
+): void {
+  app.post<{ Params: { id: string }; Body: JsonObject }>(
+    `/${collection}/:id/assign`,
+    { schema: { params: IdParams, body: AnyObject } },
+    async (request, reply) => {
+      const { id } = request.params;
+      if (store.getPolicy(kind, id) === undefined) return missing(request, reply, id);
+      const list = request.body[assign.member];
+      if (!Array.isArray(list))
+        return sendGraphError(
+          request,
+          reply,
+          400,
+          "BadRequest",
+          `The body needs an array '${assign.member}'.`,
+        );
+      const assignments = [];
+      for (const [index, entry] of list.entries()) {
+        const item = (entry ?? {}) as JsonObject;
+        const path = `${assign.member}[${index}]`;
+        const target = item.target as JsonObject | undefined;
+        if (target === undefined || typeof target["@odata.type"] !== "string")
+          return sendGraphError(request, reply, 400, "BadRequest", `${path}.target needs an @odata.type.`);
+        let body: JsonObject;
+        try {
+          body = { target, ...assign.extrasOf?.(item, path) };
+        } catch (error) {
+          return invalidBody(request, reply, error);
+        }
+        const { groupId } = assignmentTarget({ id: "", appId: id, body });
+        assignments.push({ id: `${id}:${groupId}`, policyId: id, body });
+      }
+      store.setAssignments(kind, id, assignments);
+      return reply.code(204).send();
+    },
+  );
+  app.get<{ Params: { id: string } }>(
+    `/${collection}/:id/assignments`,
+    { schema: { params: IdParams } },
+    async (request, reply) => {
+      const { id } = request.params;
+      if (store.getPolicy(kind, id) === undefined) return missing(request, reply, id);
+      const items = store
+        .listAssignments(kind, id)
+        .map((a) => ({ "@odata.type": assign.odataType, id: a.id, ...a.body }));
+      return sendCollection(context, request, reply, `${collection}('${id}')/assignments`, items);
+    },
+  );
 }

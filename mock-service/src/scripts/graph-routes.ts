@@ -5,11 +5,9 @@
 import type { FastifyInstance } from "fastify";
 import { Type } from "typebox";
 import type { ServiceContext } from "../context.ts";
-import { assignmentTarget } from "../graph/assignment-model.ts";
 import { sendCollection } from "../graph/odata.ts";
-import { sendGraphError } from "../http/graph-error.ts";
 import type { JsonObject } from "../store/records.ts";
-import { AnyObject, invalidBody, registerCrud } from "./crud-routes.ts";
+import { registerCrud } from "./crud-routes.ts";
 import { nextVersion, renderScript, scheduleOf, scriptBody } from "./script-model.ts";
 import { type ScriptKind, scriptStore } from "./script-store.ts";
 
@@ -62,66 +60,12 @@ function registerKind(
     bodyOf: (input, base) => scriptBody(kind, input, base),
     nextVersion: (version, before, after) => nextVersion(kind, version, before, after),
     render: renderScript,
+    assignments: {
+      member: k.assignMember,
+      odataType: k.assignmentType,
+      ...(kind === "health" ? { extrasOf: remediationAssignmentExtras } : {}),
+    },
   });
-
-  app.post<{ Params: { scriptId: string }; Body: JsonObject }>(
-    `/${collection}/:scriptId/assign`,
-    { schema: { params: Params, body: AnyObject } },
-    async (request, reply) => {
-      const { scriptId } = request.params;
-      if (scripts.getPolicy(kind, scriptId) === undefined) return missing(request, reply, scriptId);
-      const list = request.body[k.assignMember];
-      if (!Array.isArray(list))
-        return sendGraphError(
-          request,
-          reply,
-          400,
-          "BadRequest",
-          `The body needs an array '${k.assignMember}'.`,
-        );
-      const assignments = [];
-      for (const [index, entry] of list.entries()) {
-        const item = (entry ?? {}) as JsonObject;
-        const target = item.target as JsonObject | undefined;
-        if (target === undefined || typeof target["@odata.type"] !== "string")
-          return sendGraphError(
-            request,
-            reply,
-            400,
-            "BadRequest",
-            `${k.assignMember}[${index}].target needs an @odata.type.`,
-          );
-        const body: JsonObject = { target };
-        if (kind === "health") {
-          try {
-            scheduleOf(item.runSchedule, `${k.assignMember}[${index}].runSchedule`);
-          } catch (error) {
-            return invalidBody(request, reply, error);
-          }
-          body.runSchedule = item.runSchedule ?? null;
-          // S12 REM-DETECTONLY: Graph reads runRemediationScript back as false whatever was sent.
-          body.runRemediationScript = false;
-        }
-        const { groupId } = assignmentTarget({ id: "", appId: scriptId, body });
-        assignments.push({ id: `${scriptId}:${groupId}`, policyId: scriptId, body });
-      }
-      scripts.setAssignments(kind, scriptId, assignments);
-      return reply.code(204).send();
-    },
-  );
-
-  app.get<{ Params: { scriptId: string } }>(
-    `/${collection}/:scriptId/assignments`,
-    { schema: { params: Params } },
-    async (request, reply) => {
-      const { scriptId } = request.params;
-      if (scripts.getPolicy(kind, scriptId) === undefined) return missing(request, reply, scriptId);
-      const items = scripts
-        .listAssignments(kind, scriptId)
-        .map((a) => ({ "@odata.type": k.assignmentType, id: a.id, ...a.body }));
-      return sendCollection(context, request, reply, `${collection}('${scriptId}')/assignments`, items);
-    },
-  );
 
   app.get<{ Params: { scriptId: string } }>(
     `/${collection}/:scriptId/deviceRunStates`,
@@ -145,4 +89,11 @@ function registerKind(
       return sendCollection(context, request, reply, `${collection}('${scriptId}')/deviceRunStates`, items);
     },
   );
+}
+
+/** A remediation assignment keeps its schedule (checked) and reads back as detection-only. */
+function remediationAssignmentExtras(item: JsonObject, path: string): JsonObject {
+  scheduleOf(item.runSchedule, `${path}.runSchedule`);
+  // S12 REM-DETECTONLY: Graph reads runRemediationScript back as false whatever was sent.
+  return { runSchedule: item.runSchedule ?? null, runRemediationScript: false };
 }

@@ -101,6 +101,20 @@ describe("custom compliance on the mock", () => {
       },
     });
     expect(assign.statusCode).toBe(204);
+    const assignBody = async (payload: object) =>
+      app.inject({ method: "POST", url: `${POLICIES}/${policyId}/assign`, headers: admin, payload });
+    const noList = await assignBody({ deviceCompliancePolicyAssignments: [] });
+    expect(noList.statusCode).toBe(400);
+    expect(noList.body).toContain("The body needs an array 'assignments'.");
+    const noTarget = await assignBody({ assignments: [{ target: { groupId } }] });
+    expect(noTarget.body).toContain("assignments[0].target needs an @odata.type.");
+    const listed = await app.inject({ url: `${POLICIES}/${policyId}/assignments`, headers: admin });
+    expect(listed.json().value).toEqual([
+      expect.objectContaining({
+        "@odata.type": "#microsoft.graph.deviceCompliancePolicyAssignment",
+        target: expect.objectContaining({ groupId }),
+      }),
+    ]);
 
     const delivered = parseComplianceScriptPolicies(await session(member, "GetComplianceScript"));
     expect(delivered).toEqual([
