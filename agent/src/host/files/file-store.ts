@@ -38,15 +38,21 @@ export function bytesOf(data: Uint8Array | DiskBacking): Uint8Array {
   const bytes = new Uint8Array(data.size);
   const fd = openSync(data.diskPath, "r");
   try {
-    for (let done = 0; done < data.size; ) {
-      const read = readSync(fd, bytes, done, data.size - done, done);
-      if (read === 0) throw new Error(`${data.diskPath} ends at byte ${done}, expected ${data.size}`);
-      done += read;
-    }
+    readFully(fd, bytes, 0, data);
   } finally {
     closeSync(fd);
   }
   return bytes;
+}
+
+/** Fills `into` from the backing's open file `fd` at `position`; throws when the file is shorter than the backing says. */
+export function readFully(fd: number, into: Uint8Array, position: number, backing: DiskBacking): void {
+  for (let done = 0; done < into.length; ) {
+    const read = readSync(fd, into, done, into.length - done, position + done);
+    if (read === 0)
+      throw new Error(`${backing.diskPath} ends at byte ${position + done}, expected ${backing.size}`);
+    done += read;
+  }
 }
 
 export interface FileStore {

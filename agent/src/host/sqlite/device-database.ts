@@ -34,6 +34,14 @@ CREATE TABLE IF NOT EXISTS files (
   data BLOB
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS files_parent ON files(parent);
+-- The bytes of a file written from a DiskBacking (a downloading .bin): pieces in order, so a file that grows
+-- is stored by appending what is new rather than rewriting it whole (its files row has data NULL).
+CREATE TABLE IF NOT EXISTS file_pieces (
+  path TEXT NOT NULL,     -- the folded path of its files row
+  offset INTEGER NOT NULL,
+  data BLOB NOT NULL,
+  PRIMARY KEY (path, offset)
+) WITHOUT ROWID;
 `;
 
 /** Opens (creating when missing) the SQLite file of one device, in WAL mode with the schema in place. */
