@@ -1,14 +1,16 @@
-// The compose runner: an admin and a judge in one container. It publishes a scenario's users and apps to
-// a running mock through Graph (client credentials, create, upload, commit, assign — as an admin script
-// does), tells compose it has published (the agents wait for that), waits for the agents to finish, and
+// The compose runner: an admin and a judge in one container. It publishes a scenario's users, apps, scripts,
+// remediations and compliance policies to a running mock through Graph (client credentials, create, upload,
+// commit, assign — as an admin script does), tells compose it has published (the agents wait for that), waits for the agents to finish, and
 // judges the scenario's expectations with the checker `imesim run` uses: from the service's side (Graph
 // device statuses) and from each agent's outputs (its SQLite device, events, logs).
 import { readdirSync, rmSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { ImesimError } from "@imesim/contracts/errors";
 import { publishApps, relateApps } from "../run/admin-setup.ts";
+import { publishCompliance, readComplianceStatuses } from "../run/compliance-setup.ts";
 import { faultPlanOf } from "../run/faults.ts";
 import { type DeviceRun, finalStatesOf, type RunResult } from "../run/result.ts";
+import { type PublishedScript, publishScripts, readRunStates } from "../run/script-setup.ts";
 import { enrollmentUsersOf } from "../run/tenant-users.ts";
 import { checkExpectations, type DeviceOutcome } from "../scenario/expectations.ts";
 import type { LoadedScenario } from "../scenario/index.ts";
@@ -39,6 +41,11 @@ export function unsupportedInContainers(scenario: LoadedScenario): string[] {
         problems.push(
           `app "${app.name}" is assigned to ${assignment.target}: the mock's Graph has no route to create that user's group, so compose cannot target it`,
         );
+  for (const action of scenario.actions)
+    if (action.do === "editPlatformScript")
+      problems.push(
+        `the editPlatformScript of "${action.script}" at ${action.at} is an admin's edit at a simulated time: the runner publishes once, before the agents' clocks start (use imesim run)`,
+      );
   return problems;
 }
 
@@ -56,11 +63,19 @@ async function expectStatus(
     );
 }
 
-/** Publishes the scenario: its users (contract U), apps, relationships and fault plan. Returns app ids by name. */
+/** What the runner published, by the scenario's names: the ids the service gave them. */
+export interface PublishedScenario {
+  readonly appIds: Map<string, string>;
+  readonly scripts: Map<string, PublishedScript>;
+  /** Compliance policy ids by name. */
+  readonly compliance: Map<string, string>;
+}
+
+/** Publishes the scenario: its users (contract U), apps, relationships, scripts, compliance and fault plan. */
 export async function publishScenario(
   scenario: LoadedScenario,
   options: Pick<RunnerOptions, "channel" | "adminToken" | "log">,
-): Promise<Map<string, string>> {
+): Promise<PublishedScenario> {
   const { channel, adminToken, log } = options;
   const graph = { authorization: `Bearer ${await channel.graphToken()}` };
   for (const user of enrollmentUsersOf(scenario)) {
@@ -75,6 +90,13 @@ export async function publishScenario(
   const appIds = await publishApps(channel, scenario, adminToken);
   for (const [name, id] of appIds) log(`app ${name} published as ${id}`);
   await relateApps(channel, scenario, appIds);
+  const scripts = await publishScripts(channel, scenario);
+  for (const [name, script] of scripts)
+    log(
+      `${script.kind === "platform" ? "platform script" : "remediation"} ${name} published as ${script.id}`,
+    );
+  const compliance = await publishCompliance(channel, scenario);
+  for (const [name, id] of compliance) log(`compliance policy ${name} published as ${id}`);
   const withIds = {
     ...scenario,
     apps: scenario.apps.map((app) => ({ ...app, id: appIds.get(app.name) ?? app.id })),
@@ -90,7 +112,7 @@ export async function publishScenario(
     },
     200,
   );
-  return appIds;
+  return { appIds, scripts, compliance };
 }
 
 /** Waits until `count` agents have finished, checking every second, at most `timeoutMs`. */
@@ -145,7 +167,7 @@ export async function runInContainers(scenario: LoadedScenario, options: RunnerO
   // The folder itself stays (it is usually a bind mount); the agents start only after publishing.
   for (const entry of readdirSync(options.outputs))
     rmSync(join(options.outputs, entry), { recursive: true, force: true });
-  const appIds = await publishScenario(scenario, options);
+  const { appIds, scripts, compliance } = await publishScenario(scenario, options);
   if (options.publishedMarker !== undefined)
     writeFileSync(options.publishedMarker, `${new Date().toISOString()}\n`);
   options.log(`published; waiting for ${options.agents} agent(s)`);
@@ -153,6 +175,16 @@ export async function runInContainers(scenario: LoadedScenario, options: RunnerO
   const statusesOf = await serviceStatuses(options.channel, appIds);
   const records: AgentRecord[] = folders.map(openAgentRecord);
   try {
+    const runStates =
+      scripts.size === 0
+        ? undefined
+        : await readRunStates(
+            options.channel,
+            scripts,
+            records.map((record) => record.finished.deviceId),
+          );
+    const complianceStatuses =
+      compliance.size === 0 ? undefined : await readComplianceStatuses(options.channel, compliance);
     const startedAt = Math.min(...records.map((record) => record.finished.startedAt));
     const judged: LoadedScenario = {
       ...scenario,
@@ -160,7 +192,15 @@ export async function runInContainers(scenario: LoadedScenario, options: RunnerO
       apps: scenario.apps.map((app) => ({ ...app, id: appIds.get(app.name) ?? app.id })),
     };
     const runs: DeviceRun[] = records.map((record, index) => {
-      const outcome = outcomeOf(record, index + 1, statusesOf(record.finished.deviceId));
+      const deviceKey = record.finished.deviceId.toLowerCase();
+      const scriptRunStates = runStates?.get(deviceKey);
+      const outcome = {
+        ...outcomeOf(record, index + 1, statusesOf(record.finished.deviceId)),
+        ...(scriptRunStates === undefined ? {} : { scriptRunStates }),
+        ...(complianceStatuses === undefined
+          ? {}
+          : { complianceStatuses: complianceStatuses.get(deviceKey) ?? new Map<string, string>() }),
+      };
       return {
         outcome,
         deviceId: record.finished.deviceId,

@@ -88,6 +88,27 @@ describe("imesim runner", () => {
     expect(existsSync(join(dir, "pass", "report.json"))).toBe(true);
   }, 120_000);
 
+  it("publishes compliance policies with their discovery scripts and judges them from Graph (issue 16)", async () => {
+    const result = await runAcrossProcesses(join(SCENARIOS, "custom-compliance.yaml"), "compliance");
+    expect(result.stdout).toMatch(/runner: compliance policy Disk space published as [0-9a-f-]{36}/);
+    expect(result.stdout).toMatch(/✓ expect\[\d+\] Graph deviceStatuses of compliance policy "Disk space": expected compliant, found compliant/);
+    expect(result.stdout).toMatch(/PASS: \d+ expectation\(s\) held/);
+    expect(result.status).toBe(0);
+  }, 180_000);
+
+  it("refuses, exit 2, a scenario with an admin's edit at a simulated time, naming it", async () => {
+    const result = await runCli([
+      "runner",
+      join(SCENARIOS, "platform-scripts.yaml"),
+      "--server",
+      url,
+      "--outputs",
+      join(dir, "refused"),
+    ]);
+    expect(result.stderr).toMatch(/not runnable in containers: the editPlatformScript of "[^"]+" at 20h/);
+    expect(result.status).toBe(2);
+  });
+
   it("exits 1 naming the broken expectation", async () => {
     const result = await runAcrossProcesses(BROKEN, "broken");
     expect(result.stdout).toContain('✗ expect[0] app "Notepad++" attempts: expected 2 install runs, found 1');

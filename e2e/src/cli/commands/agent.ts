@@ -137,6 +137,7 @@ export function registerAgent(program: Command): void {
         { createAgent, createCommandLineInstaller, createRealClock, createVirtualClock },
         { createDevice },
         { scenarioInstaller, scenarioScripts },
+        { withScriptedResults },
         { deviceProfileOf, seedDevice },
         { timelineEntry },
         { perform },
@@ -146,6 +147,7 @@ export function registerAgent(program: Command): void {
         import("@imesim/agent"),
         import("@imesim/agent/host"),
         import("../../run/agent-parts.ts"),
+        import("../../run/script-setup.ts"),
         import("../../run/device-setup.ts"),
         import("../../run/reports.ts"),
         import("../../run/run-scenario.ts"),
@@ -196,7 +198,11 @@ export function registerAgent(program: Command): void {
           scenario === undefined
             ? createCommandLineInstaller({ clock })
             : scenarioInstaller(scenario, undefined, clock),
-        scriptRunner: scenarioScripts(scenario),
+        // The scenario's scripted script results (their marker is in the body the runner published) first.
+        scriptRunner:
+          scenario === undefined
+            ? scenarioScripts(undefined)
+            : withScriptedResults(scenario, scenarioScripts(scenario)),
         users: (identity.userless === true ? [] : (scenario?.users ?? []))
           .filter((user) => user.loggedOn)
           .map((user, index) => ({ userId: user.objectId, userSid: user.sid, session: index + 1 })),
