@@ -83,7 +83,9 @@ export function registerAgentCtl(agent: Command): void {
     .option("--device <db>", "the agent's --device file (its control file is <db>.ctl.json)")
     .option("--file <path>", "the control file itself")
     .option("--json", "print the answer as JSON")
-    .action(async (verb: string, pairs: string[], options: CtlOptions) => {
+    .action(async (verb: string, pairs: string[], _: CtlOptions, command: Command) => {
+      // `--out` and `--device` are also `imesim agent`'s own options, which commander hands to the parent.
+      const options = command.optsWithGlobals<CtlOptions>();
       try {
         const args = pairs.reduce<Record<string, string>>((all, pair) => argumentPair(pair, all), {});
         if (verb === "verbs") {
