@@ -70,6 +70,7 @@ describe("scenario actions for outside triggers", () => {
       [
         `  - { at: 1m, do: setRegistry, entries: [{ key: '${key}', name: A, data: x }, { key: '${key}', name: B, data: y }] }`,
         `  - { at: 2m, do: deleteRegistryValue, key: '${key}', name: A }`,
+        "  - { at: 0s, do: setLogLevel, level: Verbose }",
         "  - { at: 30m, do: companyPortalSync }",
       ].join("\n"),
     );
@@ -77,6 +78,14 @@ describe("scenario actions for outside triggers", () => {
     expect(after[0]?.phase).toBe("mdm.syncRequested");
     const checkin = after.find((e) => e.phase === "checkin.started");
     expect(checkin?.phase === "checkin.started" && checkin.details.reason).toBe("OnDemand");
+    // On the wire: the service echoes the session, whose CheckinReason the verbose reply shows (ime.md §3.1).
+    const echoed = after.flatMap((e) =>
+      e.phase === "gateway.response" && e.details.requestContentType === "RequestApplication"
+        ? [(JSON.parse(e.details.body) as { CheckinReason: string }).CheckinReason]
+        : [],
+    );
+    // The portal's check-in first; the hourly timer's (MaintenanceTimer) may follow within the run.
+    expect(echoed[0]).toBe("OnDemand");
     expect(outcome.host.registry.getValue(key, "A", { view: 64 })).toBeUndefined();
     expect(outcome.host.registry.getValue(key, "B", { view: 64 })).toEqual({ type: "REG_SZ", data: "y" });
   });
