@@ -36,7 +36,7 @@ export const PHASE_NOTES: Readonly<Record<string, PhaseNote>> = {
   },
   "checkin.started": {
     title: "Check-in starts",
-    why: "A timer, a service restart, a user logon, the syncapp moniker or a reboot makes the IME ask the service for its apps; the reason is sent as CheckinReason (ime.md §6).",
+    why: "A timer (MaintenanceTimer), a service restart or reboot (AgentRestart), a user logon (UserLogOn), the syncapp moniker or a Company Portal sync (OnDemand) makes the IME ask the service for its apps; the reason is sent as CheckinReason (ime.md §6).",
   },
   "mdm.syncRequested": {
     title: "MDM sync requested",
