@@ -14,7 +14,8 @@ const digest = (text: string): Buffer => createHash("sha256").update(text, "utf8
  * takes the same time whatever the presented token's length or first wrong character.
  */
 export function tokenMatches(authorization: string | undefined, expected: string): boolean {
-  const presented = /^Bearer (.+)$/.exec(authorization ?? "")?.[1];
+  // The scheme name is case-insensitive (RFC 9110 §11.1); the token is not.
+  const presented = /^Bearer +(\S+)$/i.exec(authorization ?? "")?.[1];
   return timingSafeEqual(digest(presented ?? ""), digest(expected)) && presented !== undefined;
 }
 

@@ -125,6 +125,8 @@ describe("control server access", () => {
     expect(reasonsAfter(r.events, before)).toEqual([]);
     expect(tokenMatches(`Bearer ${r.server.token}`, r.server.token)).toBe(true);
     expect(tokenMatches(r.server.token, r.server.token)).toBe(false);
+    expect(tokenMatches(`bearer ${r.server.token}`, r.server.token)).toBe(true);
+    expect(tokenMatches(`Bearer ${r.server.token.toUpperCase()}x`, r.server.token)).toBe(false);
   });
 
   it("refuses a request whose Host is not a loopback name (DNS rebinding)", async () => {
