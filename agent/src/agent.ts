@@ -12,6 +12,7 @@ import type { Installer } from "./host/installer/types.ts";
 import type { Host } from "./host/types.ts";
 import { createCheckinIntervalCache } from "./ime/checkin-interval-cache.ts";
 import { createImeStateStore, type ImeStateStore } from "./ime/state-store.ts";
+import { createLogLevelSwitch, type ImeLogLevel } from "./log/log-level.ts";
 import { createLogWriter, type LogWriter } from "./log/writer.ts";
 import { createCheckinLogic } from "./machines/checkin-logic.ts";
 import { createCheckinMachine } from "./machines/checkin-machine.ts";
@@ -88,6 +89,8 @@ export type AgentTrigger =
   | typeof SYNCCOMPLIANCE_MONIKER
   | "restart"
   | "reboot"
+  /** Company Portal → Settings → Sync: an MDM check-in and an IME check-in (ime.md §6). */
+  | "companyPortalSync"
   | { readonly logon: LoggedOnUser }
   | { readonly logoff: string }
   | { readonly installAvailable: string; readonly userId: string };
@@ -110,6 +113,8 @@ export interface Agent {
   status(): unknown;
   /** The first unexpected error the service chart stopped on, if any. */
   failure(): unknown;
+  /** The log level the running service read from its config at its last start (log/log-level.ts). */
+  logLevel(): ImeLogLevel;
   /** Stops everything and flushes the logs. */
   dispose(): void;
 }
@@ -134,6 +139,11 @@ export function createAgent(options: AgentOptions): Agent {
           ...(options.service.stallGraceMs === undefined
             ? {}
             : { stallGraceMs: options.service.stallGraceMs }),
+          // Verbose only: the raw reply becomes a `Response from Intune = {` line (log/verbose-lines.ts).
+          onSessionResponse: (requestContentType, body) => {
+            if (logLevel.verbose())
+              events.emit({ phase: "gateway.response", details: { requestContentType, body } });
+          },
         })
       : holdingClock(options.service, clock);
   const evaluator =
@@ -147,6 +157,7 @@ export function createAgent(options: AgentOptions): Agent {
     ...(options.logsDir === undefined ? {} : { dir: options.logsDir }),
     ...(options.utcOffsetMinutes === undefined ? {} : { utcOffsetMinutes: options.utcOffsetMinutes }),
   });
+  const logLevel = createLogLevelSwitch(host.fs, events);
   const store = createImeStateStore(host.registry);
   const tokens = createTokenProvider(serviceClient, clock, events);
   const enforcementLogic = createEnforcementLogic({
@@ -242,7 +253,12 @@ export function createAgent(options: AgentOptions): Agent {
       if (trigger === "syncapp" || trigger === SYNCAPP_MONIKER) actor.send({ type: "SYNC" });
       else if (trigger === "restart") actor.send({ type: "RESTART" });
       else if (trigger === "reboot") actor.send({ type: "REBOOT" });
-      else if ("logon" in trigger) actor.send({ type: "USER_LOGON", user: trigger.logon });
+      else if (trigger === "companyPortalSync") {
+        // Windows' MDM sync goes first; the IME check-in it brings is an on-demand one [I: ime.md §6 names
+        // no CheckinReason for it; OnDemand is the enum's value for a sync someone asked for].
+        events.emit({ phase: "mdm.syncRequested", details: { source: "companyPortal" } });
+        actor.send({ type: "SYNC" });
+      } else if ("logon" in trigger) actor.send({ type: "USER_LOGON", user: trigger.logon });
       else if ("logoff" in trigger) actor.send({ type: "USER_LOGOFF", userId: trigger.logoff });
       else
         actor.send({
@@ -262,9 +278,11 @@ export function createAgent(options: AgentOptions): Agent {
     },
     status: () => actor.getSnapshot().value,
     failure: () => failure ?? scripts?.failure(),
+    logLevel: () => logLevel.level(),
     dispose() {
       actor.stop();
       scripts?.dispose();
+      logLevel.dispose();
       logs.close();
       // Closing lets open keep-alive connections end; nothing waits on it, the charts are already stopped.
       void serviceClient.close?.();

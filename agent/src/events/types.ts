@@ -226,7 +226,17 @@ export type ImeEventBody =
   /** The session's last check-in time, found before its subgraphs (ime.md §11a GRS and re-evaluation wording). */
   | { phase: "reevaluation.checkinFound"; details: { at: number } }
   // Platform scripts and remediations (issue 16), declared beside their workload.
-  | ScriptEventBody;
+  | ScriptEventBody
+  /**
+   * A Company Portal (or Settings) Sync asked Windows for an MDM check-in (ime.md §6); the OMA-DM session
+   * itself is Windows', not the IME's, so no IME log line follows (issue 16, sync from outside).
+   */
+  | { phase: "mdm.syncRequested"; details: { source: "companyPortal" } }
+  /**
+   * The raw SideCar reply, emitted only while the agent config's switchValue is Verbose: the verbose-only
+   * `Response from Intune = {` lines (ime.md §1.1, §3.2).
+   */
+  | { phase: "gateway.response"; details: { requestContentType: string; body: string } };
 
 export type ImePhase = ImeEventBody["phase"];
 

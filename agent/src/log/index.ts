@@ -16,3 +16,10 @@ export {
 } from "./lines.ts";
 export type { LogWriter, LogWriterOptions } from "./writer.ts";
 export { createLogWriter, DEFAULT_MAX_LOG_BYTES, DEFAULT_MAX_LOG_HISTORY, rotatedLogName } from "./writer.ts";
+export type { ImeLogLevel, LogLevelSwitch } from "./log-level.ts";
+export {
+  agentConfigText,
+  IME_AGENT_CONFIG_PATH,
+  logLevelOfConfig,
+  readLogLevel,
+} from "./log-level.ts";

@@ -6,6 +6,7 @@ import { AppInstallStatus } from "@imesim/contracts/ime";
 import { DEVICE_USER_ID, type ImeEvent } from "../events/types.ts";
 import type { CmtraceType } from "./cmtrace.ts";
 import { isScriptEvent, renderScriptEvent } from "./scripts/script-lines.ts";
+import { renderGatewayResponse } from "./verbose-lines.ts";
 
 /** The three log files the agent writes (ime.md §1.1). */
 export type ImeLogFile = "AppWorkload" | "IntuneManagementExtension" | "AgentExecutor" | "HealthScripts";
@@ -154,6 +155,11 @@ export function renderEvent(event: ImeEvent): RenderedLine[] {
       ];
     case "checkin.started":
       return [ime(`checkinReason = ${event.details.reason}`)];
+    case "gateway.response":
+      return renderGatewayResponse(event);
+    case "mdm.syncRequested":
+      // Windows' OMA-DM session logs to its own event channel, not to the IME's files.
+      return [];
     case "checkin.completed":
       return [];
     case "token.acquired":

@@ -54,6 +54,8 @@ export interface HttpServiceClientOptions {
    * for a service answering in this process (Fastify inject), whose slow answers are work, never a stall.
    */
   readonly stallGraceMs?: number;
+  /** Sees every SideCar reply's raw body (the agent logs it in verbose mode, ime.md §1.1). */
+  readonly onSessionResponse?: (requestContentType: string, body: string) => void;
 }
 
 const DEVICE_USER_ID = "00000000-0000-0000-0000-000000000000";
@@ -231,6 +233,7 @@ export function createHttpServiceClient(options: HttpServiceClientOptions): ImeS
         },
         body,
       });
+      options.onSessionResponse?.(type, text);
       return parseSideCarSession(parseJson(type, text));
     } catch (error) {
       if (error instanceof ServiceError && error.failure === "unauthorized") userTokens.delete(userId);

@@ -36,7 +36,15 @@ export const PHASE_NOTES: Readonly<Record<string, PhaseNote>> = {
   },
   "checkin.started": {
     title: "Check-in starts",
-    why: "A timer, a service restart, a user logon, the syncapp moniker or a reboot makes the IME ask the service for its apps; the reason is sent as CheckinReason (ime.md §6).",
+    why: "A timer (MaintenanceTimer), a service restart or reboot (AgentRestart), a user logon (UserLogOn), the syncapp moniker or a Company Portal sync (OnDemand) makes the IME ask the service for its apps; the reason is sent as CheckinReason (ime.md §6).",
+  },
+  "mdm.syncRequested": {
+    title: "MDM sync requested",
+    why: "A Company Portal (or Settings) Sync starts an MDM check-in with Windows' own OMA-DM client, and an IME check-in beside it (ime.md §6). The MDM session is logged by Windows, not in the IME's files.",
+  },
+  "gateway.response": {
+    title: "Raw gateway reply (verbose logging)",
+    why: "With switchValue=Verbose in the agent's .exe.config (read at service start), the IME logs every SideCar reply as `Response from Intune = {` with the JSON below it, DecryptInfo included (ime.md §1.1, §3.2).",
   },
   "checkin.completed": {
     title: "Check-in done",

@@ -84,6 +84,10 @@ export function actionEntry(action: TimedAction): string {
       return `${action.user}: ${action.do}`;
     case "syncapp":
       return "intunemanagementextension://syncapp";
+    case "companyPortalSync":
+      return "user: Company Portal → Settings → Sync (MDM and IME check-in)";
+    case "setLogLevel":
+      return `admin: switchValue=${action.level} in the IME's .exe.config${action.restartService === false ? "" : ", restart the service"}`;
     default:
       return `action: ${action.do}`;
   }

@@ -16,6 +16,7 @@ import { createDevice, type Device, exportRegFile } from "@imesim/agent/host";
 import { IME_REGISTRY_ROOT, WIN32_APPS_KEY } from "@imesim/agent/ime";
 import type { ImeLogFile } from "@imesim/agent/log";
 import { inProcessChannel } from "@imesim/mock-service";
+import { deleteRegistry, setLogLevel } from "../control/operations.ts";
 import {
   checkExpectations,
   type DeviceOutcome,
@@ -227,6 +228,16 @@ export function perform(
       return;
     case "syncCompliance":
       live.agent.trigger(SYNCCOMPLIANCE_MONIKER);
+      return;
+    case "companyPortalSync":
+      live.agent.trigger("companyPortalSync");
+      return;
+    case "deleteRegistryValue":
+      deleteRegistry(live.device, action);
+      return;
+    case "setLogLevel":
+      setLogLevel(live.device, action.level);
+      if (action.restartService !== false) live.agent.trigger("restart");
       return;
     case "editPlatformScript":
       // An admin's act on the service, not on a device: runScenario performs it once (script-setup.ts).

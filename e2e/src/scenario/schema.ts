@@ -724,6 +724,30 @@ export const ActionSchema = Type.Union([
   Type.Object({ at, do: Type.Literal("deleteFile"), path: Type.String({ minLength: 1 }) }, closed),
   // The admin (or the user) opens intunemanagementextension://synccompliance on the device (ime.md §8).
   Type.Object({ at, do: Type.Literal("syncCompliance") }, closed),
+  // Company Portal → Settings → Sync: an MDM check-in and an IME check-in (ime.md §6).
+  Type.Object({ at, do: Type.Literal("companyPortalSync") }, closed),
+  Type.Object(
+    {
+      at,
+      do: Type.Literal("deleteRegistryValue"),
+      key: Type.String({ minLength: 1 }),
+      name: described(Type.String(), "value name; empty string = (default)"),
+      view: Type.Optional(RegistryViewSchema),
+    },
+    closed,
+  ),
+  // switchValue in the agent's .exe.config, read when the service starts (ime.md §1.1).
+  Type.Object(
+    {
+      at,
+      do: Type.Literal("setLogLevel"),
+      level: Type.Union([Type.Literal("Information"), Type.Literal("Verbose")]),
+      restartService: Type.Optional(
+        described(Type.Boolean(), "restart the IME afterwards (default true), as the level is read at start"),
+      ),
+    },
+    closed,
+  ),
   // The admin edits a platform script in Graph (issue 16): a new version, which each device runs once.
   Type.Object(
     {

@@ -226,7 +226,8 @@ export function createScriptWorkloads(deps: ScriptWorkloadDeps) {
      */
     syncCompliance(): void {
       if (!running) return;
-      checkCompliance("Unknown").catch(fail);
+      // Someone asked for it: an on-demand check-in, as the syncapp moniker's (ime.md §6 CheckinReason).
+      checkCompliance("OnDemand").catch(fail);
     },
     /** The first error that stopped a run (a script nothing answers, a bug), if any. */
     failure: (): unknown => failure,

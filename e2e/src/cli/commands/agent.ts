@@ -1,16 +1,19 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
-import type { Clock, DeviceIdentity } from "@imesim/agent";
+import type { Agent, Clock, DeviceIdentity } from "@imesim/agent";
+import type { Device } from "@imesim/agent/host";
 import { isImesimError } from "@imesim/contracts/errors";
 import { type Command, InvalidArgumentError } from "commander";
+import { controlFilePath, writeControlFile } from "../../control/ctl-file.ts";
 import { enrollmentUsersOf } from "../../run/tenant-users.ts";
 import { parseDuration } from "../../scenario/duration.ts";
 import type { LoadedScenario } from "../../scenario/index.ts";
 import { DEFAULT_START } from "../../scenario/model.ts";
+import { registerAgentCtl } from "./agent-ctl.ts";
 import { loadScenarioOrExit } from "./scenario-file.ts";
 
 interface AgentCommandOptions {
-  server: string;
+  server?: string;
   device?: string;
   scenario?: string;
   name: string;
@@ -19,6 +22,17 @@ interface AgentCommandOptions {
   runFor?: number | "scenario";
   speed?: number;
   keepAlive?: boolean;
+  ctl?: boolean;
+  ctlHost?: string;
+  ctlPort?: number;
+  ctlAllowRemote?: boolean;
+}
+
+function port(value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 0 || number > 65_535)
+    throw new InvalidArgumentError("must be a port number from 0 (any free port) to 65535");
+  return number;
 }
 
 /** `--run-for`: a duration, or `scenario` for the scenario's own `duration` (compose runs any scenario unchanged). */
@@ -62,7 +76,7 @@ type SavedIdentity = DeviceIdentity & { readonly userless?: boolean };
  * `POST /beta/users`), the agent says so and enrolls without users, running the system context only.
  */
 async function identityFor(
-  options: AgentCommandOptions,
+  options: AgentCommandOptions & { server: string },
   scenario: LoadedScenario | undefined,
   osVersion: string,
 ): Promise<SavedIdentity> {
@@ -94,13 +108,14 @@ async function identityFor(
 
 /** `imesim agent --server <url>`: one simulated IME against a running service (`imesim serve`), for runs across processes. */
 export function registerAgent(program: Command): void {
-  program
-    .command("agent")
+  const agentCommand = program.command("agent");
+  agentCommand
     .description(
       "Run one simulated IME against a running mock service over HTTP (see `imesim serve`), on real time by default; " +
         "its device, users, installer and script behaviour can come from a scenario file.",
     )
-    .requiredOption("--server <url>", "base URL of the service, e.g. http://127.0.0.1:8080", serverUrl)
+    // Checked in the action, not by commander: `imesim agent ctl` (a sub-command) needs no --server.
+    .option("--server <url>", "base URL of the service, e.g. http://127.0.0.1:8080 (required)", serverUrl)
     .option(
       "--device <db>",
       "keep the device (registry, files, enrollment) in this SQLite file across restarts",
@@ -120,7 +135,28 @@ export function registerAgent(program: Command): void {
     )
     .option("--speed <factor>", "run the clock this many times faster than real time (default 1)", speed)
     .option("--keep-alive", "after --run-for, stay up until stopped (compose: an agent done is not the end)")
-    .action(async (options: AgentCommandOptions) => {
+    .option(
+      "--ctl",
+      "serve the control surface for `imesim agent ctl` on loopback; its URL and token go to agent-ctl.json in " +
+        "--out (else <device>.ctl.json), readable by you only",
+    )
+    .option("--ctl-port <port>", "port of the control surface (default: any free port)", port)
+    .option("--ctl-host <addr>", "address of the control surface (default 127.0.0.1; loopback only)")
+    .option(
+      "--ctl-allow-remote",
+      "let --ctl-host be an address other machines reach (the token still guards it)",
+    )
+    .action(async (given: AgentCommandOptions) => {
+      if (given.server === undefined)
+        return agentCommand.error("error: required option '--server <url>' not specified", {
+          code: "commander.missingMandatoryOptionValue",
+        });
+      const options = { ...given, server: given.server };
+      const ctlFile = options.ctl === true ? controlFilePath(options) : undefined;
+      if (options.ctl === true && ctlFile === undefined)
+        return agentCommand.error("error: --ctl needs --out or --device: the control file is saved there", {
+          code: "commander.invalidArgument",
+        });
       const scenario =
         options.scenario === undefined
           ? undefined
@@ -228,6 +264,21 @@ export function registerAgent(program: Command): void {
         if (line !== undefined) process.stdout.write(`${at(event.simTime)}  ${line}\n`);
       });
       process.stdout.write(`device ${identity.deviceId} (${options.name}) enrolled with ${options.server}\n`);
+      const control =
+        ctlFile === undefined
+          ? undefined
+          : await startAgentControl(agent, device, identity.deviceId, ctlFile, options).catch(
+              (error: unknown) => {
+                process.stderr.write(`imesim agent: ${(error as Error).message}\n`);
+                return null;
+              },
+            );
+      if (control === null) {
+        agent.dispose();
+        device.close();
+        process.exitCode = 2;
+        return;
+      }
       // The scenario's timed actions (an admin's reset, a logon, a syncapp) at their offsets from the start,
       // naming apps by the ids the service gave them.
       if (scenario !== undefined)
@@ -259,6 +310,7 @@ export function registerAgent(program: Command): void {
         endedAt: clock.now(),
         failure: failure === undefined ? undefined : String((failure as Error).message ?? failure),
       });
+      await control?.close();
       agent.dispose();
       device.close();
       if (runForMs !== undefined && options.keepAlive === true) {
@@ -266,6 +318,33 @@ export function registerAgent(program: Command): void {
         await stopSignal();
       }
     });
+  registerAgentCtl(agentCommand);
+}
+
+/** Starts the control surface and saves its URL and token (0600) for `imesim agent ctl`; prints them once. */
+async function startAgentControl(
+  agent: Agent,
+  device: Device,
+  deviceId: string,
+  file: string,
+  options: AgentCommandOptions,
+) {
+  const { startControlServer } = await import("../../control/server.ts");
+  const server = await startControlServer({
+    agent,
+    device,
+    ...(options.ctlHost === undefined ? {} : { host: options.ctlHost }),
+    ...(options.ctlPort === undefined ? {} : { port: options.ctlPort }),
+    allowRemote: options.ctlAllowRemote === true,
+  });
+  writeControlFile(file, { url: server.url, token: server.token, pid: process.pid, deviceId });
+  process.stdout.write(`control surface ${server.url} (token ${server.token}, saved in ${file})\n`);
+  return {
+    async close() {
+      await server.close();
+      rmSync(file, { force: true });
+    },
+  };
 }
 
 /**
