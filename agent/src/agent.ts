@@ -12,6 +12,7 @@ import type { Installer } from "./host/installer/types.ts";
 import type { Host } from "./host/types.ts";
 import { createCheckinIntervalCache } from "./ime/checkin-interval-cache.ts";
 import { createImeStateStore, type ImeStateStore } from "./ime/state-store.ts";
+import { startInventory } from "./inventory/agent-hook.ts";
 import { createLogWriter, type LogWriter } from "./log/writer.ts";
 import { createCheckinLogic } from "./machines/checkin-logic.ts";
 import { createCheckinMachine } from "./machines/checkin-machine.ts";
@@ -76,6 +77,11 @@ export interface AgentOptions {
    * Default true; a run that publishes no scripts may turn them off to keep its gateway traffic to apps.
    */
   readonly scriptWorkloads?: boolean;
+  /**
+   * Runs the app inventory collector (issue 16: installed apps to the service's `ApplicationInventory`,
+   * Win32AppInventory.log, Sensor.log). Default false: a run turns it on when it wants inventory.
+   */
+  readonly inventory?: boolean;
   /** xstate inspection of every chart's actors (dashboards, model-based tests). */
   readonly inspect?: (event: InspectionEvent) => void;
 }
@@ -216,6 +222,8 @@ export function createAgent(options: AgentOptions): Agent {
           users: initialUsers,
           utcOffsetMinutes: options.utcOffsetMinutes ?? 0,
         });
+  const inventory =
+    options.inventory === true ? startInventory({ events, clock, host, serviceClient, tokens }) : undefined;
   const actor: Actor<ServiceMachine> = createActor(service, {
     clock,
     input: { users: initialUsers },
@@ -261,10 +269,11 @@ export function createAgent(options: AgentOptions): Agent {
       await clock.runUntil(time);
     },
     status: () => actor.getSnapshot().value,
-    failure: () => failure ?? scripts?.failure(),
+    failure: () => failure ?? scripts?.failure() ?? inventory?.failure(),
     dispose() {
       actor.stop();
       scripts?.dispose();
+      inventory?.dispose();
       logs.close();
       // Closing lets open keep-alive connections end; nothing waits on it, the charts are already stopped.
       void serviceClient.close?.();
