@@ -197,6 +197,8 @@ export function registerAgent(program: Command): void {
             ? createCommandLineInstaller({ clock })
             : scenarioInstaller(scenario, undefined, clock),
         scriptRunner: scenarioScripts(scenario),
+        // A device on its own runs the app inventory collector, as every IME does (issue 16).
+        inventory: true,
         users: (identity.userless === true ? [] : (scenario?.users ?? []))
           .filter((user) => user.loggedOn)
           .map((user, index) => ({ userId: user.objectId, userSid: user.sid, session: index + 1 })),
