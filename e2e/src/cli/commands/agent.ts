@@ -197,7 +197,8 @@ export function registerAgent(program: Command): void {
             ? createCommandLineInstaller({ clock })
             : scenarioInstaller(scenario, undefined, clock),
         scriptRunner: scenarioScripts(scenario),
-        // A device on its own runs the app inventory collector, as every IME does (issue 16).
+        // A device on its own runs the app inventory collector (issue 16; ime.md §1.1 lists its
+        // Win32AppInventory.log among the IME's logs). `imesim run` turns it on per scenario.
         inventory: true,
         users: (identity.userless === true ? [] : (scenario?.users ?? []))
           .filter((user) => user.loggedOn)
