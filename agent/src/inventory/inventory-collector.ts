@@ -135,9 +135,11 @@ export function createInventoryCollector(deps: InventoryCollectorDeps) {
 
   const received = (name: string): void => {
     if (!running) return;
-    events.emit({ phase: "inventory.eventReceived", details: { event: name, delayMs: EVENT_SYNC_DELAY_MS } });
     const at = clock.now() + EVENT_SYNC_DELAY_MS;
-    // Several installs in a row make one sync; a sync already due sooner stays.
+    // Several installs in a row make one sync; a sync already due sooner stays; one running now is
+    // followed by another (the event is not in it).
+    const syncAt = syncing ? null : Math.min(at, dueAt);
+    events.emit({ phase: "inventory.eventReceived", details: { event: name, syncAt } });
     if (syncing) eventPending = true;
     else if (at < dueAt) schedule(at);
   };

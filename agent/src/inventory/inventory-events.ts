@@ -13,8 +13,11 @@ export interface InventoryItem {
 export type InventoryEventBody =
   /** Sensor.log: the collector subscribed to the IME events that make it collect again. */
   | { phase: "inventory.subscribed"; details: { events: readonly string[] } }
-  /** Sensor.log: a subscribed event arrived; a delta sync follows after `delayMs`. */
-  | { phase: "inventory.eventReceived"; details: { event: string; delayMs: number } }
+  /**
+   * Sensor.log: a subscribed event arrived; a delta sync follows at `syncAt` (epoch ms), or right after the
+   * sync running now when null.
+   */
+  | { phase: "inventory.eventReceived"; details: { event: string; syncAt: number | null } }
   /** The next collection is due at `at` (epoch ms). */
   | { phase: "inventory.scheduled"; details: { at: number; syncType: "Full" | "Delta" } }
   /** The registry was read: what the device holds now, and how it differs from the last sync. */

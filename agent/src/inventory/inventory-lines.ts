@@ -42,12 +42,11 @@ export function renderInventoryEvent(event: InventoryEvent): RenderedLine[] {
   switch (event.phase) {
     case "inventory.subscribed":
       return [sensor(`Win32AppInventoryCollector subscribed to events: ${event.details.events.join(", ")}`)];
-    case "inventory.eventReceived":
-      return [
-        sensor(
-          `Received event ${event.details.event}, app inventory delta sync in ${event.details.delayMs / 1000} seconds`,
-        ),
-      ];
+    case "inventory.eventReceived": {
+      const { event: name, syncAt } = event.details;
+      const when = syncAt === null ? "after the sync running now" : `at ${formatImeTimestamp(syncAt)} UTC`;
+      return [sensor(`Received event ${name}, app inventory delta sync ${when}`)];
+    }
     case "inventory.scheduled":
       return [
         inventory(

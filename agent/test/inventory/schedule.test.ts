@@ -141,7 +141,7 @@ describe("inventory schedule on the agent's clock", () => {
       "[Sensor] Win32AppInventoryCollector subscribed to events: Win32AppInstallFinished",
     );
     expect(sensor).toContain(
-      "[Sensor] Received event Win32AppInstallFinished, app inventory delta sync in 300 seconds",
+      "[Sensor] Received event Win32AppInstallFinished, app inventory delta sync at 12/01/2026 09:05:00 UTC",
     );
     const phases = w.recorded.map((e) => e.phase);
     expect(phases.indexOf("install.finished")).toBeLessThan(phases.indexOf("inventory.eventReceived"));
