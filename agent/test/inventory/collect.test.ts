@@ -5,8 +5,11 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Device } from "../../src/host/index.ts";
 import { createCommandLineInstaller } from "../../src/host/installer/command-line-installer.ts";
+import { runPowerShell } from "../../src/host/installer/powershell/index.ts";
+import { MODELLED_PROGRAMS } from "../../src/host/process/launcher.ts";
+import { processEnvironment } from "../../src/host/process/process-environment.ts";
 import { collectInventory, UNINSTALL_KEY } from "../../src/inventory/collect.ts";
-import { CACHE, newDevice, runScript } from "../installer/device.ts";
+import { CACHE, newDevice, runScript, SYSTEM64 } from "../installer/device.ts";
 
 const MSI = join(import.meta.dirname, "../../../e2e/scenarios/packages/contoso-msi/ContosoTool.msi");
 const CONTOSO_CODE = "{6F1E2D3C-4B5A-4968-8776-A5B4C3D2E1F0}";
@@ -122,6 +125,28 @@ describe("app inventory collection", () => {
       ["Same App", "2.0", "Arp32"],
     ]);
     expect(collected.duplicates).toBe(1);
+  });
+
+  it("lists what a 64-bit PowerShell install script registered with New-Item / New-ItemProperty", async () => {
+    const device = newDevice();
+    const key = "HKLM:\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\PsTool";
+    const result = await runPowerShell({
+      host: device,
+      context: SYSTEM64,
+      environment: processEnvironment(device, SYSTEM64),
+      cwd: CACHE,
+      script: [
+        `New-Item -Path '${key}' -Force | Out-Null`,
+        `New-ItemProperty -Path '${key}' -Name DisplayName -Value 'PS Tool' -Force | Out-Null`,
+        `New-ItemProperty -Path '${key}' -Name DisplayVersion -Value '4.0.1' -Force | Out-Null`,
+      ].join("\n"),
+      mode: "file",
+      resolver: undefined,
+      programs: MODELLED_PROGRAMS,
+      startedAtMs: 0,
+    });
+    expect(result.exitCode).toBe(0);
+    expect(summary(device)).toEqual([["PS Tool", "4.0.1", "Arp64"]]);
   });
 
   it("finds nothing on a device with no Uninstall keys", () => {
