@@ -4,8 +4,8 @@ import { createHash } from "node:crypto";
 import { Applicability, formatHexBare, InstallContext, nameOf, toSigned32 } from "@imesim/contracts/enums";
 import { AppInstallStatus } from "@imesim/contracts/ime";
 import { DEVICE_USER_ID, type ImeEvent } from "../events/types.ts";
-import type { CmtraceType } from "./cmtrace.ts";
 import { isInventoryEvent, renderInventoryEvent } from "../inventory/inventory-lines.ts";
+import type { CmtraceType } from "./cmtrace.ts";
 import { isScriptEvent, renderScriptEvent } from "./scripts/script-lines.ts";
 
 /** The three log files the agent writes (ime.md §1.1). */

@@ -51,7 +51,10 @@ export function requiredPermission(method: string, path: string): Requirement | 
       directory: false,
     };
   // Discovered apps are device data: Graph's detectedApp pages list DeviceManagementManagedDevices.*.
-  if (path.startsWith("/devicemanagement/manageddevices") || path.startsWith("/devicemanagement/detectedapps"))
+  if (
+    path.startsWith("/devicemanagement/manageddevices") ||
+    path.startsWith("/devicemanagement/detectedapps")
+  )
     return {
       anyOf: write
         ? readWrite("DeviceManagementManagedDevices")
