@@ -144,7 +144,7 @@ export function createInventoryCollector(deps: InventoryCollectorDeps) {
     else if (at < dueAt) schedule(at);
   };
   const onEvent = (event: ImeEvent): void => {
-    const name = SUBSCRIBED_EVENTS[event.phase];
+    const name = Object.hasOwn(SUBSCRIBED_EVENTS, event.phase) ? SUBSCRIBED_EVENTS[event.phase] : undefined;
     // Handled once the event's own listeners are done, so every record shows the event before its echo.
     if (running && name !== undefined) clock.setTimeout(() => received(name), 0);
   };
