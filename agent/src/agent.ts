@@ -12,6 +12,7 @@ import type { Installer } from "./host/installer/types.ts";
 import type { Host } from "./host/types.ts";
 import { createCheckinIntervalCache } from "./ime/checkin-interval-cache.ts";
 import { createImeStateStore, type ImeStateStore } from "./ime/state-store.ts";
+import { startInventory } from "./inventory/agent-hook.ts";
 import { createLogLevelSwitch, type ImeLogLevel } from "./log/log-level.ts";
 import { createLogWriter, type LogWriter } from "./log/writer.ts";
 import { createCheckinLogic } from "./machines/checkin-logic.ts";
@@ -77,6 +78,11 @@ export interface AgentOptions {
    * Default true; a run that publishes no scripts may turn them off to keep its gateway traffic to apps.
    */
   readonly scriptWorkloads?: boolean;
+  /**
+   * Runs the app inventory collector (issue 16: installed apps to the service's `ApplicationInventory`,
+   * Win32AppInventory.log, Sensor.log). Default false: a run turns it on when it wants inventory.
+   */
+  readonly inventory?: boolean;
   /** xstate inspection of every chart's actors (dashboards, model-based tests). */
   readonly inspect?: (event: InspectionEvent) => void;
 }
@@ -227,6 +233,8 @@ export function createAgent(options: AgentOptions): Agent {
           users: initialUsers,
           utcOffsetMinutes: options.utcOffsetMinutes ?? 0,
         });
+  const inventory =
+    options.inventory === true ? startInventory({ events, clock, host, serviceClient, tokens }) : undefined;
   const actor: Actor<ServiceMachine> = createActor(service, {
     clock,
     input: { users: initialUsers },
@@ -277,11 +285,12 @@ export function createAgent(options: AgentOptions): Agent {
       await clock.runUntil(time);
     },
     status: () => actor.getSnapshot().value,
-    failure: () => failure ?? scripts?.failure(),
+    failure: () => failure ?? scripts?.failure() ?? inventory?.failure(),
     logLevel: () => logLevel.level(),
     dispose() {
       actor.stop();
       scripts?.dispose();
+      inventory?.dispose();
       logLevel.dispose();
       logs.close();
       // Closing lets open keep-alive connections end; nothing waits on it, the charts are already stopped.

@@ -2,6 +2,7 @@
 // CMTrace writer, status reports, scenario expectations, `imesim explain` and any dashboard all read
 // this stream, so they can never disagree about what happened.
 import type { AppInstallStatusReport } from "@imesim/contracts/ime";
+import type { InventoryEventBody } from "../inventory/inventory-events.ts";
 import type { ScriptEventBody } from "./script-events.ts";
 
 /** The Entra object id the IME uses for device (userless) state (ime.md §4.1). */
@@ -236,7 +237,8 @@ export type ImeEventBody =
    * The raw SideCar reply, emitted only while the agent config's switchValue is Verbose: the verbose-only
    * `Response from Intune = {` lines (ime.md §1.1, §3.2).
    */
-  | { phase: "gateway.response"; details: { requestContentType: string; body: string } };
+  | { phase: "gateway.response"; details: { requestContentType: string; body: string } }
+  | InventoryEventBody;
 
 export type ImePhase = ImeEventBody["phase"];
 

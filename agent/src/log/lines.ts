@@ -4,12 +4,19 @@ import { createHash } from "node:crypto";
 import { Applicability, formatHexBare, InstallContext, nameOf, toSigned32 } from "@imesim/contracts/enums";
 import { AppInstallStatus } from "@imesim/contracts/ime";
 import { DEVICE_USER_ID, type ImeEvent } from "../events/types.ts";
+import { isInventoryEvent, renderInventoryEvent } from "../inventory/inventory-lines.ts";
 import type { CmtraceType } from "./cmtrace.ts";
 import { isScriptEvent, renderScriptEvent } from "./scripts/script-lines.ts";
 import { renderGatewayResponse } from "./verbose-lines.ts";
 
 /** The three log files the agent writes (ime.md §1.1). */
-export type ImeLogFile = "AppWorkload" | "IntuneManagementExtension" | "AgentExecutor" | "HealthScripts";
+export type ImeLogFile =
+  | "AppWorkload"
+  | "IntuneManagementExtension"
+  | "AgentExecutor"
+  | "HealthScripts"
+  | "Win32AppInventory"
+  | "Sensor";
 
 /** One log entry before it gets its time and thread from the event. */
 export interface RenderedLine {
@@ -131,6 +138,7 @@ export function writesDoTelemetryLine(agentVersion: string): boolean {
 /** The log entries one event produces, in order; most events produce one, some none, a few several. */
 export function renderEvent(event: ImeEvent): RenderedLine[] {
   if (isScriptEvent(event)) return renderScriptEvent(event);
+  if (isInventoryEvent(event)) return renderInventoryEvent(event);
   const id = event.appId ?? "";
   const user = event.userId ?? "";
   switch (event.phase) {

@@ -80,7 +80,15 @@ export function createLogWriter(stream: ImeEventStream, options: LogWriterOption
   for (const file of [...LOG_FILES, "HealthScripts" as const]) {
     files.set(file, { current: [], bytes: BOM_BYTES, pending: [], fd: undefined, history: [] });
   }
-  const stateOf = (file: ImeLogFile): FileState => files.get(file)!;
+  // Logs of optional workloads (Win32AppInventory.log, Sensor.log) are made by their first line.
+  const stateOf = (file: ImeLogFile): FileState => {
+    let state = files.get(file);
+    if (state === undefined) {
+      state = { current: [], bytes: BOM_BYTES, pending: [], fd: undefined, history: [] };
+      files.set(file, state);
+    }
+    return state;
+  };
 
   const open = (file: ImeLogFile, state: FileState): void => {
     if (dir === undefined || state.fd !== undefined) return;

@@ -65,7 +65,8 @@ export interface ScriptSessionRequest {
     | "GetScript"
     | "PolicyResult"
     | "GetComplianceScript"
-    | "ComplianceScriptResult";
+    | "ComplianceScriptResult"
+    | "ApplicationInventory";
   readonly payload: string;
   readonly reason: CheckinReasonName;
 }

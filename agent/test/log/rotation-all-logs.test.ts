@@ -26,6 +26,8 @@ const WRITERS: Record<ImeLogFile, (i: number) => ImeEventBody> = {
     details: { toast: "ToastDependencyAppInstall", appName: `App ${i}` },
   }),
   HealthScripts: () => ({ phase: "scripts.requesting", details: { workload: "health" } }),
+  Win32AppInventory: (i) => ({ phase: "inventory.sent", details: { syncType: "Delta", count: i } }),
+  Sensor: (i) => ({ phase: "inventory.eventReceived", details: { event: `Event${i}`, syncAt: null } }),
 };
 
 describe("log rotation for every IME log (ime.md §1.1)", () => {

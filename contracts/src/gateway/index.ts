@@ -6,6 +6,21 @@ export {
   MAX_APP_LIST_BYTES,
 } from "./app-list-payload.ts";
 export {
+  type ApplicationInventoryAnswer,
+  ApplicationInventoryAnswerSchema,
+  type ApplicationInventoryPayload,
+  ApplicationInventoryPayloadSchema,
+  type InventoryApplication,
+  InventoryApplicationSchema,
+  InventorySource,
+  InventorySyncType,
+  inventoryKey,
+  parseApplicationInventoryAnswer,
+  parseApplicationInventoryPayload,
+  type RemovedApplication,
+  RemovedApplicationSchema,
+} from "./application-inventory.ts";
+export {
   ComplianceRequestType,
   type ComplianceScriptPolicy,
   ComplianceScriptPolicySchema,

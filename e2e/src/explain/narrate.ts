@@ -8,6 +8,7 @@ import type { ImeEvent } from "@imesim/agent/events";
 import { renderEvent } from "@imesim/agent/log";
 import { SUPERSEDENCE_PORTAL_TEXTS } from "@imesim/agent/machines";
 import { formatOffset } from "../run/reports.ts";
+import { inventoryRegistryWrites } from "./inventory-notes.ts";
 import { noteFor } from "./phase-notes.ts";
 import { scriptRegistryWrites } from "./script-notes.ts";
 
@@ -41,7 +42,7 @@ function registryWrites(event: ImeEvent): string[] {
     return [
       `Win32Apps\\<user>\\GRS\\${event.details.hash}  ${event.appId ?? ""} = ${new Date(event.details.at).toISOString()}`,
     ];
-  return scriptRegistryWrites(event);
+  return [...scriptRegistryWrites(event), ...inventoryRegistryWrites(event)];
 }
 
 /**

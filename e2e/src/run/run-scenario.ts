@@ -24,6 +24,7 @@ import {
   type LogFileName,
 } from "../scenario/expectations.ts";
 import type { LoadedScenario, TimedAction } from "../scenario/index.ts";
+import type { DetectedAppView } from "../scenario/inventory-expectations.ts";
 import type { ScriptRunStates } from "../scenario/script-expectations.ts";
 import {
   type InstallObserver,
@@ -43,6 +44,7 @@ import {
   runInWorkers,
 } from "./fleet-workers.ts";
 import { InjectDispatcher } from "./inject-dispatcher.ts";
+import { hasInventory, readDetectedApps } from "./inventory-setup.ts";
 import { registryValueOf } from "./registry-data.ts";
 import { type DeviceRun, finalStatesOf, type RunResult, runResultOf } from "./result.ts";
 import {
@@ -114,6 +116,7 @@ async function startDevice(
     installer: observedInstaller(scenarioInstaller(scenario, onProgramStart), hooks.onInstallEnded),
     scriptRunner: withScriptedResults(scenario, scenarioScripts(scenario, onProgramStart, clock)),
     scriptWorkloads: hasScriptWorkloads(scenario),
+    inventory: hasInventory(scenario),
     users: scenario.users
       .filter((user) => user.loggedOn)
       .map((user, index) => ({
@@ -250,6 +253,8 @@ const LOG_BASE: Readonly<Record<LogFileName, ImeLogFile>> = {
   "IntuneManagementExtension.log": "IntuneManagementExtension",
   "AgentExecutor.log": "AgentExecutor",
   "HealthScripts.log": "HealthScripts",
+  "Win32AppInventory.log": "Win32AppInventory",
+  "Sensor.log": "Sensor",
 };
 
 function outcomeOf(
@@ -257,9 +262,12 @@ function outcomeOf(
   service: ScenarioService,
   scriptRunStates?: ScriptRunStates,
   complianceStatuses?: ReadonlyMap<string, string>,
+  detectedApps?: ReadonlyMap<string, DetectedAppView[]>,
 ): DeviceOutcome {
+  const detected = detectedApps?.get(live.deviceId.toLowerCase());
   return {
     number: live.number,
+    ...(detected === undefined ? {} : { detectedApps: detected }),
     ...(complianceStatuses === undefined ? {} : { complianceStatuses }),
     ...(scriptRunStates === undefined ? {} : { scriptRunStates }),
     events: live.events,
@@ -385,6 +393,13 @@ async function runBatch(
         ? undefined
         : await readComplianceStatuses(inProcessChannel(service.server), compliance);
 
+    const detectedApps = hasInventory(scenario)
+      ? await readDetectedApps(
+          inProcessChannel(service.server),
+          devices.map((live) => live.deviceId),
+        )
+      : undefined;
+
     const runs: DeviceRun[] = devices.map((live) => {
       const outcome = outcomeOf(
         live,
@@ -393,6 +408,7 @@ async function runBatch(
         complianceStatuses === undefined
           ? undefined
           : (complianceStatuses.get(live.deviceId.toLowerCase()) ?? new Map()),
+        detectedApps,
       );
       return {
         outcome,

@@ -14,6 +14,7 @@ import {
   nameOf,
   toUnsigned32,
 } from "@imesim/contracts/enums";
+import { checkInventory, type DetectedAppView } from "./inventory-expectations.ts";
 import type { LoadedApp, LoadedScenario } from "./model.ts";
 import type {
   AppExpectation,
@@ -40,6 +41,8 @@ export interface DeviceOutcome {
   readonly scriptRunStates?: ScriptRunStates;
   /** Graph deviceStatuses of the scenario's compliance policies on this device, by policy name (issue 16). */
   readonly complianceStatuses?: ReadonlyMap<string, string>;
+  /** Graph `managedDevices/{id}/detectedApps` of this device, when the run collected inventory (issue 16). */
+  readonly detectedApps?: readonly DetectedAppView[];
   /** The per-device install status the service shows for an app (Graph installState names). */
   serviceStatus(appId: string): { installState: string; errorCode: number | null } | undefined;
 }
@@ -95,6 +98,10 @@ function checkOne(
         `expected ${expectation.status}, found ${found ?? "no status for this device"}`,
       ),
     ];
+  }
+  if ("inventory" in expectation) {
+    const verdict = checkInventory(expectation, device.events, device.detectedApps);
+    return [result(index, device, verdict.subject, verdict.passed, verdict.detail)];
   }
   return [checkService(scenario, expectation, index, device)];
 }

@@ -827,6 +827,8 @@ export const LogExpectationSchema = Type.Object(
       Type.Literal("IntuneManagementExtension.log"),
       Type.Literal("AgentExecutor.log"),
       Type.Literal("HealthScripts.log"),
+      Type.Literal("Win32AppInventory.log"),
+      Type.Literal("Sensor.log"),
     ]),
     contains: Type.Optional(Type.String()),
     matches: Type.Optional(described(Type.String(), "regular expression")),
@@ -880,6 +882,25 @@ export const ComplianceExpectationSchema = Type.Object(
   closed,
 );
 
+/**
+ * What the device's app inventory holds (issue 16): the agent's last collection and Graph's
+ * `managedDevices/{id}/detectedApps` both list (or both do not list) the application.
+ */
+export const InventoryExpectationSchema = Type.Object(
+  {
+    inventory: described(
+      Type.String({ minLength: 1 }),
+      "the application's DisplayName as the device reports it",
+    ),
+    version: Type.Optional(described(Type.String(), "its DisplayVersion (default: any version)")),
+    present: Type.Optional(
+      described(Type.Boolean(), "false: the application must not be listed (default true)"),
+    ),
+    device: Type.Optional(Type.Integer({ minimum: 1 })),
+  },
+  closed,
+);
+
 export const ExpectationSchema = Type.Union([
   AppExpectationSchema,
   RegistryExpectationSchema,
@@ -888,6 +909,7 @@ export const ExpectationSchema = Type.Union([
   ServiceExpectationSchema,
   ScriptRunExpectationSchema,
   ComplianceExpectationSchema,
+  InventoryExpectationSchema,
 ]);
 
 // ---------------------------------------------------------------------------------------------------
@@ -967,3 +989,4 @@ export type RemediationDefinition = Static<typeof RemediationSchema>;
 export type CompliancePolicyDefinition = Static<typeof CompliancePolicySchema>;
 export type ComplianceExpectation = Static<typeof ComplianceExpectationSchema>;
 export type ScriptRunExpectation = Static<typeof ScriptRunExpectationSchema>;
+export type InventoryExpectation = Static<typeof InventoryExpectationSchema>;

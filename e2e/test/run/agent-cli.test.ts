@@ -151,6 +151,10 @@ describe("imesim agent --server", () => {
       expect(finished.failure).toBeUndefined();
       expect(existsSync(join(out, "IntuneManagementExtension.reg"))).toBe(true);
       expect(readFileSync(join(out, "Logs", "AppWorkload.log"), "utf8")).toContain("install.cmd");
+      // A device on its own inventories its apps and delivers them (issue 16).
+      expect(readFileSync(join(out, "Logs", "Win32AppInventory.log"), "utf8")).toContain(
+        "Sent ApplicationInventory (Full)",
+      );
       const phases = readFileSync(join(out, "events.jsonl"), "utf8")
         .trim()
         .split("\n")

@@ -23,6 +23,7 @@ import { authenticate } from "../http/auth.ts";
 import { requireDeviceCertificate } from "../http/client-certificate.ts";
 import { sendGraphError } from "../http/graph-error.ts";
 import { imeResourceId } from "../identity/well-known-ids.ts";
+import { answerInventoryRequest } from "../inventory/gateway-answer.ts";
 import { fromPem } from "../pki/authority.ts";
 import { answerScriptRequest, scriptRequestTypes } from "../scripts/gateway-answers.ts";
 import type { DeviceRecord } from "../store/records.ts";
@@ -47,6 +48,7 @@ const emptyAnswerTypes = new Set<string>(
     (type) =>
       !(type in appListKinds) &&
       type !== RequestContentType.GetContentInfo &&
+      type !== RequestContentType.ApplicationInventory &&
       type !== RequestContentType.Win32AppResult,
   ),
 );
@@ -163,6 +165,8 @@ export function gatewayRoutes(context: ServiceContext) {
             }
           });
           payload = null;
+        } else if (type === RequestContentType.ApplicationInventory) {
+          payload = answerInventoryRequest(context.store, device.id, session.RequestPayload);
         } else if (scriptRequestTypes.has(type)) {
           payload = answerScriptRequest(context.store, type, device.id, userId, session.RequestPayload);
         } else if (emptyAnswerTypes.has(type)) {

@@ -50,7 +50,11 @@ export function requiredPermission(method: string, path: string): Requirement | 
       anyOf: write ? readWrite("DeviceManagementRBAC") : readOrWrite("DeviceManagementRBAC"),
       directory: false,
     };
-  if (path.startsWith("/devicemanagement/manageddevices"))
+  // Discovered apps are device data: Graph's detectedApp pages list DeviceManagementManagedDevices.*.
+  if (
+    path.startsWith("/devicemanagement/manageddevices") ||
+    path.startsWith("/devicemanagement/detectedapps")
+  )
     return {
       anyOf: write
         ? readWrite("DeviceManagementManagedDevices")

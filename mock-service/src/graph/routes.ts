@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { complianceGraphRoutes } from "../compliance/graph-routes.ts";
 import type { ServiceContext } from "../context.ts";
+import { inventoryGraphRoutes } from "../inventory/graph-routes.ts";
 import { scriptGraphRoutes } from "../scripts/graph-routes.ts";
 import { appRoutes } from "./app-routes.ts";
 import { assignmentFilterRoutes } from "./assignment-filter-routes.ts";
@@ -36,6 +37,7 @@ export function graphRoutes(context: ServiceContext, version: "beta" | "v1.0") {
     await app.register(userRoutes(context));
     await app.register(catalogRoutes(context));
     await app.register(batchRoutes(context));
+    await app.register(inventoryGraphRoutes(context));
     if (version === "beta") {
       await app.register(statusRoutes(context));
       await app.register(relationshipRoutes(context));

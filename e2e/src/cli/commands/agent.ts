@@ -239,6 +239,9 @@ export function registerAgent(program: Command): void {
           scenario === undefined
             ? scenarioScripts(undefined)
             : withScriptedResults(scenario, scenarioScripts(scenario)),
+        // A device on its own runs the app inventory collector (issue 16; ime.md §1.1 lists its
+        // Win32AppInventory.log among the IME's logs). `imesim run` turns it on per scenario.
+        inventory: true,
         users: (identity.userless === true ? [] : (scenario?.users ?? []))
           .filter((user) => user.loggedOn)
           .map((user, index) => ({ userId: user.objectId, userSid: user.sid, session: index + 1 })),
