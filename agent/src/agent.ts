@@ -6,6 +6,7 @@ import { type Actor, createActor, type InspectionEvent } from "xstate";
 import type { Clock } from "./clock/clock.ts";
 import type { VirtualClock } from "./clock/virtual-clock.ts";
 import { createEventStream, type ImeEventListener, type ImeEventStream } from "./events/stream.ts";
+import { type HealthOptions, startHealthEvaluation } from "./health/agent-hook.ts";
 import { createDiskSpool } from "./host/files/disk-spool.ts";
 import { createScriptedRunner, type Device, type ScriptRunner } from "./host/index.ts";
 import type { Installer } from "./host/installer/types.ts";
@@ -76,6 +77,12 @@ export interface AgentOptions {
    * Default true; a run that publishes no scripts may turn them off to keep its gateway traffic to apps.
    */
   readonly scriptWorkloads?: boolean;
+  /**
+   * The daily "Intune Management Extension Health Evaluation" task (issue 16, ime.md §8): registers the IME
+   * service on the device, writes HealthCheck.xml, and repairs a stopped or disabled IME. Default off, so runs
+   * that do not ask for it keep their outputs; `true` or options turn it on.
+   */
+  readonly health?: boolean | HealthOptions;
   /** xstate inspection of every chart's actors (dashboards, model-based tests). */
   readonly inspect?: (event: InspectionEvent) => void;
 }
@@ -216,6 +223,19 @@ export function createAgent(options: AgentOptions): Agent {
           users: initialUsers,
           utcOffsetMinutes: options.utcOffsetMinutes ?? 0,
         });
+  const health =
+    options.health === undefined || options.health === false
+      ? undefined
+      : startHealthEvaluation({
+          events,
+          clock,
+          host,
+          agentVersion,
+          ...(options.health === true ? {} : options.health),
+          seed: (options.health === true ? undefined : options.health.seed) ?? options.deviceId,
+          // The repair path is the `restart` trigger's: a stopped service starts, a running one restarts.
+          restartIme: () => actor.send({ type: "RESTART" }),
+        });
   const actor: Actor<ServiceMachine> = createActor(service, {
     clock,
     input: { users: initialUsers },
@@ -261,10 +281,11 @@ export function createAgent(options: AgentOptions): Agent {
       await clock.runUntil(time);
     },
     status: () => actor.getSnapshot().value,
-    failure: () => failure ?? scripts?.failure(),
+    failure: () => failure ?? scripts?.failure() ?? health?.failure(),
     dispose() {
       actor.stop();
       scripts?.dispose();
+      health?.dispose();
       logs.close();
       // Closing lets open keep-alive connections end; nothing waits on it, the charts are already stopped.
       void serviceClient.close?.();

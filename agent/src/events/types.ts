@@ -2,6 +2,7 @@
 // CMTrace writer, status reports, scenario expectations, `imesim explain` and any dashboard all read
 // this stream, so they can never disagree about what happened.
 import type { AppInstallStatusReport } from "@imesim/contracts/ime";
+import type { HealthEventBody } from "./health-events.ts";
 import type { ScriptEventBody } from "./script-events.ts";
 
 /** The Entra object id the IME uses for device (userless) state (ime.md §4.1). */
@@ -226,7 +227,9 @@ export type ImeEventBody =
   /** The session's last check-in time, found before its subgraphs (ime.md §11a GRS and re-evaluation wording). */
   | { phase: "reevaluation.checkinFound"; details: { at: number } }
   // Platform scripts and remediations (issue 16), declared beside their workload.
-  | ScriptEventBody;
+  | ScriptEventBody
+  // The health evaluation task (issue 16, ime.md §8), declared beside its module.
+  | HealthEventBody;
 
 export type ImePhase = ImeEventBody["phase"];
 

@@ -5,16 +5,24 @@ import { Applicability, formatHexBare, InstallContext, nameOf, toSigned32 } from
 import { AppInstallStatus } from "@imesim/contracts/ime";
 import { DEVICE_USER_ID, type ImeEvent } from "../events/types.ts";
 import type { CmtraceType } from "./cmtrace.ts";
+import { isHealthEvent, renderHealthEvent } from "./health-lines.ts";
 import { isScriptEvent, renderScriptEvent } from "./scripts/script-lines.ts";
 
 /** The three log files the agent writes (ime.md §1.1). */
-export type ImeLogFile = "AppWorkload" | "IntuneManagementExtension" | "AgentExecutor" | "HealthScripts";
+export type ImeLogFile =
+  | "AppWorkload"
+  | "IntuneManagementExtension"
+  | "AgentExecutor"
+  | "HealthScripts"
+  | "ClientHealth";
 
 /** One log entry before it gets its time and thread from the event. */
 export interface RenderedLine {
   readonly file: ImeLogFile;
   readonly message: string;
   readonly type: CmtraceType;
+  /** The CMTrace component when it is not the file's name (ClientHealth.log mixes two, health-lines.ts). */
+  readonly component?: string;
   /** True for imesim's own wording of a step whose real line is not known ([I] below); `explain` marks these. */
   readonly invented?: true;
 }
@@ -130,6 +138,7 @@ export function writesDoTelemetryLine(agentVersion: string): boolean {
 /** The log entries one event produces, in order; most events produce one, some none, a few several. */
 export function renderEvent(event: ImeEvent): RenderedLine[] {
   if (isScriptEvent(event)) return renderScriptEvent(event);
+  if (isHealthEvent(event)) return renderHealthEvent(event);
   const id = event.appId ?? "";
   const user = event.userId ?? "";
   switch (event.phase) {
