@@ -4,31 +4,13 @@
 // whether the service runs or not, and starts or restarts it through the agent's restart path.
 import type { Clock, TimerHandle } from "../clock/clock.ts";
 import type { ImeEventStream } from "../events/stream.ts";
-import {
-  findService,
-  SERVICES_KEY,
-  setServiceRunning,
-  setServiceStart,
-  setServiceWorkingSetMb,
-} from "../host/process/services.ts";
+import { setServiceRunning } from "../host/process/services.ts";
 import type { Host } from "../host/types.ts";
-import { IME_INSTALL_DIR } from "../ime/paths.ts";
-import {
-  DEFAULT_MEMORY_THRESHOLD_MB,
-  defaultHealthChecks,
-  formatHealthCheckXml,
-  HEALTH_CHECK_XML_PATH,
-  IME_PROCESS_NAME,
-  IME_SERVICE_DISPLAY_NAME,
-  IME_SERVICE_NAME,
-} from "./health-check-xml.ts";
+import { IME_SERVICE_NAME } from "./health-check-xml.ts";
 import type { ServiceControl } from "./health-checks.ts";
 import { nextHealthRun } from "./health-schedule.ts";
 import { runHealthEvaluation } from "./health-task.ts";
-
-/** The IME process's working set after a start [our choice: no public figure]. */
-export const IME_BASELINE_WORKING_SET_MB = 60;
-const AUTOMATIC = 2;
+import { installImeService, recordImeRunning } from "./ime-service.ts";
 
 export interface HealthOptions {
   /** Seeds the task's daily random delay (default: the device id), so a device's runs repeat run to run. */
@@ -45,27 +27,6 @@ export interface HealthHookDeps extends HealthOptions {
   readonly seed: string;
   /** Starts the IME service, or restarts it when it runs: the agent's `restart` trigger. */
   readonly restartIme: () => void;
-}
-
-/** What the IME's MSI leaves: the service key (automatic start, LocalSystem) and HealthCheck.xml. */
-export function installImeService(host: Host, memoryThresholdMb = DEFAULT_MEMORY_THRESHOLD_MB): void {
-  const key = `${SERVICES_KEY}\\${IME_SERVICE_NAME}`;
-  const view = { view: 64 } as const;
-  if (findService(host.registry, IME_SERVICE_NAME) === undefined) {
-    host.registry.setValue(
-      key,
-      "ImagePath",
-      { type: "REG_EXPAND_SZ", data: `"${IME_INSTALL_DIR}\\${IME_PROCESS_NAME}.exe"` },
-      view,
-    );
-    host.registry.setValue(key, "DisplayName", { type: "REG_SZ", data: IME_SERVICE_DISPLAY_NAME }, view);
-    host.registry.setValue(key, "ObjectName", { type: "REG_SZ", data: "LocalSystem" }, view);
-    host.registry.setValue(key, "Type", { type: "REG_DWORD", data: 0x10 }, view);
-    setServiceStart(host.registry, IME_SERVICE_NAME, AUTOMATIC);
-    setServiceRunning(host.registry, IME_SERVICE_NAME, false);
-  }
-  if (host.fs.stat(HEALTH_CHECK_XML_PATH) === undefined)
-    host.fs.writeFile(HEALTH_CHECK_XML_PATH, formatHealthCheckXml(defaultHealthChecks(memoryThresholdMb)));
 }
 
 /** Wires the health task to the agent; dispose stops its timer. */
@@ -114,15 +75,15 @@ export function startHealthEvaluation(deps: HealthHookDeps) {
   const unsubscribe = events.subscribe((event) => {
     if (event.phase === "service.started") {
       deviceDown = false;
-      setServiceRunning(host.registry, IME_SERVICE_NAME, true);
-      setServiceWorkingSetMb(host.registry, IME_SERVICE_NAME, IME_BASELINE_WORKING_SET_MB);
+      recordImeRunning(host, true);
       // The first start is the install: the task's daily trigger counts from it.
       if (installedAt === undefined) {
         installedAt = clock.now();
-        schedule();
+        // After the start's own listeners: the schedule's event follows the start in every recording.
+        timer = clock.setTimeout(schedule, 0);
       }
     } else if (event.phase === "service.stopping" && event.details.signal === "shutdown") deviceDown = true;
-    else if (event.phase === "service.stopped") setServiceRunning(host.registry, IME_SERVICE_NAME, false);
+    else if (event.phase === "service.stopped") recordImeRunning(host, false);
   });
 
   return {

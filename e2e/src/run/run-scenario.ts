@@ -36,6 +36,7 @@ import {
   orderedByExpectation,
   runInWorkers,
 } from "./fleet-workers.ts";
+import { exportHealthReport, healthOptionsOf, performImeService } from "./health-setup.ts";
 import { InjectDispatcher } from "./inject-dispatcher.ts";
 import { registryValueOf } from "./registry-data.ts";
 import { type DeviceRun, finalStatesOf, type RunResult, runResultOf } from "./result.ts";
@@ -96,6 +97,7 @@ async function startDevice(
   const logsDir =
     outDir === undefined ? undefined : join(outDir, `device-${String(number).padStart(4, "0")}`, "Logs");
   if (logsDir !== undefined) mkdirSync(logsDir, { recursive: true });
+  const health = healthOptionsOf(scenario);
   const agent = createAgent({
     deviceId,
     device,
@@ -105,6 +107,7 @@ async function startDevice(
     installer: scenarioInstaller(scenario, onProgramStart),
     scriptRunner: withScriptedResults(scenario, scenarioScripts(scenario, onProgramStart, clock)),
     scriptWorkloads: hasScriptWorkloads(scenario),
+    ...(health === undefined ? {} : { health }),
     users: scenario.users
       .filter((user) => user.loggedOn)
       .map((user, index) => ({
@@ -220,6 +223,9 @@ export function perform(
     case "syncCompliance":
       live.agent.trigger(SYNCCOMPLIANCE_MONIKER);
       return;
+    case "imeService":
+      performImeService(action, live);
+      return;
     case "editPlatformScript":
       // An admin's act on the service, not on a device: runScenario performs it once (script-setup.ts).
       return;
@@ -231,6 +237,7 @@ const LOG_BASE: Readonly<Record<LogFileName, ImeLogFile>> = {
   "IntuneManagementExtension.log": "IntuneManagementExtension",
   "AgentExecutor.log": "AgentExecutor",
   "HealthScripts.log": "HealthScripts",
+  "ClientHealth.log": "ClientHealth",
 };
 
 function outcomeOf(
@@ -277,6 +284,7 @@ function exportRegistry(live: LiveDevice, outDir: string): void {
       ? exportRegFile(live.device.registry, IME_REGISTRY_ROOT)
       : EMPTY_REG_FILE,
   );
+  exportHealthReport(live.device, folder);
 }
 
 /**

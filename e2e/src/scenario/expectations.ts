@@ -14,6 +14,7 @@ import {
   nameOf,
   toUnsigned32,
 } from "@imesim/contracts/enums";
+import { checkHealth } from "./health-expectations.ts";
 import type { LoadedApp, LoadedScenario } from "./model.ts";
 import type {
   AppExpectation,
@@ -95,6 +96,10 @@ function checkOne(
         `expected ${expectation.status}, found ${found ?? "no status for this device"}`,
       ),
     ];
+  }
+  if ("health" in expectation) {
+    const verdict = checkHealth(expectation, device);
+    return [result(index, device, verdict.subject, verdict.passed, verdict.detail)];
   }
   return [checkService(scenario, expectation, index, device)];
 }

@@ -678,6 +678,28 @@ export const FaultSchema = Type.Object(
 );
 
 // ---------------------------------------------------------------------------------------------------
+// Health evaluation (issue 16, ime.md §8)
+
+/** Turns on the daily health evaluation task; an `imeService` action or a `health` expectation also does. */
+export const HealthSettingsSchema = Type.Object(
+  {
+    memoryThresholdMb: Type.Optional(
+      described(
+        Type.Integer({ minimum: 1 }),
+        "the memory limit HealthCheck.xml sets for the IME process (500)",
+      ),
+    ),
+    seed: Type.Optional(
+      described(
+        Type.String({ minLength: 1 }),
+        "seeds the task's daily random delay (default: the device id)",
+      ),
+    ),
+  },
+  closed,
+);
+
+// ---------------------------------------------------------------------------------------------------
 // Timed actions
 
 const at = durationOf("time since the scenario started");
@@ -731,6 +753,33 @@ export const ActionSchema = Type.Union([
       do: Type.Literal("editPlatformScript"),
       script: NameSchema,
       text: described(Type.String(), "the script's new PowerShell text"),
+    },
+    closed,
+  ),
+  // Someone breaks (or mends) the IME's Windows service on the device, as `Stop-Service`, `sc config start=`
+  // or a leaking process would (issue 16); the health evaluation task repairs it (ime.md §8).
+  Type.Object(
+    {
+      at,
+      do: Type.Literal("imeService"),
+      state: Type.Optional(
+        described(
+          Type.Union([Type.Literal("stopped"), Type.Literal("running")]),
+          "stop the IME service, or start it",
+        ),
+      ),
+      startType: Type.Optional(
+        described(
+          Type.Union([Type.Literal("automatic"), Type.Literal("manual"), Type.Literal("disabled")]),
+          "the service's start-up type (the Start value under HKLM\\SYSTEM\\CurrentControlSet\\Services)",
+        ),
+      ),
+      workingSetMb: Type.Optional(
+        described(
+          Type.Integer({ minimum: 0 }),
+          "the IME process's memory in MB now (a leak); a restart brings it back to its baseline",
+        ),
+      ),
     },
     closed,
   ),
@@ -803,6 +852,7 @@ export const LogExpectationSchema = Type.Object(
       Type.Literal("IntuneManagementExtension.log"),
       Type.Literal("AgentExecutor.log"),
       Type.Literal("HealthScripts.log"),
+      Type.Literal("ClientHealth.log"),
     ]),
     contains: Type.Optional(Type.String()),
     matches: Type.Optional(described(Type.String(), "regular expression")),
@@ -856,6 +906,34 @@ export const ComplianceExpectationSchema = Type.Object(
   closed,
 );
 
+/** What the health evaluation task found and did (issue 16, ime.md §8): its last HealthReport.json and its runs. */
+export const HealthExpectationSchema = Type.Object(
+  {
+    health: Type.Object(
+      {
+        overallState: Type.Optional(
+          described(
+            Type.Union([Type.Literal("Healthy"), Type.Literal("Remediated"), Type.Literal("Unhealthy")]),
+            "the last HealthReport.json's OverallState",
+          ),
+        ),
+        remediated: Type.Optional(
+          described(
+            Type.Array(Type.String({ minLength: 1 })),
+            "the check IDs the last report says were remediated (exactly these, any order)",
+          ),
+        ),
+        runs: Type.Optional(
+          described(Type.Integer({ minimum: 0 }), "how many times the task ran during the scenario"),
+        ),
+      },
+      closed,
+    ),
+    device: Type.Optional(Type.Integer({ minimum: 1 })),
+  },
+  closed,
+);
+
 export const ExpectationSchema = Type.Union([
   AppExpectationSchema,
   RegistryExpectationSchema,
@@ -864,6 +942,7 @@ export const ExpectationSchema = Type.Union([
   ServiceExpectationSchema,
   ScriptRunExpectationSchema,
   ComplianceExpectationSchema,
+  HealthExpectationSchema,
 ]);
 
 // ---------------------------------------------------------------------------------------------------
@@ -902,6 +981,7 @@ export const ScenarioSchema = Type.Object(
     remediations: Type.Optional(Type.Array(RemediationSchema)),
     compliancePolicies: Type.Optional(Type.Array(CompliancePolicySchema)),
     faults: Type.Optional(Type.Array(FaultSchema)),
+    health: Type.Optional(HealthSettingsSchema),
     actions: Type.Optional(Type.Array(ActionSchema)),
     expect: Type.Optional(Type.Array(ExpectationSchema)),
   },
@@ -943,3 +1023,5 @@ export type RemediationDefinition = Static<typeof RemediationSchema>;
 export type CompliancePolicyDefinition = Static<typeof CompliancePolicySchema>;
 export type ComplianceExpectation = Static<typeof ComplianceExpectationSchema>;
 export type ScriptRunExpectation = Static<typeof ScriptRunExpectationSchema>;
+export type HealthExpectation = Static<typeof HealthExpectationSchema>;
+export type HealthSettings = Static<typeof HealthSettingsSchema>;
