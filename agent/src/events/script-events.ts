@@ -37,6 +37,8 @@ export interface ScriptOutcome {
   readonly exitCode: number;
   readonly output: string;
   readonly error: string;
+  /** AgentExecutor killed the script at its timeout (ime.md §11b, S12 REM-INSTALL-MODULE). */
+  readonly timedOut?: boolean;
 }
 
 /** Why a platform script was not run at this fetch. */

@@ -27,7 +27,7 @@ export const SCRIPT_PHASE_NOTES: Readonly<Record<string, PhaseNote>> = {
   },
   "script.exited": {
     title: "PowerShell exited",
-    why: "AgentExecutor logs the exit code and both output streams; the timeout is 1800 s for platform scripts and 3600 s for remediations (ime.md §11b).",
+    why: "AgentExecutor logs the exit code and both output streams; the timeout is 1800 s for platform scripts and 3600 s for remediations (ime.md §11b). A script still running then is killed: 'Error:Powershell script execution timed out', exit code 2147483647, a script error in Graph, and the remediations queued behind it wait the whole time (S12 in ime.md §11b).",
   },
   "platformScript.completed": {
     title: "Platform script result recorded",

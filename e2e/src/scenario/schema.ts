@@ -534,6 +534,11 @@ export const ScriptResultSchema = Type.Object(
     exitCode: Type.Optional(Type.Integer()),
     stdout: Type.Optional(Type.String()),
     stderr: Type.Optional(Type.String()),
+    duration: Type.Optional(
+      durationOf(
+        "platform scripts, remediations: how long the script runs; past AgentExecutor's timeout (1800 s, 3600 s) it is killed",
+      ),
+    ),
   },
   closed,
 );

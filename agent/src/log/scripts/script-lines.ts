@@ -116,6 +116,12 @@ export function renderScriptEvent(event: ScriptEvent): RenderedLine[] {
     }
     case "script.exited": {
       const d = event.details;
+      // The real line of a killed script (S12 REM-INSTALL-MODULE, ime.md §11b); the closing line is the usual one.
+      if (d.timedOut === true)
+        return [
+          executor(`Error:Powershell script execution timed out. timeout = ${d.timeoutSeconds} seconds`, 3),
+          executor("Agent executor completed."),
+        ];
       return [
         executor(`Powershell exit code is ${d.exitCode}`),
         executor(`write output done. output = ${d.output.trimEnd()}, error = ${d.error.trimEnd()}`),

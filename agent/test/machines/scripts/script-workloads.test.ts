@@ -266,3 +266,61 @@ describe("remediations", () => {
     expect(s.phase("remediation.completed")).toHaveLength(0);
   });
 });
+
+describe("AgentExecutor time-outs (ime.md §11b, S12 REM-INSTALL-MODULE)", () => {
+  const hourly = (id: string): HealthScriptPolicy => ({
+    PolicyId: id,
+    PolicyVersion: 1,
+    DetectionScript: b64(`detect ${id}`),
+    RemediationScript: b64(`remediate ${id}`),
+    RunAsAccount: "system",
+    RunAs32Bit: false,
+    EnforceSignatureCheck: false,
+    Schedule: { Type: "Hourly", Interval: 1, Time: null, Date: null, UseUtc: false },
+  });
+
+  it("kills a hung detection at 3600 s: scriptError, no remediation, and the next remediation waits for it", async () => {
+    const s = setup(
+      createScriptedRunner([
+        { contains: "detect hung", result: { exitCode: 0, durationMs: 5 * HOUR } },
+        { contains: "detect fine", result: { exitCode: 0, stdout: "ok" } },
+      ]),
+    );
+    s.served.health = [hourly("hung"), hourly("fine")];
+    s.agent.start();
+    await s.runTo(HOUR + 20 * MINUTE);
+    const exited = s.phase("script.exited");
+    expect(exited.map((e) => [e.details.policyId, e.details.exitCode, e.details.timedOut ?? false])).toEqual([
+      ["hung", 2_147_483_647, true],
+      ["fine", 0, false],
+    ]);
+    // The queued run started 147 s + 5 min after the start; the second script ran exactly an hour later.
+    const launched = s.phase("script.launched").map((e) => e.simTime);
+    expect(launched[1]! - launched[0]!).toBe(HOUR);
+    expect(s.uploads.find((u) => u.PolicyId === "hung")).toMatchObject({
+      DetectionScriptError: true,
+      RemediationStatus: null,
+      ErrorCode: 2_147_483_647,
+    });
+    expect(s.phase("remediation.remediated")).toEqual([]);
+    const executor = s.agent.logs.read("AgentExecutor");
+    expect(executor).toContain("Error:Powershell script execution timed out. timeout = 3600 seconds");
+    expect(s.agent.failure()).toBeUndefined();
+  });
+
+  it("kills a platform script at its 1800 s timeout and records it Failed", async () => {
+    const s = setup(
+      createScriptedRunner([{ purpose: "platformScript", result: { exitCode: 0, durationMs: 2 * HOUR } }]),
+    );
+    s.served.platform = [platform("slow", "Start-Sleep 7200")];
+    s.agent.start();
+    await s.runTo(HOUR);
+    expect(s.phase("script.exited").map((e) => [e.details.exitCode, e.details.timedOut])).toEqual([
+      [2_147_483_647, true],
+    ]);
+    expect(s.uploads).toMatchObject([{ PolicyId: "slow", Result: "Failed", ErrorCode: 2_147_483_647 }]);
+    expect(s.agent.logs.read("AgentExecutor")).toContain(
+      "Error:Powershell script execution timed out. timeout = 1800 seconds",
+    );
+  });
+});
