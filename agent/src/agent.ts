@@ -222,6 +222,7 @@ export function createAgent(options: AgentOptions): Agent {
           runner: options.scriptRunner ?? createScriptedRunner([]),
           users: initialUsers,
           utcOffsetMinutes: options.utcOffsetMinutes ?? 0,
+          entraRegistered: host.profile.joinType === "entraRegistered",
         });
   const health =
     options.health === undefined || options.health === false

@@ -21,6 +21,10 @@ export const SCRIPT_PHASE_NOTES: Readonly<Record<string, PhaseNote>> = {
     title: "Platform script not run",
     why: "A platform script runs once per version: a success is final, a failure is retried at the next fetches until it ran three times in total (DownloadCount 3, S12 in ime.md §11b). Deleting Policies\\<user>\\<policy> and restarting the service runs it again.",
   },
+  "scripts.userContextSkipped": {
+    title: "User-context script skipped",
+    why: "An Entra-registered (not joined) device downloads user-context platform scripts and remediations but never runs them; SYSTEM-context ones run (S12 'Join type' in ime.md §11b).",
+  },
   "script.launched": {
     title: "AgentExecutor starts PowerShell",
     why: "The IME writes the script (Policies\\Scripts\\<user>_<policy>.ps1, or IMECache\\HealthScripts\\<policy>_<version>\\detect.ps1|remediate.ps1) and launches AgentExecutor.exe -powershell / -remediationScript, which runs powershell.exe -NoProfile -executionPolicy bypass -file, 64-bit unless RunAs32Bit, as SYSTEM or the user (ime.md §1.5, §11b).",

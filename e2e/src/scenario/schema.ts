@@ -136,6 +136,16 @@ export const DeviceProfileSchema = Type.Object(
         "the device's download link in Mbit/s, which paces content downloads (default 100; Delivery Optimization peers are faster)",
       ),
     ),
+    joinType: Type.Optional(
+      described(
+        Type.Union([
+          Type.Literal("entraJoined"),
+          Type.Literal("hybridJoined"),
+          Type.Literal("entraRegistered"),
+        ]),
+        "how the device is joined (default entraJoined); an Entra-registered device skips user-context scripts",
+      ),
+    ),
   },
   closed,
 );

@@ -35,9 +35,17 @@ function platform(id: string, script: string, version = 1): PlatformScriptPolicy
 }
 
 /** An agent whose service serves `scripts` and records the PolicyResult uploads. */
-function setup(runner: ScriptRunner, users: { userId: string; userSid: string; session: number }[] = []) {
+function setup(
+  runner: ScriptRunner,
+  users: { userId: string; userSid: string; session: number }[] = [],
+  joinType?: "entraJoined" | "entraRegistered",
+) {
   const clock = createVirtualClock(T0);
-  const device = createDevice({ backend: "memory", clock });
+  const device = createDevice({
+    backend: "memory",
+    clock,
+    ...(joinType === undefined ? {} : { profile: { joinType } }),
+  });
   const fake = createFakeService(clock);
   const served = { platform: [] as PlatformScriptPolicy[], health: [] as HealthScriptPolicy[] };
   const uploads: ScriptResult[] = [];
@@ -168,6 +176,29 @@ describe("platform scripts", () => {
       data: "Success",
     });
     expect(s.device.registry.keyExists(`${POLICY_KEY}\\${DEVICE}\\u1`)).toBe(false);
+  });
+
+  it("skips user-context scripts on an Entra-registered device with the IME's line; SYSTEM ones still run", async () => {
+    const user = { userId: "5e1a0000-0000-4000-8000-000000000001", userSid: "S-1-12-1-1-2-3-4", session: 1 };
+    const s = setup(
+      createScriptedRunner([{ purpose: "platformScript", result: { exitCode: 0, stdout: "ok" } }]),
+      [user],
+      "entraRegistered",
+    );
+    s.served.platform = [{ ...platform("u1", "whoami"), RunAsAccount: "user" }, platform("s1", "hostname")];
+    s.agent.start();
+    await s.runTo(HOUR);
+    // The fake serves the same list to both sessions: the SYSTEM script runs in each, the user one in neither.
+    expect(s.phase("script.exited").map((e) => e.details.policyId)).toEqual(["s1", "s1"]);
+    expect(s.phase("scripts.userContextSkipped").map((e) => [e.userId, e.details.policyId])).toEqual([
+      [user.userId, "u1"],
+    ]);
+    const ime = s.agent.logs.read("IntuneManagementExtension");
+    expect(ime).toContain("[PowerShell] This is not AADJ/HAADJ device, skip user context for u1");
+    // The user session's list after the filter holds the SYSTEM script only.
+    expect(s.phase("scripts.received").filter((e) => e.userId === user.userId)[0]?.details.policyIds).toEqual(
+      ["s1"],
+    );
   });
 
   it("surfaces a script nothing answers instead of passing by accident", async () => {
