@@ -43,7 +43,7 @@ export const SCRIPT_PHASE_NOTES: Readonly<Record<string, PhaseNote>> = {
   },
   "remediation.scheduled": {
     title: "Remediation schedule inspected",
-    why: "Run-once at its date and time; hourly every N hours counted from the previous run (real devices drift 60–66 minutes); daily a few seconds after its time, or at once when the policy arrived after the time (ime.md §11b).",
+    why: "Run-once at its date and time; hourly every N hours counted from the previous run and rounded up to the runner's next poll, so hourly cycles come 60–66 minutes apart as on real devices (the 6-minute poll is imesim's choice); daily a few seconds after its time, or at once when the policy arrived after the time (ime.md §11b).",
   },
   "remediation.detected": {
     title: "Detection script result",

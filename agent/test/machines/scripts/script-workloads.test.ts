@@ -240,11 +240,11 @@ describe("remediations", () => {
     },
   ]);
 
-  it("fixes drift on an hourly schedule, 5 minutes after the fetch and then every hour", async () => {
+  it("fixes drift on an hourly schedule, 5 minutes after the fetch and then every 66 minutes", async () => {
     const s = setup(runner);
     s.served.health = [health({ Type: "Hourly", Interval: 1, Time: null, Date: null, UseUtc: false })];
     s.agent.start();
-    await s.runTo(HOUR + 10 * MINUTE);
+    await s.runTo(HOUR + 20 * MINUTE);
     s.device.fs.remove(FILE);
     await s.runTo(3 * HOUR);
     const done = s.phase("remediation.completed");
@@ -252,6 +252,13 @@ describe("remediations", () => {
     // The first cycle: 147 s start-up delay, then the queued run 5 minutes later (ime.md §11b).
     expect(done[0]!.simTime - T0).toBeGreaterThanOrEqual(147_000 + 5 * MINUTE);
     expect(done[0]!.simTime - T0).toBeLessThan(147_000 + 6 * MINUTE);
+    // The interval counts from the previous cycle and waits for the runner's next 6-minute poll (S12: 60–66 min).
+    const starts = s.phase("script.launched").filter((e) => e.details.stage === "detect");
+    const cycleStarts = [starts[0]!, starts[2]!, starts[3]!].map((e) => e.simTime);
+    expect([cycleStarts[1]! - cycleStarts[0]!, cycleStarts[2]! - cycleStarts[1]!]).toEqual([
+      66 * MINUTE,
+      66 * MINUTE,
+    ]);
     expect(
       s.uploads.map((u) => [
         u.RemediationStatus,
