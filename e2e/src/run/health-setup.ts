@@ -6,11 +6,15 @@ import type { Agent } from "@imesim/agent";
 import {
   HEALTH_REPORT_PATH,
   type HealthOptions,
+  imeService,
   setImeStartType,
   setImeWorkingSetMb,
 } from "@imesim/agent/health";
 import type { Device } from "@imesim/agent/host";
 import type { LoadedScenario, TimedAction } from "../scenario/index.ts";
+
+/** The Start value of a disabled service. */
+const DISABLED = 4;
 
 /**
  * The agent's health options, or undefined when the scenario does not use the task: a `health:` section, an
@@ -34,7 +38,8 @@ export function performImeService(
   if (action.startType !== undefined) setImeStartType(live.device, action.startType);
   if (action.workingSetMb !== undefined) setImeWorkingSetMb(live.device, action.workingSetMb);
   if (action.state === "stopped") live.agent.stop();
-  else if (action.state === "running") live.agent.start();
+  // Start-Service refuses a disabled service (ERROR_SERVICE_DISABLED, 1058): the IME stays down.
+  else if (action.state === "running" && imeService(live.device)?.start !== DISABLED) live.agent.start();
 }
 
 /** Copies the device's HealthReport.json into its output folder, when the task wrote one. */

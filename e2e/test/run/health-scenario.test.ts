@@ -3,6 +3,7 @@
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { actionEntry, timelineEntry } from "../../src/run/reports.ts";
 import { runScenario } from "../../src/run/run-scenario.ts";
 import { parseScenario } from "../../src/scenario/index.ts";
 
@@ -47,6 +48,25 @@ expect:
     expect(
       events.filter((e) => e.phase === "checkin.started" && e.simTime > repairedAt).length,
     ).toBeGreaterThan(0);
+  });
+
+  it("a disabled IME does not start when asked to; the timeline shows the action and the task's verdict", async () => {
+    const result = await runScenario(
+      load(`name: disabled
+duration: 1d2h
+health: { seed: t }
+${APP}actions:
+  - { at: 1h, do: imeService, state: stopped, startType: disabled }
+  - { at: 2h, do: imeService, state: running }
+`),
+    );
+    const events = result.devices[0]!.outcome.events;
+    const started = events.filter((e) => e.phase === "service.started").map((e) => e.details.reason);
+    // The scenario's start and the task's repair, never the refused start at 2 h.
+    expect(started).toEqual(["start", "restart"]);
+    const health = events.find((e) => e.phase === "health.completed")!;
+    expect(timelineEntry(health, () => "")).toBe("health evaluation: Remediated, 2 check(s) remediated");
+    expect(actionEntry(result.scenario.actions[0]!)).toBe("IME service: stop, start-up type disabled");
   });
 
   it("is off without a health section, action or expectation: no ClientHealth.log", async () => {
