@@ -16,20 +16,21 @@ const APP = `apps:
     package: { files: { a.exe: x } }
 `;
 const load = (text: string) => parseScenario(text, { file: "inline.yaml", baseDir: LIBRARY });
+/** A day and two hours with the health task on: the app, then `rest` (actions and expectations). */
+const withHealth = (name: string, rest: string) =>
+  runScenario(load(`name: ${name}\nduration: 1d2h\nhealth: { seed: t }\n${APP}${rest}`));
 
 describe("health evaluation scenarios", () => {
   it("an IME stopped at 1 h stays stopped until the task starts it; the expectation reads the report", async () => {
-    const result = await runScenario(
-      load(`name: stopped
-duration: 1d2h
-health: { seed: t }
-${APP}actions:
+    const result = await withHealth(
+      "stopped",
+      `actions:
   - { at: 1h, do: imeService, state: stopped }
 expect:
   - health: { runs: 1, overallState: Remediated, remediated: [IMEServiceRunning] }
   - health: { overallState: Healthy }
   - health: { runs: 3 }
-`),
+`,
     );
     expect(result.errors).toEqual([]);
     const [held, wrongState, wrongRuns] = result.expectations;
@@ -51,14 +52,12 @@ expect:
   });
 
   it("a disabled IME does not start when asked to; the timeline shows the action and the task's verdict", async () => {
-    const result = await runScenario(
-      load(`name: disabled
-duration: 1d2h
-health: { seed: t }
-${APP}actions:
+    const result = await withHealth(
+      "disabled",
+      `actions:
   - { at: 1h, do: imeService, state: stopped, startType: disabled }
   - { at: 2h, do: imeService, state: running }
-`),
+`,
     );
     const events = result.devices[0]!.outcome.events;
     const started = events.filter((e) => e.phase === "service.started").map((e) => e.details.reason);
