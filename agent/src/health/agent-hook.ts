@@ -35,20 +35,18 @@ export function startHealthEvaluation(deps: HealthHookDeps) {
   installImeService(host, deps.memoryThresholdMb);
   let installedAt: number | undefined;
   let timer: TimerHandle | undefined;
-  // Between a shutdown and the next start the device is off: the task cannot run then.
+  // Between a shutdown and the next start the device is off: the task cannot run then, and a missed run is
+  // not made up [our choice; whether the task runs late after a missed start is not known].
   let deviceDown = false;
   let failure: unknown;
 
-  const control: ServiceControl = {
-    start: (name) =>
-      name.toLowerCase() === IME_SERVICE_NAME.toLowerCase()
-        ? deps.restartIme()
-        : setServiceRunning(host.registry, name, true),
-    restart: (name) =>
-      name.toLowerCase() === IME_SERVICE_NAME.toLowerCase()
-        ? deps.restartIme()
-        : setServiceRunning(host.registry, name, true),
-  };
+  // The IME goes through the agent's restart path (a stopped service starts, a running one restarts); any
+  // other service a HealthCheck.xml names only changes its state on the device.
+  const startOrRestart = (name: string): void =>
+    name.toLowerCase() === IME_SERVICE_NAME.toLowerCase()
+      ? deps.restartIme()
+      : setServiceRunning(host.registry, name, true);
+  const control: ServiceControl = { start: startOrRestart, restart: startOrRestart };
 
   const schedule = (): void => {
     if (installedAt === undefined) return;
