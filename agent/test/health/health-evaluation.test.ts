@@ -181,6 +181,27 @@ describe("health checks and remediations", () => {
     h.agent.dispose();
   });
 
+  it("cannot repair a deleted service: Unhealthy, the service checks find nothing and nothing is started", async () => {
+    const h = setup({ seed: "fixed" });
+    h.agent.start();
+    await h.runTo(HOUR);
+    h.agent.stop();
+    h.device.registry.deleteKey(`HKLM\\SYSTEM\\CurrentControlSet\\Services\\${IME_SERVICE_NAME}`, {
+      view: 64,
+    });
+    await h.runTo(DAY + HOUR);
+    const report = h.report();
+    expect(report.OverallState).toBe("Unhealthy");
+    expect(report.Checks.slice(0, 3).map((c) => [c.ID, c.Result, c.Observed])).toEqual([
+      ["IMEServiceExists", "Failed", "NotFound"],
+      ["IMEServiceStartupType", "Failed", "NotFound"],
+      ["IMEServiceRunning", "Failed", "NotFound"],
+    ]);
+    expect(h.phase("health.remediated")).toEqual([]);
+    expect(h.phase("service.started")).toHaveLength(1);
+    h.agent.dispose();
+  });
+
   it("reports an unreadable HealthCheck.xml and checks nothing", async () => {
     const h = setup({ seed: "fixed" });
     h.device.fs.writeFile(
