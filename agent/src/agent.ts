@@ -6,6 +6,7 @@ import { type Actor, createActor, type InspectionEvent } from "xstate";
 import type { Clock } from "./clock/clock.ts";
 import type { VirtualClock } from "./clock/virtual-clock.ts";
 import { createEventStream, type ImeEventListener, type ImeEventStream } from "./events/stream.ts";
+import { type HealthOptions, startHealthEvaluation } from "./health/agent-hook.ts";
 import { createDiskSpool } from "./host/files/disk-spool.ts";
 import { createScriptedRunner, type Device, type ScriptRunner } from "./host/index.ts";
 import type { Installer } from "./host/installer/types.ts";
@@ -83,6 +84,12 @@ export interface AgentOptions {
    * Win32AppInventory.log, Sensor.log). Default false: a run turns it on when it wants inventory.
    */
   readonly inventory?: boolean;
+  /**
+   * The daily "Intune Management Extension Health Evaluation" task (issue 16, ime.md §8): registers the IME
+   * service on the device, writes HealthCheck.xml, and repairs a stopped or disabled IME. Default off, so runs
+   * that do not ask for it keep their outputs; `true` or options turn it on.
+   */
+  readonly health?: boolean | HealthOptions;
   /** xstate inspection of every chart's actors (dashboards, model-based tests). */
   readonly inspect?: (event: InspectionEvent) => void;
 }
@@ -232,6 +239,20 @@ export function createAgent(options: AgentOptions): Agent {
           runner: options.scriptRunner ?? createScriptedRunner([]),
           users: initialUsers,
           utcOffsetMinutes: options.utcOffsetMinutes ?? 0,
+          entraRegistered: host.profile.joinType === "entraRegistered",
+        });
+  const health =
+    options.health === undefined || options.health === false
+      ? undefined
+      : startHealthEvaluation({
+          events,
+          clock,
+          host,
+          agentVersion,
+          ...(options.health === true ? {} : options.health),
+          seed: (options.health === true ? undefined : options.health.seed) ?? options.deviceId,
+          // The repair path is the `restart` trigger's: a stopped service starts, a running one restarts.
+          restartIme: () => actor.send({ type: "RESTART" }),
         });
   const inventory =
     options.inventory === true ? startInventory({ events, clock, host, serviceClient, tokens }) : undefined;
@@ -285,12 +306,13 @@ export function createAgent(options: AgentOptions): Agent {
       await clock.runUntil(time);
     },
     status: () => actor.getSnapshot().value,
-    failure: () => failure ?? scripts?.failure() ?? inventory?.failure(),
+    failure: () => failure ?? scripts?.failure() ?? inventory?.failure() ?? health?.failure(),
     logLevel: () => logLevel.level(),
     dispose() {
       actor.stop();
       scripts?.dispose();
       inventory?.dispose();
+      health?.dispose();
       logLevel.dispose();
       logs.close();
       // Closing lets open keep-alive connections end; nothing waits on it, the charts are already stopped.

@@ -1,3 +1,9 @@
+export type {
+  HealthCheckType,
+  HealthEventBody,
+  HealthOverallState,
+  HealthRemediation,
+} from "./health-events.ts";
 export type { EventSubject, ImeEventListener, ImeEventStream } from "./stream.ts";
 export { createEventStream, recordEvents } from "./stream.ts";
 export type {

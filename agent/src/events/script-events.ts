@@ -37,6 +37,8 @@ export interface ScriptOutcome {
   readonly exitCode: number;
   readonly output: string;
   readonly error: string;
+  /** AgentExecutor killed the script at its timeout (ime.md §11b, S12 REM-INSTALL-MODULE). */
+  readonly timedOut?: boolean;
 }
 
 /** Why a platform script was not run at this fetch. */
@@ -58,6 +60,8 @@ export type ScriptEventBody =
       phase: "platformScript.skipped";
       details: { policyId: string; version: number; reason: PlatformSkipReason; downloadCount: number };
     }
+  /** A user-context policy on an Entra-registered device: downloaded, never run (ime.md §11b, S12 "Join type"). */
+  | { phase: "scripts.userContextSkipped"; details: { workload: ScriptWorkload; policyId: string } }
   | { phase: "script.launched"; details: ScriptLaunch & { stage: ScriptStage } }
   | { phase: "script.exited"; details: ScriptLaunch & ScriptOutcome & { stage: ScriptStage } }
   | {

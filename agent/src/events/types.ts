@@ -3,6 +3,7 @@
 // this stream, so they can never disagree about what happened.
 import type { AppInstallStatusReport } from "@imesim/contracts/ime";
 import type { InventoryEventBody } from "../inventory/inventory-events.ts";
+import type { HealthEventBody } from "./health-events.ts";
 import type { ScriptEventBody } from "./script-events.ts";
 
 /** The Entra object id the IME uses for device (userless) state (ime.md §4.1). */
@@ -238,7 +239,9 @@ export type ImeEventBody =
    * `Response from Intune = {` lines (ime.md §1.1, §3.2).
    */
   | { phase: "gateway.response"; details: { requestContentType: string; body: string } }
-  | InventoryEventBody;
+  | InventoryEventBody
+  // The health evaluation task (issue 16, ime.md §8), declared beside its module.
+  | HealthEventBody;
 
 export type ImePhase = ImeEventBody["phase"];
 

@@ -14,8 +14,6 @@ export {
   renderEvent,
   writesDoTelemetryLine,
 } from "./lines.ts";
-export type { LogWriter, LogWriterOptions } from "./writer.ts";
-export { createLogWriter, DEFAULT_MAX_LOG_BYTES, DEFAULT_MAX_LOG_HISTORY, rotatedLogName } from "./writer.ts";
 export type { ImeLogLevel, LogLevelSwitch } from "./log-level.ts";
 export {
   agentConfigText,
@@ -23,3 +21,5 @@ export {
   logLevelOfConfig,
   readLogLevel,
 } from "./log-level.ts";
+export type { LogWriter, LogWriterOptions } from "./writer.ts";
+export { createLogWriter, DEFAULT_MAX_LOG_BYTES, DEFAULT_MAX_LOG_HISTORY, rotatedLogName } from "./writer.ts";

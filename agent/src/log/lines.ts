@@ -6,6 +6,7 @@ import { AppInstallStatus } from "@imesim/contracts/ime";
 import { DEVICE_USER_ID, type ImeEvent } from "../events/types.ts";
 import { isInventoryEvent, renderInventoryEvent } from "../inventory/inventory-lines.ts";
 import type { CmtraceType } from "./cmtrace.ts";
+import { isHealthEvent, renderHealthEvent } from "./health-lines.ts";
 import { isScriptEvent, renderScriptEvent } from "./scripts/script-lines.ts";
 import { renderGatewayResponse } from "./verbose-lines.ts";
 
@@ -16,13 +17,16 @@ export type ImeLogFile =
   | "AgentExecutor"
   | "HealthScripts"
   | "Win32AppInventory"
-  | "Sensor";
+  | "Sensor"
+  | "ClientHealth";
 
 /** One log entry before it gets its time and thread from the event. */
 export interface RenderedLine {
   readonly file: ImeLogFile;
   readonly message: string;
   readonly type: CmtraceType;
+  /** The CMTrace component when it is not the file's name (ClientHealth.log mixes two, health-lines.ts). */
+  readonly component?: string;
   /** True for imesim's own wording of a step whose real line is not known ([I] below); `explain` marks these. */
   readonly invented?: true;
 }
@@ -139,6 +143,7 @@ export function writesDoTelemetryLine(agentVersion: string): boolean {
 export function renderEvent(event: ImeEvent): RenderedLine[] {
   if (isScriptEvent(event)) return renderScriptEvent(event);
   if (isInventoryEvent(event)) return renderInventoryEvent(event);
+  if (isHealthEvent(event)) return renderHealthEvent(event);
   const id = event.appId ?? "";
   const user = event.userId ?? "";
   switch (event.phase) {

@@ -76,8 +76,8 @@ export function createLogWriter(stream: ImeEventStream, options: LogWriterOption
   const pathOf = (name: string): string => join(dir ?? "", name);
 
   const files = new Map<ImeLogFile, FileState>();
-  // HealthScripts.log is made by the first remediation line, not at start (only the three above are).
-  for (const file of [...LOG_FILES, "HealthScripts" as const]) {
+  // HealthScripts.log and ClientHealth.log are made by their first line, not at start (only the three above are).
+  for (const file of [...LOG_FILES, "HealthScripts" as const, "ClientHealth" as const]) {
     files.set(file, { current: [], bytes: BOM_BYTES, pending: [], fd: undefined, history: [] });
   }
   // Logs of optional workloads (Win32AppInventory.log, Sensor.log) are made by their first line.
@@ -149,7 +149,7 @@ export function createLogWriter(stream: ImeEventStream, options: LogWriterOption
         message: line.message,
         localTimeMs,
         subMsTicks,
-        component: line.file,
+        component: line.component ?? line.file,
         type: line.type,
         thread: event.thread,
       });

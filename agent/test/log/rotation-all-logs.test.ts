@@ -27,6 +27,10 @@ const WRITERS: Record<ImeLogFile, (i: number) => ImeEventBody> = {
   }),
   HealthScripts: () => ({ phase: "scripts.requesting", details: { workload: "health" } }),
   Win32AppInventory: (i) => ({ phase: "inventory.sent", details: { syncType: "Delta", count: i } }),
+  ClientHealth: (i) => ({
+    phase: "health.started",
+    details: { taskName: `Task ${i}`, checks: 6, configPath: "C:\\HealthCheck.xml" },
+  }),
   Sensor: (i) => ({ phase: "inventory.eventReceived", details: { event: `Event${i}`, syncAt: null } }),
 };
 

@@ -1,6 +1,7 @@
 // What the real IME does at each step of its flow, and why — the narration `imesim explain` adds to
 // every event. Each note names the reference section it rests on, so a learner can read further.
 import type { ImePhase } from "@imesim/agent/events";
+import { HEALTH_PHASE_NOTES } from "./health-notes.ts";
 import { INVENTORY_PHASE_NOTES } from "./inventory-notes.ts";
 import { SCRIPT_PHASE_NOTES } from "./script-notes.ts";
 
@@ -273,6 +274,7 @@ export const PHASE_NOTES: Readonly<Record<string, PhaseNote>> = {
   },
   ...SCRIPT_PHASE_NOTES,
   ...INVENTORY_PHASE_NOTES,
+  ...HEALTH_PHASE_NOTES,
 };
 
 /** The note of a phase, or one made from the phase's name (`download.resumed` → "download resumed"). */

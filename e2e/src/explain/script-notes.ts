@@ -21,13 +21,17 @@ export const SCRIPT_PHASE_NOTES: Readonly<Record<string, PhaseNote>> = {
     title: "Platform script not run",
     why: "A platform script runs once per version: a success is final, a failure is retried at the next fetches until it ran three times in total (DownloadCount 3, S12 in ime.md §11b). Deleting Policies\\<user>\\<policy> and restarting the service runs it again.",
   },
+  "scripts.userContextSkipped": {
+    title: "User-context script skipped",
+    why: "An Entra-registered (not joined) device downloads user-context platform scripts and remediations but never runs them; SYSTEM-context ones run (S12 'Join type' in ime.md §11b).",
+  },
   "script.launched": {
     title: "AgentExecutor starts PowerShell",
     why: "The IME writes the script (Policies\\Scripts\\<user>_<policy>.ps1, or IMECache\\HealthScripts\\<policy>_<version>\\detect.ps1|remediate.ps1) and launches AgentExecutor.exe -powershell / -remediationScript, which runs powershell.exe -NoProfile -executionPolicy bypass -file, 64-bit unless RunAs32Bit, as SYSTEM or the user (ime.md §1.5, §11b).",
   },
   "script.exited": {
     title: "PowerShell exited",
-    why: "AgentExecutor logs the exit code and both output streams; the timeout is 1800 s for platform scripts and 3600 s for remediations (ime.md §11b).",
+    why: "AgentExecutor logs the exit code and both output streams; the timeout is 1800 s for platform scripts and 3600 s for remediations (ime.md §11b). A script still running then is killed: 'Error:Powershell script execution timed out', exit code 2147483647, a script error in Graph, and the remediations queued behind it wait the whole time (S12 in ime.md §11b).",
   },
   "platformScript.completed": {
     title: "Platform script result recorded",
@@ -39,7 +43,7 @@ export const SCRIPT_PHASE_NOTES: Readonly<Record<string, PhaseNote>> = {
   },
   "remediation.scheduled": {
     title: "Remediation schedule inspected",
-    why: "Run-once at its date and time; hourly every N hours counted from the previous run (real devices drift 60–66 minutes); daily a few seconds after its time, or at once when the policy arrived after the time (ime.md §11b).",
+    why: "Run-once at its date and time; hourly every N hours counted from the previous run and rounded up to the runner's next poll, so hourly cycles come 60–66 minutes apart as on real devices (the 6-minute poll is imesim's choice); daily a few seconds after its time, or at once when the policy arrived after the time (ime.md §11b).",
   },
   "remediation.detected": {
     title: "Detection script result",

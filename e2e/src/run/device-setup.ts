@@ -21,6 +21,7 @@ export function deviceProfileOf(scenario: LoadedScenario, deviceNumber: number):
     ...(profile?.processors === undefined ? {} : { logicalProcessors: profile.processors }),
     ...(profile?.cpuSpeedMHz === undefined ? {} : { cpuSpeedMHz: profile.cpuSpeedMHz }),
     ...(profile?.downloadMbps === undefined ? {} : { downloadMbps: profile.downloadMbps }),
+    ...(profile?.joinType === undefined ? {} : { joinType: profile.joinType }),
     users: scenario.users.map((user) => ({
       name: user.name,
       sid: user.sid,

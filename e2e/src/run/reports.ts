@@ -67,6 +67,9 @@ export function timelineEntry(
       return `${app}: ${stateName(event.details.enforcementState)}${event.details.errorCode === 0 ? "" : ` ${formatHex(event.details.errorCode)}`}`;
     case "service.started":
       return `IME service started (${event.details.reason})`;
+    // Only when a scenario turns the health task on (issue 16, ime.md §8).
+    case "health.completed":
+      return `health evaluation: ${event.details.overallState}${event.details.remediated === 0 ? "" : `, ${event.details.remediated} check(s) remediated`}${event.details.failed === 0 ? "" : `, ${event.details.failed} failed`}`;
     default:
       return undefined;
   }
@@ -88,6 +91,14 @@ export function actionEntry(action: TimedAction): string {
       return "user: Company Portal → Settings → Sync (MDM and IME check-in)";
     case "setLogLevel":
       return `admin: switchValue=${action.level} in the IME's .exe.config${action.restartService === false ? "" : ", restart the service"}`;
+    case "imeService": {
+      const changes = [
+        action.state === undefined ? undefined : action.state === "stopped" ? "stop" : "start",
+        action.startType === undefined ? undefined : `start-up type ${action.startType}`,
+        action.workingSetMb === undefined ? undefined : `working set ${action.workingSetMb} MB`,
+      ].filter((part) => part !== undefined);
+      return `IME service: ${changes.join(", ")}`;
+    }
     default:
       return `action: ${action.do}`;
   }

@@ -43,6 +43,7 @@ import {
   orderedByExpectation,
   runInWorkers,
 } from "./fleet-workers.ts";
+import { exportHealthReport, healthOptionsOf, performImeService } from "./health-setup.ts";
 import { InjectDispatcher } from "./inject-dispatcher.ts";
 import { hasInventory, readDetectedApps } from "./inventory-setup.ts";
 import { registryValueOf } from "./registry-data.ts";
@@ -107,6 +108,7 @@ async function startDevice(
   const logsDir =
     outDir === undefined ? undefined : join(outDir, `device-${String(number).padStart(4, "0")}`, "Logs");
   if (logsDir !== undefined) mkdirSync(logsDir, { recursive: true });
+  const health = healthOptionsOf(scenario);
   const agent = createAgent({
     deviceId,
     device,
@@ -117,6 +119,7 @@ async function startDevice(
     scriptRunner: withScriptedResults(scenario, scenarioScripts(scenario, onProgramStart, clock)),
     scriptWorkloads: hasScriptWorkloads(scenario),
     inventory: hasInventory(scenario),
+    ...(health === undefined ? {} : { health }),
     users: scenario.users
       .filter((user) => user.loggedOn)
       .map((user, index) => ({
@@ -242,6 +245,9 @@ export function perform(
       setLogLevel(live.device, action.level);
       if (action.restartService !== false) live.agent.trigger("restart");
       return;
+    case "imeService":
+      performImeService(action, live);
+      return;
     case "editPlatformScript":
       // An admin's act on the service, not on a device: runScenario performs it once (script-setup.ts).
       return;
@@ -255,6 +261,7 @@ const LOG_BASE: Readonly<Record<LogFileName, ImeLogFile>> = {
   "HealthScripts.log": "HealthScripts",
   "Win32AppInventory.log": "Win32AppInventory",
   "Sensor.log": "Sensor",
+  "ClientHealth.log": "ClientHealth",
 };
 
 function outcomeOf(
@@ -304,6 +311,7 @@ function exportRegistry(live: LiveDevice, outDir: string): void {
       ? exportRegFile(live.device.registry, IME_REGISTRY_ROOT)
       : EMPTY_REG_FILE,
   );
+  exportHealthReport(live.device, folder);
 }
 
 /**

@@ -7,6 +7,7 @@ import { createScriptedRunner } from "@imesim/agent/host";
 import { ImesimError } from "@imesim/contracts/errors";
 import type { AdminChannel } from "@imesim/mock-service";
 import { userGroupId } from "../scenario/app-policy.ts";
+import { parseDuration } from "../scenario/duration.ts";
 import type { LoadedScenario } from "../scenario/index.ts";
 import type { PlatformScriptDefinition, RemediationDefinition, ScriptBehaviour } from "../scenario/schema.ts";
 import { conditionHolds } from "./behaviours.ts";
@@ -175,6 +176,7 @@ function scripted(
         exitCode: chosen?.exitCode ?? (chosen === undefined ? 1 : 0),
         stdout: chosen?.stdout ?? "",
         stderr: chosen?.stderr ?? "",
+        ...(chosen?.duration === undefined ? {} : { durationMs: parseDuration(chosen.duration) }),
       };
     },
   };

@@ -14,6 +14,7 @@ import {
   nameOf,
   toUnsigned32,
 } from "@imesim/contracts/enums";
+import { checkHealth } from "./health-expectations.ts";
 import { checkInventory, type DetectedAppView } from "./inventory-expectations.ts";
 import type { LoadedApp, LoadedScenario } from "./model.ts";
 import type {
@@ -101,6 +102,10 @@ function checkOne(
   }
   if ("inventory" in expectation) {
     const verdict = checkInventory(expectation, device.events, device.detectedApps);
+    return [result(index, device, verdict.subject, verdict.passed, verdict.detail)];
+  }
+  if ("health" in expectation) {
+    const verdict = checkHealth(expectation, device);
     return [result(index, device, verdict.subject, verdict.passed, verdict.detail)];
   }
   return [checkService(scenario, expectation, index, device)];

@@ -136,6 +136,16 @@ export const DeviceProfileSchema = Type.Object(
         "the device's download link in Mbit/s, which paces content downloads (default 100; Delivery Optimization peers are faster)",
       ),
     ),
+    joinType: Type.Optional(
+      described(
+        Type.Union([
+          Type.Literal("entraJoined"),
+          Type.Literal("hybridJoined"),
+          Type.Literal("entraRegistered"),
+        ]),
+        "how the device is joined (default entraJoined); an Entra-registered device skips user-context scripts",
+      ),
+    ),
   },
   closed,
 );
@@ -534,6 +544,11 @@ export const ScriptResultSchema = Type.Object(
     exitCode: Type.Optional(Type.Integer()),
     stdout: Type.Optional(Type.String()),
     stderr: Type.Optional(Type.String()),
+    duration: Type.Optional(
+      durationOf(
+        "platform scripts, remediations: how long the script runs; past AgentExecutor's timeout (1800 s, 3600 s) it is killed",
+      ),
+    ),
   },
   closed,
 );
@@ -678,6 +693,28 @@ export const FaultSchema = Type.Object(
 );
 
 // ---------------------------------------------------------------------------------------------------
+// Health evaluation (issue 16, ime.md §8)
+
+/** Turns on the daily health evaluation task; an `imeService` action or a `health` expectation also does. */
+export const HealthSettingsSchema = Type.Object(
+  {
+    memoryThresholdMb: Type.Optional(
+      described(
+        Type.Integer({ minimum: 1 }),
+        "the memory limit HealthCheck.xml sets for the IME process (500)",
+      ),
+    ),
+    seed: Type.Optional(
+      described(
+        Type.String({ minLength: 1 }),
+        "seeds the task's daily random delay (default: the device id)",
+      ),
+    ),
+  },
+  closed,
+);
+
+// ---------------------------------------------------------------------------------------------------
 // Timed actions
 
 const at = durationOf("time since the scenario started");
@@ -758,6 +795,33 @@ export const ActionSchema = Type.Union([
     },
     closed,
   ),
+  // Someone breaks (or mends) the IME's Windows service on the device, as `Stop-Service`, `sc config start=`
+  // or a leaking process would (issue 16); the health evaluation task repairs it (ime.md §8).
+  Type.Object(
+    {
+      at,
+      do: Type.Literal("imeService"),
+      state: Type.Optional(
+        described(
+          Type.Union([Type.Literal("stopped"), Type.Literal("running")]),
+          "stop the IME service, or start it",
+        ),
+      ),
+      startType: Type.Optional(
+        described(
+          Type.Union([Type.Literal("automatic"), Type.Literal("manual"), Type.Literal("disabled")]),
+          "the service's start-up type (the Start value under HKLM\\SYSTEM\\CurrentControlSet\\Services)",
+        ),
+      ),
+      workingSetMb: Type.Optional(
+        described(
+          Type.Integer({ minimum: 0 }),
+          "the IME process's memory in MB now (a leak); a restart brings it back to its baseline",
+        ),
+      ),
+    },
+    closed,
+  ),
 ]);
 
 // ---------------------------------------------------------------------------------------------------
@@ -829,6 +893,7 @@ export const LogExpectationSchema = Type.Object(
       Type.Literal("HealthScripts.log"),
       Type.Literal("Win32AppInventory.log"),
       Type.Literal("Sensor.log"),
+      Type.Literal("ClientHealth.log"),
     ]),
     contains: Type.Optional(Type.String()),
     matches: Type.Optional(described(Type.String(), "regular expression")),
@@ -901,6 +966,34 @@ export const InventoryExpectationSchema = Type.Object(
   closed,
 );
 
+/** What the health evaluation task found and did (issue 16, ime.md §8): its last HealthReport.json and its runs. */
+export const HealthExpectationSchema = Type.Object(
+  {
+    health: Type.Object(
+      {
+        overallState: Type.Optional(
+          described(
+            Type.Union([Type.Literal("Healthy"), Type.Literal("Remediated"), Type.Literal("Unhealthy")]),
+            "the last HealthReport.json's OverallState",
+          ),
+        ),
+        remediated: Type.Optional(
+          described(
+            Type.Array(Type.String({ minLength: 1 })),
+            "the check IDs the last report says were remediated (exactly these, any order)",
+          ),
+        ),
+        runs: Type.Optional(
+          described(Type.Integer({ minimum: 0 }), "how many times the task ran during the scenario"),
+        ),
+      },
+      closed,
+    ),
+    device: Type.Optional(Type.Integer({ minimum: 1 })),
+  },
+  closed,
+);
+
 export const ExpectationSchema = Type.Union([
   AppExpectationSchema,
   RegistryExpectationSchema,
@@ -910,6 +1003,7 @@ export const ExpectationSchema = Type.Union([
   ScriptRunExpectationSchema,
   ComplianceExpectationSchema,
   InventoryExpectationSchema,
+  HealthExpectationSchema,
 ]);
 
 // ---------------------------------------------------------------------------------------------------
@@ -948,6 +1042,7 @@ export const ScenarioSchema = Type.Object(
     remediations: Type.Optional(Type.Array(RemediationSchema)),
     compliancePolicies: Type.Optional(Type.Array(CompliancePolicySchema)),
     faults: Type.Optional(Type.Array(FaultSchema)),
+    health: Type.Optional(HealthSettingsSchema),
     actions: Type.Optional(Type.Array(ActionSchema)),
     expect: Type.Optional(Type.Array(ExpectationSchema)),
   },
@@ -990,3 +1085,5 @@ export type CompliancePolicyDefinition = Static<typeof CompliancePolicySchema>;
 export type ComplianceExpectation = Static<typeof ComplianceExpectationSchema>;
 export type ScriptRunExpectation = Static<typeof ScriptRunExpectationSchema>;
 export type InventoryExpectation = Static<typeof InventoryExpectationSchema>;
+export type HealthExpectation = Static<typeof HealthExpectationSchema>;
+export type HealthSettings = Static<typeof HealthSettingsSchema>;

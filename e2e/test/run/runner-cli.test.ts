@@ -91,7 +91,9 @@ describe("imesim runner", () => {
   it("publishes compliance policies with their discovery scripts and judges them from Graph (issue 16)", async () => {
     const result = await runAcrossProcesses(join(SCENARIOS, "custom-compliance.yaml"), "compliance");
     expect(result.stdout).toMatch(/runner: compliance policy Disk space published as [0-9a-f-]{36}/);
-    expect(result.stdout).toMatch(/✓ expect\[\d+\] Graph deviceStatuses of compliance policy "Disk space": expected compliant, found compliant/);
+    expect(result.stdout).toMatch(
+      /✓ expect\[\d+\] Graph deviceStatuses of compliance policy "Disk space": expected compliant, found compliant/,
+    );
     expect(result.stdout).toMatch(/PASS: \d+ expectation\(s\) held/);
     expect(result.status).toBe(0);
   }, 180_000);

@@ -31,6 +31,11 @@ export interface DeviceProfile {
    * DEFAULT_DOWNLOAD_MBPS when absent; ime.md §11a Time).
    */
   readonly downloadMbps?: number;
+  /**
+   * How the device is joined to Entra (default entraJoined). An Entra-registered (workplace-joined) device
+   * runs no user-context platform scripts or remediations (ime.md §11b, S12 "Join type").
+   */
+  readonly joinType?: "entraJoined" | "hybridJoined" | "entraRegistered";
 }
 
 /** The device a scenario gets when it says nothing: a current Windows 11 x64 PC with one signed-in user. */

@@ -59,3 +59,17 @@ export function setServiceRunning(registry: Registry, name: string, running: boo
 export function setServiceStart(registry: Registry, name: string, start: number): void {
   registry.setValue(`${SERVICES_KEY}\\${name}`, "Start", { type: "REG_DWORD", data: start }, VIEW);
 }
+
+// The service process's working set, in MB: imesim's own value like ImesimRunning (the registry holds no
+// process state). Health evaluation's memory check reads it; scenarios raise it to act out a leak.
+const WORKING_SET = "ImesimWorkingSetMB";
+
+/** The running service's working set in MB (0 when never set). */
+export function serviceWorkingSetMb(registry: Registry, name: string): number {
+  const value = registry.getValue(`${SERVICES_KEY}\\${name}`, WORKING_SET, VIEW);
+  return value?.type === "REG_DWORD" ? value.data : 0;
+}
+
+export function setServiceWorkingSetMb(registry: Registry, name: string, mb: number): void {
+  registry.setValue(`${SERVICES_KEY}\\${name}`, WORKING_SET, { type: "REG_DWORD", data: mb }, VIEW);
+}

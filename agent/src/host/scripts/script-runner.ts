@@ -30,6 +30,11 @@ export interface ScriptResult {
   readonly exitCode: number;
   readonly stdout: string;
   readonly stderr: string;
+  /**
+   * How long the script runs on the device's clock, when a scripted result says so (a hung script); the
+   * platform-script and remediation runners use it to time the process and kill it at its timeout.
+   */
+  readonly durationMs?: number;
 }
 
 /**
@@ -54,7 +59,12 @@ export interface ScriptedScript {
 
 function answer(result: ScriptedResult, request: ScriptRequest, host: Host): ScriptResult {
   if (typeof result === "function") return result(request, host);
-  return { exitCode: result.exitCode ?? 0, stdout: result.stdout ?? "", stderr: result.stderr ?? "" };
+  return {
+    exitCode: result.exitCode ?? 0,
+    stdout: result.stdout ?? "",
+    stderr: result.stderr ?? "",
+    ...(result.durationMs === undefined ? {} : { durationMs: result.durationMs }),
+  };
 }
 
 /**

@@ -34,6 +34,7 @@ const SCRIPT_PHASES: ReadonlySet<string> = new Set<ScriptEventBody["phase"]>([
   "scripts.received",
   "scripts.requestFailed",
   "platformScript.skipped",
+  "scripts.userContextSkipped",
   "script.launched",
   "script.exited",
   "platformScript.completed",
@@ -93,6 +94,11 @@ export function renderScriptEvent(event: ScriptEvent): RenderedLine[] {
               ime(`[PowerShell] Policy ${event.details.policyId} of user ${user} already succeeded, skip it`),
             ),
           ];
+    case "scripts.userContextSkipped":
+      // The real line, for platform scripts and remediations alike (S12 "Join type", ime.md §11b).
+      return [
+        ime(`[PowerShell] This is not AADJ/HAADJ device, skip user context for ${event.details.policyId}`),
+      ];
     case "script.launched": {
       const d = event.details;
       // The run as ime.md §1.5 shows it; the remediation option line is ours by analogy with the PowerShell one.
@@ -116,6 +122,12 @@ export function renderScriptEvent(event: ScriptEvent): RenderedLine[] {
     }
     case "script.exited": {
       const d = event.details;
+      // The real line of a killed script (S12 REM-INSTALL-MODULE, ime.md §11b); the closing line is the usual one.
+      if (d.timedOut === true)
+        return [
+          executor(`Error:Powershell script execution timed out. timeout = ${d.timeoutSeconds} seconds`, 3),
+          executor("Agent executor completed."),
+        ];
       return [
         executor(`Powershell exit code is ${d.exitCode}`),
         executor(`write output done. output = ${d.output.trimEnd()}, error = ${d.error.trimEnd()}`),

@@ -21,6 +21,8 @@ export interface ScriptHookDeps {
   readonly runner: ScriptRunner;
   readonly users: readonly LoggedOnUser[];
   readonly utcOffsetMinutes: number;
+  /** An Entra-registered device skips user-context scripts (ime.md §11b). */
+  readonly entraRegistered?: boolean;
 }
 
 /** A trigger the agent received, as far as sessions go. */
@@ -43,6 +45,7 @@ export function startScriptWorkloads(deps: ScriptHookDeps) {
       ...[...users.values()].map((user) => ({ userId: user.userId, userSid: user.userSid })),
     ],
     utcOffsetMinutes: deps.utcOffsetMinutes,
+    entraRegistered: deps.entraRegistered === true,
   });
   const unsubscribe = deps.events.subscribe((event) => {
     if (event.phase === "service.started") workloads.start();

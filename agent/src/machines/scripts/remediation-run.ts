@@ -75,7 +75,9 @@ export async function runRemediation(
   let post: ScriptOutcome | undefined;
   let statusName: RemediationStatusName;
   if (pre.exitCode === 0) statusName = "WithoutIssues";
-  else if (policy.RemediationScript === null) statusName = "DetectionOnly";
+  // A detection killed at its timeout is a script error; the queue moves on without remediating (S12
+  // REM-INSTALL-MODULE, ime.md §11b) [our null status, as for detect-only].
+  else if (policy.RemediationScript === null || pre.timedOut === true) statusName = "DetectionOnly";
   else {
     remediation = await executeScript(deps, {
       ...base,
@@ -113,7 +115,8 @@ export async function runRemediation(
     PostRemediationDetectScriptOutput: post === undefined ? null : reportedOutput(post.output),
     PostRemediationDetectScriptError: post === undefined ? null : reportedError(post.error),
     // A crashed or killed detection has no exit code of its own: -1 (ime.md §7.5) → Graph scriptError.
-    DetectionScriptError: pre.exitCode === -1,
+    // Killed at its timeout: Graph scriptError too (S12 REM-INSTALL-MODULE).
+    DetectionScriptError: pre.exitCode === -1 || pre.timedOut === true,
   };
   const keyPath = deps.state.writeRemediation(
     session.userId,

@@ -9,6 +9,19 @@ export const SCHEDULE_SLACK_MS = 8_000;
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 
+/**
+ * How often the remediation runner looks for due work [our choice]. S12 saw hourly cycles 60 to 66 minutes
+ * apart, "the interval measured from the previous cycle and rounded up to the runner's poll" (ime.md §11b):
+ * with a 6-minute poll an hourly remediation whose previous cycle took a few seconds runs 66 minutes later.
+ */
+export const RUNNER_POLL_MS = 6 * 60_000;
+
+/** The first runner poll at or after `at`, polls falling every RUNNER_POLL_MS from `anchor` (the queued run). */
+export function roundUpToPoll(at: number, anchor: number): number {
+  if (at <= anchor) return anchor;
+  return anchor + Math.ceil((at - anchor) / RUNNER_POLL_MS) * RUNNER_POLL_MS;
+}
+
 /** `HH:mm[:ss]` as milliseconds since midnight. */
 function timeOfDayMs(time: string | null): number {
   const [h = 0, m = 0, s = 0] = (time ?? "00:00:00").split(":").map(Number);

@@ -2,12 +2,12 @@
 // ("Job is queued and will be scheduled to run at ..."); at a run every remediation that is due runs, one
 // after another (a slow script holds the others); then the runner sleeps until the next one is due. A
 // service stop discards the queue (S12: "Restarting IME before then discards the queued run"). Hourly
-// schedules drift by the cycle's own length, since the interval counts from the previous run (S12 saw 60–66
-// minutes; our drift is only the seconds the scripts take).
+// schedules drift: the interval counts from the previous run and is rounded up to the runner's poll (S12 saw
+// cycles 60–66 minutes apart; remediation-schedule.ts RUNNER_POLL_MS).
 import type { HealthScriptPolicy, ScriptResult } from "@imesim/contracts/gateway";
 import type { TimerHandle } from "../../clock/clock.ts";
 import { type RemediationDeps, runRemediation } from "./remediation-run.ts";
-import { nextRunAt } from "./remediation-schedule.ts";
+import { nextRunAt, roundUpToPoll } from "./remediation-schedule.ts";
 import type { ScriptSession } from "./script-session.ts";
 
 /** Delay between a policy fetch and the remediation run it queues (S12). */
@@ -32,14 +32,21 @@ export function createRemediationScheduler(deps: RemediationSchedulerDeps) {
   let entries: readonly RemediationEntry[] = [];
   let timer: TimerHandle | undefined;
   let generation = 0;
+  // The runner's polls fall every RUNNER_POLL_MS from the queued run of the latest fetch.
+  let pollAnchor = 0;
 
-  const dueAt = (entry: RemediationEntry): number | null =>
-    nextRunAt(
-      entry.policy.Schedule,
-      deps.state.lastRemediationRun(entry.session.userId, entry.policy.PolicyId, entry.policy.PolicyVersion),
-      deps.clock.now(),
-      deps.utcOffsetMinutes,
+  const dueAt = (entry: RemediationEntry): number | null => {
+    const last = deps.state.lastRemediationRun(
+      entry.session.userId,
+      entry.policy.PolicyId,
+      entry.policy.PolicyVersion,
     );
+    const at = nextRunAt(entry.policy.Schedule, last, deps.clock.now(), deps.utcOffsetMinutes);
+    // Only a repeating hourly cycle waits for the poll; daily and run-once times are kept to the second (S12).
+    return at !== null && entry.policy.Schedule.Type === "Hourly" && last !== undefined
+      ? roundUpToPoll(at, pollAnchor)
+      : at;
+  };
 
   const announce = (entry: RemediationEntry, next: number | null): void => {
     const { policy, session } = entry;
@@ -105,6 +112,7 @@ export function createRemediationScheduler(deps: RemediationSchedulerDeps) {
       }
       for (const entry of entries) announce(entry, dueAt(entry));
       const at = deps.clock.now() + REMEDIATION_QUEUE_DELAY_MS;
+      pollAnchor = at;
       deps.events.emit({ phase: "remediation.queued", details: { at } });
       const mine = generation;
       setTimer(at, () => start(mine));

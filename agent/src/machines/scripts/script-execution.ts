@@ -10,6 +10,12 @@ import type { Host, ProcessContext } from "../../host/types.ts";
 
 /** Simulated duration of one script process. */
 export const SCRIPT_PROCESS_MS = 5_000;
+/**
+ * The exit code the IME records for a script AgentExecutor killed at its timeout: S12 (ime.md §11b) saw
+ * `exitCode = 2147483647` (int.MaxValue) after `Error:Powershell script execution timed out. timeout = 3600
+ * seconds`, and Graph's detectionState scriptError.
+ */
+export const TIMED_OUT_EXIT_CODE = 2_147_483_647;
 /** AgentExecutor's timeout argument: 1800 s for platform scripts, 3600 s for remediations (ime.md §11b). */
 export const PLATFORM_TIMEOUT_SECONDS = 1800;
 export const REMEDIATION_TIMEOUT_SECONDS = 3600;
@@ -81,8 +87,15 @@ export async function executeScript(deps: ScriptExecutionDeps, job: ScriptJob): 
     },
     deps.host,
   );
-  await deps.clock.sleep(SCRIPT_PROCESS_MS);
-  const outcome: ScriptOutcome = { exitCode: result.exitCode, output: result.stdout, error: result.stderr };
+  // A script that outlives its timeout is killed then, with what it wrote so far lost [our choice: S12 saw no
+  // output reported for the killed script]; the runner waited the whole timeout (one hung script holds the queue).
+  const timeoutMs = launch.timeoutSeconds * 1000;
+  const runMs = result.durationMs ?? SCRIPT_PROCESS_MS;
+  const timedOut = runMs > timeoutMs;
+  await deps.clock.sleep(timedOut ? timeoutMs : runMs);
+  const outcome: ScriptOutcome = timedOut
+    ? { exitCode: TIMED_OUT_EXIT_CODE, output: "", error: "", timedOut: true }
+    : { exitCode: result.exitCode, output: result.stdout, error: result.stderr };
   deps.events.emit({ phase: "script.exited", details: { ...launch, ...outcome, stage: job.stage } }, subject);
   return outcome;
 }

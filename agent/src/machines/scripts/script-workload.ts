@@ -47,6 +47,8 @@ export interface ScriptWorkloadDeps {
   /** The device session and the logged-on users' sessions, as they are now. */
   readonly sessions: () => readonly ScriptSession[];
   readonly utcOffsetMinutes: number;
+  /** The device is Entra registered, not joined: user-context scripts are skipped (ime.md §11b). */
+  readonly entraRegistered?: boolean;
 }
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
@@ -171,13 +173,26 @@ export function createScriptWorkloads(deps: ScriptWorkloadDeps) {
         if (mine !== epoch) return;
         // A user-context script needs a user: the userless session never runs one (the service sends it only
         // to user sessions; a list that still holds one is filtered here) [our choice].
-        const runnable = <T extends { RunAsAccount: string }>(list: T[]) =>
-          session.userSid === "" ? list.filter((p) => p.RunAsAccount !== "user") : list;
+        // On an Entra-registered device a user session downloads user-context policies and skips each with
+        // the IME's own line (S12 "Join type": "This is not AADJ/HAADJ device, skip user context").
+        const runnable = <T extends { RunAsAccount: string; PolicyId: string }>(
+          list: T[],
+          workload: ScriptWorkload,
+        ) => {
+          if (session.userSid === "") return list.filter((p) => p.RunAsAccount !== "user");
+          if (deps.entraRegistered !== true) return list;
+          for (const policy of list.filter((p) => p.RunAsAccount === "user"))
+            events.emit(
+              { phase: "scripts.userContextSkipped", details: { workload, policyId: policy.PolicyId } },
+              { userId: session.userId },
+            );
+          return list.filter((p) => p.RunAsAccount !== "user");
+        };
         const platform = await fetchList(
           "platform",
           session,
           reason,
-          (text) => runnable(parsePlatformScriptPolicies(text)),
+          (text) => runnable(parsePlatformScriptPolicies(text), "platform"),
           (p) => p.PolicyId,
         );
         if (platform !== undefined && platform.length > 0) {
@@ -188,7 +203,7 @@ export function createScriptWorkloads(deps: ScriptWorkloadDeps) {
           "health",
           session,
           reason,
-          (text) => runnable(parseHealthScriptPolicies(text)),
+          (text) => runnable(parseHealthScriptPolicies(text), "health"),
           (p: HealthScriptPolicy) => p.PolicyId,
         );
         for (const policy of health ?? []) entries.push({ session, policy });

@@ -49,3 +49,16 @@ describe("the script workload chart", () => {
     expect(text).toContain("scriptWorkload_waiting --> scriptWorkload_fetching : after policyInterval");
   });
 });
+
+describe("roundUpToPoll (ime.md §11b: hourly cycles 60–66 minutes apart)", () => {
+  it("moves a due time to the runner's next 6-minute poll after the queued run", async () => {
+    const { roundUpToPoll, RUNNER_POLL_MS } = await import(
+      "../../../src/machines/scripts/remediation-schedule.ts"
+    );
+    expect(RUNNER_POLL_MS).toBe(6 * 60_000);
+    expect(roundUpToPoll(NOW, NOW)).toBe(NOW);
+    expect(roundUpToPoll(NOW + 60 * 60_000, NOW)).toBe(NOW + 60 * 60_000);
+    expect(roundUpToPoll(NOW + 60 * 60_000 + 15_000, NOW)).toBe(NOW + 66 * 60_000);
+    expect(roundUpToPoll(NOW - 1, NOW)).toBe(NOW);
+  });
+});

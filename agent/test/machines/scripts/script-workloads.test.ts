@@ -35,9 +35,17 @@ function platform(id: string, script: string, version = 1): PlatformScriptPolicy
 }
 
 /** An agent whose service serves `scripts` and records the PolicyResult uploads. */
-function setup(runner: ScriptRunner, users: { userId: string; userSid: string; session: number }[] = []) {
+function setup(
+  runner: ScriptRunner,
+  users: { userId: string; userSid: string; session: number }[] = [],
+  joinType?: "entraJoined" | "entraRegistered",
+) {
   const clock = createVirtualClock(T0);
-  const device = createDevice({ backend: "memory", clock });
+  const device = createDevice({
+    backend: "memory",
+    clock,
+    ...(joinType === undefined ? {} : { profile: { joinType } }),
+  });
   const fake = createFakeService(clock);
   const served = { platform: [] as PlatformScriptPolicy[], health: [] as HealthScriptPolicy[] };
   const uploads: ScriptResult[] = [];
@@ -170,6 +178,29 @@ describe("platform scripts", () => {
     expect(s.device.registry.keyExists(`${POLICY_KEY}\\${DEVICE}\\u1`)).toBe(false);
   });
 
+  it("skips user-context scripts on an Entra-registered device with the IME's line; SYSTEM ones still run", async () => {
+    const user = { userId: "5e1a0000-0000-4000-8000-000000000001", userSid: "S-1-12-1-1-2-3-4", session: 1 };
+    const s = setup(
+      createScriptedRunner([{ purpose: "platformScript", result: { exitCode: 0, stdout: "ok" } }]),
+      [user],
+      "entraRegistered",
+    );
+    s.served.platform = [{ ...platform("u1", "whoami"), RunAsAccount: "user" }, platform("s1", "hostname")];
+    s.agent.start();
+    await s.runTo(HOUR);
+    // The fake serves the same list to both sessions: the SYSTEM script runs in each, the user one in neither.
+    expect(s.phase("script.exited").map((e) => e.details.policyId)).toEqual(["s1", "s1"]);
+    expect(s.phase("scripts.userContextSkipped").map((e) => [e.userId, e.details.policyId])).toEqual([
+      [user.userId, "u1"],
+    ]);
+    const ime = s.agent.logs.read("IntuneManagementExtension");
+    expect(ime).toContain("[PowerShell] This is not AADJ/HAADJ device, skip user context for u1");
+    // The user session's list after the filter holds the SYSTEM script only.
+    expect(s.phase("scripts.received").filter((e) => e.userId === user.userId)[0]?.details.policyIds).toEqual(
+      ["s1"],
+    );
+  });
+
   it("surfaces a script nothing answers instead of passing by accident", async () => {
     const s = setup(createScriptedRunner([]));
     s.served.platform = [platform("p", "Write-Output hi")];
@@ -209,11 +240,11 @@ describe("remediations", () => {
     },
   ]);
 
-  it("fixes drift on an hourly schedule, 5 minutes after the fetch and then every hour", async () => {
+  it("fixes drift on an hourly schedule, 5 minutes after the fetch and then every 66 minutes", async () => {
     const s = setup(runner);
     s.served.health = [health({ Type: "Hourly", Interval: 1, Time: null, Date: null, UseUtc: false })];
     s.agent.start();
-    await s.runTo(HOUR + 10 * MINUTE);
+    await s.runTo(HOUR + 20 * MINUTE);
     s.device.fs.remove(FILE);
     await s.runTo(3 * HOUR);
     const done = s.phase("remediation.completed");
@@ -221,6 +252,13 @@ describe("remediations", () => {
     // The first cycle: 147 s start-up delay, then the queued run 5 minutes later (ime.md §11b).
     expect(done[0]!.simTime - T0).toBeGreaterThanOrEqual(147_000 + 5 * MINUTE);
     expect(done[0]!.simTime - T0).toBeLessThan(147_000 + 6 * MINUTE);
+    // The interval counts from the previous cycle and waits for the runner's next 6-minute poll (S12: 60–66 min).
+    const starts = s.phase("script.launched").filter((e) => e.details.stage === "detect");
+    const cycleStarts = [starts[0]!, starts[2]!, starts[3]!].map((e) => e.simTime);
+    expect([cycleStarts[1]! - cycleStarts[0]!, cycleStarts[2]! - cycleStarts[1]!]).toEqual([
+      66 * MINUTE,
+      66 * MINUTE,
+    ]);
     expect(
       s.uploads.map((u) => [
         u.RemediationStatus,
@@ -264,5 +302,63 @@ describe("remediations", () => {
     await s.runTo(HOUR);
     expect(s.phase("remediation.queued")).toHaveLength(1);
     expect(s.phase("remediation.completed")).toHaveLength(0);
+  });
+});
+
+describe("AgentExecutor time-outs (ime.md §11b, S12 REM-INSTALL-MODULE)", () => {
+  const hourly = (id: string): HealthScriptPolicy => ({
+    PolicyId: id,
+    PolicyVersion: 1,
+    DetectionScript: b64(`detect ${id}`),
+    RemediationScript: b64(`remediate ${id}`),
+    RunAsAccount: "system",
+    RunAs32Bit: false,
+    EnforceSignatureCheck: false,
+    Schedule: { Type: "Hourly", Interval: 1, Time: null, Date: null, UseUtc: false },
+  });
+
+  it("kills a hung detection at 3600 s: scriptError, no remediation, and the next remediation waits for it", async () => {
+    const s = setup(
+      createScriptedRunner([
+        { contains: "detect hung", result: { exitCode: 0, durationMs: 5 * HOUR } },
+        { contains: "detect fine", result: { exitCode: 0, stdout: "ok" } },
+      ]),
+    );
+    s.served.health = [hourly("hung"), hourly("fine")];
+    s.agent.start();
+    await s.runTo(HOUR + 20 * MINUTE);
+    const exited = s.phase("script.exited");
+    expect(exited.map((e) => [e.details.policyId, e.details.exitCode, e.details.timedOut ?? false])).toEqual([
+      ["hung", 2_147_483_647, true],
+      ["fine", 0, false],
+    ]);
+    // The queued run started 147 s + 5 min after the start; the second script ran exactly an hour later.
+    const launched = s.phase("script.launched").map((e) => e.simTime);
+    expect(launched[1]! - launched[0]!).toBe(HOUR);
+    expect(s.uploads.find((u) => u.PolicyId === "hung")).toMatchObject({
+      DetectionScriptError: true,
+      RemediationStatus: null,
+      ErrorCode: 2_147_483_647,
+    });
+    expect(s.phase("remediation.remediated")).toEqual([]);
+    const executor = s.agent.logs.read("AgentExecutor");
+    expect(executor).toContain("Error:Powershell script execution timed out. timeout = 3600 seconds");
+    expect(s.agent.failure()).toBeUndefined();
+  });
+
+  it("kills a platform script at its 1800 s timeout and records it Failed", async () => {
+    const s = setup(
+      createScriptedRunner([{ purpose: "platformScript", result: { exitCode: 0, durationMs: 2 * HOUR } }]),
+    );
+    s.served.platform = [platform("slow", "Start-Sleep 7200")];
+    s.agent.start();
+    await s.runTo(HOUR);
+    expect(s.phase("script.exited").map((e) => [e.details.exitCode, e.details.timedOut])).toEqual([
+      [2_147_483_647, true],
+    ]);
+    expect(s.uploads).toMatchObject([{ PolicyId: "slow", Result: "Failed", ErrorCode: 2_147_483_647 }]);
+    expect(s.agent.logs.read("AgentExecutor")).toContain(
+      "Error:Powershell script execution timed out. timeout = 1800 seconds",
+    );
   });
 });
