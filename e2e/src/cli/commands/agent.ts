@@ -174,6 +174,7 @@ export function registerAgent(program: Command): void {
         { createDevice },
         { scenarioInstaller, scenarioScripts },
         { withScriptedResults },
+        { healthOptionsOf },
         { deviceProfileOf, seedDevice },
         { timelineEntry },
         { perform },
@@ -184,6 +185,7 @@ export function registerAgent(program: Command): void {
         import("@imesim/agent/host"),
         import("../../run/agent-parts.ts"),
         import("../../run/script-setup.ts"),
+        import("../../run/health-setup.ts"),
         import("../../run/device-setup.ts"),
         import("../../run/reports.ts"),
         import("../../run/run-scenario.ts"),
@@ -242,6 +244,9 @@ export function registerAgent(program: Command): void {
         // A device on its own runs the app inventory collector (issue 16; ime.md §1.1 lists its
         // Win32AppInventory.log among the IME's logs). `imesim run` turns it on per scenario.
         inventory: true,
+        // …and the daily health evaluation task that repairs a stopped or disabled IME (ime.md §8), with the
+        // scenario's health settings when it has them.
+        health: (scenario === undefined ? undefined : healthOptionsOf(scenario)) ?? true,
         users: (identity.userless === true ? [] : (scenario?.users ?? []))
           .filter((user) => user.loggedOn)
           .map((user, index) => ({ userId: user.objectId, userSid: user.sid, session: index + 1 })),
