@@ -10,6 +10,7 @@ export function renderClock(
   startMs: number,
 ): (clock: ClockState) => void {
   root.innerHTML = `
+    <legend class="sr-only">Run speed</legend>
     <button type="button" class="pause"></button>
     <button type="button" class="step">Step</button>
     <span role="radiogroup" aria-label="Speed">

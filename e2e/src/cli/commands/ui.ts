@@ -1,13 +1,7 @@
 import { resolve } from "node:path";
 import { isImesimError } from "@imesim/contracts/errors";
-import { type Command, InvalidArgumentError } from "commander";
-
-function port(value: string): number {
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < 0 || number > 65535)
-    throw new InvalidArgumentError("must be a port number (0-65535)");
-  return number;
-}
+import type { Command } from "commander";
+import { uiPort } from "./run-ui.ts";
 
 /** `imesim ui <out folder>`: a finished run's saved outputs in the dashboard, on loopback, until interrupted. */
 export function registerUi(program: Command): void {
@@ -17,7 +11,7 @@ export function registerUi(program: Command): void {
       "Open a finished run's outputs (`imesim run --out <dir>` or `imesim agent --out <dir>`) in the web dashboard on 127.0.0.1: timeline, logs, portal",
     )
     .argument("<out>", "the run's output folder")
-    .option("-p, --port <port>", "port on 127.0.0.1 (0: any free port)", port, 0)
+    .option("-p, --port <port>", "port on 127.0.0.1 (0: any free port)", uiPort, 0)
     .action(async (out: string, options: { port: number }) => {
       const [{ loadSavedRun }, { startDashboardServer }] = await Promise.all([
         import("../../dashboard/saved-run.ts"),
