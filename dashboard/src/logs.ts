@@ -59,7 +59,7 @@ export function applyFilter(
   text: string,
 ): number {
   const needle = text.toLowerCase();
-  const rows = tbody.rows;
+  const rows = Array.from(tbody.rows);
   let shown = 0;
   for (let index = 0; index < rows.length; index += 1) {
     const match = needle === "" || records[index]!.message.toLowerCase().includes(needle);
@@ -103,6 +103,7 @@ export function renderLogs(
       <div class="log-scroll" tabindex="0" aria-label="Log records">
         <table class="cmtrace">
           <caption class="sr-only">CMTrace records; errors have a red background, warnings yellow</caption>
+          <colgroup><col class="c-msg"><col class="c-comp"><col class="c-time"><col class="c-thread"><col class="c-type"></colgroup>
           <thead><tr><th scope="col">Log Text</th><th scope="col">Component</th><th scope="col">Date/Time</th><th scope="col">Thread</th><th scope="col" class="sr-type">Type</th></tr></thead>
           <tbody></tbody>
         </table>

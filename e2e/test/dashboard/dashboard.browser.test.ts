@@ -37,7 +37,7 @@ async function axeViolations(page: Page): Promise<string[]> {
 
 if (SKIP_REASON !== undefined) console.warn(SKIP_REASON);
 
-describe.skipIf(SKIP_REASON !== undefined)("dashboard in chromium", () => {
+describe.skipIf(SKIP_REASON !== undefined)("dashboard in chromium", { timeout: 120_000 }, () => {
   let out: string;
   let server: DashboardServer;
   let events: ImeEvent[];
