@@ -4,6 +4,7 @@
 // agent's renderer gave for it (EventLines), the n-th identical line being the n-th event's.
 import type { EventLines, LogFileView, LogRecord } from "./api-types.ts";
 import { escapeHtml } from "./format.ts";
+import { renderProgressively } from "./progressive.ts";
 
 /** `AppWorkload-20260101-101010.log` and `AppWorkload.log` are both the AppWorkload log. */
 export function baseOf(fileName: string): string {
@@ -42,33 +43,32 @@ export function lineIndexes(
 
 const TYPE_NAMES: Readonly<Record<number, string>> = { 1: "info", 2: "warning", 3: "error" };
 
-/** The table rows' HTML (one string: building 10,000 rows node by node is several times slower). */
-export function rowsHtml(records: readonly LogRecord[], hits: ReadonlySet<number>): string {
+/** The HTML of the rows at `indexes` (one string: building rows node by node is several times slower). */
+export function rowsHtml(
+  records: readonly LogRecord[],
+  indexes: readonly number[],
+  hits: ReadonlySet<number>,
+): string {
   let html = "";
-  for (let index = 0; index < records.length; index += 1) {
+  for (const index of indexes) {
     const record = records[index]!;
-    html += `<tr class="t${record.type}${hits.has(index) ? " hit" : ""}" data-index="${index}"${hits.has(index) ? ' tabindex="-1"' : ""}><td class="msg">${escapeHtml(record.message)}</td><td>${escapeHtml(record.component)}</td><td class="nowrap">${escapeHtml(record.date)} ${escapeHtml(record.time)}</td><td>${record.thread}</td><td class="sr-type">${TYPE_NAMES[record.type] ?? record.type}</td></tr>`;
+    const hit = hits.has(index);
+    html += `<tr class="t${record.type}${hit ? " hit" : ""}" data-index="${index}"${hit ? ' tabindex="-1"' : ""}><td class="msg">${escapeHtml(record.message)}</td><td>${escapeHtml(record.component)}</td><td class="nowrap">${escapeHtml(record.date)} ${escapeHtml(record.time)}</td><td>${record.thread}</td><td class="sr-type">${TYPE_NAMES[record.type] ?? record.type}</td></tr>`;
   }
   return html;
 }
 
-/** Shows only rows whose message contains `text` (case-insensitive); returns how many are shown. */
-export function applyFilter(
-  tbody: HTMLTableSectionElement,
-  records: readonly LogRecord[],
-  text: string,
-): number {
+/** Indexes of the records whose message contains `text` (case-insensitive); all of them for "". */
+export function matching(records: readonly LogRecord[], text: string): number[] {
   const needle = text.toLowerCase();
-  const rows = Array.from(tbody.rows);
-  let shown = 0;
-  for (let index = 0; index < rows.length; index += 1) {
-    const match = needle === "" || records[index]!.message.toLowerCase().includes(needle);
-    const row = rows[index]!;
-    if (row.hidden === match) row.hidden = !match;
-    if (match) shown += 1;
-  }
-  return shown;
+  const indexes: number[] = [];
+  for (let index = 0; index < records.length; index += 1)
+    if (needle === "" || records[index]!.message.toLowerCase().includes(needle)) indexes.push(index);
+  return indexes;
 }
+
+/** Rows rendered at once, and per step as the reader scrolls (progressive.ts). */
+const CHUNK = 200;
 
 export interface LogViewOptions {
   /** The event whose lines to jump to, with its lines. */
@@ -113,11 +113,27 @@ export function renderLogs(
   const count = root.querySelector<HTMLElement>(".count")!;
   const filter = root.querySelector<HTMLInputElement>(".filter")!;
   let records: LogRecord[] = [];
+  let hits = new Set<number>();
+  let stop = () => {};
+  const scroller = root.querySelector<HTMLElement>(".log-scroll")!;
+  /** Renders the matching rows: through the last hit now (so it can be focused), the rest as the reader scrolls. */
+  const render = () => {
+    const indexes = matching(records, filter.value);
+    count.textContent = `${indexes.length} of ${records.length} lines`;
+    const lastHit = Math.max(-1, ...hits);
+    stop();
+    stop = renderProgressively(
+      scroller,
+      tbody,
+      indexes.length,
+      (from, to) => rowsHtml(records, indexes.slice(from, to), hits),
+      { first: Math.max(CHUNK, indexes.findIndex((index) => index >= lastHit) + CHUNK), chunk: CHUNK },
+    );
+  };
   const show = () => {
     records = recordsOf(files, base);
-    const hits = new Set(options.lines === undefined ? [] : lineIndexes(records, base, options.lines.lines));
-    tbody.innerHTML = rowsHtml(records, hits);
-    count.textContent = `${applyFilter(tbody, records, filter.value)} of ${records.length} lines`;
+    hits = new Set(options.lines === undefined ? [] : lineIndexes(records, base, options.lines.lines));
+    render();
     const first = tbody.querySelector<HTMLElement>("tr.hit");
     if (first !== null) {
       first.scrollIntoView({ block: "center" });
@@ -128,9 +144,7 @@ export function renderLogs(
     base = (event.target as HTMLSelectElement).value;
     show();
   });
-  filter.addEventListener("input", () => {
-    count.textContent = `${applyFilter(tbody, records, filter.value)} of ${records.length} lines`;
-  });
+  filter.addEventListener("input", render);
   root.querySelector(".back")?.addEventListener("click", () => {
     if (options.lines !== undefined) options.onBack?.(options.lines.seq);
   });

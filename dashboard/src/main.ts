@@ -12,6 +12,9 @@ const view = document.querySelector<HTMLElement>("#view")!;
 const picker = document.querySelector<HTMLSelectElement>("#device")!;
 const clockEl = document.querySelector<HTMLElement>("#clock")!;
 
+/** The view an empty hash opens: the service has no events, so its dashboard opens on the portal. */
+let defaultView: "timeline" | "portal" = "timeline";
+
 interface Route {
   readonly name: "timeline" | "logs" | "portal";
   readonly device: string | undefined;
@@ -21,7 +24,12 @@ interface Route {
 function parseRoute(): Route {
   const [path = "", query = ""] = location.hash.replace(/^#\/?/, "").split("?");
   const params = new URLSearchParams(query);
-  const name = path === "logs" || path === "portal" ? path : "timeline";
+  const name =
+    path === "logs" || path === "portal" || path === "timeline"
+      ? path
+      : defaultView === "portal"
+        ? "portal"
+        : "timeline";
   const seq = params.get("seq");
   return { name, device: params.get("device") ?? undefined, seq: seq === null ? undefined : Number(seq) };
 }
@@ -56,6 +64,9 @@ async function show(): Promise<void> {
   try {
     if (route.name === "portal") {
       renderPortal(view, await api.portal());
+    } else if (run.mode === "service") {
+      view.innerHTML =
+        "<p>The service holds what devices reported, not the agent's events or logs: the portal shows it. For a device's timeline and logs open its outputs (<code>imesim ui &lt;out folder&gt;</code>) or run with <code>imesim run --ui</code>.</p>";
     } else if (device === undefined || device === "") {
       view.innerHTML = "<p>No device has reported yet.</p>";
     } else if (route.name === "logs") {
@@ -118,6 +129,7 @@ function follow(onClock: (clock: ClockState) => void): void {
 
 async function start(): Promise<void> {
   run = await api.run();
+  if (run.mode === "service") defaultView = "portal";
   document.querySelector("#title")!.textContent = `imesim — ${run.title}`;
   document.title = `imesim — ${run.title}`;
   fillPicker();
