@@ -60,9 +60,11 @@ export interface LogFileView {
   readonly records: readonly LogRecord[];
 }
 
-/** The lines an event wrote, as the agent's log renderer writes them (to find them in the files). */
+/** What an event wrote: its log lines, as the agent's renderer writes them (to find them in the files), and its registry values. */
 export interface EventLines {
   readonly seq: number;
+  /** The registry values it wrote, as `imesim explain` lists them. */
+  readonly registryWrites: readonly string[];
   /**
    * `occurrence`: how many earlier events of the device rendered the same text into the same file, so the viewer
    * picks the right one of identical lines (banners repeat every check-in).

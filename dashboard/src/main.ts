@@ -83,6 +83,7 @@ async function show(): Promise<void> {
       redrawTimeline = renderTimeline(view, current, {
         startMs: run.startMs ?? current.events[0]?.simTime ?? 0,
         onShowLines: (seq) => go("logs", device, seq),
+        loadWrites: async (seq) => (await api.lines(device, seq)).registryWrites,
         ...(route.seq === undefined ? {} : { selectedSeq: route.seq }),
       });
       if (route.seq !== undefined)

@@ -12,6 +12,8 @@ export interface TimelineOptions {
   readonly startMs: number;
   /** Called when the user asks for an event's log lines. */
   readonly onShowLines: (seq: number) => void;
+  /** Fetches the registry values an event wrote (shown beside its note). */
+  readonly loadWrites: (seq: number) => Promise<readonly string[]>;
   readonly selectedSeq?: number;
 }
 
@@ -38,6 +40,12 @@ export function eventLabel(event: TimelineEvent): string {
     default:
       return "";
   }
+}
+
+/** The registry values a step wrote, as a list (nothing when it wrote none). */
+function writesHtml(writes: readonly string[]): string {
+  if (writes.length === 0) return "";
+  return `<h4>Registry values written</h4><ul class="writes">${writes.map((write) => `<li><code>${escapeHtml(write)}</code></li>`).join("")}</ul>`;
 }
 
 interface Lane {
@@ -126,9 +134,14 @@ export function renderTimeline(
       <h3>${escapeHtml(note?.title ?? event.phase)}${app === "" ? "" : ` — ${escapeHtml(app)}`}</h3>
       <p class="meta"><code>${escapeHtml(event.phase)}</code> · event ${event.seq} · ${formatOffset(event.simTime - options.startMs)} · thread ${event.thread}</p>
       <p>${escapeHtml(note?.why ?? "")}</p>
+      <div class="writes-slot"></div>
       <button type="button" class="show-lines">Show its log lines</button>
-      <pre class="json">${escapeHtml(JSON.stringify(event.details, null, 2))}</pre>`;
+      <pre class="json" tabindex="0" aria-label="Event details">${escapeHtml(JSON.stringify(event.details, null, 2))}</pre>`;
     detailsEl.querySelector("button")!.addEventListener("click", () => options.onShowLines(event.seq));
+    void options.loadWrites(event.seq).then((writes) => {
+      const slot = detailsEl.querySelector(".writes-slot");
+      if (slot !== null && selected === event.seq) slot.innerHTML = writesHtml(writes);
+    });
   };
 
   const draw = () => {

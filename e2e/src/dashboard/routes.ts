@@ -6,6 +6,7 @@ import fastifyStatic from "@fastify/static";
 import type { ImeEvent } from "@imesim/agent/events";
 import type { ClockSpeed, EventLines, RunInfo, StreamMessage } from "@imesim/dashboard/api";
 import type { FastifyInstance, FastifyReply } from "fastify";
+import { registryWrites } from "../explain/narrate.ts";
 import { eventLinesOf } from "./event-lines.ts";
 import { deviceEventsOf } from "./event-view.ts";
 import { portalViewOf } from "./portal.ts";
@@ -65,7 +66,7 @@ export async function registerDashboard(
           code: "DASHBOARD_UNKNOWN_EVENT",
           message: `device ${request.params.deviceId} has no event ${request.params.seq}`,
         });
-      return { seq, lines: eventLinesOf(events, event) };
+      return { seq, registryWrites: registryWrites(event), lines: eventLinesOf(events, event) };
     },
   );
   app.get("/ui/api/portal", async () => {

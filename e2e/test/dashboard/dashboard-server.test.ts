@@ -66,6 +66,18 @@ describe("dashboard data from a real run (retry-grs)", () => {
     }
   });
 
+  it("lists the registry values each state step wrote, as explain does", async () => {
+    const app = Fastify();
+    await registerDashboard(app, loadSavedRun(out), { dist: join(out, "no-such-dist") });
+    const writes = async (event: ImeEvent | undefined) =>
+      (await app.inject({ url: `/ui/api/devices/${event?.deviceId}/events/${event?.seq}/lines` })).json()
+        .registryWrites as string[];
+    const last = events.filter((event) => event.phase === "state.enforcement").at(-1);
+    expect((await writes(last))[0]).toContain('EnforcementStateMessage = {"EnforcementState":1000');
+    expect(await writes(events.find((event) => event.phase === "download.started"))).toEqual([]);
+    await app.close();
+  });
+
   it("refuses a folder without events.jsonl with DASHBOARD_NO_EVENTS naming it", () => {
     const empty = mkdtempSync(join(tmpdir(), "imesim-dash-empty-"));
     try {

@@ -72,6 +72,11 @@ describe.skipIf(SKIP_REASON !== undefined)("dashboard in chromium", { timeout: 1
       ),
     );
     expect(await page.locator(".lane-label", { hasText: "Busy Installer" }).count()).toBe(1);
+    // The last state step: its EnforcementStateMessage write is listed beside the explain note.
+    const state = events.filter((event) => event.phase === "state.enforcement").at(-1);
+    await page.focus(`.marker[data-seq="${state?.seq}"]`);
+    await page.keyboard.press("Enter");
+    await expect.poll(() => page.textContent(".details .writes")).toContain('"EnforcementState":1000');
     await page.screenshot({ path: join(SCREENSHOTS, "dashboard-timeline.png") });
     expect(await axeViolations(page)).toEqual([]);
     await page.close();
