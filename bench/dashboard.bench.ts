@@ -3,10 +3,12 @@
 // data of the real shapes, served by the real server. Skips with a message when /usr/bin/chromium is missing.
 import type { ImeEvent } from "@imesim/agent/events";
 import type { LogRecord, PortalCell, PortalView } from "@imesim/dashboard/api";
-import type { Page } from "playwright-core";
 import { startDashboardServer } from "../e2e/src/dashboard/server.ts";
 import type { DashboardSource } from "../e2e/src/dashboard/source.ts";
 import { HAS_CHROMIUM, launchChromium, SKIP_REASON } from "../e2e/test/dashboard/browser.ts";
+
+/** A chromium page (playwright-core's type, through e2e's launcher: the root declares no playwright of its own). */
+type Page = Awaited<ReturnType<Awaited<ReturnType<typeof launchChromium>>["browser"]["newPage"]>>;
 
 const LOG_LINES = 10_000;
 const DEVICES = 1_000;
