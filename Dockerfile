@@ -14,6 +14,8 @@ COPY contracts/package.json contracts/
 COPY mock-service/package.json mock-service/
 COPY agent/package.json agent/
 COPY e2e/package.json e2e/
+# The dashboard workspace (issue 17) for npm ci's workspace links; its front end is not built in the images.
+COPY dashboard/package.json dashboard/
 # --ignore-scripts: better-sqlite3 loads its bundled prebuilt binary (the root package.json allows no
 # install scripts either), so no compiler is needed and the image stays slim.
 # Then drop what only a compile or another platform needs: SQLite's C sources and the other prebuilds.

@@ -10,6 +10,7 @@ subs = [
     (re.compile(r"simulated in [0-9.]+ s"), "simulated in <WALL> s"),
     (re.compile(r'"wallMs": [0-9.e+-]+'), '"wallMs": <WALL>'),
     (re.compile(r'time="[0-9.]+"'), 'time="<WALL>"'),  # junit test times are wall times
+    (re.compile(r'"wallTime":\d+'), '"wallTime":<WALL>'),  # events.jsonl (dashboard): when each event was emitted
 ]
 def norm(path, root):
     data = open(path, "rb").read()

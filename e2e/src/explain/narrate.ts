@@ -30,8 +30,8 @@ const QUIET_PHASES: ReadonlySet<ImeEvent["phase"]> = new Set([
   "checkin.scheduled",
 ]);
 
-/** The registry values an event says it wrote. */
-function registryWrites(event: ImeEvent): string[] {
+/** The registry values an event says it wrote (also shown by the dashboard's timeline). */
+export function registryWrites(event: ImeEvent): string[] {
   if (event.phase === "state.compliance")
     return [`${event.details.keyPath}  ComplianceStateMessage = ${JSON.stringify(event.details.message)}`];
   if (event.phase === "state.enforcement")

@@ -17,6 +17,7 @@ import { IME_REGISTRY_ROOT, WIN32_APPS_KEY } from "@imesim/agent/ime";
 import type { ImeLogFile } from "@imesim/agent/log";
 import { inProcessChannel } from "@imesim/mock-service";
 import { deleteRegistry, setLogLevel } from "../control/operations.ts";
+import { EVENTS_FILE, writeEventsFile } from "../dashboard/events-file.ts";
 import {
   checkExpectations,
   type DeviceOutcome,
@@ -76,6 +77,14 @@ export interface RunOptions {
   readonly workers?: number;
   /** A fleet worker's share: its first device number and where its service keeps its data under `outDir`. */
   readonly shard?: FleetShard;
+  /** Called once per device as it starts (the dashboard's live view subscribes to its events and logs). */
+  readonly onDevice?: (device: {
+    readonly number: number;
+    readonly deviceName: string;
+    readonly agent: Agent;
+  }) => void;
+  /** Drives the virtual clock to `endMs` (default `clock.runUntil(endMs)`; the dashboard paces it). */
+  readonly driveClock?: (clock: VirtualClock, endMs: number) => Promise<void>;
 }
 
 interface LiveDevice {
@@ -312,6 +321,8 @@ function exportRegistry(live: LiveDevice, outDir: string): void {
       : EMPTY_REG_FILE,
   );
   exportHealthReport(live.device, folder);
+  // The typed events, so `imesim ui <out>` shows the run without reading its logs to learn what happened.
+  writeEventsFile(join(folder, EVENTS_FILE), live.events);
 }
 
 /**
@@ -368,6 +379,13 @@ async function runBatch(
         ),
       );
       onReady(index);
+      const live = devices[devices.length - 1];
+      if (live !== undefined)
+        options.onDevice?.({
+          number: live.number,
+          deviceName: live.device.profile.computerName,
+          agent: live.agent,
+        });
     }
     const adminErrors: string[] = [];
     for (const action of scenario.actions) {
@@ -384,7 +402,8 @@ async function runBatch(
       }, action.atMs);
     }
     for (const live of devices) live.agent.start();
-    await clock.runUntil(scenario.startMs + scenario.durationMs);
+    const endMs = scenario.startMs + scenario.durationMs;
+    await (options.driveClock === undefined ? clock.runUntil(endMs) : options.driveClock(clock, endMs));
     for (const live of devices) live.agent.logs.flush();
     const { scripts, compliance } = setup;
     const runStates =

@@ -7,6 +7,7 @@ import { registerRun } from "./run.ts";
 import { registerRunner } from "./runner.ts";
 import { registerServe } from "./serve.ts";
 import { registerTest } from "./test.ts";
+import { registerUi } from "./ui.ts";
 import { registerUnpack } from "./unpack.ts";
 
 /**
@@ -24,4 +25,5 @@ export function registerCommands(program: Command): void {
   registerExplain(program);
   registerAgent(program);
   registerRunner(program);
+  registerUi(program);
 }

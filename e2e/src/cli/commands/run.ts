@@ -1,8 +1,9 @@
 import { writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { SingleBar } from "cli-progress";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import type { ReportFormat } from "../../run/reports.ts";
+import { startLiveDashboard, uiPort } from "./run-ui.ts";
 import { loadScenarioOrExit } from "./scenario-file.ts";
 
 interface RunCommandOptions {
@@ -11,6 +12,8 @@ interface RunCommandOptions {
   report: ReportFormat;
   verbose?: boolean;
   out?: string;
+  ui?: boolean;
+  uiPort: number;
 }
 
 function positive(value: string): number {
@@ -47,6 +50,11 @@ export function registerRun(program: Command): void {
       "--out <dir>",
       "write each device's IME logs, a .reg export of its IME registry state, and the reports here",
     )
+    .option(
+      "--ui",
+      "serve the live dashboard on 127.0.0.1 during the run (it starts paused: press Play or Step there) and keep it open until Ctrl-C",
+    )
+    .option("--ui-port <port>", "port of --ui's dashboard (0: any free port)", uiPort, 0)
     .action(async (file: string, options: RunCommandOptions) => {
       const scenario = await loadScenarioOrExit(file);
       if (scenario === undefined) return;
@@ -60,7 +68,12 @@ export function registerRun(program: Command): void {
           : undefined;
       bar?.start(total, 0);
       const outDir = options.out === undefined ? undefined : resolve(options.out);
+      const ui =
+        options.ui === true
+          ? await startLiveDashboard(basename(file), scenario.startMs, options.uiPort)
+          : undefined;
       const result = await runScenario(scenario, {
+        ...(ui === undefined ? {} : ui.runOptions),
         ...(options.devices === undefined ? {} : { devices: options.devices }),
         ...(options.workers === undefined ? {} : { workers: options.workers }),
         ...(outDir === undefined ? {} : { outDir }),
@@ -74,5 +87,6 @@ export function registerRun(program: Command): void {
       }
       process.stdout.write(formatRunReport(result, options.report, { verbose: options.verbose === true }));
       process.exitCode = result.passed ? 0 : 1;
+      if (ui !== undefined) await ui.keepOpen();
     });
 }

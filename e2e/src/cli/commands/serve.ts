@@ -143,6 +143,12 @@ export function registerServe(program: Command): void {
       process.exitCode = 2;
       return;
     }
+    // The dashboard's portal over the service's own state (issue 17), on the same port.
+    const [{ registerDashboard }, { createServiceSource }] = await Promise.all([
+      import("../../dashboard/routes.ts"),
+      import("../../dashboard/service-source.ts"),
+    ]);
+    await registerDashboard(server, createServiceSource(server));
     const address = await server.listen({
       port: options.port,
       host: options.host,
@@ -162,6 +168,7 @@ export function registerServe(program: Command): void {
     else if (adminToken === undefined) console.log(`  admin token     ${admin}  (Authorization: Bearer …)`);
     else console.log("  admin token     as given (--admin-token or IMESIM_ADMIN_TOKEN)");
     console.log(`  OpenAPI         ${address}/openapi.json`);
+    console.log(`  dashboard       ${address}/ui/  (portal of every device that checks in)`);
     if (options.tls) {
       const ca = caCertificatePath(options.data);
       console.log(`\nHTTPS certificates come from the CA in ${ca}. To trust it:`);

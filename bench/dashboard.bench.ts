@@ -1,0 +1,153 @@
+// The dashboard's responsiveness (issue 17) in Debian's chromium: time to first render and to filter a
+// 10,000-line log and a 1,000-device portal, against rendering the empty dashboard in the same run. Synthetic
+// data of the real shapes, served by the real server. Skips with a message when /usr/bin/chromium is missing.
+import type { ImeEvent } from "@imesim/agent/events";
+import type { LogRecord, PortalCell, PortalView } from "@imesim/dashboard/api";
+import { startDashboardServer } from "../e2e/src/dashboard/server.ts";
+import type { DashboardSource } from "../e2e/src/dashboard/source.ts";
+import { HAS_CHROMIUM, launchChromium, SKIP_REASON } from "../e2e/test/dashboard/browser.ts";
+
+/** A chromium page (playwright-core's type, through e2e's launcher: the root declares no playwright of its own). */
+type Page = Awaited<ReturnType<Awaited<ReturnType<typeof launchChromium>>["browser"]["newPage"]>>;
+
+const LOG_LINES = 10_000;
+const DEVICES = 1_000;
+const APPS = 5;
+const RUNS = 5;
+
+function logRecords(): LogRecord[] {
+  return Array.from({ length: LOG_LINES }, (_, index) => ({
+    message:
+      index % 50 === 0
+        ? `[Win32App] Get policies = [{"Id":"app-${index}",\n"Name":"App ${index}"}]`
+        : `[Win32App] step ${index} of the enforcement, lpExitCode ${index % 7}`,
+    time: "08:02:27.0000001",
+    date: "1-5-2026",
+    component: "AppWorkload",
+    type: index % 97 === 0 ? 3 : index % 31 === 0 ? 2 : 1,
+    thread: 15,
+  }));
+}
+
+function portal(devices: number): PortalView {
+  const statuses: PortalCell["status"][] = ["installed", "failed", "pending", "notApplicable"];
+  const apps = Array.from({ length: APPS }, (_, index) => ({ id: `app-${index}`, name: `App ${index}` }));
+  return {
+    apps,
+    rows: Array.from({ length: devices }, (_, d) => ({
+      deviceId: `device-${d}`,
+      deviceName: `DESKTOP-${String(d).padStart(5, "0")}`,
+      cells: Object.fromEntries(
+        apps.map((app, a) => {
+          const status = statuses[(d + a) % statuses.length] ?? "installed";
+          return [
+            app.id,
+            {
+              status,
+              enforcementState: status === "failed" ? 5000 : 1000,
+              stateName: status === "failed" ? "Error" : "Success",
+              errorHex: status === "failed" ? "0x87D1041C" : undefined,
+              errorMeaning: status === "failed" ? "App not detected after install" : undefined,
+            },
+          ];
+        }),
+      ),
+    })),
+  };
+}
+
+function source(devices: number, records: LogRecord[]): DashboardSource {
+  const event = {
+    seq: 1,
+    phase: "service.stopped",
+    simTime: 0,
+    deviceId: "device-0",
+    thread: 1,
+    details: {},
+  };
+  const list = Array.from({ length: Math.min(devices, 1) }, () => ({
+    deviceId: "device-0",
+    deviceName: "DESKTOP-00000",
+    eventCount: 1,
+  }));
+  const view = portal(devices);
+  return {
+    mode: "saved",
+    title: "bench",
+    devices: () => list,
+    events: () => [event as unknown as ImeEvent],
+    logs: () => [{ name: "AppWorkload.log", records }],
+    portal: () => view,
+  };
+}
+
+/** Milliseconds from navigation to the view's ready mark. */
+async function firstRender(page: Page, url: string, view: string): Promise<number> {
+  await page.goto("about:blank");
+  await page.goto(url);
+  await page.waitForSelector(`body[data-ready="${view}"]`, { timeout: 120_000 });
+  return page.evaluate(() => performance.now());
+}
+
+/** Milliseconds for one filter (input event → rows hidden), measured in the page. */
+async function filterTime(page: Page, selector: string, value: string): Promise<number> {
+  return page.evaluate(
+    ([sel, text]) => {
+      const input = document.querySelector<HTMLInputElement>(sel as string)!;
+      const started = performance.now();
+      input.value = text as string;
+      input.dispatchEvent(new Event("input"));
+      void document.body.offsetHeight;
+      return performance.now() - started;
+    },
+    [selector, value],
+  );
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+
+async function main(): Promise<void> {
+  if (!HAS_CHROMIUM) {
+    console.log(SKIP_REASON);
+    return;
+  }
+  const empty = await startDashboardServer(source(0, []));
+  const full = await startDashboardServer(source(DEVICES, logRecords()));
+  const { browser, close } = await launchChromium();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const rows: [string, number][] = [];
+    const measure = async (name: string, run: () => Promise<number>) => {
+      const times: number[] = [];
+      for (let i = 0; i < RUNS; i += 1) times.push(await run());
+      rows.push([name, median(times)]);
+    };
+    await measure("baseline: empty dashboard, first render", () =>
+      firstRender(page, `${empty.url}#/portal`, "portal"),
+    );
+    await measure(`log viewer, ${LOG_LINES} lines, first render`, () =>
+      firstRender(page, `${full.url}#/logs?device=device-0`, "logs"),
+    );
+    await measure(`log viewer, ${LOG_LINES} lines, filter`, async () => {
+      await filterTime(page, ".logs .filter", "");
+      return filterTime(page, ".logs .filter", "lpExitCode 3");
+    });
+    await measure(`portal, ${DEVICES} devices x ${APPS} apps, first render`, () =>
+      firstRender(page, `${full.url}#/portal`, "portal"),
+    );
+    await measure(`portal, ${DEVICES} devices, filter`, async () => {
+      await filterTime(page, ".portal .filter", "");
+      return filterTime(page, ".portal .filter", "DESKTOP-001");
+    });
+    const base = rows[0]?.[1] ?? 1;
+    console.log(`| measurement (median of ${RUNS}, chromium headless) | ms | × baseline |`);
+    console.log("|---|---:|---:|");
+    for (const [name, ms] of rows) console.log(`| ${name} | ${ms.toFixed(1)} | ${(ms / base).toFixed(2)} |`);
+  } finally {
+    await close();
+    await empty.close();
+    await full.close();
+  }
+}
+
+await main();

@@ -1,0 +1,117 @@
+// The JSON the dashboard's server sends its front end (e2e/src/dashboard/routes.ts). Plain data only: the
+// front end imports these types and nothing else from the server side.
+
+/** One device the dashboard can show. */
+export interface DeviceSummary {
+  /** The Entra device id the agent reports under. */
+  readonly deviceId: string;
+  readonly deviceName: string;
+  /** How many events the device has emitted so far. */
+  readonly eventCount: number;
+}
+
+/** What kind of source the dashboard shows, and its simulated time span. */
+export interface RunInfo {
+  readonly title: string;
+  /** `saved`: a finished run's output folder; `live`: a run in this process; `service`: `imesim serve`'s state. */
+  readonly mode: "saved" | "live" | "service";
+  /** Simulated epoch ms of the first event (or the scenario's start). */
+  readonly startMs: number | undefined;
+  readonly devices: readonly DeviceSummary[];
+  /** Set in live mode: where the run's virtual clock is. */
+  readonly clock?: ClockState;
+}
+
+/** One event as the timeline needs it: the agent's event (its envelope and details) plus its explain note. */
+export interface TimelineEvent {
+  readonly seq: number;
+  readonly phase: string;
+  readonly simTime: number;
+  readonly appId?: string;
+  readonly userId?: string;
+  readonly thread: number;
+  readonly details: Readonly<Record<string, unknown>>;
+}
+
+/** A device's events, the app names its policies carried, and the explain notes of the phases present. */
+export interface DeviceEvents {
+  readonly deviceId: string;
+  readonly events: readonly TimelineEvent[];
+  /** App id (lower case) → name, from the app lists the device received. */
+  readonly appNames: Readonly<Record<string, string>>;
+  /** Phase → what the IME does there and why (`imesim explain`'s notes). */
+  readonly notes: Readonly<Record<string, { readonly title: string; readonly why: string }>>;
+}
+
+/** One CMTrace record of a log file, for display only (never read to learn what happened). */
+export interface LogRecord {
+  readonly message: string;
+  readonly time: string;
+  readonly date: string;
+  readonly component: string;
+  /** 1 info, 2 warning, 3 error. */
+  readonly type: number;
+  readonly thread: number;
+}
+
+/** One log file of a device. */
+export interface LogFileView {
+  readonly name: string;
+  readonly records: readonly LogRecord[];
+}
+
+/** What an event wrote: its log lines, as the agent's renderer writes them (to find them in the files), and its registry values. */
+export interface EventLines {
+  readonly seq: number;
+  /** The registry values it wrote, as `imesim explain` lists them. */
+  readonly registryWrites: readonly string[];
+  /**
+   * `occurrence`: how many earlier events of the device rendered the same text into the same file, so the viewer
+   * picks the right one of identical lines (banners repeat every check-in).
+   */
+  readonly lines: readonly { readonly file: string; readonly message: string; readonly occurrence: number }[];
+}
+
+/** The portal's install status buckets (graph-win32.md §4.1). */
+export type PortalStatus = "installed" | "failed" | "pending" | "notApplicable" | "notInstalled";
+
+/** One device × app cell of the portal view. */
+export interface PortalCell {
+  readonly status: PortalStatus;
+  readonly enforcementState: number | undefined;
+  /** The IME's EnforcementState name (ime.md §4.2), e.g. `Error`. */
+  readonly stateName: string | undefined;
+  /** `0x87D1041C`, or undefined when the app has no error. */
+  readonly errorHex: string | undefined;
+  /** What the error code means, when it is one the IME documents or a Win32 exit code. */
+  readonly errorMeaning: string | undefined;
+}
+
+/** The portal view: every device's status for every app. */
+export interface PortalView {
+  readonly apps: readonly { readonly id: string; readonly name: string }[];
+  readonly rows: readonly {
+    readonly deviceId: string;
+    readonly deviceName: string;
+    /** App id (lower case) → cell; an app missing here was never targeted at the device. */
+    readonly cells: Readonly<Record<string, PortalCell>>;
+  }[];
+}
+
+/** Speed of a live run's virtual clock: 1×, 60× real time, or as fast as it goes. */
+export type ClockSpeed = 1 | 60 | "max";
+
+/** A live run's clock. */
+export interface ClockState {
+  readonly paused: boolean;
+  readonly speed: ClockSpeed;
+  /** Simulated epoch ms now. */
+  readonly now: number;
+  readonly finished: boolean;
+}
+
+/** What the live stream (`/ui/api/stream`, server-sent events) carries. */
+export type StreamMessage =
+  | { readonly kind: "event"; readonly deviceId: string; readonly event: TimelineEvent }
+  | { readonly kind: "device"; readonly device: DeviceSummary }
+  | { readonly kind: "clock"; readonly clock: ClockState };

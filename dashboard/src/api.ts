@@ -1,0 +1,29 @@
+// Fetches from the dashboard's JSON API (e2e/src/dashboard/routes.ts), relative to the page so /ui/ can move.
+import type { ClockState, DeviceEvents, EventLines, LogFileView, PortalView, RunInfo } from "./api-types.ts";
+
+async function get<T>(path: string): Promise<T> {
+  const response = await fetch(`api/${path}`);
+  if (!response.ok) {
+    const body = (await response.json().catch(() => ({}))) as { message?: string };
+    throw new Error(body.message ?? `${path}: HTTP ${response.status}`);
+  }
+  return (await response.json()) as T;
+}
+
+const device = (id: string) => `devices/${encodeURIComponent(id)}`;
+
+export const api = {
+  run: () => get<RunInfo>("run"),
+  events: (deviceId: string) => get<DeviceEvents>(`${device(deviceId)}/events`),
+  logs: (deviceId: string) => get<LogFileView[]>(`${device(deviceId)}/logs`),
+  lines: (deviceId: string, seq: number) => get<EventLines>(`${device(deviceId)}/events/${seq}/lines`),
+  portal: () => get<PortalView>("portal"),
+  async clock(action: string, speed?: ClockState["speed"]): Promise<ClockState> {
+    const response = await fetch("api/clock", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ action, speed }),
+    });
+    return (await response.json()) as ClockState;
+  },
+};

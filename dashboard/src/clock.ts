@@ -1,0 +1,41 @@
+// A live run's speed control: pause / resume, step to the next event, 1× / 60× / max, and where simulated time is.
+import { api } from "./api.ts";
+import type { ClockState } from "./api-types.ts";
+import { formatOffset } from "./format.ts";
+
+/** Renders the controls into `root`; returns the function the live stream calls with each new clock state. */
+export function renderClock(
+  root: HTMLElement,
+  initial: ClockState,
+  startMs: number,
+): (clock: ClockState) => void {
+  root.innerHTML = `
+    <legend class="sr-only">Run speed</legend>
+    <button type="button" class="pause"></button>
+    <button type="button" class="step">Step</button>
+    <span role="radiogroup" aria-label="Speed">
+      ${(["1", "60", "max"] as const).map((speed) => `<label><input type="radio" name="speed" value="${speed}"> ${speed === "max" ? "max" : `${speed}×`}</label>`).join("")}
+    </span>
+    <span class="now" aria-live="off"></span>`;
+  const pause = root.querySelector<HTMLButtonElement>(".pause")!;
+  const step = root.querySelector<HTMLButtonElement>(".step")!;
+  const now = root.querySelector<HTMLElement>(".now")!;
+  let state = initial;
+  const update = (clock: ClockState) => {
+    state = clock;
+    pause.textContent = clock.paused ? "Play" : "Pause";
+    pause.disabled = step.disabled = clock.finished;
+    now.textContent = `${clock.finished ? "finished at" : "sim time"} ${formatOffset(clock.now - startMs)}`;
+    for (const radio of root.querySelectorAll<HTMLInputElement>("input[name=speed]"))
+      radio.checked = radio.value === String(clock.speed);
+    document.body.dataset.clock = clock.finished ? "finished" : clock.paused ? "paused" : "running";
+  };
+  pause.addEventListener("click", () => void api.clock(state.paused ? "resume" : "pause").then(update));
+  step.addEventListener("click", () => void api.clock("step").then(update));
+  root.addEventListener("change", (event) => {
+    const value = (event.target as HTMLInputElement).value;
+    void api.clock("speed", value === "max" ? "max" : (Number(value) as 1 | 60)).then(update);
+  });
+  update(initial);
+  return update;
+}

@@ -1,0 +1,146 @@
+// The dashboard's shell: reads the run, routes #/timeline, #/logs and #/portal, keeps the device picker, and in
+// live mode follows the server-sent event stream and drives the clock controls.
+import "./style.css";
+import { api } from "./api.ts";
+import type { ClockState, DeviceEvents, RunInfo, StreamMessage } from "./api-types.ts";
+import { renderClock } from "./clock.ts";
+import { renderLogs } from "./logs.ts";
+import { renderPortal } from "./portal.ts";
+import { renderTimeline } from "./timeline.ts";
+
+const view = document.querySelector<HTMLElement>("#view")!;
+const picker = document.querySelector<HTMLSelectElement>("#device")!;
+const clockEl = document.querySelector<HTMLElement>("#clock")!;
+
+/** The view an empty hash opens: the service has no events, so its dashboard opens on the portal. */
+let defaultView: "timeline" | "portal" = "timeline";
+
+interface Route {
+  readonly name: "timeline" | "logs" | "portal";
+  readonly device: string | undefined;
+  readonly seq: number | undefined;
+}
+
+function parseRoute(): Route {
+  const [path = "", query = ""] = location.hash.replace(/^#\/?/, "").split("?");
+  const params = new URLSearchParams(query);
+  const name =
+    path === "logs" || path === "portal" || path === "timeline"
+      ? path
+      : defaultView === "portal"
+        ? "portal"
+        : "timeline";
+  const seq = params.get("seq");
+  return { name, device: params.get("device") ?? undefined, seq: seq === null ? undefined : Number(seq) };
+}
+
+function go(name: Route["name"], device: string, seq?: number): void {
+  location.hash = `#/${name}?device=${encodeURIComponent(device)}${seq === undefined ? "" : `&seq=${seq}`}`;
+}
+
+let run: RunInfo;
+/** The shown device's events, kept current by the live stream. */
+let current: DeviceEvents | undefined;
+let redrawTimeline: ((data: DeviceEvents) => void) | undefined;
+
+function fillPicker(): void {
+  const chosen = picker.value;
+  picker.innerHTML = run.devices
+    .map(
+      (device) =>
+        `<option value="${device.deviceId}">${device.deviceName} (${device.deviceId.slice(0, 8)})</option>`,
+    )
+    .join("");
+  if (chosen !== "") picker.value = chosen;
+}
+
+async function show(): Promise<void> {
+  const route = parseRoute();
+  for (const link of document.querySelectorAll<HTMLAnchorElement>("nav a"))
+    link.setAttribute("aria-current", link.dataset.view === route.name ? "page" : "false");
+  const device = route.device ?? picker.value ?? run.devices[0]?.deviceId;
+  if (device !== undefined && device !== "") picker.value = device;
+  redrawTimeline = undefined;
+  try {
+    if (route.name === "portal") {
+      renderPortal(view, await api.portal());
+    } else if (run.mode === "service") {
+      view.innerHTML =
+        "<p>The service holds what devices reported, not the agent's events or logs: the portal shows it. For a device's timeline and logs open its outputs (<code>imesim ui &lt;out folder&gt;</code>) or run with <code>imesim run --ui</code>.</p>";
+    } else if (device === undefined || device === "") {
+      view.innerHTML = "<p>No device has reported yet.</p>";
+    } else if (route.name === "logs") {
+      const [files, lines] = await Promise.all([
+        api.logs(device),
+        route.seq === undefined ? undefined : api.lines(device, route.seq),
+      ]);
+      renderLogs(view, files, {
+        ...(lines === undefined ? {} : { lines }),
+        onBack: (seq) => go("timeline", device, seq),
+      });
+    } else {
+      current = await api.events(device);
+      redrawTimeline = renderTimeline(view, current, {
+        startMs: run.startMs ?? current.events[0]?.simTime ?? 0,
+        onShowLines: (seq) => go("logs", device, seq),
+        loadWrites: async (seq) => (await api.lines(device, seq)).registryWrites,
+        ...(route.seq === undefined ? {} : { selectedSeq: route.seq }),
+      });
+      if (route.seq !== undefined)
+        view.querySelector<HTMLElement>(`.marker[data-seq="${route.seq}"]`)?.focus();
+    }
+    document.body.dataset.ready = route.name;
+  } catch (error) {
+    view.innerHTML = `<p role="alert" class="failure">${(error as Error).message}</p>`;
+  }
+}
+
+/** Live mode: new events go into the shown device's timeline (one redraw per frame), clock changes to the controls. */
+function follow(onClock: (clock: ClockState) => void): void {
+  let pending = false;
+  const source = new EventSource("api/stream");
+  source.onmessage = (message) => {
+    const data = JSON.parse(message.data as string) as StreamMessage;
+    if (data.kind === "clock") onClock(data.clock);
+    else if (data.kind === "device") {
+      run = {
+        ...run,
+        devices: [...run.devices.filter((d) => d.deviceId !== data.device.deviceId), data.device],
+      };
+      fillPicker();
+      if (current === undefined) void show();
+    } else if (current !== undefined && data.deviceId === current.deviceId) {
+      current = { ...current, events: [...current.events, data.event] };
+      if (data.event.phase === "apps.received" || current.notes[data.event.phase] === undefined) {
+        // Names and notes come with the device's events: refetch on the rare event that brings new ones.
+        void api.events(current.deviceId).then((fresh) => {
+          current = fresh;
+          redrawTimeline?.(fresh);
+        });
+      } else if (!pending) {
+        pending = true;
+        requestAnimationFrame(() => {
+          pending = false;
+          if (current !== undefined) redrawTimeline?.(current);
+        });
+      }
+    }
+  };
+}
+
+async function start(): Promise<void> {
+  run = await api.run();
+  if (run.mode === "service") defaultView = "portal";
+  document.querySelector("#title")!.textContent = `imesim — ${run.title}`;
+  document.title = `imesim — ${run.title}`;
+  fillPicker();
+  picker.addEventListener("change", () => go(parseRoute().name, picker.value));
+  window.addEventListener("hashchange", () => void show());
+  if (run.clock !== undefined) {
+    clockEl.hidden = false;
+    follow(renderClock(clockEl, run.clock, run.startMs ?? run.clock.now));
+  }
+  await show();
+}
+
+void start();

@@ -1,0 +1,160 @@
+// The dashboard in Debian's chromium: a real scenario run's saved outputs (imesim ui) and the same scenario
+// live (imesim run --ui), checked against the run's own events; click timeline → log lines; axe; screenshots.
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { ImeEvent } from "@imesim/agent/events";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readEventsFile } from "../../src/dashboard/events-file.ts";
+import { loadSavedRun } from "../../src/dashboard/saved-run.ts";
+import { type DashboardServer, startDashboardServer } from "../../src/dashboard/server.ts";
+import { runScenario } from "../../src/run/run-scenario.ts";
+import { loadScenarioFile } from "../../src/scenario/index.ts";
+import { launchChromium, SCREENSHOTS, SKIP_REASON } from "./browser.ts";
+
+const root = join(import.meta.dirname, "../../..");
+const scenarioPath = join(root, "e2e/scenarios/retry-grs.yaml");
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+/** Serious or critical axe violations on the page, as "rule: nodes" strings. */
+async function axeViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ content: axeSource });
+  const violations = await page.evaluate(async () => {
+    const result = await (
+      window as unknown as {
+        axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }> };
+      }
+    ).axe.run();
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length }));
+  });
+  return violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id}: ${v.nodes}`);
+}
+
+if (SKIP_REASON !== undefined) console.warn(SKIP_REASON);
+
+describe.skipIf(SKIP_REASON !== undefined)("dashboard in chromium", { timeout: 120_000 }, () => {
+  let out: string;
+  let server: DashboardServer;
+  let events: ImeEvent[];
+  let browser: Awaited<ReturnType<typeof launchChromium>>;
+
+  beforeAll(async () => {
+    out = mkdtempSync(join(tmpdir(), "imesim-dash-"));
+    const result = await runScenario(await loadScenarioFile(scenarioPath), { outDir: out });
+    expect(result.passed).toBe(true);
+    events = readEventsFile(join(out, "device-0001", "events.jsonl"));
+    server = await startDashboardServer(loadSavedRun(out));
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    rmSync(out, { recursive: true, force: true });
+  });
+
+  it("shows every install attempt's exit code and mapping on the timeline, as the run's events have them", async () => {
+    const page = await browser.browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(`${server.url}#/timeline`);
+    await page.waitForSelector('body[data-ready="timeline"]');
+    const finished = events.filter((event) => event.phase === "install.finished");
+    expect(finished.length).toBeGreaterThan(1);
+    const labels = await page.$$eval('.marker[data-phase="install.finished"] .label', (nodes) =>
+      nodes.map((node) => node.textContent),
+    );
+    expect(labels).toEqual(
+      finished.map((event) =>
+        event.phase === "install.finished" ? `exit ${event.details.exitCode} → ${event.details.mapping}` : "",
+      ),
+    );
+    expect(await page.locator(".lane-label", { hasText: "Busy Installer" }).count()).toBe(1);
+    // The last state step: its EnforcementStateMessage write is listed beside the explain note.
+    const state = events.filter((event) => event.phase === "state.enforcement").at(-1);
+    await page.focus(`.marker[data-seq="${state?.seq}"]`);
+    await page.keyboard.press("Enter");
+    await expect.poll(() => page.textContent(".details .writes")).toContain('"EnforcementState":1000');
+    await page.screenshot({ path: join(SCREENSHOTS, "dashboard-timeline.png") });
+    expect(await axeViolations(page)).toEqual([]);
+    await page.close();
+  });
+
+  it("jumps from a timeline event to the log lines it wrote, and back", async () => {
+    const page = await browser.browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(`${server.url}#/timeline`);
+    await page.waitForSelector('body[data-ready="timeline"]');
+    const retry = events.find(
+      (event) => event.phase === "install.finished" && event.details.mapping === "Retry",
+    );
+    expect(retry).toBeDefined();
+    // Keyboard: focus the marker and press Enter, as a keyboard user would.
+    await page.focus(`.marker[data-seq="${retry?.seq}"]`);
+    await page.keyboard.press("Enter");
+    await expect.poll(() => page.textContent(".details h3")).toContain("Busy Installer");
+    await page.click(".details .show-lines");
+    await page.waitForSelector('body[data-ready="logs"] tr.hit');
+    const hits = await page.$$eval("tr.hit td.msg", (cells) => cells.map((cell) => cell.textContent));
+    expect(hits.some((text) => text?.includes("lpExitCode is defined as Retry"))).toBe(true);
+    // The focused hit is the event's first line; errors and warnings keep CMTrace's colours.
+    expect(await page.evaluate(() => document.activeElement?.classList.contains("hit"))).toBe(true);
+    await page.screenshot({ path: join(SCREENSHOTS, "dashboard-logs.png") });
+    expect(await axeViolations(page)).toEqual([]);
+    await page.fill(".logs .filter", "lpExitCode");
+    const shown = await page.$$eval("tbody tr:not([hidden]) td.msg", (cells) =>
+      cells.map((c) => c.textContent),
+    );
+    expect(shown.length).toBeGreaterThan(0);
+    expect(shown.every((text) => text?.includes("lpExitCode"))).toBe(true);
+    await page.click(".logs .back");
+    await page.waitForSelector(`body[data-ready="timeline"] .marker.selected[data-seq="${retry?.seq}"]`);
+    await page.close();
+  });
+
+  it("shows the portal's status, EnforcementState name and error meaning the device reported", async () => {
+    const page = await browser.browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(`${server.url}#/portal`);
+    await page.waitForSelector('body[data-ready="portal"]');
+    const last = events.filter((event) => event.phase === "state.enforcement").at(-1);
+    expect(last?.phase === "state.enforcement" && last.details.enforcementState).toBe(1000);
+    expect(await page.textContent("tbody td")).toContain("Installed");
+    expect(await page.textContent("tbody td .state")).toBe("Success (1000)");
+    await page.screenshot({ path: join(SCREENSHOTS, "dashboard-portal.png") });
+    expect(await axeViolations(page)).toEqual([]);
+    await page.close();
+  });
+
+  it("follows a live run (imesim run --ui): paused at the start, Play runs it to the end", async () => {
+    const child = spawn(process.execPath, [join(root, "e2e/bin/imesim.js"), "run", scenarioPath, "--ui"], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let text = "";
+        child.stderr.on("data", (chunk: Buffer) => {
+          text += chunk.toString();
+          const match = /dashboard: (http:\/\/127\.0\.0\.1:\d+\/ui\/)/.exec(text);
+          if (match?.[1] !== undefined) resolve(match[1]);
+        });
+        child.on("exit", () => reject(new Error(`imesim run --ui exited: ${text}`)));
+      });
+      const page = await browser.browser.newPage({ viewport: { width: 1400, height: 900 } });
+      await page.goto(url);
+      await page.waitForSelector('body[data-clock="paused"]');
+      await page.click("#clock .step");
+      await page.waitForSelector('body[data-ready="timeline"] .marker');
+      await page.click("#clock .pause");
+      await page.waitForSelector('body[data-clock="finished"]', { timeout: 180_000 });
+      await expect
+        .poll(() => page.locator('.marker[data-phase="install.finished"]').count(), { timeout: 10_000 })
+        .toBe(events.filter((event) => event.phase === "install.finished").length);
+      await page.screenshot({ path: join(SCREENSHOTS, "dashboard-live.png") });
+      expect(await axeViolations(page)).toEqual([]);
+      await page.close();
+    } finally {
+      child.kill("SIGINT");
+    }
+  }, 300_000);
+});
