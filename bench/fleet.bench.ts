@@ -5,13 +5,15 @@
 //      < 2 GB), on the worker threads `--devices` picks (one per core; IMESIM_FLEET_WORKERS overrides).
 // Baselines measured in the same run: one device with one app over one day (for 1), one device with
 // the fleet's 5 apps (for 2); the ratios show what the size costs per simulated day and per device.
-// IMESIM_FLEET_DEVICES and IMESIM_BENCH_DAYS shrink the runs while developing.
+// IMESIM_FLEET_DEVICES and IMESIM_BENCH_DAYS shrink the runs while developing; IMESIM_FLEET_ROWS=1 (or 2) runs
+// only that row (`IMESIM_FLEET_ROWS=1 npm run bench -- fleet`).
 import { defaultWorkerCount } from "../e2e/src/run/fleet-workers.ts";
 import { runScenario } from "../e2e/src/run/run-scenario.ts";
 import { parseScenario } from "../e2e/src/scenario/index.ts";
 
 const DAYS = Number(process.env.IMESIM_BENCH_DAYS ?? 30);
 const FLEET = Number(process.env.IMESIM_FLEET_DEVICES ?? 10_000);
+const ROWS = (process.env.IMESIM_FLEET_ROWS ?? "1,2").split(",").map((row) => row.trim());
 const WORKERS =
   process.env.IMESIM_FLEET_WORKERS === undefined ? undefined : Number(process.env.IMESIM_FLEET_WORKERS);
 
@@ -76,34 +78,41 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 console.log("imesim run, end to end (in-process mock + agents through their HTTP client, one virtual clock)");
 
-const baseline1 = await measure(1, "1d", 1);
-const big = await measure(50, `${DAYS}d`, 1);
-const ratio = (m: { simulatedMs: number; wallMs: number }) => m.simulatedMs / m.wallMs;
-console.log("\n1) one device, simulated time per wall time");
-console.log(
-  `   baseline  1 app  × 1 day : ${seconds(baseline1.wallMs).padStart(9)}  simulated/wall ${ratio(baseline1).toFixed(0).padStart(8)}×  installed ${baseline1.installs}`,
-);
-console.log(
-  `   measured 50 apps × ${DAYS} days: ${seconds(big.wallMs).padStart(9)}  simulated/wall ${ratio(big).toFixed(0).padStart(8)}×  installed ${big.installs}`,
-);
-console.log(
-  `   ratio: 50 apps × ${DAYS} days run at ${(ratio(big) / ratio(baseline1)).toFixed(2)}× the baseline's simulated/wall speed`,
-);
+if (ROWS.includes("1")) await rowOne();
+if (ROWS.includes("2")) await rowTwo();
 
-const baseline2 = await measure(5, "3h", 1);
-const workers = WORKERS ?? defaultWorkerCount(FLEET);
-const fleet = await measure(5, "3h", FLEET, workers);
-const perDevice = (m: { wallMs: number }, devices: number) => m.wallMs / devices;
-console.log(`\n2) fleet of ${FLEET} devices × 5 apps, 3 h simulated, ${workers} worker thread(s)`);
-console.log(
-  `   baseline     1 device : ${seconds(baseline2.wallMs).padStart(9)}  CPU ${seconds(baseline2.cpuMs)}  peak RSS ${mb(baseline2.peakRss)}`,
-);
-console.log(
-  `   measured ${String(FLEET).padStart(5)} devices: ${seconds(fleet.wallMs).padStart(9)}  ${(FLEET / (fleet.wallMs / 1000)).toFixed(1)} devices/s  CPU ${seconds(fleet.cpuMs)} (${(fleet.cpuMs / FLEET).toFixed(0)} ms/device)  peak RSS ${mb(fleet.peakRss)}  installed ${fleet.installs}`,
-);
-console.log(
-  `   ratio: wall time per device ${(perDevice(fleet, FLEET) / perDevice(baseline2, 1)).toFixed(2)}× the single device's`,
-);
-console.log(
-  `   goals: < 60 s (${fleet.wallMs < 60_000 ? "met" : "not met"}), < 2 GB peak RSS (${fleet.peakRss < 2 * 1024 ** 3 ? "met" : "not met"})`,
-);
+async function rowOne() {
+  const baseline1 = await measure(1, "1d", 1);
+  const big = await measure(50, `${DAYS}d`, 1);
+  const ratio = (m: { simulatedMs: number; wallMs: number }) => m.simulatedMs / m.wallMs;
+  console.log("\n1) one device, simulated time per wall time");
+  console.log(
+    `   baseline  1 app  × 1 day : ${seconds(baseline1.wallMs).padStart(9)}  CPU ${seconds(baseline1.cpuMs).padStart(8)}  simulated/wall ${ratio(baseline1).toFixed(0).padStart(8)}×  installed ${baseline1.installs}`,
+  );
+  console.log(
+    `   measured 50 apps × ${DAYS} days: ${seconds(big.wallMs).padStart(9)}  CPU ${seconds(big.cpuMs).padStart(8)}  simulated/wall ${ratio(big).toFixed(0).padStart(8)}×  installed ${big.installs}`,
+  );
+  console.log(
+    `   ratio: 50 apps × ${DAYS} days run at ${(ratio(big) / ratio(baseline1)).toFixed(2)}× the baseline's simulated/wall speed`,
+  );
+}
+
+async function rowTwo() {
+  const baseline2 = await measure(5, "3h", 1);
+  const workers = WORKERS ?? defaultWorkerCount(FLEET);
+  const fleet = await measure(5, "3h", FLEET, workers);
+  const perDevice = (m: { wallMs: number }, devices: number) => m.wallMs / devices;
+  console.log(`\n2) fleet of ${FLEET} devices × 5 apps, 3 h simulated, ${workers} worker thread(s)`);
+  console.log(
+    `   baseline     1 device : ${seconds(baseline2.wallMs).padStart(9)}  CPU ${seconds(baseline2.cpuMs)}  peak RSS ${mb(baseline2.peakRss)}`,
+  );
+  console.log(
+    `   measured ${String(FLEET).padStart(5)} devices: ${seconds(fleet.wallMs).padStart(9)}  ${(FLEET / (fleet.wallMs / 1000)).toFixed(1)} devices/s  CPU ${seconds(fleet.cpuMs)} (${(fleet.cpuMs / FLEET).toFixed(0)} ms/device)  peak RSS ${mb(fleet.peakRss)}  installed ${fleet.installs}`,
+  );
+  console.log(
+    `   ratio: wall time per device ${(perDevice(fleet, FLEET) / perDevice(baseline2, 1)).toFixed(2)}× the single device's`,
+  );
+  console.log(
+    `   goals: < 60 s (${fleet.wallMs < 60_000 ? "met" : "not met"}), < 2 GB peak RSS (${fleet.peakRss < 2 * 1024 ** 3 ? "met" : "not met"})`,
+  );
+}

@@ -190,9 +190,8 @@ export function createAgent(options: AgentOptions): Agent {
     ...(downloadMbps === undefined ? {} : { downloadMbps }),
   });
   const enforcement = createEnforcementMachine(enforcementLogic);
-  const subgraph = createSubgraphMachine(
-    createSubgraphLogic({ store, events, clock, enforcement, enforcementLogic }),
-  );
+  const subgraphLogic = createSubgraphLogic({ store, events, clock, enforcement, enforcementLogic });
+  const subgraph = createSubgraphMachine(subgraphLogic);
   const checkinIntervalCache = createCheckinIntervalCache();
   const checkin = createCheckinMachine(
     createCheckinLogic({
@@ -202,6 +201,7 @@ export function createAgent(options: AgentOptions): Agent {
       service: serviceClient,
       tokens,
       subgraph,
+      notDue: subgraphLogic,
       checkinIntervalCache,
     }),
   );

@@ -30,18 +30,17 @@ export function createEventStream(options: {
   return {
     emit(body, subject = {}) {
       seq += 1;
-      const event = {
-        seq,
-        deviceId: options.deviceId,
-        ...(subject.userId === undefined ? {} : { userId: subject.userId }),
-        ...(subject.appId === undefined ? {} : { appId: subject.appId }),
-        simTime: options.clock.now(),
-        wallTime: wall(),
-        thread: subject.thread ?? threadOf(body.phase),
-        ...body,
-      } as ImeEvent;
-      for (const listener of listeners) listener(event);
-      return event;
+      // Built field by field in the envelope's order (events.jsonl keeps it), then the body's own fields: the
+      // same object the spreads made, without their temporaries (one event per step, issue 18).
+      const event: Record<string, unknown> = { seq, deviceId: options.deviceId };
+      if (subject.userId !== undefined) event.userId = subject.userId;
+      if (subject.appId !== undefined) event.appId = subject.appId;
+      event.simTime = options.clock.now();
+      event.wallTime = wall();
+      event.thread = subject.thread ?? threadOf(body.phase);
+      const built = Object.assign(event, body) as unknown as ImeEvent;
+      for (const listener of listeners) listener(built);
+      return built;
     },
     subscribe(listener) {
       listeners.add(listener);

@@ -117,8 +117,39 @@ export interface ImeStateStore {
   setPendingHardReboot(pending: boolean): void;
 }
 
+/** Past this many distinct texts a memo starts over (an app's state text changes only when it is written). */
+const MEMO_SIZE = 2048;
+
+/** Deep-freezes a parsed value, so one parse can be shared by every reader of the same text. */
+function frozen<T>(value: T): T {
+  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+    for (const inner of Object.values(value)) frozen(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/**
+ * `parse`, remembered per text: the IME re-reads every app's unchanged state messages at each check-in (the
+ * re-evaluation gate, the status upload), and the text decides the result.
+ */
+function memoized<T>(parse: (text: string) => T): (text: string) => T {
+  const memo = new Map<string, T>();
+  return (text) => {
+    const hit = memo.get(text);
+    if (hit !== undefined) return hit;
+    const value = frozen(parse(text));
+    if (memo.size >= MEMO_SIZE) memo.clear();
+    memo.set(text, value);
+    return value;
+  };
+}
+
 /** Binds the IME's state layout to a device registry. */
 export function createImeStateStore(registry: Registry): ImeStateStore {
+  const parseCompliance = memoized(parseComplianceStateMessage);
+  const parseEnforcement = memoized(parseEnforcementStateMessage);
+  const parseReport = memoized(parseAppStatusReport);
   const stamp = (key: string, at: number): void =>
     registry.setValue(key, "LastUpdatedTimeUtc", sz(formatImeTimestamp(at)));
   return {
@@ -126,7 +157,7 @@ export function createImeStateStore(registry: Registry): ImeStateStore {
     readCompliance(ref) {
       const key = `${win32AppKey(ref.userId, ref.appId, ref.version)}\\ComplianceStateMessage`;
       const text = stringOf(registry.getValue(key, "ComplianceStateMessage"));
-      return text === undefined ? undefined : parseComplianceStateMessage(text);
+      return text === undefined ? undefined : parseCompliance(text);
     },
     writeCompliance(ref, message, intent, at) {
       const appKey = win32AppKey(ref.userId, ref.appId, ref.version);
@@ -141,7 +172,7 @@ export function createImeStateStore(registry: Registry): ImeStateStore {
     readEnforcement(ref) {
       const key = `${win32AppKey(ref.userId, ref.appId, ref.version)}\\EnforcementStateMessage`;
       const text = stringOf(registry.getValue(key, "EnforcementStateMessage"));
-      return text === undefined ? undefined : parseEnforcementStateMessage(text);
+      return text === undefined ? undefined : parseEnforcement(text);
     },
     writeEnforcement(ref, message, at, exitCode) {
       const appKey = win32AppKey(ref.userId, ref.appId, ref.version);
@@ -210,7 +241,7 @@ export function createImeStateStore(registry: Registry): ImeStateStore {
     },
     readReportingState(userId, appId) {
       const text = stringOf(registry.getValue(reportingAppKey(userId, appId), "ReportingState"));
-      return text === undefined ? undefined : parseAppStatusReport(text);
+      return text === undefined ? undefined : parseReport(text);
     },
     readStatusServiceReport(userId, appId) {
       const key = `${STATUS_SERVICE_REPORTS_KEY}\\${userId}\\${appId}`;

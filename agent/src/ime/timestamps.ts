@@ -10,8 +10,21 @@ export function formatImeTimestamp(epochMs: number): string {
   )}:${pad2(d.getUTCSeconds())}`;
 }
 
+/** Texts already read (the same GRS and re-evaluation values are read at every check-in); starts over when full. */
+const parsed = new Map<string, number>();
+const PARSED_SIZE = 4096;
+
 /** Reads a `MM/dd/yyyy HH:mm:ss` (UTC) value back to epoch ms. */
 export function parseImeTimestamp(text: string, where: string): number {
+  const hit = parsed.get(text);
+  if (hit !== undefined) return hit;
+  const epochMs = parseUncached(text, where);
+  if (parsed.size >= PARSED_SIZE) parsed.clear();
+  parsed.set(text, epochMs);
+  return epochMs;
+}
+
+function parseUncached(text: string, where: string): number {
   const match = /^(\d{1,2})\/(\d{1,2})\/(\d{4}) (\d{1,2}):(\d{2}):(\d{2})$/.exec(text.trim());
   if (match === null) {
     throw new ImesimError(

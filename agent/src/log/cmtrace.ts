@@ -18,22 +18,38 @@ export interface CmtraceEntry {
 
 const pad = (n: number, width: number): string => String(n).padStart(width, "0");
 
+// Lines come in bursts within one second: its `HH:mm:ss` and date are formatted once for all of them.
+let cachedSecond = Number.NaN;
+let cachedClock = "";
+let cachedDate = "";
+/** The whole second of a time (Date's truncation of fractional milliseconds included), its parts cached. */
+function secondOf(localTimeMs: number): number {
+  const second = Math.floor(Math.trunc(localTimeMs) / 1000);
+  if (second !== cachedSecond) {
+    const d = new Date(second * 1000);
+    cachedClock = `${pad(d.getUTCHours(), 2)}:${pad(d.getUTCMinutes(), 2)}:${pad(d.getUTCSeconds(), 2)}`;
+    cachedDate = `${d.getUTCMonth() + 1}-${d.getUTCDate()}-${d.getUTCFullYear()}`;
+    cachedSecond = second;
+  }
+  return second;
+}
+
 /** `HH:mm:ss.fffffff`: 24 h, 7 fraction digits, no timezone bias suffix (ime.md §1.2). */
 export function formatCmtraceTime(localTimeMs: number, subMsTicks = 0): string {
-  const d = new Date(localTimeMs);
-  const fraction = pad(d.getUTCMilliseconds(), 3) + pad(subMsTicks % 10_000, 4);
-  return `${pad(d.getUTCHours(), 2)}:${pad(d.getUTCMinutes(), 2)}:${pad(d.getUTCSeconds(), 2)}.${fraction}`;
+  const second = secondOf(localTimeMs);
+  const fraction = pad(Math.trunc(localTimeMs) - second * 1000, 3) + pad(subMsTicks % 10_000, 4);
+  return `${cachedClock}.${fraction}`;
 }
 
 /** `M-d-yyyy` with neither month nor day zero-padded (ime.md §1.2). */
 export function formatCmtraceDate(localTimeMs: number): string {
-  const d = new Date(localTimeMs);
-  return `${d.getUTCMonth() + 1}-${d.getUTCDate()}-${d.getUTCFullYear()}`;
+  secondOf(localTimeMs);
+  return cachedDate;
 }
 
 /** One complete CMTrace record, ending in CRLF as Windows writes it. */
 export function formatCmtraceLine(entry: CmtraceEntry): string {
-  const message = entry.message.replace(/\r?\n/g, "\r\n");
+  const message = entry.message.includes("\n") ? entry.message.replace(/\r?\n/g, "\r\n") : entry.message;
   return (
     `<![LOG[${message}]LOG]!><time="${formatCmtraceTime(entry.localTimeMs, entry.subMsTicks)}" ` +
     `date="${formatCmtraceDate(entry.localTimeMs)}" component="${entry.component}" context="" ` +

@@ -24,6 +24,8 @@ export interface CheckinDeps {
   readonly service: ImeServiceClient;
   readonly tokens: TokenProvider;
   readonly subgraph: SubgraphMachine;
+  /** The subgraph logic's skip for a re-evaluation not yet due, run without a subgraph chart (CheckinLogic). */
+  readonly notDue?: CheckinLogic["notDue"];
   /** Where the service's CheckinIntervalMinutes is kept for the next timer (ime.md §6). */
   readonly checkinIntervalCache?: CheckinIntervalCache;
 }
@@ -84,6 +86,7 @@ export function createCheckinLogic(deps: CheckinDeps): CheckinLogic {
 
   return {
     subgraph: deps.subgraph,
+    ...(deps.notDue === undefined ? {} : { notDue: deps.notDue }),
     actors: {
       acquireToken: fromPromise(async () => {
         await tokens.get();

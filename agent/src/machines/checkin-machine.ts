@@ -3,7 +3,7 @@
 import { assign, type PromiseActorLogic, setup } from "xstate";
 import type { CheckinReasonName } from "../events/types.ts";
 import type { EnforcementResult } from "./enforcement-types.ts";
-import type { SubgraphInput, SubgraphMachine } from "./subgraph-machine.ts";
+import type { SubgraphInput, SubgraphMachine, SubgraphOutput } from "./subgraph-machine.ts";
 
 /** A session the poller walks: the device (session 0, all-zero user id) or a logged-on user. */
 export interface CheckinSession {
@@ -55,6 +55,14 @@ export interface CheckinOutput {
 /** The check-in's lookups and effects. */
 export interface CheckinLogic {
   readonly subgraph: SubgraphMachine;
+  /**
+   * The subgraph chart's skip for a re-evaluation interval that has not expired, decided and announced without
+   * starting that chart (the same lines, in the same order): `notDueSince` reads only, `skipNotDue` emits.
+   */
+  readonly notDue?: {
+    notDueSince(input: SubgraphInput): number | undefined;
+    skipNotDue(input: SubgraphInput, last: number): void;
+  };
   readonly actors: {
     readonly acquireToken: PromiseActorLogic<void, CheckinContext>;
     /** Fetches and plans the current session's app list. */
@@ -71,8 +79,36 @@ export interface CheckinLogic {
   };
 }
 
+/** The check-in's context after a subgraph ended with `output`: its results join the session's. */
+function afterSubgraph(
+  context: CheckinContext,
+  output: Pick<SubgraphOutput, "results" | "stoppedForReboot">,
+) {
+  const session = context.sessions[context.sessionIndex]!;
+  const previous = context.sessionResults.find((s) => s.userId === session.userId);
+  const merged = {
+    userId: session.userId,
+    results: [...(previous?.results ?? []), ...output.results],
+  };
+  return {
+    subgraphIndex: context.subgraphIndex + 1,
+    stoppedForReboot: context.stoppedForReboot || output.stoppedForReboot,
+    sessionResults: [...context.sessionResults.filter((s) => s.userId !== session.userId), merged],
+  };
+}
+
 /** Builds the check-in chart over the given logic. */
 export function createCheckinMachine(logic: CheckinLogic) {
+  // The guard's reading, handed to the skip action of the same transition (nothing runs between the two).
+  const notDueSince = new WeakMap<SubgraphInput, number>();
+  const notDueOf = (context: CheckinContext): number | undefined => {
+    const input = context.subgraphs[context.subgraphIndex];
+    if (input === undefined || logic.notDue === undefined) return undefined;
+    const last = logic.notDue.notDueSince(input);
+    if (last === undefined) notDueSince.delete(input);
+    else notDueSince.set(input, last);
+    return last;
+  };
   return setup({
     types: { context: {} as CheckinContext, input: {} as CheckinInput, output: {} as CheckinOutput },
     actors: {
@@ -85,8 +121,13 @@ export function createCheckinMachine(logic: CheckinLogic) {
       allSessionsDone: ({ context }) => context.sessionIndex >= context.sessions.length,
       allSubgraphsDone: ({ context }) => context.subgraphIndex >= context.subgraphs.length,
       stoppedForReboot: ({ context }) => context.stoppedForReboot,
+      subgraphNotDue: ({ context }) => notDueOf(context) !== undefined,
     },
     actions: {
+      skipNotDueSubgraph: ({ context }) => {
+        const input = context.subgraphs[context.subgraphIndex]!;
+        logic.notDue?.skipNotDue(input, notDueSince.get(input) ?? notDueOf(context)!);
+      },
       announceStart: ({ context }) => logic.effects.announceStart(context),
       announceSession: ({ context }) => logic.effects.announceSession(context),
       announceSubgraphs: ({ context }) => logic.effects.announceSubgraphs(context),
@@ -137,6 +178,13 @@ export function createCheckinMachine(logic: CheckinLogic) {
         always: [
           { guard: "allSubgraphsDone", target: "sessionDone" },
           { guard: "stoppedForReboot", target: "sessionDone" },
+          {
+            guard: "subgraphNotDue",
+            actions: [
+              "skipNotDueSubgraph",
+              assign(({ context }) => afterSubgraph(context, { results: [], stoppedForReboot: false })),
+            ],
+          },
           { target: "runningSubgraph" },
         ],
       },
@@ -146,22 +194,7 @@ export function createCheckinMachine(logic: CheckinLogic) {
           input: ({ context }) => context.subgraphs[context.subgraphIndex]!,
           onDone: {
             target: "processingSubgraphs",
-            actions: assign(({ context, event }) => {
-              const session = context.sessions[context.sessionIndex]!;
-              const previous = context.sessionResults.find((s) => s.userId === session.userId);
-              const merged = {
-                userId: session.userId,
-                results: [...(previous?.results ?? []), ...event.output.results],
-              };
-              return {
-                subgraphIndex: context.subgraphIndex + 1,
-                stoppedForReboot: context.stoppedForReboot || event.output.stoppedForReboot,
-                sessionResults: [
-                  ...context.sessionResults.filter((s) => s.userId !== session.userId),
-                  merged,
-                ],
-              };
-            }),
+            actions: assign(({ context, event }) => afterSubgraph(context, event.output)),
           },
         },
       },

@@ -14,6 +14,7 @@ import {
   memberInput,
   predetectionOrder,
   type SubgraphContext,
+  type SubgraphInput,
   type SubgraphLogic,
 } from "./subgraph-machine.ts";
 
@@ -33,7 +34,7 @@ const FILTERED_OUT = 1010;
  * An override condition of the re-evaluation interval (ime.md §5.3): a user request, an app the IME
  * has no finished state for (new, changed, or interrupted mid-flight), or a failed app whose GRS ran out.
  */
-function overrideApplies(context: SubgraphContext, store: ImeStateStore, now: number): boolean {
+function overrideApplies(context: SubgraphInput, store: ImeStateStore, now: number): boolean {
   if (context.userRequested) return true;
   for (const member of context.plan.members) {
     const ref = { userId: context.userId, appId: member.policy.Id, version: member.policy.Version };
@@ -49,16 +50,28 @@ function overrideApplies(context: SubgraphContext, store: ImeStateStore, now: nu
   return false;
 }
 
+/** The subgraph logic, with the check-in's fast path for subgraphs whose re-evaluation is not due. */
+export interface SubgraphLogicWithSkip extends SubgraphLogic {
+  /**
+   * When the subgraph would be skipped only because its re-evaluation interval has not expired (ime.md §5.3),
+   * the time it was last evaluated; undefined when the subgraph chart has to run (or skip it for another reason).
+   * Reads only: nothing is written or emitted.
+   */
+  notDueSince(input: SubgraphInput): number | undefined;
+  /** What the subgraph chart emits for that skip, in the same order: processing, found, skipped, done. */
+  skipNotDue(input: SubgraphInput, last: number): void;
+}
+
 /** Builds the subgraph chart's logic. */
-export function createSubgraphLogic(deps: SubgraphDeps): SubgraphLogic {
+export function createSubgraphLogic(deps: SubgraphDeps): SubgraphLogicWithSkip {
   const { store, events, clock } = deps;
-  const intervalMinutes = (context: SubgraphContext) =>
+  const intervalMinutes = (context: SubgraphInput) =>
     context.plan.target.ReevaluationInterval ?? DEFAULT_REEVALUATION_MINUTES;
-  const subject = (context: SubgraphContext, appId?: string) => ({
+  const subject = (context: SubgraphInput, appId?: string) => ({
     userId: context.userId,
     ...(appId === undefined ? {} : { appId }),
   });
-  const announceProcessing = (context: SubgraphContext): void => {
+  const announceProcessing = (context: SubgraphInput): void => {
     events.emit(
       {
         phase: "subgraph.processing",
@@ -67,7 +80,22 @@ export function createSubgraphLogic(deps: SubgraphDeps): SubgraphLogic {
       subject(context),
     );
   };
-  const skipReason = (context: SubgraphContext): SubgraphSkipReason | undefined => {
+  const announceFound = (context: SubgraphInput, last: number): void => {
+    events.emit({ phase: "reevaluation.found", details: { hash: context.hash, at: last } }, subject(context));
+  };
+  const announceSkip = (context: SubgraphInput, reason: SubgraphSkipReason | undefined): void => {
+    events.emit(
+      {
+        phase: "subgraph.skipped",
+        details: { reason: reason ?? "reevaluationNotExpired", hash: context.hash },
+      },
+      subject(context),
+    );
+    if (reason === "reevaluationNotExpired")
+      events.emit({ phase: "subgraph.done", details: { hash: context.hash } }, subject(context));
+  };
+  /** The skips decided before the subgraph is bracketed with its `Processing subgraph` line. */
+  const earlySkip = (context: SubgraphInput): SubgraphSkipReason | undefined => {
     if (store.pendingHardReboot()) return "restartRequired";
     if (
       context.plan.members.every((m) => m.policy.AppApplicabilityStateDueToAssginmentFilters === FILTERED_OUT)
@@ -80,21 +108,36 @@ export function createSubgraphLogic(deps: SubgraphDeps): SubgraphLogic {
     ) {
       return "userNotLoggedIn";
     }
+    return undefined;
+  };
+  const skipReason = (context: SubgraphContext): SubgraphSkipReason | undefined => {
+    const early = earlySkip(context);
+    if (early !== undefined) return early;
     // From here the subgraph is processed, or skipped for its re-evaluation interval; either way the
     // IME brackets it with `Processing subgraph with app ids` … `Done processing subgraph.` (ime.md §11a GRS).
     announceProcessing(context);
     const now = clock.now();
     const last = store.readSubgraphEvaluation(context.userId, context.hash);
-    if (last !== undefined) {
-      events.emit(
-        { phase: "reevaluation.found", details: { hash: context.hash, at: last } },
-        subject(context),
-      );
-    }
+    if (last !== undefined) announceFound(context, last);
     if (reevaluationDue(last, now, intervalMinutes(context))) return undefined;
     return overrideApplies(context, store, now) ? undefined : "reevaluationNotExpired";
   };
+  // The same decision as skipReason, without its lines: most subgraphs of an hourly check-in are not due, and
+  // the check-in skips those without starting a subgraph chart (issue 18: actor start-up dominated).
+  const notDueSince = (context: SubgraphInput): number | undefined => {
+    if (context.userRequested || earlySkip(context) !== undefined) return undefined;
+    const last = store.readSubgraphEvaluation(context.userId, context.hash);
+    const now = clock.now();
+    if (reevaluationDue(last, now, intervalMinutes(context))) return undefined;
+    return overrideApplies(context, store, now) ? undefined : last;
+  };
   return {
+    notDueSince,
+    skipNotDue(context, last) {
+      announceProcessing(context);
+      announceFound(context, last);
+      announceSkip(context, "reevaluationNotExpired");
+    },
     enforcement: deps.enforcement,
     actors: {
       gate: fromPromise(async ({ input: context }) => {
@@ -159,15 +202,7 @@ export function createSubgraphLogic(deps: SubgraphDeps): SubgraphLogic {
     },
     effects: {
       announceSkip(context) {
-        events.emit(
-          {
-            phase: "subgraph.skipped",
-            details: { reason: context.skipReason ?? "reevaluationNotExpired", hash: context.hash },
-          },
-          subject(context),
-        );
-        if (context.skipReason === "reevaluationNotExpired")
-          events.emit({ phase: "subgraph.done", details: { hash: context.hash } }, subject(context));
+        announceSkip(context, context.skipReason);
       },
       terminateEarly(context) {
         for (const member of context.plan.members.slice(context.index)) {

@@ -97,6 +97,12 @@ const scenarios: Scenario[] = [
     attempts: [],
     policy: { RequirementRules: { ...makePolicy(A).RequirementRules, MinimumFreeDiskSpaceInMB: 1 << 30 } },
   },
+  // A skip the subgraph chart decides (a re-evaluation not yet due is skipped by the check-in chart itself).
+  {
+    name: "assignment filters exclude the device",
+    attempts: [],
+    policy: { AppApplicabilityStateDueToAssginmentFilters: 1010 },
+  },
   { name: "retry then success", attempts: [{ exitCode: 1618 }, { exitCode: 0, installs: true }] },
   { name: "failure, then GRS blocks the re-evaluation", attempts: [{ exitCode: 1603 }], hours: 10 },
   { name: "hard reboot", attempts: [{ exitCode: 1641, installs: true }] },

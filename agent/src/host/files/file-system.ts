@@ -27,6 +27,9 @@ function compareNames(a: string, b: string): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
+/** Resolved path spellings kept per file system. */
+const RESOLVED_CACHE_SIZE = 4096;
+
 /** The FileSystem a device exposes, over `store`. */
 export function createFileSystem(
   store: FileStore,
@@ -34,14 +37,22 @@ export function createFileSystem(
 ): FileSystem & { readonly store: FileStore } {
   const drives = new Set(options.drives.map((drive) => drive.toUpperCase()));
 
+  // Detection and clean-up look at the same paths at every check-in: each spelling is parsed once (a pure
+  // function of the text and the drives); the cache starts over when it fills (an installer writing many files).
+  const resolved = new Map<string, FilePath>();
   const resolve = (path: string): FilePath => {
+    const hit = resolved.get(path);
+    if (hit !== undefined) return hit;
     const parsed = parseWindowsPath(path);
     if (!drives.has(parsed.drive)) {
       throw new ImesimError("FS_PATH_NOT_FOUND", `drive ${parsed.drive} does not exist (in "${path}")`, {
         imeErrorCode: E_PATH_NOT_FOUND,
       });
     }
-    return [parsed.drive, ...parsed.names];
+    const names = Object.freeze([parsed.drive, ...parsed.names]);
+    if (resolved.size >= RESOLVED_CACHE_SIZE) resolved.clear();
+    resolved.set(path, names);
+    return names;
   };
 
   const lookup = (path: string): FilePath | undefined => {

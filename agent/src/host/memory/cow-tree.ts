@@ -51,6 +51,16 @@ export class CowTree<P> {
     return node;
   }
 
+  /** The node at names already case-folded (`foldCase`), or undefined: `find` without folding each name again. */
+  findFolded(folded: readonly string[]): TreeNode<P> | undefined {
+    let node: TreeNode<P> | undefined = this.#root;
+    for (const key of folded) {
+      node = node.children.get(key);
+      if (node === undefined) return undefined;
+    }
+    return node;
+  }
+
   /**
    * The node at `names`, made mutable (copied along the path as needed). Missing nodes are created with
    * `create(name)` when given; without it, undefined is returned for a missing path and nothing changes.

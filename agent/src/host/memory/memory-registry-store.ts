@@ -16,6 +16,21 @@ export function emptyRegistryRoot(): RegistryNode {
   return CowTree.root<KeyValues>(new Map());
 }
 
+/**
+ * Folded names of the paths the registry hands over: it resolves each spelling once and passes the same frozen
+ * array every time (registry.ts), so reads fold nothing.
+ */
+const foldedPaths = new WeakMap<KeyPath, readonly string[]>();
+function folded(path: KeyPath): readonly string[] {
+  if (!Object.isFrozen(path)) return path.map(foldCase);
+  let names = foldedPaths.get(path);
+  if (names === undefined) {
+    names = path.map(foldCase);
+    foldedPaths.set(path, names);
+  }
+  return names;
+}
+
 export class MemoryRegistryStore implements RegistryStore {
   readonly #tree: CowTree<KeyValues>;
 
@@ -30,11 +45,11 @@ export class MemoryRegistryStore implements RegistryStore {
   }
 
   hasKey(path: KeyPath): boolean {
-    return this.#tree.find(path) !== undefined;
+    return this.#tree.findFolded(folded(path)) !== undefined;
   }
 
   createKey(path: KeyPath): void {
-    if (this.#tree.find(path) === undefined) this.#tree.mutable(path, emptyValues);
+    if (this.#tree.findFolded(folded(path)) === undefined) this.#tree.mutable(path, emptyValues);
   }
 
   deleteKey(path: KeyPath): boolean {
@@ -42,12 +57,12 @@ export class MemoryRegistryStore implements RegistryStore {
   }
 
   subkeys(path: KeyPath): string[] {
-    const node = this.#tree.find(path);
+    const node = this.#tree.findFolded(folded(path));
     return node === undefined ? [] : Array.from(node.children.values(), (child) => child.name);
   }
 
   getValue(path: KeyPath, name: string): RegistryValue | undefined {
-    return this.#tree.find(path)?.payload.get(foldCase(name))?.value;
+    return this.#tree.findFolded(folded(path))?.payload.get(foldCase(name))?.value;
   }
 
   setValue(path: KeyPath, name: string, value: RegistryValue): void {
@@ -59,12 +74,12 @@ export class MemoryRegistryStore implements RegistryStore {
 
   deleteValue(path: KeyPath, name: string): boolean {
     const key = foldCase(name);
-    if (this.#tree.find(path)?.payload.has(key) !== true) return false;
+    if (this.#tree.findFolded(folded(path))?.payload.has(key) !== true) return false;
     return this.#tree.mutable(path)!.payload.delete(key);
   }
 
   values(path: KeyPath): NamedValue[] {
-    const node = this.#tree.find(path);
+    const node = this.#tree.findFolded(folded(path));
     return node === undefined ? [] : Array.from(node.payload.values());
   }
 

@@ -13,6 +13,8 @@ export interface RegistryOptions {
 }
 
 const DEFAULT_ACCESS: RegistryAccess = { view: 64 };
+/** Resolved spellings kept per registry; past this many (a bulk import) the cache starts over. */
+const RESOLVED_CACHE_SIZE = 4096;
 
 /** Sorts names as regedit lists subkeys: case-insensitively (windows-formats.md §3.5). */
 export function compareKeyNames(a: string, b: string): number {
@@ -26,9 +28,23 @@ export function createRegistry(
   store: RegistryStore,
   options: RegistryOptions,
 ): Registry & { readonly store: RegistryStore } {
+  // The IME reads and writes the same few hundred keys every check-in: each spelling is parsed once per access
+  // (a pure function of the text, the view and the user), and the same array goes to the store every time.
+  const resolved = new Map<string, KeyPath>();
   const resolve = (keyPath: string, access: RegistryAccess = DEFAULT_ACCESS): KeyPath => {
-    const path = storedKeyPath(parseKeyPath(keyPath), access.userSid);
-    return access.view === 32 && options.is64BitWindows ? redirectFor32Bit(path) : path;
+    const cacheKey =
+      access === DEFAULT_ACCESS
+        ? keyPath
+        : `\u0000${access.view}\u0000${access.userSid ?? ""}\u0000${keyPath}`;
+    const hit = resolved.get(cacheKey);
+    if (hit !== undefined) return hit;
+    const stored = storedKeyPath(parseKeyPath(keyPath), access.userSid);
+    const path = Object.freeze(
+      access.view === 32 && options.is64BitWindows ? redirectFor32Bit(stored) : stored,
+    );
+    if (resolved.size >= RESOLVED_CACHE_SIZE) resolved.clear();
+    resolved.set(cacheKey, path);
+    return path;
   };
   const resolveWritable = (keyPath: string, access?: RegistryAccess): KeyPath => {
     const path = resolve(keyPath, access);
