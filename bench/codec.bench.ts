@@ -9,15 +9,15 @@
 // IMESIM_BENCH_CODEC_ROUNDS times (default 3), baseline and imesim taking turns, and the medians count: the
 // machine may be shared, so the load average before and after is printed with the table.
 import { execFileSync, spawnSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import {
   closeSync,
   mkdirSync,
   mkdtempSync,
   openSync,
   readdirSync,
+  readFileSync,
   rmSync,
-  statSync,
   writeSync,
 } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
@@ -138,19 +138,22 @@ function settle(...outputs: string[]): void {
   execFileSync("sync");
 }
 
-/** Checks that an unpack gave back every file of the source with its size (a fast run that lost data is no result). */
-function assertSameSizes(source: string, output: string): void {
-  const sizes = (folder: string) =>
+/**
+ * Checks that an unpack gave back every file of the source byte for byte (what `unzip` of the same zip gives): a
+ * fast run that lost or changed data is no result. Runs outside the timed steps.
+ */
+function assertSameTree(source: string, output: string): void {
+  const digests = (folder: string) =>
     readdirSync(folder, { recursive: true, withFileTypes: true })
       .filter((entry) => entry.isFile())
-      .map(
-        (entry) =>
-          `${relative(folder, join(entry.parentPath, entry.name))} ${statSync(join(entry.parentPath, entry.name)).size}`,
-      )
+      .map((entry) => {
+        const path = join(entry.parentPath, entry.name);
+        return `${relative(folder, path)} ${createHash("sha256").update(readFileSync(path)).digest("hex")}`;
+      })
       .sort()
       .join("\n");
-  if (sizes(source) !== sizes(output))
-    throw new Error(`unpack of ${source} did not give back the same files`);
+  if (digests(source) !== digests(output))
+    throw new Error(`unpack of ${source} did not give back the same files, byte for byte`);
 }
 
 function timeShell(script: string, cwd: string): number {
@@ -230,7 +233,7 @@ async function main(): Promise<void> {
         ourUnpack.push(unpacked.ms);
         unpackRss = Math.max(unpackRss, unpacked.maxRssKb);
       }
-      assertSameSizes(source, ourOutput);
+      assertSameTree(source, ourOutput);
       const pkg = await readPackage(packagePath);
       const ratio = pkg.detection.UnencryptedContentSize / bytes;
       await pkg.close();

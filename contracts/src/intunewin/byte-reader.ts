@@ -6,10 +6,16 @@ export class ByteReader {
   #iterator: AsyncIterator<Buffer>;
   #pending: Buffer = Buffer.alloc(0);
   #ended = false;
+  readonly #copyReads: boolean;
   position = 0;
 
-  constructor(source: AsyncIterable<Buffer>) {
+  /**
+   * With `copyReads`, `readExact` never returns a view of a source chunk: the chunks may be released (chunk-ledger.ts)
+   * once taken, and only `take`'s callers keep track of the views they hold.
+   */
+  constructor(source: AsyncIterable<Buffer>, options: { copyReads?: boolean } = {}) {
     this.#iterator = source[Symbol.asyncIterator]();
+    this.#copyReads = options.copyReads === true;
   }
 
   /** The next chunk of the source, or undefined at its end. */
@@ -54,10 +60,10 @@ export class ByteReader {
       this.position += length;
       return Buffer.concat(parts, length);
     }
-    const out = this.#pending.subarray(0, length);
+    const view = this.#pending.subarray(0, length);
     this.#pending = this.#pending.subarray(length);
     this.position += length;
-    return out;
+    return this.#copyReads ? Buffer.from(view) : view;
   }
 
   /** The next `length` bytes as chunks, without buffering them all. */

@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { createWriteStream, type Stats } from "node:fs";
+import type { Stats } from "node:fs";
 import { lstat, mkdir, readdir, realpath, rename, rm, rmdir, utimes, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
-import { pipeline } from "node:stream/promises";
 import { ImesimError } from "../errors/index.ts";
 import { IntunewinErrorCode } from "./error-codes.ts";
+import { writeGathered } from "./gathered-file-write.ts";
 import { io, ioFailed } from "./io-error.ts";
 
 /** One entry of the content zip, with its safe `/`-separated relative path. */
@@ -22,6 +22,12 @@ export interface ContentEntry {
  * the caller of extractContent asks for `concurrentFiles` > 1.
  */
 export interface ContentSink {
+  /**
+   * True when `file` is done with each chunk by the time it asks for the next (it copies or writes it first):
+   * the extraction may then release a chunk's memory at once (chunk-ledger.ts) instead of leaving it to the
+   * garbage collector. Leave it unset for a sink that keeps chunks, or views of them.
+   */
+  readonly releasesChunks?: boolean;
   directory(entry: ContentEntry): Promise<void> | void;
   /** Must consume `data` (the file's bytes, in order) before resolving. */
   file(entry: ContentEntry, data: AsyncIterable<Buffer>): Promise<void>;
@@ -49,6 +55,7 @@ export function createMemorySink(): MemorySink {
     get committed() {
       return committed;
     },
+    releasesChunks: true,
     directory(entry) {
       stagedDirectories.add(entry.path);
     },
@@ -154,6 +161,7 @@ export async function createDirectorySink(
     made.add(path);
   };
   return {
+    releasesChunks: true,
     async directory(entry) {
       await folderFor(join(staging, ...entry.path.split("/")));
     },
@@ -161,13 +169,14 @@ export async function createDirectorySink(
       const target = join(staging, ...entry.path.split("/"));
       await folderFor(dirname(target));
       if (entry.size <= WHOLE_FILE_WRITE) {
+        // Copies (releasesChunks): small files are a small share of the bytes.
         const chunks: Buffer[] = [];
-        for await (const chunk of data) chunks.push(chunk);
+        for await (const chunk of data) chunks.push(Buffer.from(chunk));
         await writeFile(target, chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks), {
           flag: "wx",
         });
       } else {
-        await pipeline(data, createWriteStream(target, { flags: "wx", highWaterMark: 4 << 20 }));
+        await writeGathered(target, entry.size, data);
       }
       // Set now rather than at commit: a list of every file's path and time grew with the file count.
       await utimes(target, entry.modified, entry.modified);

@@ -4,6 +4,7 @@ import { crc32, createInflateRaw, inflateRawSync, type ZlibOptions } from "node:
 import { ImesimError, isImesimError } from "../errors/index.ts";
 import { throwIfAborted } from "./abort.ts";
 import { ByteReader } from "./byte-reader.ts";
+import { ChunkLedger, type LedgerHold, releaseNow } from "./chunk-ledger.ts";
 import type { ContentEntry, ContentSink } from "./content-sink.ts";
 import { type DecodedEncryptionInfo, decodeEncryptionInfo, type EncryptionInfo } from "./detection-xml.ts";
 import {
@@ -219,6 +220,7 @@ async function* entryData(
   entry: ZipEntry,
   fed: () => void,
   collected: (bytes: number) => void,
+  ledger: ChunkLedger | undefined,
 ): AsyncGenerator<Buffer> {
   let produced = 0;
   let crc = 0;
@@ -239,10 +241,14 @@ async function* entryData(
   if (entry.method === ZIP_METHOD.stored) {
     if (entry.compressedSize !== entry.uncompressedSize)
       throw innerInvalid(`stored entry "${entry.fileName}" has two sizes`);
+    const hold = ledger?.hold(reader.position);
     for await (const chunk of reader.take(entry.compressedSize)) {
       account(chunk);
       yield chunk;
+      // The sink asked for the next chunk: it is done with this one (ContentSink.releasesChunks).
+      hold?.move(reader.position);
     }
+    hold?.release();
     fed();
   } else if (entry.compressedSize <= SMALL_ENTRY && entry.uncompressedSize <= SMALL_ENTRY_OUTPUT) {
     const compressed = await reader.readExact(entry.compressedSize);
@@ -258,10 +264,11 @@ async function* entryData(
         entry.fileName,
       );
     }
-    account(plain);
+    account(plain, ledger !== undefined);
     yield plain;
+    if (ledger !== undefined) releaseNow(plain);
   } else {
-    yield* inflateStreaming(reader, entry, account, fed);
+    yield* inflateStreaming(reader, entry, account, fed, ledger);
   }
   if (produced !== entry.uncompressedSize) {
     throw innerInvalid(
@@ -282,26 +289,42 @@ async function* inflateStreaming(
   entry: ZipEntry,
   account: (chunk: Buffer, isView?: boolean) => void,
   fed: () => void,
+  ledger: ChunkLedger | undefined,
 ): AsyncGenerator<Buffer> {
   const doesNotInflate = (reason: string): ImesimError =>
     innerInvalid(`entry "${entry.fileName}" does not inflate (${reason})`, entry.fileName);
-  const prefix = storedPrefix(reader, entry.compressedSize, doesNotInflate);
+  const hold = ledger?.hold(reader.position);
+  // The stored prefix keeps views of its last 32 KiB for zlib's dictionary: those chunks stay until it is built.
+  let kept = reader.position;
+  const prefix = storedPrefix(reader, entry.compressedSize, doesNotInflate, (position) => {
+    kept = position;
+  });
   let step = await prefix.next();
   while (step.done !== true) {
     account(step.value, true);
     yield step.value;
+    hold?.move(Math.min(kept, reader.position));
     step = await prefix.next();
   }
   const end = step.value;
+  hold?.move(reader.position);
   const rest = entry.compressedSize - end.consumed;
   if (end.nextBlockByte === undefined) {
+    hold?.release();
     if (!end.ended) throw doesNotInflate("unexpected end of file");
     // Bytes after the final block are not deflate data; zlib would ignore them too.
     await reader.skipTo(reader.position + rest);
     fed();
     return;
   }
-  yield* inflateRest(reader, entry, { rest, firstByte: end.nextBlockByte, window: end.window }, account, fed);
+  yield* inflateRest(
+    reader,
+    entry,
+    { rest, firstByte: end.nextBlockByte, window: end.window },
+    account,
+    fed,
+    hold,
+  );
 }
 
 /** Inflates the rest of an entry with zlib: `firstByte` (already read) and then `rest` more compressed bytes. */
@@ -309,8 +332,9 @@ async function* inflateRest(
   reader: ByteReader,
   entry: ZipEntry,
   from: { rest: number; firstByte: number; window: Buffer },
-  account: (chunk: Buffer) => void,
+  account: (chunk: Buffer, isView?: boolean) => void,
   fed: () => void,
+  hold: LedgerHold | undefined,
 ): AsyncGenerator<Buffer> {
   // 16 MiB of compressed input may wait here, so the shared reader gets past this entry (the reader moves on
   // once an entry's last compressed byte is queued) and the next file inflates on a second core meanwhile;
@@ -319,7 +343,10 @@ async function* inflateRest(
   const options: ZlibOptions & TransformOptions = {
     chunkSize: 1 << 20,
     writableHighWaterMark: 16 << 20,
-    readableHighWaterMark: 4 << 20,
+    // One output chunk per read, never several joined into a new buffer: the chunks are zlib's own output buffers
+    // (1 MiB each, filled in turn), which are released once zlib has moved on and the sink is done with them.
+    readableObjectMode: true,
+    readableHighWaterMark: 4,
     // Back-references of the first zlib block may reach into the stored bytes passed on before it.
     ...(from.window.length > 0 ? { dictionary: from.window } : {}),
   };
@@ -340,7 +367,10 @@ async function* inflateRest(
   const feeding = (async () => {
     for await (const chunk of reader.take(from.rest)) {
       if (stopped) continue; // keep reading so the reader ends exactly at the entry's end
-      if (!inflater.write(chunk)) await writable();
+      const end = reader.position;
+      // zlib reads the chunk on its thread pool until this callback: only then may its memory go.
+      const consumed = hold === undefined ? undefined : () => hold.move(end);
+      if (!inflater.write(chunk, consumed)) await writable();
     }
     fed();
     if (!stopped) inflater.end();
@@ -348,11 +378,18 @@ async function* inflateRest(
   // A failed read (the content zip ends early) must stop the inflater too, or the loop below would wait
   // for input forever; handling it here also keeps the rejection from going unobserved until `finally`.
   feeding.catch((error: unknown) => inflater.destroy(error as Error));
+  // The output buffer zlib filled last; an earlier one is released when a chunk of a newer one arrives (zlib has
+  // moved on) and the sink has asked for it (it is done with the older chunks).
+  let current: Buffer | undefined;
+  let ended = false;
   try {
-    for await (const out of inflater) {
-      account(out as Buffer);
-      yield out as Buffer;
+    for await (const out of inflater as AsyncIterable<Buffer>) {
+      if (hold !== undefined && current !== undefined && current.buffer !== out.buffer) releaseNow(current);
+      current = out;
+      account(out, hold !== undefined);
+      yield out;
     }
+    ended = true;
   } catch (error) {
     if (isImesimError(error)) throw error;
     throw innerInvalid(
@@ -363,6 +400,11 @@ async function* inflateRest(
     stopped = true;
     inflater.destroy();
     await feeding;
+    if (ended && hold !== undefined) {
+      // zlib has finished with every input and output buffer.
+      if (current !== undefined) releaseNow(current);
+      hold.release();
+    }
   }
 }
 
@@ -395,6 +437,7 @@ async function extractEntries(
   concurrency: number,
   collected: (bytes: number) => void,
   signal: AbortSignal | undefined,
+  ledger: ChunkLedger | undefined,
 ): Promise<ContentEntry[]> {
   const inFlight: Promise<void>[] = [];
   const extracted: ContentEntry[] = [];
@@ -429,7 +472,7 @@ async function extractEntries(
     const taken = new Promise<void>((resolve) => {
       fed = resolve;
     });
-    const data = entryData(reader, zip, () => fed(), collected);
+    const data = entryData(reader, zip, () => fed(), collected, ledger);
     const done = toSink(content, () => sink.file(content, data)).then(async () => {
       // A sink that stopped early still leaves every byte checked (size, CRC) and the reader in place.
       for await (const _ of data) {
@@ -468,7 +511,7 @@ export async function extractContent(
   try {
     throwIfAborted(signal, "extraction");
     await checkEncryptedHeader(source, keys, options.unencryptedContentSize);
-    hashes = workerHashes(source, keys);
+    hashes = workerHashes(source, keys, sink.releasesChunks === true);
     // Plan from the (still unverified) central directory; a failure here is reported only if the MAC holds.
     const plain = await plaintextSource(source, keys);
     let plan: ExtractionPlan | undefined;
@@ -482,21 +525,28 @@ export async function extractContent(
     const verdict: Partial<CryptoVerdict> = {};
     const total = plain.size;
     const collected = garbageBudget();
-    const reader = new ByteReader(
-      tracked(
-        decryptStream(source, keys, verdict, hashes === undefined ? {} : { hashes }),
+    // A sink that is done with each chunk when it asks for the next lets every chunk be released the moment the
+    // last reader of it is done (chunk-ledger.ts); with any other sink V8 collects them, kept in check by `collected`.
+    let reader: ByteReader | undefined;
+    const ledger = sink.releasesChunks === true ? new ChunkLedger(() => reader?.position ?? 0) : undefined;
+    reader = new ByteReader(
+      tracked(decryptStream(source, keys, verdict, hashes === undefined ? {} : { hashes }), {
         total,
-        options.onProgress,
+        onProgress: options.onProgress,
         collected,
         signal,
-      ),
+        ledger,
+      }),
+      { copyReads: ledger !== undefined },
     );
     if (plan !== undefined) {
       try {
         const concurrency = Math.max(1, options.concurrentFiles ?? 1);
-        entries = await extractEntries(reader, plan, sink, concurrency, collected, signal);
+        entries = await extractEntries(reader, plan, sink, concurrency, collected, signal, ledger);
       } catch (error) {
         innerError = error;
+        // A failed entry may have left zlib holding an input buffer: release nothing more.
+        ledger?.stop();
       }
     }
     // Stopping must not first decrypt the rest of a large package.
@@ -525,29 +575,36 @@ export async function extractContent(
 
 /**
  * Puts the MAC on a worker thread (verify-worker.ts) when the content is big enough to gain from it: a worker
- * costs ~20 ms to start. The digest stays on the main thread: on the 411 MiB bench a second worker took ~0.2 s off
- * the main thread but pushed peak RSS to 201 MB (the codec's limit is 200) without a measurable gain in wall time on
- * two shared cores. Below the size, decryptStream hashes both inline.
+ * costs ~20 ms to start. The digest gets a worker of its own only when chunks are released as they go (`lean`): on
+ * the 411 MiB bench it took ~0.2 s off the main thread, and its ~10 MB stay well within the limit there (peak RSS
+ * 155 → 167 MB), where with chunks left to the collector it had pushed peak RSS to 201 MB (the limit is 200).
+ * Below the size, decryptStream hashes both inline.
  */
 function workerHashes(
   source: RandomAccessSource,
   keys: DecodedEncryptionInfo,
+  lean: boolean,
 ): { mac: StreamHash; digest: StreamHash } | undefined {
   if (source.size < HASH_WORKER_MIN_SIZE) return undefined;
   return {
     mac: workerHash({ macKey: keys.macKey, prefix: keys.iv }, `${source.name} (MAC)`),
-    digest: inlineHash({}),
+    digest: lean ? workerHash({}, `${source.name} (digest)`) : inlineHash({}),
   };
 }
 
+/** How `tracked` reports and where dead chunks go. */
+interface TrackedOptions {
+  total: number;
+  onProgress: ((done: number, total: number) => void) | undefined;
+  collected: (bytes: number) => void;
+  signal: AbortSignal | undefined;
+  /** Releases each chunk once read; without it, `collected` counts them for a collection. */
+  ledger: ChunkLedger | undefined;
+}
+
 /** Passes plaintext through, reporting progress and keeping dead chunks from piling up. */
-async function* tracked(
-  chunks: AsyncIterable<Buffer>,
-  total: number,
-  onProgress: ((done: number, total: number) => void) | undefined,
-  collected: (bytes: number) => void,
-  signal: AbortSignal | undefined,
-): AsyncGenerator<Buffer> {
+async function* tracked(chunks: AsyncIterable<Buffer>, options: TrackedOptions): AsyncGenerator<Buffer> {
+  const { total, onProgress, collected, signal, ledger } = options;
   let done = 0;
   for await (const chunk of chunks) {
     // Every reader of the plaintext stops here, so one check per chunk (1 MiB) stops all of them.
@@ -555,7 +612,8 @@ async function* tracked(
     done += chunk.length;
     // Each plaintext chunk is new memory; ciphertext is read into reused buffers (or is a view of bytes already in
     // memory), and inflated output is counted apart.
-    collected(chunk.length);
+    if (ledger === undefined) collected(chunk.length);
+    else ledger.add(chunk, done);
     onProgress?.(Math.min(done, total), total);
     yield chunk;
   }

@@ -59,6 +59,7 @@ const PADDING_EXTRA_ID = 0xa220;
 /** A sink that checks every byte (CRC, sizes) and keeps nothing. */
 function discardingSink(): ContentSink {
   return {
+    releasesChunks: true,
     directory() {},
     async file(_entry, data) {
       for await (const _ of data) {

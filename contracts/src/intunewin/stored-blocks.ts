@@ -22,17 +22,28 @@ export interface StoredPrefixEnd {
   window: Buffer;
 }
 
-/** Keeps the last WINDOW bytes of output as views, so building the dictionary copies 32 KiB once, at the end. */
+/**
+ * Keeps the last WINDOW bytes of output as views, so building the dictionary copies 32 KiB once, at the end. It
+ * also knows the stream position its oldest view starts at: a caller that releases chunks must keep those.
+ */
 class OutputTail {
   #views: Buffer[] = [];
+  #starts: number[] = [];
   #length = 0;
 
-  push(view: Buffer): void {
+  push(view: Buffer, streamStart: number): void {
     this.#views.push(view);
+    this.#starts.push(streamStart);
     this.#length += view.length;
     while (this.#views.length > 1 && this.#length - (this.#views[0]?.length ?? 0) >= WINDOW) {
       this.#length -= this.#views.shift()?.length ?? 0;
+      this.#starts.shift();
     }
+  }
+
+  /** Where the oldest kept view starts in the stream. */
+  get start(): number | undefined {
+    return this.#starts[0];
   }
 
   window(): Buffer {
@@ -43,12 +54,14 @@ class OutputTail {
 
 /**
  * Yields the data of the stored blocks that start a deflate stream of `compressedSize` bytes, as views, and
- * returns where the stored prefix ended. Throws `invalid(reason)` on a malformed stored block.
+ * returns where the stored prefix ended. Throws `invalid(reason)` on a malformed stored block. `keeps`, when
+ * given, hears the stream position from which views are still kept for the window (it only grows).
  */
 export async function* storedPrefix(
   reader: ByteReader,
   compressedSize: number,
   invalid: (reason: string) => Error,
+  keeps?: (position: number) => void,
 ): AsyncGenerator<Buffer, StoredPrefixEnd> {
   const tail = new OutputTail();
   let consumed = 0;
@@ -65,7 +78,8 @@ export async function* storedPrefix(
       throw invalid("a stored block's LEN and NLEN disagree");
     if (consumed + length > compressedSize) throw invalid("a stored block runs past the entry");
     for await (const view of reader.take(length)) {
-      tail.push(view);
+      tail.push(view, reader.position - view.length);
+      keeps?.(tail.start ?? reader.position);
       yield view;
     }
     consumed += length;

@@ -75,6 +75,8 @@ export interface HashSpec {
 /** Slots of a worker's ring: enough for the main thread to run ahead while the worker catches up, 4 MiB in all. */
 const SLOTS = 4;
 const SLOT_SIZE = 1 << 20;
+/** Unhashed chunks at which a send wakes the worker (see send); below SLOTS, or a full ring could wait forever. */
+const WAKE_AT = 2;
 
 /** Hashes on the calling thread: for small content, where a worker's ~20 ms start-up would cost more. */
 export function inlineHash(spec: HashSpec): StreamHash {
@@ -151,7 +153,10 @@ export function workerHash(spec: HashSpec, name: string): StreamHash {
     lengths[slot] = chunk.length;
     sent += 1;
     Atomics.store(state, WRITTEN, sent);
-    wakeWorker();
+    // A sleeping worker is woken once two chunks wait, not for each: a wake is a system call and, on two busy cores,
+    // often a switch away from this thread. One chunk left waiting is safe: the next send, or digest or cancel, wakes
+    // it, and slotFree waits only with SLOTS (> 2) chunks unhashed.
+    if (sent - Atomics.load(state, HASHED) >= WAKE_AT) wakeWorker();
   };
   const stop = async (): Promise<void> => {
     Atomics.store(state, END, END_CANCELLED);
