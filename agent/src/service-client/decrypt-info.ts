@@ -22,6 +22,7 @@ import {
   SubjectKeyIdentifier,
 } from "@peculiar/asn1-x509";
 import { type DeviceIdentity, pemToDer } from "./device-identity.ts";
+import { readSealedEnvelope } from "./envelope-der.ts";
 
 /** The device's side of key transport: its private key and how a RecipientInfo names its certificate. */
 interface Recipient {
@@ -34,13 +35,27 @@ interface Recipient {
 // Read once per identity: an agent opens a DecryptInfo for every app it installs, always with the same key.
 const recipients = new WeakMap<DeviceIdentity, Recipient>();
 
+// Private keys by their PEM text: the key object is a pure function of it, and every device of an `imesim run`
+// fleet holds the run's one key (e2e run/enrollment.ts), so importing it once serves them all.
+const privateKeys = new Map<string, KeyObject>();
+const privateKeyLimit = 64;
+
+function privateKeyOf(pem: string): KeyObject {
+  const known = privateKeys.get(pem);
+  if (known !== undefined) return known;
+  const key = createPrivateKey(pem);
+  if (privateKeys.size >= privateKeyLimit) privateKeys.delete(privateKeys.keys().next().value as string);
+  privateKeys.set(pem, key);
+  return key;
+}
+
 function recipientOf(identity: DeviceIdentity): Recipient {
   const known = recipients.get(identity);
   if (known !== undefined) return known;
   const tbs = AsnConvert.parse(pemToDer(identity.certificatePem), Certificate).tbsCertificate;
   const skiExtension = tbs.extensions?.find((extension) => extension.extnID === id_ce_subjectKeyIdentifier);
   const recipient: Recipient = {
-    privateKey: createPrivateKey(identity.privateKeyPem),
+    privateKey: privateKeyOf(identity.privateKeyPem),
     issuerDer: Buffer.from(AsnConvert.serialize(tbs.issuer)),
     serialNumber: Buffer.from(tbs.serialNumber),
     subjectKeyId:
@@ -89,6 +104,31 @@ function mgf1HashOf(maskGen: AlgorithmIdentifier): string | undefined {
   return AsnConvert.parse(maskGen.parameters, AlgorithmIdentifier).algorithm;
 }
 
+// Unwrapped keys by private key and wrapped bytes. RSA-OAEP decryption is a pure function of the two, so this
+// memo changes no answer: a device still needs the private key to get one. It pays off when the service seals
+// the same content key to the same public key again (the mock reuses its content key per recipient key, see
+// mock-service gateway/decrypt-info.ts), as a fleet sharing one run-wide key pair makes it do for every app.
+const unwrapped = new WeakMap<KeyObject, Map<string, Buffer>>();
+const unwrappedPerKey = 256;
+
+function privateDecryptOnce(privateKey: KeyObject, oaepHash: string, wrapped: Buffer): Buffer {
+  let known = unwrapped.get(privateKey);
+  if (known === undefined) {
+    known = new Map();
+    unwrapped.set(privateKey, known);
+  }
+  const memoKey = `${oaepHash}:${wrapped.toString("base64")}`;
+  const hit = known.get(memoKey);
+  if (hit !== undefined) return Buffer.from(hit);
+  const key = privateDecrypt(
+    { key: privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash },
+    wrapped,
+  );
+  if (known.size >= unwrappedPerKey) known.delete(known.keys().next().value as string);
+  known.set(memoKey, Buffer.from(key));
+  return key;
+}
+
 /**
  * The content-encryption key, unwrapped with RSA-OAEP (RFC 8017). Only OAEP: Node refuses RSA PKCS#1 v1.5 decryption
  * (the Marvin attack), and the mock seals with OAEP SHA-256 (mock-service gateway/decrypt-info.ts).
@@ -108,10 +148,13 @@ function unwrapKey(info: KeyTransRecipientInfo, privateKey: KeyObject): Buffer {
   if (hash === undefined || mgf1HashOf(params.maskGenAlgorithm) !== hashOid)
     throw new Error(`RSA-OAEP with hash ${hashOid} and a different or unknown MGF1 hash is not supported`);
   // The label (pSourceAlgorithm) stays the empty default: CMS senders do not set one.
-  return privateDecrypt(
-    { key: privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: hash },
-    Buffer.from(info.encryptedKey.buffer),
-  );
+  return privateDecryptOnce(privateKey, hash, Buffer.from(info.encryptedKey.buffer));
+}
+
+/** AES-CBC decryption of `ciphertext`. */
+function decryptCbc(cipher: string, key: Buffer, iv: Buffer, ciphertext: Buffer): Buffer {
+  const decipher = createDecipheriv(cipher, key, iv);
+  return Buffer.concat([decipher.update(ciphertext), decipher.final()]);
 }
 
 /** Decrypts the envelope's content with the unwrapped key. */
@@ -127,18 +170,24 @@ function decryptContent(enveloped: EnvelopedData, key: Buffer): Buffer {
       ? Buffer.from(encryptedContent?.value?.buffer ?? new ArrayBuffer(0))
       : Buffer.concat(encryptedContent.constructedValue.map((part) => Buffer.from(part.buffer)));
   const iv = Buffer.from(AsnConvert.parse(ivBytes, OctetString).buffer);
-  const decipher = createDecipheriv(cipher, key, iv);
-  return Buffer.concat([decipher.update(ciphertext), decipher.final()]);
+  return decryptCbc(cipher, key, iv, ciphertext);
 }
 
 /** Opens the CMS EnvelopedData of DecryptInfo (ime.md §3.2) with the device's MDM key; returns the JSON text. */
 export function openDecryptInfo(identity: DeviceIdentity, envelopeBase64: string): string {
   try {
-    const info = AsnConvert.parse(Buffer.from(envelopeBase64, "base64"), ContentInfo);
+    const bytes = Buffer.from(envelopeBase64, "base64");
+    const recipient = recipientOf(identity);
+    // The mock's own shape, read directly (envelope-der.ts); anything else goes through the full parser below.
+    const sealed = readSealedEnvelope(bytes, recipient);
+    if (sealed !== undefined) {
+      const key = privateDecryptOnce(recipient.privateKey, sealed.oaepHash, sealed.encryptedKey);
+      return decryptCbc(sealed.cipher, key, sealed.iv, sealed.ciphertext).toString("utf8");
+    }
+    const info = AsnConvert.parse(bytes, ContentInfo);
     if (info.contentType !== id_envelopedData)
       throw new Error(`the content type ${info.contentType} is not EnvelopedData`);
     const enveloped = AsnConvert.parse(info.content, EnvelopedData);
-    const recipient = recipientOf(identity);
     const mine = enveloped.recipientInfos.find(
       (candidate) => candidate.ktri !== undefined && addressedTo(candidate.ktri, recipient),
     )?.ktri;

@@ -68,7 +68,22 @@ export async function enrollDevice(
   return { device, privateKeyPem };
 }
 
+// Verified requests by their text: reading and verifying a CSR is a pure function of its bytes, and every device
+// of an `imesim run` fleet sends the run's one request (e2e run/enrollment.ts), so it is checked once. Only
+// requests that passed are kept; a bad one is read and refused again each time.
+const verifiedCsrs = new Map<string, x509.PublicKey>();
+const verifiedCsrLimit = 256;
+
 async function publicKeyOfCsr(text: string): Promise<x509.PublicKey> {
+  const known = verifiedCsrs.get(text);
+  if (known !== undefined) return known;
+  const publicKey = await verifiedPublicKeyOfCsr(text);
+  if (verifiedCsrs.size >= verifiedCsrLimit) verifiedCsrs.delete(verifiedCsrs.keys().next().value as string);
+  verifiedCsrs.set(text, publicKey);
+  return publicKey;
+}
+
+async function verifiedPublicKeyOfCsr(text: string): Promise<x509.PublicKey> {
   let csr: x509.Pkcs10CertificateRequest;
   try {
     csr = new x509.Pkcs10CertificateRequest(text.includes("-----BEGIN") ? text : Buffer.from(text, "base64"));

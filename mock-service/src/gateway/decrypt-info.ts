@@ -60,6 +60,42 @@ function recipientIdOf(recipient: DeviceCertificate): Buffer {
   return id;
 }
 
+/** A content-encryption key and its RSA-OAEP wrapping to one public key. */
+interface WrappedContentKey {
+  readonly contentKey: Buffer;
+  readonly wrappedKey: Buffer;
+}
+
+// One content key per recipient public key (by its SubjectPublicKeyInfo DER), wrapped once. Each envelope still
+// gets a fresh IV and its own recipient id, and opening it still takes the private key; what is shared is only
+// the RSA operation on each side. Every device of an `imesim run` fleet holds the run's one key pair (e2e
+// run/enrollment.ts), so sealing with a fresh key per envelope made a private-key decryption per app per
+// device, the largest single cost of a device's GetContentInfo; the agent memoises the unwrap by its input.
+const wrappedKeys = new Map<string, WrappedContentKey>();
+const wrappedKeyLimit = 4096;
+const spkiOf = new WeakMap<DeviceCertificate, string>();
+
+function contentKeyFor(recipient: DeviceCertificate): WrappedContentKey {
+  let spki = spkiOf.get(recipient);
+  if (spki === undefined) {
+    spki = recipient.publicKey.export({ type: "spki", format: "der" }).toString("base64");
+    spkiOf.set(recipient, spki);
+  }
+  const known = wrappedKeys.get(spki);
+  if (known !== undefined) return known;
+  const contentKey = randomBytes(32);
+  const wrapped: WrappedContentKey = {
+    contentKey,
+    wrappedKey: publicEncrypt(
+      { key: recipient.publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha256" },
+      contentKey,
+    ),
+  };
+  if (wrappedKeys.size >= wrappedKeyLimit) wrappedKeys.delete(wrappedKeys.keys().next().value as string);
+  wrappedKeys.set(spki, wrapped);
+  return wrapped;
+}
+
 /**
  * The `DecryptInfo` of GetContentInfo (ime.md §3.2): the file's keys as JSON, enveloped as CMS
  * EnvelopedData to the device's MDM certificate, base64 inside `<EncryptedMessage>`. Key transport
@@ -80,14 +116,10 @@ export function sealDecryptInfo(certificatePem: string, info: FileEncryptionInfo
     FileDigestAlgorithm: "SHA256",
   });
   const recipient = deviceCertificate(certificatePem);
-  const contentKey = randomBytes(32);
+  const { contentKey, wrappedKey } = contentKeyFor(recipient);
   const iv = randomBytes(16);
   const cipher = createCipheriv("aes-256-cbc", contentKey, iv);
   const encrypted = Buffer.concat([cipher.update(json, "utf8"), cipher.final()]);
-  const wrappedKey = publicEncrypt(
-    { key: recipient.publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha256" },
-    contentKey,
-  );
   // RFC 5652 §6.2.1 KeyTransRecipientInfo: version 0 (rid is IssuerAndSerialNumber), the key wrapped with OAEP.
   const keyTransport = der(
     DER_TAG.sequence,

@@ -36,6 +36,60 @@ export interface TargetedApp {
 // order is the mock's choice.
 const intentRank: Record<string, number> = { required: 0, uninstall: 1, available: 2 };
 
+/** What every device's lists are derived from, read once per store generation (shared, so only read). */
+interface PolicyInputs {
+  readonly generation: number;
+  /** Every assignment grouped by app id, apps in the order of their first assignment (rowid). */
+  readonly assignmentsByApp: ReadonlyMap<string, readonly AssignmentRecord[]>;
+  readonly apps: Map<string, AppRecord | undefined>;
+  readonly relationships: Map<string, readonly MobileAppRelationship[]>;
+}
+
+// Per store: a fleet's devices all ask for lists made of the same few apps and assignments, and reading them
+// from SQLite (and parsing their JSON) per device and check-in was most of the mock's share of a policy request.
+// A write of any policy input bumps the store's generation, which starts the reading over.
+const policyInputs = new WeakMap<Store, PolicyInputs>();
+
+function inputsOf(store: Store): PolicyInputs {
+  const known = policyInputs.get(store);
+  if (known !== undefined && known.generation === store.generation) return known;
+  const assignmentsByApp = new Map<string, AssignmentRecord[]>();
+  for (const assignment of store.listAllAssignments()) {
+    const list = assignmentsByApp.get(assignment.appId) ?? [];
+    list.push(assignment);
+    assignmentsByApp.set(assignment.appId, list);
+  }
+  const inputs: PolicyInputs = {
+    generation: store.generation,
+    assignmentsByApp,
+    apps: new Map(),
+    relationships: new Map(),
+  };
+  policyInputs.set(store, inputs);
+  return inputs;
+}
+
+/** The app with this id (as the store matches it, case-insensitively), read once per generation. */
+function appOf(store: Store, id: string): AppRecord | undefined {
+  const { apps } = inputsOf(store);
+  if (apps.has(id)) return apps.get(id);
+  const app = store.getApp(id);
+  apps.set(id, app);
+  return app;
+}
+
+/** An app's relationships, read once per generation. */
+function relationshipsOf(store: Store): (appId: string) => readonly MobileAppRelationship[] {
+  const { relationships } = inputsOf(store);
+  return (appId) => {
+    const known = relationships.get(appId);
+    if (known !== undefined) return known;
+    const read = store.listRelationships(appId) as unknown as readonly MobileAppRelationship[];
+    relationships.set(appId, read);
+    return read;
+  };
+}
+
 /**
  * The apps assigned to a device (and, when given, its signed-in user): group memberships, the
  * all-devices/all-users targets and exclusions applied, published apps only, one assignment per app.
@@ -46,14 +100,8 @@ export function targetedApps(store: Store, deviceId: string, userId: string | un
   const userGroups = userId === undefined ? new Set<string>() : store.groupsOf([userId]);
   if (userId !== undefined) userGroups.add(allUsersGroupId);
 
-  const byApp = new Map<string, AssignmentRecord[]>();
-  for (const assignment of store.listAllAssignments()) {
-    const list = byApp.get(assignment.appId) ?? [];
-    list.push(assignment);
-    byApp.set(assignment.appId, list);
-  }
   const result: TargetedApp[] = [];
-  for (const [appId, assignments] of byApp) {
+  for (const [appId, assignments] of inputsOf(store).assignmentsByApp) {
     const excluded = assignments.some((assignment) => {
       const { groupId, exclusion } = assignmentTarget(assignment);
       return exclusion && (deviceGroups.has(groupId) || userGroups.has(groupId));
@@ -65,7 +113,7 @@ export function targetedApps(store: Store, deviceId: string, userId: string | un
       if (exclusion) continue;
       const targetType = deviceGroups.has(group) ? "device" : userGroups.has(group) ? "user" : undefined;
       if (targetType === undefined) continue;
-      const app = store.getApp(appId);
+      const app = appOf(store, appId);
       if (app === undefined || !isPublished(app)) continue;
       candidates.push({ app, assignment, targetType });
     }
@@ -100,15 +148,14 @@ export function policiesFor(
     return intent === "required" && targeted.targetType === "device";
   };
   const policies: DecodedImePolicy[] = [];
-  const relationshipsOf = (appId: string) =>
-    store.listRelationships(appId) as unknown as readonly MobileAppRelationship[];
+  const relationships = relationshipsOf(store);
   const chosen = targetedApps(store, deviceId, userId).filter(wanted);
   const listed = new Set(chosen.map((targeted) => targeted.app.id));
   const convert = (targeted: TargetedApp, app: AppRecord): DecodedImePolicy | undefined => {
     try {
       const derived = graphAppToImePolicy(storedApp(app), storedAssignment(targeted.assignment), {
         targetType: targeted.targetType,
-        flatDependencies: flattenRelationships(app.id, relationshipsOf),
+        flatDependencies: flattenRelationships(app.id, relationships),
       });
       // The policy JSON's InstallContext was 1 in every sample seen, on system apps too (ime.md §11a Other, S10:
       // "InstallContext 1 always"); it is not the state messages' InstallContext, which the IME takes from RunAs.
@@ -131,7 +178,7 @@ export function policiesFor(
     // themselves: Intent 0, Targeted 0, TargetType 0 (ime.md §2.2, §2.8).
     for (const edge of policy.FlatDependencies ?? []) {
       if (listed.has(edge.ChildId)) continue;
-      const child = store.getApp(edge.ChildId);
+      const child = appOf(store, edge.ChildId);
       if (child === undefined || !isPublished(child)) continue;
       const related = convert(targeted, child);
       if (related === undefined) continue;
@@ -148,12 +195,11 @@ export function policiesFor(
  * are limited to these.
  */
 export function reachableAppIds(store: Store, deviceId: string, userId: string | undefined): Set<string> {
-  const relationshipsOf = (appId: string) =>
-    store.listRelationships(appId) as unknown as readonly MobileAppRelationship[];
+  const relationships = relationshipsOf(store);
   const ids = new Set<string>();
   for (const targeted of targetedApps(store, deviceId, userId)) {
     ids.add(targeted.app.id.toLowerCase());
-    for (const edge of flattenRelationships(targeted.app.id, relationshipsOf) ?? [])
+    for (const edge of flattenRelationships(targeted.app.id, relationships) ?? [])
       ids.add(edge.ChildId.toLowerCase());
   }
   return ids;

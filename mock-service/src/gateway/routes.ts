@@ -158,12 +158,16 @@ export function gatewayRoutes(context: ServiceContext) {
           const now = new Date().toISOString();
           const known = reachableAppIds(context.store, device.id, userId);
           // Reports for apps not assigned here are dropped: a device cannot write another's status.
-          context.store.transaction(() => {
-            for (const result of results) {
-              if (known.has(result.ApplicationId.toLowerCase()))
-                context.store.putStatus(statusFromResult(device.id, result, now));
-            }
-          });
+          // Statuses are no policy input (device-policies.ts reads apps, assignments, groups and filters only).
+          context.store.transaction(
+            () => {
+              for (const result of results) {
+                if (known.has(result.ApplicationId.toLowerCase()))
+                  context.store.putStatus(statusFromResult(device.id, result, now));
+              }
+            },
+            { policyInputs: false },
+          );
           payload = null;
         } else if (type === RequestContentType.ApplicationInventory) {
           payload = answerInventoryRequest(context.store, device.id, session.RequestPayload);

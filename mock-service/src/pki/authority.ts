@@ -29,6 +29,11 @@ export class CertificateAuthority {
   // The root as node:crypto reads it: a device's certificate is checked on every token request, and
   // node's native check costs a fraction of the WebCrypto one.
   readonly #nativeRoot: X509Certificate;
+  // Certificates whose signature this root checked: the check is a pure function of the two, and a fleet's devices
+  // ask for a token several times each (one RSA verification per ask). The validity period is still checked per use.
+  readonly #signedByRoot = new WeakMap<X509Certificate, boolean>();
+  // The AuthorityKeyIdentifier of every certificate this CA issues: the same for all of them (the root's key id).
+  #authorityKeyId: Promise<x509.AuthorityKeyIdentifierExtension> | undefined;
 
   private constructor(root: KeyedCertificate) {
     this.root = root;
@@ -72,7 +77,7 @@ export class CertificateAuthority {
       new x509.BasicConstraintsExtension(false, undefined, true),
       new x509.KeyUsagesExtension(options.usages, true),
       new x509.ExtendedKeyUsageExtension([...options.extendedUsages], false),
-      await x509.AuthorityKeyIdentifierExtension.create(this.root.certificate, false),
+      await this.#authorityKeyIdentifier(),
     ];
     const names = [
       ...(options.dnsNames ?? []).map((value) => ({ type: "dns" as const, value })),
@@ -92,11 +97,22 @@ export class CertificateAuthority {
     });
   }
 
+  #authorityKeyIdentifier(): Promise<x509.AuthorityKeyIdentifierExtension> {
+    if (this.#authorityKeyId === undefined)
+      this.#authorityKeyId = x509.AuthorityKeyIdentifierExtension.create(this.root.certificate, false);
+    return this.#authorityKeyId;
+  }
+
   /** True when `certificate` was signed by this CA and is within its validity period. */
   issued(certificate: X509Certificate): boolean {
     const now = Date.now();
     if (certificate.validFromDate.getTime() > now || certificate.validToDate.getTime() < now) return false;
-    return certificate.checkIssued(this.#nativeRoot) && certificate.verify(this.#nativeRoot.publicKey);
+    let signed = this.#signedByRoot.get(certificate);
+    if (signed === undefined) {
+      signed = certificate.checkIssued(this.#nativeRoot) && certificate.verify(this.#nativeRoot.publicKey);
+      this.#signedByRoot.set(certificate, signed);
+    }
+    return signed;
   }
 
   /**

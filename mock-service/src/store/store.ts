@@ -88,10 +88,14 @@ export class Store {
     return this.#generation;
   }
 
-  /** Runs `work` in one SQLite transaction: all of its writes land, or none. */
-  transaction<T>(work: () => T): T {
+  /**
+   * Runs `work` in one SQLite transaction: all of its writes land, or none. `policyInputs: false` says the work
+   * writes only what no policy is derived from (a device's status reports), so `generation` stays: bumping it on
+   * every report emptied the app-list and content caches of every device, and a fleet recomputed them all day.
+   */
+  transaction<T>(work: () => T, options: { readonly policyInputs?: boolean } = {}): T {
     const result = this.db.transaction(work)();
-    this.#generation += 1;
+    if (options.policyInputs !== false) this.#generation += 1;
     return result;
   }
 

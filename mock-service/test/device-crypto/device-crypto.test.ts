@@ -3,49 +3,28 @@
 // still be checked against the authority on every use.
 
 import { webcrypto } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { parseDecryptInfo, parseDecryptInfoEnvelope } from "@imesim/contracts/gateway";
 import * as pkijs from "pkijs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { sealDecryptInfo } from "../../src/gateway/decrypt-info.ts";
-import { CertificateAuthority, fromPem, generateRsaKeys, privateKeyToPem } from "../../src/pki/authority.ts";
+import type { CertificateAuthority } from "../../src/pki/authority.ts";
+import { fromPem } from "../../src/pki/authority.ts";
 import { deviceCertificate } from "../../src/pki/device-certificates.ts";
-import { x509 } from "../../src/pki/x509.ts";
+import { authority, deviceOf, fileKeys } from "./fixtures.ts";
 
 pkijs.setEngine(
   "device-crypto-test",
   new pkijs.CryptoEngine({ name: "test", crypto: webcrypto as unknown as Crypto }),
 );
 
-const folders: string[] = [];
-afterAll(() => {
-  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
-});
-
-async function authority(): Promise<CertificateAuthority> {
-  const folder = mkdtempSync(join(tmpdir(), "imesim-device-crypto-"));
-  folders.push(folder);
-  return CertificateAuthority.open(folder);
-}
-
-/** A device certificate issued by `ca`, with its key. */
-async function deviceOf(
-  ca: CertificateAuthority,
-): Promise<{ certificatePem: string; privateKeyPem: string }> {
-  const keys = await generateRsaKeys();
-  const certificate = await ca.issue({
-    subject: "CN=device",
-    publicKey: keys.publicKey,
-    validDays: 30,
-    usages: x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment,
-    extendedUsages: [x509.ExtendedKeyUsage.clientAuth],
-  });
-  return {
-    certificatePem: certificate.toString("pem"),
-    privateKeyPem: await privateKeyToPem(keys.privateKey),
-  };
+/** The RSA-wrapped content key of a DecryptInfo's one recipient, as hex. */
+function wrappedKeyOf(envelope: string): string {
+  const content = pkijs.ContentInfo.fromBER(
+    new Uint8Array(Buffer.from(parseDecryptInfoEnvelope(envelope), "base64")),
+  );
+  const recipient = new pkijs.EnvelopedData({ schema: content.content }).recipientInfos[0]
+    ?.value as pkijs.KeyTransRecipientInfo;
+  return Buffer.from(recipient.encryptedKey.valueBlock.valueHexView).toString("hex");
 }
 
 /** Opens a DecryptInfo with pkijs's own CMS decryption, as an independent reader. */
@@ -60,16 +39,6 @@ async function openWithPkijs(device: { certificatePem: string; privateKeyPem: st
   });
   return parseDecryptInfo(Buffer.from(plain).toString("utf8"));
 }
-
-const fileKeys = {
-  encryptionKey: "VUlXZGJ0c2lnbmVkS2V5MDEyMzQ1Njc4OTAxMjM0NTY=",
-  initializationVector: "MDEyMzQ1Njc4OWFiY2RlZg==",
-  macKey: "bWFjS2V5MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU=",
-  mac: "bWFjMDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU2Nzg=",
-  fileDigest: "ZGlnZXN0MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU=",
-  fileDigestAlgorithm: "SHA256",
-  profileIdentifier: "ProfileVersion1",
-};
 
 describe("DecryptInfo sealed with node:crypto", () => {
   let ca: CertificateAuthority;
@@ -92,11 +61,19 @@ describe("DecryptInfo sealed with node:crypto", () => {
     });
   });
 
-  it("uses a fresh content key and IV for every seal", async () => {
+  it("uses a fresh IV for every seal and wraps one content key per recipient key once", async () => {
     const first = sealDecryptInfo(device.certificatePem, fileKeys);
     const second = sealDecryptInfo(device.certificatePem, fileKeys);
     expect(first).not.toBe(second);
     expect(await openWithPkijs(device, second)).toEqual(await openWithPkijs(device, first));
+    // The RSA-OAEP part is the same for one key; another device's key gets its own content key, and pkijs
+    // cannot open the envelope with the first device's key.
+    const other = await deviceOf(ca);
+    const third = sealDecryptInfo(other.certificatePem, fileKeys);
+    expect(wrappedKeyOf(first)).toEqual(wrappedKeyOf(second));
+    expect(wrappedKeyOf(third)).not.toEqual(wrappedKeyOf(first));
+    await expect(openWithPkijs(device, third)).rejects.toThrow();
+    expect(await openWithPkijs(other, third)).toEqual(await openWithPkijs(device, first));
   });
 });
 

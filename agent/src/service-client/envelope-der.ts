@@ -1,0 +1,152 @@
+// A direct DER read of the one envelope shape the mock seals (mock-service gateway/decrypt-info.ts, ime.md §3.2):
+// ContentInfo → EnvelopedData (RFC 5652 §6.1) → KeyTransRecipientInfos, RSA-OAEP with SHA-256 for the hash and
+// MGF1, AES-CBC content. Building @peculiar/asn1-schema objects for every envelope was most of a fleet device's
+// DecryptInfo time; this walks the bytes instead. It answers only when everything is in that shape and otherwise
+// says "not mine" (undefined), so decrypt-info.ts falls back to the full parser, which accepts and rejects exactly
+// as before: this path never decides that an envelope is bad.
+
+/** One tag-length-value: its tag byte and where its contents lie in the buffer. */
+interface Tlv {
+  readonly tag: number;
+  /** Offset of the first byte of the TLV (its tag). */
+  readonly start: number;
+  readonly contentStart: number;
+  readonly end: number;
+}
+
+/** The TLV at `offset`, or undefined for a multi-byte tag, an indefinite length (BER) or one that overruns `limit`. */
+function tlvAt(bytes: Buffer, offset: number, limit: number): Tlv | undefined {
+  if (offset + 2 > limit) return undefined;
+  const tag = bytes[offset] as number;
+  if ((tag & 0x1f) === 0x1f) return undefined;
+  let length = bytes[offset + 1] as number;
+  let contentStart = offset + 2;
+  if (length & 0x80) {
+    const count = length & 0x7f;
+    // 0x80 is BER's indefinite form; more than four length octets is no envelope of ours.
+    if (count === 0 || count > 4 || contentStart + count > limit) return undefined;
+    length = 0;
+    for (let index = 0; index < count; index += 1)
+      length = length * 256 + (bytes[contentStart + index] as number);
+    contentStart += count;
+  }
+  const end = contentStart + length;
+  return end > limit ? undefined : { tag, start: offset, contentStart, end };
+}
+
+/** The children of a constructed TLV, or undefined when they do not exactly fill it. */
+function childrenOf(bytes: Buffer, parent: Tlv): Tlv[] | undefined {
+  const children: Tlv[] = [];
+  let offset = parent.contentStart;
+  while (offset < parent.end) {
+    const child = tlvAt(bytes, offset, parent.end);
+    if (child === undefined) return undefined;
+    children.push(child);
+    offset = child.end;
+  }
+  return children;
+}
+
+const hex = (value: string) => Buffer.from(value.replace(/\s+/g, ""), "hex");
+
+/** OID 1.2.840.113549.1.7.3 (id-envelopedData) as a DER TLV. */
+const ENVELOPED_DATA_OID = hex("06 09 2a864886f70d010703");
+/**
+ * AlgorithmIdentifier { id-RSAES-OAEP, RSAES-OAEP-params { [0] sha256, [1] mgf1 { sha256 } } } with NULL
+ * parameters on each SHA-256 (RFC 4055 §4.1) and the label left as its default: what the mock writes, byte for byte.
+ */
+const OAEP_SHA256 = hex(`
+  30 3c 06 09 2a864886f70d010107 30 2f
+    a0 0f 30 0d 06 09 608648016503040201 05 00
+    a1 1c 30 1a 06 09 2a864886f70d010108 30 0d 06 09 608648016503040201 05 00
+`);
+/** AES-CBC content ciphers by the DER of their OID (NIST CSOR). */
+const AES_CBC_OIDS: ReadonlyArray<readonly [Buffer, string]> = [
+  [hex("06 09 608648016503040102"), "aes-128-cbc"],
+  [hex("06 09 608648016503040116"), "aes-192-cbc"],
+  [hex("06 09 60864801650304012a"), "aes-256-cbc"],
+];
+
+/** How a RecipientInfo must name the device's certificate: its issuer Name's DER and its serial's content octets. */
+export interface RecipientName {
+  readonly issuerDer: Buffer;
+  readonly serialNumber: Buffer;
+}
+
+/** What the fast read found: the wrapped key (RSA-OAEP SHA-256) and the content's cipher, IV and ciphertext. */
+export interface ReadEnvelope {
+  readonly encryptedKey: Buffer;
+  readonly oaepHash: "sha256";
+  readonly cipher: string;
+  readonly iv: Buffer;
+  readonly ciphertext: Buffer;
+}
+
+const equalsAt = (bytes: Buffer, tlv: Tlv, expected: Buffer) =>
+  tlv.end - tlv.start === expected.length &&
+  bytes.compare(expected, 0, expected.length, tlv.start, tlv.end) === 0;
+
+/**
+ * Reads the envelope `bytes` when it is DER in the mock's shape and a KeyTransRecipientInfo names `recipient` by
+ * issuer and serial number (RFC 5652 §6.2.1); undefined for anything else (the caller then uses the full parser).
+ */
+export function readSealedEnvelope(bytes: Buffer, recipient: RecipientName): ReadEnvelope | undefined {
+  const contentInfo = tlvAt(bytes, 0, bytes.length);
+  if (contentInfo === undefined || contentInfo.tag !== 0x30 || contentInfo.end !== bytes.length)
+    return undefined;
+  const [type, explicit, ...extra] = childrenOf(bytes, contentInfo) ?? [];
+  if (type === undefined || explicit === undefined || extra.length > 0) return undefined;
+  if (!equalsAt(bytes, type, ENVELOPED_DATA_OID) || explicit.tag !== 0xa0) return undefined;
+  const [enveloped, ...after] = childrenOf(bytes, explicit) ?? [];
+  if (enveloped === undefined || enveloped.tag !== 0x30 || after.length > 0) return undefined;
+  // version, recipientInfos (SET), encryptedContentInfo: no originatorInfo, no unprotectedAttrs.
+  const [version, recipients, encryptedContentInfo, ...rest] = childrenOf(bytes, enveloped) ?? [];
+  if (version === undefined || version.tag !== 0x02 || recipients === undefined || recipients.tag !== 0x31)
+    return undefined;
+  if (encryptedContentInfo === undefined || encryptedContentInfo.tag !== 0x30 || rest.length > 0)
+    return undefined;
+  const encryptedKey = keyFor(bytes, recipients, recipient);
+  if (encryptedKey === undefined) return undefined;
+  const content = contentOf(bytes, encryptedContentInfo);
+  return content === undefined ? undefined : { encryptedKey, oaepHash: "sha256", ...content };
+}
+
+/** The wrapped key of the first KeyTransRecipientInfo naming `recipient`, if it uses RSA-OAEP SHA-256. */
+function keyFor(bytes: Buffer, recipients: Tlv, recipient: RecipientName): Buffer | undefined {
+  for (const info of childrenOf(bytes, recipients) ?? []) {
+    // Other RecipientInfo kinds are context-tagged ([1]…[4]); ktri is the untagged SEQUENCE.
+    if (info.tag !== 0x30) continue;
+    const [version, rid, algorithm, key, ...rest] = childrenOf(bytes, info) ?? [];
+    if (version === undefined || rid === undefined || algorithm === undefined || key === undefined)
+      return undefined;
+    if (rest.length > 0 || rid.tag !== 0x30) return undefined;
+    const [issuer, serial, ...ridRest] = childrenOf(bytes, rid) ?? [];
+    if (issuer === undefined || serial === undefined || serial.tag !== 0x02 || ridRest.length > 0)
+      return undefined;
+    const named =
+      equalsAt(bytes, issuer, recipient.issuerDer) &&
+      bytes.subarray(serial.contentStart, serial.end).equals(recipient.serialNumber);
+    if (!named) continue;
+    if (!equalsAt(bytes, algorithm, OAEP_SHA256) || key.tag !== 0x04) return undefined;
+    return bytes.subarray(key.contentStart, key.end);
+  }
+  return undefined;
+}
+
+/** EncryptedContentInfo (§6.1): AES-CBC with an OCTET STRING IV, the ciphertext as [0] IMPLICIT OCTET STRING. */
+function contentOf(bytes: Buffer, info: Tlv): Pick<ReadEnvelope, "cipher" | "iv" | "ciphertext"> | undefined {
+  const [type, algorithm, encrypted, ...rest] = childrenOf(bytes, info) ?? [];
+  if (type === undefined || type.tag !== 0x06 || algorithm === undefined || algorithm.tag !== 0x30)
+    return undefined;
+  if (encrypted === undefined || encrypted.tag !== 0x80 || rest.length > 0) return undefined;
+  const [oid, ivTlv, ...algorithmRest] = childrenOf(bytes, algorithm) ?? [];
+  if (oid === undefined || ivTlv === undefined || ivTlv.tag !== 0x04 || algorithmRest.length > 0)
+    return undefined;
+  const cipher = AES_CBC_OIDS.find(([der]) => equalsAt(bytes, oid, der))?.[1];
+  if (cipher === undefined) return undefined;
+  return {
+    cipher,
+    iv: bytes.subarray(ivTlv.contentStart, ivTlv.end),
+    ciphertext: bytes.subarray(encrypted.contentStart, encrypted.end),
+  };
+}

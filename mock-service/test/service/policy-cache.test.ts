@@ -1,0 +1,98 @@
+// A device's status reports are no policy input: they leave the store's generation (so the app-list and content
+// caches keep serving a fleet), while an admin's change still reaches the next check-in.
+import { createSideCarSessionRequest, encodeWin32AppResultPayload } from "@imesim/contracts/gateway";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { MockIntuneServer } from "../../src/index.ts";
+import {
+  adminToken,
+  deviceToken,
+  type Enrolled,
+  encryptedContent,
+  enroll,
+  publishRequiredApp,
+  requiredAppList,
+  startServer,
+} from "./helpers.ts";
+
+let app: MockIntuneServer;
+let close: () => Promise<void>;
+let admin: { authorization: string };
+let device: Enrolled;
+const content = encryptedContent(Buffer.from("inner zip bytes ".repeat(100)));
+
+beforeAll(async () => {
+  const started = await startServer();
+  app = started.server;
+  close = started.close;
+  admin = { authorization: `Bearer ${await adminToken(app)}` };
+  device = await enroll(app, "CACHE01");
+});
+afterAll(async () => close());
+
+/** A Win32AppResult session reporting `appId` installed. */
+async function reportInstalled(appId: string): Promise<number> {
+  const sessionId = crypto.randomUUID();
+  const response = await app.inject({
+    method: "PUT",
+    url: `/SideCar/SideCarGatewaySessions('${sessionId}')?api-version=1.5`,
+    payload: createSideCarSessionRequest({
+      sessionId,
+      requestContentType: "Win32AppResult",
+      requestPayload: encodeWin32AppResultPayload([
+        {
+          ApplicationId: appId,
+          ResultantAppState: 1,
+          ReportingImpact: null,
+          WriteableToStorage: true,
+          CanGenerateComplianceState: true,
+          CanGenerateEnforcementState: true,
+          IsAppReportable: true,
+          IsAppAggregatable: true,
+          AvailableAppEnforcementFlag: 0,
+          DesiredState: 2,
+          DetectionState: 1,
+          DetectionErrorOccurred: false,
+          DetectionErrorCode: null,
+          ApplicabilityState: 0,
+          ApplicabilityErrorOccurred: false,
+          ApplicabilityErrorCode: null,
+          EnforcementState: 1000,
+          EnforcementErrorCode: null,
+          TargetingMethod: 0,
+          TargetingType: 2,
+          InstallContext: 2,
+          Intent: 3,
+          InternalVersion: 1,
+          DetectedIdentityVersion: null,
+          RemovalReason: null,
+          UserId: "00000000-0000-0000-0000-000000000000",
+          ComplianceStateMessage: null,
+          EnforcementStateMessage: null,
+        },
+      ]),
+      clientInfo: null,
+      checkinReason: "AgentRestart",
+    }),
+    headers: {
+      "content-type": "application/json",
+      authorization: `Bearer ${await deviceToken(app, device)}`,
+    },
+  });
+  return response.statusCode;
+}
+
+describe("policy caches across status reports", () => {
+  it("keeps the generation on a status report and still serves an admin's new app at the next check-in", async () => {
+    const first = await publishRequiredApp(app, admin, { ...content, size: 1600 }, { displayName: "One" });
+    expect((await requiredAppList(app, device)).map((policy) => policy.Id)).toEqual([first]);
+    const before = app.intune.store.generation;
+    expect(await reportInstalled(first)).toBe(200);
+    expect(app.intune.store.listStatuses(first)).toHaveLength(1);
+    expect(app.intune.store.generation).toBe(before);
+    const second = await publishRequiredApp(app, admin, { ...content, size: 1600 }, { displayName: "Two" });
+    expect(app.intune.store.generation).toBeGreaterThan(before);
+    expect((await requiredAppList(app, device)).map((policy) => policy.Id).sort()).toEqual(
+      [first, second].sort(),
+    );
+  });
+});
