@@ -7,6 +7,7 @@ import type { Clock } from "./clock/clock.ts";
 import type { VirtualClock } from "./clock/virtual-clock.ts";
 import { createEventStream, type ImeEventListener, type ImeEventStream } from "./events/stream.ts";
 import { type HealthOptions, startHealthEvaluation } from "./health/agent-hook.ts";
+import { imeStartsAtBoot } from "./health/ime-service.ts";
 import { createDiskSpool } from "./host/files/disk-spool.ts";
 import { createScriptedRunner, type Device, type ScriptRunner } from "./host/index.ts";
 import type { Installer } from "./host/installer/types.ts";
@@ -214,6 +215,7 @@ export function createAgent(options: AgentOptions): Agent {
       checkin,
       agentVersion,
       checkinIntervalCache,
+      startsAtBoot: () => imeStartsAtBoot(host),
     }),
   );
   let failure: unknown;

@@ -68,6 +68,8 @@ export type ImeEventBody =
   | { phase: "service.started"; details: { agentVersion: string; reason: "start" | "restart" | "reboot" } }
   | { phase: "service.stopping"; details: { signal: "stop" | "shutdown" } }
   | { phase: "service.stopped"; details: Record<string, never> }
+  /** Windows came back from a reboot without starting the IME: its start-up type is manual or disabled. */
+  | { phase: "service.notStartedAtBoot"; details: Record<string, never> }
   | { phase: "service.startupDelay"; details: { allCheckinsMs: number; win32CheckinsMs: number } }
   | {
       phase: "checkin.scheduled";

@@ -80,7 +80,8 @@ export function startHealthEvaluation(deps: HealthHookDeps) {
         // After the start's own listeners: the schedule's event follows the start in every recording.
         timer = clock.setTimeout(schedule, 0);
       }
-    } else if (event.phase === "service.stopping" && event.details.signal === "shutdown") deviceDown = true;
+    } else if (event.phase === "service.notStartedAtBoot") deviceDown = false;
+    else if (event.phase === "service.stopping" && event.details.signal === "shutdown") deviceDown = true;
     else if (event.phase === "service.stopped") recordImeRunning(host, false);
   });
 

@@ -68,3 +68,12 @@ export function recordImeRunning(host: Host, running: boolean): void {
   setServiceRunning(host.registry, IME_SERVICE_NAME, running);
   if (running) setServiceWorkingSetMb(host.registry, IME_SERVICE_NAME, IME_BASELINE_WORKING_SET_MB);
 }
+
+/**
+ * Whether Windows starts the IME when the device boots: yes for an automatic service, no for a manual or
+ * disabled one; yes when no service is registered (a device without the health model starts it as before).
+ */
+export function imeStartsAtBoot(host: Host): boolean {
+  const service = imeService(host);
+  return service === undefined || service.start === AUTOMATIC;
+}

@@ -17,6 +17,7 @@ export { HEALTH_TASK_NAME, runHealthEvaluation } from "./health-task.ts";
 export {
   IME_BASELINE_WORKING_SET_MB,
   imeService,
+  imeStartsAtBoot,
   installImeService,
   recordImeRunning,
   setImeStartType,

@@ -153,6 +153,9 @@ export function renderEvent(event: ImeEvent): RenderedLine[] {
       return [ime(`EMS Agent received ${event.details.signal === "stop" ? "stop" : "shutdown"} signal`)];
     case "service.stopped":
       return [ime("EMS Agent Stopped")];
+    case "service.notStartedAtBoot":
+      // The IME is not running: it writes nothing.
+      return [];
     case "service.startupDelay":
       return [
         ime(`Delaying all checkins by ${Math.round(event.details.allCheckinsMs / 1000)} s`),

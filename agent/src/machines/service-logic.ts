@@ -24,6 +24,8 @@ export interface ServiceDeps {
   readonly agentVersion: string;
   /** The server's CheckinIntervalMinutes as the last check-in received it; the 58/62 alternation without it. */
   readonly checkinIntervalCache?: CheckinIntervalCache;
+  /** Whether Windows starts the IME when the device boots (its service's start-up type); default always. */
+  readonly startsAtBoot?: () => boolean;
 }
 
 /** Builds the service chart's logic. */
@@ -37,6 +39,7 @@ export function createServiceLogic(deps: ServiceDeps): ServiceLogic {
     checkinIntervalMs: interval,
     startupDelayMs: STARTUP_DELAY_WIN32_MS,
     rebootDowntimeMs: REBOOT_DOWNTIME_MS,
+    startsAtBoot: deps.startsAtBoot ?? (() => true),
     effects: {
       announceStart(context) {
         events.emit({
@@ -68,6 +71,9 @@ export function createServiceLogic(deps: ServiceDeps): ServiceLogic {
       },
       clearPendingReboot() {
         store.setPendingHardReboot(false);
+      },
+      announceNotStartedAtBoot() {
+        events.emit({ phase: "service.notStartedAtBoot", details: {} });
       },
     },
   };

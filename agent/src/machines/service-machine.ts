@@ -48,6 +48,8 @@ export interface ServiceLogic {
   /** The next timer interval, in ms. */
   checkinIntervalMs(context: ServiceContext): number;
   readonly startupDelayMs: number;
+  /** Whether Windows starts the service when it boots: only when its start-up type is automatic. */
+  startsAtBoot(): boolean;
   readonly effects: {
     announceStart(context: ServiceContext): void;
     /** Content an interrupted run left behind goes; in-progress downloads and timed-out installs stay. */
@@ -57,6 +59,8 @@ export interface ServiceLogic {
     announceSchedule(context: ServiceContext): void;
     /** The device came back from a reboot: a pending hard reboot is satisfied (ime.md §5.4). */
     clearPendingReboot(): void;
+    /** The device is back, but its IME was not started (not an automatic service). */
+    announceNotStartedAtBoot(): void;
   };
 }
 
@@ -91,7 +95,10 @@ export function createServiceMachine(logic: ServiceLogic) {
   return setup({
     types: { context: {} as ServiceContext, events: {} as ServiceEvent, input: {} as ServiceInput },
     actors: { checkin: logic.checkin },
-    guards: { triggerQueued: ({ context }) => context.queued !== undefined },
+    guards: {
+      triggerQueued: ({ context }) => context.queued !== undefined,
+      startsAtBoot: () => logic.startsAtBoot(),
+    },
     actions: {
       announceStart: ({ context }) => logic.effects.announceStart(context),
       sweepStaleContent: () => logic.effects.sweepStaleContent(),
@@ -99,6 +106,7 @@ export function createServiceMachine(logic: ServiceLogic) {
       announceStop: (_, params: { signal: "stop" | "shutdown" }) => logic.effects.announceStop(params.signal),
       announceSchedule: ({ context }) => logic.effects.announceSchedule(context),
       clearPendingReboot: () => logic.effects.clearPendingReboot(),
+      announceNotStartedAtBoot: () => logic.effects.announceNotStartedAtBoot(),
       queue: assign((_, params: { reason: CheckinReasonName }) => ({ queued: params.reason })),
       // Requests a check-in handled are done; ones that arrived during it wait for the next.
       completeCheckin: assign(({ context }) => ({
@@ -135,12 +143,18 @@ export function createServiceMachine(logic: ServiceLogic) {
       },
       // Down for a restart (ime.md §11a Time: "the machine is down for minutes, and the logs show it"):
       // nothing runs, no line is written; the service starts when Windows is back.
+      // A service set to manual or disabled is not started at boot: it stays stopped until someone (the health
+      // evaluation task, ime.md §8) starts it.
       rebooting: {
         after: {
-          rebootDowntime: {
-            target: "running",
-            actions: ["clearPendingReboot", assign({ startReason: "reboot" })],
-          },
+          rebootDowntime: [
+            {
+              guard: "startsAtBoot",
+              target: "running",
+              actions: ["clearPendingReboot", assign({ startReason: "reboot" })],
+            },
+            { target: "stopped", actions: ["clearPendingReboot", "announceNotStartedAtBoot"] },
+          ],
         },
       },
       running: {

@@ -132,6 +132,34 @@ describe("health checks and remediations", () => {
     h.agent.dispose();
   });
 
+  it("a disabled IME stays down across a reboot until the health task repairs it", async () => {
+    const h = setup({ seed: "fixed" });
+    h.agent.start();
+    await h.runTo(2 * HOUR);
+    setServiceStart(h.device.registry, IME_SERVICE_NAME, 4);
+    h.agent.trigger("reboot");
+    const runAt = T0 + DAY + randomDelayMs("fixed", 1);
+    await h.runTo(runAt - T0 + HOUR);
+    const starts = h.phase("service.started").map((e) => [e.simTime, e.details.reason]);
+    // Windows does not start a disabled service at boot: the next start is the task's repair.
+    expect(starts.filter(([time]) => (time as number) > T0 + 2 * HOUR)).toEqual([[runAt, "restart"]]);
+    expect(h.phase("checkin.started").filter((e) => e.simTime > T0 + 2 * HOUR && e.simTime < runAt)).toEqual(
+      [],
+    );
+    expect(findService(h.device.registry, IME_SERVICE_NAME)).toMatchObject({ start: 2, running: true });
+    h.agent.dispose();
+  });
+
+  it("an IME set back to automatic starts at the next boot as before", async () => {
+    const h = setup({ seed: "fixed" });
+    h.agent.start();
+    await h.runTo(2 * HOUR);
+    h.agent.trigger("reboot");
+    await h.runTo(3 * HOUR);
+    expect(h.phase("service.started").map((e) => e.details.reason)).toEqual(["start", "reboot"]);
+    h.agent.dispose();
+  });
+
   it("restarts an IME whose working set is over the HealthCheck.xml limit", async () => {
     const h = setup({ seed: "fixed", memoryThresholdMb: 300 });
     h.agent.start();

@@ -32,6 +32,10 @@ export const PHASE_NOTES: Readonly<Record<string, PhaseNote>> = {
     title: "The IME service stopped",
     why: "Nothing runs until the service starts again; timers are gone, state stays in the registry (ime.md §4).",
   },
+  "service.notStartedAtBoot": {
+    title: "Windows booted without starting the IME",
+    why: "Windows starts a service at boot only when its start-up type is Automatic; a manual or disabled IME stays down, writes nothing and checks in for nothing until someone — the daily health evaluation task — starts it (ime.md §8).",
+  },
   "checkin.scheduled": {
     title: "Next check-in scheduled",
     why: "The app poller runs about hourly (the timer alternates 58/62 min); Settings\\Interval overrides it when set — a value the reference marks unconfirmed on current builds (ime.md §1.3.11, §4.5, §6, §11).",
