@@ -17,6 +17,9 @@ export interface TimelineOptions {
   readonly selectedSeq?: number;
 }
 
+/** About how much of the track one label character takes (0.7rem text on a track about 1,100 px wide). */
+const LABEL_PERCENT_PER_CHAR = 0.6;
+
 /** A short label for markers that carry a result: exit codes and their mapping, verdicts, errors. */
 export function eventLabel(event: TimelineEvent): string {
   const d = event.details;
@@ -158,14 +161,19 @@ export function renderTimeline(
       ticks.push(`<span class="tick" style="left:${left}%">${formatOffset(t)}</span>`);
     }
     const rows = lanesOf(data).map((lane) => {
+      // A label is drawn only where it has room: one that would run into the previous label stays in the
+      // marker's title and aria-label (zoom in to read it on the track).
+      let labelsEndAt = Number.NEGATIVE_INFINITY;
       const markers = lane.events
         .filter((event) => event.simTime >= viewStart && event.simTime <= viewEnd)
         .map((event) => {
           const left = ((event.simTime - viewStart) / span) * 100;
           const label = eventLabel(event);
+          const shown = label !== "" && left >= labelsEndAt;
+          if (shown) labelsEndAt = left + label.length * LABEL_PERCENT_PER_CHAR;
           const title = data.notes[event.phase]?.title ?? event.phase;
           const text = `${formatOffset(event.simTime - options.startMs)} ${title}${label === "" ? "" : `: ${label}`}`;
-          return `<button type="button" class="marker cat-${categoryOf(event.phase)}${event.seq === selected ? " selected" : ""}" style="left:${left}%" data-seq="${event.seq}" data-phase="${escapeHtml(event.phase)}" aria-label="${escapeHtml(text)}" title="${escapeHtml(text)}">${label === "" ? "" : `<span class="label">${escapeHtml(label)}</span>`}</button>`;
+          return `<button type="button" class="marker cat-${categoryOf(event.phase)}${event.seq === selected ? " selected" : ""}" style="left:${left}%" data-seq="${event.seq}" data-phase="${escapeHtml(event.phase)}" aria-label="${escapeHtml(text)}" title="${escapeHtml(text)}">${shown ? `<span class="label">${escapeHtml(label)}</span>` : ""}</button>`;
         })
         .join("");
       return `<div class="lane" role="group" aria-label="${escapeHtml(lane.label)}"><div class="lane-label">${escapeHtml(lane.label)}</div><div class="track">${markers}</div></div>`;

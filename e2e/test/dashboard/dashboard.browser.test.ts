@@ -63,14 +63,31 @@ describe.skipIf(SKIP_REASON !== undefined)("dashboard in chromium", { timeout: 1
     await page.waitForSelector('body[data-ready="timeline"]');
     const finished = events.filter((event) => event.phase === "install.finished");
     expect(finished.length).toBeGreaterThan(1);
-    const labels = await page.$$eval('.marker[data-phase="install.finished"] .label', (nodes) =>
-      nodes.map((node) => node.textContent),
+    // Every attempt's marker names its exit code and mapping (drawn where there is room, always in its label).
+    const labels = await page.$$eval('.marker[data-phase="install.finished"]', (nodes) =>
+      nodes.map((node) => node.getAttribute("aria-label")),
     );
     expect(labels).toEqual(
       finished.map((event) =>
-        event.phase === "install.finished" ? `exit ${event.details.exitCode} → ${event.details.mapping}` : "",
+        expect.stringContaining(
+          event.phase === "install.finished"
+            ? `exit ${event.details.exitCode} → ${event.details.mapping}`
+            : "",
+        ),
       ),
     );
+    // The labels drawn on a lane never run into each other.
+    const drawn = await page.$$eval(".lane", (lanes) =>
+      lanes.map((lane) =>
+        [...lane.querySelectorAll(".marker .label")].map((label) => {
+          const box = label.getBoundingClientRect();
+          return [box.left, box.right];
+        }),
+      ),
+    );
+    expect(drawn.flat().length).toBeGreaterThan(0);
+    for (const boxes of drawn)
+      for (let i = 1; i < boxes.length; i++) expect(boxes[i]![0]).toBeGreaterThanOrEqual(boxes[i - 1]![1]!);
     expect(await page.locator(".lane-label", { hasText: "Busy Installer" }).count()).toBe(1);
     // The last state step: its EnforcementStateMessage write is listed beside the explain note.
     const state = events.filter((event) => event.phase === "state.enforcement").at(-1);
