@@ -39,7 +39,9 @@ export function createClockPacer(
       changed();
     },
     resume: () => {
+      // Play supersedes a step not yet taken: the step would otherwise pause the run again once taken.
       paused = false;
+      stepping = false;
       changed();
     },
     step: () => {

@@ -123,6 +123,19 @@ describe("clock pacer", () => {
     expect(pacer.control.state()).toMatchObject({ finished: true, now: 10_000 });
   });
 
+  it("a Play that comes before a pending Step is taken runs the run to the end (the step does not pause it again)", async () => {
+    const clock = createVirtualClock(0);
+    const fired: number[] = [];
+    for (const at of [1000, 2000, 3000]) clock.setTimeout(() => fired.push(at), at);
+    const pacer = createClockPacer(0);
+    // Both arrive before the run drives its clock (a loaded machine still setting up the devices).
+    pacer.control.step();
+    pacer.control.resume();
+    await pacer.drive(clock, 10_000);
+    expect(fired).toEqual([1000, 2000, 3000]);
+    expect(pacer.control.state()).toMatchObject({ finished: true, paused: false });
+  });
+
   it("waits the simulated gap divided by the speed", async () => {
     const clock = createVirtualClock(0);
     clock.setTimeout(() => {}, 6000);
