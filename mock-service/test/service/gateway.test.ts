@@ -9,7 +9,6 @@ import {
   parseDecryptInfo,
   parseDecryptInfoEnvelope,
   sideCarGatewayUrl,
-  type Win32AppResult,
 } from "@imesim/contracts/gateway";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MockIntuneServer } from "../../src/index.ts";
@@ -21,6 +20,7 @@ import {
   type Enrolled,
   encryptedContent,
   enroll,
+  installedResult,
   openEnvelope,
   sampleApp,
   startServer,
@@ -225,36 +225,7 @@ describe("SideCar gateway sessions", () => {
   });
 
   it("stores Win32AppResult reports as the app's per-device status", async () => {
-    const report: Win32AppResult = {
-      ApplicationId: requiredAppId,
-      ResultantAppState: 1,
-      ReportingImpact: { DesiredState: 3, Classification: 2, ConflictReason: 0, ImpactingApps: [] },
-      WriteableToStorage: true,
-      CanGenerateComplianceState: true,
-      CanGenerateEnforcementState: true,
-      IsAppReportable: true,
-      IsAppAggregatable: true,
-      AvailableAppEnforcementFlag: 0,
-      DesiredState: 2,
-      DetectionState: 1,
-      DetectionErrorOccurred: false,
-      DetectionErrorCode: null,
-      ApplicabilityState: 0,
-      ApplicabilityErrorOccurred: false,
-      ApplicabilityErrorCode: null,
-      EnforcementState: 1000,
-      EnforcementErrorCode: null,
-      TargetingMethod: 0,
-      TargetingType: 2,
-      InstallContext: 2,
-      Intent: 3,
-      InternalVersion: 1,
-      DetectedIdentityVersion: null,
-      RemovalReason: null,
-      UserId: "00000000-0000-0000-0000-000000000000",
-      ComplianceStateMessage: null,
-      EnforcementStateMessage: null,
-    };
+    const report = installedResult(requiredAppId);
     const response = await session(
       await deviceToken(app, member),
       "Win32AppResult",

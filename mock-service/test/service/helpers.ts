@@ -6,6 +6,7 @@ import {
   createSideCarSessionRequest,
   decodePolicyListPayload,
   encodeContentInfoPayload,
+  type Win32AppResult,
 } from "@imesim/contracts/gateway";
 import type { DecodedImePolicy } from "@imesim/contracts/ime";
 import { importPKCS8, SignJWT } from "jose";
@@ -386,4 +387,39 @@ export async function requiredAppListPayload(app: MockIntuneServer, device: Enro
 /** The device's required app list, decoded. */
 export async function requiredAppList(app: MockIntuneServer, device: Enrolled): Promise<DecodedImePolicy[]> {
   return decodePolicyListPayload(await requiredAppListPayload(app, device));
+}
+
+/** A Win32AppResult for `appId` reporting it installed (EnforcementState 1000) in the system context; override what a test varies. */
+export function installedResult(appId: string, overrides: Partial<Win32AppResult> = {}): Win32AppResult {
+  return {
+    ApplicationId: appId,
+    ResultantAppState: 1,
+    ReportingImpact: { DesiredState: 3, Classification: 2, ConflictReason: 0, ImpactingApps: [] },
+    WriteableToStorage: true,
+    CanGenerateComplianceState: true,
+    CanGenerateEnforcementState: true,
+    IsAppReportable: true,
+    IsAppAggregatable: true,
+    AvailableAppEnforcementFlag: 0,
+    DesiredState: 2,
+    DetectionState: 1,
+    DetectionErrorOccurred: false,
+    DetectionErrorCode: null,
+    ApplicabilityState: 0,
+    ApplicabilityErrorOccurred: false,
+    ApplicabilityErrorCode: null,
+    EnforcementState: 1000,
+    EnforcementErrorCode: null,
+    TargetingMethod: 0,
+    TargetingType: 2,
+    InstallContext: 2,
+    Intent: 3,
+    InternalVersion: 1,
+    DetectedIdentityVersion: null,
+    RemovalReason: null,
+    UserId: "00000000-0000-0000-0000-000000000000",
+    ComplianceStateMessage: null,
+    EnforcementStateMessage: null,
+    ...overrides,
+  };
 }

@@ -5,6 +5,7 @@ import { parseRange } from "../../src/content/range.ts";
 import { statusFromResult } from "../../src/gateway/status-report.ts";
 import { parseFilter } from "../../src/graph/odata-filter.ts";
 import { normalizeUrl } from "../../src/http/normalize-url.ts";
+import { installedResult } from "./helpers.ts";
 
 describe("normalizeUrl", () => {
   it.each([
@@ -108,36 +109,11 @@ describe("parseFilter", () => {
 });
 
 describe("statusFromResult", () => {
-  const result = (state: ResultantAppState, enforcementErrorCode: number | null): Win32AppResult => ({
-    ApplicationId: "AAAAAAAA-0000-0000-0000-000000000001",
-    ResultantAppState: state,
-    ReportingImpact: { DesiredState: 3, Classification: 2, ConflictReason: 0, ImpactingApps: [] },
-    WriteableToStorage: true,
-    CanGenerateComplianceState: true,
-    CanGenerateEnforcementState: true,
-    IsAppReportable: true,
-    IsAppAggregatable: true,
-    AvailableAppEnforcementFlag: 0,
-    DesiredState: 2,
-    DetectionState: 1,
-    DetectionErrorOccurred: false,
-    DetectionErrorCode: null,
-    ApplicabilityState: 0,
-    ApplicabilityErrorOccurred: false,
-    ApplicabilityErrorCode: null,
-    EnforcementState: 1000,
-    EnforcementErrorCode: enforcementErrorCode,
-    TargetingMethod: 0,
-    TargetingType: 2,
-    InstallContext: 2,
-    Intent: 3,
-    InternalVersion: 1,
-    DetectedIdentityVersion: null,
-    RemovalReason: null,
-    UserId: "00000000-0000-0000-0000-000000000000",
-    ComplianceStateMessage: null,
-    EnforcementStateMessage: null,
-  });
+  const result = (state: ResultantAppState, enforcementErrorCode: number | null): Win32AppResult =>
+    installedResult("AAAAAAAA-0000-0000-0000-000000000001", {
+      ResultantAppState: state,
+      EnforcementErrorCode: enforcementErrorCode,
+    });
 
   it.each([
     [1, null, "installed", "noAdditionalDetails", 0],
