@@ -1,3 +1,4 @@
+export { type JsonMemberCodec, jsonMemberCodec } from "./json-member.ts";
 export { describeType, parseJsonText } from "./json-text.ts";
 export { coerceLenient, matchEnumMember } from "./lenient.ts";
 export { orderKeys, stringifyOrdered } from "./ordered-json.ts";
