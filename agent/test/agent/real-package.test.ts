@@ -1,51 +1,13 @@
-// The default pipeline end to end in one process: a real .intunewin packed by contracts, decrypted and
-// unzipped by the agent's default codec, detected by the rule engine.
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { createDevice } from "@imesim/agent/host";
-import type { DecryptInfo } from "@imesim/contracts/gateway";
-import { packFolder, readPackage } from "@imesim/contracts/intunewin";
 import { describe, expect, it } from "vitest";
 import { createAgent } from "../../src/agent.ts";
 import { createVirtualClock } from "../../src/clock/index.ts";
 import { createScriptedInstaller } from "../../src/host/installer/scripted.ts";
 import { createFakeService, DEVICE, makePolicy } from "../support/fakes.ts";
 import { HOUR, T0 } from "../support/harness.ts";
+import { packedContent } from "../support/packed-content.ts";
 
 const APP = "7e57c0de-0000-4000-8000-000000000777";
-
-async function packedContent(): Promise<{ bytes: Uint8Array; keys: DecryptInfo }> {
-  const root = mkdtempSync(join(tmpdir(), "imesim-pkg-"));
-  const source = join(root, "source");
-  const output = join(root, "out");
-  await import("node:fs/promises").then((fs) => fs.mkdir(source));
-  writeFileSync(join(source, "install.cmd"), "@echo off\r\nexit /b 0\r\n");
-  writeFileSync(join(source, "payload.txt"), "hello from the package");
-  const packed = await packFolder({
-    sourceFolder: source,
-    setupFile: "install.cmd",
-    outputFolder: output,
-    overwrite: true,
-  });
-  const pkg = await readPackage(packed.outputPath);
-  const chunks: Buffer[] = [];
-  for await (const chunk of pkg.contentChunks()) chunks.push(chunk);
-  await pkg.close();
-  const info = pkg.detection.EncryptionInfo;
-  return {
-    bytes: new Uint8Array(Buffer.concat(chunks)),
-    keys: {
-      EncryptionKey: info.EncryptionKey,
-      IV: info.InitializationVector,
-      MacKey: info.MacKey,
-      Mac: info.Mac,
-      ProfileIdentifier: "ProfileVersion1",
-      FileDigest: info.FileDigest,
-      FileDigestAlgorithm: "SHA256",
-    },
-  };
-}
 
 describe("a real .intunewin through the default codec and rule engine", () => {
   it("verifies, decrypts, unzips into IMECache, runs the command there and detects the result", async () => {
@@ -57,7 +19,10 @@ describe("a real .intunewin through the default codec and rule engine", () => {
       marker: "C:\\Program Files\\Contoso\\contoso.exe",
     });
     service.assign(DEVICE, [policy]);
-    const { bytes, keys } = await packedContent();
+    const { bytes, keys } = await packedContent(
+      { "install.cmd": "@echo off\r\nexit /b 0\r\n", "payload.txt": "hello from the package" },
+      "install.cmd",
+    );
     service.serve(APP, bytes, keys);
     let sawPayload = "";
     const installer = createScriptedInstaller([
