@@ -1,3 +1,5 @@
+// The default pipeline end to end in one process: a real .intunewin packed by contracts, decrypted and
+// unzipped by the agent's default codec, detected by the rule engine.
 import { createDevice } from "@imesim/agent/host";
 import { describe, expect, it } from "vitest";
 import { createAgent } from "../../src/agent.ts";
