@@ -39,7 +39,7 @@ export function chartSvg(graph: ChartGraph, titleId: string, title: string): str
     })
     .join("");
   const pad = 8;
-  return `<svg class="chart-svg" xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="${titleId}" width="${round(graph.width + 2 * pad)}" height="${round(graph.height + 2 * pad)}" viewBox="${-pad} ${-pad} ${round(graph.width + 2 * pad)} ${round(graph.height + 2 * pad)}"><title id="${titleId}">${escapeHtml(title)}</title><defs><marker id="chart-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path class="arrow-head" d="M0 0 L10 5 L0 10 z"/></marker></defs>${compounds.map(nodeSvg).join("")}${edges}${others.map(nodeSvg).join("")}</svg>`;
+  return `<svg class="chart-svg" xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="${titleId}" width="${round(graph.width + 2 * pad)}" height="${round(graph.height + 2 * pad)}" viewBox="${-pad} ${-pad} ${round(graph.width + 2 * pad)} ${round(graph.height + 2 * pad)}"><title id="${titleId}">${escapeHtml(title)}</title><defs><marker id="chart-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="9" markerHeight="9" orient="auto-start-reverse"><path class="arrow-head" d="M0 0 L10 5 L0 10 z"/></marker></defs>${compounds.map(nodeSvg).join("")}${edges}${others.map(nodeSvg).join("")}</svg>`;
 }
 
 /**

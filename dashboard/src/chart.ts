@@ -117,8 +117,10 @@ export async function renderChart(
         ((button.classList.contains("next") || button.classList.contains("last")) &&
           position >= steps.length - 1);
     for (const button of list.querySelectorAll<HTMLButtonElement>("button"))
-      if (Number(button.dataset.index) === position) button.setAttribute("aria-current", "step");
-      else button.removeAttribute("aria-current");
+      if (Number(button.dataset.index) === position) {
+        button.setAttribute("aria-current", "step");
+        if (scrollTo) button.scrollIntoView({ block: "nearest" });
+      } else button.removeAttribute("aria-current");
     where.innerHTML =
       step === undefined
         ? "No event of this device shows this chart yet."

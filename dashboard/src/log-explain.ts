@@ -50,6 +50,9 @@ export async function attachLogExplain(
   ]);
   const startMs = run.startMs ?? data.events[0]?.simTime ?? 0;
   const bySeq = new Map(data.events.map((event) => [event.seq, event]));
+  // Moving the log into the wrapper resets its scroll position and focus (on the event's line): kept and restored.
+  const scrollTop = scroller.scrollTop;
+  const focused = document.activeElement instanceof HTMLElement ? document.activeElement : null;
   const wrapper = document.createElement("div");
   wrapper.className = "logs-with-explain";
   scroller.replaceWith(wrapper);
@@ -58,6 +61,11 @@ export async function attachLogExplain(
   panel.setAttribute("aria-label", "The step that wrote the selected line");
   panel.setAttribute("aria-live", "polite");
   wrapper.append(scroller, panel);
+  // The panel narrows the log (rows reflow), so the focused line is brought back into view rather than the offset.
+  if (focused !== null && scroller.contains(focused)) {
+    focused.scrollIntoView({ block: "center" });
+    focused.focus({ preventScroll: true });
+  } else scroller.scrollTop = scrollTop;
 
   const seqOf = (row: HTMLElement): number | null =>
     lineEvents[fileSelect.value]?.[Number(row.dataset.index)] ?? null;
