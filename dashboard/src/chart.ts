@@ -22,13 +22,11 @@ function params(): URLSearchParams {
   return new URLSearchParams(location.hash.split("?")[1] ?? "");
 }
 
-/** Keeps the chosen chart, app and step in the address without re-rendering (no hashchange). */
-function remember(values: Record<string, string | undefined>): void {
+/** Keeps the device, chart, app and step in the address without re-rendering (no hashchange). */
+function remember(deviceId: string, values: Record<string, string>): void {
   const query = params();
-  query.set("device", new URLSearchParams(location.hash.split("?")[1] ?? "").get("device") ?? "");
-  for (const [key, value] of Object.entries(values))
-    if (value === undefined) query.delete(key);
-    else query.set(key, value);
+  query.set("device", deviceId);
+  for (const [key, value] of Object.entries(values)) query.set(key, value);
   history.replaceState(null, "", `#/chart?${query.toString()}`);
 }
 
@@ -136,7 +134,7 @@ export async function renderChart(
   const go = (index: number) => {
     position = Math.max(0, Math.min(steps.length - 1, index));
     following = position === steps.length - 1;
-    remember({ step: String(position + 1) });
+    remember(data.deviceId, { chart, ...(app === undefined ? {} : { app }), step: String(position + 1) });
     show(true);
   };
 
