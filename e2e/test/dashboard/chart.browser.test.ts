@@ -2,9 +2,7 @@
 // states against its machine, the current and visited states against the run's events, a replay step by step
 // (buttons and keys), a click on a log line back to its timeline event, the live run's current state, axe, and
 // screenshots in .ci/out/screenshots/.
-import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ImeEvent } from "@imesim/agent/events";
@@ -16,27 +14,17 @@ import { loadSavedRun } from "../../src/dashboard/saved-run.ts";
 import { type DashboardServer, startDashboardServer } from "../../src/dashboard/server.ts";
 import { runScenario } from "../../src/run/run-scenario.ts";
 import { loadScenarioFile } from "../../src/scenario/index.ts";
-import { launchChromium, SCREENSHOTS, SKIP_REASON } from "./browser.ts";
+import {
+  axeViolations,
+  launchChromium,
+  openLiveAndStep,
+  SCREENSHOTS,
+  SKIP_REASON,
+  startLiveUi,
+} from "./browser.ts";
 
 const root = join(import.meta.dirname, "../../..");
 const scenarioPath = join(root, "e2e/scenarios/retry-grs.yaml");
-const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-
-/** Serious or critical axe violations on the page, as "rule: nodes" strings. */
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ content: axeSource });
-  const violations = await page.evaluate(async () => {
-    const result = await (
-      window as unknown as {
-        axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }> };
-      }
-    ).axe.run();
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length }));
-  });
-  return violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id}: ${v.nodes}`);
-}
 
 /** The states the page marks `current` and `visited`. */
 const marked = (page: Page, mark: "current" | "visited") =>
@@ -199,25 +187,12 @@ describe.skipIf(SKIP_REASON !== undefined)("statechart view in chromium", { time
   });
 
   it("highlights the current state live during imesim run --ui", async () => {
-    const child = spawn(process.execPath, [join(root, "e2e/bin/imesim.js"), "run", scenarioPath, "--ui"], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const live = startLiveUi(scenarioPath);
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let text = "";
-        child.stderr.on("data", (chunk: Buffer) => {
-          text += chunk.toString();
-          const match = /dashboard: (http:\/\/127\.0\.0\.1:\d+\/ui\/)/.exec(text);
-          if (match?.[1] !== undefined) resolve(match[1]);
-        });
-        child.on("exit", () => reject(new Error(`imesim run --ui exited: ${text}`)));
-      });
+      const url = await live.url;
       const page = await browser.browser.newPage({ viewport: { width: 1400, height: 900 } });
-      await page.goto(url);
-      await page.waitForSelector('body[data-clock="paused"]');
       // One step (the start-up delay's timer): the service chart's current state is the last its events show.
-      await page.click("#clock .step");
-      await page.waitForSelector('body[data-ready="timeline"] .marker');
+      await openLiveAndStep(page, url);
       await page.goto(`${url}#/chart?chart=service`);
       await page.waitForSelector('body[data-ready="chart"] svg g.state.current');
       const early = await page.$$eval("svg g.state.current", (n) =>
@@ -238,7 +213,7 @@ describe.skipIf(SKIP_REASON !== undefined)("statechart view in chromium", { time
       expect(steps).toBeGreaterThan(2);
       await page.close();
     } finally {
-      child.kill("SIGINT");
+      live.stop();
     }
   }, 300_000);
 });
