@@ -3,7 +3,7 @@
 // wrote which line comes from the server (log-events.ts: the agent's renderer, matched to the lines), so
 // nothing here reads the log text. Works on the rows logs.ts renders (each row carries `data-index`).
 import { api, get } from "./api.ts";
-import type { DeviceEvents, LogLineEvents, TimelineEvent } from "./api-types.ts";
+import type { DeviceEvents, LogLineEvents, RunInfo, TimelineEvent } from "./api-types.ts";
 import { escapeHtml, formatOffset } from "./format.ts";
 
 /** The reference sections a note cites, e.g. `ime.md §1.3.11, §4.5` (the notes name them in parentheses). */
@@ -43,11 +43,23 @@ export async function attachLogExplain(
   const scroller = root.querySelector<HTMLElement>(".log-scroll");
   const fileSelect = root.querySelector<HTMLSelectElement>("select.file");
   if (scroller === null || fileSelect === null) return;
-  const [data, lineEvents, run] = await Promise.all([
-    api.events(deviceId),
-    get<LogLineEvents>(`devices/${encodeURIComponent(deviceId)}/log-events`),
-    api.run(),
-  ]);
+  let loaded: [DeviceEvents, LogLineEvents, RunInfo];
+  try {
+    loaded = await Promise.all([
+      api.events(deviceId),
+      get<LogLineEvents>(`devices/${encodeURIComponent(deviceId)}/log-events`),
+      api.run(),
+    ]);
+  } catch (error) {
+    // The log stays usable without its panel; say why the panel is missing.
+    const note = document.createElement("p");
+    note.className = "failure";
+    note.setAttribute("role", "alert");
+    note.textContent = `The steps beside the log could not be loaded: ${(error as Error).message}`;
+    scroller.before(note);
+    return;
+  }
+  const [data, lineEvents, run] = loaded;
   const startMs = run.startMs ?? data.events[0]?.simTime ?? 0;
   const bySeq = new Map(data.events.map((event) => [event.seq, event]));
   // Moving the log into the wrapper resets its scroll position and focus (on the event's line): kept and restored.
@@ -76,12 +88,14 @@ export async function attachLogExplain(
         : panelHtml(data, bySeq.get(eventSeq), startMs);
     panel.dataset.seq = eventSeq === null ? "" : String(eventSeq);
   };
+  /** Selects `row` and every other line its event wrote (the lines the panel explains). */
   const select = (row: HTMLElement) => {
-    for (const old of scroller.querySelectorAll("tr.selected")) old.classList.remove("selected");
-    row.classList.add("selected");
+    const eventSeq = seqOf(row);
+    for (const line of scroller.querySelectorAll<HTMLElement>("tbody tr[data-index]"))
+      line.classList.toggle("selected", line === row || (eventSeq !== null && seqOf(line) === eventSeq));
     row.tabIndex = -1;
     row.focus();
-    showEvent(seqOf(row));
+    showEvent(eventSeq);
   };
   showEvent(seq ?? null);
   if (seq === undefined) panel.innerHTML = panelHtml(data, undefined, startMs);

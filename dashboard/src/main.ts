@@ -85,7 +85,8 @@ async function show(): Promise<void> {
         ...(lines === undefined ? {} : { lines }),
         onBack: (seq) => go("timeline", device, seq),
       });
-      await attachLogExplain(view, device, route.seq);
+      // The step panel comes after the lines are shown (it needs two more requests), so the log is not held up.
+      void attachLogExplain(view, device, route.seq);
     } else {
       current = await api.events(device);
       redrawTimeline = renderTimeline(view, current, {

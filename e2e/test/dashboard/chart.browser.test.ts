@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ImeEvent } from "@imesim/agent/events";
+import { renderEvent } from "@imesim/agent/log";
 import { chartMachines, chartStructure } from "@imesim/agent/machines";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -181,6 +182,12 @@ describe.skipIf(SKIP_REASON !== undefined)("statechart view in chromium", { time
     await page.goto(`${server.url}#/logs`);
     await page.waitForSelector('body[data-ready="logs"] .log-explain');
     await page.locator("tbody tr", { hasText: "lpExitCode is defined as Retry" }).first().click();
+    // Every line that event wrote is selected with it, and only those.
+    const written = renderEvent(retry!).filter((line) => line.file === "AppWorkload");
+    expect(written.length).toBeGreaterThan(1);
+    expect(await page.$$eval("tbody tr.selected td.msg", (cells) => cells.map((c) => c.textContent))).toEqual(
+      written.map((line) => line.message),
+    );
     await page.click(".log-explain .to-event");
     await page.waitForSelector(`body[data-ready="timeline"] .marker.selected[data-seq="${retry?.seq}"]`);
     await page.close();
