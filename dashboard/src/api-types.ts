@@ -115,3 +115,64 @@ export type StreamMessage =
   | { readonly kind: "event"; readonly deviceId: string; readonly event: TimelineEvent }
   | { readonly kind: "device"; readonly device: DeviceSummary }
   | { readonly kind: "clock"; readonly clock: ClockState };
+
+// --- statechart view (#/chart, e2e/src/dashboard/chart-routes.ts) and the log viewer's line → event links ---
+
+/** The charts the statechart view draws, each read from its xstate machine at run time. */
+export type ChartName = "enforcement" | "checkin" | "service";
+
+/** One state, laid out (ELK, root coordinates): `id` is xstate's (`enforcement.installing.running`). */
+export interface ChartNodeView {
+  readonly id: string;
+  /** The state's own name (`running`). */
+  readonly name: string;
+  readonly parent: string | undefined;
+  readonly type: "atomic" | "compound" | "parallel" | "final" | "history" | "start";
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+/** One transition (parallel ones between the same states merged): its events and route. */
+export interface ChartEdgeView {
+  readonly id: string;
+  readonly source: string;
+  readonly target: string;
+  /** Each transition's event and guard (`done`, `after retryInterval`, `[retryLeft]`). */
+  readonly labels: readonly string[];
+  readonly points: readonly { readonly x: number; readonly y: number }[];
+  readonly label: { readonly x: number; readonly y: number; readonly width: number; readonly height: number };
+}
+
+/** A chart drawn from its machine. */
+export interface ChartGraph {
+  readonly chart: ChartName;
+  readonly machineId: string;
+  readonly width: number;
+  readonly height: number;
+  readonly nodes: readonly ChartNodeView[];
+  readonly edges: readonly ChartEdgeView[];
+}
+
+/** A state the device's events show a chart in: the event that shows it. */
+export interface ChartStep {
+  readonly state: string;
+  readonly seq: number;
+  readonly phase: string;
+  readonly simTime: number;
+}
+
+/** The path a device took through each chart, from its typed events (e2e/src/dashboard/chart-path.ts). */
+export interface ChartPaths {
+  readonly deviceId: string;
+  readonly service: readonly ChartStep[];
+  readonly checkin: readonly ChartStep[];
+  /** App id (lower case) → its enforcements' path, every enforcement of the app in turn. */
+  readonly enforcement: Readonly<Record<string, readonly ChartStep[]>>;
+  /** States the event → state rules name that the charts no longer have (empty while they follow the charts). */
+  readonly unknownStates: readonly string[];
+}
+
+/** Log file base (`AppWorkload`) → per record (rotated files oldest first, then the current one) its event's seq or null. */
+export type LogLineEvents = Readonly<Record<string, readonly (number | null)[]>>;

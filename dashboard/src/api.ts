@@ -1,7 +1,7 @@
 // Fetches from the dashboard's JSON API (e2e/src/dashboard/routes.ts), relative to the page so /ui/ can move.
 import type { ClockState, DeviceEvents, EventLines, LogFileView, PortalView, RunInfo } from "./api-types.ts";
 
-async function get<T>(path: string): Promise<T> {
+export async function get<T>(path: string): Promise<T> {
   const response = await fetch(`api/${path}`);
   if (!response.ok) {
     const body = (await response.json().catch(() => ({}))) as { message?: string };

@@ -3,7 +3,9 @@
 import "./style.css";
 import { api } from "./api.ts";
 import type { ClockState, DeviceEvents, RunInfo, StreamMessage } from "./api-types.ts";
+import { renderChart } from "./chart.ts";
 import { renderClock } from "./clock.ts";
+import { attachLogExplain } from "./log-explain.ts";
 import { renderLogs } from "./logs.ts";
 import { renderPortal } from "./portal.ts";
 import { renderTimeline } from "./timeline.ts";
@@ -16,7 +18,7 @@ const clockEl = document.querySelector<HTMLElement>("#clock")!;
 let defaultView: "timeline" | "portal" = "timeline";
 
 interface Route {
-  readonly name: "timeline" | "logs" | "portal";
+  readonly name: "timeline" | "logs" | "portal" | "chart";
   readonly device: string | undefined;
   readonly seq: number | undefined;
 }
@@ -25,7 +27,7 @@ function parseRoute(): Route {
   const [path = "", query = ""] = location.hash.replace(/^#\/?/, "").split("?");
   const params = new URLSearchParams(query);
   const name =
-    path === "logs" || path === "portal" || path === "timeline"
+    path === "logs" || path === "portal" || path === "timeline" || path === "chart"
       ? path
       : defaultView === "portal"
         ? "portal"
@@ -69,6 +71,11 @@ async function show(): Promise<void> {
         "<p>The service holds what devices reported, not the agent's events or logs: the portal shows it. For a device's timeline and logs open its outputs (<code>imesim ui &lt;out folder&gt;</code>) or run with <code>imesim run --ui</code>.</p>";
     } else if (device === undefined || device === "") {
       view.innerHTML = "<p>No device has reported yet.</p>";
+    } else if (route.name === "chart") {
+      current = await api.events(device);
+      redrawTimeline = await renderChart(view, current, {
+        startMs: run.startMs ?? current.events[0]?.simTime ?? 0,
+      });
     } else if (route.name === "logs") {
       const [files, lines] = await Promise.all([
         api.logs(device),
@@ -78,6 +85,8 @@ async function show(): Promise<void> {
         ...(lines === undefined ? {} : { lines }),
         onBack: (seq) => go("timeline", device, seq),
       });
+      // The step panel comes after the lines are shown (it needs two more requests), so the log is not held up.
+      void attachLogExplain(view, device, route.seq);
     } else {
       current = await api.events(device);
       redrawTimeline = renderTimeline(view, current, {

@@ -13,11 +13,8 @@ import { createServiceMachine } from "./service-machine.ts";
 import { createSubgraphLogic, type SubgraphDeps } from "./subgraph-logic.ts";
 import { createSubgraphMachine } from "./subgraph-machine.ts";
 
-/** Mermaid `stateDiagram-v2` text of the service, check-in, subgraph and enforcement charts. */
-export function chartDiagrams(): Record<
-  "service" | "checkin" | "subgraph" | "enforcement" | "scriptWorkload",
-  string
-> {
+/** The service, check-in, subgraph and enforcement machine objects, built without effects (for drawing only). */
+export function chartMachines() {
   const enforcementLogic = createEnforcementLogic({} as EnforcementDeps);
   const enforcement = createEnforcementMachine(enforcementLogic);
   const subgraph = createSubgraphMachine(
@@ -25,6 +22,15 @@ export function chartDiagrams(): Record<
   );
   const checkin = createCheckinMachine(createCheckinLogic({ subgraph } as CheckinDeps));
   const service = createServiceMachine(createServiceLogic({ checkin } as ServiceDeps));
+  return { service, checkin, subgraph, enforcement };
+}
+
+/** Mermaid `stateDiagram-v2` text of the service, check-in, subgraph and enforcement charts. */
+export function chartDiagrams(): Record<
+  "service" | "checkin" | "subgraph" | "enforcement" | "scriptWorkload",
+  string
+> {
+  const { service, checkin, subgraph, enforcement } = chartMachines();
   return {
     service: toMermaid(service),
     checkin: toMermaid(checkin),

@@ -13,7 +13,7 @@ export { createCheckinMachine } from "./checkin-machine.ts";
 export type { DeliverySources } from "./content-download.ts";
 export { deliveryFileId, deliveryTelemetry } from "./content-download.ts";
 export * from "./decisions.ts";
-export { chartDiagrams } from "./diagrams.ts";
+export { chartDiagrams, chartMachines } from "./diagrams.ts";
 export { initialEnforcementContext } from "./enforcement-context.ts";
 export type { EnforcementDeps, EnforcementLogicWithRecorder } from "./enforcement-logic.ts";
 export { createEnforcementLogic } from "./enforcement-logic.ts";
@@ -26,6 +26,8 @@ export type {
   EnforcementResult,
   ExecutionMode,
 } from "./enforcement-types.ts";
+export type { ChartStateNode, ChartStructure, ChartTransition } from "./graph-export.ts";
+export { chartStructure } from "./graph-export.ts";
 export { createIntunewinCodec } from "./intunewin-codec.ts";
 export { toMermaid } from "./mermaid.ts";
 export type {

@@ -6,7 +6,7 @@ const mermaidId = (stateId: string): string => stateId.replace(/[^A-Za-z0-9_]/g,
 const shortName = (stateId: string): string => stateId.split(".").at(-1) ?? stateId;
 
 /** The guard's name, when a transition has a named one. */
-function guardName(transition: { guard?: unknown }): string | undefined {
+export function guardName(transition: { guard?: unknown }): string | undefined {
   const guard = transition.guard;
   if (typeof guard === "string") return guard;
   if (typeof guard === "object" && guard !== null && "type" in guard) return String(guard.type);
@@ -14,7 +14,7 @@ function guardName(transition: { guard?: unknown }): string | undefined {
 }
 
 /** A readable label: the event name, `done`/`error` for invoked actors, `after <delay>`, and the guard. */
-function edgeLabel(edge: DirectedGraphEdge): string {
+export function edgeLabel(edge: DirectedGraphEdge): string {
   const event = edge.transition.eventType;
   let text: string;
   if (event === "") text = "";

@@ -7,6 +7,7 @@ import type { ImeEvent } from "@imesim/agent/events";
 import type { ClockSpeed, EventLines, RunInfo, StreamMessage } from "@imesim/dashboard/api";
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { registryWrites } from "../explain/narrate.ts";
+import { registerChartRoutes } from "./chart-routes.ts";
 import { eventLinesOf } from "./event-lines.ts";
 import { deviceEventsOf } from "./event-view.ts";
 import { portalViewOf } from "./portal.ts";
@@ -76,6 +77,7 @@ export async function registerDashboard(
     );
   });
   registerLive(app, source);
+  registerChartRoutes(app, source);
   if (existsSync(dist)) {
     await app.register(fastifyStatic, { root: dist, prefix: "/ui/", index: "index.html" });
     app.get("/ui", (_request, reply) => reply.redirect("/ui/"));

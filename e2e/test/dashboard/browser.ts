@@ -1,8 +1,10 @@
 // Debian's chromium driven by playwright-core (never a downloaded browser). Tests skip with a message when
 // /usr/bin/chromium is missing locally; under CI (CI=true) its absence is a failure, as .ci/run installs it.
-import { existsSync, mkdirSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
-import { type Browser, chromium } from "playwright-core";
+import { type Browser, chromium, type Page } from "playwright-core";
 
 export const CHROMIUM = process.env.IMESIM_CHROMIUM ?? "/usr/bin/chromium";
 export const HAS_CHROMIUM = existsSync(CHROMIUM);
@@ -36,4 +38,48 @@ export async function launchChromium(): Promise<{ browser: Browser; close: () =>
     browser,
     close: () => browser.close(),
   };
+}
+
+/** Serious or critical axe-core violations on the page, as "rule: nodes" strings (axe injected from the package). */
+export async function axeViolations(page: Page): Promise<string[]> {
+  const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+  await page.addScriptTag({ content: axeSource });
+  const violations = await page.evaluate(async () => {
+    const result = await (
+      window as unknown as {
+        axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }> };
+      }
+    ).axe.run();
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length }));
+  });
+  return violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id}: ${v.nodes}`);
+}
+
+/** Starts `imesim run <scenario> --ui` in a child process; resolves with the dashboard URL it prints. */
+export function startLiveUi(scenarioPath: string): { url: Promise<string>; stop: () => void } {
+  const child = spawn(
+    process.execPath,
+    [join(import.meta.dirname, "../../bin/imesim.js"), "run", scenarioPath, "--ui"],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
+  const url = new Promise<string>((resolve, reject) => {
+    let text = "";
+    child.stderr.on("data", (chunk: Buffer) => {
+      text += chunk.toString();
+      const match = /dashboard: (http:\/\/127\.0\.0\.1:\d+\/ui\/)/.exec(text);
+      if (match?.[1] !== undefined) resolve(match[1]);
+    });
+    child.on("exit", () => reject(new Error(`imesim run --ui exited: ${text}`)));
+  });
+  return { url, stop: () => child.kill("SIGINT") };
+}
+
+/** Opens a live run's dashboard at `url` (it starts paused) and runs one clock step, until the timeline shows it. */
+export async function openLiveAndStep(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await page.waitForSelector('body[data-clock="paused"]');
+  await page.click("#clock .step");
+  await page.waitForSelector('body[data-ready="timeline"] .marker');
 }

@@ -1,39 +1,26 @@
 // The dashboard in Debian's chromium: a real scenario run's saved outputs (imesim ui) and the same scenario
 // live (imesim run --ui), checked against the run's own events; click timeline → log lines; axe; screenshots.
-import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ImeEvent } from "@imesim/agent/events";
-import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readEventsFile } from "../../src/dashboard/events-file.ts";
 import { loadSavedRun } from "../../src/dashboard/saved-run.ts";
 import { type DashboardServer, startDashboardServer } from "../../src/dashboard/server.ts";
 import { runScenario } from "../../src/run/run-scenario.ts";
 import { loadScenarioFile } from "../../src/scenario/index.ts";
-import { launchChromium, SCREENSHOTS, SKIP_REASON } from "./browser.ts";
+import {
+  axeViolations,
+  launchChromium,
+  openLiveAndStep,
+  SCREENSHOTS,
+  SKIP_REASON,
+  startLiveUi,
+} from "./browser.ts";
 
 const root = join(import.meta.dirname, "../../..");
 const scenarioPath = join(root, "e2e/scenarios/retry-grs.yaml");
-const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-
-/** Serious or critical axe violations on the page, as "rule: nodes" strings. */
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ content: axeSource });
-  const violations = await page.evaluate(async () => {
-    const result = await (
-      window as unknown as {
-        axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }> };
-      }
-    ).axe.run();
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length }));
-  });
-  return violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id}: ${v.nodes}`);
-}
 
 if (SKIP_REASON !== undefined) console.warn(SKIP_REASON);
 
@@ -144,24 +131,11 @@ describe.skipIf(SKIP_REASON !== undefined)("dashboard in chromium", { timeout: 1
   });
 
   it("follows a live run (imesim run --ui): paused at the start, Play runs it to the end", async () => {
-    const child = spawn(process.execPath, [join(root, "e2e/bin/imesim.js"), "run", scenarioPath, "--ui"], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const live = startLiveUi(scenarioPath);
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let text = "";
-        child.stderr.on("data", (chunk: Buffer) => {
-          text += chunk.toString();
-          const match = /dashboard: (http:\/\/127\.0\.0\.1:\d+\/ui\/)/.exec(text);
-          if (match?.[1] !== undefined) resolve(match[1]);
-        });
-        child.on("exit", () => reject(new Error(`imesim run --ui exited: ${text}`)));
-      });
+      const url = await live.url;
       const page = await browser.browser.newPage({ viewport: { width: 1400, height: 900 } });
-      await page.goto(url);
-      await page.waitForSelector('body[data-clock="paused"]');
-      await page.click("#clock .step");
-      await page.waitForSelector('body[data-ready="timeline"] .marker');
+      await openLiveAndStep(page, url);
       await page.click("#clock .pause");
       await page.waitForSelector('body[data-clock="finished"]', { timeout: 180_000 });
       await expect
@@ -171,7 +145,7 @@ describe.skipIf(SKIP_REASON !== undefined)("dashboard in chromium", { timeout: 1
       expect(await axeViolations(page)).toEqual([]);
       await page.close();
     } finally {
-      child.kill("SIGINT");
+      live.stop();
     }
   }, 300_000);
 });
