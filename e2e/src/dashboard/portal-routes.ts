@@ -24,20 +24,22 @@ const STATUS: Readonly<Record<string, number>> = {
   CTL_TOKEN_INVALID: 502,
 };
 
+const hostOf = (url: string): string | undefined => {
+  try {
+    return new URL(url).host;
+  } catch {
+    return undefined;
+  }
+};
+
 /** Why a state-changing request is refused, or undefined when it may go on. */
 export function operationRefusal(request: FastifyRequest): string | undefined {
   const host = request.headers.host;
   if (!hostHeaderAllowed(host, false)) return `Host "${host ?? ""}" is not a loopback name`;
   const origin = request.headers.origin;
-  if (origin !== undefined) {
-    let originHost: string | undefined;
-    try {
-      originHost = new URL(origin).host;
-    } catch {
-      originHost = undefined;
-    }
-    if (originHost !== host) return `Origin "${origin}" is not this dashboard (${host})`;
-  }
+  // Compared as URLs, so a default port written out (`:80`) or left off is the same origin.
+  if (origin !== undefined && hostOf(origin) !== hostOf(`http://${host}`))
+    return `Origin "${origin}" is not this dashboard (${host})`;
   if (!/^application\/json\b/i.test(request.headers["content-type"] ?? ""))
     return "device operations take a JSON body (content-type: application/json)";
   return undefined;
@@ -51,7 +53,7 @@ const unknownDevice = (reply: FastifyReply, deviceId: string) =>
 export function registerPortalRoutes(app: FastifyInstance, source: DashboardSource): void {
   app.get("/ui/api/portal/apps", async (): Promise<PortalApps> => {
     const view = portalOfSource(source);
-    const fromService = source.assignments?.();
+    const fromService = await source.assignments?.();
     return portalAppsOf(
       view,
       fromService !== undefined

@@ -11,6 +11,7 @@ import { controlFileControl } from "./device-control.ts";
 import { EVENTS_FILE, readEventsFile } from "./events-file.ts";
 import { readLogFolder } from "./log-files.ts";
 import { portalViewOf } from "./portal.ts";
+import { savedAssignments } from "./saved-assignments.ts";
 import type { DashboardSource } from "./source.ts";
 
 interface SavedDevice {
@@ -90,6 +91,7 @@ export function loadSavedRun(dir: string): DashboardSource {
     };
   });
   const byId = new Map(devices.map((device) => [device.deviceId.toLowerCase(), device]));
+  const assignments = savedAssignments(dir);
   return {
     mode: "saved",
     title: basename(dir),
@@ -108,6 +110,7 @@ export function loadSavedRun(dir: string): DashboardSource {
       return device === undefined ? undefined : readLogFolder(join(device.folder, AGENT_OUTPUT.logs));
     },
     portal: () => portalViewOf(devices.map((device) => ({ ...device, events: currentEvents(device) }))),
+    ...(assignments === undefined ? {} : { assignments }),
     // An `imesim agent --out <dir> --ctl` folder: its agent is acted on through its control surface while it runs.
     ...(folders.length === 1 && folders[0] === dir
       ? { control: () => controlFileControl(join(dir, CTL_FILE_NAME)) }

@@ -37,7 +37,7 @@ export interface DashboardSource {
   subscribe?(listener: (message: StreamMessage) => void): () => void;
   readonly clock?: ClockControl;
   /** Each app's assignments (lower-case app id) from a service store; without it they come from the policies. */
-  assignments?(): ReadonlyMap<string, PortalAssignment[]>;
+  assignments?(): ReadonlyMap<string, PortalAssignment[]> | Promise<ReadonlyMap<string, PortalAssignment[]>>;
   /** How the device is acted on (device-control.ts); undefined when it cannot be from this source. */
   control?(deviceId: string): DeviceControl | undefined;
 }
