@@ -218,7 +218,7 @@ function operationsHtml(ops: DeviceOperations): string {
     <h3 id="ops-title">Device operations</h3>
     <p class="via">Through ${escapeHtml(ops.via)} — the verbs of <code>imesim agent ctl</code>.</p>
     <div class="toolbar">${buttons}${level}</div>
-    <pre class="op-result" aria-live="polite" tabindex="0" aria-label="Answer of the last operation"></pre>
+    <pre class="op-result" role="status" tabindex="0" aria-label="Answer of the last operation"></pre>
   </section>`;
 }
 

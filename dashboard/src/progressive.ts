@@ -83,7 +83,16 @@ export function virtualRows(
     if (!force && from === drawn.from && to === drawn.to) return;
     let after = 0;
     for (let i = to; i < total; i += 1) after += heightOf(i);
+    // A focused row (a jumped-to log line, a keyboard user's place) keeps the focus across the redraw.
+    const active = document.activeElement;
+    const focused =
+      active instanceof HTMLElement && tbody.contains(active) ? active.getAttribute(ROW_ATTRIBUTE) : null;
     tbody.innerHTML = `${spacer(before)}${html(from, to)}${spacer(after)}`;
+    if (focused !== null) {
+      const again = tbody.querySelector<HTMLElement>(`tr[${ROW_ATTRIBUTE}="${focused}"]`);
+      again?.setAttribute("tabindex", "-1");
+      again?.focus({ preventScroll: true });
+    }
     drawn = { from, to };
     // Measure what was drawn: later windows and the spacers use real heights from now on.
     const rows = tbody.rows;
