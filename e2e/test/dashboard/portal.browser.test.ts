@@ -5,7 +5,7 @@
 // check-in in its events). IMESIM_README_SCREENSHOT=1 also writes the README's picture, docs/dashboard-portal.png.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { ImeEvent } from "@imesim/agent/events";
 import { renderEvent } from "@imesim/agent/log";
 import type { LogRecord, PortalCell, PortalView } from "@imesim/dashboard/api";
@@ -59,14 +59,15 @@ describe.skipIf(SKIP_REASON !== undefined)(
       let out: string;
       let server: DashboardServer;
       beforeAll(async () => {
-        out = mkdtempSync(join(tmpdir(), "imesim-portal-ui-"));
+        // A stable folder name: it is the page's title, in the README's picture too.
+        out = join(mkdtempSync(join(tmpdir(), "imesim-portal-ui-")), "demo-3-devices");
         const scenario = await loadScenarioFile(join(root, "e2e/scenarios/demo.yaml"));
         expect((await runScenario(scenario, { outDir: out, devices: 3 })).passed).toBe(true);
         server = await startDashboardServer(loadSavedRun(out));
       });
       afterAll(async () => {
         await server?.close();
-        rmSync(out, { recursive: true, force: true });
+        rmSync(dirname(out), { recursive: true, force: true });
       });
 
       it("shows each app's counts as the devices reported them, and drills app → devices → apps", async () => {
@@ -101,7 +102,9 @@ describe.skipIf(SKIP_REASON !== undefined)(
           expect(counts, name).toEqual(statuses.map((status) => want?.[status] ?? 0));
         }
         expect(await page.textContent(".app-summary")).toContain("required");
-        if (process.env.IMESIM_README_SCREENSHOT === "1") await page.screenshot({ path: README_PICTURE });
+        // The README's picture: the summary and the device grid, without the empty page below.
+        if (process.env.IMESIM_README_SCREENSHOT === "1")
+          await page.screenshot({ path: README_PICTURE, clip: { x: 0, y: 0, width: 1200, height: 470 } });
         await page.screenshot({ path: join(SCREENSHOTS, "portal-summary.png") });
         expect(await axeViolations(page)).toEqual([]);
 
