@@ -96,12 +96,18 @@ export interface LogViewOptions {
   readonly onBack?: (seq: number) => void;
 }
 
+/** What a log view lets its caller do after rendering (e.g. a click elsewhere bringing a line into view). */
+export interface LogView {
+  /** Scrolls to the record at `index` of the file shown and focuses it; false when the filter hides it. */
+  focusRecord(index: number): boolean;
+}
+
 /** Renders the viewer for one device's log files into `root`. */
 export function renderLogs(
   root: HTMLElement,
   files: readonly LogFileView[],
   options: LogViewOptions = {},
-): void {
+): LogView {
   const bases = [...new Set(files.map((file) => baseOf(file.name)))].sort();
   // Open the file the event wrote to, else AppWorkload (where the Win32 app steps are), else the first.
   const wanted = options.lines?.lines[0]?.file;
@@ -176,4 +182,5 @@ export function renderLogs(
     if (options.lines !== undefined) options.onBack?.(options.lines.seq);
   });
   show();
+  return { focusRecord };
 }
