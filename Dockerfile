@@ -14,7 +14,7 @@ COPY contracts/package.json contracts/
 COPY mock-service/package.json mock-service/
 COPY agent/package.json agent/
 COPY e2e/package.json e2e/
-# The dashboard workspace (issue 17) for npm ci's workspace links; its front end is not built in the images.
+# The dashboard workspace (issue 17) for npm ci's workspace links; its front end is built in its own stage below.
 COPY dashboard/package.json dashboard/
 # --ignore-scripts: better-sqlite3 loads its bundled prebuilt binary (the root package.json allows no
 # install scripts either), so no compiler is needed and the image stays slim.
@@ -23,6 +23,21 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
  && npm cache clean --force \
  && rm -rf /root/.npm node_modules/better-sqlite3/deps node_modules/better-sqlite3/src \
  && find node_modules/better-sqlite3/prebuilds -type f ! -name "linux-$(node -p process.arch).node" -delete
+
+# The dashboard's front end (served at /ui by `imesim serve`): Vite is a dev dependency, so it is installed and
+# run here only, and just the built files (dashboard/dist) go into the images. Same local base, nothing pulled.
+FROM ${NODE_IMAGE} AS dashboard
+WORKDIR /app
+COPY package.json package-lock.json tsconfig.json ./
+COPY contracts/package.json contracts/
+COPY mock-service/package.json mock-service/
+COPY agent/package.json agent/
+COPY e2e/package.json e2e/
+COPY dashboard/package.json dashboard/
+RUN npm ci --workspace dashboard --include-workspace-root=false --ignore-scripts --no-audit --no-fund
+COPY dashboard/index.html dashboard/vite.config.ts dashboard/tsconfig.json dashboard/
+COPY dashboard/src dashboard/src
+RUN npm run build --workspace dashboard
 
 FROM ${NODE_IMAGE} AS app
 ARG VERSION=0.1.0
@@ -46,6 +61,8 @@ COPY e2e/bin e2e/bin
 COPY e2e/src e2e/src
 COPY e2e/schema e2e/schema
 COPY e2e/scenarios e2e/scenarios
+COPY dashboard/package.json dashboard/
+COPY --from=dashboard /app/dashboard/dist dashboard/dist
 # Folders the roles write to, owned by the unprivileged user (a named volume mounted there inherits it).
 RUN mkdir -p /data /out && chown node:node /data /out \
  && ln -s /app/e2e/bin/imesim.js /usr/local/bin/imesim

@@ -176,3 +176,52 @@ export interface ChartPaths {
 
 /** Log file base (`AppWorkload`) → per record (rotated files oldest first, then the current one) its event's seq or null. */
 export type LogLineEvents = Readonly<Record<string, readonly (number | null)[]>>;
+// ---- Portal at fleet size and device operations (h-portal: dashboard/src/portal.ts, e2e/src/dashboard/portal-routes.ts)
+
+/** One assignment of an app, as the portal's app page lists it (graph-win32.md §3: target, intent, filter). */
+export interface PortalAssignment {
+  /** `group`, `allDevices`, `allLicensedUsers`, `exclusionGroup`, or `policy` when read from a device's policy. */
+  readonly target: string;
+  /** The group's display name (or id when the name is unknown); undefined for the all-devices/all-users targets. */
+  readonly group?: string;
+  /** `required`, `available`, `uninstall`, … (Graph's intent words; from a policy, its `Intent` name). */
+  readonly intent: string;
+  /** The assignment filter's name (or id) and whether it includes or excludes the devices it matches. */
+  readonly filter?: string;
+  readonly filterMode?: string;
+  /** From devices' policies: how many devices received the app with this intent. */
+  readonly devices?: number;
+}
+
+/** How many devices are in each install status for one app (Intune's app install status page). */
+export type PortalCounts = Readonly<Record<PortalStatus, number>>;
+
+/** One app's summary line: counts per status and its assignments. */
+export interface PortalAppSummary {
+  readonly id: string;
+  readonly name: string;
+  readonly counts: PortalCounts;
+  readonly assignments: readonly PortalAssignment[];
+}
+
+/** `GET /ui/api/portal/apps`: every app's summary; `assignmentsFrom` says where the assignments were read. */
+export interface PortalApps {
+  readonly deviceCount: number;
+  readonly assignmentsFrom: "service" | "policies";
+  readonly apps: readonly PortalAppSummary[];
+}
+
+/** One verb the dashboard offers for a device (the agent control surface's verbs, docs/agent-control.md). */
+export interface DeviceOperation {
+  readonly verb: string;
+  readonly summary: string;
+  readonly args: string;
+}
+
+/** `GET /ui/api/devices/:id/operations`: whether the device can be acted on from here, and how. */
+export interface DeviceOperations {
+  readonly available: boolean;
+  /** Why not, or through what (`in-process agent`, `control surface http://127.0.0.1:…`). */
+  readonly via: string;
+  readonly verbs: readonly DeviceOperation[];
+}

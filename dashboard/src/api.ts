@@ -1,5 +1,14 @@
 // Fetches from the dashboard's JSON API (e2e/src/dashboard/routes.ts), relative to the page so /ui/ can move.
-import type { ClockState, DeviceEvents, EventLines, LogFileView, PortalView, RunInfo } from "./api-types.ts";
+import type {
+  ClockState,
+  DeviceEvents,
+  DeviceOperations,
+  EventLines,
+  LogFileView,
+  PortalApps,
+  PortalView,
+  RunInfo,
+} from "./api-types.ts";
 
 export async function get<T>(path: string): Promise<T> {
   const response = await fetch(`api/${path}`);
@@ -18,6 +27,19 @@ export const api = {
   logs: (deviceId: string) => get<LogFileView[]>(`${device(deviceId)}/logs`),
   lines: (deviceId: string, seq: number) => get<EventLines>(`${device(deviceId)}/events/${seq}/lines`),
   portal: () => get<PortalView>("portal"),
+  portalApps: () => get<PortalApps>("portal/apps"),
+  operations: (deviceId: string) => get<DeviceOperations>(`${device(deviceId)}/operations`),
+  /** Runs one control-surface verb on the device; rejects with the surface's message and code. */
+  async operate(deviceId: string, verb: string, args: Record<string, string> = {}): Promise<unknown> {
+    const response = await fetch(`api/${device(deviceId)}/operations/${encodeURIComponent(verb)}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(args),
+    });
+    const body = (await response.json()) as { result?: unknown; code?: string; message?: string };
+    if (!response.ok) throw new Error(`${body.message ?? `HTTP ${response.status}`} [${body.code ?? "?"}]`);
+    return body.result;
+  },
   async clock(action: string, speed?: ClockState["speed"]): Promise<ClockState> {
     const response = await fetch("api/clock", {
       method: "POST",

@@ -7,7 +7,7 @@ import { renderChart } from "./chart.ts";
 import { renderClock } from "./clock.ts";
 import { attachLogExplain } from "./log-explain.ts";
 import { renderLogs } from "./logs.ts";
-import { renderPortal } from "./portal.ts";
+import { showPortal } from "./portal.ts";
 import { renderTimeline } from "./timeline.ts";
 
 const view = document.querySelector<HTMLElement>("#view")!;
@@ -65,7 +65,7 @@ async function show(): Promise<void> {
   redrawTimeline = undefined;
   try {
     if (route.name === "portal") {
-      renderPortal(view, await api.portal());
+      await showPortal(view, route.device);
     } else if (run.mode === "service") {
       view.innerHTML =
         "<p>The service holds what devices reported, not the agent's events or logs: the portal shows it. For a device's timeline and logs open its outputs (<code>imesim ui &lt;out folder&gt;</code>) or run with <code>imesim run --ui</code>.</p>";

@@ -3,9 +3,11 @@
 // open pages; the logs are the agent's in-memory log files, read when a page asks.
 import type { Agent } from "@imesim/agent";
 import type { ImeEvent } from "@imesim/agent/events";
+import type { Device } from "@imesim/agent/host";
 import type { ImeLogFile } from "@imesim/agent/log";
 import type { StreamMessage } from "@imesim/dashboard/api";
 import type { ClockPacer } from "./clock-pacer.ts";
+import { type DeviceControl, inProcessControl } from "./device-control.ts";
 import { timelineEventOf } from "./event-view.ts";
 import { logFileViewOf } from "./log-files.ts";
 import type { DashboardSource } from "./source.ts";
@@ -22,11 +24,13 @@ interface LiveDevice {
   readonly deviceName: string;
   readonly agent: Agent;
   readonly events: ImeEvent[];
+  /** Operations on it (absent when the run did not hand over its virtual device). */
+  readonly control: DeviceControl | undefined;
 }
 
 /** A live source plus the hook the run calls for each device it starts. */
 export interface LiveRunSource extends DashboardSource {
-  addDevice(device: { readonly deviceName: string; readonly agent: Agent }): void;
+  addDevice(device: { readonly deviceName: string; readonly agent: Agent; readonly device?: Device }): void;
 }
 
 /** A source for a run in this process, paced by `pacer`. */
@@ -46,13 +50,22 @@ export function createLiveRunSource(title: string, pacer: ClockPacer): LiveRunSo
     mode: "live",
     title,
     clock: pacer.control,
-    addDevice({ deviceName, agent }) {
+    addDevice({ deviceName, agent, device: host }) {
       const events: ImeEvent[] = [];
+      // The same verbs as `imesim agent --ctl`, on this agent; they act once its clock runs (Play or Step).
+      const control =
+        host === undefined
+          ? undefined
+          : inProcessControl({ agent, device: host, recentEvents: () => events }, () =>
+              pacer.control.state().finished
+                ? "The run is over: its virtual clock no longer runs, so an operation would never take effect."
+                : undefined,
+            );
       let device: LiveDevice | undefined;
       agent.events.subscribe((event) => {
         events.push(event);
         if (device === undefined) {
-          device = { deviceId: event.deviceId, deviceName, agent, events };
+          device = { deviceId: event.deviceId, deviceName, agent, events, control };
           devices.set(event.deviceId.toLowerCase(), device);
           broadcast({ kind: "device", device: summary(device) });
         }
@@ -68,6 +81,7 @@ export function createLiveRunSource(title: string, pacer: ClockPacer): LiveRunSo
         (view) => view.records.length > 0,
       );
     },
+    control: (deviceId) => devices.get(deviceId.toLowerCase())?.control,
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

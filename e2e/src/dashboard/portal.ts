@@ -7,6 +7,7 @@ import type { PortalCell, PortalView } from "@imesim/dashboard/api";
 import { portalStatusOf } from "../run/fleet-summary.ts";
 import { errorHexOf, errorMeaningOf, stateNameOf } from "./error-meaning.ts";
 import { appNamesOf } from "./event-view.ts";
+import type { DashboardSource } from "./source.ts";
 
 /** One device's input to the portal view. */
 export interface PortalDevice {
@@ -83,4 +84,12 @@ export function portalViewOf(devices: readonly PortalDevice[]): PortalView {
     apps: [...apps].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name)),
     rows,
   };
+}
+
+/** A source's portal view: its own (the service's state, a saved run's) or built from its devices' events. */
+export function portalOfSource(source: DashboardSource): PortalView {
+  if (source.portal !== undefined) return source.portal();
+  return portalViewOf(
+    source.devices().map((device) => ({ ...device, events: source.events(device.deviceId) ?? [] })),
+  );
 }

@@ -10,7 +10,8 @@ import { registryWrites } from "../explain/narrate.ts";
 import { registerChartRoutes } from "./chart-routes.ts";
 import { eventLinesOf } from "./event-lines.ts";
 import { deviceEventsOf } from "./event-view.ts";
-import { portalViewOf } from "./portal.ts";
+import { portalOfSource } from "./portal.ts";
+import { registerPortalRoutes } from "./portal-routes.ts";
 import type { DashboardSource } from "./source.ts";
 
 /** Where `npm install` (the root `prepare` script) builds the front end; not committed. */
@@ -70,12 +71,8 @@ export async function registerDashboard(
       return { seq, registryWrites: registryWrites(event), lines: eventLinesOf(events, event) };
     },
   );
-  app.get("/ui/api/portal", async () => {
-    if (source.portal !== undefined) return source.portal();
-    return portalViewOf(
-      source.devices().map((device) => ({ ...device, events: source.events(device.deviceId) ?? [] })),
-    );
-  });
+  app.get("/ui/api/portal", async () => portalOfSource(source));
+  registerPortalRoutes(app, source);
   registerLive(app, source);
   registerChartRoutes(app, source);
   if (existsSync(dist)) {

@@ -1,21 +1,37 @@
 // `imesim ui <out folder>`: a finished run's outputs as a dashboard source. Two layouts: `imesim run --out`
 // (device-NNNN/ folders with events.jsonl and Logs/, report.json naming the devices) and `imesim agent --out`
 // (events.jsonl and Logs/ in the folder itself).
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import type { ImeEvent } from "@imesim/agent/events";
 import { ImesimError } from "@imesim/contracts/errors";
+import { CTL_FILE_NAME } from "../control/ctl-file.ts";
 import { AGENT_OUTPUT } from "../remote/agent-outputs.ts";
+import { controlFileControl } from "./device-control.ts";
 import { EVENTS_FILE, readEventsFile } from "./events-file.ts";
 import { readLogFolder } from "./log-files.ts";
 import { portalViewOf } from "./portal.ts";
+import { savedAssignments } from "./saved-assignments.ts";
 import type { DashboardSource } from "./source.ts";
 
 interface SavedDevice {
   readonly deviceId: string;
   readonly deviceName: string;
   readonly folder: string;
-  readonly events: ImeEvent[];
+  events: ImeEvent[];
+  /** Size of events.jsonl when read: a running `imesim agent --out` appends to it, so it is read again when it grew. */
+  size: number;
+}
+
+/** The device's events, read again when its events.jsonl changed size since (an agent still running). */
+function currentEvents(device: SavedDevice): ImeEvent[] {
+  const path = join(device.folder, EVENTS_FILE);
+  const size = statSync(path, { throwIfNoEntry: false })?.size ?? device.size;
+  if (size !== device.size) {
+    device.events = readEventsFile(path);
+    device.size = size;
+  }
+  return device.events;
 }
 
 /** Device names by id from report.json (run) or agent.json (agent), when present. */
@@ -63,11 +79,19 @@ export function loadSavedRun(dir: string): DashboardSource {
     );
   const names = namesOf(dir);
   const devices: SavedDevice[] = folders.map((folder) => {
+    const size = statSync(join(folder, EVENTS_FILE)).size;
     const events = readEventsFile(join(folder, EVENTS_FILE));
     const deviceId = events[0]?.deviceId ?? basename(folder);
-    return { deviceId, deviceName: names.get(deviceId.toLowerCase()) ?? basename(folder), folder, events };
+    return {
+      deviceId,
+      deviceName: names.get(deviceId.toLowerCase()) ?? basename(folder),
+      folder,
+      events,
+      size,
+    };
   });
   const byId = new Map(devices.map((device) => [device.deviceId.toLowerCase(), device]));
+  const assignments = savedAssignments(dir);
   return {
     mode: "saved",
     title: basename(dir),
@@ -77,11 +101,19 @@ export function loadSavedRun(dir: string): DashboardSource {
         deviceName: device.deviceName,
         eventCount: device.events.length,
       })),
-    events: (deviceId) => byId.get(deviceId.toLowerCase())?.events,
+    events(deviceId) {
+      const device = byId.get(deviceId.toLowerCase());
+      return device === undefined ? undefined : currentEvents(device);
+    },
     logs(deviceId) {
       const device = byId.get(deviceId.toLowerCase());
       return device === undefined ? undefined : readLogFolder(join(device.folder, AGENT_OUTPUT.logs));
     },
-    portal: () => portalViewOf(devices),
+    portal: () => portalViewOf(devices.map((device) => ({ ...device, events: currentEvents(device) }))),
+    ...(assignments === undefined ? {} : { assignments }),
+    // An `imesim agent --out <dir> --ctl` folder: its agent is acted on through its control surface while it runs.
+    ...(folders.length === 1 && folders[0] === dir
+      ? { control: () => controlFileControl(join(dir, CTL_FILE_NAME)) }
+      : {}),
   };
 }

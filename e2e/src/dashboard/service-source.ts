@@ -4,6 +4,7 @@
 import type { PortalCell, PortalView } from "@imesim/dashboard/api";
 import type { MockIntuneServer } from "@imesim/mock-service";
 import { errorHexOf, errorMeaningOf, stateNameOf } from "./error-meaning.ts";
+import { storeAssignmentsOf } from "./portal-summary.ts";
 import type { DashboardSource } from "./source.ts";
 
 /** Graph's installState word → the portal bucket (graph-win32.md §4.1). */
@@ -72,5 +73,6 @@ export function createServiceSource(server: MockIntuneServer): DashboardSource {
     events: () => undefined,
     logs: () => undefined,
     portal: () => servicePortalOf(server),
+    assignments: () => storeAssignmentsOf(server),
   };
 }

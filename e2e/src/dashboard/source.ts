@@ -6,9 +6,11 @@ import type {
   ClockState,
   DeviceSummary,
   LogFileView,
+  PortalAssignment,
   PortalView,
   StreamMessage,
 } from "@imesim/dashboard/api";
+import type { DeviceControl } from "./device-control.ts";
 
 /** Pause / step / speed for a live run's virtual clock (clock-pacer.ts). */
 export interface ClockControl {
@@ -34,4 +36,8 @@ export interface DashboardSource {
   /** Live sources: new events and clock changes as they happen. */
   subscribe?(listener: (message: StreamMessage) => void): () => void;
   readonly clock?: ClockControl;
+  /** Each app's assignments (lower-case app id) from a service store; without it they come from the policies. */
+  assignments?(): ReadonlyMap<string, PortalAssignment[]> | Promise<ReadonlyMap<string, PortalAssignment[]>>;
+  /** How the device is acted on (device-control.ts); undefined when it cannot be from this source. */
+  control?(deviceId: string): DeviceControl | undefined;
 }

@@ -82,6 +82,8 @@ export interface RunOptions {
     readonly number: number;
     readonly deviceName: string;
     readonly agent: Agent;
+    /** The virtual Windows device (the dashboard's device operations act on it, e2e/src/control). */
+    readonly device: Device;
   }) => void;
   /** Drives the virtual clock to `endMs` (default `clock.runUntil(endMs)`; the dashboard paces it). */
   readonly driveClock?: (clock: VirtualClock, endMs: number) => Promise<void>;
@@ -385,6 +387,7 @@ async function runBatch(
           number: live.number,
           deviceName: live.device.profile.computerName,
           agent: live.agent,
+          device: live.device,
         });
     }
     const adminErrors: string[] = [];

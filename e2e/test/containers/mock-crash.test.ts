@@ -105,6 +105,10 @@ describe("the mock container killed with SIGKILL mid upload-commit", () => {
       await channel.send({ url: `/beta/deviceAppManagement/mobileApps/${committed.appId}`, headers })
     ).json();
     expect(app.committedContentVersion).toBe(committed.contentVersion);
+    // The image carries the dashboard's built front end (Dockerfile stage "dashboard"): /ui/ is the page, not 503.
+    const ui = await channel.send({ url: "/ui/" });
+    expect(ui.statusCode, ui.body.slice(0, 200)).toBe(200);
+    expect(ui.body).toContain("imesim dashboard");
     const fileUrl = `/beta/deviceAppManagement/mobileApps/${committed.appId}/microsoft.graph.win32LobApp/contentVersions/${committed.contentVersion}/files/${committed.fileId}`;
     expect((await channel.send({ url: fileUrl, headers })).json().uploadState).toBe("commitFileSuccess");
 

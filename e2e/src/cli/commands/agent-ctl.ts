@@ -2,7 +2,8 @@
 // loopback control surface with the token the agent saved (e2e/src/control).
 import { ImesimError, isImesimError } from "@imesim/contracts/errors";
 import { type Command, InvalidArgumentError } from "commander";
-import { controlFilePath, readControlFile } from "../../control/ctl-file.ts";
+import { callControl } from "../../control/client.ts";
+import { controlFilePath } from "../../control/ctl-file.ts";
 
 interface CtlOptions {
   out?: string;
@@ -48,24 +49,7 @@ async function call(
       "CTL_FILE_MISSING",
       "say where the agent keeps its control file: --out, --device or --file",
     );
-  const { url, token } = readControlFile(path);
-  let response: Response;
-  try {
-    response = await fetch(verb === undefined ? `${url}/v1` : `${url}/v1/${encodeURIComponent(verb)}`, {
-      method: verb === undefined ? "GET" : "POST",
-      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-      ...(verb === undefined ? {} : { body: JSON.stringify(args ?? {}) }),
-    });
-  } catch (error) {
-    const cause = (error as Error).cause;
-    throw new ImesimError(
-      "CTL_UNREACHABLE",
-      `no agent answers at ${url} (from ${path}): ${cause instanceof Error ? cause.message : (error as Error).message}`,
-    );
-  }
-  const body = (await response.json()) as { result?: unknown; error?: { code: string; message: string } };
-  if (body.error !== undefined) throw new ImesimError(body.error.code, body.error.message);
-  return body.result;
+  return callControl(path, verb, args);
 }
 
 /** Adds `ctl` under `imesim agent`. */
