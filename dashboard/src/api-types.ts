@@ -176,6 +176,7 @@ export interface ChartPaths {
 
 /** Log file base (`AppWorkload`) → per record (rotated files oldest first, then the current one) its event's seq or null. */
 export type LogLineEvents = Readonly<Record<string, readonly (number | null)[]>>;
+
 // ---- Portal at fleet size and device operations (h-portal: dashboard/src/portal.ts, e2e/src/dashboard/portal-routes.ts)
 
 /** One assignment of an app, as the portal's app page lists it (graph-win32.md §3: target, intent, filter). */
