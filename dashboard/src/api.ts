@@ -1,5 +1,15 @@
 // Fetches from the dashboard's JSON API (e2e/src/dashboard/routes.ts), relative to the page so /ui/ can move.
-import type { ClockState, DeviceEvents, EventLines, LogFileView, PortalView, RunInfo } from "./api-types.ts";
+import type {
+  ClockState,
+  DeviceEvents,
+  DownloadsView,
+  EventLines,
+  FoldersView,
+  LogFileView,
+  PortalView,
+  RegistryView,
+  RunInfo,
+} from "./api-types.ts";
 
 async function get<T>(path: string): Promise<T> {
   const response = await fetch(`api/${path}`);
@@ -18,6 +28,11 @@ export const api = {
   logs: (deviceId: string) => get<LogFileView[]>(`${device(deviceId)}/logs`),
   lines: (deviceId: string, seq: number) => get<EventLines>(`${device(deviceId)}/events/${seq}/lines`),
   portal: () => get<PortalView>("portal"),
+  registry: (deviceId: string, seq?: number) =>
+    get<RegistryView>(`${device(deviceId)}/registry${seq === undefined ? "" : `?seq=${seq}`}`),
+  folders: (deviceId: string, seq?: number) =>
+    get<FoldersView>(`${device(deviceId)}/folders${seq === undefined ? "" : `?seq=${seq}`}`),
+  downloads: (deviceId: string) => get<DownloadsView>(`${device(deviceId)}/downloads`),
   async clock(action: string, speed?: ClockState["speed"]): Promise<ClockState> {
     const response = await fetch("api/clock", {
       method: "POST",

@@ -6,6 +6,7 @@ import type { ClockState, DeviceEvents, RunInfo, StreamMessage } from "./api-typ
 import { renderClock } from "./clock.ts";
 import { renderLogs } from "./logs.ts";
 import { renderPortal } from "./portal.ts";
+import { isRegistryView, type RegistryViewName, showRegistryView } from "./registry-route.ts";
 import { renderTimeline } from "./timeline.ts";
 
 const view = document.querySelector<HTMLElement>("#view")!;
@@ -16,7 +17,7 @@ const clockEl = document.querySelector<HTMLElement>("#clock")!;
 let defaultView: "timeline" | "portal" = "timeline";
 
 interface Route {
-  readonly name: "timeline" | "logs" | "portal";
+  readonly name: "timeline" | "logs" | "portal" | RegistryViewName;
   readonly device: string | undefined;
   readonly seq: number | undefined;
 }
@@ -25,7 +26,7 @@ function parseRoute(): Route {
   const [path = "", query = ""] = location.hash.replace(/^#\/?/, "").split("?");
   const params = new URLSearchParams(query);
   const name =
-    path === "logs" || path === "portal" || path === "timeline"
+    path === "logs" || path === "portal" || path === "timeline" || isRegistryView(path)
       ? path
       : defaultView === "portal"
         ? "portal"
@@ -69,6 +70,10 @@ async function show(): Promise<void> {
         "<p>The service holds what devices reported, not the agent's events or logs: the portal shows it. For a device's timeline and logs open its outputs (<code>imesim ui &lt;out folder&gt;</code>) or run with <code>imesim run --ui</code>.</p>";
     } else if (device === undefined || device === "") {
       view.innerHTML = "<p>No device has reported yet.</p>";
+    } else if (isRegistryView(route.name)) {
+      current = await api.events(device);
+      const refresh = await showRegistryView(route.name, view, device, route.seq, run.startMs ?? 0);
+      if (refresh !== undefined) redrawTimeline = refresh;
     } else if (route.name === "logs") {
       const [files, lines] = await Promise.all([
         api.logs(device),

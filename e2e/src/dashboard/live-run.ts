@@ -3,6 +3,7 @@
 // open pages; the logs are the agent's in-memory log files, read when a page asks.
 import type { Agent } from "@imesim/agent";
 import type { ImeEvent } from "@imesim/agent/events";
+import type { DeviceChange } from "@imesim/agent/host";
 import type { ImeLogFile } from "@imesim/agent/log";
 import type { StreamMessage } from "@imesim/dashboard/api";
 import type { ClockPacer } from "./clock-pacer.ts";
@@ -22,11 +23,16 @@ interface LiveDevice {
   readonly deviceName: string;
   readonly agent: Agent;
   readonly events: ImeEvent[];
+  readonly changes: (() => readonly DeviceChange[]) | undefined;
 }
 
 /** A live source plus the hook the run calls for each device it starts. */
 export interface LiveRunSource extends DashboardSource {
-  addDevice(device: { readonly deviceName: string; readonly agent: Agent }): void;
+  addDevice(device: {
+    readonly deviceName: string;
+    readonly agent: Agent;
+    readonly changes?: () => readonly DeviceChange[];
+  }): void;
 }
 
 /** A source for a run in this process, paced by `pacer`. */
@@ -46,13 +52,13 @@ export function createLiveRunSource(title: string, pacer: ClockPacer): LiveRunSo
     mode: "live",
     title,
     clock: pacer.control,
-    addDevice({ deviceName, agent }) {
+    addDevice({ deviceName, agent, changes }) {
       const events: ImeEvent[] = [];
       let device: LiveDevice | undefined;
       agent.events.subscribe((event) => {
         events.push(event);
         if (device === undefined) {
-          device = { deviceId: event.deviceId, deviceName, agent, events };
+          device = { deviceId: event.deviceId, deviceName, agent, events, changes };
           devices.set(event.deviceId.toLowerCase(), device);
           broadcast({ kind: "device", device: summary(device) });
         }
@@ -68,6 +74,7 @@ export function createLiveRunSource(title: string, pacer: ClockPacer): LiveRunSo
         (view) => view.records.length > 0,
       );
     },
+    changes: (deviceId) => devices.get(deviceId.toLowerCase())?.changes?.(),
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

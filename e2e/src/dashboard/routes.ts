@@ -10,6 +10,7 @@ import { registryWrites } from "../explain/narrate.ts";
 import { eventLinesOf } from "./event-lines.ts";
 import { deviceEventsOf } from "./event-view.ts";
 import { portalViewOf } from "./portal.ts";
+import { registerRegistryRoutes } from "./registry-routes.ts";
 import type { DashboardSource } from "./source.ts";
 
 /** Where `npm install` (the root `prepare` script) builds the front end; not committed. */
@@ -76,6 +77,7 @@ export async function registerDashboard(
     );
   });
   registerLive(app, source);
+  registerRegistryRoutes(app, source);
   if (existsSync(dist)) {
     await app.register(fastifyStatic, { root: dist, prefix: "/ui/", index: "index.html" });
     app.get("/ui", (_request, reply) => reply.redirect("/ui/"));

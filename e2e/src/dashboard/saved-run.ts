@@ -4,8 +4,10 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import type { ImeEvent } from "@imesim/agent/events";
+import type { DeviceChange } from "@imesim/agent/host";
 import { ImesimError } from "@imesim/contracts/errors";
 import { AGENT_OUTPUT } from "../remote/agent-outputs.ts";
+import { CHANGES_FILE, readChangesFile } from "./changes-file.ts";
 import { EVENTS_FILE, readEventsFile } from "./events-file.ts";
 import { readLogFolder } from "./log-files.ts";
 import { portalViewOf } from "./portal.ts";
@@ -68,6 +70,7 @@ export function loadSavedRun(dir: string): DashboardSource {
     return { deviceId, deviceName: names.get(deviceId.toLowerCase()) ?? basename(folder), folder, events };
   });
   const byId = new Map(devices.map((device) => [device.deviceId.toLowerCase(), device]));
+  const changesRead = new Map<string, DeviceChange[] | undefined>();
   return {
     mode: "saved",
     title: basename(dir),
@@ -83,5 +86,15 @@ export function loadSavedRun(dir: string): DashboardSource {
       return device === undefined ? undefined : readLogFolder(join(device.folder, AGENT_OUTPUT.logs));
     },
     portal: () => portalViewOf(devices),
+    changes(deviceId) {
+      // Read once, when a page first asks (a run of many devices need not read them all).
+      const device = byId.get(deviceId.toLowerCase());
+      if (device === undefined) return undefined;
+      if (!changesRead.has(device.folder)) {
+        const file = join(device.folder, CHANGES_FILE);
+        changesRead.set(device.folder, existsSync(file) ? readChangesFile(file) : undefined);
+      }
+      return changesRead.get(device.folder);
+    },
   };
 }

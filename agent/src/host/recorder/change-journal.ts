@@ -1,0 +1,290 @@
+// An opt-in journal of what a device's registry and file system went through, for the dashboard's registry and
+// folder views (issue 17). It wraps the device's two stores only when a caller asks for it (createDevice's
+// `journal` option): a device without one runs the exact same code as before, at no cost. Changes are recorded
+// at the store level, so key paths are resolved (hive spelled out, WOW6432Node applied, HKCU as HKEY_USERS\<sid>)
+// and every writer is seen — the IME, installers, scripts, the scenario's own actions.
+import type { FilePath, FileStore } from "../files/file-store.ts";
+import type { KeyPath, RegistryStore } from "../registry/registry-store.ts";
+import type { RegistryValue } from "../types.ts";
+
+/** A registry value as JSON can hold it: QWORDs as decimal text, binary data as hex. */
+export interface JournalValue {
+  readonly type: RegistryValue["type"];
+  readonly data: string | number | readonly string[];
+}
+
+interface Stamp {
+  /**
+   * The event whose step made the change: the agent emits a step's event once the step's writes are done
+   * (state.enforcement after the EnforcementState write, content.unzipped after the files), so a change belongs
+   * to the first event emitted after it. 0 for the baseline taken when recording starts; the last event's seq
+   * plus one for changes after the last event.
+   */
+  readonly seq: number;
+  readonly simTime: number;
+}
+
+export type DeviceChange = Stamp &
+  (
+    | { readonly area: "registry"; readonly op: "createKey" | "deleteKey"; readonly key: string }
+    | {
+        readonly area: "registry";
+        readonly op: "setValue";
+        readonly key: string;
+        readonly name: string;
+        readonly value: JournalValue;
+        /** The value it replaced, when there was one (keys outside the baseline keep their history). */
+        readonly before?: JournalValue;
+      }
+    | {
+        readonly area: "registry";
+        readonly op: "deleteValue";
+        readonly key: string;
+        readonly name: string;
+        readonly before?: JournalValue;
+      }
+    | { readonly area: "files"; readonly op: "write"; readonly path: string; readonly size: number }
+    | { readonly area: "files"; readonly op: "mkdir" | "remove"; readonly path: string }
+    | { readonly area: "files"; readonly op: "move"; readonly path: string; readonly to: string }
+  );
+
+type Unstamped = DeviceChange extends infer C ? (C extends Stamp ? Omit<C, keyof Stamp> : never) : never;
+
+/** Where the baseline is taken: resolved key paths and file paths (`["HKEY_LOCAL_MACHINE", "SOFTWARE", ...]`). */
+export interface JournalRoots {
+  readonly registry: readonly KeyPath[];
+  readonly folders: readonly FilePath[];
+}
+
+/** Turns a stored registry value into its JSON form. */
+export function journalValueOf(value: RegistryValue): JournalValue {
+  switch (value.type) {
+    case "REG_QWORD":
+      return { type: value.type, data: value.data.toString() };
+    case "REG_BINARY":
+    case "REG_NONE":
+      return { type: value.type, data: Buffer.from(value.data).toString("hex") };
+    default:
+      return { type: value.type, data: value.data };
+  }
+}
+
+const joined = (path: readonly string[]): string => path.join("\\");
+
+/**
+ * The journal of one device. Nothing is recorded until `start` (the device's base image and the scenario's seed
+ * are its baseline, not its history); `stepEnded(seq)` is called for every event the agent emits.
+ */
+export class ChangeJournal {
+  readonly #changes: DeviceChange[] = [];
+  #pending: Unstamped[] = [];
+  #pendingTimes: number[] = [];
+  #lastSeq = 0;
+  #recording = false;
+  #registry: RegistryStore | undefined;
+  #files: FileStore | undefined;
+  readonly #now: () => number;
+
+  constructor(now: () => number) {
+    this.#now = now;
+  }
+
+  /** Every change recorded so far and stamped with its step, in the order it happened. */
+  get changes(): readonly DeviceChange[] {
+    return this.#changes;
+  }
+
+  get recording(): boolean {
+    return this.#recording;
+  }
+
+  /** Wraps the device's registry store (createDevice calls it once). */
+  registryStore(store: RegistryStore): RegistryStore {
+    this.#registry = store;
+    return journalRegistryStore(store, this);
+  }
+
+  /** Wraps the device's file store (createDevice calls it once). */
+  fileStore(store: FileStore): FileStore {
+    this.#files = store;
+    return journalFileStore(store, this);
+  }
+
+  /** Records what is under `roots` now as the baseline (seq 0), then every change from here on. */
+  start(roots: JournalRoots): void {
+    const simTime = this.#now();
+    const registry = this.#registry;
+    const walkKey = (path: KeyPath): void => {
+      if (registry === undefined || !registry.hasKey(path)) return;
+      this.#changes.push({ seq: 0, simTime, area: "registry", op: "createKey", key: joined(path) });
+      for (const { name, value } of registry.values(path))
+        this.#changes.push({
+          seq: 0,
+          simTime,
+          area: "registry",
+          op: "setValue",
+          key: joined(path),
+          name,
+          value: journalValueOf(value),
+        });
+      for (const name of registry.subkeys(path)) walkKey([...path, name]);
+    };
+    const files = this.#files;
+    const walkFolder = (path: FilePath): void => {
+      const entry = files?.entry(path);
+      if (files === undefined || entry === undefined) return;
+      if (entry.kind === "file") {
+        this.#changes.push({
+          seq: 0,
+          simTime,
+          area: "files",
+          op: "write",
+          path: joined(path),
+          size: entry.size,
+        });
+        return;
+      }
+      this.#changes.push({ seq: 0, simTime, area: "files", op: "mkdir", path: joined(path) });
+      for (const child of files.children(path)) walkFolder([...path, child.name]);
+    };
+    for (const root of roots.registry) walkKey(root);
+    for (const root of roots.folders) walkFolder(root);
+    this.#recording = true;
+  }
+
+  /** Called by the wrappers for each change while recording. */
+  record(change: Unstamped): void {
+    this.#pending.push(change);
+    this.#pendingTimes.push(this.#now());
+  }
+
+  /** How many changes wait for their event (a transaction that throws drops the ones it added). */
+  get pendingCount(): number {
+    return this.#pending.length;
+  }
+
+  dropPendingFrom(count: number): void {
+    this.#pending.length = Math.min(this.#pending.length, count);
+    this.#pendingTimes.length = this.#pending.length;
+  }
+
+  /** The agent emitted event `seq`: the changes since the previous event were its step's. */
+  stepEnded(seq: number): void {
+    this.#lastSeq = seq;
+    this.#stamp(seq);
+  }
+
+  /** The run is over: changes after the last event are stamped with the seq the next event would have had. */
+  finish(): readonly DeviceChange[] {
+    this.#stamp(this.#lastSeq + 1);
+    return this.#changes;
+  }
+
+  #stamp(seq: number): void {
+    this.#pending.forEach((change, index) => {
+      this.#changes.push({ seq, simTime: this.#pendingTimes[index]!, ...change } as DeviceChange);
+    });
+    this.#pending = [];
+    this.#pendingTimes = [];
+  }
+}
+
+/** Runs `work` as the store's transaction; a transaction that throws rolls back, so its changes are dropped. */
+function journaled<T>(journal: ChangeJournal, run: (work: () => T) => T, work: () => T): T {
+  const mark = journal.pendingCount;
+  try {
+    return run(work);
+  } catch (error) {
+    journal.dropPendingFrom(mark);
+    throw error;
+  }
+}
+
+function journalRegistryStore(store: RegistryStore, journal: ChangeJournal): RegistryStore {
+  return {
+    hasKey: (path) => store.hasKey(path),
+    createKey(path) {
+      if (journal.recording && !store.hasKey(path))
+        journal.record({ area: "registry", op: "createKey", key: joined(path) });
+      store.createKey(path);
+    },
+    deleteKey(path) {
+      const deleted = store.deleteKey(path);
+      if (deleted && journal.recording)
+        journal.record({ area: "registry", op: "deleteKey", key: joined(path) });
+      return deleted;
+    },
+    subkeys: (path) => store.subkeys(path),
+    getValue: (path, name) => store.getValue(path, name),
+    setValue(path, name, value) {
+      if (journal.recording) {
+        const before = store.getValue(path, name);
+        journal.record({
+          area: "registry",
+          op: "setValue",
+          key: joined(path),
+          name,
+          value: journalValueOf(value),
+          ...(before === undefined ? {} : { before: journalValueOf(before) }),
+        });
+      }
+      store.setValue(path, name, value);
+    },
+    deleteValue(path, name) {
+      const before = journal.recording ? store.getValue(path, name) : undefined;
+      const deleted = store.deleteValue(path, name);
+      if (deleted && journal.recording)
+        journal.record({
+          area: "registry",
+          op: "deleteValue",
+          key: joined(path),
+          name,
+          ...(before === undefined ? {} : { before: journalValueOf(before) }),
+        });
+      return deleted;
+    },
+    values: (path) => store.values(path),
+    transaction: (work) => journaled(journal, (w) => store.transaction(w), work),
+    atomic: (work) => store.atomic(work),
+  };
+}
+
+function journalFileStore(store: FileStore, journal: ChangeJournal): FileStore {
+  const wrapped: FileStore = {
+    entry: (path) => store.entry(path),
+    read: (path) => store.read(path),
+    putFile(path, data, meta) {
+      store.putFile(path, data, meta);
+      if (journal.recording)
+        journal.record({
+          area: "files",
+          op: "write",
+          path: joined(path),
+          size: store.entry(path)?.size ?? 0,
+        });
+    },
+    putDirectory(path, timeMs) {
+      store.putDirectory(path, timeMs);
+      if (journal.recording) journal.record({ area: "files", op: "mkdir", path: joined(path) });
+    },
+    remove(path) {
+      const removed = store.remove(path);
+      if (removed && journal.recording) journal.record({ area: "files", op: "remove", path: joined(path) });
+      return removed;
+    },
+    children: (path) => store.children(path),
+    bytesBelow: (path) => store.bytesBelow(path),
+    move(from, to) {
+      store.move(from, to);
+      if (journal.recording)
+        journal.record({ area: "files", op: "move", path: joined(from), to: joined(to) });
+    },
+    freeBytes: () => store.freeBytes(),
+    setFreeBytes: (bytes) => store.setFreeBytes(bytes),
+    transaction: (work) => journaled(journal, (w) => store.transaction(w), work),
+    atomic: (work) => store.atomic(work),
+  };
+  // The optional member stays absent when the store has none (file-system.ts checks for it).
+  if (store.backing !== undefined) wrapped.backing = (path) => store.backing!(path);
+  return wrapped;
+}
