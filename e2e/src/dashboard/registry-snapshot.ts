@@ -116,6 +116,11 @@ export function registryDiff(changes: readonly DeviceChange[], seq: number): Reg
       if (!recordedBefore.has(id)) recordedBefore.set(id, change.before);
     }
   const touched = new Set<string>();
+  // A key is new only when the step created it: a key outside the baseline that existed before recording
+  // started is absent from the replay's "before" without having been added.
+  const created = new Set(
+    step.filter((change) => change.op === "createKey").map((change) => fold(change.key)),
+  );
   for (const change of step) {
     const folded = fold(change.key);
     touched.add(folded);
@@ -126,7 +131,8 @@ export function registryDiff(changes: readonly DeviceChange[], seq: number): Reg
   for (const folded of [...touched].sort()) {
     const was = before.get(folded);
     const is = after.get(folded);
-    if (was === undefined && is !== undefined) diff.push({ kind: "added", key: is.path });
+    if (was === undefined && is !== undefined && created.has(folded))
+      diff.push({ kind: "added", key: is.path });
     if (was !== undefined && is === undefined) diff.push({ kind: "removed", key: was.path });
     const names = new Set([...(was?.values.keys() ?? []), ...(is?.values.keys() ?? [])]);
     for (const name of recordedBefore.keys())

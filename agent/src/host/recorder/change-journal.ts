@@ -204,8 +204,13 @@ function journalRegistryStore(store: RegistryStore, journal: ChangeJournal): Reg
   return {
     hasKey: (path) => store.hasKey(path),
     createKey(path) {
-      if (journal.recording && !store.hasKey(path))
-        journal.record({ area: "registry", op: "createKey", key: joined(path) });
+      if (journal.recording && !store.hasKey(path)) {
+        // The store creates missing ancestors too: each new key is recorded, outermost first.
+        let first = path.length;
+        while (first > 2 && !store.hasKey(path.slice(0, first - 1))) first -= 1;
+        for (let depth = first; depth <= path.length; depth += 1)
+          journal.record({ area: "registry", op: "createKey", key: joined(path.slice(0, depth)) });
+      }
       store.createKey(path);
     },
     deleteKey(path) {
