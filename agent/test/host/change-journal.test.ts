@@ -60,7 +60,7 @@ describe("ChangeJournal", () => {
     ]);
   });
 
-  it("stamps each change with the first event emitted after it, with its time and the value it replaced", () => {
+  it("stamps each change with the first event emitted after it, with its time", () => {
     const { journal, device, clock } = journaledDevice();
     journal.start({ registry: [], folders: [] });
     device.registry.setValue(`${IME}\\Win32Apps`, "A", { type: "REG_QWORD", data: 5n });
@@ -99,8 +99,8 @@ describe("ChangeJournal", () => {
         op: "setValue",
         key,
         name: "A",
+        // The earlier data is in the journal already: no `before`.
         value: { type: "REG_BINARY", data: "01ff" },
-        before: { type: "REG_QWORD", data: "5" },
       },
       // C:\Windows is in the base image: only the folders below it are created.
       { seq: 8, area: "files", op: "mkdir", path: "C:\\Windows\\IMECache" },
@@ -114,18 +114,41 @@ describe("ChangeJournal", () => {
         to: "C:\\Windows\\IMECache\\app_2",
       },
       // Deleting a value that is not there changes nothing and is not recorded.
-      {
-        seq: 8,
-        area: "registry",
-        op: "deleteValue",
-        key,
-        name: "A",
-        before: { type: "REG_BINARY", data: "01ff" },
-      },
+      { seq: 8, area: "registry", op: "deleteValue", key, name: "A" },
       { seq: 8, area: "files", op: "remove", path: "C:\\Windows\\IMECache\\app_2" },
       // After the last event: the seq the next event would have had.
       { seq: 9, area: "registry", op: "deleteKey", key },
     ]);
+  });
+
+  it("skips rewrites of the same data and keeps `before` for a value it had not seen", () => {
+    const { journal, device } = journaledDevice();
+    const key = `${IME}\\Win32Apps`;
+    device.registry.setValue(key, "Old", { type: "REG_MULTI_SZ", data: ["a", "b"] });
+    device.registry.setValue(key, "Gone", { type: "REG_DWORD", data: 4 });
+    journal.start({ registry: [], folders: [] });
+    device.registry.setValue(key, "Old", { type: "REG_MULTI_SZ", data: ["a", "b"] });
+    device.registry.setValue(key, "Old", { type: "REG_MULTI_SZ", data: ["a", "c"] });
+    device.registry.setValue(key, "Old", { type: "REG_MULTI_SZ", data: ["a", "d"] });
+    device.registry.setValue(key, "Bytes", { type: "REG_BINARY", data: new Uint8Array([1]) });
+    device.registry.setValue(key, "Bytes", { type: "REG_BINARY", data: new Uint8Array([1]) });
+    device.registry.deleteValue(key, "Gone");
+    journal.stepEnded(2);
+    expect(
+      journal.changes.map((change) =>
+        change.area === "registry" && "name" in change ? [change.op, change.name, "before" in change] : [],
+      ),
+    ).toEqual([
+      ["setValue", "Old", true],
+      ["setValue", "Old", false],
+      ["setValue", "Bytes", false],
+      ["deleteValue", "Gone", true],
+    ]);
+    const first = journal.changes[0];
+    expect(first?.area === "registry" && first.op === "setValue" && first.before).toEqual({
+      type: "REG_MULTI_SZ",
+      data: ["a", "b"],
+    });
   });
 
   it("drops the changes of a transaction that throws (it rolled back)", () => {

@@ -33,7 +33,10 @@ export type DeviceChange = Stamp &
         readonly key: string;
         readonly name: string;
         readonly value: JournalValue;
-        /** The value it replaced, when there was one (keys outside the baseline keep their history). */
+        /**
+         * The value it replaced, when the journal had not seen that value yet (one outside the baseline that was
+         * there before recording started), so a reader can tell "changed" from "added" without the whole registry.
+         */
         readonly before?: JournalValue;
       }
     | {
@@ -70,6 +73,21 @@ export function journalValueOf(value: RegistryValue): JournalValue {
 }
 
 const joined = (path: readonly string[]): string => path.join("\\");
+const valueId = (key: string, name: string) => `${key.toUpperCase()}\u0000${name.toUpperCase()}`;
+
+/** Same type and data: a rewrite that changes nothing (the IME rewrites many values every check-in). */
+function sameValue(a: RegistryValue, b: RegistryValue): boolean {
+  if (a.type !== b.type) return false;
+  if (a.data instanceof Uint8Array && b.data instanceof Uint8Array)
+    return (
+      a.data.length === b.data.length && a.data.every((byte, index) => byte === (b.data as Uint8Array)[index])
+    );
+  if (Array.isArray(a.data) && Array.isArray(b.data))
+    return (
+      a.data.length === b.data.length && a.data.every((item, index) => item === (b.data as string[])[index])
+    );
+  return a.data === b.data;
+}
 
 /**
  * The journal of one device. Nothing is recorded until `start` (the device's base image and the scenario's seed
@@ -82,6 +100,8 @@ export class ChangeJournal {
   #lastSeq = 0;
   #recording = false;
   #registry: RegistryStore | undefined;
+  /** Values (folded key and name) the baseline or a recorded change holds: their earlier data is in the journal. */
+  readonly #seen = new Set<string>();
   #files: FileStore | undefined;
   readonly #now: () => number;
 
@@ -117,7 +137,8 @@ export class ChangeJournal {
     const walkKey = (path: KeyPath): void => {
       if (registry === undefined || !registry.hasKey(path)) return;
       this.#changes.push({ seq: 0, simTime, area: "registry", op: "createKey", key: joined(path) });
-      for (const { name, value } of registry.values(path))
+      for (const { name, value } of registry.values(path)) {
+        this.#seen.add(valueId(joined(path), name));
         this.#changes.push({
           seq: 0,
           simTime,
@@ -127,6 +148,7 @@ export class ChangeJournal {
           name,
           value: journalValueOf(value),
         });
+      }
       for (const name of registry.subkeys(path)) walkKey([...path, name]);
     };
     const files = this.#files;
@@ -150,6 +172,14 @@ export class ChangeJournal {
     for (const root of roots.registry) walkKey(root);
     for (const root of roots.folders) walkFolder(root);
     this.#recording = true;
+  }
+
+  /** True the first time a value is met: its data before this change is not in the journal yet. */
+  firstSight(key: string, name: string): boolean {
+    const id = valueId(key, name);
+    if (this.#seen.has(id)) return false;
+    this.#seen.add(id);
+    return true;
   }
 
   /** Called by the wrappers for each change while recording. */
@@ -224,28 +254,36 @@ function journalRegistryStore(store: RegistryStore, journal: ChangeJournal): Reg
     setValue(path, name, value) {
       if (journal.recording) {
         const before = store.getValue(path, name);
-        journal.record({
-          area: "registry",
-          op: "setValue",
-          key: joined(path),
-          name,
-          value: journalValueOf(value),
-          ...(before === undefined ? {} : { before: journalValueOf(before) }),
-        });
+        // A rewrite of the same data is no change: not recorded (it would be most of a long run's journal).
+        if (before === undefined || !sameValue(before, value)) {
+          const key = joined(path);
+          const unseen = journal.firstSight(key, name);
+          journal.record({
+            area: "registry",
+            op: "setValue",
+            key,
+            name,
+            value: journalValueOf(value),
+            ...(before !== undefined && unseen ? { before: journalValueOf(before) } : {}),
+          });
+        }
       }
       store.setValue(path, name, value);
     },
     deleteValue(path, name) {
       const before = journal.recording ? store.getValue(path, name) : undefined;
       const deleted = store.deleteValue(path, name);
-      if (deleted && journal.recording)
+      if (deleted && journal.recording) {
+        const key = joined(path);
+        const unseen = journal.firstSight(key, name);
         journal.record({
           area: "registry",
           op: "deleteValue",
-          key: joined(path),
+          key,
           name,
-          ...(before === undefined ? {} : { before: journalValueOf(before) }),
+          ...(before !== undefined && unseen ? { before: journalValueOf(before) } : {}),
         });
+      }
       return deleted;
     },
     values: (path) => store.values(path),
