@@ -230,6 +230,30 @@ function journaled<T>(journal: ChangeJournal, run: (work: () => T) => T, work: (
   }
 }
 
+/** Records a value set (`value`) or deleted (undefined), with `before` when the journal never saw the value. */
+function recordValue(
+  journal: ChangeJournal,
+  path: KeyPath,
+  name: string,
+  before: RegistryValue | undefined,
+  value: RegistryValue | undefined,
+): void {
+  const key = joined(path);
+  // Every value met is marked seen, the first write of a new one too.
+  const unseen = journal.firstSight(key, name);
+  const replaced = before !== undefined && unseen ? { before: journalValueOf(before) } : {};
+  if (value === undefined) journal.record({ area: "registry", op: "deleteValue", key, name, ...replaced });
+  else
+    journal.record({
+      area: "registry",
+      op: "setValue",
+      key,
+      name,
+      value: journalValueOf(value),
+      ...replaced,
+    });
+}
+
 function journalRegistryStore(store: RegistryStore, journal: ChangeJournal): RegistryStore {
   return {
     hasKey: (path) => store.hasKey(path),
@@ -255,35 +279,15 @@ function journalRegistryStore(store: RegistryStore, journal: ChangeJournal): Reg
       if (journal.recording) {
         const before = store.getValue(path, name);
         // A rewrite of the same data is no change: not recorded (it would be most of a long run's journal).
-        if (before === undefined || !sameValue(before, value)) {
-          const key = joined(path);
-          const unseen = journal.firstSight(key, name);
-          journal.record({
-            area: "registry",
-            op: "setValue",
-            key,
-            name,
-            value: journalValueOf(value),
-            ...(before !== undefined && unseen ? { before: journalValueOf(before) } : {}),
-          });
-        }
+        if (before === undefined || !sameValue(before, value))
+          recordValue(journal, path, name, before, value);
       }
       store.setValue(path, name, value);
     },
     deleteValue(path, name) {
       const before = journal.recording ? store.getValue(path, name) : undefined;
       const deleted = store.deleteValue(path, name);
-      if (deleted && journal.recording) {
-        const key = joined(path);
-        const unseen = journal.firstSight(key, name);
-        journal.record({
-          area: "registry",
-          op: "deleteValue",
-          key,
-          name,
-          ...(before !== undefined && unseen ? { before: journalValueOf(before) } : {}),
-        });
-      }
+      if (deleted && journal.recording) recordValue(journal, path, name, before, undefined);
       return deleted;
     },
     values: (path) => store.values(path),
