@@ -71,7 +71,8 @@ async function show(): Promise<void> {
     } else if (device === undefined || device === "") {
       view.innerHTML = "<p>No device has reported yet.</p>";
     } else if (isRegistryView(route.name)) {
-      current = await api.events(device);
+      // Live: the stream's events for this device reach `refresh` (downloads redraw as they come).
+      if (run.mode === "live") current = await api.events(device);
       const refresh = await showRegistryView(route.name, view, device, route.seq, run.startMs ?? 0);
       if (refresh !== undefined) redrawTimeline = refresh;
     } else if (route.name === "logs") {

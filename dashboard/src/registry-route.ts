@@ -29,5 +29,11 @@ export async function showRegistryView(
     return undefined;
   }
   const redraw = renderDownloads(root, await api.downloads(deviceId), startMs);
-  return () => void api.downloads(deviceId).then(redraw);
+  return () => {
+    // A reader who moved to another view while the data was on its way keeps that view.
+    const shown = location.hash;
+    void api.downloads(deviceId).then((data) => {
+      if (location.hash === shown) redraw(data);
+    });
+  };
 }
