@@ -226,3 +226,96 @@ export interface DeviceOperations {
   readonly via: string;
   readonly verbs: readonly DeviceOperation[];
 }
+
+// --- Registry, folders and downloads views (registry.ts, folders.ts, downloads.ts) ---
+
+/** A step (an event) that changed the registry or the folders: where the views' step picker can go. */
+export interface ChangeStep {
+  readonly seq: number;
+  readonly simTime: number;
+  /** The event's phase; `baseline` for seq 0 (what was there when recording started), `after the run` past the last event. */
+  readonly phase: string;
+  readonly appId?: string;
+  /** How many changes the step made. */
+  readonly changes: number;
+}
+
+/** A registry value as JSON holds it: QWORDs as decimal text, binary data as hex. */
+export interface RegistryValueView {
+  readonly type: string;
+  readonly data: string | number | readonly string[];
+}
+
+export interface RegistryKeyNode {
+  readonly name: string;
+  /** The full resolved path (`HKEY_LOCAL_MACHINE\SOFTWARE\...`). */
+  readonly path: string;
+  readonly values: readonly { readonly name: string; readonly value: RegistryValueView }[];
+  readonly children: readonly RegistryKeyNode[];
+}
+
+/** One difference a step made: a key or a value added, changed or removed. */
+export interface RegistryDiffEntry {
+  readonly kind: "added" | "changed" | "removed";
+  readonly key: string;
+  /** Undefined for a key's own addition or removal. */
+  readonly name?: string;
+  readonly before?: RegistryValueView;
+  readonly after?: RegistryValueView;
+}
+
+export interface RegistryView {
+  readonly deviceId: string;
+  /** The registry as it was once this step's changes had landed. */
+  readonly seq: number;
+  readonly steps: readonly ChangeStep[];
+  readonly tree: readonly RegistryKeyNode[];
+  readonly diff: readonly RegistryDiffEntry[];
+}
+
+export interface FolderNode {
+  readonly name: string;
+  readonly path: string;
+  readonly kind: "file" | "directory";
+  /** A file's size; a folder's is the sum of the files below it. */
+  readonly size: number;
+  readonly children: readonly FolderNode[];
+}
+
+export interface FolderChange {
+  readonly kind: "added" | "changed" | "removed";
+  readonly path: string;
+  readonly entry: "file" | "directory";
+  readonly sizeBefore?: number;
+  readonly sizeAfter?: number;
+}
+
+export interface FoldersView {
+  readonly deviceId: string;
+  readonly seq: number;
+  readonly steps: readonly ChangeStep[];
+  readonly tree: readonly FolderNode[];
+  readonly changes: readonly FolderChange[];
+}
+
+/** Bytes received against simulated time for one download, from its typed events. */
+export interface DownloadCurve {
+  readonly appId: string | undefined;
+  readonly name: string;
+  readonly fileId: string | undefined;
+  readonly outcome: "completed" | "failed" | "running";
+  /** The total when completed (download.completed's size), else the bytes known so far. */
+  readonly totalBytes: number;
+  /** simTime, bytes received by then, and the event that says so. */
+  readonly points: readonly {
+    readonly simTime: number;
+    readonly bytes: number;
+    readonly seq: number;
+    readonly phase: string;
+  }[];
+}
+
+export interface DownloadsView {
+  readonly deviceId: string;
+  readonly downloads: readonly DownloadCurve[];
+}

@@ -3,10 +3,13 @@ import type {
   ClockState,
   DeviceEvents,
   DeviceOperations,
+  DownloadsView,
   EventLines,
+  FoldersView,
   LogFileView,
   PortalApps,
   PortalView,
+  RegistryView,
   RunInfo,
 } from "./api-types.ts";
 
@@ -40,6 +43,11 @@ export const api = {
     if (!response.ok) throw new Error(`${body.message ?? `HTTP ${response.status}`} [${body.code ?? "?"}]`);
     return body.result;
   },
+  registry: (deviceId: string, seq?: number) =>
+    get<RegistryView>(`${device(deviceId)}/registry${seq === undefined ? "" : `?seq=${seq}`}`),
+  folders: (deviceId: string, seq?: number) =>
+    get<FoldersView>(`${device(deviceId)}/folders${seq === undefined ? "" : `?seq=${seq}`}`),
+  downloads: (deviceId: string) => get<DownloadsView>(`${device(deviceId)}/downloads`),
   async clock(action: string, speed?: ClockState["speed"]): Promise<ClockState> {
     const response = await fetch("api/clock", {
       method: "POST",

@@ -8,6 +8,7 @@ import { renderClock } from "./clock.ts";
 import { attachLogExplain } from "./log-explain.ts";
 import { renderLogs } from "./logs.ts";
 import { showPortal } from "./portal.ts";
+import { isRegistryView, type RegistryViewName, showRegistryView } from "./registry-route.ts";
 import { renderTimeline } from "./timeline.ts";
 
 const view = document.querySelector<HTMLElement>("#view")!;
@@ -18,7 +19,7 @@ const clockEl = document.querySelector<HTMLElement>("#clock")!;
 let defaultView: "timeline" | "portal" = "timeline";
 
 interface Route {
-  readonly name: "timeline" | "logs" | "portal" | "chart";
+  readonly name: "timeline" | "logs" | "portal" | "chart" | RegistryViewName;
   readonly device: string | undefined;
   readonly seq: number | undefined;
 }
@@ -27,7 +28,7 @@ function parseRoute(): Route {
   const [path = "", query = ""] = location.hash.replace(/^#\/?/, "").split("?");
   const params = new URLSearchParams(query);
   const name =
-    path === "logs" || path === "portal" || path === "timeline" || path === "chart"
+    path === "logs" || path === "portal" || path === "timeline" || path === "chart" || isRegistryView(path)
       ? path
       : defaultView === "portal"
         ? "portal"
@@ -76,6 +77,11 @@ async function show(): Promise<void> {
       redrawTimeline = await renderChart(view, current, {
         startMs: run.startMs ?? current.events[0]?.simTime ?? 0,
       });
+    } else if (isRegistryView(route.name)) {
+      // Live: the stream's events for this device reach `refresh` (downloads redraw as they come).
+      if (run.mode === "live") current = await api.events(device);
+      const refresh = await showRegistryView(route.name, view, device, route.seq, run.startMs ?? 0);
+      if (refresh !== undefined) redrawTimeline = refresh;
     } else if (route.name === "logs") {
       const [files, lines] = await Promise.all([
         api.logs(device),

@@ -139,6 +139,7 @@ export function renderTimeline(
       <p>${escapeHtml(note?.why ?? "")}</p>
       <div class="writes-slot"></div>
       <button type="button" class="show-lines">Show its log lines</button>
+      <a class="show-registry" href="#/registry?device=${encodeURIComponent(data.deviceId)}&seq=${event.seq}">Its registry changes</a> · <a class="show-folders" href="#/folders?device=${encodeURIComponent(data.deviceId)}&seq=${event.seq}">its folder changes</a>
       <pre class="json" tabindex="0" aria-label="Event details">${escapeHtml(JSON.stringify(event.details, null, 2))}</pre>`;
     detailsEl.querySelector("button")!.addEventListener("click", () => options.onShowLines(event.seq));
     void options.loadWrites(event.seq).then((writes) => {

@@ -39,6 +39,14 @@ export {
   type OutsideWorld,
   type WebEntry,
 } from "./process/outside-world.ts";
+// The opt-in change journal behind the dashboard's registry and folder views (issue 17).
+export {
+  ChangeJournal,
+  type DeviceChange,
+  type JournalRoots,
+  type JournalValue,
+  journalValueOf,
+} from "./recorder/change-journal.ts";
 export { type HiveName, parseKeyPath, SYSTEM_SID } from "./registry/key-path.ts";
 export {
   decodeRegFile,

@@ -3,9 +3,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach } from "vitest";
-import { createDevice, type Device, type DeviceProfile } from "../../src/host/index.ts";
+import { ChangeJournal, createDevice, type Device, type DeviceProfile } from "../../src/host/index.ts";
 
-export const BACKENDS = ["memory", "sqlite"] as const;
+/** `journaled`: in memory, recording every change (the dashboard's opt-in journal must change no behaviour). */
+export const BACKENDS = ["memory", "sqlite", "journaled"] as const;
 export type BackendName = (typeof BACKENDS)[number];
 
 /** A settable clock for file times. */
@@ -37,11 +38,14 @@ export function openDevice(
   options: { profile?: Partial<DeviceProfile>; clock?: ReturnType<typeof fixedClock> } = {},
 ): Device {
   const clock = options.clock ?? fixedClock();
+  const journal = backend === "journaled" ? new ChangeJournal(() => clock.now()) : undefined;
   const device = createDevice({
     profile: options.profile,
-    backend: backend === "memory" ? "memory" : { sqlitePath: join(tempFolder(), "device.sqlite") },
+    backend: backend === "sqlite" ? { sqlitePath: join(tempFolder(), "device.sqlite") } : "memory",
     clock,
+    ...(journal === undefined ? {} : { journal }),
   });
+  journal?.start({ registry: [["HKEY_LOCAL_MACHINE", "SOFTWARE"]], folders: [["C:", "Program Files"]] });
   cleanups.unshift(() => device.close());
   return device;
 }

@@ -3,7 +3,7 @@
 // open pages; the logs are the agent's in-memory log files, read when a page asks.
 import type { Agent } from "@imesim/agent";
 import type { ImeEvent } from "@imesim/agent/events";
-import type { Device } from "@imesim/agent/host";
+import type { Device, DeviceChange } from "@imesim/agent/host";
 import type { ImeLogFile } from "@imesim/agent/log";
 import type { StreamMessage } from "@imesim/dashboard/api";
 import type { ClockPacer } from "./clock-pacer.ts";
@@ -26,11 +26,17 @@ interface LiveDevice {
   readonly events: ImeEvent[];
   /** Operations on it (absent when the run did not hand over its virtual device). */
   readonly control: DeviceControl | undefined;
+  readonly changes: (() => readonly DeviceChange[]) | undefined;
 }
 
 /** A live source plus the hook the run calls for each device it starts. */
 export interface LiveRunSource extends DashboardSource {
-  addDevice(device: { readonly deviceName: string; readonly agent: Agent; readonly device?: Device }): void;
+  addDevice(device: {
+    readonly deviceName: string;
+    readonly agent: Agent;
+    readonly device?: Device;
+    readonly changes?: () => readonly DeviceChange[];
+  }): void;
 }
 
 /** A source for a run in this process, paced by `pacer`. */
@@ -50,7 +56,7 @@ export function createLiveRunSource(title: string, pacer: ClockPacer): LiveRunSo
     mode: "live",
     title,
     clock: pacer.control,
-    addDevice({ deviceName, agent, device: host }) {
+    addDevice({ deviceName, agent, device: host, changes }) {
       const events: ImeEvent[] = [];
       // The same verbs as `imesim agent --ctl`, on this agent; they act once its clock runs (Play or Step).
       const control =
@@ -65,7 +71,7 @@ export function createLiveRunSource(title: string, pacer: ClockPacer): LiveRunSo
       agent.events.subscribe((event) => {
         events.push(event);
         if (device === undefined) {
-          device = { deviceId: event.deviceId, deviceName, agent, events, control };
+          device = { deviceId: event.deviceId, deviceName, agent, events, control, changes };
           devices.set(event.deviceId.toLowerCase(), device);
           broadcast({ kind: "device", device: summary(device) });
         }
@@ -82,6 +88,7 @@ export function createLiveRunSource(title: string, pacer: ClockPacer): LiveRunSo
       );
     },
     control: (deviceId) => devices.get(deviceId.toLowerCase())?.control,
+    changes: (deviceId) => devices.get(deviceId.toLowerCase())?.changes?.(),
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

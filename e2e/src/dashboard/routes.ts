@@ -12,6 +12,7 @@ import { eventLinesOf } from "./event-lines.ts";
 import { deviceEventsOf } from "./event-view.ts";
 import { portalOfSource } from "./portal.ts";
 import { registerPortalRoutes } from "./portal-routes.ts";
+import { registerRegistryRoutes } from "./registry-routes.ts";
 import type { DashboardSource } from "./source.ts";
 
 /** Where `npm install` (the root `prepare` script) builds the front end; not committed. */
@@ -75,6 +76,7 @@ export async function registerDashboard(
   registerPortalRoutes(app, source);
   registerLive(app, source);
   registerChartRoutes(app, source);
+  registerRegistryRoutes(app, source);
   if (existsSync(dist)) {
     await app.register(fastifyStatic, { root: dist, prefix: "/ui/", index: "index.html" });
     app.get("/ui", (_request, reply) => reply.redirect("/ui/"));

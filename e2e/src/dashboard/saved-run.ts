@@ -4,9 +4,11 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import type { ImeEvent } from "@imesim/agent/events";
+import type { DeviceChange } from "@imesim/agent/host";
 import { ImesimError } from "@imesim/contracts/errors";
 import { CTL_FILE_NAME } from "../control/ctl-file.ts";
 import { AGENT_OUTPUT } from "../remote/agent-outputs.ts";
+import { CHANGES_FILE, readChangesFile } from "./changes-file.ts";
 import { controlFileControl } from "./device-control.ts";
 import { EVENTS_FILE, readEventsFile } from "./events-file.ts";
 import { readLogFolder } from "./log-files.ts";
@@ -92,6 +94,7 @@ export function loadSavedRun(dir: string): DashboardSource {
   });
   const byId = new Map(devices.map((device) => [device.deviceId.toLowerCase(), device]));
   const assignments = savedAssignments(dir);
+  const changesRead = new Map<string, DeviceChange[] | undefined>();
   return {
     mode: "saved",
     title: basename(dir),
@@ -115,5 +118,15 @@ export function loadSavedRun(dir: string): DashboardSource {
     ...(folders.length === 1 && folders[0] === dir
       ? { control: () => controlFileControl(join(dir, CTL_FILE_NAME)) }
       : {}),
+    changes(deviceId) {
+      // Read once, when a page first asks (a run of many devices need not read them all).
+      const device = byId.get(deviceId.toLowerCase());
+      if (device === undefined) return undefined;
+      if (!changesRead.has(device.folder)) {
+        const file = join(device.folder, CHANGES_FILE);
+        changesRead.set(device.folder, existsSync(file) ? readChangesFile(file) : undefined);
+      }
+      return changesRead.get(device.folder);
+    },
   };
 }

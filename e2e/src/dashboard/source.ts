@@ -2,6 +2,7 @@
 // stream of new events and the run's clock. Three sources implement it: a saved output folder (saved-run.ts),
 // a run in this process (live-run.ts) and the mock service's own state (service-source.ts).
 import type { ImeEvent } from "@imesim/agent/events";
+import type { DeviceChange } from "@imesim/agent/host";
 import type {
   ClockState,
   DeviceSummary,
@@ -40,4 +41,6 @@ export interface DashboardSource {
   assignments?(): ReadonlyMap<string, PortalAssignment[]> | Promise<ReadonlyMap<string, PortalAssignment[]>>;
   /** How the device is acted on (device-control.ts); undefined when it cannot be from this source. */
   control?(deviceId: string): DeviceControl | undefined;
+  /** The device's registry and file changes (changes.jsonl), when its run recorded them (registry view). */
+  changes?(deviceId: string): readonly DeviceChange[] | undefined;
 }

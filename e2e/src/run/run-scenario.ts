@@ -12,11 +12,19 @@ import {
   type VirtualClock,
 } from "@imesim/agent";
 import { DEVICE_USER_ID, type ImeEvent, recordEvents } from "@imesim/agent/events";
-import { createDevice, type Device, exportRegFile } from "@imesim/agent/host";
+import {
+  type ChangeJournal,
+  createDevice,
+  type Device,
+  type DeviceChange,
+  exportRegFile,
+} from "@imesim/agent/host";
 import { IME_REGISTRY_ROOT, WIN32_APPS_KEY } from "@imesim/agent/ime";
 import type { ImeLogFile } from "@imesim/agent/log";
 import { inProcessChannel } from "@imesim/mock-service";
 import { deleteRegistry, setLogLevel } from "../control/operations.ts";
+import { createRunJournal, followAgent } from "../dashboard/change-recording.ts";
+import { CHANGES_FILE, writeChangesFile } from "../dashboard/changes-file.ts";
 import { EVENTS_FILE, writeEventsFile } from "../dashboard/events-file.ts";
 import {
   checkExpectations,
@@ -84,9 +92,16 @@ export interface RunOptions {
     readonly agent: Agent;
     /** The virtual Windows device (the dashboard's device operations act on it, e2e/src/control). */
     readonly device: Device;
+    /** The device's registry and file changes so far, when the run records them (`recordChanges`). */
+    readonly changes?: () => readonly DeviceChange[];
   }) => void;
   /** Drives the virtual clock to `endMs` (default `clock.runUntil(endMs)`; the dashboard paces it). */
   readonly driveClock?: (clock: VirtualClock, endMs: number) => Promise<void>;
+  /**
+   * Records each device's registry and file changes (the dashboard's registry and folder views): on with `outDir`
+   * (written as device-NNNN/changes.jsonl) and for `run --ui`; off otherwise, and then the devices are unchanged.
+   */
+  readonly recordChanges?: boolean;
 }
 
 interface LiveDevice {
@@ -95,6 +110,7 @@ interface LiveDevice {
   readonly agent: Agent;
   readonly deviceId: string;
   readonly events: ImeEvent[];
+  readonly journal?: ChangeJournal;
 }
 
 async function startDevice(
@@ -105,10 +121,16 @@ async function startDevice(
   outDir: string | undefined,
   key: FleetKey,
   dispatcher: InjectDispatcher,
-  hooks: Pick<RunOptions, "onProgramStart" | "onInstallEnded">,
+  hooks: Pick<RunOptions, "onProgramStart" | "onInstallEnded" | "recordChanges">,
 ): Promise<LiveDevice> {
   const { onProgramStart } = hooks;
-  const device = createDevice({ backend: "memory", profile: deviceProfileOf(scenario, number), clock });
+  const journal = hooks.recordChanges === true || outDir !== undefined ? createRunJournal(clock) : undefined;
+  const device = createDevice({
+    backend: "memory",
+    profile: deviceProfileOf(scenario, number),
+    clock,
+    ...(journal === undefined ? {} : { journal }),
+  });
   seedDevice(device, scenario);
   const identity = await enrollWithFleetKey(service.server, service.baseUrl, key, {
     deviceName: device.profile.computerName,
@@ -142,7 +164,8 @@ async function startDevice(
     ...(logsDir === undefined ? {} : { logsDir }),
   });
   const { events } = recordEvents(agent.events);
-  return { number, device, agent, deviceId, events };
+  if (journal !== undefined) followAgent(journal, agent);
+  return { number, device, agent, deviceId, events, ...(journal === undefined ? {} : { journal }) };
 }
 
 /** Deletes what the admin recipe of ime.md §4.6 deletes: the app's Win32Apps key, its GRS values, its Reporting key. */
@@ -325,6 +348,8 @@ function exportRegistry(live: LiveDevice, outDir: string): void {
   exportHealthReport(live.device, folder);
   // The typed events, so `imesim ui <out>` shows the run without reading its logs to learn what happened.
   writeEventsFile(join(folder, EVENTS_FILE), live.events);
+  // What the registry and folders went through, step by step (a file of its own, for the dashboard).
+  if (live.journal !== undefined) writeChangesFile(join(folder, CHANGES_FILE), live.journal.finish());
 }
 
 /**
@@ -388,6 +413,7 @@ async function runBatch(
           deviceName: live.device.profile.computerName,
           agent: live.agent,
           device: live.device,
+          ...(live.journal === undefined ? {} : { changes: () => live.journal!.changes }),
         });
     }
     const adminErrors: string[] = [];

@@ -5,6 +5,7 @@ import type { FileStore } from "../files/file-store.ts";
 import { createFileSystem } from "../files/file-system.ts";
 import { MemoryFileStore } from "../memory/memory-file-store.ts";
 import { MemoryRegistryStore } from "../memory/memory-registry-store.ts";
+import type { ChangeJournal } from "../recorder/change-journal.ts";
 import { createRegistry } from "../registry/registry.ts";
 import type { RegistryStore } from "../registry/registry-store.ts";
 import { openDeviceDatabase, readMeta, writeMeta } from "../sqlite/device-database.ts";
@@ -25,6 +26,11 @@ export interface DeviceOptions {
   readonly backend: DeviceBackend;
   /** File times come from it (the agent's virtual clock in simulations). */
   readonly clock: TimeSource;
+  /**
+   * Opt-in: records the registry's and file system's changes into this journal (the dashboard's registry and
+   * folder views). Without it the device's stores are used as they are.
+   */
+  readonly journal?: ChangeJournal;
 }
 
 /** A virtual Windows device: the Host rules and installers act on, its profile, and its lifetime. */
@@ -46,8 +52,11 @@ export function createDevice(options: DeviceOptions): Device {
   if (options.backend === "memory") {
     const profile = defineDeviceProfile(options.profile);
     const image = baseImageFor(profile);
-    const registryStore = new MemoryRegistryStore(image.registry);
-    const fileStore = new MemoryFileStore(image.files, profile.freeDiskSpaceMB * MB);
+    const { registryStore, fileStore } = journaled(
+      options.journal,
+      new MemoryRegistryStore(image.registry),
+      new MemoryFileStore(image.files, profile.freeDiskSpaceMB * MB),
+    );
     const device = assemble(profile, registryStore, fileStore, options.clock, {
       transaction: (work) => registryStore.transaction(() => fileStore.transaction(work)),
       close: () => {},
@@ -59,8 +68,11 @@ export function createDevice(options: DeviceOptions): Device {
   try {
     const saved = readMeta(db, PROFILE_KEY);
     const profile = saved === undefined ? defineDeviceProfile(options.profile) : savedProfile(saved);
-    const registryStore = new SqliteRegistryStore(db);
-    const fileStore = new SqliteFileStore(db);
+    const { registryStore, fileStore } = journaled(
+      options.journal,
+      new SqliteRegistryStore(db),
+      new SqliteFileStore(db),
+    );
     const device = assemble(profile, registryStore, fileStore, options.clock, {
       // One database: the registry store's transaction covers file writes too.
       transaction: (work) => registryStore.transaction(work),
@@ -82,6 +94,16 @@ export function createDevice(options: DeviceOptions): Device {
     db.close();
     throw error;
   }
+}
+
+/** The stores as they are, or wrapped by the journal when one was asked for. */
+function journaled(
+  journal: ChangeJournal | undefined,
+  registryStore: RegistryStore,
+  fileStore: FileStore,
+): { registryStore: RegistryStore; fileStore: FileStore } {
+  if (journal === undefined) return { registryStore, fileStore };
+  return { registryStore: journal.registryStore(registryStore), fileStore: journal.fileStore(fileStore) };
 }
 
 function savedProfile(saved: string): DeviceProfile {

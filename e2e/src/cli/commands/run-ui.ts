@@ -18,7 +18,7 @@ export async function startLiveDashboard(
   startMs: number,
   port: number,
 ): Promise<{
-  runOptions: Pick<RunOptions, "onDevice" | "driveClock" | "workers">;
+  runOptions: Pick<RunOptions, "onDevice" | "driveClock" | "workers" | "recordChanges">;
   keepOpen(): Promise<void>;
 }> {
   const [{ createClockPacer }, { createLiveRunSource }, { startDashboardServer }] = await Promise.all([
@@ -32,7 +32,13 @@ export async function startLiveDashboard(
   process.stderr.write(`dashboard: ${server.url}  (the run waits, paused: press Play or Step there)\n`);
   return {
     // One thread: the devices' event streams must live in this process to reach the page.
-    runOptions: { onDevice: (device) => source.addDevice(device), driveClock: pacer.drive, workers: 1 },
+    runOptions: {
+      onDevice: (device) => source.addDevice(device),
+      driveClock: pacer.drive,
+      workers: 1,
+      // The registry and folder views read each device's change journal.
+      recordChanges: true,
+    },
     keepOpen: async () => {
       process.stderr.write(`run finished; the dashboard stays open at ${server.url} until Ctrl-C\n`);
       await new Promise<void>((resolve) => {
