@@ -178,8 +178,9 @@ describe.skipIf(SKIP_REASON !== undefined)("statechart view in chromium", { time
     expect(await page.getAttribute(".log-explain", "data-seq")).toBe(String(scheduled?.seq));
     await page.keyboard.press("Enter");
     await page.waitForSelector(`body[data-ready="timeline"] .marker.selected[data-seq="${scheduled?.seq}"]`);
-    // And by mouse: the panel's link.
-    await page.goto(`${server.url}#/logs`);
+    // And by mouse: the panel's link. The log viewer draws only the rows near its viewport, so open the log at
+    // the event (its lines scrolled into view) before clicking one of them.
+    await page.goto(`${server.url}#/logs?seq=${retry?.seq}`);
     await page.waitForSelector('body[data-ready="logs"] .log-explain');
     await page.locator("tbody tr", { hasText: "lpExitCode is defined as Retry" }).first().click();
     // Every line that event wrote is selected with it, and only those.
