@@ -2,12 +2,10 @@
 // to them or reached through its relationships (ime.md §3.2). Answers are kept until the store changes, as
 // the app lists are: under load every device asks for the same few apps, and working the assignments and
 // files out again in SQLite was a large share of each call.
+import { deviceCache } from "../device-cache.ts";
 import type { ContentFileRecord } from "../store/records.ts";
 import type { Store } from "../store/store.ts";
 import { reachableAppIds } from "./device-policies.ts";
-
-/** More answers than this and the cache starts over (a 10,000-device fleet asking for a few apps fits). */
-const cacheLimit = 100_000;
 
 /** Finds the committed file of an app version a device may download, or undefined (→ 404). */
 export type ContentLookup = (
@@ -19,17 +17,19 @@ export type ContentLookup = (
 
 /** A lookup over `store`, cached per store generation. */
 export function createContentLookup(store: Store): ContentLookup {
-  const cache = new Map<string, ContentFileRecord | undefined>();
+  // Boxed: a lookup that found nothing (→ 404) is an answer too.
+  const cache = deviceCache<{ readonly found: ContentFileRecord | undefined }>();
   let cachedGeneration = store.generation;
   return (deviceId, userId, appId, version) => {
-    if (store.generation !== cachedGeneration || cache.size >= cacheLimit) {
+    if (store.generation !== cachedGeneration) {
       cache.clear();
       cachedGeneration = store.generation;
     }
     const key = `${deviceId}|${userId ?? ""}|${appId.toLowerCase()}|${version}`;
-    if (cache.has(key)) return cache.get(key);
+    const known = cache.get(key);
+    if (known !== undefined) return known.found;
     const found = findFile(store, deviceId, userId, appId, version);
-    cache.set(key, found);
+    cache.set(key, { found });
     return found;
   };
 }

@@ -18,6 +18,7 @@ import {
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { contentUrl } from "../content/content-url.ts";
 import { baseUrlOf, type ServiceContext } from "../context.ts";
+import { deviceCache } from "../device-cache.ts";
 import { injectRequestFaults } from "../faults/apply.ts";
 import { authenticate } from "../http/auth.ts";
 import { requireDeviceCertificate } from "../http/client-certificate.ts";
@@ -67,7 +68,7 @@ interface CachedList {
  */
 export function gatewayRoutes(context: ServiceContext) {
   return async (app: FastifyInstance): Promise<void> => {
-    const listCache = new Map<string, CachedList>();
+    const listCache = deviceCache<CachedList>();
     const findContent = createContentLookup(context.store);
 
     app.get(SERVICE_DISCOVERY_PATH, async (request, reply) => {
@@ -193,7 +194,7 @@ export function gatewayRoutes(context: ServiceContext) {
 
 function cachedAppList(
   context: ServiceContext,
-  cache: Map<string, CachedList>,
+  cache: ReturnType<typeof deviceCache<CachedList>>,
   deviceId: string,
   userId: string | undefined,
   kind: AppListKind,
@@ -203,7 +204,6 @@ function cachedAppList(
   const cached = cache.get(key);
   if (cached !== undefined && cached.generation === generation) return cached.payload;
   const payload = encodePolicyListPayload(policiesFor(context.store, deviceId, userId, kind));
-  if (cache.size > 100_000) cache.clear();
   cache.set(key, { generation, payload });
   return payload;
 }

@@ -1,5 +1,6 @@
 import { createHash, KeyObject, randomUUID, X509Certificate } from "node:crypto";
 import { type JWTPayload, errors as joseErrors, jwtVerify, SignJWT } from "jose";
+import { deviceCache } from "../device-cache.ts";
 import type { KeyedCertificate } from "../pki/authority.ts";
 import {
   adminRoles,
@@ -45,7 +46,7 @@ export class TokenIssuer {
   readonly #x5t: string;
   // Verified tokens by their text: a device presents the same token on every check-in for an
   // hour, and an RSA verify per request would dominate the gateway's cost.
-  readonly #verified = new Map<string, TokenClaims>();
+  readonly #verified = deviceCache<TokenClaims>();
 
   constructor(signing: KeyedCertificate, tenantId: string, lifetimeSeconds: number) {
     this.#signing = signing;
@@ -144,7 +145,6 @@ export class TokenIssuer {
     let claims = this.#verified.get(token);
     if (claims === undefined) {
       claims = await this.#verifySignature(token);
-      if (this.#verified.size >= 50_000) this.#verified.clear();
       this.#verified.set(token, claims);
     }
     if (typeof claims.exp !== "number" || claims.exp <= nowSeconds) {

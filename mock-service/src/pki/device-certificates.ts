@@ -4,6 +4,7 @@
 import { type KeyObject, X509Certificate } from "node:crypto";
 import type * as asn1js from "asn1js";
 import * as pkijs from "pkijs";
+import { deviceCache } from "../device-cache.ts";
 import { fromPem } from "./authority.ts";
 
 /** A device certificate, read. */
@@ -16,10 +17,8 @@ export interface DeviceCertificate {
   readonly serialNumber: asn1js.Integer;
 }
 
-/** More certificates than this and the oldest read is dropped (a 1,000-device fleet fits many times). */
-const cacheLimit = 20_000;
 // By PEM text: the value is a pure function of it, so one cache serves every server in the process.
-const cache = new Map<string, DeviceCertificate>();
+const cache = deviceCache<DeviceCertificate>();
 
 /** The certificate in `pem`, read once and then served from memory. Throws on a PEM that is not a certificate. */
 export function deviceCertificate(pem: string): DeviceCertificate {
@@ -34,10 +33,6 @@ export function deviceCertificate(pem: string): DeviceCertificate {
     issuer: parsed.issuer,
     serialNumber: parsed.serialNumber,
   };
-  if (cache.size >= cacheLimit) {
-    const oldest = cache.keys().next().value;
-    if (oldest !== undefined) cache.delete(oldest);
-  }
   cache.set(pem, read);
   return read;
 }

@@ -1,3 +1,4 @@
+import { deviceCache } from "../device-cache.ts";
 import { BlobStore } from "./blob-store.ts";
 import { openDatabase, type SqliteDatabase, type Statement } from "./database.ts";
 import type {
@@ -75,7 +76,7 @@ export class Store {
   readonly blobs: BlobStore;
   #generation = 0;
   readonly #statements = new Map<string, Statement>();
-  readonly #devices = new Map<string, DeviceRecord>();
+  readonly #devices = deviceCache<DeviceRecord>();
   readonly #lastTouched = new Map<string, number>();
 
   constructor(dataDir: string) {
@@ -487,7 +488,6 @@ export class Store {
       | undefined;
     if (row === undefined) return undefined;
     const device = deviceFromRow(row);
-    if (this.#devices.size >= 100_000) this.#devices.clear();
     this.#devices.set(key, device);
     return device;
   }
