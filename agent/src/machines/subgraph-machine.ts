@@ -192,6 +192,9 @@ export function createSubgraphMachine(logic: SubgraphLogic) {
       parentBlocked: ({ context }) =>
         current(context)?.role.kind === "target" && context.blockReason !== undefined,
       rebootPending: ({ context }) => context.results.at(-1)?.rebootPending === true,
+      // Only dependencies and replacing supersedence detect apps first (§11a order): a lone app goes straight on,
+      // without a predetect actor that would find nothing to do (issue 18: 4,500 of them in a month of 50 apps).
+      nothingToPredetect: ({ context }) => predetectionOrder(context.plan).length === 0,
     },
     actions: {
       announceSkip: ({ context }) => logic.effects.announceSkip(context),
@@ -222,6 +225,7 @@ export function createSubgraphMachine(logic: SubgraphLogic) {
               target: "skipped",
               actions: assign({ skipReason: ({ event }) => event.output }),
             },
+            { guard: "nothingToPredetect", target: "processing" },
             { target: "predetecting" },
           ],
         },
