@@ -26,7 +26,11 @@ describe("chart work per check-in", () => {
         match: `setup-${id.slice(0, 8)}`,
         attempts: [{ exitCode: 0, effects: { writeFiles: [{ path: `C:\\Program Files\\${id}\\app.exe` }] } }],
       })),
-      setup: (s) => s.assign(DEVICE, ids.map((id) => makePolicy(id))),
+      setup: (s) =>
+        s.assign(
+          DEVICE,
+          ids.map((id) => makePolicy(id)),
+        ),
       inspect,
     });
     await h.runTo(4 * HOUR);
