@@ -1,5 +1,6 @@
 // How much chart machinery an hourly check-in costs (issue 18): the check-in skips a run of subgraphs whose
-// re-evaluation is not due in one transition, and a lone app's subgraph starts no predetect actor.
+// re-evaluation is not due in one transition, a lone app's subgraph starts no predetect actor, and the gate and the
+// GRS check start none at all.
 import { describe, expect, it } from "vitest";
 import type { InspectionEvent } from "xstate";
 import { DEVICE, makePolicy } from "../support/fakes.ts";
@@ -44,6 +45,10 @@ describe("chart work per check-in", () => {
     expect(notDueSkips).toBeLessThan(checkins);
     expect(started.filter((src) => src === "subgraph")).toHaveLength(ids.length);
     expect(started).not.toContain("predetect");
+    // The gate and the GRS check are plain steps of their charts' transitions, not actors.
+    expect(started).not.toContain("gate");
+    expect(started).not.toContain("checkGrs");
+    expect(started.filter((src) => src === "enforcement")).toHaveLength(ids.length);
     h.agent.dispose();
   });
 });
