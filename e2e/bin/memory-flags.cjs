@@ -5,15 +5,18 @@
 //   semi-space keeps its peak RSS under 300 MB whatever the package size (issue 19; bench/package-test.bench.ts
 //   measured 316 → about 250 MB at 1 GiB, in the same wall time).
 // - `imesim run` simulates devices: millions of short-lived objects per simulated month (chart snapshots, log lines,
-//   registry values). A larger young generation lets most die before a scavenge has to copy them (issue 18:
-//   `IMESIM_FLEET_ROWS=1 npm run bench -- fleet`, one device × 50 apps × 30 days, measured less CPU with it).
+//   registry values). Node 24's default young generation grows to 128 MiB of new space; scavenging that much costs
+//   more CPU than it saves (issue 18: `IMESIM_FLEET_ROWS=1 npm run bench -- fleet`, one device × 50 apps × 30 days,
+//   CPU 13.2–16.4 s with `=32` against 10.6–13.6 s with `=11`, same runs). `=11` gives the 32 MiB new space the
+//   fleet workers get from `resourceLimits.maxYoungGenerationSizeMb: 32` (e2e/src/run/fleet-workers.ts; both read
+//   back as 32 MiB in v8.getHeapSpaceStatistics()), so one device runs alike in `imesim run` and in a fleet worker.
 "use strict";
 
 /** The flags, for `node <flags> imesim.js test …`. */
 const STREAMING_NODE_FLAGS = ["--max-semi-space-size=2"];
 
 /** The flags, for `node <flags> imesim.js run …` (and the fleet bench, which runs the same code in-process). */
-const SIMULATION_NODE_FLAGS = ["--max-semi-space-size=32"];
+const SIMULATION_NODE_FLAGS = ["--max-semi-space-size=11"];
 
 /** The flags the command in `argv` runs with. */
 function nodeFlagsFor(argv) {
