@@ -7,9 +7,25 @@
 // the fleet's 5 apps (for 2); the ratios show what the size costs per simulated day and per device.
 // IMESIM_FLEET_DEVICES and IMESIM_BENCH_DAYS shrink the runs while developing; IMESIM_FLEET_ROWS=1 (or 2) runs
 // only that row (`IMESIM_FLEET_ROWS=1 npm run bench -- fleet`).
+import { spawnSync } from "node:child_process";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
 import { defaultWorkerCount } from "../e2e/src/run/fleet-workers.ts";
 import { runScenario } from "../e2e/src/run/run-scenario.ts";
 import { parseScenario } from "../e2e/src/scenario/index.ts";
+
+// The rows measure what `imesim run` runs: the same V8 young generation as the bin gives it (e2e/bin/memory-flags.cjs).
+// A bench started with a semi-space size of its own keeps it, to compare sizes.
+const { SIMULATION_NODE_FLAGS } = createRequire(import.meta.url)("../e2e/bin/memory-flags.cjs") as {
+  SIMULATION_NODE_FLAGS: string[];
+};
+if (!process.execArgv.some((flag) => flag.startsWith("--max-semi-space-size"))) {
+  const self = fileURLToPath(import.meta.url);
+  const child = spawnSync(process.execPath, [...process.execArgv, ...SIMULATION_NODE_FLAGS, self], {
+    stdio: "inherit",
+  });
+  process.exit(child.status ?? 1);
+}
 
 const DAYS = Number(process.env.IMESIM_BENCH_DAYS ?? 30);
 const FLEET = Number(process.env.IMESIM_FLEET_DEVICES ?? 10_000);

@@ -7,15 +7,15 @@ import { createRequire } from "node:module";
 const require = createRequire(import.meta.url);
 require("./node-version.cjs").requireSupportedNode();
 
-// `imesim test` runs with a small young generation (memory-flags.cjs): start it again once with the flags.
-const { STREAMING_NODE_FLAGS, needsStreamingFlags } = require("./memory-flags.cjs");
-if (needsStreamingFlags(process.argv, process.execArgv)) {
+// `imesim test` and `imesim run` run with their own young generation (memory-flags.cjs): start again once with it.
+const { nodeFlagsFor, needsNodeFlags } = require("./memory-flags.cjs");
+if (needsNodeFlags(process.argv, process.execArgv)) {
   const { spawnSync } = await import("node:child_process");
   const { fileURLToPath } = await import("node:url");
   const { constants } = await import("node:os");
   const args = [
     ...process.execArgv,
-    ...STREAMING_NODE_FLAGS,
+    ...nodeFlagsFor(process.argv),
     fileURLToPath(import.meta.url),
     ...process.argv.slice(2),
   ];

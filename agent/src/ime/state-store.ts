@@ -50,15 +50,24 @@ const CHECKIN_EVALUATION_VALUE = "ReevaluationCheckinTimeUTC";
  */
 const PENDING_UPLOAD_VALUE = "PendingStatusUpload";
 
+/** subgraphHash's results by the text it hashes. */
+const subgraphHashes = new Map<string, string>();
+
 /**
  * The GRS key name of a subgraph. The real inputs are unknown (ime.md §4.4, §11); we follow §10.6:
  * base64(SHA-256(sorted `appId_ver` of the subgraph, then the user id)), 44 characters like the real ones.
  */
 export function subgraphHash(userId: string, apps: Readonly<Array<{ id: string; version: number }>>): string {
   const revisions = apps.map((app) => `${app.id.toLowerCase()}_${app.version}`).sort();
-  return createHash("sha256")
-    .update(`${revisions.join(";")}|${userId.toLowerCase()}`)
-    .digest("base64");
+  const text = `${revisions.join(";")}|${userId.toLowerCase()}`;
+  // Every check-in plans the same subgraphs again (issue 18): each text is hashed once.
+  let hash = subgraphHashes.get(text);
+  if (hash === undefined) {
+    hash = createHash("sha256").update(text).digest("base64");
+    if (subgraphHashes.size >= MEMO_SIZE) subgraphHashes.clear();
+    subgraphHashes.set(text, hash);
+  }
+  return hash;
 }
 
 const sz = (data: string): RegistryValue => ({ type: "REG_SZ", data });

@@ -99,16 +99,29 @@ function afterSubgraph(
 
 /** Builds the check-in chart over the given logic. */
 export function createCheckinMachine(logic: CheckinLogic) {
-  // The guard's reading, handed to the skip action of the same transition (nothing runs between the two).
-  const notDueSince = new WeakMap<SubgraphInput, number>();
-  const notDueOf = (context: CheckinContext): number | undefined => {
-    const input = context.subgraphs[context.subgraphIndex];
-    if (input === undefined || logic.notDue === undefined) return undefined;
-    const last = logic.notDue.notDueSince(input);
-    if (last === undefined) notDueSince.delete(input);
-    else notDueSince.set(input, last);
-    return last;
+  /**
+   * The subgraphs from the current one on whose re-evaluation is not due, with when each was last evaluated:
+   * the guard's reading, handed to the skip actions of the same transition (nothing runs between the two).
+   * One transition skips the whole run: a check-in of 50 apps, most not due, took one transition per app
+   * (issue 18). Skipping writes nothing the next reading depends on, so reading the run first is the same.
+   */
+  const notDueRuns = new WeakMap<SubgraphInput, readonly (readonly [SubgraphInput, number])[]>();
+  const notDueRunOf = (context: CheckinContext): readonly (readonly [SubgraphInput, number])[] => {
+    const first = context.subgraphs[context.subgraphIndex];
+    if (first === undefined || logic.notDue === undefined) return [];
+    const run: (readonly [SubgraphInput, number])[] = [];
+    for (let index = context.subgraphIndex; index < context.subgraphs.length; index += 1) {
+      const input = context.subgraphs[index]!;
+      const last = logic.notDue.notDueSince(input);
+      if (last === undefined) break;
+      run.push([input, last]);
+    }
+    if (run.length === 0) notDueRuns.delete(first);
+    else notDueRuns.set(first, run);
+    return run;
   };
+  const runAt = (context: CheckinContext) =>
+    notDueRuns.get(context.subgraphs[context.subgraphIndex]!) ?? notDueRunOf(context);
   return setup({
     types: { context: {} as CheckinContext, input: {} as CheckinInput, output: {} as CheckinOutput },
     actors: {
@@ -121,12 +134,11 @@ export function createCheckinMachine(logic: CheckinLogic) {
       allSessionsDone: ({ context }) => context.sessionIndex >= context.sessions.length,
       allSubgraphsDone: ({ context }) => context.subgraphIndex >= context.subgraphs.length,
       stoppedForReboot: ({ context }) => context.stoppedForReboot,
-      subgraphNotDue: ({ context }) => notDueOf(context) !== undefined,
+      subgraphNotDue: ({ context }) => notDueRunOf(context).length > 0,
     },
     actions: {
-      skipNotDueSubgraph: ({ context }) => {
-        const input = context.subgraphs[context.subgraphIndex]!;
-        logic.notDue?.skipNotDue(input, notDueSince.get(input) ?? notDueOf(context)!);
+      skipNotDueSubgraphs: ({ context }) => {
+        for (const [input, last] of runAt(context)) logic.notDue?.skipNotDue(input, last);
       },
       announceStart: ({ context }) => logic.effects.announceStart(context),
       announceSession: ({ context }) => logic.effects.announceSession(context),
@@ -181,8 +193,11 @@ export function createCheckinMachine(logic: CheckinLogic) {
           {
             guard: "subgraphNotDue",
             actions: [
-              "skipNotDueSubgraph",
-              assign(({ context }) => afterSubgraph(context, { results: [], stoppedForReboot: false })),
+              "skipNotDueSubgraphs",
+              assign(({ context }) => ({
+                ...afterSubgraph(context, { results: [], stoppedForReboot: false }),
+                subgraphIndex: context.subgraphIndex + runAt(context).length,
+              })),
             ],
           },
           { target: "runningSubgraph" },

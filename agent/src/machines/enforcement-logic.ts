@@ -218,8 +218,8 @@ export function createEnforcementLogic(deps: EnforcementDeps): EnforcementLogicW
       }
       return { outcome };
     },
-    actors: {
-      checkGrs: fromPromise(async ({ input: context }) => {
+    steps: {
+      checkGrs(context) {
         // A subgraph that detected the app first has loaded its reporting state then.
         if (context.predetected !== true) loadReport(context);
         const value = store.readGrs(context.userId, context.hash, context.policy.Id);
@@ -238,7 +238,9 @@ export function createEnforcementLogic(deps: EnforcementDeps): EnforcementLogicW
           subjectOf(context),
         );
         return verdict;
-      }),
+      },
+    },
+    actors: {
       detect: fromPromise(({ input }) => detect(input, false)),
       detectAfterDownload: fromPromise(async ({ input }) => {
         const outcome = await detect(input, false);

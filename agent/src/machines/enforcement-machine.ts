@@ -32,8 +32,15 @@ export interface RelativeDetection {
 
 /** The actors and effects an enforcement needs; agent/src/machines/enforcement-logic.ts builds the real ones. */
 export interface EnforcementLogic {
+  /**
+   * Steps that are synchronous lookups: run inside the chart's transitions, not as invoked actors (issue 18: an
+   * actor per step per app evaluation was most of the chart cost). Their state stays in the chart's picture.
+   */
+  readonly steps: {
+    /** Loads the reporting state (unless predetected) and reads the app's GRS entry (ime.md §5.2). */
+    checkGrs(context: EnforcementContext): GrsVerdict;
+  };
   readonly actors: {
-    readonly checkGrs: PromiseActorLogic<GrsVerdict, EnforcementContext>;
     readonly detect: PromiseActorLogic<DetectionOutcome, EnforcementContext>;
     readonly checkApplicability: PromiseActorLogic<ApplicabilityOutcome, EnforcementContext>;
     readonly fetchContentInfo: PromiseActorLogic<ContentInfo, EnforcementContext>;
@@ -113,6 +120,7 @@ export function createEnforcementMachine(logic: EnforcementLogic) {
       detectedAsDesired: ({ context }) => context.detectedAfter === !intentIsUninstall(context),
     },
     actions: {
+      checkGrs: assign({ grs: ({ context }) => logic.steps.checkGrs(context) }),
       announceDesiredState: ({ context }) => logic.effects.announceDesiredState(context),
       announceGrsBlocked: ({ context }) => logic.effects.announceGrsBlocked(context),
       recordInProgress: ({ context }) => logic.effects.recordInProgress(context),
@@ -153,11 +161,8 @@ export function createEnforcementMachine(logic: EnforcementLogic) {
     initial: "checkingGrs",
     states: {
       checkingGrs: {
-        invoke: {
-          src: "checkGrs",
-          input: ({ context }) => context,
-          onDone: { target: "detecting", actions: assign({ grs: ({ event }) => event.output }) },
-        },
+        entry: "checkGrs",
+        always: "detecting",
       },
       detecting: {
         invoke: {

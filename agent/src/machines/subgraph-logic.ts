@@ -139,9 +139,10 @@ export function createSubgraphLogic(deps: SubgraphDeps): SubgraphLogicWithSkip {
       announceSkip(context, "reevaluationNotExpired");
     },
     enforcement: deps.enforcement,
+    steps: { gate: skipReason },
     actors: {
-      gate: fromPromise(async ({ input: context }) => {
-        const reason = skipReason(context);
+      recordNotApplicable: fromPromise(async ({ input: context }) => {
+        const reason = context.skipReason;
         if (reason === "assignmentFilters") {
           // Filtered-out apps are reported not applicable, Applicability 1010 (ime.md §7.6).
           for (const index of context.plan.members.keys()) {
@@ -173,7 +174,6 @@ export function createSubgraphLogic(deps: SubgraphDeps): SubgraphLogicWithSkip {
             });
           }
         }
-        return reason;
       }),
       recordNotAttempted: fromPromise(async ({ input }) => {
         const base = initialEnforcementContext(memberInput(input.context));

@@ -53,12 +53,23 @@ export interface SubgraphOutput {
 /** The lookups and effects around the members' enforcements. */
 export interface SubgraphLogic {
   readonly enforcement: EnforcementMachine;
-  readonly actors: {
+  /**
+   * Steps that are synchronous lookups: run inside the chart's transitions, not as invoked actors (issue 18: an
+   * actor per step per app evaluation was most of the chart cost).
+   */
+  readonly steps: {
     /**
      * The gate (ime.md §1.3.2, §5.3): why the subgraph is skipped, or undefined when it is processed
      * (then it also announces "Processing subgraph with app ids").
      */
-    readonly gate: PromiseActorLogic<SubgraphSkipReason | undefined, SubgraphContext>;
+    gate(context: SubgraphContext): SubgraphSkipReason | undefined;
+  };
+  readonly actors: {
+    /**
+     * The apps of a subgraph skipped for assignment filters or a userless check-in are still reported, not
+     * applicable (ime.md §7.6).
+     */
+    readonly recordNotApplicable: PromiseActorLogic<void, SubgraphContext>;
     /** Writes the NotAttempted state of a parent stopped by a dependency (ime.md §2.8). */
     readonly recordNotAttempted: PromiseActorLogic<
       EnforcementResult,
@@ -183,17 +194,24 @@ export function createSubgraphMachine(logic: SubgraphLogic) {
     },
     actors: {
       enforcement: logic.enforcement,
-      gate: logic.actors.gate,
+      recordNotApplicable: logic.actors.recordNotApplicable,
       recordNotAttempted: logic.actors.recordNotAttempted,
       predetect: logic.actors.predetect,
     },
     guards: {
+      skipped: ({ context }) => context.skipReason !== undefined,
+      reportedNotApplicable: ({ context }) =>
+        context.skipReason === "assignmentFilters" || context.skipReason === "userNotLoggedIn",
       allMembersDone: ({ context }) => context.index >= context.plan.members.length,
       parentBlocked: ({ context }) =>
         current(context)?.role.kind === "target" && context.blockReason !== undefined,
       rebootPending: ({ context }) => context.results.at(-1)?.rebootPending === true,
+      // Only dependencies and replacing supersedence detect apps first (§11a order): a lone app goes straight on,
+      // without a predetect actor that would find nothing to do (issue 18: 4,500 of them in a month of 50 apps).
+      nothingToPredetect: ({ context }) => predetectionOrder(context.plan).length === 0,
     },
     actions: {
+      gate: assign({ skipReason: ({ context }) => logic.steps.gate(context) }),
       announceSkip: ({ context }) => logic.effects.announceSkip(context),
       terminateEarly: ({ context }) => logic.effects.terminateEarly(context),
       finish: ({ context }) => logic.effects.finish(context),
@@ -213,18 +231,16 @@ export function createSubgraphMachine(logic: SubgraphLogic) {
     initial: "gating",
     states: {
       gating: {
-        invoke: {
-          src: "gate",
-          input: ({ context }) => context,
-          onDone: [
-            {
-              guard: ({ event }) => event.output !== undefined,
-              target: "skipped",
-              actions: assign({ skipReason: ({ event }) => event.output }),
-            },
-            { target: "predetecting" },
-          ],
-        },
+        entry: "gate",
+        always: [
+          { guard: "reportedNotApplicable", target: "recordingNotApplicable" },
+          { guard: "skipped", target: "skipped" },
+          { guard: "nothingToPredetect", target: "processing" },
+          { target: "predetecting" },
+        ],
+      },
+      recordingNotApplicable: {
+        invoke: { src: "recordNotApplicable", input: ({ context }) => context, onDone: "skipped" },
       },
       predetecting: {
         invoke: {

@@ -59,6 +59,10 @@ function recorder(visited: Set<string>) {
     const machine = snapshot.machine?.id;
     if (machine === undefined) return;
     for (const id of activeIds(snapshot.value, machine)) visited.add(id);
+    // A step run inside a transition (the GRS check, the gate) is a state left in the microstep that entered
+    // it: no snapshot rests there, but the transition out of it names it.
+    const transitions = (event as { _transitions?: ReadonlyArray<{ source: { id: string } }> })._transitions;
+    for (const transition of transitions ?? []) visited.add(transition.source.id);
   };
 }
 

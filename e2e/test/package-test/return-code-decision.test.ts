@@ -70,8 +70,8 @@ const resolves = <K extends keyof Actors>(_: K, value: OutputFrom<Actors[K]>) =>
 /** Runs the real enforcement chart over faked effects until it records; the installer exits with `exitCode`. */
 async function chartOutcome(policy: DecodedImePolicy, exitCode: number) {
   const logic: EnforcementLogic = {
+    steps: { checkGrs: () => "noValue" },
     actors: {
-      checkGrs: resolves("checkGrs", "noValue"),
       detect: resolves("detect", { detected: false, lines: [] }),
       detectAfterDownload: resolves("detectAfterDownload", {
         outcome: { detected: false, lines: [] },

@@ -1,8 +1,10 @@
 // A copy-on-write tree of case-insensitive names: the in-memory registry and file system are both one.
 // Many devices start from one shared, never-mutated base tree; a device copies only the nodes on the path
 // to what it changes. A node belongs to the "owner" token that created it and may be mutated in place only
-// by that owner; everything else is copied first. A transaction switches to a fresh token, so every write
-// inside copies, and rolling back is just putting the old root back.
+// by that owner; everything else is copied first. A transaction keeps an undo log of what it changes (the
+// payload of each node it hands out for writing, each child it sets or removes); rolling back replays it
+// backwards. Copying the whole path to every write instead cost a copy of every ancestor's child map per
+// transaction, large ones near the root (issue 18).
 import { foldCase } from "../paths.ts";
 
 export interface TreeNode<P> {
@@ -22,10 +24,19 @@ function freshToken(): number {
 /** Copies a payload so the copy can be mutated without touching the original. */
 export type PayloadCloner<P> = (payload: P) => P;
 
+/** One open transaction (savepoint): where its undo entries start, and the nodes whose payload it saved. */
+interface Savepoint<P> {
+  readonly mark: number;
+  readonly saved: Set<TreeNode<P>>;
+}
+
 export class CowTree<P> {
   #root: TreeNode<P>;
-  #token = freshToken();
+  readonly #token = freshToken();
   readonly #clonePayload: PayloadCloner<P>;
+  /** Inverse steps of the writes made inside the open transactions, oldest first; empty outside them. */
+  readonly #undo: Array<() => void> = [];
+  readonly #savepoints: Savepoint<P>[] = [];
 
   constructor(root: TreeNode<P>, clonePayload: PayloadCloner<P>) {
     this.#root = root;
@@ -67,8 +78,16 @@ export class CowTree<P> {
    */
   mutable(names: readonly string[], create?: (name: string) => P): TreeNode<P> | undefined {
     if (create === undefined && this.find(names) === undefined) return undefined;
-    let node = this.#own(this.#root);
-    this.#root = node;
+    const root = this.#root;
+    let node = this.#own(root);
+    // Whether the node handed out existed before this call (a created or copied one has nothing to restore).
+    let existed = node === root;
+    if (node !== root) {
+      this.#root = node;
+      this.#log(() => {
+        this.#root = root;
+      });
+    }
     for (const name of names) {
       const key = foldCase(name);
       const child = node.children.get(key);
@@ -79,9 +98,12 @@ export class CowTree<P> {
       } else {
         next = this.#own(child);
       }
-      if (next !== child) node.children.set(key, next);
+      existed = next === child;
+      if (!existed) this.#setChild(node, key, next);
       node = next;
     }
+    // The caller may now change the node's payload: a transaction keeps what it was.
+    if (existed) this.#savePayload(node);
     return node;
   }
 
@@ -89,25 +111,26 @@ export class CowTree<P> {
   remove(names: readonly string[]): boolean {
     if (names.length === 0 || this.find(names) === undefined) return false;
     const parent = this.mutable(names.slice(0, -1))!;
-    return parent.children.delete(foldCase(names[names.length - 1]!));
+    return this.#deleteChild(parent, foldCase(names[names.length - 1]!));
   }
 
   /** Detaches the node at `names` (for moves), leaving it intact; undefined when missing. */
   detach(names: readonly string[]): TreeNode<P> | undefined {
     const node = this.find(names);
     if (node === undefined || names.length === 0) return undefined;
-    this.mutable(names.slice(0, -1))!.children.delete(foldCase(names[names.length - 1]!));
+    this.#deleteChild(this.mutable(names.slice(0, -1))!, foldCase(names[names.length - 1]!));
     return node;
   }
 
   /** Attaches `node` under `parentNames` as `name` (the parent must exist). */
   attach(parentNames: readonly string[], name: string, node: TreeNode<P>): void {
     const parent = this.mutable(parentNames)!;
-    // The moved subtree keeps sharing its nodes; only the renamed top node is copied.
-    parent.children.set(foldCase(name), {
+    // The moved subtree keeps sharing its nodes; only the renamed top node is copied. Inside a transaction the
+    // copy is not ours either: it shares its payload and children with the node a rollback puts back.
+    this.#setChild(parent, foldCase(name), {
       ...node,
       name,
-      owner: node.owner === this.#token ? node.owner : 0,
+      owner: node.owner === this.#token && this.#savepoints.length === 0 ? node.owner : 0,
     });
   }
 
@@ -116,18 +139,57 @@ export class CowTree<P> {
    * like SQLite savepoints: a failure caught inside the outer one undoes only the inner writes.
    */
   transaction<T>(work: () => T, extra?: { save(): () => void }): T {
-    const savedRoot = this.#root;
-    const savedToken = this.#token;
+    const savepoint: Savepoint<P> = { mark: this.#undo.length, saved: new Set() };
     const restoreExtra = extra?.save();
-    this.#token = freshToken();
+    this.#savepoints.push(savepoint);
     try {
       return work();
     } catch (error) {
-      this.#root = savedRoot;
-      this.#token = savedToken;
+      for (let i = this.#undo.length - 1; i >= savepoint.mark; i -= 1) this.#undo[i]!();
+      this.#undo.length = savepoint.mark;
       restoreExtra?.();
       throw error;
+    } finally {
+      this.#savepoints.pop();
+      // The outermost transaction is over: nothing is left to roll back to.
+      if (this.#savepoints.length === 0) this.#undo.length = 0;
     }
+  }
+
+  /** Records an inverse step when a transaction is open. */
+  #log(undo: () => void): void {
+    if (this.#savepoints.length > 0) this.#undo.push(undo);
+  }
+
+  /** Keeps a copy of `node`'s payload, once per transaction, to put back on rollback. */
+  #savePayload(node: TreeNode<P>): void {
+    const savepoint = this.#savepoints.at(-1);
+    if (savepoint === undefined || savepoint.saved.has(node)) return;
+    savepoint.saved.add(node);
+    const payload = this.#clonePayload(node.payload);
+    this.#undo.push(() => {
+      node.payload = payload;
+    });
+  }
+
+  #setChild(parent: TreeNode<P>, key: string, child: TreeNode<P>): void {
+    const previous = parent.children.get(key);
+    parent.children.set(key, child);
+    // Replacing keeps the key's place in the map; a new key is simply removed again.
+    this.#log(
+      previous === undefined ? () => parent.children.delete(key) : () => parent.children.set(key, previous),
+    );
+  }
+
+  #deleteChild(parent: TreeNode<P>, key: string): boolean {
+    if (this.#savepoints.length > 0 && parent.children.has(key)) {
+      // Deleting and setting again would move the key to the end: keep the map as it was, order included.
+      const children = new Map(parent.children);
+      this.#undo.push(() => {
+        parent.children = children;
+      });
+    }
+    return parent.children.delete(key);
   }
 
   #own(node: TreeNode<P>): TreeNode<P> {

@@ -1,0 +1,134 @@
+// The copy-on-write tree's transactions roll back through an undo log (issue 18): what a rollback has to put
+// back exactly — payloads written in place, children removed (in their order), subtrees moved — and a shared
+// base tree that is never touched.
+import { describe, expect, it } from "vitest";
+import { CowTree, type TreeNode } from "../../src/host/memory/cow-tree.ts";
+
+type Payload = { value: string };
+const clone = (payload: Payload): Payload => ({ ...payload });
+const make = (name: string): Payload => ({ value: `new ${name}` });
+
+/** The tree as nested plain objects, children in map order, to compare whole states. */
+function shape(node: TreeNode<Payload>): unknown {
+  return {
+    name: node.name,
+    value: node.payload.value,
+    children: Array.from(node.children.values(), shape),
+  };
+}
+
+function treeWith(paths: string[][]): CowTree<Payload> {
+  const tree = new CowTree(CowTree.root<Payload>({ value: "root" }), clone);
+  for (const path of paths) tree.mutable(path, make);
+  return tree;
+}
+
+const failing = (work: () => void) => () => {
+  work();
+  throw new Error("roll back");
+};
+
+describe("CowTree transactions", () => {
+  it("puts back payloads changed in place, nodes created and children removed, keeping their order", () => {
+    const tree = treeWith([["a", "x"], ["a", "y"], ["a", "z"], ["b"]]);
+    tree.mutable(["a", "y"])!.payload.value = "before";
+    const before = shape(tree.root);
+    expect(() =>
+      tree.transaction(
+        failing(() => {
+          tree.mutable(["a", "y"])!.payload.value = "changed";
+          tree.mutable(["a", "y"])!.payload.value = "changed twice";
+          tree.remove(["a", "x"]);
+          tree.mutable(["a", "w", "deep"], make);
+          tree.remove(["b"]);
+        }),
+      ),
+    ).toThrow("roll back");
+    expect(shape(tree.root)).toEqual(before);
+  });
+
+  it("keeps a committed transaction's writes and undoes nothing of it later", () => {
+    const tree = treeWith([["a", "x"]]);
+    tree.transaction(() => {
+      tree.mutable(["a", "x"])!.payload.value = "committed";
+    });
+    expect(() =>
+      tree.transaction(
+        failing(() => {
+          tree.mutable(["a", "x"])!.payload.value = "dropped";
+        }),
+      ),
+    ).toThrow();
+    expect(tree.find(["a", "x"])!.payload.value).toBe("committed");
+  });
+
+  it("undoes only the inner writes when a nested transaction fails inside the outer one", () => {
+    const tree = treeWith([["k"]]);
+    tree.transaction(() => {
+      tree.mutable(["k"])!.payload.value = "outer";
+      expect(() =>
+        tree.transaction(
+          failing(() => {
+            tree.mutable(["k"])!.payload.value = "inner";
+            tree.mutable(["inner-only"], make);
+          }),
+        ),
+      ).toThrow();
+      expect(tree.find(["k"])!.payload.value).toBe("outer");
+      expect(tree.find(["inner-only"])).toBeUndefined();
+    });
+    expect(tree.find(["k"])!.payload.value).toBe("outer");
+  });
+
+  it("undoes an inner transaction that succeeded when the outer one fails", () => {
+    const tree = treeWith([["k"]]);
+    const before = shape(tree.root);
+    expect(() =>
+      tree.transaction(
+        failing(() => {
+          tree.transaction(() => {
+            tree.mutable(["k"])!.payload.value = "inner";
+            tree.mutable(["made"], make);
+          });
+          tree.mutable(["k"])!.payload.value = "outer";
+        }),
+      ),
+    ).toThrow();
+    expect(shape(tree.root)).toEqual(before);
+  });
+
+  it("restores a subtree moved and then written inside a failed transaction", () => {
+    const tree = treeWith([["from", "child"], ["to"]]);
+    const before = shape(tree.root);
+    expect(() =>
+      tree.transaction(
+        failing(() => {
+          const node = tree.detach(["from"])!;
+          tree.attach(["to"], "moved", node);
+          tree.mutable(["to", "moved"])!.payload.value = "written after the move";
+          tree.mutable(["to", "moved", "child"])!.payload.value = "child written";
+          tree.mutable(["to", "moved", "added"], make);
+        }),
+      ),
+    ).toThrow();
+    expect(shape(tree.root)).toEqual(before);
+  });
+
+  it("never changes a shared base tree, in or out of transactions", () => {
+    const base = treeWith([["shared", "key"]]);
+    const snapshot = shape(base.root);
+    const device = new CowTree(base.root, clone);
+    device.mutable(["shared", "key"])!.payload.value = "device";
+    expect(() =>
+      device.transaction(
+        failing(() => {
+          device.mutable(["shared", "other"], make);
+          device.remove(["shared", "key"]);
+        }),
+      ),
+    ).toThrow();
+    expect(shape(base.root)).toEqual(snapshot);
+    expect(device.find(["shared", "key"])!.payload.value).toBe("device");
+    expect(device.find(["shared", "other"])).toBeUndefined();
+  });
+});
