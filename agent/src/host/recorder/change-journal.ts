@@ -35,7 +35,7 @@ export type DeviceChange = Stamp &
         readonly value: JournalValue;
         /**
          * The value it replaced, when the journal had not seen that value yet (one outside the baseline that was
-         * there before recording started), so a reader can tell "changed" from "added" without the whole registry.
+         * there before recording started), so a reader can tell a changed value from an added one without the whole registry.
          */
         readonly before?: JournalValue;
       }
