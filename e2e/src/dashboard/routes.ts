@@ -79,7 +79,11 @@ export async function registerDashboard(
   registerRegistryRoutes(app, source);
   if (existsSync(dist)) {
     await app.register(fastifyStatic, { root: dist, prefix: "/ui/", index: "index.html" });
-    app.get("/ui", (_request, reply) => reply.redirect("/ui/"));
+    // The mock's router ignores trailing slashes (server.ts routerOptions), so there /ui/ is routed here too:
+    // answer it with the page and redirect only the bare /ui, or the redirect would point at itself forever.
+    app.get("/ui", (request, reply) =>
+      (request.url.split("?")[0] ?? "").endsWith("/") ? reply.sendFile("index.html") : reply.redirect("/ui/"),
+    );
   } else {
     app.get("/ui", (_request, reply) => reply.code(503).send(NOT_BUILT));
     app.get("/ui/*", (_request, reply) => reply.code(503).send(NOT_BUILT));

@@ -1,6 +1,6 @@
 // The dashboard's server side without a browser: the portal and event→log-line mapping from a real run's events,
 // the saved-run loader, the clock pacer on a virtual clock, and the API's errors.
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createVirtualClock } from "@imesim/agent";
@@ -61,6 +61,29 @@ describe("dashboard data from a real run (retry-grs)", () => {
       await registerDashboard(server, createServiceSource(server), { dist: join(out, "no-such-dist") });
       const response = await server.inject({ method: "GET", url: "/ui/api/portal" });
       expect(response.json()).toEqual(portal);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("serves the built page at /ui/ of the mock service, whose router ignores trailing slashes, and redirects /ui there", async () => {
+    const dist = join(out, "built-dist");
+    mkdirSync(join(dist, "assets"), { recursive: true });
+    writeFileSync(join(dist, "index.html"), "<!doctype html><title>imesim dashboard</title>");
+    writeFileSync(join(dist, "assets", "main.js"), "console.log(1);");
+    const server = await buildServer({ dataDir: join(out, "service") });
+    try {
+      await registerDashboard(server, createServiceSource(server), { dist });
+      const page = await server.inject({ method: "GET", url: "/ui/" });
+      expect(page.statusCode).toBe(200);
+      expect(page.body).toContain("imesim dashboard");
+      const bare = await server.inject({ method: "GET", url: "/ui" });
+      expect(bare.statusCode).toBe(302);
+      expect(bare.headers.location).toBe("/ui/");
+      expect((await server.inject({ method: "GET", url: "/ui/?device=x" })).statusCode).toBe(200);
+      const script = await server.inject({ method: "GET", url: "/ui/assets/main.js" });
+      expect(script.statusCode).toBe(200);
+      expect(script.body).toBe("console.log(1);");
     } finally {
       await server.close();
     }
