@@ -1,7 +1,7 @@
 // What an admin does to a device by hand, as one code path for `imesim agent ctl` verbs and scenario actions:
 // registry edits and reads, the log level in the agent's config, the tail of a log.
 import type { Agent } from "@imesim/agent";
-import type { Device, RegistryValue } from "@imesim/agent/host";
+import { type Device, journalValueOf } from "@imesim/agent/host";
 import { agentConfigText, IME_AGENT_CONFIG_PATH, type ImeLogFile, type ImeLogLevel } from "@imesim/agent/log";
 import { ImesimError } from "@imesim/contracts/errors";
 import { registryValueOf } from "../run/registry-data.ts";
@@ -35,19 +35,6 @@ export function deleteRegistry(
     : device.registry.deleteValue(entry.key, entry.name, access);
 }
 
-/** A registry value as JSON can carry it: QWORDs as decimal text, binary as hex. */
-export function jsonOfRegistryValue(value: RegistryValue): { type: string; data: unknown } {
-  switch (value.type) {
-    case "REG_QWORD":
-      return { type: value.type, data: value.data.toString() };
-    case "REG_BINARY":
-    case "REG_NONE":
-      return { type: value.type, data: Buffer.from(value.data).toString("hex") };
-    default:
-      return { type: value.type, data: value.data };
-  }
-}
-
 /** A key's values and subkey names (`reg query`); CTL_KEY_NOT_FOUND names the key when it is absent. */
 export function readRegistryKey(device: Device, key: string, view: RegistryView = 64) {
   const access = { view } as const;
@@ -58,7 +45,7 @@ export function readRegistryKey(device: Device, key: string, view: RegistryView 
     view,
     values: device.registry
       .listValues(key, access)
-      .map(({ name, value }) => ({ name, ...jsonOfRegistryValue(value) })),
+      .map(({ name, value }) => ({ name, ...journalValueOf(value) })),
     subkeys: device.registry.listSubkeys(key, access),
   };
 }
