@@ -54,6 +54,9 @@ export const api = {
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ action, speed }),
     });
-    return (await response.json()) as ClockState;
+    const body = (await response.json()) as ClockState | { message: string };
+    if (!response.ok)
+      throw new Error("message" in body ? body.message : `clock ${action}: ${response.status}`);
+    return body as ClockState;
   },
 };

@@ -30,11 +30,23 @@ export function renderClock(
       radio.checked = radio.value === String(clock.speed);
     document.body.dataset.clock = clock.finished ? "finished" : clock.paused ? "paused" : "running";
   };
-  pause.addEventListener("click", () => void api.clock(state.paused ? "resume" : "pause").then(update));
-  step.addEventListener("click", () => void api.clock("step").then(update));
+  // Actions go to the server one at a time, in the order they were clicked: sent at once, a Play could overtake the
+  // Step before it and the Step would then pause the run again. Play/Pause is decided when it is sent, on the state
+  // the earlier actions left.
+  let queue = Promise.resolve();
+  const act = (action: () => [string, ClockState["speed"]?]) => {
+    queue = queue
+      .then(() => api.clock(...action()))
+      .then(update)
+      .catch((error: Error) => {
+        now.textContent = error.message;
+      });
+  };
+  pause.addEventListener("click", () => act(() => [state.paused ? "resume" : "pause"]));
+  step.addEventListener("click", () => act(() => ["step"]));
   root.addEventListener("change", (event) => {
     const value = (event.target as HTMLInputElement).value;
-    void api.clock("speed", value === "max" ? "max" : (Number(value) as 1 | 60)).then(update);
+    act(() => ["speed", value === "max" ? "max" : (Number(value) as 1 | 60)]);
   });
   update(initial);
   return update;

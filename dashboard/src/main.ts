@@ -2,7 +2,7 @@
 // live mode follows the server-sent event stream and drives the clock controls.
 import "./style.css";
 import { api } from "./api.ts";
-import type { ClockState, DeviceEvents, RunInfo, StreamMessage } from "./api-types.ts";
+import type { ClockState, DeviceEvents, RunInfo, StreamMessage, TimelineEvent } from "./api-types.ts";
 import { renderChart } from "./chart.ts";
 import { renderClock } from "./clock.ts";
 import { attachLogExplain } from "./log-explain.ts";
@@ -45,6 +45,19 @@ let run: RunInfo;
 /** The shown device's events, kept current by the live stream. */
 let current: DeviceEvents | undefined;
 let redrawTimeline: ((data: DeviceEvents) => void) | undefined;
+/** The device whose events are being fetched, with the stream's events for it that came meanwhile. */
+let loading: { readonly deviceId: string; readonly early: TimelineEvent[] } | undefined;
+
+/** A device's events as the server has them, plus any the stream brought while they were on the way. */
+async function loadEvents(deviceId: string): Promise<DeviceEvents> {
+  const pending = { deviceId, early: [] as TimelineEvent[] };
+  loading = pending;
+  const fresh = await api.events(deviceId);
+  if (loading === pending) loading = undefined;
+  const lastSeq = fresh.events.at(-1)?.seq ?? -1;
+  const later = pending.early.filter((event) => event.seq > lastSeq);
+  return later.length === 0 ? fresh : { ...fresh, events: [...fresh.events, ...later] };
+}
 
 function fillPicker(): void {
   const chosen = picker.value;
@@ -73,13 +86,13 @@ async function show(): Promise<void> {
     } else if (device === undefined || device === "") {
       view.innerHTML = "<p>No device has reported yet.</p>";
     } else if (route.name === "chart") {
-      current = await api.events(device);
+      current = await loadEvents(device);
       redrawTimeline = await renderChart(view, current, {
         startMs: run.startMs ?? current.events[0]?.simTime ?? 0,
       });
     } else if (isRegistryView(route.name)) {
       // Live: the stream's events for this device reach `refresh` (downloads redraw as they come).
-      if (run.mode === "live") current = await api.events(device);
+      if (run.mode === "live") current = await loadEvents(device);
       const refresh = await showRegistryView(route.name, view, device, route.seq, run.startMs ?? 0);
       if (refresh !== undefined) redrawTimeline = refresh;
     } else if (route.name === "logs") {
@@ -94,7 +107,7 @@ async function show(): Promise<void> {
       // The step panel comes after the lines are shown (it needs two more requests), so the log is not held up.
       void attachLogExplain(view, device, route.seq);
     } else {
-      current = await api.events(device);
+      current = await loadEvents(device);
       redrawTimeline = renderTimeline(view, current, {
         startMs: run.startMs ?? current.events[0]?.simTime ?? 0,
         onShowLines: (seq) => go("logs", device, seq),
@@ -114,6 +127,9 @@ async function show(): Promise<void> {
 function follow(onClock: (clock: ClockState) => void): void {
   let pending = false;
   const source = new EventSource("api/stream");
+  // What happened before the stream was open (a Step clicked at once, or a dropped connection) is not in it:
+  // catch up from the server each time it (re)opens.
+  source.onopen = () => void catchUp(onClock);
   source.onmessage = (message) => {
     const data = JSON.parse(message.data as string) as StreamMessage;
     if (data.kind === "clock") onClock(data.clock);
@@ -124,11 +140,13 @@ function follow(onClock: (clock: ClockState) => void): void {
       };
       fillPicker();
       if (current === undefined) void show();
-    } else if (current !== undefined && data.deviceId === current.deviceId) {
+    } else {
+      if (loading?.deviceId === data.deviceId) loading.early.push(data.event);
+      if (current === undefined || data.deviceId !== current.deviceId) return;
       current = { ...current, events: [...current.events, data.event] };
       if (data.event.phase === "apps.received" || current.notes[data.event.phase] === undefined) {
         // Names and notes come with the device's events: refetch on the rare event that brings new ones.
-        void api.events(current.deviceId).then((fresh) => {
+        void loadEvents(current.deviceId).then((fresh) => {
           current = fresh;
           redrawTimeline?.(fresh);
         });
@@ -141,6 +159,18 @@ function follow(onClock: (clock: ClockState) => void): void {
       }
     }
   };
+}
+
+/** Brings the device list, the clock and the shown device's events up to the server's. */
+async function catchUp(onClock: (clock: ClockState) => void): Promise<void> {
+  const hadDevices = run.devices.length > 0;
+  run = await api.run();
+  fillPicker();
+  if (run.clock !== undefined) onClock(run.clock);
+  if (current !== undefined) {
+    current = await loadEvents(current.deviceId);
+    redrawTimeline?.(current);
+  } else if (!hadDevices && run.devices.length > 0) void show();
 }
 
 async function start(): Promise<void> {

@@ -4,7 +4,13 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
+import type { ImeEvent } from "@imesim/agent/events";
 import { type Browser, chromium, type Page } from "playwright-core";
+import { createClockPacer } from "../../src/dashboard/clock-pacer.ts";
+import { createLiveRunSource } from "../../src/dashboard/live-run.ts";
+import { startDashboardServer } from "../../src/dashboard/server.ts";
+import { runScenario } from "../../src/run/run-scenario.ts";
+import { loadScenarioFile } from "../../src/scenario/index.ts";
 
 export const CHROMIUM = process.env.IMESIM_CHROMIUM ?? "/usr/bin/chromium";
 export const HAS_CHROMIUM = existsSync(CHROMIUM);
@@ -82,4 +88,44 @@ export async function openLiveAndStep(page: Page, url: string): Promise<void> {
   await page.waitForSelector('body[data-clock="paused"]');
   await page.click("#clock .step");
   await page.waitForSelector('body[data-ready="timeline"] .marker');
+}
+
+/** What `imesim run --ui` does, inside this process: the run starts paused, paced by the clock its page drives. */
+export async function startInProcessLive(scenarioPath: string): Promise<{
+  readonly url: string;
+  /** Every event of the run, as it is emitted. */
+  readonly seen: readonly ImeEvent[];
+  /** Resolves `body[data-clock="finished"]` on `page`, or rejects at once with the run's own error if it failed. */
+  untilFinished(page: Page, timeout: number): Promise<void>;
+  /** Lets a paused run go to its end, then stops the server. */
+  close(): Promise<void>;
+}> {
+  const scenario = await loadScenarioFile(scenarioPath);
+  const pacer = createClockPacer(scenario.startMs);
+  const source = createLiveRunSource("live", pacer);
+  const server = await startDashboardServer(source);
+  const seen: ImeEvent[] = [];
+  const run = runScenario(scenario, {
+    workers: 1,
+    recordChanges: true,
+    driveClock: pacer.drive,
+    onDevice: (device) => {
+      source.addDevice(device);
+      device.agent.events.subscribe((event) => seen.push(event));
+    },
+  });
+  return {
+    url: server.url,
+    seen,
+    untilFinished: async (page, timeout) => {
+      const failed = run.then(() => new Promise<never>(() => {}));
+      await Promise.race([page.waitForSelector('body[data-clock="finished"]', { timeout }), failed]);
+      await run;
+    },
+    close: async () => {
+      pacer.control.resume();
+      await run.catch(() => undefined);
+      await server.close();
+    },
+  };
 }

@@ -2,43 +2,26 @@
 // (the app's EnforcementStateMessage, its GRS value) and a step's diff against the run's events, timeline →
 // registry diff → back to the timeline by keyboard, the folders around the download and the clean-up, the
 // download curve's total bytes — saved (imesim ui) and live (run --ui's source, in this process); axe; screenshots.
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { ImeEvent } from "@imesim/agent/events";
 import { formatImeTimestamp } from "@imesim/agent/ime";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createClockPacer } from "../../src/dashboard/clock-pacer.ts";
 import { readEventsFile } from "../../src/dashboard/events-file.ts";
-import { createLiveRunSource } from "../../src/dashboard/live-run.ts";
 import { loadSavedRun } from "../../src/dashboard/saved-run.ts";
 import { type DashboardServer, startDashboardServer } from "../../src/dashboard/server.ts";
 import { runScenario } from "../../src/run/run-scenario.ts";
 import { loadScenarioFile } from "../../src/scenario/index.ts";
-import { launchChromium, SCREENSHOTS, SKIP_REASON } from "./browser.ts";
+import { axeViolations, launchChromium, SCREENSHOTS, SKIP_REASON, startInProcessLive } from "./browser.ts";
 
 const scenarioPath = join(import.meta.dirname, "../../scenarios/retry-grs.yaml");
-const axeScript = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
 type Of<P extends ImeEvent["phase"]> = Extract<ImeEvent, { phase: P }>;
 const ofPhase = <P extends ImeEvent["phase"]>(events: readonly ImeEvent[], phase: P) =>
   events.filter((event): event is Of<P> => event.phase === phase);
-
-/** axe-core's serious and critical findings on the page (rule id and how many elements). */
-async function accessibilityProblems(page: Page): Promise<string[]> {
-  await page.addScriptTag({ content: axeScript });
-  return page.evaluate(async () => {
-    const { axe } = window as unknown as {
-      axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }> };
-    };
-    const { violations } = await axe.run();
-    return violations
-      .filter((found) => ["serious", "critical"].includes(found.impact))
-      .map((found) => `${found.id} (${found.nodes.length})`);
-  });
-}
 
 if (SKIP_REASON !== undefined) console.warn(SKIP_REASON);
 
@@ -96,7 +79,7 @@ describe.skipIf(SKIP_REASON !== undefined)(
       expect(await page.getAttribute(".step-select", "aria-label")).toBeNull();
       expect(await page.locator("label", { hasText: "Step" }).count()).toBeGreaterThan(0);
       await page.screenshot({ path: join(SCREENSHOTS, "dashboard-registry.png"), fullPage: false });
-      expect(await accessibilityProblems(page)).toEqual([]);
+      expect(await axeViolations(page)).toEqual([]);
     });
 
     it("goes from a timeline event to its registry diff and back, by keyboard", async () => {
@@ -120,7 +103,7 @@ describe.skipIf(SKIP_REASON !== undefined)(
         await page.locator(".reg-tree tr.diff-changed", { hasText: "EnforcementStateMessage" }).isVisible(),
       ).toBe(true);
       await page.screenshot({ path: join(SCREENSHOTS, "dashboard-registry-diff.png") });
-      expect(await accessibilityProblems(page)).toEqual([]);
+      expect(await axeViolations(page)).toEqual([]);
       // A GRS step's diff: the app's value added under GRS\<hash>.
       const recorded = ofPhase(events, "grs.recorded")[0]!;
       await page.selectOption(".step-select", String(recorded.seq));
@@ -152,7 +135,7 @@ describe.skipIf(SKIP_REASON !== undefined)(
         await page.locator("table.diff tr.diff-added", { hasText: unzipped.details.to }).count(),
       ).toBeGreaterThan(0);
       await page.screenshot({ path: join(SCREENSHOTS, "dashboard-folders.png") });
-      expect(await accessibilityProblems(page)).toEqual([]);
+      expect(await axeViolations(page)).toEqual([]);
       // Next change after the install: the clean-up removes both.
       await page.focus(".step-next");
       await page.keyboard.press("Enter");
@@ -174,7 +157,7 @@ describe.skipIf(SKIP_REASON !== undefined)(
         "completed",
       );
       await page.screenshot({ path: join(SCREENSHOTS, "dashboard-downloads.png") });
-      expect(await accessibilityProblems(page)).toEqual([]);
+      expect(await axeViolations(page)).toEqual([]);
     });
   },
 );
@@ -183,32 +166,23 @@ describe.skipIf(SKIP_REASON !== undefined)(
   "registry and downloads of a live run",
   { timeout: 300_000 },
   () => {
+    let browser: Awaited<ReturnType<typeof launchChromium>>;
+    beforeAll(async () => {
+      browser = await launchChromium();
+    });
+    afterAll(() => browser?.close());
+
     it("fills the downloads as the run plays, and shows the registry the run left", async () => {
-      const scenario = await loadScenarioFile(scenarioPath);
-      const pacer = createClockPacer(scenario.startMs);
-      const source = createLiveRunSource("live", pacer);
-      const server = await startDashboardServer(source);
-      const browser = await launchChromium();
-      const seen: ImeEvent[] = [];
+      const live = await startInProcessLive(scenarioPath);
       try {
-        const run = runScenario(scenario, {
-          workers: 1,
-          recordChanges: true,
-          driveClock: pacer.drive,
-          onDevice: (device) => {
-            source.addDevice(device);
-            device.agent.events.subscribe((event) => seen.push(event));
-          },
-        });
         const page = await browser.browser.newPage({ viewport: { width: 1400, height: 1000 } });
-        await page.goto(`${server.url}#/downloads`);
+        await page.goto(`${live.url}#/downloads`);
         await page.waitForSelector('body[data-clock="paused"]');
         await page.click("#clock .step");
         await page.check('#clock input[value="max"]');
         await page.click("#clock .pause");
-        await page.waitForSelector('body[data-clock="finished"]', { timeout: 240_000 });
-        await run;
-        const sizes = ofPhase(seen, "download.completed").map((event) => event.details.size);
+        await live.untilFinished(page, 240_000);
+        const sizes = ofPhase(live.seen, "download.completed").map((event) => event.details.size);
         expect(sizes.length).toBeGreaterThan(0);
         await expect
           .poll(
@@ -222,8 +196,8 @@ describe.skipIf(SKIP_REASON !== undefined)(
           )
           .toEqual(sizes);
         await page.screenshot({ path: join(SCREENSHOTS, "dashboard-downloads-live.png") });
-        const last = ofPhase(seen, "state.enforcement").at(-1)!;
-        await page.goto(`${server.url}#/registry?device=${last.deviceId}&seq=${last.seq}`);
+        const last = ofPhase(live.seen, "state.enforcement").at(-1)!;
+        await page.goto(`${live.url}#/registry?device=${last.deviceId}&seq=${last.seq}`);
         await page.waitForSelector(`body[data-ready="registry"] h2:has-text("after event ${last.seq}")`);
         const after = await page
           .locator("table.diff tr", { hasText: "EnforcementStateMessage" })
@@ -233,8 +207,40 @@ describe.skipIf(SKIP_REASON !== undefined)(
         expect(JSON.parse(after ?? "{}").EnforcementState).toBe(last.details.enforcementState);
         await page.close();
       } finally {
-        await browser.close();
-        await server.close();
+        await live.close();
+      }
+    });
+
+    it("sends Step then Play in click order, and catches up on events sent before its stream opened", async () => {
+      const live = await startInProcessLive(scenarioPath);
+      try {
+        const page = await browser.browser.newPage({ viewport: { width: 1400, height: 1000 } });
+        // The stream is held until the run has moved, so its first events happen with no stream open; the Step is
+        // slow to reach the server, so a Play sent straight after it would overtake it and the run would stop.
+        let openStream = () => {};
+        const streamHeld = new Promise<void>((resolve) => (openStream = resolve));
+        await page.route("**/ui/api/stream", async (route) => {
+          await streamHeld;
+          await route.continue();
+        });
+        await page.route("**/ui/api/clock", async (route) => {
+          if (route.request().postDataJSON()?.action === "step") await sleep(500);
+          await route.continue();
+        });
+        await page.goto(live.url);
+        await page.waitForSelector('body[data-clock="paused"]');
+        await page.click("#clock .step");
+        await page.click("#clock .pause");
+        await expect.poll(() => live.seen.length, { timeout: 60_000 }).toBeGreaterThan(0);
+        openStream();
+        await live.untilFinished(page, 120_000);
+        const last = live.seen.at(-1)!;
+        await page.waitForSelector(`body[data-ready="timeline"] .marker[data-seq="${last.seq}"]`, {
+          timeout: 10_000,
+        });
+        await page.close();
+      } finally {
+        await live.close();
       }
     });
   },
