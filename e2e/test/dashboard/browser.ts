@@ -1,14 +1,17 @@
 // Debian's chromium driven by playwright-core (never a downloaded browser). Tests skip with a message when
 // /usr/bin/chromium is missing locally; under CI (CI=true) its absence is a failure, as .ci/run installs it.
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ImeEvent } from "@imesim/agent/events";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { createClockPacer } from "../../src/dashboard/clock-pacer.ts";
-import { createLiveRunSource } from "../../src/dashboard/live-run.ts";
-import { startDashboardServer } from "../../src/dashboard/server.ts";
+import { readEventsFile } from "../../src/dashboard/events-file.ts";
+import { createLiveRunSource, type LiveRunSource } from "../../src/dashboard/live-run.ts";
+import { loadSavedRun } from "../../src/dashboard/saved-run.ts";
+import { type DashboardServer, startDashboardServer } from "../../src/dashboard/server.ts";
 import { runScenario } from "../../src/run/run-scenario.ts";
 import { loadScenarioFile } from "../../src/scenario/index.ts";
 
@@ -93,6 +96,7 @@ export async function openLiveAndStep(page: Page, url: string): Promise<void> {
 /** What `imesim run --ui` does, inside this process: the run starts paused, paced by the clock its page drives. */
 export async function startInProcessLive(scenarioPath: string): Promise<{
   readonly url: string;
+  readonly source: LiveRunSource;
   /** Every event of the run, as it is emitted. */
   readonly seen: readonly ImeEvent[];
   /** Resolves `body[data-clock="finished"]` on `page`, or rejects at once with the run's own error if it failed. */
@@ -116,6 +120,7 @@ export async function startInProcessLive(scenarioPath: string): Promise<{
   });
   return {
     url: server.url,
+    source,
     seen,
     untilFinished: async (page, timeout) => {
       const failed = run.then(() => new Promise<never>(() => {}));
@@ -126,6 +131,29 @@ export async function startInProcessLive(scenarioPath: string): Promise<{
       pacer.control.resume();
       await run.catch(() => undefined);
       await server.close();
+    },
+  };
+}
+
+/** What `imesim run --out` then `imesim ui` give: a passed run saved to a temporary folder, served from it. */
+export async function startSavedRun(scenarioPath: string): Promise<{
+  readonly out: string;
+  readonly server: DashboardServer;
+  /** The first device's events, as saved. */
+  readonly events: ImeEvent[];
+  close(): Promise<void>;
+}> {
+  const out = mkdtempSync(join(tmpdir(), "imesim-ui-"));
+  const result = await runScenario(await loadScenarioFile(scenarioPath), { outDir: out });
+  if (!result.passed) throw new Error(`${scenarioPath} did not pass; its outputs are in ${out}`);
+  const server = await startDashboardServer(loadSavedRun(out));
+  return {
+    out,
+    server,
+    events: readEventsFile(join(out, "device-0001", "events.jsonl")),
+    close: async () => {
+      await server.close();
+      rmSync(out, { recursive: true, force: true });
     },
   };
 }

@@ -2,19 +2,13 @@
 // states against its machine, the current and visited states against the run's events, a replay step by step
 // (buttons and keys), a click on a log line back to its timeline event, the live run's current state, axe, and
 // screenshots in .ci/out/screenshots/.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ImeEvent } from "@imesim/agent/events";
 import { renderEvent } from "@imesim/agent/log";
 import { chartMachines, chartStructure } from "@imesim/agent/machines";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readEventsFile } from "../../src/dashboard/events-file.ts";
-import { loadSavedRun } from "../../src/dashboard/saved-run.ts";
-import { type DashboardServer, startDashboardServer } from "../../src/dashboard/server.ts";
-import { runScenario } from "../../src/run/run-scenario.ts";
-import { loadScenarioFile } from "../../src/scenario/index.ts";
+import type { DashboardServer } from "../../src/dashboard/server.ts";
 import {
   axeViolations,
   launchChromium,
@@ -22,6 +16,7 @@ import {
   SCREENSHOTS,
   SKIP_REASON,
   startLiveUi,
+  startSavedRun,
 } from "./browser.ts";
 
 const root = join(import.meta.dirname, "../../..");
@@ -34,25 +29,21 @@ const marked = (page: Page, mark: "current" | "visited") =>
 if (SKIP_REASON !== undefined) console.warn(SKIP_REASON);
 
 describe.skipIf(SKIP_REASON !== undefined)("statechart view in chromium", { timeout: 120_000 }, () => {
-  let out: string;
+  let saved: Awaited<ReturnType<typeof startSavedRun>>;
   let server: DashboardServer;
   let events: ImeEvent[];
   let appId: string;
   let browser: Awaited<ReturnType<typeof launchChromium>>;
 
   beforeAll(async () => {
-    out = mkdtempSync(join(tmpdir(), "imesim-chart-"));
-    const result = await runScenario(await loadScenarioFile(scenarioPath), { outDir: out });
-    expect(result.passed).toBe(true);
-    events = readEventsFile(join(out, "device-0001", "events.jsonl"));
+    saved = await startSavedRun(scenarioPath);
+    ({ server, events } = saved);
     appId = events.find((e) => e.phase === "install.started")?.appId?.toLowerCase() ?? "";
-    server = await startDashboardServer(loadSavedRun(out));
     browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
-    await server?.close();
-    rmSync(out, { recursive: true, force: true });
+    await saved?.close();
   });
 
   it("draws the enforcement chart from its machine and replays the app's path against the run's events", async () => {

@@ -1,15 +1,9 @@
 // The dashboard in Debian's chromium: a real scenario run's saved outputs (imesim ui) and the same scenario
 // live (imesim run --ui), checked against the run's own events; click timeline → log lines; axe; screenshots.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ImeEvent } from "@imesim/agent/events";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readEventsFile } from "../../src/dashboard/events-file.ts";
-import { loadSavedRun } from "../../src/dashboard/saved-run.ts";
-import { type DashboardServer, startDashboardServer } from "../../src/dashboard/server.ts";
-import { runScenario } from "../../src/run/run-scenario.ts";
-import { loadScenarioFile } from "../../src/scenario/index.ts";
+import type { DashboardServer } from "../../src/dashboard/server.ts";
 import {
   axeViolations,
   launchChromium,
@@ -17,6 +11,7 @@ import {
   SCREENSHOTS,
   SKIP_REASON,
   startLiveUi,
+  startSavedRun,
 } from "./browser.ts";
 
 const root = join(import.meta.dirname, "../../..");
@@ -25,23 +20,19 @@ const scenarioPath = join(root, "e2e/scenarios/retry-grs.yaml");
 if (SKIP_REASON !== undefined) console.warn(SKIP_REASON);
 
 describe.skipIf(SKIP_REASON !== undefined)("dashboard in chromium", { timeout: 120_000 }, () => {
-  let out: string;
+  let saved: Awaited<ReturnType<typeof startSavedRun>>;
   let server: DashboardServer;
   let events: ImeEvent[];
   let browser: Awaited<ReturnType<typeof launchChromium>>;
 
   beforeAll(async () => {
-    out = mkdtempSync(join(tmpdir(), "imesim-dash-"));
-    const result = await runScenario(await loadScenarioFile(scenarioPath), { outDir: out });
-    expect(result.passed).toBe(true);
-    events = readEventsFile(join(out, "device-0001", "events.jsonl"));
-    server = await startDashboardServer(loadSavedRun(out));
+    saved = await startSavedRun(scenarioPath);
+    ({ server, events } = saved);
     browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
-    await server?.close();
-    rmSync(out, { recursive: true, force: true });
+    await saved?.close();
   });
 
   it("shows every install attempt's exit code and mapping on the timeline, as the run's events have them", async () => {

@@ -12,15 +12,13 @@ import type { LogRecord, PortalCell, PortalView } from "@imesim/dashboard/api";
 import { buildServer } from "@imesim/mock-service";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createClockPacer } from "../../src/dashboard/clock-pacer.ts";
-import { createLiveRunSource } from "../../src/dashboard/live-run.ts";
 import { loadSavedRun } from "../../src/dashboard/saved-run.ts";
 import { type DashboardServer, startDashboardServer } from "../../src/dashboard/server.ts";
 import { servicePortalOf } from "../../src/dashboard/service-source.ts";
 import type { DashboardSource } from "../../src/dashboard/source.ts";
 import { runScenario } from "../../src/run/run-scenario.ts";
 import { loadScenarioFile } from "../../src/scenario/index.ts";
-import { axeViolations, launchChromium, SCREENSHOTS, SKIP_REASON } from "./browser.ts";
+import { axeViolations, launchChromium, SCREENSHOTS, SKIP_REASON, startInProcessLive } from "./browser.ts";
 
 const root = join(import.meta.dirname, "../../..");
 const README_PICTURE = join(root, "docs/dashboard-portal.png");
@@ -214,24 +212,17 @@ describe.skipIf(SKIP_REASON !== undefined)(
     });
 
     it("runs syncapp from a live run's device page: the agent's next check-in is OnDemand", async () => {
-      const scenario = await loadScenarioFile(join(root, "e2e/scenarios/retry-grs.yaml"));
-      const pacer = createClockPacer(scenario.startMs);
-      const source = createLiveRunSource("retry-grs", pacer);
-      const server = await startDashboardServer(source);
-      const run = runScenario(scenario, {
-        onDevice: (device) => source.addDevice(device),
-        driveClock: pacer.drive,
-        workers: 1,
-      });
+      const live = await startInProcessLive(join(root, "e2e/scenarios/retry-grs.yaml"));
+      const { source } = live;
       const page = await browser.browser.newPage({ viewport: { width: 1200, height: 800 } });
       try {
-        await page.goto(`${server.url}#/portal`);
+        await page.goto(`${live.url}#/portal`);
         await page.waitForSelector('body[data-clock="paused"]');
         // One step starts the device; its page then offers the control surface's verbs.
         await page.click("#clock .step");
         await expect.poll(() => source.devices().length, { timeout: 60_000 }).toBe(1);
         const deviceId = source.devices()[0]!.deviceId;
-        await page.goto(`${server.url}#/portal?device=${deviceId}`);
+        await page.goto(`${live.url}#/portal?device=${deviceId}`);
         await page.waitForSelector('.operations button[data-verb="syncapp"]', { timeout: 20_000 });
         expect(await page.textContent(".operations .via")).toContain("imesim run --ui");
         await page.screenshot({ path: join(SCREENSHOTS, "portal-operations.png") });
@@ -242,7 +233,7 @@ describe.skipIf(SKIP_REASON !== undefined)(
         const since = JSON.parse((await page.textContent(".op-result"))!.replace(/^syncapp: /, ""))
           .since as number;
         await page.click("#clock .pause");
-        await page.waitForSelector('body[data-clock="finished"]', { timeout: 120_000 });
+        await live.untilFinished(page, 120_000);
         const after = (source.events(deviceId) ?? []).filter(
           (e) => e.seq > since && e.phase === "checkin.started",
         );
@@ -254,10 +245,7 @@ describe.skipIf(SKIP_REASON !== undefined)(
         expect(await page.textContent(".operations")).toContain("run is over");
       } finally {
         await page.close();
-        // A failed step above leaves the run paused: let it finish before the server closes.
-        pacer.control.resume();
-        await run;
-        await server.close();
+        await live.close();
       }
     }, 300_000);
   },

@@ -2,20 +2,21 @@
 // (the app's EnforcementStateMessage, its GRS value) and a step's diff against the run's events, timeline →
 // registry diff → back to the timeline by keyboard, the folders around the download and the clean-up, the
 // download curve's total bytes — saved (imesim ui) and live (run --ui's source, in this process); axe; screenshots.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { ImeEvent } from "@imesim/agent/events";
 import { formatImeTimestamp } from "@imesim/agent/ime";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readEventsFile } from "../../src/dashboard/events-file.ts";
-import { loadSavedRun } from "../../src/dashboard/saved-run.ts";
-import { type DashboardServer, startDashboardServer } from "../../src/dashboard/server.ts";
-import { runScenario } from "../../src/run/run-scenario.ts";
-import { loadScenarioFile } from "../../src/scenario/index.ts";
-import { axeViolations, launchChromium, SCREENSHOTS, SKIP_REASON, startInProcessLive } from "./browser.ts";
+import type { DashboardServer } from "../../src/dashboard/server.ts";
+import {
+  axeViolations,
+  launchChromium,
+  SCREENSHOTS,
+  SKIP_REASON,
+  startInProcessLive,
+  startSavedRun,
+} from "./browser.ts";
 
 const scenarioPath = join(import.meta.dirname, "../../scenarios/retry-grs.yaml");
 
@@ -29,25 +30,21 @@ describe.skipIf(SKIP_REASON !== undefined)(
   "registry, folders and downloads in chromium",
   { timeout: 120_000 },
   () => {
-    let out: string;
+    let saved: Awaited<ReturnType<typeof startSavedRun>>;
     let server: DashboardServer;
     let events: ImeEvent[];
     let browser: Awaited<ReturnType<typeof launchChromium>>;
     let page: Page;
 
     beforeAll(async () => {
-      out = mkdtempSync(join(tmpdir(), "imesim-regfs-"));
-      const result = await runScenario(await loadScenarioFile(scenarioPath), { outDir: out });
-      expect(result.passed).toBe(true);
-      events = readEventsFile(join(out, "device-0001", "events.jsonl"));
-      server = await startDashboardServer(loadSavedRun(out));
+      saved = await startSavedRun(scenarioPath);
+      ({ server, events } = saved);
       browser = await launchChromium();
       page = await browser.browser.newPage({ viewport: { width: 1400, height: 1000 } });
     });
     afterAll(async () => {
       await browser?.close();
-      await server?.close();
-      rmSync(out, { recursive: true, force: true });
+      await saved?.close();
     });
 
     /** The data cell of value `name` in the key whose path ends with `keyEnd`, in the shown tree. */
