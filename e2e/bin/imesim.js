@@ -10,7 +10,7 @@ require("./node-version.cjs").requireSupportedNode();
 // `imesim test` and `imesim run` run with their own young generation (memory-flags.cjs): start again once with it.
 const { nodeFlagsFor, needsNodeFlags } = require("./memory-flags.cjs");
 if (needsNodeFlags(process.argv, process.execArgv)) {
-  const { spawnSync } = await import("node:child_process");
+  const { spawn } = await import("node:child_process");
   const { fileURLToPath } = await import("node:url");
   const { constants } = await import("node:os");
   const args = [
@@ -19,10 +19,20 @@ if (needsNodeFlags(process.argv, process.execArgv)) {
     fileURLToPath(import.meta.url),
     ...process.argv.slice(2),
   ];
-  const child = spawnSync(process.execPath, args, { stdio: "inherit" });
-  if (child.error !== undefined) throw child.error;
+  const child = spawn(process.execPath, args, { stdio: "inherit" });
+  // This process only waits: a stop meant for it is passed on, so `kill`, `docker stop` or a test harness stops the
+  // run itself, never just this wrapper (which left the run going on its own). Ctrl-C in a terminal already reaches
+  // both through the terminal's process group; passing it on too would be a second Ctrl-C, so it is not.
+  for (const signal of ["SIGTERM", "SIGHUP", "SIGINT"])
+    process.on(signal, () => {
+      if (signal !== "SIGINT" || !process.stdin.isTTY) child.kill(signal);
+    });
+  const [status, signal] = await new Promise((resolve, reject) => {
+    child.once("error", reject);
+    child.once("exit", (code, killedBy) => resolve([code, killedBy]));
+  });
   // A child killed by a signal exits as a shell reports it: 128 + the signal's number.
-  process.exit(child.status ?? 128 + (constants.signals[child.signal] ?? 0));
+  process.exit(status ?? 128 + (constants.signals[signal] ?? 0));
 }
 const { main } = await import("../src/cli/main.ts");
 
