@@ -5,12 +5,8 @@ import type { FastifyInstance } from "fastify";
 import { CHART_NAMES, chartGraph, chartStructures } from "./chart-graph.ts";
 import { chartPathsOf, checkStates } from "./chart-path.ts";
 import { logLineEventsOf } from "./log-events.ts";
+import { unknownDevice } from "./route-errors.ts";
 import type { DashboardSource } from "./source.ts";
-
-const unknownDevice = (deviceId: string) => ({
-  code: "DASHBOARD_UNKNOWN_DEVICE",
-  message: `no device ${deviceId} in this dashboard's data`,
-});
 
 /** Registers /ui/api/charts/:chart, /ui/api/devices/:id/chart-paths and /ui/api/devices/:id/log-events. */
 export function registerChartRoutes(app: FastifyInstance, source: DashboardSource): void {
@@ -28,7 +24,7 @@ export function registerChartRoutes(app: FastifyInstance, source: DashboardSourc
     "/ui/api/devices/:deviceId/chart-paths",
     async (request, reply) => {
       const events = source.events(request.params.deviceId);
-      if (events === undefined) return reply.code(404).send(unknownDevice(request.params.deviceId));
+      if (events === undefined) return unknownDevice(reply, request.params.deviceId);
       return {
         ...chartPathsOf(request.params.deviceId, events, structures),
         unknownStates: checkStates(structures),
@@ -40,8 +36,7 @@ export function registerChartRoutes(app: FastifyInstance, source: DashboardSourc
     async (request, reply) => {
       const events = source.events(request.params.deviceId);
       const logs = source.logs(request.params.deviceId);
-      if (events === undefined || logs === undefined)
-        return reply.code(404).send(unknownDevice(request.params.deviceId));
+      if (events === undefined || logs === undefined) return unknownDevice(reply, request.params.deviceId);
       return logLineEventsOf(events, logs);
     },
   );

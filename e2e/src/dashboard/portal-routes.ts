@@ -8,11 +8,12 @@
 
 import { isImesimError } from "@imesim/contracts/errors";
 import type { DeviceOperations, PortalApps } from "@imesim/dashboard/api";
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import { hostHeaderAllowed } from "../control/access.ts";
 import { DEVICE_OPERATIONS } from "./device-control.ts";
 import { portalOfSource } from "./portal.ts";
 import { policyAssignmentsOf, portalAppsOf } from "./portal-summary.ts";
+import { unknownDevice } from "./route-errors.ts";
 import type { DashboardSource } from "./source.ts";
 
 /** HTTP status of the control surface's error codes (as its own server answers them); the rest are 400. */
@@ -44,11 +45,6 @@ export function operationRefusal(request: FastifyRequest): string | undefined {
     return "device operations take a JSON body (content-type: application/json)";
   return undefined;
 }
-
-const unknownDevice = (reply: FastifyReply, deviceId: string) =>
-  reply
-    .code(404)
-    .send({ code: "DASHBOARD_UNKNOWN_DEVICE", message: `no device ${deviceId} in this dashboard's data` });
 
 export function registerPortalRoutes(app: FastifyInstance, source: DashboardSource): void {
   app.get("/ui/api/portal/apps", async (): Promise<PortalApps> => {

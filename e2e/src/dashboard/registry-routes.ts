@@ -5,10 +5,11 @@
 import type { ImeEvent } from "@imesim/agent/events";
 import type { DeviceChange } from "@imesim/agent/host";
 import type { ChangeStep, DownloadsView, FoldersView, RegistryView } from "@imesim/dashboard/api";
-import type { FastifyInstance, FastifyReply } from "fastify";
+import type { FastifyInstance } from "fastify";
 import { downloadCurvesOf } from "./download-curves.ts";
 import { folderChanges, foldersAt, folderTree } from "./folders-snapshot.ts";
 import { registryAt, registryDiff, registryTree } from "./registry-snapshot.ts";
+import { unknownDevice } from "./route-errors.ts";
 import type { DashboardSource } from "./source.ts";
 
 /** The steps that changed `area`, with their event's phase and app. */
@@ -41,78 +42,65 @@ export function changeSteps(
 
 type DeviceParams = { Params: { deviceId: string }; Querystring: { seq?: string } };
 
+/** A device's change journal up to step `seq`, what the registry and folders views are made from. */
+interface JournalAt {
+  readonly deviceId: string;
+  readonly seq: number;
+  readonly events: readonly ImeEvent[];
+  readonly changes: readonly DeviceChange[];
+}
+
 /** Registers the registry, folders and downloads routes for `source`. */
 export function registerRegistryRoutes(app: FastifyInstance, source: DashboardSource): void {
-  /** The device's events and changes, or the reply already sent when it has none. */
-  const journalOf = (request: { params: { deviceId: string } }, reply: FastifyReply) => {
-    const { deviceId } = request.params;
-    const events = source.events(deviceId);
-    if (events === undefined) {
-      void reply.code(404).send({
-        code: "DASHBOARD_UNKNOWN_DEVICE",
-        message: `no device ${deviceId} in this dashboard's data`,
-      });
-      return undefined;
-    }
-    const changes = source.changes?.(deviceId);
-    if (changes === undefined) {
-      void reply.code(404).send({
-        code: "DASHBOARD_NO_CHANGES",
-        message: `device ${deviceId} has no recorded registry and file changes (changes.jsonl): they are recorded by \`imesim run --out\` and \`imesim run --ui\``,
-      });
-      return undefined;
-    }
-    return { deviceId, events, changes };
-  };
-  /** The asked seq (default: the end of the run), or the reply already sent when it is not a whole number. */
-  const seqOf = (query: { seq?: string }, changes: readonly DeviceChange[], reply: FastifyReply) => {
-    if (query.seq === undefined) return changes.reduce((last, change) => Math.max(last, change.seq), 0);
-    const seq = Number(query.seq);
-    if (!Number.isInteger(seq) || seq < 0) {
-      void reply.code(400).send({
-        code: "DASHBOARD_BAD_SEQ",
-        message: `seq ${JSON.stringify(query.seq)} is not an event number (a whole number, 0 for the baseline)`,
-      });
-      return undefined;
-    }
-    return seq;
-  };
+  /** A route answering with `viewOf` the device's journal at the asked step (default: the end of the run). */
+  const journalRoute = (
+    view: "registry" | "folders",
+    viewOf: (journal: JournalAt) => RegistryView | FoldersView,
+  ) =>
+    app.get<DeviceParams>(`/ui/api/devices/:deviceId/${view}`, async (request, reply) => {
+      const { deviceId } = request.params;
+      const events = source.events(deviceId);
+      if (events === undefined) return unknownDevice(reply, deviceId);
+      const changes = source.changes?.(deviceId);
+      if (changes === undefined)
+        return reply.code(404).send({
+          code: "DASHBOARD_NO_CHANGES",
+          message: `device ${deviceId} has no recorded registry and file changes (changes.jsonl): they are recorded by \`imesim run --out\` and \`imesim run --ui\``,
+        });
+      const asked = request.query.seq;
+      const seq =
+        asked === undefined ? changes.reduce((last, change) => Math.max(last, change.seq), 0) : Number(asked);
+      if (!Number.isInteger(seq) || seq < 0)
+        return reply.code(400).send({
+          code: "DASHBOARD_BAD_SEQ",
+          message: `seq ${JSON.stringify(asked)} is not an event number (a whole number, 0 for the baseline)`,
+        });
+      return viewOf({ deviceId, seq, events, changes });
+    });
 
-  app.get<DeviceParams>("/ui/api/devices/:deviceId/registry", async (request, reply) => {
-    const journal = journalOf(request, reply);
-    if (journal === undefined) return reply;
-    const seq = seqOf(request.query, journal.changes, reply);
-    if (seq === undefined) return reply;
-    const view: RegistryView = {
-      deviceId: journal.deviceId,
+  journalRoute(
+    "registry",
+    ({ deviceId, seq, events, changes }): RegistryView => ({
+      deviceId,
       seq,
-      steps: changeSteps(journal.changes, journal.events, "registry"),
-      tree: registryTree(registryAt(journal.changes, seq)),
-      diff: registryDiff(journal.changes, seq),
-    };
-    return view;
-  });
-  app.get<DeviceParams>("/ui/api/devices/:deviceId/folders", async (request, reply) => {
-    const journal = journalOf(request, reply);
-    if (journal === undefined) return reply;
-    const seq = seqOf(request.query, journal.changes, reply);
-    if (seq === undefined) return reply;
-    const view: FoldersView = {
-      deviceId: journal.deviceId,
+      steps: changeSteps(changes, events, "registry"),
+      tree: registryTree(registryAt(changes, seq)),
+      diff: registryDiff(changes, seq),
+    }),
+  );
+  journalRoute(
+    "folders",
+    ({ deviceId, seq, events, changes }): FoldersView => ({
+      deviceId,
       seq,
-      steps: changeSteps(journal.changes, journal.events, "files"),
-      tree: folderTree(foldersAt(journal.changes, seq)),
-      changes: folderChanges(journal.changes, seq),
-    };
-    return view;
-  });
+      steps: changeSteps(changes, events, "files"),
+      tree: folderTree(foldersAt(changes, seq)),
+      changes: folderChanges(changes, seq),
+    }),
+  );
   app.get<DeviceParams>("/ui/api/devices/:deviceId/downloads", async (request, reply) => {
     const events = source.events(request.params.deviceId);
-    if (events === undefined)
-      return reply.code(404).send({
-        code: "DASHBOARD_UNKNOWN_DEVICE",
-        message: `no device ${request.params.deviceId} in this dashboard's data`,
-      });
+    if (events === undefined) return unknownDevice(reply, request.params.deviceId);
     const view: DownloadsView = { deviceId: request.params.deviceId, downloads: downloadCurvesOf(events) };
     return view;
   });

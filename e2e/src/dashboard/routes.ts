@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import fastifyStatic from "@fastify/static";
 import type { ImeEvent } from "@imesim/agent/events";
 import type { ClockSpeed, EventLines, RunInfo, StreamMessage } from "@imesim/dashboard/api";
-import type { FastifyInstance, FastifyReply } from "fastify";
+import type { FastifyInstance } from "fastify";
 import { registryWrites } from "../explain/narrate.ts";
 import { registerChartRoutes } from "./chart-routes.ts";
 import { eventLinesOf } from "./event-lines.ts";
@@ -13,6 +13,7 @@ import { deviceEventsOf } from "./event-view.ts";
 import { portalOfSource } from "./portal.ts";
 import { registerPortalRoutes } from "./portal-routes.ts";
 import { registerRegistryRoutes } from "./registry-routes.ts";
+import { unknownDevice } from "./route-errors.ts";
 import type { DashboardSource } from "./source.ts";
 
 /** Where `npm install` (the root `prepare` script) builds the front end; not committed. */
@@ -22,12 +23,6 @@ const NOT_BUILT = {
   code: "DASHBOARD_NOT_BUILT",
   message: `the dashboard's front end is not built (${DASHBOARD_DIST} is missing): run \`npm run build -w dashboard\` (npm install does it)`,
 };
-
-function unknownDevice(reply: FastifyReply, deviceId: string) {
-  return reply
-    .code(404)
-    .send({ code: "DASHBOARD_UNKNOWN_DEVICE", message: `no device ${deviceId} in this dashboard's data` });
-}
 
 /** Registers /ui and /ui/api on `app` for `source`; `dist` overrides the built front end's folder (tests). */
 export async function registerDashboard(
