@@ -3,10 +3,11 @@
 // against rendering the empty dashboard in the same run. Synthetic
 // data of the real shapes, served by the real server. Skips with a message when /usr/bin/chromium is missing.
 import type { ImeEvent } from "@imesim/agent/events";
-import type { LogRecord, PortalCell, PortalView } from "@imesim/dashboard/api";
+import type { LogRecord } from "@imesim/dashboard/api";
 import { startDashboardServer } from "../e2e/src/dashboard/server.ts";
 import type { DashboardSource } from "../e2e/src/dashboard/source.ts";
 import { HAS_CHROMIUM, launchChromium, SKIP_REASON } from "../e2e/test/dashboard/browser.ts";
+import { syntheticLogRecords, syntheticPortal } from "../e2e/test/dashboard/synthetic-fleet.ts";
 
 /** A chromium page (playwright-core's type, through e2e's launcher: the root declares no playwright of its own). */
 type Page = Awaited<ReturnType<Awaited<ReturnType<typeof launchChromium>>["browser"]["newPage"]>>;
@@ -15,47 +16,6 @@ const LOG_LINES = 10_000;
 const DEVICES = 1_000;
 const APPS = 5;
 const RUNS = 5;
-
-function logRecords(): LogRecord[] {
-  return Array.from({ length: LOG_LINES }, (_, index) => ({
-    message:
-      index % 50 === 0
-        ? `[Win32App] Get policies = [{"Id":"app-${index}",\n"Name":"App ${index}"}]`
-        : `[Win32App] step ${index} of the enforcement, lpExitCode ${index % 7}`,
-    time: "08:02:27.0000001",
-    date: "1-5-2026",
-    component: "AppWorkload",
-    type: index % 97 === 0 ? 3 : index % 31 === 0 ? 2 : 1,
-    thread: 15,
-  }));
-}
-
-function portal(devices: number): PortalView {
-  const statuses: PortalCell["status"][] = ["installed", "failed", "pending", "notApplicable"];
-  const apps = Array.from({ length: APPS }, (_, index) => ({ id: `app-${index}`, name: `App ${index}` }));
-  return {
-    apps,
-    rows: Array.from({ length: devices }, (_, d) => ({
-      deviceId: `device-${d}`,
-      deviceName: `DESKTOP-${String(d).padStart(5, "0")}`,
-      cells: Object.fromEntries(
-        apps.map((app, a) => {
-          const status = statuses[(d + a) % statuses.length] ?? "installed";
-          return [
-            app.id,
-            {
-              status,
-              enforcementState: status === "failed" ? 5000 : 1000,
-              stateName: status === "failed" ? "Error" : "Success",
-              errorHex: status === "failed" ? "0x87D1041C" : undefined,
-              errorMeaning: status === "failed" ? "App not detected after install" : undefined,
-            },
-          ];
-        }),
-      ),
-    })),
-  };
-}
 
 function source(devices: number, records: LogRecord[]): DashboardSource {
   const event = {
@@ -71,7 +31,7 @@ function source(devices: number, records: LogRecord[]): DashboardSource {
     deviceName: "DESKTOP-00000",
     eventCount: 1,
   }));
-  const view = portal(devices);
+  const view = syntheticPortal(devices, APPS);
   return {
     mode: "saved",
     title: "bench",
@@ -136,7 +96,7 @@ async function main(): Promise<void> {
     return;
   }
   const empty = await startDashboardServer(source(0, []));
-  const full = await startDashboardServer(source(DEVICES, logRecords()));
+  const full = await startDashboardServer(source(DEVICES, syntheticLogRecords(LOG_LINES)));
   const { browser, close } = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });

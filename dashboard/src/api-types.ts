@@ -264,12 +264,15 @@ export interface RegistryDiffEntry {
   readonly after?: RegistryValueView;
 }
 
-export interface RegistryView {
+/** What a device's registry or folders looked like once step `seq`'s changes had landed, and the steps that changed them. */
+interface JournalView<Node> {
   readonly deviceId: string;
-  /** The registry as it was once this step's changes had landed. */
   readonly seq: number;
   readonly steps: readonly ChangeStep[];
-  readonly tree: readonly RegistryKeyNode[];
+  readonly tree: readonly Node[];
+}
+
+export interface RegistryView extends JournalView<RegistryKeyNode> {
   readonly diff: readonly RegistryDiffEntry[];
 }
 
@@ -290,11 +293,7 @@ export interface FolderChange {
   readonly sizeAfter?: number;
 }
 
-export interface FoldersView {
-  readonly deviceId: string;
-  readonly seq: number;
-  readonly steps: readonly ChangeStep[];
-  readonly tree: readonly FolderNode[];
+export interface FoldersView extends JournalView<FolderNode> {
   readonly changes: readonly FolderChange[];
 }
 

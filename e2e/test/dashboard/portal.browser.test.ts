@@ -8,7 +8,6 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import type { ImeEvent } from "@imesim/agent/events";
 import { renderEvent } from "@imesim/agent/log";
-import type { LogRecord, PortalCell, PortalView } from "@imesim/dashboard/api";
 import { buildServer } from "@imesim/mock-service";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -19,6 +18,7 @@ import type { DashboardSource } from "../../src/dashboard/source.ts";
 import { runScenario } from "../../src/run/run-scenario.ts";
 import { loadScenarioFile } from "../../src/scenario/index.ts";
 import { axeViolations, launchChromium, SCREENSHOTS, SKIP_REASON, startInProcessLive } from "./browser.ts";
+import { syntheticLogRecords, syntheticPortal } from "./synthetic-fleet.ts";
 
 const root = join(import.meta.dirname, "../../..");
 const README_PICTURE = join(root, "docs/dashboard-portal.png");
@@ -253,43 +253,9 @@ describe.skipIf(SKIP_REASON !== undefined)(
 
 /** 1,000 devices × 5 apps and a 10,000-line log whose record `deep` is the line `event` writes. */
 function syntheticSource(event: ImeEvent, deep: number): DashboardSource {
-  const statuses: PortalCell["status"][] = ["installed", "failed", "pending", "notApplicable"];
-  const apps = Array.from({ length: 5 }, (_, index) => ({ id: `app-${index}`, name: `App ${index}` }));
-  const view: PortalView = {
-    apps,
-    rows: Array.from({ length: 1_000 }, (_, d) => ({
-      deviceId: `device-${d}`,
-      deviceName: `DESKTOP-${String(d).padStart(5, "0")}`,
-      cells: Object.fromEntries(
-        apps.map((app, a) => {
-          const status = statuses[(d + a) % statuses.length]!;
-          const failed = status === "failed";
-          const cell: PortalCell = {
-            status,
-            enforcementState: failed ? 5000 : 1000,
-            stateName: failed ? "Error" : "Success",
-            errorHex: failed ? "0x87D1041C" : undefined,
-            errorMeaning: failed ? "App not detected after install" : undefined,
-          };
-          return [app.id, cell];
-        }),
-      ),
-    })),
-  };
+  const view = syntheticPortal(1_000, 5);
   const line = renderEvent(event)[0]!;
-  const records: LogRecord[] = Array.from({ length: 10_000 }, (_, index) => ({
-    message:
-      index === deep
-        ? line.message
-        : index % 50 === 0
-          ? `[Win32App] Get policies = [{"Id":"app-${index}",\n"Name":"App ${index}"}]`
-          : `[Win32App] step ${index} of the enforcement, lpExitCode ${index % 7}`,
-    time: "08:02:27.0000001",
-    date: "1-5-2026",
-    component: "AppWorkload",
-    type: index % 97 === 0 ? 3 : index % 31 === 0 ? 2 : 1,
-    thread: 15,
-  }));
+  const records = syntheticLogRecords(10_000, { index: deep, message: line.message });
   return {
     mode: "saved",
     title: "fleet of 1,000",
