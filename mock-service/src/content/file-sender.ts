@@ -36,7 +36,18 @@ interface RangeSource {
   close(): Promise<void>;
 }
 
-async function openSource(path: string, rangeBytes: number): Promise<RangeSource> {
+/** Reads from bytes already in memory, copied out so a corrupt fault's flipped byte never reaches them. */
+function memorySource(bytes: Buffer): RangeSource {
+  return {
+    read: async (buffer, offset, length, position) => ({
+      bytesRead: bytes.copy(buffer, offset, position, Math.min(bytes.length, position + length)),
+    }),
+    close: async () => {},
+  };
+}
+
+async function openSource(path: string | Buffer, rangeBytes: number): Promise<RangeSource> {
+  if (typeof path !== "string") return memorySource(path);
   if (rangeBytes > syncReadLimit) return open(path, "r");
   const fd = openSync(path, "r");
   return {
@@ -48,11 +59,15 @@ async function openSource(path: string, rangeBytes: number): Promise<RangeSource
 }
 
 /**
- * Writes `[start, end]` of the file at `path` as the response body, after the status and headers
- * already set on `reply`. Takes over the response from Fastify (hijack), so it must be the last
- * thing a handler does.
+ * Writes `[start, end]` of the file at `path` (or of the file's bytes, when the caller holds them) as the
+ * response body, after the status and headers already set on `reply`. Takes over the response from Fastify
+ * (hijack), so it must be the last thing a handler does.
  */
-export async function sendFileRange(reply: FastifyReply, path: string, plan: SendPlan): Promise<void> {
+export async function sendFileRange(
+  reply: FastifyReply,
+  path: string | Buffer,
+  plan: SendPlan,
+): Promise<void> {
   const response = reply.raw;
   const handle = await openSource(path, plan.end - plan.start + 1);
   reply.hijack();

@@ -1,10 +1,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ServiceContext } from "../context.ts";
+import { deviceCache } from "../device-cache.ts";
 import { injectRequestFaults } from "../faults/apply.ts";
 import { requestIdOf, sendGraphError } from "../http/graph-error.ts";
+import type { ContentFileRecord } from "../store/records.ts";
 import { verifyContentQuery } from "./content-url.ts";
 import { sendFileRange } from "./file-sender.ts";
 import { parseRange } from "./range.ts";
+
+// Packages up to this size are served from memory (BlobStore.smallFile): a fleet's are a few KiB.
+const SMALL_BLOB_BYTES = 64 * 1024;
 
 interface ContentRequest {
   Params: { appId: string; fileName: string };
@@ -18,10 +23,28 @@ interface ContentRequest {
  */
 export function contentRoutes(context: ServiceContext) {
   return async (app: FastifyInstance): Promise<void> => {
+    // A committed file's record changes only with the store's generation (a commit, a delete), and every device
+    // of a fleet downloads the same few: read once per generation. Files not committed are read each time (an
+    // upload in progress changes without a generation) and answered 404 below, as before.
+    const committed = deviceCache<ContentFileRecord>();
+    let generation = context.store.generation;
+    const committedFile = (fileId: string): ContentFileRecord | undefined => {
+      if (context.store.generation !== generation) {
+        committed.clear();
+        generation = context.store.generation;
+      }
+      const key = fileId.toLowerCase();
+      const known = committed.get(key);
+      if (known !== undefined) return known;
+      const file = context.store.getFile(fileId);
+      if (file?.isCommitted === true) committed.set(key, file);
+      return file;
+    };
     const handler = async (request: FastifyRequest<ContentRequest>, reply: FastifyReply) => {
       const fileId = request.params.fileName.replace(/\.intunewin\.bin$/i, "");
-      const file = context.store.getFile(fileId);
-      const size = file === undefined ? undefined : context.store.blobs.fileSize(file.id);
+      const file = committedFile(fileId);
+      const blob = file === undefined ? undefined : context.store.blobs.smallFile(file.id, SMALL_BLOB_BYTES);
+      const size = blob?.size;
       // One answer for every way a request can be wrong, so a URL reveals nothing it was not made for.
       if (
         file === undefined ||
@@ -64,7 +87,7 @@ export function contentRoutes(context: ServiceContext) {
         : undefined;
       // The body bypasses Fastify's send, so the onSend hook's request-id is set here.
       reply.header("request-id", requestIdOf(request));
-      await sendFileRange(reply, context.store.blobs.filePath(file.id), {
+      await sendFileRange(reply, blob?.bytes ?? context.store.blobs.filePath(file.id), {
         start,
         end,
         ...(streamFault?.kind === "corrupt" ? { corruptOffset: streamFault.offset } : {}),

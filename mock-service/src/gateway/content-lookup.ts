@@ -15,36 +15,51 @@ export type ContentLookup = (
   version: number,
 ) => ContentFileRecord | undefined;
 
+/** What an app version serves to every device it reaches: the app's stored id and its committed file. */
+interface ServedVersion {
+  /** The app's id as stored (undefined: no such app). */
+  readonly appId: string | undefined;
+  readonly file: ContentFileRecord | undefined;
+}
+
 /** A lookup over `store`, cached per store generation. */
 export function createContentLookup(store: Store): ContentLookup {
   // Boxed: a lookup that found nothing (→ 404) is an answer too.
-  const cache = deviceCache<{ readonly found: ContentFileRecord | undefined }>();
+  const answers = deviceCache<{ readonly found: ContentFileRecord | undefined }>();
+  // The app and its committed file do not depend on who asks: read once per app version and generation, not once
+  // per device (a fleet's devices all ask for the same few; reading and parsing the file rows was most of a
+  // lookup). Whether the asking device may have it is still worked out per device, below.
+  const versions = deviceCache<ServedVersion>();
   let cachedGeneration = store.generation;
   return (deviceId, userId, appId, version) => {
     if (store.generation !== cachedGeneration) {
-      cache.clear();
+      answers.clear();
+      versions.clear();
       cachedGeneration = store.generation;
     }
     const key = `${deviceId}|${userId ?? ""}|${appId.toLowerCase()}|${version}`;
-    const known = cache.get(key);
+    const known = answers.get(key);
     if (known !== undefined) return known.found;
-    const found = findFile(store, deviceId, userId, appId, version);
-    cache.set(key, { found });
+    const versionKey = `${appId.toLowerCase()}|${version}`;
+    let served = versions.get(versionKey);
+    if (served === undefined) {
+      served = servedVersion(store, appId, version);
+      versions.set(versionKey, served);
+    }
+    const found =
+      served.appId !== undefined && reachableAppIds(store, deviceId, userId).has(served.appId.toLowerCase())
+        ? served.file
+        : undefined;
+    answers.set(key, { found });
     return found;
   };
 }
 
-function findFile(
-  store: Store,
-  deviceId: string,
-  userId: string | undefined,
-  appId: string,
-  version: number,
-): ContentFileRecord | undefined {
+function servedVersion(store: Store, appId: string, version: number): ServedVersion {
   const app = store.getApp(appId);
-  if (app === undefined || !reachableAppIds(store, deviceId, userId).has(app.id.toLowerCase()))
-    return undefined;
-  return store
+  if (app === undefined) return { appId: undefined, file: undefined };
+  const file = store
     .listFiles(app.id, version)
     .find((candidate) => candidate.isCommitted && candidate.encryptionInfo !== null);
+  return { appId: app.id, file };
 }

@@ -51,11 +51,18 @@ const recipientIds = new WeakMap<DeviceCertificate, Buffer>();
 function recipientIdOf(recipient: DeviceCertificate): Buffer {
   const known = recipientIds.get(recipient);
   if (known !== undefined) return known;
-  const id = Buffer.from(
-    new pkijs.IssuerAndSerialNumber({ issuer: recipient.issuer, serialNumber: recipient.serialNumber })
-      .toSchema()
-      .toBER(),
-  );
+  // RFC 5652 §10.2.4: SEQUENCE { issuer Name, serialNumber INTEGER }. A parsed certificate's issuer keeps the
+  // bytes it was read from, which are what pkijs serialises it back to (its toSchema re-reads them): written
+  // directly, without building and serialising the schema objects once per device of a fleet.
+  const issuer = recipient.issuer.valueBeforeDecode;
+  const id =
+    issuer.byteLength > 0
+      ? der(DER_TAG.sequence, new Uint8Array(issuer), new Uint8Array(recipient.serialNumber.toBER()))
+      : Buffer.from(
+          new pkijs.IssuerAndSerialNumber({ issuer: recipient.issuer, serialNumber: recipient.serialNumber })
+            .toSchema()
+            .toBER(),
+        );
   recipientIds.set(recipient, id);
   return id;
 }

@@ -6,6 +6,7 @@ import {
   type MobileAppRelationship,
 } from "@imesim/contracts/graph";
 import type { DecodedImePolicy } from "@imesim/contracts/ime";
+import { deviceCache } from "../device-cache.ts";
 import { isPublished, storedApp } from "../graph/app-model.ts";
 import {
   allDevicesGroupId,
@@ -189,12 +190,39 @@ export function policiesFor(
   return policies;
 }
 
+// Per store, by device and user: a device reports each app's result and asks for each app's content, and every
+// one of those calls checked its reach by reading its groups from SQLite and walking the assignments again.
+// Kept for one generation (any policy input, group membership included, bumps it) and bounded like the
+// other per-device caches.
+const reachable = new WeakMap<
+  Store,
+  { generation: number; sets: ReturnType<typeof deviceCache<Set<string>>> }
+>();
+
 /**
  * Ids (lower case) of the apps a device may see: those assigned to it or its user, and those
  * reached from them through dependency or supersedence edges. GetContentInfo and status reports
  * are limited to these.
  */
-export function reachableAppIds(store: Store, deviceId: string, userId: string | undefined): Set<string> {
+export function reachableAppIds(
+  store: Store,
+  deviceId: string,
+  userId: string | undefined,
+): ReadonlySet<string> {
+  let known = reachable.get(store);
+  if (known === undefined || known.generation !== store.generation) {
+    known = { generation: store.generation, sets: deviceCache<Set<string>>() };
+    reachable.set(store, known);
+  }
+  const key = `${deviceId}|${userId ?? ""}`;
+  const cached = known.sets.get(key);
+  if (cached !== undefined) return cached;
+  const ids = readReachableAppIds(store, deviceId, userId);
+  known.sets.set(key, ids);
+  return ids;
+}
+
+function readReachableAppIds(store: Store, deviceId: string, userId: string | undefined): Set<string> {
   const relationships = relationshipsOf(store);
   const ids = new Set<string>();
   for (const targeted of targetedApps(store, deviceId, userId)) {

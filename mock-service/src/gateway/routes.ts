@@ -3,7 +3,6 @@ import {
   createSideCarSessionResponse,
   encodeContentInfo,
   encodeContentInfoPayload,
-  encodePolicyListPayload,
   parseContentInfoPayload,
   parseSideCarSession,
   parseWin32AppResultPayload,
@@ -28,6 +27,7 @@ import { answerInventoryRequest } from "../inventory/gateway-answer.ts";
 import { fromPem } from "../pki/authority.ts";
 import { answerScriptRequest, scriptRequestTypes } from "../scripts/gateway-answers.ts";
 import type { DeviceRecord } from "../store/records.ts";
+import { createAppListEncoder } from "./app-list-encoding.ts";
 import { type ContentLookup, createContentLookup } from "./content-lookup.ts";
 import { sealDecryptInfo } from "./decrypt-info.ts";
 import { type AppListKind, policiesFor, reachableAppIds } from "./device-policies.ts";
@@ -70,6 +70,7 @@ export function gatewayRoutes(context: ServiceContext) {
   return async (app: FastifyInstance): Promise<void> => {
     const listCache = deviceCache<CachedList>();
     const findContent = createContentLookup(context.store);
+    const encodeList = createAppListEncoder();
 
     app.get(SERVICE_DISCOVERY_PATH, async (request, reply) => {
       if (await injectRequestFaults(context.faults, request, reply, { route: "discovery", method: "GET" }))
@@ -147,7 +148,7 @@ export function gatewayRoutes(context: ServiceContext) {
         let payload: string | null;
         const kind = appListKinds[type];
         if (kind !== undefined) {
-          payload = cachedAppList(context, listCache, device.id, userId, kind);
+          payload = cachedAppList(context, listCache, encodeList, device.id, userId, kind);
         } else if (type === RequestContentType.GetContentInfo) {
           const answer = await contentInfo(context, findContent, request, device, userId, session);
           if (answer === undefined) {
@@ -195,6 +196,7 @@ export function gatewayRoutes(context: ServiceContext) {
 function cachedAppList(
   context: ServiceContext,
   cache: ReturnType<typeof deviceCache<CachedList>>,
+  encodeList: ReturnType<typeof createAppListEncoder>,
   deviceId: string,
   userId: string | undefined,
   kind: AppListKind,
@@ -203,7 +205,7 @@ function cachedAppList(
   const generation = context.store.generation;
   const cached = cache.get(key);
   if (cached !== undefined && cached.generation === generation) return cached.payload;
-  const payload = encodePolicyListPayload(policiesFor(context.store, deviceId, userId, kind));
+  const payload = encodeList(policiesFor(context.store, deviceId, userId, kind));
   cache.set(key, { generation, payload });
   return payload;
 }

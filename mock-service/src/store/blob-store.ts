@@ -1,10 +1,15 @@
 import { createHash, randomUUID } from "node:crypto";
 import {
+  type BigIntStats,
+  closeSync,
   createReadStream,
   createWriteStream,
+  fstatSync,
   mkdirSync,
+  openSync,
   type ReadStream,
   readdirSync,
+  readSync,
   renameSync,
   rmSync,
   statSync,
@@ -13,6 +18,15 @@ import { readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { ImesimError } from "@imesim/contracts/errors";
+import { deviceCache } from "../device-cache.ts";
+
+/** Small blobs kept in memory per store (BlobStore.smallFile): a fleet's packages, a few KiB each. */
+const SMALL_BLOBS = 64;
+
+/** Which bytes a blob is (device, inode, size, change time), and its size. */
+function blobIdentity(info: BigIntStats): { identity: string; size: number } {
+  return { identity: `${info.dev}:${info.ino}:${info.size}:${info.ctimeNs}`, size: Number(info.size) };
+}
 
 /** Checked at the moment a write would land: false when the target may no longer change (a commit froze it). */
 export type MayReplace = () => boolean;
@@ -28,6 +42,8 @@ export type MayReplace = () => boolean;
  */
 export class BlobStore {
   readonly root: string;
+  // Small assembled blobs by file id, with the identity (blobIdentity) of the file they were read from.
+  readonly #small = deviceCache<{ readonly identity: string; readonly bytes: Buffer }>(SMALL_BLOBS);
 
   constructor(dataDir: string) {
     this.root = join(dataDir, "blobs");
@@ -51,13 +67,57 @@ export class BlobStore {
   }
 
   /**
+   * A content file's assembled blob as it is now: its size, and its bytes when it holds at most `limit`. Every
+   * device of a fleet downloads the same few small packages, and opening, reading and closing the file for each
+   * one was most of a download's disk work; the bytes are kept in memory with the identity of the file they came
+   * from (device, inode, size, change time) and served again only while the file on disk still has it. A blob
+   * lands by rename (a new inode), so a replaced blob is read afresh. Undefined when none was assembled.
+   */
+  smallFile(fileId: string, limit: number): { readonly size: number; readonly bytes?: Buffer } | undefined {
+    const path = this.filePath(fileId);
+    let info: ReturnType<typeof blobIdentity>;
+    try {
+      info = blobIdentity(statSync(path, { bigint: true }));
+    } catch {
+      return undefined;
+    }
+    if (info.size > limit) return { size: info.size };
+    const known = this.#small.get(fileId);
+    if (known !== undefined && known.identity === info.identity)
+      return { size: info.size, bytes: known.bytes };
+    let fd: number;
+    try {
+      fd = openSync(path, "r");
+    } catch {
+      return undefined;
+    }
+    try {
+      // The identity of the file actually read (it may have been replaced since the stat above).
+      const opened = blobIdentity(fstatSync(fd, { bigint: true }));
+      if (opened.size > limit) return { size: opened.size };
+      const bytes = Buffer.alloc(opened.size);
+      let read = 0;
+      while (read < bytes.length) {
+        const got = readSync(fd, bytes, read, bytes.length - read, read);
+        if (got === 0) break;
+        read += got;
+      }
+      // Shorter than its stat said: not a blob the store wrote (it lands whole); served as read, not kept.
+      if (read < bytes.length) return { size: read, bytes: bytes.subarray(0, read) };
+      this.#small.set(fileId, { identity: opened.identity, bytes });
+      return { size: opened.size, bytes };
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  /**
    * Which bytes the blob is right now (device, inode, size, change time), or undefined when there is none:
    * equal before and after a verification means the verified bytes are the stored ones.
    */
   fileIdentity(fileId: string): string | undefined {
     try {
-      const info = statSync(this.filePath(fileId), { bigint: true });
-      return `${info.dev}:${info.ino}:${info.size}:${info.ctimeNs}`;
+      return blobIdentity(statSync(this.filePath(fileId), { bigint: true })).identity;
     } catch {
       return undefined;
     }
@@ -207,6 +267,7 @@ export class BlobStore {
 
   /** Removes a file's blob and any staged blocks. */
   removeFile(fileId: string): void {
+    this.#small.delete(fileId);
     rmSync(this.filePath(fileId), { force: true });
     rmSync(this.#committedListPath(fileId), { force: true });
     this.removeBlocks(fileId);
