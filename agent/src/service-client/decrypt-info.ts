@@ -3,6 +3,7 @@
 // through node:crypto directly: pkijs's WebCrypto path re-imported the private key and made three async
 // crypto round trips per envelope, which made opening DecryptInfo the largest single cost of a fleet.
 import { constants, createDecipheriv, createPrivateKey, type KeyObject, privateDecrypt } from "node:crypto";
+import { certificateNames } from "@imesim/contracts/crypto";
 import { ImesimError } from "@imesim/contracts/errors";
 import { ContentInfo, EnvelopedData, id_envelopedData, type KeyTransRecipientInfo } from "@peculiar/asn1-cms";
 import {
@@ -15,12 +16,7 @@ import {
   RsaEsOaepParams,
 } from "@peculiar/asn1-rsa";
 import { AsnConvert, OctetString } from "@peculiar/asn1-schema";
-import {
-  AlgorithmIdentifier,
-  Certificate,
-  id_ce_subjectKeyIdentifier,
-  SubjectKeyIdentifier,
-} from "@peculiar/asn1-x509";
+import { AlgorithmIdentifier } from "@peculiar/asn1-x509";
 import { type DeviceIdentity, pemToDer } from "./device-identity.ts";
 import { readSealedEnvelope } from "./envelope-der.ts";
 
@@ -52,16 +48,15 @@ function privateKeyOf(pem: string): KeyObject {
 function recipientOf(identity: DeviceIdentity): Recipient {
   const known = recipients.get(identity);
   if (known !== undefined) return known;
-  const tbs = AsnConvert.parse(pemToDer(identity.certificatePem), Certificate).tbsCertificate;
-  const skiExtension = tbs.extensions?.find((extension) => extension.extnID === id_ce_subjectKeyIdentifier);
+  // Read straight from the DER (contracts crypto): a full ASN.1 parse of the certificate per identity was a visible
+  // share of a fleet device's CPU.
+  const names = certificateNames(pemToDer(identity.certificatePem));
+  if (names === undefined) throw new Error("the device certificate is not DER-encoded X.509");
   const recipient: Recipient = {
     privateKey: privateKeyOf(identity.privateKeyPem),
-    issuerDer: Buffer.from(AsnConvert.serialize(tbs.issuer)),
-    serialNumber: Buffer.from(tbs.serialNumber),
-    subjectKeyId:
-      skiExtension === undefined
-        ? undefined
-        : Buffer.from(AsnConvert.parse(skiExtension.extnValue, SubjectKeyIdentifier).buffer),
+    issuerDer: names.issuerDer,
+    serialNumber: names.serialNumber,
+    subjectKeyId: names.subjectKeyId,
   };
   recipients.set(identity, recipient);
   return recipient;

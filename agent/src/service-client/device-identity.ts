@@ -1,8 +1,8 @@
 // Who the device is to the service: what enrollment hands out, and the token request's client assertion
 // built from it (decrypt-info.ts opens DecryptInfo with the same MDM key).
 import { createHash, createPrivateKey, type KeyObject, randomUUID } from "node:crypto";
+import { signJwtRs256 } from "@imesim/contracts/crypto";
 import { ImesimError } from "@imesim/contracts/errors";
-import { SignJWT } from "jose";
 
 /** An enrolled device's identity (the mock's `POST /enrollment/devices` answer, trimmed to what the IME uses). */
 export interface DeviceIdentity {
@@ -66,14 +66,20 @@ export async function deviceAssertion(
 ): Promise<string> {
   const { key, x5t } = assertionSignerOf(identity);
   const seconds = Math.floor(nowMs / 1000);
-  return new SignJWT(userId === undefined ? {} : { oid: userId })
-    .setProtectedHeader({ alg: "RS256", x5t })
-    .setIssuer(identity.deviceId)
-    .setSubject(identity.deviceId)
-    .setAudience(identity.tokenEndpoint)
-    .setIssuedAt(seconds)
-    .setNotBefore(seconds - 60)
-    .setExpirationTime(seconds + 600)
-    .setJti(randomUUID())
-    .sign(key);
+  // Signed with node:crypto (contracts crypto/jws.ts), claims in the order jose's SignJWT wrote them: the same
+  // bytes for the same inputs, without an async Web Crypto job per assertion.
+  return signJwtRs256(
+    { alg: "RS256", x5t },
+    {
+      ...(userId === undefined ? {} : { oid: userId }),
+      iss: identity.deviceId,
+      sub: identity.deviceId,
+      aud: identity.tokenEndpoint,
+      iat: seconds,
+      nbf: seconds - 60,
+      exp: seconds + 600,
+      jti: randomUUID(),
+    },
+    key,
+  );
 }

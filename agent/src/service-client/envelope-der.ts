@@ -4,48 +4,7 @@
 // DecryptInfo time; this walks the bytes instead. It answers only when everything is in that shape and otherwise
 // says "not mine" (undefined), so decrypt-info.ts falls back to the full parser, which accepts and rejects exactly
 // as before: this path never decides that an envelope is bad.
-
-/** One tag-length-value: its tag byte and where its contents lie in the buffer. */
-interface Tlv {
-  readonly tag: number;
-  /** Offset of the first byte of the TLV (its tag). */
-  readonly start: number;
-  readonly contentStart: number;
-  readonly end: number;
-}
-
-/** The TLV at `offset`, or undefined for a multi-byte tag, an indefinite length (BER) or one that overruns `limit`. */
-function tlvAt(bytes: Buffer, offset: number, limit: number): Tlv | undefined {
-  if (offset + 2 > limit) return undefined;
-  const tag = bytes[offset] as number;
-  if ((tag & 0x1f) === 0x1f) return undefined;
-  let length = bytes[offset + 1] as number;
-  let contentStart = offset + 2;
-  if (length & 0x80) {
-    const count = length & 0x7f;
-    // 0x80 is BER's indefinite form; more than four length octets is no envelope of ours.
-    if (count === 0 || count > 4 || contentStart + count > limit) return undefined;
-    length = 0;
-    for (let index = 0; index < count; index += 1)
-      length = length * 256 + (bytes[contentStart + index] as number);
-    contentStart += count;
-  }
-  const end = contentStart + length;
-  return end > limit ? undefined : { tag, start: offset, contentStart, end };
-}
-
-/** The children of a constructed TLV, or undefined when they do not exactly fill it. */
-function childrenOf(bytes: Buffer, parent: Tlv): Tlv[] | undefined {
-  const children: Tlv[] = [];
-  let offset = parent.contentStart;
-  while (offset < parent.end) {
-    const child = tlvAt(bytes, offset, parent.end);
-    if (child === undefined) return undefined;
-    children.push(child);
-    offset = child.end;
-  }
-  return children;
-}
+import { childrenOf, type Tlv, tlvAt } from "@imesim/contracts/crypto";
 
 const hex = (value: string) => Buffer.from(value.replace(/\s+/g, ""), "hex");
 

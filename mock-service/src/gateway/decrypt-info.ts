@@ -45,21 +45,6 @@ function oidDer(oid: string): Buffer {
   return Buffer.from(new asn1js.ObjectIdentifier({ value: oid }).toBER());
 }
 
-// How the envelope names each recipient certificate (IssuerAndSerialNumber), serialised once per certificate.
-const recipientIds = new WeakMap<DeviceCertificate, Buffer>();
-
-function recipientIdOf(recipient: DeviceCertificate): Buffer {
-  const known = recipientIds.get(recipient);
-  if (known !== undefined) return known;
-  const id = Buffer.from(
-    new pkijs.IssuerAndSerialNumber({ issuer: recipient.issuer, serialNumber: recipient.serialNumber })
-      .toSchema()
-      .toBER(),
-  );
-  recipientIds.set(recipient, id);
-  return id;
-}
-
 /** A content-encryption key and its RSA-OAEP wrapping to one public key. */
 interface WrappedContentKey {
   readonly contentKey: Buffer;
@@ -124,7 +109,7 @@ export function sealDecryptInfo(certificatePem: string, info: FileEncryptionInfo
   const keyTransport = der(
     DER_TAG.sequence,
     fixedDer.version0,
-    recipientIdOf(recipient),
+    recipient.issuerAndSerialNumber,
     fixedDer.oaepSha256,
     der(DER_TAG.octetString, wrappedKey),
   );

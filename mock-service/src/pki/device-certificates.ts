@@ -2,8 +2,7 @@
 // an assertion against the device's certificate and every GetContentInfo seals keys to it; parsing the
 // PEM and importing its key each time cost more than the RSA operations themselves in a fleet.
 import { type KeyObject, X509Certificate } from "node:crypto";
-import type * as asn1js from "asn1js";
-import * as pkijs from "pkijs";
+import { certificateNames } from "@imesim/contracts/crypto";
 import { deviceCache } from "../device-cache.ts";
 import { fromPem } from "./authority.ts";
 
@@ -12,9 +11,8 @@ export interface DeviceCertificate {
   readonly certificate: X509Certificate;
   /** Its public key, for verifying the device's assertions and sealing DecryptInfo. */
   readonly publicKey: KeyObject;
-  /** Issuer and serial number: how a CMS RecipientInfo names the certificate (RFC 5652 §10.2.4). */
-  readonly issuer: pkijs.RelativeDistinguishedNames;
-  readonly serialNumber: asn1js.Integer;
+  /** IssuerAndSerialNumber's DER: how a CMS RecipientInfo names the certificate (RFC 5652 §10.2.4). */
+  readonly issuerAndSerialNumber: Buffer;
 }
 
 // By PEM text: the value is a pure function of it, so one cache serves every server in the process.
@@ -25,13 +23,14 @@ export function deviceCertificate(pem: string): DeviceCertificate {
   const known = cache.get(pem);
   if (known !== undefined) return known;
   const der = fromPem(pem);
+  // node:crypto refuses what is not a certificate; the names are then read from the same DER (contracts crypto).
   const certificate = new X509Certificate(der);
-  const parsed = pkijs.Certificate.fromBER(new Uint8Array(der));
+  const names = certificateNames(der);
+  if (names === undefined) throw new Error("the device certificate is not DER-encoded X.509");
   const read: DeviceCertificate = {
     certificate,
     publicKey: certificate.publicKey,
-    issuer: parsed.issuer,
-    serialNumber: parsed.serialNumber,
+    issuerAndSerialNumber: names.issuerAndSerialNumberDer,
   };
   cache.set(pem, read);
   return read;
