@@ -39,15 +39,30 @@ interface AssertionSigner {
   readonly x5t: string;
 }
 
-// Read once per identity: a device asks for a token several times a day (per user, and on every renewal),
-// and re-importing the PKCS#8 key each time was pure overhead in a fleet.
+// Private keys by their PEM text: the key object is a pure function of it, and every device of an `imesim run`
+// fleet holds the run's one key (e2e run/enrollment.ts). One object per key also keeps OpenSSL's per-key set-up
+// (Montgomery contexts, blinding), which costs more than a signature, to once per key instead of once per device.
+const privateKeys = new Map<string, KeyObject>();
+const privateKeyLimit = 64;
+
+/** The private key in `pem` (PKCS#8), imported once per distinct PEM. */
+export function privateKeyOf(pem: string): KeyObject {
+  const known = privateKeys.get(pem);
+  if (known !== undefined) return known;
+  const key = createPrivateKey(pem);
+  if (privateKeys.size >= privateKeyLimit) privateKeys.delete(privateKeys.keys().next().value as string);
+  privateKeys.set(pem, key);
+  return key;
+}
+
+// Read once per identity: a device asks for a token several times a day (per user, and on every renewal).
 const signers = new WeakMap<DeviceIdentity, AssertionSigner>();
 
 function assertionSignerOf(identity: DeviceIdentity): AssertionSigner {
   const known = signers.get(identity);
   if (known !== undefined) return known;
   const signer = {
-    key: createPrivateKey(identity.privateKeyPem),
+    key: privateKeyOf(identity.privateKeyPem),
     x5t: createHash("sha1").update(pemToDer(identity.certificatePem)).digest("base64url"),
   };
   signers.set(identity, signer);

@@ -17,6 +17,9 @@ export interface DeviceCertificate {
 
 // By PEM text: the value is a pure function of it, so one cache serves every server in the process.
 const cache = deviceCache<DeviceCertificate>();
+// Public keys by their SubjectPublicKeyInfo: the devices of an `imesim run` fleet share the run's one key pair
+// (e2e run/enrollment.ts), and one key object keeps OpenSSL's per-key set-up to once per key, not per device.
+const publicKeys = deviceCache<KeyObject>(64);
 
 /** The certificate in `pem`, read once and then served from memory. Throws on a PEM that is not a certificate. */
 export function deviceCertificate(pem: string): DeviceCertificate {
@@ -27,9 +30,16 @@ export function deviceCertificate(pem: string): DeviceCertificate {
   const certificate = new X509Certificate(der);
   const names = certificateNames(der);
   if (names === undefined) throw new Error("the device certificate is not DER-encoded X.509");
+  const ownKey = certificate.publicKey;
+  const spki = ownKey.export({ type: "spki", format: "der" }).toString("base64");
+  let publicKey = publicKeys.get(spki);
+  if (publicKey === undefined) {
+    publicKey = ownKey;
+    publicKeys.set(spki, publicKey);
+  }
   const read: DeviceCertificate = {
     certificate,
-    publicKey: certificate.publicKey,
+    publicKey,
     issuerAndSerialNumber: names.issuerAndSerialNumberDer,
   };
   cache.set(pem, read);
