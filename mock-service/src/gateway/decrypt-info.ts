@@ -1,49 +1,18 @@
 import { constants, createCipheriv, publicEncrypt, randomBytes } from "node:crypto";
+import { AES_256_CBC_OID, DATA_OID, ENVELOPED_DATA_OID, OAEP_SHA256 } from "@imesim/contracts/crypto";
 import { encodeDecryptInfo, encodeDecryptInfoEnvelope } from "@imesim/contracts/gateway";
-import * as asn1js from "asn1js";
-import * as pkijs from "pkijs";
 import { DER_TAG, der } from "../pki/der.ts";
 import { type DeviceCertificate, deviceCertificate } from "../pki/device-certificates.ts";
 import type { FileEncryptionInfo } from "../store/records.ts";
 
-/** Object identifiers of the envelope (RFC 5652, RFC 4055, NIST CSOR). */
-const oids = {
-  data: "1.2.840.113549.1.7.1",
-  envelopedData: "1.2.840.113549.1.7.3",
-  rsaesOaep: "1.2.840.113549.1.1.7",
-  mgf1: "1.2.840.113549.1.1.8",
-  sha256: "2.16.840.1.101.3.4.2.1",
-  aes256Cbc: "2.16.840.1.101.3.4.1.42",
-} as const;
-
-/** RSAES-OAEP with SHA-256 for both the hash and MGF1 (RFC 4055 §4.1), the empty label left as default. */
-const sha256 = new pkijs.AlgorithmIdentifier({
-  algorithmId: oids.sha256,
-  algorithmParams: new asn1js.Null(),
-});
-const oaepSha256 = new pkijs.AlgorithmIdentifier({
-  algorithmId: oids.rsaesOaep,
-  algorithmParams: new pkijs.RSAESOAEPParams({
-    hashAlgorithm: sha256,
-    maskGenAlgorithm: new pkijs.AlgorithmIdentifier({
-      algorithmId: oids.mgf1,
-      algorithmParams: sha256.toSchema(),
-    }),
-  }).toSchema(),
-});
-
-/** Parts of the envelope that never change, serialised once. */
+/** Parts of the envelope that never change (contracts crypto/cms-der.ts, written out once). */
 const fixedDer = {
-  envelopedDataOid: oidDer(oids.envelopedData),
-  dataOid: oidDer(oids.data),
-  aes256CbcOid: oidDer(oids.aes256Cbc),
-  oaepSha256: Buffer.from(oaepSha256.toSchema().toBER()),
+  envelopedDataOid: ENVELOPED_DATA_OID,
+  dataOid: DATA_OID,
+  aes256CbcOid: AES_256_CBC_OID,
+  oaepSha256: OAEP_SHA256,
   version0: der(DER_TAG.integer, Buffer.from([0])),
 };
-
-function oidDer(oid: string): Buffer {
-  return Buffer.from(new asn1js.ObjectIdentifier({ value: oid }).toBER());
-}
 
 /** A content-encryption key and its RSA-OAEP wrapping to one public key. */
 interface WrappedContentKey {
