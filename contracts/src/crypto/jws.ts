@@ -65,8 +65,13 @@ export function verifyJwtRs256(
     throw new JwtRejected("malformed", "The JWT's payload is not base64url.");
   const signature = decodeBase64url(encodedSignature, "signature");
   const signingInput = Buffer.from(`${encodedHeader}.${encodedPayload}`, "ascii");
-  if (!verify("sha256", signingInput, publicKey, signature))
-    throw new JwtRejected("signature", "The JWT's signature is invalid.");
+  let valid = false;
+  try {
+    valid = verify("sha256", signingInput, publicKey, signature);
+  } catch {
+    // A key that cannot check this signature at all (not RSA, say) refuses it like a wrong signature, as jose did.
+  }
+  if (!valid) throw new JwtRejected("signature", "The JWT's signature is invalid.");
   const payload = jsonObjectOf(encodedPayload, "claims set");
   checkClaims(payload, expected);
   return { header, payload };

@@ -174,7 +174,9 @@ export class TokenIssuer {
     try {
       ({ payload } = verifyJwtRs256(token, this.#verifyingKey, { issuer: this.issuer }));
     } catch (error) {
-      if (!(error instanceof JwtRejected)) throw error;
+      // Anything but a reasoned refusal is a token this service did not make: malformed, as with jose.
+      if (!(error instanceof JwtRejected))
+        throw new TokenRejected("malformed", "The token is not a valid JWT issued by this service.");
       if (error.reason === "expired") throw new TokenRejected("expired", "The access token has expired.");
       if (error.reason === "signature")
         throw new TokenRejected("signature", "The token's signature is invalid.");
