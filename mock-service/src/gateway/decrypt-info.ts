@@ -27,14 +27,9 @@ interface WrappedContentKey {
 // device, the largest single cost of a device's GetContentInfo; the agent memoises the unwrap by its input.
 const wrappedKeys = new Map<string, WrappedContentKey>();
 const wrappedKeyLimit = 4096;
-const spkiOf = new WeakMap<DeviceCertificate, string>();
 
 function contentKeyFor(recipient: DeviceCertificate): WrappedContentKey {
-  let spki = spkiOf.get(recipient);
-  if (spki === undefined) {
-    spki = recipient.publicKey.export({ type: "spki", format: "der" }).toString("base64");
-    spkiOf.set(recipient, spki);
-  }
+  const spki = recipient.subjectPublicKeyInfo;
   const known = wrappedKeys.get(spki);
   if (known !== undefined) return known;
   const contentKey = randomBytes(32);

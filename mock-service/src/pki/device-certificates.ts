@@ -11,6 +11,8 @@ export interface DeviceCertificate {
   readonly certificate: X509Certificate;
   /** Its public key, for verifying the device's assertions and sealing DecryptInfo. */
   readonly publicKey: KeyObject;
+  /** The SubjectPublicKeyInfo's DER, base64: which key pair the certificate is for. */
+  readonly subjectPublicKeyInfo: string;
   /** IssuerAndSerialNumber's DER: how a CMS RecipientInfo names the certificate (RFC 5652 §10.2.4). */
   readonly issuerAndSerialNumber: Buffer;
 }
@@ -40,6 +42,7 @@ export function deviceCertificate(pem: string): DeviceCertificate {
   const read: DeviceCertificate = {
     certificate,
     publicKey,
+    subjectPublicKeyInfo: spki,
     issuerAndSerialNumber: names.issuerAndSerialNumberDer,
   };
   cache.set(pem, read);

@@ -102,6 +102,8 @@ describe("device certificates on one key pair", () => {
     expect(second.certificate.serialNumber).not.toBe(first.certificate.serialNumber);
     expect(second.issuerAndSerialNumber.equals(first.issuerAndSerialNumber)).toBe(false);
     expect(second.publicKey).toBe(first.publicKey);
+    expect(second.subjectPublicKeyInfo).toBe(first.subjectPublicKeyInfo);
+    expect(stranger.subjectPublicKeyInfo).not.toBe(first.subjectPublicKeyInfo);
     expect(stranger.publicKey).not.toBe(first.publicKey);
     expect(stranger.publicKey.equals(first.publicKey)).toBe(false);
   });
