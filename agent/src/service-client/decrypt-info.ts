@@ -2,7 +2,8 @@
 // the content file's keys as JSON. The structure is read with @peculiar/asn1-cms and the keys are used
 // through node:crypto directly: pkijs's WebCrypto path re-imported the private key and made three async
 // crypto round trips per envelope, which made opening DecryptInfo the largest single cost of a fleet.
-import { constants, createDecipheriv, createPrivateKey, type KeyObject, privateDecrypt } from "node:crypto";
+import { constants, createDecipheriv, type KeyObject, privateDecrypt } from "node:crypto";
+import { certificateNames } from "@imesim/contracts/crypto";
 import { ImesimError } from "@imesim/contracts/errors";
 import { ContentInfo, EnvelopedData, id_envelopedData, type KeyTransRecipientInfo } from "@peculiar/asn1-cms";
 import {
@@ -15,13 +16,8 @@ import {
   RsaEsOaepParams,
 } from "@peculiar/asn1-rsa";
 import { AsnConvert, OctetString } from "@peculiar/asn1-schema";
-import {
-  AlgorithmIdentifier,
-  Certificate,
-  id_ce_subjectKeyIdentifier,
-  SubjectKeyIdentifier,
-} from "@peculiar/asn1-x509";
-import { type DeviceIdentity, pemToDer } from "./device-identity.ts";
+import { AlgorithmIdentifier } from "@peculiar/asn1-x509";
+import { type DeviceIdentity, pemToDer, privateKeyOf } from "./device-identity.ts";
 import { readSealedEnvelope } from "./envelope-der.ts";
 
 /** The device's side of key transport: its private key and how a RecipientInfo names its certificate. */
@@ -35,33 +31,18 @@ interface Recipient {
 // Read once per identity: an agent opens a DecryptInfo for every app it installs, always with the same key.
 const recipients = new WeakMap<DeviceIdentity, Recipient>();
 
-// Private keys by their PEM text: the key object is a pure function of it, and every device of an `imesim run`
-// fleet holds the run's one key (e2e run/enrollment.ts), so importing it once serves them all.
-const privateKeys = new Map<string, KeyObject>();
-const privateKeyLimit = 64;
-
-function privateKeyOf(pem: string): KeyObject {
-  const known = privateKeys.get(pem);
-  if (known !== undefined) return known;
-  const key = createPrivateKey(pem);
-  if (privateKeys.size >= privateKeyLimit) privateKeys.delete(privateKeys.keys().next().value as string);
-  privateKeys.set(pem, key);
-  return key;
-}
-
 function recipientOf(identity: DeviceIdentity): Recipient {
   const known = recipients.get(identity);
   if (known !== undefined) return known;
-  const tbs = AsnConvert.parse(pemToDer(identity.certificatePem), Certificate).tbsCertificate;
-  const skiExtension = tbs.extensions?.find((extension) => extension.extnID === id_ce_subjectKeyIdentifier);
+  // Read straight from the DER (contracts crypto): a full ASN.1 parse of the certificate per identity was a visible
+  // share of a fleet device's CPU.
+  const names = certificateNames(pemToDer(identity.certificatePem));
+  if (names === undefined) throw new Error("the device certificate is not DER-encoded X.509");
   const recipient: Recipient = {
     privateKey: privateKeyOf(identity.privateKeyPem),
-    issuerDer: Buffer.from(AsnConvert.serialize(tbs.issuer)),
-    serialNumber: Buffer.from(tbs.serialNumber),
-    subjectKeyId:
-      skiExtension === undefined
-        ? undefined
-        : Buffer.from(AsnConvert.parse(skiExtension.extnValue, SubjectKeyIdentifier).buffer),
+    issuerDer: names.issuerDer,
+    serialNumber: names.serialNumber,
+    subjectKeyId: names.subjectKeyId,
   };
   recipients.set(identity, recipient);
   return recipient;

@@ -1,8 +1,8 @@
 // Who the device is to the service: what enrollment hands out, and the token request's client assertion
 // built from it (decrypt-info.ts opens DecryptInfo with the same MDM key).
 import { createHash, createPrivateKey, type KeyObject, randomUUID } from "node:crypto";
+import { signJwtRs256 } from "@imesim/contracts/crypto";
 import { ImesimError } from "@imesim/contracts/errors";
-import { SignJWT } from "jose";
 
 /** An enrolled device's identity (the mock's `POST /enrollment/devices` answer, trimmed to what the IME uses). */
 export interface DeviceIdentity {
@@ -39,15 +39,30 @@ interface AssertionSigner {
   readonly x5t: string;
 }
 
-// Read once per identity: a device asks for a token several times a day (per user, and on every renewal),
-// and re-importing the PKCS#8 key each time was pure overhead in a fleet.
+// Private keys by their PEM text: the key object is a pure function of it, and every device of an `imesim run`
+// fleet holds the run's one key (e2e run/enrollment.ts). One object per key also keeps OpenSSL's per-key set-up
+// (Montgomery contexts, blinding), which costs more than a signature, to once per key instead of once per device.
+const privateKeys = new Map<string, KeyObject>();
+const privateKeyLimit = 64;
+
+/** The private key in `pem` (PKCS#8), imported once per distinct PEM. */
+export function privateKeyOf(pem: string): KeyObject {
+  const known = privateKeys.get(pem);
+  if (known !== undefined) return known;
+  const key = createPrivateKey(pem);
+  if (privateKeys.size >= privateKeyLimit) privateKeys.delete(privateKeys.keys().next().value as string);
+  privateKeys.set(pem, key);
+  return key;
+}
+
+// Read once per identity: a device asks for a token several times a day (per user, and on every renewal).
 const signers = new WeakMap<DeviceIdentity, AssertionSigner>();
 
 function assertionSignerOf(identity: DeviceIdentity): AssertionSigner {
   const known = signers.get(identity);
   if (known !== undefined) return known;
   const signer = {
-    key: createPrivateKey(identity.privateKeyPem),
+    key: privateKeyOf(identity.privateKeyPem),
     x5t: createHash("sha1").update(pemToDer(identity.certificatePem)).digest("base64url"),
   };
   signers.set(identity, signer);
@@ -66,14 +81,20 @@ export async function deviceAssertion(
 ): Promise<string> {
   const { key, x5t } = assertionSignerOf(identity);
   const seconds = Math.floor(nowMs / 1000);
-  return new SignJWT(userId === undefined ? {} : { oid: userId })
-    .setProtectedHeader({ alg: "RS256", x5t })
-    .setIssuer(identity.deviceId)
-    .setSubject(identity.deviceId)
-    .setAudience(identity.tokenEndpoint)
-    .setIssuedAt(seconds)
-    .setNotBefore(seconds - 60)
-    .setExpirationTime(seconds + 600)
-    .setJti(randomUUID())
-    .sign(key);
+  // Signed with node:crypto (contracts crypto/jws.ts), claims in the order jose's SignJWT wrote them: the same
+  // bytes for the same inputs, without an async Web Crypto job per assertion.
+  return signJwtRs256(
+    { alg: "RS256", x5t },
+    {
+      ...(userId === undefined ? {} : { oid: userId }),
+      iss: identity.deviceId,
+      sub: identity.deviceId,
+      aud: identity.tokenEndpoint,
+      iat: seconds,
+      nbf: seconds - 60,
+      exp: seconds + 600,
+      jti: randomUUID(),
+    },
+    key,
+  );
 }

@@ -4,68 +4,14 @@
 // DecryptInfo time; this walks the bytes instead. It answers only when everything is in that shape and otherwise
 // says "not mine" (undefined), so decrypt-info.ts falls back to the full parser, which accepts and rejects exactly
 // as before: this path never decides that an envelope is bad.
-
-/** One tag-length-value: its tag byte and where its contents lie in the buffer. */
-interface Tlv {
-  readonly tag: number;
-  /** Offset of the first byte of the TLV (its tag). */
-  readonly start: number;
-  readonly contentStart: number;
-  readonly end: number;
-}
-
-/** The TLV at `offset`, or undefined for a multi-byte tag, an indefinite length (BER) or one that overruns `limit`. */
-function tlvAt(bytes: Buffer, offset: number, limit: number): Tlv | undefined {
-  if (offset + 2 > limit) return undefined;
-  const tag = bytes[offset] as number;
-  if ((tag & 0x1f) === 0x1f) return undefined;
-  let length = bytes[offset + 1] as number;
-  let contentStart = offset + 2;
-  if (length & 0x80) {
-    const count = length & 0x7f;
-    // 0x80 is BER's indefinite form; more than four length octets is no envelope of ours.
-    if (count === 0 || count > 4 || contentStart + count > limit) return undefined;
-    length = 0;
-    for (let index = 0; index < count; index += 1)
-      length = length * 256 + (bytes[contentStart + index] as number);
-    contentStart += count;
-  }
-  const end = contentStart + length;
-  return end > limit ? undefined : { tag, start: offset, contentStart, end };
-}
-
-/** The children of a constructed TLV, or undefined when they do not exactly fill it. */
-function childrenOf(bytes: Buffer, parent: Tlv): Tlv[] | undefined {
-  const children: Tlv[] = [];
-  let offset = parent.contentStart;
-  while (offset < parent.end) {
-    const child = tlvAt(bytes, offset, parent.end);
-    if (child === undefined) return undefined;
-    children.push(child);
-    offset = child.end;
-  }
-  return children;
-}
-
-const hex = (value: string) => Buffer.from(value.replace(/\s+/g, ""), "hex");
-
-/** OID 1.2.840.113549.1.7.3 (id-envelopedData) as a DER TLV. */
-const ENVELOPED_DATA_OID = hex("06 09 2a864886f70d010703");
-/**
- * AlgorithmIdentifier { id-RSAES-OAEP, RSAES-OAEP-params { [0] sha256, [1] mgf1 { sha256 } } } with NULL
- * parameters on each SHA-256 (RFC 4055 §4.1) and the label left as its default: what the mock writes, byte for byte.
- */
-const OAEP_SHA256 = hex(`
-  30 3c 06 09 2a864886f70d010107 30 2f
-    a0 0f 30 0d 06 09 608648016503040201 05 00
-    a1 1c 30 1a 06 09 2a864886f70d010108 30 0d 06 09 608648016503040201 05 00
-`);
-/** AES-CBC content ciphers by the DER of their OID (NIST CSOR). */
-const AES_CBC_OIDS: ReadonlyArray<readonly [Buffer, string]> = [
-  [hex("06 09 608648016503040102"), "aes-128-cbc"],
-  [hex("06 09 608648016503040116"), "aes-192-cbc"],
-  [hex("06 09 60864801650304012a"), "aes-256-cbc"],
-];
+import {
+  AES_CBC_OIDS,
+  childrenOf,
+  ENVELOPED_DATA_OID,
+  OAEP_SHA256,
+  type Tlv,
+  tlvAt,
+} from "@imesim/contracts/crypto";
 
 /** How a RecipientInfo must name the device's certificate: its issuer Name's DER and its serial's content octets. */
 export interface RecipientName {

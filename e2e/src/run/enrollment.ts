@@ -22,8 +22,22 @@ const RSA = {
   modulusLength: 2048,
 } as const;
 
-/** Makes the run's key pair and the certificate request every device sends. */
-export async function createFleetKey(): Promise<FleetKey> {
+// One key per process: a 2048-bit key pair costs tens of milliseconds of CPU, and `imesim run`, the benches and a
+// fleet worker's shards would each make one more. The key is only the devices' stand-in for their own; nothing a run
+// reports depends on its bits.
+let processKey: Promise<FleetKey> | undefined;
+
+/** The key pair and certificate request every device of a run sends: made on first use, then the same in the process. */
+export function createFleetKey(): Promise<FleetKey> {
+  processKey ??= makeFleetKey();
+  // A failed attempt is not kept, so the next run tries again.
+  processKey.catch(() => {
+    processKey = undefined;
+  });
+  return processKey;
+}
+
+async function makeFleetKey(): Promise<FleetKey> {
   const keys = (await webcrypto.subtle.generateKey(RSA, true, ["sign", "verify"])) as CryptoKeyPair;
   const csr = await x509.Pkcs10CertificateRequestGenerator.create(
     { name: "CN=imesim-device", keys, signingAlgorithm: RSA },

@@ -1,71 +1,18 @@
 import { constants, createCipheriv, publicEncrypt, randomBytes } from "node:crypto";
+import { AES_256_CBC_OID, DATA_OID, ENVELOPED_DATA_OID, OAEP_SHA256 } from "@imesim/contracts/crypto";
 import { encodeDecryptInfo, encodeDecryptInfoEnvelope } from "@imesim/contracts/gateway";
-import * as asn1js from "asn1js";
-import * as pkijs from "pkijs";
 import { DER_TAG, der } from "../pki/der.ts";
 import { type DeviceCertificate, deviceCertificate } from "../pki/device-certificates.ts";
 import type { FileEncryptionInfo } from "../store/records.ts";
 
-/** Object identifiers of the envelope (RFC 5652, RFC 4055, NIST CSOR). */
-const oids = {
-  data: "1.2.840.113549.1.7.1",
-  envelopedData: "1.2.840.113549.1.7.3",
-  rsaesOaep: "1.2.840.113549.1.1.7",
-  mgf1: "1.2.840.113549.1.1.8",
-  sha256: "2.16.840.1.101.3.4.2.1",
-  aes256Cbc: "2.16.840.1.101.3.4.1.42",
-} as const;
-
-/** RSAES-OAEP with SHA-256 for both the hash and MGF1 (RFC 4055 §4.1), the empty label left as default. */
-const sha256 = new pkijs.AlgorithmIdentifier({
-  algorithmId: oids.sha256,
-  algorithmParams: new asn1js.Null(),
-});
-const oaepSha256 = new pkijs.AlgorithmIdentifier({
-  algorithmId: oids.rsaesOaep,
-  algorithmParams: new pkijs.RSAESOAEPParams({
-    hashAlgorithm: sha256,
-    maskGenAlgorithm: new pkijs.AlgorithmIdentifier({
-      algorithmId: oids.mgf1,
-      algorithmParams: sha256.toSchema(),
-    }),
-  }).toSchema(),
-});
-
-/** Parts of the envelope that never change, serialised once. */
+/** Parts of the envelope that never change (contracts crypto/cms-der.ts, written out once). */
 const fixedDer = {
-  envelopedDataOid: oidDer(oids.envelopedData),
-  dataOid: oidDer(oids.data),
-  aes256CbcOid: oidDer(oids.aes256Cbc),
-  oaepSha256: Buffer.from(oaepSha256.toSchema().toBER()),
+  envelopedDataOid: ENVELOPED_DATA_OID,
+  dataOid: DATA_OID,
+  aes256CbcOid: AES_256_CBC_OID,
+  oaepSha256: OAEP_SHA256,
   version0: der(DER_TAG.integer, Buffer.from([0])),
 };
-
-function oidDer(oid: string): Buffer {
-  return Buffer.from(new asn1js.ObjectIdentifier({ value: oid }).toBER());
-}
-
-// How the envelope names each recipient certificate (IssuerAndSerialNumber), serialised once per certificate.
-const recipientIds = new WeakMap<DeviceCertificate, Buffer>();
-
-function recipientIdOf(recipient: DeviceCertificate): Buffer {
-  const known = recipientIds.get(recipient);
-  if (known !== undefined) return known;
-  // RFC 5652 §10.2.4: SEQUENCE { issuer Name, serialNumber INTEGER }. A parsed certificate's issuer keeps the
-  // bytes it was read from, which are what pkijs serialises it back to (its toSchema re-reads them): written
-  // directly, without building and serialising the schema objects once per device of a fleet.
-  const issuer = recipient.issuer.valueBeforeDecode;
-  const id =
-    issuer.byteLength > 0
-      ? der(DER_TAG.sequence, new Uint8Array(issuer), new Uint8Array(recipient.serialNumber.toBER()))
-      : Buffer.from(
-          new pkijs.IssuerAndSerialNumber({ issuer: recipient.issuer, serialNumber: recipient.serialNumber })
-            .toSchema()
-            .toBER(),
-        );
-  recipientIds.set(recipient, id);
-  return id;
-}
 
 /** A content-encryption key and its RSA-OAEP wrapping to one public key. */
 interface WrappedContentKey {
@@ -80,14 +27,9 @@ interface WrappedContentKey {
 // device, the largest single cost of a device's GetContentInfo; the agent memoises the unwrap by its input.
 const wrappedKeys = new Map<string, WrappedContentKey>();
 const wrappedKeyLimit = 4096;
-const spkiOf = new WeakMap<DeviceCertificate, string>();
 
 function contentKeyFor(recipient: DeviceCertificate): WrappedContentKey {
-  let spki = spkiOf.get(recipient);
-  if (spki === undefined) {
-    spki = recipient.publicKey.export({ type: "spki", format: "der" }).toString("base64");
-    spkiOf.set(recipient, spki);
-  }
+  const spki = recipient.subjectPublicKeyInfo;
   const known = wrappedKeys.get(spki);
   if (known !== undefined) return known;
   const contentKey = randomBytes(32);
@@ -131,7 +73,7 @@ export function sealDecryptInfo(certificatePem: string, info: FileEncryptionInfo
   const keyTransport = der(
     DER_TAG.sequence,
     fixedDer.version0,
-    recipientIdOf(recipient),
+    recipient.issuerAndSerialNumber,
     fixedDer.oaepSha256,
     der(DER_TAG.octetString, wrappedKey),
   );

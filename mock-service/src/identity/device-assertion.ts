@@ -1,4 +1,5 @@
-import { decodeProtectedHeader, jwtVerify } from "jose";
+import { verifyJwtRs256 } from "@imesim/contracts/crypto";
+import { decodeProtectedHeader } from "jose";
 import type { CertificateAuthority } from "../pki/authority.ts";
 import { deviceCertificate } from "../pki/device-certificates.ts";
 import type { DeviceRecord, DeviceUser } from "../store/records.ts";
@@ -41,13 +42,13 @@ export async function verifyDeviceAssertion(
   if (!authority.issued(certificate.certificate)) return "The device certificate is not valid.";
   let payload: Record<string, unknown>;
   try {
-    const verified = await jwtVerify(assertion, certificate.publicKey, {
-      algorithms: ["RS256"],
+    // node:crypto, synchronously (contracts crypto/jws.ts): jose's Web Crypto verify was an async job per token.
+    const verified = verifyJwtRs256(assertion, certificate.publicKey, {
       issuer: device.id,
       subject: device.id,
     });
     payload = verified.payload;
-    const x5t = verified.protectedHeader.x5t;
+    const x5t = verified.header.x5t;
     const expected = Buffer.from(device.thumbprint, "hex").toString("base64url");
     if (x5t !== undefined && x5t !== expected)
       return "The assertion's x5t does not match the device certificate.";

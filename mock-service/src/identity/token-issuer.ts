@@ -1,5 +1,5 @@
 import { createHash, KeyObject, randomUUID, X509Certificate } from "node:crypto";
-import { type JWTPayload, errors as joseErrors, jwtVerify, SignJWT } from "jose";
+import { JwtRejected, signJwtRs256, verifyJwtRs256 } from "@imesim/contracts/crypto";
 import { deviceCache } from "../device-cache.ts";
 import type { KeyedCertificate } from "../pki/authority.ts";
 import {
@@ -12,7 +12,14 @@ import {
 } from "./well-known-ids.ts";
 
 /** Who a verified token speaks for. */
-export interface TokenClaims extends JWTPayload {
+export interface TokenClaims {
+  readonly iss?: string;
+  readonly sub?: string;
+  readonly aud?: string | string[];
+  readonly exp?: number;
+  readonly nbf?: number;
+  readonly iat?: number;
+  readonly [claim: string]: unknown;
   readonly tid: string;
   readonly oid: string;
   readonly appid: string;
@@ -39,8 +46,8 @@ export class TokenIssuer {
   readonly lifetimeSeconds: number;
   readonly kid: string;
   readonly #signing: KeyedCertificate;
-  // node:crypto key objects made once: jose takes them directly, where the WebCrypto keys cost an
-  // export or a conversion on every token issued and every new token verified.
+  // node:crypto key objects made once: tokens are signed and verified with node:crypto directly (contracts
+  // crypto/jws.ts), synchronously, where jose's Web Crypto path made each an async job and a key conversion.
   readonly #signingKey: KeyObject;
   readonly #verifyingKey: KeyObject;
   readonly #x5t: string;
@@ -163,39 +170,46 @@ export class TokenIssuer {
   }
 
   async #verifySignature(token: string): Promise<TokenClaims> {
+    let payload: Readonly<Record<string, unknown>>;
     try {
-      const { payload } = await jwtVerify(token, this.#verifyingKey, {
-        algorithms: ["RS256"],
-        issuer: this.issuer,
-      });
-      if (
-        typeof payload.tid !== "string" ||
-        typeof payload.oid !== "string" ||
-        typeof payload.appid !== "string"
-      ) {
-        throw new TokenRejected("malformed", "The token lacks tid, oid or appid.");
-      }
-      return payload as TokenClaims;
+      ({ payload } = verifyJwtRs256(token, this.#verifyingKey, { issuer: this.issuer }));
     } catch (error) {
-      if (error instanceof TokenRejected) throw error;
-      if (error instanceof joseErrors.JWTExpired)
-        throw new TokenRejected("expired", "The access token has expired.");
-      if (error instanceof joseErrors.JWSSignatureVerificationFailed) {
+      // Anything but a reasoned refusal is a token this service did not make: malformed, as with jose.
+      if (!(error instanceof JwtRejected))
+        throw new TokenRejected("malformed", "The token is not a valid JWT issued by this service.");
+      if (error.reason === "expired") throw new TokenRejected("expired", "The access token has expired.");
+      if (error.reason === "signature")
         throw new TokenRejected("signature", "The token's signature is invalid.");
-      }
       throw new TokenRejected("malformed", "The token is not a valid JWT issued by this service.");
     }
+    if (
+      typeof payload.tid !== "string" ||
+      typeof payload.oid !== "string" ||
+      typeof payload.appid !== "string"
+    ) {
+      throw new TokenRejected("malformed", "The token lacks tid, oid or appid.");
+    }
+    return payload as TokenClaims;
   }
 
   async #sign(claims: Record<string, unknown>): Promise<string> {
     const now = Math.floor(Date.now() / 1000);
-    return new SignJWT({ ...claims, tid: this.tenantId, ver: "1.0", uti: randomUUID().replaceAll("-", "") })
-      .setProtectedHeader({ alg: "RS256", typ: "JWT", kid: this.kid, x5t: this.#x5t })
-      .setIssuer(this.issuer)
-      .setIssuedAt(now)
-      .setNotBefore(now - 300)
-      .setExpirationTime(now + this.lifetimeSeconds)
-      .sign(this.#signingKey);
+    // The header and claims in the order jose's SignJWT wrote them (the caller's claims, tid, ver, uti, then iss,
+    // iat, nbf, exp): with PKCS#1 v1.5's deterministic signature, the token bytes are what they were.
+    return signJwtRs256(
+      { alg: "RS256", typ: "JWT", kid: this.kid, x5t: this.#x5t },
+      {
+        ...claims,
+        tid: this.tenantId,
+        ver: "1.0",
+        uti: randomUUID().replaceAll("-", ""),
+        iss: this.issuer,
+        iat: now,
+        nbf: now - 300,
+        exp: now + this.lifetimeSeconds,
+      },
+      this.#signingKey,
+    );
   }
 }
 

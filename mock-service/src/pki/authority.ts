@@ -1,6 +1,7 @@
-import { createHash, randomBytes, webcrypto, X509Certificate } from "node:crypto";
+import { createHash, KeyObject, randomBytes, webcrypto, X509Certificate } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { nameDer, signedCertificateDer } from "./certificate-der.ts";
 import { x509 } from "./x509.ts";
 
 /** RSA PKCS#1 v1.5 with SHA-256: what Windows MDM certificates and Entra signing keys use. */
@@ -34,10 +35,17 @@ export class CertificateAuthority {
   readonly #signedByRoot = new WeakMap<X509Certificate, boolean>();
   // The AuthorityKeyIdentifier of every certificate this CA issues: the same for all of them (the root's key id).
   #authorityKeyId: Promise<x509.AuthorityKeyIdentifierExtension> | undefined;
+  // What issuing needs per certificate, made once: the signing key as node:crypto holds it, the issuer's name DER,
+  // and each distinct set of extensions as DER (a device's are the same for every device).
+  readonly #rootKey: KeyObject;
+  readonly #issuerDer: Buffer;
+  readonly #extensionsDer = new Map<string, Promise<Buffer[]>>();
 
   private constructor(root: KeyedCertificate) {
     this.root = root;
     this.#nativeRoot = new X509Certificate(root.certificatePem);
+    this.#rootKey = KeyObject.from(root.privateKey);
+    this.#issuerDer = nameDer(root.certificate.subject);
   }
 
   /** Loads the CA from `<dataDir>/pki`, creating it on first start. */
@@ -64,15 +72,46 @@ export class CertificateAuthority {
   }
 
   /** Issues a leaf certificate for `publicKey`, signed by this CA. */
-  async issue(options: {
-    subject: string;
-    publicKey: CryptoKey | x509.PublicKey;
-    validDays: number;
-    usages: number;
-    extendedUsages: readonly string[];
-    dnsNames?: readonly string[];
-    ipAddresses?: readonly string[];
-  }): Promise<x509.X509Certificate> {
+  async issue(options: LeafOptions): Promise<x509.X509Certificate> {
+    return new x509.X509Certificate(new Uint8Array(await this.issueDer(options)));
+  }
+
+  /**
+   * The DER of a leaf certificate for `options.publicKey`, signed by this CA: the certificate `issue` returns, written
+   * directly (certificate-der.ts) — what enrolment uses, once per device.
+   */
+  async issueDer(options: LeafOptions): Promise<Buffer> {
+    return signedCertificateDer(
+      {
+        serialNumber: randomSerial(),
+        issuerDer: this.#issuerDer,
+        subjectDer: nameDer(options.subject),
+        notBefore: daysFromNow(-1),
+        notAfter: daysFromNow(options.validDays),
+        subjectPublicKeyInfoDer: subjectPublicKeyInfoOf(options.publicKey),
+        extensionsDer: await this.#leafExtensions(options),
+      },
+      this.#rootKey,
+    );
+  }
+
+  /** The extensions of a leaf, as DER, made with @peculiar/x509 once per distinct set. */
+  #leafExtensions(options: LeafOptions): Promise<Buffer[]> {
+    const key = JSON.stringify([
+      options.usages,
+      options.extendedUsages,
+      options.dnsNames,
+      options.ipAddresses,
+    ]);
+    let made = this.#extensionsDer.get(key);
+    if (made === undefined) {
+      made = this.#makeLeafExtensions(options);
+      this.#extensionsDer.set(key, made);
+    }
+    return made;
+  }
+
+  async #makeLeafExtensions(options: LeafOptions): Promise<Buffer[]> {
     const extensions: x509.Extension[] = [
       new x509.BasicConstraintsExtension(false, undefined, true),
       new x509.KeyUsagesExtension(options.usages, true),
@@ -84,17 +123,7 @@ export class CertificateAuthority {
       ...(options.ipAddresses ?? []).map((value) => ({ type: "ip" as const, value })),
     ];
     if (names.length > 0) extensions.push(new x509.SubjectAlternativeNameExtension(names, false));
-    return x509.X509CertificateGenerator.create({
-      serialNumber: randomSerial(),
-      subject: options.subject,
-      issuer: this.root.certificate.subject,
-      notBefore: daysFromNow(-1),
-      notAfter: daysFromNow(options.validDays),
-      signingAlgorithm: rsaSigning,
-      publicKey: options.publicKey,
-      signingKey: this.root.privateKey,
-      extensions,
-    });
+    return extensions.map((extension) => Buffer.from(extension.rawData));
   }
 
   #authorityKeyIdentifier(): Promise<x509.AuthorityKeyIdentifierExtension> {
@@ -131,6 +160,32 @@ export class CertificateAuthority {
     const certificate = await create(keys.publicKey);
     return saveKeyedCertificate(folder, name, certificate, keys.privateKey);
   }
+}
+
+/** What a leaf certificate of the CA says: its subject, key, lifetime and usages. */
+export interface LeafOptions {
+  readonly subject: string;
+  readonly publicKey: CryptoKey | x509.PublicKey;
+  readonly validDays: number;
+  readonly usages: number;
+  readonly extendedUsages: readonly string[];
+  readonly dnsNames?: readonly string[];
+  readonly ipAddresses?: readonly string[];
+}
+
+// SubjectPublicKeyInfo DER by key: a fleet's devices all send the run's one key (e2e run/enrollment.ts).
+const subjectPublicKeyInfos = new WeakMap<CryptoKey | x509.PublicKey, Buffer>();
+
+function subjectPublicKeyInfoOf(key: CryptoKey | x509.PublicKey): Buffer {
+  let spki = subjectPublicKeyInfos.get(key);
+  if (spki === undefined) {
+    spki =
+      key instanceof x509.PublicKey
+        ? Buffer.from(key.rawData)
+        : KeyObject.from(key).export({ type: "spki", format: "der" });
+    subjectPublicKeyInfos.set(key, spki);
+  }
+  return spki;
 }
 
 /** Path of the service's root CA certificate in a data folder: what clients must trust for `--tls`. */
@@ -204,10 +259,12 @@ async function saveKeyedCertificate(
 }
 
 function randomSerial(): string {
-  // Positive 16-byte serial: clear the top bit so DER does not read it as negative.
-  const bytes = randomBytes(16);
-  bytes[0] = (bytes[0] as number) & 0x7f;
-  return bytes.toString("hex");
+  // Positive 16-byte serial: clear the top bit so DER does not read it as negative (and never zero).
+  for (;;) {
+    const bytes = randomBytes(16);
+    bytes[0] = (bytes[0] as number) & 0x7f;
+    if (bytes.some((octet) => octet !== 0)) return bytes.toString("hex");
+  }
 }
 
 function daysFromNow(days: number): Date {

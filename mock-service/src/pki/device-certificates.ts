@@ -2,8 +2,7 @@
 // an assertion against the device's certificate and every GetContentInfo seals keys to it; parsing the
 // PEM and importing its key each time cost more than the RSA operations themselves in a fleet.
 import { type KeyObject, X509Certificate } from "node:crypto";
-import type * as asn1js from "asn1js";
-import * as pkijs from "pkijs";
+import { certificateNames } from "@imesim/contracts/crypto";
 import { deviceCache } from "../device-cache.ts";
 import { fromPem } from "./authority.ts";
 
@@ -12,26 +11,39 @@ export interface DeviceCertificate {
   readonly certificate: X509Certificate;
   /** Its public key, for verifying the device's assertions and sealing DecryptInfo. */
   readonly publicKey: KeyObject;
-  /** Issuer and serial number: how a CMS RecipientInfo names the certificate (RFC 5652 §10.2.4). */
-  readonly issuer: pkijs.RelativeDistinguishedNames;
-  readonly serialNumber: asn1js.Integer;
+  /** The SubjectPublicKeyInfo's DER, base64: which key pair the certificate is for. */
+  readonly subjectPublicKeyInfo: string;
+  /** IssuerAndSerialNumber's DER: how a CMS RecipientInfo names the certificate (RFC 5652 §10.2.4). */
+  readonly issuerAndSerialNumber: Buffer;
 }
 
 // By PEM text: the value is a pure function of it, so one cache serves every server in the process.
 const cache = deviceCache<DeviceCertificate>();
+// Public keys by their SubjectPublicKeyInfo: the devices of an `imesim run` fleet share the run's one key pair
+// (e2e run/enrollment.ts), and one key object keeps OpenSSL's per-key set-up to once per key, not per device.
+const publicKeys = deviceCache<KeyObject>(64);
 
 /** The certificate in `pem`, read once and then served from memory. Throws on a PEM that is not a certificate. */
 export function deviceCertificate(pem: string): DeviceCertificate {
   const known = cache.get(pem);
   if (known !== undefined) return known;
   const der = fromPem(pem);
+  // node:crypto refuses what is not a certificate; the names are then read from the same DER (contracts crypto).
   const certificate = new X509Certificate(der);
-  const parsed = pkijs.Certificate.fromBER(new Uint8Array(der));
+  const names = certificateNames(der);
+  if (names === undefined) throw new Error("the device certificate is not DER-encoded X.509");
+  const ownKey = certificate.publicKey;
+  const spki = ownKey.export({ type: "spki", format: "der" }).toString("base64");
+  let publicKey = publicKeys.get(spki);
+  if (publicKey === undefined) {
+    publicKey = ownKey;
+    publicKeys.set(spki, publicKey);
+  }
   const read: DeviceCertificate = {
     certificate,
-    publicKey: certificate.publicKey,
-    issuer: parsed.issuer,
-    serialNumber: parsed.serialNumber,
+    publicKey,
+    subjectPublicKeyInfo: spki,
+    issuerAndSerialNumber: names.issuerAndSerialNumberDer,
   };
   cache.set(pem, read);
   return read;

@@ -8,7 +8,7 @@ import * as pkijs from "pkijs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { sealDecryptInfo } from "../../src/gateway/decrypt-info.ts";
 import type { CertificateAuthority } from "../../src/pki/authority.ts";
-import { fromPem } from "../../src/pki/authority.ts";
+import { fromPem, generateRsaKeys } from "../../src/pki/authority.ts";
 import { deviceCertificate } from "../../src/pki/device-certificates.ts";
 import { authority, deviceOf, fileKeys } from "./fixtures.ts";
 
@@ -88,5 +88,23 @@ describe("device certificates read once", () => {
       expect(ca.issued(deviceCertificate(own.certificatePem).certificate)).toBe(true);
       expect(ca.issued(deviceCertificate(foreign.certificatePem).certificate)).toBe(false);
     }
+  });
+});
+
+describe("device certificates on one key pair", () => {
+  it("share one public key object, each still read as its own certificate; another key pair gets its own", async () => {
+    const ca = await authority();
+    const shared = await generateRsaKeys();
+    const first = deviceCertificate((await deviceOf(ca, shared)).certificatePem);
+    const second = deviceCertificate((await deviceOf(ca, shared)).certificatePem);
+    const stranger = deviceCertificate((await deviceOf(ca)).certificatePem);
+    expect(second).not.toBe(first);
+    expect(second.certificate.serialNumber).not.toBe(first.certificate.serialNumber);
+    expect(second.issuerAndSerialNumber.equals(first.issuerAndSerialNumber)).toBe(false);
+    expect(second.publicKey).toBe(first.publicKey);
+    expect(second.subjectPublicKeyInfo).toBe(first.subjectPublicKeyInfo);
+    expect(stranger.subjectPublicKeyInfo).not.toBe(first.subjectPublicKeyInfo);
+    expect(stranger.publicKey).not.toBe(first.publicKey);
+    expect(stranger.publicKey.equals(first.publicKey)).toBe(false);
   });
 });
