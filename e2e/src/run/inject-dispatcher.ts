@@ -2,6 +2,7 @@
 // agent's own HTTP client, its requests and every route, hook, validation and fault of the service stay the
 // same, without a socket and an HTTP parser on each side. `imesim run` uses it for its devices.
 import type { IncomingHttpHeaders } from "node:http";
+import type { WholeAnswer, WholeAnswerDispatcher, WholeRequest } from "@imesim/agent/service-client";
 import type { MockIntuneServer } from "@imesim/mock-service";
 import { Dispatcher } from "undici";
 import { exchangeInProcess, type InProcessExchange } from "./in-process-http.ts";
@@ -69,7 +70,7 @@ class Exchange implements Dispatcher.DispatchController {
 }
 
 /** Routes every request of a dispatcher-aware client (undici `request(url, { dispatcher })`) into the in-process mock. */
-export class InjectDispatcher extends Dispatcher {
+export class InjectDispatcher extends Dispatcher implements WholeAnswerDispatcher {
   readonly #server: MockIntuneServer;
 
   constructor(server: MockIntuneServer) {
@@ -134,6 +135,78 @@ export class InjectDispatcher extends Dispatcher {
       (error: unknown) => exchange.fail(error instanceof Error ? error : new Error(String(error))),
     );
     return true;
+  }
+
+  /**
+   * The answer whole, without undici's request handler and body stream: the agent's client reads its small
+   * answers (tokens, discovery, SideCar sessions) this way (agent/src/service-client/whole-answer.ts).
+   */
+  requestWhole(request: WholeRequest): Promise<WholeAnswer> {
+    return new Promise((resolve, reject) => {
+      const { signal } = request;
+      if (signal.aborted) {
+        reject(signal.reason);
+        return;
+      }
+      const chunks: Buffer[] = [];
+      let status = 0;
+      let headers: IncomingHttpHeaders = {};
+      let headed = false;
+      let settled = false;
+      let running: InProcessExchange | undefined;
+      let abandoned = false;
+      const settle = (): boolean => {
+        if (settled) return false;
+        settled = true;
+        signal.removeEventListener("abort", onAbort);
+        return true;
+      };
+      const fail = (error: Error, midBody: boolean) => {
+        if (settle()) reject(Object.assign(error, { midBody }));
+      };
+      const onAbort = () => {
+        abandoned = true;
+        running?.abort();
+        fail(signal.reason instanceof Error ? signal.reason : new Error("aborted"), headed);
+      };
+      signal.addEventListener("abort", onAbort, { once: true });
+      exchangeInProcess(
+        this.#server,
+        {
+          method: request.method,
+          path: request.path,
+          headers: headersOf(request.headers),
+          body: request.body,
+        },
+        {
+          head: (code, values) => {
+            headed = true;
+            status = code;
+            headers = values;
+          },
+          data: (chunk) => {
+            chunks.push(chunk);
+            return true;
+          },
+          end: () => {
+            if (settle())
+              resolve({
+                statusCode: status,
+                headers,
+                body: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks),
+              });
+          },
+          error: (error) => fail(error, headed),
+        },
+      ).then(
+        (exchange) => {
+          running = exchange;
+          // The client gave up while the server was still starting.
+          if (abandoned) exchange.abort();
+        },
+        (error: unknown) => fail(error instanceof Error ? error : new Error(String(error)), false),
+      );
+    });
   }
 
   override async close(): Promise<void> {}
