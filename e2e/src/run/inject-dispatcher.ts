@@ -48,8 +48,9 @@ class Exchange implements Dispatcher.DispatchController {
   abort(error: Error): void {
     if (this.reason !== null) return;
     this.reason = error;
-    this.running?.abort();
+    // Settled first: ending the mock's side reports a reset connection, which the client must not see instead.
     this.fail(error);
+    this.running?.abort();
   }
 
   pause(): void {
@@ -166,8 +167,9 @@ export class InjectDispatcher extends Dispatcher implements WholeAnswerDispatche
       };
       const onAbort = () => {
         abandoned = true;
-        running?.abort();
+        // Settled first: ending the mock's side reports a reset connection, which the caller must not see instead.
         fail(signal.reason instanceof Error ? signal.reason : new Error("aborted"), headed);
+        running?.abort();
       };
       signal.addEventListener("abort", onAbort, { once: true });
       exchangeInProcess(
