@@ -33,9 +33,10 @@ import {
   pemToDer,
 } from "./device-identity.ts";
 import { failureOf, networkFailure, retryAfterMs } from "./http-errors.ts";
-import { DEFAULT_STALL_GRACE_MS, waitOnNetwork } from "./network-wait.ts";
+import { DEFAULT_STALL_GRACE_MS, type NetworkWait, waitOnNetwork } from "./network-wait.ts";
 import { serviceDispatchers } from "./tls-dispatchers.ts";
 import { type AccessToken, type ImeServiceClient, ServiceError } from "./types.ts";
+import { answersWhole, type WholeAnswerDispatcher } from "./whole-answer.ts";
 
 export interface HttpServiceClientOptions {
   readonly identity: DeviceIdentity;
@@ -71,8 +72,6 @@ export function createHttpServiceClient(options: HttpServiceClientOptions): ImeS
   const timeout = options.timeoutMs ?? 60_000;
   const stallGrace = options.stallGraceMs ?? DEFAULT_STALL_GRACE_MS;
   const dispatchers = serviceDispatchers(identity, options.dispatcher);
-  const deviceChannel =
-    dispatchers.deviceChannel === undefined ? {} : { dispatcher: dispatchers.deviceChannel };
   const otherChannel = dispatchers.other === undefined ? {} : { dispatcher: dispatchers.other };
   const certificateBlob = pemToDer(identity.certificatePem).toString("base64");
   const userTokens = new Map<string, AccessToken>();
@@ -94,32 +93,11 @@ export function createHttpServiceClient(options: HttpServiceClientOptions): ImeS
   ): Promise<string> => {
     const wait = waitOnNetwork(clock, what, timeout, stallGrace);
     try {
-      let response: Dispatcher.ResponseData;
-      try {
-        response = await request(url, {
-          method: init.method,
-          ...(init.headers === undefined ? {} : { headers: init.headers }),
-          ...(init.body === undefined ? {} : { body: init.body }),
-          // The agent's clock times the wait (network-wait.ts); undici's timers would count wall time.
-          headersTimeout: 0,
-          bodyTimeout: 0,
-          signal: wait.signal,
-          ...(init.channel === "device" ? deviceChannel : otherChannel),
-        });
-      } catch (error) {
-        throw wait.timedOut() ?? networkFailure(error, what, false);
-      }
-      wait.progress();
-      const chunks: Buffer[] = [];
-      try {
-        for await (const chunk of response.body) {
-          wait.progress();
-          chunks.push(chunk as Buffer);
-        }
-      } catch (error) {
-        throw wait.timedOut() ?? networkFailure(error, what, true);
-      }
-      const text = Buffer.concat(chunks).toString("utf8");
+      const dispatcher = init.channel === "device" ? dispatchers.deviceChannel : dispatchers.other;
+      const response = answersWhole(dispatcher)
+        ? await wholeAnswer(dispatcher, what, url, init, wait)
+        : await streamedAnswer(what, url, init, wait, dispatcher);
+      const text = response.text;
       if (response.statusCode < 200 || response.statusCode >= 300) {
         const after = retryAfterMs(response.headers["retry-after"], clock.now());
         throw new ServiceError(
@@ -369,6 +347,90 @@ export function createHttpServiceClient(options: HttpServiceClientOptions): ImeS
       await Promise.all(dispatchers.created.map((dispatcher) => dispatcher.close()));
     },
   };
+}
+
+/** One text request as `exchange` sends it. */
+interface TextRequest {
+  readonly method: "GET" | "POST" | "PUT";
+  readonly headers?: Record<string, string>;
+  readonly body?: string;
+}
+
+/** A text answer: status, headers, the body decoded as UTF-8. */
+interface TextAnswer {
+  readonly statusCode: number;
+  readonly headers: Dispatcher.ResponseData["headers"];
+  readonly text: string;
+}
+
+/** The request through undici (a socket, or a dispatcher that streams), its body read to the end. */
+async function streamedAnswer(
+  what: string,
+  url: string,
+  init: TextRequest,
+  wait: NetworkWait,
+  dispatcher: Dispatcher | undefined,
+): Promise<TextAnswer> {
+  let response: Dispatcher.ResponseData;
+  try {
+    response = await request(url, {
+      method: init.method,
+      ...(init.headers === undefined ? {} : { headers: init.headers }),
+      ...(init.body === undefined ? {} : { body: init.body }),
+      // The agent's clock times the wait (network-wait.ts); undici's timers would count wall time.
+      headersTimeout: 0,
+      bodyTimeout: 0,
+      signal: wait.signal,
+      ...(dispatcher === undefined ? {} : { dispatcher }),
+    });
+  } catch (error) {
+    throw wait.timedOut() ?? networkFailure(error, what, false);
+  }
+  wait.progress();
+  const chunks: Buffer[] = [];
+  try {
+    for await (const chunk of response.body) {
+      wait.progress();
+      chunks.push(chunk as Buffer);
+    }
+  } catch (error) {
+    throw wait.timedOut() ?? networkFailure(error, what, true);
+  }
+  return {
+    statusCode: response.statusCode,
+    headers: response.headers,
+    text: Buffer.concat(chunks).toString("utf8"),
+  };
+}
+
+/**
+ * The request answered whole by an in-process service (whole-answer.ts). The wait sees what it sees of such a
+ * service through undici: the headers, then the body as one chunk.
+ */
+async function wholeAnswer(
+  dispatcher: WholeAnswerDispatcher,
+  what: string,
+  url: string,
+  init: TextRequest,
+  wait: NetworkWait,
+): Promise<TextAnswer> {
+  const target = new URL(url);
+  let answer: Awaited<ReturnType<WholeAnswerDispatcher["requestWhole"]>>;
+  try {
+    answer = await dispatcher.requestWhole({
+      origin: target.origin,
+      path: `${target.pathname}${target.search}`,
+      method: init.method,
+      ...(init.headers === undefined ? {} : { headers: init.headers }),
+      ...(init.body === undefined ? {} : { body: init.body }),
+      signal: wait.signal,
+    });
+  } catch (error) {
+    throw wait.timedOut() ?? networkFailure(error, what, (error as { midBody?: unknown }).midBody === true);
+  }
+  wait.progress();
+  if (answer.body.length > 0) wait.progress();
+  return { statusCode: answer.statusCode, headers: answer.headers, text: answer.body.toString("utf8") };
 }
 
 // The complete length that a 416's Content-Range ("bytes *" then "/N") names, RFC 9110 §14.4; or undefined.

@@ -23,3 +23,4 @@ export type {
   ServiceFailure,
 } from "./types.ts";
 export { isServiceError, ServiceError } from "./types.ts";
+export type { WholeAnswer, WholeAnswerDispatcher, WholeRequest } from "./whole-answer.ts";

@@ -1,10 +1,11 @@
-// An undici Dispatcher that hands each request to the in-process mock through Fastify's `inject`: the
-// agent's own HTTP client, its requests and every route, validation and fault of the service stay the
+// An undici Dispatcher that hands each request to the in-process mock's router (in-process-http.ts): the
+// agent's own HTTP client, its requests and every route, hook, validation and fault of the service stay the
 // same, without a socket and an HTTP parser on each side. `imesim run` uses it for its devices.
 import type { IncomingHttpHeaders } from "node:http";
-import type { Readable } from "node:stream";
+import type { WholeAnswer, WholeAnswerDispatcher, WholeRequest } from "@imesim/agent/service-client";
 import type { MockIntuneServer } from "@imesim/mock-service";
 import { Dispatcher } from "undici";
+import { exchangeInProcess, type InProcessExchange } from "./in-process-http.ts";
 
 /** undici's header forms (object, flat [name, value, …] list, or iterable of pairs) as one object. */
 function headersOf(headers: Dispatcher.DispatchOptions["headers"]): Record<string, string> {
@@ -24,49 +25,53 @@ function headersOf(headers: Dispatcher.DispatchOptions["headers"]): Record<strin
   return out;
 }
 
-/** The side of an injected exchange the controller drives: the answer's body while it streams. */
-interface Exchange {
-  body: Readable | undefined;
-  /** The mock's side of the answer (light-my-request's response), ended on abort so its sender stops. */
-  answer: { destroy(): void } | undefined;
-}
-
 /**
- * A controller for one injected exchange: pause and resume hold and release a streamed body (undici pauses
- * when its reader falls behind, so a large body waits in the mock rather than piling up here); abort marks it
- * and ends the body.
+ * One exchange's state as undici's handler sees it: pause holds the mock's writes back (undici pauses when its
+ * reader falls behind, so a large body waits in the mock rather than piling up here); abort ends the exchange
+ * and settles the handler once.
  */
-function controllerFor(exchange: Exchange): Dispatcher.DispatchController {
-  let reason: Error | null = null;
-  let paused = false;
-  return {
-    get aborted() {
-      return reason !== null;
-    },
-    get paused() {
-      return paused;
-    },
-    get reason() {
-      return reason;
-    },
-    abort(error: Error) {
-      reason = error;
-      exchange.body?.destroy(error);
-      exchange.answer?.destroy();
-    },
-    pause() {
-      paused = true;
-      exchange.body?.pause();
-    },
-    resume() {
-      paused = false;
-      exchange.body?.resume();
-    },
-  };
+class Exchange implements Dispatcher.DispatchController {
+  reason: Error | null = null;
+  paused = false;
+  settled = false;
+  running: InProcessExchange | undefined;
+  readonly #handler: Dispatcher.DispatchHandler;
+
+  constructor(handler: Dispatcher.DispatchHandler) {
+    this.#handler = handler;
+  }
+
+  get aborted(): boolean {
+    return this.reason !== null;
+  }
+
+  abort(error: Error): void {
+    if (this.reason !== null) return;
+    this.reason = error;
+    // Settled first: ending the mock's side reports a reset connection, which the client must not see instead.
+    this.fail(error);
+    this.running?.abort();
+  }
+
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    this.paused = false;
+    this.running?.resume();
+  }
+
+  /** Settles the handler with an error, once. */
+  fail(error: Error): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.#handler.onResponseError?.(this, error);
+  }
 }
 
-/** Routes every request of a dispatcher-aware client (undici `request(url, { dispatcher })`) into `server.inject`. */
-export class InjectDispatcher extends Dispatcher {
+/** Routes every request of a dispatcher-aware client (undici `request(url, { dispatcher })`) into the in-process mock. */
+export class InjectDispatcher extends Dispatcher implements WholeAnswerDispatcher {
   readonly #server: MockIntuneServer;
 
   constructor(server: MockIntuneServer) {
@@ -75,57 +80,135 @@ export class InjectDispatcher extends Dispatcher {
   }
 
   override dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
-    const exchange: Exchange = { body: undefined, answer: undefined };
-    const controller = controllerFor(exchange);
-    // A GET's answer may be a package's whole .bin: it streams, chunk by chunk, as the mock writes it.
-    const streamed = options.method === "GET";
+    const exchange = new Exchange(handler);
     const body = options.body;
     if (body !== undefined && body !== null && typeof body !== "string" && !(body instanceof Uint8Array)) {
-      handler.onResponseError?.(controller, new Error("InjectDispatcher sends string or byte bodies only"));
+      exchange.fail(new Error("InjectDispatcher sends string or byte bodies only"));
       return true;
     }
-    handler.onRequestStart?.(controller, {});
-    this.#server
-      .inject({
-        method: options.method as "GET",
-        url: options.path,
-        headers: headersOf(options.headers),
-        ...(body === undefined || body === null
-          ? {}
-          : { payload: typeof body === "string" ? body : Buffer.from(body) }),
-        payloadAsStream: streamed,
-      })
-      .then((response) => {
-        // An aborted request (the client's time-out) must still settle, or its caller would wait forever.
-        if (streamed) exchange.answer = (response.raw as { res: { destroy(): void } }).res;
-        if (controller.aborted) {
-          exchange.answer?.destroy();
-          handler.onResponseError?.(controller, controller.reason ?? new Error("aborted"));
-          return;
-        }
-        handler.onResponseStart?.(
-          controller,
-          response.statusCode,
-          response.headers as IncomingHttpHeaders,
-          response.statusMessage,
-        );
-        if (!streamed) {
-          if (response.rawPayload.length > 0) handler.onResponseData?.(controller, response.rawPayload);
-          handler.onResponseEnd?.(controller, {});
-          return;
-        }
-        const stream = response.stream();
-        exchange.body = stream;
-        if (controller.paused) stream.pause();
-        // A body cut short (the mock's "drop" fault) errors the stream, as a reset connection would.
-        stream.on("error", (error) => handler.onResponseError?.(controller, error));
-        stream.on("data", (chunk: Buffer) => handler.onResponseData?.(controller, chunk));
-        stream.on("end", () => handler.onResponseEnd?.(controller, {}));
-      })
-      .catch((error: unknown) =>
-        handler.onResponseError?.(controller, error instanceof Error ? error : new Error(String(error))),
-      );
+    handler.onRequestStart?.(exchange, {});
+    // A GET's answer may be a package's whole .bin: it goes to the client chunk by chunk, as the mock writes
+    // it. Other answers are small and arrive whole, at their end.
+    const streamed = options.method === "GET";
+    let held: Buffer[] = [];
+    let status = 0;
+    let headers: IncomingHttpHeaders = {};
+    exchangeInProcess(
+      this.#server,
+      { method: options.method, path: options.path, headers: headersOf(options.headers), body },
+      {
+        head: (code, values) => {
+          if (exchange.settled) return;
+          status = code;
+          headers = values;
+          if (streamed) handler.onResponseStart?.(exchange, status, headers, "");
+        },
+        data: (chunk) => {
+          if (exchange.settled) return false;
+          if (!streamed) {
+            held.push(chunk);
+            return true;
+          }
+          handler.onResponseData?.(exchange, chunk);
+          return !exchange.paused;
+        },
+        end: () => {
+          if (exchange.settled) return;
+          exchange.settled = true;
+          if (!streamed) {
+            handler.onResponseStart?.(exchange, status, headers, "");
+            if (exchange.aborted) return;
+            const whole = held.length === 1 ? (held[0] as Buffer) : Buffer.concat(held);
+            held = [];
+            if (whole.length > 0) handler.onResponseData?.(exchange, whole);
+          }
+          handler.onResponseEnd?.(exchange, {});
+        },
+        // A body cut short (the mock's "drop" fault) errors the answer, as a reset connection would.
+        error: (error) => exchange.fail(error),
+      },
+    ).then(
+      (running) => {
+        exchange.running = running;
+        // The client gave up while the server was still starting.
+        if (exchange.aborted) running.abort();
+      },
+      (error: unknown) => exchange.fail(error instanceof Error ? error : new Error(String(error))),
+    );
     return true;
+  }
+
+  /**
+   * The answer whole, without undici's request handler and body stream: the agent's client reads its small
+   * answers (tokens, discovery, SideCar sessions) this way (agent/src/service-client/whole-answer.ts).
+   */
+  requestWhole(request: WholeRequest): Promise<WholeAnswer> {
+    return new Promise((resolve, reject) => {
+      const { signal } = request;
+      if (signal.aborted) {
+        reject(signal.reason);
+        return;
+      }
+      const chunks: Buffer[] = [];
+      let status = 0;
+      let headers: IncomingHttpHeaders = {};
+      let headed = false;
+      let settled = false;
+      let running: InProcessExchange | undefined;
+      let abandoned = false;
+      const settle = (): boolean => {
+        if (settled) return false;
+        settled = true;
+        signal.removeEventListener("abort", onAbort);
+        return true;
+      };
+      const fail = (error: Error, midBody: boolean) => {
+        if (settle()) reject(Object.assign(error, { midBody }));
+      };
+      const onAbort = () => {
+        abandoned = true;
+        // Settled first: ending the mock's side reports a reset connection, which the caller must not see instead.
+        fail(signal.reason instanceof Error ? signal.reason : new Error("aborted"), headed);
+        running?.abort();
+      };
+      signal.addEventListener("abort", onAbort, { once: true });
+      exchangeInProcess(
+        this.#server,
+        {
+          method: request.method,
+          path: request.path,
+          headers: headersOf(request.headers),
+          body: request.body,
+        },
+        {
+          head: (code, values) => {
+            headed = true;
+            status = code;
+            headers = values;
+          },
+          data: (chunk) => {
+            chunks.push(chunk);
+            return true;
+          },
+          end: () => {
+            if (settle())
+              resolve({
+                statusCode: status,
+                headers,
+                body: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks),
+              });
+          },
+          error: (error) => fail(error, headed),
+        },
+      ).then(
+        (exchange) => {
+          running = exchange;
+          // The client gave up while the server was still starting.
+          if (abandoned) exchange.abort();
+        },
+        (error: unknown) => fail(error instanceof Error ? error : new Error(String(error)), false),
+      );
+    });
   }
 
   override async close(): Promise<void> {}

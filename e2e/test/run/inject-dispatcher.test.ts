@@ -63,4 +63,57 @@ describe("InjectDispatcher", () => {
       await app.close();
     }
   });
+
+  it("answers whole, and a client that gives up ends the exchange on the mock's side too", async () => {
+    const app = Fastify();
+    let closed = false;
+    app.put("/echo", async (req) => ({ got: req.body }));
+    app.get("/never", async (request, reply) => {
+      request.raw.socket.on("close", () => undefined);
+      reply.raw.on("close", () => {
+        closed = true;
+      });
+      reply.hijack();
+    });
+    await app.ready();
+    const dispatcher = new InjectDispatcher(app as unknown as MockIntuneServer);
+    try {
+      const echo = await dispatcher.requestWhole({
+        origin: "http://127.0.0.1",
+        path: "/echo",
+        method: "PUT",
+        headers: { "Content-Type": "application/json" },
+        body: '{"a":1}',
+        signal: new AbortController().signal,
+      });
+      expect(echo.statusCode).toBe(200);
+      expect(echo.headers["content-type"]).toBe("application/json; charset=utf-8");
+      expect(JSON.parse(echo.body.toString())).toEqual({ got: { a: 1 } });
+
+      const gaveUp = new AbortController();
+      const never = dispatcher.requestWhole({
+        origin: "http://127.0.0.1",
+        path: "/never",
+        method: "GET",
+        signal: gaveUp.signal,
+      });
+      await delay(50);
+      gaveUp.abort(new Error("the agent's time-out"));
+      await expect(never).rejects.toMatchObject({ message: "the agent's time-out", midBody: false });
+      await delay(10);
+      expect(closed).toBe(true);
+
+      // The same through undici's dispatch.
+      closed = false;
+      const stopped = new AbortController();
+      const dispatched = request("http://127.0.0.1/never", { dispatcher, signal: stopped.signal });
+      await delay(50);
+      stopped.abort(new Error("the agent's time-out"));
+      await expect(dispatched).rejects.toThrow("the agent's time-out");
+      await delay(10);
+      expect(closed).toBe(true);
+    } finally {
+      await app.close();
+    }
+  });
 });
