@@ -1,6 +1,7 @@
 // How much chart machinery an hourly check-in costs (issue 18): the check-in skips a run of subgraphs whose
-// re-evaluation is not due in one transition, a lone app's subgraph starts no predetect actor, and the gate and the
-// GRS check start none at all.
+// re-evaluation is not due in one transition, a lone app's subgraph starts no predetect actor, and the gate, the
+// GRS check, detection, applicability and recording start none at all: a compliant app's re-evaluation starts two
+// actors, its subgraph and its enforcement.
 import { describe, expect, it } from "vitest";
 import type { InspectionEvent } from "xstate";
 import { DEVICE, makePolicy } from "../support/fakes.ts";
@@ -49,6 +50,41 @@ describe("chart work per check-in", () => {
     expect(started).not.toContain("gate");
     expect(started).not.toContain("checkGrs");
     expect(started.filter((src) => src === "enforcement")).toHaveLength(ids.length);
+    // Detection, applicability and the record are steps of the enforcement's transitions too.
+    for (const step of ["detect", "checkApplicability", "record"]) expect(started).not.toContain(step);
+    h.agent.dispose();
+  });
+
+  it("re-evaluates a compliant app with two actors, its subgraph and its enforcement", async () => {
+    const started: string[] = [];
+    const h = createHarness({
+      behaviours: [
+        {
+          match: `setup-${ids[0]!.slice(0, 8)}`,
+          attempts: [
+            { exitCode: 0, effects: { writeFiles: [{ path: `C:\\Program Files\\${ids[0]}\\app.exe` }] } },
+          ],
+        },
+      ],
+      setup: (s) => s.assign(DEVICE, [makePolicy(ids[0]!)]),
+      inspect: (event) => {
+        const src = (event.actorRef as { src?: unknown }).src;
+        if (event.type === "@xstate.actor" && typeof src === "string") started.push(src);
+      },
+    });
+    // Installed at the first check-in; the 8-hour re-evaluation interval brings it back once by hour 9.
+    await h.runTo(7 * HOUR);
+    const installed = h.phase("enforcement.completed").length;
+    started.length = 0;
+    await h.runTo(9 * HOUR);
+    expect(h.agent.failure()).toBeUndefined();
+    expect(installed).toBe(1);
+    expect(h.phase("enforcement.completed")).toHaveLength(2);
+    expect(h.phase("desiredState.noAction")).toHaveLength(1);
+    // The hourly check-ins' own actors (token, app list, upload) aside, the evaluation started only these two.
+    expect(
+      started.filter((src) => !["acquireToken", "requestApps", "uploadResults", "checkin"].includes(src)),
+    ).toEqual(["subgraph", "enforcement"]);
     h.agent.dispose();
   });
 });
