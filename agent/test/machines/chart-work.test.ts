@@ -8,6 +8,11 @@ import { DEVICE, makePolicy } from "../support/fakes.ts";
 import { createHarness, HOUR } from "../support/harness.ts";
 
 const ids = ["1", "2", "3", "4", "5"].map((n) => `0a0a0a0a-0000-4000-8000-00000000000${n}`);
+/** Each app's installer: exits 0 and leaves the file its detection looks for. */
+const installs = (id: string) => ({
+  match: `setup-${id.slice(0, 8)}`,
+  attempts: [{ exitCode: 0, effects: { writeFiles: [{ path: `C:\\Program Files\\${id}\\app.exe` }] } }],
+});
 
 describe("chart work per check-in", () => {
   it("skips not-due subgraphs in one transition and starts no predetect actor for lone apps", async () => {
@@ -24,10 +29,7 @@ describe("chart work per check-in", () => {
       }
     };
     const h = createHarness({
-      behaviours: ids.map((id) => ({
-        match: `setup-${id.slice(0, 8)}`,
-        attempts: [{ exitCode: 0, effects: { writeFiles: [{ path: `C:\\Program Files\\${id}\\app.exe` }] } }],
-      })),
+      behaviours: ids.map(installs),
       setup: (s) =>
         s.assign(
           DEVICE,
@@ -55,17 +57,34 @@ describe("chart work per check-in", () => {
     h.agent.dispose();
   });
 
+  it("plans an unchanged app list once: every check-in gets the same subgraph inputs", async () => {
+    const plans = new Set<unknown>();
+    const h = createHarness({
+      behaviours: ids.map(installs),
+      setup: (s) =>
+        s.assign(
+          DEVICE,
+          ids.map((id) => makePolicy(id)),
+        ),
+      inspect: (event) => {
+        if (event.type !== "@xstate.snapshot") return;
+        const snapshot = event.snapshot as { machine?: { id: string }; context?: { subgraphs?: unknown[] } };
+        const subgraphs = snapshot.context?.subgraphs;
+        if (snapshot.machine?.id === "checkin" && subgraphs !== undefined && subgraphs.length > 0)
+          plans.add(subgraphs);
+      },
+    });
+    await h.runTo(4 * HOUR);
+    expect(h.agent.failure()).toBeUndefined();
+    expect(h.phase("apps.received").length).toBeGreaterThanOrEqual(3);
+    expect(plans.size).toBe(1);
+    h.agent.dispose();
+  });
+
   it("re-evaluates a compliant app with two actors, its subgraph and its enforcement", async () => {
     const started: string[] = [];
     const h = createHarness({
-      behaviours: [
-        {
-          match: `setup-${ids[0]!.slice(0, 8)}`,
-          attempts: [
-            { exitCode: 0, effects: { writeFiles: [{ path: `C:\\Program Files\\${ids[0]}\\app.exe` }] } },
-          ],
-        },
-      ],
+      behaviours: [installs(ids[0]!)],
       setup: (s) => s.assign(DEVICE, [makePolicy(ids[0]!)]),
       inspect: (event) => {
         const src = (event.actorRef as { src?: unknown }).src;
