@@ -14,6 +14,18 @@ const installs = (id: string) => ({
   attempts: [{ exitCode: 0, effects: { writeFiles: [{ path: `C:\\Program Files\\${id}\\app.exe` }] } }],
 });
 
+/** A device with the five apps assigned, each installing at once, its charts inspected by `inspect`. */
+const fiveApps = (inspect: (event: InspectionEvent) => void) =>
+  createHarness({
+    behaviours: ids.map(installs),
+    setup: (s) =>
+      s.assign(
+        DEVICE,
+        ids.map((id) => makePolicy(id)),
+      ),
+    inspect,
+  });
+
 describe("chart work per check-in", () => {
   it("skips not-due subgraphs in one transition and starts no predetect actor for lone apps", async () => {
     const started: string[] = [];
@@ -28,15 +40,7 @@ describe("chart work per check-in", () => {
         if (guards.includes("subgraphNotDue")) notDueSkips += 1;
       }
     };
-    const h = createHarness({
-      behaviours: ids.map(installs),
-      setup: (s) =>
-        s.assign(
-          DEVICE,
-          ids.map((id) => makePolicy(id)),
-        ),
-      inspect,
-    });
+    const h = fiveApps(inspect);
     await h.runTo(4 * HOUR);
     expect(h.agent.failure()).toBeUndefined();
     const skipped = h.phase("subgraph.skipped").length;
@@ -59,20 +63,12 @@ describe("chart work per check-in", () => {
 
   it("plans an unchanged app list once: every check-in gets the same subgraph inputs", async () => {
     const plans = new Set<unknown>();
-    const h = createHarness({
-      behaviours: ids.map(installs),
-      setup: (s) =>
-        s.assign(
-          DEVICE,
-          ids.map((id) => makePolicy(id)),
-        ),
-      inspect: (event) => {
-        if (event.type !== "@xstate.snapshot") return;
-        const snapshot = event.snapshot as { machine?: { id: string }; context?: { subgraphs?: unknown[] } };
-        const subgraphs = snapshot.context?.subgraphs;
-        if (snapshot.machine?.id === "checkin" && subgraphs !== undefined && subgraphs.length > 0)
-          plans.add(subgraphs);
-      },
+    const h = fiveApps((event) => {
+      if (event.type !== "@xstate.snapshot") return;
+      const snapshot = event.snapshot as { machine?: { id: string }; context?: { subgraphs?: unknown[] } };
+      const subgraphs = snapshot.context?.subgraphs;
+      if (snapshot.machine?.id === "checkin" && subgraphs !== undefined && subgraphs.length > 0)
+        plans.add(subgraphs);
     });
     await h.runTo(4 * HOUR);
     expect(h.agent.failure()).toBeUndefined();
