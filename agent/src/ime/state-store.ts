@@ -154,8 +154,62 @@ function memoized<T>(parse: (text: string) => T): (text: string) => T {
   };
 }
 
+/**
+ * `build`, remembered per parts: the registry finds a key by its text, and a text built again at every read must be
+ * flattened and hashed again (issue 18: about a third of the registry's time in a simulated month). The parts
+ * (user ids, app ids, hashes) are the same strings read after read, which V8 hashes once.
+ */
+function spelled<P extends readonly (string | number)[]>(
+  build: (...parts: P) => string,
+): (...parts: P) => string {
+  let root = new Map<string | number, unknown>();
+  let size = 0;
+  return (...parts) => {
+    if (size >= MEMO_SIZE) {
+      root = new Map();
+      size = 0;
+    }
+    let node = root;
+    for (let index = 0; index < parts.length - 1; index += 1) {
+      let next = node.get(parts[index]!) as Map<string | number, unknown> | undefined;
+      if (next === undefined) {
+        next = new Map();
+        node.set(parts[index]!, next);
+      }
+      node = next;
+    }
+    const last = parts[parts.length - 1]!;
+    let key = node.get(last) as string | undefined;
+    if (key === undefined) {
+      key = build(...parts);
+      node.set(last, key);
+      size += 1;
+    }
+    return key;
+  };
+}
+
 /** Binds the IME's state layout to a device registry. */
 export function createImeStateStore(registry: Registry): ImeStateStore {
+  const appKey = spelled(win32AppKey);
+  const complianceKey = spelled(
+    (userId: string, appId: string, version: number) =>
+      `${appKey(userId, appId, version)}\\ComplianceStateMessage`,
+  );
+  const enforcementKey = spelled(
+    (userId: string, appId: string, version: number) =>
+      `${appKey(userId, appId, version)}\\EnforcementStateMessage`,
+  );
+  const grs = spelled(grsKey);
+  const reportingKey = spelled(reportingAppKey);
+  const reportCacheKey = spelled(
+    (userId: string, appId: string) => `${reportingKey(userId, appId)}\\ReportCache\\${userId}`,
+  );
+  const statusReportKey = spelled(
+    (userId: string, appId: string) => `${STATUS_SERVICE_REPORTS_KEY}\\${userId}\\${appId}`,
+  );
+  const userKey = spelled((userId: string) => `${WIN32_APPS_KEY}\\${userId}`);
+  const reportingUserKey = spelled((userId: string) => `${WIN32_APPS_KEY}\\Reporting\\${userId}`);
   const parseCompliance = memoized(parseComplianceStateMessage);
   const parseEnforcement = memoized(parseEnforcementStateMessage);
   const parseReport = memoized(parseAppStatusReport);
@@ -164,38 +218,38 @@ export function createImeStateStore(registry: Registry): ImeStateStore {
   return {
     registry,
     readCompliance(ref) {
-      const key = `${win32AppKey(ref.userId, ref.appId, ref.version)}\\ComplianceStateMessage`;
+      const key = complianceKey(ref.userId, ref.appId, ref.version);
       const text = stringOf(registry.getValue(key, "ComplianceStateMessage"));
       return text === undefined ? undefined : parseCompliance(text);
     },
     writeCompliance(ref, message, intent, at) {
-      const appKey = win32AppKey(ref.userId, ref.appId, ref.version);
-      const key = `${appKey}\\ComplianceStateMessage`;
+      const app = appKey(ref.userId, ref.appId, ref.version);
+      const key = complianceKey(ref.userId, ref.appId, ref.version);
       registry.transaction(() => {
-        registry.setValue(appKey, "Intent", dword(intent));
-        stamp(appKey, at);
+        registry.setValue(app, "Intent", dword(intent));
+        stamp(app, at);
         registry.setValue(key, "ComplianceStateMessage", sz(serializeComplianceStateMessage(message)));
       });
       return key;
     },
     readEnforcement(ref) {
-      const key = `${win32AppKey(ref.userId, ref.appId, ref.version)}\\EnforcementStateMessage`;
+      const key = enforcementKey(ref.userId, ref.appId, ref.version);
       const text = stringOf(registry.getValue(key, "EnforcementStateMessage"));
       return text === undefined ? undefined : parseEnforcement(text);
     },
     writeEnforcement(ref, message, at, exitCode) {
-      const appKey = win32AppKey(ref.userId, ref.appId, ref.version);
-      const key = `${appKey}\\EnforcementStateMessage`;
+      const app = appKey(ref.userId, ref.appId, ref.version);
+      const key = enforcementKey(ref.userId, ref.appId, ref.version);
       registry.transaction(() => {
-        if (exitCode !== undefined) registry.setValue(appKey, "ExitCode", dword(exitCode));
-        stamp(appKey, at);
+        if (exitCode !== undefined) registry.setValue(app, "ExitCode", dword(exitCode));
+        stamp(app, at);
         registry.setValue(key, "EnforcementStateMessage", sz(serializeEnforcementStateMessage(message)));
       });
       return key;
     },
     listAppStates(userId) {
       const states: Array<{ appId: string; version: number }> = [];
-      for (const name of registry.listSubkeys(`${WIN32_APPS_KEY}\\${userId}`)) {
+      for (const name of registry.listSubkeys(userKey(userId))) {
         // Non-GUID siblings (GRS, OperationalState, …) are skipped, as the IME's parsers do (ime.md §4.1).
         const match = /^([0-9a-f-]{36})_(\d+)$/i.exec(name);
         if (match !== null) states.push({ appId: match[1]!, version: Number(match[2]) });
@@ -203,34 +257,34 @@ export function createImeStateStore(registry: Registry): ImeStateStore {
       return states;
     },
     readGrs(userId, hash, appId) {
-      const text = stringOf(registry.getValue(grsKey(userId, hash), appId));
-      return text === undefined ? undefined : parseImeTimestamp(text, `${grsKey(userId, hash)}\\${appId}`);
+      const text = stringOf(registry.getValue(grs(userId, hash), appId));
+      return text === undefined ? undefined : parseImeTimestamp(text, `${grs(userId, hash)}\\${appId}`);
     },
     recordGrs(userId, hash, appId, at) {
-      registry.setValue(grsKey(userId, hash), appId, sz(formatImeTimestamp(at)));
+      registry.setValue(grs(userId, hash), appId, sz(formatImeTimestamp(at)));
     },
     clearGrs(userId, hash, appId) {
-      return registry.deleteValue(grsKey(userId, hash), appId);
+      return registry.deleteValue(grs(userId, hash), appId);
     },
     readSubgraphEvaluation(userId, hash) {
-      const text = stringOf(registry.getValue(grsKey(userId, hash), SUBGRAPH_EVALUATION_VALUE));
+      const text = stringOf(registry.getValue(grs(userId, hash), SUBGRAPH_EVALUATION_VALUE));
       return text === undefined
         ? undefined
-        : parseImeTimestamp(text, `${grsKey(userId, hash)}\\${SUBGRAPH_EVALUATION_VALUE}`);
+        : parseImeTimestamp(text, `${grs(userId, hash)}\\${SUBGRAPH_EVALUATION_VALUE}`);
     },
     recordSubgraphEvaluation(userId, hash, at) {
-      registry.setValue(grsKey(userId, hash), SUBGRAPH_EVALUATION_VALUE, sz(formatImeTimestamp(at)));
+      registry.setValue(grs(userId, hash), SUBGRAPH_EVALUATION_VALUE, sz(formatImeTimestamp(at)));
     },
     readCheckinEvaluation(userId) {
-      const key = `${WIN32_APPS_KEY}\\${userId}`;
+      const key = userKey(userId);
       const text = stringOf(registry.getValue(key, CHECKIN_EVALUATION_VALUE));
       return text === undefined ? undefined : parseImeTimestamp(text, `${key}\\${CHECKIN_EVALUATION_VALUE}`);
     },
     recordCheckinEvaluation(userId, at) {
-      registry.setValue(`${WIN32_APPS_KEY}\\${userId}`, CHECKIN_EVALUATION_VALUE, sz(formatImeTimestamp(at)));
+      registry.setValue(userKey(userId), CHECKIN_EVALUATION_VALUE, sz(formatImeTimestamp(at)));
     },
     writeReporting(userId, appId, report, statusReport, hash, at) {
-      const key = reportingAppKey(userId, appId);
+      const key = reportingKey(userId, appId);
       const when = sz(formatImeTimestamp(at));
       registry.transaction(() => {
         const serialized = serializeAppStatusReport(report);
@@ -239,9 +293,9 @@ export function createImeStateStore(registry: Registry): ImeStateStore {
         registry.setValue(key, "ReportingState", sz(serialized));
         registry.setValue(key, "LastUpdatedTime", when);
         registry.setValue(key, "StatusServiceReportTime", when);
-        registry.setValue(`${key}\\ReportCache\\${userId}`, "LastHashValue", sz(hash));
+        registry.setValue(reportCacheKey(userId, appId), "LastHashValue", sz(hash));
         registry.setValue(
-          `${STATUS_SERVICE_REPORTS_KEY}\\${userId}\\${appId}`,
+          statusReportKey(userId, appId),
           APP_INSTALL_STATUS_REPORT_VALUE,
           sz(serializeAppInstallStatusReport(statusReport)),
         );
@@ -249,39 +303,34 @@ export function createImeStateStore(registry: Registry): ImeStateStore {
       });
     },
     readReportingState(userId, appId) {
-      const text = stringOf(registry.getValue(reportingAppKey(userId, appId), "ReportingState"));
+      const text = stringOf(registry.getValue(reportingKey(userId, appId), "ReportingState"));
       return text === undefined ? undefined : parseReport(text);
     },
     readStatusServiceReport(userId, appId) {
-      const key = `${STATUS_SERVICE_REPORTS_KEY}\\${userId}\\${appId}`;
-      const text = stringOf(registry.getValue(key, APP_INSTALL_STATUS_REPORT_VALUE));
+      const text = stringOf(
+        registry.getValue(statusReportKey(userId, appId), APP_INSTALL_STATUS_REPORT_VALUE),
+      );
       return text === undefined ? undefined : parseAppInstallStatusReport(text);
     },
     pendingReports(userId) {
-      const base = `${WIN32_APPS_KEY}\\Reporting\\${userId}`;
       return registry
-        .listSubkeys(base)
-        .filter((appId) => registry.getValue(`${base}\\${appId}`, PENDING_UPLOAD_VALUE)?.data === 1);
+        .listSubkeys(reportingUserKey(userId))
+        .filter((appId) => registry.getValue(reportingKey(userId, appId), PENDING_UPLOAD_VALUE)?.data === 1);
     },
     reportedApps(userId) {
-      return registry.listSubkeys(`${WIN32_APPS_KEY}\\Reporting\\${userId}`);
+      return registry.listSubkeys(reportingUserKey(userId));
     },
     lastFullReport(userId) {
-      const key = `${WIN32_APPS_KEY}\\Reporting\\${userId}`;
+      const key = reportingUserKey(userId);
       const text = stringOf(registry.getValue(key, "LastFullReportTimeUtc"));
       return text === undefined ? undefined : parseImeTimestamp(text, `${key}\\LastFullReportTimeUtc`);
     },
     recordFullReport(userId, at) {
-      registry.setValue(
-        `${WIN32_APPS_KEY}\\Reporting\\${userId}`,
-        "LastFullReportTimeUtc",
-        sz(formatImeTimestamp(at)),
-      );
+      registry.setValue(reportingUserKey(userId), "LastFullReportTimeUtc", sz(formatImeTimestamp(at)));
     },
     clearPendingReports(userId, appIds) {
       registry.transaction(() => {
-        for (const appId of appIds)
-          registry.deleteValue(reportingAppKey(userId, appId), PENDING_UPLOAD_VALUE);
+        for (const appId of appIds) registry.deleteValue(reportingKey(userId, appId), PENDING_UPLOAD_VALUE);
       });
     },
     checkinIntervalSeconds() {

@@ -127,9 +127,10 @@ export function createLogWriter(stream: ImeEventStream, options: LogWriterOption
 
   // Lines of one instant get rising sub-millisecond ticks, so CMTrace viewers keep them in order; when they run
   // out the millisecond moves on. Time never goes backwards: a viewer or analyser sorting by it keeps our order.
+  // `stamp` moves them on; the line then reads both (no object per line: a month of one device writes 10^5 lines).
   let lastMs = Number.NEGATIVE_INFINITY;
   let lastTick = 0;
-  const stamp = (localTimeMs: number): { localTimeMs: number; subMsTicks: number } => {
+  const stamp = (localTimeMs: number): void => {
     if (localTimeMs > lastMs) {
       lastMs = localTimeMs;
       lastTick = 0;
@@ -137,14 +138,16 @@ export function createLogWriter(stream: ImeEventStream, options: LogWriterOption
       lastMs += 1;
       lastTick = 0;
     }
-    return { localTimeMs: lastMs, subMsTicks: lastTick };
   };
 
   const write = (event: ImeEvent): void => {
-    const touched = new Set<FileState>();
+    // The files to flush, made only when the logs are on disk.
+    let touched: Set<FileState> | undefined;
     for (const line of renderEvent(event)) {
       const state = stateOf(line.file);
-      const { localTimeMs, subMsTicks } = stamp(event.simTime + offsetMs);
+      stamp(event.simTime + offsetMs);
+      const localTimeMs = lastMs;
+      const subMsTicks = lastTick;
       const text = formatCmtraceLine({
         message: line.message,
         localTimeMs,
@@ -163,11 +166,12 @@ export function createLogWriter(stream: ImeEventStream, options: LogWriterOption
       state.bytes += size;
       if (state.fd !== undefined) {
         state.pending.push(text);
+        touched ??= new Set();
         touched.add(state);
       }
     }
     // On disk as the step happens: a killed agent loses no line and `tail -f` shows each as it is written.
-    for (const state of touched) flushFile(state);
+    if (touched !== undefined) for (const state of touched) flushFile(state);
   };
 
   // All three files exist from the service's start, as on a real device: AgentExecutor.log before any script

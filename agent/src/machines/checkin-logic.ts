@@ -81,6 +81,14 @@ export function createCheckinLogic(deps: CheckinDeps): CheckinLogic {
     decoded.set(json, policies);
     return policies;
   };
+  /**
+   * A session's subgraphs by the decoded list they were planned from (the same array while the text is the same)
+   * and the session: planning, hashing and building the inputs again at each hourly check-in gave the same
+   * result (issue 18). Only the plain case is kept, one list and no user request; the inputs are read-only.
+   */
+  const planned = new WeakMap<readonly DecodedImePolicy[], Map<string, readonly SubgraphInput[]>>();
+  const sessionKey = (session: CheckinSession) =>
+    `${session.session}\u0000${session.userId}\u0000${session.userSid}\u0000${session.isUser}`;
   const sessionOf = (context: CheckinContext): CheckinSession => context.sessions[context.sessionIndex]!;
   const subject = (context: CheckinContext) => ({ userId: sessionOf(context).userId });
 
@@ -98,6 +106,8 @@ export function createCheckinLogic(deps: CheckinDeps): CheckinLogic {
         );
         const kinds: AppListKind[] = requested.length > 0 ? ["required", "available"] : ["required"];
         const byId = new Map<string, DecodedImePolicy>();
+        // The list the one request answered, when there was one request: its plan may be known already.
+        let only: DecodedImePolicy[] | undefined;
         for (const kind of kinds) {
           events.emit({ phase: "apps.requesting", details: { kind } }, subject(context));
           try {
@@ -118,6 +128,7 @@ export function createCheckinLogic(deps: CheckinDeps): CheckinLogic {
               subject(context),
             );
             for (const policy of policies) byId.set(policy.Id.toLowerCase(), policy);
+            only = kinds.length === 1 ? policies : undefined;
           } catch (error) {
             events.emit(
               { phase: "apps.requestFailed", details: { kind, message: message(error) } },
@@ -126,6 +137,8 @@ export function createCheckinLogic(deps: CheckinDeps): CheckinLogic {
             throw error;
           }
         }
+        const known = only === undefined ? undefined : planned.get(only)?.get(sessionKey(session));
+        if (known !== undefined) return known;
         const plans = planSubgraphs([...byId.values()]).filter((plan) =>
           belongsToSession(plan.target, session),
         );
@@ -150,6 +163,14 @@ export function createCheckinLogic(deps: CheckinDeps): CheckinLogic {
             targeting,
             userRequested,
           });
+        }
+        if (only !== undefined) {
+          let bySession = planned.get(only);
+          if (bySession === undefined) {
+            bySession = new Map();
+            planned.set(only, bySession);
+          }
+          bySession.set(sessionKey(session), subgraphs);
         }
         return subgraphs;
       }),

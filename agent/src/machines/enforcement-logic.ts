@@ -94,12 +94,12 @@ export interface Predetection {
 /** The enforcement chart's logic, plus what the subgraph runs around its members. */
 export interface EnforcementLogicWithRecorder extends EnforcementLogic {
   /** Records the outcome of an app the subgraph does not attempt. */
-  recordOutcome(context: EnforcementContext): Promise<EnforcementResult>;
+  recordOutcome(context: EnforcementContext): EnforcementResult;
   /**
    * The subgraph's first look at an app before its relatives run (ime.md §11a order): its reporting state, one
    * detection, and for a dependency root the `Undetectable` Detection delta.
    */
-  predetect(context: EnforcementContext, undetectable: boolean): Promise<Predetection>;
+  predetect(context: EnforcementContext, undetectable: boolean): Predetection;
 }
 
 /** Builds the enforcement chart's actors and effects over the device and the service. */
@@ -112,12 +112,8 @@ export function createEnforcementLogic(deps: EnforcementDeps): EnforcementLogicW
   const running = new Map<string, StagedHost>();
   const runKey = (context: EnforcementContext) => `${context.userId}\\${context.policy.Id}`;
 
-  const detectApp = async (
-    context: EnforcementContext,
-    policy: DecodedImePolicy,
-    afterExecution: boolean,
-  ) => {
-    const outcome = await deps.evaluator.detect(policy, host, evaluationOf(context));
+  const detectApp = (context: EnforcementContext, policy: DecodedImePolicy, afterExecution: boolean) => {
+    const outcome = deps.evaluator.detect(policy, host, evaluationOf(context));
     events.emit(
       {
         phase: "detection.completed",
@@ -138,10 +134,10 @@ export function createEnforcementLogic(deps: EnforcementDeps): EnforcementLogicW
    * The apps this one supersedes, detected again after its own detection: after the download and after the
    * install, the "both detections" of §11a's supersedence order. True when any is still there.
    */
-  const detectSuperseded = async (context: EnforcementContext, afterExecution: boolean) => {
+  const detectSuperseded = (context: EnforcementContext, afterExecution: boolean) => {
     let any = false;
     for (const old of context.superseded ?? []) {
-      if ((await detectApp(context, old.policy, afterExecution)).detected) any = true;
+      if (detectApp(context, old.policy, afterExecution).detected) any = true;
     }
     return any;
   };
@@ -197,10 +193,10 @@ export function createEnforcementLogic(deps: EnforcementDeps): EnforcementLogicW
     encrypted instanceof Uint8Array ? encrypted.length : encrypted.size;
   return {
     recordOutcome: record,
-    async predetect(context, undetectable) {
+    predetect(context, undetectable) {
       const first = store.readReportingState(context.userId, context.policy.Id) === undefined;
       loadReport(context);
-      const outcome = await detect(context, false);
+      const outcome = detect(context, false);
       if (undetectable && first) {
         // The root of a dependency chain is first reported Undetectable: it "will not be detected before
         // dependent apps" are processed (ime.md §11a order [C*: S10]).
@@ -239,19 +235,9 @@ export function createEnforcementLogic(deps: EnforcementDeps): EnforcementLogicW
         );
         return verdict;
       },
-    },
-    actors: {
-      detect: fromPromise(({ input }) => detect(input, false)),
-      detectAfterDownload: fromPromise(async ({ input }) => {
-        const outcome = await detect(input, false);
-        return { outcome, supersededDetected: await detectSuperseded(input, false) };
-      }),
-      redetect: fromPromise(async ({ input }) => {
-        const outcome = await detect(input, true);
-        return { outcome, supersededDetected: await detectSuperseded(input, true) };
-      }),
-      checkApplicability: fromPromise(async ({ input: context }) => {
-        const outcome = await deps.evaluator.checkApplicability(context.policy, host, evaluationOf(context));
+      detect: (context) => detect(context, false),
+      checkApplicability(context) {
+        const outcome = deps.evaluator.checkApplicability(context.policy, host, evaluationOf(context));
         events.emit(
           {
             phase: "applicability.completed",
@@ -265,6 +251,17 @@ export function createEnforcementLogic(deps: EnforcementDeps): EnforcementLogicW
           subjectOf(context),
         );
         return outcome;
+      },
+      record,
+    },
+    actors: {
+      detectAfterDownload: fromPromise(async ({ input }) => {
+        const outcome = detect(input, false);
+        return { outcome, supersededDetected: detectSuperseded(input, false) };
+      }),
+      redetect: fromPromise(async ({ input }) => {
+        const outcome = detect(input, true);
+        return { outcome, supersededDetected: detectSuperseded(input, true) };
       }),
       fetchContentInfo: fromPromise(async ({ input: context }) => {
         try {
@@ -409,7 +406,6 @@ export function createEnforcementLogic(deps: EnforcementDeps): EnforcementLogicW
           durationMs: Math.max(outcome.durationMs, Math.min(INSTALL_FLOOR_MS, timeoutMs)),
         };
       }),
-      record: fromPromise(({ input }) => record(input)),
     },
     effects: {
       announceDesiredState(context) {

@@ -3,7 +3,7 @@
 // → install with retries under the timeout → map the exit code → reboot handling → re-detect → record
 // → cleanup. The chart only names steps; every effect and lookup is supplied by EnforcementLogic.
 import { EnforcementState } from "@imesim/contracts/enums";
-import { assign, type PromiseActorLogic, setup } from "xstate";
+import { assign, enqueueActions, type PromiseActorLogic, setup } from "xstate";
 import type { GrsVerdict } from "../events/types.ts";
 import type { InstallOutcome } from "../host/installer/types.ts";
 import type { ContentInfo } from "../service-client/types.ts";
@@ -39,10 +39,14 @@ export interface EnforcementLogic {
   readonly steps: {
     /** Loads the reporting state (unless predetected) and reads the app's GRS entry (ime.md §5.2). */
     checkGrs(context: EnforcementContext): GrsVerdict;
+    /** The first detection pass (ime.md §1.3.4). */
+    detect(context: EnforcementContext): DetectionOutcome;
+    /** The requirement rules (ime.md §1.3.5). */
+    checkApplicability(context: EnforcementContext): ApplicabilityOutcome;
+    /** Writes state messages, GRS, Reporting, sends the report; returns the result. */
+    record(context: EnforcementContext): EnforcementResult;
   };
   readonly actors: {
-    readonly detect: PromiseActorLogic<DetectionOutcome, EnforcementContext>;
-    readonly checkApplicability: PromiseActorLogic<ApplicabilityOutcome, EnforcementContext>;
     readonly fetchContentInfo: PromiseActorLogic<ContentInfo, EnforcementContext>;
     readonly download: PromiseActorLogic<Delivery, EnforcementContext>;
     readonly verify: PromiseActorLogic<void, EnforcementContext>;
@@ -53,8 +57,6 @@ export interface EnforcementLogic {
     readonly detectAfterDownload: PromiseActorLogic<RelativeDetection, EnforcementContext>;
     /** The third pass, after the install, then the superseded apps again. */
     readonly redetect: PromiseActorLogic<RelativeDetection, EnforcementContext>;
-    /** Writes state messages, GRS, Reporting, sends the report; returns the result. */
-    readonly record: PromiseActorLogic<EnforcementResult, EnforcementContext>;
   };
   readonly effects: {
     /** The ActionProcessor's desired-state block (ime.md §1.3.3). */
@@ -121,15 +123,24 @@ export function createEnforcementMachine(logic: EnforcementLogic) {
     },
     actions: {
       checkGrs: assign({ grs: ({ context }) => logic.steps.checkGrs(context) }),
-      announceDesiredState: ({ context }) => logic.effects.announceDesiredState(context),
-      announceGrsBlocked: ({ context }) => logic.effects.announceGrsBlocked(context),
-      recordInProgress: ({ context }) => logic.effects.recordInProgress(context),
-      recordDownloadCompleted: ({ context }) => logic.effects.recordDownloadCompleted(context),
-      landInstallerEffects: ({ context }) => logic.effects.landInstallerEffects(context),
-      announceExitCode: ({ context }) => logic.effects.announceExitCode(context),
-      announceRetry: ({ context }) => logic.effects.announceRetry(context),
-      announceReboot: ({ context }) => logic.effects.announceReboot(context),
-      cleanUp: ({ context }) => logic.effects.cleanUp(context),
+      detect: assign({ detection: ({ context }) => logic.steps.detect(context) }),
+      checkApplicability: assign({ applicability: ({ context }) => logic.steps.checkApplicability(context) }),
+      record: assign({ result: ({ context }) => logic.steps.record(context) }),
+      // The effects run as their transition resolves (enqueueActions runs its callback then), in order with the
+      // steps' assigns. A custom action would wait while its actor starts: a compliant app's evaluation runs
+      // whole in the enforcement actor's first macrostep now (the steps above), where xstate resolves assigns
+      // at once but defers custom actions to start(), so the desired-state lines would follow the record's.
+      announceDesiredState: enqueueActions(({ context }) => logic.effects.announceDesiredState(context)),
+      announceGrsBlocked: enqueueActions(({ context }) => logic.effects.announceGrsBlocked(context)),
+      recordInProgress: enqueueActions(({ context }) => logic.effects.recordInProgress(context)),
+      recordDownloadCompleted: enqueueActions(({ context }) =>
+        logic.effects.recordDownloadCompleted(context),
+      ),
+      landInstallerEffects: enqueueActions(({ context }) => logic.effects.landInstallerEffects(context)),
+      announceExitCode: enqueueActions(({ context }) => logic.effects.announceExitCode(context)),
+      announceRetry: enqueueActions(({ context }) => logic.effects.announceRetry(context)),
+      announceReboot: enqueueActions(({ context }) => logic.effects.announceReboot(context)),
+      cleanUp: enqueueActions(({ context }) => logic.effects.cleanUp(context)),
       conclude: assign((_, params: { state: number; errorCode?: number; keepImeCache?: boolean }) => ({
         finalState: params.state,
         errorCode: params.errorCode ?? 0,
@@ -164,12 +175,11 @@ export function createEnforcementMachine(logic: EnforcementLogic) {
         entry: "checkGrs",
         always: "detecting",
       },
+      // Detection, applicability and recording read and write the in-memory device only: steps of the
+      // transitions through their states, not actors (issue 18: three fewer actors per app evaluation).
       detecting: {
-        invoke: {
-          src: "detect",
-          input: ({ context }) => context,
-          onDone: { target: "routing", actions: assign({ detection: ({ event }) => event.output }) },
-        },
+        entry: "detect",
+        always: "routing",
       },
       routing: {
         always: [
@@ -186,11 +196,8 @@ export function createEnforcementMachine(logic: EnforcementLogic) {
         ],
       },
       checkingApplicability: {
-        invoke: {
-          src: "checkApplicability",
-          input: ({ context }) => context,
-          onDone: { target: "deciding", actions: assign({ applicability: ({ event }) => event.output }) },
-        },
+        entry: "checkApplicability",
+        always: "deciding",
       },
       deciding: {
         entry: "announceDesiredState",
@@ -427,11 +434,8 @@ export function createEnforcementMachine(logic: EnforcementLogic) {
       },
       failed: { always: "recording" },
       recording: {
-        invoke: {
-          src: "record",
-          input: ({ context }) => context,
-          onDone: { target: "cleaningUp", actions: assign({ result: ({ event }) => event.output }) },
-        },
+        entry: "record",
+        always: "cleaningUp",
       },
       cleaningUp: { entry: "cleanUp", always: "done" },
       done: { type: "final" },

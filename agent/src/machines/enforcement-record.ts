@@ -166,7 +166,7 @@ export interface OutcomeRecorder {
     exitCode?: number,
   ): EnforcementStateMessage;
   writeComplianceState(context: EnforcementContext, compliance: ComplianceStateMessage): void;
-  record(context: EnforcementContext): Promise<EnforcementResult>;
+  record(context: EnforcementContext): EnforcementResult;
 }
 
 /** Builds the recorder over the IME's state store and the event stream. */
@@ -196,7 +196,7 @@ export function createOutcomeRecorder(deps: RecorderDeps): OutcomeRecorder {
     events.emit({ phase: "state.compliance", details: { keyPath, message: compliance } }, subjectOf(context));
   };
 
-  const record = async (context: EnforcementContext): Promise<EnforcementResult> => {
+  const record = (context: EnforcementContext): EnforcementResult => {
     const ref = refOf(context);
     const previousCompliance = store.readCompliance(ref);
     const previousEnforcement = store.readEnforcement(ref);

@@ -29,14 +29,14 @@ export interface ApplicabilityOutcome {
   readonly lines: readonly string[];
 }
 
-/** Detection and requirement evaluation against the device (agent/src/rules provides the real one). */
+/**
+ * Detection and requirement evaluation against the device (agent/src/rules provides the real one). Synchronous:
+ * the rules read the in-memory device and run scripts through the synchronous ScriptRunner, so the charts run
+ * both inside a transition instead of as an invoked actor each (issue 18).
+ */
 export interface AppEvaluator {
-  detect(policy: DecodedImePolicy, host: Host, context: EvaluationContext): Promise<DetectionOutcome>;
-  checkApplicability(
-    policy: DecodedImePolicy,
-    host: Host,
-    context: EvaluationContext,
-  ): Promise<ApplicabilityOutcome>;
+  detect(policy: DecodedImePolicy, host: Host, context: EvaluationContext): DetectionOutcome;
+  checkApplicability(policy: DecodedImePolicy, host: Host, context: EvaluationContext): ApplicabilityOutcome;
 }
 
 /** One file of an unzipped package, path relative to the package root; large files stay on the real disk. */

@@ -23,7 +23,7 @@ export function createRulesEvaluator(options: {
     };
   };
   return {
-    async detect(policy, host, evaluation) {
+    detect(policy, host, evaluation) {
       const outcome = evaluateDetection(policy.DetectionRule, contextOf(policy, host, evaluation));
       return {
         detected: outcome.state === "Detected",
@@ -32,7 +32,7 @@ export function createRulesEvaluator(options: {
         lines: outcome.lines,
       };
     },
-    async checkApplicability(policy, host, evaluation) {
+    checkApplicability(policy, host, evaluation) {
       const outcome = evaluateRequirements(
         policy.RequirementRules,
         policy.ExtendedRequirementRules,

@@ -147,7 +147,7 @@ export function createSubgraphLogic(deps: SubgraphDeps): SubgraphLogicWithSkip {
           // Filtered-out apps are reported not applicable, Applicability 1010 (ime.md §7.6).
           for (const index of context.plan.members.keys()) {
             const base = initialEnforcementContext(memberInput(context, index));
-            await deps.enforcementLogic.recordOutcome({
+            deps.enforcementLogic.recordOutcome({
               ...base,
               applicability: { applicability: FILTERED_OUT, lines: [] },
               finalState: EnforcementState.RequirementsNotMet,
@@ -164,7 +164,7 @@ export function createSubgraphLogic(deps: SubgraphDeps): SubgraphLogicWithSkip {
               subject(context, member.policy.Id),
             );
             const base = initialEnforcementContext(memberInput(context, index));
-            await deps.enforcementLogic.recordOutcome({
+            deps.enforcementLogic.recordOutcome({
               ...base,
               applicability: {
                 applicability: Applicability.UserContextAppNotSupportedDuringDeviceOnlyCheckin,
@@ -180,9 +180,7 @@ export function createSubgraphLogic(deps: SubgraphDeps): SubgraphLogicWithSkip {
         // The parent is detected, then nothing ("child detection, parent detection, then nothing", ime.md
         // §11a), unless the subgraph looked at it first.
         const detection =
-          base.predetected === true
-            ? undefined
-            : (await deps.enforcementLogic.predetect(base, false)).outcome;
+          base.predetected === true ? undefined : deps.enforcementLogic.predetect(base, false).outcome;
         return deps.enforcementLogic.recordOutcome({
           ...base,
           ...(detection === undefined ? {} : { detection }),
@@ -194,7 +192,7 @@ export function createSubgraphLogic(deps: SubgraphDeps): SubgraphLogicWithSkip {
         const reported: Record<string, string | null> = {};
         for (const { index, root } of predetectionOrder(context.plan)) {
           const base = initialEnforcementContext(memberInput(context, index));
-          const { reportedDetection } = await deps.enforcementLogic.predetect(base, root);
+          const { reportedDetection } = deps.enforcementLogic.predetect(base, root);
           reported[base.policy.Id] = reportedDetection ?? null;
         }
         return reported;

@@ -1,12 +1,30 @@
 // How much chart machinery an hourly check-in costs (issue 18): the check-in skips a run of subgraphs whose
-// re-evaluation is not due in one transition, a lone app's subgraph starts no predetect actor, and the gate and the
-// GRS check start none at all.
+// re-evaluation is not due in one transition, a lone app's subgraph starts no predetect actor, and the gate, the
+// GRS check, detection, applicability and recording start none at all: a compliant app's re-evaluation starts two
+// actors, its subgraph and its enforcement.
 import { describe, expect, it } from "vitest";
 import type { InspectionEvent } from "xstate";
 import { DEVICE, makePolicy } from "../support/fakes.ts";
 import { createHarness, HOUR } from "../support/harness.ts";
 
 const ids = ["1", "2", "3", "4", "5"].map((n) => `0a0a0a0a-0000-4000-8000-00000000000${n}`);
+/** Each app's installer: exits 0 and leaves the file its detection looks for. */
+const installs = (id: string) => ({
+  match: `setup-${id.slice(0, 8)}`,
+  attempts: [{ exitCode: 0, effects: { writeFiles: [{ path: `C:\\Program Files\\${id}\\app.exe` }] } }],
+});
+
+/** A device with the five apps assigned, each installing at once, its charts inspected by `inspect`. */
+const fiveApps = (inspect: (event: InspectionEvent) => void) =>
+  createHarness({
+    behaviours: ids.map(installs),
+    setup: (s) =>
+      s.assign(
+        DEVICE,
+        ids.map((id) => makePolicy(id)),
+      ),
+    inspect,
+  });
 
 describe("chart work per check-in", () => {
   it("skips not-due subgraphs in one transition and starts no predetect actor for lone apps", async () => {
@@ -22,18 +40,7 @@ describe("chart work per check-in", () => {
         if (guards.includes("subgraphNotDue")) notDueSkips += 1;
       }
     };
-    const h = createHarness({
-      behaviours: ids.map((id) => ({
-        match: `setup-${id.slice(0, 8)}`,
-        attempts: [{ exitCode: 0, effects: { writeFiles: [{ path: `C:\\Program Files\\${id}\\app.exe` }] } }],
-      })),
-      setup: (s) =>
-        s.assign(
-          DEVICE,
-          ids.map((id) => makePolicy(id)),
-        ),
-      inspect,
-    });
+    const h = fiveApps(inspect);
     await h.runTo(4 * HOUR);
     expect(h.agent.failure()).toBeUndefined();
     const skipped = h.phase("subgraph.skipped").length;
@@ -49,6 +56,50 @@ describe("chart work per check-in", () => {
     expect(started).not.toContain("gate");
     expect(started).not.toContain("checkGrs");
     expect(started.filter((src) => src === "enforcement")).toHaveLength(ids.length);
+    // Detection, applicability and the record are steps of the enforcement's transitions too.
+    for (const step of ["detect", "checkApplicability", "record"]) expect(started).not.toContain(step);
+    h.agent.dispose();
+  });
+
+  it("plans an unchanged app list once: every check-in gets the same subgraph inputs", async () => {
+    const plans = new Set<unknown>();
+    const h = fiveApps((event) => {
+      if (event.type !== "@xstate.snapshot") return;
+      const snapshot = event.snapshot as { machine?: { id: string }; context?: { subgraphs?: unknown[] } };
+      const subgraphs = snapshot.context?.subgraphs;
+      if (snapshot.machine?.id === "checkin" && subgraphs !== undefined && subgraphs.length > 0)
+        plans.add(subgraphs);
+    });
+    await h.runTo(4 * HOUR);
+    expect(h.agent.failure()).toBeUndefined();
+    expect(h.phase("apps.received").length).toBeGreaterThanOrEqual(3);
+    expect(plans.size).toBe(1);
+    h.agent.dispose();
+  });
+
+  it("re-evaluates a compliant app with two actors, its subgraph and its enforcement", async () => {
+    const started: string[] = [];
+    const h = createHarness({
+      behaviours: [installs(ids[0]!)],
+      setup: (s) => s.assign(DEVICE, [makePolicy(ids[0]!)]),
+      inspect: (event) => {
+        const src = (event.actorRef as { src?: unknown }).src;
+        if (event.type === "@xstate.actor" && typeof src === "string") started.push(src);
+      },
+    });
+    // Installed at the first check-in; the 8-hour re-evaluation interval brings it back once by hour 9.
+    await h.runTo(7 * HOUR);
+    const installed = h.phase("enforcement.completed").length;
+    started.length = 0;
+    await h.runTo(9 * HOUR);
+    expect(h.agent.failure()).toBeUndefined();
+    expect(installed).toBe(1);
+    expect(h.phase("enforcement.completed")).toHaveLength(2);
+    expect(h.phase("desiredState.noAction")).toHaveLength(1);
+    // The hourly check-ins' own actors (token, app list, upload) aside, the evaluation started only these two.
+    expect(
+      started.filter((src) => !["acquireToken", "requestApps", "uploadResults", "checkin"].includes(src)),
+    ).toEqual(["subgraph", "enforcement"]);
     h.agent.dispose();
   });
 });

@@ -121,7 +121,7 @@ export const fakeCodec: ContentCodec = {
 
 /** Detection for the rule kinds these tests use: file/folder exists (and version ≥) and registry key/value exists. */
 export const fileRegistryEvaluator: AppEvaluator = {
-  async detect(policy, host: Host) {
+  detect(policy, host: Host) {
     const lines: string[] = [];
     let detected = true;
     let version: string | undefined;
@@ -161,7 +161,7 @@ export const fileRegistryEvaluator: AppEvaluator = {
     );
     return { detected, ...(version === undefined ? {} : { version }), lines };
   },
-  async checkApplicability(policy, host) {
+  checkApplicability(policy, host) {
     const freeMb = Math.floor(host.fs.freeBytes() / 1048576);
     const needed = policy.RequirementRules.MinimumFreeDiskSpaceInMB;
     if (needed !== null && freeMb < needed) return { applicability: 1001, lines: [] };

@@ -75,9 +75,19 @@ export class CowTree<P> {
   /**
    * The node at `names`, made mutable (copied along the path as needed). Missing nodes are created with
    * `create(name)` when given; without it, undefined is returned for a missing path and nothing changes.
+   * `folded`, when given, is `names` already case-folded (`foldCase`): a caller that keeps them spares folding
+   * each name again at every write (the registry's, memory-registry-store.ts).
    */
-  mutable(names: readonly string[], create?: (name: string) => P): TreeNode<P> | undefined {
-    if (create === undefined && this.find(names) === undefined) return undefined;
+  mutable(
+    names: readonly string[],
+    create?: (name: string) => P,
+    folded?: readonly string[],
+  ): TreeNode<P> | undefined {
+    if (
+      create === undefined &&
+      (folded === undefined ? this.find(names) : this.findFolded(folded)) === undefined
+    )
+      return undefined;
     const root = this.#root;
     let node = this.#own(root);
     // Whether the node handed out existed before this call (a created or copied one has nothing to restore).
@@ -88,8 +98,9 @@ export class CowTree<P> {
         this.#root = root;
       });
     }
-    for (const name of names) {
-      const key = foldCase(name);
+    for (let index = 0; index < names.length; index += 1) {
+      const name = names[index]!;
+      const key = folded === undefined ? foldCase(name) : folded[index]!;
       const child = node.children.get(key);
       let next: TreeNode<P>;
       if (child === undefined) {

@@ -31,6 +31,20 @@ function folded(path: KeyPath): readonly string[] {
   return names;
 }
 
+/** Value names folded, by spelling: the IME reads and writes the same few dozen names over and over. */
+const foldedNames = new Map<string, string>();
+/** Past this many spellings (a bulk import) the memo starts over. */
+const FOLDED_NAMES_SIZE = 4096;
+function foldedName(name: string): string {
+  let key = foldedNames.get(name);
+  if (key === undefined) {
+    key = foldCase(name);
+    if (foldedNames.size >= FOLDED_NAMES_SIZE) foldedNames.clear();
+    foldedNames.set(name, key);
+  }
+  return key;
+}
+
 export class MemoryRegistryStore implements RegistryStore {
   readonly #tree: CowTree<KeyValues>;
 
@@ -49,7 +63,8 @@ export class MemoryRegistryStore implements RegistryStore {
   }
 
   createKey(path: KeyPath): void {
-    if (this.#tree.findFolded(folded(path)) === undefined) this.#tree.mutable(path, emptyValues);
+    const keys = folded(path);
+    if (this.#tree.findFolded(keys) === undefined) this.#tree.mutable(path, emptyValues, keys);
   }
 
   deleteKey(path: KeyPath): boolean {
@@ -62,12 +77,12 @@ export class MemoryRegistryStore implements RegistryStore {
   }
 
   getValue(path: KeyPath, name: string): RegistryValue | undefined {
-    return this.#tree.findFolded(folded(path))?.payload.get(foldCase(name))?.value;
+    return this.#tree.findFolded(folded(path))?.payload.get(foldedName(name))?.value;
   }
 
   setValue(path: KeyPath, name: string, value: RegistryValue): void {
-    const node = this.#tree.mutable(path, emptyValues)!;
-    const key = foldCase(name);
+    const node = this.#tree.mutable(path, emptyValues, folded(path))!;
+    const key = foldedName(name);
     const existing = node.payload.get(key);
     node.payload.set(key, { name: existing?.name ?? name, value });
   }
