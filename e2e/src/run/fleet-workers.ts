@@ -61,6 +61,23 @@ const DEVICES_PER_WORKER = 500;
 // devices' objects are young), and a fleet's peak RSS is one of issue 18's goals.
 const WORKER_YOUNG_GENERATION_MB = 32;
 
+// A fleet worker runs its share this many devices at a time and keeps only their detached results: the devices never
+// meet (each has its own enrollment and clock-driven schedule), so batches change nothing a device does, and the
+// memory a device holds until the run ends (registry, logs, events: about 0.75 MB live, more with its garbage)
+// stays bounded whatever the fleet. 100 rather than 250: V8 sizes a worker's heap from what is live at its
+// largest, and a smaller batch costs no CPU (bench/fleet.bench.ts row 2: peak RSS 1454 → 1270 MB at 1,000 devices,
+// with the mock's bounded caches).
+export const SHARD_BATCH_DEVICES = 100;
+
+// A worker's old generation, capped so V8 collects instead of growing its heap as fast as a fleet allocates: once
+// the mock's caches and the code took less CPU, the 10,000-device row's peak RSS rose from 1481 to 2065 MB with
+// no more live data (capped at 640 MB for its 5 apps: 1270 MB, bench/fleet.bench.ts row 2). The cap leaves room
+// for a batch of running devices at 0.5 MB per app each, about 3× the 0.15 MB a running device's app was measured
+// to hold (issue 18's note), over 400 MB for the code, the mock and its bounded caches.
+function workerOldGenerationMb(apps: number): number {
+  return 400 + Math.ceil(SHARD_BATCH_DEVICES * Math.max(apps, 1) * 0.5);
+}
+
 /** The worker count `--devices N` picks: one per core, as long as each gets at least DEVICES_PER_WORKER devices. */
 export function defaultWorkerCount(devices: number, cores = availableParallelism()): number {
   return Math.max(1, Math.min(cores, Math.floor(devices / DEVICES_PER_WORKER)));
@@ -128,7 +145,10 @@ function runShard(job: ShardJob, onReady: (ready: number) => void): Promise<Shar
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL("./fleet-worker.ts", import.meta.url), {
       workerData: job,
-      resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
+      resourceLimits: {
+        maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB,
+        maxOldGenerationSizeMb: workerOldGenerationMb(job.scenario.apps.length),
+      },
     });
     let settled = false;
     const fail = (message: string) => {

@@ -51,6 +51,7 @@ import {
   type FleetShard,
   orderedByExpectation,
   runInWorkers,
+  SHARD_BATCH_DEVICES,
 } from "./fleet-workers.ts";
 import { exportHealthReport, healthOptionsOf, performImeService } from "./health-setup.ts";
 import { InjectDispatcher } from "./inject-dispatcher.ts";
@@ -492,14 +493,6 @@ async function runBatch(
     for (const live of devices) live.agent.dispose();
   }
 }
-
-// A fleet worker runs its share this many devices at a time and keeps only their detached results: the devices never
-// meet (each has its own enrollment and clock-driven schedule), so batches change nothing a device does, and the
-// memory a device holds until the run ends (registry, logs, events: about 0.75 MB live, more with its garbage)
-// stays bounded whatever the fleet. 100 rather than 250: V8 sizes a worker's heap from what is live at its
-// largest, and a smaller batch costs no CPU (bench/fleet.bench.ts row 2: peak RSS 1454 → 1270 MB at 1,000 devices,
-// with the mock's bounded caches).
-const SHARD_BATCH_DEVICES = 100;
 
 /** Runs a loaded scenario to its end and checks its expectations. */
 export async function runScenario(loaded: LoadedScenario, options: RunOptions = {}): Promise<RunResult> {
