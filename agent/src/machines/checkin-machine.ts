@@ -3,6 +3,7 @@
 import { assign, type PromiseActorLogic, setup } from "xstate";
 import type { CheckinReasonName } from "../events/types.ts";
 import type { EnforcementResult } from "./enforcement-types.ts";
+import type { DetectionOutcome } from "./ports.ts";
 import type { SubgraphInput, SubgraphMachine, SubgraphOutput } from "./subgraph-machine.ts";
 
 /** A session the poller walks: the device (session 0, all-zero user id) or a logged-on user. */
@@ -63,6 +64,18 @@ export interface CheckinLogic {
     notDueSince(input: SubgraphInput): number | undefined;
     skipNotDue(input: SubgraphInput, last: number): void;
   };
+  /**
+   * The re-evaluation of a lone app already in its desired state, decided and run without starting its subgraph
+   * and enforcement charts (the same lines, in the same order): `compliantDetection` reads only (the detection
+   * the enforcement would make next), `reevaluateCompliant` runs the two charts' steps as plain functions.
+   */
+  readonly compliant?: {
+    compliantDetection(input: SubgraphInput): DetectionOutcome | undefined;
+    reevaluateCompliant(
+      input: SubgraphInput,
+      detection: DetectionOutcome,
+    ): Pick<SubgraphOutput, "results" | "stoppedForReboot">;
+  };
   readonly actors: {
     readonly acquireToken: PromiseActorLogic<void, CheckinContext>;
     /** Fetches and plans the current session's app list. */
@@ -120,6 +133,12 @@ export function createCheckinMachine(logic: CheckinLogic) {
     else notDueRuns.set(first, run);
     return run;
   };
+  /**
+   * The detection `subgraphCompliant` found for the current subgraph, handed to the re-evaluation of the same
+   * transition (issue 18: a compliant re-evaluation started two charts, about 13 transitions, for lines that
+   * are plain steps). Nothing runs between the guard and its action.
+   */
+  const compliantDetections = new WeakMap<SubgraphInput, DetectionOutcome>();
   const runAt = (context: CheckinContext) =>
     notDueRuns.get(context.subgraphs[context.subgraphIndex]!) ?? notDueRunOf(context);
   return setup({
@@ -135,11 +154,25 @@ export function createCheckinMachine(logic: CheckinLogic) {
       allSubgraphsDone: ({ context }) => context.subgraphIndex >= context.subgraphs.length,
       stoppedForReboot: ({ context }) => context.stoppedForReboot,
       subgraphNotDue: ({ context }) => notDueRunOf(context).length > 0,
+      subgraphCompliant: ({ context }) => {
+        const input = context.subgraphs[context.subgraphIndex]!;
+        const detection = logic.compliant?.compliantDetection(input);
+        if (detection === undefined) return false;
+        compliantDetections.set(input, detection);
+        return true;
+      },
     },
     actions: {
       skipNotDueSubgraphs: ({ context }) => {
         for (const [input, last] of runAt(context)) logic.notDue?.skipNotDue(input, last);
       },
+      // An assign, so the lines are written as the transition resolves, in order with the skips around it.
+      reevaluateCompliantSubgraph: assign(({ context }) => {
+        const input = context.subgraphs[context.subgraphIndex]!;
+        const detection = compliantDetections.get(input)!;
+        compliantDetections.delete(input);
+        return afterSubgraph(context, logic.compliant!.reevaluateCompliant(input, detection));
+      }),
       announceStart: ({ context }) => logic.effects.announceStart(context),
       announceSession: ({ context }) => logic.effects.announceSession(context),
       announceSubgraphs: ({ context }) => logic.effects.announceSubgraphs(context),
@@ -200,6 +233,7 @@ export function createCheckinMachine(logic: CheckinLogic) {
               })),
             ],
           },
+          { guard: "subgraphCompliant", actions: "reevaluateCompliantSubgraph" },
           { target: "runningSubgraph" },
         ],
       },

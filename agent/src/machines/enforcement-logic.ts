@@ -100,6 +100,13 @@ export interface EnforcementLogicWithRecorder extends EnforcementLogic {
    * detection, and for a dependency root the `Undetectable` Detection delta.
    */
   predetect(context: EnforcementContext, undetectable: boolean): Predetection;
+  /** The app's detection, evaluated without its line (nothing is written or emitted). */
+  detectQuietly(context: EnforcementContext): DetectionOutcome;
+  /**
+   * The enforcement chart's run for an app `detection` (from detectQuietly, just before) finds already in its
+   * desired state, as plain steps with the same lines and writes in the same order; returns its result.
+   */
+  reevaluateCompliant(context: EnforcementContext, detection: DetectionOutcome): EnforcementResult;
 }
 
 /** Builds the enforcement chart's actors and effects over the device and the service. */
@@ -112,8 +119,13 @@ export function createEnforcementLogic(deps: EnforcementDeps): EnforcementLogicW
   const running = new Map<string, StagedHost>();
   const runKey = (context: EnforcementContext) => `${context.userId}\\${context.policy.Id}`;
 
-  const detectApp = (context: EnforcementContext, policy: DecodedImePolicy, afterExecution: boolean) => {
-    const outcome = deps.evaluator.detect(policy, host, evaluationOf(context));
+  /** The `detection.completed` line of a detection pass whose outcome is known. */
+  const announceDetection = (
+    context: EnforcementContext,
+    policy: DecodedImePolicy,
+    outcome: DetectionOutcome,
+    afterExecution: boolean,
+  ) => {
     events.emit(
       {
         phase: "detection.completed",
@@ -126,6 +138,10 @@ export function createEnforcementLogic(deps: EnforcementDeps): EnforcementLogicW
       },
       { userId: context.userId, appId: policy.Id },
     );
+  };
+  const detectApp = (context: EnforcementContext, policy: DecodedImePolicy, afterExecution: boolean) => {
+    const outcome = deps.evaluator.detect(policy, host, evaluationOf(context));
+    announceDetection(context, policy, outcome, afterExecution);
     return outcome;
   };
   const detect = (context: EnforcementContext, afterExecution: boolean) =>
@@ -191,8 +207,21 @@ export function createEnforcementLogic(deps: EnforcementDeps): EnforcementLogicW
   };
   const sizeOf = (encrypted: Uint8Array | DiskBacking) =>
     encrypted instanceof Uint8Array ? encrypted.length : encrypted.size;
-  return {
+  const logic: EnforcementLogicWithRecorder = {
     recordOutcome: record,
+    detectQuietly: (context) => deps.evaluator.detect(context.policy, host, evaluationOf(context)),
+    reevaluateCompliant(context, detection) {
+      // The chart's path for an app already in its desired state, step for step: checkingGrs → detecting →
+      // routing (alreadyInDesiredState: desired-state lines, Success) → recording → cleaningUp.
+      const checked = { ...context, grs: logic.steps.checkGrs(context) };
+      announceDetection(checked, checked.policy, detection, false);
+      const detected = { ...checked, detection };
+      logic.effects.announceDesiredState(detected);
+      const concluded = { ...detected, finalState: EnforcementState.Success, errorCode: 0 };
+      const result = record(concluded);
+      logic.effects.cleanUp({ ...concluded, result });
+      return result;
+    },
     predetect(context, undetectable) {
       const first = store.readReportingState(context.userId, context.policy.Id) === undefined;
       loadReport(context);
@@ -508,4 +537,5 @@ export function createEnforcementLogic(deps: EnforcementDeps): EnforcementLogicW
       },
     },
   };
+  return logic;
 }

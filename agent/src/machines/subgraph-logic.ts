@@ -1,6 +1,6 @@
 // The lookups and effects around a subgraph: the gate (reboot, filters, re-evaluation with its override
 // conditions), early termination and the re-evaluation schedule.
-import { Applicability, EnforcementState, RunAs } from "@imesim/contracts/enums";
+import { Applicability, DetectionType, EnforcementState, RunAs } from "@imesim/contracts/enums";
 import { fromPromise } from "xstate";
 import type { Clock } from "../clock/clock.ts";
 import type { ImeEventStream } from "../events/stream.ts";
@@ -10,7 +10,10 @@ import { DEFAULT_REEVALUATION_MINUTES, GRS_WINDOW_MS, reevaluationDue } from "./
 import { initialEnforcementContext } from "./enforcement-context.ts";
 import type { EnforcementLogicWithRecorder } from "./enforcement-logic.ts";
 import type { EnforcementMachine } from "./enforcement-machine.ts";
+import type { EnforcementResult } from "./enforcement-types.ts";
+import type { DetectionOutcome } from "./ports.ts";
 import {
+  initialSubgraphContext,
   memberInput,
   predetectionOrder,
   type SubgraphContext,
@@ -60,6 +63,21 @@ export interface SubgraphLogicWithSkip extends SubgraphLogic {
   notDueSince(input: SubgraphInput): number | undefined;
   /** What the subgraph chart emits for that skip, in the same order: processing, found, skipped, done. */
   skipNotDue(input: SubgraphInput, last: number): void;
+  /**
+   * For a lone app (no dependencies or supersedence) that is due, not skipped, and whose detection (evaluated
+   * here without its line) finds it already in its desired state: that detection. Undefined otherwise, and when
+   * a detection script would run (a script is run once, where the chart runs it). Reads only.
+   */
+  compliantDetection(input: SubgraphInput): DetectionOutcome | undefined;
+  /**
+   * The subgraph and enforcement charts' run for such an app, as plain steps with the same lines and writes in
+   * the same order: gate, the enforcement's compliant path (EnforcementLogicWithRecorder.reevaluateCompliant),
+   * the re-evaluation time. `detection` is compliantDetection's, taken just before.
+   */
+  reevaluateCompliant(
+    input: SubgraphInput,
+    detection: DetectionOutcome,
+  ): { readonly results: readonly EnforcementResult[]; readonly stoppedForReboot: boolean };
 }
 
 /** Builds the subgraph chart's logic. */
@@ -131,12 +149,63 @@ export function createSubgraphLogic(deps: SubgraphDeps): SubgraphLogicWithSkip {
     if (reevaluationDue(last, now, intervalMinutes(context))) return undefined;
     return overrideApplies(context, store, now) ? undefined : last;
   };
+  const finish = (context: SubgraphContext): void => {
+    const now = clock.now();
+    store.recordSubgraphEvaluation(context.userId, context.hash, now);
+    events.emit(
+      { phase: "reevaluation.scheduled", details: { hash: context.hash, at: now } },
+      subject(context),
+    );
+    events.emit({ phase: "subgraph.done", details: { hash: context.hash } }, subject(context));
+  };
+  const terminateEarly = (context: SubgraphContext): void => {
+    for (const member of context.plan.members.slice(context.index)) {
+      store.clearGrs(context.userId, context.hash, member.policy.Id);
+      events.emit(
+        { phase: "grs.reset", details: { earlyTermination: true } },
+        subject(context, member.policy.Id),
+      );
+    }
+    events.emit({ phase: "reboot.blocking", details: {} }, subject(context));
+  };
+  /** The enforcement context of a lone app's member, as the subgraph chart hands it to the enforcement chart. */
+  const loneMemberContext = (context: SubgraphContext) => initialEnforcementContext(memberInput(context));
   return {
     notDueSince,
     skipNotDue(context, last) {
       announceProcessing(context);
       announceFound(context, last);
       announceSkip(context, "reevaluationNotExpired");
+    },
+    compliantDetection(input) {
+      const member = input.plan.members[0];
+      if (input.plan.members.length !== 1 || member?.role.kind !== "target") return undefined;
+      if (member.policy.DetectionRule.some((rule) => rule.DetectionType === DetectionType.Script))
+        return undefined;
+      if (earlySkip(input) !== undefined) return undefined;
+      const context = loneMemberContext(initialSubgraphContext(input));
+      const detection = deps.enforcementLogic.detectQuietly(context);
+      // The enforcement chart's routing: not a detection error, and detected exactly when the intent is to install.
+      if (detection.errorCode !== undefined) return undefined;
+      return detection.detected === (context.mode !== "uninstall") ? detection : undefined;
+    },
+    reevaluateCompliant(input, detection) {
+      // gating → (nothing to predetect) processing → enforcing → advancing → processing → finishing.
+      const started = initialSubgraphContext(input);
+      const reason = skipReason(started);
+      const gated = { ...started, skipReason: reason };
+      if (reason !== undefined) {
+        announceSkip(gated, reason);
+        return { results: [], stoppedForReboot: reason === "restartRequired" };
+      }
+      const result = deps.enforcementLogic.reevaluateCompliant(loneMemberContext(gated), detection);
+      const advanced = { ...gated, results: [result], index: gated.index + 1 };
+      if (result.rebootPending) {
+        terminateEarly(advanced);
+        return { results: advanced.results, stoppedForReboot: true };
+      }
+      finish(advanced);
+      return { results: advanced.results, stoppedForReboot: false };
     },
     enforcement: deps.enforcement,
     steps: { gate: skipReason },
@@ -202,25 +271,8 @@ export function createSubgraphLogic(deps: SubgraphDeps): SubgraphLogicWithSkip {
       announceSkip(context) {
         announceSkip(context, context.skipReason);
       },
-      terminateEarly(context) {
-        for (const member of context.plan.members.slice(context.index)) {
-          store.clearGrs(context.userId, context.hash, member.policy.Id);
-          events.emit(
-            { phase: "grs.reset", details: { earlyTermination: true } },
-            subject(context, member.policy.Id),
-          );
-        }
-        events.emit({ phase: "reboot.blocking", details: {} }, subject(context));
-      },
-      finish(context) {
-        const now = clock.now();
-        store.recordSubgraphEvaluation(context.userId, context.hash, now);
-        events.emit(
-          { phase: "reevaluation.scheduled", details: { hash: context.hash, at: now } },
-          subject(context),
-        );
-        events.emit({ phase: "subgraph.done", details: { hash: context.hash } }, subject(context));
-      },
+      terminateEarly,
+      finish,
     },
   };
 }

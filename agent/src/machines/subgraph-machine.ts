@@ -87,6 +87,20 @@ export interface SubgraphLogic {
   };
 }
 
+/** A fresh subgraph context for `input`, as the chart starts it. */
+export function initialSubgraphContext(input: SubgraphInput): SubgraphContext {
+  return {
+    ...input,
+    index: 0,
+    results: [],
+    blockReason: undefined,
+    blockedBy: undefined,
+    predetected: {},
+    skipReason: undefined,
+    stoppedForReboot: false,
+  };
+}
+
 const current = (context: SubgraphContext): SubgraphMember | undefined => context.plan.members[context.index];
 
 /**
@@ -218,16 +232,7 @@ export function createSubgraphMachine(logic: SubgraphLogic) {
     },
   }).createMachine({
     id: "subgraph",
-    context: ({ input }) => ({
-      ...input,
-      index: 0,
-      results: [],
-      blockReason: undefined,
-      blockedBy: undefined,
-      predetected: {},
-      skipReason: undefined,
-      stoppedForReboot: false,
-    }),
+    context: ({ input }) => initialSubgraphContext(input),
     initial: "gating",
     states: {
       gating: {

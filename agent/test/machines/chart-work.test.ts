@@ -1,7 +1,7 @@
 // How much chart machinery an hourly check-in costs (issue 18): the check-in skips a run of subgraphs whose
 // re-evaluation is not due in one transition, a lone app's subgraph starts no predetect actor, and the gate, the
-// GRS check, detection, applicability and recording start none at all: a compliant app's re-evaluation starts two
-// actors, its subgraph and its enforcement.
+// GRS check, detection, applicability and recording start none at all, and a lone app already in its desired
+// state is re-evaluated by plain steps of the check-in's transition, without starting its subgraph or enforcement.
 import { describe, expect, it } from "vitest";
 import type { InspectionEvent } from "xstate";
 import { DEVICE, makePolicy } from "../support/fakes.ts";
@@ -77,29 +77,58 @@ describe("chart work per check-in", () => {
     h.agent.dispose();
   });
 
-  it("re-evaluates a compliant app with two actors, its subgraph and its enforcement", async () => {
+  it("re-evaluates a compliant lone app without starting a chart, with the charts' lines in their order", async () => {
     const started: string[] = [];
+    let compliantSteps = 0;
     const h = createHarness({
       behaviours: [installs(ids[0]!)],
       setup: (s) => s.assign(DEVICE, [makePolicy(ids[0]!)]),
       inspect: (event) => {
         const src = (event.actorRef as { src?: unknown }).src;
         if (event.type === "@xstate.actor" && typeof src === "string") started.push(src);
+        if (
+          event.type === "@xstate.microstep" &&
+          event._transitions.some((t) => t.guard === "subgraphCompliant")
+        )
+          compliantSteps += 1;
       },
     });
     // Installed at the first check-in; the 8-hour re-evaluation interval brings it back once by hour 9.
     await h.runTo(7 * HOUR);
     const installed = h.phase("enforcement.completed").length;
+    const from = h.events.length;
     started.length = 0;
     await h.runTo(9 * HOUR);
     expect(h.agent.failure()).toBeUndefined();
     expect(installed).toBe(1);
     expect(h.phase("enforcement.completed")).toHaveLength(2);
     expect(h.phase("desiredState.noAction")).toHaveLength(1);
-    // The hourly check-ins' own actors (token, app list, upload) aside, the evaluation started only these two.
+    expect(compliantSteps).toBe(1);
+    // The hourly check-ins' own actors (token, app list, upload) aside, the re-evaluation started none.
     expect(
       started.filter((src) => !["acquireToken", "requestApps", "uploadResults", "checkin"].includes(src)),
-    ).toEqual(["subgraph", "enforcement"]);
+    ).toEqual([]);
+    // The lines the subgraph and enforcement charts wrote for it (main 9abe681, the same events field for field).
+    const phases = h.events.slice(from).map((e) => e.phase);
+    const reevaluation = phases.slice(
+      phases.lastIndexOf("subgraph.processing"),
+      phases.lastIndexOf("subgraph.done") + 1,
+    );
+    expect(reevaluation).toEqual([
+      "subgraph.processing",
+      "reevaluation.found",
+      "report.loaded",
+      "grs.checked",
+      "detection.completed",
+      "desiredState.calculated",
+      "desiredState.noAction",
+      "state.compliance",
+      "state.enforcement",
+      "report.sent",
+      "enforcement.completed",
+      "reevaluation.scheduled",
+      "subgraph.done",
+    ]);
     h.agent.dispose();
   });
 });
