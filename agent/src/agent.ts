@@ -203,7 +203,7 @@ export function createAgent(options: AgentOptions): Agent {
       tokens,
       subgraph,
       notDue: subgraphLogic,
-      compliant: subgraphLogic,
+      inPlace: subgraphLogic,
       checkinIntervalCache,
     }),
   );

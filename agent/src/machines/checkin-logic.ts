@@ -26,8 +26,8 @@ export interface CheckinDeps {
   readonly subgraph: SubgraphMachine;
   /** The subgraph logic's skip for a re-evaluation not yet due, run without a subgraph chart (CheckinLogic). */
   readonly notDue?: CheckinLogic["notDue"];
-  /** The subgraph logic's re-evaluation of a compliant lone app, run without its charts (CheckinLogic). */
-  readonly compliant?: CheckinLogic["compliant"];
+  /** The subgraph logic's evaluation of a lone app that settles without content, run without its charts. */
+  readonly inPlace?: CheckinLogic["inPlace"];
   /** Where the service's CheckinIntervalMinutes is kept for the next timer (ime.md §6). */
   readonly checkinIntervalCache?: CheckinIntervalCache;
 }
@@ -97,7 +97,7 @@ export function createCheckinLogic(deps: CheckinDeps): CheckinLogic {
   return {
     subgraph: deps.subgraph,
     ...(deps.notDue === undefined ? {} : { notDue: deps.notDue }),
-    ...(deps.compliant === undefined ? {} : { compliant: deps.compliant }),
+    ...(deps.inPlace === undefined ? {} : { inPlace: deps.inPlace }),
     actors: {
       acquireToken: fromPromise(async () => {
         await tokens.get();

@@ -2,8 +2,8 @@
 // user) the app list → its subgraphs in order → the status upload → the poller banners.
 import { assign, type PromiseActorLogic, setup } from "xstate";
 import type { CheckinReasonName } from "../events/types.ts";
+import type { KnownEvaluation } from "./enforcement-logic.ts";
 import type { EnforcementResult } from "./enforcement-types.ts";
-import type { DetectionOutcome } from "./ports.ts";
 import type { SubgraphInput, SubgraphMachine, SubgraphOutput } from "./subgraph-machine.ts";
 
 /** A session the poller walks: the device (session 0, all-zero user id) or a logged-on user. */
@@ -65,15 +65,16 @@ export interface CheckinLogic {
     skipNotDue(input: SubgraphInput, last: number): void;
   };
   /**
-   * The re-evaluation of a lone app already in its desired state, decided and run without starting its subgraph
-   * and enforcement charts (the same lines, in the same order): `compliantDetection` reads only (the detection
-   * the enforcement would make next), `reevaluateCompliant` runs the two charts' steps as plain functions.
+   * The evaluation of a lone app whose enforcement ends without content (already in its desired state, not
+   * applicable, or held by GRS), decided and run without starting its subgraph and enforcement charts (the same
+   * lines, in the same order): `settledEvaluation` reads only (what the enforcement would find next),
+   * `reevaluateInPlace` runs the two charts' steps as plain functions.
    */
-  readonly compliant?: {
-    compliantDetection(input: SubgraphInput): DetectionOutcome | undefined;
-    reevaluateCompliant(
+  readonly inPlace?: {
+    settledEvaluation(input: SubgraphInput): KnownEvaluation | undefined;
+    reevaluateInPlace(
       input: SubgraphInput,
-      detection: DetectionOutcome,
+      known: KnownEvaluation,
     ): Pick<SubgraphOutput, "results" | "stoppedForReboot">;
   };
   readonly actors: {
@@ -134,11 +135,11 @@ export function createCheckinMachine(logic: CheckinLogic) {
     return run;
   };
   /**
-   * The detection `subgraphCompliant` found for the current subgraph, handed to the re-evaluation of the same
-   * transition (issue 18: a compliant re-evaluation started two charts, about 13 transitions, for lines that
-   * are plain steps). Nothing runs between the guard and its action.
+   * What `settlesInPlace` found for the current subgraph, handed to the evaluation of the same transition
+   * (issue 18: a compliant re-evaluation started two charts, about 13 transitions, for lines that are plain
+   * steps). Nothing runs between the guard and its action.
    */
-  const compliantDetections = new WeakMap<SubgraphInput, DetectionOutcome>();
+  const settled = new WeakMap<SubgraphInput, KnownEvaluation>();
   const runAt = (context: CheckinContext) =>
     notDueRuns.get(context.subgraphs[context.subgraphIndex]!) ?? notDueRunOf(context);
   return setup({
@@ -154,11 +155,11 @@ export function createCheckinMachine(logic: CheckinLogic) {
       allSubgraphsDone: ({ context }) => context.subgraphIndex >= context.subgraphs.length,
       stoppedForReboot: ({ context }) => context.stoppedForReboot,
       subgraphNotDue: ({ context }) => notDueRunOf(context).length > 0,
-      subgraphCompliant: ({ context }) => {
+      settlesInPlace: ({ context }) => {
         const input = context.subgraphs[context.subgraphIndex]!;
-        const detection = logic.compliant?.compliantDetection(input);
-        if (detection === undefined) return false;
-        compliantDetections.set(input, detection);
+        const known = logic.inPlace?.settledEvaluation(input);
+        if (known === undefined) return false;
+        settled.set(input, known);
         return true;
       },
     },
@@ -167,11 +168,11 @@ export function createCheckinMachine(logic: CheckinLogic) {
         for (const [input, last] of runAt(context)) logic.notDue?.skipNotDue(input, last);
       },
       // An assign, so the lines are written as the transition resolves, in order with the skips around it.
-      reevaluateCompliantSubgraph: assign(({ context }) => {
+      evaluateInPlace: assign(({ context }) => {
         const input = context.subgraphs[context.subgraphIndex]!;
-        const detection = compliantDetections.get(input)!;
-        compliantDetections.delete(input);
-        return afterSubgraph(context, logic.compliant!.reevaluateCompliant(input, detection));
+        const known = settled.get(input)!;
+        settled.delete(input);
+        return afterSubgraph(context, logic.inPlace!.reevaluateInPlace(input, known));
       }),
       announceStart: ({ context }) => logic.effects.announceStart(context),
       announceSession: ({ context }) => logic.effects.announceSession(context),
@@ -233,7 +234,7 @@ export function createCheckinMachine(logic: CheckinLogic) {
               })),
             ],
           },
-          { guard: "subgraphCompliant", actions: "reevaluateCompliantSubgraph" },
+          { guard: "settlesInPlace", actions: "evaluateInPlace" },
           { target: "runningSubgraph" },
         ],
       },

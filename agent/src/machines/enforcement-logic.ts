@@ -1,6 +1,6 @@
 // The effects behind the enforcement chart: device evaluation, content, installer, registry, events.
 import { Applicability, EnforcementState, InstallContext, nameOf, RunAs } from "@imesim/contracts/enums";
-import { isImesimError } from "@imesim/contracts/errors";
+import { ImesimError, isImesimError } from "@imesim/contracts/errors";
 import type { DecodedImePolicy } from "@imesim/contracts/ime";
 import { fromPromise } from "xstate";
 import { type Clock, whileHeld } from "../clock/clock.ts";
@@ -14,12 +14,12 @@ import type { ImeStateStore } from "../ime/state-store.ts";
 import { callService, type TokenProvider } from "../service-client/token-provider.ts";
 import type { ImeServiceClient } from "../service-client/types.ts";
 import { createContentDownloader, type DeliverySources } from "./content-download.ts";
-import { grsVerdict, installOutcome, mapExitCode } from "./decisions.ts";
+import { grsAllowsEnforcement, grsVerdict, installOutcome, mapExitCode } from "./decisions.ts";
 import type { EnforcementLogic } from "./enforcement-machine.ts";
 import { complianceOf, createOutcomeRecorder, initialReportingState } from "./enforcement-record.ts";
 import { evaluationOf, message, subjectOf } from "./enforcement-subject.ts";
 import type { EnforcementContext, EnforcementResult } from "./enforcement-types.ts";
-import type { AppEvaluator, ContentCodec, DetectionOutcome } from "./ports.ts";
+import type { AppEvaluator, ApplicabilityOutcome, ContentCodec, DetectionOutcome } from "./ports.ts";
 import { type StagedHost, stageHost } from "./staged-install.ts";
 import { contentStepMs, INSTALL_FLOOR_MS } from "./work-durations.ts";
 
@@ -91,6 +91,13 @@ export interface Predetection {
   readonly reportedDetection?: string;
 }
 
+/** What an enforcement settled in place was found to be, before its lines (EnforcementLogicWithRecorder). */
+export interface KnownEvaluation {
+  readonly detection: DetectionOutcome;
+  /** Present when the chart checks requirements (a missing app to install). */
+  readonly applicability?: ApplicabilityOutcome;
+}
+
 /** The enforcement chart's logic, plus what the subgraph runs around its members. */
 export interface EnforcementLogicWithRecorder extends EnforcementLogic {
   /** Records the outcome of an app the subgraph does not attempt. */
@@ -102,11 +109,14 @@ export interface EnforcementLogicWithRecorder extends EnforcementLogic {
   predetect(context: EnforcementContext, undetectable: boolean): Predetection;
   /** The app's detection, evaluated without its line (nothing is written or emitted). */
   detectQuietly(context: EnforcementContext): DetectionOutcome;
+  /** The app's requirement check, evaluated without its line (nothing is written or emitted). */
+  checkApplicabilityQuietly(context: EnforcementContext): ApplicabilityOutcome;
   /**
-   * The enforcement chart's run for an app `detection` (from detectQuietly, just before) finds already in its
-   * desired state, as plain steps with the same lines and writes in the same order; returns its result.
+   * The enforcement chart's run for an app that ends without fetching content (already in its desired state,
+   * not applicable, or held by GRS), as plain steps with the same lines and writes in the same order; `known`
+   * holds the detection and requirement check evaluated quietly just before. Returns the chart's result.
    */
-  reevaluateCompliant(context: EnforcementContext, detection: DetectionOutcome): EnforcementResult;
+  settleInPlace(context: EnforcementContext, known: KnownEvaluation): EnforcementResult;
 }
 
 /** Builds the enforcement chart's actors and effects over the device and the service. */
@@ -137,6 +147,20 @@ export function createEnforcementLogic(deps: EnforcementDeps): EnforcementLogicW
         },
       },
       { userId: context.userId, appId: policy.Id },
+    );
+  };
+  /** The `applicability.completed` line of a requirement check whose outcome is known. */
+  const announceApplicability = (context: EnforcementContext, outcome: ApplicabilityOutcome) => {
+    events.emit(
+      {
+        phase: "applicability.completed",
+        details: {
+          applicability: outcome.applicability,
+          applicabilityName: nameOf(Applicability, outcome.applicability) ?? String(outcome.applicability),
+          ruleLines: outcome.lines,
+        },
+      },
+      subjectOf(context),
     );
   };
   const detectApp = (context: EnforcementContext, policy: DecodedImePolicy, afterExecution: boolean) => {
@@ -210,16 +234,42 @@ export function createEnforcementLogic(deps: EnforcementDeps): EnforcementLogicW
   const logic: EnforcementLogicWithRecorder = {
     recordOutcome: record,
     detectQuietly: (context) => deps.evaluator.detect(context.policy, host, evaluationOf(context)),
-    reevaluateCompliant(context, detection) {
-      // The chart's path for an app already in its desired state, step for step: checkingGrs → detecting →
-      // routing (alreadyInDesiredState: desired-state lines, Success) → recording → cleaningUp.
-      const checked = { ...context, grs: logic.steps.checkGrs(context) };
-      announceDetection(checked, checked.policy, detection, false);
-      const detected = { ...checked, detection };
-      logic.effects.announceDesiredState(detected);
-      const concluded = { ...detected, finalState: EnforcementState.Success, errorCode: 0 };
-      const result = record(concluded);
-      logic.effects.cleanUp({ ...concluded, result });
+    checkApplicabilityQuietly: (context) =>
+      deps.evaluator.checkApplicability(context.policy, host, evaluationOf(context)),
+    settleInPlace(context, known) {
+      // The chart's path, step for step, for an app that ends without content: checkingGrs → detecting →
+      // routing → [checkingApplicability →] [deciding → [blockedByGrs →]] recording → cleaningUp.
+      let current: EnforcementContext = { ...context, grs: logic.steps.checkGrs(context) };
+      announceDetection(current, current.policy, known.detection, false);
+      current = { ...current, detection: known.detection };
+      const uninstall = current.mode === "uninstall";
+      if (known.detection.detected !== uninstall) {
+        // routing: alreadyInDesiredState.
+        logic.effects.announceDesiredState(current);
+        current = { ...current, finalState: EnforcementState.Success, errorCode: 0 };
+      } else {
+        // "Not detected app … and intent is to un-install, skip applicability check" (ime.md §1.3.4).
+        if (!uninstall && known.applicability !== undefined) {
+          announceApplicability(current, known.applicability);
+          current = { ...current, applicability: known.applicability };
+        }
+        // deciding.
+        logic.effects.announceDesiredState(current);
+        if (current.applicability !== undefined && current.applicability.applicability !== 0) {
+          current = { ...current, finalState: EnforcementState.RequirementsNotMet, errorCode: 0 };
+        } else if (current.grs !== undefined && !grsAllowsEnforcement(current.grs)) {
+          current = { ...current, blockedByGrs: true };
+          logic.effects.announceGrsBlocked(current);
+          current = { ...current, finalState: EnforcementState.Error, errorCode: 0 };
+        } else {
+          throw new ImesimError(
+            "ENFORCEMENT_NEEDS_CONTENT",
+            `app ${current.policy.Id} needs its content: its enforcement cannot settle in place`,
+          );
+        }
+      }
+      const result = record(current);
+      logic.effects.cleanUp({ ...current, result });
       return result;
     },
     predetect(context, undetectable) {
@@ -267,18 +317,7 @@ export function createEnforcementLogic(deps: EnforcementDeps): EnforcementLogicW
       detect: (context) => detect(context, false),
       checkApplicability(context) {
         const outcome = deps.evaluator.checkApplicability(context.policy, host, evaluationOf(context));
-        events.emit(
-          {
-            phase: "applicability.completed",
-            details: {
-              applicability: outcome.applicability,
-              applicabilityName:
-                nameOf(Applicability, outcome.applicability) ?? String(outcome.applicability),
-              ruleLines: outcome.lines,
-            },
-          },
-          subjectOf(context),
-        );
+        announceApplicability(context, outcome);
         return outcome;
       },
       record,

@@ -1,17 +1,29 @@
 // The lookups and effects around a subgraph: the gate (reboot, filters, re-evaluation with its override
 // conditions), early termination and the re-evaluation schedule.
-import { Applicability, DetectionType, EnforcementState, RunAs } from "@imesim/contracts/enums";
+import {
+  Applicability,
+  DetectionType,
+  EnforcementState,
+  ExtendedRequirementType,
+  RunAs,
+} from "@imesim/contracts/enums";
 import { fromPromise } from "xstate";
 import type { Clock } from "../clock/clock.ts";
 import type { ImeEventStream } from "../events/stream.ts";
 import type { SubgraphSkipReason } from "../events/types.ts";
 import type { ImeStateStore } from "../ime/state-store.ts";
-import { DEFAULT_REEVALUATION_MINUTES, GRS_WINDOW_MS, reevaluationDue } from "./decisions.ts";
+import {
+  DEFAULT_REEVALUATION_MINUTES,
+  GRS_WINDOW_MS,
+  grsAllowsEnforcement,
+  grsVerdict,
+  reevaluationDue,
+} from "./decisions.ts";
 import { initialEnforcementContext } from "./enforcement-context.ts";
-import type { EnforcementLogicWithRecorder } from "./enforcement-logic.ts";
+import type { EnforcementLogicWithRecorder, KnownEvaluation } from "./enforcement-logic.ts";
 import type { EnforcementMachine } from "./enforcement-machine.ts";
 import type { EnforcementResult } from "./enforcement-types.ts";
-import type { DetectionOutcome } from "./ports.ts";
+import type { ApplicabilityOutcome } from "./ports.ts";
 import {
   initialSubgraphContext,
   memberInput,
@@ -64,19 +76,20 @@ export interface SubgraphLogicWithSkip extends SubgraphLogic {
   /** What the subgraph chart emits for that skip, in the same order: processing, found, skipped, done. */
   skipNotDue(input: SubgraphInput, last: number): void;
   /**
-   * For a lone app (no dependencies or supersedence) that is due, not skipped, and whose detection (evaluated
-   * here without its line) finds it already in its desired state: that detection. Undefined otherwise, and when
-   * a detection script would run (a script is run once, where the chart runs it). Reads only.
+   * For a lone app (no dependencies or supersedence) that is due, not skipped, and whose enforcement ends without
+   * content (already in its desired state, not applicable, or held by GRS): its detection and requirement check,
+   * evaluated here without their lines. Undefined otherwise, and when a detection or requirement script would
+   * run (a script runs once, where the chart runs it). Reads only.
    */
-  compliantDetection(input: SubgraphInput): DetectionOutcome | undefined;
+  settledEvaluation(input: SubgraphInput): KnownEvaluation | undefined;
   /**
    * The subgraph and enforcement charts' run for such an app, as plain steps with the same lines and writes in
-   * the same order: gate, the enforcement's compliant path (EnforcementLogicWithRecorder.reevaluateCompliant),
-   * the re-evaluation time. `detection` is compliantDetection's, taken just before.
+   * the same order: the gate, the enforcement (EnforcementLogicWithRecorder.settleInPlace), the re-evaluation
+   * time. `known` is settledEvaluation's, taken just before.
    */
-  reevaluateCompliant(
+  reevaluateInPlace(
     input: SubgraphInput,
-    detection: DetectionOutcome,
+    known: KnownEvaluation,
   ): { readonly results: readonly EnforcementResult[]; readonly stoppedForReboot: boolean };
 }
 
@@ -177,19 +190,34 @@ export function createSubgraphLogic(deps: SubgraphDeps): SubgraphLogicWithSkip {
       announceFound(context, last);
       announceSkip(context, "reevaluationNotExpired");
     },
-    compliantDetection(input) {
+    settledEvaluation(input) {
       const member = input.plan.members[0];
       if (input.plan.members.length !== 1 || member?.role.kind !== "target") return undefined;
-      if (member.policy.DetectionRule.some((rule) => rule.DetectionType === DetectionType.Script))
-        return undefined;
+      const { policy } = member;
+      if (policy.DetectionRule.some((rule) => rule.DetectionType === DetectionType.Script)) return undefined;
       if (earlySkip(input) !== undefined) return undefined;
       const context = loneMemberContext(initialSubgraphContext(input));
       const detection = deps.enforcementLogic.detectQuietly(context);
-      // The enforcement chart's routing: not a detection error, and detected exactly when the intent is to install.
+      // The enforcement chart's routing and deciding, read ahead.
       if (detection.errorCode !== undefined) return undefined;
-      return detection.detected === (context.mode !== "uninstall") ? detection : undefined;
+      const uninstall = context.mode === "uninstall";
+      if (detection.detected !== uninstall) return { detection };
+      let applicability: ApplicabilityOutcome | undefined;
+      if (!uninstall) {
+        if (policy.ExtendedRequirementRules.some((rule) => rule.Type === ExtendedRequirementType.Script))
+          return undefined;
+        applicability = deps.enforcementLogic.checkApplicabilityQuietly(context);
+        if (applicability.applicability !== 0) return { detection, applicability };
+      }
+      const grs = grsVerdict(
+        store.readGrs(input.userId, input.hash, policy.Id),
+        clock.now(),
+        input.targeting,
+      );
+      if (grsAllowsEnforcement(grs)) return undefined;
+      return applicability === undefined ? { detection } : { detection, applicability };
     },
-    reevaluateCompliant(input, detection) {
+    reevaluateInPlace(input, known) {
       // gating → (nothing to predetect) processing → enforcing → advancing → processing → finishing.
       const started = initialSubgraphContext(input);
       const reason = skipReason(started);
@@ -198,7 +226,7 @@ export function createSubgraphLogic(deps: SubgraphDeps): SubgraphLogicWithSkip {
         announceSkip(gated, reason);
         return { results: [], stoppedForReboot: reason === "restartRequired" };
       }
-      const result = deps.enforcementLogic.reevaluateCompliant(loneMemberContext(gated), detection);
+      const result = deps.enforcementLogic.settleInPlace(loneMemberContext(gated), known);
       const advanced = { ...gated, results: [result], index: gated.index + 1 };
       if (result.rebootPending) {
         terminateEarly(advanced);

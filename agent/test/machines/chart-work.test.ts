@@ -88,7 +88,7 @@ describe("chart work per check-in", () => {
         if (event.type === "@xstate.actor" && typeof src === "string") started.push(src);
         if (
           event.type === "@xstate.microstep" &&
-          event._transitions.some((t) => t.guard === "subgraphCompliant")
+          event._transitions.some((t) => t.guard === "settlesInPlace")
         )
           compliantSteps += 1;
       },
@@ -129,6 +129,28 @@ describe("chart work per check-in", () => {
       "reevaluation.scheduled",
       "subgraph.done",
     ]);
+    h.agent.dispose();
+  });
+
+  it("evaluates a lone app held by GRS in place: its lines, no chart started", async () => {
+    const started: string[] = [];
+    const h = createHarness({
+      behaviours: [{ match: `setup-${ids[0]!.slice(0, 8)}`, attempts: [{ exitCode: 1603 }] }],
+      setup: (s) => s.assign(DEVICE, [makePolicy(ids[0]!)]),
+      inspect: (event) => {
+        const src = (event.actorRef as { src?: unknown }).src;
+        if (event.type === "@xstate.actor" && typeof src === "string") started.push(src);
+      },
+    });
+    // Failed at the first check-in (and its retries); the re-evaluation 8 hours on finds it in its GRS window.
+    await h.runTo(7 * HOUR);
+    expect(h.phase("grs.recorded").length).toBeGreaterThan(0);
+    started.length = 0;
+    await h.runTo(9 * HOUR);
+    expect(h.agent.failure()).toBeUndefined();
+    expect(h.phase("grs.blocked")).toHaveLength(1);
+    expect(started).not.toContain("subgraph");
+    expect(started).not.toContain("enforcement");
     h.agent.dispose();
   });
 });
