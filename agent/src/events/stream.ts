@@ -18,6 +18,9 @@ export interface ImeEventStream {
   subscribe(listener: ImeEventListener): () => void;
 }
 
+/** A service-level step's subject: shared rather than a fresh empty object per event. */
+const NO_SUBJECT: EventSubject = Object.freeze({});
+
 /** Creates the stream for one device; listeners run synchronously, so a log line lands before the next step. */
 export function createEventStream(options: {
   deviceId: string;
@@ -28,7 +31,7 @@ export function createEventStream(options: {
   const wall = options.wallClock ?? Date.now;
   let seq = 0;
   return {
-    emit(body, subject = {}) {
+    emit(body, subject = NO_SUBJECT) {
       seq += 1;
       // Built field by field in the envelope's order (events.jsonl keeps it), then the body's own fields: the
       // same object the spreads made, without their temporaries (one event per step, issue 18).

@@ -37,6 +37,12 @@ export class CowTree<P> {
   /** Inverse steps of the writes made inside the open transactions, oldest first; empty outside them. */
   readonly #undo: Array<() => void> = [];
   readonly #savepoints: Savepoint<P>[] = [];
+  /**
+   * Moves on whenever a node may have been put at, or taken from, a place in this tree (a child set or removed,
+   * a new root, a rollback), so a caller can keep the node it found at a path until then. Changing a node's
+   * payload does not move it: the node at the path stays the same node.
+   */
+  #generation = 0;
 
   constructor(root: TreeNode<P>, clonePayload: PayloadCloner<P>) {
     this.#root = root;
@@ -50,6 +56,11 @@ export class CowTree<P> {
 
   get root(): TreeNode<P> {
     return this.#root;
+  }
+
+  /** Unchanged as long as every path leads to the node it led to before (see #generation). */
+  get generation(): number {
+    return this.#generation;
   }
 
   /** The node at `names`, or undefined. */
@@ -94,6 +105,7 @@ export class CowTree<P> {
     let existed = node === root;
     if (node !== root) {
       this.#root = node;
+      this.#generation += 1;
       this.#log(() => {
         this.#root = root;
       });
@@ -158,6 +170,7 @@ export class CowTree<P> {
     } catch (error) {
       for (let i = this.#undo.length - 1; i >= savepoint.mark; i -= 1) this.#undo[i]!();
       this.#undo.length = savepoint.mark;
+      this.#generation += 1;
       restoreExtra?.();
       throw error;
     } finally {
@@ -186,6 +199,7 @@ export class CowTree<P> {
   #setChild(parent: TreeNode<P>, key: string, child: TreeNode<P>): void {
     const previous = parent.children.get(key);
     parent.children.set(key, child);
+    this.#generation += 1;
     // Replacing keeps the key's place in the map; a new key is simply removed again.
     this.#log(
       previous === undefined ? () => parent.children.delete(key) : () => parent.children.set(key, previous),
@@ -200,6 +214,7 @@ export class CowTree<P> {
         parent.children = children;
       });
     }
+    this.#generation += 1;
     return parent.children.delete(key);
   }
 

@@ -45,8 +45,20 @@ function foldedName(name: string): string {
   return key;
 }
 
+/** Where a frozen path led at one generation of a store's tree (undefined: no key there). */
+interface FoundKey {
+  generation: number;
+  node: RegistryNode | undefined;
+}
+
 export class MemoryRegistryStore implements RegistryStore {
   readonly #tree: CowTree<KeyValues>;
+  /**
+   * The key each frozen path led to, kept until the tree's generation moves on (a key created, deleted or
+   * copied): the IME reads the same few hundred keys at every check-in, and walking 6–8 levels of names for
+   * each read was the registry's largest cost (issue 18).
+   */
+  readonly #found = new WeakMap<KeyPath, FoundKey>();
 
   /** A store whose starting content is `base`; `base` itself is never modified. */
   constructor(base: RegistryNode = emptyRegistryRoot()) {
@@ -58,13 +70,27 @@ export class MemoryRegistryStore implements RegistryStore {
     return this.#tree.root;
   }
 
+  /** The key at `path`, or undefined. */
+  #find(path: KeyPath): RegistryNode | undefined {
+    if (!Object.isFrozen(path)) return this.#tree.findFolded(path.map(foldCase));
+    const generation = this.#tree.generation;
+    let found = this.#found.get(path);
+    if (found === undefined) {
+      found = { generation, node: this.#tree.findFolded(folded(path)) };
+      this.#found.set(path, found);
+    } else if (found.generation !== generation) {
+      found.generation = generation;
+      found.node = this.#tree.findFolded(folded(path));
+    }
+    return found.node;
+  }
+
   hasKey(path: KeyPath): boolean {
-    return this.#tree.findFolded(folded(path)) !== undefined;
+    return this.#find(path) !== undefined;
   }
 
   createKey(path: KeyPath): void {
-    const keys = folded(path);
-    if (this.#tree.findFolded(keys) === undefined) this.#tree.mutable(path, emptyValues, keys);
+    if (this.#find(path) === undefined) this.#tree.mutable(path, emptyValues, folded(path));
   }
 
   deleteKey(path: KeyPath): boolean {
@@ -72,12 +98,12 @@ export class MemoryRegistryStore implements RegistryStore {
   }
 
   subkeys(path: KeyPath): string[] {
-    const node = this.#tree.findFolded(folded(path));
+    const node = this.#find(path);
     return node === undefined ? [] : Array.from(node.children.values(), (child) => child.name);
   }
 
   getValue(path: KeyPath, name: string): RegistryValue | undefined {
-    return this.#tree.findFolded(folded(path))?.payload.get(foldedName(name))?.value;
+    return this.#find(path)?.payload.get(foldedName(name))?.value;
   }
 
   setValue(path: KeyPath, name: string, value: RegistryValue): void {
@@ -89,12 +115,12 @@ export class MemoryRegistryStore implements RegistryStore {
 
   deleteValue(path: KeyPath, name: string): boolean {
     const key = foldCase(name);
-    if (this.#tree.findFolded(folded(path))?.payload.has(key) !== true) return false;
+    if (this.#find(path)?.payload.has(key) !== true) return false;
     return this.#tree.mutable(path)!.payload.delete(key);
   }
 
   values(path: KeyPath): NamedValue[] {
-    const node = this.#tree.findFolded(folded(path));
+    const node = this.#find(path);
     return node === undefined ? [] : Array.from(node.payload.values());
   }
 
