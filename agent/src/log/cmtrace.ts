@@ -22,6 +22,8 @@ const pad = (n: number, width: number): string => String(n).padStart(width, "0")
 let cachedSecond = Number.NaN;
 let cachedClock = "";
 let cachedDate = "";
+/** `" date="<date>" component="`, the text between a line's time fraction and its component, for cachedSecond. */
+let cachedDateField = "";
 /** The whole second of a time (Date's truncation of fractional milliseconds included), its parts cached. */
 function secondOf(localTimeMs: number): number {
   const second = Math.floor(Math.trunc(localTimeMs) / 1000);
@@ -29,16 +31,24 @@ function secondOf(localTimeMs: number): number {
     const d = new Date(second * 1000);
     cachedClock = `${pad(d.getUTCHours(), 2)}:${pad(d.getUTCMinutes(), 2)}:${pad(d.getUTCSeconds(), 2)}`;
     cachedDate = `${d.getUTCMonth() + 1}-${d.getUTCDate()}-${d.getUTCFullYear()}`;
+    cachedDateField = `" date="${cachedDate}" component="`;
     cachedSecond = second;
   }
   return second;
 }
 
+/** The 7 fraction digits: milliseconds within the second, then the sub-millisecond ticks. */
+function fractionOf(localTimeMs: number, second: number, subMsTicks: number): string {
+  const ms = Math.trunc(localTimeMs) - second * 1000;
+  const ticks = subMsTicks % 10_000;
+  // One number, one padding: (ms * 10^4 + ticks) has at most 7 digits. Odd ticks keep their old two fields.
+  return Number.isInteger(ticks) && ticks >= 0 ? pad(ms * 10_000 + ticks, 7) : pad(ms, 3) + pad(ticks, 4);
+}
+
 /** `HH:mm:ss.fffffff`: 24 h, 7 fraction digits, no timezone bias suffix (ime.md §1.2). */
 export function formatCmtraceTime(localTimeMs: number, subMsTicks = 0): string {
   const second = secondOf(localTimeMs);
-  const fraction = pad(Math.trunc(localTimeMs) - second * 1000, 3) + pad(subMsTicks % 10_000, 4);
-  return `${cachedClock}.${fraction}`;
+  return `${cachedClock}.${fractionOf(localTimeMs, second, subMsTicks)}`;
 }
 
 /** `M-d-yyyy` with neither month nor day zero-padded (ime.md §1.2). */
@@ -47,14 +57,51 @@ export function formatCmtraceDate(localTimeMs: number): string {
   return cachedDate;
 }
 
+/** The record's end after the component, by type and thread: a device uses a handful of each. */
+const tails = new Map<number, string>();
+function tailOf(type: CmtraceType, thread: number): string {
+  // Threads are small managed ids; anything unusual is simply formatted each time.
+  const cacheable =
+    Number.isSafeInteger(thread) &&
+    thread >= 0 &&
+    thread < 1_000_000 &&
+    (type === 1 || type === 2 || type === 3);
+  const key = thread * 4 + type;
+  let tail = cacheable ? tails.get(key) : undefined;
+  if (tail === undefined) {
+    tail = `" context="" type="${type}" thread="${thread}" file="">\r\n`;
+    if (cacheable) tails.set(key, tail);
+  }
+  return tail;
+}
+
 /** One complete CMTrace record, ending in CRLF as Windows writes it. */
 export function formatCmtraceLine(entry: CmtraceEntry): string {
-  const message = entry.message.includes("\n") ? entry.message.replace(/\r?\n/g, "\r\n") : entry.message;
-  return (
-    `<![LOG[${message}]LOG]!><time="${formatCmtraceTime(entry.localTimeMs, entry.subMsTicks)}" ` +
-    `date="${formatCmtraceDate(entry.localTimeMs)}" component="${entry.component}" context="" ` +
-    `type="${entry.type}" thread="${entry.thread}" file="">\r\n`
+  return cmtraceLine(
+    entry.message,
+    entry.localTimeMs,
+    entry.subMsTicks ?? 0,
+    entry.component,
+    entry.type,
+    entry.thread,
   );
+}
+
+/**
+ * formatCmtraceLine with the entry's fields as arguments: the log writer calls it for every line, and the
+ * entry object and the per-line time, date and tail texts were garbage the moment the line was made (issue 18).
+ */
+export function cmtraceLine(
+  message: string,
+  localTimeMs: number,
+  subMsTicks: number,
+  component: string,
+  type: CmtraceType,
+  thread: number,
+): string {
+  const text = message.includes("\n") ? message.replace(/\r?\n/g, "\r\n") : message;
+  const second = secondOf(localTimeMs);
+  return `<![LOG[${text}]LOG]!><time="${cachedClock}.${fractionOf(localTimeMs, second, subMsTicks)}${cachedDateField}${component}${tailOf(type, thread)}`;
 }
 
 /** The record regex of ime.md §1.2 (adapted from S7), for readers and tests. */

@@ -11,7 +11,7 @@ import {
 import { join } from "node:path";
 import type { ImeEventStream } from "../events/stream.ts";
 import type { ImeEvent } from "../events/types.ts";
-import { formatCmtraceLine } from "./cmtrace.ts";
+import { cmtraceLine } from "./cmtrace.ts";
 import { type ImeLogFile, renderEvent } from "./lines.ts";
 
 const BOM = "\uFEFF";
@@ -148,14 +148,14 @@ export function createLogWriter(stream: ImeEventStream, options: LogWriterOption
       stamp(event.simTime + offsetMs);
       const localTimeMs = lastMs;
       const subMsTicks = lastTick;
-      const text = formatCmtraceLine({
-        message: line.message,
+      const text = cmtraceLine(
+        line.message,
         localTimeMs,
         subMsTicks,
-        component: line.component ?? line.file,
-        type: line.type,
-        thread: event.thread,
-      });
+        line.component ?? line.file,
+        line.type,
+        event.thread,
+      );
       const size = Buffer.byteLength(text);
       open(line.file, state);
       if (state.bytes + size > maxBytes && state.bytes > BOM_BYTES) {

@@ -132,3 +132,32 @@ describe("CowTree transactions", () => {
     expect(device.find(["shared", "other"])).toBeUndefined();
   });
 });
+
+describe("CowTree find by a frozen path", () => {
+  it("follows every change of place — create, copy, remove, move, rollback — while a payload change keeps the node", () => {
+    const tree = treeWith([["a", "x"]]);
+    const ax = Object.freeze(["A", "X"]);
+    const bx = Object.freeze(["b", "x"]);
+    const found = tree.find(ax)!;
+    expect(found.payload.value).toBe("new x");
+    tree.mutable(["a", "x"])!.payload.value = "changed";
+    expect(tree.find(ax)).toBe(found);
+    expect(tree.find(ax)!.payload.value).toBe("changed");
+    expect(tree.find(bx)).toBeUndefined();
+    tree.attach(["a"], "b", tree.detach(["a", "x"])!);
+    expect(tree.find(ax)).toBeUndefined();
+    expect(tree.find(Object.freeze(["a", "b"]))!.payload.value).toBe("changed");
+    tree.mutable(["b", "x"], make);
+    expect(tree.find(bx)!.payload.value).toBe("new x");
+    expect(() => tree.transaction(failing(() => tree.remove(["b"])))).toThrow("roll back");
+    expect(tree.find(bx)!.payload.value).toBe("new x");
+    tree.remove(["b"]);
+    expect(tree.find(bx)).toBeUndefined();
+    const device = new CowTree(tree.root, clone);
+    const ab = Object.freeze(["a", "b"]);
+    expect(device.find(ab)!.payload.value).toBe("changed");
+    device.mutable(ab)!.payload.value = "device";
+    expect(device.find(ab)!.payload.value).toBe("device");
+    expect(tree.find(ab)!.payload.value).toBe("changed");
+  });
+});

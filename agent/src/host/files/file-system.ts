@@ -27,8 +27,23 @@ function compareNames(a: string, b: string): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
-/** Resolved path spellings kept per file system. */
+/** Resolved path spellings kept; past this many (an installer writing many files) the cache starts over. */
 const RESOLVED_CACHE_SIZE = 4096;
+/**
+ * Parsed paths (drive first, then the names) by spelling, shared by every device: parsing is a pure function of
+ * the text and the frozen arrays are never changed, so a fleet parses each spelling once (issue 18).
+ */
+const resolved = new Map<string, FilePath>();
+function parsedPath(path: string): FilePath {
+  let names = resolved.get(path);
+  if (names === undefined) {
+    const parsed = parseWindowsPath(path);
+    names = Object.freeze([parsed.drive, ...parsed.names]);
+    if (resolved.size >= RESOLVED_CACHE_SIZE) resolved.clear();
+    resolved.set(path, names);
+  }
+  return names;
+}
 
 /** The FileSystem a device exposes, over `store`. */
 export function createFileSystem(
@@ -37,21 +52,15 @@ export function createFileSystem(
 ): FileSystem & { readonly store: FileStore } {
   const drives = new Set(options.drives.map((drive) => drive.toUpperCase()));
 
-  // Detection and clean-up look at the same paths at every check-in: each spelling is parsed once (a pure
-  // function of the text and the drives); the cache starts over when it fills (an installer writing many files).
-  const resolved = new Map<string, FilePath>();
+  // Detection and clean-up look at the same paths at every check-in: each spelling is parsed once; whether its
+  // drive exists is this device's question.
   const resolve = (path: string): FilePath => {
-    const hit = resolved.get(path);
-    if (hit !== undefined) return hit;
-    const parsed = parseWindowsPath(path);
-    if (!drives.has(parsed.drive)) {
-      throw new ImesimError("FS_PATH_NOT_FOUND", `drive ${parsed.drive} does not exist (in "${path}")`, {
+    const names = parsedPath(path);
+    if (!drives.has(names[0]!)) {
+      throw new ImesimError("FS_PATH_NOT_FOUND", `drive ${names[0]} does not exist (in "${path}")`, {
         imeErrorCode: E_PATH_NOT_FOUND,
       });
     }
-    const names = Object.freeze([parsed.drive, ...parsed.names]);
-    if (resolved.size >= RESOLVED_CACHE_SIZE) resolved.clear();
-    resolved.set(path, names);
     return names;
   };
 

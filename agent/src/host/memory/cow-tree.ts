@@ -15,6 +15,28 @@ export interface TreeNode<P> {
   owner: number;
 }
 
+/**
+ * Case-folded names of the frozen paths callers hand over: the registry and file system resolve each spelling once
+ * and pass the same frozen array every time (registry.ts, file-system.ts), so each is folded once, for every tree.
+ */
+const foldedPaths = new WeakMap<readonly string[], readonly string[]>();
+/** `names` case-folded (`foldCase`), remembered for a frozen array. */
+export function foldedPath(names: readonly string[]): readonly string[] {
+  if (!Object.isFrozen(names)) return names.map(foldCase);
+  let folded = foldedPaths.get(names);
+  if (folded === undefined) {
+    folded = names.map(foldCase);
+    foldedPaths.set(names, folded);
+  }
+  return folded;
+}
+
+/** Where a frozen path led at one generation of a tree (undefined: nothing there). */
+interface Found<P> {
+  generation: number;
+  node: TreeNode<P> | undefined;
+}
+
 let lastToken = 0;
 function freshToken(): number {
   lastToken += 1;
@@ -37,6 +59,18 @@ export class CowTree<P> {
   /** Inverse steps of the writes made inside the open transactions, oldest first; empty outside them. */
   readonly #undo: Array<() => void> = [];
   readonly #savepoints: Savepoint<P>[] = [];
+  /**
+   * Moves on whenever a node may have been put at, or taken from, a place in this tree (a child set or removed,
+   * a new root, a rollback), so a caller can keep the node it found at a path until then. Changing a node's
+   * payload does not move it: the node at the path stays the same node.
+   */
+  #generation = 0;
+  /**
+   * The node each frozen path led to, kept until the generation moves on: the IME reads the same few hundred keys
+   * and files at every check-in, and walking (and case-folding) 6–8 levels of names for each read was the
+   * registry's largest cost (issue 18).
+   */
+  readonly #found = new WeakMap<readonly string[], Found<P>>();
 
   constructor(root: TreeNode<P>, clonePayload: PayloadCloner<P>) {
     this.#root = root;
@@ -52,14 +86,24 @@ export class CowTree<P> {
     return this.#root;
   }
 
+  /** Unchanged as long as every path leads to the node it led to before (see #generation). */
+  get generation(): number {
+    return this.#generation;
+  }
+
   /** The node at `names`, or undefined. */
   find(names: readonly string[]): TreeNode<P> | undefined {
-    let node: TreeNode<P> | undefined = this.#root;
-    for (const name of names) {
-      node = node.children.get(foldCase(name));
-      if (node === undefined) return undefined;
+    if (!Object.isFrozen(names)) return this.findFolded(names.map(foldCase));
+    const generation = this.#generation;
+    let found = this.#found.get(names);
+    if (found === undefined) {
+      found = { generation, node: this.findFolded(foldedPath(names)) };
+      this.#found.set(names, found);
+    } else if (found.generation !== generation) {
+      found.generation = generation;
+      found.node = this.findFolded(foldedPath(names));
     }
-    return node;
+    return found.node;
   }
 
   /** The node at names already case-folded (`foldCase`), or undefined: `find` without folding each name again. */
@@ -75,32 +119,29 @@ export class CowTree<P> {
   /**
    * The node at `names`, made mutable (copied along the path as needed). Missing nodes are created with
    * `create(name)` when given; without it, undefined is returned for a missing path and nothing changes.
-   * `folded`, when given, is `names` already case-folded (`foldCase`): a caller that keeps them spares folding
-   * each name again at every write (the registry's, memory-registry-store.ts).
+   * `folded`, when given, is `names` already case-folded (`foldCase`); a frozen `names` is folded once anyway.
    */
   mutable(
     names: readonly string[],
     create?: (name: string) => P,
     folded?: readonly string[],
   ): TreeNode<P> | undefined {
-    if (
-      create === undefined &&
-      (folded === undefined ? this.find(names) : this.findFolded(folded)) === undefined
-    )
-      return undefined;
+    if (create === undefined && this.find(names) === undefined) return undefined;
+    const keys = folded ?? foldedPath(names);
     const root = this.#root;
     let node = this.#own(root);
     // Whether the node handed out existed before this call (a created or copied one has nothing to restore).
     let existed = node === root;
     if (node !== root) {
       this.#root = node;
+      this.#generation += 1;
       this.#log(() => {
         this.#root = root;
       });
     }
     for (let index = 0; index < names.length; index += 1) {
       const name = names[index]!;
-      const key = folded === undefined ? foldCase(name) : folded[index]!;
+      const key = keys[index]!;
       const child = node.children.get(key);
       let next: TreeNode<P>;
       if (child === undefined) {
@@ -158,6 +199,7 @@ export class CowTree<P> {
     } catch (error) {
       for (let i = this.#undo.length - 1; i >= savepoint.mark; i -= 1) this.#undo[i]!();
       this.#undo.length = savepoint.mark;
+      this.#generation += 1;
       restoreExtra?.();
       throw error;
     } finally {
@@ -186,6 +228,7 @@ export class CowTree<P> {
   #setChild(parent: TreeNode<P>, key: string, child: TreeNode<P>): void {
     const previous = parent.children.get(key);
     parent.children.set(key, child);
+    this.#generation += 1;
     // Replacing keeps the key's place in the map; a new key is simply removed again.
     this.#log(
       previous === undefined ? () => parent.children.delete(key) : () => parent.children.set(key, previous),
@@ -200,6 +243,7 @@ export class CowTree<P> {
         parent.children = children;
       });
     }
+    this.#generation += 1;
     return parent.children.delete(key);
   }
 

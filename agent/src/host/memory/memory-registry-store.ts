@@ -16,21 +16,6 @@ export function emptyRegistryRoot(): RegistryNode {
   return CowTree.root<KeyValues>(new Map());
 }
 
-/**
- * Folded names of the paths the registry hands over: it resolves each spelling once and passes the same frozen
- * array every time (registry.ts), so reads fold nothing.
- */
-const foldedPaths = new WeakMap<KeyPath, readonly string[]>();
-function folded(path: KeyPath): readonly string[] {
-  if (!Object.isFrozen(path)) return path.map(foldCase);
-  let names = foldedPaths.get(path);
-  if (names === undefined) {
-    names = path.map(foldCase);
-    foldedPaths.set(path, names);
-  }
-  return names;
-}
-
 /** Value names folded, by spelling: the IME reads and writes the same few dozen names over and over. */
 const foldedNames = new Map<string, string>();
 /** Past this many spellings (a bulk import) the memo starts over. */
@@ -47,7 +32,6 @@ function foldedName(name: string): string {
 
 export class MemoryRegistryStore implements RegistryStore {
   readonly #tree: CowTree<KeyValues>;
-
   /** A store whose starting content is `base`; `base` itself is never modified. */
   constructor(base: RegistryNode = emptyRegistryRoot()) {
     this.#tree = new CowTree(base, cloneValues);
@@ -59,12 +43,11 @@ export class MemoryRegistryStore implements RegistryStore {
   }
 
   hasKey(path: KeyPath): boolean {
-    return this.#tree.findFolded(folded(path)) !== undefined;
+    return this.#tree.find(path) !== undefined;
   }
 
   createKey(path: KeyPath): void {
-    const keys = folded(path);
-    if (this.#tree.findFolded(keys) === undefined) this.#tree.mutable(path, emptyValues, keys);
+    if (this.#tree.find(path) === undefined) this.#tree.mutable(path, emptyValues);
   }
 
   deleteKey(path: KeyPath): boolean {
@@ -72,29 +55,29 @@ export class MemoryRegistryStore implements RegistryStore {
   }
 
   subkeys(path: KeyPath): string[] {
-    const node = this.#tree.findFolded(folded(path));
+    const node = this.#tree.find(path);
     return node === undefined ? [] : Array.from(node.children.values(), (child) => child.name);
   }
 
   getValue(path: KeyPath, name: string): RegistryValue | undefined {
-    return this.#tree.findFolded(folded(path))?.payload.get(foldedName(name))?.value;
+    return this.#tree.find(path)?.payload.get(foldedName(name))?.value;
   }
 
   setValue(path: KeyPath, name: string, value: RegistryValue): void {
-    const node = this.#tree.mutable(path, emptyValues, folded(path))!;
+    const node = this.#tree.mutable(path, emptyValues)!;
     const key = foldedName(name);
     const existing = node.payload.get(key);
     node.payload.set(key, { name: existing?.name ?? name, value });
   }
 
   deleteValue(path: KeyPath, name: string): boolean {
-    const key = foldCase(name);
-    if (this.#tree.findFolded(folded(path))?.payload.has(key) !== true) return false;
+    const key = foldedName(name);
+    if (this.#tree.find(path)?.payload.has(key) !== true) return false;
     return this.#tree.mutable(path)!.payload.delete(key);
   }
 
   values(path: KeyPath): NamedValue[] {
-    const node = this.#tree.findFolded(folded(path));
+    const node = this.#tree.find(path);
     return node === undefined ? [] : Array.from(node.payload.values());
   }
 

@@ -13,8 +13,26 @@ export interface RegistryOptions {
 }
 
 const DEFAULT_ACCESS: RegistryAccess = { view: 64 };
-/** Resolved spellings kept per registry; past this many (a bulk import) the cache starts over. */
+/** Resolved spellings kept; past this many (a bulk import) a cache starts over. */
 const RESOLVED_CACHE_SIZE = 4096;
+
+/**
+ * Resolved paths by spelling, one cache per access (view, user) and Windows bitness, shared by every device:
+ * resolving is a pure function of those, and the frozen arrays are never changed, so a fleet parses each
+ * spelling once instead of once per device (issue 18).
+ */
+const resolvedCaches = new Map<string, Map<string, KeyPath>>();
+function resolvedCacheOf(access: RegistryAccess, is64BitWindows: boolean): Map<string, KeyPath> {
+  const id = `${is64BitWindows ? 64 : 32}\u0000${access.view}\u0000${access.userSid ?? ""}`;
+  let cache = resolvedCaches.get(id);
+  if (cache === undefined) {
+    // Each user's HKCU gets a cache: past many users (a large fleet's), they start over too.
+    if (resolvedCaches.size >= RESOLVED_CACHE_SIZE) resolvedCaches.clear();
+    cache = new Map();
+    resolvedCaches.set(id, cache);
+  }
+  return cache;
+}
 
 /** Sorts names as regedit lists subkeys: case-insensitively (windows-formats.md §3.5). */
 export function compareKeyNames(a: string, b: string): number {
@@ -41,20 +59,18 @@ export function createRegistry(
 ): Registry & { readonly store: RegistryStore } {
   // The IME reads and writes the same few hundred keys every check-in: each spelling is parsed once per access
   // (a pure function of the text, the view and the user), and the same array goes to the store every time.
-  const resolved = new Map<string, KeyPath>();
+  const defaultResolved = resolvedCacheOf(DEFAULT_ACCESS, options.is64BitWindows);
   const resolve = (keyPath: string, access: RegistryAccess = DEFAULT_ACCESS): KeyPath => {
-    const cacheKey =
-      access === DEFAULT_ACCESS
-        ? keyPath
-        : `\u0000${access.view}\u0000${access.userSid ?? ""}\u0000${keyPath}`;
-    const hit = resolved.get(cacheKey);
+    const resolved =
+      access === DEFAULT_ACCESS ? defaultResolved : resolvedCacheOf(access, options.is64BitWindows);
+    const hit = resolved.get(keyPath);
     if (hit !== undefined) return hit;
     const stored = storedKeyPath(parseKeyPath(keyPath), access.userSid);
     const path = Object.freeze(
       access.view === 32 && options.is64BitWindows ? redirectFor32Bit(stored) : stored,
     );
     if (resolved.size >= RESOLVED_CACHE_SIZE) resolved.clear();
-    resolved.set(cacheKey, path);
+    resolved.set(keyPath, path);
     return path;
   };
   const resolveWritable = (keyPath: string, access?: RegistryAccess): KeyPath => {

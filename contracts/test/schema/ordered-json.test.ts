@@ -1,0 +1,51 @@
+import { describe, expect, it } from "vitest";
+import { orderKeys, stringifyOrdered } from "../../src/schema/ordered-json.ts";
+
+const ORDER = ["Id", "Name", "Version"] as const;
+
+describe("stringifyOrdered", () => {
+  it("writes the ordered members first, whichever order the object was built in", () => {
+    expect(stringifyOrdered({ Version: 2, Extra: true, Name: "n", Id: "i" }, ORDER)).toBe(
+      '{"Id":"i","Name":"n","Version":2,"Extra":true}',
+    );
+  });
+
+  it("writes an object already in order as it is, other members after the ordered ones", () => {
+    expect(stringifyOrdered({ Id: "i", Version: 2, Extra: [1], More: null }, ORDER)).toBe(
+      '{"Id":"i","Version":2,"Extra":[1],"More":null}',
+    );
+  });
+
+  it("reorders an ordered member that follows another member", () => {
+    expect(stringifyOrdered({ Id: "i", Extra: 1, Name: "n" }, ORDER)).toBe('{"Id":"i","Name":"n","Extra":1}');
+  });
+
+  it("leaves out undefined members wherever they stand", () => {
+    expect(stringifyOrdered({ Name: undefined, Id: "i", Version: 1 }, ORDER)).toBe('{"Id":"i","Version":1}');
+    expect(stringifyOrdered({ Version: 1, Extra: undefined, Id: "i" }, ORDER)).toBe('{"Id":"i","Version":1}');
+  });
+
+  it("writes arrays and class instances through the reordered copy, as before", () => {
+    expect(stringifyOrdered(["a", "b"], ORDER)).toBe('{"0":"a","1":"b"}');
+    class Report {
+      Name = "n";
+      Id = "i";
+      toJSON() {
+        return "not used";
+      }
+    }
+    expect(stringifyOrdered(new Report(), ORDER)).toBe('{"Id":"i","Name":"n"}');
+  });
+
+  it("is JSON.stringify of orderKeys for every arrangement of the members", () => {
+    const keys = ["Version", "Extra", "Id", "Name"];
+    const permutations = (rest: string[]): string[][] =>
+      rest.length === 0
+        ? [[]]
+        : rest.flatMap((key, i) => permutations(rest.filter((_, j) => j !== i)).map((p) => [key, ...p]));
+    for (const keysInOrder of permutations(keys)) {
+      const value = Object.fromEntries(keysInOrder.map((key) => [key, key.length]));
+      expect(stringifyOrdered(value, ORDER)).toBe(JSON.stringify(orderKeys(value, ORDER)));
+    }
+  });
+});
