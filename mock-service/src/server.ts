@@ -247,6 +247,8 @@ function loadOrCreateSecret(path: string): Buffer {
  * is not valid UTF-8 is read as Latin-1, as Windows PowerShell 5.1 sends it (graph-win32.md §1.10, §6).
  */
 function registerJsonParser(app: FastifyInstance): void {
+  // One decoder for every body: a non-streaming decode() starts afresh each call, a failed one included.
+  const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
   app.removeContentTypeParser("application/json");
   app.addContentTypeParser("application/json", { parseAs: "buffer" }, (_request, body: Buffer, done) => {
     if (body.length === 0) {
@@ -255,7 +257,7 @@ function registerJsonParser(app: FastifyInstance): void {
     }
     let text: string;
     try {
-      text = new TextDecoder("utf-8", { fatal: true }).decode(body);
+      text = strictUtf8.decode(body);
     } catch {
       text = body.toString("latin1");
     }

@@ -14,6 +14,8 @@ export interface CertificateNames {
   readonly issuerAndSerialNumberDer: Buffer;
   /** The SubjectKeyIdentifier extension's key id (RFC 5280 §4.2.1.2), when there is one. */
   readonly subjectKeyId: Buffer | undefined;
+  /** The subjectPublicKeyInfo, whole TLV, as the certificate carries it (a view into `certificate`). */
+  readonly subjectPublicKeyInfoDer: Buffer;
 }
 
 /** id-ce-subjectKeyIdentifier (2.5.29.14) as a DER TLV. */
@@ -46,6 +48,7 @@ export function certificateNames(certificate: Uint8Array): CertificateNames | un
     serialNumber,
     issuerAndSerialNumberDer: der(DER_TAG.sequence, issuerDer, bytes.subarray(serial.start, serial.end)),
     subjectKeyId: extensions === undefined ? undefined : subjectKeyIdOf(bytes, extensions),
+    subjectPublicKeyInfoDer: bytes.subarray(spki.start, spki.end),
   };
 }
 

@@ -99,17 +99,30 @@ export function encodeDecryptInfo(info: DecryptInfo): string {
 
 const xmlParser = new XMLParser({ ignoreAttributes: true, parseTagValue: false, trimValues: true });
 const xmlBuilder = new XMLBuilder({ suppressEmptyNode: false });
+const ENVELOPE_OPEN = "<EncryptedMessage><EncryptedContent>";
+const ENVELOPE_CLOSE = "</EncryptedContent></EncryptedMessage>";
+const BASE64_TEXT = /^[A-Za-z0-9+/=]+$/;
+const CANONICAL_ENVELOPE =
+  /^<EncryptedMessage><EncryptedContent>([A-Za-z0-9+/=]+)<\/EncryptedContent><\/EncryptedMessage>$/;
 
 /**
  * Wraps base64 CMS EnvelopedData in the `<EncryptedMessage>` XML of `DecryptInfo` (ime.md §3.2). Only
  * `<EncryptedContent>` is known [?]; we write nothing else.
  */
 export function encodeDecryptInfoEnvelope(encryptedContentBase64: string): string {
+  // Base64 needs no escaping, so the builder's output is this template; written directly, the builder's
+  // object walk is no longer a share of every GetContentInfo (issue 18).
+  if (BASE64_TEXT.test(encryptedContentBase64))
+    return `${ENVELOPE_OPEN}${encryptedContentBase64}${ENVELOPE_CLOSE}`;
   return xmlBuilder.build({ EncryptedMessage: { EncryptedContent: encryptedContentBase64 } }) as string;
 }
 
 /** Extracts the base64 `<EncryptedContent>` of a `DecryptInfo` XML string. */
 export function parseDecryptInfoEnvelope(xml: string, path = "DecryptInfo"): string {
+  // The envelope exactly as encodeDecryptInfoEnvelope writes it: its text is the base64 the XML parser would
+  // return, so it is read without the parser; anything else (whitespace, other elements, entities) is parsed.
+  const canonical = CANONICAL_ENVELOPE.exec(xml);
+  if (canonical !== null) return canonical[1] as string;
   let document: unknown;
   try {
     document = xmlParser.parse(xml, true);

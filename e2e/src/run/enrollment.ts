@@ -8,6 +8,7 @@ import type { DeviceIdentity } from "@imesim/agent";
 import { ImesimError } from "@imesim/contracts/errors";
 import type { MockIntuneServer } from "@imesim/mock-service";
 import * as x509 from "@peculiar/x509";
+import { InjectDispatcher } from "./inject-dispatcher.ts";
 
 /** The run-wide key: its PKCS#8 PEM and a certificate request signed with it. */
 export interface FleetKey {
@@ -59,20 +60,28 @@ export async function enrollWithFleetKey(
     readonly users: ReadonlyArray<{ id: string; userPrincipalName: string; displayName: string }>;
   },
 ): Promise<DeviceIdentity> {
-  const response = await server.inject({
+  // Through the in-process transport the devices' own requests take (in-process-http.ts): the same route, hooks,
+  // schema validation and limits as `inject`, without light-my-request's per-request set-up (issue 18).
+  const { origin, host } = new URL(baseUrl);
+  const response = await new InjectDispatcher(server).requestWhole({
+    origin,
     method: "POST",
-    url: "/enrollment/devices",
+    path: "/enrollment/devices",
     // The service writes its own URLs (token endpoint, discovery) from the Host the device used.
-    headers: { host: new URL(baseUrl).host },
-    payload: { ...request, users: [...request.users], certificateSigningRequest: key.csrPem },
+    headers: { host, "content-type": "application/json" },
+    body: JSON.stringify({ ...request, users: [...request.users], certificateSigningRequest: key.csrPem }),
+    // No time-out of its own: the run waits for the service's answer. A signal per request, as one shared by
+    // every device enrolling at once would collect a listener per request.
+    signal: new AbortController().signal,
   });
+  const text = response.body.toString("utf8");
   if (response.statusCode !== 201) {
     throw new ImesimError(
       "ENROLLMENT_FAILED",
-      `enrolling ${request.deviceName} failed: HTTP ${response.statusCode} ${response.body.slice(0, 300)}`,
+      `enrolling ${request.deviceName} failed: HTTP ${response.statusCode} ${text.slice(0, 300)}`,
     );
   }
-  const body = response.json() as {
+  const body = JSON.parse(text) as {
     deviceId: string;
     deviceName: string;
     osVersion: string;

@@ -23,6 +23,7 @@ import {
   publishRequiredApp,
   startServer,
 } from "../../../mock-service/test/service/helpers.ts";
+import { createFleetKey, enrollWithFleetKey } from "../../src/run/enrollment.ts";
 import { InjectDispatcher } from "../../src/run/inject-dispatcher.ts";
 
 /** What a client sees of one answer; `failed` when the body broke off (a reset connection). */
@@ -292,6 +293,48 @@ describe("the in-process transport answers as the socket does", () => {
     );
     expect(wireJson.status).toBe(400);
     expect(localJson).toEqual(wireJson);
+  });
+
+  it("enrollment as a run enrolls its devices (run/enrollment.ts): a CSR, a bad CSR, a missing name", async () => {
+    const key = await createFleetKey();
+    const request = { deviceName: "PC-PARITY", osVersion: "10.0.26100", users: [] };
+    const body = (fields: Record<string, unknown>) => JSON.stringify({ ...request, ...fields });
+    const good = body({ certificateSigningRequest: key.csrPem });
+    const headers = { host: "intune.imesim.test", ...json };
+    // Each enrollment is a new device with its own certificate (whose serial may be a byte shorter): the rest
+    // of the answer must agree.
+    const withoutCertificate = (seen: Seen) => {
+      const { "content-length": _length, ...kept } = comparable(
+        seen,
+        seen.headers["request-id"] as string,
+      ).headers;
+      const answer = JSON.parse(seen.body) as Record<string, string>;
+      expect(answer.certificate).toMatch(/^-----BEGIN CERTIFICATE-----/);
+      return { ...seen, headers: kept, body: { ...answer, deviceId: "", certificate: "", thumbprint: "" } };
+    };
+    const wire = await send(socketAgent, "POST", "/enrollment/devices", headers, good);
+    expect(wire.status).toBe(201);
+    for (const local of [
+      await send(inProcess, "POST", "/enrollment/devices", headers, good),
+      await sendWhole("POST", "/enrollment/devices", json, good),
+    ])
+      expect(withoutCertificate(local)).toEqual(withoutCertificate(wire));
+    // The run's own call reads the same answer into the device's identity.
+    const identity = await enrollWithFleetKey(server, "http://intune.imesim.test", key, request);
+    const answer = JSON.parse(wire.body) as Record<string, string>;
+    expect(identity).toMatchObject({
+      deviceName: "PC-PARITY",
+      osVersion: "10.0.26100",
+      tokenEndpoint: answer.tokenEndpoint,
+      serviceDiscoveryUrl: answer.serviceDiscoveryUrl,
+      caCertificatePem: answer.caCertificate,
+      privateKeyPem: key.privateKeyPem,
+    });
+    for (const fields of [{ certificateSigningRequest: "bm90IGEgQ1NS" }, { deviceName: 7 }]) {
+      const [badWire, badLocal] = await overBoth("POST", "/enrollment/devices", json, body(fields));
+      expect(badWire.status).toBe(400);
+      expect(badLocal).toEqual(badWire);
+    }
   });
 
   it("an unknown path is a 404 in Graph's error shape on both", async () => {

@@ -11,11 +11,18 @@ export function normalizeUrl(url: string): string {
   const queryStart = url.indexOf("?");
   const path = queryStart === -1 ? url : url.slice(0, queryStart);
   const query = queryStart === -1 ? "" : url.slice(queryStart);
-  const rewritten = path
-    .replace(/\/([A-Za-z]+)\(%27([^/%]+)%27\)/g, "/$1/$2")
-    .replace(/\/([A-Za-z]+)\('([^/']+)'\)/g, "/$1/$2")
-    .replace(/\/(microsoft\.)?graph\.win32LobApp(?=\/|$)/gi, "")
-    .replace(/\/microsoft\.graph\.(assign|commit|renewUpload|updateRelationships)(?=\/|$)/gi, "/$1")
-    .replace(/\/deviceAppManagement\/deviceAppManagement\//gi, "/deviceAppManagement/");
+  // Each rewrite runs only when the path has what it matches (a parenthesis, a `graph.` segment, the doubled
+  // segment): most requests (content, tokens, discovery) have none, and the result is the same (issue 18).
+  let rewritten = path;
+  if (rewritten.includes("("))
+    rewritten = rewritten
+      .replace(/\/([A-Za-z]+)\(%27([^/%]+)%27\)/g, "/$1/$2")
+      .replace(/\/([A-Za-z]+)\('([^/']+)'\)/g, "/$1/$2");
+  if (/graph\./i.test(rewritten))
+    rewritten = rewritten
+      .replace(/\/(microsoft\.)?graph\.win32LobApp(?=\/|$)/gi, "")
+      .replace(/\/microsoft\.graph\.(assign|commit|renewUpload|updateRelationships)(?=\/|$)/gi, "/$1");
+  if (/\/deviceAppManagement\/deviceAppManagement\//i.test(rewritten))
+    rewritten = rewritten.replace(/\/deviceAppManagement\/deviceAppManagement\//gi, "/deviceAppManagement/");
   return rewritten + query;
 }

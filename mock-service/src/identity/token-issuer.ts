@@ -196,7 +196,7 @@ export class TokenIssuer {
     const now = Math.floor(Date.now() / 1000);
     // The header and claims in the order jose's SignJWT wrote them (the caller's claims, tid, ver, uti, then iss,
     // iat, nbf, exp): with PKCS#1 v1.5's deterministic signature, the token bytes are what they were.
-    return signJwtRs256(
+    const token = signJwtRs256(
       { alg: "RS256", typ: "JWT", kid: this.kid, x5t: this.#x5t },
       {
         ...claims,
@@ -210,7 +210,19 @@ export class TokenIssuer {
       },
       this.#signingKey,
     );
+    // This service's key made the signature over exactly these bytes, so verifying them would succeed: the
+    // token's claims go into the verified cache now, read back from the token as #verifySignature reads them.
+    // Expiry, audience and tenant are still checked on every use (verify); a device's first request with a
+    // fresh token no longer pays an RSA verify (issue 18).
+    this.#verified.set(token, claimsOf(token));
+    return token;
   }
+}
+
+/** The claims set of a token this issuer just signed, parsed as verifyJwtRs256 parses it. */
+function claimsOf(token: string): TokenClaims {
+  const payload = token.slice(token.indexOf(".") + 1, token.lastIndexOf("."));
+  return JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as TokenClaims;
 }
 
 /** A UUID derived from `seed`, so the same client id always maps to the same object id. */

@@ -11,7 +11,7 @@ export interface DeviceCertificate {
   readonly certificate: X509Certificate;
   /** Its public key, for verifying the device's assertions and sealing DecryptInfo. */
   readonly publicKey: KeyObject;
-  /** The SubjectPublicKeyInfo's DER, base64: which key pair the certificate is for. */
+  /** The certificate's SubjectPublicKeyInfo DER, base64: which key pair the certificate is for. */
   readonly subjectPublicKeyInfo: string;
   /** IssuerAndSerialNumber's DER: how a CMS RecipientInfo names the certificate (RFC 5652 §10.2.4). */
   readonly issuerAndSerialNumber: Buffer;
@@ -32,11 +32,12 @@ export function deviceCertificate(pem: string): DeviceCertificate {
   const certificate = new X509Certificate(der);
   const names = certificateNames(der);
   if (names === undefined) throw new Error("the device certificate is not DER-encoded X.509");
-  const ownKey = certificate.publicKey;
-  const spki = ownKey.export({ type: "spki", format: "der" }).toString("base64");
+  // Keyed by the SPKI bytes the certificate carries (the same bytes are the same key), so a known key costs
+  // neither a key object nor an export (issue 18).
+  const spki = names.subjectPublicKeyInfoDer.toString("base64");
   let publicKey = publicKeys.get(spki);
   if (publicKey === undefined) {
-    publicKey = ownKey;
+    publicKey = certificate.publicKey;
     publicKeys.set(spki, publicKey);
   }
   const read: DeviceCertificate = {

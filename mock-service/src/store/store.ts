@@ -511,8 +511,15 @@ export class Store {
   touchDevice(id: string, atMs: number): void {
     if (atMs - (this.#lastTouched.get(id) ?? 0) < 60_000) return;
     this.#lastTouched.set(id, atMs);
-    this.#devices.delete(id.toLowerCase());
-    this.#sql("UPDATE devices SET last_checkin_at = ? WHERE id = ?").run(new Date(atMs).toISOString(), id);
+    const at = new Date(atMs).toISOString();
+    const changed = this.#sql("UPDATE devices SET last_checkin_at = ? WHERE id = ?").run(at, id).changes;
+    // The cached record takes the new time, as a re-read of its row would give it: the next check-in's
+    // token and session requests then find the device in memory instead of reading it back (issue 18).
+    const key = id.toLowerCase();
+    const cached = this.#devices.get(key);
+    if (cached === undefined) return;
+    if (changed === 1 && cached.id === id) this.#devices.set(key, { ...cached, lastCheckinAt: at });
+    else this.#devices.delete(key);
   }
 
   // ---- per-device install status ----------------------------------------------------------

@@ -150,7 +150,7 @@ describe("certificates written as DER", () => {
 });
 
 describe("certificate names read from DER", () => {
-  it("are the issuer, serial, IssuerAndSerialNumber and key id a full parser finds", async () => {
+  it("are the issuer, serial, IssuerAndSerialNumber, key id and public key a full parser finds", async () => {
     const ca = await authority();
     const keys = await generateRsaKeys();
     const leaf = await ca.issueDer({
@@ -179,7 +179,12 @@ describe("certificate names read from DER", () => {
             : Buffer.from(
                 (ski.parsedValue as { valueBlock: { valueHexView: Uint8Array } }).valueBlock.valueHexView,
               ),
+        subjectPublicKeyInfoDer: Buffer.from(parsed.subjectPublicKeyInfo.toSchema().toBER()),
       });
+      // The same SubjectPublicKeyInfo node:crypto exports for the certificate's key.
+      expect(names?.subjectPublicKeyInfoDer).toEqual(
+        new X509Certificate(der).publicKey.export({ type: "spki", format: "der" }),
+      );
     }
     expect(certificateNames(leaf.subarray(0, leaf.length - 1))).toBeUndefined();
     expect(certificateNames(Buffer.from("3003020101", "hex"))).toBeUndefined();

@@ -35,6 +35,19 @@ describe("normalizeUrl", () => {
       "/SideCar/SideCarGatewaySessions/5c1e?api-version=1.5",
     ],
     ["/beta/x?$filter=displayName eq 'a(b)'", "/beta/x?$filter=displayName eq 'a(b)'"],
+    // Every rewrite at once, in any case; and paths none applies to, returned as they came.
+    [
+      "/BETA/DeviceAppManagement/DEVICEAPPMANAGEMENT/mobileApps('a')/MICROSOFT.GRAPH.WIN32LOBAPP/Microsoft.Graph.Commit",
+      "/BETA/deviceAppManagement/mobileApps/a/Commit",
+    ],
+    [
+      "/content/a1/b2.intunewin.bin?d=x&e=1&sig=graph.win32LobApp",
+      "/content/a1/b2.intunewin.bin?d=x&e=1&sig=graph.win32LobApp",
+    ],
+    [
+      "/beta/deviceAppManagement/mobileApps/graph.other/x",
+      "/beta/deviceAppManagement/mobileApps/graph.other/x",
+    ],
   ])("%s → %s", (input, expected) => {
     expect(normalizeUrl(input)).toBe(expected);
   });
