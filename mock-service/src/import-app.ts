@@ -13,6 +13,8 @@ export interface ImportAppRequest {
   readonly graphApp: Record<string, unknown>;
   /** A `.intunewin` file made by IntuneWinAppUtil or the contracts codec. */
   readonly intunewinPath?: string;
+  /** Or a `.intunewin` in memory (the contracts' packFiles) with the name its file would have. */
+  readonly intunewin?: { readonly bytes: Uint8Array; readonly fileName: string };
   /** Or a source folder, packed with the contracts codec (`setupFile` relative to it). */
   readonly folder?: { readonly path: string; readonly setupFile: string };
   /** mobileAppAssignment bodies (Graph JSON), e.g. `{intent:"required", target:{"@odata.type":"#microsoft.graph.allDevicesAssignmentTarget"}}`. */
@@ -85,15 +87,16 @@ export async function importApp(
   const channel = "intune" in target ? inProcessChannel(target) : target;
   const server = "intune" in target ? target : undefined;
   let packedFolder: string | undefined;
-  let packagePath = request.intunewinPath;
-  if (packagePath === undefined) {
+  let source: string | { readonly bytes: Uint8Array; readonly fileName: string } | undefined =
+    request.intunewinPath ?? request.intunewin;
+  if (source === undefined) {
     if (request.folder === undefined) {
-      throw new ImesimError("IMPORT_NO_PACKAGE", "importApp needs intunewinPath or folder.", {
+      throw new ImesimError("IMPORT_NO_PACKAGE", "importApp needs intunewinPath, intunewin or folder.", {
         path: "intunewinPath",
       });
     }
     packedFolder = await mkdtemp(join(tmpdir(), "imesim-import-"));
-    packagePath = (
+    source = (
       await packFolder({
         sourceFolder: request.folder.path,
         setupFile: request.folder.setupFile,
@@ -101,7 +104,8 @@ export async function importApp(
       })
     ).outputPath;
   }
-  const intunewin = await readPackage(packagePath);
+  const intunewin =
+    typeof source === "string" ? await readPackage(source) : await readPackage(source.bytes, source.fileName);
   try {
     const detection = intunewin.detection;
     const token = await channel.graphToken();

@@ -1,7 +1,13 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
+import * as zlib from "node:zlib";
 import { ImesimError } from "../errors/index.ts";
-import { DEFLATE_WORKER_SOURCE, type DeflateJob, type DeflateResult } from "./deflate-worker-source.ts";
+import {
+  DEFLATE_CHUNK_SOURCE,
+  DEFLATE_WORKER_SOURCE,
+  type DeflateJob,
+  type DeflateResult,
+} from "./deflate-worker-source.ts";
 import { IntunewinErrorCode } from "./error-codes.ts";
 
 const WORKER_YOUNG_GENERATION_MB = 8;
@@ -81,5 +87,27 @@ export function createDeflatePool(threads = Math.max(1, availableParallelism() -
     async close() {
       await Promise.all(workers.map((worker) => worker.terminate()));
     },
+  };
+}
+
+/** The workers' own chunk compressor, compiled once on this thread for the inline pool. */
+let inlineDeflate: ((zlibModule: typeof zlib, job: Omit<DeflateJob, "id">) => Buffer) | undefined;
+
+/**
+ * A pool with no workers: each chunk is compressed on the calling thread, with the workers' code. For packages
+ * of a few KiB (a scenario's inline files), where a round trip to a worker costs more than the deflate and leaves
+ * this thread idle while it waits; the bytes are the ones a worker pool writes.
+ */
+export function createInlineDeflatePool(): DeflatePool {
+  inlineDeflate ??= new Function(`${DEFLATE_CHUNK_SOURCE}\nreturn deflateChunk;`)() as typeof inlineDeflate;
+  const deflateChunk = inlineDeflate as NonNullable<typeof inlineDeflate>;
+  let nextId = 0;
+  return {
+    size: 1,
+    async deflate(data, dictionary, final, level) {
+      const compressed = deflateChunk(zlib, { data, dictionary, final, level });
+      return { id: nextId++, compressed, crc: zlib.crc32(data), length: data.length };
+    },
+    async close() {},
   };
 }

@@ -26,29 +26,40 @@ export interface DeflateResult {
   length: number;
 }
 
+/**
+ * One job's compression, as plain JavaScript taking node:zlib: the workers run it, and so does the inline pool
+ * (deflate-pool.ts) for packages too small to be worth a worker, so both write the same bytes.
+ */
+export const DEFLATE_CHUNK_SOURCE = `
+function deflateChunk(zlib, job) {
+  const SAMPLE = 64 * 1024;
+  const INCOMPRESSIBLE_RATIO = 0.97;
+  let level = job.level;
+  if (level !== 0 && job.data.length > SAMPLE) {
+    const sample = job.data.subarray(0, SAMPLE);
+    if (zlib.deflateRawSync(sample, { level: 1 }).length > sample.length * INCOMPRESSIBLE_RATIO) level = 0;
+  }
+  const options = { level, finishFlush: job.final ? zlib.constants.Z_FINISH : zlib.constants.Z_SYNC_FLUSH };
+  if (job.dictionary !== undefined) options.dictionary = job.dictionary;
+  return zlib.deflateRawSync(job.data, options);
+}
+`;
+
 export const DEFLATE_WORKER_SOURCE = `
 const { parentPort } = require("node:worker_threads");
-const { constants, crc32, deflateRawSync } = require("node:zlib");
+const zlib = require("node:zlib");
 require("node:v8").setFlagsFromString("--expose-gc");
 const collectGarbage = require("node:vm").runInNewContext("gc");
-const SAMPLE = 64 * 1024;
-const INCOMPRESSIBLE_RATIO = 0.97;
 const GC_INTERVAL = 8 * 1024 * 1024;
 const JOB_COST = 256 * 1024;
 let sinceGc = 0;
 let collections = 0;
-function levelFor(data, level) {
-  if (level === 0 || data.length <= SAMPLE) return level;
-  const sample = data.subarray(0, SAMPLE);
-  return deflateRawSync(sample, { level: 1 }).length > sample.length * INCOMPRESSIBLE_RATIO ? 0 : level;
-}
+${DEFLATE_CHUNK_SOURCE}
 parentPort.on("message", (job) => {
-  const options = { level: levelFor(job.data, job.level), finishFlush: job.final ? constants.Z_FINISH : constants.Z_SYNC_FLUSH };
-  if (job.dictionary !== undefined) options.dictionary = job.dictionary;
-  const output = deflateRawSync(job.data, options);
+  const output = deflateChunk(zlib, job);
   const whole = output.byteOffset === 0 && output.byteLength === output.buffer.byteLength;
   const compressed = whole ? output : new Uint8Array(output);
-  parentPort.postMessage({ id: job.id, compressed, crc: crc32(job.data), length: job.data.length }, [compressed.buffer]);
+  parentPort.postMessage({ id: job.id, compressed, crc: zlib.crc32(job.data), length: job.data.length }, [compressed.buffer]);
   sinceGc += Math.max(JOB_COST, job.data.length + output.buffer.byteLength);
   if (sinceGc >= GC_INTERVAL) { sinceGc = 0; collections += 1; collectGarbage({ type: collections % 4 === 0 ? "major" : "minor" }); }
 });

@@ -1,4 +1,4 @@
-import { readdir, stat } from "node:fs/promises";
+import { open, readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { ImesimError } from "../errors/index.ts";
 import { throwIfAborted } from "./abort.ts";
@@ -18,6 +18,23 @@ export interface SourceItem {
   modifiedMs: number;
 }
 
+/** What a pack reads its source folder through: the disk, or a folder held in memory (memory-folder.ts). */
+export interface SourceFileSystem {
+  readdir(path: string): Promise<string[]>;
+  /** Follows links, as Windows file APIs do for the tool. */
+  stat(path: string): Promise<{ isDirectory(): boolean; isFile(): boolean; size: number; mtimeMs: number }>;
+  open(path: string): Promise<SourceFileHandle>;
+}
+
+/** The part of an open file a pack reads with. */
+export interface SourceFileHandle {
+  read(buffer: Buffer, offset: number, length: number, position: number): Promise<{ bytesRead: number }>;
+  close(): Promise<void>;
+}
+
+/** The real file system. */
+export const diskFileSystem: SourceFileSystem = { readdir, stat, open: (path) => open(path, "r") };
+
 /** Where a walked item is on disk. */
 export function sourceItemPath(sourceFolder: string, item: SourceItem): string {
   return join(sourceFolder, item.name);
@@ -27,6 +44,8 @@ export function sourceItemPath(sourceFolder: string, item: SourceItem): string {
 export interface WalkOptions {
   /** Checked between folders and files; an aborted walk throws INTUNEWIN_ABORTED. */
   signal?: AbortSignal;
+  /** Where the folder is (default the disk). */
+  fileSystem?: SourceFileSystem;
 }
 
 /** How many offending paths an INTUNEWIN_SOURCE_NAME_INVALID message lists before "and N more". */
@@ -63,6 +82,7 @@ function nameProblemsError(problems: string[]): ImesimError {
  * since the tool runs on Windows and the IME extracts there: one would overwrite the other.
  */
 export async function walkSourceFolder(root: string, options: WalkOptions = {}): Promise<SourceItem[]> {
+  const { readdir, stat } = options.fileSystem ?? diskFileSystem;
   const items: SourceItem[] = [];
   const problems: string[] = [];
   const collected = garbageBudget();

@@ -5,7 +5,7 @@ export {
   createMemorySink,
   type MemorySink,
 } from "./content-sink.ts";
-export { createDeflatePool, type DeflatePool } from "./deflate-pool.ts";
+export { createDeflatePool, createInlineDeflatePool, type DeflatePool } from "./deflate-pool.ts";
 export {
   DEFAULT_TOOL_VERSION,
   type DecodedEncryptionInfo,
@@ -41,7 +41,14 @@ export {
   inspectPackage,
   type PackageSizes,
 } from "./inspect.ts";
-export { type PackOptions, type PackResult, packFolder } from "./pack.ts";
+export {
+  type PackedFiles,
+  type PackFilesOptions,
+  type PackOptions,
+  type PackResult,
+  packFiles,
+  packFolder,
+} from "./pack.ts";
 export {
   CONTENTS_FOLDER,
   DEFAULT_CONTENT_FILE_NAME,

@@ -1,10 +1,9 @@
 // Writes the content zip as a stream of bytes, compressing chunks on worker threads.
 // Hand-written rather than yazl: yazl deflates on the main thread only, and the bench goal needs both cores.
-import { open } from "node:fs/promises";
 import { crc32Combine } from "./crc32-combine.ts";
 import type { DeflatePool } from "./deflate-pool.ts";
 import type { DeflateResult } from "./deflate-worker-source.ts";
-import { type SourceItem, sourceItemPath } from "./folder-walk.ts";
+import { diskFileSystem, type SourceFileSystem, type SourceItem, sourceItemPath } from "./folder-walk.ts";
 import {
   centralDirectoryHeader,
   endOfCentralDirectory,
@@ -38,6 +37,8 @@ export interface InnerZipOptions {
   /** Chunks in flight at once; bounds memory (each is at most 1 MiB in and out). */
   window?: number;
   onRead?: (bytes: number) => void;
+  /** Where the items are read from (default the disk). */
+  fileSystem?: SourceFileSystem;
 }
 
 interface FileJob {
@@ -140,7 +141,7 @@ async function submitFile(
   stopped: () => boolean,
 ): Promise<void> {
   const path = sourceItemPath(options.sourceFolder, item);
-  const handle = await open(path, "r");
+  const handle = await (options.fileSystem ?? diskFileSystem).open(path);
   try {
     let position = 0;
     let dictionary: Buffer | undefined;

@@ -3,14 +3,15 @@ import { type FileHandle, mkdir, open, rename, rm, stat } from "node:fs/promises
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { ImesimError } from "../errors/index.ts";
 import { abortedError, throwIfAborted } from "./abort.ts";
-import { createDeflatePool, type DeflatePool } from "./deflate-pool.ts";
+import { createDeflatePool, createInlineDeflatePool, type DeflatePool } from "./deflate-pool.ts";
 import { DEFAULT_TOOL_VERSION, type DetectionXml } from "./detection-xml.ts";
 import { IntunewinErrorCode } from "./error-codes.ts";
-import { walkSourceFolder } from "./folder-walk.ts";
+import { type SourceFileSystem, type SourceItem, walkSourceFolder } from "./folder-walk.ts";
 import { writeInnerZip } from "./inner-zip-writer.ts";
 import { ioFailed } from "./io-error.ts";
+import { memoryFolder } from "./memory-folder.ts";
 import { DEFAULT_CONTENT_FILE_NAME } from "./package-reader.ts";
-import { writePackage } from "./package-writer.ts";
+import { memoryPackageOutput, type PackageOutput, writePackage } from "./package-writer.ts";
 
 /** packFolder's input: IntuneWinAppUtil's -c, -s, -o and -q, plus tuning. */
 export interface PackOptions {
@@ -141,6 +142,47 @@ async function* untilAborted(
   throwIfAborted(signal, "packing");
 }
 
+/** MsiInfo and the product name when the setup file is an .msi (read from its bytes or its path). */
+async function msiPackageInfoOf(setupName: string, setup: string | Uint8Array) {
+  // Loaded only for .msi setup files: the CFB reader is memory the common case does not need.
+  return extname(setupName).toLowerCase() === ".msi"
+    ? await (await import("../msi/index.ts")).readMsiPackageInfo(setup)
+    : undefined;
+}
+
+/** The content zip of `items`, encrypted into a whole .intunewin written to `output`: both packs' common part. */
+async function writeItems(
+  items: SourceItem[],
+  pool: DeflatePool,
+  output: PackageOutput,
+  options: {
+    sourceFolder: string;
+    fileSystem?: SourceFileSystem;
+    setup: { relativeWindows: string; name: string };
+    level: number | undefined;
+    toolVersion: string | undefined;
+    msi: Awaited<ReturnType<typeof msiPackageInfoOf>>;
+    signal?: AbortSignal | undefined;
+    onRead?: (bytes: number) => void;
+  },
+): Promise<DetectionXml> {
+  const innerZip = writeInnerZip(items, pool, {
+    sourceFolder: options.sourceFolder,
+    level: options.level ?? DEFAULT_CONTENT_LEVEL,
+    ...(options.fileSystem === undefined ? {} : { fileSystem: options.fileSystem }),
+    ...(options.onRead === undefined ? {} : { onRead: options.onRead }),
+  });
+  const { msi } = options;
+  return writePackage(output, untilAborted(innerZip, options.signal), {
+    toolVersion: options.toolVersion ?? DEFAULT_TOOL_VERSION,
+    // intunewin.md §1.2 Name: the MSI ProductName, otherwise the setup file name.
+    name: msi?.productName ?? options.setup.name,
+    fileName: DEFAULT_CONTENT_FILE_NAME,
+    setupFile: options.setup.relativeWindows,
+    ...(msi === undefined ? {} : { msiInfo: msi.msiInfo }),
+  });
+}
+
 /**
  * Packs a folder into `<setup base name>.intunewin` as IntuneWinAppUtil does (`-c -s -o [-q]`), with MsiInfo
  * read from the .msi when the setup file is one. The package appears under its final name only when complete;
@@ -186,11 +228,7 @@ export async function packFolder(options: PackOptions): Promise<PackResult> {
       `${outputPath} already exists (use -q to overwrite)`,
     );
   }
-  // Loaded only for .msi setup files: the CFB reader is memory the common case does not need.
-  const msi =
-    extname(setupName).toLowerCase() === ".msi"
-      ? await (await import("../msi/index.ts")).readMsiPackageInfo(setup.absolute)
-      : undefined;
+  const msi = await msiPackageInfoOf(setupName, setup.absolute);
   const total = items.reduce((sum, item) => sum + item.size, 0);
   const temporary = join(outputFolder, `.${basename(outputPath)}.${randomBytes(6).toString("hex")}.tmp`);
   let handle: FileHandle;
@@ -202,21 +240,17 @@ export async function packFolder(options: PackOptions): Promise<PackResult> {
   const pool = options.pool ?? createDeflatePool(options.threads);
   let done = 0;
   try {
-    const innerZip = writeInnerZip(items, pool, {
+    const detection = await writeItems(items, pool, handle, {
       sourceFolder,
-      level: options.level ?? DEFAULT_CONTENT_LEVEL,
+      setup: { ...setup, name: setupName },
+      level: options.level,
+      toolVersion: options.toolVersion,
+      msi,
+      signal,
       onRead: (bytes) => {
         done += bytes;
         options.onProgress?.(done, total);
       },
-    });
-    const detection = await writePackage(handle, untilAborted(innerZip, signal), {
-      toolVersion: options.toolVersion ?? DEFAULT_TOOL_VERSION,
-      // intunewin.md §1.2 Name: the MSI ProductName, otherwise the setup file name.
-      name: msi?.productName ?? setupName,
-      fileName: DEFAULT_CONTENT_FILE_NAME,
-      setupFile: setup.relativeWindows,
-      ...(msi === undefined ? {} : { msiInfo: msi.msiInfo }),
     });
     await handle.close();
     // A stop that came while the last bytes were written still wins: the package is not committed.
@@ -240,4 +274,62 @@ export async function packFolder(options: PackOptions): Promise<PackResult> {
   } finally {
     if (options.pool === undefined) await pool.close();
   }
+}
+
+/** packFiles' input: the files of a folder, held in memory, and packFolder's `-s`. */
+export interface PackFilesOptions {
+  /** File contents by path relative to the folder (`/` or `\` separated); strings are written as UTF-8. */
+  files: Readonly<Record<string, string | Uint8Array>>;
+  /** `-s`: the setup file, relative to the folder. */
+  setupFile: string;
+  /** The files' last-write time (default now): a folder written just before packing has it. */
+  modifiedMs?: number;
+  level?: number;
+  /** Default: compress on this thread (createInlineDeflatePool), which suits a few KiB of files. */
+  pool?: DeflatePool;
+  toolVersion?: string;
+}
+
+/** A package packed in memory: the .intunewin's bytes, the name packFolder would give its file, and Detection.xml. */
+export interface PackedFiles {
+  bytes: Buffer;
+  fileName: string;
+  detection: DetectionXml;
+}
+
+/** The folder packFiles' files are said to be in, in error messages. */
+const MEMORY_FOLDER = resolve("package-files");
+
+/**
+ * Packs files held in memory as packFolder packs the folder they would be written to (same order, checks,
+ * names and bytes), with no folder written, read or removed: a scenario's inline package of a few KiB.
+ */
+export async function packFiles(options: PackFilesOptions): Promise<PackedFiles> {
+  const folder = memoryFolder(MEMORY_FOLDER, options.files, options.modifiedMs ?? Date.now());
+  const setup = relativeSetupPath(folder.root, options.setupFile);
+  const setupBytes = folder.bytesOf(setup.absolute);
+  if (setupBytes === undefined) {
+    throw new ImesimError(
+      IntunewinErrorCode.setupFileMissing,
+      `setup file ${options.setupFile} not found in the package's files`,
+    );
+  }
+  const { fileSystem } = folder;
+  const items = await walkSourceFolder(folder.root, { fileSystem });
+  const setupName = basename(setup.absolute);
+  const msi = await msiPackageInfoOf(setupName, setupBytes);
+  const output = memoryPackageOutput();
+  const detection = await writeItems(items, options.pool ?? createInlineDeflatePool(), output, {
+    sourceFolder: folder.root,
+    fileSystem,
+    setup: { ...setup, name: setupName },
+    level: options.level,
+    toolVersion: options.toolVersion,
+    msi,
+  });
+  return {
+    bytes: output.bytes(),
+    fileName: `${basename(setupName, extname(setupName))}.intunewin`,
+    detection,
+  };
 }

@@ -101,12 +101,12 @@ function assertEntryChecksum(source: RandomAccessSource, entry: ZipEntry, bytes:
 }
 
 /**
- * Opens a .intunewin (path or bytes): finds Detection.xml by path (case-insensitive, either separator),
+ * Opens a .intunewin (path, or bytes named `name` in messages): finds Detection.xml by path (case-insensitive, either separator),
  * parses it, and locates `IntuneWinPackage/Contents/<FileName>`, reading FileName rather than assuming it
  * (intunewin.md §1.2: the 1.4-era tool named it `<setup base>.intunewin`).
  */
-export async function readPackage(input: string | Uint8Array): Promise<IntunewinPackage> {
-  const source = typeof input === "string" ? await fileSource(input) : bytesSource(input, "<package>");
+export async function readPackage(input: string | Uint8Array, name = "<package>"): Promise<IntunewinPackage> {
+  const source = typeof input === "string" ? await fileSource(input) : bytesSource(input, name);
   try {
     const directory = await readZipDirectory(source, 10_000);
     const entries = directory.entries;

@@ -1,5 +1,4 @@
 import { createCipheriv, createHash, createHmac, randomBytes } from "node:crypto";
-import type { FileHandle } from "node:fs/promises";
 import { crc32 } from "node:zlib";
 import { crc32Combine } from "./crc32-combine.ts";
 import {
@@ -63,13 +62,38 @@ function contentLocalExtra(zip64: boolean, size: number): Buffer {
   return Buffer.concat([zip64Field, paddingExtra(PADDING_EXTRA_LENGTH - 20)]);
 }
 
+/** Where a package is written with positional writes: a file's handle, or memory (memoryPackageOutput). */
+export interface PackageOutput {
+  write(buffer: Buffer, offset: number, length: number, position: number): Promise<{ bytesWritten: number }>;
+}
+
+/** A package written to memory: `bytes()` is the whole file once writePackage has finished. */
+export function memoryPackageOutput(): PackageOutput & { bytes(): Buffer } {
+  let data = Buffer.alloc(0);
+  let length = 0;
+  return {
+    async write(buffer, offset, count, position) {
+      const end = position + count;
+      if (end > data.length) {
+        const grown = Buffer.alloc(Math.max(end, data.length * 2));
+        data.copy(grown, 0, 0, length);
+        data = grown;
+      }
+      buffer.copy(data, position, offset, offset + count);
+      length = Math.max(length, end);
+      return { bytesWritten: count };
+    },
+    bytes: () => data.subarray(0, length),
+  };
+}
+
 /** Buffers small writes into ~1 MiB positional writes. */
 class BatchedWriter {
-  #handle: FileHandle;
+  #handle: PackageOutput;
   #parts: Buffer[] = [];
   #pending = 0;
   #flushed: number;
-  constructor(handle: FileHandle, position: number) {
+  constructor(handle: PackageOutput, position: number) {
     this.#handle = handle;
     this.#flushed = position;
   }
@@ -110,7 +134,7 @@ export interface PackageMetadata {
  * fresh keys, HMAC over IV ‖ ciphertext, SHA-256 of the plaintext, then Detection.xml and the directory.
  */
 export async function writePackage(
-  handle: FileHandle,
+  handle: PackageOutput,
   innerZip: AsyncIterable<Buffer>,
   metadata: PackageMetadata,
   now = new Date(),

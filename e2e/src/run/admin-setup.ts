@@ -1,13 +1,25 @@
 // What an admin does to publish a scenario's apps: create each app, upload its package, commit, assign
 // (importApp), then the apps' relationships and any pasted policy. It talks to the service through an
 // AdminChannel, so `imesim run` (in-process) and the compose runner (over HTTP) publish the same way.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { ImesimError } from "@imesim/contracts/errors";
 import { type DecodedImePolicy, encodePolicy } from "@imesim/contracts/ime";
-import { createDeflatePool, type DeflatePool, packFolder } from "@imesim/contracts/intunewin";
-import { type AdminChannel, importApp, inProcessChannel, type MockIntuneServer } from "@imesim/mock-service";
+import {
+  createDeflatePool,
+  type DeflatePool,
+  type PackedFiles,
+  packFiles,
+  packFolder,
+} from "@imesim/contracts/intunewin";
+import {
+  type AdminChannel,
+  type ImportAppRequest,
+  importApp,
+  inProcessChannel,
+  type MockIntuneServer,
+} from "@imesim/mock-service";
 import { analyzeCommand } from "../lint/index.ts";
 import { graphAssignmentOf } from "../scenario/app-policy.ts";
 import type { LoadedApp, LoadedScenario } from "../scenario/index.ts";
@@ -36,19 +48,16 @@ function setupFileOf(body: Record<string, unknown>): string {
   return analyzeCommand(command).packageFiles[0] ?? "install.cmd";
 }
 
-/** Writes inline package files (or a one-file stand-in for an app without a package) to a folder to pack. */
-function materialize(app: LoadedApp, setupFile: string, scratch: string): string {
-  const folder = join(scratch, app.id);
+/**
+ * An inline package (or a one-file stand-in for an app without a package) packed in memory, as packing the folder
+ * its files would be written to packs it: a few KiB, so nothing is written, read back or removed.
+ */
+function packInline(app: LoadedApp, setupFile: string): Promise<PackedFiles> {
   const files =
     app.package?.kind === "files"
       ? app.package.files
       : { [setupFile]: `stand-in for ${setupFile} (the scenario declared no package)` };
-  for (const [name, content] of Object.entries(files)) {
-    const path = join(folder, ...name.split(/[\\/]/));
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, content);
-  }
-  return folder;
+  return packFiles({ files, setupFile });
 }
 
 /** Packs `folder` into `outputFolder` on a shared deflate pool; returns the .intunewin's path. */
@@ -139,38 +148,34 @@ export async function publishApps(
 ): Promise<Map<string, string>> {
   const inProcess = "intune" in target;
   const channel = inProcess ? inProcessChannel(target) : target;
-  const scratch = mkdtempSync(join(tmpdir(), "imesim-packages-"));
   const appIds = new Map<string, string>();
-  // One deflate pool for every app: starting its worker costs far more than packing a scenario's small folder.
+  // A folder package is packed to disk (a scratch folder) on one deflate pool shared by every such app: starting
+  // its worker costs far more than packing a small folder.
+  let scratch: string | undefined;
   let pool: DeflatePool | undefined;
-  const sharedPool = (): DeflatePool => {
-    pool ??= createDeflatePool();
-    return pool;
-  };
   try {
     for (const app of scenario.apps) {
       const body = graphBodyOf(app);
       const setupFile = setupFileOf(body);
       // Each assignment goes to its real target: the service keys assignments by app and id.
       const assignments = app.assignments.map((assignment) => graphAssignmentOf(assignment));
-      // What importApp would do with the folder (IntuneWinAppUtil's pack), on the shared pool.
-      const packed = join(scratch, `${app.id}.packed`);
-      const intunewinPath =
-        app.package?.kind === "intunewin"
-          ? app.package.path
-          : await packOnPool(
-              app.package?.kind === "folder" ? app.package.path : materialize(app, setupFile, scratch),
-              setupFile,
-              packed,
-              sharedPool(),
-            );
+      // What importApp would do with the folder (IntuneWinAppUtil's pack).
+      let packed: string | undefined;
+      let intunewin: Pick<ImportAppRequest, "intunewin" | "intunewinPath">;
+      if (app.package?.kind === "intunewin") intunewin = { intunewinPath: app.package.path };
+      else if (app.package?.kind === "folder") {
+        scratch ??= mkdtempSync(join(tmpdir(), "imesim-packages-"));
+        pool ??= createDeflatePool();
+        packed = join(scratch, `${app.id}.packed`);
+        intunewin = { intunewinPath: await packOnPool(app.package.path, setupFile, packed, pool) };
+      } else intunewin = { intunewin: await packInline(app, setupFile) };
       const imported = await importApp(target, {
         graphApp: body,
-        intunewinPath,
+        ...intunewin,
         assignments,
         ...(inProcess ? { appId: app.id } : {}),
       });
-      rmSync(packed, { recursive: true, force: true });
+      if (packed !== undefined) rmSync(packed, { recursive: true, force: true });
       appIds.set(app.name, imported.appId);
       if (app.pastedPolicy !== undefined)
         await overridePolicy(channel, adminToken, app.name, imported.appId, app.pastedPolicy);
@@ -178,6 +183,6 @@ export async function publishApps(
     return appIds;
   } finally {
     await pool?.close();
-    rmSync(scratch, { recursive: true, force: true });
+    if (scratch !== undefined) rmSync(scratch, { recursive: true, force: true });
   }
 }

@@ -271,7 +271,7 @@ async function commitFile(
   const before = store.blobs.fileIdentity(file.id);
   let failureReason = context.options.lenientCommit
     ? null
-    : await checkCommittedContent(store.blobs.filePath(file.id), file, encryptionInfo);
+    : await checkCommittedContent(store.blobs, file, encryptionInfo);
   if (failureReason === null && store.blobs.fileIdentity(file.id) !== before)
     failureReason = "The uploaded content changed while the commit verified it.";
   // The state changes before the 204 goes out, or IntuneWin32App spins (graph-win32.md §2.3).
