@@ -196,6 +196,10 @@ export function createSubgraphLogic(deps: SubgraphDeps): SubgraphLogicWithSkip {
       const { policy } = member;
       if (policy.DetectionRule.some((rule) => rule.DetectionType === DetectionType.Script)) return undefined;
       if (earlySkip(input) !== undefined) return undefined;
+      // An app never enforced is nearly always about to install: reading it ahead would only repeat the chart's
+      // detection and requirement check (the chart writes the same lines either way).
+      const ref = { userId: input.userId, appId: policy.Id, version: policy.Version };
+      if (store.readEnforcement(ref) === undefined) return undefined;
       const context = loneMemberContext(initialSubgraphContext(input));
       const detection = deps.enforcementLogic.detectQuietly(context);
       // The enforcement chart's routing and deciding, read ahead.

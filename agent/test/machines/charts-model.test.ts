@@ -109,6 +109,20 @@ const scenarios: Scenario[] = [
   },
   { name: "retry then success", attempts: [{ exitCode: 1618 }, { exitCode: 0, installs: true }] },
   { name: "failure, then GRS blocks the re-evaluation", attempts: [{ exitCode: 1603 }], hours: 10 },
+  // A lone app held by GRS is evaluated in place, without the charts (checkin-machine.ts settlesInPlace); one with
+  // a relative still runs them to blockedByGrs.
+  {
+    name: "failure, then GRS blocks the re-evaluation of an app with a dependency",
+    attempts: [{ exitCode: 1603 }],
+    hours: 10,
+    policy: {
+      FlatDependencies: [
+        { Action: RelationAction.DetectOnly, AppId: A, ChildId: D, Type: RelationType.Dependency, Level: 1 },
+      ],
+    },
+    extraPolicies: [makePolicy(D, { Intent: Intent.NotTargeted, Targeted: 0 })],
+    prepare: (h) => h.device.fs.writeFile(`C:\\Program Files\\${D}\\app.exe`, "MZ"),
+  },
   { name: "hard reboot", attempts: [{ exitCode: 1641, installs: true }] },
   { name: "not detected after install", attempts: [{ exitCode: 0 }] },
   { name: "content info missing", attempts: [], prepare: (h) => h.service.removeContent(A) },
