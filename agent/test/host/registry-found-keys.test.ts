@@ -70,3 +70,17 @@ describe("in-memory registry: keys found by path", () => {
     expect(store.getValue(["hkey_local_machine", "software", "x"], "V")).toEqual(sz("1"));
   });
 });
+
+describe("registry value checks", () => {
+  it("names the value and key of a bad value, and stores an unsigned DWORD as given", () => {
+    const registry = registryOver();
+    expect(() => registry.setValue(KEY, "Bad", { type: "REG_DWORD", data: 2 ** 33 })).toThrow(
+      `REG_DWORD value "Bad" in "${KEY}": 8589934592 is not a 32-bit integer`,
+    );
+    const value = { type: "REG_DWORD", data: 7 } as const;
+    registry.setValue(KEY, "Good", value);
+    expect(registry.getValue(KEY, "Good")).toEqual({ type: "REG_DWORD", data: 7 });
+    registry.setValue(KEY, "Signed", { type: "REG_DWORD", data: -1 });
+    expect(registry.getValue(KEY, "Signed")).toEqual({ type: "REG_DWORD", data: 0xffffffff });
+  });
+});

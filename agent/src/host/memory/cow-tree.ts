@@ -126,7 +126,14 @@ export class CowTree<P> {
     create?: (name: string) => P,
     folded?: readonly string[],
   ): TreeNode<P> | undefined {
-    if (create === undefined && this.find(names) === undefined) return undefined;
+    const found = this.find(names);
+    if (found === undefined && create === undefined) return undefined;
+    // Already ours, and still where the path leads: writable in place, as the walk below would hand it out. This is
+    // every write but a key's first on a device (issue 18).
+    if (found !== undefined && found.owner === this.#token && Object.isFrozen(names)) {
+      this.#savePayload(found);
+      return found;
+    }
     const keys = folded ?? foldedPath(names);
     const root = this.#root;
     let node = this.#own(root);
