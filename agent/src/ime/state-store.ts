@@ -157,59 +157,97 @@ function memoized<T>(parse: (text: string) => T): (text: string) => T {
 /**
  * `build`, remembered per parts: the registry finds a key by its text, and a text built again at every read must be
  * flattened and hashed again (issue 18: about a third of the registry's time in a simulated month). The parts
- * (user ids, app ids, hashes) are the same strings read after read, which V8 hashes once.
+ * (user ids, app ids, hashes) are the same strings read after read, which V8 hashes once. One level of maps per
+ * part, and no array of the parts per call (a read of one GRS value made one).
  */
-function spelled<P extends readonly (string | number)[]>(
-  build: (...parts: P) => string,
-): (...parts: P) => string {
-  let root = new Map<string | number, unknown>();
-  let size = 0;
-  return (...parts) => {
-    if (size >= MEMO_SIZE) {
-      root = new Map();
-      size = 0;
+function spelled1(build: (a: string) => string): (a: string) => string {
+  let texts = new Map<string, string>();
+  return (a) => {
+    let text = texts.get(a);
+    if (text === undefined) {
+      if (texts.size >= MEMO_SIZE) texts = new Map();
+      text = build(a);
+      texts.set(a, text);
     }
-    let node = root;
-    for (let index = 0; index < parts.length - 1; index += 1) {
-      let next = node.get(parts[index]!) as Map<string | number, unknown> | undefined;
-      if (next === undefined) {
-        next = new Map();
-        node.set(parts[index]!, next);
-      }
-      node = next;
+    return text;
+  };
+}
+
+/** The map under `key` in `outer`, made when missing. */
+function inner(outer: Map<unknown, unknown>, key: unknown): Map<unknown, unknown> {
+  let map = outer.get(key) as Map<unknown, unknown> | undefined;
+  if (map === undefined) {
+    map = new Map();
+    outer.set(key, map);
+  }
+  return map;
+}
+
+/** The nested maps of a memo of texts by several parts; it starts over past MEMO_SIZE texts. */
+class Texts {
+  #root = new Map<unknown, unknown>();
+  #size = 0;
+  /** The map below the first part. */
+  under(first: unknown): Map<unknown, unknown> {
+    if (this.#size >= MEMO_SIZE) {
+      this.#root = new Map();
+      this.#size = 0;
     }
-    const last = parts[parts.length - 1]!;
-    let key = node.get(last) as string | undefined;
-    if (key === undefined) {
-      key = build(...parts);
-      node.set(last, key);
-      size += 1;
+    return inner(this.#root, first);
+  }
+  /** The text under the last part in `map`, built when missing. */
+  text(map: Map<unknown, unknown>, last: unknown, build: () => string): string {
+    let text = map.get(last) as string | undefined;
+    if (text === undefined) {
+      text = build();
+      map.set(last, text);
+      this.#size += 1;
     }
-    return key;
+    return text;
+  }
+}
+
+function spelled2(build: (a: string, b: string) => string): (a: string, b: string) => string {
+  const texts = new Texts();
+  return (a, b) => {
+    const map = texts.under(a);
+    const hit = map.get(b) as string | undefined;
+    return hit ?? texts.text(map, b, () => build(a, b));
+  };
+}
+
+function spelled3(
+  build: (a: string, b: string, c: number) => string,
+): (a: string, b: string, c: number) => string {
+  const texts = new Texts();
+  return (a, b, c) => {
+    const map = inner(texts.under(a), b);
+    const hit = map.get(c) as string | undefined;
+    return hit ?? texts.text(map, c, () => build(a, b, c));
   };
 }
 
 /** Binds the IME's state layout to a device registry. */
 export function createImeStateStore(registry: Registry): ImeStateStore {
-  const appKey = spelled(win32AppKey);
-  const complianceKey = spelled(
+  const appKey = spelled3(win32AppKey);
+  const complianceKey = spelled3(
     (userId: string, appId: string, version: number) =>
       `${appKey(userId, appId, version)}\\ComplianceStateMessage`,
   );
-  const enforcementKey = spelled(
+  const enforcementKey = spelled3(
     (userId: string, appId: string, version: number) =>
       `${appKey(userId, appId, version)}\\EnforcementStateMessage`,
   );
-  const grs = spelled(grsKey);
-  const reportingKey = spelled(reportingAppKey);
-  const reportCacheKey = spelled(
+  const grs = spelled2(grsKey);
+  const reportingKey = spelled2(reportingAppKey);
+  const reportCacheKey = spelled2(
     (userId: string, appId: string) => `${reportingKey(userId, appId)}\\ReportCache\\${userId}`,
   );
-  const statusReportKey = spelled(
+  const statusReportKey = spelled2(
     (userId: string, appId: string) => `${STATUS_SERVICE_REPORTS_KEY}\\${userId}\\${appId}`,
   );
-  const userKey = spelled((userId: string) => `${WIN32_APPS_KEY}\\${userId}`);
-  const reportingUserKey = spelled((userId: string) => `${WIN32_APPS_KEY}\\Reporting\\${userId}`);
+  const userKey = spelled1((userId: string) => `${WIN32_APPS_KEY}\\${userId}`);
+  const reportingUserKey = spelled1((userId: string) => `${WIN32_APPS_KEY}\\Reporting\\${userId}`);
   const parseCompliance = memoized(parseComplianceStateMessage);
   const parseEnforcement = memoized(parseEnforcementStateMessage);
   const parseReport = memoized(parseAppStatusReport);

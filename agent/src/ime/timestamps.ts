@@ -4,6 +4,17 @@ const pad2 = (n: number): string => String(n).padStart(2, "0");
 
 /** `MM/dd/yyyy HH:mm:ss` in UTC, the GRS and Reporting value format (ime.md §4.4: "most likely UTC" [I]). */
 export function formatImeTimestamp(epochMs: number): string {
+  // One step writes the same instant to several values (the app key, its state message, the GRS): made once.
+  if (epochMs === lastFormatted) return lastText;
+  lastText = formatUncached(epochMs);
+  lastFormatted = epochMs;
+  return lastText;
+}
+
+let lastFormatted = Number.NaN;
+let lastText = "";
+
+function formatUncached(epochMs: number): string {
   const d = new Date(epochMs);
   return `${pad2(d.getUTCMonth() + 1)}/${pad2(d.getUTCDate())}/${d.getUTCFullYear()} ${pad2(d.getUTCHours())}:${pad2(
     d.getUTCMinutes(),

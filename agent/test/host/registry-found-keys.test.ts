@@ -70,3 +70,54 @@ describe("in-memory registry: keys found by path", () => {
     expect(store.getValue(["hkey_local_machine", "software", "x"], "V")).toEqual(sz("1"));
   });
 });
+
+describe("registry value checks", () => {
+  it("names the value and key of a bad value, and stores an unsigned DWORD as given", () => {
+    const registry = registryOver();
+    expect(() => registry.setValue(KEY, "Bad", { type: "REG_DWORD", data: 2 ** 33 })).toThrow(
+      `REG_DWORD value "Bad" in "${KEY}": 8589934592 is not a 32-bit integer`,
+    );
+    const value = { type: "REG_DWORD", data: 7 } as const;
+    registry.setValue(KEY, "Good", value);
+    expect(registry.getValue(KEY, "Good")).toEqual({ type: "REG_DWORD", data: 7 });
+    registry.setValue(KEY, "Signed", { type: "REG_DWORD", data: -1 });
+    expect(registry.getValue(KEY, "Signed")).toEqual({ type: "REG_DWORD", data: 0xffffffff });
+  });
+});
+
+describe("in-memory registry rollback of single values", () => {
+  it("puts back each value, its place in the key included, however sets and deletes interleave", () => {
+    const registry = registryOver();
+    for (const name of ["A", "B", "C", "D"]) registry.setValue(KEY, name, sz(name));
+    const before = registry.listValues(KEY);
+    const steps: Array<() => void> = [
+      () => registry.setValue(KEY, "B", sz("b2")),
+      () => registry.deleteValue(KEY, "A"),
+      () => registry.setValue(KEY, "E", sz("new")),
+      () => registry.setValue(KEY, "A", sz("back at the end")),
+      () => registry.deleteValue(KEY, "C"),
+      () => registry.setValue(KEY, "D", sz("d2")),
+    ];
+    // Every prefix of the steps, and the same run inside a nested transaction whose failure the outer one catches.
+    for (let count = 1; count <= steps.length; count += 1) {
+      expect(() =>
+        registry.transaction(() => {
+          for (const step of steps.slice(0, count)) step();
+          throw new Error("roll back");
+        }),
+      ).toThrow("roll back");
+      expect(registry.listValues(KEY)).toEqual(before);
+      registry.transaction(() => {
+        registry.setValue(KEY, "Outer", sz("kept"));
+        try {
+          registry.transaction(() => {
+            for (const step of steps.slice(0, count)) step();
+            throw new Error("inner");
+          });
+        } catch {}
+      });
+      expect(registry.listValues(KEY)).toEqual([...before, { name: "Outer", value: sz("kept") }]);
+      registry.deleteValue(KEY, "Outer");
+    }
+  });
+});

@@ -98,6 +98,10 @@ describe("IME state store (ime.md §4)", () => {
 
   it("round-trips registry timestamps and names a bad one", () => {
     expect(parseImeTimestamp(formatImeTimestamp(AT), "x")).toBe(AT);
+    // The same instant twice, another, then the first again: each formatted as itself.
+    expect(formatImeTimestamp(AT)).toBe(formatImeTimestamp(AT));
+    expect(formatImeTimestamp(Date.UTC(2026, 0, 2, 3, 4, 5))).toBe("01/02/2026 03:04:05");
+    expect(parseImeTimestamp(formatImeTimestamp(AT), "x")).toBe(AT);
     expect(() => parseImeTimestamp("yesterday", "GRS\\h\\a")).toThrow(/GRS\\h\\a/);
   });
 });

@@ -119,15 +119,23 @@ export class CowTree<P> {
   /**
    * The node at `names`, made mutable (copied along the path as needed). Missing nodes are created with
    * `create(name)` when given; without it, undefined is returned for a missing path and nothing changes.
-   * `folded`, when given, is `names` already case-folded (`foldCase`); a frozen `names` is folded once anyway.
+   * Inside a transaction the node's payload is kept to put back on rollback, unless `savePayload` is false: then
+   * the caller logs the inverse of its own change (`logUndo`), cheaper than a copy of the whole payload.
    */
   mutable(
     names: readonly string[],
     create?: (name: string) => P,
-    folded?: readonly string[],
+    savePayload = true,
   ): TreeNode<P> | undefined {
-    if (create === undefined && this.find(names) === undefined) return undefined;
-    const keys = folded ?? foldedPath(names);
+    const found = this.find(names);
+    if (found === undefined && create === undefined) return undefined;
+    // Already ours, and still where the path leads: writable in place, as the walk below would hand it out. This is
+    // every write but a key's first on a device (issue 18).
+    if (found !== undefined && found.owner === this.#token && Object.isFrozen(names)) {
+      if (savePayload) this.#savePayload(found);
+      return found;
+    }
+    const keys = foldedPath(names);
     const root = this.#root;
     let node = this.#own(root);
     // Whether the node handed out existed before this call (a created or copied one has nothing to restore).
@@ -155,7 +163,7 @@ export class CowTree<P> {
       node = next;
     }
     // The caller may now change the node's payload: a transaction keeps what it was.
-    if (existed) this.#savePayload(node);
+    if (existed && savePayload) this.#savePayload(node);
     return node;
   }
 
@@ -207,6 +215,20 @@ export class CowTree<P> {
       // The outermost transaction is over: nothing is left to roll back to.
       if (this.#savepoints.length === 0) this.#undo.length = 0;
     }
+  }
+
+  /** True while a transaction is open: only then is there an undo log to write to. */
+  get inTransaction(): boolean {
+    return this.#savepoints.length > 0;
+  }
+
+  /**
+   * Logs the inverse of a change the caller made to a payload it got from `mutable(…, false)`. The step runs on
+   * rollback, newest first, interleaved with the tree's own: it must read the node's payload when it runs (an
+   * older step may have put back a saved copy), not the one it saw.
+   */
+  logUndo(undo: () => void): void {
+    this.#log(undo);
   }
 
   /** Records an inverse step when a transaction is open. */

@@ -64,9 +64,17 @@ export class MemoryRegistryStore implements RegistryStore {
   }
 
   setValue(path: KeyPath, name: string, value: RegistryValue): void {
-    const node = this.#tree.mutable(path, emptyValues)!;
+    const tree = this.#tree;
+    // Inside a transaction, the one value's old entry is what a rollback puts back, not a copy of the whole key.
+    const node = tree.mutable(path, emptyValues, false)!;
     const key = foldedName(name);
     const existing = node.payload.get(key);
+    if (tree.inTransaction) {
+      // A value set again keeps its place in the key; a new one is simply removed again.
+      tree.logUndo(
+        existing === undefined ? () => node.payload.delete(key) : () => node.payload.set(key, existing),
+      );
+    }
     node.payload.set(key, { name: existing?.name ?? name, value });
   }
 

@@ -3,10 +3,10 @@ import { ImesimError } from "@imesim/contracts/errors";
 import type { RegistryValue } from "../types.ts";
 
 /** The value as Windows would store it (DWORD/QWORD made unsigned); throws REGISTRY_INVALID_VALUE otherwise. */
-export function normalizeRegistryValue(value: RegistryValue, where: string): RegistryValue {
-  const fail = (why: string): never => {
-    throw new ImesimError("REGISTRY_INVALID_VALUE", `${value.type} value ${where}: ${why}`);
-  };
+export function normalizeRegistryValue(value: RegistryValue, where: string | (() => string)): RegistryValue {
+  // `where` may be a function, so that the text naming the value is made only for an error (issue 18: the IME
+  // writes a registry value for most steps, and each write built it).
+  const fail = (why: string): never => invalidValue(value, where, why);
   switch (value.type) {
     case "REG_SZ":
     case "REG_EXPAND_SZ":
@@ -17,7 +17,8 @@ export function normalizeRegistryValue(value: RegistryValue, where: string): Reg
       if (!Number.isInteger(value.data) || value.data < -0x80000000 || value.data > 0xffffffff) {
         fail(`${value.data} is not a 32-bit integer`);
       }
-      return { type: "REG_DWORD", data: value.data >>> 0 };
+      // Already unsigned: stored as given, as strings are.
+      return value.data >>> 0 === value.data ? value : { type: "REG_DWORD", data: value.data >>> 0 };
     case "REG_QWORD":
       if (typeof value.data !== "bigint" || value.data < -(1n << 63n) || value.data >= 1n << 64n) {
         fail(`${String(value.data)} is not a 64-bit integer`);
@@ -35,4 +36,9 @@ export function normalizeRegistryValue(value: RegistryValue, where: string): Reg
     default:
       return fail("unknown type");
   }
+}
+
+function invalidValue(value: RegistryValue, where: string | (() => string), why: string): never {
+  const place = typeof where === "string" ? where : where();
+  throw new ImesimError("REGISTRY_INVALID_VALUE", `${value.type} value ${place}: ${why}`);
 }
