@@ -1,14 +1,14 @@
 // The agent process is SIGKILLed mid-step (the kill lands while it is frozen inside the step), then a new
 // process starts on the same SQLite device: no lost state, no duplicate report, no stray files.
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { createVirtualClock } from "../../src/clock/index.ts";
 import { createDevice } from "../../src/host/index.ts";
 import { T0 } from "../support/harness.ts";
+import { temporaryFolder } from "../support/temporary-folder.ts";
 
 const child = fileURLToPath(new URL("../support/crash-child.ts", import.meta.url));
 const [A, B] = ["c0ffee00-0000-4000-8000-00000000000a", "c0ffee00-0000-4000-8000-00000000000b"];
@@ -47,7 +47,7 @@ const killPoints = [
 describe("crash safety under SIGKILL (SQLite device)", () => {
   for (const point of killPoints) {
     it(`recovers from a kill ${point.name}`, async () => {
-      const folder = mkdtempSync(join(tmpdir(), "imesim-sigkill-"));
+      const folder = temporaryFolder("imesim-sigkill-");
       const db = join(folder, "device.sqlite");
       const uploads = join(folder, "uploads.txt");
       const killed = await run([db, uploads, String(T0), point.phase, point.app], true);
@@ -70,7 +70,7 @@ describe("crash safety under SIGKILL (SQLite device)", () => {
   }
 
   it("finds no trace of an installer killed while it ran: its effects land when it ends (issue 13)", async () => {
-    const folder = mkdtempSync(join(tmpdir(), "imesim-sigkill-"));
+    const folder = temporaryFolder("imesim-sigkill-");
     const db = join(folder, "device.sqlite");
     const killed = await run([db, join(folder, "uploads.txt"), String(T0), "install.launched", A], true);
     expect(killed.signal).toBe("SIGKILL");

@@ -1,7 +1,5 @@
 // Kill the agent anywhere on a SQLite device and start it again: it resumes with no lost state, no
 // duplicate report and no stray files (issue 6, crash safety).
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createDevice } from "@imesim/agent/host";
 import { describe, expect, it } from "vitest";
@@ -9,6 +7,7 @@ import { createVirtualClock } from "../../src/clock/index.ts";
 import { IMECACHE_DIR, INCOMING_DIR, STAGING_DIR } from "../../src/ime/index.ts";
 import { DEVICE, makePolicy } from "../support/fakes.ts";
 import { createHarness, HOUR, MINUTE, T0 } from "../support/harness.ts";
+import { temporaryFolder } from "../support/temporary-folder.ts";
 
 const A = "c0ffee00-0000-4000-8000-00000000000a";
 const B = "c0ffee00-0000-4000-8000-00000000000b";
@@ -29,7 +28,7 @@ const crashPoints = [
 describe("crash safety with a SQLite device", () => {
   for (const point of crashPoints) {
     it(`resumes after a kill ${point.name}`, async () => {
-      const path = join(mkdtempSync(join(tmpdir(), "imesim-crash-")), "device.sqlite");
+      const path = join(temporaryFolder("imesim-crash-"), "device.sqlite");
       const firstClock = createVirtualClock(T0);
       const first = createHarness({
         behaviours,

@@ -1,10 +1,10 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createVirtualClock } from "../../src/clock/index.ts";
 import { createEventStream } from "../../src/events/index.ts";
 import { createLogWriter, formatCmtraceLine, parseCmtrace } from "../../src/log/index.ts";
+import { temporaryFolder } from "../support/temporary-folder.ts";
 
 const START = Date.UTC(2026, 7, 20, 14, 13, 36, 842);
 
@@ -61,7 +61,7 @@ describe("log writer", () => {
   });
 
   it("rotates to <Base>-YYYYMMDD-HHMMSS.log on disk when the file would exceed its size", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "imesim-log-"));
+    const dir = temporaryFolder("imesim-log-");
     const clock = createVirtualClock(START);
     const stream = createEventStream({ deviceId: "dev", clock });
     const writer = createLogWriter(stream, { dir, maxBytes: 1_000, maxHistory: 2 });
@@ -84,7 +84,7 @@ describe("log writer", () => {
   });
 
   it("counts what a previous run left in the file it appends to", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "imesim-log-"));
+    const dir = temporaryFolder("imesim-log-");
     writeFileSync(join(dir, "AppWorkload.log"), `\uFEFF${"x".repeat(950)}`);
     const clock = createVirtualClock(START);
     const stream = createEventStream({ deviceId: "dev", clock });
@@ -100,7 +100,7 @@ describe("log writer", () => {
   });
 
   it("keeps both files when two rotations fall in the same second", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "imesim-log-"));
+    const dir = temporaryFolder("imesim-log-");
     const clock = createVirtualClock(START);
     const stream = createEventStream({ deviceId: "dev", clock });
     const writer = createLogWriter(stream, { dir, maxBytes: 300, maxHistory: 5 });
@@ -121,7 +121,7 @@ describe("log writer", () => {
   });
 
   it("has every line on disk as its event is emitted, without a flush (issue 13 crash semantics)", () => {
-    const dir = mkdtempSync(join(tmpdir(), "imesim-log-live-"));
+    const dir = temporaryFolder("imesim-log-live-");
     const clock = createVirtualClock(START);
     const stream = createEventStream({ deviceId: "dev", clock });
     createLogWriter(stream, { dir });
