@@ -108,6 +108,11 @@ export interface ClockState {
   /** Simulated epoch ms now. */
   readonly now: number;
   readonly finished: boolean;
+  /**
+   * Counts the clock's changes. The stream, a control's reply and a catch-up travel on different connections and
+   * can arrive out of order: a state whose revision is below the one shown is stale and is dropped.
+   */
+  readonly revision: number;
 }
 
 /** What the live stream (`/ui/api/stream`, server-sent events) carries. */

@@ -22,6 +22,8 @@ export function renderClock(
   const now = root.querySelector<HTMLElement>(".now")!;
   let state = initial;
   const update = (clock: ClockState) => {
+    // A finished run whose late "running" reply lands after the stream said finished would otherwise look stuck.
+    if (clock.revision < state.revision) return;
     state = clock;
     pause.textContent = clock.paused ? "Play" : "Pause";
     pause.disabled = step.disabled = clock.finished;

@@ -24,10 +24,12 @@ export function createClockPacer(
   let now = startMs;
   let finished = false;
   let stepping = false;
+  let revision = 0;
   let wake: () => void = () => {};
   const listeners: ((state: ClockState) => void)[] = [];
-  const state = (): ClockState => ({ paused, speed, now, finished });
+  const state = (): ClockState => ({ paused, speed, now, finished, revision });
   const changed = () => {
+    revision += 1;
     wake();
     for (const listener of listeners) listener(state());
   };

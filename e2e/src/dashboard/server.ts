@@ -15,7 +15,8 @@ export async function startDashboardServer(
   source: DashboardSource,
   options: { port?: number; dist?: string } = {},
 ): Promise<DashboardServer> {
-  const app = Fastify({ logger: false });
+  // A live run's event stream stays open as long as its page does: closing ends it rather than waiting on the browser.
+  const app = Fastify({ logger: false, forceCloseConnections: true });
   await registerDashboard(app, source, options.dist === undefined ? {} : { dist: options.dist });
   const address = await app.listen({ host: "127.0.0.1", port: options.port ?? 0 });
   return { url: `${address}/ui/`, close: () => app.close() };

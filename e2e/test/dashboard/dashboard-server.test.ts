@@ -13,6 +13,7 @@ import { createClockPacer } from "../../src/dashboard/clock-pacer.ts";
 import { eventLinesOf } from "../../src/dashboard/event-lines.ts";
 import { registerDashboard } from "../../src/dashboard/routes.ts";
 import { loadSavedRun } from "../../src/dashboard/saved-run.ts";
+import { startDashboardServer } from "../../src/dashboard/server.ts";
 import { createServiceSource, servicePortalOf } from "../../src/dashboard/service-source.ts";
 import { runScenario } from "../../src/run/run-scenario.ts";
 import { loadScenarioFile } from "../../src/scenario/index.ts";
@@ -159,6 +160,22 @@ describe("clock pacer", () => {
     expect(pacer.control.state()).toMatchObject({ finished: true, paused: false });
   });
 
+  it("numbers every change, so the page can drop a state that arrives after a newer one", async () => {
+    const clock = createVirtualClock(0);
+    clock.setTimeout(() => {}, 1000);
+    const pacer = createClockPacer(0);
+    const revisions = [pacer.control.state().revision];
+    pacer.onChange((state) => revisions.push(state.revision));
+    pacer.control.setSpeed(60);
+    pacer.control.setSpeed("max");
+    pacer.control.resume();
+    await pacer.drive(clock, 2000);
+    // Each change (two speeds, the resume, the timer taken, the end) has a revision above the one before it.
+    expect(revisions.length).toBeGreaterThanOrEqual(6);
+    expect(revisions.every((revision, i) => i === 0 || revision > revisions[i - 1]!)).toBe(true);
+    expect(pacer.control.state()).toMatchObject({ finished: true, revision: revisions.at(-1) });
+  });
+
   it("waits the simulated gap divided by the speed", async () => {
     const clock = createVirtualClock(0);
     clock.setTimeout(() => {}, 6000);
@@ -198,5 +215,36 @@ describe("clock pacer", () => {
     });
     expect(ok.json()).toMatchObject({ speed: 60, paused: true });
     await app.close();
+  });
+});
+
+describe("dashboard server", () => {
+  it("closes while a page still holds the live stream open, ending the stream", {
+    timeout: 15_000,
+  }, async () => {
+    const pacer = createClockPacer(0);
+    const server = await startDashboardServer(
+      {
+        mode: "live",
+        title: "t",
+        devices: () => [],
+        events: () => undefined,
+        logs: () => undefined,
+        clock: pacer.control,
+        subscribe: () => () => {},
+      },
+      { dist: "/nonexistent" },
+    );
+    const stream = await fetch(`${server.url}api/stream`);
+    const reader = stream.body!.getReader();
+    const first = new TextDecoder().decode((await reader.read()).value);
+    expect(first).toContain('"kind":"clock"');
+    await server.close();
+    // The server ended the stream: the reader sees its end (or the connection's reset), never waits for more.
+    const end = await reader.read().then(
+      (chunk) => chunk.done,
+      () => true,
+    );
+    expect(end).toBe(true);
   });
 });

@@ -208,6 +208,36 @@ describe.skipIf(SKIP_REASON !== undefined)(
       }
     });
 
+    it("stays finished when Play's reply comes back after the stream said the run finished", async () => {
+      const live = await startInProcessLive(scenarioPath);
+      const page = await browser.browser.newPage({ viewport: { width: 1400, height: 1000 } });
+      try {
+        // Play's reply (a running clock) is held until the run is over and the stream has told the page so: a
+        // page that took the later-arriving reply for the newer news would show a finished run as running.
+        await page.route("**/ui/api/clock", async (route) => {
+          const reply = await route.fetch();
+          await expect.poll(() => live.source.clock?.state().finished, { timeout: 60_000 }).toBe(true);
+          await page.waitForSelector('body[data-clock="finished"]', { timeout: 10_000 });
+          await route.fulfill({ response: reply });
+        });
+        await page.goto(live.url);
+        await page.waitForSelector('body[data-clock="paused"]');
+        const replied = page.waitForEvent("requestfinished", (request) =>
+          request.url().endsWith("/api/clock"),
+        );
+        await page.click("#clock .pause");
+        await live.untilFinished(page, 60_000);
+        await replied;
+        // The page handles the reply a few tasks after its body arrives; give it time to (wrongly) redraw.
+        await sleep(500);
+        expect(await page.getAttribute("body", "data-clock")).toBe("finished");
+        expect(await page.isDisabled("#clock .step")).toBe(true);
+      } finally {
+        await page.close();
+        await live.close();
+      }
+    });
+
     it("sends Step then Play in click order, and catches up on events sent before its stream opened", async () => {
       const live = await startInProcessLive(scenarioPath);
       try {
