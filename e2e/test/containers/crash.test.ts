@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { defaultTenantId, type FaultPlan } from "@imesim/mock-service";
 import type { StartedTestContainer } from "testcontainers";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { createHttpChannel } from "../../src/containers/http-channel.ts";
 import { publishScenario } from "../../src/containers/runner.ts";
 import { AGENT_OUTPUT } from "../../src/remote/agent-outputs.ts";
@@ -13,6 +13,7 @@ import {
   ADMIN_TOKEN,
   CLIENT,
   freePort,
+  removeSharedFolders,
   SCENARIOS,
   sharedFolder,
   startAgent,
@@ -26,6 +27,7 @@ afterEach(async () => {
   for (const container of started.splice(0).reverse())
     await container.stop({ timeout: 5_000 }).catch(() => {});
 }, 60_000);
+afterAll(removeSharedFolders);
 
 interface LoggedEvent {
   readonly phase: string;

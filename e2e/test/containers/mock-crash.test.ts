@@ -5,11 +5,12 @@ import { type AdminChannel, defaultTenantId, importApp } from "@imesim/mock-serv
 import type { StartedTestContainer } from "testcontainers";
 import { afterAll, describe, expect, it } from "vitest";
 import { createHttpChannel } from "../../src/containers/http-channel.ts";
-import { ADMIN_TOKEN, CLIENT, freePort, sharedFolder, startMock } from "./support.ts";
+import { ADMIN_TOKEN, CLIENT, freePort, removeSharedFolders, sharedFolder, startMock } from "./support.ts";
 
 const started: StartedTestContainer[] = [];
 afterAll(async () => {
   for (const container of started.reverse()) await container.stop({ timeout: 5_000 }).catch(() => {});
+  removeSharedFolders();
 }, 60_000);
 
 /** A required win32LobApp for all devices whose package is one small setup file. */

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { defaultTenantId } from "@imesim/mock-service";
 import type { StartedTestContainer } from "testcontainers";
@@ -10,6 +10,7 @@ import {
   ADMIN_TOKEN,
   CLIENT,
   freePort,
+  removeSharedFolders,
   SCENARIOS,
   sharedFolder,
   startAgent,
@@ -30,7 +31,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const container of started.reverse()) await container.stop({ timeout: 5_000 });
-  rmSync(dir, { recursive: true, force: true });
+  removeSharedFolders();
 }, 60_000);
 
 describe("the images under testcontainers", () => {

@@ -1,6 +1,6 @@
 // Starting the project's images with testcontainers, on the host network (machines whose containers may
 // only use loopback; CI sets TESTCONTAINERS_HOST_OVERRIDE=127.0.0.1 and builds the images first).
-import { chmodSync, existsSync, mkdirSync, mkdtempSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -20,7 +20,24 @@ export const ADMIN_TOKEN = "imesim-test-admin";
 export function sharedFolder(prefix: string): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   chmodSync(dir, 0o777);
+  sharedFolders.push(dir);
   return dir;
+}
+
+const sharedFolders: string[] = [];
+
+/**
+ * Removes every folder sharedFolder made, once their containers have stopped. Their files belong to the containers'
+ * uid 1000: a user who may not remove them (neither root nor uid 1000) is told which folder stays, not failed.
+ */
+export function removeSharedFolders(): void {
+  for (const dir of sharedFolders.splice(0)) {
+    try {
+      rmSync(dir, { recursive: true, force: true });
+    } catch (error) {
+      console.warn(`left ${dir}: ${(error as Error).message}`);
+    }
+  }
 }
 
 /** A loopback port free right now (the host network has no port mapping to ask Docker for one). */
