@@ -3,10 +3,10 @@ import { Worker } from "node:worker_threads";
 import * as zlib from "node:zlib";
 import { ImesimError } from "../errors/index.ts";
 import {
-  DEFLATE_CHUNK_SOURCE,
   DEFLATE_WORKER_SOURCE,
   type DeflateJob,
   type DeflateResult,
+  deflateChunk,
 } from "./deflate-worker-source.ts";
 import { IntunewinErrorCode } from "./error-codes.ts";
 
@@ -90,17 +90,12 @@ export function createDeflatePool(threads = Math.max(1, availableParallelism() -
   };
 }
 
-/** The workers' own chunk compressor, compiled once on this thread for the inline pool. */
-let inlineDeflate: ((zlibModule: typeof zlib, job: Omit<DeflateJob, "id">) => Buffer) | undefined;
-
 /**
  * A pool with no workers: each chunk is compressed on the calling thread, with the workers' code. For packages
  * of a few KiB (a scenario's inline files), where a round trip to a worker costs more than the deflate and leaves
  * this thread idle while it waits; the bytes are the ones a worker pool writes.
  */
 export function createInlineDeflatePool(): DeflatePool {
-  inlineDeflate ??= new Function(`${DEFLATE_CHUNK_SOURCE}\nreturn deflateChunk;`)() as typeof inlineDeflate;
-  const deflateChunk = inlineDeflate as NonNullable<typeof inlineDeflate>;
   let nextId = 0;
   return {
     size: 1,

@@ -9,6 +9,8 @@
 // is still a Deflate entry as the tool writes it, only the encoder skips a match search that cannot pay off.
 // Dead chunk buffers are collected every ~48 MiB (see garbage-collection.ts for why).
 
+import type * as zlib from "node:zlib";
+
 /** What the pool sends: one chunk to compress. */
 export interface DeflateJob {
   id: number;
@@ -27,23 +29,26 @@ export interface DeflateResult {
 }
 
 /**
- * One job's compression, as plain JavaScript taking node:zlib: the workers run it, and so does the inline pool
- * (deflate-pool.ts) for packages too small to be worth a worker, so both write the same bytes.
+ * One job's compression: the workers run it, and so does the inline pool (deflate-pool.ts) for packages too small
+ * to be worth a worker, so both write the same bytes. The workers get it as its own source text
+ * (`deflateChunk.toString()`), so it must use nothing but its arguments: no imports, no outer names.
  */
-export const DEFLATE_CHUNK_SOURCE = `
-function deflateChunk(zlib, job) {
+export function deflateChunk(zlibModule: typeof zlib, job: Omit<DeflateJob, "id">): Buffer {
   const SAMPLE = 64 * 1024;
   const INCOMPRESSIBLE_RATIO = 0.97;
   let level = job.level;
   if (level !== 0 && job.data.length > SAMPLE) {
     const sample = job.data.subarray(0, SAMPLE);
-    if (zlib.deflateRawSync(sample, { level: 1 }).length > sample.length * INCOMPRESSIBLE_RATIO) level = 0;
+    if (zlibModule.deflateRawSync(sample, { level: 1 }).length > sample.length * INCOMPRESSIBLE_RATIO)
+      level = 0;
   }
-  const options = { level, finishFlush: job.final ? zlib.constants.Z_FINISH : zlib.constants.Z_SYNC_FLUSH };
+  const options: zlib.ZlibOptions = {
+    level,
+    finishFlush: job.final ? zlibModule.constants.Z_FINISH : zlibModule.constants.Z_SYNC_FLUSH,
+  };
   if (job.dictionary !== undefined) options.dictionary = job.dictionary;
-  return zlib.deflateRawSync(job.data, options);
+  return zlibModule.deflateRawSync(job.data, options);
 }
-`;
 
 export const DEFLATE_WORKER_SOURCE = `
 const { parentPort } = require("node:worker_threads");
@@ -54,7 +59,7 @@ const GC_INTERVAL = 8 * 1024 * 1024;
 const JOB_COST = 256 * 1024;
 let sinceGc = 0;
 let collections = 0;
-${DEFLATE_CHUNK_SOURCE}
+const deflateChunk = ${deflateChunk.toString()};
 parentPort.on("message", (job) => {
   const output = deflateChunk(zlib, job);
   const whole = output.byteOffset === 0 && output.byteLength === output.buffer.byteLength;
