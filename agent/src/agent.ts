@@ -18,18 +18,15 @@ import { startInventory } from "./inventory/agent-hook.ts";
 import { createLogLevelSwitch, type ImeLogLevel } from "./log/log-level.ts";
 import { createLogWriter, type LogWriter } from "./log/writer.ts";
 import { createCheckinLogic } from "./machines/checkin-logic.ts";
-import { createCheckinMachine } from "./machines/checkin-machine.ts";
 import { createEnforcementLogic, type DeliverySources } from "./machines/enforcement-logic.ts";
-import { createEnforcementMachine } from "./machines/enforcement-machine.ts";
 import { createIntunewinCodec } from "./machines/intunewin-codec.ts";
 import type { AppEvaluator, ContentCodec } from "./machines/ports.ts";
 import { createRulesEvaluator } from "./machines/rules-evaluator.ts";
 import { startScriptWorkloads } from "./machines/scripts/agent-hook.ts";
 import { SYNCCOMPLIANCE_MONIKER } from "./machines/scripts/compliance-run.ts";
 import { createServiceLogic } from "./machines/service-logic.ts";
-import { createServiceMachine, type LoggedOnUser, type ServiceMachine } from "./machines/service-machine.ts";
+import { type LoggedOnUser, type ServiceMachine, serviceMachine } from "./machines/service-machine.ts";
 import { createSubgraphLogic } from "./machines/subgraph-logic.ts";
-import { createSubgraphMachine } from "./machines/subgraph-machine.ts";
 import type { DeviceIdentity } from "./service-client/device-identity.ts";
 import { holdingClock } from "./service-client/held-client.ts";
 import { createHttpServiceClient } from "./service-client/http-client.ts";
@@ -190,35 +187,30 @@ export function createAgent(options: AgentOptions): Agent {
     // The option wins over the device profile's link; work-durations.ts has the default.
     ...(downloadMbps === undefined ? {} : { downloadMbps }),
   });
-  const enforcement = createEnforcementMachine(enforcementLogic);
-  const subgraphLogic = createSubgraphLogic({ store, events, clock, enforcement, enforcementLogic });
-  const subgraph = createSubgraphMachine(subgraphLogic);
+  const subgraphLogic = createSubgraphLogic({ store, events, clock, enforcementLogic });
   const checkinIntervalCache = createCheckinIntervalCache();
-  const checkin = createCheckinMachine(
-    createCheckinLogic({
-      events,
-      store,
-      clock,
-      service: serviceClient,
-      tokens,
-      subgraph,
-      notDue: subgraphLogic,
-      inPlace: subgraphLogic,
-      checkinIntervalCache,
-    }),
-  );
-  const service: ServiceMachine = createServiceMachine(
-    createServiceLogic({
-      events,
-      clock,
-      store,
-      fs: host.fs,
-      checkin,
-      agentVersion,
-      checkinIntervalCache,
-      startsAtBoot: () => imeStartsAtBoot(host),
-    }),
-  );
+  const checkinLogic = createCheckinLogic({
+    events,
+    store,
+    clock,
+    service: serviceClient,
+    tokens,
+    subgraph: subgraphLogic,
+    notDue: subgraphLogic,
+    inPlace: subgraphLogic,
+    checkinIntervalCache,
+  });
+  // The charts are built once per process; this device's logic goes in with the service's input.
+  const serviceLogic = createServiceLogic({
+    events,
+    clock,
+    store,
+    fs: host.fs,
+    checkin: checkinLogic,
+    agentVersion,
+    checkinIntervalCache,
+    startsAtBoot: () => imeStartsAtBoot(host),
+  });
   let failure: unknown;
   const initialUsers =
     options.users ??
@@ -259,9 +251,9 @@ export function createAgent(options: AgentOptions): Agent {
         });
   const inventory =
     options.inventory === true ? startInventory({ events, clock, host, serviceClient, tokens }) : undefined;
-  const actor: Actor<ServiceMachine> = createActor(service, {
+  const actor: Actor<ServiceMachine> = createActor(serviceMachine, {
     clock,
-    input: { users: initialUsers },
+    input: { users: initialUsers, logic: serviceLogic },
     ...(options.inspect === undefined ? {} : { inspect: options.inspect }),
   });
   actor.subscribe({

@@ -2,7 +2,6 @@
 import { Intent, TargetType } from "@imesim/contracts/enums";
 import type { Win32AppResult } from "@imesim/contracts/gateway";
 import { type DecodedImePolicy, parsePolicies } from "@imesim/contracts/ime";
-import { fromPromise } from "xstate";
 import type { Clock } from "../clock/clock.ts";
 import type { ImeEventStream } from "../events/stream.ts";
 import { type AppListKind, DEVICE_USER_ID } from "../events/types.ts";
@@ -12,7 +11,7 @@ import { callService, type TokenProvider } from "../service-client/token-provide
 import type { ImeServiceClient } from "../service-client/types.ts";
 import type { CheckinContext, CheckinLogic, CheckinSession } from "./checkin-machine.ts";
 import { planSubgraphs, type Targeting } from "./decisions.ts";
-import type { SubgraphInput, SubgraphMachine } from "./subgraph-machine.ts";
+import type { SubgraphInput, SubgraphLogic } from "./subgraph-machine.ts";
 
 /** How often a full status report goes out; the real cadence is not documented (ime.md §9 [?]), we choose daily. */
 export const FULL_REPORT_INTERVAL_MS = 24 * 3_600_000;
@@ -23,7 +22,7 @@ export interface CheckinDeps {
   readonly clock: Clock;
   readonly service: ImeServiceClient;
   readonly tokens: TokenProvider;
-  readonly subgraph: SubgraphMachine;
+  readonly subgraph: SubgraphLogic;
   /** The subgraph logic's skip for a re-evaluation not yet due, run without a subgraph chart (CheckinLogic). */
   readonly notDue?: CheckinLogic["notDue"];
   /** The subgraph logic's evaluation of a lone app that settles without content, run without its charts. */
@@ -99,10 +98,10 @@ export function createCheckinLogic(deps: CheckinDeps): CheckinLogic {
     ...(deps.notDue === undefined ? {} : { notDue: deps.notDue }),
     ...(deps.inPlace === undefined ? {} : { inPlace: deps.inPlace }),
     actors: {
-      acquireToken: fromPromise(async () => {
+      acquireToken: async () => {
         await tokens.get();
-      }),
-      requestApps: fromPromise(async ({ input: context }) => {
+      },
+      requestApps: async (context) => {
         const session = sessionOf(context);
         const requested = context.requestedApps.filter(
           (r) => r.userId.toLowerCase() === session.userId.toLowerCase(),
@@ -176,8 +175,8 @@ export function createCheckinLogic(deps: CheckinDeps): CheckinLogic {
           bySession.set(sessionKey(session), subgraphs);
         }
         return subgraphs;
-      }),
-      uploadResults: fromPromise(async ({ input: context }) => {
+      },
+      uploadResults: async (context) => {
         // Deltas: everything recorded but not yet delivered, including reports a crash kept from the last
         // run. About daily, or when LastFullReportTimeUtc is gone, a full report of every app (ime.md §9, §4.5).
         // Device-targeted apps keep their state under the device's id whichever session ran them.
@@ -202,7 +201,7 @@ export function createCheckinLogic(deps: CheckinDeps): CheckinLogic {
           );
           if (full) store.recordFullReport(userId, clock.now());
         }
-      }),
+      },
     },
     effects: {
       announceStart(context) {

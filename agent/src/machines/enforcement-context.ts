@@ -1,8 +1,8 @@
 import { EnforcementState } from "@imesim/contracts/enums";
 import type { EnforcementContext, EnforcementInput } from "./enforcement-types.ts";
 
-/** A fresh enforcement context for `input`, as the chart starts it. */
-export function initialEnforcementContext(input: EnforcementInput): EnforcementContext {
+/** A fresh enforcement context for `input`, as the chart starts it (with whatever else the input carries). */
+export function initialEnforcementContext<I extends EnforcementInput>(input: I): EnforcementContext & I {
   return {
     ...input,
     grs: undefined,

@@ -2,7 +2,6 @@
 import { Applicability, EnforcementState, InstallContext, nameOf, RunAs } from "@imesim/contracts/enums";
 import { ImesimError, isImesimError } from "@imesim/contracts/errors";
 import type { DecodedImePolicy } from "@imesim/contracts/ime";
-import { fromPromise } from "xstate";
 import { type Clock, whileHeld } from "../clock/clock.ts";
 import type { ImeEventStream } from "../events/stream.ts";
 import type { DiskSpool } from "../host/files/disk-spool.ts";
@@ -323,15 +322,15 @@ export function createEnforcementLogic(deps: EnforcementDeps): EnforcementLogicW
       record,
     },
     actors: {
-      detectAfterDownload: fromPromise(async ({ input }) => {
+      detectAfterDownload: async (input) => {
         const outcome = detect(input, false);
         return { outcome, supersededDetected: detectSuperseded(input, false) };
-      }),
-      redetect: fromPromise(async ({ input }) => {
+      },
+      redetect: async (input) => {
         const outcome = detect(input, true);
         return { outcome, supersededDetected: detectSuperseded(input, true) };
-      }),
-      fetchContentInfo: fromPromise(async ({ input: context }) => {
+      },
+      fetchContentInfo: async (context) => {
         try {
           return await callService(deps.tokens, clock, (token) =>
             deps.service.getContentInfo({
@@ -360,16 +359,16 @@ export function createEnforcementLogic(deps: EnforcementDeps): EnforcementLogicW
           );
           throw error;
         }
-      }),
-      download: fromPromise(({ input }) => download(input)),
-      verify: fromPromise(async ({ input: context }) => {
+      },
+      download: (input) => download(input),
+      verify: async (context) => {
         const encrypted = encryptedOf(context);
         await contentStep(context, "verify", sizeOf(encrypted), () =>
           deps.codec.verify(encrypted, context.contentInfo!.encryption),
         );
         events.emit({ phase: "content.verified", details: { size: sizeOf(encrypted) } }, subjectOf(context));
-      }),
-      decrypt: fromPromise(async ({ input: context }) => {
+      },
+      decrypt: async (context) => {
         const encrypted = encryptedOf(context);
         await contentStep(context, "decrypt", sizeOf(encrypted), () =>
           deps.codec.decrypt(encrypted, context.contentInfo!.encryption),
@@ -381,8 +380,8 @@ export function createEnforcementLogic(deps: EnforcementDeps): EnforcementLogicW
           },
           subjectOf(context),
         );
-      }),
-      unzip: fromPromise(async ({ input: context }) => {
+      },
+      unzip: async (context) => {
         const target = imeCachePath(context.policy.Id, context.policy.Version);
         const encrypted = encryptedOf(context);
         const entries = await contentStep(context, "unzip", sizeOf(encrypted), () =>
@@ -398,8 +397,8 @@ export function createEnforcementLogic(deps: EnforcementDeps): EnforcementLogicW
           },
           subjectOf(context),
         );
-      }),
-      runInstaller: fromPromise(async ({ input: context }) => {
+      },
+      runInstaller: async (context) => {
         const timeoutMs = context.policy.InstallEx.MaxRunTimeInMinutes * 60_000;
         const system = context.policy.InstallEx.RunAs === RunAs.System;
         // The IME service is a 32-bit process: installs run in the WOW64 view (ime.md §1.5).
@@ -473,7 +472,7 @@ export function createEnforcementLogic(deps: EnforcementDeps): EnforcementLogicW
           ...outcome,
           durationMs: Math.max(outcome.durationMs, Math.min(INSTALL_FLOOR_MS, timeoutMs)),
         };
-      }),
+      },
     },
     effects: {
       announceDesiredState(context) {

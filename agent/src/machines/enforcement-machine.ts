@@ -3,7 +3,7 @@
 // → install with retries under the timeout → map the exit code → reboot handling → re-detect → record
 // → cleanup. The chart only names steps; every effect and lookup is supplied by EnforcementLogic.
 import { EnforcementState } from "@imesim/contracts/enums";
-import { assign, enqueueActions, type PromiseActorLogic, setup } from "xstate";
+import { assign, enqueueActions, fromPromise, setup } from "xstate";
 import type { GrsVerdict } from "../events/types.ts";
 import type { InstallOutcome } from "../host/installer/types.ts";
 import type { ContentInfo } from "../service-client/types.ts";
@@ -46,17 +46,18 @@ export interface EnforcementLogic {
     /** Writes state messages, GRS, Reporting, sends the report; returns the result. */
     record(context: EnforcementContext): EnforcementResult;
   };
+  /** The steps that wait (the service, the network, the installer's process): each runs as an invoked actor. */
   readonly actors: {
-    readonly fetchContentInfo: PromiseActorLogic<ContentInfo, EnforcementContext>;
-    readonly download: PromiseActorLogic<Delivery, EnforcementContext>;
-    readonly verify: PromiseActorLogic<void, EnforcementContext>;
-    readonly decrypt: PromiseActorLogic<void, EnforcementContext>;
-    readonly unzip: PromiseActorLogic<void, EnforcementContext>;
-    readonly runInstaller: PromiseActorLogic<InstallOutcome, EnforcementContext>;
+    fetchContentInfo(context: EnforcementContext): Promise<ContentInfo>;
+    download(context: EnforcementContext): Promise<Delivery>;
+    verify(context: EnforcementContext): Promise<void>;
+    decrypt(context: EnforcementContext): Promise<void>;
+    unzip(context: EnforcementContext): Promise<void>;
+    runInstaller(context: EnforcementContext): Promise<InstallOutcome>;
     /** The second pass, after the download, then the superseded apps again (ime.md §11a order). */
-    readonly detectAfterDownload: PromiseActorLogic<RelativeDetection, EnforcementContext>;
+    detectAfterDownload(context: EnforcementContext): Promise<RelativeDetection>;
     /** The third pass, after the install, then the superseded apps again. */
-    readonly redetect: PromiseActorLogic<RelativeDetection, EnforcementContext>;
+    redetect(context: EnforcementContext): Promise<RelativeDetection>;
   };
   readonly effects: {
     /** The ActionProcessor's desired-state block (ime.md §1.3.3). */
@@ -93,356 +94,384 @@ function decisionOf(context: EnforcementContext): InstallDecision | undefined {
     : installOutcome(mapping, context.policy.InstallEx.DeviceRestartBehavior);
 }
 
-/** Builds the enforcement chart over the given logic. */
-export function createEnforcementMachine(logic: EnforcementLogic) {
-  return setup({
-    types: {
-      context: {} as EnforcementContext,
-      input: {} as EnforcementInput,
-      output: {} as EnforcementResult,
-    },
-    actors: logic.actors,
-    guards: {
-      detectOnly: ({ context }) => context.mode === "detectOnly",
-      detectionFailed: ({ context }) => context.detection?.errorCode !== undefined,
-      alreadyInDesiredState: ({ context }) =>
-        context.detection !== undefined && context.detection.detected !== intentIsUninstall(context),
-      isUninstall: ({ context }) => intentIsUninstall(context),
-      notApplicable: ({ context }) =>
-        context.applicability !== undefined && context.applicability.applicability !== 0,
-      inGrs: ({ context }) => context.grs !== undefined && !grsAllowsEnforcement(context.grs),
-      timedOut: ({ context }) => context.outcome !== undefined && context.outcome.exitCode === undefined,
-      retryLeft: ({ context }) =>
-        exitWord(context)?.word === "Retry" && context.retry < context.policy.InstallEx.MaxRetries,
-      failedCode: ({ context }) => {
-        const decision = decisionOf(context);
-        return decision === undefined || (!decision.redetect && !decision.pendingReboot);
-      },
-      hardRebootNow: ({ context }) => decisionOf(context)?.pendingReboot === true,
-      detectedAsDesired: ({ context }) => context.detectedAfter === !intentIsUninstall(context),
-    },
-    actions: {
-      checkGrs: assign({ grs: ({ context }) => logic.steps.checkGrs(context) }),
-      detect: assign({ detection: ({ context }) => logic.steps.detect(context) }),
-      checkApplicability: assign({ applicability: ({ context }) => logic.steps.checkApplicability(context) }),
-      record: assign({ result: ({ context }) => logic.steps.record(context) }),
-      // The effects run as their transition resolves (enqueueActions runs its callback then), in order with the
-      // steps' assigns. A custom action would wait while its actor starts: a compliant app's evaluation runs
-      // whole in the enforcement actor's first macrostep now (the steps above), where xstate resolves assigns
-      // at once but defers custom actions to start(), so the desired-state lines would follow the record's.
-      announceDesiredState: enqueueActions(({ context }) => logic.effects.announceDesiredState(context)),
-      announceGrsBlocked: enqueueActions(({ context }) => logic.effects.announceGrsBlocked(context)),
-      recordInProgress: enqueueActions(({ context }) => logic.effects.recordInProgress(context)),
-      recordDownloadCompleted: enqueueActions(({ context }) =>
-        logic.effects.recordDownloadCompleted(context),
-      ),
-      landInstallerEffects: enqueueActions(({ context }) => logic.effects.landInstallerEffects(context)),
-      announceExitCode: enqueueActions(({ context }) => logic.effects.announceExitCode(context)),
-      announceRetry: enqueueActions(({ context }) => logic.effects.announceRetry(context)),
-      announceReboot: enqueueActions(({ context }) => logic.effects.announceReboot(context)),
-      cleanUp: enqueueActions(({ context }) => logic.effects.cleanUp(context)),
-      conclude: assign((_, params: { state: number; errorCode?: number; keepImeCache?: boolean }) => ({
-        finalState: params.state,
-        errorCode: params.errorCode ?? 0,
-        ...(params.keepImeCache === undefined ? {} : { keepImeCache: params.keepImeCache }),
-      })),
-      concludeFromExitCode: assign(({ context }) => ({
-        finalState: decisionOf(context)?.state ?? EnforcementState.Error,
-        errorCode: decisionOf(context)?.errorCode ?? 0,
-        mapping: exitWord(context)?.word,
-      })),
-      concludeFromDetection: assign(({ context }) => ({
-        finalState:
-          context.detection?.detected === true ? EnforcementState.Success : EnforcementState.NotAttempted,
-        errorCode: 0,
-      })),
-      concludeFromDetectionError: assign(({ context }) => ({
-        finalState: EnforcementState.Error,
-        errorCode: context.detection?.errorCode ?? 0,
-      })),
-      concludeAlreadyCompliant: assign({ finalState: EnforcementState.Success, errorCode: 0 }),
-    },
-    delays: {
-      processRunTime: ({ context }) => context.outcome?.durationMs ?? 0,
-      retryInterval: ({ context }) => context.policy.InstallEx.RetryIntervalInMinutes * 60_000,
-    },
-  }).createMachine({
-    id: "enforcement",
-    context: ({ input }) => initialEnforcementContext(input),
-    initial: "checkingGrs",
-    states: {
-      checkingGrs: {
-        entry: "checkGrs",
-        always: "detecting",
-      },
-      // Detection, applicability and recording read and write the in-memory device only: steps of the
-      // transitions through their states, not actors (issue 18: three fewer actors per app evaluation).
-      detecting: {
-        entry: "detect",
-        always: "routing",
-      },
-      routing: {
-        always: [
-          { guard: "detectOnly", target: "recording", actions: "concludeFromDetection" },
-          { guard: "detectionFailed", target: "recording", actions: "concludeFromDetectionError" },
-          {
-            guard: "alreadyInDesiredState",
-            target: "recording",
-            actions: ["announceDesiredState", "concludeAlreadyCompliant"],
-          },
-          // "Not detected app … and intent is to un-install, skip applicability check" (ime.md §1.3.4).
-          { guard: "isUninstall", target: "deciding" },
-          { target: "checkingApplicability" },
-        ],
-      },
-      checkingApplicability: {
-        entry: "checkApplicability",
-        always: "deciding",
-      },
-      deciding: {
-        entry: "announceDesiredState",
-        always: [
-          {
-            guard: "notApplicable",
-            target: "recording",
-            actions: { type: "conclude", params: { state: EnforcementState.RequirementsNotMet } },
-          },
-          { guard: "inGrs", target: "blockedByGrs" },
-          { target: "acquiringContent" },
-        ],
-      },
-      blockedByGrs: {
-        entry: [assign({ blockedByGrs: true }), "announceGrsBlocked"],
-        always: {
-          target: "recording",
-          actions: { type: "conclude", params: { state: EnforcementState.Error } },
-        },
-      },
-      acquiringContent: {
-        entry: "recordInProgress",
-        initial: "fetchingContentInfo",
-        states: {
-          fetchingContentInfo: {
-            invoke: {
-              src: "fetchContentInfo",
-              input: ({ context }) => context,
-              onDone: {
-                target: "downloading",
-                actions: assign({ contentInfo: ({ event }) => event.output }),
-              },
-              onError: {
-                target: "#enforcement.failed",
-                actions: {
-                  type: "conclude",
-                  params: { state: EnforcementState.ErrorDownloadingContent, errorCode: DOWNLOAD_ERROR },
-                },
-              },
-            },
-          },
-          downloading: {
-            invoke: {
-              src: "download",
-              input: ({ context }) => context,
-              onDone: {
-                target: "verifying",
-                actions: assign({
-                  downloadedBytes: ({ event }) => event.output.bytes,
-                  deliveredVia: ({ event }) => event.output.via,
-                }),
-              },
-              onError: {
-                target: "#enforcement.failed",
-                actions: {
-                  type: "conclude",
-                  params: { state: EnforcementState.ErrorDownloadingContent, errorCode: DOWNLOAD_ERROR },
-                },
-              },
-            },
-          },
-          verifying: {
-            invoke: {
-              src: "verify",
-              input: ({ context }) => context,
-              onDone: "decrypting",
-              onError: {
-                target: "#enforcement.failed",
-                actions: {
-                  type: "conclude",
-                  params: { state: EnforcementState.Error, errorCode: CONTENT_ERROR },
-                },
-              },
-            },
-          },
-          decrypting: {
-            invoke: {
-              src: "decrypt",
-              input: ({ context }) => context,
-              onDone: "unzipping",
-              onError: {
-                target: "#enforcement.failed",
-                actions: {
-                  type: "conclude",
-                  params: { state: EnforcementState.Error, errorCode: CONTENT_ERROR },
-                },
-              },
-            },
-          },
-          unzipping: {
-            invoke: {
-              src: "unzip",
-              input: ({ context }) => context,
-              onDone: "ready",
-              onError: {
-                target: "#enforcement.failed",
-                actions: {
-                  type: "conclude",
-                  params: { state: EnforcementState.Error, errorCode: CONTENT_ERROR },
-                },
-              },
-            },
-          },
-          ready: { type: "final" },
-        },
-        onDone: "detectingAfterDownload",
-      },
-      // The second of three detection passes: after the download, before the install (ime.md §11a).
-      detectingAfterDownload: {
-        invoke: {
-          src: "detectAfterDownload",
-          input: ({ context }) => context,
-          onDone: {
-            target: "confirming",
-            actions: assign({
-              detection: ({ event }) => event.output.outcome,
-              supersededDetected: ({ event }) => event.output.supersededDetected,
-            }),
-          },
-        },
-      },
-      confirming: {
-        always: [
-          // Installed meanwhile (by the user, another app): nothing left to run [I: the IME's reaction is not logged].
-          { guard: "alreadyInDesiredState", target: "recording", actions: "concludeAlreadyCompliant" },
-          { target: "installing" },
-        ],
-      },
-      installing: {
-        entry: "recordDownloadCompleted",
-        initial: "launching",
-        states: {
-          launching: {
-            invoke: {
-              src: "runInstaller",
-              input: ({ context }) => context,
-              onDone: { target: "running", actions: assign({ outcome: ({ event }) => event.output }) },
-              onError: {
-                target: "#enforcement.failed",
-                actions: {
-                  type: "conclude",
-                  params: { state: EnforcementState.Error, errorCode: LAUNCH_ERROR },
-                },
-              },
-            },
-          },
-          // The process runs for its scripted duration on the agent's clock (capped at MaxRunTimeInMinutes).
-          running: { after: { processRunTime: "collecting" } },
-          // The process has ended: what it wrote is on the device only now (a crash before finds nothing).
-          collecting: {
-            entry: ["landInstallerEffects", "announceExitCode"],
-            always: [
-              {
-                guard: "timedOut",
-                target: "#enforcement.failed",
-                actions: {
-                  type: "conclude",
-                  params: {
-                    state: EnforcementState.Error,
-                    errorCode: INSTALL_TIMEOUT_ERROR,
-                    keepImeCache: true,
-                  },
-                },
-              },
-              { guard: "retryLeft", target: "waitingToRetry" },
-              { guard: "failedCode", target: "#enforcement.failed", actions: "concludeFromExitCode" },
-              { guard: "hardRebootNow", target: "#enforcement.pendingReboot" },
-              { target: "#enforcement.verifyingInstall" },
-            ],
-          },
-          waitingToRetry: {
-            entry: "announceRetry",
-            after: {
-              retryInterval: {
-                target: "launching",
-                actions: assign({ retry: ({ context }) => context.retry + 1 }),
-              },
-            },
-          },
-        },
-      },
-      verifyingInstall: {
-        invoke: {
-          src: "redetect",
-          input: ({ context }) => context,
-          onDone: {
-            target: "judging",
-            actions: assign({
-              detectedAfter: ({ event }) => event.output.outcome.detected,
-              detection: ({ event }) => event.output.outcome,
-              supersededDetected: ({ event }) => event.output.supersededDetected,
-            }),
-          },
-        },
-      },
-      judging: {
-        always: [
-          { guard: "detectedAsDesired", target: "succeeded" },
-          // Still detected after an uninstall: the reference gives no error code for it (ime.md §5.1 says only
-          // that success means not detected), so it reports the same 0x87D1041C as a failed install [I].
-          {
-            target: "failed",
-            actions: {
-              type: "conclude",
-              params: { state: EnforcementState.Error, errorCode: NOT_DETECTED_AFTER_INSTALL_ERROR },
-            },
-          },
-        ],
-      },
-      succeeded: {
-        entry: [
-          {
-            type: "conclude",
-            params: ({ context }) => ({
-              state: successState(context.relation, intentIsUninstall(context), context.supersededDetected),
-            }),
-          },
-          "announceReboot",
-        ],
-        always: "recording",
-      },
-      pendingReboot: {
-        entry: [
-          assign({ rebootPending: true }),
-          {
-            type: "conclude",
-            params: ({ context }) => ({
-              state: decisionOf(context)?.state ?? EnforcementState.InProgressPendingReboot,
-            }),
-          },
-          "announceReboot",
-        ],
-        always: "recording",
-      },
-      failed: { always: "recording" },
-      recording: {
-        entry: "record",
-        always: "cleaningUp",
-      },
-      cleaningUp: { entry: "cleanUp", always: "done" },
-      done: { type: "final" },
-    },
-    output: ({ context }) => context.result!,
-  });
+/**
+ * What starts an enforcement: the member, and the device's logic the chart's steps call. The chart is built once
+ * per process (issue 18: building it per device cost more than running it); the logic rides in the context.
+ */
+export interface EnforcementChartInput extends EnforcementInput {
+  readonly logic: EnforcementLogic;
 }
 
+/** The chart's context: the enforcement's, and the device's logic. */
+export type EnforcementChartContext = EnforcementContext & { readonly logic: EnforcementLogic };
+
+/** A waiting step as an invoked actor: the device's logic runs it over the chart's context. */
+const waitingStep = <T>(run: (context: EnforcementChartContext) => Promise<T>) =>
+  fromPromise<T, EnforcementChartContext>(({ input }) => run(input));
+
+/** The enforcement chart; each actor gets its device's logic in its input. */
+export const enforcementMachine = setup({
+  types: {
+    context: {} as EnforcementChartContext,
+    input: {} as EnforcementChartInput,
+    output: {} as EnforcementResult,
+  },
+  actors: {
+    fetchContentInfo: waitingStep((context) => context.logic.actors.fetchContentInfo(context)),
+    download: waitingStep((context) => context.logic.actors.download(context)),
+    verify: waitingStep((context) => context.logic.actors.verify(context)),
+    decrypt: waitingStep((context) => context.logic.actors.decrypt(context)),
+    unzip: waitingStep((context) => context.logic.actors.unzip(context)),
+    runInstaller: waitingStep((context) => context.logic.actors.runInstaller(context)),
+    detectAfterDownload: waitingStep((context) => context.logic.actors.detectAfterDownload(context)),
+    redetect: waitingStep((context) => context.logic.actors.redetect(context)),
+  },
+  guards: {
+    detectOnly: ({ context }) => context.mode === "detectOnly",
+    detectionFailed: ({ context }) => context.detection?.errorCode !== undefined,
+    alreadyInDesiredState: ({ context }) =>
+      context.detection !== undefined && context.detection.detected !== intentIsUninstall(context),
+    isUninstall: ({ context }) => intentIsUninstall(context),
+    notApplicable: ({ context }) =>
+      context.applicability !== undefined && context.applicability.applicability !== 0,
+    inGrs: ({ context }) => context.grs !== undefined && !grsAllowsEnforcement(context.grs),
+    timedOut: ({ context }) => context.outcome !== undefined && context.outcome.exitCode === undefined,
+    retryLeft: ({ context }) =>
+      exitWord(context)?.word === "Retry" && context.retry < context.policy.InstallEx.MaxRetries,
+    failedCode: ({ context }) => {
+      const decision = decisionOf(context);
+      return decision === undefined || (!decision.redetect && !decision.pendingReboot);
+    },
+    hardRebootNow: ({ context }) => decisionOf(context)?.pendingReboot === true,
+    detectedAsDesired: ({ context }) => context.detectedAfter === !intentIsUninstall(context),
+  },
+  actions: {
+    checkGrs: assign({ grs: ({ context }) => context.logic.steps.checkGrs(context) }),
+    detect: assign({ detection: ({ context }) => context.logic.steps.detect(context) }),
+    checkApplicability: assign({
+      applicability: ({ context }) => context.logic.steps.checkApplicability(context),
+    }),
+    record: assign({ result: ({ context }) => context.logic.steps.record(context) }),
+    // The effects run as their transition resolves (enqueueActions runs its callback then), in order with the
+    // steps' assigns. A custom action would wait while its actor starts: a compliant app's evaluation runs
+    // whole in the enforcement actor's first macrostep now (the steps above), where xstate resolves assigns
+    // at once but defers custom actions to start(), so the desired-state lines would follow the record's.
+    announceDesiredState: enqueueActions(({ context }) =>
+      context.logic.effects.announceDesiredState(context),
+    ),
+    announceGrsBlocked: enqueueActions(({ context }) => context.logic.effects.announceGrsBlocked(context)),
+    recordInProgress: enqueueActions(({ context }) => context.logic.effects.recordInProgress(context)),
+    recordDownloadCompleted: enqueueActions(({ context }) =>
+      context.logic.effects.recordDownloadCompleted(context),
+    ),
+    landInstallerEffects: enqueueActions(({ context }) =>
+      context.logic.effects.landInstallerEffects(context),
+    ),
+    announceExitCode: enqueueActions(({ context }) => context.logic.effects.announceExitCode(context)),
+    announceRetry: enqueueActions(({ context }) => context.logic.effects.announceRetry(context)),
+    announceReboot: enqueueActions(({ context }) => context.logic.effects.announceReboot(context)),
+    cleanUp: enqueueActions(({ context }) => context.logic.effects.cleanUp(context)),
+    conclude: assign((_, params: { state: number; errorCode?: number; keepImeCache?: boolean }) => ({
+      finalState: params.state,
+      errorCode: params.errorCode ?? 0,
+      ...(params.keepImeCache === undefined ? {} : { keepImeCache: params.keepImeCache }),
+    })),
+    concludeFromExitCode: assign(({ context }) => ({
+      finalState: decisionOf(context)?.state ?? EnforcementState.Error,
+      errorCode: decisionOf(context)?.errorCode ?? 0,
+      mapping: exitWord(context)?.word,
+    })),
+    concludeFromDetection: assign(({ context }) => ({
+      finalState:
+        context.detection?.detected === true ? EnforcementState.Success : EnforcementState.NotAttempted,
+      errorCode: 0,
+    })),
+    concludeFromDetectionError: assign(({ context }) => ({
+      finalState: EnforcementState.Error,
+      errorCode: context.detection?.errorCode ?? 0,
+    })),
+    concludeAlreadyCompliant: assign({ finalState: EnforcementState.Success, errorCode: 0 }),
+  },
+  delays: {
+    processRunTime: ({ context }) => context.outcome?.durationMs ?? 0,
+    retryInterval: ({ context }) => context.policy.InstallEx.RetryIntervalInMinutes * 60_000,
+  },
+}).createMachine({
+  id: "enforcement",
+  context: ({ input }) => initialEnforcementContext(input),
+  initial: "checkingGrs",
+  states: {
+    checkingGrs: {
+      entry: "checkGrs",
+      always: "detecting",
+    },
+    // Detection, applicability and recording read and write the in-memory device only: steps of the
+    // transitions through their states, not actors (issue 18: three fewer actors per app evaluation).
+    detecting: {
+      entry: "detect",
+      always: "routing",
+    },
+    routing: {
+      always: [
+        { guard: "detectOnly", target: "recording", actions: "concludeFromDetection" },
+        { guard: "detectionFailed", target: "recording", actions: "concludeFromDetectionError" },
+        {
+          guard: "alreadyInDesiredState",
+          target: "recording",
+          actions: ["announceDesiredState", "concludeAlreadyCompliant"],
+        },
+        // "Not detected app … and intent is to un-install, skip applicability check" (ime.md §1.3.4).
+        { guard: "isUninstall", target: "deciding" },
+        { target: "checkingApplicability" },
+      ],
+    },
+    checkingApplicability: {
+      entry: "checkApplicability",
+      always: "deciding",
+    },
+    deciding: {
+      entry: "announceDesiredState",
+      always: [
+        {
+          guard: "notApplicable",
+          target: "recording",
+          actions: { type: "conclude", params: { state: EnforcementState.RequirementsNotMet } },
+        },
+        { guard: "inGrs", target: "blockedByGrs" },
+        { target: "acquiringContent" },
+      ],
+    },
+    blockedByGrs: {
+      entry: [assign({ blockedByGrs: true }), "announceGrsBlocked"],
+      always: {
+        target: "recording",
+        actions: { type: "conclude", params: { state: EnforcementState.Error } },
+      },
+    },
+    acquiringContent: {
+      entry: "recordInProgress",
+      initial: "fetchingContentInfo",
+      states: {
+        fetchingContentInfo: {
+          invoke: {
+            src: "fetchContentInfo",
+            input: ({ context }) => context,
+            onDone: {
+              target: "downloading",
+              actions: assign({ contentInfo: ({ event }) => event.output }),
+            },
+            onError: {
+              target: "#enforcement.failed",
+              actions: {
+                type: "conclude",
+                params: { state: EnforcementState.ErrorDownloadingContent, errorCode: DOWNLOAD_ERROR },
+              },
+            },
+          },
+        },
+        downloading: {
+          invoke: {
+            src: "download",
+            input: ({ context }) => context,
+            onDone: {
+              target: "verifying",
+              actions: assign({
+                downloadedBytes: ({ event }) => event.output.bytes,
+                deliveredVia: ({ event }) => event.output.via,
+              }),
+            },
+            onError: {
+              target: "#enforcement.failed",
+              actions: {
+                type: "conclude",
+                params: { state: EnforcementState.ErrorDownloadingContent, errorCode: DOWNLOAD_ERROR },
+              },
+            },
+          },
+        },
+        verifying: {
+          invoke: {
+            src: "verify",
+            input: ({ context }) => context,
+            onDone: "decrypting",
+            onError: {
+              target: "#enforcement.failed",
+              actions: {
+                type: "conclude",
+                params: { state: EnforcementState.Error, errorCode: CONTENT_ERROR },
+              },
+            },
+          },
+        },
+        decrypting: {
+          invoke: {
+            src: "decrypt",
+            input: ({ context }) => context,
+            onDone: "unzipping",
+            onError: {
+              target: "#enforcement.failed",
+              actions: {
+                type: "conclude",
+                params: { state: EnforcementState.Error, errorCode: CONTENT_ERROR },
+              },
+            },
+          },
+        },
+        unzipping: {
+          invoke: {
+            src: "unzip",
+            input: ({ context }) => context,
+            onDone: "ready",
+            onError: {
+              target: "#enforcement.failed",
+              actions: {
+                type: "conclude",
+                params: { state: EnforcementState.Error, errorCode: CONTENT_ERROR },
+              },
+            },
+          },
+        },
+        ready: { type: "final" },
+      },
+      onDone: "detectingAfterDownload",
+    },
+    // The second of three detection passes: after the download, before the install (ime.md §11a).
+    detectingAfterDownload: {
+      invoke: {
+        src: "detectAfterDownload",
+        input: ({ context }) => context,
+        onDone: {
+          target: "confirming",
+          actions: assign({
+            detection: ({ event }) => event.output.outcome,
+            supersededDetected: ({ event }) => event.output.supersededDetected,
+          }),
+        },
+      },
+    },
+    confirming: {
+      always: [
+        // Installed meanwhile (by the user, another app): nothing left to run [I: the IME's reaction is not logged].
+        { guard: "alreadyInDesiredState", target: "recording", actions: "concludeAlreadyCompliant" },
+        { target: "installing" },
+      ],
+    },
+    installing: {
+      entry: "recordDownloadCompleted",
+      initial: "launching",
+      states: {
+        launching: {
+          invoke: {
+            src: "runInstaller",
+            input: ({ context }) => context,
+            onDone: { target: "running", actions: assign({ outcome: ({ event }) => event.output }) },
+            onError: {
+              target: "#enforcement.failed",
+              actions: {
+                type: "conclude",
+                params: { state: EnforcementState.Error, errorCode: LAUNCH_ERROR },
+              },
+            },
+          },
+        },
+        // The process runs for its scripted duration on the agent's clock (capped at MaxRunTimeInMinutes).
+        running: { after: { processRunTime: "collecting" } },
+        // The process has ended: what it wrote is on the device only now (a crash before finds nothing).
+        collecting: {
+          entry: ["landInstallerEffects", "announceExitCode"],
+          always: [
+            {
+              guard: "timedOut",
+              target: "#enforcement.failed",
+              actions: {
+                type: "conclude",
+                params: {
+                  state: EnforcementState.Error,
+                  errorCode: INSTALL_TIMEOUT_ERROR,
+                  keepImeCache: true,
+                },
+              },
+            },
+            { guard: "retryLeft", target: "waitingToRetry" },
+            { guard: "failedCode", target: "#enforcement.failed", actions: "concludeFromExitCode" },
+            { guard: "hardRebootNow", target: "#enforcement.pendingReboot" },
+            { target: "#enforcement.verifyingInstall" },
+          ],
+        },
+        waitingToRetry: {
+          entry: "announceRetry",
+          after: {
+            retryInterval: {
+              target: "launching",
+              actions: assign({ retry: ({ context }) => context.retry + 1 }),
+            },
+          },
+        },
+      },
+    },
+    verifyingInstall: {
+      invoke: {
+        src: "redetect",
+        input: ({ context }) => context,
+        onDone: {
+          target: "judging",
+          actions: assign({
+            detectedAfter: ({ event }) => event.output.outcome.detected,
+            detection: ({ event }) => event.output.outcome,
+            supersededDetected: ({ event }) => event.output.supersededDetected,
+          }),
+        },
+      },
+    },
+    judging: {
+      always: [
+        { guard: "detectedAsDesired", target: "succeeded" },
+        // Still detected after an uninstall: the reference gives no error code for it (ime.md §5.1 says only
+        // that success means not detected), so it reports the same 0x87D1041C as a failed install [I].
+        {
+          target: "failed",
+          actions: {
+            type: "conclude",
+            params: { state: EnforcementState.Error, errorCode: NOT_DETECTED_AFTER_INSTALL_ERROR },
+          },
+        },
+      ],
+    },
+    succeeded: {
+      entry: [
+        {
+          type: "conclude",
+          params: ({ context }) => ({
+            state: successState(context.relation, intentIsUninstall(context), context.supersededDetected),
+          }),
+        },
+        "announceReboot",
+      ],
+      always: "recording",
+    },
+    pendingReboot: {
+      entry: [
+        assign({ rebootPending: true }),
+        {
+          type: "conclude",
+          params: ({ context }) => ({
+            state: decisionOf(context)?.state ?? EnforcementState.InProgressPendingReboot,
+          }),
+        },
+        "announceReboot",
+      ],
+      always: "recording",
+    },
+    failed: { always: "recording" },
+    recording: {
+      entry: "record",
+      always: "cleaningUp",
+    },
+    cleaningUp: { entry: "cleanUp", always: "done" },
+    done: { type: "final" },
+  },
+  output: ({ context }) => context.result!,
+});
+
 /** The enforcement chart's type, for invoking it from the subgraph chart. */
-export type EnforcementMachine = ReturnType<typeof createEnforcementMachine>;
+export type EnforcementMachine = typeof enforcementMachine;

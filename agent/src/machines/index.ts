@@ -9,7 +9,7 @@ export type {
   CheckinSession,
   SessionResults,
 } from "./checkin-machine.ts";
-export { createCheckinMachine } from "./checkin-machine.ts";
+export { checkinMachine } from "./checkin-machine.ts";
 export type { DeliverySources } from "./content-download.ts";
 export { deliveryFileId, deliveryTelemetry } from "./content-download.ts";
 export * from "./decisions.ts";
@@ -17,8 +17,8 @@ export { chartDiagrams, chartMachines } from "./diagrams.ts";
 export { initialEnforcementContext } from "./enforcement-context.ts";
 export type { EnforcementDeps, EnforcementLogicWithRecorder } from "./enforcement-logic.ts";
 export { createEnforcementLogic } from "./enforcement-logic.ts";
-export type { EnforcementLogic, EnforcementMachine } from "./enforcement-machine.ts";
-export { createEnforcementMachine } from "./enforcement-machine.ts";
+export type { EnforcementChartInput, EnforcementLogic, EnforcementMachine } from "./enforcement-machine.ts";
+export { enforcementMachine } from "./enforcement-machine.ts";
 export { imeRestartDelayMs } from "./enforcement-record.ts";
 export type {
   EnforcementContext,
@@ -46,7 +46,7 @@ export type {
   ServiceLogic,
   ServiceMachine,
 } from "./service-machine.ts";
-export { createServiceMachine, DEVICE_SESSION, sessionsOf } from "./service-machine.ts";
+export { DEVICE_SESSION, serviceMachine, sessionsOf } from "./service-machine.ts";
 export { createSubgraphLogic } from "./subgraph-logic.ts";
 export type {
   SubgraphContext,
@@ -55,4 +55,4 @@ export type {
   SubgraphMachine,
   SubgraphOutput,
 } from "./subgraph-machine.ts";
-export { createSubgraphMachine, memberInput } from "./subgraph-machine.ts";
+export { memberInput, subgraphMachine } from "./subgraph-machine.ts";

@@ -5,7 +5,7 @@ import type { FileSystem } from "../host/types.ts";
 import type { CheckinIntervalCache } from "../ime/checkin-interval-cache.ts";
 import { sweepStaleContent } from "../ime/content-sweep.ts";
 import type { ImeStateStore } from "../ime/state-store.ts";
-import type { CheckinMachine } from "./checkin-machine.ts";
+import type { CheckinLogic } from "./checkin-machine.ts";
 import {
   checkinIntervalMs,
   checkinIntervalSource,
@@ -20,7 +20,7 @@ export interface ServiceDeps {
   readonly clock: Clock;
   readonly store: ImeStateStore;
   readonly fs: FileSystem;
-  readonly checkin: CheckinMachine;
+  readonly checkin: CheckinLogic;
   readonly agentVersion: string;
   /** The server's CheckinIntervalMinutes as the last check-in received it; the 58/62 alternation without it. */
   readonly checkinIntervalCache?: CheckinIntervalCache;

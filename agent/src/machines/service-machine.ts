@@ -4,7 +4,12 @@
 // during one is queued and runs right after it.
 import { assign, cancel, raise, setup } from "xstate";
 import type { CheckinReasonName } from "../events/types.ts";
-import type { AppRequest, CheckinMachine, CheckinSession } from "./checkin-machine.ts";
+import {
+  type AppRequest,
+  type CheckinLogic,
+  type CheckinSession,
+  checkinMachine,
+} from "./checkin-machine.ts";
 
 /** A logged-on user as the IME sees a session (ime.md §1.3.1). */
 export interface LoggedOnUser {
@@ -26,8 +31,15 @@ export type ServiceEvent =
   | { type: "USER_LOGOFF"; userId: string }
   | { type: "INSTALL_AVAILABLE"; request: AppRequest };
 
+/**
+ * What starts the service: the users logged on, and the device's logic the chart's steps call. The chart is built
+ * once per process (issue 18: building it per device cost more than running it); the logic rides in the context.
+ * Nothing persists, compares or sends the charts' snapshots (the agent reads only the service's state value), so
+ * the logic in the contexts changes no output.
+ */
 export interface ServiceInput {
   readonly users?: readonly LoggedOnUser[];
+  readonly logic: ServiceLogic;
 }
 
 export interface ServiceContext {
@@ -38,11 +50,13 @@ export interface ServiceContext {
   readonly queued: CheckinReasonName | undefined;
   readonly requestedApps: readonly AppRequest[];
   readonly inFlightRequests: readonly AppRequest[];
+  readonly logic: ServiceLogic;
 }
 
 /** The service's lookups and effects. */
 export interface ServiceLogic {
-  readonly checkin: CheckinMachine;
+  /** The logic of the service's check-ins. */
+  readonly checkin: CheckinLogic;
   /** How long the device is down across a restart, from shutdown to the service's start. */
   readonly rebootDowntimeMs: number;
   /** The next timer interval, in ms. */
@@ -90,166 +104,164 @@ export function sessionsOf(users: readonly LoggedOnUser[]): CheckinSession[] {
   }));
 }
 
-/** Builds the agent service chart over the given logic. */
-export function createServiceMachine(logic: ServiceLogic) {
-  return setup({
-    types: { context: {} as ServiceContext, events: {} as ServiceEvent, input: {} as ServiceInput },
-    actors: { checkin: logic.checkin },
-    guards: {
-      triggerQueued: ({ context }) => context.queued !== undefined,
-      startsAtBoot: () => logic.startsAtBoot(),
-    },
-    actions: {
-      announceStart: ({ context }) => logic.effects.announceStart(context),
-      sweepStaleContent: () => logic.effects.sweepStaleContent(),
-      announceStartupDelay: ({ context }) => logic.effects.announceStartupDelay(context),
-      announceStop: (_, params: { signal: "stop" | "shutdown" }) => logic.effects.announceStop(params.signal),
-      announceSchedule: ({ context }) => logic.effects.announceSchedule(context),
-      clearPendingReboot: () => logic.effects.clearPendingReboot(),
-      announceNotStartedAtBoot: () => logic.effects.announceNotStartedAtBoot(),
-      queue: assign((_, params: { reason: CheckinReasonName }) => ({ queued: params.reason })),
-      // Requests a check-in handled are done; ones that arrived during it wait for the next.
-      completeCheckin: assign(({ context }) => ({
-        checkinCount: context.checkinCount + 1,
-        requestedApps: context.requestedApps.filter((r) => !context.inFlightRequests.includes(r)),
-        inFlightRequests: [],
-      })),
-    },
-    delays: {
-      startupDelay: () => logic.startupDelayMs,
-      rebootDowntime: () => logic.rebootDowntimeMs,
-      checkinInterval: ({ context }) => logic.checkinIntervalMs(context),
-    },
-  }).createMachine({
-    id: "imeService",
-    context: ({ input }) => ({
-      users: input.users ?? [],
-      checkinCount: 0,
-      startReason: "start",
-      reason: "AgentRestart",
-      queued: undefined,
-      requestedApps: [],
+/** The agent service chart; each device's logic comes with its input. */
+export const serviceMachine = setup({
+  types: { context: {} as ServiceContext, events: {} as ServiceEvent, input: {} as ServiceInput },
+  actors: { checkin: checkinMachine },
+  guards: {
+    triggerQueued: ({ context }) => context.queued !== undefined,
+    startsAtBoot: ({ context }) => context.logic.startsAtBoot(),
+  },
+  actions: {
+    announceStart: ({ context }) => context.logic.effects.announceStart(context),
+    sweepStaleContent: ({ context }) => context.logic.effects.sweepStaleContent(),
+    announceStartupDelay: ({ context }) => context.logic.effects.announceStartupDelay(context),
+    announceStop: ({ context }, params: { signal: "stop" | "shutdown" }) =>
+      context.logic.effects.announceStop(params.signal),
+    announceSchedule: ({ context }) => context.logic.effects.announceSchedule(context),
+    clearPendingReboot: ({ context }) => context.logic.effects.clearPendingReboot(),
+    announceNotStartedAtBoot: ({ context }) => context.logic.effects.announceNotStartedAtBoot(),
+    queue: assign((_, params: { reason: CheckinReasonName }) => ({ queued: params.reason })),
+    // Requests a check-in handled are done; ones that arrived during it wait for the next.
+    completeCheckin: assign(({ context }) => ({
+      checkinCount: context.checkinCount + 1,
+      requestedApps: context.requestedApps.filter((r) => !context.inFlightRequests.includes(r)),
       inFlightRequests: [],
-    }),
-    initial: "stopped",
-    states: {
-      stopped: {
-        on: {
-          START: { target: "running", actions: assign({ startReason: "start" }) },
-          // Restart-Service starts a stopped service; a rebooted device starts it (automatic start).
-          RESTART: { target: "running", actions: assign({ startReason: "restart" }) },
-          REBOOT: "rebooting",
-        },
+    })),
+  },
+  delays: {
+    startupDelay: ({ context }) => context.logic.startupDelayMs,
+    rebootDowntime: ({ context }) => context.logic.rebootDowntimeMs,
+    checkinInterval: ({ context }) => context.logic.checkinIntervalMs(context),
+  },
+}).createMachine({
+  id: "imeService",
+  context: ({ input }) => ({
+    users: input.users ?? [],
+    checkinCount: 0,
+    startReason: "start",
+    reason: "AgentRestart",
+    queued: undefined,
+    requestedApps: [],
+    inFlightRequests: [],
+    logic: input.logic,
+  }),
+  initial: "stopped",
+  states: {
+    stopped: {
+      on: {
+        START: { target: "running", actions: assign({ startReason: "start" }) },
+        // Restart-Service starts a stopped service; a rebooted device starts it (automatic start).
+        RESTART: { target: "running", actions: assign({ startReason: "restart" }) },
+        REBOOT: "rebooting",
       },
-      // Down for a restart (ime.md §11a Time: "the machine is down for minutes, and the logs show it"):
-      // nothing runs, no line is written; the service starts when Windows is back.
-      // A service set to manual or disabled is not started at boot: it stays stopped until someone (the health
-      // evaluation task, ime.md §8) starts it.
-      rebooting: {
-        after: {
-          rebootDowntime: [
-            {
-              guard: "startsAtBoot",
-              target: "running",
-              actions: ["clearPendingReboot", assign({ startReason: "reboot" })],
-            },
-            { target: "stopped", actions: ["clearPendingReboot", "announceNotStartedAtBoot"] },
+    },
+    // Down for a restart (ime.md §11a Time: "the machine is down for minutes, and the logs show it"):
+    // nothing runs, no line is written; the service starts when Windows is back.
+    // A service set to manual or disabled is not started at boot: it stays stopped until someone (the health
+    // evaluation task, ime.md §8) starts it.
+    rebooting: {
+      after: {
+        rebootDowntime: [
+          {
+            guard: "startsAtBoot",
+            target: "running",
+            actions: ["clearPendingReboot", assign({ startReason: "reboot" })],
+          },
+          { target: "stopped", actions: ["clearPendingReboot", "announceNotStartedAtBoot"] },
+        ],
+      },
+    },
+    running: {
+      entry: ["announceStart", "sweepStaleContent"],
+      on: {
+        STOP: { target: "stopped", actions: { type: "announceStop", params: { signal: "stop" } } },
+        RESTART: {
+          target: "running",
+          reenter: true,
+          actions: [{ type: "announceStop", params: { signal: "stop" } }, assign({ startReason: "restart" })],
+        },
+        // The device shuts down, stays down while Windows restarts, and starts the service again.
+        REBOOT: {
+          target: "rebooting",
+          actions: [cancel(SCHEDULED_RESTART), { type: "announceStop", params: { signal: "shutdown" } }],
+        },
+        SYNC: { actions: { type: "queue", params: { reason: "OnDemand" } } },
+        USER_LOGON: {
+          actions: [
+            assign({
+              users: ({ context, event }) => [
+                ...context.users.filter((u) => u.userId !== event.user.userId),
+                event.user,
+              ],
+            }),
+            { type: "queue", params: { reason: "UserLogOn" } },
+          ],
+        },
+        USER_LOGOFF: {
+          actions: assign({
+            users: ({ context, event }) => context.users.filter((u) => u.userId !== event.userId),
+          }),
+        },
+        INSTALL_AVAILABLE: {
+          actions: [
+            assign({ requestedApps: ({ context, event }) => [...context.requestedApps, event.request] }),
+            { type: "queue", params: { reason: "OnDemand" } },
           ],
         },
       },
-      running: {
-        entry: ["announceStart", "sweepStaleContent"],
-        on: {
-          STOP: { target: "stopped", actions: { type: "announceStop", params: { signal: "stop" } } },
-          RESTART: {
-            target: "running",
-            reenter: true,
-            actions: [
-              { type: "announceStop", params: { signal: "stop" } },
-              assign({ startReason: "restart" }),
-            ],
-          },
-          // The device shuts down, stays down while Windows restarts, and starts the service again.
-          REBOOT: {
-            target: "rebooting",
-            actions: [cancel(SCHEDULED_RESTART), { type: "announceStop", params: { signal: "shutdown" } }],
-          },
-          SYNC: { actions: { type: "queue", params: { reason: "OnDemand" } } },
-          USER_LOGON: {
-            actions: [
-              assign({
-                users: ({ context, event }) => [
-                  ...context.users.filter((u) => u.userId !== event.user.userId),
-                  event.user,
-                ],
-              }),
-              { type: "queue", params: { reason: "UserLogOn" } },
-            ],
-          },
-          USER_LOGOFF: {
-            actions: assign({
-              users: ({ context, event }) => context.users.filter((u) => u.userId !== event.userId),
+      initial: "delayingStartup",
+      states: {
+        delayingStartup: {
+          entry: [assign({ queued: undefined }), "announceStartupDelay"],
+          after: { startupDelay: { target: "checkingIn", actions: assign({ reason: "AgentRestart" }) } },
+        },
+        checkingIn: {
+          entry: assign(({ context }) => ({ queued: undefined, inFlightRequests: context.requestedApps })),
+          invoke: {
+            src: "checkin",
+            input: ({ context }) => ({
+              reason: context.reason,
+              sessions: sessionsOf(context.users),
+              requestedApps: context.inFlightRequests,
+              logic: context.logic.checkin,
             }),
-          },
-          INSTALL_AVAILABLE: {
-            actions: [
-              assign({ requestedApps: ({ context, event }) => [...context.requestedApps, event.request] }),
-              { type: "queue", params: { reason: "OnDemand" } },
+            onDone: [
+              {
+                guard: ({ event }) => event.output.restartAfterMs !== undefined,
+                target: "waiting",
+                actions: [
+                  "completeCheckin",
+                  // The IME carries out the hard reboot itself after the grace period (ime.md §5.4).
+                  raise(
+                    { type: "REBOOT" },
+                    {
+                      id: SCHEDULED_RESTART,
+                      delay: ({ event }) => event.output.restartAfterMs ?? 0,
+                    },
+                  ),
+                ],
+              },
+              { target: "waiting", actions: "completeCheckin" },
             ],
+            onError: { target: "waiting", actions: "completeCheckin" },
           },
         },
-        initial: "delayingStartup",
-        states: {
-          delayingStartup: {
-            entry: [assign({ queued: undefined }), "announceStartupDelay"],
-            after: { startupDelay: { target: "checkingIn", actions: assign({ reason: "AgentRestart" }) } },
+        waiting: {
+          entry: "announceSchedule",
+          always: {
+            guard: "triggerQueued",
+            target: "checkingIn",
+            actions: assign(({ context }) => ({ reason: context.queued ?? "OnDemand" })),
           },
-          checkingIn: {
-            entry: assign(({ context }) => ({ queued: undefined, inFlightRequests: context.requestedApps })),
-            invoke: {
-              src: "checkin",
-              input: ({ context }) => ({
-                reason: context.reason,
-                sessions: sessionsOf(context.users),
-                requestedApps: context.inFlightRequests,
-              }),
-              onDone: [
-                {
-                  guard: ({ event }) => event.output.restartAfterMs !== undefined,
-                  target: "waiting",
-                  actions: [
-                    "completeCheckin",
-                    // The IME carries out the hard reboot itself after the grace period (ime.md §5.4).
-                    raise(
-                      { type: "REBOOT" },
-                      {
-                        id: SCHEDULED_RESTART,
-                        delay: ({ event }) => event.output.restartAfterMs ?? 0,
-                      },
-                    ),
-                  ],
-                },
-                { target: "waiting", actions: "completeCheckin" },
-              ],
-              onError: { target: "waiting", actions: "completeCheckin" },
-            },
-          },
-          waiting: {
-            entry: "announceSchedule",
-            always: {
-              guard: "triggerQueued",
-              target: "checkingIn",
-              actions: assign(({ context }) => ({ reason: context.queued ?? "OnDemand" })),
-            },
-            after: {
-              checkinInterval: { target: "checkingIn", actions: assign({ reason: "MaintenanceTimer" }) },
-            },
+          after: {
+            checkinInterval: { target: "checkingIn", actions: assign({ reason: "MaintenanceTimer" }) },
           },
         },
       },
     },
-  });
-}
+  },
+});
 
 /** The service chart's type. */
-export type ServiceMachine = ReturnType<typeof createServiceMachine>;
+export type ServiceMachine = typeof serviceMachine;

@@ -7,7 +7,6 @@ import {
   ExtendedRequirementType,
   RunAs,
 } from "@imesim/contracts/enums";
-import { fromPromise } from "xstate";
 import type { Clock } from "../clock/clock.ts";
 import type { ImeEventStream } from "../events/stream.ts";
 import type { SubgraphSkipReason } from "../events/types.ts";
@@ -21,7 +20,6 @@ import {
 } from "./decisions.ts";
 import { initialEnforcementContext } from "./enforcement-context.ts";
 import type { EnforcementLogicWithRecorder, KnownEvaluation } from "./enforcement-logic.ts";
-import type { EnforcementMachine } from "./enforcement-machine.ts";
 import type { EnforcementResult } from "./enforcement-types.ts";
 import type { ApplicabilityOutcome } from "./ports.ts";
 import {
@@ -38,7 +36,6 @@ export interface SubgraphDeps {
   readonly store: ImeStateStore;
   readonly events: ImeEventStream;
   readonly clock: Clock;
-  readonly enforcement: EnforcementMachine;
   readonly enforcementLogic: EnforcementLogicWithRecorder;
 }
 
@@ -239,10 +236,10 @@ export function createSubgraphLogic(deps: SubgraphDeps): SubgraphLogicWithSkip {
       finish(advanced);
       return { results: advanced.results, stoppedForReboot: false };
     },
-    enforcement: deps.enforcement,
+    enforcement: deps.enforcementLogic,
     steps: { gate: skipReason },
     actors: {
-      recordNotApplicable: fromPromise(async ({ input: context }) => {
+      recordNotApplicable: async (context) => {
         const reason = context.skipReason;
         if (reason === "assignmentFilters") {
           // Filtered-out apps are reported not applicable, Applicability 1010 (ime.md §7.6).
@@ -275,8 +272,8 @@ export function createSubgraphLogic(deps: SubgraphDeps): SubgraphLogicWithSkip {
             });
           }
         }
-      }),
-      recordNotAttempted: fromPromise(async ({ input }) => {
+      },
+      recordNotAttempted: async (input) => {
         const base = initialEnforcementContext(memberInput(input.context));
         // The parent is detected, then nothing ("child detection, parent detection, then nothing", ime.md
         // §11a), unless the subgraph looked at it first.
@@ -288,8 +285,8 @@ export function createSubgraphLogic(deps: SubgraphDeps): SubgraphLogicWithSkip {
           finalState: input.state,
           errorCode: 0,
         });
-      }),
-      predetect: fromPromise(async ({ input: context }) => {
+      },
+      predetect: async (context) => {
         const reported: Record<string, string | null> = {};
         for (const { index, root } of predetectionOrder(context.plan)) {
           const base = initialEnforcementContext(memberInput(context, index));
@@ -297,7 +294,7 @@ export function createSubgraphLogic(deps: SubgraphDeps): SubgraphLogicWithSkip {
           reported[base.policy.Id] = reportedDetection ?? null;
         }
         return reported;
-      }),
+      },
     },
     effects: {
       announceSkip(context) {

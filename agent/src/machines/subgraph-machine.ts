@@ -3,7 +3,7 @@
 // replace's apps (§11a order) → each member in order → record the re-evaluation time. A hard reboot stops the
 // subgraph early and clears GRS for the apps left.
 import type { ImpactingApp } from "@imesim/contracts/gateway";
-import { assign, type PromiseActorLogic, setup } from "xstate";
+import { assign, fromPromise, setup } from "xstate";
 import type { SubgraphSkipReason } from "../events/types.ts";
 import {
   type BlockReason,
@@ -12,7 +12,7 @@ import {
   type SubgraphPlan,
   type Targeting,
 } from "./decisions.ts";
-import type { EnforcementMachine } from "./enforcement-machine.ts";
+import { type EnforcementLogic, enforcementMachine } from "./enforcement-machine.ts";
 import type { EnforcementInput, EnforcementResult } from "./enforcement-types.ts";
 
 /** A subgraph to process in one session. */
@@ -52,7 +52,8 @@ export interface SubgraphOutput {
 
 /** The lookups and effects around the members' enforcements. */
 export interface SubgraphLogic {
-  readonly enforcement: EnforcementMachine;
+  /** The logic of the members' enforcements. */
+  readonly enforcement: EnforcementLogic;
   /**
    * Steps that are synchronous lookups: run inside the chart's transitions, not as invoked actors (issue 18: an
    * actor per step per app evaluation was most of the chart cost).
@@ -64,19 +65,17 @@ export interface SubgraphLogic {
      */
     gate(context: SubgraphContext): SubgraphSkipReason | undefined;
   };
+  /** The steps run as invoked actors. */
   readonly actors: {
     /**
      * The apps of a subgraph skipped for assignment filters or a userless check-in are still reported, not
      * applicable (ime.md §7.6).
      */
-    readonly recordNotApplicable: PromiseActorLogic<void, SubgraphContext>;
+    recordNotApplicable(context: SubgraphContext): Promise<void>;
     /** Writes the NotAttempted state of a parent stopped by a dependency (ime.md §2.8). */
-    readonly recordNotAttempted: PromiseActorLogic<
-      EnforcementResult,
-      { context: SubgraphContext; state: number }
-    >;
+    recordNotAttempted(input: { context: SubgraphContext; state: number }): Promise<EnforcementResult>;
     /** The first look at the apps §11a's orders detect before the members run (predetectionOrder). */
-    readonly predetect: PromiseActorLogic<Record<string, string | null>, SubgraphContext>;
+    predetect(context: SubgraphContext): Promise<Record<string, string | null>>;
   };
   readonly effects: {
     announceSkip(context: SubgraphContext): void;
@@ -87,8 +86,8 @@ export interface SubgraphLogic {
   };
 }
 
-/** A fresh subgraph context for `input`, as the chart starts it. */
-export function initialSubgraphContext(input: SubgraphInput): SubgraphContext {
+/** A fresh subgraph context for `input`, as the chart starts it (with whatever else the input carries). */
+export function initialSubgraphContext<I extends SubgraphInput>(input: I): SubgraphContext & I {
   return {
     ...input,
     index: 0,
@@ -198,127 +197,142 @@ function blockFrom(member: SubgraphMember, result: EnforcementResult): BlockReas
   return result.enforcementState >= 5000 && result.enforcementState < 6000 ? "dependencyFailed" : undefined;
 }
 
-/** Builds the subgraph chart over the given logic. */
-export function createSubgraphMachine(logic: SubgraphLogic) {
-  return setup({
-    types: {
-      context: {} as SubgraphContext,
-      input: {} as SubgraphInput,
-      output: {} as SubgraphOutput,
-    },
-    actors: {
-      enforcement: logic.enforcement,
-      recordNotApplicable: logic.actors.recordNotApplicable,
-      recordNotAttempted: logic.actors.recordNotAttempted,
-      predetect: logic.actors.predetect,
-    },
-    guards: {
-      skipped: ({ context }) => context.skipReason !== undefined,
-      reportedNotApplicable: ({ context }) =>
-        context.skipReason === "assignmentFilters" || context.skipReason === "userNotLoggedIn",
-      allMembersDone: ({ context }) => context.index >= context.plan.members.length,
-      parentBlocked: ({ context }) =>
-        current(context)?.role.kind === "target" && context.blockReason !== undefined,
-      rebootPending: ({ context }) => context.results.at(-1)?.rebootPending === true,
-      // Only dependencies and replacing supersedence detect apps first (§11a order): a lone app goes straight on,
-      // without a predetect actor that would find nothing to do (issue 18: 4,500 of them in a month of 50 apps).
-      nothingToPredetect: ({ context }) => predetectionOrder(context.plan).length === 0,
-    },
-    actions: {
-      gate: assign({ skipReason: ({ context }) => logic.steps.gate(context) }),
-      announceSkip: ({ context }) => logic.effects.announceSkip(context),
-      terminateEarly: ({ context }) => logic.effects.terminateEarly(context),
-      finish: ({ context }) => logic.effects.finish(context),
-    },
-  }).createMachine({
-    id: "subgraph",
-    context: ({ input }) => initialSubgraphContext(input),
-    initial: "gating",
-    states: {
-      gating: {
-        entry: "gate",
-        always: [
-          { guard: "reportedNotApplicable", target: "recordingNotApplicable" },
-          { guard: "skipped", target: "skipped" },
-          { guard: "nothingToPredetect", target: "processing" },
-          { target: "predetecting" },
-        ],
-      },
-      recordingNotApplicable: {
-        invoke: { src: "recordNotApplicable", input: ({ context }) => context, onDone: "skipped" },
-      },
-      predetecting: {
-        invoke: {
-          src: "predetect",
-          input: ({ context }) => context,
-          onDone: { target: "processing", actions: assign({ predetected: ({ event }) => event.output }) },
-        },
-      },
-      processing: {
-        always: [
-          { guard: "allMembersDone", target: "finishing" },
-          { guard: "parentBlocked", target: "recordingNotAttempted" },
-          { target: "enforcing" },
-        ],
-      },
-      enforcing: {
-        invoke: {
-          src: "enforcement",
-          input: ({ context }) => memberInput(context),
-          onDone: {
-            target: "advancing",
-            actions: assign(({ context, event }) => {
-              const reason = context.blockReason ?? blockFrom(current(context)!, event.output);
-              return {
-                results: [...context.results, event.output],
-                blockReason: reason,
-                blockedBy:
-                  context.blockedBy ?? (reason === undefined ? undefined : current(context)!.policy.Id),
-              };
-            }),
-          },
-        },
-      },
-      recordingNotAttempted: {
-        invoke: {
-          src: "recordNotAttempted",
-          input: ({ context }) => ({
-            context,
-            state: blockedParentState(context.blockReason ?? "dependencyFailed"),
-          }),
-          onDone: {
-            target: "advancing",
-            actions: assign(({ context, event }) => ({ results: [...context.results, event.output] })),
-          },
-        },
-      },
-      advancing: {
-        always: [
-          {
-            guard: "rebootPending",
-            target: "terminated",
-            actions: [
-              assign({ index: ({ context }) => context.index + 1, stoppedForReboot: true }),
-              "terminateEarly",
-            ],
-          },
-          { target: "processing", actions: assign({ index: ({ context }) => context.index + 1 }) },
-        ],
-      },
-      finishing: { entry: "finish", always: "done" },
-      skipped: { entry: "announceSkip", type: "final" },
-      terminated: { type: "final" },
-      done: { type: "final" },
-    },
-    output: ({ context }) => ({
-      results: context.results,
-      // A pending restart stops the session whether it came from this subgraph or an earlier check-in
-      // ("A restart is required to continue processing apps. Stop processing.", ime.md §1.3.2, §5.4).
-      stoppedForReboot: context.stoppedForReboot || context.skipReason === "restartRequired",
-      skipped: context.skipReason,
-    }),
-  });
+/**
+ * What starts a subgraph: the subgraph, and the device's logic the chart's steps call. The chart is built once per
+ * process (issue 18: building it per device cost more than running it); the logic rides in the context.
+ */
+export interface SubgraphChartInput extends SubgraphInput {
+  readonly logic: SubgraphLogic;
 }
 
+/** The chart's context: the subgraph's, and the device's logic. */
+type SubgraphChartContext = SubgraphContext & { readonly logic: SubgraphLogic };
+
+/** The subgraph chart; each actor gets its device's logic in its input. */
+export const subgraphMachine = setup({
+  types: {
+    context: {} as SubgraphChartContext,
+    input: {} as SubgraphChartInput,
+    output: {} as SubgraphOutput,
+  },
+  actors: {
+    enforcement: enforcementMachine,
+    recordNotApplicable: fromPromise<void, SubgraphChartContext>(({ input }) =>
+      input.logic.actors.recordNotApplicable(input),
+    ),
+    recordNotAttempted: fromPromise<EnforcementResult, { context: SubgraphChartContext; state: number }>(
+      ({ input }) => input.context.logic.actors.recordNotAttempted(input),
+    ),
+    predetect: fromPromise<Record<string, string | null>, SubgraphChartContext>(({ input }) =>
+      input.logic.actors.predetect(input),
+    ),
+  },
+  guards: {
+    skipped: ({ context }) => context.skipReason !== undefined,
+    reportedNotApplicable: ({ context }) =>
+      context.skipReason === "assignmentFilters" || context.skipReason === "userNotLoggedIn",
+    allMembersDone: ({ context }) => context.index >= context.plan.members.length,
+    parentBlocked: ({ context }) =>
+      current(context)?.role.kind === "target" && context.blockReason !== undefined,
+    rebootPending: ({ context }) => context.results.at(-1)?.rebootPending === true,
+    // Only dependencies and replacing supersedence detect apps first (§11a order): a lone app goes straight on,
+    // without a predetect actor that would find nothing to do (issue 18: 4,500 of them in a month of 50 apps).
+    nothingToPredetect: ({ context }) => predetectionOrder(context.plan).length === 0,
+  },
+  actions: {
+    gate: assign({ skipReason: ({ context }) => context.logic.steps.gate(context) }),
+    announceSkip: ({ context }) => context.logic.effects.announceSkip(context),
+    terminateEarly: ({ context }) => context.logic.effects.terminateEarly(context),
+    finish: ({ context }) => context.logic.effects.finish(context),
+  },
+}).createMachine({
+  id: "subgraph",
+  context: ({ input }) => initialSubgraphContext(input),
+  initial: "gating",
+  states: {
+    gating: {
+      entry: "gate",
+      always: [
+        { guard: "reportedNotApplicable", target: "recordingNotApplicable" },
+        { guard: "skipped", target: "skipped" },
+        { guard: "nothingToPredetect", target: "processing" },
+        { target: "predetecting" },
+      ],
+    },
+    recordingNotApplicable: {
+      invoke: { src: "recordNotApplicable", input: ({ context }) => context, onDone: "skipped" },
+    },
+    predetecting: {
+      invoke: {
+        src: "predetect",
+        input: ({ context }) => context,
+        onDone: { target: "processing", actions: assign({ predetected: ({ event }) => event.output }) },
+      },
+    },
+    processing: {
+      always: [
+        { guard: "allMembersDone", target: "finishing" },
+        { guard: "parentBlocked", target: "recordingNotAttempted" },
+        { target: "enforcing" },
+      ],
+    },
+    enforcing: {
+      invoke: {
+        src: "enforcement",
+        input: ({ context }) => ({ ...memberInput(context), logic: context.logic.enforcement }),
+        onDone: {
+          target: "advancing",
+          actions: assign(({ context, event }) => {
+            const reason = context.blockReason ?? blockFrom(current(context)!, event.output);
+            return {
+              results: [...context.results, event.output],
+              blockReason: reason,
+              blockedBy:
+                context.blockedBy ?? (reason === undefined ? undefined : current(context)!.policy.Id),
+            };
+          }),
+        },
+      },
+    },
+    recordingNotAttempted: {
+      invoke: {
+        src: "recordNotAttempted",
+        input: ({ context }) => ({
+          context,
+          state: blockedParentState(context.blockReason ?? "dependencyFailed"),
+        }),
+        onDone: {
+          target: "advancing",
+          actions: assign(({ context, event }) => ({ results: [...context.results, event.output] })),
+        },
+      },
+    },
+    advancing: {
+      always: [
+        {
+          guard: "rebootPending",
+          target: "terminated",
+          actions: [
+            assign({ index: ({ context }) => context.index + 1, stoppedForReboot: true }),
+            "terminateEarly",
+          ],
+        },
+        { target: "processing", actions: assign({ index: ({ context }) => context.index + 1 }) },
+      ],
+    },
+    finishing: { entry: "finish", always: "done" },
+    skipped: { entry: "announceSkip", type: "final" },
+    terminated: { type: "final" },
+    done: { type: "final" },
+  },
+  output: ({ context }) => ({
+    results: context.results,
+    // A pending restart stops the session whether it came from this subgraph or an earlier check-in
+    // ("A restart is required to continue processing apps. Stop processing.", ime.md §1.3.2, §5.4).
+    stoppedForReboot: context.stoppedForReboot || context.skipReason === "restartRequired",
+    skipped: context.skipReason,
+  }),
+});
+
 /** The subgraph chart's type, for invoking it from the check-in chart. */
-export type SubgraphMachine = ReturnType<typeof createSubgraphMachine>;
+export type SubgraphMachine = typeof subgraphMachine;

@@ -9,36 +9,25 @@ import { describe, expect, it } from "vitest";
 import type { AnyStateMachine, InspectionEvent } from "xstate";
 import type { ScriptedBehaviour } from "../../src/host/installer/scripted.ts";
 import { IMECACHE_DIR, INCOMING_DIR, STAGING_DIR } from "../../src/ime/index.ts";
-import { type CheckinDeps, createCheckinLogic } from "../../src/machines/checkin-logic.ts";
-import { createCheckinMachine } from "../../src/machines/checkin-machine.ts";
-import { createEnforcementLogic, type EnforcementDeps } from "../../src/machines/enforcement-logic.ts";
-import { createEnforcementMachine } from "../../src/machines/enforcement-machine.ts";
+import { checkinMachine } from "../../src/machines/checkin-machine.ts";
+import { enforcementMachine } from "../../src/machines/enforcement-machine.ts";
 import type { ContentCodec } from "../../src/machines/ports.ts";
-import { createServiceLogic, type ServiceDeps } from "../../src/machines/service-logic.ts";
-import { createServiceMachine } from "../../src/machines/service-machine.ts";
-import { createSubgraphLogic, type SubgraphDeps } from "../../src/machines/subgraph-logic.ts";
-import { createSubgraphMachine } from "../../src/machines/subgraph-machine.ts";
+import { serviceMachine } from "../../src/machines/service-machine.ts";
+import { subgraphMachine } from "../../src/machines/subgraph-machine.ts";
 import { DEVICE, fakeCodec, makePolicy } from "../support/fakes.ts";
 import { createHarness, type Harness, HOUR } from "../support/harness.ts";
 
-/** Each chart's state ids: building the logic touches no dependency, so empty ones do to read the structure. */
+/** Each chart's state ids: the charts are built without a device (its logic comes with each input). */
 function chartStateIds(): Record<string, string[]> {
-  const enforcementLogic = createEnforcementLogic({} as EnforcementDeps);
-  const enforcement = createEnforcementMachine(enforcementLogic);
-  const subgraph = createSubgraphMachine(
-    createSubgraphLogic({ enforcement, enforcementLogic } as SubgraphDeps),
-  );
-  const checkin = createCheckinMachine(createCheckinLogic({ subgraph } as CheckinDeps));
-  const service = createServiceMachine(createServiceLogic({ checkin } as ServiceDeps));
   const ids = (machine: AnyStateMachine) =>
     getStateNodes(machine.root)
       .map((node) => node.id)
       .filter((id) => id !== machine.id);
   return {
-    enforcement: ids(enforcement),
-    subgraph: ids(subgraph),
-    checkin: ids(checkin),
-    imeService: ids(service),
+    enforcement: ids(enforcementMachine),
+    subgraph: ids(subgraphMachine),
+    checkin: ids(checkinMachine),
+    imeService: ids(serviceMachine),
   };
 }
 

@@ -2,15 +2,15 @@
 // agent's enforcement chart (its guards, with every effect faked) and `imesim test`'s return-code report.
 // They must agree with the table and therefore with each other.
 import {
-  createEnforcementMachine,
   type EnforcementContext,
   type EnforcementLogic,
   type EnforcementResult,
+  enforcementMachine,
 } from "@imesim/agent/machines";
 import { DEFAULT_RETURN_CODES, DeviceRestartBehavior, Intent, TargetType } from "@imesim/contracts/enums";
 import type { DecodedImePolicy } from "@imesim/contracts/ime";
 import { describe, expect, it } from "vitest";
-import { createActor, fromPromise, type OutputFrom, waitFor } from "xstate";
+import { createActor, waitFor } from "xstate";
 import { returnCodeOutcomes } from "../../src/package-test/return-code-outcomes.ts";
 
 const APP = "0a0a0a0a-0000-4000-8000-00000000000a";
@@ -62,12 +62,6 @@ function policyWith(restart: DeviceRestartBehavior): DecodedImePolicy {
   };
 }
 
-type Actors = EnforcementLogic["actors"];
-
-/** A faked actor that resolves at once with `value`. */
-const resolves = <K extends keyof Actors>(_: K, value: OutputFrom<Actors[K]>) =>
-  fromPromise<OutputFrom<Actors[K]>, EnforcementContext>(async () => value);
-
 /** Runs the real enforcement chart over faked effects until it records; the installer exits with `exitCode`. */
 async function chartOutcome(policy: DecodedImePolicy, exitCode: number) {
   // The context the chart hands to the recorder, which the test reads.
@@ -83,20 +77,20 @@ async function chartOutcome(policy: DecodedImePolicy, exitCode: number) {
       },
     },
     actors: {
-      detectAfterDownload: resolves("detectAfterDownload", {
+      detectAfterDownload: async () => ({
         outcome: { detected: false, lines: [] },
         supersededDetected: false,
       }),
-      fetchContentInfo: resolves("fetchContentInfo", {
+      fetchContentInfo: async () => ({
         url: "http://127.0.0.1/content.bin",
         encryption: { EncryptionKey: "", IV: "", ProfileIdentifier: "NoEncryption" },
       }),
-      download: resolves("download", { bytes: 0, via: "DO" }),
-      verify: resolves("verify", undefined),
-      decrypt: resolves("decrypt", undefined),
-      unzip: resolves("unzip", undefined),
-      runInstaller: resolves("runInstaller", { exitCode, durationMs: 0, stdout: "", stderr: "" }),
-      redetect: resolves("redetect", { outcome: { detected: true, lines: [] }, supersededDetected: false }),
+      download: async () => ({ bytes: 0, via: "DO" }),
+      verify: async () => undefined,
+      decrypt: async () => undefined,
+      unzip: async () => undefined,
+      runInstaller: async () => ({ exitCode, durationMs: 0, stdout: "", stderr: "" }),
+      redetect: async () => ({ outcome: { detected: true, lines: [] }, supersededDetected: false }),
     },
     effects: {
       announceDesiredState() {},
@@ -110,7 +104,7 @@ async function chartOutcome(policy: DecodedImePolicy, exitCode: number) {
       cleanUp() {},
     },
   };
-  const actor = createActor(createEnforcementMachine(logic), {
+  const actor = createActor(enforcementMachine, {
     input: {
       policy,
       userId: "00000000-0000-0000-0000-000000000000",
@@ -119,6 +113,7 @@ async function chartOutcome(policy: DecodedImePolicy, exitCode: number) {
       targeting: "required",
       mode: "install",
       targetingMethod: 0,
+      logic,
     },
   }).start();
   await waitFor(actor, (s) => s.status === "done", { timeout: 2_000 });
