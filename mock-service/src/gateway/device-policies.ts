@@ -44,7 +44,25 @@ interface PolicyInputs {
   readonly assignmentsByApp: ReadonlyMap<string, readonly AssignmentRecord[]>;
   readonly apps: Map<string, AppRecord | undefined>;
   readonly relationships: Map<string, readonly MobileAppRelationship[]>;
+  /** Each distinct policy a list carries, made once (see SharedPolicy); undefined: the app has no IME policy. */
+  readonly policies: Map<string, SharedPolicy | undefined>;
+  /** Each distinct list, by the numbers of its policies in order: devices whose lists match share one array. */
+  readonly lists: ReturnType<typeof deviceCache<readonly DecodedImePolicy[]>>;
 }
+
+/**
+ * One policy as lists carry it, numbered in the order first made. It is a function of the app, the assignment, how
+ * the assignment reaches the device, the filter outcome and whether the app comes along through an edge, all read
+ * within one generation: a fleet's devices share their assignments, and converting every app for every device was
+ * most of an app list's cost. The per-device part (groups, filter outcome) is still worked out per device.
+ */
+interface SharedPolicy {
+  readonly number: number;
+  readonly policy: DecodedImePolicy;
+}
+
+// Distinct lists kept per generation: one per assignment set and filter outcome, a few per tenant.
+const SHARED_LISTS = 256;
 
 // Per store: a fleet's devices all ask for lists made of the same few apps and assignments, and reading them
 // from SQLite (and parsing their JSON) per device and check-in was most of the mock's share of a policy request.
@@ -65,6 +83,8 @@ function inputsOf(store: Store): PolicyInputs {
     assignmentsByApp,
     apps: new Map(),
     relationships: new Map(),
+    policies: new Map(),
+    lists: deviceCache<readonly DecodedImePolicy[]>(SHARED_LISTS),
   };
   policyInputs.set(store, inputs);
   return inputs;
@@ -135,24 +155,33 @@ export function targetedApps(store: Store, deviceId: string, userId: string | un
  * available list the available ones; the ESP "selected" list is the device-targeted required apps
  * (the mock has no ESP profile to select from, so it takes what ESP would track). Apps whose
  * settings have no IME equivalent are left out rather than failing the whole check-in.
+ * Devices whose lists are made of the same policies get the same (shared, read-only) array.
  */
 export function policiesFor(
   store: Store,
   deviceId: string,
   userId: string | undefined,
   kind: AppListKind,
-): DecodedImePolicy[] {
+): readonly DecodedImePolicy[] {
   const wanted = (targeted: TargetedApp): boolean => {
     const intent = String(targeted.assignment.body.intent);
     if (kind === "required") return intent === "required" || intent === "uninstall";
     if (kind === "available") return intent === "available";
     return intent === "required" && targeted.targetType === "device";
   };
-  const policies: DecodedImePolicy[] = [];
+  const inputs = inputsOf(store);
   const relationships = relationshipsOf(store);
   const chosen = targetedApps(store, deviceId, userId).filter(wanted);
   const listed = new Set(chosen.map((targeted) => targeted.app.id));
-  const convert = (targeted: TargetedApp, app: AppRecord): DecodedImePolicy | undefined => {
+  const shared = (
+    targeted: TargetedApp,
+    app: AppRecord,
+    filtered: 1010 | null,
+    related: boolean,
+  ): SharedPolicy | undefined => {
+    const key = `${app.id}|${targeted.assignment.id}|${targeted.targetType}|${filtered ?? ""}|${related ? "edge" : ""}`;
+    if (inputs.policies.has(key)) return inputs.policies.get(key);
+    let made: SharedPolicy | undefined;
     try {
       const derived = graphAppToImePolicy(storedApp(app), storedAssignment(targeted.assignment), {
         targetType: targeted.targetType,
@@ -162,31 +191,57 @@ export function policiesFor(
       // "InstallContext 1 always"); it is not the state messages' InstallContext, which the IME takes from RunAs.
       // A pasted policy is served as given.
       const delivered = deliveredPolicy(app, { ...derived, InstallContext: POLICY_INSTALL_CONTEXT });
-      const filtered = filterApplicability(store, deviceId, targeted.assignment);
-      return filtered === null
-        ? delivered
-        : { ...delivered, AppApplicabilityStateDueToAssginmentFilters: filtered };
+      const policy =
+        filtered === null
+          ? delivered
+          : { ...delivered, AppApplicabilityStateDueToAssginmentFilters: filtered };
+      // Apps reached only through a dependency or supersedence edge come along, not targeted
+      // themselves: Intent 0, Targeted 0, TargetType 0 (ime.md §2.2, §2.8).
+      made = {
+        number: inputs.policies.size,
+        policy: related
+          ? { ...policy, Intent: Intent.NotTargeted, Targeted: 0, TargetType: TargetType.None }
+          : policy,
+      };
+    } catch (error) {
+      if (!isImesimError(error)) throw error;
+      made = undefined;
+    }
+    inputs.policies.set(key, made);
+    return made;
+  };
+  const convert = (targeted: TargetedApp, app: AppRecord, related: boolean): SharedPolicy | undefined => {
+    let filtered: 1010 | null;
+    try {
+      filtered = filterApplicability(store, deviceId, targeted.assignment);
     } catch (error) {
       if (!isImesimError(error)) throw error;
       return undefined;
     }
+    return shared(targeted, app, filtered, related);
   };
+  const policies: DecodedImePolicy[] = [];
+  const numbers: number[] = [];
   for (const targeted of chosen) {
-    const policy = convert(targeted, targeted.app);
-    if (policy === undefined) continue;
-    policies.push(policy);
-    // Apps reached only through a dependency or supersedence edge come along, not targeted
-    // themselves: Intent 0, Targeted 0, TargetType 0 (ime.md §2.2, §2.8).
-    for (const edge of policy.FlatDependencies ?? []) {
+    const made = convert(targeted, targeted.app, false);
+    if (made === undefined) continue;
+    policies.push(made.policy);
+    numbers.push(made.number);
+    for (const edge of made.policy.FlatDependencies ?? []) {
       if (listed.has(edge.ChildId)) continue;
       const child = appOf(store, edge.ChildId);
       if (child === undefined || !isPublished(child)) continue;
-      const related = convert(targeted, child);
+      const related = convert(targeted, child, true);
       if (related === undefined) continue;
       listed.add(child.id);
-      policies.push({ ...related, Intent: Intent.NotTargeted, Targeted: 0, TargetType: TargetType.None });
+      policies.push(related.policy);
+      numbers.push(related.number);
     }
   }
+  const key = numbers.join(",");
+  const known = inputs.lists.get(key);
+  if (known !== undefined) return known;
+  inputs.lists.set(key, policies);
   return policies;
 }
 

@@ -462,20 +462,33 @@ export class Store {
   // ---- devices ---------------------------------------------------------------------------
 
   insertDevice(device: DeviceRecord): void {
+    const row: DeviceRow = {
+      id: device.id,
+      name: device.name,
+      os_version: device.osVersion,
+      users: JSON.stringify(device.users),
+      certificate: device.certificatePem,
+      thumbprint: device.thumbprint,
+      enrolled_at: device.enrolledAt,
+      last_checkin_at: device.lastCheckinAt,
+    };
     this.#sql(
       `INSERT INTO devices (id, name, os_version, users, certificate, thumbprint, enrolled_at, last_checkin_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
-      device.id,
-      device.name,
-      device.osVersion,
-      JSON.stringify(device.users),
-      device.certificatePem,
-      device.thumbprint,
-      device.enrolledAt,
-      device.lastCheckinAt,
+      row.id,
+      row.name,
+      row.os_version,
+      row.users,
+      row.certificate,
+      row.thumbprint,
+      row.enrolled_at,
+      row.last_checkin_at,
     );
     this.#generation += 1;
+    // The record as getDevice would read the row back: an enrolled device's first token request, moments later,
+    // finds it in memory instead of reading and parsing the row it was just written as (issue 18).
+    this.#devices.set(device.id.toLowerCase(), deviceFromRow(row));
   }
 
   /** A device by id (case-insensitive); records are cached, the gateway reads one per check-in. */

@@ -2,6 +2,7 @@
 // caches keep serving a fleet), while an admin's change still reaches the next check-in.
 import { createSideCarSessionRequest, encodeWin32AppResultPayload } from "@imesim/contracts/gateway";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { policiesFor } from "../../src/gateway/device-policies.ts";
 import type { MockIntuneServer } from "../../src/index.ts";
 import {
   adminToken,
@@ -64,5 +65,18 @@ describe("policy caches across status reports", () => {
     expect((await requiredAppList(app, device)).map((policy) => policy.Id).sort()).toEqual(
       [first, second].sort(),
     );
+  });
+
+  it("gives devices with the same assignments one shared list, and a new one after an admin's change", async () => {
+    const store = app.intune.store;
+    const other = await enroll(app, "CACHE02");
+    const before = policiesFor(store, device.deviceId, undefined, "required");
+    expect(policiesFor(store, other.deviceId, undefined, "required")).toBe(before);
+    expect(await requiredAppList(app, other)).toEqual(await requiredAppList(app, device));
+    const added = await publishRequiredApp(app, admin, { ...content, size: 1600 }, { displayName: "Three" });
+    const after = policiesFor(store, other.deviceId, undefined, "required");
+    expect(after).not.toBe(before);
+    expect(after.map((policy) => policy.Id)).toContain(added);
+    expect(before.map((policy) => policy.Id)).not.toContain(added);
   });
 });
