@@ -494,6 +494,17 @@ async function runBatch(
   }
 }
 
+/**
+ * What the run keeps of a finished batch: all of it, or in a fleet worker's share only what the reports read
+ * (detachRun). Detached here rather than in runScenario's loop: the loop's suspended frame keeps its last awaited
+ * value while the next batch runs, and a whole batch's devices (registries, logs, events) held that long doubled
+ * a worker's live heap.
+ */
+async function keptBatch(running: Promise<BatchResult>, detached: boolean): Promise<BatchResult> {
+  const result = await running;
+  return detached ? { ...result, runs: result.runs.map(detachRun) } : result;
+}
+
 /** Runs a loaded scenario to its end and checks its expectations. */
 export async function runScenario(loaded: LoadedScenario, options: RunOptions = {}): Promise<RunResult> {
   const deviceCount = options.devices ?? loaded.devices;
@@ -526,10 +537,13 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions = 
     const all: BatchResult = { runs: [], expectations: [], errors: [] };
     for (let done = 0; done < deviceCount; done += batch) {
       const size = Math.min(batch, deviceCount - done);
-      const result = await runBatch(scenario, service, setup, first + done, size, options, (index) =>
-        options.onProgress?.(done + index + 1, deviceCount),
+      const result = await keptBatch(
+        runBatch(scenario, service, setup, first + done, size, options, (index) =>
+          options.onProgress?.(done + index + 1, deviceCount),
+        ),
+        options.shard !== undefined,
       );
-      all.runs.push(...(options.shard === undefined ? result.runs : result.runs.map(detachRun)));
+      all.runs.push(...result.runs);
       all.expectations.push(...result.expectations);
       all.errors.push(...result.errors);
     }
