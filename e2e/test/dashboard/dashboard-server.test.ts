@@ -129,6 +129,17 @@ describe("dashboard data from a real run (retry-grs)", () => {
   });
 });
 
+/** A live source with no devices, driven by `pacer`. */
+const liveSource = (pacer: ReturnType<typeof createClockPacer>) =>
+  ({
+    mode: "live",
+    title: "t",
+    devices: () => [],
+    events: () => undefined,
+    logs: () => undefined,
+    clock: pacer.control,
+  }) as const;
+
 describe("clock pacer", () => {
   it("holds a paused run, steps one timer at a time, then runs to the end at max speed", async () => {
     const clock = createVirtualClock(0);
@@ -189,18 +200,7 @@ describe("clock pacer", () => {
   it("rejects an unknown clock action with 400 DASHBOARD_BAD_CLOCK_ACTION", async () => {
     const app = Fastify();
     const pacer = createClockPacer(0);
-    await registerDashboard(
-      app,
-      {
-        mode: "live",
-        title: "t",
-        devices: () => [],
-        events: () => undefined,
-        logs: () => undefined,
-        clock: pacer.control,
-      },
-      { dist: "/nonexistent" },
-    );
+    await registerDashboard(app, liveSource(pacer), { dist: "/nonexistent" });
     const bad = await app.inject({
       method: "POST",
       url: "/ui/api/clock",
@@ -224,15 +224,7 @@ describe("dashboard server", () => {
   }, async () => {
     const pacer = createClockPacer(0);
     const server = await startDashboardServer(
-      {
-        mode: "live",
-        title: "t",
-        devices: () => [],
-        events: () => undefined,
-        logs: () => undefined,
-        clock: pacer.control,
-        subscribe: () => () => {},
-      },
+      { ...liveSource(pacer), subscribe: () => () => {} },
       { dist: "/nonexistent" },
     );
     const stream = await fetch(`${server.url}api/stream`);
