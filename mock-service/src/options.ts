@@ -5,6 +5,12 @@ import type { LogSetting } from "./http/request-log.ts";
 export interface ServerOptions {
   /** Folder for the SQLite store, content blobs, keys and certificates; reused across restarts. */
   readonly dataDir: string;
+  /**
+   * Keep the database (devices, apps, assignments, reports) in memory instead of `dataDir/imesim.sqlite`: for
+   * a service whose data is thrown away when it stops (a scenario run without --out). Nothing in it survives a
+   * restart; content and keys stay in `dataDir`.
+   */
+  readonly memoryDatabase?: boolean;
   /** Tenant id the tokens carry; a fixed default when omitted. */
   readonly tenantId?: string;
   /**

@@ -6,8 +6,19 @@ import { migrations } from "./migrations.ts";
 export type SqliteDatabase = Database.Database;
 export type Statement = Database.Statement;
 
-/** Opens (creating if needed) the service database in `dataDir`, in WAL mode, with every migration applied. */
-export function openDatabase(dataDir: string): SqliteDatabase {
+/**
+ * Opens (creating if needed) the service database in `dataDir`, in WAL mode, with every migration applied.
+ * Without a folder the database lives in memory (same schema, same migrations) and ends with the process: for
+ * a service whose data is thrown away when it stops, where every device's insert, check-in update and report
+ * would otherwise go through the WAL on disk for nothing.
+ */
+export function openDatabase(dataDir: string | undefined): SqliteDatabase {
+  if (dataDir === undefined) {
+    const db = new Database(":memory:");
+    db.pragma("foreign_keys = ON");
+    applyMigrations(db);
+    return db;
+  }
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const path = join(dataDir, "imesim.sqlite");
   // The database holds every app's encryption keys: owner-only. The file is made (or narrowed) 0600 before

@@ -79,8 +79,9 @@ export class Store {
   readonly #devices = deviceCache<DeviceRecord>();
   readonly #lastTouched = new Map<string, number>();
 
-  constructor(dataDir: string) {
-    this.db = openDatabase(dataDir);
+  /** `memoryDatabase`: keep the records in memory, not in `dataDir` (openDatabase); content stays in `dataDir`. */
+  constructor(dataDir: string, options: { readonly memoryDatabase?: boolean } = {}) {
+    this.db = openDatabase(options.memoryDatabase === true ? undefined : dataDir);
     this.blobs = new BlobStore(dataDir);
   }
 
