@@ -6,11 +6,12 @@ export interface ServerOptions {
   /** Folder for the SQLite store, content blobs, keys and certificates; reused across restarts. */
   readonly dataDir: string;
   /**
-   * Keep the database (devices, apps, assignments, reports) in memory instead of `dataDir/imesim.sqlite`: for
-   * a service whose data is thrown away when it stops (a scenario run without --out). Nothing in it survives a
-   * restart; content and keys stay in `dataDir`.
+   * `dataDir` is this service's alone and is removed when it stops (a scenario run without --out): the database
+   * (devices, apps, assignments, reports) is kept in memory instead of `dataDir/imesim.sqlite`, and a small blob
+   * once read is served from memory with no look at its file, since only this service changes it. Nothing in the
+   * database survives a restart; content and keys are still written to `dataDir`.
    */
-  readonly memoryDatabase?: boolean;
+  readonly ephemeral?: boolean;
   /** Tenant id the tokens carry; a fixed default when omitted. */
   readonly tenantId?: string;
   /**

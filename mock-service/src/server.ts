@@ -54,7 +54,7 @@ export async function buildServer(options: ServerOptions): Promise<MockIntuneSer
   // Checked before anything is written, so a bad plan leaves no half-made data folder.
   const faults = new FaultInjector(resolved.faults);
   ensurePrivateFolder(resolved.dataDir);
-  const store = new Store(resolved.dataDir, { memoryDatabase: resolved.memoryDatabase });
+  const store = new Store(resolved.dataDir, { ephemeral: resolved.ephemeral });
   // A plan given to this start wins; without one, a restart picks up the plan and counters it left.
   faults.keepIn(store, options.faults === undefined);
   const authority = await CertificateAuthority.open(resolved.dataDir);
@@ -152,7 +152,7 @@ export async function buildServer(options: ServerOptions): Promise<MockIntuneSer
 function resolveOptions(options: ServerOptions): ResolvedOptions {
   return {
     dataDir: options.dataDir,
-    memoryDatabase: options.memoryDatabase ?? false,
+    ephemeral: options.ephemeral ?? false,
     tenantId: (options.tenantId ?? defaultTenantId).toLowerCase(),
     tenantDomains: resolveTenantDomains(options.tenantDomains),
     publicBaseUrl: options.publicBaseUrl,

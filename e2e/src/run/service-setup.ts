@@ -36,7 +36,8 @@ function createUserGroups(server: MockIntuneServer, scenario: LoadedScenario): v
 
 /**
  * Starts a mock service for the scenario and imports every app; `dataDir` defaults to a fresh temp folder,
- * which the run removes at its end: its database is then kept in memory, since nothing of it is read later.
+ * which the run removes at its end: the service is then told it is ephemeral (database in memory), since
+ * nothing of it is read later.
  */
 export async function startScenarioService(
   scenario: LoadedScenario,
@@ -48,7 +49,7 @@ export async function startScenarioService(
   // The run is this service's only client: no enrollment limits, whatever the fleet's size (--devices).
   const server = await buildServer({
     dataDir: dir,
-    memoryDatabase: dataDir === undefined,
+    ephemeral: dataDir === undefined,
     logger: false,
     faults: { rules: [] },
     enrollmentsPerMinute: 0,

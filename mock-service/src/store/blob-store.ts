@@ -45,7 +45,16 @@ export class BlobStore {
   // Small assembled blobs by file id, with the identity (blobIdentity) of the file they were read from.
   readonly #small = deviceCache<{ readonly identity: string; readonly bytes: Buffer }>(SMALL_BLOBS);
 
-  constructor(dataDir: string) {
+  // True when the folder is this store's alone (see the constructor): a kept small blob is then current.
+  readonly #soleWriter: boolean;
+
+  /**
+   * `soleWriter`: nothing but this store changes the folder while it runs (a service whose data folder is removed
+   * when it stops), so a blob changes only through its own writes, which drop what was kept of it; a download
+   * then needs no stat of the file to know the kept bytes are current.
+   */
+  constructor(dataDir: string, options: { readonly soleWriter?: boolean } = {}) {
+    this.#soleWriter = options.soleWriter === true;
     this.root = join(dataDir, "blobs");
     mkdirSync(join(this.root, "files"), { recursive: true, mode: 0o700 });
     mkdirSync(join(this.root, "blocks"), { recursive: true, mode: 0o700 });
@@ -74,6 +83,10 @@ export class BlobStore {
    * lands by rename (a new inode), so a replaced blob is read afresh. Undefined when none was assembled.
    */
   smallFile(fileId: string, limit: number): { readonly size: number; readonly bytes?: Buffer } | undefined {
+    if (this.#soleWriter) {
+      const kept = this.#small.get(fileId);
+      if (kept !== undefined) return { size: kept.bytes.length, bytes: kept.bytes };
+    }
     const path = this.filePath(fileId);
     let info: ReturnType<typeof blobIdentity>;
     try {
@@ -225,6 +238,7 @@ export class BlobStore {
       concatenated(),
       Number.POSITIVE_INFINITY,
       mayReplace,
+      fileId,
     );
     const committed: BlockEntry[] = blockIds.map((name, index) => ({ name, size: sizes[index] ?? 0 }));
     const list = this.#committedListPath(fileId);
@@ -249,7 +263,7 @@ export class BlobStore {
     limit: number,
     mayReplace: MayReplace,
   ): Promise<number> {
-    const length = await this.#write(this.filePath(fileId), source, limit, mayReplace);
+    const length = await this.#write(this.filePath(fileId), source, limit, mayReplace, fileId);
     // A blob written whole has no blocks (Azure's Put Blob).
     rmSync(this.#committedListPath(fileId), { force: true });
     return length;
@@ -280,13 +294,15 @@ export class BlobStore {
   /**
    * Streams `source` into a temporary file next to `target` (BLOB_TOO_LARGE past `limit` bytes), then
    * renames it over `target` if `mayReplace()` still holds at that moment (BLOB_FROZEN otherwise). The check
-   * and the rename run in one turn of the event loop, so nothing lands after a commit froze the file.
+   * and the rename run in one turn of the event loop, so nothing lands after a commit froze the file. Landing a
+   * file's blob (`fileId`) drops the bytes kept of the one it replaces in that same turn.
    */
   async #write(
     target: string,
     source: AsyncIterable<Uint8Array>,
     limit: number,
     mayReplace: MayReplace,
+    fileId?: string,
   ): Promise<number> {
     const temporary = `${target}.${randomUUID()}.tmp`;
     let length = 0;
@@ -306,6 +322,7 @@ export class BlobStore {
       if (!mayReplace())
         throw new ImesimError("BLOB_FROZEN", "The content file is committed or being committed.");
       renameSync(temporary, target);
+      if (fileId !== undefined) this.#small.delete(fileId);
       return length;
     } catch (error) {
       await rm(temporary, { force: true });

@@ -79,10 +79,14 @@ export class Store {
   readonly #devices = deviceCache<DeviceRecord>();
   readonly #lastTouched = new Map<string, number>();
 
-  /** `memoryDatabase`: keep the records in memory, not in `dataDir` (openDatabase); content stays in `dataDir`. */
-  constructor(dataDir: string, options: { readonly memoryDatabase?: boolean } = {}) {
-    this.db = openDatabase(options.memoryDatabase === true ? undefined : dataDir);
-    this.blobs = new BlobStore(dataDir);
+  /**
+   * `ephemeral`: `dataDir` is this store's alone and is removed when it stops, so the records are kept in memory
+   * (openDatabase) and the blob store is the folder's only writer (BlobStore); content bytes stay in `dataDir`.
+   */
+  constructor(dataDir: string, options: { readonly ephemeral?: boolean } = {}) {
+    const ephemeral = options.ephemeral === true;
+    this.db = openDatabase(ephemeral ? undefined : dataDir);
+    this.blobs = new BlobStore(dataDir, { soleWriter: ephemeral });
   }
 
   /** Changes whenever stored policy inputs change. */
