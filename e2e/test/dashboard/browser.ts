@@ -135,6 +135,24 @@ export async function startInProcessLive(scenarioPath: string): Promise<{
   };
 }
 
+/**
+ * Waits for `selector`; when it does not come, fails saying what the page shows instead (its route, the view
+ * it last finished drawing and the start of that view's text), so a failure in CI can be read without a rerun.
+ */
+export async function waitForView(page: Page, selector: string, timeout = 30_000): Promise<void> {
+  try {
+    await page.waitForSelector(selector, { timeout });
+  } catch (error) {
+    const shown = await page.evaluate(() => ({
+      hash: location.hash,
+      ready: document.body.dataset.ready,
+      clock: document.body.dataset.clock,
+      text: document.querySelector("#view")?.textContent?.replace(/\s+/g, " ").slice(0, 400),
+    }));
+    throw new Error(`${(error as Error).message}\nthe page shows instead: ${JSON.stringify(shown)}`);
+  }
+}
+
 /** What `imesim run --out` then `imesim ui` give: a passed run saved to a temporary folder, served from it. */
 export async function startSavedRun(scenarioPath: string): Promise<{
   readonly out: string;

@@ -16,6 +16,7 @@ import {
   SKIP_REASON,
   startInProcessLive,
   startSavedRun,
+  waitForView,
 } from "./browser.ts";
 
 const scenarioPath = join(import.meta.dirname, "../../scenarios/retry-grs.yaml");
@@ -195,7 +196,7 @@ describe.skipIf(SKIP_REASON !== undefined)(
         await page.screenshot({ path: join(SCREENSHOTS, "dashboard-downloads-live.png") });
         const last = ofPhase(live.seen, "state.enforcement").at(-1)!;
         await page.goto(`${live.url}#/registry?device=${last.deviceId}&seq=${last.seq}`);
-        await page.waitForSelector(`body[data-ready="registry"] h2:has-text("after event ${last.seq}")`);
+        await waitForView(page, `body[data-ready="registry"] h2:has-text("after event ${last.seq}")`);
         const after = await page
           .locator("table.diff tr", { hasText: "EnforcementStateMessage" })
           .locator("td.data")
