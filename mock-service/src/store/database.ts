@@ -13,12 +13,14 @@ export type Statement = Database.Statement;
  * would otherwise go through the WAL on disk for nothing.
  */
 export function openDatabase(dataDir: string | undefined): SqliteDatabase {
-  if (dataDir === undefined) {
-    const db = new Database(":memory:");
-    db.pragma("foreign_keys = ON");
-    applyMigrations(db);
-    return db;
-  }
+  const db = dataDir === undefined ? new Database(":memory:") : openFileDatabase(dataDir);
+  db.pragma("foreign_keys = ON");
+  applyMigrations(db);
+  return db;
+}
+
+/** `dataDir/imesim.sqlite`, owner-only, in WAL mode. */
+function openFileDatabase(dataDir: string): SqliteDatabase {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const path = join(dataDir, "imesim.sqlite");
   // The database holds every app's encryption keys: owner-only. The file is made (or narrowed) 0600 before
@@ -31,8 +33,6 @@ export function openDatabase(dataDir: string | undefined): SqliteDatabase {
   // durable across process crashes, which is what a restartable mock needs.
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = NORMAL");
-  db.pragma("foreign_keys = ON");
-  applyMigrations(db);
   return db;
 }
 
