@@ -21,6 +21,12 @@ export const DEFAULT_MAX_LOG_BYTES = 2 * 1024 * 1024;
 /** LogMaxHistory has no documented default (ime.md §1.1 [?]); we keep the 5 newest rotated files. */
 export const DEFAULT_MAX_LOG_HISTORY = 5;
 
+/**
+ * Events an in-memory writer keeps unrendered at most: what they hold stays bounded as the text would be (rotation
+ * drops old text), and a run's usual few hundred per device are never rendered unless read.
+ */
+const MAX_UNRENDERED_EVENTS = 4096;
+
 const LOG_FILES: readonly ImeLogFile[] = ["AppWorkload", "IntuneManagementExtension", "AgentExecutor"];
 
 export interface LogWriterOptions {
@@ -140,7 +146,8 @@ export function createLogWriter(stream: ImeEventStream, options: LogWriterOption
     }
   };
 
-  const write = (event: ImeEvent): void => {
+  /** Appends the lines of `event` to their files (rotating as they fill), and to disk when the logs are there. */
+  const render = (event: ImeEvent): void => {
     // The files to flush, made only when the logs are on disk.
     let touched: Set<FileState> | undefined;
     for (const line of renderEvent(event)) {
@@ -174,6 +181,24 @@ export function createLogWriter(stream: ImeEventStream, options: LogWriterOption
     if (touched !== undefined) for (const state of touched) flushFile(state);
   };
 
+  // Logs in memory only are text nobody may read: a fleet run keeps each device's logs for expectations that
+  // mostly name none, and rendering every line as it happened was most of the event stream's cost (issue 18).
+  // Their events wait here and are rendered, in order, when a log is read or too many wait: a line's text, time
+  // and file depend only on its event and the lines before it, so the text is the same as if rendered at once.
+  let unrendered: ImeEvent[] = [];
+  const renderWaiting = (): void => {
+    if (unrendered.length === 0) return;
+    const waiting = unrendered;
+    unrendered = [];
+    for (const event of waiting) render(event);
+  };
+  const write =
+    dir !== undefined
+      ? render
+      : (event: ImeEvent): void => {
+          if (unrendered.push(event) >= MAX_UNRENDERED_EVENTS) renderWaiting();
+        };
+
   // All three files exist from the service's start, as on a real device: AgentExecutor.log before any script
   // or toast has run (issue 13).
   for (const file of LOG_FILES) open(file, stateOf(file));
@@ -182,8 +207,14 @@ export function createLogWriter(stream: ImeEventStream, options: LogWriterOption
     for (const state of files.values()) flushFile(state);
   };
   return {
-    read: (file) => BOM + stateOf(file).current.join(""),
-    rotated: (file) => [...stateOf(file).history],
+    read(file) {
+      renderWaiting();
+      return BOM + stateOf(file).current.join("");
+    },
+    rotated(file) {
+      renderWaiting();
+      return [...stateOf(file).history];
+    },
     flush,
     close() {
       unsubscribe();
