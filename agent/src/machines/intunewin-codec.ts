@@ -88,8 +88,7 @@ export function createIntunewinCodec(): ContentCodec {
       await overContent(encrypted, (input) => verifyEncryptedContent(input, encryptionInfoOf(keys)));
     },
     async unzip(encrypted, keys): Promise<PackageEntry[]> {
-      spillFolder ??= mkdtemp(join(tmpdir(), "imesim-device-content-"));
-      const sink = createSpillSink(await spillFolder);
+      const sink = createSpillSink(() => (spillFolder ??= mkdtemp(join(tmpdir(), "imesim-device-content-"))));
       await overContent(encrypted, (input) => extractContent(input, encryptionInfoOf(keys), sink));
       return [...sink.files].map(([path, data]) => ({ path, data }));
     },

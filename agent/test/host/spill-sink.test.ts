@@ -27,7 +27,7 @@ async function* chunksOf(bytes: Buffer): AsyncGenerator<Buffer> {
 
 describe("spill sink", () => {
   it("keeps small files in memory and writes large ones (and those past the budget) to disk", async () => {
-    const sink = createSpillSink(parent, { memoryBytes: 5000, fileBytes: 4000 });
+    const sink = createSpillSink(async () => parent, { memoryBytes: 5000, fileBytes: 4000 });
     const small = Buffer.alloc(3000, 1);
     const large = Buffer.alloc(4001, 2);
     const pastBudget = Buffer.alloc(3000, 3);
@@ -50,7 +50,7 @@ describe("spill sink", () => {
   });
 
   it("removes what it wrote when the extraction fails", async () => {
-    const sink = createSpillSink(parent, { memoryBytes: 0, fileBytes: 0 });
+    const sink = createSpillSink(async () => parent, { memoryBytes: 0, fileBytes: 0 });
     await sink.file(entry("a.bin", 10), chunksOf(Buffer.alloc(10)));
     expect(readdirSync(parent)).toHaveLength(1);
     await sink.abort(new Error("MAC mismatch"));

@@ -26,8 +26,15 @@ export interface SpillSink extends ContentSink {
   readonly files: Map<string, Uint8Array | DiskBacking>;
 }
 
-/** A sink spilling into a fresh folder under `parent`; the caller removes `parent` when the files are no longer used. */
-export function createSpillSink(parent: string, limits: SpillLimits = DEFAULT_SPILL_LIMITS): SpillSink {
+/**
+ * A sink spilling into a fresh folder under the folder `parent` gives; the caller removes that folder when the files
+ * are no longer used. `parent` is asked for only when a file spills: a fleet's small packages never touch the real
+ * disk, where a folder made per device up front cost each device a mkdtemp and a rm (issue 18).
+ */
+export function createSpillSink(
+  parent: () => Promise<string>,
+  limits: SpillLimits = DEFAULT_SPILL_LIMITS,
+): SpillSink {
   const staged = new Map<string, Uint8Array | DiskBacking>();
   const files = new Map<string, Uint8Array | DiskBacking>();
   let folder: Promise<string> | undefined;
@@ -46,7 +53,7 @@ export function createSpillSink(parent: string, limits: SpillLimits = DEFAULT_SP
         staged.set(entry.path, new Uint8Array(Buffer.concat(chunks)));
         return;
       }
-      folder ??= mkdtemp(join(parent, "unzip-"));
+      folder ??= parent().then((path) => mkdtemp(join(path, "unzip-")));
       // Flat, numbered names: the entry's own path is the virtual device's business, not the real disk's.
       const diskPath = join(await folder, String(written));
       written += 1;
