@@ -63,6 +63,8 @@ export type DecryptInfo = Static<typeof DecryptInfoSchema>;
 
 const PAYLOAD_ORDER = Object.keys(ContentInfoPayloadSchema.properties);
 const DECRYPT_INFO_ORDER = Object.keys(DecryptInfoSchema.properties);
+/** One list for every call: stringifyOrdered keeps what it learns of an order by the list itself. */
+const CONTENT_INFO_ORDER = ["UploadLocation", "SizeEncrypted"];
 const payloadChecker = Compile(ContentInfoPayloadSchema);
 const contentInfoChecker = Compile(ContentInfoSchema);
 const decryptInfoChecker = Compile(DecryptInfoSchema);
@@ -84,7 +86,7 @@ export function parseContentInfo(text: unknown, path = "ContentInfo"): ContentIn
 
 /** Serializes ContentInfo into its JSON string, UploadLocation first. */
 export function encodeContentInfo(info: ContentInfo): string {
-  return stringifyOrdered(info, ["UploadLocation", "SizeEncrypted"]);
+  return stringifyOrdered(info, CONTENT_INFO_ORDER);
 }
 
 /** Parses the decrypted DecryptInfo JSON. */

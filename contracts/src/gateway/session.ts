@@ -59,6 +59,11 @@ export interface SideCarSessionResponse extends SideCarSession {
 }
 
 const SESSION_ORDER = Object.keys(SideCarSessionSchema.properties);
+/**
+ * A response's order (the OData annotations first), one list for every call: stringifyOrdered keeps what it learns
+ * of an order by the list itself, and a list spread afresh at each call made it learn it again (issue 18).
+ */
+const SESSION_RESPONSE_ORDER = ["odata.metadata", "odata.id", ...SESSION_ORDER];
 const sessionChecker = Compile(SideCarSessionSchema);
 const clientInfoChecker = Compile(ClientInfoSchema);
 
@@ -116,7 +121,7 @@ export function createSideCarSessionResponse(
 
 /** Serializes a session envelope with its members in the IME's order. */
 export function serializeSideCarSession(session: SideCarSession | SideCarSessionResponse): string {
-  return stringifyOrdered(session, ["odata.metadata", "odata.id", ...SESSION_ORDER]);
+  return stringifyOrdered(session, SESSION_RESPONSE_ORDER);
 }
 
 /** Parses the `ClientInfo` JSON string (errors at `ClientInfo.<member>`). */
