@@ -251,9 +251,10 @@ function base64Field(node: XmlNode, name: keyof typeof ENCRYPTION_FIELD_BYTES, p
 
 /** Decodes RFC 4648 base64 with '=' padding; undefined for anything else (base64url included). */
 export function decodeStrictBase64(value: string): Buffer | undefined {
-  if (value.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(value)) return undefined;
+  if (value.length % 4 !== 0) return undefined;
   const bytes = Buffer.from(value, "base64");
-  // Re-encoding rejects non-canonical trailing bits, so one key has exactly one spelling.
+  // Re-encoding gives back only canonical, padded standard base64: anything else (base64url, whitespace, stray or
+  // inner '=', non-canonical trailing bits) comes back spelled otherwise, so one key has exactly one spelling.
   return bytes.toString("base64") === value ? bytes : undefined;
 }
 
