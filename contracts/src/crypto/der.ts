@@ -66,16 +66,32 @@ export function childrenOf(bytes: Uint8Array, parent: Tlv): Tlv[] | undefined {
   return children;
 }
 
-/** The definite-form length octets of `length` (X.690 §8.1.3). */
-function lengthOctets(length: number): Buffer {
-  if (length < 0x80) return Buffer.from([length]);
-  const bytes: number[] = [];
-  for (let rest = length; rest > 0; rest = Math.floor(rest / 256)) bytes.unshift(rest & 0xff);
-  return Buffer.from([0x80 | bytes.length, ...bytes]);
+/** How many octets the long definite form of `length` takes after its first (X.690 §8.1.3.5); 0 for the short form. */
+function longLengthCount(length: number): number {
+  let count = 0;
+  if (length >= 0x80) for (let rest = length; rest > 0; rest = Math.floor(rest / 256)) count += 1;
+  return count;
 }
 
-/** One tag-length-value with `parts` concatenated as its contents. */
+/**
+ * One tag-length-value with `parts` concatenated as its contents (definite-form length, X.690 §8.1.3), written into
+ * one buffer: a CMS envelope nests a dozen of these per GetContentInfo, and a buffer each for the tag and the length
+ * octets and a list for Buffer.concat were garbage the moment they were joined (issue 18).
+ */
 export function der(tag: number, ...parts: readonly Uint8Array[]): Buffer {
-  const length = parts.reduce((sum, part) => sum + part.length, 0);
-  return Buffer.concat([Buffer.from([tag]), lengthOctets(length), ...parts]);
+  let length = 0;
+  for (const part of parts) length += part.length;
+  const count = longLengthCount(length);
+  const contentStart = 2 + count;
+  const out = Buffer.allocUnsafe(contentStart + length);
+  out[0] = tag;
+  out[1] = count === 0 ? length : 0x80 | count;
+  for (let index = count, rest = length; index > 0; index -= 1, rest = Math.floor(rest / 256))
+    out[1 + index] = rest & 0xff;
+  let offset = contentStart;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
 }
