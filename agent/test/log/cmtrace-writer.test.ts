@@ -141,4 +141,30 @@ describe("log writer", () => {
     expect(times).toHaveLength(12_000);
     expect(times.filter((time, i) => i > 0 && time <= times[i - 1]!)).toEqual([]);
   });
+
+  it("renders logs kept in memory when read, the same text and rotations as logs written as each step happens", async () => {
+    const dir = temporaryFolder("imesim-log-");
+    const clock = createVirtualClock(START);
+    const stream = createEventStream({ deviceId: "dev", clock });
+    const limits = { maxBytes: 20_000, maxHistory: 3, utcOffsetMinutes: 60 };
+    const inMemory = createLogWriter(stream, limits);
+    const onDisk = createLogWriter(stream, { dir, ...limits });
+    const same = () => {
+      for (const file of ["AppWorkload", "IntuneManagementExtension"] as const) {
+        expect(inMemory.read(file)).toBe(onDisk.read(file));
+        expect(inMemory.rotated(file)).toEqual(onDisk.rotated(file));
+      }
+    };
+    // Past the 4096 events a memory writer keeps unrendered, reads in between, several rotations of AppWorkload.log.
+    for (let i = 0; i < 5_000; i++) {
+      if (i % 1_000 === 0)
+        stream.emit({ phase: "service.started", details: { agentVersion: "1.101.111.0", reason: "start" } });
+      stream.emit({ phase: "poller.sessions", details: { count: i } });
+      if (i % 7 === 0) await clock.advanceBy(1_000);
+      if (i === 10 || i === 2_500) same();
+    }
+    same();
+    expect(inMemory.rotated("AppWorkload").length).toBe(3);
+    onDisk.close();
+  });
 });
