@@ -102,12 +102,31 @@ export interface EnforcementChartInput extends EnforcementInput {
   readonly logic: EnforcementLogic;
 }
 
-/** The chart's context: the enforcement's, and the device's logic. */
-export type EnforcementChartContext = EnforcementContext & { readonly logic: EnforcementLogic };
+/**
+ * The chart's context: the enforcement's, as one object, and the device's logic. xstate copies the top-level
+ * context on every assign (`Object.assign({}, context, update)`), and V8 turns a copy of 20 keys or more into a
+ * slow dictionary object (the enforcement's own context has about 25): every later read and copy of it was slower
+ * (issue 18). The chart's steps copy the enforcement's object with a spread, which keeps it a fast object.
+ */
+export interface EnforcementChartContext {
+  readonly enforcement: EnforcementContext;
+  readonly logic: EnforcementLogic;
+}
 
-/** A waiting step as an invoked actor: the device's logic runs it over the chart's context. */
-const waitingStep = <T>(run: (context: EnforcementChartContext) => Promise<T>) =>
-  fromPromise<T, EnforcementChartContext>(({ input }) => run(input));
+/** A guard or a delay over the enforcement's context. */
+const reading =
+  <T>(read: (context: EnforcementContext) => T) =>
+  ({ context }: { context: EnforcementChartContext }) =>
+    read(context.enforcement);
+
+/** The chart's context with `update` made to the enforcement's. */
+const updated = (context: EnforcementChartContext, update: Partial<EnforcementContext>) => ({
+  enforcement: { ...context.enforcement, ...update },
+});
+
+/** A waiting step as an invoked actor: the device's logic runs it over the enforcement's context. */
+const waitingStep = <T>(run: (logic: EnforcementLogic, context: EnforcementContext) => Promise<T>) =>
+  fromPromise<T, EnforcementChartContext>(({ input }) => run(input.logic, input.enforcement));
 
 /** The enforcement chart; each actor gets its device's logic in its input. */
 export const enforcementMachine = setup({
@@ -117,88 +136,118 @@ export const enforcementMachine = setup({
     output: {} as EnforcementResult,
   },
   actors: {
-    fetchContentInfo: waitingStep((context) => context.logic.actors.fetchContentInfo(context)),
-    download: waitingStep((context) => context.logic.actors.download(context)),
-    verify: waitingStep((context) => context.logic.actors.verify(context)),
-    decrypt: waitingStep((context) => context.logic.actors.decrypt(context)),
-    unzip: waitingStep((context) => context.logic.actors.unzip(context)),
-    runInstaller: waitingStep((context) => context.logic.actors.runInstaller(context)),
-    detectAfterDownload: waitingStep((context) => context.logic.actors.detectAfterDownload(context)),
-    redetect: waitingStep((context) => context.logic.actors.redetect(context)),
+    fetchContentInfo: waitingStep((logic, context) => logic.actors.fetchContentInfo(context)),
+    download: waitingStep((logic, context) => logic.actors.download(context)),
+    verify: waitingStep((logic, context) => logic.actors.verify(context)),
+    decrypt: waitingStep((logic, context) => logic.actors.decrypt(context)),
+    unzip: waitingStep((logic, context) => logic.actors.unzip(context)),
+    runInstaller: waitingStep((logic, context) => logic.actors.runInstaller(context)),
+    detectAfterDownload: waitingStep((logic, context) => logic.actors.detectAfterDownload(context)),
+    redetect: waitingStep((logic, context) => logic.actors.redetect(context)),
   },
   guards: {
-    detectOnly: ({ context }) => context.mode === "detectOnly",
-    detectionFailed: ({ context }) => context.detection?.errorCode !== undefined,
-    alreadyInDesiredState: ({ context }) =>
-      context.detection !== undefined && context.detection.detected !== intentIsUninstall(context),
-    isUninstall: ({ context }) => intentIsUninstall(context),
-    notApplicable: ({ context }) =>
-      context.applicability !== undefined && context.applicability.applicability !== 0,
-    inGrs: ({ context }) => context.grs !== undefined && !grsAllowsEnforcement(context.grs),
-    timedOut: ({ context }) => context.outcome !== undefined && context.outcome.exitCode === undefined,
-    retryLeft: ({ context }) =>
-      exitWord(context)?.word === "Retry" && context.retry < context.policy.InstallEx.MaxRetries,
-    failedCode: ({ context }) => {
+    detectOnly: reading((context) => context.mode === "detectOnly"),
+    detectionFailed: reading((context) => context.detection?.errorCode !== undefined),
+    alreadyInDesiredState: reading(
+      (context) =>
+        context.detection !== undefined && context.detection.detected !== intentIsUninstall(context),
+    ),
+    isUninstall: reading((context) => intentIsUninstall(context)),
+    notApplicable: reading(
+      (context) => context.applicability !== undefined && context.applicability.applicability !== 0,
+    ),
+    inGrs: reading((context) => context.grs !== undefined && !grsAllowsEnforcement(context.grs)),
+    timedOut: reading((context) => context.outcome !== undefined && context.outcome.exitCode === undefined),
+    retryLeft: reading(
+      (context) => exitWord(context)?.word === "Retry" && context.retry < context.policy.InstallEx.MaxRetries,
+    ),
+    failedCode: reading((context) => {
       const decision = decisionOf(context);
       return decision === undefined || (!decision.redetect && !decision.pendingReboot);
-    },
-    hardRebootNow: ({ context }) => decisionOf(context)?.pendingReboot === true,
-    detectedAsDesired: ({ context }) => context.detectedAfter === !intentIsUninstall(context),
+    }),
+    hardRebootNow: reading((context) => decisionOf(context)?.pendingReboot === true),
+    detectedAsDesired: reading((context) => context.detectedAfter === !intentIsUninstall(context)),
   },
   actions: {
-    checkGrs: assign({ grs: ({ context }) => context.logic.steps.checkGrs(context) }),
-    detect: assign({ detection: ({ context }) => context.logic.steps.detect(context) }),
-    checkApplicability: assign({
-      applicability: ({ context }) => context.logic.steps.checkApplicability(context),
-    }),
-    record: assign({ result: ({ context }) => context.logic.steps.record(context) }),
+    checkGrs: assign(({ context }) =>
+      updated(context, { grs: context.logic.steps.checkGrs(context.enforcement) }),
+    ),
+    detect: assign(({ context }) =>
+      updated(context, { detection: context.logic.steps.detect(context.enforcement) }),
+    ),
+    checkApplicability: assign(({ context }) =>
+      updated(context, { applicability: context.logic.steps.checkApplicability(context.enforcement) }),
+    ),
+    record: assign(({ context }) =>
+      updated(context, { result: context.logic.steps.record(context.enforcement) }),
+    ),
     // The effects run as their transition resolves (enqueueActions runs its callback then), in order with the
     // steps' assigns. A custom action would wait while its actor starts: a compliant app's evaluation runs
     // whole in the enforcement actor's first macrostep now (the steps above), where xstate resolves assigns
     // at once but defers custom actions to start(), so the desired-state lines would follow the record's.
     announceDesiredState: enqueueActions(({ context }) =>
-      context.logic.effects.announceDesiredState(context),
+      context.logic.effects.announceDesiredState(context.enforcement),
     ),
-    announceGrsBlocked: enqueueActions(({ context }) => context.logic.effects.announceGrsBlocked(context)),
-    recordInProgress: enqueueActions(({ context }) => context.logic.effects.recordInProgress(context)),
+    announceGrsBlocked: enqueueActions(({ context }) =>
+      context.logic.effects.announceGrsBlocked(context.enforcement),
+    ),
+    recordInProgress: enqueueActions(({ context }) =>
+      context.logic.effects.recordInProgress(context.enforcement),
+    ),
     recordDownloadCompleted: enqueueActions(({ context }) =>
-      context.logic.effects.recordDownloadCompleted(context),
+      context.logic.effects.recordDownloadCompleted(context.enforcement),
     ),
     landInstallerEffects: enqueueActions(({ context }) =>
-      context.logic.effects.landInstallerEffects(context),
+      context.logic.effects.landInstallerEffects(context.enforcement),
     ),
-    announceExitCode: enqueueActions(({ context }) => context.logic.effects.announceExitCode(context)),
-    announceRetry: enqueueActions(({ context }) => context.logic.effects.announceRetry(context)),
-    announceReboot: enqueueActions(({ context }) => context.logic.effects.announceReboot(context)),
-    cleanUp: enqueueActions(({ context }) => context.logic.effects.cleanUp(context)),
-    conclude: assign((_, params: { state: number; errorCode?: number; keepImeCache?: boolean }) => ({
-      finalState: params.state,
-      errorCode: params.errorCode ?? 0,
-      ...(params.keepImeCache === undefined ? {} : { keepImeCache: params.keepImeCache }),
-    })),
-    concludeFromExitCode: assign(({ context }) => ({
-      finalState: decisionOf(context)?.state ?? EnforcementState.Error,
-      errorCode: decisionOf(context)?.errorCode ?? 0,
-      mapping: exitWord(context)?.word,
-    })),
-    concludeFromDetection: assign(({ context }) => ({
-      finalState:
-        context.detection?.detected === true ? EnforcementState.Success : EnforcementState.NotAttempted,
-      errorCode: 0,
-    })),
-    concludeFromDetectionError: assign(({ context }) => ({
-      finalState: EnforcementState.Error,
-      errorCode: context.detection?.errorCode ?? 0,
-    })),
-    concludeAlreadyCompliant: assign({ finalState: EnforcementState.Success, errorCode: 0 }),
+    announceExitCode: enqueueActions(({ context }) =>
+      context.logic.effects.announceExitCode(context.enforcement),
+    ),
+    announceRetry: enqueueActions(({ context }) => context.logic.effects.announceRetry(context.enforcement)),
+    announceReboot: enqueueActions(({ context }) =>
+      context.logic.effects.announceReboot(context.enforcement),
+    ),
+    cleanUp: enqueueActions(({ context }) => context.logic.effects.cleanUp(context.enforcement)),
+    conclude: assign(({ context }, params: { state: number; errorCode?: number; keepImeCache?: boolean }) =>
+      updated(context, {
+        finalState: params.state,
+        errorCode: params.errorCode ?? 0,
+        ...(params.keepImeCache === undefined ? {} : { keepImeCache: params.keepImeCache }),
+      }),
+    ),
+    concludeFromExitCode: assign(({ context }) =>
+      updated(context, {
+        finalState: decisionOf(context.enforcement)?.state ?? EnforcementState.Error,
+        errorCode: decisionOf(context.enforcement)?.errorCode ?? 0,
+        mapping: exitWord(context.enforcement)?.word,
+      }),
+    ),
+    concludeFromDetection: assign(({ context }) =>
+      updated(context, {
+        finalState:
+          context.enforcement.detection?.detected === true
+            ? EnforcementState.Success
+            : EnforcementState.NotAttempted,
+        errorCode: 0,
+      }),
+    ),
+    concludeFromDetectionError: assign(({ context }) =>
+      updated(context, {
+        finalState: EnforcementState.Error,
+        errorCode: context.enforcement.detection?.errorCode ?? 0,
+      }),
+    ),
+    concludeAlreadyCompliant: assign(({ context }) =>
+      updated(context, { finalState: EnforcementState.Success, errorCode: 0 }),
+    ),
   },
   delays: {
-    processRunTime: ({ context }) => context.outcome?.durationMs ?? 0,
-    retryInterval: ({ context }) => context.policy.InstallEx.RetryIntervalInMinutes * 60_000,
+    processRunTime: reading((context) => context.outcome?.durationMs ?? 0),
+    retryInterval: reading((context) => context.policy.InstallEx.RetryIntervalInMinutes * 60_000),
   },
 }).createMachine({
   id: "enforcement",
-  context: ({ input }) => initialEnforcementContext(input),
+  context: ({ input: { logic, ...member } }) => ({ enforcement: initialEnforcementContext(member), logic }),
   initial: "checkingGrs",
   states: {
     checkingGrs: {
@@ -242,7 +291,7 @@ export const enforcementMachine = setup({
       ],
     },
     blockedByGrs: {
-      entry: [assign({ blockedByGrs: true }), "announceGrsBlocked"],
+      entry: [assign(({ context }) => updated(context, { blockedByGrs: true })), "announceGrsBlocked"],
       always: {
         target: "recording",
         actions: { type: "conclude", params: { state: EnforcementState.Error } },
@@ -258,7 +307,7 @@ export const enforcementMachine = setup({
             input: ({ context }) => context,
             onDone: {
               target: "downloading",
-              actions: assign({ contentInfo: ({ event }) => event.output }),
+              actions: assign(({ context, event }) => updated(context, { contentInfo: event.output })),
             },
             onError: {
               target: "#enforcement.failed",
@@ -275,10 +324,9 @@ export const enforcementMachine = setup({
             input: ({ context }) => context,
             onDone: {
               target: "verifying",
-              actions: assign({
-                downloadedBytes: ({ event }) => event.output.bytes,
-                deliveredVia: ({ event }) => event.output.via,
-              }),
+              actions: assign(({ context, event }) =>
+                updated(context, { downloadedBytes: event.output.bytes, deliveredVia: event.output.via }),
+              ),
             },
             onError: {
               target: "#enforcement.failed",
@@ -342,10 +390,12 @@ export const enforcementMachine = setup({
         input: ({ context }) => context,
         onDone: {
           target: "confirming",
-          actions: assign({
-            detection: ({ event }) => event.output.outcome,
-            supersededDetected: ({ event }) => event.output.supersededDetected,
-          }),
+          actions: assign(({ context, event }) =>
+            updated(context, {
+              detection: event.output.outcome,
+              supersededDetected: event.output.supersededDetected,
+            }),
+          ),
         },
       },
     },
@@ -364,7 +414,10 @@ export const enforcementMachine = setup({
           invoke: {
             src: "runInstaller",
             input: ({ context }) => context,
-            onDone: { target: "running", actions: assign({ outcome: ({ event }) => event.output }) },
+            onDone: {
+              target: "running",
+              actions: assign(({ context, event }) => updated(context, { outcome: event.output })),
+            },
             onError: {
               target: "#enforcement.failed",
               actions: {
@@ -403,7 +456,7 @@ export const enforcementMachine = setup({
           after: {
             retryInterval: {
               target: "launching",
-              actions: assign({ retry: ({ context }) => context.retry + 1 }),
+              actions: assign(({ context }) => updated(context, { retry: context.enforcement.retry + 1 })),
             },
           },
         },
@@ -415,11 +468,13 @@ export const enforcementMachine = setup({
         input: ({ context }) => context,
         onDone: {
           target: "judging",
-          actions: assign({
-            detectedAfter: ({ event }) => event.output.outcome.detected,
-            detection: ({ event }) => event.output.outcome,
-            supersededDetected: ({ event }) => event.output.supersededDetected,
-          }),
+          actions: assign(({ context, event }) =>
+            updated(context, {
+              detectedAfter: event.output.outcome.detected,
+              detection: event.output.outcome,
+              supersededDetected: event.output.supersededDetected,
+            }),
+          ),
         },
       },
     },
@@ -441,9 +496,9 @@ export const enforcementMachine = setup({
       entry: [
         {
           type: "conclude",
-          params: ({ context }) => ({
+          params: reading((context) => ({
             state: successState(context.relation, intentIsUninstall(context), context.supersededDetected),
-          }),
+          })),
         },
         "announceReboot",
       ],
@@ -451,12 +506,12 @@ export const enforcementMachine = setup({
     },
     pendingReboot: {
       entry: [
-        assign({ rebootPending: true }),
+        assign(({ context }) => updated(context, { rebootPending: true })),
         {
           type: "conclude",
-          params: ({ context }) => ({
+          params: reading((context) => ({
             state: decisionOf(context)?.state ?? EnforcementState.InProgressPendingReboot,
-          }),
+          })),
         },
         "announceReboot",
       ],
@@ -470,7 +525,7 @@ export const enforcementMachine = setup({
     cleaningUp: { entry: "cleanUp", always: "done" },
     done: { type: "final" },
   },
-  output: ({ context }) => context.result!,
+  output: ({ context }) => context.enforcement.result!,
 });
 
 /** The enforcement chart's type, for invoking it from the subgraph chart. */
