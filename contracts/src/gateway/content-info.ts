@@ -82,9 +82,12 @@ export function parseContentInfo(text: unknown, path = "ContentInfo"): ContentIn
   return decodeJsonMember(text, contentInfoChecker, "ContentInfo", path);
 }
 
+// A module constant, as stringifyOrdered remembers positions per order list (a literal per call rebuilt them).
+const CONTENT_INFO_ORDER = ["UploadLocation", "SizeEncrypted"];
+
 /** Serializes ContentInfo into its JSON string, UploadLocation first. */
 export function encodeContentInfo(info: ContentInfo): string {
-  return stringifyOrdered(info, ["UploadLocation", "SizeEncrypted"]);
+  return stringifyOrdered(info, CONTENT_INFO_ORDER);
 }
 
 /** Parses the decrypted DecryptInfo JSON. */

@@ -59,6 +59,9 @@ export interface SideCarSessionResponse extends SideCarSession {
 }
 
 const SESSION_ORDER = Object.keys(SideCarSessionSchema.properties);
+// The service's answer puts its OData annotations first. One list for every call: stringifyOrdered remembers
+// each order list's positions by the list itself, so a fresh array per call rebuilt them every time (issue 18).
+const RESPONSE_ORDER = ["odata.metadata", "odata.id", ...SESSION_ORDER];
 const sessionChecker = Compile(SideCarSessionSchema);
 const clientInfoChecker = Compile(ClientInfoSchema);
 
@@ -116,7 +119,7 @@ export function createSideCarSessionResponse(
 
 /** Serializes a session envelope with its members in the IME's order. */
 export function serializeSideCarSession(session: SideCarSession | SideCarSessionResponse): string {
-  return stringifyOrdered(session, ["odata.metadata", "odata.id", ...SESSION_ORDER]);
+  return stringifyOrdered(session, RESPONSE_ORDER);
 }
 
 /** Parses the `ClientInfo` JSON string (errors at `ClientInfo.<member>`). */
