@@ -69,6 +69,19 @@ export async function sendFileRange(
   plan: SendPlan,
 ): Promise<void> {
   const response = reply.raw;
+  if (typeof path !== "string" && plainPlan(plan)) {
+    // Bytes in memory with no fault or cap to apply go out as one write of the range itself: the loop below
+    // reads into a buffer of its own so it can flip a byte or pace the reads, which such a send never does
+    // (issue 18: a fleet's every download).
+    reply.hijack();
+    response.writeHead(reply.statusCode, reply.getHeaders() as Record<string, string>);
+    if (response.destroyed) return;
+    // As below: a receiver that holds what it was given is waited for before the end.
+    if (!response.write(path.subarray(plan.start, plan.end + 1)) && !response.destroyed)
+      await drained(response);
+    if (!response.destroyed) response.end();
+    return;
+  }
   const handle = await openSource(path, plan.end - plan.start + 1);
   reply.hijack();
   response.writeHead(reply.statusCode, reply.getHeaders() as Record<string, string>);
@@ -145,4 +158,13 @@ function drained(response: FastifyReply["raw"]): Promise<void> {
     response.once("drain", done);
     response.once("close", done);
   });
+}
+
+/** True when the plan sends its range as it is: no flipped byte, no early stop, no bandwidth cap. */
+function plainPlan(plan: SendPlan): boolean {
+  return (
+    plan.corruptOffset === undefined &&
+    plan.stopAfter === undefined &&
+    (plan.bytesPerSecond === undefined || plan.bytesPerSecond <= 0)
+  );
 }

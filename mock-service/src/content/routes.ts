@@ -16,6 +16,28 @@ interface ContentRequest {
   Querystring: { d?: string; e?: string; sig?: string };
 }
 
+/** A file's ETag and Last-Modified, as its download answers carry them. */
+interface Validators {
+  readonly etag: string;
+  readonly lastModified: string;
+}
+
+// By the file's record: committed records are kept per generation above and every device downloads the same
+// few, so each file's header values are written once, not per download (issue 18).
+const validators = new WeakMap<ContentFileRecord, Validators>();
+
+function validatorsOf(file: ContentFileRecord): Validators {
+  let known = validators.get(file);
+  if (known === undefined) {
+    known = {
+      etag: `"${Buffer.from(file.encryptionInfo?.mac ?? file.id, "base64").toString("hex")}"`,
+      lastModified: new Date(file.createdAt).toUTCString(),
+    };
+    validators.set(file, known);
+  }
+  return known;
+}
+
 /**
  * Content download (ime.md §3.3–3.4): the encrypted `.bin` streamed from disk with Range,
  * ETag and Content-Length, an optional bandwidth cap, and the content faults of the plan
@@ -63,12 +85,12 @@ export function contentRoutes(context: ServiceContext) {
       };
       if (await injectRequestFaults(context.faults, request, reply, fault)) return reply;
 
-      const etag = `"${Buffer.from(file.encryptionInfo?.mac ?? file.id, "base64").toString("hex")}"`;
+      const { etag, lastModified } = validatorsOf(file);
       reply
         .header("etag", etag)
         .header("accept-ranges", "bytes")
         .header("content-type", "application/octet-stream");
-      reply.header("last-modified", new Date(file.createdAt).toUTCString());
+      reply.header("last-modified", lastModified);
       if (request.headers["if-none-match"] === etag) return reply.code(304).send();
 
       const ifRange = request.headers["if-range"];

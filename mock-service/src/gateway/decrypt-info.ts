@@ -61,6 +61,28 @@ function freshIv(): Buffer {
   return iv;
 }
 
+// The keys' JSON by the file's record: the content lookups hand every device the same record object for a file
+// (until the store changes), and the JSON is a pure function of it (issue 18: one serialisation per file, not per
+// GetContentInfo). Records that are not kept anywhere leave the map with them.
+const decryptInfoJsons = new WeakMap<FileEncryptionInfo, string>();
+
+function decryptInfoJson(info: FileEncryptionInfo): string {
+  let json = decryptInfoJsons.get(info);
+  if (json === undefined) {
+    json = encodeDecryptInfo({
+      EncryptionKey: info.encryptionKey,
+      IV: info.initializationVector,
+      MacKey: info.macKey,
+      Mac: info.mac,
+      ProfileIdentifier: "ProfileVersion1",
+      FileDigest: info.fileDigest,
+      FileDigestAlgorithm: "SHA256",
+    });
+    decryptInfoJsons.set(info, json);
+  }
+  return json;
+}
+
 /**
  * The `DecryptInfo` of GetContentInfo (ime.md §3.2): the file's keys as JSON, enveloped as CMS
  * EnvelopedData to the device's MDM certificate, base64 inside `<EncryptedMessage>`. Key transport
@@ -71,15 +93,7 @@ function freshIv(): Buffer {
  * objects per call was most of a GetContentInfo's time, and 500 devices asking at once waited on it.
  */
 export function sealDecryptInfo(certificatePem: string, info: FileEncryptionInfo): string {
-  const json = encodeDecryptInfo({
-    EncryptionKey: info.encryptionKey,
-    IV: info.initializationVector,
-    MacKey: info.macKey,
-    Mac: info.mac,
-    ProfileIdentifier: "ProfileVersion1",
-    FileDigest: info.fileDigest,
-    FileDigestAlgorithm: "SHA256",
-  });
+  const json = decryptInfoJson(info);
   const recipient = deviceCertificate(certificatePem);
   const { contentKey, wrappedKey } = contentKeyFor(recipient);
   const iv = freshIv();

@@ -24,7 +24,7 @@ import { requireDeviceCertificate } from "../http/client-certificate.ts";
 import { sendGraphError } from "../http/graph-error.ts";
 import { imeResourceId } from "../identity/well-known-ids.ts";
 import { answerInventoryRequest } from "../inventory/gateway-answer.ts";
-import { fromPem } from "../pki/authority.ts";
+import { deviceCertificate } from "../pki/device-certificates.ts";
 import { answerScriptRequest, scriptRequestTypes } from "../scripts/gateway-answers.ts";
 import type { DeviceRecord } from "../store/records.ts";
 import { createAppListEncoder } from "./app-list-encoding.ts";
@@ -224,8 +224,10 @@ async function contentInfo(
   session: SideCarSession,
 ): Promise<string | undefined> {
   const asked = parseContentInfoPayload(session.RequestPayload);
-  const ownCertificate = fromPem(device.certificatePem).toString("base64");
-  if (asked.CertificateBlob !== null && asked.CertificateBlob.replace(/\s+/g, "") !== ownCertificate)
+  // The device's certificate as read once (device-certificates.ts), not decoded from its PEM per request.
+  const ownCertificate = deviceCertificate(device.certificatePem).base64;
+  const blob = asked.CertificateBlob;
+  if (blob !== null && blob !== ownCertificate && blob.replace(/\s+/g, "") !== ownCertificate)
     return undefined;
   const file = findContent(device.id, userId, asked.ApplicationId, asked.ApplicationVersion);
   if (file === undefined || file.encryptionInfo === null) return undefined;

@@ -9,6 +9,8 @@ import { fromPem } from "./authority.ts";
 /** A device certificate, read. */
 export interface DeviceCertificate {
   readonly certificate: X509Certificate;
+  /** Its DER, base64: how GetContentInfo's CertificateBlob names it. */
+  readonly base64: string;
   /** Its public key, for verifying the device's assertions and sealing DecryptInfo. */
   readonly publicKey: KeyObject;
   /** The certificate's SubjectPublicKeyInfo DER, base64: which key pair the certificate is for. */
@@ -42,6 +44,7 @@ export function deviceCertificate(pem: string): DeviceCertificate {
   }
   const read: DeviceCertificate = {
     certificate,
+    base64: der.toString("base64"),
     publicKey,
     subjectPublicKeyInfo: spki,
     issuerAndSerialNumber: names.issuerAndSerialNumberDer,
