@@ -68,12 +68,29 @@ const PERSIST_EVERY_BYTES = 1024 * 1024;
  */
 const MEMORY_DOWNLOAD_BYTES = 1024 * 1024;
 
-/** The DO FileId built from the content URL (ime.md §3.4). */
-export function deliveryFileId(url: string, appId: string, version: number): string {
-  const segments = new URL(url).pathname.split("/").filter((s) => s !== "");
+/**
+ * The FileId's middle, `<seg1>_<seg2>_<file>`, by the content URL's address without its query: each device's URL
+ * differs only in its query, and parsing the whole URL per download cost more than the rest of the FileId (issue
+ * 18). A URL's path ends at its first `?` or `#`, so the address alone has the same path. A few kept.
+ */
+const pathParts = new Map<string, string>();
+const pathPartOf = (url: string): string => {
+  const end = url.search(/[?#]/);
+  const address = end < 0 ? url : url.slice(0, end);
+  const known = pathParts.get(address);
+  if (known !== undefined) return known;
+  const segments = new URL(address).pathname.split("/").filter((s) => s !== "");
   const file = (segments.at(-1) ?? "content").replace(/\./g, "-");
   const [seg1 = "", seg2 = ""] = segments;
-  return `${DO_CALLER_PREFIX}_${seg1}_${seg2}_${file}_${appId}_${version}`;
+  const part = `${seg1}_${seg2}_${file}`;
+  if (pathParts.size >= 64) pathParts.clear();
+  pathParts.set(address, part);
+  return part;
+};
+
+/** The DO FileId built from the content URL (ime.md §3.4). */
+export function deliveryFileId(url: string, appId: string, version: number): string {
+  return `${DO_CALLER_PREFIX}_${pathPartOf(url)}_${appId}_${version}`;
 }
 
 /** What a download touches. */
