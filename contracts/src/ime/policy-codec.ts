@@ -51,8 +51,38 @@ export interface DecodedImePolicy
 
 const policyChecker = Compile(ImePolicySchema);
 
-/** Parses the "Get policies" JSON text (an array) into decoded policies; errors name e.g. `[0].DetectionRule[1].DetectionText.Operator`. */
+/** How many distinct list texts parsePolicies remembers: a fleet's generations of the list, and a few more. */
+const PARSED_LISTS = 8;
+/** Decoded, deep-frozen policies by list text, oldest first. */
+const parsedLists = new Map<string, DecodedImePolicy[]>();
+
+/**
+ * Parses the "Get policies" JSON text (an array) into decoded policies; errors name e.g.
+ * `[0].DetectionRule[1].DetectionText.Operator`.
+ *
+ * The text decides the result, and every device of a fleet receives the same list text: each distinct text is
+ * parsed and checked once per process (issue 18), and the result is deep-frozen so that one device cannot change
+ * what another reads. A rejected text is not remembered; it throws every time.
+ */
 export function parsePolicies(jsonText: string): DecodedImePolicy[] {
+  const hit = parsedLists.get(jsonText);
+  if (hit !== undefined) return hit;
+  const policies = deepFreeze(parsePoliciesUncached(jsonText));
+  if (parsedLists.size >= PARSED_LISTS) parsedLists.delete(parsedLists.keys().next().value ?? "");
+  parsedLists.set(jsonText, policies);
+  return policies;
+}
+
+/** Freezes `value` and everything it holds. */
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+function parsePoliciesUncached(jsonText: string): DecodedImePolicy[] {
   const value = parseJsonText(jsonText, {
     code: ImeContractErrorCode.PolicyMalformedJson,
     what: "policy list",

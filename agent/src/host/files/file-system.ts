@@ -74,6 +74,9 @@ export function createFileSystem(
 
   /** The directories to create so that `names` (inclusive) exists; throws when a file is in the way. */
   const missingDirectories = (names: FilePath, original: string): FilePath[] => {
+    // Nearly every write goes into a folder that exists: then so does every folder above it (a file has nothing
+    // below it), and one look-up answers instead of a sliced, case-folded prefix and a look-up per level.
+    if (names.length >= 2 && store.entry(names)?.kind === "directory") return [];
     for (let depth = 2; depth <= names.length; depth += 1) {
       const prefix = names.slice(0, depth);
       const entry = store.entry(prefix);

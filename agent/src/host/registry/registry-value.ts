@@ -2,43 +2,51 @@
 import { ImesimError } from "@imesim/contracts/errors";
 import type { RegistryValue } from "../types.ts";
 
-/** The value as Windows would store it (DWORD/QWORD made unsigned); throws REGISTRY_INVALID_VALUE otherwise. */
-export function normalizeRegistryValue(value: RegistryValue, where: string | (() => string)): RegistryValue {
-  // `where` may be a function, so that the text naming the value is made only for an error (issue 18: the IME
-  // writes a registry value for most steps, and each write built it).
-  const fail = (why: string): never => invalidValue(value, where, why);
+/**
+ * The value `valueName` of `keyPath` as Windows would store it (DWORD/QWORD made unsigned); throws
+ * REGISTRY_INVALID_VALUE otherwise. The names come apart so that the text naming the value, and a function
+ * making it, are made only for an error (issue 18: the IME writes a registry value for most steps).
+ */
+export function normalizeRegistryValue(
+  value: RegistryValue,
+  valueName: string,
+  keyPath: string,
+): RegistryValue {
   switch (value.type) {
     case "REG_SZ":
     case "REG_EXPAND_SZ":
-      if (typeof value.data !== "string") fail("data must be a string");
+      if (typeof value.data !== "string") invalidValue(value, valueName, keyPath, "data must be a string");
       return value;
     case "REG_DWORD":
       // A signed 32-bit number (as the IME's ErrorCode) is accepted and stored as the same 32 bits, unsigned.
       if (!Number.isInteger(value.data) || value.data < -0x80000000 || value.data > 0xffffffff) {
-        fail(`${value.data} is not a 32-bit integer`);
+        invalidValue(value, valueName, keyPath, `${value.data} is not a 32-bit integer`);
       }
       // Already unsigned: stored as given, as strings are.
       return value.data >>> 0 === value.data ? value : { type: "REG_DWORD", data: value.data >>> 0 };
     case "REG_QWORD":
       if (typeof value.data !== "bigint" || value.data < -(1n << 63n) || value.data >= 1n << 64n) {
-        fail(`${String(value.data)} is not a 64-bit integer`);
+        invalidValue(value, valueName, keyPath, `${String(value.data)} is not a 64-bit integer`);
       }
       return { type: "REG_QWORD", data: BigInt.asUintN(64, value.data) };
     case "REG_MULTI_SZ":
       if (!Array.isArray(value.data) || value.data.some((s) => typeof s !== "string" || s.includes("\0"))) {
-        fail("data must be strings without NUL characters");
+        invalidValue(value, valueName, keyPath, "data must be strings without NUL characters");
       }
       return { type: "REG_MULTI_SZ", data: [...value.data] };
     case "REG_BINARY":
     case "REG_NONE":
-      if (!(value.data instanceof Uint8Array)) fail("data must be a Uint8Array");
+      if (!(value.data instanceof Uint8Array))
+        invalidValue(value, valueName, keyPath, "data must be a Uint8Array");
       return { type: value.type, data: new Uint8Array(value.data) };
     default:
-      return fail("unknown type");
+      return invalidValue(value, valueName, keyPath, "unknown type");
   }
 }
 
-function invalidValue(value: RegistryValue, where: string | (() => string), why: string): never {
-  const place = typeof where === "string" ? where : where();
-  throw new ImesimError("REGISTRY_INVALID_VALUE", `${value.type} value ${place}: ${why}`);
+function invalidValue(value: RegistryValue, valueName: string, keyPath: string, why: string): never {
+  throw new ImesimError(
+    "REGISTRY_INVALID_VALUE",
+    `${value.type} value "${valueName}" in "${keyPath}": ${why}`,
+  );
 }

@@ -93,7 +93,7 @@ export function createRegistry(
           `value name longer than 16383 characters in "${keyPath}"`,
         );
       }
-      const normalized = normalizeRegistryValue(value, () => `"${valueName}" in "${keyPath}"`);
+      const normalized = normalizeRegistryValue(value, valueName, keyPath);
       // Creating the key and setting the value land together, as `reg add` does.
       store.atomic(() => {
         store.createKey(path);
