@@ -16,6 +16,7 @@ import {
   serializeComplianceStateMessage,
   serializeEnforcementStateMessage,
 } from "@imesim/contracts/ime";
+import { frozenParseMemo } from "@imesim/contracts/schema";
 import type { Registry, RegistryValue } from "../host/types.ts";
 import {
   grsKey,
@@ -126,33 +127,8 @@ export interface ImeStateStore {
   setPendingHardReboot(pending: boolean): void;
 }
 
-/** Past this many distinct texts a memo starts over (an app's state text changes only when it is written). */
+/** The most texts a memo keeps (an app's state text changes only when it is written). */
 const MEMO_SIZE = 2048;
-
-/** Deep-freezes a parsed value, so one parse can be shared by every reader of the same text. */
-function frozen<T>(value: T): T {
-  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
-    for (const inner of Object.values(value)) frozen(inner);
-    Object.freeze(value);
-  }
-  return value;
-}
-
-/**
- * `parse`, remembered per text: the IME re-reads every app's unchanged state messages at each check-in (the
- * re-evaluation gate, the status upload), and the text decides the result.
- */
-function memoized<T>(parse: (text: string) => T): (text: string) => T {
-  const memo = new Map<string, T>();
-  return (text) => {
-    const hit = memo.get(text);
-    if (hit !== undefined) return hit;
-    const value = frozen(parse(text));
-    if (memo.size >= MEMO_SIZE) memo.clear();
-    memo.set(text, value);
-    return value;
-  };
-}
 
 /**
  * The state texts parsed, one memo for every device in the process behind each device's own: a fleet's devices
@@ -161,9 +137,9 @@ function memoized<T>(parse: (text: string) => T): (text: string) => T {
  * across one device's reads. A device's own memo stays in front, so devices that write texts of their own (a
  * fleet started at different times) still find theirs however many others do.
  */
-const parseComplianceShared = memoized(parseComplianceStateMessage);
-const parseEnforcementShared = memoized(parseEnforcementStateMessage);
-const parseReportShared = memoized(parseAppStatusReport);
+const parseComplianceShared = frozenParseMemo(parseComplianceStateMessage, MEMO_SIZE);
+const parseEnforcementShared = frozenParseMemo(parseEnforcementStateMessage, MEMO_SIZE);
+const parseReportShared = frozenParseMemo(parseAppStatusReport, MEMO_SIZE);
 
 /**
  * `build`, remembered per parts: the registry finds a key by its text, and a text built again at every read must be
@@ -259,9 +235,11 @@ export function createImeStateStore(registry: Registry): ImeStateStore {
   );
   const userKey = spelled1((userId: string) => `${WIN32_APPS_KEY}\\${userId}`);
   const reportingUserKey = spelled1((userId: string) => `${WIN32_APPS_KEY}\\Reporting\\${userId}`);
-  const parseCompliance = memoized(parseComplianceShared);
-  const parseEnforcement = memoized(parseEnforcementShared);
-  const parseReport = memoized(parseReportShared);
+  // A device re-reads every app's unchanged state messages at each check-in (the re-evaluation gate, the status
+  // upload): its own memo answers those, however many texts other devices fill the shared one with.
+  const parseCompliance = frozenParseMemo(parseComplianceShared, MEMO_SIZE);
+  const parseEnforcement = frozenParseMemo(parseEnforcementShared, MEMO_SIZE);
+  const parseReport = frozenParseMemo(parseReportShared, MEMO_SIZE);
   const stamp = (key: string, at: number): void =>
     registry.setValue(key, "LastUpdatedTimeUtc", sz(formatImeTimestamp(at)));
   return {

@@ -72,18 +72,8 @@ export function createCheckinLogic(deps: CheckinDeps): CheckinLogic {
     }
     return results;
   };
-  // The app list rarely changes between check-ins: decode each distinct text once (the newest few kept).
-  const decoded = new Map<string, DecodedImePolicy[]>();
-  const parseCached = (json: string): DecodedImePolicy[] => {
-    const hit = decoded.get(json);
-    if (hit !== undefined) return hit;
-    const policies = parsePolicies(json);
-    if (decoded.size >= 8) decoded.delete(decoded.keys().next().value ?? "");
-    decoded.set(json, policies);
-    return policies;
-  };
   /**
-   * A session's subgraphs by the decoded list they were planned from (the same array while the text is the same)
+   * A session's subgraphs by the decoded list they were planned from (parsePolicies gives the same array while the text is the same)
    * and the session: planning, hashing and building the inputs again at each hourly check-in gave the same
    * result (issue 18). Only the plain case is kept, one list and no user request; the inputs are read-only.
    */
@@ -117,7 +107,7 @@ export function createCheckinLogic(deps: CheckinDeps): CheckinLogic {
               service.requestApps({ token, kind, userId: session.userId, reason: context.reason }),
             );
             deps.checkinIntervalCache?.remember(response.checkinIntervalMinutes);
-            const policies = parseCached(response.policiesJson);
+            const policies = parsePolicies(response.policiesJson);
             events.emit(
               {
                 phase: "apps.received",

@@ -1,5 +1,6 @@
 // Getting the encrypted content onto the device (ime.md §1.3.6, §3.4): Delivery Optimization first, the
 // CDN when the DO job outlives its wait, Range resumes after a dropped link, and the [DO TEL] numbers.
+import { frozenParseMemo } from "@imesim/contracts/schema";
 import { type Clock, whileHeld } from "../clock/clock.ts";
 import type { ImeEventStream } from "../events/stream.ts";
 import type { DeliveryTelemetry } from "../events/types.ts";
@@ -73,19 +74,15 @@ const MEMORY_DOWNLOAD_BYTES = 1024 * 1024;
  * differs only in its query, and parsing the whole URL per download cost more than the rest of the FileId (issue
  * 18). A URL's path ends at its first `?` or `#`, so the address alone has the same path. A few kept.
  */
-const pathParts = new Map<string, string>();
-const pathPartOf = (url: string): string => {
-  const end = url.search(/[?#]/);
-  const address = end < 0 ? url : url.slice(0, end);
-  const known = pathParts.get(address);
-  if (known !== undefined) return known;
+const addressPathPart = frozenParseMemo((address: string): string => {
   const segments = new URL(address).pathname.split("/").filter((s) => s !== "");
   const file = (segments.at(-1) ?? "content").replace(/\./g, "-");
   const [seg1 = "", seg2 = ""] = segments;
-  const part = `${seg1}_${seg2}_${file}`;
-  if (pathParts.size >= 64) pathParts.clear();
-  pathParts.set(address, part);
-  return part;
+  return `${seg1}_${seg2}_${file}`;
+}, 64);
+const pathPartOf = (url: string): string => {
+  const end = url.search(/[?#]/);
+  return addressPathPart(end < 0 ? url : url.slice(0, end));
 };
 
 /** The DO FileId built from the content URL (ime.md §3.4). */

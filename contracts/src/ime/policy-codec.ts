@@ -1,7 +1,7 @@
 import { Compile } from "typebox/compile";
 import type { ReturnCode } from "../enums/index.ts";
 import { ImesimError } from "../errors/index.ts";
-import { appendSegment, describeType, parseJsonText } from "../schema/index.ts";
+import { appendSegment, describeType, frozenParseMemo, parseJsonText } from "../schema/index.ts";
 import { type DetectionRule, decodeDetectionRules, encodeDetectionRules } from "./detection-rule.ts";
 import { ImeContractErrorCode } from "./error-codes.ts";
 import {
@@ -51,38 +51,17 @@ export interface DecodedImePolicy
 
 const policyChecker = Compile(ImePolicySchema);
 
-/** How many distinct list texts parsePolicies remembers: a fleet's generations of the list, and a few more. */
-const PARSED_LISTS = 8;
-/** Decoded, deep-frozen policies by list text, oldest first. */
-const parsedLists = new Map<string, DecodedImePolicy[]>();
-
 /**
  * Parses the "Get policies" JSON text (an array) into decoded policies; errors name e.g.
  * `[0].DetectionRule[1].DetectionText.Operator`.
  *
- * The text decides the result, and every device of a fleet receives the same list text: each distinct text is
- * parsed and checked once per process (issue 18), and the result is deep-frozen so that one device cannot change
- * what another reads. A rejected text is not remembered; it throws every time.
+ * Every device of a fleet receives the same list text: each distinct text is parsed and checked once per process,
+ * the newest 8 kept (a fleet's generations of the list, and a few more), and the result is deep-frozen so that one
+ * device cannot change what another reads (issue 18).
  */
-export function parsePolicies(jsonText: string): DecodedImePolicy[] {
-  const hit = parsedLists.get(jsonText);
-  if (hit !== undefined) return hit;
-  const policies = deepFreeze(parsePoliciesUncached(jsonText));
-  if (parsedLists.size >= PARSED_LISTS) parsedLists.delete(parsedLists.keys().next().value ?? "");
-  parsedLists.set(jsonText, policies);
-  return policies;
-}
+export const parsePolicies: (jsonText: string) => DecodedImePolicy[] = frozenParseMemo(parsePoliciesOnce, 8);
 
-/** Freezes `value` and everything it holds. */
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
-    for (const inner of Object.values(value)) deepFreeze(inner);
-    Object.freeze(value);
-  }
-  return value;
-}
-
-function parsePoliciesUncached(jsonText: string): DecodedImePolicy[] {
+function parsePoliciesOnce(jsonText: string): DecodedImePolicy[] {
   const value = parseJsonText(jsonText, {
     code: ImeContractErrorCode.PolicyMalformedJson,
     what: "policy list",

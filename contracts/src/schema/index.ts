@@ -1,3 +1,4 @@
+export { deepFreeze, frozenParseMemo } from "./frozen-memo.ts";
 export { type JsonMemberCodec, jsonMemberCodec } from "./json-member.ts";
 export { describeType, parseJsonText } from "./json-text.ts";
 export { coerceLenient, matchEnumMember } from "./lenient.ts";
