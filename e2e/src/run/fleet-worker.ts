@@ -6,11 +6,16 @@ import { runScenario } from "./run-scenario.ts";
 
 const job = workerData as ShardJob;
 const post = (message: ShardMessage) => parentPort?.postMessage(message);
+// The main thread's only message: stop (Ctrl-C). The run then unwinds, closing its mock and removing its temp folder.
+const stop = new AbortController();
+const onStop = () => stop.abort(new Error("stopped by the main thread"));
+parentPort?.on("message", onStop);
 
 try {
   const result = await runScenario(job.scenario, {
     devices: job.devices,
     shard: job.shard,
+    signal: stop.signal,
     ...(job.outDir === undefined ? {} : { outDir: job.outDir }),
     onProgress: (ready) => post({ type: "progress", ready }),
   });
@@ -25,4 +30,7 @@ try {
   post({ type: "done", devices, expectations: result.expectations, errors: result.errors });
 } catch (error) {
   post({ type: "failed", message: error instanceof Error ? error.message : String(error) });
+} finally {
+  // A listening port keeps the thread alive.
+  parentPort?.off("message", onStop);
 }

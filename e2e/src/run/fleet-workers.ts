@@ -149,7 +149,16 @@ export function orderedByExpectation<T extends { readonly expectations: readonly
   return { ...parts, expectations };
 }
 
-function runShard(job: ShardJob, onReady: (ready: number) => void): Promise<ShardMessage & { type: "done" }> {
+/**
+ * Runs one share in a worker. A stop is passed on as a message (any message tells the worker to stop): the worker
+ * then unwinds its run (its mock closed, its temp folder removed) and ends by itself, and only then does this reject
+ * with the stop's reason; a worker terminated meanwhile would leave its temp folder behind.
+ */
+function runShard(
+  job: ShardJob,
+  onReady: (ready: number) => void,
+  signal: AbortSignal | undefined,
+): Promise<ShardMessage & { type: "done" }> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL("./fleet-worker.ts", import.meta.url), {
       workerData: job,
@@ -159,8 +168,10 @@ function runShard(job: ShardJob, onReady: (ready: number) => void): Promise<Shar
       },
     });
     let settled = false;
+    const stop = () => worker.postMessage("stop");
+    signal?.addEventListener("abort", stop, { once: true });
     const fail = (message: string) => {
-      if (settled) return;
+      if (settled || signal?.aborted === true) return;
       settled = true;
       void worker.terminate();
       reject(
@@ -179,7 +190,14 @@ function runShard(job: ShardJob, onReady: (ready: number) => void): Promise<Shar
       }
     });
     worker.on("error", (error: unknown) => fail(error instanceof Error ? error.message : String(error)));
-    worker.on("exit", (code) => fail(`it exited with code ${code} before reporting`));
+    worker.on("exit", (code) => {
+      signal?.removeEventListener("abort", stop);
+      if (signal?.aborted !== true) fail(`it exited with code ${code} before reporting`);
+      else if (!settled) {
+        settled = true;
+        reject(signal.reason);
+      }
+    });
   });
 }
 
@@ -193,32 +211,34 @@ export async function runInWorkers(
   if (outDir !== undefined) (await import("./run-scenario.ts")).prepareOutDir(outDir);
   const shares = shareOut(options.devices, options.workers);
   const ready = shares.map(() => 0);
-  const results = await Promise.all(
-    shares.map(([firstDevice, devices], index) =>
-      runShard(
-        {
-          scenario,
-          devices,
-          outDir,
-          shard: {
-            firstDevice,
-            // Each worker's mock has its own data folder; the first keeps the single-thread run's place.
-            serviceDir:
-              outDir === undefined
-                ? undefined
-                : join(outDir, index === 0 ? "service" : `service-${index + 1}`),
-          },
+  const running = shares.map(([firstDevice, devices], index) =>
+    runShard(
+      {
+        scenario,
+        devices,
+        outDir,
+        shard: {
+          firstDevice,
+          // Each worker's mock has its own data folder; the first keeps the single-thread run's place.
+          serviceDir:
+            outDir === undefined ? undefined : join(outDir, index === 0 ? "service" : `service-${index + 1}`),
         },
-        (count) => {
-          ready[index] = count;
-          options.onProgress?.(
-            ready.reduce((sum, value) => sum + value, 0),
-            options.devices,
-          );
-        },
-      ),
+      },
+      (count) => {
+        ready[index] = count;
+        options.onProgress?.(
+          ready.reduce((sum, value) => sum + value, 0),
+          options.devices,
+        );
+      },
+      options.signal,
     ),
   );
+  const results = await Promise.all(running).catch(async (error: unknown) => {
+    // A stopped fleet ends once every worker has removed its temp folder, not when the first one has.
+    if (options.signal?.aborted === true) await Promise.allSettled(running);
+    throw error;
+  });
   const devices: DeviceRun[] = results.flatMap((result) =>
     result.devices.map((device) => ({
       outcome: detachedOutcome(device.number),

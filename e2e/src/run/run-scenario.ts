@@ -66,6 +66,7 @@ import {
   withScriptedResults,
 } from "./script-setup.ts";
 import { type ScenarioService, startScenarioService } from "./service-setup.ts";
+import { driveUntilStopped } from "./stoppable-drive.ts";
 import { enrollmentUsersOf } from "./tenant-users.ts";
 
 export interface RunOptions {
@@ -103,6 +104,11 @@ export interface RunOptions {
    * (written as device-NNNN/changes.jsonl) and for `run --ui`; off otherwise, and then the devices are unchanged.
    */
   readonly recordChanges?: boolean;
+  /**
+   * Stops the run part-way (Ctrl-C): it then rejects with the signal's reason once its devices are disposed, its
+   * mock closed and its temp folder removed, fleet workers' included (stoppable-drive.ts).
+   */
+  readonly signal?: AbortSignal;
 }
 
 interface LiveDevice {
@@ -394,6 +400,7 @@ async function runBatch(
   const devices: LiveDevice[] = [];
   try {
     for (let index = 0; index < count; index += 1) {
+      options.signal?.throwIfAborted();
       devices.push(
         await startDevice(
           scenario,
@@ -433,7 +440,12 @@ async function runBatch(
     }
     for (const live of devices) live.agent.start();
     const endMs = scenario.startMs + scenario.durationMs;
-    await (options.driveClock === undefined ? clock.runUntil(endMs) : options.driveClock(clock, endMs));
+    await driveUntilStopped(
+      clock,
+      endMs,
+      options.driveClock ?? ((virtual, end) => virtual.runUntil(end)),
+      options.signal,
+    );
     for (const live of devices) live.agent.logs.flush();
     const { scripts, compliance } = setup;
     const runStates =

@@ -12,7 +12,10 @@ export function uiPort(value: string): number {
   return number;
 }
 
-/** Starts the dashboard for a live run: the options to hand `runScenario`, and a wait for Ctrl-C after it. */
+/**
+ * Starts the dashboard for a live run: the options to hand `runScenario`, a wait for Ctrl-C after it, and a close for
+ * a run stopped part-way.
+ */
 export async function startLiveDashboard(
   title: string,
   startMs: number,
@@ -20,6 +23,7 @@ export async function startLiveDashboard(
 ): Promise<{
   runOptions: Pick<RunOptions, "onDevice" | "driveClock" | "workers" | "recordChanges">;
   keepOpen(): Promise<void>;
+  close(): Promise<void>;
 }> {
   const [{ createClockPacer }, { createLiveRunSource }, { startDashboardServer }] = await Promise.all([
     import("../../dashboard/clock-pacer.ts"),
@@ -47,5 +51,6 @@ export async function startLiveDashboard(
       });
       await server.close();
     },
+    close: () => server.close(),
   };
 }

@@ -5,6 +5,7 @@ import { type Command, InvalidArgumentError, Option } from "commander";
 import type { ReportFormat } from "../../run/reports.ts";
 import { startLiveDashboard, uiPort } from "./run-ui.ts";
 import { loadScenarioOrExit } from "./scenario-file.ts";
+import { stopExitCode, untilStopped } from "./stop-signals.ts";
 
 interface RunCommandOptions {
   devices?: number;
@@ -29,7 +30,8 @@ export function registerRun(program: Command): void {
     .command("run")
     .description(
       "Run a scenario: the mock service and the simulated device(s) in one process on virtual time, then check its expectations.\n" +
-        "Exit code 0 when every expectation holds, 1 when one breaks, 2 when the scenario file is invalid.",
+        "Exit code 0 when every expectation holds, 1 when one breaks, 2 when the scenario file is invalid;\n" +
+        "130 / 143 when Ctrl-C / SIGTERM stops it (nothing is reported then).",
     )
     .argument("<scenario>", "scenario file (YAML)")
     .option(
@@ -72,14 +74,27 @@ export function registerRun(program: Command): void {
         options.ui === true
           ? await startLiveDashboard(basename(file), scenario.startMs, options.uiPort)
           : undefined;
-      const result = await runScenario(scenario, {
-        ...(ui === undefined ? {} : ui.runOptions),
-        ...(options.devices === undefined ? {} : { devices: options.devices }),
-        ...(options.workers === undefined ? {} : { workers: options.workers }),
-        ...(outDir === undefined ? {} : { outDir }),
-        onProgress: (ready) => bar?.update(ready),
-      });
+      // Ctrl-C or SIGTERM stops the run, which removes its temp folders (its workers' too) before it ends.
+      const outcome = await untilStopped((signal) =>
+        runScenario(scenario, {
+          ...(ui === undefined ? {} : ui.runOptions),
+          ...(options.devices === undefined ? {} : { devices: options.devices }),
+          ...(options.workers === undefined ? {} : { workers: options.workers }),
+          ...(outDir === undefined ? {} : { outDir }),
+          onProgress: (ready) => bar?.update(ready),
+          signal,
+        }),
+      );
       bar?.stop();
+      if ("stoppedBy" in outcome) {
+        await ui?.close();
+        process.stderr.write(
+          `imesim run: stopped by ${outcome.stoppedBy}; the run did not finish and nothing was reported\n`,
+        );
+        process.exitCode = stopExitCode(outcome.stoppedBy);
+        return;
+      }
+      const result = outcome.done;
       if (outDir !== undefined) {
         writeFileSync(join(outDir, "report.txt"), formatTextReport(result, { verbose: true }));
         writeFileSync(join(outDir, "report.json"), formatJsonReport(result));
