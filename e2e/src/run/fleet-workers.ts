@@ -211,6 +211,12 @@ export async function runInWorkers(
   if (outDir !== undefined) (await import("./run-scenario.ts")).prepareOutDir(outDir);
   const shares = shareOut(options.devices, options.workers);
   const ready = shares.map(() => 0);
+  // The workers' own stop: the caller's (Ctrl-C), or one worker failing, which stops the others the same way so each
+  // removes its temp folder before the run ends with that failure.
+  const stopWorkers = new AbortController();
+  const passOnStop = () => stopWorkers.abort(options.signal?.reason);
+  if (options.signal?.aborted === true) passOnStop();
+  options.signal?.addEventListener("abort", passOnStop, { once: true });
   const running = shares.map(([firstDevice, devices], index) =>
     runShard(
       {
@@ -231,14 +237,17 @@ export async function runInWorkers(
           options.devices,
         );
       },
-      options.signal,
+      stopWorkers.signal,
     ),
   );
-  const results = await Promise.all(running).catch(async (error: unknown) => {
-    // A stopped fleet ends once every worker has removed its temp folder, not when the first one has.
-    if (options.signal?.aborted === true) await Promise.allSettled(running);
-    throw error;
-  });
+  const results = await Promise.all(running)
+    .catch(async (error: unknown) => {
+      // A stopped or failed fleet ends once every worker has removed its temp folder, not when the first one has.
+      stopWorkers.abort(error);
+      await Promise.allSettled(running);
+      throw error;
+    })
+    .finally(() => options.signal?.removeEventListener("abort", passOnStop));
   const devices: DeviceRun[] = results.flatMap((result) =>
     result.devices.map((device) => ({
       outcome: detachedOutcome(device.number),

@@ -1,5 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
+import { isImesimError } from "@imesim/contracts/errors";
 import { SingleBar } from "cli-progress";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import type { ReportFormat } from "../../run/reports.ts";
@@ -30,7 +31,7 @@ export function registerRun(program: Command): void {
     .command("run")
     .description(
       "Run a scenario: the mock service and the simulated device(s) in one process on virtual time, then check its expectations.\n" +
-        "Exit code 0 when every expectation holds, 1 when one breaks, 2 when the scenario file is invalid;\n" +
+        "Exit code 0 when every expectation holds, 1 when one breaks or the run fails, 2 when the scenario file is invalid;\n" +
         "130 / 143 when Ctrl-C / SIGTERM stops it (nothing is reported then).",
     )
     .argument("<scenario>", "scenario file (YAML)")
@@ -84,7 +85,16 @@ export function registerRun(program: Command): void {
           onProgress: (ready) => bar?.update(ready),
           signal,
         }),
-      );
+      ).catch(async (error: unknown) => {
+        // A run that cannot go on (a fleet worker failed, the mock refused an enrollment) says why in one line.
+        bar?.stop();
+        await ui?.close();
+        if (!isImesimError(error)) throw error;
+        process.stderr.write(`imesim run: ${error.message} [${error.code}]\n`);
+        process.exitCode = 1;
+        return undefined;
+      });
+      if (outcome === undefined) return;
       bar?.stop();
       if ("stoppedBy" in outcome) {
         await ui?.close();
