@@ -1,6 +1,6 @@
 // One app check-in (ime.md §1.3.1, §1.3.2): token → for each session (the device, then each logged-on
 // user) the app list → its subgraphs in order → the status upload → the poller banners.
-import { assign, fromPromise, setup } from "xstate";
+import { assign, setup } from "xstate";
 import type { CheckinReasonName } from "../events/types.ts";
 import type { KnownEvaluation } from "./enforcement-logic.ts";
 import type { EnforcementResult } from "./enforcement-types.ts";
@@ -10,6 +10,7 @@ import {
   type SubgraphOutput,
   subgraphMachine,
 } from "./subgraph-machine.ts";
+import { waitingStep as promiseStep } from "./waiting-step.ts";
 
 /** A session the poller walks: the device (session 0, all-zero user id) or a logged-on user. */
 export interface CheckinSession {
@@ -132,7 +133,7 @@ type CheckinChartContext = CheckinContext & { readonly logic: CheckinLogic };
 
 /** A waiting step as an invoked actor: the device's logic runs it over the chart's context. */
 const waitingStep = <T>(run: (context: CheckinChartContext) => Promise<T>) =>
-  fromPromise<T, CheckinChartContext>(({ input }) => run(input));
+  promiseStep<T, CheckinChartContext>(run);
 
 /**
  * The subgraphs from the current one on whose re-evaluation is not due, with when each was last evaluated:

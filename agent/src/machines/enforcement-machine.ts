@@ -3,7 +3,7 @@
 // → install with retries under the timeout → map the exit code → reboot handling → re-detect → record
 // → cleanup. The chart only names steps; every effect and lookup is supplied by EnforcementLogic.
 import { EnforcementState } from "@imesim/contracts/enums";
-import { assign, enqueueActions, fromPromise, setup } from "xstate";
+import { assign, enqueueActions, setup } from "xstate";
 import type { GrsVerdict } from "../events/types.ts";
 import type { InstallOutcome } from "../host/installer/types.ts";
 import type { ContentInfo } from "../service-client/types.ts";
@@ -23,6 +23,7 @@ import {
 import { initialEnforcementContext } from "./enforcement-context.ts";
 import type { EnforcementContext, EnforcementInput, EnforcementResult } from "./enforcement-types.ts";
 import type { ApplicabilityOutcome, DetectionOutcome } from "./ports.ts";
+import { waitingStep as promiseStep } from "./waiting-step.ts";
 
 /** A detection pass of the app, with whether an app it supersedes is still detected. */
 export interface RelativeDetection {
@@ -126,7 +127,7 @@ const updated = (context: EnforcementChartContext, update: Partial<EnforcementCo
 
 /** A waiting step as an invoked actor: the device's logic runs it over the enforcement's context. */
 const waitingStep = <T>(run: (logic: EnforcementLogic, context: EnforcementContext) => Promise<T>) =>
-  fromPromise<T, EnforcementChartContext>(({ input }) => run(input.logic, input.enforcement));
+  promiseStep<T, EnforcementChartContext>((input) => run(input.logic, input.enforcement));
 
 /** The enforcement chart; each actor gets its device's logic in its input. */
 export const enforcementMachine = setup({

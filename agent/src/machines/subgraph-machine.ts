@@ -3,7 +3,7 @@
 // replace's apps (§11a order) → each member in order → record the re-evaluation time. A hard reboot stops the
 // subgraph early and clears GRS for the apps left.
 import type { ImpactingApp } from "@imesim/contracts/gateway";
-import { assign, fromPromise, setup } from "xstate";
+import { assign, setup } from "xstate";
 import type { SubgraphSkipReason } from "../events/types.ts";
 import {
   type BlockReason,
@@ -14,6 +14,7 @@ import {
 } from "./decisions.ts";
 import { type EnforcementLogic, enforcementMachine } from "./enforcement-machine.ts";
 import type { EnforcementInput, EnforcementResult } from "./enforcement-types.ts";
+import { waitingStep } from "./waiting-step.ts";
 
 /** A subgraph to process in one session. */
 export interface SubgraphInput {
@@ -217,13 +218,13 @@ export const subgraphMachine = setup({
   },
   actors: {
     enforcement: enforcementMachine,
-    recordNotApplicable: fromPromise<void, SubgraphChartContext>(({ input }) =>
+    recordNotApplicable: waitingStep<void, SubgraphChartContext>((input) =>
       input.logic.actors.recordNotApplicable(input),
     ),
-    recordNotAttempted: fromPromise<EnforcementResult, { context: SubgraphChartContext; state: number }>(
-      ({ input }) => input.context.logic.actors.recordNotAttempted(input),
+    recordNotAttempted: waitingStep<EnforcementResult, { context: SubgraphChartContext; state: number }>(
+      (input) => input.context.logic.actors.recordNotAttempted(input),
     ),
-    predetect: fromPromise<Record<string, string | null>, SubgraphChartContext>(({ input }) =>
+    predetect: waitingStep<Record<string, string | null>, SubgraphChartContext>((input) =>
       input.logic.actors.predetect(input),
     ),
   },

@@ -11,7 +11,7 @@ import {
   parsePlatformScriptPolicies,
   type ScriptResult,
 } from "@imesim/contracts/gateway";
-import { type Actor, assign, createActor, fromPromise, setup } from "xstate";
+import { type Actor, assign, createActor, setup } from "xstate";
 import type { Clock } from "../../clock/clock.ts";
 import type { ScriptWorkload } from "../../events/script-events.ts";
 import type { ImeEventStream } from "../../events/stream.ts";
@@ -22,6 +22,7 @@ import { createScriptState } from "../../ime/scripts/script-state.ts";
 import { callService, type TokenProvider } from "../../service-client/token-provider.ts";
 import type { ImeServiceClient, ScriptSessionRequest } from "../../service-client/types.ts";
 import { STARTUP_DELAY_WIN32_MS } from "../decisions.ts";
+import { waitingStep } from "../waiting-step.ts";
 import { runComplianceScripts } from "./compliance-run.ts";
 import { runPlatformScripts } from "./platform-scripts.ts";
 import { createRemediationScheduler, type RemediationEntry } from "./remediation-scheduler.ts";
@@ -57,7 +58,7 @@ const message = (error: unknown): string => (error instanceof Error ? error.mess
 export function createScriptWorkloadMachine(fetchAndRun: (reason: CheckinReasonName) => Promise<void>) {
   return setup({
     types: { context: {} as { reason: CheckinReasonName } },
-    actors: { fetch: fromPromise<void, CheckinReasonName>(({ input }) => fetchAndRun(input)) },
+    actors: { fetch: waitingStep<void, CheckinReasonName>(fetchAndRun) },
     delays: { startupDelay: STARTUP_DELAY_WIN32_MS, policyInterval: SCRIPT_POLICY_INTERVAL_MS },
   }).createMachine({
     id: "scriptWorkload",
