@@ -9,8 +9,11 @@ import type { DecodedEncryptionInfo, EncryptionInfo } from "./detection-xml.ts";
 
 /** Content at most this large (encrypted, and extracted) is remembered; anything larger always takes the full pass. */
 export const MEMO_MAX_BYTES = 256 << 10;
-/** Results kept; past this many (a catalogue of distinct packages) the memo starts over. */
-const MEMO_ENTRIES = 64;
+/**
+ * Results kept; past this many (a catalogue of distinct packages) the memo starts over. With the size limit, a memo
+ * holds at most 8 MiB of encrypted copies and, for extractions, as much again of plaintext.
+ */
+const MEMO_ENTRIES = 32;
 
 /** A success, with a copy of the bytes it was made from. */
 interface Remembered<T> {
@@ -56,7 +59,8 @@ export function contentMemoKey(
     FileDigest,
     FileDigestAlgorithm,
   } = info;
-  return [
+  // JSON: members of any text (a ProfileIdentifier with a line break) cannot run into each other.
+  return JSON.stringify([
     extra,
     EncryptionKey,
     MacKey,
@@ -65,7 +69,7 @@ export function contentMemoKey(
     ProfileIdentifier,
     FileDigest,
     FileDigestAlgorithm,
-  ].join("\n");
+  ]);
 }
 
 /** One call an extraction made on its sink: a directory, or a file with the chunks the sink read of it. */

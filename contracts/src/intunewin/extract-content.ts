@@ -528,7 +528,7 @@ export async function extractContent(
     options.limits === undefined &&
     options.concurrentFiles === undefined;
   const key = plain
-    ? contentMemoKey(input, encryptionInfo, `extract\n${options.unencryptedContentSize}`)
+    ? contentMemoKey(input, encryptionInfo, `extract ${options.unencryptedContentSize}`)
     : undefined;
   if (key === undefined) return extractOnce(input, encryptionInfo, sink, options);
   const bytes = input as Uint8Array;
@@ -726,7 +726,7 @@ export async function verifyEncryptedContent(
   const key = contentMemoKey(
     input,
     encryptionInfo,
-    `verify\n${decrypt !== false}\n${expectedEncryptedSize}\n${unencryptedContentSize}`,
+    `verify ${decrypt !== false} ${expectedEncryptedSize} ${unencryptedContentSize}`,
   );
   if (key === undefined) return verifyOnce(input, encryptionInfo, options);
   const bytes = input as Uint8Array;
