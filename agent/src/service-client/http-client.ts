@@ -66,6 +66,24 @@ const APP_LIST_TYPES: Record<AppListKind, string> = {
   selected: RequestContentType.GetSelectedApp,
 };
 
+/** The token request's members before the assertion, form-encoded: the same for every request (RFC 7523 §2.2). */
+const TOKEN_FORM_HEAD = new URLSearchParams({
+  grant_type: "client_credentials",
+  client_id: IME_CLIENT_ID,
+  scope: `${IME_RESOURCE_ID}/.default`,
+  client_assertion_type: JWT_BEARER_ASSERTION,
+}).toString();
+/** Characters application/x-www-form-urlencoded writes as they are: a JWS's base64url parts and dots are all of them. */
+const FORM_SAFE = /^[A-Za-z0-9*._-]*$/;
+
+/** The token request's form: what URLSearchParams writes, without encoding the constant members again per request. */
+function tokenForm(assertion: string): string {
+  const encoded = FORM_SAFE.test(assertion)
+    ? assertion
+    : new URLSearchParams({ a: assertion }).toString().slice("a=".length);
+  return `${TOKEN_FORM_HEAD}&client_assertion=${encoded}`;
+}
+
 /** The ImeServiceClient that talks to a real (or mock) Intune service. */
 export function createHttpServiceClient(options: HttpServiceClientOptions): ImeServiceClient {
   const { identity, clock } = options;
@@ -127,18 +145,11 @@ export function createHttpServiceClient(options: HttpServiceClientOptions): ImeS
     // The service checks the assertion's lifetime against its own (wall) clock, whatever the agent's clock says.
     // Signing runs off the event loop: hold the clock until it is done (network waits hold on their own).
     const assertion = await whileHeld(clock, () => deviceAssertion(identity, Date.now(), userId));
-    const form = new URLSearchParams({
-      grant_type: "client_credentials",
-      client_id: IME_CLIENT_ID,
-      scope: `${IME_RESOURCE_ID}/.default`,
-      client_assertion_type: JWT_BEARER_ASSERTION,
-      client_assertion: assertion,
-    });
     const text = await exchange("token", identity.tokenEndpoint, {
       method: "POST",
       channel: "other",
       headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: form.toString(),
+      body: tokenForm(assertion),
     });
     const body = parseJson("token", text) as { access_token?: unknown; expires_in?: unknown };
     if (typeof body.access_token !== "string")
@@ -167,7 +178,8 @@ export function createHttpServiceClient(options: HttpServiceClientOptions): ImeS
     return sideCarUrl;
   };
 
-  const clientInfo = (): ClientInfo => ({
+  // The same for every session of this client: frozen, so its JSON is encoded once (encodeClientInfo).
+  const clientInfo: ClientInfo = Object.freeze({
     DeviceName: identity.deviceName,
     OperatingSystemVersion: identity.osVersion,
     SideCarAgentVersion: options.agentVersion,
@@ -196,7 +208,7 @@ export function createHttpServiceClient(options: HttpServiceClientOptions): ImeS
         sessionId: id,
         requestContentType: type,
         requestPayload: payload,
-        clientInfo: clientInfo(),
+        clientInfo,
         checkinReason: reason,
       }),
     );

@@ -12,6 +12,7 @@ const CONTENT = Buffer.alloc(200_000, 0x41);
 let server: Server;
 let base = "";
 const seenRanges: Array<string | undefined> = [];
+const tokenForms: string[] = [];
 
 beforeAll(async () => {
   server = createServer((request, response) => {
@@ -38,6 +39,14 @@ beforeAll(async () => {
     } else if (url.startsWith("/content/busy")) {
       response.writeHead(429, { "retry-after": "30" });
       response.end("slow down");
+    } else if (url.startsWith("/issuing/")) {
+      const chunks: Buffer[] = [];
+      request.on("data", (chunk: Buffer) => chunks.push(chunk));
+      request.on("end", () => {
+        tokenForms.push(Buffer.concat(chunks).toString("utf8"));
+        response.writeHead(200, { "content-type": "application/json" });
+        response.end(JSON.stringify({ access_token: "issued", expires_in: 3600 }));
+      });
     } else if (url.startsWith("/content/missing")) {
       response.writeHead(404);
       response.end();
@@ -56,7 +65,7 @@ afterAll(() => {
 
 const START = Date.UTC(2026, 0, 1);
 
-function client(clock: Clock = createVirtualClock(START), timeoutMs = 5_000) {
+function client(clock: Clock = createVirtualClock(START), timeoutMs = 5_000, tenant = "tenant") {
   const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
   return createHttpServiceClient({
     identity: {
@@ -65,7 +74,7 @@ function client(clock: Clock = createVirtualClock(START), timeoutMs = 5_000) {
       osVersion: "10.0.26100",
       certificatePem: "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----",
       privateKeyPem: privateKey.export({ format: "pem", type: "pkcs8" }).toString(),
-      tokenEndpoint: `${base}/tenant/oauth2/v2.0/token`,
+      tokenEndpoint: `${base}/${tenant}/oauth2/v2.0/token`,
       serviceDiscoveryUrl: `${base}/discovery`,
     },
     clock,
@@ -163,6 +172,24 @@ describe("HTTP service client", () => {
       code: "SERVICE_NOT_FOUND",
     });
     expect((await download("/content/other")).error).toMatchObject({ failure: "unavailable", status: 503 });
+  });
+
+  it("asks for a token with the form URLSearchParams writes: the client-credentials members, then the assertion", async () => {
+    const token = await client(undefined, undefined, "issuing").acquireToken();
+    expect(token.value).toBe("issued");
+    const form = tokenForms.at(-1) ?? "";
+    const members = [...new URLSearchParams(form)];
+    expect(members.map(([name]) => name)).toEqual([
+      "grant_type",
+      "client_id",
+      "scope",
+      "client_assertion_type",
+      "client_assertion",
+    ]);
+    expect(members[0]?.[1]).toBe("client_credentials");
+    // A signed JWS: three base64url parts.
+    expect(members[4]?.[1]).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+    expect(form).toBe(new URLSearchParams(members).toString());
   });
 
   it("maps a failing token endpoint (503) to unavailable, which the agent retries", async () => {

@@ -129,7 +129,19 @@ export function parseClientInfo(text: unknown): ClientInfo {
   return decodeJsonMember(text, clientInfoChecker, "ClientInfo", "ClientInfo");
 }
 
+/** The JSON of each frozen ClientInfo: an agent sends the same one with every session (issue 18). */
+const encodedClientInfos = new WeakMap<ClientInfo, string>();
+
 /** Serializes ClientInfo into the JSON string the envelope carries, members in the IME's order. */
 export function encodeClientInfo(info: ClientInfo): string {
-  return stringifyOrdered(info, CLIENT_INFO_ORDER);
+  // Only a value that cannot change is remembered: frozen, its one nested member (the inventory map) too.
+  const inventory = info.ExtendedInventoryMap;
+  if (!Object.isFrozen(info) || (inventory !== null && !Object.isFrozen(inventory)))
+    return stringifyOrdered(info, CLIENT_INFO_ORDER);
+  let text = encodedClientInfos.get(info);
+  if (text === undefined) {
+    text = stringifyOrdered(info, CLIENT_INFO_ORDER);
+    encodedClientInfos.set(info, text);
+  }
+  return text;
 }

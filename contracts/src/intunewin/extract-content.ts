@@ -5,6 +5,15 @@ import { ImesimError, isImesimError } from "../errors/index.ts";
 import { throwIfAborted } from "./abort.ts";
 import { ByteReader } from "./byte-reader.ts";
 import { ChunkLedger, type LedgerHold, releaseNow } from "./chunk-ledger.ts";
+import {
+  ContentMemo,
+  contentMemoKey,
+  entryCopies,
+  MEMO_MAX_BYTES,
+  recordingSink,
+  replaySink,
+  type SinkRecording,
+} from "./content-memo.ts";
 import type { ContentEntry, ContentSink } from "./content-sink.ts";
 import { type DecodedEncryptionInfo, decodeEncryptionInfo, type EncryptionInfo } from "./detection-xml.ts";
 import {
@@ -492,16 +501,70 @@ async function extractEntries(
   return extracted;
 }
 
+/** A small content's extraction: the calls it made on its sink, and what it returned. */
+interface RememberedExtraction {
+  readonly recording: SinkRecording;
+  readonly summary: ExtractionSummary;
+}
+const extractions = new ContentMemo<RememberedExtraction>();
+const verifications = new ContentMemo<true>();
+
 /**
  * Verifies and extracts an encrypted content file (IntunePackage.intunewin, or the .bin the IME downloads)
  * in one streaming pass: MAC, decryption, digest and inflate together, entries going to `sink`, which is
  * committed only when the MAC, IV, padding, FileDigest, size and every entry's CRC all check out.
+ * Small content in memory extracted before, the same bytes under the same keys, gives the sink the same calls
+ * without the pass (content-memo.ts); progress, a signal, limits or concurrency always take the pass.
  */
 export async function extractContent(
   input: EncryptedInput,
   encryptionInfo: EncryptionInfo | DecodedEncryptionInfo,
   sink: ContentSink,
   options: ExtractOptions = {},
+): Promise<ExtractionSummary> {
+  const plain =
+    options.onProgress === undefined &&
+    options.signal === undefined &&
+    options.limits === undefined &&
+    options.concurrentFiles === undefined;
+  const key = plain
+    ? contentMemoKey(input, encryptionInfo, `extract ${options.unencryptedContentSize}`)
+    : undefined;
+  if (key === undefined) return extractOnce(input, encryptionInfo, sink, options);
+  const bytes = input as Uint8Array;
+  const known = extractions.get(key, bytes);
+  if (known !== undefined) return replayExtraction(known, sink);
+  const copy = Buffer.from(bytes);
+  const recorder = recordingSink(sink);
+  const summary = await extractOnce(input, encryptionInfo, recorder.sink, options);
+  const recording = recorder.recording();
+  if (recording.bytes <= MEMO_MAX_BYTES) {
+    extractions.remember(key, copy, {
+      recording,
+      summary: { ...summary, entries: entryCopies(summary.entries) },
+    });
+  }
+  return summary;
+}
+
+/** What a remembered extraction's pass does to `sink`, success or a failing sink's error, and its summary. */
+async function replayExtraction(known: RememberedExtraction, sink: ContentSink): Promise<ExtractionSummary> {
+  try {
+    await replaySink(known.recording, sink, toSink);
+    await sink.commit();
+  } catch (error) {
+    await sink.abort(error);
+    throw error;
+  }
+  return { ...known.summary, entries: entryCopies(known.summary.entries) };
+}
+
+/** extractContent's streaming pass. */
+async function extractOnce(
+  input: EncryptedInput,
+  encryptionInfo: EncryptionInfo | DecodedEncryptionInfo,
+  sink: ContentSink,
+  options: ExtractOptions,
 ): Promise<ExtractionSummary> {
   const keys = "MacKey" in encryptionInfo ? decodeEncryptionInfo(encryptionInfo) : encryptionInfo;
   const limits = { ...DEFAULT_EXTRACTION_LIMITS, ...options.limits };
@@ -642,14 +705,42 @@ async function assertMacOnly(source: RandomAccessSource, keys: DecodedEncryption
   );
 }
 
+/** Options of verifyEncryptedContent. */
+interface VerifyOptions {
+  expectedEncryptedSize?: number;
+  unencryptedContentSize?: number;
+  decrypt?: boolean;
+}
+
 /**
  * Checks an encrypted file against its keys without extracting (Graph's commit step): length, IV, MAC,
- * and, unless `decrypt` is false, padding, FileDigest and UnencryptedContentSize.
+ * and, unless `decrypt` is false, padding, FileDigest and UnencryptedContentSize. Small content in memory that
+ * passed the same check before, the same bytes under the same keys, passes without the pass (content-memo.ts).
  */
 export async function verifyEncryptedContent(
   input: EncryptedInput,
   encryptionInfo: EncryptionInfo | DecodedEncryptionInfo,
-  options: { expectedEncryptedSize?: number; unencryptedContentSize?: number; decrypt?: boolean } = {},
+  options: VerifyOptions = {},
+): Promise<void> {
+  const { expectedEncryptedSize, unencryptedContentSize, decrypt } = options;
+  const key = contentMemoKey(
+    input,
+    encryptionInfo,
+    `verify ${decrypt !== false} ${expectedEncryptedSize} ${unencryptedContentSize}`,
+  );
+  if (key === undefined) return verifyOnce(input, encryptionInfo, options);
+  const bytes = input as Uint8Array;
+  if (verifications.get(key, bytes) === true) return;
+  const copy = Buffer.from(bytes);
+  await verifyOnce(input, encryptionInfo, options);
+  verifications.remember(key, copy, true);
+}
+
+/** verifyEncryptedContent's pass. */
+async function verifyOnce(
+  input: EncryptedInput,
+  encryptionInfo: EncryptionInfo | DecodedEncryptionInfo,
+  options: VerifyOptions,
 ): Promise<void> {
   const keys = "MacKey" in encryptionInfo ? decodeEncryptionInfo(encryptionInfo) : encryptionInfo;
   const { source, owned } = await openInput(input);

@@ -64,6 +64,18 @@ describe("SideCar session envelope (ime.md §3.1)", () => {
     expect(encodeClientInfo(info)).toBe(REAL_CLIENT_INFO);
   });
 
+  it("encodes a frozen ClientInfo as it encodes the same members unfrozen, and follows a changed inventory map", () => {
+    const info = parseClientInfo(REAL_CLIENT_INFO);
+    const inventory = { ...info.ExtendedInventoryMap };
+    const frozen = Object.freeze({ ...info, ExtendedInventoryMap: inventory });
+    expect(encodeClientInfo(frozen)).toBe(REAL_CLIENT_INFO);
+    expect(encodeClientInfo(frozen)).toBe(REAL_CLIENT_INFO);
+    // The map itself is not frozen: its change shows.
+    inventory.SKU = "48";
+    expect(encodeClientInfo(frozen)).toBe(encodeClientInfo({ ...frozen }));
+    expect(encodeClientInfo(frozen)).toContain('"SKU":"48"');
+  });
+
   it("builds the request the IME sends and the response the service echoes", () => {
     const request = createSideCarSessionRequest({
       sessionId: SESSION,
