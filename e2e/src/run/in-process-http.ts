@@ -89,7 +89,10 @@ class InProcessIncoming extends Readable {
     this.url = resolvedPath(request.path);
     this.method = request.method.toUpperCase();
     const headers: Record<string, string> = {};
-    for (const name in request.headers) headers[name.toLowerCase()] = String(request.headers[name]);
+    for (const name in request.headers) {
+      const value = request.headers[name];
+      if (value !== undefined) headers[name.toLowerCase()] = String(value);
+    }
     headers["user-agent"] ??= defaultUserAgent;
     headers.host ||= defaultHost;
     const body = request.body;

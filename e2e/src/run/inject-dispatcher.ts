@@ -174,12 +174,8 @@ export class InjectDispatcher extends Dispatcher implements WholeAnswerDispatche
       signal.addEventListener("abort", onAbort, { once: true });
       exchangeInProcess(
         this.#server,
-        {
-          method: request.method,
-          path: request.path,
-          headers: headersOf(request.headers),
-          body: request.body,
-        },
+        // The headers as given: the exchange's request lower-cases their names itself (in-process-http.ts).
+        { method: request.method, path: request.path, headers: request.headers ?? {}, body: request.body },
         {
           head: (code, values) => {
             headed = true;

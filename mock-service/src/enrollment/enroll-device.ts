@@ -8,6 +8,7 @@ import {
   thumbprintOf,
 } from "../pki/authority.ts";
 import { certificatePem } from "../pki/certificate-der.ts";
+import { rememberIssuedDevice } from "../pki/device-certificates.ts";
 import { x509 } from "../pki/x509.ts";
 import type { DeviceRecord } from "../store/records.ts";
 import type { Store } from "../store/store.ts";
@@ -47,7 +48,7 @@ export async function enrollDevice(
     privateKeyPem = await privateKeyToPem(keys.privateKey);
   }
   // Written as DER directly (certificate-der.ts): the same certificate @peculiar/x509 made, at a fraction of the cost.
-  const certificate = await authority.issueDer({
+  const leaf = await authority.issueLeaf({
     subject: `CN=${deviceId}`,
     publicKey,
     validDays: 365,
@@ -59,12 +60,13 @@ export async function enrollDevice(
     name: request.deviceName,
     osVersion: request.osVersion ?? defaultOsVersion,
     users,
-    certificatePem: certificatePem(certificate),
-    thumbprint: thumbprintOf(certificate),
+    certificatePem: certificatePem(leaf.der),
+    thumbprint: thumbprintOf(leaf.der),
     enrolledAt: new Date().toISOString(),
     lastCheckinAt: null,
   };
   store.insertDevice(device);
+  rememberIssuedDevice(device.certificatePem, leaf, authority);
   if (request.filterProperties !== undefined)
     store.putDeviceFilterProperties(device.id, request.filterProperties as Record<string, string>);
   return { device, privateKeyPem };

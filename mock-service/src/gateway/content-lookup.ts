@@ -1,7 +1,7 @@
 // Which committed content file a GetContentInfo names, for one device (and user): the app must be assigned
-// to them or reached through its relationships (ime.md §3.2). Answers are kept until the store changes, as
-// the app lists are: under load every device asks for the same few apps, and working the assignments and
-// files out again in SQLite was a large share of each call.
+// to them or reached through its relationships (ime.md §3.2). What the answer is made of is kept until the store
+// changes, as the app lists are: under load every device asks for the same few apps, and working the assignments
+// and files out again in SQLite was a large share of each call.
 import { deviceCache } from "../device-cache.ts";
 import type { ContentFileRecord } from "../store/records.ts";
 import type { Store } from "../store/store.ts";
@@ -24,34 +24,28 @@ interface ServedVersion {
 
 /** A lookup over `store`, cached per store generation. */
 export function createContentLookup(store: Store): ContentLookup {
-  // Boxed: a lookup that found nothing (→ 404) is an answer too.
-  const answers = deviceCache<{ readonly found: ContentFileRecord | undefined }>();
   // The app and its committed file do not depend on who asks: read once per app version and generation, not once
   // per device (a fleet's devices all ask for the same few; reading and parsing the file rows was most of a
-  // lookup). Whether the asking device may have it is still worked out per device, below.
+  // lookup). Whether the asking device may have it is worked out per call from the device's reachable apps, which
+  // are kept per generation too (device-policies.ts); an answer cache per device, app and version in front of that
+  // missed on nearly every call, since a device asks once per app (issue 18).
   const versions = deviceCache<ServedVersion>();
   let cachedGeneration = store.generation;
   return (deviceId, userId, appId, version) => {
     if (store.generation !== cachedGeneration) {
-      answers.clear();
       versions.clear();
       cachedGeneration = store.generation;
     }
-    const key = `${deviceId}|${userId ?? ""}|${appId.toLowerCase()}|${version}`;
-    const known = answers.get(key);
-    if (known !== undefined) return known.found;
     const versionKey = `${appId.toLowerCase()}|${version}`;
     let served = versions.get(versionKey);
     if (served === undefined) {
       served = servedVersion(store, appId, version);
       versions.set(versionKey, served);
     }
-    const found =
-      served.appId !== undefined && reachableAppIds(store, deviceId, userId).has(served.appId.toLowerCase())
-        ? served.file
-        : undefined;
-    answers.set(key, { found });
-    return found;
+    return served.appId !== undefined &&
+      reachableAppIds(store, deviceId, userId).has(served.appId.toLowerCase())
+      ? served.file
+      : undefined;
   };
 }
 

@@ -39,7 +39,7 @@ export async function verifyDeviceAssertion(
   if (device === undefined) return "The device in the client assertion is not enrolled.";
   // Read once per certificate (device-certificates.ts): a device asks for tokens all day long.
   const certificate = deviceCertificate(device.certificatePem);
-  if (!authority.issued(certificate.certificate)) return "The device certificate is not valid.";
+  if (!authority.issuedDevice(certificate)) return "The device certificate is not valid.";
   let payload: Record<string, unknown>;
   try {
     // node:crypto, synchronously (contracts crypto/jws.ts): jose's Web Crypto verify was an async job per token.

@@ -2,6 +2,7 @@ import { createHash, KeyObject, randomBytes, webcrypto, X509Certificate } from "
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { nameDer, signedCertificateDer } from "./certificate-der.ts";
+import type { DeviceCertificate } from "./device-certificates.ts";
 import { x509 } from "./x509.ts";
 
 /** RSA PKCS#1 v1.5 with SHA-256: what Windows MDM certificates and Entra signing keys use. */
@@ -81,18 +82,27 @@ export class CertificateAuthority {
    * directly (certificate-der.ts) — what enrolment uses, once per device.
    */
   async issueDer(options: LeafOptions): Promise<Buffer> {
-    return signedCertificateDer(
+    return (await this.issueLeaf(options)).der;
+  }
+
+  /** A leaf certificate as `issueDer` writes it, with the validity period it states. */
+  async issueLeaf(options: LeafOptions): Promise<IssuedLeaf> {
+    const notBefore = daysFromNow(-1);
+    const notAfter = daysFromNow(options.validDays);
+    const der = signedCertificateDer(
       {
         serialNumber: randomSerial(),
         issuerDer: this.#issuerDer,
         subjectDer: nameDer(options.subject),
-        notBefore: daysFromNow(-1),
-        notAfter: daysFromNow(options.validDays),
+        notBefore,
+        notAfter,
         subjectPublicKeyInfoDer: subjectPublicKeyInfoOf(options.publicKey),
         extensionsDer: await this.#leafExtensions(options),
       },
       this.#rootKey,
     );
+    // A certificate states its times in whole seconds (certificate-der.ts), as node:crypto reads them back.
+    return { der, validFrom: wholeSeconds(notBefore), validTo: wholeSeconds(notAfter) };
   }
 
   /** The extensions of a leaf, as DER, made with @peculiar/x509 once per distinct set. */
@@ -132,6 +142,17 @@ export class CertificateAuthority {
     return this.#authorityKeyId;
   }
 
+  /**
+   * True when a device's certificate was signed by this CA and is within its validity period. One this CA issued
+   * in this process is known to be signed by it (device-certificates.ts rememberIssuedDevice), as the token
+   * issuer knows its own tokens; any other is checked as `issued` checks it.
+   */
+  issuedDevice(certificate: DeviceCertificate): boolean {
+    const now = Date.now();
+    if (certificate.validFrom > now || certificate.validTo < now) return false;
+    return certificate.issuer === this || this.issued(certificate.certificate);
+  }
+
   /** True when `certificate` was signed by this CA and is within its validity period. */
   issued(certificate: X509Certificate): boolean {
     const now = Date.now();
@@ -160,6 +181,17 @@ export class CertificateAuthority {
     const certificate = await create(keys.publicKey);
     return saveKeyedCertificate(folder, name, certificate, keys.privateKey);
   }
+}
+
+/** A leaf this CA signed: its DER and the validity period it states, in ms since the epoch (whole seconds). */
+export interface IssuedLeaf {
+  readonly der: Buffer;
+  readonly validFrom: number;
+  readonly validTo: number;
+}
+
+function wholeSeconds(date: Date): number {
+  return Math.floor(date.getTime() / 1000) * 1000;
 }
 
 /** What a leaf certificate of the CA says: its subject, key, lifetime and usages. */

@@ -78,6 +78,9 @@ export class Store {
   readonly #statements = new Map<string, Statement>();
   readonly #devices = deviceCache<DeviceRecord>();
   readonly #lastTouched = new Map<string, number>();
+  // One transaction function for every call (better-sqlite3 builds four wrappers and their properties per
+  // `db.transaction(fn)`): nested calls still take a savepoint, as better-sqlite3 decides that per call.
+  readonly #inTransaction: (work: () => unknown) => unknown;
 
   /**
    * `ephemeral`: `dataDir` is this store's alone and is removed when it stops, so the records are kept in memory
@@ -87,6 +90,7 @@ export class Store {
     const ephemeral = options.ephemeral === true;
     this.db = openDatabase(ephemeral ? undefined : dataDir);
     this.blobs = new BlobStore(dataDir, { soleWriter: ephemeral });
+    this.#inTransaction = this.db.transaction((work: () => unknown) => work());
   }
 
   /** Changes whenever stored policy inputs change. */
@@ -100,7 +104,7 @@ export class Store {
    * every report emptied the app-list and content caches of every device, and a fleet recomputed them all day.
    */
   transaction<T>(work: () => T, options: { readonly policyInputs?: boolean } = {}): T {
-    const result = this.db.transaction(work)();
+    const result = this.#inTransaction(work) as T;
     if (options.policyInputs !== false) this.#generation += 1;
     return result;
   }

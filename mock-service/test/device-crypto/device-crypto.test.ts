@@ -2,14 +2,16 @@
 // still be CMS that another implementation (pkijs's own decrypt) opens, and certificates read once must
 // still be checked against the authority on every use.
 
-import { webcrypto } from "node:crypto";
+import { webcrypto, X509Certificate } from "node:crypto";
 import { parseDecryptInfo, parseDecryptInfoEnvelope } from "@imesim/contracts/gateway";
 import * as pkijs from "pkijs";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { sealDecryptInfo } from "../../src/gateway/decrypt-info.ts";
 import type { CertificateAuthority } from "../../src/pki/authority.ts";
 import { fromPem, generateRsaKeys } from "../../src/pki/authority.ts";
-import { deviceCertificate } from "../../src/pki/device-certificates.ts";
+import { certificatePem } from "../../src/pki/certificate-der.ts";
+import { deviceCertificate, rememberIssuedDevice } from "../../src/pki/device-certificates.ts";
+import { x509 } from "../../src/pki/x509.ts";
 import { authority, deviceOf, fileKeys } from "./fixtures.ts";
 
 pkijs.setEngine(
@@ -87,6 +89,53 @@ describe("device certificates read once", () => {
     for (let ask = 0; ask < 2; ask += 1) {
       expect(ca.issued(deviceCertificate(own.certificatePem).certificate)).toBe(true);
       expect(ca.issued(deviceCertificate(foreign.certificatePem).certificate)).toBe(false);
+      expect(ca.issuedDevice(deviceCertificate(own.certificatePem))).toBe(true);
+      expect(ca.issuedDevice(deviceCertificate(foreign.certificatePem))).toBe(false);
+    }
+  });
+});
+
+describe("device certificates the authority issued in this process", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("are read as node:crypto reads them, known signed by their issuer only, and refused outside their validity", async () => {
+    const ca = await authority();
+    const other = await authority();
+    const keys = await generateRsaKeys();
+    const leaf = await ca.issueLeaf({
+      subject: "CN=device",
+      publicKey: keys.publicKey,
+      validDays: 30,
+      usages: x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment,
+      extendedUsages: [x509.ExtendedKeyUsage.clientAuth],
+    });
+    const pem = certificatePem(leaf.der);
+    rememberIssuedDevice(pem, leaf, ca);
+    const remembered = deviceCertificate(pem);
+    expect(remembered.issuer).toBe(ca);
+    // The same certificate under another PEM text is read with node:crypto: both readings agree.
+    const read = deviceCertificate(pem.replaceAll("\n", "\r\n"));
+    expect(read).not.toBe(remembered);
+    expect(read.issuer).toBeUndefined();
+    const parsed = new X509Certificate(leaf.der);
+    for (const reading of [remembered, read]) {
+      expect(reading.validFrom).toBe(parsed.validFromDate.getTime());
+      expect(reading.validTo).toBe(parsed.validToDate.getTime());
+      expect(reading.publicKey.equals(parsed.publicKey)).toBe(true);
+      expect(reading.certificate.raw.equals(leaf.der)).toBe(true);
+      expect(ca.issuedDevice(reading)).toBe(true);
+      // Another authority checks the signature itself, and refuses it.
+      expect(other.issuedDevice(reading)).toBe(false);
+    }
+    expect(remembered.base64).toBe(read.base64);
+    expect(remembered.subjectPublicKeyInfo).toBe(read.subjectPublicKeyInfo);
+    expect(remembered.issuerAndSerialNumber.equals(read.issuerAndSerialNumber)).toBe(true);
+    for (const now of [remembered.validTo + 1000, remembered.validFrom - 1000]) {
+      vi.useFakeTimers({ toFake: ["Date"], now });
+      expect(ca.issuedDevice(remembered)).toBe(false);
+      expect(ca.issuedDevice(read)).toBe(false);
     }
   });
 });

@@ -83,4 +83,40 @@ describe("deep nesting", () => {
     expect(jsonDepthExceeds('{"a":"\\"[[[","b":[[1]]}', 3)).toBe(false);
     expect(jsonDepthExceeds('{"b":[[[1]]]}', 3)).toBe(true);
   });
+
+  it("decides as a walk over every character does, around the limit and with brackets in strings", () => {
+    // The plain walk: depth outside strings, a backslash escaping the next character.
+    const walk = (text: string, max: number) => {
+      let depth = 0;
+      let inString = false;
+      for (let index = 0; index < text.length; index += 1) {
+        const char = text[index];
+        if (inString) {
+          if (char === "\\") index += 1;
+          else if (char === '"') inString = false;
+        } else if (char === '"') inString = true;
+        else if (char === "{" || char === "[") {
+          depth += 1;
+          if (depth > max) return true;
+        } else if (char === "}" || char === "]") depth -= 1;
+      }
+      return false;
+    };
+    const pieces = ["{", "[", "}", "]", '"', '\\"', "[[", '"{["', "1", ",", '"a":'];
+    let seed = 11;
+    const next = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    let exceeded = 0;
+    for (let i = 0; i < 20_000; i += 1) {
+      const text = Array.from({ length: next(40) }, () => pieces[next(pieces.length)]).join("");
+      const max = next(8);
+      expect(jsonDepthExceeds(text, max), `${max} ${text}`).toBe(walk(text, max));
+      if (walk(text, max)) exceeded += 1;
+    }
+    // Both answers occur often among the generated texts.
+    expect(exceeded).toBeGreaterThan(2000);
+    expect(exceeded).toBeLessThan(18_000);
+  });
 });
