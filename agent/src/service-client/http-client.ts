@@ -441,8 +441,8 @@ async function wholeAnswer(
     throw wait.timedOut() ?? networkFailure(error, what, (error as { midBody?: unknown }).midBody === true);
   }
   wait.progress();
-  if (answer.body.length > 0) wait.progress();
-  return { statusCode: answer.statusCode, headers: answer.headers, text: answer.body.toString("utf8") };
+  if (answer.text.length > 0) wait.progress();
+  return answer;
 }
 
 // The complete length that a 416's Content-Range ("bytes *" then "/N") names, RFC 9110 §14.4; or undefined.

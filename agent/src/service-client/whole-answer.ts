@@ -18,11 +18,11 @@ export interface WholeRequest {
   readonly signal: AbortSignal;
 }
 
-/** The whole answer: status, header values as text, the body bytes. */
+/** The whole answer: status, header values as text, the body decoded as UTF-8 (as `Buffer#toString` decodes it). */
 export interface WholeAnswer {
   readonly statusCode: number;
   readonly headers: IncomingHttpHeaders;
-  readonly body: Buffer;
+  readonly text: string;
 }
 
 /**

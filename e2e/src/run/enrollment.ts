@@ -74,7 +74,7 @@ export async function enrollWithFleetKey(
     // every device enrolling at once would collect a listener per request.
     signal: new AbortController().signal,
   });
-  const text = response.body.toString("utf8");
+  const text = response.text;
   if (response.statusCode !== 201) {
     throw new ImesimError(
       "ENROLLMENT_FAILED",

@@ -21,8 +21,11 @@ export interface InProcessRequest {
 /** What the mock's answer delivers, in order: head once, then body chunks, then end or error. */
 export interface ResponseSink {
   head(status: number, headers: Record<string, string | string[]>): void;
-  /** A copy of the bytes written; false asks the sender to wait for `resume()` on the exchange. */
-  data(chunk: Buffer): boolean;
+  /**
+   * What was written: text written as UTF-8 as it was given (a string cannot change), bytes as a copy. False asks
+   * the sender to wait for `resume()` on the exchange.
+   */
+  data(chunk: Buffer | string): boolean;
   end(): void;
   /** The answer was cut off before its end (the mock's "drop" fault, a failed read): a reset connection. */
   error(error: Error): void;
@@ -199,12 +202,15 @@ class InProcessOutgoing extends EventEmitter {
     let flowing = true;
     // 204 and 304 answers and HEAD carry no body, as on the wire.
     if (!this.#bodyless && this.statusCode !== 204 && this.statusCode !== 304 && chunk.length > 0) {
-      // A copy: the file sender reuses its buffers once the write's callback has run.
-      const bytes =
-        typeof chunk === "string"
-          ? Buffer.from(chunk, typeof encoding === "string" ? encoding : "utf8")
-          : Buffer.from(chunk);
-      flowing = this.#sink.data(bytes);
+      // A copy of bytes: the file sender reuses its buffers once the write's callback has run. Fastify writes its
+      // serialized answers as text, which a whole-answer reader wants as text: no encode here, no decode there.
+      const given =
+        typeof chunk !== "string"
+          ? Buffer.from(chunk)
+          : typeof encoding === "string" && encoding !== "utf8" && encoding !== "utf-8"
+            ? Buffer.from(chunk, encoding)
+            : chunk;
+      flowing = this.#sink.data(given);
     }
     if (!flowing) this.writableNeedDrain = true;
     if (typeof done === "function") process.nextTick(done);

@@ -26,6 +26,21 @@ function headersOf(headers: Dispatcher.DispatchOptions["headers"]): Record<strin
 }
 
 /**
+ * The answer's chunks decoded as UTF-8, as `Buffer.concat(bytes).toString("utf8")` would decode them. Text chunks
+ * (Fastify's serialized answers) are not encoded and decoded again: a well-formed string comes back as it is, and
+ * `toWellFormed` turns a lone surrogate into U+FFFD as the encode and decode do, chunk by chunk.
+ */
+function textOf(chunks: ReadonlyArray<Buffer | string>): string {
+  if (chunks.every((chunk) => typeof chunk === "string"))
+    return chunks.length === 1
+      ? (chunks[0] as string).toWellFormed()
+      : chunks.map((c) => c.toWellFormed()).join("");
+  return Buffer.concat(
+    chunks.map((chunk) => (typeof chunk === "string" ? Buffer.from(chunk) : chunk)),
+  ).toString("utf8");
+}
+
+/**
  * One exchange's state as undici's handler sees it: pause holds the mock's writes back (undici pauses when its
  * reader falls behind, so a large body waits in the mock rather than piling up here); abort ends the exchange
  * and settles the handler once.
@@ -103,8 +118,9 @@ export class InjectDispatcher extends Dispatcher implements WholeAnswerDispatche
           headers = values;
           if (streamed) handler.onResponseStart?.(exchange, status, headers, "");
         },
-        data: (chunk) => {
+        data: (given) => {
           if (exchange.settled) return false;
+          const chunk = typeof given === "string" ? Buffer.from(given) : given;
           if (!streamed) {
             held.push(chunk);
             return true;
@@ -149,7 +165,7 @@ export class InjectDispatcher extends Dispatcher implements WholeAnswerDispatche
         reject(signal.reason);
         return;
       }
-      const chunks: Buffer[] = [];
+      const chunks: Array<Buffer | string> = [];
       let status = 0;
       let headers: IncomingHttpHeaders = {};
       let headed = false;
@@ -187,12 +203,7 @@ export class InjectDispatcher extends Dispatcher implements WholeAnswerDispatche
             return true;
           },
           end: () => {
-            if (settle())
-              resolve({
-                statusCode: status,
-                headers,
-                body: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks),
-              });
+            if (settle()) resolve({ statusCode: status, headers, text: textOf(chunks) });
           },
           error: (error) => fail(error, headed),
         },

@@ -88,7 +88,7 @@ describe("InjectDispatcher", () => {
       });
       expect(echo.statusCode).toBe(200);
       expect(echo.headers["content-type"]).toBe("application/json; charset=utf-8");
-      expect(JSON.parse(echo.body.toString())).toEqual({ got: { a: 1 } });
+      expect(JSON.parse(echo.text)).toEqual({ got: { a: 1 } });
 
       const gaveUp = new AbortController();
       const never = dispatcher.requestWhole({
