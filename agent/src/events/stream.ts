@@ -68,6 +68,11 @@ function isPhaseAndDetails(body: ImeEventBody): boolean {
   return index === 2 && Object.getPrototypeOf(body) === Object.prototype;
 }
 
+/** Hands the event (`this`) to one listener: `Set#forEach`'s callback, one function for every stream. */
+function deliver(this: ImeEvent, listener: ImeEventListener): void {
+  listener(this);
+}
+
 /** Creates the stream for one device; listeners run synchronously, so a log line lands before the next step. */
 export function createEventStream(options: {
   deviceId: string;
@@ -89,7 +94,8 @@ export function createEventStream(options: {
         subject.thread ?? threadOf(body.phase),
         body,
       );
-      for (const listener of listeners) listener(event);
+      // forEach sees additions and removals during the loop as for-of did, without an iterator result per listener.
+      listeners.forEach(deliver, event);
       return event;
     },
     subscribe(listener) {

@@ -79,8 +79,9 @@ function longLengthCount(length: number): number {
  * octets and a list for Buffer.concat were garbage the moment they were joined (issue 18).
  */
 export function der(tag: number, ...parts: readonly Uint8Array[]): Buffer {
+  // Indexed: the array iterator's result objects were ~9 KB of garbage per fleet device (issue 18).
   let length = 0;
-  for (const part of parts) length += part.length;
+  for (let index = 0; index < parts.length; index += 1) length += parts[index]!.length;
   const count = longLengthCount(length);
   const contentStart = 2 + count;
   const out = Buffer.allocUnsafe(contentStart + length);
@@ -89,7 +90,8 @@ export function der(tag: number, ...parts: readonly Uint8Array[]): Buffer {
   for (let index = count, rest = length; index > 0; index -= 1, rest = Math.floor(rest / 256))
     out[1 + index] = rest & 0xff;
   let offset = contentStart;
-  for (const part of parts) {
+  for (let index = 0; index < parts.length; index += 1) {
+    const part = parts[index]!;
     out.set(part, offset);
     offset += part.length;
   }

@@ -185,9 +185,11 @@ class InProcessOutgoing extends EventEmitter {
     if (given !== undefined) for (const name in given) this.setHeader(name, given[name] as HeaderValue);
     this.headersSent = true;
     // Header values as text, the way an HTTP client reads them off the wire (light-my-request did the same).
+    // forEach, not for-of: no [name, value] pair per header (issue 18).
     const out: Record<string, string | string[]> = {};
-    for (const [name, value] of this.#headers)
+    this.#headers.forEach((value, name) => {
       out[name] = Array.isArray(value) ? value.map(String) : String(value);
+    });
     this.#sink.head(status, out);
     return this;
   }

@@ -90,7 +90,11 @@ export function expandVariables(text: string, variables: Readonly<Record<string,
 
 /** The variables keyed by lower-cased name, for repeated expansion with `expandFolded`. */
 export function foldVariableNames(variables: Readonly<Record<string, string>>): ReadonlyMap<string, string> {
-  return new Map(Object.entries(variables).map(([name, value]) => [name.toLowerCase(), value]));
+  // One map, without the entry and pair arrays Object.entries(…).map(…) made each time (issue 18).
+  const folded = new Map<string, string>();
+  for (const name in variables)
+    if (Object.hasOwn(variables, name)) folded.set(name.toLowerCase(), variables[name] as string);
+  return folded;
 }
 
 /** `expandVariables` over variables already keyed by lower-cased name. */
