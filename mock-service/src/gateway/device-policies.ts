@@ -171,7 +171,7 @@ export function policiesFor(
   };
   const inputs = inputsOf(store);
   const relationships = relationshipsOf(store);
-  const chosen = targetedApps(store, deviceId, userId).filter(wanted);
+  const chosen = reachOf(store, deviceId, userId).targeted.filter(wanted);
   const listed = new Set(chosen.map((targeted) => targeted.app.id));
   const shared = (
     targeted: TargetedApp,
@@ -245,14 +245,34 @@ export function policiesFor(
   return policies;
 }
 
-// Per store, by device and user: a device reports each app's result and asks for each app's content, and every
-// one of those calls checked its reach by reading its groups from SQLite and walking the assignments again.
-// Kept for one generation (any policy input, group membership included, bumps it) and bounded like the
-// other per-device caches.
-const reachable = new WeakMap<
+// Per store, by device and user: a device asks for its app list, reports each app's result and asks for each app's
+// content, and every one of those calls worked out its targeted apps by reading its groups from SQLite and walking
+// the assignments again. Kept for one generation (any policy input, group membership included, bumps it) and
+// bounded like the other per-device caches; the app list and the reachable set share one reading (issue 18).
+interface DeviceReach {
+  readonly targeted: readonly TargetedApp[];
+  /** Made from `targeted` when first asked for. */
+  ids: Set<string> | undefined;
+}
+const reaches = new WeakMap<
   Store,
-  { generation: number; sets: ReturnType<typeof deviceCache<Set<string>>> }
+  { generation: number; devices: ReturnType<typeof deviceCache<DeviceReach>> }
 >();
+
+function reachOf(store: Store, deviceId: string, userId: string | undefined): DeviceReach {
+  let known = reaches.get(store);
+  if (known === undefined || known.generation !== store.generation) {
+    known = { generation: store.generation, devices: deviceCache<DeviceReach>() };
+    reaches.set(store, known);
+  }
+  const key = `${deviceId}|${userId ?? ""}`;
+  let reach = known.devices.get(key);
+  if (reach === undefined) {
+    reach = { targeted: targetedApps(store, deviceId, userId), ids: undefined };
+    known.devices.set(key, reach);
+  }
+  return reach;
+}
 
 /**
  * Ids (lower case) of the apps a device may see: those assigned to it or its user, and those
@@ -264,26 +284,17 @@ export function reachableAppIds(
   deviceId: string,
   userId: string | undefined,
 ): ReadonlySet<string> {
-  let known = reachable.get(store);
-  if (known === undefined || known.generation !== store.generation) {
-    known = { generation: store.generation, sets: deviceCache<Set<string>>() };
-    reachable.set(store, known);
-  }
-  const key = `${deviceId}|${userId ?? ""}`;
-  const cached = known.sets.get(key);
-  if (cached !== undefined) return cached;
-  const ids = readReachableAppIds(store, deviceId, userId);
-  known.sets.set(key, ids);
-  return ids;
+  const reach = reachOf(store, deviceId, userId);
+  reach.ids ??= idsOf(store, reach.targeted);
+  return reach.ids;
 }
 
-function readReachableAppIds(store: Store, deviceId: string, userId: string | undefined): Set<string> {
+function idsOf(store: Store, targeted: readonly TargetedApp[]): Set<string> {
   const relationships = relationshipsOf(store);
   const ids = new Set<string>();
-  for (const targeted of targetedApps(store, deviceId, userId)) {
-    ids.add(targeted.app.id.toLowerCase());
-    for (const edge of flattenRelationships(targeted.app.id, relationships) ?? [])
-      ids.add(edge.ChildId.toLowerCase());
+  for (const { app } of targeted) {
+    ids.add(app.id.toLowerCase());
+    for (const edge of flattenRelationships(app.id, relationships) ?? []) ids.add(edge.ChildId.toLowerCase());
   }
   return ids;
 }
