@@ -25,7 +25,9 @@ export function statusFromResult(deviceId: string, result: Win32AppResult, at: s
     installState,
     installStateDetail: detail,
     errorCode: errorCode | 0,
-    report: JSON.parse(JSON.stringify(result)) as JsonObject,
+    // The entry as parsed from the request's JSON (parseWin32AppResultPayload): plain JSON already, and only written
+    // out by the store, so it is taken as it is rather than copied through JSON text first (issue 18).
+    report: result as unknown as JsonObject,
     updatedAt: at,
   };
 }
