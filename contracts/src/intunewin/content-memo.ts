@@ -50,25 +50,17 @@ export function contentMemoKey(
 ): string | undefined {
   if (!(input instanceof Uint8Array) || input.length > MEMO_MAX_BYTES || !("MacKey" in info))
     return undefined;
-  const {
-    EncryptionKey,
-    MacKey,
-    InitializationVector,
-    Mac,
-    ProfileIdentifier,
-    FileDigest,
-    FileDigestAlgorithm,
-  } = info;
-  // JSON: members of any text (a ProfileIdentifier with a line break) cannot run into each other.
+  // Every member, in the order the type lists them, as JSON: members of any text (a ProfileIdentifier with a line
+  // break) cannot run into each other.
   return JSON.stringify([
     extra,
-    EncryptionKey,
-    MacKey,
-    InitializationVector,
-    Mac,
-    ProfileIdentifier,
-    FileDigest,
-    FileDigestAlgorithm,
+    info.EncryptionKey,
+    info.MacKey,
+    info.InitializationVector,
+    info.Mac,
+    info.ProfileIdentifier,
+    info.FileDigest,
+    info.FileDigestAlgorithm,
   ]);
 }
 

@@ -22,6 +22,21 @@ function form(values: Record<string, string>) {
   };
 }
 
+/** The IME's token request with a device's client assertion. */
+function askWithAssertion(app: MockIntuneServer, tenantId: string, assertion: string) {
+  return app.inject({
+    method: "POST",
+    url: `/${tenantId}/oauth2/v2.0/token`,
+    ...form({
+      grant_type: "client_credentials",
+      client_id: "fc0f3af4-6835-4174-b806-f7db311fd2f3",
+      scope: "26a4ae64-5862-427f-a9b0-044e62572a4f/.default",
+      client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+      client_assertion: assertion,
+    }),
+  });
+}
+
 describe("Entra endpoints", () => {
   it("publishes OpenID configuration and a JWKS whose key signs the tokens", async () => {
     const app = await server();
@@ -163,19 +178,7 @@ describe("Entra endpoints", () => {
     const app = await server();
     const device = await enroll(app, "PC01");
     const other = await enroll(app, "PC02");
-    const url = `/${device.tenantId}/oauth2/v2.0/token`;
-    const ask = async (assertion: string) =>
-      app.inject({
-        method: "POST",
-        url,
-        ...form({
-          grant_type: "client_credentials",
-          client_id: "fc0f3af4-6835-4174-b806-f7db311fd2f3",
-          scope: "26a4ae64-5862-427f-a9b0-044e62572a4f/.default",
-          client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
-          client_assertion: assertion,
-        }),
-      });
+    const ask = (assertion: string) => askWithAssertion(app, device.tenantId, assertion);
     const forged = await ask(await deviceAssertion({ ...device, privateKey: other.privateKey }));
     expect(forged.statusCode).toBe(401);
     const audience = await ask(await deviceAssertion(device, { audience: "https://elsewhere/token" }));
@@ -183,6 +186,26 @@ describe("Entra endpoints", () => {
     const stranger = await ask(await deviceAssertion(device, { userId: other.users[0]?.id ?? "" }));
     expect(stranger.statusCode).toBe(401);
     expect((await ask("not-a-jwt")).statusCode).toBe(401);
+  });
+
+  it("refuses an assertion whose protected header jose cannot read as not a JWT, after good ones too", async () => {
+    const app = await server();
+    const device = await enroll(app);
+    const ask = (assertion: string) => askWithAssertion(app, device.tenantId, assertion);
+    const good = await deviceAssertion(device);
+    expect((await ask(good)).statusCode).toBe(200);
+    const [header, payload, signature] = good.split(".");
+    // Empty, not JSON ("not-json"), JSON but not an object ("[1]"), and the good header in a 4-part text.
+    for (const bad of [
+      `.${payload}.${signature}`,
+      `bm90LWpzb24.${payload}.${signature}`,
+      `WzFd.${payload}.${signature}`,
+      `${header}.${payload}.${signature}.x`,
+    ]) {
+      const refused = await ask(bad);
+      expect(refused.statusCode).toBe(401);
+      expect(refused.json().error_description).toContain("The client assertion is not a JWT.");
+    }
   });
 });
 
