@@ -73,15 +73,9 @@ const TOKEN_FORM_HEAD = new URLSearchParams({
   scope: `${IME_RESOURCE_ID}/.default`,
   client_assertion_type: JWT_BEARER_ASSERTION,
 }).toString();
-/** Characters application/x-www-form-urlencoded writes as they are: a JWS's base64url parts and dots are all of them. */
-const FORM_SAFE = /^[A-Za-z0-9*._-]*$/;
-
 /** The token request's form: what URLSearchParams writes, without encoding the constant members again per request. */
 function tokenForm(assertion: string): string {
-  const encoded = FORM_SAFE.test(assertion)
-    ? assertion
-    : new URLSearchParams({ a: assertion }).toString().slice("a=".length);
-  return `${TOKEN_FORM_HEAD}&client_assertion=${encoded}`;
+  return `${TOKEN_FORM_HEAD}&${new URLSearchParams({ client_assertion: assertion })}`;
 }
 
 /** The ImeServiceClient that talks to a real (or mock) Intune service. */

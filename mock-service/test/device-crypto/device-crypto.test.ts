@@ -11,8 +11,7 @@ import type { CertificateAuthority } from "../../src/pki/authority.ts";
 import { fromPem, generateRsaKeys } from "../../src/pki/authority.ts";
 import { certificatePem } from "../../src/pki/certificate-der.ts";
 import { deviceCertificate, rememberIssuedDevice } from "../../src/pki/device-certificates.ts";
-import { x509 } from "../../src/pki/x509.ts";
-import { authority, deviceOf, fileKeys } from "./fixtures.ts";
+import { authority, deviceLeafOptions, deviceOf, fileKeys } from "./fixtures.ts";
 
 pkijs.setEngine(
   "device-crypto-test",
@@ -104,13 +103,7 @@ describe("device certificates the authority issued in this process", () => {
     const ca = await authority();
     const other = await authority();
     const keys = await generateRsaKeys();
-    const leaf = await ca.issueLeaf({
-      subject: "CN=device",
-      publicKey: keys.publicKey,
-      validDays: 30,
-      usages: x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment,
-      extendedUsages: [x509.ExtendedKeyUsage.clientAuth],
-    });
+    const leaf = await ca.issueLeaf(deviceLeafOptions(keys.publicKey));
     const pem = certificatePem(leaf.der);
     rememberIssuedDevice(pem, leaf, ca);
     const remembered = deviceCertificate(pem);

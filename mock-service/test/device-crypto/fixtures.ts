@@ -3,7 +3,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll } from "vitest";
-import { CertificateAuthority, generateRsaKeys, privateKeyToPem } from "../../src/pki/authority.ts";
+import {
+  CertificateAuthority,
+  generateRsaKeys,
+  type LeafOptions,
+  privateKeyToPem,
+} from "../../src/pki/authority.ts";
 import { x509 } from "../../src/pki/x509.ts";
 
 const folders: string[] = [];
@@ -18,19 +23,24 @@ export async function authority(): Promise<CertificateAuthority> {
   return CertificateAuthority.open(folder);
 }
 
+/** What the tests' device certificates say: a 30-day client-authentication leaf for `publicKey`. */
+export function deviceLeafOptions(publicKey: CryptoKey): LeafOptions {
+  return {
+    subject: "CN=device",
+    publicKey,
+    validDays: 30,
+    usages: x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment,
+    extendedUsages: [x509.ExtendedKeyUsage.clientAuth],
+  };
+}
+
 /** A device certificate issued by `ca` for `keys` (a fresh pair unless given), with the private key's PEM. */
 export async function deviceOf(
   ca: CertificateAuthority,
   keys?: CryptoKeyPair,
 ): Promise<{ certificatePem: string; privateKeyPem: string }> {
   const pair = keys ?? (await generateRsaKeys());
-  const certificate = await ca.issue({
-    subject: "CN=device",
-    publicKey: pair.publicKey,
-    validDays: 30,
-    usages: x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment,
-    extendedUsages: [x509.ExtendedKeyUsage.clientAuth],
-  });
+  const certificate = await ca.issue(deviceLeafOptions(pair.publicKey));
   return {
     certificatePem: certificate.toString("pem"),
     privateKeyPem: await privateKeyToPem(pair.privateKey),
