@@ -77,14 +77,15 @@ const WORKER_YOUNG_GENERATION_MB = 32;
 // with the mock's bounded caches).
 export const SHARD_BATCH_DEVICES = 100;
 
-// A worker's old generation, capped so V8 collects instead of growing its heap as fast as a fleet allocates: once
-// the mock's caches and the code took less CPU, the 10,000-device row's peak RSS rose from 1481 to 2065 MB with
-// no more live data (capped at 640 MB for its 5 apps: 1270 MB, bench/fleet.bench.ts row 2). The cap leaves room
-// for a batch of running devices at 0.5 MB per app each, about 3× the 0.15 MB a running device's app was measured
-// to hold (issue 18's note), over 400 MB for the code, the mock and its bounded caches.
-function workerOldGenerationMb(apps: number): number {
-  return 400 + Math.ceil(SHARD_BATCH_DEVICES * Math.max(apps, 1) * 0.5);
-}
+// A worker's old generation may grow to 2 GiB: V8 lets a heap grow between full collections by up to 4× what
+// survived the last one only when its limit is at least 2 GiB (heap-controller.cc's MaxGrowingFactor: below that,
+// 1.3× to 2× scaled by the limit). A fleet worker promotes much of what its running devices hold and drops it when
+// their batch ends, so it lives on that factor: capped at 650 MB (1.6×) it ran about three times as many full
+// collections, and the 10,000-device row took 94 s at 18 ms CPU per device against 71 s and 14 ms at 2 GiB, for
+// peak RSS 743 MB against 1225 MB (bench/fleet.bench.ts row 2, issue 18; 4,000 devices at 2000 and 2048 MB: 16.0–16.9
+// against 14.3–15.3 ms per device). What survives a full collection stays about 100 MB per worker whatever its
+// share (the devices run in batches, SHARD_BATCH_DEVICES), so the heap settles near 400 MB, far under the limit.
+const WORKER_OLD_GENERATION_MB = 2048;
 
 /** The worker count `--devices N` picks: one per core, as long as each gets at least DEVICES_PER_WORKER devices. */
 export function defaultWorkerCount(devices: number, cores = availableParallelism()): number {
@@ -164,7 +165,7 @@ function runShard(
       workerData: job,
       resourceLimits: {
         maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB,
-        maxOldGenerationSizeMb: workerOldGenerationMb(job.scenario.apps.length),
+        maxOldGenerationSizeMb: WORKER_OLD_GENERATION_MB,
       },
     });
     let settled = false;
