@@ -16,10 +16,13 @@ import { parseScenario } from "../e2e/src/scenario/index.ts";
 
 // The rows measure what `imesim run` runs: the same V8 young generation as the bin gives it (e2e/bin/memory-flags.cjs).
 // A bench started with a semi-space size of its own keeps it, to compare sizes.
-const { SIMULATION_NODE_FLAGS } = createRequire(import.meta.url)("../e2e/bin/memory-flags.cjs") as {
+const require = createRequire(import.meta.url);
+const { SIMULATION_NODE_FLAGS } = require("../e2e/bin/memory-flags.cjs") as {
   SIMULATION_NODE_FLAGS: string[];
 };
+// And with the compile cache the bin turns on (e2e/bin/compile-cache.cjs), which the child and its workers inherit.
 if (!process.execArgv.some((flag) => flag.startsWith("--max-semi-space-size"))) {
+  require("../e2e/bin/compile-cache.cjs").useCompileCache();
   const self = fileURLToPath(import.meta.url);
   const child = spawnSync(process.execPath, [...process.execArgv, ...SIMULATION_NODE_FLAGS, self], {
     stdio: "inherit",

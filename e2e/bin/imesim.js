@@ -6,6 +6,7 @@ import { createRequire } from "node:module";
 
 const require = createRequire(import.meta.url);
 require("./node-version.cjs").requireSupportedNode();
+require("./compile-cache.cjs").useCompileCache();
 
 // `imesim test` and `imesim run` run with their own young generation (memory-flags.cjs): start again once with it.
 const { nodeFlagsFor, needsNodeFlags } = require("./memory-flags.cjs");
