@@ -1,7 +1,7 @@
 // The copy-on-write tree's transactions roll back through an undo log (issue 18): what a rollback has to put
 // back exactly — payloads written in place, children removed (in their order), subtrees moved — and a shared
 // base tree that is never touched.
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { CowTree, type TreeNode } from "../../src/host/memory/cow-tree.ts";
 
 type Payload = { value: string };
@@ -159,5 +159,30 @@ describe("CowTree find by a frozen path", () => {
     device.mutable(ab)!.payload.value = "device";
     expect(device.find(ab)!.payload.value).toBe("device");
     expect(tree.find(ab)!.payload.value).toBe("changed");
+  });
+
+  it("keeps a found node across additions without walking again, and finds a missing path once it is added", () => {
+    const tree = treeWith([["a", "x"]]);
+    const ax = Object.freeze(["a", "x"]);
+    const ay = Object.freeze(["a", "y"]);
+    const found = tree.find(ax)!;
+    expect(tree.find(ay)).toBeUndefined();
+    tree.mutable(["a", "y"], make);
+    tree.mutable(["c", "d"], make);
+    const walks = vi.spyOn(tree, "findFolded");
+    expect(tree.find(ax)).toBe(found);
+    expect(walks).not.toHaveBeenCalled();
+    expect(tree.find(ay)!.payload.value).toBe("new y");
+    expect(walks).toHaveBeenCalledTimes(1);
+    // An addition rolled back leaves the path missing again; one replaced (a node copied for another device) moves it.
+    const az = Object.freeze(["a", "z"]);
+    expect(() => tree.transaction(failing(() => tree.mutable(["a", "z"], make)))).toThrow("roll back");
+    expect(tree.find(az)).toBeUndefined();
+    const device = new CowTree(tree.root, clone);
+    const base = device.find(ax)!;
+    device.mutable(ax)!.payload.value = "device";
+    expect(device.find(ax)).not.toBe(base);
+    expect(device.find(ax)!.payload.value).toBe("device");
+    expect(base.payload.value).toBe("new x");
   });
 });

@@ -31,9 +31,12 @@ export function foldedPath(names: readonly string[]): readonly string[] {
   return folded;
 }
 
-/** Where a frozen path led at one generation of a tree (undefined: nothing there). */
+/**
+ * Where a frozen path led (undefined: nothing there), and when: the tree's #moved count for a node found, its
+ * #generation for a path that led nowhere (an addition can make that path lead somewhere, but no found node leave).
+ */
 interface Found<P> {
-  generation: number;
+  stamp: number;
   node: TreeNode<P> | undefined;
 }
 
@@ -66,9 +69,16 @@ export class CowTree<P> {
    */
   #generation = 0;
   /**
-   * The node each frozen path led to, kept until the generation moves on: the IME reads the same few hundred keys
-   * and files at every check-in, and walking (and case-folding) 6–8 levels of names for each read was the
-   * registry's largest cost (issue 18).
+   * Moves on as #generation does except for a child added where there was none: that only adds a link, so every
+   * path that led to a node still leads to it. A device adds about 80 keys and files for 30 other moves, and each
+   * made every cached look-up walk again from the root (issue 18).
+   */
+  #moved = 0;
+  /**
+   * The node each frozen path led to, kept until the tree moves on (see Found): the IME reads the same few hundred
+   * keys and files at every check-in, and walking (and case-folding) 6–8 levels of names for each read was the
+   * registry's largest cost (issue 18). In a fleet a walk's cost is its cache misses: 6–8 nodes, their maps and
+   * names, of one device among a hundred.
    */
   readonly #found = new WeakMap<readonly string[], Found<P>>();
 
@@ -94,14 +104,15 @@ export class CowTree<P> {
   /** The node at `names`, or undefined. */
   find(names: readonly string[]): TreeNode<P> | undefined {
     if (!Object.isFrozen(names)) return this.findFolded(names.map(foldCase));
-    const generation = this.#generation;
     let found = this.#found.get(names);
     if (found === undefined) {
-      found = { generation, node: this.findFolded(foldedPath(names)) };
+      const node = this.findFolded(foldedPath(names));
+      found = { stamp: node === undefined ? this.#generation : this.#moved, node };
       this.#found.set(names, found);
-    } else if (found.generation !== generation) {
-      found.generation = generation;
-      found.node = this.findFolded(foldedPath(names));
+    } else if (found.stamp !== (found.node === undefined ? this.#generation : this.#moved)) {
+      const node = this.findFolded(foldedPath(names));
+      found.stamp = node === undefined ? this.#generation : this.#moved;
+      found.node = node;
     }
     return found.node;
   }
@@ -144,6 +155,7 @@ export class CowTree<P> {
     if (node !== root) {
       this.#root = node;
       this.#generation += 1;
+      this.#moved += 1;
       this.#log(() => {
         this.#root = root;
       });
@@ -209,6 +221,7 @@ export class CowTree<P> {
       for (let i = this.#undo.length - 1; i >= savepoint.mark; i -= 1) this.#undo[i]!();
       this.#undo.length = savepoint.mark;
       this.#generation += 1;
+      this.#moved += 1;
       restoreExtra?.();
       throw error;
     } finally {
@@ -252,6 +265,7 @@ export class CowTree<P> {
     const previous = parent.children.get(key);
     parent.children.set(key, child);
     this.#generation += 1;
+    if (previous !== undefined) this.#moved += 1;
     // Replacing keeps the key's place in the map; a new key is simply removed again.
     this.#log(
       previous === undefined ? () => parent.children.delete(key) : () => parent.children.set(key, previous),
@@ -267,6 +281,7 @@ export class CowTree<P> {
       });
     }
     this.#generation += 1;
+    this.#moved += 1;
     return parent.children.delete(key);
   }
 
