@@ -94,6 +94,11 @@ export function createRegistry(
         );
       }
       const normalized = normalizeRegistryValue(value, valueName, keyPath);
+      // Nearly every write is to a key that exists: one step, with no closure to make for it (issue 18).
+      if (store.hasKey(path)) {
+        store.setValue(path, valueName, normalized);
+        return;
+      }
       // Creating the key and setting the value land together, as `reg add` does.
       store.atomic(() => {
         store.createKey(path);
