@@ -80,11 +80,12 @@ export const SHARD_BATCH_DEVICES = 100;
 // A worker's old generation may grow to 2 GiB: V8 lets a heap grow between full collections by up to 4× what
 // survived the last one only when its limit is at least 2 GiB (heap-controller.cc's MaxGrowingFactor: below that,
 // 1.3× to 2× scaled by the limit). A fleet worker promotes much of what its running devices hold and drops it when
-// their batch ends, so it lives on that factor: capped at 650 MB (1.6×) it ran about three times as many full
-// collections, and the 10,000-device row took 94 s at 18 ms CPU per device against 71 s and 14 ms at 2 GiB, for
-// peak RSS 743 MB against 1225 MB (bench/fleet.bench.ts row 2, issue 18; 4,000 devices at 2000 and 2048 MB: 16.0–16.9
-// against 14.3–15.3 ms per device). What survives a full collection stays about 100 MB per worker whatever its
-// share (the devices run in batches, SHARD_BATCH_DEVICES), so the heap settles near 400 MB, far under the limit.
+// their batch ends, so it lives on that factor: under the former cap of 650 MB (1.6×) a share of 1,500 devices ran
+// 24 full collections instead of 5, at 17.8 instead of 14.5 ms of CPU per device; 4,000 devices on two workers, run
+// alternately: 16.9 / 16.0 ms per device at 2000 MB against 15.3 / 14.7 at 2048 MB. What survives a full collection
+// stays about 100 MB per worker whatever its share (the devices run in batches, SHARD_BATCH_DEVICES), so the heap
+// settles near 400 MB, far under the limit; the 10,000-device row's peak RSS went from 734 to 1244 MB
+// (bench/fleet.bench.ts row 2, issue 18).
 const WORKER_OLD_GENERATION_MB = 2048;
 
 /** The worker count `--devices N` picks: one per core, as long as each gets at least DEVICES_PER_WORKER devices. */
