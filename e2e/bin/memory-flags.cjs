@@ -13,13 +13,19 @@
 //   The flag is process-wide and wins over a worker's resourceLimits, so it is what sizes the fleet workers' young
 //   generation too (fleet-workers.ts: semi-spaces of 32 or 64 MiB scavenged a half or a third as often for no
 //   measurable CPU, and cost 60–190 MB more peak RSS at 1,000 devices).
+//   And without allocation-site pretenuring: V8 moves an allocation site whose objects mostly survived their first
+//   scavenges to allocating straight into the old generation, where only a full collection frees them, and
+//   deoptimizes the code that allocates there whenever it changes its mind. A simulated device's objects live for
+//   its whole run and then die together when its batch ends; here the guess costs more than it saves: the
+//   10,000-device row (issue 18) took 65.00 / 69.08 s and 125.8 / 133.9 s of CPU without it against 71.35 / 72.50 s
+//   and 138.7 / 140.6 s with it, alternate runs; one device × 50 apps × 30 days 3.27 / 3.32 s against 3.39 / 3.42 s.
 "use strict";
 
 /** The flags, for `node <flags> imesim.js test …`. */
 const STREAMING_NODE_FLAGS = ["--max-semi-space-size=2"];
 
 /** The flags, for `node <flags> imesim.js run …` (and the fleet bench, which runs the same code in-process). */
-const SIMULATION_NODE_FLAGS = ["--max-semi-space-size=11"];
+const SIMULATION_NODE_FLAGS = ["--max-semi-space-size=11", "--no-allocation-site-pretenuring"];
 
 /** The flags the command in `argv` runs with. */
 function nodeFlagsFor(argv) {
