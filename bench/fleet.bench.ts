@@ -14,8 +14,9 @@ import { defaultWorkerCount } from "../e2e/src/run/fleet-workers.ts";
 import { runScenario } from "../e2e/src/run/run-scenario.ts";
 import { parseScenario } from "../e2e/src/scenario/index.ts";
 
-// The rows measure what `imesim run` runs: the same V8 young generation as the bin gives it (e2e/bin/memory-flags.cjs).
-// A bench started with a semi-space size of its own keeps it, to compare sizes.
+// The rows measure what `imesim run` runs: with the V8 flags the bin gives it (e2e/bin/memory-flags.cjs: its young
+// generation, no allocation-site pretenuring). A bench started with a semi-space size of its own keeps its flags, to
+// compare sizes.
 const require = createRequire(import.meta.url);
 const { SIMULATION_NODE_FLAGS } = require("../e2e/bin/memory-flags.cjs") as {
   SIMULATION_NODE_FLAGS: string[];
