@@ -78,6 +78,26 @@ function tokenForm(assertion: string): string {
   return `${TOKEN_FORM_HEAD}&${new URLSearchParams({ client_assertion: assertion })}`;
 }
 
+/** The renewal's members before the refresh token, form-encoded (RFC 6749 §6). */
+const RENEWAL_FORM_HEAD = new URLSearchParams({
+  grant_type: "refresh_token",
+  client_id: IME_CLIENT_ID,
+  scope: `${IME_RESOURCE_ID}/.default`,
+}).toString();
+function renewalForm(refreshToken: string): string {
+  return `${RENEWAL_FORM_HEAD}&${new URLSearchParams({ refresh_token: refreshToken })}`;
+}
+
+/** The OAuth error code of a token endpoint's refusal (RFC 6749 §5.2), if its body is one. */
+function oauthErrorOf(text: string): string | undefined {
+  try {
+    const error = (JSON.parse(text) as { error?: unknown }).error;
+    return typeof error === "string" ? error : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The ImeServiceClient that talks to a real (or mock) Intune service. */
 export function createHttpServiceClient(options: HttpServiceClientOptions): ImeServiceClient {
   const { identity, clock } = options;
@@ -87,44 +107,43 @@ export function createHttpServiceClient(options: HttpServiceClientOptions): ImeS
   const otherChannel = dispatchers.other === undefined ? {} : { dispatcher: dispatchers.other };
   const certificateBlob = pemToDer(identity.certificatePem).toString("base64");
   const userTokens = new Map<string, AccessToken>();
+  // The refresh token of the device's last token, and of each user's ("" for the device): its next token renews
+  // from it instead of a new signed assertion, as Windows' account manager renews from the primary refresh token.
+  const refreshTokens = new Map<string, string>();
   let sideCarUrl: string | undefined;
 
   /**
    * One request/response with a text body, under a clock hold; non-2xx becomes a ServiceError.
    * `device` requests (discovery, SideCar sessions) go out with the device certificate over TLS.
    */
-  const exchange = async (
-    what: string,
-    url: string,
-    init: {
-      method: "GET" | "POST" | "PUT";
-      channel: "device" | "other";
-      headers?: Record<string, string>;
-      body?: string;
-    },
-  ): Promise<string> => {
+  const exchange = async (what: string, url: string, init: ExchangeInit): Promise<string> =>
+    acceptedText(what, await answer(what, url, init));
+
+  /** One request/response with a text body, whatever its status, under a clock hold. */
+  const answer = async (what: string, url: string, init: ExchangeInit): Promise<TextAnswer> => {
     const wait = waitOnNetwork(clock, what, timeout, stallGrace);
     try {
       const dispatcher = init.channel === "device" ? dispatchers.deviceChannel : dispatchers.other;
-      const response = answersWhole(dispatcher)
+      return answersWhole(dispatcher)
         ? await wholeAnswer(dispatcher, what, url, init, wait)
         : await streamedAnswer(what, url, init, wait, dispatcher);
-      const text = response.text;
-      if (response.statusCode < 200 || response.statusCode >= 300) {
-        const after = retryAfterMs(response.headers["retry-after"], clock.now());
-        throw new ServiceError(
-          failureOf(response.statusCode),
-          `${what}: HTTP ${response.statusCode} ${text.slice(0, 200)}`,
-          {
-            status: response.statusCode,
-            ...(after === undefined ? {} : { retryAfterMs: after }),
-          },
-        );
-      }
-      return text;
     } finally {
       wait.end();
     }
+  };
+
+  /** The body of a 2xx answer; any other status is a ServiceError. */
+  const acceptedText = (what: string, response: TextAnswer): string => {
+    if (response.statusCode >= 200 && response.statusCode < 300) return response.text;
+    const after = retryAfterMs(response.headers["retry-after"], clock.now());
+    throw new ServiceError(
+      failureOf(response.statusCode),
+      `${what}: HTTP ${response.statusCode} ${response.text.slice(0, 200)}`,
+      {
+        status: response.statusCode,
+        ...(after === undefined ? {} : { retryAfterMs: after }),
+      },
+    );
   };
 
   const parseJson = (what: string, text: string): unknown => {
@@ -135,19 +154,44 @@ export function createHttpServiceClient(options: HttpServiceClientOptions): ImeS
     }
   };
 
-  const tokenFor = async (userId: string | undefined): Promise<AccessToken> => {
+  const tokenRequest = (body: string): ExchangeInit => ({
+    method: "POST",
+    channel: "other",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body,
+  });
+
+  /** The answer to a token request proven with a fresh device assertion. */
+  const provenToken = async (userId: string | undefined): Promise<string> => {
     // The service checks the assertion's lifetime against its own (wall) clock, whatever the agent's clock says.
     // Signing runs off the event loop: hold the clock until it is done (network waits hold on their own).
     const assertion = await whileHeld(clock, () => deviceAssertion(identity, Date.now(), userId));
-    const text = await exchange("token", identity.tokenEndpoint, {
-      method: "POST",
-      channel: "other",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: tokenForm(assertion),
-    });
-    const body = parseJson("token", text) as { access_token?: unknown; expires_in?: unknown };
+    return exchange("token", identity.tokenEndpoint, tokenRequest(tokenForm(assertion)));
+  };
+
+  /** The answer to a renewal from `refreshToken`; undefined when the service no longer honours it (invalid_grant). */
+  const renewedToken = async (refreshToken: string): Promise<string | undefined> => {
+    const response = await answer("token", identity.tokenEndpoint, tokenRequest(renewalForm(refreshToken)));
+    if (response.statusCode === 400 && oauthErrorOf(response.text) === "invalid_grant") return undefined;
+    return acceptedText("token", response);
+  };
+
+  const tokenFor = async (userId: string | undefined): Promise<AccessToken> => {
+    const holder = userId ?? "";
+    const refreshToken = refreshTokens.get(holder);
+    // One use each: whatever the renewal's outcome, the next token needs the refresh token it brings, or a proof.
+    refreshTokens.delete(holder);
+    const text =
+      (refreshToken === undefined ? undefined : await renewedToken(refreshToken)) ??
+      (await provenToken(userId));
+    const body = parseJson("token", text) as {
+      access_token?: unknown;
+      expires_in?: unknown;
+      refresh_token?: unknown;
+    };
     if (typeof body.access_token !== "string")
       throw new ServiceError("badResponse", "token: no access_token");
+    if (typeof body.refresh_token === "string") refreshTokens.set(holder, body.refresh_token);
     const lifetime = typeof body.expires_in === "number" ? body.expires_in : Number(body.expires_in ?? 3600);
     return { value: body.access_token, expiresAt: clock.now() + lifetime * 1000 };
   };
@@ -360,6 +404,12 @@ interface TextRequest {
   readonly method: "GET" | "POST" | "PUT";
   readonly headers?: Record<string, string>;
   readonly body?: string;
+}
+
+/** A request of the client: a text request and which channel it goes out on. */
+interface ExchangeInit extends TextRequest {
+  /** `device` requests (discovery, SideCar sessions) go out with the device certificate over TLS. */
+  readonly channel: "device" | "other";
 }
 
 /** A text answer: status, headers, the body decoded as UTF-8. */

@@ -13,6 +13,7 @@ let server: Server;
 let base = "";
 const seenRanges: Array<string | undefined> = [];
 const tokenForms: string[] = [];
+const renewalForms: URLSearchParams[] = [];
 
 beforeAll(async () => {
   server = createServer((request, response) => {
@@ -46,6 +47,28 @@ beforeAll(async () => {
         tokenForms.push(Buffer.concat(chunks).toString("utf8"));
         response.writeHead(200, { "content-type": "application/json" });
         response.end(JSON.stringify({ access_token: "issued", expires_in: 3600 }));
+      });
+    } else if (url.startsWith("/renewing/") || url.startsWith("/renew-busy/")) {
+      // A service that hands out refresh token r1 with a proven token, and honours r1 alone (r2 it has forgotten).
+      const chunks: Buffer[] = [];
+      request.on("data", (chunk: Buffer) => chunks.push(chunk));
+      request.on("end", () => {
+        const form = new URLSearchParams(Buffer.concat(chunks).toString("utf8"));
+        renewalForms.push(form);
+        const renewal = form.get("grant_type") === "refresh_token";
+        if (renewal && url.startsWith("/renew-busy/")) {
+          response.writeHead(503);
+          response.end();
+        } else if (renewal && form.get("refresh_token") !== "r1") {
+          response.writeHead(400, { "content-type": "application/json" });
+          response.end(JSON.stringify({ error: "invalid_grant", error_codes: [9002313] }));
+        } else {
+          response.writeHead(200, { "content-type": "application/json" });
+          const answer = renewal
+            ? { access_token: "renewed", expires_in: 3600, refresh_token: "r2" }
+            : { access_token: "proven", expires_in: 3600, refresh_token: "r1" };
+          response.end(JSON.stringify(answer));
+        }
       });
     } else if (url.startsWith("/content/missing")) {
       response.writeHead(404);
@@ -190,6 +213,31 @@ describe("HTTP service client", () => {
     // A signed JWS: three base64url parts.
     expect(members[4]?.[1]).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
     expect(form).toBe(new URLSearchParams(members).toString());
+  });
+
+  it("renews from the refresh token its last token brought, and proves the device again when it is refused", async () => {
+    const renewing = client(undefined, undefined, "renewing");
+    renewalForms.length = 0;
+    expect((await renewing.acquireToken()).value).toBe("proven");
+    expect((await renewing.acquireToken()).value).toBe("renewed");
+    expect((await renewing.acquireToken()).value).toBe("proven");
+    expect(renewalForms.map((form) => form.get("refresh_token") ?? form.get("grant_type"))).toEqual([
+      "client_credentials",
+      "r1",
+      "r2",
+      "client_credentials",
+    ]);
+    const renewal = renewalForms[1];
+    expect([...(renewal?.keys() ?? [])]).toEqual(["grant_type", "client_id", "scope", "refresh_token"]);
+    expect(renewal?.get("client_id")).toBe("fc0f3af4-6835-4174-b806-f7db311fd2f3");
+    // Any other failure of a renewal is the token request's failure, as the agent's retries expect.
+    const busy = client(undefined, undefined, "renew-busy");
+    await busy.acquireToken();
+    const failure = await busy.acquireToken().then(
+      () => undefined,
+      (error: ServiceError) => error,
+    );
+    expect(failure?.failure).toBe("unavailable");
   });
 
   it("maps a failing token endpoint (503) to unavailable, which the agent retries", async () => {

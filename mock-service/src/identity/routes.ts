@@ -3,7 +3,9 @@ import formbody from "@fastify/formbody";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { baseUrlOf, type ServiceContext } from "../context.ts";
 import { injectRequestFaults } from "../faults/apply.ts";
+import type { DeviceUser } from "../store/records.ts";
 import { jwtBearerAssertionType, verifyDeviceAssertion } from "./device-assertion.ts";
+import { DeviceRefreshTokens } from "./device-renewal.ts";
 import { sendOAuthError } from "./oauth-error.ts";
 import { namesTenant } from "./tenant-names.ts";
 import { adminRoles, graphAppId, graphAudience, imeAgentClientId, imeResourceId } from "./well-known-ids.ts";
@@ -93,6 +95,8 @@ export function identityRoutes(context: ServiceContext) {
     app.get("/:tenant/discovery/keys", keys);
     app.get("/common/discovery/keys", keys);
 
+    // Refresh tokens of the IME's device grant (device-renewal.ts); those of delegated sign-ins are kept apart below.
+    const deviceRefreshTokens = new DeviceRefreshTokens();
     const token = async (
       request: FastifyRequest<{ Params: { tenant: string }; Body: TokenForm }>,
       reply: FastifyReply,
@@ -124,11 +128,15 @@ export function identityRoutes(context: ServiceContext) {
         }
       }
       const clientId = form.client_id as string;
-      const delegated = form.grant_type === deviceCodeGrant || form.grant_type === "refresh_token";
+      const imeClient = clientId.toLowerCase() === imeAgentClientId;
+      // A device renewing the IME's token: its refresh token stands for the device key that earned it.
+      const deviceRenewal = imeClient && form.grant_type === "refresh_token";
+      const delegated =
+        !deviceRenewal && (form.grant_type === deviceCodeGrant || form.grant_type === "refresh_token");
       if (delegated && !clientAdmitted(clientId)) return unknownClient(reply, clientId);
       if (form.grant_type === deviceCodeGrant) return deviceCodeToken(form, clientId, reply);
-      if (form.grant_type === "refresh_token") return refreshToken(form, clientId, reply);
-      if (form.grant_type !== "client_credentials") {
+      if (delegated) return refreshToken(form, clientId, reply);
+      if (form.grant_type !== "client_credentials" && !deviceRenewal) {
         return sendOAuthError(
           reply,
           400,
@@ -154,8 +162,13 @@ export function identityRoutes(context: ServiceContext) {
         ext_expires_in: context.tokens.lifetimeSeconds,
         access_token: accessToken,
       });
+      // The device's token and the refresh token its next renewal uses.
+      const deviceTokens = async (deviceId: string, user: DeviceUser | undefined) => ({
+        ...body(await context.tokens.issueDeviceToken(deviceId, user)),
+        refresh_token: deviceRefreshTokens.issue(deviceId, user?.id.toLowerCase()),
+      });
 
-      if (form.client_assertion !== undefined || clientId.toLowerCase() === imeAgentClientId) {
+      if (deviceRenewal || form.client_assertion !== undefined || imeClient) {
         if (resource.toLowerCase() !== imeResourceId) {
           return sendOAuthError(
             reply,
@@ -164,6 +177,12 @@ export function identityRoutes(context: ServiceContext) {
             500011,
             `The resource principal named ${resource} was not found for a device.`,
           );
+        }
+        if (deviceRenewal) {
+          const identity = deviceRefreshTokens.redeem(form.refresh_token ?? "", context.store);
+          if (typeof identity === "string")
+            return sendOAuthError(reply, 400, "invalid_grant", 9002313, identity);
+          return deviceTokens(identity.device.id, identity.user);
         }
         if (
           form.client_assertion_type !== jwtBearerAssertionType ||
@@ -186,7 +205,7 @@ export function identityRoutes(context: ServiceContext) {
         );
         if (typeof identity === "string")
           return sendOAuthError(reply, 401, "invalid_client", 700027, identity);
-        return body(await context.tokens.issueDeviceToken(identity.device.id, identity.user));
+        return deviceTokens(identity.device.id, identity.user);
       }
 
       if (![graphAudience, graphAppId].includes(resource.toLowerCase().replace(/\/+$/, ""))) {

@@ -174,6 +174,58 @@ describe("Entra endpoints", () => {
     expect(forUser).toMatchObject({ oid: user.id, upn: user.userPrincipalName, deviceid: device.deviceId });
   });
 
+  it("renews a device's token once from the refresh token its last one brought, for that device and user", async () => {
+    // Under the client lock too: the IME's device grant is proven by the device key, not by the lock's client.
+    const adminApp = "11111111-2222-3333-4444-555555555555";
+    const app = await server({ clientCredentials: [{ clientId: adminApp, clientSecret: "secret" }] });
+    const device = await enroll(app, "PC01");
+    const user = device.users[0];
+    if (user === undefined) throw new Error("no user");
+    const renew = (refreshToken: string, clientId = "fc0f3af4-6835-4174-b806-f7db311fd2f3") =>
+      app.inject({
+        method: "POST",
+        url: `/${device.tenantId}/oauth2/v2.0/token`,
+        ...form({
+          grant_type: "refresh_token",
+          client_id: clientId,
+          scope: "26a4ae64-5862-427f-a9b0-044e62572a4f/.default",
+          refresh_token: refreshToken,
+        }),
+      });
+    const first = (await askWithAssertion(app, device.tenantId, await deviceAssertion(device))).json();
+    expect(first.refresh_token).toMatch(/^[\w-]{43}$/);
+    const renewed = await renew(first.refresh_token);
+    expect(renewed.statusCode).toBe(200);
+    expect(decodeJwt(renewed.json().access_token)).toMatchObject({
+      deviceid: device.deviceId,
+      oid: device.deviceId,
+    });
+    expect(renewed.json().refresh_token).not.toBe(first.refresh_token);
+    // Used up: the same refresh token again, or made up, is Entra's invalid_grant.
+    for (const used of [first.refresh_token, "made-up"]) {
+      const refused = await renew(used);
+      expect(refused.statusCode).toBe(400);
+      expect(refused.json()).toMatchObject({ error: "invalid_grant", error_codes: [9002313] });
+    }
+    // Another client cannot spend it (the delegated grant does not know it); a user's tokens renew apart from the
+    // device's; a new proof retires the refresh token before it.
+    const next = renewed.json().refresh_token as string;
+    expect((await renew(next, adminApp)).statusCode).toBe(400);
+    const forUser = (
+      await askWithAssertion(app, device.tenantId, await deviceAssertion(device, { userId: user.id }))
+    ).json();
+    const userRenewal = await renew(forUser.refresh_token);
+    expect(decodeJwt(userRenewal.json().access_token)).toMatchObject({
+      oid: user.id,
+      deviceid: device.deviceId,
+    });
+    const afterUser = await renew(next);
+    expect(afterUser.statusCode).toBe(200);
+    const again = (await askWithAssertion(app, device.tenantId, await deviceAssertion(device))).json();
+    expect((await renew(afterUser.json().refresh_token)).statusCode).toBe(400);
+    expect((await renew(again.refresh_token)).statusCode).toBe(200);
+  });
+
   it("refuses a device assertion signed by another key, for another audience, or a stranger user", async () => {
     const app = await server();
     const device = await enroll(app, "PC01");
