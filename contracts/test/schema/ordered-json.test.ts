@@ -48,4 +48,30 @@ describe("stringifyOrdered", () => {
       expect(stringifyOrdered(value, ORDER)).toBe(JSON.stringify(orderKeys(value, ORDER)));
     }
   });
+
+  it("writes objects of a member list seen in order as that list, its undefined members left out", () => {
+    const order = ["Id", "Name", "Version"];
+    expect(stringifyOrdered({ Id: "i", Name: "n", Version: 1, Extra: 2 }, order)).toBe(
+      '{"Id":"i","Name":"n","Version":1,"Extra":2}',
+    );
+    expect(stringifyOrdered({ Id: undefined, Name: "n", Version: undefined, Extra: 2 }, order)).toBe(
+      '{"Name":"n","Extra":2}',
+    );
+    expect(stringifyOrdered({ Name: "n", Id: "i", Version: 1, Extra: 2 }, order)).toBe(
+      '{"Id":"i","Name":"n","Version":1,"Extra":2}',
+    );
+    expect(stringifyOrdered({ Id: "i", Name: "n", Extra: 2, Version: 1 }, order)).toBe(
+      '{"Id":"i","Name":"n","Version":1,"Extra":2}',
+    );
+  });
+
+  it("checks shapes beyond the ones it keeps as before", () => {
+    const order = ["Id", "Name"];
+    for (let i = 0; i < 20; i += 1) {
+      const value = { Id: i, [`Extra${i}`]: i, Name: "n" };
+      expect(stringifyOrdered(value, order)).toBe(JSON.stringify(orderKeys(value, order)));
+      const inOrder = { Id: i, Name: "n", [`Extra${i}`]: i };
+      expect(stringifyOrdered(inOrder, order)).toBe(JSON.stringify(inOrder));
+    }
+  });
 });

@@ -34,13 +34,28 @@ export function receivedAppIds(events: readonly ImeEvent[]): Set<string> | undef
   for (const event of events) {
     if (event.phase !== "apps.received") continue;
     ids ??= new Set();
-    const policies: unknown = JSON.parse(event.details.policiesJson);
-    if (!Array.isArray(policies)) continue;
+    for (const id of listedAppIds(event.details.policiesJson)) ids.add(id);
+  }
+  return ids;
+}
+
+// The last app list read and its ids: a fleet's devices receive the same list text at each check-in, and
+// devices alike receive the same text, so each list was parsed again for ids it already gave (issue 18: 899 of a
+// shard's 900 lists were the text just read). The ids follow from the text alone.
+let lastList: { readonly text: string; readonly ids: readonly string[] } | undefined;
+
+/** The ids (lower case) of the apps one app list's JSON names, in its order. */
+function listedAppIds(text: string): readonly string[] {
+  if (lastList?.text === text) return lastList.ids;
+  const ids: string[] = [];
+  const policies: unknown = JSON.parse(text);
+  if (Array.isArray(policies)) {
     for (const policy of policies) {
       const id = (policy as { Id?: unknown }).Id;
-      if (typeof id === "string") ids.add(id.toLowerCase());
+      if (typeof id === "string") ids.push(id.toLowerCase());
     }
   }
+  lastList = { text, ids };
   return ids;
 }
 

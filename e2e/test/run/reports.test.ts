@@ -84,6 +84,17 @@ describe("fleet summary", () => {
     );
     expect(table[2]).toMatch(/^Tool\s+0\s+0\s+1\s+0\s+0\s+1\s+1$/);
   });
+
+  it("reads each device's lists for their own ids when devices receive the same list texts in turn", () => {
+    const devices = [
+      device(1, [], [["Tool"], ["Tool"]]),
+      device(2, [], [["Other"]]),
+      device(3, [], [["Tool"]]),
+      device(4, [], [["Other"], ["Other"]]),
+    ];
+    const [summary] = fleetSummary([{ id: "tool", name: "Tool" }], devices);
+    expect(summary?.counts).toMatchObject({ pending: 2, notTargeted: 2, notCheckedIn: 0 });
+  });
 });
 
 describe("run reports", () => {

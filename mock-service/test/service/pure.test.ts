@@ -26,6 +26,10 @@ describe("normalizeUrl", () => {
       "/Beta/deviceAppManagement/deviceAppManagement/mobileApps/a/renewUpload",
       "/Beta/deviceAppManagement/mobileApps/a/renewUpload",
     ],
+    ["/BETA/DEVICEAPPMANAGEMENT/DEVICEAPPMANAGEMENT/x", "/BETA/deviceAppManagement/x"],
+    ["/beta/x/MICROSOFT.GRAPH.WIN32LOBAPP/y", "/beta/x/y"],
+    ["/beta/deviceAppManagement/graph.win32LobApp/deviceAppManagement/x", "/beta/deviceAppManagement/x"],
+    ["/beta/\u212Aelvin/gra\u0130ph./x", "/beta/\u212Aelvin/gra\u0130ph./x"],
     [
       "/SideCar/SideCarGatewaySessions('5c1e')?api-version=1.5",
       "/SideCar/SideCarGatewaySessions/5c1e?api-version=1.5",
@@ -51,6 +55,24 @@ describe("normalizeUrl", () => {
   ])("%s → %s", (input, expected) => {
     expect(normalizeUrl(input)).toBe(expected);
   });
+
+  it.each([
+    [
+      "/SideCar/SideCarGatewaySessions('6F1C2D3E-1111-4222-8333-944455556666')?api-version=1.5",
+      "/SideCar/SideCarGatewaySessions/6F1C2D3E-1111-4222-8333-944455556666?api-version=1.5",
+    ],
+    ["/SideCar/SideCarGatewaySessions('')", "/SideCar/SideCarGatewaySessions('')"],
+    ["/SideCar/SideCarGatewaySessions('a.b')?x=1", "/SideCar/SideCarGatewaySessions/a.b?x=1"],
+    ["/SideCar/SideCarGatewaySessions('a'b')", "/SideCar/SideCarGatewaySessions('a'b')"],
+    ["/SideCar/SideCarGatewaySessions('a/b')", "/SideCar/SideCarGatewaySessions('a/b')"],
+    ["/SideCar/SideCarGatewaySessions('a')/x('b')", "/SideCar/SideCarGatewaySessions/a/x/b"],
+    ["/sidecar/SideCarGatewaySessions('a')", "/sidecar/SideCarGatewaySessions/a"],
+  ])(
+    "session path %s → %s (ids other than a GUID's characters take the general rewrites)",
+    (input, expected) => {
+      expect(normalizeUrl(input)).toBe(expected);
+    },
+  );
 });
 
 describe("parseRange", () => {
