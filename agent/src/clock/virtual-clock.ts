@@ -1,12 +1,17 @@
 import { ImesimError } from "@imesim/contracts/errors";
 import type { Clock, TimerHandle } from "./clock.ts";
 
-interface Timer {
+/**
+ * A timer is its own handle. Its callback is dropped the moment it fires or is cleared: a cleared timer stays in the
+ * heap until its time comes (cheap clearTimeout), and in a fleet what its callback held (an actor, a promise's
+ * resolvers) otherwise lived that long too (issue 18).
+ */
+interface Timer extends TimerHandle {
+  /** Also the tie-breaker: timers due at the same instant fire in the order they were set. */
   readonly timerId: number;
   readonly due: number;
-  /** Tie-breaker: timers due at the same instant fire in the order they were set. */
-  readonly seq: number;
-  readonly callback: () => void;
+  /** Undefined once the timer has fired or been cleared. */
+  callback: (() => void) | undefined;
 }
 
 /**
@@ -31,13 +36,13 @@ export interface VirtualClock extends Clock {
 export function createVirtualClock(startMs: number): VirtualClock {
   let now = startMs;
   let nextId = 1;
-  let seq = 0;
+  /** Timers set and neither fired nor cleared. */
+  let pending = 0;
   let holds = 0;
   let holdWaiters: Array<() => void> = [];
   const heap: Timer[] = [];
-  const live = new Map<number, Timer>();
 
-  const before = (a: Timer, b: Timer): boolean => a.due < b.due || (a.due === b.due && a.seq < b.seq);
+  const before = (a: Timer, b: Timer): boolean => a.due < b.due || (a.due === b.due && a.timerId < b.timerId);
   const push = (timer: Timer): void => {
     heap.push(timer);
     let i = heap.length - 1;
@@ -72,7 +77,7 @@ export function createVirtualClock(startMs: number): VirtualClock {
   };
   // Cancelled timers stay in the heap (cheap clearTimeout) and are skipped when they surface.
   const peekLive = (): Timer | undefined => {
-    while (heap.length > 0 && !live.has(heap[0]!.timerId)) pop();
+    while (heap.length > 0 && heap[0]!.callback === undefined) pop();
     return heap[0];
   };
 
@@ -89,13 +94,17 @@ export function createVirtualClock(startMs: number): VirtualClock {
   const clock: VirtualClock = {
     now: () => now,
     setTimeout(callback, delayMs) {
-      const timer: Timer = { timerId: nextId++, due: now + Math.max(0, delayMs), seq: seq++, callback };
-      live.set(timer.timerId, timer);
+      const timer: Timer = { timerId: nextId++, due: now + Math.max(0, delayMs), callback };
+      pending += 1;
       push(timer);
-      return { timerId: timer.timerId } satisfies TimerHandle;
+      return timer;
     },
     clearTimeout(handle) {
-      if (handle !== undefined) live.delete(handle.timerId);
+      // Another clock's handle has no callback here: nothing of ours to clear.
+      const timer = handle as Timer | undefined;
+      if (timer?.callback === undefined) return;
+      timer.callback = undefined;
+      pending -= 1;
     },
     sleep: (delayMs) => new Promise((resolve) => clock.setTimeout(resolve, delayMs)),
     hold() {
@@ -121,16 +130,18 @@ export function createVirtualClock(startMs: number): VirtualClock {
         const next = peekLive();
         if (next === undefined || next.due > time) break;
         pop();
-        live.delete(next.timerId);
+        const callback = next.callback!;
+        next.callback = undefined;
+        pending -= 1;
         now = next.due;
-        next.callback();
+        callback();
       }
       now = time;
       await settle();
     },
     advanceBy: (durationMs) => clock.runUntil(now + durationMs),
     settle,
-    pendingTimers: () => live.size,
+    pendingTimers: () => pending,
     nextTimerAt: () => peekLive()?.due,
   };
   return clock;

@@ -214,27 +214,33 @@ function spelled3(
   };
 }
 
+/*
+ * The state keys' texts, one memo for every device in the process: a text is a function of its parts alone, and a
+ * fleet's devices name the same users and apps. Kept per device, each device's copies of the maps and texts lived
+ * its whole run (issue 18).
+ */
+const appKey = spelled3(win32AppKey);
+const complianceKey = spelled3(
+  (userId: string, appId: string, version: number) =>
+    `${appKey(userId, appId, version)}\\ComplianceStateMessage`,
+);
+const enforcementKey = spelled3(
+  (userId: string, appId: string, version: number) =>
+    `${appKey(userId, appId, version)}\\EnforcementStateMessage`,
+);
+const grs = spelled2(grsKey);
+const reportingKey = spelled2(reportingAppKey);
+const reportCacheKey = spelled2(
+  (userId: string, appId: string) => `${reportingKey(userId, appId)}\\ReportCache\\${userId}`,
+);
+const statusReportKey = spelled2(
+  (userId: string, appId: string) => `${STATUS_SERVICE_REPORTS_KEY}\\${userId}\\${appId}`,
+);
+const userKey = spelled1((userId: string) => `${WIN32_APPS_KEY}\\${userId}`);
+const reportingUserKey = spelled1((userId: string) => `${WIN32_APPS_KEY}\\Reporting\\${userId}`);
+
 /** Binds the IME's state layout to a device registry. */
 export function createImeStateStore(registry: Registry): ImeStateStore {
-  const appKey = spelled3(win32AppKey);
-  const complianceKey = spelled3(
-    (userId: string, appId: string, version: number) =>
-      `${appKey(userId, appId, version)}\\ComplianceStateMessage`,
-  );
-  const enforcementKey = spelled3(
-    (userId: string, appId: string, version: number) =>
-      `${appKey(userId, appId, version)}\\EnforcementStateMessage`,
-  );
-  const grs = spelled2(grsKey);
-  const reportingKey = spelled2(reportingAppKey);
-  const reportCacheKey = spelled2(
-    (userId: string, appId: string) => `${reportingKey(userId, appId)}\\ReportCache\\${userId}`,
-  );
-  const statusReportKey = spelled2(
-    (userId: string, appId: string) => `${STATUS_SERVICE_REPORTS_KEY}\\${userId}\\${appId}`,
-  );
-  const userKey = spelled1((userId: string) => `${WIN32_APPS_KEY}\\${userId}`);
-  const reportingUserKey = spelled1((userId: string) => `${WIN32_APPS_KEY}\\Reporting\\${userId}`);
   // A device re-reads every app's unchanged state messages at each check-in (the re-evaluation gate, the status
   // upload): its own memo answers those, however many texts other devices fill the shared one with.
   const parseCompliance = frozenParseMemo(parseComplianceShared, MEMO_SIZE);

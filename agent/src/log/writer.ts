@@ -26,6 +26,8 @@ export const DEFAULT_MAX_LOG_HISTORY = 5;
  * drops old text), and a run's usual few hundred per device are never rendered unless read.
  */
 const MAX_UNRENDERED_EVENTS = 4096;
+/** Unrendered events are kept in arrays of this many, made at full size. */
+const UNRENDERED_CHUNK = 64;
 
 const LOG_FILES: readonly ImeLogFile[] = ["AppWorkload", "IntuneManagementExtension", "AgentExecutor"];
 
@@ -185,18 +187,34 @@ export function createLogWriter(stream: ImeEventStream, options: LogWriterOption
   // mostly name none, and rendering every line as it happened was most of the event stream's cost (issue 18).
   // Their events wait here and are rendered, in order, when a log is read or too many wait: a line's text, time
   // and file depend only on its event and the lines before it, so the text is the same as if rendered at once.
-  let unrendered: ImeEvent[] = [];
+  // They wait in fixed-size chunks, not one growing array: each regrowth copied the array, and in a fleet the
+  // outgrown copies lived long enough to be promoted (issue 18).
+  let chunks: ImeEvent[][] = [];
+  let lastChunkFilled = UNRENDERED_CHUNK;
+  let unrendered = 0;
   const renderWaiting = (): void => {
-    if (unrendered.length === 0) return;
-    const waiting = unrendered;
-    unrendered = [];
-    for (const event of waiting) render(event);
+    if (unrendered === 0) return;
+    const waiting = chunks;
+    let left = unrendered;
+    chunks = [];
+    lastChunkFilled = UNRENDERED_CHUNK;
+    unrendered = 0;
+    for (const chunk of waiting) {
+      for (let index = 0; index < UNRENDERED_CHUNK && left > 0; index += 1, left -= 1) render(chunk[index]!);
+    }
   };
   const write =
     dir !== undefined
       ? render
       : (event: ImeEvent): void => {
-          if (unrendered.push(event) >= MAX_UNRENDERED_EVENTS) renderWaiting();
+          if (lastChunkFilled === UNRENDERED_CHUNK) {
+            chunks.push(new Array<ImeEvent>(UNRENDERED_CHUNK));
+            lastChunkFilled = 0;
+          }
+          chunks[chunks.length - 1]![lastChunkFilled] = event;
+          lastChunkFilled += 1;
+          unrendered += 1;
+          if (unrendered >= MAX_UNRENDERED_EVENTS) renderWaiting();
         };
 
   // All three files exist from the service's start, as on a real device: AgentExecutor.log before any script

@@ -33,6 +33,24 @@ describe("virtual clock", () => {
     expect(fired).toEqual(["later"]);
   });
 
+  it("counts a timer as pending until it fires or is cleared, once, however often it is cleared after", async () => {
+    const clock = createVirtualClock(START);
+    const fired = clock.setTimeout(() => {}, 10);
+    const cleared = clock.setTimeout(() => {}, 20);
+    clock.setTimeout(() => {}, 30);
+    clock.clearTimeout(cleared);
+    clock.clearTimeout(cleared);
+    expect(clock.pendingTimers()).toBe(2);
+    await clock.advanceBy(10);
+    clock.clearTimeout(fired);
+    clock.clearTimeout(undefined);
+    expect(clock.pendingTimers()).toBe(1);
+    expect(clock.nextTimerAt()).toBe(START + 30);
+    await clock.advanceBy(20);
+    expect(clock.pendingTimers()).toBe(0);
+    expect(clock.nextTimerAt()).toBeUndefined();
+  });
+
   it("lets promise chains started by a timer schedule the next timer before time moves on", async () => {
     const clock = createVirtualClock(START);
     const steps: number[] = [];

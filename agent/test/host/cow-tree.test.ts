@@ -185,4 +185,18 @@ describe("CowTree find by a frozen path", () => {
     expect(device.find(ax)!.payload.value).toBe("device");
     expect(base.payload.value).toBe("new x");
   });
+
+  it("gives a leaf's first child a map of its own: no other leaf sees it", () => {
+    const tree = treeWith([["a"], ["b"]]);
+    tree.mutable(["a", "x"], make);
+    expect(shape(tree.root)).toEqual({
+      name: "",
+      value: "root",
+      children: [
+        { name: "a", value: "new a", children: [{ name: "x", value: "new x", children: [] }] },
+        { name: "b", value: "new b", children: [] },
+      ],
+    });
+    expect(tree.find(["a"])!.children).not.toBe(tree.find(["b"])!.children);
+  });
 });

@@ -152,6 +152,15 @@ describe("expandEnvironment (windows-formats.md §4.3, §4.4)", () => {
     expect(device.expandEnvironment("%NOPE%\\%ProgramFiles%", system32)).toBe("%NOPE%\\C:\\Program Files");
     expect(device.expandEnvironment("%ProgramFiles(x86)%", system64)).toBe("%ProgramFiles(x86)%");
   });
+
+  it("leaves a variable of another block as written: a user's HOMEPATH in SYSTEM's, another device's x86 folder", () => {
+    const x64 = openDevice("memory");
+    const x86 = openDevice("memory", { profile: { architecture: "x86" } });
+    expect(x64.expandEnvironment("%homepath%", user64)).toBe("\\Users\\AdeleV");
+    expect(x64.expandEnvironment("%HOMEPATH%", system64)).toBe("%HOMEPATH%");
+    expect(x64.expandEnvironment("%programfiles(x86)%", system64)).toBe("C:\\Program Files (x86)");
+    expect(x86.expandEnvironment("%ProgramFiles(x86)%", system64)).toBe("%ProgramFiles(x86)%");
+  });
 });
 
 describe("redirectFileSystemPath (windows-formats.md §4.2)", () => {

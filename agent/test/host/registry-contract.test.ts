@@ -46,6 +46,27 @@ describe.each(BACKENDS)("Registry contract (%s backend)", (backend) => {
     expect(registry.listValues(KEY).map((v) => v.name)).toEqual(["b", "a", "c"]);
   });
 
+  it("gives each key created without values its own values: a first value lands in that key only, and a rollback empties it again", () => {
+    const { registry } = openDevice(backend);
+    registry.createKey(`${KEY}\\One`);
+    registry.createKey(`${KEY}\\Two`);
+    registry.setValue(`${KEY}\\One`, "a", { type: "REG_DWORD", data: 1 });
+    expect(registry.listValues(`${KEY}\\Two`)).toEqual([]);
+    expect(() =>
+      registry.transaction(() => {
+        registry.setValue(`${KEY}\\Two`, "b", { type: "REG_DWORD", data: 2 });
+        throw new Error("undo");
+      }),
+    ).toThrow("undo");
+    registry.setValue(`${KEY}\\Three\\Deeper`, "c", { type: "REG_DWORD", data: 3 });
+    expect(registry.listValues(`${KEY}\\Two`)).toEqual([]);
+    expect(registry.listValues(`${KEY}\\Three`)).toEqual([]);
+    expect(registry.listValues(`${KEY}\\One`)).toEqual([
+      { name: "a", value: { type: "REG_DWORD", data: 1 } },
+    ]);
+    expect(registry.deleteValue(`${KEY}\\Two`, "b")).toBe(false);
+  });
+
   it("lists subkeys sorted case-insensitively, and nothing for a missing key", () => {
     const { registry } = openDevice(backend);
     for (const name of ["beta", "Alpha", "gamma", "ALPHA2"]) registry.createKey(`${KEY}\\${name}`);

@@ -15,7 +15,7 @@ import type { FileSystem, Host, ProcessContext, Registry } from "../types.ts";
 import { baseImageFor, personalizeDevice } from "./base-image.ts";
 import { copyFiles, copyRegistry } from "./copy-stores.ts";
 import { type DeviceProfile, defineDeviceProfile, is64BitOs } from "./device-profile.ts";
-import { environmentVariables, expandFolded, foldVariableNames } from "./environment.ts";
+import { environmentVariables, expandVariables } from "./environment.ts";
 
 /** Where a device keeps its state: in memory (fast, gone at exit) or in one SQLite file (survives restarts). */
 export type DeviceBackend = "memory" | { readonly sqlitePath: string };
@@ -126,26 +126,22 @@ function assemble(
   const registry: Registry = createRegistry(registryStore, { is64BitWindows: is64BitOs(profile) });
   const fs: FileSystem = createFileSystem(fileStore, { clock, drives: ["C:"] });
   // Environment blocks are built once per distinct context: rules expand paths on every evaluation.
-  const environments = new Map<
-    string,
-    { vars: Readonly<Record<string, string>>; folded: ReadonlyMap<string, string> }
-  >();
+  const environments = new Map<string, Readonly<Record<string, string>>>();
   const cached = (context: ProcessContext) => {
     const key = `${context.account}|${context.userSid ?? ""}|${context.bitness}`;
-    let entry = environments.get(key);
-    if (entry === undefined) {
-      const vars = environmentVariables(profile, context);
-      entry = { vars, folded: foldVariableNames(vars) };
-      environments.set(key, entry);
+    let vars = environments.get(key);
+    if (vars === undefined) {
+      vars = environmentVariables(profile, context);
+      environments.set(key, vars);
     }
-    return entry;
+    return vars;
   };
   return {
     profile,
     registry,
     fs,
-    environment: (context) => cached(context).vars,
-    expandEnvironment: (text, context) => expandFolded(text, cached(context).folded),
+    environment: (context) => cached(context),
+    expandEnvironment: (text, context) => expandVariables(text, cached(context)),
     transaction: lifetime.transaction,
     close: lifetime.close,
   };

@@ -79,26 +79,29 @@ function sameSid(a: string, b: string | undefined): boolean {
   return b !== undefined && a.toUpperCase() === b.toUpperCase();
 }
 
+/** Variable names as a block spells them, by lower-cased name (see expandVariables). */
+const spelledNames = new Map<string, string>();
+
 /**
  * Expands `%NAME%` references (names case-insensitive) as ExpandEnvironmentStrings does: an undefined
- * variable is left as written, `%` without a closing partner stays literal.
+ * variable is left as written, `%` without a closing partner stays literal. The blocks `environmentVariables` makes
+ * have a fixed set of names, always spelled the same, so one map of spellings by lower-cased name serves every
+ * device's blocks, where a folded copy of each block lived, promoted, as long as its device (issue 18).
  */
 export function expandVariables(text: string, variables: Readonly<Record<string, string>>): string {
   if (!text.includes("%")) return text;
-  return expandFolded(text, foldVariableNames(variables));
-}
-
-/** The variables keyed by lower-cased name, for repeated expansion with `expandFolded`. */
-export function foldVariableNames(variables: Readonly<Record<string, string>>): ReadonlyMap<string, string> {
-  // One map, without the entry and pair arrays Object.entries(…).map(…) made each time (issue 18).
-  const folded = new Map<string, string>();
-  for (const name in variables)
-    if (Object.hasOwn(variables, name)) folded.set(name.toLowerCase(), variables[name] as string);
-  return folded;
-}
-
-/** `expandVariables` over variables already keyed by lower-cased name. */
-export function expandFolded(text: string, byFoldedName: ReadonlyMap<string, string>): string {
-  if (!text.includes("%")) return text;
-  return text.replace(/%([^%]+)%/g, (whole, name: string) => byFoldedName.get(name.toLowerCase()) ?? whole);
+  return text.replace(/%([^%]+)%/g, (whole, name: string) => {
+    const folded = name.toLowerCase();
+    let spelled = spelledNames.get(folded);
+    if (spelled === undefined || !Object.hasOwn(variables, spelled)) {
+      // A name not seen yet, or spelled otherwise in this block: its spelling here, if any.
+      spelled = undefined;
+      for (const candidate in variables) {
+        if (Object.hasOwn(variables, candidate) && candidate.toLowerCase() === folded) spelled = candidate;
+      }
+      if (spelled === undefined) return whole;
+      spelledNames.set(folded, spelled);
+    }
+    return variables[spelled] as string;
+  });
 }

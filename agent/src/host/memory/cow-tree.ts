@@ -11,8 +11,19 @@ export interface TreeNode<P> {
   /** The name as first created (case preserved). */
   name: string;
   payload: P;
+  /** Read-only outside this module: only CowTree adds or removes children (a childless node may share NO_CHILDREN). */
   children: Map<string, TreeNode<P>>;
   owner: number;
+}
+
+/**
+ * The children of every node that has none yet: most nodes a device creates are leaves (a value's key, a file), and
+ * an empty Map apiece was a fifth of what the tree allocated (issue 18). Never changed: a node gets a Map of its own
+ * with its first child (#setChild).
+ */
+const NO_CHILDREN = new Map<string, never>();
+function noChildren<P>(): Map<string, TreeNode<P>> {
+  return NO_CHILDREN;
 }
 
 /**
@@ -167,7 +178,7 @@ export class CowTree<P> {
       let next: TreeNode<P>;
       if (child === undefined) {
         // Only reachable with `create`: the path was checked above.
-        next = { name, payload: create!(name), children: new Map(), owner: this.#token };
+        next = { name, payload: create!(name), children: noChildren(), owner: this.#token };
       } else {
         next = this.#own(child);
       }
@@ -262,6 +273,7 @@ export class CowTree<P> {
   }
 
   #setChild(parent: TreeNode<P>, key: string, child: TreeNode<P>): void {
+    if (parent.children === NO_CHILDREN) parent.children = new Map();
     const previous = parent.children.get(key);
     parent.children.set(key, child);
     this.#generation += 1;
@@ -290,7 +302,7 @@ export class CowTree<P> {
     return {
       name: node.name,
       payload: this.#clonePayload(node.payload),
-      children: new Map(node.children),
+      children: node.children.size === 0 ? noChildren() : new Map(node.children),
       owner: this.#token,
     };
   }

@@ -8,8 +8,20 @@ import { CowTree, type TreeNode } from "./cow-tree.ts";
 export type KeyValues = Map<string, NamedValue>;
 export type RegistryNode = TreeNode<KeyValues>;
 
-const cloneValues = (values: KeyValues): KeyValues => new Map(values);
-const emptyValues = (): KeyValues => new Map();
+/**
+ * The values of every key created without any yet: most keys a device creates are path levels that never get a
+ * value, and an empty Map apiece lived as long as the device (issue 18). Never changed: `ownValues` gives a key a
+ * Map of its own before its first value.
+ */
+const NO_VALUES: KeyValues = new Map();
+const emptyValues = (): KeyValues => NO_VALUES;
+/** A copy to write to; an empty key's copy is the shared empty Map again (writes go through `ownValues`). */
+const cloneValues = (values: KeyValues): KeyValues => (values.size === 0 ? NO_VALUES : new Map(values));
+/** `node`'s values, writable: a Map of its own in place of the shared empty one. */
+function ownValues(node: RegistryNode): KeyValues {
+  if (node.payload === NO_VALUES) node.payload = new Map();
+  return node.payload;
+}
 
 /** An empty registry tree to build a base image into. */
 export function emptyRegistryRoot(): RegistryNode {
@@ -72,10 +84,10 @@ export class MemoryRegistryStore implements RegistryStore {
     if (tree.inTransaction) {
       // A value set again keeps its place in the key; a new one is simply removed again.
       tree.logUndo(
-        existing === undefined ? () => node.payload.delete(key) : () => node.payload.set(key, existing),
+        existing === undefined ? () => node.payload.delete(key) : () => ownValues(node).set(key, existing),
       );
     }
-    node.payload.set(key, { name: existing?.name ?? name, value });
+    ownValues(node).set(key, { name: existing?.name ?? name, value });
   }
 
   deleteValue(path: KeyPath, name: string): boolean {
