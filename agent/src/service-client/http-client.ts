@@ -114,7 +114,6 @@ export function createHttpServiceClient(options: HttpServiceClientOptions): ImeS
 
   /**
    * One request/response with a text body, under a clock hold; non-2xx becomes a ServiceError.
-   * `device` requests (discovery, SideCar sessions) go out with the device certificate over TLS.
    */
   const exchange = async (what: string, url: string, init: ExchangeInit): Promise<string> =>
     acceptedText(what, await answer(what, url, init));
@@ -164,7 +163,7 @@ export function createHttpServiceClient(options: HttpServiceClientOptions): ImeS
   /** The answer to a token request proven with a fresh device assertion. */
   const provenToken = async (userId: string | undefined): Promise<string> => {
     // The service checks the assertion's lifetime against its own (wall) clock, whatever the agent's clock says.
-    // Signing runs off the event loop: hold the clock until it is done (network waits hold on their own).
+    // Made under a hold of the clock, as all work the clock must not run past (network waits hold on their own).
     const assertion = await whileHeld(clock, () => deviceAssertion(identity, Date.now(), userId));
     return exchange("token", identity.tokenEndpoint, tokenRequest(tokenForm(assertion)));
   };
