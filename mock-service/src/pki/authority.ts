@@ -1,6 +1,7 @@
 import { createHash, KeyObject, randomBytes, webcrypto, X509Certificate } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { keptBytes } from "../kept-bytes.ts";
 import { nameDer, signedCertificateDer } from "./certificate-der.ts";
 import type { DeviceCertificate } from "./device-certificates.ts";
 import { x509 } from "./x509.ts";
@@ -46,7 +47,7 @@ export class CertificateAuthority {
     this.root = root;
     this.#nativeRoot = new X509Certificate(root.certificatePem);
     this.#rootKey = KeyObject.from(root.privateKey);
-    this.#issuerDer = nameDer(root.certificate.subject);
+    this.#issuerDer = keptBytes(nameDer(root.certificate.subject));
   }
 
   /** Loads the CA from `<dataDir>/pki`, creating it on first start. */

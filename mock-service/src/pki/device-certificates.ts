@@ -4,6 +4,7 @@
 import { createPublicKey, type KeyObject, X509Certificate } from "node:crypto";
 import { certificateNames } from "@imesim/contracts/crypto";
 import { deviceCache } from "../device-cache.ts";
+import { keptBytes } from "../kept-bytes.ts";
 import { type CertificateAuthority, fromPem, type IssuedLeaf } from "./authority.ts";
 
 /** A device certificate, read. */
@@ -55,10 +56,12 @@ export function deviceCertificate(pem: string): DeviceCertificate {
  */
 export function rememberIssuedDevice(pem: string, leaf: IssuedLeaf, authority: CertificateAuthority): void {
   let parsed: X509Certificate | undefined;
-  const read = readingOf(
+  // Parsed from the kept base64, not `leaf.der`: the DER is a view into a shared pool slab (kept-bytes.ts), and
+  // holding it for a parse seldom asked for kept the slab alive as long as the entry.
+  const read: DeviceCertificate = readingOf(
     leaf.der,
     () => {
-      parsed ??= new X509Certificate(leaf.der);
+      parsed ??= new X509Certificate(Buffer.from(read.base64, "base64"));
       return parsed;
     },
     { validFrom: leaf.validFrom, validTo: leaf.validTo, issuer: authority },
@@ -88,7 +91,7 @@ function readingOf(
     base64: der.toString("base64"),
     publicKey,
     subjectPublicKeyInfo: spki,
-    issuerAndSerialNumber: names.issuerAndSerialNumberDer,
+    issuerAndSerialNumber: keptBytes(names.issuerAndSerialNumberDer),
     ...known,
   };
 }
