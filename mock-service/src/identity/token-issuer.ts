@@ -204,29 +204,35 @@ export class TokenIssuer {
     return payload as TokenClaims;
   }
 
-  async #sign(claims: Record<string, unknown>): Promise<string> {
+  async #sign(claims: {
+    readonly oid: string;
+    readonly appid: string;
+    readonly [claim: string]: string | readonly string[];
+  }): Promise<string> {
     const now = Math.floor(Date.now() / 1000);
     // The header and claims in the order jose's SignJWT wrote them (the caller's claims, tid, ver, uti, then iss,
     // iat, nbf, exp): with PKCS#1 v1.5's deterministic signature, the token bytes are what they were.
+    const signed = {
+      ...claims,
+      tid: this.tenantId,
+      ver: "1.0",
+      uti: randomUUID().replaceAll("-", ""),
+      iss: this.issuer,
+      iat: now,
+      nbf: now - 300,
+      exp: now + this.lifetimeSeconds,
+    };
     const token = signJwtRs256(
       { alg: "RS256", typ: "JWT", kid: this.kid, x5t: this.#x5t },
-      {
-        ...claims,
-        tid: this.tenantId,
-        ver: "1.0",
-        uti: randomUUID().replaceAll("-", ""),
-        iss: this.issuer,
-        iat: now,
-        nbf: now - 300,
-        exp: now + this.lifetimeSeconds,
-      },
+      signed,
       this.#signingKey,
     );
     // This service's key made the signature over exactly these bytes, so verifying them would succeed: the
-    // token's claims go into the verified cache now, read back from the token as #verifySignature reads them.
-    // Expiry, audience and tenant are still checked on every use (verify); a device's first request with a
-    // fresh token no longer pays an RSA verify (issue 18).
-    this.#remember(token, claimsOf(token));
+    // token's claims go into the verified cache now. Expiry, audience and tenant are still checked on every use
+    // (verify); a device's first request with a fresh token no longer pays an RSA verify (issue 18). The claims
+    // are the object just signed, not the token read back: every value is a string, a whole number or a list of
+    // strings, which the token's JSON carries exactly, and the read-back decoded and parsed each token again.
+    this.#remember(token, signed);
     return token;
   }
 }
@@ -237,12 +243,6 @@ export class TokenIssuer {
  */
 function cacheKeyOf(token: string): string {
   return token.slice(-32);
-}
-
-/** The claims set of a token this issuer just signed, parsed as verifyJwtRs256 parses it. */
-function claimsOf(token: string): TokenClaims {
-  const payload = token.slice(token.indexOf(".") + 1, token.lastIndexOf("."));
-  return JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as TokenClaims;
 }
 
 /** A UUID derived from `seed`, so the same client id always maps to the same object id. */
