@@ -125,6 +125,9 @@ describe("device certificates the authority issued in this process", () => {
     expect(remembered.base64).toBe(read.base64);
     expect(remembered.subjectPublicKeyInfo).toBe(read.subjectPublicKeyInfo);
     expect(remembered.issuerAndSerialNumber.equals(read.issuerAndSerialNumber)).toBe(true);
+    // What the cache keeps owns exactly its bytes, not a view into a 64 KiB pool slab (kept-bytes.ts).
+    for (const reading of [remembered, read])
+      expect(reading.issuerAndSerialNumber.buffer.byteLength).toBe(reading.issuerAndSerialNumber.byteLength);
     for (const now of [remembered.validTo + 1000, remembered.validFrom - 1000]) {
       vi.useFakeTimers({ toFake: ["Date"], now });
       expect(ca.issuedDevice(remembered)).toBe(false);
