@@ -7,6 +7,7 @@
 // check behind the routes are Fastify's and the mock's own, unchanged: only the framing is left out.
 import { EventEmitter } from "node:events";
 import { Readable } from "node:stream";
+import { isPlainPath } from "@imesim/agent/service-client";
 import type { MockIntuneServer } from "@imesim/mock-service";
 
 /** One request as the transport received it: header names in any case, a text or byte body. */
@@ -45,17 +46,10 @@ const defaultHost = "localhost:80";
 const clientAddress = "127.0.0.1";
 /** Resolves request paths the way light-my-request does (dot segments, percent-encoding of the query). */
 const urlBase = "http://localhost";
-/**
- * A path that URL parsing gives back unchanged: one leading slash, only characters neither the path nor the
- * (special-scheme) query percent-encodes, no backslash, fragment, empty query or dot segment (`.`, `..`, `%2e`). Every
- * request of a fleet's devices is one; the rest still go through `new URL` (issue 18: a URL parse per request).
- */
-const plainPath = /^\/(?!\/)[A-Za-z0-9\-_~!$&'()*+,;=:@%/.]*(?:\?[A-Za-z0-9\-_~!$&()*+,;=:@%/?.]+)?$/;
-const dotSegment = /\/(?:\.|%2e)/i;
-
 /** The path and query as `new URL(path, urlBase)` writes them. */
 export function resolvedPath(path: string): string {
-  if (plainPath.test(path) && !dotSegment.test(path)) return path;
+  // Every request of a fleet's devices is plain; the rest still go through `new URL` (issue 18).
+  if (isPlainPath(path)) return path;
   const url = new URL(path, urlBase);
   return url.pathname + url.search;
 }
