@@ -334,7 +334,7 @@ export function createHttpServiceClient(options: HttpServiceClientOptions): ImeS
             headers: req.fromByte > 0 ? { range: `bytes=${req.fromByte}-` } : {},
             headersTimeout: 0,
             bodyTimeout: 0,
-            signal: wait.signal,
+            signal: wait.signal(),
           } as const;
           // A plain URL's origin and path are what `request(url)` would parse out of it: handed to the channel's
           // dispatcher as they are, as `request` hands them, without its URL parse.
@@ -443,7 +443,7 @@ async function streamedAnswer(
       // The agent's clock times the wait (network-wait.ts); undici's timers would count wall time.
       headersTimeout: 0,
       bodyTimeout: 0,
-      signal: wait.signal,
+      signal: wait.signal(),
       ...(dispatcher === undefined ? {} : { dispatcher }),
     });
   } catch (error) {
@@ -486,7 +486,7 @@ async function wholeAnswer(
       method: init.method,
       ...(init.headers === undefined ? {} : { headers: init.headers }),
       ...(init.body === undefined ? {} : { body: init.body }),
-      signal: wait.signal,
+      signal: wait.abort,
     });
   } catch (error) {
     throw wait.timedOut() ?? networkFailure(error, what, (error as { midBody?: unknown }).midBody === true);
