@@ -34,6 +34,7 @@ import {
 } from "./device-identity.ts";
 import { failureOf, networkFailure, retryAfterMs } from "./http-errors.ts";
 import { DEFAULT_STALL_GRACE_MS, type NetworkWait, waitOnNetwork } from "./network-wait.ts";
+import { originAndPath, plainOriginAndPath } from "./plain-url.ts";
 import { serviceDispatchers } from "./tls-dispatchers.ts";
 import { type AccessToken, type ImeServiceClient, ServiceError } from "./types.ts";
 import { answersWhole, type WholeAnswerDispatcher } from "./whole-answer.ts";
@@ -328,14 +329,21 @@ export function createHttpServiceClient(options: HttpServiceClientOptions): ImeS
       try {
         let response: Dispatcher.ResponseData;
         try {
-          response = await request(req.url, {
+          const options = {
             method: "GET",
             headers: req.fromByte > 0 ? { range: `bytes=${req.fromByte}-` } : {},
             headersTimeout: 0,
             bodyTimeout: 0,
-            signal: wait.signal,
-            ...otherChannel,
-          });
+            signal: wait.signal(),
+          } as const;
+          // A plain URL's origin and path are what `request(url)` would parse out of it: handed to the channel's
+          // dispatcher as they are, as `request` hands them, without its URL parse.
+          const channel = dispatchers.other;
+          const target = channel === undefined ? undefined : plainOriginAndPath(req.url);
+          response =
+            channel !== undefined && target !== undefined
+              ? await channel.request({ ...options, origin: target.origin, path: target.path })
+              : await request(req.url, { ...options, ...otherChannel });
         } catch (error) {
           throw wait.timedOut() ?? networkFailure(error, "content download", false);
         }
@@ -435,7 +443,7 @@ async function streamedAnswer(
       // The agent's clock times the wait (network-wait.ts); undici's timers would count wall time.
       headersTimeout: 0,
       bodyTimeout: 0,
-      signal: wait.signal,
+      signal: wait.signal(),
       ...(dispatcher === undefined ? {} : { dispatcher }),
     });
   } catch (error) {
@@ -469,16 +477,16 @@ async function wholeAnswer(
   init: TextRequest,
   wait: NetworkWait,
 ): Promise<TextAnswer> {
-  const target = new URL(url);
+  const target = originAndPath(url);
   let answer: Awaited<ReturnType<WholeAnswerDispatcher["requestWhole"]>>;
   try {
     answer = await dispatcher.requestWhole({
       origin: target.origin,
-      path: `${target.pathname}${target.search}`,
+      path: target.path,
       method: init.method,
       ...(init.headers === undefined ? {} : { headers: init.headers }),
       ...(init.body === undefined ? {} : { body: init.body }),
-      signal: wait.signal,
+      signal: wait.abort,
     });
   } catch (error) {
     throw wait.timedOut() ?? networkFailure(error, what, (error as { midBody?: unknown }).midBody === true);

@@ -5,6 +5,7 @@ export { enrollDevice } from "./enrollment.ts";
 export { holdingClock } from "./held-client.ts";
 export type { HttpServiceClientOptions } from "./http-client.ts";
 export { createHttpServiceClient } from "./http-client.ts";
+export { isPlainPath } from "./plain-url.ts";
 export type { TokenProvider } from "./token-provider.ts";
 export {
   callService,

@@ -5,21 +5,27 @@
 // a short grace of wall time the clock may move on, and the time-out is a timer of the agent's clock.
 import type { Clock, TimerHandle } from "../clock/clock.ts";
 import { ServiceError } from "./types.ts";
+import type { AbortSource } from "./whole-answer.ts";
 
 /** Wall time with nothing arriving after which a request stops holding a virtual clock. */
 export const DEFAULT_STALL_GRACE_MS = 2_000;
 
 /** One request's wait on the network: a hold of the clock and a time-out on it. */
 export interface NetworkWait {
-  /** Aborted when the time-out passes; give it to the request. */
-  readonly signal: AbortSignal;
+  /** Aborted when the time-out passes; give it to an undici request. Made when first asked for. */
+  signal(): AbortSignal;
+  /**
+   * The same end as `signal()` for a whole-answer request (whole-answer.ts), without an AbortController and an
+   * event listener per request (issue 18). One request listens to it.
+   */
+  readonly abort: AbortSource;
   /** Headers or bytes arrived: the time-out starts over and the clock is held again. */
   progress(): void;
   /** The caller works on what arrived (not waiting on the network): the clock stays held, no time-out runs. */
   pause(): void;
   /** The request is over: timers cleared, hold released. */
   end(): void;
-  /** The ServiceError to throw when `signal` ended the request, or undefined when it did not. */
+  /** The ServiceError to throw when the time-out ended the request, or undefined when it did not. */
   timedOut(): ServiceError | undefined;
 }
 
@@ -29,7 +35,19 @@ export interface NetworkWait {
  * wall time, so the time-out (or any earlier timer) fires at once instead of after a minute of real time.
  */
 export function waitOnNetwork(clock: Clock, what: string, timeoutMs: number, graceMs: number): NetworkWait {
-  const controller = new AbortController();
+  let controller: AbortController | undefined;
+  let listener: (() => void) | undefined;
+  // Plain data members, set when the time-out passes (an object literal with accessors is slow to make).
+  const abort: { aborted: boolean; reason: unknown } & AbortSource = {
+    aborted: false,
+    reason: undefined,
+    addEventListener: (_type, given) => {
+      listener = given;
+    },
+    removeEventListener: (_type, given) => {
+      if (listener === given) listener = undefined;
+    },
+  };
   let release: (() => void) | undefined = clock.hold();
   let timeout: TimerHandle | undefined;
   let grace: ReturnType<typeof setTimeout> | undefined;
@@ -50,7 +68,13 @@ export function waitOnNetwork(clock: Clock, what: string, timeoutMs: number, gra
       expired = true;
       // Held until the request has failed (end()), so the failure lands at this instant of the clock.
       holdAgain();
-      controller.abort();
+      controller?.abort();
+      abort.aborted = true;
+      // What an aborted AbortSignal gives as its reason.
+      abort.reason = new DOMException("This operation was aborted", "AbortError");
+      const onAbort = listener;
+      listener = undefined;
+      onAbort?.();
     }, timeoutMs);
     // An infinite grace (a service in this process) keeps the hold: a slow answer there is work, not a stall.
     if (Number.isFinite(graceMs)) {
@@ -63,7 +87,14 @@ export function waitOnNetwork(clock: Clock, what: string, timeoutMs: number, gra
   };
   arm();
   return {
-    signal: controller.signal,
+    signal: () => {
+      if (controller === undefined) {
+        controller = new AbortController();
+        if (expired) controller.abort();
+      }
+      return controller.signal;
+    },
+    abort,
     progress: () => {
       if (!expired) arm();
     },

@@ -15,7 +15,15 @@ export interface WholeRequest {
   readonly headers?: Readonly<Record<string, string>>;
   readonly body?: string;
   /** Ends the request (the agent's time-out): the promise rejects. */
-  readonly signal: AbortSignal;
+  readonly signal: AbortSource;
+}
+
+/** What ends a whole request: an AbortSignal, or a lighter object with the members a request uses of one. */
+export interface AbortSource {
+  readonly aborted: boolean;
+  readonly reason: unknown;
+  addEventListener(type: "abort", listener: () => void, options?: { once: true }): void;
+  removeEventListener(type: "abort", listener: () => void): void;
 }
 
 /** The whole answer: status, header values as text, the body decoded as UTF-8 (as `Buffer#toString` decodes it). */

@@ -3,10 +3,32 @@
 import { generateKeyPairSync } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { Dispatcher } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Clock, createVirtualClock } from "../../src/clock/index.ts";
 import { createHttpServiceClient } from "../../src/service-client/http-client.ts";
 import { isServiceError, type ServiceError } from "../../src/service-client/types.ts";
+import type { WholeAnswer, WholeRequest } from "../../src/service-client/whole-answer.ts";
+
+/** An in-process service that takes requests and never answers; it sees each request's abort. */
+class SilentService extends Dispatcher {
+  readonly seen: Array<{ request: WholeRequest; abortedAt?: number }> = [];
+  readonly clock: Clock;
+  constructor(clock: Clock) {
+    super();
+    this.clock = clock;
+  }
+  requestWhole(request: WholeRequest): Promise<WholeAnswer> {
+    const seen: { request: WholeRequest; abortedAt?: number } = { request };
+    this.seen.push(seen);
+    return new Promise((_resolve, reject) => {
+      request.signal.addEventListener("abort", () => {
+        seen.abortedAt = this.clock.now();
+        reject(request.signal.reason);
+      });
+    });
+  }
+}
 
 const CONTENT = Buffer.alloc(200_000, 0x41);
 let server: Server;
@@ -182,6 +204,39 @@ describe("HTTP service client", () => {
     expect((await result).error?.failure).toBe("timeout");
     // It failed when its 60 s of the agent's time had passed, not at the end of the hour.
     expect(finishedAt).toBe(START + 60_000);
+  });
+
+  it("times out a request to an in-process service that answers whole, which sees the abort", async () => {
+    const clock = createVirtualClock(START);
+    const service = new SilentService(clock);
+    const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    const silent = createHttpServiceClient({
+      identity: {
+        deviceId: "d",
+        deviceName: "PC01",
+        osVersion: "10.0.26100",
+        certificatePem: "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----",
+        privateKeyPem: privateKey.export({ format: "pem", type: "pkcs8" }).toString(),
+        tokenEndpoint: "http://127.0.0.1:8080/tenant/oauth2/v2.0/token",
+        serviceDiscoveryUrl: "http://127.0.0.1:8080/discovery",
+      },
+      clock,
+      agentVersion: "1.101.111.0",
+      timeoutMs: 60_000,
+      dispatcher: service,
+      stallGraceMs: 100,
+    });
+    const result = silent.acquireToken().then(
+      () => undefined,
+      (error: ServiceError) => ({ error, at: clock.now() }),
+    );
+    await clock.advanceBy(3_600_000);
+    const failed = await result;
+    expect(failed?.error).toMatchObject({ failure: "timeout", code: "SERVICE_TIMEOUT" });
+    expect(failed?.at).toBe(START + 60_000);
+    expect(service.seen.map(({ request, abortedAt }) => [request.origin, request.path, abortedAt])).toEqual([
+      ["http://127.0.0.1:8080", "/tenant/oauth2/v2.0/token", START + 60_000],
+    ]);
   });
 
   it("maps 429 with Retry-After, 404 and 503", async () => {

@@ -2,11 +2,11 @@
 // (`server.routing`, the same function the HTTP server calls for each parsed request). Fastify's `inject`
 // builds them with light-my-request: a full http.ServerResponse that renders header text, a null socket
 // that defers every write to setImmediate, a URL object and an options schema check per request. Here the
-// request is a pre-filled Readable and the response a small object that hands status, header values and
+// request carries its whole body and the response a small object that hands status, header values and
 // body chunks straight to a sink. Routing, hooks, schema validation, the error handler, faults and every
 // check behind the routes are Fastify's and the mock's own, unchanged: only the framing is left out.
 import { EventEmitter } from "node:events";
-import { Readable } from "node:stream";
+import { isPlainPath } from "@imesim/agent/service-client";
 import type { MockIntuneServer } from "@imesim/mock-service";
 
 /** One request as the transport received it: header names in any case, a text or byte body. */
@@ -45,17 +45,10 @@ const defaultHost = "localhost:80";
 const clientAddress = "127.0.0.1";
 /** Resolves request paths the way light-my-request does (dot segments, percent-encoding of the query). */
 const urlBase = "http://localhost";
-/**
- * A path that URL parsing gives back unchanged: one leading slash, only characters neither the path nor the
- * (special-scheme) query percent-encodes, no backslash, fragment, empty query or dot segment (`.`, `..`, `%2e`). Every
- * request of a fleet's devices is one; the rest still go through `new URL` (issue 18: a URL parse per request).
- */
-const plainPath = /^\/(?!\/)[A-Za-z0-9\-_~!$&'()*+,;=:@%/.]*(?:\?[A-Za-z0-9\-_~!$&()*+,;=:@%/?.]+)?$/;
-const dotSegment = /\/(?:\.|%2e)/i;
-
 /** The path and query as `new URL(path, urlBase)` writes them. */
 export function resolvedPath(path: string): string {
-  if (plainPath.test(path) && !dotSegment.test(path)) return path;
+  // Every request of a fleet's devices is plain; the rest still go through `new URL` (issue 18).
+  if (isPlainPath(path)) return path;
   const url = new URL(path, urlBase);
   return url.pathname + url.search;
 }
@@ -76,8 +69,15 @@ class InProcessSocket extends EventEmitter {
   }
 }
 
-/** The request Fastify reads: method, URL, lower-case headers, and the body as an already-ended stream. */
-class InProcessIncoming extends Readable {
+/**
+ * The request Fastify reads: method, URL, lower-case headers, and the body, already whole. Not a Readable (a stream
+ * and its state per request were a measurable share of the transport, issue 18): the body arrives as a stream's
+ * would, through what its readers use of one. Fastify's body reader (its content-type parsers' `parseAs`, which keeps
+ * its limits, length check and errors) listens for `data`, `end` and `error` and calls `resume()`; it sees one
+ * `data` on the next tick and `end` on the one after, as from an ended Readable. A route that reads the body itself
+ * (the mock's blob upload) iterates it.
+ */
+class InProcessIncoming extends EventEmitter {
   readonly method: string;
   url: string;
   readonly headers: Record<string, string>;
@@ -86,6 +86,8 @@ class InProcessIncoming extends Readable {
   readonly httpVersionMajor = 1;
   readonly httpVersionMinor = 1;
   aborted = false;
+  /** The body not yet handed out; null once it has been (or is on its way). */
+  #body: Buffer | undefined | null;
 
   constructor(request: InProcessRequest, socket: InProcessSocket) {
     super();
@@ -109,8 +111,7 @@ class InProcessIncoming extends Readable {
       headers["content-length"] = String(bytes.length);
     this.headers = headers;
     this.socket = socket;
-    if (bytes !== undefined) this.push(bytes);
-    this.push(null);
+    this.#body = bytes;
   }
 
   /** Name, value, name, value …: made when read (neither Fastify nor the mock's routes read it). */
@@ -118,7 +119,28 @@ class InProcessIncoming extends Readable {
     return Object.entries(this.headers).flat();
   }
 
-  override _read(): void {}
+  /** Starts the body's flow: its bytes as one `data` event, then `end`, each on a later tick. */
+  resume(): this {
+    const body = this.#body;
+    if (body === null) return this;
+    this.#body = null;
+    process.nextTick(() => {
+      if (body !== undefined) this.emit("data", body);
+      process.nextTick(() => this.emit("end"));
+    });
+    return this;
+  }
+
+  pause(): this {
+    return this;
+  }
+
+  /** The body's bytes, for a reader that iterates it. */
+  async *[Symbol.asyncIterator](): AsyncGenerator<Buffer> {
+    const body = this.#body;
+    this.#body = null;
+    if (body !== undefined && body !== null) yield body;
+  }
 }
 
 type HeaderValue = string | number | readonly string[];

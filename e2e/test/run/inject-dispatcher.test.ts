@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import type { MockIntuneServer } from "@imesim/mock-service";
 import Fastify from "fastify";
-import { request } from "undici";
+import { Agent, request } from "undici";
 import { afterAll, describe, expect, it } from "vitest";
 import { sendFileRange } from "../../../mock-service/src/content/file-sender.ts";
 import { InjectDispatcher } from "../../src/run/inject-dispatcher.ts";
@@ -60,6 +60,70 @@ describe("InjectDispatcher", () => {
       });
       expect(await echo.body.json()).toEqual({ got: { a: 1 } });
     } finally {
+      await app.close();
+    }
+  });
+
+  it("hands a request body to Fastify as a socket does: parsed, refused past its limit or its declared length, iterated", async () => {
+    const app = Fastify({ bodyLimit: 64 });
+    app.put("/echo", async (req) => ({ got: req.body }));
+    app.register(async (raw) => {
+      // A route that reads the body itself, as the mock's blob upload does.
+      raw.addContentTypeParser("*", (_request, _payload, done) => done(null, undefined));
+      raw.put("/count", async (req) => {
+        let length = 0;
+        for await (const chunk of req.raw as AsyncIterable<Uint8Array>) length += chunk.length;
+        return { length };
+      });
+    });
+    const baseUrl = await app.listen({ port: 0, host: "127.0.0.1" });
+    const socket = new Agent();
+    const dispatcher = new InjectDispatcher(app as unknown as MockIntuneServer);
+    const over = async (
+      via: Agent | InjectDispatcher,
+      path: string,
+      headers: Record<string, string>,
+      body: string,
+    ) => {
+      const response = await request(`${baseUrl}${path}`, { method: "PUT", dispatcher: via, headers, body });
+      return { status: response.statusCode, body: await response.body.text() };
+    };
+    const json = { "content-type": "application/json" };
+    const cases: Array<[string, Record<string, string>, string]> = [
+      ["/echo", json, '{"a":"\u00e9 caf\u00e9"}'],
+      ["/echo", json, JSON.stringify({ a: "x".repeat(100) })],
+      ["/echo", json, "{nope"],
+      ["/echo", { "content-type": "text/html" }, "<p>"],
+      ["/count", { "content-type": "application/octet-stream" }, "some bytes"],
+      ["/count", { "content-type": "application/octet-stream" }, ""],
+    ];
+    try {
+      for (const [path, headers, body] of cases) {
+        const wire = await over(socket, path, headers, body);
+        expect(await over(dispatcher, path, headers, body), `${path} ${body}`).toEqual(wire);
+        const whole = await dispatcher.requestWhole({
+          origin: baseUrl,
+          path,
+          method: "PUT",
+          headers,
+          body,
+          signal: new AbortController().signal,
+        });
+        expect({ status: whole.statusCode, body: whole.text }).toEqual(wire);
+      }
+      // A body longer than its declared length (which a socket client refuses to send) is Fastify's 400.
+      const short = await dispatcher.requestWhole({
+        origin: baseUrl,
+        path: "/echo",
+        method: "PUT",
+        headers: { ...json, "content-length": "3" },
+        body: '{"a":1}',
+        signal: new AbortController().signal,
+      });
+      expect(short.statusCode).toBe(400);
+      expect(JSON.parse(short.text).code).toBe("FST_ERR_CTP_INVALID_CONTENT_LENGTH");
+    } finally {
+      await socket.close();
       await app.close();
     }
   });
