@@ -110,18 +110,23 @@ afterAll(() => {
 
 const START = Date.UTC(2026, 0, 1);
 
-function client(clock: Clock = createVirtualClock(START), timeoutMs = 5_000, tenant = "tenant") {
+/** A device identity with a fresh key, for a service at `origin`. */
+function identityAt(origin: string, tenant = "tenant") {
   const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  return {
+    deviceId: "d",
+    deviceName: "PC01",
+    osVersion: "10.0.26100",
+    certificatePem: "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----",
+    privateKeyPem: privateKey.export({ format: "pem", type: "pkcs8" }).toString(),
+    tokenEndpoint: `${origin}/${tenant}/oauth2/v2.0/token`,
+    serviceDiscoveryUrl: `${origin}/discovery`,
+  };
+}
+
+function client(clock: Clock = createVirtualClock(START), timeoutMs = 5_000, tenant = "tenant") {
   return createHttpServiceClient({
-    identity: {
-      deviceId: "d",
-      deviceName: "PC01",
-      osVersion: "10.0.26100",
-      certificatePem: "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----",
-      privateKeyPem: privateKey.export({ format: "pem", type: "pkcs8" }).toString(),
-      tokenEndpoint: `${base}/${tenant}/oauth2/v2.0/token`,
-      serviceDiscoveryUrl: `${base}/discovery`,
-    },
+    identity: identityAt(base, tenant),
     clock,
     agentVersion: "1.101.111.0",
     timeoutMs,
@@ -209,17 +214,8 @@ describe("HTTP service client", () => {
   it("times out a request to an in-process service that answers whole, which sees the abort", async () => {
     const clock = createVirtualClock(START);
     const service = new SilentService(clock);
-    const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
     const silent = createHttpServiceClient({
-      identity: {
-        deviceId: "d",
-        deviceName: "PC01",
-        osVersion: "10.0.26100",
-        certificatePem: "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----",
-        privateKeyPem: privateKey.export({ format: "pem", type: "pkcs8" }).toString(),
-        tokenEndpoint: "http://127.0.0.1:8080/tenant/oauth2/v2.0/token",
-        serviceDiscoveryUrl: "http://127.0.0.1:8080/discovery",
-      },
+      identity: identityAt("http://127.0.0.1:8080"),
       clock,
       agentVersion: "1.101.111.0",
       timeoutMs: 60_000,
