@@ -1,8 +1,9 @@
-import { constants, createCipheriv, publicEncrypt, randomBytes, randomFillSync } from "node:crypto";
+import { constants, createCipheriv, publicEncrypt, randomBytes } from "node:crypto";
 import { AES_256_CBC_OID, DATA_OID, ENVELOPED_DATA_OID, OAEP_SHA256 } from "@imesim/contracts/crypto";
 import { encodeDecryptInfo, encodeDecryptInfoEnvelope } from "@imesim/contracts/gateway";
 import { DER_TAG, der } from "../pki/der.ts";
 import { type DeviceCertificate, deviceCertificate } from "../pki/device-certificates.ts";
+import { randomDraws } from "../random-draws.ts";
 import type { FileEncryptionInfo } from "../store/records.ts";
 
 /** Parts of the envelope that never change (contracts crypto/cms-der.ts, written out once). */
@@ -45,20 +46,12 @@ function contentKeyFor(recipient: DeviceCertificate): WrappedContentKey {
   return wrapped;
 }
 
-// IVs are cut from a pool the CSPRNG fills 4 KiB at a time: each randomBytes(16) call costs about 10 µs of
-// OpenSSL set-up (a fifth of a sealing, issue 18), and the bytes are the same CSPRNG's either way. Each IV is
-// copied out and the pool's bytes are never handed out twice.
-const ivPool = Buffer.alloc(4096);
-let ivPoolOffset = ivPool.length;
+// IVs are drawn from blocks of random bytes (random-draws.ts): a randomBytes(16) call per sealing was about a fifth
+// of it (issue 18). Each IV is copied out of its block.
+const ivDraws = randomDraws(16);
 
 function freshIv(): Buffer {
-  if (ivPoolOffset + 16 > ivPool.length) {
-    randomFillSync(ivPool);
-    ivPoolOffset = 0;
-  }
-  const iv = Buffer.from(ivPool.subarray(ivPoolOffset, ivPoolOffset + 16));
-  ivPoolOffset += 16;
-  return iv;
+  return Buffer.from(ivDraws());
 }
 
 // The keys' JSON by the file's record: the content lookups hand every device the same record object for a file

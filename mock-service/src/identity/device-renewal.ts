@@ -4,7 +4,7 @@
 // and user, good for one renewal (each renewal hands out the next, as Entra rotates refresh tokens). Besides
 // fidelity it saves a 2048-bit RSA signature on the device and a verification here per renewal: a device renews
 // at every hourly check-in (issue 18).
-import { randomBytes } from "node:crypto";
+import { randomDraws } from "../random-draws.ts";
 import type { Store } from "../store/store.ts";
 import type { DeviceIdentity } from "./device-assertion.ts";
 
@@ -74,20 +74,13 @@ export class DeviceRefreshTokens {
   }
 }
 
-// Random bytes drawn in blocks: one 32-byte randomBytes call cost ~25 µs in a busy fleet process, most of it
-// OpenSSL's per-call set-up; a block of 256 tokens costs about as much as one. No byte is handed out twice.
-const TOKEN_BYTES = 32;
-let randomPool = Buffer.alloc(0);
-let randomOffset = 0;
+// Tokens are drawn from blocks of random bytes (random-draws.ts): one 32-byte randomBytes call cost ~25 µs in a busy
+// fleet process.
+const tokenDraws = randomDraws(32);
 
 /** 32 fresh random bytes, base64url. */
 function randomToken(): string {
-  if (randomOffset + TOKEN_BYTES > randomPool.length) {
-    randomPool = randomBytes(TOKEN_BYTES * 256);
-    randomOffset = 0;
-  }
-  randomOffset += TOKEN_BYTES;
-  return randomPool.toString("base64url", randomOffset - TOKEN_BYTES, randomOffset);
+  return tokenDraws().toString("base64url");
 }
 
 function holderOf(deviceId: string, userId: string | undefined): string {

@@ -1,7 +1,8 @@
-import { createHash, KeyObject, randomFillSync, webcrypto, X509Certificate } from "node:crypto";
+import { createHash, KeyObject, webcrypto, X509Certificate } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { keptBytes } from "../kept-bytes.ts";
+import { randomDraws } from "../random-draws.ts";
 import { nameDer, signedCertificateDer } from "./certificate-der.ts";
 import type { DeviceCertificate } from "./device-certificates.ts";
 import { x509 } from "./x509.ts";
@@ -291,22 +292,14 @@ async function saveKeyedCertificate(
   return { certificate, privateKey, certificatePem, privateKeyPem };
 }
 
-// Serials are cut from random bytes drawn in blocks: a randomBytes(16) call per device cost ~25–30 µs of OpenSSL
-// set-up in a busy fleet process, and a block of 256 serials costs about as much as one (as device-renewal.ts draws
-// its tokens). No byte is handed out twice.
-const SERIAL_BYTES = 16;
-const serialPool = Buffer.alloc(SERIAL_BYTES * 256);
-let serialOffset = serialPool.length;
+// Serials are drawn from blocks of random bytes (random-draws.ts): a randomBytes(16) call per device cost ~25–30 µs of
+// OpenSSL set-up in a busy fleet process.
+const serialDraws = randomDraws(16);
 
 function randomSerial(): string {
   // Positive 16-byte serial: clear the top bit so DER does not read it as negative (and never zero).
   for (;;) {
-    if (serialOffset + SERIAL_BYTES > serialPool.length) {
-      randomFillSync(serialPool);
-      serialOffset = 0;
-    }
-    const bytes = serialPool.subarray(serialOffset, serialOffset + SERIAL_BYTES);
-    serialOffset += SERIAL_BYTES;
+    const bytes = serialDraws();
     bytes[0] = (bytes[0] as number) & 0x7f;
     if (bytes.some((octet) => octet !== 0)) return bytes.toString("hex");
   }
